@@ -1,0 +1,28 @@
+using Apache.Arrow;
+using Apache.Arrow.Types;
+
+namespace Metrics.Core.Arrow;
+
+/// <summary>Field and builder helpers shared by the GPU and job schemas.</summary>
+internal static class ArrowColumns
+{
+    /// <summary>Timestamps are microseconds since the epoch, in UTC, as pandas, DuckDB and Spark expect.</summary>
+    public static readonly TimestampType UtcTimestamp = new(TimeUnit.Microsecond, "UTC");
+
+    public static Field Field(string name, IArrowType type, bool nullable) => new(name, type, nullable);
+
+    public static TimestampArray.Builder TimestampBuilder(int capacity)
+    {
+        var builder = new TimestampArray.Builder(UtcTimestamp);
+        builder.Reserve(capacity);
+        return builder;
+    }
+
+    /// <summary>The three lineage columns every landed row carries, so billing can deduplicate and finance can trace.</summary>
+    public static IEnumerable<Field> LineageFields() =>
+    [
+        Field(LineageColumns.Partition, DictionaryStringColumn.Type, nullable: false),
+        Field(LineageColumns.Sequence, Int64Type.Default, nullable: false),
+        Field(LineageColumns.Enqueued, UtcTimestamp, nullable: false),
+    ];
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Unicode;
+using Metrics.Core.Telemetry;
+using Metrics.Core.Validation;
+
+namespace Metrics.Core.Ingest;
+
+/// <summary>
+/// Writes dead letters as JSON Lines, one object per rejected event:
+/// <c>reason, detail, stream, partition, sequence, enqueued, properties, bodyEncoding, body</c>.
+/// The body is kept verbatim as a string when it is valid UTF-8 and as base64 otherwise, so nothing is lost and a
+/// fixed event can be replayed from the file.
+/// </summary>
+public static class DeadLetterEncoder
+{
+    public const string ContentType = "application/x-ndjson";
+
+    private static readonly JsonWriterOptions s_options = new() { Indented = false };
+
+    public static byte[] Encode(TelemetryStream stream, string partitionId, IEnumerable<DeadLetter> deadLetters)
+    {
+        using var buffer = new MemoryStream();
+        foreach (DeadLetter letter in deadLetters)
+        {
+            using (var writer = new Utf8JsonWriter(buffer, s_options))
+            {
+                Write(writer, stream, partitionId, letter);
+            }
+
+            buffer.WriteByte((byte)'\n');
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static void Write(Utf8JsonWriter writer, TelemetryStream stream, string partitionId, DeadLetter letter)
+    {
+        RawEvent raw = letter.Event;
+        writer.WriteStartObject();
+        writer.WriteString("reason", letter.Rejection.Reason.Code());
+        writer.WriteString("detail", letter.Rejection.Detail);
+        writer.WriteString("stream", stream.Name());
+        writer.WriteString("partition", partitionId);
+        writer.WriteNumber("sequence", raw.SequenceNumber);
+        writer.WriteString("enqueued", raw.EnqueuedTime.ToUniversalTime());
+        if (raw.Properties is { Count: > 0 } properties)
+        {
+            writer.WriteStartObject("properties");
+            foreach ((string key, string value) in properties)
+            {
+                writer.WriteString(key, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        if (Utf8.IsValid(raw.Body.Span))
+        {
+            writer.WriteString("bodyEncoding", "utf8");
+            writer.WriteString("body", raw.Body.Span);
+        }
+        else
+        {
+            writer.WriteString("bodyEncoding", "base64");
+            writer.WriteBase64String("body", raw.Body.Span);
+        }
+
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,36 @@
+using Apache.Arrow;
+using Metrics.Core.Arrow;
+using Metrics.Core.Telemetry;
+using Metrics.Core.Validation;
+
+namespace Metrics.Core.Ingest;
+
+/// <summary>The <c>gpu-telemetry/1</c> stream: one row per GPU of each node sample.</summary>
+internal sealed class GpuStreamCodec : IStreamCodec<GpuSample>
+{
+    public static GpuStreamCodec Instance { get; } = new();
+
+    public TelemetryStream Stream => TelemetryStream.Gpu;
+
+    public string SchemaVersion => GpuRowSchema.Version;
+
+    public DecodeResult<GpuSample> Decode(ReadOnlyMemory<byte> body, DateTimeOffset enqueuedTime) =>
+        GpuTelemetryDecoder.Decode(body, enqueuedTime);
+
+    public DateTimeOffset Timestamp(GpuSample value) => value.Ts;
+
+    public int RowCount(GpuSample value) => value.Gpus.Count;
+
+    /// <summary>
+    /// A sample covers <c>[ts - intervalS, ts)</c>; when that interval reaches back into the previous hour (always,
+    /// for a sample stamped exactly on the hour), billing of that hour changes too, so that hour is marked as well.
+    /// </summary>
+    public void AddAffectedHours(GpuSample value, ISet<DateTimeOffset> hours)
+    {
+        hours.Add(LandingPaths.HourOf(value.Ts.AddSeconds(-value.IntervalS)));
+        hours.Add(LandingPaths.HourOf(value.Ts.AddTicks(-1)));
+    }
+
+    public RecordBatch Encode(string partitionId, IReadOnlyList<(GpuSample Value, RawEvent Raw)> items) =>
+        GpuRowsEncoder.Encode(partitionId, items);
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Metrics.Core.Telemetry;
+
+namespace Metrics.Core.Ingest;
+
+/// <summary>
+/// Where landed data lives. Names derive only from stream, UTC hour, partition and sequence range, so re-processing
+/// the same batch targets the same names (an overwrite, never a second copy), and a producer resend, which gets new
+/// sequence numbers, lands beside the first copy without touching it.
+/// </summary>
+public static partial class LandingPaths
+{
+    public const string TelemetryContainer = "telemetry";
+    public const string DeadLetterContainer = "deadletter";
+    public const string SchemaVersion = "v1";
+
+    /// <summary>
+    /// Sequence numbers are zero-padded to 12 digits so that a listing sorts in sequence order
+    /// (10^12 events is 30 years of one partition at 1,000 events a second). Longer numbers still format correctly.
+    /// </summary>
+    private const string SequenceFormat = "D12";
+
+    /// <summary><c>{stream}/v1/date=YYYY-MM-DD/hour=HH/p{partition}-{first}-{last}.arrow</c> in <see cref="TelemetryContainer"/>.</summary>
+    public static string HourFile(TelemetryStream stream, DateTimeOffset hour, string partitionId, long firstSequence, long lastSequence)
+    {
+        DateTimeOffset utc = HourOf(hour);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{stream.Name()}/{SchemaVersion}/date={utc:yyyy-MM-dd}/hour={utc:HH}/p{partitionId}-{firstSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}-{lastSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}.arrow");
+    }
+
+    /// <summary><c>{stream}/date=YYYY-MM-DD/p{partition}-{first}-{last}.jsonl</c> in <see cref="DeadLetterContainer"/>; the date is the UTC enqueued date.</summary>
+    public static string DeadLetterFile(TelemetryStream stream, DateOnly enqueuedDate, string partitionId, long firstSequence, long lastSequence) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"{stream.Name()}/date={enqueuedDate:yyyy-MM-dd}/p{partitionId}-{firstSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}-{lastSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}.jsonl");
+
+    /// <summary>The UTC hour that contains <paramref name="ts"/>.</summary>
+    public static DateTimeOffset HourOf(DateTimeOffset ts)
+    {
+        DateTimeOffset utc = ts.ToUniversalTime();
+        return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
+    }
+
+    /// <summary>Partition ids become part of a blob name, so they are held to a safe pattern.</summary>
+    public static bool IsValidPartitionId(string partitionId) => PartitionIdPattern().IsMatch(partitionId);
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex PartitionIdPattern();
+}

@@ -1,0 +1,10 @@
+using Metrics.Core.Ingest;
+
+namespace Metrics.Core.Ports;
+
+/// <summary>Durable file storage for landed Arrow files and dead letters (Blob storage in production).</summary>
+public interface ILandingStore
+{
+    /// <summary>Writes <paramref name="file"/>, replacing a file of the same name. Throws if the write is not durable.</summary>
+    Task WriteAsync(LandingFile file, CancellationToken cancellationToken);
+}

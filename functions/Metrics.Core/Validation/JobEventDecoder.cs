@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Metrics.Core.Telemetry;
+
+namespace Metrics.Core.Validation;
+
+/// <summary>Decodes and validates one <c>job-event/1</c> event body (docs/telemetry-contract.md).</summary>
+public static class JobEventDecoder
+{
+    public static DecodeResult<JobEvent> Decode(ReadOnlyMemory<byte> body, DateTimeOffset enqueuedTime)
+    {
+        try
+        {
+            using JsonDocument document = EventBody.Parse(body, TelemetryStream.Jobs.SchemaTag());
+            return DecodeResult<JobEvent>.Valid(Read(new JsonFields(document.RootElement, string.Empty), enqueuedTime));
+        }
+        catch (RejectedEventException ex)
+        {
+            return DecodeResult<JobEvent>.Invalid(ex.Rejection);
+        }
+    }
+
+    private static JobEvent Read(JsonFields fields, DateTimeOffset enqueuedTime)
+    {
+        string eventId = fields.RequiredString("eventId", ContractPatterns.EventId());
+        string cluster = fields.RequiredString("cluster", ContractPatterns.Id());
+        string jobId = fields.RequiredString("jobId", ContractPatterns.JobId());
+        JobState state = ReadState(fields);
+        DateTimeOffset ts = fields.RequiredTimestamp("ts");
+        string institution = fields.RequiredString("institution", ContractPatterns.Id());
+        string? account = fields.OptionalString("account", ContractPatterns.Id());
+        string? user = fields.OptionalString("user", ContractPatterns.Id());
+        string? queue = fields.OptionalString("queue", ContractPatterns.Id());
+        DateTimeOffset? submitTime = fields.OptionalTimestamp("submitTime");
+        DateTimeOffset startTime = fields.RequiredTimestamp("startTime");
+        DateTimeOffset? endTime = fields.OptionalTimestamp("endTime");
+        double gpus = fields.RequiredNumber("gpus", 0, ContractLimits.MaxJobGpus);
+        if (gpus <= 0)
+        {
+            throw new RejectedEventException(RejectReason.OutOfRange, $"gpus must be positive, got {gpus}");
+        }
+
+        string gpuModel = fields.RequiredString("gpuModel", ContractPatterns.GpuModel());
+        int? cpus = (int?)fields.OptionalInteger("cpus", 0, ContractLimits.MaxJobCpus);
+        double? memGiB = fields.OptionalNumber("memGiB", 0, ContractLimits.MaxJobMemGiB);
+        string? exitState = fields.OptionalString("exitState", ContractPatterns.Id());
+
+        EventBody.NotInFuture(ts, "ts", enqueuedTime);
+        EventBody.NotInFuture(startTime, "startTime", enqueuedTime);
+        if (submitTime is { } submitted)
+        {
+            EventBody.NotInFuture(submitted, "submitTime", enqueuedTime);
+        }
+
+        if (state == JobState.Ended)
+        {
+            DateTimeOffset end = endTime ?? throw fields.Missing("endTime");
+            EventBody.NotInFuture(end, "endTime", enqueuedTime);
+            if (end < startTime)
+            {
+                throw new RejectedEventException(RejectReason.Inconsistent, $"endTime {end:O} is before startTime {startTime:O}");
+            }
+        }
+        else if (endTime is not null || exitState is not null)
+        {
+            throw new RejectedEventException(RejectReason.Inconsistent, $"endTime and exitState are only allowed on an ended job, not on '{state.Name()}'");
+        }
+
+        return new JobEvent
+        {
+            EventId = eventId,
+            Cluster = cluster,
+            JobId = jobId,
+            State = state,
+            Ts = ts,
+            Institution = institution,
+            Account = account,
+            User = user,
+            Queue = queue,
+            SubmitTime = submitTime,
+            StartTime = startTime,
+            EndTime = endTime,
+            Gpus = gpus,
+            GpuModel = gpuModel,
+            Cpus = cpus,
+            MemGiB = memGiB,
+            ExitState = exitState,
+        };
+    }
+
+    private static JobState ReadState(JsonFields fields)
+    {
+        if (!fields.Element.TryGetProperty("state", out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            throw fields.Missing("state");
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw new RejectedEventException(RejectReason.WrongType, "state must be a string");
+        }
+
+        if (!JobStates.TryParse(value.GetString(), out JobState state))
+        {
+            throw new RejectedEventException(RejectReason.OutOfRange, $"state must be started, running or ended, got {value.GetRawText()}");
+        }
+
+        return state;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Metrics.Core.Validation;
+
+/// <summary>
+/// Typed, validating access to the fields of one JSON object. Every getter either returns a value that satisfies
+/// the contract or throws <see cref="RejectedEventException"/> naming the field (with its path, such as
+/// <c>gpus[2].utilPct</c>). Numbers must be JSON numbers: a quoted number is <see cref="RejectReason.WrongType"/>.
+/// </summary>
+internal readonly struct JsonFields(JsonElement obj, string path)
+{
+    public JsonElement Element => obj;
+
+    public string Path(string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+    public bool IsPresent(string name) =>
+        obj.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null;
+
+    public string RequiredString(string name, Regex pattern) =>
+        OptionalString(name, pattern) ?? throw Missing(name);
+
+    public string? OptionalString(string name, Regex pattern)
+    {
+        if (!TryGet(name, out JsonElement value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw WrongType(name, "a string", value);
+        }
+
+        string text = value.GetString()!;
+        if (!pattern.IsMatch(text))
+        {
+            throw new RejectedEventException(RejectReason.InvalidId, $"{Path(name)} '{Truncate(text)}' does not match {pattern}");
+        }
+
+        return text;
+    }
+
+    public DateTimeOffset RequiredTimestamp(string name) =>
+        OptionalTimestamp(name) ?? throw Missing(name);
+
+    public DateTimeOffset? OptionalTimestamp(string name)
+    {
+        if (!TryGet(name, out JsonElement value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw WrongType(name, "an ISO-8601 timestamp string", value);
+        }
+
+        string text = value.GetString()!;
+        if (!ContractPatterns.Timestamp().IsMatch(text)
+            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset parsed))
+        {
+            throw new RejectedEventException(
+                RejectReason.InvalidTimestamp,
+                $"{Path(name)} '{Truncate(text)}' is not an ISO-8601 date-time with seconds and a zone (Z or +hh:mm)");
+        }
+
+        return parsed.ToUniversalTime();
+    }
+
+    public double RequiredNumber(string name, double min, double max) =>
+        OptionalNumber(name, min, max) ?? throw Missing(name);
+
+    public double? OptionalNumber(string name, double min, double max)
+    {
+        if (!TryGet(name, out JsonElement value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number)
+        {
+            throw WrongType(name, "a JSON number", value);
+        }
+
+        double number = value.GetDouble();
+        if (!double.IsFinite(number) || number < min || number > max)
+        {
+            throw OutOfRange(name, value.GetRawText(), min, max);
+        }
+
+        return number;
+    }
+
+    public long RequiredInteger(string name, long min, long max) =>
+        OptionalInteger(name, min, max) ?? throw Missing(name);
+
+    public long? OptionalInteger(string name, long min, long max)
+    {
+        if (!TryGet(name, out JsonElement value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number)
+        {
+            throw WrongType(name, "a whole JSON number", value);
+        }
+
+        // 64 and 64.0 are the same number in JSON; accept both, refuse 64.5.
+        if (!value.TryGetInt64(out long number))
+        {
+            double asDouble = value.GetDouble();
+            if (!double.IsFinite(asDouble) || Math.Floor(asDouble) != asDouble || asDouble < long.MinValue || asDouble > long.MaxValue)
+            {
+                throw new RejectedEventException(RejectReason.OutOfRange, $"{Path(name)} must be a whole number, got {Truncate(value.GetRawText())}");
+            }
+
+            number = (long)asDouble;
+        }
+
+        if (number < min || number > max)
+        {
+            throw OutOfRange(name, value.GetRawText(), min, max);
+        }
+
+        return number;
+    }
+
+    public JsonElement RequiredArray(string name)
+    {
+        if (!TryGet(name, out JsonElement value))
+        {
+            throw Missing(name);
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw WrongType(name, "an array", value);
+        }
+
+        return value;
+    }
+
+    public RejectedEventException Missing(string name) =>
+        new(RejectReason.MissingField, $"{Path(name)} is required");
+
+    /// <summary>Absent and explicit null both count as "not given": the contract never distinguishes them.</summary>
+    private bool TryGet(string name, out JsonElement value) =>
+        obj.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+
+    private RejectedEventException WrongType(string name, string expected, JsonElement value) =>
+        new(RejectReason.WrongType, $"{Path(name)} must be {expected}, got {value.ValueKind.ToString().ToLowerInvariant()} {Truncate(value.GetRawText())}");
+
+    private RejectedEventException OutOfRange(string name, string raw, double min, double max) =>
+        new(RejectReason.OutOfRange, $"{Path(name)} must be within {min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)}, got {Truncate(raw)}");
+
+    private static string Truncate(string text) => text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 77), "...");
+}
