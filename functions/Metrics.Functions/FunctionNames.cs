@@ -1,0 +1,8 @@
+namespace Metrics.Functions;
+
+/// <summary>Function names. Checkpoints, logs and alerts key off them: never rename one casually.</summary>
+public static class FunctionNames
+{
+    public const string GpuTelemetryIngest = nameof(GpuTelemetryIngest);
+    public const string JobEventsIngest = nameof(JobEventsIngest);
+}

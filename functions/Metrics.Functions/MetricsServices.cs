@@ -1,0 +1,51 @@
+using Metrics.Core.Ingest;
+using Metrics.Core.Ports;
+using Metrics.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Metrics.Functions;
+
+/// <summary>Composition of the app's services: one call from Program.cs.</summary>
+public static class MetricsServices
+{
+    public static IServiceCollection AddMetricsIngest(this IServiceCollection services, IConfiguration configuration)
+    {
+        StorageSettings settings = ReadStorageSettings(configuration);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new StorageClients(settings));
+        services.AddSingleton<ILandingStore>(sp => new BlobLandingStore(sp.GetRequiredService<StorageClients>().Blobs));
+        services.AddSingleton<IDirtyHourLog>(sp => new TableDirtyHourLog(sp.GetRequiredService<StorageClients>().Tables, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IngestPipeline>();
+        return services;
+    }
+
+    /// <summary>
+    /// <c>MetricsStorage</c> as a connection string (Azurite), or identity-based as
+    /// <c>MetricsStorage__blobServiceUri</c>, <c>__tableServiceUri</c>, <c>__clientId</c> (Azure); else the host's
+    /// <c>AzureWebJobsStorage</c> connection string.
+    /// </summary>
+    public static StorageSettings ReadStorageSettings(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        IConfigurationSection section = configuration.GetSection(StorageSettings.ConnectionName);
+        if (!string.IsNullOrWhiteSpace(section.Value))
+        {
+            return new StorageSettings { ConnectionString = section.Value };
+        }
+
+        if (section["blobServiceUri"] is { Length: > 0 } blobUri && section["tableServiceUri"] is { Length: > 0 } tableUri)
+        {
+            return new StorageSettings { BlobServiceUri = new Uri(blobUri), TableServiceUri = new Uri(tableUri), ClientId = section["clientId"] };
+        }
+
+        string? host = configuration[StorageSettings.HostConnectionName];
+        if (!string.IsNullOrWhiteSpace(host))
+        {
+            return new StorageSettings { ConnectionString = host };
+        }
+
+        throw new InvalidOperationException(
+            $"No data storage configured: set {StorageSettings.ConnectionName} (connection string) or {StorageSettings.ConnectionName}__blobServiceUri and __tableServiceUri.");
+    }
+}

@@ -1,0 +1,51 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+
+namespace Metrics.Storage;
+
+/// <summary>Builds the SDK clients for the data account from <see cref="StorageSettings"/>, with explicit retry options.</summary>
+public sealed class StorageClients
+{
+    public StorageClients(StorageSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Settings = settings;
+        var blobOptions = new BlobClientOptions();
+        Configure(blobOptions.Retry, settings.MaxRetries);
+        var tableOptions = new TableClientOptions();
+        Configure(tableOptions.Retry, settings.MaxRetries);
+
+        if (settings.ConnectionString is { } connectionString)
+        {
+            Blobs = new BlobServiceClient(connectionString, blobOptions);
+            Tables = new TableServiceClient(connectionString, tableOptions);
+        }
+        else if (settings.BlobServiceUri is { } blobUri && settings.TableServiceUri is { } tableUri)
+        {
+            TokenCredential credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = settings.ClientId });
+            Blobs = new BlobServiceClient(blobUri, credential, blobOptions);
+            Tables = new TableServiceClient(tableUri, credential, tableOptions);
+        }
+        else
+        {
+            throw new ArgumentException("Storage needs a connection string, or both a blob and a table service URI.", nameof(settings));
+        }
+    }
+
+    public StorageSettings Settings { get; }
+
+    public BlobServiceClient Blobs { get; }
+
+    public TableServiceClient Tables { get; }
+
+    private static void Configure(RetryOptions retry, int maxRetries)
+    {
+        retry.Mode = RetryMode.Exponential;
+        retry.MaxRetries = maxRetries;
+        retry.Delay = TimeSpan.FromMilliseconds(500);
+        retry.MaxDelay = TimeSpan.FromSeconds(10);
+        retry.NetworkTimeout = TimeSpan.FromSeconds(60);
+    }
+}

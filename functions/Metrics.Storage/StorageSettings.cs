@@ -1,0 +1,60 @@
+namespace Metrics.Storage;
+
+/// <summary>
+/// How to reach the data storage account. Either a connection string (Azurite, local runs) or, in Azure, service URIs
+/// with a managed identity: no keys in configuration.
+/// </summary>
+public sealed record StorageSettings
+{
+    /// <summary>The environment variable checked first by tools; the Functions app reads the same name from configuration.</summary>
+    public const string ConnectionName = "MetricsStorage";
+
+    /// <summary>Fallback name: the Functions host's own storage, which is Azurite in local development.</summary>
+    public const string HostConnectionName = "AzureWebJobsStorage";
+
+    public const string DevelopmentConnectionString = "UseDevelopmentStorage=true";
+
+    public string? ConnectionString { get; init; }
+
+    public Uri? BlobServiceUri { get; init; }
+
+    public Uri? TableServiceUri { get; init; }
+
+    /// <summary>Client id of a user-assigned managed identity; null for the system identity or a developer login.</summary>
+    public string? ClientId { get; init; }
+
+    /// <summary>
+    /// SDK retries per request. The Functions app keeps the SDK default; the CLI lowers it so an unreachable
+    /// Azurite fails in seconds with a clear message rather than after a minute of back-off.
+    /// </summary>
+    public int MaxRetries { get; init; } = 5;
+
+    /// <summary>Where these settings point, for messages: the account endpoint, never a key.</summary>
+    public string Describe() =>
+        ConnectionString is { } cs
+            ? (cs.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase) ? "Azurite (UseDevelopmentStorage=true, http://127.0.0.1:10000)" : DescribeConnectionString(cs))
+            : BlobServiceUri?.ToString() ?? "(no storage configured)";
+
+    /// <summary>Resolves settings the way tools do: <c>MetricsStorage</c>, else <c>AzureWebJobsStorage</c>, else Azurite.</summary>
+    public static StorageSettings FromEnvironment(Func<string, string?> getVariable)
+    {
+        ArgumentNullException.ThrowIfNull(getVariable);
+        string? value = NonEmpty(getVariable(ConnectionName)) ?? NonEmpty(getVariable(HostConnectionName));
+        return new StorageSettings { ConnectionString = value ?? DevelopmentConnectionString };
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static string DescribeConnectionString(string connectionString)
+    {
+        foreach (string part in connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part.StartsWith("BlobEndpoint=", StringComparison.OrdinalIgnoreCase) || part.StartsWith("AccountName=", StringComparison.OrdinalIgnoreCase))
+            {
+                return part;
+            }
+        }
+
+        return "(connection string)";
+    }
+}

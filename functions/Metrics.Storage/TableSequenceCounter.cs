@@ -1,0 +1,51 @@
+using System.Net;
+using Azure;
+using Azure.Data.Tables;
+using Metrics.Core.Telemetry;
+
+namespace Metrics.Storage;
+
+/// <summary>
+/// Per-(stream, partition) sequence numbers for the CLI's local event hub, persisted so that ingesting the same file
+/// twice behaves like a producer resend in production: the same bodies arrive again under new sequence numbers.
+/// Ranges are reserved with optimistic concurrency (ETag), so two CLIs never receive overlapping numbers.
+/// </summary>
+public sealed class TableSequenceCounter(TableServiceClient tables)
+{
+    private const string NextProperty = "Next";
+    private const int MaxAttempts = 20;
+
+    private readonly TableClient _table = tables.GetTableClient(StorageTables.Sequences);
+
+    public Task EnsureTableAsync(CancellationToken cancellationToken) => _table.CreateIfNotExistsAsync(cancellationToken);
+
+    /// <summary>Reserves <paramref name="count"/> consecutive numbers and returns the first.</summary>
+    public async Task<long> ReserveAsync(TelemetryStream stream, string partitionId, int count, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            NullableResponse<TableEntity> existing = await _table.GetEntityIfExistsAsync<TableEntity>(stream.Name(), partitionId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (!existing.HasValue)
+                {
+                    await _table.AddEntityAsync(new TableEntity(stream.Name(), partitionId) { [NextProperty] = (long)count }, cancellationToken).ConfigureAwait(false);
+                    return 0;
+                }
+
+                TableEntity entity = existing.Value!;
+                long first = entity.GetInt64(NextProperty) ?? 0;
+                entity[NextProperty] = first + count;
+                await _table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return first;
+            }
+            catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+            {
+                // Another producer took a range first; read again and retry.
+            }
+        }
+
+        throw new InvalidOperationException($"Could not reserve sequence numbers for {stream.Name()} partition {partitionId} after {MaxAttempts} attempts.");
+    }
+}
