@@ -31,10 +31,11 @@ internal static class EventBody
             throw new RejectedEventException(RejectReason.MalformedJson, $"body is not well-formed JSON: {ex.Message}");
         }
 
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        JsonValueKind rootKind = document.RootElement.ValueKind;
+        if (rootKind != JsonValueKind.Object)
         {
             document.Dispose();
-            throw new RejectedEventException(RejectReason.MalformedJson, $"body must be a JSON object, got {document.RootElement.ValueKind.ToString().ToLowerInvariant()}");
+            throw new RejectedEventException(RejectReason.MalformedJson, $"body must be a JSON object, got {rootKind.ToString().ToLowerInvariant()}");
         }
 
         if (!document.RootElement.TryGetProperty("schema", out JsonElement schema)

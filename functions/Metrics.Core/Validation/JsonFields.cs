@@ -84,8 +84,8 @@ internal readonly struct JsonFields(JsonElement obj, string path)
             throw WrongType(name, "a JSON number", value);
         }
 
-        double number = value.GetDouble();
-        if (!double.IsFinite(number) || number < min || number > max)
+        // TryGetDouble refuses a literal too large for a double (1e400): that is out of range, not a crash.
+        if (!value.TryGetDouble(out double number) || !double.IsFinite(number) || number < min || number > max)
         {
             throw OutOfRange(name, value.GetRawText(), min, max);
         }
@@ -111,8 +111,7 @@ internal readonly struct JsonFields(JsonElement obj, string path)
         // 64 and 64.0 are the same number in JSON; accept both, refuse 64.5.
         if (!value.TryGetInt64(out long number))
         {
-            double asDouble = value.GetDouble();
-            if (!double.IsFinite(asDouble) || Math.Floor(asDouble) != asDouble || asDouble < long.MinValue || asDouble > long.MaxValue)
+            if (!value.TryGetDouble(out double asDouble) || !double.IsFinite(asDouble) || Math.Floor(asDouble) != asDouble || asDouble < long.MinValue || asDouble > long.MaxValue)
             {
                 throw new RejectedEventException(RejectReason.OutOfRange, $"{Path(name)} must be a whole number, got {Truncate(value.GetRawText())}");
             }

@@ -1,0 +1,88 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Metrics.Core.Telemetry;
+
+/// <summary>
+/// The Event Hubs partition key of contract v1: the node for GPU samples (one node's samples stay in order on one
+/// partition) and cluster + jobId for job events (one job's events stay in order). Producers set it; the CLI's
+/// local event hub reads it from the body to place events the way production would.
+/// </summary>
+public static class PartitionKeys
+{
+    public static string ForGpuSample(string node) => node;
+
+    public static string ForJob(string cluster, string jobId) => $"{cluster}:{jobId}";
+
+    /// <summary>Reads the key from a raw body without validating it; null when the body does not carry one.</summary>
+    public static string? FromBody(TelemetryStream stream, ReadOnlySpan<byte> body)
+    {
+        string? node = null, cluster = null, jobId = null;
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                string name = reader.GetString()!;
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    switch (name)
+                    {
+                        case "node":
+                            node = reader.GetString();
+                            break;
+                        case "cluster":
+                            cluster = reader.GetString();
+                            break;
+                        case "jobId":
+                            jobId = reader.GetString();
+                            break;
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // A malformed body still has to go somewhere; the caller falls back to hashing the bytes.
+        }
+        catch (InvalidOperationException)
+        {
+            // Raised by Utf8JsonReader for invalid UTF-8 in a string value: same fallback as above.
+        }
+
+        return stream switch
+        {
+            TelemetryStream.Gpu => node is null ? null : ForGpuSample(node),
+            TelemetryStream.Jobs => cluster is null || jobId is null ? null : ForJob(cluster, jobId),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Stable partition for a key: FNV-1a over the key's UTF-8 bytes, modulo the partition count. (Event Hubs uses
+    /// its own hash; what matters here is that one key always maps to one partition.)
+    /// </summary>
+    public static int Assign(ReadOnlySpan<byte> keyOrBody, int partitionCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(partitionCount);
+        uint hash = 2166136261;
+        foreach (byte b in keyOrBody)
+        {
+            hash = (hash ^ b) * 16777619;
+        }
+
+        return (int)(hash % (uint)partitionCount);
+    }
+
+    public static int Assign(string key, int partitionCount) => Assign(Encoding.UTF8.GetBytes(key), partitionCount);
+}

@@ -1,0 +1,322 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Metrics.Core.Telemetry;
+using Metrics.Core.Validation;
+using Metrics.Tests.Shared;
+
+namespace Metrics.Core.Tests;
+
+public sealed class GpuTelemetryDecoderTests
+{
+    private static readonly DateTimeOffset s_enqueued = new(2026, 11, 27, 9, 1, 0, TimeSpan.Zero);
+
+    private static DecodeResult<GpuSample> Decode(JsonNode node) => GpuTelemetryDecoder.Decode(EventJson.Bytes(node), s_enqueued);
+
+    private static DecodeResult<GpuSample> Decode(string body) => GpuTelemetryDecoder.Decode(Encoding.UTF8.GetBytes(body), s_enqueued);
+
+    private static void AssertRejected(DecodeResult<GpuSample> result, RejectReason reason, string detailFragment)
+    {
+        Assert.False(result.IsValid, "the event should have been rejected");
+        Assert.Equal(reason, result.Rejection!.Reason);
+        Assert.Contains(detailFragment, result.Rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_ContractExample_ReadsEveryField()
+    {
+        const string body = """
+            {"schema":"gpu-telemetry/1","cluster":"hefei-aicc-1","node":"gn0412","ts":"2026-11-27T09:00:15Z","intervalS":15,
+             "gpus":[{"uuid":"GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8143","index":0,"model":"H100-SXM5-80GB",
+                      "jobId":"1234567","institution":"inst-00042","utilPct":87.0,"memUsedMiB":61234,"memTotalMiB":81559,
+                      "powerW":612.3,"tempC":64}]}
+            """;
+        DecodeResult<GpuSample> result = Decode(body);
+
+        Assert.True(result.IsValid, result.Rejection?.ToString());
+        GpuSample sample = result.Value;
+        Assert.Equal("hefei-aicc-1", sample.Cluster);
+        Assert.Equal("gn0412", sample.Node);
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 9, 0, 15, TimeSpan.Zero), sample.Ts);
+        Assert.Equal(15, sample.IntervalS);
+        GpuReading gpu = Assert.Single(sample.Gpus);
+        Assert.Equal(new GpuReading("GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8143", 0, "H100-SXM5-80GB", "1234567", "inst-00042", 87.0, 61234, 81559, 612.3, 64), gpu);
+    }
+
+    [Fact]
+    public void Decode_IdleGpuWithoutPowerAndTemperature_IsValidWithNulls()
+    {
+        JsonObject e = EventJson.Gpu(jobId: null, institution: null, gpus: 1);
+        e["gpus"]![0]!.AsObject().Remove("powerW");
+        e["gpus"]![0]!.AsObject().Remove("tempC");
+
+        DecodeResult<GpuSample> result = Decode(e);
+
+        Assert.True(result.IsValid, result.Rejection?.ToString());
+        GpuReading gpu = result.Value.Gpus[0];
+        Assert.Null(gpu.JobId);
+        Assert.Null(gpu.Institution);
+        Assert.Null(gpu.PowerW);
+        Assert.Null(gpu.TempC);
+    }
+
+    [Fact]
+    public void Decode_UnknownExtraFields_AreIgnored()
+    {
+        JsonObject e = EventJson.Gpu(gpus: 2);
+        e["firmware"] = "96.00.74";
+        e["gpus"]![1]!["eccErrors"] = 0;
+
+        Assert.True(Decode(e).IsValid);
+    }
+
+    [Fact]
+    public void Decode_TimestampWithOffset_IsNormalisedToUtc()
+    {
+        DecodeResult<GpuSample> result = Decode(EventJson.Gpu(ts: "2026-11-27T17:00:15+08:00"));
+
+        Assert.True(result.IsValid, result.Rejection?.ToString());
+        Assert.Equal(TimeSpan.Zero, result.Value.Ts.Offset);
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 9, 0, 15, TimeSpan.Zero), result.Value.Ts);
+    }
+
+    [Fact]
+    public void Decode_DaysOldSpooledSample_IsAccepted()
+    {
+        Assert.True(Decode(EventJson.Gpu(ts: "2026-11-20T03:00:00Z")).IsValid);
+    }
+
+    [Fact]
+    public void Decode_TimestampExactlyAtSkewAllowance_IsAccepted()
+    {
+        string ts = (s_enqueued + ContractLimits.ClockSkewAllowance).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Decode(EventJson.Gpu(ts: ts)).IsValid);
+    }
+
+    [Fact]
+    public void Decode_TimestampBeyondSkewAllowance_IsTimestampInFuture()
+    {
+        string ts = (s_enqueued + ContractLimits.ClockSkewAllowance + TimeSpan.FromSeconds(1)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        AssertRejected(Decode(EventJson.Gpu(ts: ts)), RejectReason.TimestampInFuture, "ts");
+    }
+
+    [Fact]
+    public void Decode_BodyOverOneMiB_IsBodyTooLarge()
+    {
+        JsonObject e = EventJson.Gpu();
+        e["padding"] = new string('x', ContractLimits.MaxBodyBytes);
+        AssertRejected(Decode(e), RejectReason.BodyTooLarge, "limit");
+    }
+
+    [Fact]
+    public void Decode_InvalidUtf8_IsNotUtf8()
+    {
+        byte[] body = [.. Encoding.UTF8.GetBytes("{\"schema\":\"gpu-telemetry/1\",\"node\":\""), 0xC3, 0x28, .. Encoding.UTF8.GetBytes("\"}")];
+        AssertRejected(GpuTelemetryDecoder.Decode(body, s_enqueued), RejectReason.NotUtf8, "UTF-8");
+    }
+
+    [Theory]
+    [InlineData("{\"schema\":\"gpu-telemetry/1\",", "well-formed")]
+    [InlineData("", "well-formed")]
+    [InlineData("[1,2,3]", "object")]
+    [InlineData("\"gpu-telemetry/1\"", "object")]
+    public void Decode_NotAJsonObject_IsMalformedJson(string body, string fragment)
+    {
+        AssertRejected(Decode(body), RejectReason.MalformedJson, fragment);
+    }
+
+    [Theory]
+    [InlineData("gpu-telemetry/2")]
+    [InlineData("job-event/1")]
+    [InlineData("GPU-TELEMETRY/1")]
+    public void Decode_WrongSchemaTag_IsSchemaMismatch(string schema)
+    {
+        JsonObject e = EventJson.Gpu();
+        e["schema"] = schema;
+        AssertRejected(Decode(e), RejectReason.SchemaMismatch, "gpu-telemetry/1");
+    }
+
+    [Fact]
+    public void Decode_MissingSchemaTag_IsSchemaMismatch()
+    {
+        JsonObject e = EventJson.Gpu();
+        e.Remove("schema");
+        AssertRejected(Decode(e), RejectReason.SchemaMismatch, "schema");
+    }
+
+    [Theory]
+    [InlineData("cluster")]
+    [InlineData("node")]
+    [InlineData("ts")]
+    [InlineData("intervalS")]
+    [InlineData("gpus")]
+    public void Decode_MissingTopLevelField_IsMissingField(string field)
+    {
+        JsonObject e = EventJson.Gpu();
+        e.Remove(field);
+        AssertRejected(Decode(e), RejectReason.MissingField, field);
+    }
+
+    [Theory]
+    [InlineData("uuid")]
+    [InlineData("index")]
+    [InlineData("model")]
+    [InlineData("utilPct")]
+    [InlineData("memUsedMiB")]
+    [InlineData("memTotalMiB")]
+    public void Decode_MissingGpuField_IsMissingFieldWithPath(string field)
+    {
+        JsonObject e = EventJson.Gpu(gpus: 3);
+        e["gpus"]![2]!.AsObject().Remove(field);
+        AssertRejected(Decode(e), RejectReason.MissingField, $"gpus[2].{field}");
+    }
+
+    [Theory]
+    [InlineData("utilPct", "\"87\"")]
+    [InlineData("memUsedMiB", "\"61234\"")]
+    [InlineData("memTotalMiB", "true")]
+    [InlineData("index", "\"0\"")]
+    [InlineData("powerW", "\"612.3\"")]
+    [InlineData("uuid", "42")]
+    public void Decode_QuotedOrWrongTypedGpuField_IsWrongType(string field, string json)
+    {
+        JsonObject e = EventJson.Gpu(gpus: 1);
+        e["gpus"]![0]![field] = JsonNode.Parse(json);
+        AssertRejected(Decode(e), RejectReason.WrongType, $"gpus[0].{field}");
+    }
+
+    [Fact]
+    public void Decode_QuotedInterval_IsWrongType()
+    {
+        JsonObject e = EventJson.Gpu();
+        e["intervalS"] = "15";
+        AssertRejected(Decode(e), RejectReason.WrongType, "intervalS");
+    }
+
+    [Fact]
+    public void Decode_GpusNotAnArray_IsWrongType()
+    {
+        JsonObject e = EventJson.Gpu();
+        e["gpus"] = new JsonObject();
+        AssertRejected(Decode(e), RejectReason.WrongType, "gpus");
+    }
+
+    [Theory]
+    [InlineData("utilPct", "100.5")]
+    [InlineData("utilPct", "-0.1")]
+    [InlineData("utilPct", "1e400")]
+    [InlineData("memUsedMiB", "-1")]
+    [InlineData("memUsedMiB", "1.5")]
+    [InlineData("memTotalMiB", "0")]
+    [InlineData("index", "64")]
+    [InlineData("powerW", "-5")]
+    [InlineData("tempC", "400")]
+    public void Decode_GpuNumberOutOfRange_IsOutOfRange(string field, string json)
+    {
+        JsonObject e = EventJson.Gpu(gpus: 1);
+        e["gpus"]![0]![field] = JsonNode.Parse(json);
+        AssertRejected(Decode(e), RejectReason.OutOfRange, $"gpus[0].{field}");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3601)]
+    public void Decode_IntervalOutsideOneToThreeThousandSixHundred_IsOutOfRange(int intervalS)
+    {
+        AssertRejected(Decode(EventJson.Gpu(intervalS: intervalS)), RejectReason.OutOfRange, "intervalS");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3600)]
+    public void Decode_IntervalAtBounds_IsValid(int intervalS)
+    {
+        Assert.True(Decode(EventJson.Gpu(intervalS: intervalS)).IsValid);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65)]
+    public void Decode_GpuCountOutsideOneToSixtyFour_IsOutOfRange(int gpus)
+    {
+        AssertRejected(Decode(EventJson.Gpu(gpus: gpus)), RejectReason.OutOfRange, "gpus");
+    }
+
+    [Fact]
+    public void Decode_SixtyFourGpus_IsValid()
+    {
+        Assert.True(Decode(EventJson.Gpu(gpus: 64)).IsValid);
+    }
+
+    [Theory]
+    [InlineData("node", "gn 0412")]
+    [InlineData("node", "gn/0412")]
+    [InlineData("cluster", "")]
+    [InlineData("cluster", "-leading-dash")]
+    public void Decode_BadTopLevelId_IsInvalidId(string field, string value)
+    {
+        JsonObject e = EventJson.Gpu();
+        e[field] = value;
+        AssertRejected(Decode(e), RejectReason.InvalidId, field);
+    }
+
+    [Fact]
+    public void Decode_IdLongerThanSixtyFour_IsInvalidId()
+    {
+        JsonObject e = EventJson.Gpu();
+        e["node"] = new string('n', 65);
+        AssertRejected(Decode(e), RejectReason.InvalidId, "node");
+    }
+
+    [Theory]
+    [InlineData("uuid", "16ad15a6-b480-cd47-2ba8-1e36f3db8143")]
+    [InlineData("institution", "inst#42")]
+    [InlineData("jobId", "12 34")]
+    public void Decode_BadGpuId_IsInvalidId(string field, string value)
+    {
+        JsonObject e = EventJson.Gpu(gpus: 1);
+        e["gpus"]![0]![field] = value;
+        AssertRejected(Decode(e), RejectReason.InvalidId, $"gpus[0].{field}");
+    }
+
+    [Theory]
+    [InlineData("2026-11-27T09:00:15")]
+    [InlineData("2026/11/27 09:00:15.210")]
+    [InlineData("2026-11-27 09:00:15Z")]
+    [InlineData("2026-11-27T09:00Z")]
+    [InlineData("2026-13-27T09:00:15Z")]
+    [InlineData("yesterday")]
+    public void Decode_TimestampWithoutZoneOrNotIso_IsInvalidTimestamp(string ts)
+    {
+        AssertRejected(Decode(EventJson.Gpu(ts: ts)), RejectReason.InvalidTimestamp, "ts");
+    }
+
+    [Fact]
+    public void Decode_NumericTimestamp_IsWrongType()
+    {
+        JsonObject e = EventJson.Gpu();
+        e["ts"] = 1795000000;
+        AssertRejected(Decode(e), RejectReason.WrongType, "ts");
+    }
+
+    [Fact]
+    public void Decode_MemoryUsedAboveTotal_IsInconsistent()
+    {
+        JsonObject e = EventJson.Gpu(gpus: 1);
+        e["gpus"]![0]!["memUsedMiB"] = 81560;
+        AssertRejected(Decode(e), RejectReason.Inconsistent, "memUsedMiB");
+    }
+
+    [Fact]
+    public void Decode_SameGpuTwice_IsInconsistent()
+    {
+        JsonObject e = EventJson.Gpu(gpus: 2);
+        e["gpus"]![1]!["uuid"] = e["gpus"]![0]!["uuid"]!.GetValue<string>();
+        AssertRejected(Decode(e), RejectReason.Inconsistent, "gpus[1]");
+    }
+
+    [Fact]
+    public void Decode_JobWithoutInstitution_IsInconsistent()
+    {
+        AssertRejected(Decode(EventJson.Gpu(gpus: 1, institution: null)), RejectReason.Inconsistent, "institution");
+    }
+}

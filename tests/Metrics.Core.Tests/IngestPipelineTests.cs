@@ -1,0 +1,195 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
+using Metrics.Core.Arrow;
+using Metrics.Core.Ingest;
+using Metrics.Core.Telemetry;
+using Metrics.Core.Validation;
+using Metrics.Tests.Shared;
+using Metrics.Tests.Shared.Fakes;
+
+namespace Metrics.Core.Tests;
+
+public sealed class IngestPipelineTests
+{
+    private static readonly DateTimeOffset s_enqueued = new(2026, 11, 27, 11, 0, 0, TimeSpan.Zero);
+
+    private readonly InMemoryLandingStore _store = new();
+    private readonly InMemoryDirtyHourLog _dirty = new();
+
+    private IngestPipeline Pipeline => new(_store, _dirty);
+
+    private static EventBatch Batch(TelemetryStream stream, params byte[][] bodies) =>
+        new(stream, "5", bodies.Select((b, i) => new RawEvent(b, 100 + i, s_enqueued)).ToArray());
+
+    private static RecordBatch ReadSingleBatch(LandingFile file)
+    {
+        using ArrowFileReader reader = ArrowIpc.OpenFile(new MemoryStream(file.Content.ToArray()));
+        return reader.ReadNextRecordBatch();
+    }
+
+    [Fact]
+    public async Task IngestAsync_ValidGpuBatch_LandsOneRowPerGpuInOneHourFile()
+    {
+        EventBatch batch = Batch(TelemetryStream.Gpu,
+            EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T09:00:15Z", gpus: 8)),
+            EventJson.Bytes(EventJson.Gpu(node: "gn0002", ts: "2026-11-27T09:00:15Z", gpus: 4)));
+
+        IngestResult result = await Pipeline.IngestAsync(batch, CancellationToken.None);
+
+        Assert.Equal((2, 2, 12, 0), (result.Events, result.LandedEvents, result.LandedRows, result.DeadLettered));
+        LandingFile file = Assert.Single(_store.Files.Values);
+        Assert.Equal("telemetry", file.Container);
+        Assert.Equal("gpu/v1/date=2026-11-27/hour=09/p5-000000000100-000000000101.arrow", file.Path);
+        using RecordBatch rows = ReadSingleBatch(file);
+        Assert.Equal(12, rows.Length);
+        Assert.Equal("12", file.Metadata[ManifestKeys.Rows]);
+        Assert.Equal("2", file.Metadata[ManifestKeys.Events]);
+        Assert.Equal("100", file.Metadata[ManifestKeys.FirstSequence]);
+        Assert.Equal("101", file.Metadata[ManifestKeys.LastSequence]);
+        Assert.Equal("2026-11-27T09:00:15Z", file.Metadata[ManifestKeys.MinTs]);
+    }
+
+    [Fact]
+    public async Task IngestAsync_SamplesInTwoHours_SplitsIntoTwoFilesWithTheirOwnSequenceRanges()
+    {
+        EventBatch batch = Batch(TelemetryStream.Gpu,
+            EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T09:59:45Z", gpus: 1)),
+            EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T10:00:00Z", gpus: 1)),
+            EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T09:59:59Z", gpus: 1)),
+            EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T10:00:15Z", gpus: 1)));
+
+        IngestResult result = await Pipeline.IngestAsync(batch, CancellationToken.None);
+
+        Assert.Equal(
+            ["gpu/v1/date=2026-11-27/hour=09/p5-000000000100-000000000102.arrow", "gpu/v1/date=2026-11-27/hour=10/p5-000000000101-000000000103.arrow"],
+            _store.Files.Values.Select(f => f.Path).Order(StringComparer.Ordinal));
+        Assert.Equal(2, result.Files.Count);
+    }
+
+    [Fact]
+    public async Task IngestAsync_SampleStampedOnTheHour_MarksTheHourItCoversToo()
+    {
+        // ts 10:00:00 with a 15 s interval covers 09:59:45-10:00:00: billing of hour 09 changes, and the row lands in hour 10.
+        await Pipeline.IngestAsync(Batch(TelemetryStream.Gpu, EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T10:00:00Z"))), CancellationToken.None);
+
+        Assert.Equal(
+            [new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero)],
+            _dirty.Marks.Keys.Where(k => k.Stream == TelemetryStream.Gpu).Select(k => k.Hour).Order());
+    }
+
+    [Fact]
+    public async Task IngestAsync_InvalidEventsAmongValid_DeadLettersOnlyThemWithReasons()
+    {
+        JsonObject quoted = EventJson.Gpu(node: "gn0003");
+        quoted["gpus"]![0]!["utilPct"] = "87";
+        byte[] notUtf8 = [0xFF, 0xFE, (byte)'{'];
+        EventBatch batch = Batch(TelemetryStream.Gpu,
+            EventJson.Bytes(EventJson.Gpu(node: "gn0001", gpus: 2)),
+            EventJson.Bytes(quoted),
+            notUtf8,
+            EventJson.Bytes(EventJson.Gpu(node: "gn0002", gpus: 2)));
+
+        IngestResult result = await Pipeline.IngestAsync(batch, CancellationToken.None);
+
+        Assert.Equal((4, 2, 4, 2), (result.Events, result.LandedEvents, result.LandedRows, result.DeadLettered));
+        Assert.Equal(1, result.RejectionsByReason[RejectReason.WrongType]);
+        Assert.Equal(1, result.RejectionsByReason[RejectReason.NotUtf8]);
+
+        LandingFile arrow = Assert.Single(_store.Files.Values, f => f.Container == "telemetry");
+        using (RecordBatch rows = ReadSingleBatch(arrow))
+        {
+            var sequences = (Int64Array)rows.Column(rows.Schema.GetFieldIndex("eh_sequence"));
+            Assert.Equal([100L, 100, 103, 103], sequences.Values.ToArray());
+        }
+
+        LandingFile dead = Assert.Single(_store.Files.Values, f => f.Container == "deadletter");
+        Assert.Equal("gpu/date=2026-11-27/p5-000000000101-000000000102.jsonl", dead.Path);
+        string[] lines = Encoding.UTF8.GetString(dead.Content.Span).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+
+        using JsonDocument first = JsonDocument.Parse(lines[0]);
+        Assert.Equal("wrong-type", first.RootElement.GetProperty("reason").GetString());
+        Assert.Contains("gpus[0].utilPct", first.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("5", first.RootElement.GetProperty("partition").GetString());
+        Assert.Equal(101, first.RootElement.GetProperty("sequence").GetInt64());
+        Assert.Equal(s_enqueued, first.RootElement.GetProperty("enqueued").GetDateTimeOffset());
+        Assert.Equal("utf8", first.RootElement.GetProperty("bodyEncoding").GetString());
+        Assert.Equal(quoted.ToJsonString(), first.RootElement.GetProperty("body").GetString());
+
+        using JsonDocument second = JsonDocument.Parse(lines[1]);
+        Assert.Equal("not-utf8", second.RootElement.GetProperty("reason").GetString());
+        Assert.Equal("base64", second.RootElement.GetProperty("bodyEncoding").GetString());
+        Assert.Equal(notUtf8, second.RootElement.GetProperty("body").GetBytesFromBase64());
+    }
+
+    [Fact]
+    public async Task IngestAsync_AllEventsInvalid_WritesOnlyDeadLettersAndMarksNothing()
+    {
+        IngestResult result = await Pipeline.IngestAsync(Batch(TelemetryStream.Jobs, "{"u8.ToArray(), EventJson.Bytes(EventJson.Gpu())), CancellationToken.None);
+
+        Assert.Equal((2, 0, 2), (result.Events, result.LandedRows, result.DeadLettered));
+        Assert.All(_store.Files.Values, f => Assert.Equal("deadletter", f.Container));
+        Assert.Empty(_dirty.Marks);
+    }
+
+    [Fact]
+    public async Task IngestAsync_JobEvents_LandUnderTheHourOfTheirTs()
+    {
+        EventBatch batch = Batch(TelemetryStream.Jobs,
+            EventJson.Bytes(EventJson.Job(jobId: "1", state: "started", ts: "2026-11-27T08:00:00Z")),
+            EventJson.Bytes(EventJson.Job(jobId: "1", state: "ended", ts: "2026-11-27T10:00:00Z")));
+
+        IngestResult result = await Pipeline.IngestAsync(batch, CancellationToken.None);
+
+        Assert.Equal(2, result.LandedRows);
+        Assert.Equal(
+            ["jobs/v1/date=2026-11-27/hour=08/p5-000000000100-000000000100.arrow", "jobs/v1/date=2026-11-27/hour=10/p5-000000000101-000000000101.arrow"],
+            _store.Files.Values.Select(f => f.Path).Order(StringComparer.Ordinal));
+        Assert.Equal(2, _dirty.Marks.Count);
+    }
+
+    [Fact]
+    public async Task IngestAsync_SameBatchTwice_WritesTheSameNamesWithIdenticalContent()
+    {
+        EventBatch batch = Batch(TelemetryStream.Gpu,
+            EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T09:30:00Z")),
+            EventJson.Bytes(EventJson.Gpu(node: "gn0002", ts: "2026-11-27T10:30:00Z")),
+            "bad"u8.ToArray());
+
+        await Pipeline.IngestAsync(batch, CancellationToken.None);
+        Dictionary<string, byte[]> first = _store.Files.ToDictionary(f => f.Key, f => f.Value.Content.ToArray());
+        await Pipeline.IngestAsync(batch, CancellationToken.None);
+
+        Assert.Equal(first.Keys.Order(), _store.Files.Keys.Order());
+        Assert.All(first, f => Assert.Equal(f.Value, _store.Files[f.Key].Content.ToArray()));
+        Assert.Equal(6, _store.Writes);
+    }
+
+    [Fact]
+    public async Task IngestAsync_StorageFails_ThrowsAndMarksNoHour()
+    {
+        _store.FailWith = new IOException("storage is down");
+
+        await Assert.ThrowsAsync<IOException>(() => Pipeline.IngestAsync(Batch(TelemetryStream.Gpu, EventJson.Bytes(EventJson.Gpu())), CancellationToken.None));
+
+        Assert.Empty(_dirty.Marks);
+    }
+
+    [Fact]
+    public async Task IngestAsync_EmptyBatch_DoesNothing()
+    {
+        IngestResult result = await Pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, "0", []), CancellationToken.None);
+
+        Assert.Equal(0, result.Events);
+        Assert.Empty(_store.Files);
+    }
+
+    [Fact]
+    public async Task IngestAsync_UnsafePartitionId_IsRefused()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, "../0", []), CancellationToken.None));
+    }
+}

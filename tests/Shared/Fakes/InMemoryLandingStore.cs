@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+using Metrics.Core.Ingest;
+using Metrics.Core.Ports;
+
+namespace Metrics.Tests.Shared.Fakes;
+
+/// <summary>An in-memory <see cref="ILandingStore"/>: files by "container/path". Set <see cref="FailWith"/> to simulate a storage outage.</summary>
+public sealed class InMemoryLandingStore : ILandingStore
+{
+    public ConcurrentDictionary<string, LandingFile> Files { get; } = new(StringComparer.Ordinal);
+
+    public Exception? FailWith { get; set; }
+
+    public int Writes => _writes;
+
+    private int _writes;
+
+    public Task WriteAsync(LandingFile file, CancellationToken cancellationToken)
+    {
+        if (FailWith is { } failure)
+        {
+            return Task.FromException(failure);
+        }
+
+        Interlocked.Increment(ref _writes);
+        Files[$"{file.Container}/{file.Path}"] = file;
+        return Task.CompletedTask;
+    }
+}

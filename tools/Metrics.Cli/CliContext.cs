@@ -1,0 +1,13 @@
+using Metrics.Storage;
+
+namespace Metrics.Cli;
+
+/// <summary>What a command needs from the outside world, passed in so tests can run the CLI in-process.</summary>
+public sealed record CliContext(TextWriter Out, TextWriter Error, Func<string, string?> GetEnvironmentVariable, TimeProvider TimeProvider)
+{
+    public static CliContext FromProcess() => new(Console.Out, Console.Error, Environment.GetEnvironmentVariable, TimeProvider.System);
+
+    /// <summary>Storage from <c>MetricsStorage</c>, else <c>AzureWebJobsStorage</c>, else Azurite; few retries, so an unreachable store fails fast.</summary>
+    public StorageClients CreateStorage() =>
+        new(StorageSettings.FromEnvironment(GetEnvironmentVariable) with { MaxRetries = 2 });
+}

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using Metrics.Cli.LocalHub;
+using Metrics.Core.Ingest;
+using Metrics.Core.Telemetry;
+using Metrics.Storage;
+
+namespace Metrics.Cli.Commands;
+
+/// <summary><c>metrics ingest --stream gpu|jobs --file F.jsonl [--partitions N] [--batch-size N]</c>.</summary>
+internal static class IngestCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var stream = new Option<string>("--stream") { Description = "Which stream the file holds: gpu or jobs.", Required = true };
+        stream.AcceptOnlyFromAmong("gpu", "jobs");
+        var file = new Option<FileInfo>("--file") { Description = "JSON Lines file, one event body per line.", Required = true };
+        file.AcceptExistingOnly();
+        var partitions = new Option<int>("--partitions") { Description = "Partitions of the local event hub.", DefaultValueFactory = _ => 4 };
+        partitions.Validators.Add(r => Range(r, partitions, 1, 1024));
+        var batchSize = new Option<int>("--batch-size") { Description = "Events per trigger invocation (host.json maxEventBatchSize).", DefaultValueFactory = _ => 100 };
+        batchSize.Validators.Add(r => Range(r, batchSize, 1, 10_000));
+
+        var command = new Command("ingest", "Ingest a file of events through the same code path as the Event Hubs functions.")
+        {
+            stream, file, partitions, batchSize,
+        };
+        command.SetAction((result, cancellationToken) =>
+        {
+            TelemetryStreams.TryParse(result.GetValue(stream), out TelemetryStream parsed);
+            return RunAsync(context, parsed, result.GetValue(file)!, result.GetValue(partitions), result.GetValue(batchSize), cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, TelemetryStream stream, FileInfo file, int partitions, int batchSize, CancellationToken cancellationToken)
+    {
+        StorageClients storage = context.CreateStorage();
+        var sequences = new TableSequenceCounter(storage.Tables);
+        await sequences.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var pipeline = new IngestPipeline(new BlobLandingStore(storage.Blobs), new TableDirtyHourLog(storage.Tables, context.TimeProvider));
+        var hub = new LocalEventHub(pipeline, sequences, context.TimeProvider, partitions, batchSize);
+
+        await foreach (byte[] body in JsonLinesReader.ReadAsync(file.FullName, cancellationToken).ConfigureAwait(false))
+        {
+            await hub.SendAsync(stream, body, cancellationToken).ConfigureAwait(false);
+        }
+
+        await hub.FlushAllAsync(stream, cancellationToken).ConfigureAwait(false);
+
+        LocalHubTotals totals = hub.Totals;
+        foreach ((string reason, long count) in totals.RejectionsByReason)
+        {
+            await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"dead-lettered {count} event(s): {reason}")).ConfigureAwait(false);
+        }
+
+        await context.Out.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"stream={stream.Name()} events={totals.Events} landed_events={totals.LandedEvents} landed_rows={totals.LandedRows} deadlettered={totals.DeadLettered} files={totals.Files} batches={totals.Batches} partitions={partitions}")).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    private static void Range(System.CommandLine.Parsing.OptionResult result, Option<int> option, int min, int max)
+    {
+        int value = result.GetValueOrDefault<int>();
+        if (value < min || value > max)
+        {
+            result.AddError($"{option.Name} must be between {min} and {max}, got {value}.");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Metrics.Core.Ingest;
+using Metrics.Core.Validation;
+
+namespace Metrics.Cli.LocalHub;
+
+/// <summary>Running totals of a local ingest, for the CLI's summary line.</summary>
+internal sealed class LocalHubTotals
+{
+    public int Batches { get; private set; }
+
+    public long Events { get; private set; }
+
+    public long LandedEvents { get; private set; }
+
+    public long LandedRows { get; private set; }
+
+    public long DeadLettered { get; private set; }
+
+    public long Files { get; private set; }
+
+    public SortedDictionary<string, long> RejectionsByReason { get; } = new(StringComparer.Ordinal);
+
+    public void Add(IngestResult result)
+    {
+        Batches++;
+        Events += result.Events;
+        LandedEvents += result.LandedEvents;
+        LandedRows += result.LandedRows;
+        DeadLettered += result.DeadLettered;
+        Files += result.Files.Count;
+        foreach ((RejectReason reason, int count) in result.RejectionsByReason)
+        {
+            RejectionsByReason[reason.Code()] = RejectionsByReason.GetValueOrDefault(reason.Code()) + count;
+        }
+    }
+}
