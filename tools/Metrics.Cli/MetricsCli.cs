@@ -19,7 +19,8 @@ public static class MetricsCli
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            string message = string.Join(' ', parsed.Errors[0].Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()));
+            // Every error, on one line: a script reading stderr gets one message per failed invocation.
+            string message = string.Join("; ", parsed.Errors.Select(e => string.Join(' ', e.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()))));
             await context.Error.WriteLineAsync($"metrics: {message} (see metrics --help)").ConfigureAwait(false);
             return ExitCodes.Usage;
         }

@@ -1,0 +1,176 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Metrics.Cli;
+using Metrics.Tests.Shared;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Metrics.Integration.Tests;
+
+/// <summary><c>metrics ingest</c> and <c>metrics inspect</c> run in-process against Azurite, as a user would run them.</summary>
+public sealed partial class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("metrics-cli-").FullName;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private async Task<(int Exit, string Out, string Error)> RunAsync(string[] args, string? storage = null)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var context = new CliContext(output, error, name => name == "MetricsStorage" ? storage ?? Azurite.ConnectionString : null, _time);
+        int exit = await MetricsCli.RunAsync(args, context);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private static Dictionary<string, long> Summary(string output)
+    {
+        string line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        return SummaryPair().Matches(line).Where(m => long.TryParse(m.Groups[2].Value, out _))
+            .ToDictionary(m => m.Groups[1].Value, m => long.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [GeneratedRegex(@"(\w+)=(\S+)")]
+    private static partial Regex SummaryPair();
+
+    private string WriteGpuFile(int valid, int invalid, int gpusPerEvent)
+    {
+        string path = Path.Combine(_dir, "gpu.jsonl");
+        var lines = new List<string>();
+        for (int i = 0; i < valid; i++)
+        {
+            lines.Add(EventJson.Gpu(node: $"gn{i % 97:D4}", ts: $"2026-11-27T09:{i / 60 % 60:D2}:{i % 60:D2}Z", gpus: gpusPerEvent).ToJsonString());
+            if (i % (valid / Math.Max(invalid, 1)) == 0 && lines.Count(l => l.Contains("\"invalid-marker\"", StringComparison.Ordinal)) < invalid)
+            {
+                JsonObject bad = EventJson.Gpu(node: $"gn{i % 97:D4}", gpus: 1);
+                bad["gpus"]![0]!["memUsedMiB"] = "61234";
+                bad["note"] = "invalid-marker";
+                lines.Add(bad.ToJsonString());
+            }
+        }
+
+        File.WriteAllText(path, string.Join('\n', lines) + "\n");
+        return path;
+    }
+
+    [Fact]
+    public async Task Ingest_FileWithInvalidEvents_SummarisesAndDeadLettersExactlyThose()
+    {
+        string file = WriteGpuFile(valid: 400, invalid: 10, gpusPerEvent: 2);
+        Dictionary<string, string> deadBefore = await Azurite.ListAsync("deadletter", "gpu/");
+        Dictionary<string, string> landedBefore = await Azurite.ListAsync("telemetry", "gpu/v1/");
+
+        (int exit, string output, string error) = await RunAsync(["ingest", "--stream", "gpu", "--file", file, "--partitions", "4", "--batch-size", "50"]);
+
+        Assert.True(exit == 0, error);
+        Dictionary<string, long> summary = Summary(output);
+        Assert.Equal(410, summary["events"]);
+        Assert.Equal(800, summary["landed_rows"]);
+        Assert.Equal(10, summary["deadlettered"]);
+        Assert.Contains("dead-lettered 10 event(s): wrong-type", error, StringComparison.Ordinal);
+
+        Dictionary<string, string> deadAfter = await Azurite.ListAsync("deadletter", "gpu/");
+        Dictionary<string, string> landedAfter = await Azurite.ListAsync("telemetry", "gpu/v1/");
+        var newDead = deadAfter.Keys.Except(deadBefore.Keys).ToArray();
+        var newLanded = landedAfter.Keys.Except(landedBefore.Keys).ToArray();
+        Assert.Equal(summary["files"], newDead.Length + newLanded.Length);
+
+        var lines = new List<JsonElement>();
+        foreach (string name in newDead)
+        {
+            foreach (string line in (await Azurite.DownloadAsync("deadletter", name)).ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                lines.Add(JsonDocument.Parse(line).RootElement);
+            }
+        }
+
+        Assert.Equal(10, lines.Count);
+        Assert.All(lines, l => Assert.Equal("wrong-type", l.GetProperty("reason").GetString()));
+        Assert.All(lines, l => Assert.Contains("invalid-marker", l.GetProperty("body").GetString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Ingest_SameFileTwice_LandsNewSequenceNumbersWithoutTouchingTheFirstRun()
+    {
+        string file = WriteGpuFile(valid: 120, invalid: 3, gpusPerEvent: 1);
+        Dictionary<string, string> before = await Azurite.ListAsync("telemetry", "gpu/v1/");
+
+        (int exit1, string out1, _) = await RunAsync(["ingest", "--stream", "gpu", "--file", file]);
+        Dictionary<string, string> afterFirst = await Azurite.ListAsync("telemetry", "gpu/v1/");
+        (int exit2, string out2, _) = await RunAsync(["ingest", "--stream", "gpu", "--file", file]);
+        Dictionary<string, string> afterSecond = await Azurite.ListAsync("telemetry", "gpu/v1/");
+
+        Assert.Equal((0, 0), (exit1, exit2));
+        Assert.Equal(Summary(out1)["landed_rows"], Summary(out2)["landed_rows"]);
+        var firstRun = afterFirst.Where(b => !before.ContainsKey(b.Key)).ToDictionary();
+        var secondRun = afterSecond.Where(b => !afterFirst.ContainsKey(b.Key)).ToDictionary();
+        Assert.NotEmpty(firstRun);
+        Assert.Equal(firstRun.Count, secondRun.Count);
+        Assert.All(firstRun, b => Assert.Equal(b.Value, afterSecond[b.Key]));
+    }
+
+    [Fact]
+    public async Task Inspect_LandedBlob_ShowsTheContractColumnsAndRowCount()
+    {
+        string file = WriteGpuFile(valid: 10, invalid: 0, gpusPerEvent: 8);
+        Dictionary<string, string> before = await Azurite.ListAsync("telemetry", "gpu/v1/");
+        (int exit, _, _) = await RunAsync(["ingest", "--stream", "gpu", "--file", file, "--partitions", "1"]);
+        Assert.Equal(0, exit);
+        string blob = Assert.Single((await Azurite.ListAsync("telemetry", "gpu/v1/")).Keys.Except(before.Keys));
+
+        (int inspectExit, string output, string error) = await RunAsync(["inspect", $"telemetry/{blob}", "--rows", "3"]);
+
+        Assert.True(inspectExit == 0, error);
+        foreach (string column in new[] { "ts", "cluster", "node", "gpu_uuid", "gpu_index", "gpu_model", "institution", "job_id", "util_pct", "mem_used_mib", "mem_total_mib", "power_w", "temp_c", "interval_s", "eh_partition", "eh_sequence", "eh_enqueued" })
+        {
+            Assert.Matches($"(?m)^  {column}: ", output);
+        }
+
+        Assert.Contains("rows: 80", output, StringComparison.Ordinal);
+        Assert.Contains("min_ts: 2026-11-27T09:00:00Z", output, StringComparison.Ordinal);
+        Assert.Contains("max_ts: 2026-11-27T09:00:09Z", output, StringComparison.Ordinal);
+        Assert.Contains("row_count: 80", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "ingest", "--stream", "cpu", "--file", "x.jsonl" }, "cpu")]
+    [InlineData(new[] { "ingest", "--stream", "gpu" }, "--file")]
+    [InlineData(new[] { "ingest", "--stream", "gpu", "--file", "/no/such/file.jsonl" }, "file.jsonl")]
+    [InlineData(new[] { "ingest", "--stream", "gpu", "--file", "x", "--partitions", "0" }, "--partitions")]
+    [InlineData(new[] { "frobnicate" }, "frobnicate")]
+    public async Task BadCommandLine_ExitsTwoWithAOneLineMessage(string[] args, string mentioned)
+    {
+        (int exit, string output, string error) = await RunAsync(args);
+
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, output);
+        string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("metrics: ", line, StringComparison.Ordinal);
+        Assert.Contains(mentioned, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ingest_StorageUnreachable_ExitsOneWithAOneLineMessageAndNoStackTrace()
+    {
+        string file = WriteGpuFile(valid: 2, invalid: 0, gpusPerEvent: 1);
+        const string nowhere = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+
+        (int exit, _, string error) = await RunAsync(["ingest", "--stream", "gpu", "--file", file], storage: nowhere);
+
+        Assert.Equal(1, exit);
+        string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("storage unreachable", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inspect_MissingBlob_ExitsOne()
+    {
+        (int exit, _, string error) = await RunAsync(["inspect", "telemetry/gpu/v1/date=1999-01-01/none.arrow"]);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("no such file or blob", error, StringComparison.Ordinal);
+    }
+}

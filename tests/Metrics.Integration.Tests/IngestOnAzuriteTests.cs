@@ -1,0 +1,116 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
+using Metrics.Core.Arrow;
+using Metrics.Core.Ingest;
+using Metrics.Core.Telemetry;
+using Metrics.Storage;
+using Metrics.Tests.Shared;
+
+namespace Metrics.Integration.Tests;
+
+/// <summary>The ingest path with the real Blob and Table adapters, on Azurite.</summary>
+public sealed class IngestOnAzuriteTests
+{
+    private static readonly DateTimeOffset s_enqueued = new(2026, 11, 27, 9, 5, 0, TimeSpan.Zero);
+
+    private readonly string _partition = "it" + Guid.NewGuid().ToString("N")[..10];
+
+    private static IngestPipeline Pipeline() =>
+        new(new BlobLandingStore(Azurite.Clients.Blobs), new TableDirtyHourLog(Azurite.Clients.Tables, TimeProvider.System));
+
+    private EventBatch Batch(TelemetryStream stream, IEnumerable<byte[]> bodies) =>
+        new(stream, _partition, bodies.Select((b, i) => new RawEvent(b, 1000 + i, s_enqueued)).ToArray());
+
+    private static byte[] Invalid(int i)
+    {
+        JsonObject e = EventJson.Gpu(node: $"bad{i:D3}", gpus: 1);
+        e["gpus"]![0]!["utilPct"] = 150 + i;
+        return EventJson.Bytes(e);
+    }
+
+    [Fact]
+    public async Task Batch_WithBadEvents_LandsValidRowsAndDeadLettersTheRestWithReasons()
+    {
+        var bodies = new List<byte[]>();
+        for (int i = 0; i < 30; i++)
+        {
+            bodies.Add(EventJson.Bytes(EventJson.Gpu(node: $"gn{i:D4}", ts: $"2026-11-27T08:59:{i + 10:D2}Z", gpus: 8)));
+            if (i % 10 == 0)
+            {
+                bodies.Add(Invalid(i));
+            }
+        }
+
+        IngestResult result = await Pipeline().IngestAsync(Batch(TelemetryStream.Gpu, bodies), CancellationToken.None);
+
+        Assert.Equal((33, 30, 240, 3), (result.Events, result.LandedEvents, result.LandedRows, result.DeadLettered));
+        Dictionary<string, string> landed = await Azurite.ListAsync("telemetry", $"gpu/v1/date=2026-11-27/hour=08/p{_partition}-");
+        string name = Assert.Single(landed.Keys);
+        Assert.Equal($"gpu/v1/date=2026-11-27/hour=08/p{_partition}-000000001000-000000001032.arrow", name);
+
+        BinaryData content = await Azurite.DownloadAsync("telemetry", name);
+        using (ArrowFileReader reader = ArrowIpc.OpenFile(content.ToStream()))
+        {
+            using RecordBatch rows = reader.ReadNextRecordBatch();
+            Assert.Equal(240, rows.Length);
+            var util = (DoubleArray)rows.Column(rows.Schema.GetFieldIndex("util_pct"));
+            Assert.Equal(240 * 87.0, util.Values.ToArray().Sum(), precision: 6);
+        }
+
+        string deadName = Assert.Single((await Azurite.ListAsync("deadletter", $"gpu/date=2026-11-27/p{_partition}-")).Keys);
+        string[] lines = (await Azurite.DownloadAsync("deadletter", deadName)).ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.All(lines, line =>
+        {
+            using JsonDocument doc = JsonDocument.Parse(line);
+            Assert.Equal("out-of-range", doc.RootElement.GetProperty("reason").GetString());
+            Assert.Equal(_partition, doc.RootElement.GetProperty("partition").GetString());
+            Assert.StartsWith("{\"schema\":\"gpu-telemetry/1\"", doc.RootElement.GetProperty("body").GetString(), StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task SameBatchTwice_LeavesExactlyTheSameBlobSet()
+    {
+        byte[][] bodies =
+        [
+            EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T07:59:50Z")),
+            EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T08:00:05Z")),
+            Encoding.UTF8.GetBytes("{\"schema\":\"gpu-telemetry/1\""),
+        ];
+        EventBatch batch = Batch(TelemetryStream.Gpu, bodies);
+
+        await Pipeline().IngestAsync(batch, CancellationToken.None);
+        var first = (await Azurite.ListAsync("telemetry", "gpu/v1/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal))
+            .Concat((await Azurite.ListAsync("deadletter", "gpu/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal)))
+            .Order(StringComparer.Ordinal).ToArray();
+        await Pipeline().IngestAsync(batch, CancellationToken.None);
+        var second = (await Azurite.ListAsync("telemetry", "gpu/v1/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal))
+            .Concat((await Azurite.ListAsync("deadletter", "gpu/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal)))
+            .Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(3, first.Length);
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public async Task JobBatch_LandsRowsAndMarksTheirHoursDirty()
+    {
+        byte[][] bodies =
+        [
+            EventJson.Bytes(EventJson.Job(jobId: "j1", state: "started", ts: "2026-11-27T08:00:00Z")),
+            EventJson.Bytes(EventJson.Job(jobId: "j1", state: "ended", ts: "2026-11-27T09:00:00Z")),
+        ];
+
+        IngestResult result = await Pipeline().IngestAsync(Batch(TelemetryStream.Jobs, bodies), CancellationToken.None);
+
+        Assert.Equal(2, result.LandedRows);
+        Assert.Equal(2, (await Azurite.ListAsync("telemetry", "jobs/v1/date=2026-11-27/")).Keys.Count(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal)));
+        var table = Azurite.Clients.Tables.GetTableClient(StorageTables.DirtyHours);
+        Assert.True((await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("jobs", "2026112708")).HasValue);
+        Assert.True((await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("jobs", "2026112709")).HasValue);
+    }
+}

@@ -1,0 +1,102 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs.Models;
+using Metrics.Core.Ingest;
+using Metrics.Core.Telemetry;
+using Metrics.Storage;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Metrics.Integration.Tests;
+
+public sealed class StorageAdapterTests
+{
+    private static readonly string s_run = Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task BlobLandingStore_Write_StoresContentTypeAndManifestMetadata()
+    {
+        var store = new BlobLandingStore(Azurite.Clients.Blobs);
+        string path = $"it/{s_run}/a.arrow";
+        var metadata = new Dictionary<string, string> { ["row_count"] = "3", ["first_sequence"] = "7" };
+
+        await store.WriteAsync(new LandingFile("telemetry", path, new byte[] { 1, 2, 3 }, "application/vnd.apache.arrow.file", metadata), CancellationToken.None);
+
+        BlobProperties properties = (await Azurite.Clients.Blobs.GetBlobContainerClient("telemetry").GetBlobClient(path).GetPropertiesAsync()).Value;
+        Assert.Equal("application/vnd.apache.arrow.file", properties.ContentType);
+        Assert.Equal("3", properties.Metadata["row_count"]);
+        Assert.Equal("7", properties.Metadata["first_sequence"]);
+        Assert.Equal(new byte[] { 1, 2, 3 }, (await Azurite.DownloadAsync("telemetry", path)).ToArray());
+    }
+
+    [Fact]
+    public async Task BlobLandingStore_WriteSameNameTwice_KeepsOneBlobWithTheLatestContent()
+    {
+        var store = new BlobLandingStore(Azurite.Clients.Blobs);
+        string path = $"it/{s_run}/twice.jsonl";
+        var empty = new Dictionary<string, string>();
+
+        await store.WriteAsync(new LandingFile("deadletter", path, "one"u8.ToArray(), "text/plain", empty), CancellationToken.None);
+        await store.WriteAsync(new LandingFile("deadletter", path, "two"u8.ToArray(), "text/plain", empty), CancellationToken.None);
+
+        Assert.Single(await Azurite.ListAsync("deadletter", $"it/{s_run}/twice"));
+        Assert.Equal("two", (await Azurite.DownloadAsync("deadletter", path)).ToString());
+    }
+
+    [Fact]
+    public async Task TableDirtyHourLog_Mark_IsIdempotentAndChangesTheETagEachTime()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
+        var log = new TableDirtyHourLog(Azurite.Clients.Tables, time);
+        DateTimeOffset hour = new(2031, 1, 2, 3, 0, 0, TimeSpan.Zero);
+        TableClient table = Azurite.Clients.Tables.GetTableClient(StorageTables.DirtyHours);
+
+        await log.MarkAsync(TelemetryStream.Gpu, [hour], CancellationToken.None);
+        TableEntity first = (await table.GetEntityAsync<TableEntity>("gpu", "2031010203")).Value;
+        time.Advance(TimeSpan.FromMinutes(1));
+        await log.MarkAsync(TelemetryStream.Gpu, [hour, hour], CancellationToken.None);
+        TableEntity second = (await table.GetEntityAsync<TableEntity>("gpu", "2031010203")).Value;
+
+        Assert.Equal(hour, first.GetDateTimeOffset("Hour"));
+        Assert.Equal(time.GetUtcNow(), second.GetDateTimeOffset("MarkedAt"));
+        Assert.NotEqual(first.ETag, second.ETag);
+        int rows = 0;
+        await foreach (TableEntity _ in table.QueryAsync<TableEntity>(e => e.PartitionKey == "gpu" && e.RowKey == "2031010203"))
+        {
+            rows++;
+        }
+
+        Assert.Equal(1, rows);
+    }
+
+    [Fact]
+    public async Task TableDirtyHourLog_ConcurrentMarksOfOverlappingHours_AllSucceedAndEachHourIsMarkedOnce()
+    {
+        var log = new TableDirtyHourLog(Azurite.Clients.Tables, TimeProvider.System);
+        DateTimeOffset start = new(2032, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        DateTimeOffset[] hours = Enumerable.Range(0, 150).Select(i => start.AddHours(i)).ToArray();
+
+        // Eight invocations mark overlapping windows at once (150 hours in all: more than one transaction's 100).
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => log.MarkAsync(TelemetryStream.Jobs, hours.Skip(i * 10).Take(80).ToArray(), CancellationToken.None)));
+
+        TableClient table = Azurite.Clients.Tables.GetTableClient(StorageTables.DirtyHours);
+        var keys = new List<string>();
+        await foreach (TableEntity e in table.QueryAsync<TableEntity>(e => e.PartitionKey == "jobs" && e.RowKey.CompareTo("2032030100") >= 0 && e.RowKey.CompareTo("2032031000") < 0))
+        {
+            keys.Add(e.RowKey);
+        }
+
+        Assert.Equal(hours.Take(150).Select(TableDirtyHourLog.RowKey).Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task TableSequenceCounter_ConcurrentReservations_NeverOverlap()
+    {
+        var counter = new TableSequenceCounter(Azurite.Clients.Tables);
+        await counter.EnsureTableAsync(CancellationToken.None);
+        string partition = $"it{s_run}";
+
+        long[] firsts = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => counter.ReserveAsync(TelemetryStream.Gpu, partition, 7, CancellationToken.None)));
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => i * 7L), firsts.Order());
+        Assert.Equal(70, await counter.ReserveAsync(TelemetryStream.Gpu, partition, 1, CancellationToken.None));
+    }
+}
