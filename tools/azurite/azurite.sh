@@ -33,14 +33,16 @@ start() {
     return 0
   fi
   install_node_tools
-  local args=(--silent --loose --skipApiVersionCheck --disableProductStyleUrl
-              --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1
-              --location "$location")
   # Azure.Storage.Blobs 12.30 sends a newer API version than Azurite knows: --skipApiVersionCheck lets it through.
+  local args=(--silent --loose --skipApiVersionCheck --disableProductStyleUrl
+              --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1)
   if [ "${AZURITE_IN_MEMORY:-0}" = "1" ]; then
+    # In memory, Azurite refuses --location; it runs from the data folder so nothing lands in the caller's cwd.
     args+=(--inMemoryPersistence)
+  else
+    args+=(--location "$location")
   fi
-  nohup "$repo/tools/node/node_modules/.bin/azurite" "${args[@]}" >"$log" 2>&1 &
+  (cd "$location" && exec nohup "$repo/tools/node/node_modules/.bin/azurite" "${args[@]}" >"$log" 2>&1) &
   echo $! >"$pidfile"
   for _ in $(seq 1 120); do
     if listening 10000 && listening 10002; then

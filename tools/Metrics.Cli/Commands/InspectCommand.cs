@@ -38,6 +38,11 @@ internal static class InspectCommand
         {
             (string container, string path) = SplitBlobPath(target);
             BlobContainerClient containerClient = context.CreateStorage().Blobs.GetBlobContainerClient(container);
+            if (path.Length == 0 || path.EndsWith('/'))
+            {
+                return await ListAsync(output, containerClient, path, target, cancellationToken).ConfigureAwait(false);
+            }
+
             BlobDownloadResult download;
             try
             {

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The test command (README, "Run the tests"; .ci/run runs exactly this):
+#   1. installs the pinned Node tools (Azurite, apache-arrow, fzstd) from tools/node/package-lock.json,
+#   2. starts Azurite in memory on 127.0.0.1:10000-10002 (or uses one already listening there),
+#   3. builds the solution in Release (warnings are errors) and runs every test project,
+#   4. stops the Azurite it started, whatever happened.
+# Needs only the .NET SDK, Node.js and npm.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+export AZURITE_IN_MEMORY=1
+AZURITE_LOCATION="$(mktemp -d "${TMPDIR:-/tmp}/metrics-azurite.XXXXXX")"
+export AZURITE_LOCATION
+
+cleanup() {
+  tools/azurite/azurite.sh stop || true
+  rm -rf "$AZURITE_LOCATION"
+}
+trap cleanup EXIT
+
+tools/azurite/azurite.sh start
+
+dotnet build Metrics.sln -c Release
+log="$AZURITE_LOCATION/test.log"
+set +e
+dotnet test Metrics.sln -c Release --no-build 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line over all test projects, in the plain "N passed, N failed" form.
+awk '/(Passed|Failed)! +- +Failed:/ {
+       gsub(",", "");
+       for (i = 1; i <= NF; i++) {
+         if ($i == "Failed:") failed += $(i + 1);
+         if ($i == "Passed:") passed += $(i + 1);
+         if ($i == "Skipped:") skipped += $(i + 1);
+       }
+       projects++
+     }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped;
+           if (projects == 0) exit 1 }' "$log" || { echo "tests: no test project reported results" >&2; exit 1; }
+exit "$status"
