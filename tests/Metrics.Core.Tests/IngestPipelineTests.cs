@@ -110,6 +110,9 @@ public sealed class IngestPipelineTests
         string[] lines = Encoding.UTF8.GetString(dead.Content.Span).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
 
+        // Readable for people and tools: UTC with Z, quotes in the body escaped as \" rather than \u0022.
+        Assert.Contains("\"enqueued\":\"2026-11-27T11:00:00Z\"", lines[0], StringComparison.Ordinal);
+        Assert.Contains("\"body\":\"{\\\"schema\\\":\\\"gpu-telemetry/1\\\"", lines[0], StringComparison.Ordinal);
         using JsonDocument first = JsonDocument.Parse(lines[0]);
         Assert.Equal("wrong-type", first.RootElement.GetProperty("reason").GetString());
         Assert.Contains("gpus[0].utilPct", first.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 using Metrics.Core.Telemetry;
@@ -15,7 +16,11 @@ public static class DeadLetterEncoder
 {
     public const string ContentType = "application/x-ndjson";
 
-    private static readonly JsonWriterOptions s_options = new() { Indented = false };
+    /// <summary>
+    /// Relaxed escaping keeps the stored body readable (<c>"</c> stays <c>\"</c>, not <c>\u0022</c>); these files are
+    /// read by people and tools, never embedded in HTML.
+    /// </summary>
+    private static readonly JsonWriterOptions s_options = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static byte[] Encode(TelemetryStream stream, string partitionId, IEnumerable<DeadLetter> deadLetters)
     {
@@ -42,7 +47,7 @@ public static class DeadLetterEncoder
         writer.WriteString("stream", stream.Name());
         writer.WriteString("partition", partitionId);
         writer.WriteNumber("sequence", raw.SequenceNumber);
-        writer.WriteString("enqueued", raw.EnqueuedTime.ToUniversalTime());
+        writer.WriteString("enqueued", raw.EnqueuedTime.UtcDateTime);
         if (raw.Properties is { Count: > 0 } properties)
         {
             writer.WriteStartObject("properties");
