@@ -14,13 +14,6 @@ public sealed class GpuTelemetryDecoderTests
 
     private static DecodeResult<GpuSample> Decode(string body) => GpuTelemetryDecoder.Decode(Encoding.UTF8.GetBytes(body), s_enqueued);
 
-    private static void AssertRejected(DecodeResult<GpuSample> result, RejectReason reason, string detailFragment)
-    {
-        Assert.False(result.IsValid, "the event should have been rejected");
-        Assert.Equal(reason, result.Rejection!.Reason);
-        Assert.Contains(detailFragment, result.Rejection.Detail, StringComparison.Ordinal);
-    }
-
     [Fact]
     public void Decode_ContractExample_ReadsEveryField()
     {
@@ -96,7 +89,7 @@ public sealed class GpuTelemetryDecoderTests
     public void Decode_TimestampBeyondSkewAllowance_IsTimestampInFuture()
     {
         string ts = (s_enqueued + ContractLimits.ClockSkewAllowance + TimeSpan.FromSeconds(1)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        AssertRejected(Decode(EventJson.Gpu(ts: ts)), RejectReason.TimestampInFuture, "ts");
+        RejectionAssert.Rejected(Decode(EventJson.Gpu(ts: ts)), RejectReason.TimestampInFuture, "ts");
     }
 
     [Fact]
@@ -104,14 +97,14 @@ public sealed class GpuTelemetryDecoderTests
     {
         JsonObject e = EventJson.Gpu();
         e["padding"] = new string('x', ContractLimits.MaxBodyBytes);
-        AssertRejected(Decode(e), RejectReason.BodyTooLarge, "limit");
+        RejectionAssert.Rejected(Decode(e), RejectReason.BodyTooLarge, "limit");
     }
 
     [Fact]
     public void Decode_InvalidUtf8_IsNotUtf8()
     {
         byte[] body = [.. Encoding.UTF8.GetBytes("{\"schema\":\"gpu-telemetry/1\",\"node\":\""), 0xC3, 0x28, .. Encoding.UTF8.GetBytes("\"}")];
-        AssertRejected(GpuTelemetryDecoder.Decode(body, s_enqueued), RejectReason.NotUtf8, "UTF-8");
+        RejectionAssert.Rejected(GpuTelemetryDecoder.Decode(body, s_enqueued), RejectReason.NotUtf8, "UTF-8");
     }
 
     [Theory]
@@ -121,7 +114,7 @@ public sealed class GpuTelemetryDecoderTests
     [InlineData("\"gpu-telemetry/1\"", "object")]
     public void Decode_NotAJsonObject_IsMalformedJson(string body, string fragment)
     {
-        AssertRejected(Decode(body), RejectReason.MalformedJson, fragment);
+        RejectionAssert.Rejected(Decode(body), RejectReason.MalformedJson, fragment);
     }
 
     [Theory]
@@ -132,7 +125,7 @@ public sealed class GpuTelemetryDecoderTests
     {
         JsonObject e = EventJson.Gpu();
         e["schema"] = schema;
-        AssertRejected(Decode(e), RejectReason.SchemaMismatch, "gpu-telemetry/1");
+        RejectionAssert.Rejected(Decode(e), RejectReason.SchemaMismatch, "gpu-telemetry/1");
     }
 
     [Fact]
@@ -140,7 +133,7 @@ public sealed class GpuTelemetryDecoderTests
     {
         JsonObject e = EventJson.Gpu();
         e.Remove("schema");
-        AssertRejected(Decode(e), RejectReason.SchemaMismatch, "schema");
+        RejectionAssert.Rejected(Decode(e), RejectReason.SchemaMismatch, "schema");
     }
 
     [Theory]
@@ -153,7 +146,7 @@ public sealed class GpuTelemetryDecoderTests
     {
         JsonObject e = EventJson.Gpu();
         e.Remove(field);
-        AssertRejected(Decode(e), RejectReason.MissingField, field);
+        RejectionAssert.Rejected(Decode(e), RejectReason.MissingField, field);
     }
 
     [Theory]
@@ -167,7 +160,7 @@ public sealed class GpuTelemetryDecoderTests
     {
         JsonObject e = EventJson.Gpu(gpus: 3);
         e["gpus"]![2]!.AsObject().Remove(field);
-        AssertRejected(Decode(e), RejectReason.MissingField, $"gpus[2].{field}");
+        RejectionAssert.Rejected(Decode(e), RejectReason.MissingField, $"gpus[2].{field}");
     }
 
     [Theory]
@@ -181,7 +174,7 @@ public sealed class GpuTelemetryDecoderTests
     {
         JsonObject e = EventJson.Gpu(gpus: 1);
         e["gpus"]![0]![field] = JsonNode.Parse(json);
-        AssertRejected(Decode(e), RejectReason.WrongType, $"gpus[0].{field}");
+        RejectionAssert.Rejected(Decode(e), RejectReason.WrongType, $"gpus[0].{field}");
     }
 
     [Fact]
@@ -189,7 +182,7 @@ public sealed class GpuTelemetryDecoderTests
     {
         JsonObject e = EventJson.Gpu();
         e["intervalS"] = "15";
-        AssertRejected(Decode(e), RejectReason.WrongType, "intervalS");
+        RejectionAssert.Rejected(Decode(e), RejectReason.WrongType, "intervalS");
     }
 
     [Fact]
@@ -197,7 +190,7 @@ public sealed class GpuTelemetryDecoderTests
     {
         JsonObject e = EventJson.Gpu();
         e["gpus"] = new JsonObject();
-        AssertRejected(Decode(e), RejectReason.WrongType, "gpus");
+        RejectionAssert.Rejected(Decode(e), RejectReason.WrongType, "gpus");
     }
 
     [Theory]
@@ -214,7 +207,7 @@ public sealed class GpuTelemetryDecoderTests
     {
         JsonObject e = EventJson.Gpu(gpus: 1);
         e["gpus"]![0]![field] = JsonNode.Parse(json);
-        AssertRejected(Decode(e), RejectReason.OutOfRange, $"gpus[0].{field}");
+        RejectionAssert.Rejected(Decode(e), RejectReason.OutOfRange, $"gpus[0].{field}");
     }
 
     [Theory]
@@ -222,7 +215,7 @@ public sealed class GpuTelemetryDecoderTests
     [InlineData(3601)]
     public void Decode_IntervalOutsideOneToThreeThousandSixHundred_IsOutOfRange(int intervalS)
     {
-        AssertRejected(Decode(EventJson.Gpu(intervalS: intervalS)), RejectReason.OutOfRange, "intervalS");
+        RejectionAssert.Rejected(Decode(EventJson.Gpu(intervalS: intervalS)), RejectReason.OutOfRange, "intervalS");
     }
 
     [Theory]
@@ -238,7 +231,7 @@ public sealed class GpuTelemetryDecoderTests
     [InlineData(65)]
     public void Decode_GpuCountOutsideOneToSixtyFour_IsOutOfRange(int gpus)
     {
-        AssertRejected(Decode(EventJson.Gpu(gpus: gpus)), RejectReason.OutOfRange, "gpus");
+        RejectionAssert.Rejected(Decode(EventJson.Gpu(gpus: gpus)), RejectReason.OutOfRange, "gpus");
     }
 
     [Fact]
@@ -256,7 +249,7 @@ public sealed class GpuTelemetryDecoderTests
     {
         JsonObject e = EventJson.Gpu();
         e[field] = value;
-        AssertRejected(Decode(e), RejectReason.InvalidId, field);
+        RejectionAssert.Rejected(Decode(e), RejectReason.InvalidId, field);
     }
 
     [Fact]
@@ -264,7 +257,7 @@ public sealed class GpuTelemetryDecoderTests
     {
         JsonObject e = EventJson.Gpu();
         e["node"] = new string('n', 65);
-        AssertRejected(Decode(e), RejectReason.InvalidId, "node");
+        RejectionAssert.Rejected(Decode(e), RejectReason.InvalidId, "node");
     }
 
     [Theory]
@@ -275,7 +268,7 @@ public sealed class GpuTelemetryDecoderTests
     {
         JsonObject e = EventJson.Gpu(gpus: 1);
         e["gpus"]![0]![field] = value;
-        AssertRejected(Decode(e), RejectReason.InvalidId, $"gpus[0].{field}");
+        RejectionAssert.Rejected(Decode(e), RejectReason.InvalidId, $"gpus[0].{field}");
     }
 
     [Theory]
@@ -287,7 +280,7 @@ public sealed class GpuTelemetryDecoderTests
     [InlineData("yesterday")]
     public void Decode_TimestampWithoutZoneOrNotIso_IsInvalidTimestamp(string ts)
     {
-        AssertRejected(Decode(EventJson.Gpu(ts: ts)), RejectReason.InvalidTimestamp, "ts");
+        RejectionAssert.Rejected(Decode(EventJson.Gpu(ts: ts)), RejectReason.InvalidTimestamp, "ts");
     }
 
     [Fact]
@@ -295,7 +288,7 @@ public sealed class GpuTelemetryDecoderTests
     {
         JsonObject e = EventJson.Gpu();
         e["ts"] = 1795000000;
-        AssertRejected(Decode(e), RejectReason.WrongType, "ts");
+        RejectionAssert.Rejected(Decode(e), RejectReason.WrongType, "ts");
     }
 
     [Fact]
@@ -303,7 +296,7 @@ public sealed class GpuTelemetryDecoderTests
     {
         JsonObject e = EventJson.Gpu(gpus: 1);
         e["gpus"]![0]!["memUsedMiB"] = 81560;
-        AssertRejected(Decode(e), RejectReason.Inconsistent, "memUsedMiB");
+        RejectionAssert.Rejected(Decode(e), RejectReason.Inconsistent, "memUsedMiB");
     }
 
     [Fact]
@@ -311,12 +304,12 @@ public sealed class GpuTelemetryDecoderTests
     {
         JsonObject e = EventJson.Gpu(gpus: 2);
         e["gpus"]![1]!["uuid"] = e["gpus"]![0]!["uuid"]!.GetValue<string>();
-        AssertRejected(Decode(e), RejectReason.Inconsistent, "gpus[1]");
+        RejectionAssert.Rejected(Decode(e), RejectReason.Inconsistent, "gpus[1]");
     }
 
     [Fact]
     public void Decode_JobWithoutInstitution_IsInconsistent()
     {
-        AssertRejected(Decode(EventJson.Gpu(gpus: 1, institution: null)), RejectReason.Inconsistent, "institution");
+        RejectionAssert.Rejected(Decode(EventJson.Gpu(gpus: 1, institution: null)), RejectReason.Inconsistent, "institution");
     }
 }

@@ -12,13 +12,6 @@ public sealed class JobEventDecoderTests
 
     private static DecodeResult<JobEvent> Decode(JsonNode node) => JobEventDecoder.Decode(EventJson.Bytes(node), s_enqueued);
 
-    private static void AssertRejected(DecodeResult<JobEvent> result, RejectReason reason, string detailFragment)
-    {
-        Assert.False(result.IsValid, "the event should have been rejected");
-        Assert.Equal(reason, result.Rejection!.Reason);
-        Assert.Contains(detailFragment, result.Rejection.Detail, StringComparison.Ordinal);
-    }
-
     [Fact]
     public void Decode_ContractExample_ReadsEveryField()
     {
@@ -98,7 +91,7 @@ public sealed class JobEventDecoderTests
     {
         JsonObject e = EventJson.Job();
         e.Remove(field);
-        AssertRejected(Decode(e), RejectReason.MissingField, field);
+        RejectionAssert.Rejected(Decode(e), RejectReason.MissingField, field);
     }
 
     [Theory]
@@ -111,7 +104,7 @@ public sealed class JobEventDecoderTests
     {
         JsonObject e = EventJson.Job();
         e[field] = JsonNode.Parse(json);
-        AssertRejected(Decode(e), RejectReason.WrongType, field);
+        RejectionAssert.Rejected(Decode(e), RejectReason.WrongType, field);
     }
 
     [Theory]
@@ -125,7 +118,7 @@ public sealed class JobEventDecoderTests
     {
         JsonObject e = EventJson.Job();
         e[field] = JsonNode.Parse(json);
-        AssertRejected(Decode(e), RejectReason.OutOfRange, field);
+        RejectionAssert.Rejected(Decode(e), RejectReason.OutOfRange, field);
     }
 
     [Theory]
@@ -137,7 +130,7 @@ public sealed class JobEventDecoderTests
     {
         JsonObject e = EventJson.Job();
         e[field] = value;
-        AssertRejected(Decode(e), RejectReason.InvalidId, field);
+        RejectionAssert.Rejected(Decode(e), RejectReason.InvalidId, field);
     }
 
     [Fact]
@@ -145,7 +138,7 @@ public sealed class JobEventDecoderTests
     {
         JsonObject e = EventJson.Job();
         e["startTime"] = "2026-11-27T08:00:00";
-        AssertRejected(Decode(e), RejectReason.InvalidTimestamp, "startTime");
+        RejectionAssert.Rejected(Decode(e), RejectReason.InvalidTimestamp, "startTime");
     }
 
     [Fact]
@@ -153,7 +146,7 @@ public sealed class JobEventDecoderTests
     {
         JsonObject e = EventJson.Job();
         e["endTime"] = "2026-11-27T11:00:00Z";
-        AssertRejected(Decode(e), RejectReason.TimestampInFuture, "endTime");
+        RejectionAssert.Rejected(Decode(e), RejectReason.TimestampInFuture, "endTime");
     }
 
     [Fact]
@@ -161,7 +154,7 @@ public sealed class JobEventDecoderTests
     {
         JsonObject e = EventJson.Job();
         e["endTime"] = "2026-11-27T07:59:59Z";
-        AssertRejected(Decode(e), RejectReason.Inconsistent, "before startTime");
+        RejectionAssert.Rejected(Decode(e), RejectReason.Inconsistent, "before startTime");
     }
 
     [Fact]
@@ -177,12 +170,12 @@ public sealed class JobEventDecoderTests
     {
         JsonObject e = EventJson.Job(state: "running");
         e["endTime"] = "2026-11-27T09:00:00Z";
-        AssertRejected(Decode(e), RejectReason.Inconsistent, "only allowed on an ended job");
+        RejectionAssert.Rejected(Decode(e), RejectReason.Inconsistent, "only allowed on an ended job");
     }
 
     [Fact]
     public void Decode_GpuSchemaOnJobStream_IsSchemaMismatch()
     {
-        AssertRejected(Decode(EventJson.Gpu()), RejectReason.SchemaMismatch, "job-event/1");
+        RejectionAssert.Rejected(Decode(EventJson.Gpu()), RejectReason.SchemaMismatch, "job-event/1");
     }
 }

@@ -18,11 +18,9 @@ internal static class ArrowColumns
         return builder;
     }
 
-    /// <summary>The three lineage columns every landed row carries, so billing can deduplicate and finance can trace.</summary>
-    public static IEnumerable<Field> LineageFields() =>
-    [
-        Field(LineageColumns.Partition, DictionaryStringColumn.Type, nullable: false),
-        Field(LineageColumns.Sequence, Int64Type.Default, nullable: false),
-        Field(LineageColumns.Enqueued, UtcTimestamp, nullable: false),
-    ];
+    /// <summary>Appends the three lineage columns every landed row carries, so billing can deduplicate and finance can trace.</summary>
+    public static Schema.Builder WithLineage(Schema.Builder builder) => builder
+        .Field(Field(LineageColumns.Partition, DictionaryStringColumn.Type, nullable: false))
+        .Field(Field(LineageColumns.Sequence, Int64Type.Default, nullable: false))
+        .Field(Field(LineageColumns.Enqueued, UtcTimestamp, nullable: false));
 }

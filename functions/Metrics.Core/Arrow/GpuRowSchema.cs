@@ -12,7 +12,7 @@ public static class GpuRowSchema
 {
     public const string Version = "gpu/v1";
 
-    public static Schema Schema { get; } = new Schema.Builder()
+    public static Schema Schema { get; } = WithLineage(new Schema.Builder()
         .Field(Field("ts", UtcTimestamp, nullable: false))
         .Field(Field("cluster", DictionaryStringColumn.Type, nullable: false))
         .Field(Field("node", DictionaryStringColumn.Type, nullable: false))
@@ -26,10 +26,7 @@ public static class GpuRowSchema
         .Field(Field("mem_total_mib", Int64Type.Default, nullable: false))
         .Field(Field("power_w", DoubleType.Default, nullable: true))
         .Field(Field("temp_c", DoubleType.Default, nullable: true))
-        .Field(Field("interval_s", Int32Type.Default, nullable: false))
-        .Field(LineageFields().ElementAt(0))
-        .Field(LineageFields().ElementAt(1))
-        .Field(LineageFields().ElementAt(2))
+        .Field(Field("interval_s", Int32Type.Default, nullable: false)))
         .Metadata(SchemaMetadata.SchemaKey, Version)
         .Build();
 }

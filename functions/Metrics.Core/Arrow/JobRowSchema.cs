@@ -9,7 +9,7 @@ public static class JobRowSchema
 {
     public const string Version = "jobs/v1";
 
-    public static Schema Schema { get; } = new Schema.Builder()
+    public static Schema Schema { get; } = WithLineage(new Schema.Builder()
         .Field(Field("event_id", StringType.Default, nullable: false))
         .Field(Field("cluster", DictionaryStringColumn.Type, nullable: false))
         .Field(Field("job_id", StringType.Default, nullable: false))
@@ -26,10 +26,7 @@ public static class JobRowSchema
         .Field(Field("gpu_model", DictionaryStringColumn.Type, nullable: false))
         .Field(Field("cpus", Int32Type.Default, nullable: true))
         .Field(Field("mem_gib", DoubleType.Default, nullable: true))
-        .Field(Field("exit_state", DictionaryStringColumn.Type, nullable: true))
-        .Field(LineageFields().ElementAt(0))
-        .Field(LineageFields().ElementAt(1))
-        .Field(LineageFields().ElementAt(2))
+        .Field(Field("exit_state", DictionaryStringColumn.Type, nullable: true)))
         .Metadata(SchemaMetadata.SchemaKey, Version)
         .Build();
 }
