@@ -5,4 +5,6 @@ public static class FunctionNames
 {
     public const string GpuTelemetryIngest = nameof(GpuTelemetryIngest);
     public const string JobEventsIngest = nameof(JobEventsIngest);
+    public const string UsageRollup = nameof(UsageRollup);
+    public const string GetUsage = nameof(GetUsage);
 }

@@ -1,3 +1,4 @@
+using Metrics.Core.Billing;
 using Metrics.Core.Ingest;
 using Metrics.Core.Ports;
 using Metrics.Storage;
@@ -9,7 +10,7 @@ namespace Metrics.Functions;
 /// <summary>Composition of the app's services: one call from Program.cs.</summary>
 public static class MetricsServices
 {
-    public static IServiceCollection AddMetricsIngest(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddMetrics(this IServiceCollection services, IConfiguration configuration)
     {
         StorageSettings settings = ReadStorageSettings(configuration);
         services.AddSingleton(TimeProvider.System);
@@ -17,6 +18,12 @@ public static class MetricsServices
         services.AddSingleton<ILandingStore>(sp => new BlobLandingStore(sp.GetRequiredService<StorageClients>().Blobs));
         services.AddSingleton<IDirtyHourLog>(sp => new TableDirtyHourLog(sp.GetRequiredService<StorageClients>().Tables, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IngestPipeline>();
+
+        // Created here, at start-up, so a bad BillingTimeZone stops the app before it bills anything.
+        BillingCalendar calendar = BillingCalendar.Create(configuration[BillingSettings.TimeZoneVariable]);
+        services.AddSingleton(calendar);
+        services.AddSingleton(sp => BillingStorage.CreateRollup(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => BillingStorage.CreateQuery(sp.GetRequiredService<StorageClients>(), calendar));
         return services;
     }
 

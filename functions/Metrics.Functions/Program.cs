@@ -3,5 +3,6 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
 FunctionsApplicationBuilder builder = FunctionsApplication.CreateBuilder(args);
-builder.Services.AddMetricsIngest(builder.Configuration);
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddMetrics(builder.Configuration);
 builder.Build().Run();

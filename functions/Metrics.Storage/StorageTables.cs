@@ -1,11 +1,34 @@
 namespace Metrics.Storage;
 
-/// <summary>Table names used by the pipeline. Infrastructure (infra/) creates the same names.</summary>
+/// <summary>Table names used by the pipeline. Infrastructure (infra/) creates the same names. Keys are documented in docs/billing.md.</summary>
 public static class StorageTables
 {
-    /// <summary>Dirty-hour marks: PartitionKey = stream (<c>gpu</c>/<c>jobs</c>), RowKey = UTC hour <c>yyyyMMddHH</c>.</summary>
+    /// <summary>Rollup marks: PartitionKey = kind (gpu, jobs, usage, month), RowKey = UTC hour <c>yyyyMMddHH</c> or month <c>yyyy-MM</c>.</summary>
     public const string DirtyHours = "dirtyhours";
 
     /// <summary>The CLI's local event hub: next sequence number per (stream, partition).</summary>
     public const string Sequences = "ehsequences";
+
+    /// <summary>Per-job billing state: PartitionKey = cluster, RowKey = job id.</summary>
+    public const string JobStates = "jobstates";
+
+    /// <summary>Each job's usage per UTC hour: PartitionKey = hour, RowKey = <c>cluster|jobId</c>.</summary>
+    public const string JobHours = "jobhours";
+
+    /// <summary>Each job's usage per billing month: PartitionKey = month, RowKey = <c>cluster|jobId</c>.</summary>
+    public const string JobMonths = "jobmonths";
+
+    /// <summary>Hourly usage lines: PartitionKey = UTC hour, RowKey = <c>institution|model</c>.</summary>
+    public const string HourlyUsage = "hourlyusage";
+
+    /// <summary>Monthly usage, finance's view: PartitionKey = month, RowKey = <c>institution|model</c>.</summary>
+    public const string MonthlyUsage = "monthlyusage";
+
+    /// <summary>Monthly usage, an institution's history: PartitionKey = institution, RowKey = <c>month|model</c>.</summary>
+    public const string InstitutionUsage = "institutionusage";
+
+    /// <summary>Rate card: PartitionKey = <c>gpu</c> or <c>cpu</c>, RowKey = <c>model|yyyy-MM-dd</c> (<c>cpu|yyyy-MM-dd</c>).</summary>
+    public const string RateCards = "ratecards";
+
+    public static readonly IReadOnlyList<string> All = [DirtyHours, Sequences, JobStates, JobHours, JobMonths, HourlyUsage, MonthlyUsage, InstitutionUsage, RateCards];
 }

@@ -1,45 +1,93 @@
-using System.Globalization;
+using System.Net;
+using Azure;
 using Azure.Data.Tables;
+using Metrics.Core.Billing;
 using Metrics.Core.Ports;
 using Metrics.Core.Telemetry;
 
 namespace Metrics.Storage;
 
 /// <summary>
-/// Dirty-hour marks in Table storage: PartitionKey = stream, RowKey = UTC hour <c>yyyyMMddHH</c>.
+/// The marks table (<c>dirtyhours</c>): PartitionKey = kind (<c>gpu</c>, <c>jobs</c> from ingest; <c>usage</c>,
+/// <c>month</c> from the rollup), RowKey = UTC hour <c>yyyyMMddHH</c> or month <c>yyyy-MM</c>.
 /// Marking is an unconditional upsert, so it is idempotent and concurrent writers never conflict; every upsert also
 /// changes the entity's ETag, which is what lets the rollup clear a mark only if nobody re-marked it meanwhile.
 /// </summary>
-public sealed class TableDirtyHourLog(TableServiceClient tables, TimeProvider timeProvider) : IDirtyHourLog
+public sealed class TableDirtyHourLog(TableServiceClient tables, TimeProvider timeProvider) : IDirtyHourLog, IRollupMarks
 {
-    public const string RowKeyFormat = "yyyyMMddHH";
-
     private readonly TableClient _table = tables.GetTableClient(StorageTables.DirtyHours);
     private int _tableReady;
 
-    public async Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken)
+    public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hours);
-        if (hours.Count == 0)
+        MarkKind kind = stream == TelemetryStream.Gpu ? MarkKind.Gpu : MarkKind.Jobs;
+        return MarkAsync(kind, hours.Select(UtcHours.Key).ToArray(), cancellationToken);
+    }
+
+    public async Task MarkAsync(MarkKind kind, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
         {
             return;
         }
 
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = timeProvider.GetUtcNow();
-        var actions = hours
-            .Select(h => h.ToUniversalTime())
-            .Distinct()
-            .Order()
-            .Select(hour => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(stream.Name(), RowKey(hour))
+        var actions = keys
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .Select(key =>
             {
-                ["Hour"] = hour,
-                ["MarkedAt"] = now,
-            }));
+                var entity = new TableEntity(PartitionKey(kind), key) { ["MarkedAt"] = now };
+                if (UtcHours.TryParseKey(key, out DateTimeOffset hour))
+                {
+                    entity["Hour"] = hour;
+                }
+
+                return new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity);
+            });
         await TableTransactions.SubmitAsync(_table, actions, cancellationToken).ConfigureAwait(false);
     }
 
-    public static string RowKey(DateTimeOffset hour) => hour.ToUniversalTime().ToString(RowKeyFormat, CultureInfo.InvariantCulture);
+    public async Task<IReadOnlyList<RollupMark>> ListAsync(MarkKind kind, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var marks = new List<RollupMark>();
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(kind)}");
+        await foreach (TableEntity entity in _table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            marks.Add(new RollupMark(kind, entity.RowKey, entity.ETag.ToString()));
+        }
+
+        return marks;
+    }
+
+    public async Task<bool> ClearAsync(RollupMark mark, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mark);
+        try
+        {
+            await _table.DeleteEntityAsync(PartitionKey(mark.Kind), mark.Key, new ETag(mark.Version), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
+        {
+            return false;
+        }
+    }
+
+    public static string PartitionKey(MarkKind kind) => kind switch
+    {
+        MarkKind.Gpu => "gpu",
+        MarkKind.Jobs => "jobs",
+        MarkKind.Usage => "usage",
+        MarkKind.Month => "month",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown mark kind."),
+    };
+
+    public static string RowKey(DateTimeOffset hour) => UtcHours.Key(hour);
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Metrics.Core.Billing;
 using Metrics.Storage;
 
 namespace Metrics.Cli;
@@ -10,4 +11,17 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, Func<string, s
     /// <summary>Storage from <c>MetricsStorage</c>, else <c>AzureWebJobsStorage</c>, else Azurite; few retries, so an unreachable store fails fast.</summary>
     public StorageClients CreateStorage() =>
         new(StorageSettings.FromEnvironment(GetEnvironmentVariable) with { MaxRetries = 2 });
+
+    /// <summary>The billing calendar from <c>BillingTimeZone</c> (default Asia/Shanghai); a bad zone is a one-line failure.</summary>
+    public BillingCalendar CreateCalendar()
+    {
+        try
+        {
+            return BillingCalendar.Create(GetEnvironmentVariable(BillingSettings.TimeZoneVariable));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliFailure(ex.Message, ex);
+        }
+    }
 }

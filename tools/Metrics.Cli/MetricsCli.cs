@@ -10,10 +10,13 @@ public static class MetricsCli
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var root = new RootCommand("Usage metering for the AI computing centre: ingest, inspect.")
+        var root = new RootCommand("Usage metering for the AI computing centre: ingest, inspect, rollup, usage, rates.")
         {
             IngestCommand.Create(context),
             InspectCommand.Create(context),
+            RollupCommand.Create(context),
+            UsageCommand.Create(context),
+            RatesCommand.Create(context),
         };
 
         ParseResult parsed = root.Parse(args);

@@ -1,0 +1,12 @@
+namespace Metrics.Core.Billing;
+
+/// <summary>The fields of a landed GPU row that billing reads, with its lineage for deterministic deduplication.</summary>
+public sealed record GpuSampleRow(
+    DateTimeOffset Ts,
+    string GpuUuid,
+    string GpuModel,
+    string? Institution,
+    double UtilPct,
+    int IntervalS,
+    string Partition,
+    long Sequence);

@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text;
+
+namespace Metrics.Core.Billing;
+
+/// <summary>
+/// The finance CSV contract: RFC 4180 (CRLF, quoted where needed), a header row, one row per (institution, GPU model)
+/// sorted by institution then model; hours with 4 decimals, amounts with 2. A cell starting with <c>= + - @</c> (or a
+/// tab or carriage return) is prefixed with <c>'</c> so a spreadsheet never runs it as a formula.
+/// </summary>
+public static class UsageCsvWriter
+{
+    public const string Header = "month,institution,gpu_model,jobs,gpu_hours,active_gpu_hours,observed_gpu_hours,avg_gpu_util_pct,cpu_core_hours,gpu_rate,amount,currency";
+
+    public static string Write(UsageReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var csv = new StringBuilder();
+        csv.Append(Header).Append("\r\n");
+        foreach (UsageLine line in report.Lines)
+        {
+            MonthlyUsage u = line.Usage;
+            string[] cells =
+            [
+                u.Month.ToString(),
+                u.Institution,
+                u.GpuModel,
+                u.Jobs.ToString(CultureInfo.InvariantCulture),
+                Hours(u.GpuHours),
+                Hours(u.ActiveGpuHours),
+                Hours(u.ObservedGpuHours),
+                line.AvgGpuUtilPct?.ToString("F2", CultureInfo.InvariantCulture) ?? string.Empty,
+                Hours(u.CpuCoreHours),
+                line.GpuRate?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
+                line.Amount?.ToString("F2", CultureInfo.InvariantCulture) ?? string.Empty,
+                line.Currency,
+            ];
+            csv.AppendJoin(',', cells.Select(Cell)).Append("\r\n");
+        }
+
+        return csv.ToString();
+    }
+
+    public static string Hours(decimal hours) => UsageLine.ReportedHours(hours).ToString("F4", CultureInfo.InvariantCulture);
+
+    /// <summary>Neutralises formula injection, then applies RFC 4180 quoting.</summary>
+    public static string Cell(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !IsNumber(value))
+        {
+            value = "'" + value;
+        }
+
+        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
+    }
+
+    /// <summary>A negative number is data, not a formula; figures are never escaped.</summary>
+    private static bool IsNumber(string value) => decimal.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _);
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Metrics.Core.Billing;
+
+/// <summary>
+/// The finance JSON: the same figures as the CSV (same rounding, snake_case names), plus <c>priced</c> per line and the
+/// pricing warnings. No generation timestamp, so the same data always gives the same bytes.
+/// </summary>
+public static class UsageJsonWriter
+{
+    public static string Write(UsageReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("month", report.Month.ToString());
+            json.WriteString("time_zone", report.TimeZoneId);
+            json.WriteStartArray("lines");
+            foreach (UsageLine line in report.Lines)
+            {
+                MonthlyUsage u = line.Usage;
+                json.WriteStartObject();
+                json.WriteString("month", u.Month.ToString());
+                json.WriteString("institution", u.Institution);
+                json.WriteString("gpu_model", u.GpuModel);
+                json.WriteNumber("jobs", u.Jobs);
+                Number(json, "gpu_hours", UsageCsvWriter.Hours(u.GpuHours));
+                Number(json, "active_gpu_hours", UsageCsvWriter.Hours(u.ActiveGpuHours));
+                Number(json, "observed_gpu_hours", UsageCsvWriter.Hours(u.ObservedGpuHours));
+                Number(json, "avg_gpu_util_pct", line.AvgGpuUtilPct?.ToString("F2", CultureInfo.InvariantCulture));
+                Number(json, "cpu_core_hours", UsageCsvWriter.Hours(u.CpuCoreHours));
+                Number(json, "gpu_rate", line.GpuRate?.ToString(CultureInfo.InvariantCulture));
+                Number(json, "cpu_rate", line.CpuRate?.ToString(CultureInfo.InvariantCulture));
+                Number(json, "amount", line.Amount?.ToString("F2", CultureInfo.InvariantCulture));
+                json.WriteString("currency", line.Currency);
+                json.WriteBoolean("priced", line.Priced);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("warnings");
+            foreach (string warning in report.Warnings)
+            {
+                json.WriteStringValue(warning);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    /// <summary>Figures are written as JSON numbers with their fixed decimals (12.5000), or null.</summary>
+    private static void Number(Utf8JsonWriter json, string name, string? value)
+    {
+        json.WritePropertyName(name);
+        if (value is null)
+        {
+            json.WriteNullValue();
+        }
+        else
+        {
+            json.WriteRawValue(value);
+        }
+    }
+}

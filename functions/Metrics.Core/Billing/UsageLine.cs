@@ -1,0 +1,17 @@
+namespace Metrics.Core.Billing;
+
+/// <summary>
+/// A priced line of the monthly usage report. <see cref="Amount"/> is null when the line is unpriced (no rate in force
+/// for its GPU model, or for CPU while it has CPU core-hours): it is never silently billed at zero.
+/// </summary>
+public sealed record UsageLine(MonthlyUsage Usage, decimal? GpuRate, decimal? CpuRate, decimal? Amount, string Currency)
+{
+    public bool Priced => Amount is not null;
+
+    /// <summary>Hours as reported: 4 decimals, rounded half away from zero.</summary>
+    public static decimal ReportedHours(decimal hours) => Math.Round(hours, 4, MidpointRounding.AwayFromZero);
+
+    /// <summary>active / observed x 100, or null when nothing was observed.</summary>
+    public decimal? AvgGpuUtilPct =>
+        Usage.ObservedGpuHours == 0 ? null : Math.Round(Usage.ActiveGpuHours / Usage.ObservedGpuHours * 100m, 2, MidpointRounding.AwayFromZero);
+}

@@ -1,0 +1,47 @@
+using Metrics.Core.Validation;
+
+namespace Metrics.Core.Billing;
+
+/// <summary>A validated request for monthly usage, as the HTTP API receives it (<c>/usage/{month}?institution=&amp;format=</c>).</summary>
+public sealed record UsageRequest(BillingMonth Month, string? Institution, UsageFormat Format)
+{
+    /// <summary>Validates raw request values; on failure <paramref name="error"/> is a message fit to return to the caller.</summary>
+    public static bool TryParse(string? month, string? institution, string? format, out UsageRequest? request, out string? error)
+    {
+        request = null;
+        if (!BillingMonth.TryParse(month, out BillingMonth m))
+        {
+            error = $"month must be yyyy-MM (for example 2026-11), got '{month}'";
+            return false;
+        }
+
+        UsageFormat? f = string.IsNullOrEmpty(format) ? UsageFormat.Csv : format.ToLowerInvariant() switch
+        {
+            "csv" => UsageFormat.Csv,
+            "json" => UsageFormat.Json,
+            _ => null,
+        };
+        if (f is null)
+        {
+            error = $"format must be csv or json, got '{format}'";
+            return false;
+        }
+
+        if (!string.IsNullOrEmpty(institution) && !ContractPatterns.Id().IsMatch(institution))
+        {
+            error = $"institution '{institution}' is not a valid institution id";
+            return false;
+        }
+
+        request = new UsageRequest(m, string.IsNullOrEmpty(institution) ? null : institution, f.Value);
+        error = null;
+        return true;
+    }
+
+    /// <summary>The report rendered in the requested format.</summary>
+    public string Render(UsageReport report) => Format == UsageFormat.Json ? UsageJsonWriter.Write(report) : UsageCsvWriter.Write(report);
+
+    public string ContentType => Format == UsageFormat.Json ? "application/json; charset=utf-8" : "text/csv; charset=utf-8";
+
+    public string FileName => $"usage-{Month}{(Institution is null ? string.Empty : "-" + Institution)}.{(Format == UsageFormat.Json ? "json" : "csv")}";
+}

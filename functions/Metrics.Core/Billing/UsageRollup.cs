@@ -1,0 +1,189 @@
+using Metrics.Core.Arrow;
+using Metrics.Core.Ports;
+using Metrics.Core.Telemetry;
+
+namespace Metrics.Core.Billing;
+
+/// <summary>
+/// The billing rollup, run by the timer function and by <c>metrics rollup</c>. Under a lock, it works through the marks:
+/// <list type="number">
+/// <item>each dirty <c>jobs</c> hour: fold the hour's job events into durable job states; where a job's billed usage
+/// changed, rewrite exactly the hours and months it changed and mark those hours <c>usage</c>;</item>
+/// <item>each dirty <c>gpu</c> or <c>usage</c> hour: recompute that hour's lines from the jobs billed in it and the GPU
+/// samples overlapping it (files of the hour and the next), replace them, and mark its billing month;</item>
+/// <item>each dirty month: recompute its lines from its hours and replace them.</item>
+/// </list>
+/// A mark is cleared only after its work is written, and only if nobody re-marked it meanwhile, so a crash or a
+/// concurrent ingest leaves the work for the next run instead of losing it.
+/// </summary>
+public sealed class UsageRollup(
+    IRollupMarks marks,
+    ILandedFiles files,
+    IJobStateStore jobs,
+    IUsageStore usage,
+    IRollupLock rollupLock,
+    BillingCalendar calendar)
+{
+    /// <summary>How long a rollup waits for another to finish before giving up (the timer simply tries again later).</summary>
+    public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(5);
+
+    /// <summary>Processes every pending mark.</summary>
+    public Task<RollupResult> RunPendingAsync(CancellationToken cancellationToken) => RunAsync(null, cancellationToken);
+
+    /// <summary>Re-reads and recomputes the UTC hours <c>[from, to]</c> (both inclusive), then everything else pending.</summary>
+    public Task<RollupResult> RunRangeAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        if (to < from)
+        {
+            throw new ArgumentException("The end of the range is before its start.", nameof(to));
+        }
+
+        return RunAsync((UtcHours.Floor(from), UtcHours.Floor(to)), cancellationToken);
+    }
+
+    private async Task<RollupResult> RunAsync((DateTimeOffset From, DateTimeOffset To)? range, CancellationToken cancellationToken)
+    {
+        await using IAsyncDisposable held = await rollupLock.AcquireAsync(LockWait, cancellationToken).ConfigureAwait(false);
+        if (range is { } r)
+        {
+            var keys = new List<string>();
+            for (DateTimeOffset hour = r.From; hour <= r.To; hour = hour.AddHours(1))
+            {
+                keys.Add(UtcHours.Key(hour));
+            }
+
+            await marks.MarkAsync(MarkKind.Jobs, keys, cancellationToken).ConfigureAwait(false);
+            await marks.MarkAsync(MarkKind.Gpu, keys, cancellationToken).ConfigureAwait(false);
+        }
+
+        int kept = 0, jobsChanged = 0;
+        IReadOnlyList<RollupMark> jobMarks = await marks.ListAsync(MarkKind.Jobs, cancellationToken).ConfigureAwait(false);
+        foreach (RollupMark mark in jobMarks.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            jobsChanged += await FoldJobHourAsync(ParseHour(mark), cancellationToken).ConfigureAwait(false);
+            kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
+        }
+
+        var hourMarks = (await marks.ListAsync(MarkKind.Gpu, cancellationToken).ConfigureAwait(false))
+            .Concat(await marks.ListAsync(MarkKind.Usage, cancellationToken).ConfigureAwait(false))
+            .GroupBy(m => m.Key, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToArray();
+        foreach (var hour in hourMarks)
+        {
+            DateTimeOffset start = ParseHour(hour.First());
+            await RecomputeHourAsync(start, cancellationToken).ConfigureAwait(false);
+            await marks.MarkAsync(MarkKind.Month, [calendar.MonthOf(start).ToString()], cancellationToken).ConfigureAwait(false);
+            foreach (RollupMark mark in hour)
+            {
+                kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        IReadOnlyList<RollupMark> monthMarks = await marks.ListAsync(MarkKind.Month, cancellationToken).ConfigureAwait(false);
+        foreach (RollupMark mark in monthMarks.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            if (!BillingMonth.TryParse(mark.Key, out BillingMonth month))
+            {
+                throw new InvalidDataException($"Month mark '{mark.Key}' is not yyyy-MM.");
+            }
+
+            await RecomputeMonthAsync(month, cancellationToken).ConfigureAwait(false);
+            kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new RollupResult(jobMarks.Count, jobsChanged, hourMarks.Length, monthMarks.Count, kept);
+    }
+
+    /// <summary>Folds one hour's job events into job states; returns how many jobs' billed usage changed.</summary>
+    private async Task<int> FoldJobHourAsync(DateTimeOffset hour, CancellationToken cancellationToken)
+    {
+        var events = new List<JobEvent>();
+        foreach (string path in await files.ListHourAsync(TelemetryStream.Jobs, hour, cancellationToken).ConfigureAwait(false))
+        {
+            await using Stream stream = await files.OpenAsync(path, cancellationToken).ConfigureAwait(false);
+            events.AddRange(await LandedRowReader.ReadJobEventsAsync(stream, cancellationToken).ConfigureAwait(false));
+        }
+
+        var hourChanges = new List<JobUsageChange>();
+        var monthChanges = new List<JobUsageChange>();
+        var changedStates = new List<JobBillingState>();
+        foreach (var job in events.GroupBy(e => (e.Cluster, e.JobId)).OrderBy(g => g.Key.Cluster, StringComparer.Ordinal).ThenBy(g => g.Key.JobId, StringComparer.Ordinal))
+        {
+            JobBillingState? before = await jobs.GetAsync(job.Key.Cluster, job.Key.JobId, cancellationToken).ConfigureAwait(false);
+            JobBillingState after = before ?? JobBillingState.From(job.First());
+            foreach (JobEvent e in job)
+            {
+                after = after.Merge(e);
+            }
+
+            if (after == before)
+            {
+                continue;
+            }
+
+            var emptyHours = new Dictionary<DateTimeOffset, JobUsage>();
+            var emptyMonths = new Dictionary<BillingMonth, JobUsage>();
+            foreach ((DateTimeOffset h, JobUsage? u) in JobContributions.Changes(before is null ? emptyHours : JobContributions.ByHour(before), JobContributions.ByHour(after)))
+            {
+                hourChanges.Add(new JobUsageChange(UtcHours.Key(h), after.Cluster, after.JobId, u));
+            }
+
+            foreach ((BillingMonth m, JobUsage? u) in JobContributions.Changes(before is null ? emptyMonths : JobContributions.ByMonth(before, calendar), JobContributions.ByMonth(after, calendar)))
+            {
+                monthChanges.Add(new JobUsageChange(m.ToString(), after.Cluster, after.JobId, u));
+            }
+
+            changedStates.Add(after);
+        }
+
+        // Order makes a crash harmless: usage rows and marks first, job states last. Until the states are saved, a
+        // re-run folds the same events again, finds the same changes and rewrites the same rows.
+        await usage.WriteJobHoursAsync(hourChanges, cancellationToken).ConfigureAwait(false);
+        await usage.WriteJobMonthsAsync(monthChanges, cancellationToken).ConfigureAwait(false);
+        string[] touched = hourChanges.Select(c => c.Period).Distinct(StringComparer.Ordinal).ToArray();
+        if (touched.Length > 0)
+        {
+            await marks.MarkAsync(MarkKind.Usage, touched, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (JobBillingState state in changedStates)
+        {
+            await jobs.SaveAsync(state, cancellationToken).ConfigureAwait(false);
+        }
+
+        return changedStates.Count;
+    }
+
+    private async Task RecomputeHourAsync(DateTimeOffset hour, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<JobUsage> jobUsage = await usage.ReadJobHoursAsync(hour, cancellationToken).ConfigureAwait(false);
+
+        // A sample in the next hour's files covers [ts - intervalS, ts), which can reach back into this hour.
+        var samples = new List<GpuSampleRow>();
+        foreach (DateTimeOffset fileHour in new[] { hour, hour.AddHours(1) })
+        {
+            foreach (string path in await files.ListHourAsync(TelemetryStream.Gpu, fileHour, cancellationToken).ConfigureAwait(false))
+            {
+                await using Stream stream = await files.OpenAsync(path, cancellationToken).ConfigureAwait(false);
+                samples.AddRange(await LandedRowReader.ReadGpuSamplesAsync(stream, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(hour, jobUsage, samples);
+        await usage.ReplaceHourAsync(hour, lines, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RecomputeMonthAsync(BillingMonth month, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<HourlyUsage> hours = await usage.ReadHoursAsync(calendar.StartUtc(month), calendar.EndUtc(month), cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<JobUsage> jobMonths = await usage.ReadJobMonthsAsync(month, cancellationToken).ConfigureAwait(false);
+        await usage.ReplaceMonthAsync(month, MonthlyAggregator.Compute(month, hours, jobMonths), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> ClearAsync(RollupMark mark, CancellationToken cancellationToken) =>
+        await marks.ClearAsync(mark, cancellationToken).ConfigureAwait(false) ? 0 : 1;
+
+    private static DateTimeOffset ParseHour(RollupMark mark) =>
+        UtcHours.TryParseKey(mark.Key, out DateTimeOffset hour) ? hour : throw new InvalidDataException($"Hour mark '{mark.Key}' is not yyyyMMddHH.");
+}

@@ -1,0 +1,12 @@
+using Metrics.Core.Billing;
+
+namespace Metrics.Core.Ports;
+
+/// <summary>The effective-dated rate card.</summary>
+public interface IRateCardStore
+{
+    Task<RateCard> ReadAsync(CancellationToken cancellationToken);
+
+    /// <summary>Adds or replaces entries (same kind, model and effective date replaces).</summary>
+    Task ImportAsync(IReadOnlyList<RateEntry> entries, CancellationToken cancellationToken);
+}

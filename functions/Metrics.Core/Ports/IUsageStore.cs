@@ -1,0 +1,31 @@
+using Metrics.Core.Billing;
+
+namespace Metrics.Core.Ports;
+
+/// <summary>
+/// Billing tables: each job's usage per UTC hour and per month, hourly usage lines and monthly usage lines. Every
+/// write replaces (upsert or delete); nothing is ever incremented, so a repeated rollup cannot double count.
+/// </summary>
+public interface IUsageStore
+{
+    Task WriteJobHoursAsync(IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken);
+
+    Task WriteJobMonthsAsync(IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<JobUsage>> ReadJobHoursAsync(DateTimeOffset hour, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<JobUsage>> ReadJobMonthsAsync(BillingMonth month, CancellationToken cancellationToken);
+
+    /// <summary>Makes <paramref name="lines"/> the hour's only lines.</summary>
+    Task ReplaceHourAsync(DateTimeOffset hour, IReadOnlyList<HourlyUsage> lines, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<HourlyUsage>> ReadHoursAsync(DateTimeOffset fromHour, DateTimeOffset toHourExclusive, CancellationToken cancellationToken);
+
+    /// <summary>Makes <paramref name="lines"/> the month's only lines, in the by-month and the by-institution tables.</summary>
+    Task ReplaceMonthAsync(BillingMonth month, IReadOnlyList<MonthlyUsage> lines, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<MonthlyUsage>> ReadMonthAsync(BillingMonth month, string? institution, CancellationToken cancellationToken);
+
+    /// <summary>True if the institution has any monthly usage at all (its history is not empty).</summary>
+    Task<bool> InstitutionKnownAsync(string institution, CancellationToken cancellationToken);
+}

@@ -1,0 +1,6 @@
+using Metrics.Core.Billing;
+
+namespace Metrics.Core.Ports;
+
+/// <summary>A job's new usage in one period (a UTC hour key or a month key); null removes it.</summary>
+public sealed record JobUsageChange(string Period, string Cluster, string JobId, JobUsage? Usage);

@@ -1,0 +1,17 @@
+namespace Metrics.Core.Ports;
+
+/// <summary>The kinds of work the rollup finds in the marks table.</summary>
+public enum MarkKind
+{
+    /// <summary>GPU samples landed for this UTC hour (set by ingest).</summary>
+    Gpu,
+
+    /// <summary>Job events landed for this UTC hour (set by ingest).</summary>
+    Jobs,
+
+    /// <summary>A job's billed usage changed in this UTC hour (set by the rollup's job phase).</summary>
+    Usage,
+
+    /// <summary>An hour of this billing month changed (set by the rollup's hour phase).</summary>
+    Month,
+}

@@ -1,0 +1,25 @@
+using Metrics.Core.Billing;
+
+namespace Metrics.Storage;
+
+/// <summary>Wires the billing core to its Azure storage adapters; used by the Functions app and the CLI alike.</summary>
+public static class BillingStorage
+{
+    public static UsageRollup CreateRollup(StorageClients clients, BillingCalendar calendar, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        return new UsageRollup(
+            new TableDirtyHourLog(clients.Tables, timeProvider),
+            new BlobLandedFiles(clients.Blobs),
+            new TableJobStateStore(clients.Tables),
+            new TableUsageStore(clients.Tables),
+            new BlobRollupLock(clients.Blobs, timeProvider),
+            calendar);
+    }
+
+    public static UsageQuery CreateQuery(StorageClients clients, BillingCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        return new UsageQuery(new TableUsageStore(clients.Tables), new TableRateCardStore(clients.Tables), calendar);
+    }
+}

@@ -1,0 +1,41 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Metrics.Core.Ingest;
+using Metrics.Core.Ports;
+using Metrics.Core.Telemetry;
+
+namespace Metrics.Storage;
+
+/// <summary>Lists and opens landed Arrow files in the <c>telemetry</c> container, by stream and UTC hour.</summary>
+public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedFiles
+{
+    private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(LandingPaths.TelemetryContainer);
+
+    public async Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken)
+    {
+        string file = LandingPaths.HourFile(stream, hour, "0", 0, 0);
+        string prefix = file[..(file.LastIndexOf('/') + 1)];
+        var names = new List<string>();
+        try
+        {
+            await foreach (BlobItem item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
+            {
+                names.Add(item.Name);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            return [];
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+
+    public async Task<Stream> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        BlobDownloadResult content = (await _container.GetBlobClient(path).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
+        return content.Content.ToStream();
+    }
+}

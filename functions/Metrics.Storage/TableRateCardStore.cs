@@ -1,0 +1,56 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using Metrics.Core.Billing;
+using Metrics.Core.Ports;
+
+namespace Metrics.Storage;
+
+/// <summary>The rate card in table <c>ratecards</c>: PartitionKey = gpu or cpu, RowKey = <c>model|yyyy-MM-dd</c> (<c>cpu|...</c>).</summary>
+public sealed class TableRateCardStore(TableServiceClient tables) : IRateCardStore
+{
+    private readonly TableClient _table = tables.GetTableClient(StorageTables.RateCards);
+
+    public async Task<RateCard> ReadAsync(CancellationToken cancellationToken)
+    {
+        await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        var entries = new List<RateEntry>();
+        await foreach (TableEntity e in _table.QueryAsync<TableEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(new RateEntry(
+                e.PartitionKey == "gpu" ? RateKind.Gpu : RateKind.Cpu,
+                e.GetString("GpuModel"),
+                DateOnly.ParseExact(TableProperties.Required(e, "EffectiveFrom"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                TableProperties.Decimal(e, "Rate"),
+                TableProperties.Required(e, "Currency")));
+        }
+
+        return new RateCard(entries);
+    }
+
+    public async Task ImportAsync(IReadOnlyList<RateEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var kind in entries.GroupBy(e => e.Kind))
+        {
+            string pk = kind.Key == RateKind.Gpu ? "gpu" : "cpu";
+            var actions = kind.Select(e =>
+            {
+                string date = e.EffectiveFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                var entity = new TableEntity(pk, $"{e.GpuModel ?? "cpu"}|{date}")
+                {
+                    ["EffectiveFrom"] = date,
+                    ["Rate"] = TableProperties.Decimal(e.Rate),
+                    ["Currency"] = e.Currency,
+                };
+                if (e.GpuModel is not null)
+                {
+                    entity["GpuModel"] = e.GpuModel;
+                }
+
+                return new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity);
+            });
+            await TableTransactions.SubmitAsync(_table, actions, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+using Azure.Data.Tables;
+using Metrics.Core.Billing;
+using Metrics.Core.Ports;
+
+namespace Metrics.Storage;
+
+/// <summary>
+/// The billing tables (keys in docs/billing.md). Every write replaces: upsert the new rows and delete rows that are no
+/// longer there, in transactions that respect Table storage's limits.
+/// </summary>
+public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
+{
+    private readonly TableClient _jobHours = tables.GetTableClient(StorageTables.JobHours);
+    private readonly TableClient _jobMonths = tables.GetTableClient(StorageTables.JobMonths);
+    private readonly TableClient _hourly = tables.GetTableClient(StorageTables.HourlyUsage);
+    private readonly TableClient _monthly = tables.GetTableClient(StorageTables.MonthlyUsage);
+    private readonly TableClient _byInstitution = tables.GetTableClient(StorageTables.InstitutionUsage);
+    private int _ready;
+
+    public Task WriteJobHoursAsync(IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken) =>
+        WriteJobUsageAsync(_jobHours, changes, cancellationToken);
+
+    public Task WriteJobMonthsAsync(IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken) =>
+        WriteJobUsageAsync(_jobMonths, changes, cancellationToken);
+
+    public Task<IReadOnlyList<JobUsage>> ReadJobHoursAsync(DateTimeOffset hour, CancellationToken cancellationToken) =>
+        ReadJobUsageAsync(_jobHours, UtcHours.Key(hour), cancellationToken);
+
+    public Task<IReadOnlyList<JobUsage>> ReadJobMonthsAsync(BillingMonth month, CancellationToken cancellationToken) =>
+        ReadJobUsageAsync(_jobMonths, month.ToString(), cancellationToken);
+
+    public async Task ReplaceHourAsync(DateTimeOffset hour, IReadOnlyList<HourlyUsage> lines, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        string pk = UtcHours.Key(hour);
+        var rows = lines.Select(l => new TableEntity(pk, l.Key.RowKey)
+        {
+            ["Institution"] = l.Institution,
+            ["GpuModel"] = l.GpuModel,
+            ["Jobs"] = l.Jobs,
+            ["GpuHours"] = TableProperties.Decimal(l.GpuHours),
+            ["CpuCoreHours"] = TableProperties.Decimal(l.CpuCoreHours),
+            ["ActiveGpuHours"] = TableProperties.Decimal(l.ActiveGpuHours),
+            ["ObservedGpuHours"] = TableProperties.Decimal(l.ObservedGpuHours),
+        }).ToList();
+        await ReplacePartitionAsync(_hourly, pk, rows, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<HourlyUsage>> ReadHoursAsync(DateTimeOffset fromHour, DateTimeOffset toHourExclusive, CancellationToken cancellationToken)
+    {
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey ge {UtcHours.Key(fromHour)} and PartitionKey lt {UtcHours.Key(toHourExclusive)}");
+        var lines = new List<HourlyUsage>();
+        await foreach (TableEntity e in _hourly.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            UtcHours.TryParseKey(e.PartitionKey, out DateTimeOffset hour);
+            lines.Add(new HourlyUsage(
+                hour,
+                TableProperties.Required(e, "Institution"),
+                TableProperties.Required(e, "GpuModel"),
+                e.GetInt32("Jobs") ?? 0,
+                TableProperties.Decimal(e, "GpuHours"),
+                TableProperties.Decimal(e, "CpuCoreHours"),
+                TableProperties.Decimal(e, "ActiveGpuHours"),
+                TableProperties.Decimal(e, "ObservedGpuHours")));
+        }
+
+        return lines;
+    }
+
+    public async Task ReplaceMonthAsync(BillingMonth month, IReadOnlyList<MonthlyUsage> lines, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        string pk = month.ToString();
+        IReadOnlyList<MonthlyUsage> before = await ReadMonthAsync(month, null, cancellationToken).ConfigureAwait(false);
+
+        // The by-institution copy first: if the process dies in between, the next run rewrites both from scratch.
+        var current = lines.Select(l => l.Key).ToHashSet();
+        foreach (var institution in lines.GroupBy(l => l.Institution, StringComparer.Ordinal))
+        {
+            var actions = institution.Select(l => new TableTransactionAction(TableTransactionActionType.UpsertReplace, MonthlyEntity(l.Institution, $"{pk}|{l.GpuModel}", l)));
+            await TableTransactions.SubmitAsync(_byInstitution, actions, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (MonthlyUsage stale in before.Where(b => !current.Contains(b.Key)))
+        {
+            await _byInstitution.DeleteEntityAsync(stale.Institution, $"{pk}|{stale.GpuModel}", cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        await ReplacePartitionAsync(_monthly, pk, lines.Select(l => MonthlyEntity(pk, l.Key.RowKey, l)).ToList(), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<MonthlyUsage>> ReadMonthAsync(BillingMonth month, string? institution, CancellationToken cancellationToken)
+    {
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        string pk = month.ToString();
+        var lines = new List<MonthlyUsage>();
+        IAsyncEnumerable<TableEntity> query = institution is null
+            ? _monthly.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), cancellationToken: cancellationToken)
+            : _byInstitution.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {institution} and RowKey ge {pk + "|"} and RowKey lt {pk + "}"}"), cancellationToken: cancellationToken);
+        await foreach (TableEntity e in query.ConfigureAwait(false))
+        {
+            lines.Add(new MonthlyUsage(
+                month,
+                TableProperties.Required(e, "Institution"),
+                TableProperties.Required(e, "GpuModel"),
+                e.GetInt32("Jobs") ?? 0,
+                TableProperties.Decimal(e, "GpuHours"),
+                TableProperties.Decimal(e, "ActiveGpuHours"),
+                TableProperties.Decimal(e, "ObservedGpuHours"),
+                TableProperties.Decimal(e, "CpuCoreHours")));
+        }
+
+        lines.Sort((a, b) => a.Key.CompareTo(b.Key));
+        return lines;
+    }
+
+    public async Task<bool> InstitutionKnownAsync(string institution, CancellationToken cancellationToken)
+    {
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (TableEntity _ in _byInstitution.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {institution}"), maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    private static TableEntity MonthlyEntity(string pk, string rk, MonthlyUsage l) => new(pk, rk)
+    {
+        ["Month"] = l.Month.ToString(),
+        ["Institution"] = l.Institution,
+        ["GpuModel"] = l.GpuModel,
+        ["Jobs"] = l.Jobs,
+        ["GpuHours"] = TableProperties.Decimal(l.GpuHours),
+        ["ActiveGpuHours"] = TableProperties.Decimal(l.ActiveGpuHours),
+        ["ObservedGpuHours"] = TableProperties.Decimal(l.ObservedGpuHours),
+        ["CpuCoreHours"] = TableProperties.Decimal(l.CpuCoreHours),
+    };
+
+    private async Task WriteJobUsageAsync(TableClient table, IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var period in changes.GroupBy(c => c.Period, StringComparer.Ordinal))
+        {
+            var upserts = period.Where(c => c.Usage is not null).Select(c => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(c.Period, $"{c.Cluster}|{c.JobId}")
+            {
+                ["Cluster"] = c.Cluster,
+                ["JobId"] = c.JobId,
+                ["Institution"] = c.Usage!.Institution,
+                ["GpuModel"] = c.Usage.GpuModel,
+                ["BilledTicks"] = c.Usage.Billed.Ticks,
+                ["GpuHours"] = TableProperties.Decimal(c.Usage.GpuHours),
+                ["CpuCoreHours"] = TableProperties.Decimal(c.Usage.CpuCoreHours),
+            }));
+            await TableTransactions.SubmitAsync(table, upserts, cancellationToken).ConfigureAwait(false);
+
+            // Removals are rare (an end event that trims a job); deleting one that is already gone is not an error.
+            foreach (JobUsageChange removal in period.Where(c => c.Usage is null))
+            {
+                await table.DeleteEntityAsync(removal.Period, $"{removal.Cluster}|{removal.JobId}", cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<JobUsage>> ReadJobUsageAsync(TableClient table, string pk, CancellationToken cancellationToken)
+    {
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        var usage = new List<JobUsage>();
+        await foreach (TableEntity e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            usage.Add(new JobUsage(
+                TableProperties.Required(e, "Cluster"),
+                TableProperties.Required(e, "JobId"),
+                TableProperties.Required(e, "Institution"),
+                TableProperties.Required(e, "GpuModel"),
+                TimeSpan.FromTicks(e.GetInt64("BilledTicks") ?? 0),
+                TableProperties.Decimal(e, "GpuHours"),
+                TableProperties.Decimal(e, "CpuCoreHours")));
+        }
+
+        return usage;
+    }
+
+    /// <summary>Makes <paramref name="rows"/> the partition's only rows: upsert them, delete the rest.</summary>
+    private static async Task ReplacePartitionAsync(TableClient table, string pk, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        var keep = rows.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
+        var stale = new List<string>();
+        await foreach (TableEntity e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (!keep.Contains(e.RowKey))
+            {
+                stale.Add(e.RowKey);
+            }
+        }
+
+        IEnumerable<TableTransactionAction> actions = rows
+            .Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r))
+            .Concat(stale.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rk), Azure.ETag.All)));
+        await TableTransactions.SubmitAsync(table, actions, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task EnsureTablesAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _ready) == 1)
+        {
+            return;
+        }
+
+        foreach (TableClient table in new[] { _jobHours, _jobMonths, _hourly, _monthly, _byInstitution })
+        {
+            await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Volatile.Write(ref _ready, 1);
+    }
+}

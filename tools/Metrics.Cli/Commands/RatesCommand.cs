@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Globalization;
+using Metrics.Core.Billing;
+using Metrics.Storage;
+
+namespace Metrics.Cli.Commands;
+
+/// <summary><c>metrics rates import FILE</c> and <c>metrics rates list</c>.</summary>
+internal static class RatesCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var file = new Argument<FileInfo>("file") { Description = "Rate card JSON (see tools/samples/rates.json)." };
+        file.AcceptExistingOnly();
+        var import = new Command("import", "Add or replace effective-dated rates from a JSON file.") { file };
+        import.SetAction(async (result, cancellationToken) =>
+        {
+            FileInfo path = result.GetValue(file)!;
+            IReadOnlyList<RateEntry> entries;
+            try
+            {
+                entries = RateCardFile.Parse(await File.ReadAllBytesAsync(path.FullName, cancellationToken).ConfigureAwait(false));
+            }
+            catch (FormatException ex)
+            {
+                throw new CliFailure($"{path.Name}: {ex.Message}", ex);
+            }
+
+            await new TableRateCardStore(context.CreateStorage().Tables).ImportAsync(entries, cancellationToken).ConfigureAwait(false);
+            await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported={entries.Count}")).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+
+        var list = new Command("list", "Show the rate card.");
+        list.SetAction(async (result, cancellationToken) =>
+        {
+            RateCard card = await new TableRateCardStore(context.CreateStorage().Tables).ReadAsync(cancellationToken).ConfigureAwait(false);
+            await context.Out.WriteLineAsync("kind,gpu_model,effective_from,rate,currency").ConfigureAwait(false);
+            foreach (RateEntry e in card.Entries)
+            {
+                await context.Out.WriteLineAsync(string.Join(',', e.Kind.ToString().ToLowerInvariant(), UsageCsvWriter.Cell(e.GpuModel ?? string.Empty), e.EffectiveFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), e.Rate.ToString(CultureInfo.InvariantCulture), e.Currency)).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+
+        return new Command("rates", "The effective-dated rate card.") { import, list };
+    }
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using System.Globalization;
+using Metrics.Core.Billing;
+using Metrics.Storage;
+
+namespace Metrics.Cli.Commands;
+
+/// <summary><c>metrics rollup [--from HOUR --to HOUR]</c>: the same rollup the timer function runs.</summary>
+internal static class RollupCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var from = new Option<string?>("--from") { Description = "First UTC hour to recompute, e.g. 2026-11-30T16 or 2026-11-30T16:00Z (with --to)." };
+        var to = new Option<string?>("--to") { Description = "Last UTC hour to recompute, inclusive (with --from)." };
+        var command = new Command("rollup", "Roll landed data up into hourly and monthly usage: what is pending, or a forced range of UTC hours.") { from, to };
+        command.Validators.Add(result =>
+        {
+            string? f = result.GetValue(from), t = result.GetValue(to);
+            if ((f is null) != (t is null))
+            {
+                result.AddError("--from and --to go together.");
+            }
+            else if (f is not null && (!TryParseHour(f, out _) || !TryParseHour(t!, out _)))
+            {
+                result.AddError("--from and --to take a UTC hour such as 2026-11-30T16 or 2026-11-30T16:00Z.");
+            }
+        });
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            UsageRollup rollup = BillingStorage.CreateRollup(context.CreateStorage(), context.CreateCalendar(), context.TimeProvider);
+            string? f = result.GetValue(from), t = result.GetValue(to);
+            RollupResult done = f is null
+                ? await rollup.RunPendingAsync(cancellationToken).ConfigureAwait(false)
+                : await rollup.RunRangeAsync(Parse(f), Parse(t!), cancellationToken).ConfigureAwait(false);
+            await context.Out.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"job_hours={done.JobHoursRead} jobs_changed={done.JobsChanged} hours={done.HoursRecomputed} months={done.MonthsRecomputed} marks_kept={done.MarksKeptForNextRun}")).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static DateTimeOffset Parse(string text) => TryParseHour(text, out DateTimeOffset hour) ? hour : throw new CliFailure($"not a UTC hour: {text}");
+
+    /// <summary>Accepts <c>yyyy-MM-ddTHH</c>, or any ISO-8601 instant with a zone (truncated to its UTC hour).</summary>
+    internal static bool TryParseHour(string text, out DateTimeOffset hour)
+    {
+        if (DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out hour))
+        {
+            return true;
+        }
+
+        if (text.Length > 16 && (text.EndsWith('Z') || text[^6] is '+' or '-')
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out DateTimeOffset instant))
+        {
+            hour = UtcHours.Floor(instant);
+            return true;
+        }
+
+        return false;
+    }
+}
