@@ -13,7 +13,7 @@ public static class BillingStorage
             new BlobLandedFiles(clients.Blobs),
             new TableJobStateStore(clients.Tables),
             new TableUsageStore(clients.Tables),
-            new BlobRollupLock(clients.Blobs, timeProvider),
+            new BlobRollupLock(clients.Blobs),
             calendar);
     }
 

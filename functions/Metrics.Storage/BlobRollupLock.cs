@@ -8,9 +8,10 @@ namespace Metrics.Storage;
 
 /// <summary>
 /// A cross-process lock on a blob lease (<c>locks/rollup</c>). The lease lasts 60 s and is renewed every 20 s while
-/// held, so a crashed holder frees the lock within a minute.
+/// held, so a crashed holder frees the lock within a minute. Lease timing is wall-clock time by nature (the service
+/// expires the lease), so this class uses <see cref="TimeProvider.System"/> rather than an injected clock.
 /// </summary>
-public sealed class BlobRollupLock(BlobServiceClient blobs, TimeProvider timeProvider) : IRollupLock
+public sealed class BlobRollupLock(BlobServiceClient blobs) : IRollupLock
 {
     public const string Container = "locks";
     public const string BlobName = "rollup";
@@ -21,6 +22,7 @@ public sealed class BlobRollupLock(BlobServiceClient blobs, TimeProvider timePro
 
     public async Task<IAsyncDisposable> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
+        TimeProvider timeProvider = TimeProvider.System;
         BlobContainerClient container = blobs.GetBlobContainerClient(Container);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         BlobClient blob = container.GetBlobClient(BlobName);

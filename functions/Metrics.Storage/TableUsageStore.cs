@@ -39,10 +39,10 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
             ["Institution"] = l.Institution,
             ["GpuModel"] = l.GpuModel,
             ["Jobs"] = l.Jobs,
-            ["GpuHours"] = TableProperties.Decimal(l.GpuHours),
-            ["CpuCoreHours"] = TableProperties.Decimal(l.CpuCoreHours),
-            ["ActiveGpuHours"] = TableProperties.Decimal(l.ActiveGpuHours),
-            ["ObservedGpuHours"] = TableProperties.Decimal(l.ObservedGpuHours),
+            ["GpuSeconds"] = TableProperties.Decimal(l.GpuSeconds),
+            ["CpuCoreSeconds"] = TableProperties.Decimal(l.CpuCoreSeconds),
+            ["ActiveGpuSeconds"] = TableProperties.Decimal(l.ActiveGpuSeconds),
+            ["ObservedGpuSeconds"] = TableProperties.Decimal(l.ObservedGpuSeconds),
         }).ToList();
         await ReplacePartitionAsync(_hourly, pk, rows, cancellationToken).ConfigureAwait(false);
     }
@@ -60,10 +60,10 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
                 TableProperties.Required(e, "Institution"),
                 TableProperties.Required(e, "GpuModel"),
                 e.GetInt32("Jobs") ?? 0,
-                TableProperties.Decimal(e, "GpuHours"),
-                TableProperties.Decimal(e, "CpuCoreHours"),
-                TableProperties.Decimal(e, "ActiveGpuHours"),
-                TableProperties.Decimal(e, "ObservedGpuHours")));
+                TableProperties.Decimal(e, "GpuSeconds"),
+                TableProperties.Decimal(e, "CpuCoreSeconds"),
+                TableProperties.Decimal(e, "ActiveGpuSeconds"),
+                TableProperties.Decimal(e, "ObservedGpuSeconds")));
         }
 
         return lines;
@@ -107,10 +107,10 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
                 TableProperties.Required(e, "Institution"),
                 TableProperties.Required(e, "GpuModel"),
                 e.GetInt32("Jobs") ?? 0,
-                TableProperties.Decimal(e, "GpuHours"),
-                TableProperties.Decimal(e, "ActiveGpuHours"),
-                TableProperties.Decimal(e, "ObservedGpuHours"),
-                TableProperties.Decimal(e, "CpuCoreHours")));
+                TableProperties.Decimal(e, "GpuSeconds"),
+                TableProperties.Decimal(e, "ActiveGpuSeconds"),
+                TableProperties.Decimal(e, "ObservedGpuSeconds"),
+                TableProperties.Decimal(e, "CpuCoreSeconds")));
         }
 
         lines.Sort((a, b) => a.Key.CompareTo(b.Key));
@@ -134,10 +134,10 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         ["Institution"] = l.Institution,
         ["GpuModel"] = l.GpuModel,
         ["Jobs"] = l.Jobs,
-        ["GpuHours"] = TableProperties.Decimal(l.GpuHours),
-        ["ActiveGpuHours"] = TableProperties.Decimal(l.ActiveGpuHours),
-        ["ObservedGpuHours"] = TableProperties.Decimal(l.ObservedGpuHours),
-        ["CpuCoreHours"] = TableProperties.Decimal(l.CpuCoreHours),
+        ["GpuSeconds"] = TableProperties.Decimal(l.GpuSeconds),
+        ["ActiveGpuSeconds"] = TableProperties.Decimal(l.ActiveGpuSeconds),
+        ["ObservedGpuSeconds"] = TableProperties.Decimal(l.ObservedGpuSeconds),
+        ["CpuCoreSeconds"] = TableProperties.Decimal(l.CpuCoreSeconds),
     };
 
     private async Task WriteJobUsageAsync(TableClient table, IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken)
@@ -153,8 +153,8 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
                 ["Institution"] = c.Usage!.Institution,
                 ["GpuModel"] = c.Usage.GpuModel,
                 ["BilledTicks"] = c.Usage.Billed.Ticks,
-                ["GpuHours"] = TableProperties.Decimal(c.Usage.GpuHours),
-                ["CpuCoreHours"] = TableProperties.Decimal(c.Usage.CpuCoreHours),
+                ["GpuSeconds"] = TableProperties.Decimal(c.Usage.GpuSeconds),
+                ["CpuCoreSeconds"] = TableProperties.Decimal(c.Usage.CpuCoreSeconds),
             }));
             await TableTransactions.SubmitAsync(table, upserts, cancellationToken).ConfigureAwait(false);
 
@@ -178,8 +178,8 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
                 TableProperties.Required(e, "Institution"),
                 TableProperties.Required(e, "GpuModel"),
                 TimeSpan.FromTicks(e.GetInt64("BilledTicks") ?? 0),
-                TableProperties.Decimal(e, "GpuHours"),
-                TableProperties.Decimal(e, "CpuCoreHours")));
+                TableProperties.Decimal(e, "GpuSeconds"),
+                TableProperties.Decimal(e, "CpuCoreSeconds")));
         }
 
         return usage;

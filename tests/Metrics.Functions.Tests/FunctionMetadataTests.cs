@@ -43,6 +43,21 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
+    public void FunctionsMetadata_RollupAndFinanceApi_AreTimerAndFunctionKeyHttp()
+    {
+        JsonElement[] functions = LoadMetadata().EnumerateArray().ToArray();
+        JsonElement timer = functions.Single(f => f.GetProperty("name").GetString() == "UsageRollup").GetProperty("bindings")[0];
+        JsonElement http = functions.Single(f => f.GetProperty("name").GetString() == "GetUsage").GetProperty("bindings")[0];
+
+        Assert.Equal("timerTrigger", timer.GetProperty("type").GetString());
+        Assert.Equal("%RollupSchedule%", timer.GetProperty("schedule").GetString());
+        Assert.Equal("httpTrigger", http.GetProperty("type").GetString());
+        Assert.Equal("usage/{month}", http.GetProperty("route").GetString());
+        Assert.Equal("Function", http.GetProperty("authLevel").GetString());
+        Assert.Equal(["get"], http.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
     public void HostJson_EventHubsBatching_IsSetDeliberately()
     {
         JsonElement eventHubs = JsonDocument.Parse(File.ReadAllText(RepoPaths.Combine("host.json"))).RootElement

@@ -22,8 +22,8 @@ public static class HourlyAggregator
 
             Accumulator line = Line(lines, job.Key);
             line.Jobs++;
-            line.GpuHours += job.GpuHours;
-            line.CpuCoreHours += job.CpuCoreHours;
+            line.GpuSeconds += job.GpuSeconds;
+            line.CpuCoreSeconds += job.CpuCoreSeconds;
         }
 
         foreach (GpuSampleRow sample in Deduplicate(samples))
@@ -39,13 +39,13 @@ public static class HourlyAggregator
                 continue;
             }
 
-            decimal observed = UtcHours.ToHours(overlap);
+            decimal observed = UtcHours.ToSeconds(overlap);
             Accumulator line = Line(lines, new UsageKey(sample.Institution, sample.GpuModel));
-            line.ObservedGpuHours += observed;
-            line.ActiveGpuHours += (decimal)sample.UtilPct / 100m * observed;
+            line.ObservedGpuSeconds += observed;
+            line.ActiveGpuSeconds += (decimal)sample.UtilPct / 100m * observed;
         }
 
-        return lines.Select(l => new HourlyUsage(start, l.Key.Institution, l.Key.GpuModel, l.Value.Jobs, l.Value.GpuHours, l.Value.CpuCoreHours, l.Value.ActiveGpuHours, l.Value.ObservedGpuHours)).ToArray();
+        return lines.Select(l => new HourlyUsage(start, l.Key.Institution, l.Key.GpuModel, l.Value.Jobs, l.Value.GpuSeconds, l.Value.CpuCoreSeconds, l.Value.ActiveGpuSeconds, l.Value.ObservedGpuSeconds)).ToArray();
     }
 
     /// <summary>
@@ -83,9 +83,9 @@ public static class HourlyAggregator
     private sealed class Accumulator
     {
         public int Jobs { get; set; }
-        public decimal GpuHours { get; set; }
-        public decimal CpuCoreHours { get; set; }
-        public decimal ActiveGpuHours { get; set; }
-        public decimal ObservedGpuHours { get; set; }
+        public decimal GpuSeconds { get; set; }
+        public decimal CpuCoreSeconds { get; set; }
+        public decimal ActiveGpuSeconds { get; set; }
+        public decimal ObservedGpuSeconds { get; set; }
     }
 }

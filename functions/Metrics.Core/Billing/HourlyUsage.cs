@@ -1,15 +1,15 @@
 namespace Metrics.Core.Billing;
 
-/// <summary>One UTC hour's usage for one (institution, GPU model). Hours are exact decimals.</summary>
+/// <summary>One UTC hour's usage for one (institution, GPU model). Figures are exact decimal seconds (GPU-seconds, core-seconds); reports divide by 3,600.</summary>
 public sealed record HourlyUsage(
     DateTimeOffset Hour,
     string Institution,
     string GpuModel,
     int Jobs,
-    decimal GpuHours,
-    decimal CpuCoreHours,
-    decimal ActiveGpuHours,
-    decimal ObservedGpuHours)
+    decimal GpuSeconds,
+    decimal CpuCoreSeconds,
+    decimal ActiveGpuSeconds,
+    decimal ObservedGpuSeconds)
 {
     public UsageKey Key => new(Institution, GpuModel);
 }

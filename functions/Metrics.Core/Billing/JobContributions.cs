@@ -2,7 +2,7 @@ namespace Metrics.Core.Billing;
 
 /// <summary>
 /// How a job's billed interval spreads over UTC hours and billing months: GPUs (and CPUs) times the overlap of
-/// <c>[start, billed end)</c> with each period, in hours. Fractional GPUs (MIG slices) bill as fractions.
+/// <c>[start, billed end)</c> with each period, kept in GPU-seconds (exact) and reported in hours. Fractional GPUs (MIG slices) bill as fractions.
 /// </summary>
 public static class JobContributions
 {
@@ -67,7 +67,7 @@ public static class JobContributions
 
     private static JobUsage Usage(JobBillingState job, TimeSpan billed)
     {
-        decimal hours = UtcHours.ToHours(billed);
-        return new JobUsage(job.Cluster, job.JobId, job.Institution, job.GpuModel, billed, (decimal)job.Gpus * hours, job.Cpus * hours);
+        decimal seconds = UtcHours.ToSeconds(billed);
+        return new JobUsage(job.Cluster, job.JobId, job.Institution, job.GpuModel, billed, (decimal)job.Gpus * seconds, job.Cpus * seconds);
     }
 }

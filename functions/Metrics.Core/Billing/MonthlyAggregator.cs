@@ -13,7 +13,7 @@ public static class MonthlyAggregator
         foreach (HourlyUsage hour in hours)
         {
             sums.TryGetValue(hour.Key, out var s);
-            sums[hour.Key] = (s.Gpu + hour.GpuHours, s.Active + hour.ActiveGpuHours, s.Observed + hour.ObservedGpuHours, s.Cpu + hour.CpuCoreHours);
+            sums[hour.Key] = (s.Gpu + hour.GpuSeconds, s.Active + hour.ActiveGpuSeconds, s.Observed + hour.ObservedGpuSeconds, s.Cpu + hour.CpuCoreSeconds);
         }
 
         var jobs = new Dictionary<UsageKey, HashSet<(string, string)>>();

@@ -26,11 +26,11 @@ public static class UsageCsvWriter
                 u.Institution,
                 u.GpuModel,
                 u.Jobs.ToString(CultureInfo.InvariantCulture),
-                Hours(u.GpuHours),
-                Hours(u.ActiveGpuHours),
-                Hours(u.ObservedGpuHours),
+                Hours(u.GpuSeconds),
+                Hours(u.ActiveGpuSeconds),
+                Hours(u.ObservedGpuSeconds),
                 line.AvgGpuUtilPct?.ToString("F2", CultureInfo.InvariantCulture) ?? string.Empty,
-                Hours(u.CpuCoreHours),
+                Hours(u.CpuCoreSeconds),
                 line.GpuRate?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
                 line.Amount?.ToString("F2", CultureInfo.InvariantCulture) ?? string.Empty,
                 line.Currency,
@@ -41,7 +41,8 @@ public static class UsageCsvWriter
         return csv.ToString();
     }
 
-    public static string Hours(decimal hours) => UsageLine.ReportedHours(hours).ToString("F4", CultureInfo.InvariantCulture);
+    /// <summary>Exact seconds as hours with 4 decimals.</summary>
+    public static string Hours(decimal seconds) => UsageLine.ReportedHours(seconds).ToString("F4", CultureInfo.InvariantCulture);
 
     /// <summary>Neutralises formula injection, then applies RFC 4180 quoting.</summary>
     public static string Cell(string value)

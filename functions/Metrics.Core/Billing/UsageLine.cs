@@ -8,10 +8,10 @@ public sealed record UsageLine(MonthlyUsage Usage, decimal? GpuRate, decimal? Cp
 {
     public bool Priced => Amount is not null;
 
-    /// <summary>Hours as reported: 4 decimals, rounded half away from zero.</summary>
-    public static decimal ReportedHours(decimal hours) => Math.Round(hours, 4, MidpointRounding.AwayFromZero);
+    /// <summary>Seconds as reported hours: divided by 3,600 once, then 4 decimals, rounded half away from zero.</summary>
+    public static decimal ReportedHours(decimal seconds) => Math.Round(seconds / 3600m, 4, MidpointRounding.AwayFromZero);
 
     /// <summary>active / observed x 100, or null when nothing was observed.</summary>
     public decimal? AvgGpuUtilPct =>
-        Usage.ObservedGpuHours == 0 ? null : Math.Round(Usage.ActiveGpuHours / Usage.ObservedGpuHours * 100m, 2, MidpointRounding.AwayFromZero);
+        Usage.ObservedGpuSeconds == 0 ? null : Math.Round(Usage.ActiveGpuSeconds / Usage.ObservedGpuSeconds * 100m, 2, MidpointRounding.AwayFromZero);
 }

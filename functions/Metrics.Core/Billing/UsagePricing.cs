@@ -17,7 +17,7 @@ public static class UsagePricing
         foreach (MonthlyUsage line in usage.OrderBy(u => u.Key))
         {
             RateEntry? gpu = rates.GpuRate(line.GpuModel, month);
-            decimal gpuHours = UsageLine.ReportedHours(line.GpuHours), cpuHours = UsageLine.ReportedHours(line.CpuCoreHours);
+            decimal gpuHours = UsageLine.ReportedHours(line.GpuSeconds), cpuHours = UsageLine.ReportedHours(line.CpuCoreSeconds);
             string currency = gpu?.Currency ?? cpu?.Currency ?? RateCard.DefaultCurrency;
             decimal? amount = null;
             if (gpu is null)

@@ -31,8 +31,11 @@ public static class UtcHours
         }
     }
 
-    /// <summary>Hours as a decimal: exact for whole ticks, so sums do not depend on their order.</summary>
-    public static decimal ToHours(TimeSpan span) => (decimal)span.Ticks / TimeSpan.TicksPerHour;
+    /// <summary>
+    /// Seconds as an exact decimal (ticks are 100 ns, so this never rounds). Billing sums seconds, which is exact and
+    /// independent of order, and divides by 3,600 once, when it reports hours.
+    /// </summary>
+    public static decimal ToSeconds(TimeSpan span) => (decimal)span.Ticks / TimeSpan.TicksPerSecond;
 
     public static string Key(DateTimeOffset hour) => Floor(hour).ToString(KeyFormat, CultureInfo.InvariantCulture);
 

@@ -1,13 +1,23 @@
 using System.Collections.Concurrent;
+using Metrics.Core.Billing;
 using Metrics.Core.Ports;
 using Metrics.Core.Telemetry;
 
 namespace Metrics.Tests.Shared.Fakes;
 
-/// <summary>An in-memory <see cref="IDirtyHourLog"/> recording every (stream, hour) marked.</summary>
-public sealed class InMemoryDirtyHourLog : IDirtyHourLog
+/// <summary>
+/// In-memory marks: what ingest marks (<see cref="IDirtyHourLog"/>) and what the rollup lists and clears
+/// (<see cref="IRollupMarks"/>), with a version that changes on every mark, like an ETag.
+/// </summary>
+public sealed class InMemoryDirtyHourLog : IDirtyHourLog, IRollupMarks
 {
+    private int _version;
+
+    /// <summary>How many times each (stream, hour) was marked by ingest.</summary>
     public ConcurrentDictionary<(TelemetryStream Stream, DateTimeOffset Hour), int> Marks { get; } = new();
+
+    /// <summary>Pending marks of every kind, with their current version.</summary>
+    public ConcurrentDictionary<(MarkKind Kind, string Key), string> Pending { get; } = new();
 
     public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken)
     {
@@ -16,6 +26,22 @@ public sealed class InMemoryDirtyHourLog : IDirtyHourLog
             Marks.AddOrUpdate((stream, hour), 1, (_, n) => n + 1);
         }
 
+        return MarkAsync(stream == TelemetryStream.Gpu ? MarkKind.Gpu : MarkKind.Jobs, hours.Select(UtcHours.Key).ToArray(), cancellationToken);
+    }
+
+    public Task MarkAsync(MarkKind kind, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        foreach (string key in keys)
+        {
+            Pending[(kind, key)] = Interlocked.Increment(ref _version).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return Task.CompletedTask;
     }
+
+    public Task<IReadOnlyList<RollupMark>> ListAsync(MarkKind kind, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RollupMark>>(Pending.Where(p => p.Key.Kind == kind).Select(p => new RollupMark(kind, p.Key.Key, p.Value)).ToArray());
+
+    public Task<bool> ClearAsync(RollupMark mark, CancellationToken cancellationToken) =>
+        Task.FromResult(((ICollection<KeyValuePair<(MarkKind, string), string>>)Pending).Remove(new((mark.Kind, mark.Key), mark.Version)));
 }

@@ -1,0 +1,91 @@
+using Metrics.Core.Billing;
+
+namespace Metrics.Core.Tests.Billing;
+
+/// <summary>Active and observed GPU-hours from samples, and job lines, for one UTC hour.</summary>
+public sealed class HourlyAggregatorTests
+{
+    private static readonly DateTimeOffset s_hour = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+
+    private static GpuSampleRow Sample(string ts, double util = 50, int interval = 60, string uuid = "GPU-a", string? institution = "inst-1", string partition = "0", long sequence = 1) =>
+        new(DateTimeOffset.Parse(ts, System.Globalization.CultureInfo.InvariantCulture), uuid, "H100", institution, util, interval, partition, sequence);
+
+    [Fact]
+    public void Compute_SampleInsideTheHour_CountsItsWholeInterval()
+    {
+        HourlyUsage line = Assert.Single(HourlyAggregator.Compute(s_hour, [], [Sample("2026-11-27T09:30:00Z", util: 75, interval: 360)]));
+
+        Assert.Equal(360m, line.ObservedGpuSeconds);
+        Assert.Equal(270m, line.ActiveGpuSeconds);
+    }
+
+    [Fact]
+    public void Compute_SampleCrossingTheHourStart_IsSplitProportionally()
+    {
+        // [08:59:30, 09:00:30): 30 s belong to 08:00, 30 s to 09:00.
+        GpuSampleRow sample = Sample("2026-11-27T09:00:30Z", util: 100, interval: 60);
+
+        HourlyUsage nine = Assert.Single(HourlyAggregator.Compute(s_hour, [], [sample]));
+        HourlyUsage eight = Assert.Single(HourlyAggregator.Compute(s_hour.AddHours(-1), [], [sample]));
+
+        Assert.Equal(30m, nine.ObservedGpuSeconds);
+        Assert.Equal(30m, eight.ObservedGpuSeconds);
+    }
+
+    [Fact]
+    public void Compute_SampleStampedOnTheHour_BelongsToThePreviousHour()
+    {
+        Assert.Empty(HourlyAggregator.Compute(s_hour, [], [Sample("2026-11-27T09:00:00Z")]));
+        Assert.Single(HourlyAggregator.Compute(s_hour.AddHours(-1), [], [Sample("2026-11-27T09:00:00Z")]));
+    }
+
+    [Fact]
+    public void Compute_SameGpuAndTsResentWithNewSequenceNumbers_CountsOnce()
+    {
+        IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(s_hour, [],
+        [
+            Sample("2026-11-27T09:30:00Z", partition: "2", sequence: 900),
+            Sample("2026-11-27T09:30:00Z", partition: "0", sequence: 5),
+            Sample("2026-11-27T09:30:00Z", uuid: "GPU-A", partition: "1", sequence: 7),
+            Sample("2026-11-27T09:31:00Z"),
+        ]);
+
+        Assert.Equal(120m, Assert.Single(lines).ObservedGpuSeconds);
+    }
+
+    [Fact]
+    public void Compute_IdleSampleWithoutInstitution_IsNotBilledToAnyone()
+    {
+        Assert.Empty(HourlyAggregator.Compute(s_hour, [], [Sample("2026-11-27T09:30:00Z", institution: null)]));
+    }
+
+    [Fact]
+    public void Compute_JobsAndSamples_MeetOnTheSameLine()
+    {
+        var job = new JobUsage("c1", "j1", "inst-1", "H100", TimeSpan.FromMinutes(30), 4m, 32m);
+        var other = new JobUsage("c1", "j2", "inst-2", "A100", TimeSpan.FromMinutes(60), 1m, 0m);
+
+        IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(s_hour, [other, job], [Sample("2026-11-27T09:30:00Z", util: 40)]);
+
+        Assert.Equal(["inst-1", "inst-2"], lines.Select(l => l.Institution));
+        Assert.Equal((1, 4m, 32m), (lines[0].Jobs, lines[0].GpuSeconds, lines[0].CpuCoreSeconds));
+        Assert.Equal(60m, lines[0].ObservedGpuSeconds);
+        Assert.Equal(24m, lines[0].ActiveGpuSeconds);
+    }
+
+    [Fact]
+    public void MonthlyAggregator_CountsDistinctJobsAndSumsHours()
+    {
+        var month = new BillingMonth(2026, 11);
+        HourlyUsage[] hours =
+        [
+            new(s_hour, "inst-1", "H100", 1, 2m, 16m, 0.5m, 1m),
+            new(s_hour.AddHours(1), "inst-1", "H100", 1, 2m, 16m, 0.25m, 1m),
+        ];
+        JobUsage[] jobs = [new("c1", "j1", "inst-1", "H100", TimeSpan.FromHours(2), 4m, 32m), new("c1", "j9", "inst-3", "H100", TimeSpan.Zero, 0m, 0m)];
+
+        MonthlyUsage line = Assert.Single(MonthlyAggregator.Compute(month, hours, jobs));
+
+        Assert.Equal((1, 4m, 0.75m, 2m, 32m), (line.Jobs, line.GpuSeconds, line.ActiveGpuSeconds, line.ObservedGpuSeconds, line.CpuCoreSeconds));
+    }
+}

@@ -1,0 +1,84 @@
+using Metrics.Core.Billing;
+using Metrics.Functions.Billing;
+using Metrics.Tests.Shared.Fakes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Metrics.Functions.Tests;
+
+/// <summary>The finance API called directly with an ASP.NET Core request, over in-memory billing tables.</summary>
+public sealed class GetUsageTests
+{
+    private static readonly BillingMonth s_november = new(2026, 11);
+    private readonly InMemoryUsageStore _usage = new();
+    private readonly InMemoryRateCardStore _rates = new();
+
+    public GetUsageTests()
+    {
+        _usage.Months[s_november] =
+        [
+            new MonthlyUsage(s_november, "inst-00042", "H100-SXM5-80GB", 3, 36000m, 18000m, 36000m, 7200m),
+            new MonthlyUsage(s_november, "inst-00107", "H100-SXM5-80GB", 1, 3600m, 0m, 0m, 0m),
+        ];
+        _rates.ImportAsync([new RateEntry(RateKind.Gpu, "H100-SXM5-80GB", new DateOnly(2026, 1, 1), 28.50m, "CNY"), new RateEntry(RateKind.Cpu, null, new DateOnly(2026, 1, 1), 0.12m, "CNY")], CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    private async Task<IActionResult> GetAsync(string month, string query = "")
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.Request.QueryString = new QueryString(query);
+        var function = new GetUsage(new UsageQuery(_usage, _rates, BillingCalendar.Create("Asia/Shanghai")));
+        return await function.RunAsync(context.Request, month, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Get_Month_ReturnsTheCsvWithEveryInstitution()
+    {
+        var result = Assert.IsType<ContentResult>(await GetAsync("2026-11"));
+
+        Assert.Equal(200, result.StatusCode);
+        Assert.StartsWith("text/csv", result.ContentType, StringComparison.Ordinal);
+        string[] lines = result.Content!.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(UsageCsvWriter.Header, lines[0]);
+        Assert.Equal("2026-11,inst-00042,H100-SXM5-80GB,3,10.0000,5.0000,10.0000,50.00,2.0000,28.50,285.24,CNY", lines[1]);
+        Assert.Equal(3, lines.Length);
+    }
+
+    [Fact]
+    public async Task Get_InstitutionAsJson_ReturnsOnlyItsLines()
+    {
+        var result = Assert.IsType<ContentResult>(await GetAsync("2026-11", "?institution=inst-00107&format=json"));
+
+        Assert.StartsWith("application/json", result.ContentType, StringComparison.Ordinal);
+        Assert.Contains("\"institution\": \"inst-00107\"", result.Content, StringComparison.Ordinal);
+        Assert.DoesNotContain("inst-00042", result.Content, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2026-13", "", "month")]
+    [InlineData("latest", "", "month")]
+    [InlineData("2026-11", "?format=xml", "format")]
+    public async Task Get_BadMonthOrFormat_Is400WithAClearMessage(string month, string query, string mentioned)
+    {
+        var result = Assert.IsType<BadRequestObjectResult>(await GetAsync(month, query));
+
+        Assert.Contains(mentioned, result.Value!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_UnknownInstitution_Is404()
+    {
+        var result = Assert.IsType<NotFoundObjectResult>(await GetAsync("2026-11", "?institution=inst-99999"));
+
+        Assert.Contains("inst-99999", result.Value!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_KnownInstitutionWithoutUsageThatMonth_Is200WithOnlyTheHeader()
+    {
+        var result = Assert.IsType<ContentResult>(await GetAsync("2026-10", "?institution=inst-00042"));
+
+        Assert.Equal(UsageCsvWriter.Header + "\r\n", result.Content);
+    }
+}

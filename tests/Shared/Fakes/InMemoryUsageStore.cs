@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using Metrics.Core.Billing;
+using Metrics.Core.Ports;
+
+namespace Metrics.Tests.Shared.Fakes;
+
+/// <summary>The billing tables as dictionaries, with the same replace semantics as the Table storage adapter.</summary>
+public sealed class InMemoryUsageStore : IUsageStore
+{
+    public ConcurrentDictionary<(string Period, string Cluster, string JobId), JobUsage> JobHours { get; } = new();
+
+    public ConcurrentDictionary<(string Period, string Cluster, string JobId), JobUsage> JobMonths { get; } = new();
+
+    public ConcurrentDictionary<DateTimeOffset, IReadOnlyList<HourlyUsage>> Hours { get; } = new();
+
+    public ConcurrentDictionary<BillingMonth, IReadOnlyList<MonthlyUsage>> Months { get; } = new();
+
+    public Task WriteJobHoursAsync(IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken) => Apply(JobHours, changes);
+
+    public Task WriteJobMonthsAsync(IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken) => Apply(JobMonths, changes);
+
+    public Task<IReadOnlyList<JobUsage>> ReadJobHoursAsync(DateTimeOffset hour, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<JobUsage>>(JobHours.Where(j => j.Key.Period == UtcHours.Key(hour)).Select(j => j.Value).ToArray());
+
+    public Task<IReadOnlyList<JobUsage>> ReadJobMonthsAsync(BillingMonth month, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<JobUsage>>(JobMonths.Where(j => j.Key.Period == month.ToString()).Select(j => j.Value).ToArray());
+
+    public Task ReplaceHourAsync(DateTimeOffset hour, IReadOnlyList<HourlyUsage> lines, CancellationToken cancellationToken)
+    {
+        Hours[hour] = lines;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<HourlyUsage>> ReadHoursAsync(DateTimeOffset fromHour, DateTimeOffset toHourExclusive, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<HourlyUsage>>(Hours.Where(h => h.Key >= fromHour && h.Key < toHourExclusive).SelectMany(h => h.Value).ToArray());
+
+    public Task ReplaceMonthAsync(BillingMonth month, IReadOnlyList<MonthlyUsage> lines, CancellationToken cancellationToken)
+    {
+        Months[month] = lines;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<MonthlyUsage>> ReadMonthAsync(BillingMonth month, string? institution, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<MonthlyUsage>>(Months.GetValueOrDefault(month, []).Where(l => institution is null || l.Institution == institution).OrderBy(l => l.Key).ToArray());
+
+    public Task<bool> InstitutionKnownAsync(string institution, CancellationToken cancellationToken) =>
+        Task.FromResult(Months.Values.Any(lines => lines.Any(l => l.Institution == institution)));
+
+    private static Task Apply(ConcurrentDictionary<(string, string, string), JobUsage> table, IReadOnlyList<JobUsageChange> changes)
+    {
+        foreach (JobUsageChange change in changes)
+        {
+            if (change.Usage is null)
+            {
+                table.TryRemove((change.Period, change.Cluster, change.JobId), out _);
+            }
+            else
+            {
+                table[(change.Period, change.Cluster, change.JobId)] = change.Usage;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}
