@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the ingest pipeline locally on Azurite, end to end, with the sample events in tools/samples/:
+# Runs the pipeline locally on Azurite, end to end, with the sample events in tools/samples/:
 # starts Azurite (data kept in .azurite/), ingests both streams through the same code path as the Event Hubs
-# functions, then lists what landed and dead-lettered and inspects one landed Arrow file.
+# functions, lists what landed and dead-lettered, inspects one landed Arrow file, imports the sample rate card, runs
+# the billing rollup (the timer function's code) and prints finance's usage for November 2026.
 # Stops Azurite at the end unless --keep is given (then stop it with tools/azurite/azurite.sh stop).
 # Needs only the .NET SDK, Node.js and npm.
 set -euo pipefail
@@ -32,3 +33,9 @@ metrics inspect deadletter/
 first="$(metrics inspect telemetry/gpu/v1/ | head -n 1 | cut -f 1)"
 echo "== metrics inspect $first --rows 3"
 metrics inspect "$first" --rows 3
+echo "== metrics rates import tools/samples/rates.json"
+metrics rates import tools/samples/rates.json
+echo "== metrics rollup"
+metrics rollup
+echo "== metrics usage --month 2026-11"
+metrics usage --month 2026-11
