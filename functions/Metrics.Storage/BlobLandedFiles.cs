@@ -14,8 +14,7 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedFiles
 
     public async Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken)
     {
-        string file = LandingPaths.HourFile(stream, hour, "0", 0, 0);
-        string prefix = file[..(file.LastIndexOf('/') + 1)];
+        string prefix = LandingPaths.HourPrefix(stream, hour);
         var names = new List<string>();
         try
         {

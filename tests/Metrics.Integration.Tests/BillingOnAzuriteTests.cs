@@ -31,30 +31,8 @@ public sealed class BillingOnAzuriteTests : IDisposable
         return output.ToString();
     }
 
-    private string Job(string jobId, string state, string ts, double gpus, int cpus, string start, string model, string? end = null)
-    {
-        var e = new JsonObject
-        {
-            ["schema"] = "job-event/1",
-            ["eventId"] = $"{Cluster}:{jobId}:{state}:{ts}",
-            ["cluster"] = Cluster,
-            ["jobId"] = jobId,
-            ["state"] = state,
-            ["ts"] = ts,
-            ["institution"] = Institution,
-            ["startTime"] = start,
-            ["gpus"] = gpus,
-            ["gpuModel"] = model,
-            ["cpus"] = cpus,
-        };
-        if (end is not null)
-        {
-            e["endTime"] = end;
-            e["exitState"] = "COMPLETED";
-        }
-
-        return e.ToJsonString();
-    }
+    private string Job(string jobId, string state, string ts, double gpus, int cpus, string start, string model, string? end = null) =>
+        EventJson.Job(jobId, state, ts, gpus, Institution, Cluster, start, end, model, cpus).ToJsonString();
 
     private string Sample(string ts)
     {

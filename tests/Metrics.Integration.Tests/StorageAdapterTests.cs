@@ -88,6 +88,22 @@ public sealed class StorageAdapterTests
     }
 
     [Fact]
+    public async Task TableDirtyHourLog_ClearAfterARemark_FailsAndKeepsTheMark()
+    {
+        var log = new TableDirtyHourLog(Azurite.Clients.Tables, TimeProvider.System);
+        string key = $"2033{Random.Shared.Next(1, 12):D2}0100";
+        await log.MarkAsync(Metrics.Core.Ports.MarkKind.Usage, [key], CancellationToken.None);
+        Metrics.Core.Ports.RollupMark listed = Assert.Single(await log.ListAsync(Metrics.Core.Ports.MarkKind.Usage, CancellationToken.None), m => m.Key == key);
+
+        await log.MarkAsync(Metrics.Core.Ports.MarkKind.Usage, [key], CancellationToken.None);
+
+        Assert.False(await log.ClearAsync(listed, CancellationToken.None));
+        Metrics.Core.Ports.RollupMark relisted = Assert.Single(await log.ListAsync(Metrics.Core.Ports.MarkKind.Usage, CancellationToken.None), m => m.Key == key);
+        Assert.True(await log.ClearAsync(relisted, CancellationToken.None));
+        Assert.DoesNotContain(await log.ListAsync(Metrics.Core.Ports.MarkKind.Usage, CancellationToken.None), m => m.Key == key);
+    }
+
+    [Fact]
     public async Task TableSequenceCounter_ConcurrentReservations_NeverOverlap()
     {
         var counter = new TableSequenceCounter(Azurite.Clients.Tables);

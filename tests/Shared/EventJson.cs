@@ -40,13 +40,23 @@ public static class EventJson
         };
     }
 
-    public static JsonObject Job(string jobId = "1234567", string state = "ended", string ts = "2026-11-27T10:00:00Z", double gpus = 8, string institution = "inst-00042")
+    public static JsonObject Job(
+        string jobId = "1234567",
+        string state = "ended",
+        string ts = "2026-11-27T10:00:00Z",
+        double gpus = 8,
+        string institution = "inst-00042",
+        string cluster = Cluster,
+        string start = "2026-11-27T08:00:00Z",
+        string? end = null,
+        string model = "H100-SXM5-80GB",
+        int cpus = 64)
     {
         var job = new JsonObject
         {
             ["schema"] = "job-event/1",
-            ["eventId"] = $"{Cluster}:{jobId}:{state}:{ts}",
-            ["cluster"] = Cluster,
+            ["eventId"] = $"{cluster}:{jobId}:{state}:{ts}",
+            ["cluster"] = cluster,
             ["jobId"] = jobId,
             ["state"] = state,
             ["ts"] = ts,
@@ -55,15 +65,15 @@ public static class EventJson
             ["user"] = "u1234",
             ["queue"] = "gpu-h100",
             ["submitTime"] = "2026-11-27T07:58:00Z",
-            ["startTime"] = "2026-11-27T08:00:00Z",
+            ["startTime"] = start,
             ["gpus"] = gpus,
-            ["gpuModel"] = "H100-SXM5-80GB",
-            ["cpus"] = 64,
+            ["gpuModel"] = model,
+            ["cpus"] = cpus,
             ["memGiB"] = 512,
         };
         if (state == "ended")
         {
-            job["endTime"] = ts;
+            job["endTime"] = end ?? ts;
             job["exitState"] = "COMPLETED";
         }
 

@@ -24,10 +24,16 @@ public static partial class LandingPaths
     /// <summary><c>{stream}/v1/date=YYYY-MM-DD/hour=HH/p{partition}-{first}-{last}.arrow</c> in <see cref="TelemetryContainer"/>.</summary>
     public static string HourFile(TelemetryStream stream, DateTimeOffset hour, string partitionId, long firstSequence, long lastSequence)
     {
-        DateTimeOffset utc = HourOf(hour);
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{stream.Name()}/{SchemaVersion}/date={utc:yyyy-MM-dd}/hour={utc:HH}/p{partitionId}-{firstSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}-{lastSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}.arrow");
+            $"{HourPrefix(stream, hour)}p{partitionId}-{firstSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}-{lastSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}.arrow");
+    }
+
+    /// <summary>The folder of one UTC hour's files: <c>{stream}/v1/date=YYYY-MM-DD/hour=HH/</c>.</summary>
+    public static string HourPrefix(TelemetryStream stream, DateTimeOffset hour)
+    {
+        DateTimeOffset utc = HourOf(hour);
+        return string.Create(CultureInfo.InvariantCulture, $"{stream.Name()}/{SchemaVersion}/date={utc:yyyy-MM-dd}/hour={utc:HH}/");
     }
 
     /// <summary><c>{stream}/date=YYYY-MM-DD/p{partition}-{first}-{last}.jsonl</c> in <see cref="DeadLetterContainer"/>; the date is the UTC enqueued date.</summary>

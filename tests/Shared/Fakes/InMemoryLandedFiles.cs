@@ -9,8 +9,7 @@ public sealed class InMemoryLandedFiles(InMemoryLandingStore store) : ILandedFil
 {
     public Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken)
     {
-        string file = LandingPaths.HourFile(stream, hour, "0", 0, 0);
-        string prefix = $"{LandingPaths.TelemetryContainer}/{file[..(file.LastIndexOf('/') + 1)]}";
+        string prefix = $"{LandingPaths.TelemetryContainer}/{LandingPaths.HourPrefix(stream, hour)}";
         return Task.FromResult<IReadOnlyList<string>>(store.Files.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray());
     }
 

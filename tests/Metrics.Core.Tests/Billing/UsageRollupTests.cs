@@ -1,0 +1,103 @@
+using Metrics.Core.Billing;
+using Metrics.Core.Ingest;
+using Metrics.Core.Ports;
+using Metrics.Core.Telemetry;
+using Metrics.Tests.Shared;
+using Metrics.Tests.Shared.Fakes;
+
+namespace Metrics.Core.Tests.Billing;
+
+/// <summary>The rollup's orchestration over in-memory ports: marks, phases, and what happens when ingest runs alongside.</summary>
+public sealed class UsageRollupTests
+{
+    private static readonly DateTimeOffset s_enqueued = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+    private readonly InMemoryLandingStore _landing = new();
+    private readonly InMemoryDirtyHourLog _marks = new();
+    private readonly InMemoryJobStateStore _jobs = new();
+    private readonly InMemoryUsageStore _usage = new();
+
+    private UsageRollup Rollup(ILandedFiles? files = null) =>
+        new(_marks, files ?? new InMemoryLandedFiles(_landing), _jobs, _usage, new InMemoryRollupLock(), BillingCalendar.Create("Asia/Shanghai"));
+
+    private Task IngestAsync(TelemetryStream stream, long firstSequence, params byte[][] bodies) =>
+        new IngestPipeline(_landing, _marks).IngestAsync(new EventBatch(stream, "0", bodies.Select((b, i) => new RawEvent(b, firstSequence + i, s_enqueued)).ToArray()), CancellationToken.None);
+
+    [Fact]
+    public async Task RunPending_JobAndSamples_FillHoursAndMonthThenClearEveryMark()
+    {
+        await IngestAsync(TelemetryStream.Jobs, 0, EventJson.Bytes(EventJson.Job(state: "ended", ts: "2026-11-27T10:00:00Z", gpus: 2, cpus: 4)));
+        await IngestAsync(TelemetryStream.Gpu, 0, EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 2, utilPct: 50, intervalS: 60)));
+
+        RollupResult result = await Rollup().RunPendingAsync(CancellationToken.None);
+
+        Assert.Equal(1, result.JobsChanged);
+        Assert.Equal(1, result.MonthsRecomputed);
+        Assert.Equal(0, result.MarksKeptForNextRun);
+        Assert.Empty(_marks.Pending);
+        MonthlyUsage line = Assert.Single(_usage.Months[new BillingMonth(2026, 11)]);
+        Assert.Equal((1, 2m * 2 * 3600, 4m * 2 * 3600, 120m, 60m), (line.Jobs, line.GpuSeconds, line.CpuCoreSeconds, line.ObservedGpuSeconds, line.ActiveGpuSeconds));
+    }
+
+    [Fact]
+    public async Task RunPending_NothingPending_ChangesNothing()
+    {
+        RollupResult result = await Rollup().RunPendingAsync(CancellationToken.None);
+
+        Assert.Equal(new RollupResult(0, 0, 0, 0, 0), result);
+        Assert.Empty(_usage.Months);
+    }
+
+    [Fact]
+    public async Task RunPending_IngestLandsWhileTheHourIsComputed_KeepsTheMarkForTheNextRun()
+    {
+        await IngestAsync(TelemetryStream.Gpu, 0, EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 1)));
+        var hour = new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+        var racing = new IngestDuringRead(new InMemoryLandedFiles(_landing), () => IngestAsync(TelemetryStream.Gpu, 100, EventJson.Bytes(EventJson.Gpu(node: "gn9999", ts: "2026-11-27T09:40:00Z", gpus: 1))));
+
+        RollupResult first = await Rollup(racing).RunPendingAsync(CancellationToken.None);
+
+        Assert.Equal(1, first.MarksKeptForNextRun);
+        Assert.Contains((MarkKind.Gpu, UtcHours.Key(hour)), _marks.Pending.Keys);
+        Assert.Equal(15m, Assert.Single(_usage.Hours[hour]).ObservedGpuSeconds);
+
+        RollupResult second = await Rollup().RunPendingAsync(CancellationToken.None);
+
+        Assert.Equal(0, second.MarksKeptForNextRun);
+        Assert.Equal(30m, Assert.Single(_usage.Hours[hour]).ObservedGpuSeconds);
+        Assert.Equal(30m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
+    }
+
+    [Fact]
+    public async Task RunRange_RecomputesTheHoursEvenWithoutMarks()
+    {
+        await IngestAsync(TelemetryStream.Gpu, 0, EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 1)));
+        await Rollup().RunPendingAsync(CancellationToken.None);
+        _usage.Hours.Clear();
+
+        RollupResult result = await Rollup().RunRangeAsync(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 27, 9, 59, 0, TimeSpan.Zero), CancellationToken.None);
+
+        Assert.Equal(1, result.HoursRecomputed);
+        Assert.Single(_usage.Hours[new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)]);
+    }
+
+    /// <summary>Simulates an ingest that lands while the rollup reads the hour's GPU files.</summary>
+    private sealed class IngestDuringRead(ILandedFiles inner, Func<Task> ingest) : ILandedFiles
+    {
+        private bool _done;
+
+        public Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) =>
+            inner.ListHourAsync(stream, hour, cancellationToken);
+
+        public async Task<Stream> OpenAsync(string path, CancellationToken cancellationToken)
+        {
+            Stream stream = await inner.OpenAsync(path, cancellationToken);
+            if (!_done)
+            {
+                _done = true;
+                await ingest();
+            }
+
+            return stream;
+        }
+    }
+}
