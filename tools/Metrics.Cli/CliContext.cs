@@ -6,7 +6,15 @@ namespace Metrics.Cli;
 /// <summary>What a command needs from the outside world, passed in so tests can run the CLI in-process.</summary>
 public sealed record CliContext(TextWriter Out, TextWriter Error, Func<string, string?> GetEnvironmentVariable, TimeProvider TimeProvider)
 {
-    public static CliContext FromProcess() => new(Console.Out, Console.Error, Environment.GetEnvironmentVariable, TimeProvider.System);
+    /// <summary>True when a person watches stderr: progress bars are drawn only then.</summary>
+    public bool Interactive { get; init; }
+
+    public static CliContext FromProcess() =>
+        new(Console.Out, Console.Error, Environment.GetEnvironmentVariable, TimeProvider.System) { Interactive = !Console.IsErrorRedirected };
+
+    /// <summary>Runs <paramref name="work"/> with a progress bar on stderr when interactive, silently otherwise.</summary>
+    public Task<T> WithProgressAsync<T>(string description, Func<IProgress<double>?, Task<T>> work) =>
+        Interactive ? ProgressBars.RunAsync(description, work) : work(null);
 
     /// <summary>Storage from <c>MetricsStorage</c>, else <c>AzureWebJobsStorage</c>, else Azurite; few retries, so an unreachable store fails fast.</summary>
     public StorageClients CreateStorage() =>

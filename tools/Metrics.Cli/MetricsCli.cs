@@ -10,13 +10,14 @@ public static class MetricsCli
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var root = new RootCommand("Usage metering for the AI computing centre: ingest, inspect, rollup, usage, rates.")
+        var root = new RootCommand("Usage metering for the AI computing centre: ingest, inspect, rollup, usage, rates, simulate.")
         {
             IngestCommand.Create(context),
             InspectCommand.Create(context),
             RollupCommand.Create(context),
             UsageCommand.Create(context),
             RatesCommand.Create(context),
+            SimulateCommand.Create(context),
         };
 
         ParseResult parsed = root.Parse(args);
