@@ -10,7 +10,7 @@ public static class MetricsCli
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var root = new RootCommand("Usage metering for the AI computing centre: ingest, inspect, rollup, usage, rates, simulate.")
+        var root = new RootCommand("Usage metering for the AI computing centre: ingest, inspect, rollup, usage, rates, simulate, demo.")
         {
             IngestCommand.Create(context),
             InspectCommand.Create(context),
@@ -18,6 +18,7 @@ public static class MetricsCli
             UsageCommand.Create(context),
             RatesCommand.Create(context),
             SimulateCommand.Create(context),
+            DemoCommand.Create(context),
         };
 
         ParseResult parsed = root.Parse(args);

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Metrics.Cli.LocalHub;
-using Metrics.Core.Ingest;
 using Metrics.Core.Telemetry;
 using Metrics.Storage;
 
@@ -36,19 +35,9 @@ internal static class IngestCommand
     private static async Task<int> RunAsync(CliContext context, TelemetryStream stream, FileInfo file, int partitions, int batchSize, CancellationToken cancellationToken)
     {
         StorageClients storage = context.CreateStorage();
-        var sequences = new TableSequenceCounter(storage.Tables);
-        await sequences.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        var pipeline = new IngestPipeline(new BlobLandingStore(storage.Blobs), new TableDirtyHourLog(storage.Tables, context.TimeProvider));
-        var hub = new LocalEventHub(pipeline, sequences, context.TimeProvider, partitions, batchSize);
-
-        await foreach (byte[] body in JsonLinesReader.ReadAsync(file.FullName, cancellationToken).ConfigureAwait(false))
-        {
-            await hub.SendAsync(stream, body, cancellationToken).ConfigureAwait(false);
-        }
-
-        await hub.FlushAllAsync(stream, cancellationToken).ConfigureAwait(false);
-
-        LocalHubTotals totals = hub.Totals;
+        LocalHubTotals totals = await context.WithProgressAsync(
+            $"ingesting {stream.Name()}",
+            progress => LocalIngest.RunAsync(context, storage, stream, file.FullName, partitions, batchSize, progress, cancellationToken)).ConfigureAwait(false);
         foreach ((string reason, long count) in totals.RejectionsByReason)
         {
             await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"dead-lettered {count} event(s): {reason}")).ConfigureAwait(false);

@@ -1,0 +1,131 @@
+using System.CommandLine;
+using System.Globalization;
+using Metrics.Cli.LocalHub;
+using Metrics.Core.Billing;
+using Metrics.Core.Telemetry;
+using Metrics.Simulator;
+using Metrics.Storage;
+using Spectre.Console;
+
+namespace Metrics.Cli.Commands;
+
+/// <summary>
+/// <c>metrics demo</c>: the whole pipeline on this machine in one command. Ensures Azurite, simulates a small cluster
+/// across the latest month boundary in the billing time zone, ingests both streams, rolls up, checks the bill against
+/// the simulator's truth, and ends with finance's table for the two months.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var institutions = new Option<int>("--institutions") { Description = "Institutions.", DefaultValueFactory = _ => 200 };
+        var nodes = new Option<int>("--nodes") { Description = "GPU nodes (8 GPUs each).", DefaultValueFactory = _ => 40 };
+        var hours = new Option<int>("--hours") { Description = "Hours simulated, centred on the month boundary.", DefaultValueFactory = _ => 8 };
+        var seed = new Option<int>("--seed") { Description = "Simulation seed.", DefaultValueFactory = _ => 1 };
+        var command = new Command("demo", "Run the whole pipeline locally on Azurite: simulate, ingest, roll up, and print finance's month table.") { institutions, nodes, hours, seed };
+        command.SetAction((result, cancellationToken) => RunAsync(context, result.GetValue(institutions), result.GetValue(nodes), result.GetValue(hours), result.GetValue(seed), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, int institutionCount, int nodeCount, int hours, int seed, CancellationToken cancellationToken)
+    {
+        string repo = LocalAzurite.FindRepoRoot();
+        BillingCalendar calendar = context.CreateCalendar();
+        DateTimeOffset now = context.TimeProvider.GetUtcNow();
+
+        // The latest month boundary whose whole window is already in the past (events from the future are refused).
+        DateTimeOffset boundary = calendar.StartUtc(calendar.MonthOf(now));
+        if (boundary.AddHours(hours - (hours / 2)) > now.AddMinutes(-1))
+        {
+            boundary = calendar.StartUtc(PreviousMonth(calendar.MonthOf(now)));
+        }
+
+        var options = new SimulationOptions { Institutions = institutionCount, Nodes = nodeCount, GpusPerNode = 8, Start = boundary.AddHours(-(hours / 2)), Hours = hours, IntervalS = 60, Seed = seed };
+        if (options.Validate() is { } problem)
+        {
+            await context.Error.WriteLineAsync($"metrics: {problem}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        string work = Directory.CreateTempSubdirectory("metrics-demo-").FullName;
+        await using LocalAzurite azurite = await LocalAzurite.EnsureAsync(repo, Path.Combine(repo, ".azurite-demo"), context.Error, cancellationToken).ConfigureAwait(false);
+        StorageClients storage = context.CreateStorage();
+
+        await context.Error.WriteLineAsync($"demo: simulating {nodeCount} nodes x 8 GPUs for {institutionCount} institutions, {options.Start:yyyy-MM-dd HH:mm}Z to {options.End:yyyy-MM-dd HH:mm}Z (month boundary {boundary:yyyy-MM-dd HH:mm}Z = local midnight in {calendar.TimeZoneId})").ConfigureAwait(false);
+        SimulationSummary simulated = await context.WithProgressAsync("simulate", p => new ClusterSimulator(options, calendar).RunAsync(work, p, cancellationToken)).ConfigureAwait(false);
+        await new TableRateCardStore(storage.Tables).ImportAsync(RateCardFile.Parse(await File.ReadAllBytesAsync(Path.Combine(repo, "tools", "samples", "rates.json"), cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
+        LocalHubTotals jobs = await context.WithProgressAsync("ingest jobs", p => LocalIngest.RunAsync(context, storage, TelemetryStream.Jobs, Path.Combine(work, "jobs.jsonl"), 4, 500, p, cancellationToken)).ConfigureAwait(false);
+        LocalHubTotals gpu = await context.WithProgressAsync("ingest gpu", p => LocalIngest.RunAsync(context, storage, TelemetryStream.Gpu, Path.Combine(work, "gpu.jsonl"), 4, 500, p, cancellationToken)).ConfigureAwait(false);
+        RollupResult rolled = await BillingStorage.CreateRollup(storage, calendar, context.TimeProvider).RunPendingAsync(cancellationToken).ConfigureAwait(false);
+
+        BillingMonth before = calendar.MonthOf(boundary.AddHours(-1)), after = calendar.MonthOf(boundary);
+        UsageQuery query = BillingStorage.CreateQuery(storage, calendar);
+        UsageReport first = (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!;
+        UsageReport second = (await query.GetAsync(after, null, cancellationToken).ConfigureAwait(false))!;
+        (int matched, int compared) = CompareWithTruth(Path.Combine(work, "truth.csv"), [first, second]);
+
+        TextWriter output = context.Out;
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"simulated: gpu_events={simulated.GpuEvents} job_events={simulated.JobEvents} duplicates={simulated.Duplicates} late={simulated.LateEvents} bad={simulated.BadEvents} silent_nodes={simulated.SilentNodes} (files in {work})"))
+            .ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ingested: jobs landed_rows={jobs.LandedRows} deadlettered={jobs.DeadLettered}; gpu landed_rows={gpu.LandedRows} deadlettered={gpu.DeadLettered}")).ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"rolled up: {rolled.HoursRecomputed} hours, {rolled.MonthsRecomputed} months")).ConfigureAwait(false);
+        await output.WriteLineAsync($"landed Arrow files: blob container 'telemetry' (gpu/v1/..., jobs/v1/...); dead letters: container 'deadletter'; storage {storage.Settings.Describe()}").ConfigureAwait(false);
+        await output.WriteLineAsync($"  look at them with: dotnet run --project tools/Metrics.Cli -- inspect telemetry/gpu/v1/{(azurite.Started ? "   (after AZURITE_LOCATION=.azurite-demo tools/azurite/azurite.sh start)" : string.Empty)}").ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"check: billed GPU-hours equal the simulator's truth (within 0.001 h) for {matched} of {compared} (month, institution, model) lines")).ConfigureAwait(false);
+
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = context.Interactive ? AnsiSupport.Detect : AnsiSupport.No, ColorSystem = context.Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors });
+        if (!context.Interactive)
+        {
+            // Redirected output has no terminal width; give the table room instead of wrapping every cell.
+            console.Profile.Width = 160;
+        }
+
+        console.Write(FinanceTable(first, second));
+        return ExitCodes.Success;
+    }
+
+    private static Table FinanceTable(params UsageReport[] reports)
+    {
+        var table = new Table().Title("finance: top institutions by amount").AddColumns("month", "institution", "GPU model", "jobs", "GPU-hours", "avg util %", "amount", "currency");
+        foreach (UsageReport report in reports)
+        {
+            foreach (UsageLine line in report.Lines.OrderByDescending(l => l.Amount ?? -1).ThenBy(l => l.Usage.Key).Take(8))
+            {
+                table.AddRow(
+                    report.Month.ToString(),
+                    line.Usage.Institution,
+                    line.Usage.GpuModel,
+                    line.Usage.Jobs.ToString(CultureInfo.InvariantCulture),
+                    UsageCsvWriter.Hours(line.Usage.GpuSeconds),
+                    line.AvgGpuUtilPct?.ToString("F2", CultureInfo.InvariantCulture) ?? "-",
+                    line.Amount?.ToString("N2", CultureInfo.InvariantCulture) ?? "unpriced",
+                    line.Currency);
+            }
+
+            decimal total = report.Lines.Sum(l => l.Amount ?? 0);
+            table.AddRow(report.Month.ToString(), $"all {report.Lines.Select(l => l.Usage.Institution).Distinct().Count()} institutions", string.Empty, string.Empty,
+                UsageCsvWriter.Hours(report.Lines.Sum(l => l.Usage.GpuSeconds)), string.Empty, total.ToString("N2", CultureInfo.InvariantCulture), RateCard.DefaultCurrency);
+        }
+
+        return table;
+    }
+
+    private static (int Matched, int Compared) CompareWithTruth(string truthFile, IEnumerable<UsageReport> reports)
+    {
+        var billed = reports.SelectMany(r => r.Lines).ToDictionary(l => (l.Usage.Month.ToString(), l.Usage.Institution, l.Usage.GpuModel), l => UsageLine.ReportedHours(l.Usage.GpuSeconds));
+        int matched = 0, compared = 0;
+        foreach (string line in File.ReadLines(truthFile).Skip(1))
+        {
+            string[] cells = line.Split(',');
+            compared++;
+            if (billed.TryGetValue((cells[0], cells[1], cells[2]), out decimal hours) && Math.Abs(hours - decimal.Parse(cells[4], CultureInfo.InvariantCulture)) <= 0.001m)
+            {
+                matched++;
+            }
+        }
+
+        return (matched, compared);
+    }
+
+    private static BillingMonth PreviousMonth(BillingMonth month) => month.Month == 1 ? new BillingMonth(month.Year - 1, 12) : new BillingMonth(month.Year, month.Month - 1);
+}
