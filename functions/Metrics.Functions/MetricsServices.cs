@@ -41,9 +41,9 @@ public static class MetricsServices
             return new StorageSettings { ConnectionString = section.Value };
         }
 
-        if (section["blobServiceUri"] is { Length: > 0 } blobUri && section["tableServiceUri"] is { Length: > 0 } tableUri)
+        if (section[AppSettingNames.BlobServiceUri] is { Length: > 0 } blobUri && section[AppSettingNames.TableServiceUri] is { Length: > 0 } tableUri)
         {
-            return new StorageSettings { BlobServiceUri = new Uri(blobUri), TableServiceUri = new Uri(tableUri), ClientId = section["clientId"] };
+            return new StorageSettings { BlobServiceUri = new Uri(blobUri), TableServiceUri = new Uri(tableUri), ClientId = section[AppSettingNames.ClientId] };
         }
 
         string? host = configuration[StorageSettings.HostConnectionName];

@@ -35,12 +35,25 @@ public sealed record StorageSettings
             ? (cs.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase) ? "Azurite (UseDevelopmentStorage=true, http://127.0.0.1:10000)" : DescribeConnectionString(cs))
             : BlobServiceUri?.ToString() ?? "(no storage configured)";
 
-    /// <summary>Resolves settings the way tools do: <c>MetricsStorage</c>, else <c>AzureWebJobsStorage</c>, else Azurite.</summary>
+    /// <summary>
+    /// Resolves settings the way tools do: <c>MetricsStorage</c> (a connection string), else identity-based
+    /// <c>MetricsStorage__blobServiceUri</c> + <c>MetricsStorage__tableServiceUri</c> (DefaultAzureCredential, e.g. after
+    /// <c>az login</c>: Azure accounts here have shared keys disabled), else <c>AzureWebJobsStorage</c>, else Azurite.
+    /// </summary>
     public static StorageSettings FromEnvironment(Func<string, string?> getVariable)
     {
         ArgumentNullException.ThrowIfNull(getVariable);
-        string? value = NonEmpty(getVariable(ConnectionName)) ?? NonEmpty(getVariable(HostConnectionName));
-        return new StorageSettings { ConnectionString = value ?? DevelopmentConnectionString };
+        if (NonEmpty(getVariable(ConnectionName)) is { } connectionString)
+        {
+            return new StorageSettings { ConnectionString = connectionString };
+        }
+
+        if (NonEmpty(getVariable($"{ConnectionName}__blobServiceUri")) is { } blob && NonEmpty(getVariable($"{ConnectionName}__tableServiceUri")) is { } table)
+        {
+            return new StorageSettings { BlobServiceUri = new Uri(blob), TableServiceUri = new Uri(table), ClientId = NonEmpty(getVariable($"{ConnectionName}__clientId")) };
+        }
+
+        return new StorageSettings { ConnectionString = NonEmpty(getVariable(HostConnectionName)) ?? DevelopmentConnectionString };
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

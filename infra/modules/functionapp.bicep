@@ -1,0 +1,137 @@
+// The Function App on a Flex Consumption plan (FC1), .NET 10 isolated worker. Every connection is identity-based:
+// app settings hold endpoints and the identity's client id, never a key, a SAS or a connection string.
+
+@description('Name prefix for the resources.')
+param name string
+
+@description('Azure region.')
+param location string
+
+@description('Tags applied to every resource.')
+param tags object
+
+@description('Resource id of the user-assigned identity.')
+param identityId string
+
+@description('Client id of the user-assigned identity.')
+param identityClientId string
+
+@description('Blob endpoint of the host storage account.')
+param hostBlobServiceUri string
+
+@description('Deployment package container URI on the host storage account.')
+param deploymentContainerUri string
+
+@description('Blob endpoint of the data storage account.')
+param dataBlobServiceUri string
+
+@description('Table endpoint of the data storage account.')
+param dataTableServiceUri string
+
+@description('Event Hubs namespace host name.')
+param eventHubsNamespace string
+
+@description('Hub of GPU samples.')
+param gpuTelemetryHubName string
+
+@description('Hub of job events.')
+param jobEventsHubName string
+
+@description('Consumer group of the app.')
+param consumerGroup string
+
+@description('Application Insights connection string (an endpoint and an id; local auth is disabled on the component).')
+param appInsightsConnectionString string
+
+@description('Most instances the app may scale to: at least the gpu-telemetry partition count, so every partition can have its own.')
+@minValue(1)
+param maximumInstanceCount int = 40
+
+@description('Memory per instance, MB.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+@description('IANA time zone of billing months.')
+param billingTimeZone string = 'Asia/Shanghai'
+
+@description('NCRONTAB schedule of the usage rollup.')
+param rollupSchedule string = '0 */5 * * * *'
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: 'plan-${name}'
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: 'func-${name}'
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUri
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: [
+        // The Functions host: checkpoints, leases and timer locks, through the identity.
+        { name: 'AzureWebJobsStorage__blobServiceUri', value: hostBlobServiceUri }
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+        // The Event Hubs triggers (Connection = "EventHubConnection").
+        { name: 'EventHubConnection__fullyQualifiedNamespace', value: eventHubsNamespace }
+        { name: 'EventHubConnection__credential', value: 'managedidentity' }
+        { name: 'EventHubConnection__clientId', value: identityClientId }
+        { name: 'EventHubConsumerGroup', value: consumerGroup }
+        { name: 'GpuTelemetryHubName', value: gpuTelemetryHubName }
+        { name: 'JobEventsHubName', value: jobEventsHubName }
+        // The data account, read by MetricsServices.ReadStorageSettings.
+        { name: 'MetricsStorage__blobServiceUri', value: dataBlobServiceUri }
+        { name: 'MetricsStorage__tableServiceUri', value: dataTableServiceUri }
+        { name: 'MetricsStorage__clientId', value: identityClientId }
+        // Billing.
+        { name: 'RollupSchedule', value: rollupSchedule }
+        { name: 'BillingTimeZone', value: billingTimeZone }
+        // Telemetry, authenticated with the identity (the component refuses key-only ingestion).
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
+      ]
+    }
+  }
+}
+
+output name string = app.name
+output defaultHostName string = app.properties.defaultHostName

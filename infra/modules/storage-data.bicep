@@ -1,0 +1,105 @@
+// The data account: landed Arrow files, dead letters, the rollup lock and every billing table. Shared-key access is
+// off: the app reaches it only with its managed identity.
+
+@description('Storage account name (3-24 lowercase letters and digits).')
+param name string
+
+@description('Azure region.')
+param location string
+
+@description('Tags applied to every resource.')
+param tags object
+
+@description('Containers the code writes (LandingPaths, BlobRollupLock).')
+param containers array = ['telemetry', 'deadletter', 'locks']
+
+@description('Tables the code uses (StorageTables.All).')
+param tables array = ['dirtyhours', 'ehsequences', 'jobstates', 'jobhours', 'jobmonths', 'hourlyusage', 'monthlyusage', 'institutionusage', 'ratecards']
+
+@description('Days after which landed Arrow files move to the cool tier (recent months are re-read by late data and disputes).')
+param landedCoolAfterDays int = 30
+
+@description('Days landed Arrow files are kept: they are the evidence behind every invoice.')
+param landedRetentionDays int = 2555
+
+@description('Days dead letters are kept: long enough to investigate, fix the producer and replay.')
+param deadLetterRetentionDays int = 90
+
+resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: { name: 'Standard_ZRS' }
+  properties: {
+    accessTier: 'Hot'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for container in containers: {
+  parent: blobService
+  name: container
+  properties: { publicAccess: 'None' }
+}]
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource billingTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for table in tables: {
+  parent: tableService
+  name: table
+}]
+
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'landed-arrow'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: { blobTypes: ['blockBlob'], prefixMatch: ['telemetry/'] }
+            actions: {
+              baseBlob: {
+                tierToCool: { daysAfterModificationGreaterThan: landedCoolAfterDays }
+                delete: { daysAfterModificationGreaterThan: landedRetentionDays }
+              }
+            }
+          }
+        }
+        {
+          name: 'dead-letters'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: { blobTypes: ['blockBlob'], prefixMatch: ['deadletter/'] }
+            actions: {
+              baseBlob: {
+                delete: { daysAfterModificationGreaterThan: deadLetterRetentionDays }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+}
+
+output id string = account.id
+output name string = account.name
+output blobServiceUri string = account.properties.primaryEndpoints.blob
+output tableServiceUri string = account.properties.primaryEndpoints.table

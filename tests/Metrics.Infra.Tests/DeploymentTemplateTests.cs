@@ -1,0 +1,196 @@
+using System.Text.Json;
+using Metrics.Core.Ingest;
+using Metrics.Functions;
+using Metrics.Storage;
+using Metrics.Tests.Shared;
+
+namespace Metrics.Infra.Tests;
+
+/// <summary>Assertions on the ARM JSON compiled from infra/main.bicep: resources, roles, and identity-only settings.</summary>
+public sealed class DeploymentTemplateTests
+{
+    private static readonly Lazy<ArmTemplate> s_main = new(() =>
+    {
+        (int exit, string output, string error) = BicepCli.Run("build", RepoPaths.Combine("infra", "main.bicep"), "--stdout");
+        Assert.True(exit == 0, error);
+        return new ArmTemplate(JsonDocument.Parse(output).RootElement);
+    });
+
+    private static ArmTemplate Main => s_main.Value;
+
+    private static JsonElement Site => Assert.Single(Main.OfType("Microsoft.Web/sites"));
+
+    private static Dictionary<string, string> AppSettings() =>
+        Site.GetProperty("properties").GetProperty("siteConfig").GetProperty("appSettings").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("value").ToString());
+
+    [Theory]
+    [InlineData("Microsoft.EventHub/namespaces")]
+    [InlineData("Microsoft.EventHub/namespaces/eventhubs")]
+    [InlineData("Microsoft.EventHub/namespaces/eventhubs/consumergroups")]
+    [InlineData("Microsoft.Storage/storageAccounts")]
+    [InlineData("Microsoft.Storage/storageAccounts/blobServices/containers")]
+    [InlineData("Microsoft.Storage/storageAccounts/tableServices/tables")]
+    [InlineData("Microsoft.Storage/storageAccounts/managementPolicies")]
+    [InlineData("Microsoft.Web/serverfarms")]
+    [InlineData("Microsoft.Web/sites")]
+    [InlineData("Microsoft.Insights/components")]
+    [InlineData("Microsoft.OperationalInsights/workspaces")]
+    [InlineData("Microsoft.ManagedIdentity/userAssignedIdentities")]
+    [InlineData("Microsoft.Authorization/roleAssignments")]
+    public void Template_ProvisionsResourceType(string type)
+    {
+        Assert.NotEmpty(Main.OfType(type));
+    }
+
+    [Fact]
+    public void EventHubs_BothHubsWithAConsumerGroup_AndGpuTelemetryDefaultsToThirtyTwoPartitions()
+    {
+        Assert.Equal(["gpu-telemetry", "job-events"], Main.OfType("Microsoft.EventHub/namespaces/eventhubs").Select(h => h.GetProperty("name").ToString()).Select(n => n.Contains("gpu-telemetry", StringComparison.Ordinal) ? "gpu-telemetry" : n.Contains("job-events", StringComparison.Ordinal) ? "job-events" : n).Order());
+        Assert.Equal(2, Main.OfType("Microsoft.EventHub/namespaces/eventhubs/consumergroups").Count());
+        Assert.Equal(32, Main.Root.GetProperty("parameters").GetProperty("gpuPartitionCount").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(7, Main.Root.GetProperty("parameters").GetProperty("eventHubsRetentionDays").GetProperty("defaultValue").GetInt32());
+        Assert.True(Assert.Single(Main.OfType("Microsoft.EventHub/namespaces")).GetProperty("properties").GetProperty("disableLocalAuth").GetBoolean());
+    }
+
+    [Fact]
+    public void Storage_TwoAccountsWithoutSharedKeys_AndTheDataAccountHasEveryContainerAndTableTheCodeUses()
+    {
+        JsonElement[] accounts = Main.OfType("Microsoft.Storage/storageAccounts").ToArray();
+        Assert.Equal(2, accounts.Length);
+        Assert.All(accounts, a => Assert.False(a.GetProperty("properties").GetProperty("allowSharedKeyAccess").GetBoolean()));
+
+        JsonElement data = Main.Module("storage-data").GetProperty("parameters");
+        string[] containers = data.GetProperty("containers").GetProperty("defaultValue").EnumerateArray().Select(c => c.GetString()!).ToArray();
+        string[] tables = data.GetProperty("tables").GetProperty("defaultValue").EnumerateArray().Select(c => c.GetString()!).ToArray();
+        Assert.Subset(containers.ToHashSet(), new HashSet<string> { LandingPaths.TelemetryContainer, LandingPaths.DeadLetterContainer, BlobRollupLock.Container });
+        Assert.Subset(tables.ToHashSet(), StorageTables.All.ToHashSet());
+    }
+
+    [Fact]
+    public void Storage_LifecyclePolicy_CoolsLandedDataAndExpiresDeadLetters()
+    {
+        string policy = Assert.Single(Main.OfType("Microsoft.Storage/storageAccounts/managementPolicies")).ToString();
+
+        Assert.Contains("\"tierToCool\"", policy, StringComparison.Ordinal);
+        Assert.Contains("telemetry/", policy, StringComparison.Ordinal);
+        Assert.Contains("deadletter/", policy, StringComparison.Ordinal);
+        JsonElement parameters = Main.Module("storage-data").GetProperty("parameters");
+        Assert.Equal(30, parameters.GetProperty("landedCoolAfterDays").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(90, parameters.GetProperty("deadLetterRetentionDays").GetProperty("defaultValue").GetInt32());
+    }
+
+    [Fact]
+    public void FunctionApp_FlexConsumptionDotnetTenIsolated_WithTheUserAssignedIdentity()
+    {
+        JsonElement plan = Assert.Single(Main.OfType("Microsoft.Web/serverfarms"));
+        Assert.Equal("FC1", plan.GetProperty("sku").GetProperty("name").GetString());
+        JsonElement config = Site.GetProperty("properties").GetProperty("functionAppConfig");
+        Assert.Equal("dotnet-isolated", config.GetProperty("runtime").GetProperty("name").GetString());
+        Assert.Equal("10.0", config.GetProperty("runtime").GetProperty("version").GetString());
+        Assert.Equal("UserAssigned", Site.GetProperty("identity").GetProperty("type").GetString());
+        Assert.Equal("UserAssignedIdentity", config.GetProperty("deployment").GetProperty("storage").GetProperty("authentication").GetProperty("type").GetString());
+    }
+
+    [Theory]
+    [InlineData("a638d3c7-ab3a-418d-83e6-5f17a39d4fde", "Microsoft.EventHub/namespaces/eventhubs")]
+    [InlineData("ba92f5b4-2d11-453d-a403-e96b0029c9fe", "dataStorage")]
+    [InlineData("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "dataStorage")]
+    [InlineData("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "hostStorage")]
+    public void Roles_EachDataRole_IsAssignedOnItsOwnScope(string roleId, string scope)
+    {
+        // Role ids are named variables in rbac.bicep; an assignment refers to one as variables('name').
+        var matching = Main.Resources()
+            .Where(r => r.Resource.GetProperty("type").GetString() == "Microsoft.Authorization/roleAssignments")
+            .Where(r => VariableFor(r.Template, roleId) is { } variable && RoleExpression(r.Resource).Contains(variable, StringComparison.Ordinal))
+            .Select(r => r.Resource)
+            .ToArray();
+        Assert.NotEmpty(matching);
+        Assert.All(matching, a => Assert.Contains(scope, a.GetProperty("scope").ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Roles_NoBroadOwnerOrContributorRole()
+    {
+        string all = Main.Root.ToString();
+        Assert.DoesNotContain("8e3af657-a8ff-443c-a75c-2fe8c4bcb635", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("b24988ac-6180-42a0-ab88-20f7382dd24c", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AppSettings_HoldNoKeySasOrConnectionString()
+    {
+        Dictionary<string, string> settings = AppSettings();
+        string[] secretMarkers = ["listKeys", "listConnectionStrings", "listAccountSas", "listServiceSas", "AccountKey=", "SharedAccessKey", "sig=", "DefaultEndpointsProtocol"];
+
+        Assert.NotEmpty(settings);
+        foreach ((string name, string value) in settings)
+        {
+            Assert.DoesNotContain(secretMarkers, m => value.Contains(m, StringComparison.OrdinalIgnoreCase));
+
+            // The one exception, on purpose: Application Insights' connection string is an endpoint and an id, and the
+            // component refuses key-only ingestion (DisableLocalAuth), so it grants nothing.
+            if (name != "APPLICATIONINSIGHTS_CONNECTION_STRING")
+            {
+                Assert.DoesNotContain("ConnectionString", name, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        Assert.False(Site.GetProperty("properties").GetProperty("siteConfig").TryGetProperty("connectionStrings", out _));
+        Assert.True(Assert.Single(Main.OfType("Microsoft.Insights/components")).GetProperty("properties").GetProperty("DisableLocalAuth").GetBoolean());
+        Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]);
+        Assert.Equal("managedidentity", settings["EventHubConnection__credential"]);
+    }
+
+    /// <summary>
+    /// Every connection a function binding names, every <c>%Setting%</c> in a binding, and every setting the code reads
+    /// must be provided by the app settings, identity-based. Rename a Connection in code and this fails.
+    /// </summary>
+    [Fact]
+    public void AppSettings_ProvideEveryConnectionAndSettingTheFunctionsUse()
+    {
+        Dictionary<string, string> settings = AppSettings();
+        var missing = new List<string>();
+        foreach (JsonElement function in FunctionsBuild.LoadMetadata().EnumerateArray())
+        {
+            foreach (JsonElement binding in function.GetProperty("bindings").EnumerateArray())
+            {
+                foreach (JsonProperty property in binding.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String))
+                {
+                    string value = property.Value.GetString()!;
+                    if (property.Name == "connection")
+                    {
+                        // Identity-based: <Connection>__fullyQualifiedNamespace (Event Hubs) or __serviceUri forms.
+                        if (!settings.Keys.Any(k => k.StartsWith(value + "__", StringComparison.Ordinal)))
+                        {
+                            missing.Add($"{function.GetProperty("name")}: connection '{value}' (no {value}__* setting)");
+                        }
+                        else if (binding.GetProperty("type").GetString() == "eventHubTrigger" && !settings.ContainsKey($"{value}__fullyQualifiedNamespace"))
+                        {
+                            missing.Add($"{function.GetProperty("name")}: {value}__fullyQualifiedNamespace");
+                        }
+                    }
+
+                    foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(value, "%([^%]+)%"))
+                    {
+                        if (!settings.ContainsKey(m.Groups[1].Value))
+                        {
+                            missing.Add($"{function.GetProperty("name")}: %{m.Groups[1].Value}% in {property.Name}");
+                        }
+                    }
+                }
+            }
+        }
+
+        missing.AddRange(AppSettingNames.ReadByCode.Where(name => !settings.ContainsKey(name)).Select(name => $"read by code: {name}"));
+        Assert.True(settings.ContainsKey("AzureWebJobsStorage__blobServiceUri"), "the host needs AzureWebJobsStorage__blobServiceUri");
+        Assert.True(missing.Count == 0, "app settings missing from infra/modules/functionapp.bicep:\n" + string.Join('\n', missing));
+    }
+
+    private static string RoleExpression(JsonElement assignment) => assignment.GetProperty("properties").GetProperty("roleDefinitionId").ToString();
+
+    private static string? VariableFor(JsonElement template, string roleId) =>
+        template.TryGetProperty("variables", out JsonElement variables)
+            ? variables.EnumerateObject().Where(v => v.Value.ToString() == roleId).Select(v => $"variables('{v.Name}')").FirstOrDefault()
+            : null;
+}
