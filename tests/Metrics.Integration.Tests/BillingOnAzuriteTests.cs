@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Metrics.Cli;
 using Metrics.Tests.Shared;
 using Microsoft.Extensions.Time.Testing;
 
@@ -21,15 +20,7 @@ public sealed class BillingOnAzuriteTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private async Task<string> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var context = new CliContext(output, error, name => name == "MetricsStorage" ? Azurite.ConnectionString : null, _time);
-        int exit = await MetricsCli.RunAsync(args, context);
-        Assert.True(exit == 0, $"metrics {string.Join(' ', args)} exited {exit}: {error}");
-        return output.ToString();
-    }
+    private Task<string> RunAsync(params string[] args) => CliRunner.RunOkAsync(_time, args);
 
     private string Job(string jobId, string state, string ts, double gpus, int cpus, string start, string model, string? end = null) =>
         EventJson.Job(jobId, state, ts, gpus, Institution, Cluster, start, end, model, cpus).ToJsonString();

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Metrics.Cli;
 using Metrics.Tests.Shared;
 using Microsoft.Extensions.Time.Testing;
 
@@ -16,14 +15,7 @@ public sealed partial class CliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private async Task<(int Exit, string Out, string Error)> RunAsync(string[] args, string? storage = null)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var context = new CliContext(output, error, name => name == "MetricsStorage" ? storage ?? Azurite.ConnectionString : null, _time);
-        int exit = await MetricsCli.RunAsync(args, context);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private Task<(int Exit, string Out, string Error)> RunAsync(string[] args, string? storage = null) => CliRunner.RunAsync(_time, storage, args);
 
     private static Dictionary<string, long> Summary(string output)
     {

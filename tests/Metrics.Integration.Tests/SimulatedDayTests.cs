@@ -1,5 +1,4 @@
 using System.Globalization;
-using Metrics.Cli;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Integration.Tests;
@@ -18,15 +17,7 @@ public sealed class SimulatedDayTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private async Task<string> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var context = new CliContext(output, error, name => name == "MetricsStorage" ? Azurite.ConnectionString : null, _time);
-        int exit = await MetricsCli.RunAsync(args, context);
-        Assert.True(exit == 0, $"metrics {string.Join(' ', args)} exited {exit}: {error}");
-        return output.ToString();
-    }
+    private Task<string> RunAsync(params string[] args) => CliRunner.RunOkAsync(_time, args);
 
     private static Dictionary<(string Institution, string Model), decimal> Read(string csv, int gpuHoursColumn) =>
         csv.Split('\n', StringSplitOptions.RemoveEmptyEntries)
