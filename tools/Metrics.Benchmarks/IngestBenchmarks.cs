@@ -1,0 +1,80 @@
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Metrics.Core.Ingest;
+using Metrics.Core.Ports;
+using Metrics.Core.Telemetry;
+using Metrics.Core.Validation;
+
+namespace Metrics.Benchmarks;
+
+/// <summary>
+/// What one trigger invocation costs: a batch of 1,000 node samples (8 GPUs each) decoded and validated (the baseline),
+/// then the whole ingest path to Arrow IPC with ZSTD and dead-letter files, minus the storage I/O.
+/// Ratios are against the decode-only baseline, in the same run.
+/// </summary>
+[MemoryDiagnoser]
+[ShortRunJob]
+public class IngestBenchmarks
+{
+    private EventBatch _batch = null!;
+    private IngestPipeline _pipeline = null!;
+
+    [Params(1000)]
+    public int Events { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var enqueued = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+        var events = new RawEvent[Events];
+        for (int i = 0; i < Events; i++)
+        {
+            events[i] = new RawEvent(Sample(i), i, enqueued);
+        }
+
+        _batch = new EventBatch(TelemetryStream.Gpu, "0", events);
+        _pipeline = new IngestPipeline(new DiscardingStore(), new DiscardingStore());
+    }
+
+    [Benchmark(Baseline = true)]
+    public int DecodeAndValidate()
+    {
+        int rows = 0;
+        foreach (RawEvent e in _batch.Events)
+        {
+            DecodeResult<GpuSample> result = GpuTelemetryDecoder.Decode(e.Body, e.EnqueuedTime);
+            rows += result.IsValid ? result.Value.Gpus.Count : 0;
+        }
+
+        return rows;
+    }
+
+    [Benchmark]
+    public async Task<int> IngestToArrow() => (await _pipeline.IngestAsync(_batch, CancellationToken.None)).LandedRows;
+
+    private static byte[] Sample(int i)
+    {
+        var json = new StringBuilder();
+        json.Append("{\"schema\":\"gpu-telemetry/1\",\"cluster\":\"hefei-aicc-1\",\"node\":\"gn").Append(i % 500).Append("\",\"ts\":\"2026-11-27T09:")
+            .Append((i / 60 % 60).ToString("D2", System.Globalization.CultureInfo.InvariantCulture)).Append(':')
+            .Append((i % 60).ToString("D2", System.Globalization.CultureInfo.InvariantCulture)).Append("Z\",\"intervalS\":15,\"gpus\":[");
+        for (int g = 0; g < 8; g++)
+        {
+            json.Append(g == 0 ? string.Empty : ",")
+                .Append("{\"uuid\":\"GPU-16ad15a6-b480-cd47-2ba8-").Append((i % 500 * 8 + g).ToString("D12", System.Globalization.CultureInfo.InvariantCulture))
+                .Append("\",\"index\":").Append(g)
+                .Append(",\"model\":\"H100-SXM5-80GB\",\"jobId\":\"").Append(1000 + (i % 50)).Append("\",\"institution\":\"inst-").Append(i % 50)
+                .Append("\",\"utilPct\":87.5,\"memUsedMiB\":61234,\"memTotalMiB\":81559,\"powerW\":612.3,\"tempC\":64}");
+        }
+
+        return Encoding.UTF8.GetBytes(json.Append("]}").ToString());
+    }
+
+    /// <summary>Measures the pipeline, not storage: files and marks are dropped.</summary>
+    private sealed class DiscardingStore : ILandingStore, IDirtyHourLog
+    {
+        public Task WriteAsync(LandingFile file, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
