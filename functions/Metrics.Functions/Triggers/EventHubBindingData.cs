@@ -60,7 +60,9 @@ public static class EventHubBindingData
                 return value switch
                 {
                     JsonElement element => element,
-                    string json => JsonDocument.Parse(json).RootElement,
+                    // Deserialising to JsonElement gives a self-contained copy; JsonDocument.Parse would rent pooled
+                    // memory that nobody returns.
+                    string json => JsonSerializer.Deserialize<JsonElement>(json),
                     _ => JsonSerializer.SerializeToElement(value),
                 };
             }
