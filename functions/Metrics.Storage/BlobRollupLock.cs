@@ -20,7 +20,7 @@ public sealed class BlobRollupLock(BlobServiceClient blobs) : IRollupLock
     private static readonly TimeSpan s_renewEvery = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(500);
 
-    public async Task<IAsyncDisposable> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
         TimeProvider timeProvider = TimeProvider.System;
         BlobContainerClient container = blobs.GetBlobContainerClient(Container);
@@ -56,10 +56,11 @@ public sealed class BlobRollupLock(BlobServiceClient blobs) : IRollupLock
         }
     }
 
-    private sealed class Held : IAsyncDisposable
+    private sealed class Held : IRollupLease
     {
         private readonly BlobLeaseClient _lease;
         private readonly CancellationTokenSource _stop = new();
+        private readonly CancellationTokenSource _lost = new();
         private readonly Task _renewing;
 
         public Held(BlobLeaseClient lease, TimeProvider timeProvider)
@@ -67,6 +68,8 @@ public sealed class BlobRollupLock(BlobServiceClient blobs) : IRollupLock
             _lease = lease;
             _renewing = RenewAsync(timeProvider);
         }
+
+        public CancellationToken Lost => _lost.Token;
 
         public async ValueTask DisposeAsync()
         {
@@ -90,14 +93,23 @@ public sealed class BlobRollupLock(BlobServiceClient blobs) : IRollupLock
             }
 
             _stop.Dispose();
+            _lost.Dispose();
         }
 
         private async Task RenewAsync(TimeProvider timeProvider)
         {
             using var timer = new PeriodicTimer(s_renewEvery, timeProvider);
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            try
             {
-                await _lease.RenewAsync(cancellationToken: _stop.Token).ConfigureAwait(false);
+                while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+                {
+                    await _lease.RenewAsync(cancellationToken: _stop.Token).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The lease could not be renewed and will expire: tell the holder to stop before someone else starts.
+                await _lost.CancelAsync().ConfigureAwait(false);
             }
         }
     }

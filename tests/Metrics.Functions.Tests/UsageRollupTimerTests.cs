@@ -42,7 +42,7 @@ public sealed class UsageRollupTimerTests
     public async Task Run_LockHeldByAnotherRollup_SkipsWithoutFailing()
     {
         var logger = new FakeLogger<UsageRollupTimer>();
-        await using IAsyncDisposable held = await _lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None);
+        await using Metrics.Core.Ports.IRollupLease held = await _lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None);
         var rollup = new UsageRollup(_marks, new InMemoryLandedFiles(_landing), new InMemoryJobStateStore(), _usage, new ImpatientLock(_lock), BillingCalendar.Create("Asia/Shanghai"));
 
         await new UsageRollupTimer(rollup, logger).RunAsync(new TimerInfo(), CancellationToken.None);
@@ -53,6 +53,6 @@ public sealed class UsageRollupTimerTests
     /// <summary>The same lock, but giving up at once instead of after <see cref="UsageRollup.LockWait"/>.</summary>
     private sealed class ImpatientLock(InMemoryRollupLock inner) : Metrics.Core.Ports.IRollupLock
     {
-        public Task<IAsyncDisposable> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken) => inner.AcquireAsync(TimeSpan.Zero, cancellationToken);
+        public Task<Metrics.Core.Ports.IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken) => inner.AcquireAsync(TimeSpan.Zero, cancellationToken);
     }
 }

@@ -41,9 +41,13 @@ public sealed class UsageRollup(
         return RunAsync((UtcHours.Floor(from), UtcHours.Floor(to)), cancellationToken);
     }
 
-    private async Task<RollupResult> RunAsync((DateTimeOffset From, DateTimeOffset To)? range, CancellationToken cancellationToken)
+    private async Task<RollupResult> RunAsync((DateTimeOffset From, DateTimeOffset To)? range, CancellationToken callerToken)
     {
-        await using IAsyncDisposable held = await rollupLock.AcquireAsync(LockWait, cancellationToken).ConfigureAwait(false);
+        await using IRollupLease lease = await rollupLock.AcquireAsync(LockWait, callerToken).ConfigureAwait(false);
+
+        // Stop at once if the lock is lost mid-run: another rollup may hold it now, and two must never interleave.
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(callerToken, lease.Lost);
+        CancellationToken cancellationToken = work.Token;
         if (range is { } r)
         {
             var keys = new List<string>();
@@ -139,6 +143,7 @@ public sealed class UsageRollup(
 
         // Order makes a crash harmless: usage rows and marks first, job states last. Until the states are saved, a
         // re-run folds the same events again, finds the same changes and rewrites the same rows.
+        cancellationToken.ThrowIfCancellationRequested();
         await usage.WriteJobHoursAsync(hourChanges, cancellationToken).ConfigureAwait(false);
         await usage.WriteJobMonthsAsync(monthChanges, cancellationToken).ConfigureAwait(false);
         string[] touched = hourChanges.Select(c => c.Period).Distinct(StringComparer.Ordinal).ToArray();
@@ -171,6 +176,7 @@ public sealed class UsageRollup(
         }
 
         IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(hour, jobUsage, samples);
+        cancellationToken.ThrowIfCancellationRequested();
         await usage.ReplaceHourAsync(hour, lines, cancellationToken).ConfigureAwait(false);
     }
 
@@ -178,11 +184,16 @@ public sealed class UsageRollup(
     {
         IReadOnlyList<HourlyUsage> hours = await usage.ReadHoursAsync(calendar.StartUtc(month), calendar.EndUtc(month), cancellationToken).ConfigureAwait(false);
         IReadOnlyList<JobUsage> jobMonths = await usage.ReadJobMonthsAsync(month, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
         await usage.ReplaceMonthAsync(month, MonthlyAggregator.Compute(month, hours, jobMonths), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<int> ClearAsync(RollupMark mark, CancellationToken cancellationToken) =>
-        await marks.ClearAsync(mark, cancellationToken).ConfigureAwait(false) ? 0 : 1;
+    /// <summary>Clears a mark whose work is written; returns 1 if it was re-marked meanwhile (kept for the next run).</summary>
+    private async Task<int> ClearAsync(RollupMark mark, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await marks.ClearAsync(mark, cancellationToken).ConfigureAwait(false) ? 0 : 1;
+    }
 
     private static DateTimeOffset ParseHour(RollupMark mark) =>
         UtcHours.TryParseKey(mark.Key, out DateTimeOffset hour) ? hour : throw new InvalidDataException($"Hour mark '{mark.Key}' is not yyyyMMddHH.");

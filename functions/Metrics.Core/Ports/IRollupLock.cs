@@ -7,5 +7,5 @@ namespace Metrics.Core.Ports;
 public interface IRollupLock
 {
     /// <summary>Waits up to <paramref name="wait"/> for the lock; throws <see cref="TimeoutException"/> if it stays taken.</summary>
-    Task<IAsyncDisposable> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken);
+    Task<IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken);
 }

@@ -16,8 +16,10 @@ public sealed class UsageRollupTests
     private readonly InMemoryJobStateStore _jobs = new();
     private readonly InMemoryUsageStore _usage = new();
 
+    private readonly InMemoryRollupLock _lock = new();
+
     private UsageRollup Rollup(ILandedFiles? files = null) =>
-        new(_marks, files ?? new InMemoryLandedFiles(_landing), _jobs, _usage, new InMemoryRollupLock(), BillingCalendar.Create("Asia/Shanghai"));
+        new(_marks, files ?? new InMemoryLandedFiles(_landing), _jobs, _usage, _lock, BillingCalendar.Create("Asia/Shanghai"));
 
     private Task IngestAsync(TelemetryStream stream, long firstSequence, params byte[][] bodies) =>
         new IngestPipeline(_landing, _marks).IngestAsync(new EventBatch(stream, "0", bodies.Select((b, i) => new RawEvent(b, firstSequence + i, s_enqueued)).ToArray()), CancellationToken.None);
@@ -78,6 +80,18 @@ public sealed class UsageRollupTests
 
         Assert.Equal(1, result.HoursRecomputed);
         Assert.Single(_usage.Hours[new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)]);
+    }
+
+    [Fact]
+    public async Task RunPending_LockLostMidRun_StopsAndLeavesTheMarksForTheNextRun()
+    {
+        await IngestAsync(TelemetryStream.Gpu, 0, EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 1)));
+        var losing = new IngestDuringRead(new InMemoryLandedFiles(_landing), () => _lock.Lost.CancelAsync());
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Rollup(losing).RunPendingAsync(CancellationToken.None));
+
+        Assert.Contains(_marks.Pending.Keys, k => k.Kind == MarkKind.Gpu);
+        Assert.Empty(_usage.Months);
     }
 
     /// <summary>Simulates an ingest that lands while the rollup reads the hour's GPU files.</summary>

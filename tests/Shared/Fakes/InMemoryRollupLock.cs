@@ -7,18 +7,23 @@ public sealed class InMemoryRollupLock : IRollupLock
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public async Task<IAsyncDisposable> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>Cancel it to simulate a lock lost while held (a failed renewal).</summary>
+    public CancellationTokenSource Lost { get; } = new();
+
+    public async Task<IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
         if (!await _gate.WaitAsync(wait, cancellationToken).ConfigureAwait(false))
         {
             throw new TimeoutException("rollup lock busy");
         }
 
-        return new Release(_gate);
+        return new Lease(_gate, Lost.Token);
     }
 
-    private sealed class Release(SemaphoreSlim gate) : IAsyncDisposable
+    private sealed class Lease(SemaphoreSlim gate, CancellationToken lost) : IRollupLease
     {
+        public CancellationToken Lost => lost;
+
         public ValueTask DisposeAsync()
         {
             gate.Release();
