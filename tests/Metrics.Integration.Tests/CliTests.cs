@@ -158,6 +158,55 @@ public sealed partial class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task DeadLetters_Export_GivesBackTheRejectedBodiesByteForByte()
+    {
+        string file = Path.Combine(_dir, "mixed.jsonl");
+        byte[] notUtf8 = [0xFF, 0xFE, (byte)'{', (byte)'x'];
+        JsonObject quoted = EventJson.Gpu(node: "gn7777", ts: "2026-11-25T09:00:00Z", gpus: 1);
+        quoted["gpus"]![0]!["utilPct"] = "87";
+        using (var stream = File.Create(file))
+        {
+            stream.Write(EventJson.Bytes(EventJson.Gpu(node: "gn7776", ts: "2026-11-25T09:00:00Z", gpus: 1)));
+            stream.WriteByte((byte)'\n');
+            stream.Write(EventJson.Bytes(quoted));
+            stream.WriteByte((byte)'\n');
+            stream.Write(notUtf8);
+            stream.WriteByte((byte)'\n');
+        }
+
+        // Enqueued on a day no other test dead-letters on; counted before and after in case an Azurite kept older runs.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+        string before = Path.Combine(_dir, "before.jsonl"), exported = Path.Combine(_dir, "rejected.jsonl");
+        Assert.Equal(0, (await CliRunner.RunAsync(time, null, "deadletters", "--stream", "gpu", "--date", "2026-11-25", "--out", before)).Exit);
+        Assert.Equal(0, (await CliRunner.RunAsync(time, null, "ingest", "--stream", "gpu", "--file", file)).Exit);
+
+        (int exit, _, string error) = await CliRunner.RunAsync(time, null, "deadletters", "--stream", "gpu", "--date", "2026-11-25", "--out", exported);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("exported=", error, StringComparison.Ordinal);
+        byte[][] lines = Split(File.ReadAllBytes(exported));
+        Assert.Equal(Split(File.ReadAllBytes(before)).Length + 2, lines.Length);
+        Assert.Contains(lines, l => l.AsSpan().SequenceEqual(notUtf8));
+        Assert.Contains(lines, l => l.AsSpan().SequenceEqual(EventJson.Bytes(quoted)));
+    }
+
+    private static byte[][] Split(byte[] content)
+    {
+        var lines = new List<byte[]>();
+        int start = 0;
+        for (int i = 0; i < content.Length; i++)
+        {
+            if (content[i] == (byte)'\n')
+            {
+                lines.Add(content[start..i]);
+                start = i + 1;
+            }
+        }
+
+        return [.. lines];
+    }
+
+    [Fact]
     public async Task Inspect_MissingBlob_ExitsOne()
     {
         (int exit, _, string error) = await RunAsync(["inspect", "telemetry/gpu/v1/date=1999-01-01/none.arrow"]);

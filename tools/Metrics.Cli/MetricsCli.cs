@@ -10,10 +10,11 @@ public static class MetricsCli
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var root = new RootCommand("Usage metering for the AI computing centre: ingest, inspect, rollup, usage, rates, simulate, demo.")
+        var root = new RootCommand("Usage metering for the AI computing centre: ingest, inspect, deadletters, rollup, usage, rates, simulate, demo.")
         {
             IngestCommand.Create(context),
             InspectCommand.Create(context),
+            DeadLettersCommand.Create(context),
             RollupCommand.Create(context),
             UsageCommand.Create(context),
             RatesCommand.Create(context),
