@@ -45,28 +45,35 @@ public static class LandedRowReader
         {
             using (batch)
             {
+                // Look each column up once per batch, not once per cell.
+                IArrowArray state = Column(batch, "state"), eventId = Column(batch, "event_id"), cluster = Column(batch, "cluster"),
+                    jobId = Column(batch, "job_id"), ts = Column(batch, "ts"), institution = Column(batch, "institution"),
+                    account = Column(batch, "account"), user = Column(batch, "user"), queue = Column(batch, "queue"),
+                    submit = Column(batch, "submit_time"), start = Column(batch, "start_time"), end = Column(batch, "end_time"),
+                    gpus = Column(batch, "gpus"), model = Column(batch, "gpu_model"), cpus = Column(batch, "cpus"),
+                    mem = Column(batch, "mem_gib"), exit = Column(batch, "exit_state");
                 for (int i = 0; i < batch.Length; i++)
                 {
-                    JobStates.TryParse(ArrowValues.String(Column(batch, "state"), i), out JobState state);
+                    JobStates.TryParse(ArrowValues.String(state, i), out JobState parsedState);
                     rows.Add(new JobEvent
                     {
-                        EventId = ArrowValues.RequiredString(Column(batch, "event_id"), i),
-                        Cluster = ArrowValues.RequiredString(Column(batch, "cluster"), i),
-                        JobId = ArrowValues.RequiredString(Column(batch, "job_id"), i),
-                        State = state,
-                        Ts = ArrowValues.RequiredTimestamp(Column(batch, "ts"), i),
-                        Institution = ArrowValues.RequiredString(Column(batch, "institution"), i),
-                        Account = ArrowValues.String(Column(batch, "account"), i),
-                        User = ArrowValues.String(Column(batch, "user"), i),
-                        Queue = ArrowValues.String(Column(batch, "queue"), i),
-                        SubmitTime = ArrowValues.Timestamp(Column(batch, "submit_time"), i),
-                        StartTime = ArrowValues.RequiredTimestamp(Column(batch, "start_time"), i),
-                        EndTime = ArrowValues.Timestamp(Column(batch, "end_time"), i),
-                        Gpus = ArrowValues.Double(Column(batch, "gpus"), i) ?? 0,
-                        GpuModel = ArrowValues.RequiredString(Column(batch, "gpu_model"), i),
-                        Cpus = ArrowValues.Int32(Column(batch, "cpus"), i),
-                        MemGiB = ArrowValues.Double(Column(batch, "mem_gib"), i),
-                        ExitState = ArrowValues.String(Column(batch, "exit_state"), i),
+                        EventId = ArrowValues.RequiredString(eventId, i),
+                        Cluster = ArrowValues.RequiredString(cluster, i),
+                        JobId = ArrowValues.RequiredString(jobId, i),
+                        State = parsedState,
+                        Ts = ArrowValues.RequiredTimestamp(ts, i),
+                        Institution = ArrowValues.RequiredString(institution, i),
+                        Account = ArrowValues.String(account, i),
+                        User = ArrowValues.String(user, i),
+                        Queue = ArrowValues.String(queue, i),
+                        SubmitTime = ArrowValues.Timestamp(submit, i),
+                        StartTime = ArrowValues.RequiredTimestamp(start, i),
+                        EndTime = ArrowValues.Timestamp(end, i),
+                        Gpus = ArrowValues.Double(gpus, i) ?? 0,
+                        GpuModel = ArrowValues.RequiredString(model, i),
+                        Cpus = ArrowValues.Int32(cpus, i),
+                        MemGiB = ArrowValues.Double(mem, i),
+                        ExitState = ArrowValues.String(exit, i),
                     });
                 }
             }
