@@ -75,13 +75,20 @@ public sealed class UsageRollup(
             .ToArray();
         foreach (var hour in hourMarks)
         {
-            DateTimeOffset start = ParseHour(hour.First());
-            await RecomputeHourAsync(start, cancellationToken).ConfigureAwait(false);
-            await marks.MarkAsync(MarkKind.Month, [calendar.MonthOf(start).ToString()], cancellationToken).ConfigureAwait(false);
-            foreach (RollupMark mark in hour)
-            {
-                kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
-            }
+            await RecomputeHourAsync(ParseHour(hour.First()), cancellationToken).ConfigureAwait(false);
+        }
+
+        // The hours' months are marked once, after every hour is written and before any hour mark is cleared: a crash in
+        // between leaves the hour marks, and the next run recomputes them and marks the months again.
+        string[] months = hourMarks.Select(h => calendar.MonthOf(ParseHour(h.First())).ToString()).Distinct(StringComparer.Ordinal).ToArray();
+        if (months.Length > 0)
+        {
+            await marks.MarkAsync(MarkKind.Month, months, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (RollupMark mark in hourMarks.SelectMany(h => h))
+        {
+            kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
         }
 
         IReadOnlyList<RollupMark> monthMarks = await marks.ListAsync(MarkKind.Month, cancellationToken).ConfigureAwait(false);
