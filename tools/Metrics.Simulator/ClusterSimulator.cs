@@ -226,7 +226,7 @@ public sealed class ClusterSimulator(SimulationOptions options, BillingCalendar 
         w.WriteString("schema", "gpu-telemetry/1");
         w.WriteString("cluster", options.Cluster);
         w.WriteString("node", node.Name);
-        w.WriteString("ts", ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        w.WriteString("ts", Iso(ts));
         w.WriteNumber("intervalS", options.IntervalS);
         w.WriteStartArray("gpus");
         for (int i = 0; i < options.GpusPerNode; i++)
@@ -262,7 +262,7 @@ public sealed class ClusterSimulator(SimulationOptions options, BillingCalendar 
 
     private byte[] JobEvent(SimulatedJob job, string state, DateTimeOffset ts) => EventFileWriter.Serialize(w =>
     {
-        string time = ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        string time = Iso(ts);
         w.WriteStartObject();
         w.WriteString("schema", "job-event/1");
         w.WriteString("eventId", $"{options.Cluster}:{job.JobId}:{state}:{time}");
@@ -273,7 +273,7 @@ public sealed class ClusterSimulator(SimulationOptions options, BillingCalendar 
         w.WriteString("institution", job.Institution);
         w.WriteString("account", $"proj-{job.Institution}");
         w.WriteString("queue", "gpu");
-        w.WriteString("startTime", job.StartTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        w.WriteString("startTime", Iso(job.StartTime));
         if (state == "ended")
         {
             w.WriteString("endTime", time);
@@ -285,6 +285,9 @@ public sealed class ClusterSimulator(SimulationOptions options, BillingCalendar 
         w.WriteNumber("cpus", job.Cpus);
         w.WriteEndObject();
     });
+
+    /// <summary>Contract timestamps: UTC, whole seconds, <c>Z</c>.</summary>
+    private static string Iso(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>One node: its GPU model, whether its GPUs are MIG-partitioned (jobs take sevenths of a GPU), its schedule.</summary>
     private sealed class Node(string name, string model, bool isMig, DateTimeOffset firstStart, int gpus)

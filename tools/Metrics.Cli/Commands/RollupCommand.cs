@@ -50,8 +50,7 @@ internal static class RollupCommand
             return true;
         }
 
-        if (text.Length > 16 && (text.EndsWith('Z') || text[^6] is '+' or '-')
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out DateTimeOffset instant))
+        if (text.Length > 16 && CliTime.TryParseZoned(text, out DateTimeOffset instant))
         {
             hour = UtcHours.Floor(instant);
             return true;

@@ -80,8 +80,7 @@ internal static class SimulateCommand
     private static bool TryParseStart(string? text, out DateTimeOffset start)
     {
         start = default;
-        if (text is null || !(text.EndsWith('Z') || (text.Length > 6 && text[^6] is '+' or '-'))
-            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out DateTimeOffset parsed))
+        if (!CliTime.TryParseZoned(text, out DateTimeOffset parsed))
         {
             return false;
         }
