@@ -1,4 +1,5 @@
 using Metrics.Core.Billing;
+using Metrics.Core.Validation;
 using Metrics.Storage;
 
 namespace Metrics.Functions;
@@ -20,5 +21,7 @@ public static class AppSettingNames
         $"{StorageSettings.ConnectionName}__{TableServiceUri}",
         $"{StorageSettings.ConnectionName}__{ClientId}",
         BillingSettings.TimeZoneVariable,
+        IngestLimits.MaxEventAgeDaysSetting,
+        IngestLimits.MaxJobAgeDaysSetting,
     ];
 }

@@ -1,6 +1,7 @@
 using Metrics.Core.Billing;
 using Metrics.Core.Ingest;
 using Metrics.Core.Ports;
+using Metrics.Core.Validation;
 using Metrics.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +18,11 @@ public static class MetricsServices
         services.AddSingleton(new StorageClients(settings));
         services.AddSingleton<ILandingStore>(sp => new BlobLandingStore(sp.GetRequiredService<StorageClients>().Blobs));
         services.AddSingleton<IDirtyHourLog>(sp => new TableDirtyHourLog(sp.GetRequiredService<StorageClients>().Tables, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IngestPipeline>();
+
+        // Read at start-up too: a bad value stops the app instead of dead-lettering good events. The functions never
+        // lift the maximum event age; only metrics ingest --backfill does.
+        IngestLimits limits = IngestLimits.FromSettings(configuration[IngestLimits.MaxEventAgeDaysSetting], configuration[IngestLimits.MaxJobAgeDaysSetting]);
+        services.AddSingleton(sp => new IngestPipeline(sp.GetRequiredService<ILandingStore>(), sp.GetRequiredService<IDirtyHourLog>(), limits));
 
         // Created here, at start-up, so a bad BillingTimeZone stops the app before it bills anything.
         BillingCalendar calendar = BillingCalendar.Create(configuration[BillingSettings.TimeZoneVariable]);

@@ -1,11 +1,12 @@
 using System.Text;
 using Azure.Data.Tables;
+using Metrics.Core.Validation;
 
 namespace Metrics.Storage;
 
 /// <summary>
 /// Splits table writes into transactions Azure accepts: one PartitionKey, at most 100 actions, under 4 MiB.
-/// Azurite accepts larger and mixed batches that Azure rejects, so the limits are enforced here, in our own code.
+/// Azurite accepts larger and mixed batches, and keys, that Azure rejects, so the limits are enforced here, in our own code.
 /// </summary>
 public static class TableTransactions
 {
@@ -28,6 +29,8 @@ public static class TableTransactions
         foreach (TableTransactionAction action in actions)
         {
             string key = action.Entity.PartitionKey;
+            TableKeyRules.Require(key, "PartitionKey");
+            TableKeyRules.Require(action.Entity.RowKey, "RowKey");
             partitionKey ??= key;
             if (!string.Equals(partitionKey, key, StringComparison.Ordinal))
             {

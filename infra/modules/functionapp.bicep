@@ -57,6 +57,16 @@ param billingTimeZone string = 'Asia/Shanghai'
 @description('NCRONTAB schedule of the usage rollup.')
 param rollupSchedule string = '0 */5 * * * *'
 
+@description('Oldest event accepted, in days before its enqueued time (docs/telemetry-contract.md, time plausibility).')
+@minValue(1)
+@maxValue(366)
+param ingestMaxEventAgeDays int = 14
+
+@description('Longest job run accepted, in days: bounds the billing work one job event can cause.')
+@minValue(1)
+@maxValue(366)
+param ingestMaxJobAgeDays int = 31
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-${name}'
   location: location
@@ -125,6 +135,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         // Billing.
         { name: 'RollupSchedule', value: rollupSchedule }
         { name: 'BillingTimeZone', value: billingTimeZone }
+        { name: 'IngestMaxEventAgeDays', value: string(ingestMaxEventAgeDays) }
+        { name: 'IngestMaxJobAgeDays', value: string(ingestMaxJobAgeDays) }
         // Telemetry, authenticated with the identity (the component refuses key-only ingestion).
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }

@@ -10,6 +10,17 @@ public sealed class JsonSchemaFilesTests
     private static JsonElement Load(string file) =>
         JsonDocument.Parse(File.ReadAllText(RepoPaths.Combine("docs", "schemas", file))).RootElement;
 
+    /// <summary>
+    /// A schema pattern (ECMA-262, where <c>$</c> is the end of input) in .NET form, where only <c>\z</c> is: the
+    /// validator's patterns end in <c>\z</c> so that a value with a trailing newline does not match.
+    /// </summary>
+    private static string AsDotnet(JsonElement pattern)
+    {
+        string text = pattern.GetProperty("pattern").GetString()!;
+        Assert.EndsWith("$", text);
+        return string.Concat(text.AsSpan(0, text.Length - 1), "\\z");
+    }
+
     [Fact]
     public void GpuSchema_PatternsAndLimits_MatchTheValidator()
     {
@@ -18,11 +29,11 @@ public sealed class JsonSchemaFilesTests
         JsonElement gpu = schema.GetProperty("properties").GetProperty("gpus").GetProperty("items").GetProperty("properties");
 
         Assert.Equal("gpu-telemetry/1", schema.GetProperty("properties").GetProperty("schema").GetProperty("const").GetString());
-        Assert.Equal(ContractPatterns.Id().ToString(), defs.GetProperty("id").GetProperty("pattern").GetString());
-        Assert.Equal(ContractPatterns.JobId().ToString(), defs.GetProperty("jobId").GetProperty("pattern").GetString());
-        Assert.Equal(ContractPatterns.GpuModel().ToString(), defs.GetProperty("model").GetProperty("pattern").GetString());
-        Assert.Equal(ContractPatterns.Timestamp().ToString(), defs.GetProperty("timestamp").GetProperty("pattern").GetString());
-        Assert.Equal(ContractPatterns.GpuUuid().ToString(), gpu.GetProperty("uuid").GetProperty("pattern").GetString());
+        Assert.Equal(ContractPatterns.Id().ToString(), AsDotnet(defs.GetProperty("id")));
+        Assert.Equal(ContractPatterns.JobId().ToString(), AsDotnet(defs.GetProperty("jobId")));
+        Assert.Equal(ContractPatterns.GpuModel().ToString(), AsDotnet(defs.GetProperty("model")));
+        Assert.Equal(ContractPatterns.Timestamp().ToString(), AsDotnet(defs.GetProperty("timestamp")));
+        Assert.Equal(ContractPatterns.GpuUuid().ToString(), AsDotnet(gpu.GetProperty("uuid")));
         Assert.Equal(ContractLimits.MaxIntervalS, schema.GetProperty("properties").GetProperty("intervalS").GetProperty("maximum").GetInt32());
         Assert.Equal(ContractLimits.MaxGpusPerSample, schema.GetProperty("properties").GetProperty("gpus").GetProperty("maxItems").GetInt32());
         Assert.Equal(ContractLimits.MaxGpuIndex, gpu.GetProperty("index").GetProperty("maximum").GetInt32());
@@ -35,10 +46,10 @@ public sealed class JsonSchemaFilesTests
         JsonElement properties = schema.GetProperty("properties");
 
         Assert.Equal("job-event/1", properties.GetProperty("schema").GetProperty("const").GetString());
-        Assert.Equal(ContractPatterns.EventId().ToString(), properties.GetProperty("eventId").GetProperty("pattern").GetString());
-        Assert.Equal(ContractPatterns.JobId().ToString(), properties.GetProperty("jobId").GetProperty("pattern").GetString());
-        Assert.Equal(ContractPatterns.GpuModel().ToString(), properties.GetProperty("gpuModel").GetProperty("pattern").GetString());
-        Assert.Equal(ContractPatterns.Id().ToString(), schema.GetProperty("$defs").GetProperty("id").GetProperty("pattern").GetString());
+        Assert.Equal(ContractPatterns.EventId().ToString(), AsDotnet(properties.GetProperty("eventId")));
+        Assert.Equal(ContractPatterns.JobId().ToString(), AsDotnet(properties.GetProperty("jobId")));
+        Assert.Equal(ContractPatterns.GpuModel().ToString(), AsDotnet(properties.GetProperty("gpuModel")));
+        Assert.Equal(ContractPatterns.Id().ToString(), AsDotnet(schema.GetProperty("$defs").GetProperty("id")));
         Assert.Equal(ContractLimits.MaxJobGpus, properties.GetProperty("gpus").GetProperty("maximum").GetDouble());
     }
 }

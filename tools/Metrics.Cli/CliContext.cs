@@ -1,4 +1,5 @@
 using Metrics.Core.Billing;
+using Metrics.Core.Validation;
 using Metrics.Storage;
 
 namespace Metrics.Cli;
@@ -19,6 +20,25 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, Func<string, s
     /// <summary>Storage from <c>MetricsStorage</c>, else <c>AzureWebJobsStorage</c>, else Azurite; few retries, so an unreachable store fails fast.</summary>
     public StorageClients CreateStorage() =>
         new(StorageSettings.FromEnvironment(GetEnvironmentVariable) with { MaxRetries = 2 });
+
+    /// <summary>
+    /// Ingest limits from <c>IngestMaxEventAgeDays</c> and <c>IngestMaxJobAgeDays</c> (the functions' settings), with the
+    /// maximum event age lifted for a backfill.
+    /// </summary>
+    public IngestLimits CreateIngestLimits(bool backfill)
+    {
+        try
+        {
+            IngestLimits limits = IngestLimits.FromSettings(
+                GetEnvironmentVariable(IngestLimits.MaxEventAgeDaysSetting),
+                GetEnvironmentVariable(IngestLimits.MaxJobAgeDaysSetting));
+            return backfill ? limits.ForBackfill() : limits;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new CliFailure(ex.Message, ex);
+        }
+    }
 
     /// <summary>The billing calendar from <c>BillingTimeZone</c> (default Asia/Shanghai); a bad zone is a one-line failure.</summary>
     public BillingCalendar CreateCalendar()

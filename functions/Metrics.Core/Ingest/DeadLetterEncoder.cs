@@ -43,7 +43,7 @@ public static class DeadLetterEncoder
         RawEvent raw = letter.Event;
         writer.WriteStartObject();
         writer.WriteString("reason", letter.Rejection.Reason.Code());
-        writer.WriteString("detail", letter.Rejection.Detail);
+        writer.WriteString("detail", ValidUtf16(letter.Rejection.Detail));
         writer.WriteString("stream", stream.Name());
         writer.WriteString("partition", partitionId);
         writer.WriteNumber("sequence", raw.SequenceNumber);
@@ -53,7 +53,7 @@ public static class DeadLetterEncoder
             writer.WriteStartObject("properties");
             foreach ((string key, string value) in properties)
             {
-                writer.WriteString(key, value);
+                writer.WriteString(ValidUtf16(key), ValidUtf16(value));
             }
 
             writer.WriteEndObject();
@@ -71,5 +71,27 @@ public static class DeadLetterEncoder
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The writer throws on a lone surrogate, and a producer's properties (or a detail cut at 80 characters through a
+    /// surrogate pair) can hold one; it is replaced with U+FFFD so that one odd string cannot fail the batch. The body
+    /// itself is never altered: it is written from its bytes.
+    /// </summary>
+    internal static string ValidUtf16(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(text));
+            }
+        }
+
+        return text;
     }
 }

@@ -13,6 +13,9 @@ internal sealed class FileManifest(TelemetryStream stream, string schema, string
     private DateTimeOffset _minEnqueued = DateTimeOffset.MaxValue;
     private DateTimeOffset _maxEnqueued = DateTimeOffset.MinValue;
 
+    /// <summary>Recorded in the manifest when the file came from a backfill, which lifted the maximum event age.</summary>
+    public bool Backfill { get; init; }
+
     public int Events { get; private set; }
 
     public int Rows { get; private set; }
@@ -50,6 +53,11 @@ internal sealed class FileManifest(TelemetryStream stream, string schema, string
             [ManifestKeys.MinEnqueued] = Format(_minEnqueued),
             [ManifestKeys.MaxEnqueued] = Format(_maxEnqueued),
         };
+        if (Backfill)
+        {
+            metadata[ManifestKeys.Backfill] = "true";
+        }
+
         if (_minTs <= _maxTs)
         {
             metadata[ManifestKeys.MinTs] = Format(_minTs);

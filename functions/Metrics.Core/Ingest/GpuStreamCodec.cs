@@ -14,8 +14,8 @@ internal sealed class GpuStreamCodec : IStreamCodec<GpuSample>
 
     public string SchemaVersion => GpuRowSchema.Version;
 
-    public DecodeResult<GpuSample> Decode(ReadOnlyMemory<byte> body, DateTimeOffset enqueuedTime) =>
-        GpuTelemetryDecoder.Decode(body, enqueuedTime);
+    public DecodeResult<GpuSample> Decode(ReadOnlyMemory<byte> body, DateTimeOffset enqueuedTime, IngestLimits limits) =>
+        GpuTelemetryDecoder.Decode(body, enqueuedTime, limits);
 
     public DateTimeOffset Timestamp(GpuSample value) => value.Ts;
 
@@ -25,7 +25,7 @@ internal sealed class GpuStreamCodec : IStreamCodec<GpuSample>
     /// A sample covers <c>[ts - intervalS, ts)</c>; when that interval reaches back into the previous hour (always,
     /// for a sample stamped exactly on the hour), billing of that hour changes too, so that hour is marked as well.
     /// </summary>
-    public void AddAffectedHours(GpuSample value, ISet<DateTimeOffset> hours)
+    public void AddAffectedHours(GpuSample value, ICollection<DateTimeOffset> hours)
     {
         hours.Add(LandingPaths.HourOf(value.Ts.AddSeconds(-value.IntervalS)));
         hours.Add(LandingPaths.HourOf(value.Ts.AddTicks(-1)));

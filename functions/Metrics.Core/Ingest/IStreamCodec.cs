@@ -12,7 +12,7 @@ internal interface IStreamCodec<T>
 
     string SchemaVersion { get; }
 
-    DecodeResult<T> Decode(ReadOnlyMemory<byte> body, DateTimeOffset enqueuedTime);
+    DecodeResult<T> Decode(ReadOnlyMemory<byte> body, DateTimeOffset enqueuedTime, IngestLimits limits);
 
     /// <summary>The timestamp that decides the file's UTC hour.</summary>
     DateTimeOffset Timestamp(T value);
@@ -20,7 +20,7 @@ internal interface IStreamCodec<T>
     int RowCount(T value);
 
     /// <summary>Adds the UTC hours whose billing this value can change, beyond the hour it lands in.</summary>
-    void AddAffectedHours(T value, ISet<DateTimeOffset> hours);
+    void AddAffectedHours(T value, ICollection<DateTimeOffset> hours);
 
     RecordBatch Encode(string partitionId, IReadOnlyList<(T Value, RawEvent Raw)> items);
 }

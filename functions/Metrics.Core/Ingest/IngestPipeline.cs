@@ -13,10 +13,22 @@ namespace Metrics.Core.Ingest;
 /// <remarks>
 /// Order matters for at-least-once delivery: files are written first and marks last, and any storage failure
 /// propagates so the trigger retries the whole batch. A retry rewrites the same names with the same content, so it
-/// never duplicates. An invalid event never throws: it is data, and it lands in <c>deadletter</c>.
+/// never duplicates. An invalid event never throws: it is data, and it lands in <c>deadletter</c>. Whatever else goes
+/// wrong with one event (a bug) costs that event only: it is dead-lettered as <c>internal-error</c> with the exception's
+/// type, and the batch lands. A batch fails only when storage fails.
 /// </remarks>
-public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dirtyHourLog)
+public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dirtyHourLog, IngestLimits limits)
 {
+    public IngestPipeline(ILandingStore landingStore, IDirtyHourLog dirtyHourLog)
+        : this(landingStore, dirtyHourLog, IngestLimits.Default)
+    {
+    }
+
+    public IngestLimits Limits => limits;
+
+    /// <summary>The GPU stream's codec; replaceable by tests only, to prove the last-resort barrier with a codec that throws.</summary>
+    internal IStreamCodec<GpuSample> GpuCodec { get; init; } = GpuStreamCodec.Instance;
+
     /// <summary>A batch touches few hours, so a handful of concurrent uploads is all the parallelism that pays.</summary>
     private const int MaxConcurrentWrites = 4;
 
@@ -35,8 +47,8 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
 
         BatchPlan plan = batch.Stream switch
         {
-            TelemetryStream.Gpu => Plan(batch, GpuStreamCodec.Instance),
-            TelemetryStream.Jobs => Plan(batch, JobStreamCodec.Instance),
+            TelemetryStream.Gpu => Plan(batch, GpuCodec, limits),
+            TelemetryStream.Jobs => Plan(batch, JobStreamCodec.Instance, limits),
             _ => throw new ArgumentOutOfRangeException(nameof(batch), batch.Stream, "Unknown stream."),
         };
 
@@ -63,54 +75,112 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
             plan.DeadLetters.Count,
             plan.Files.Select(f => $"{f.Container}/{f.Path}").ToArray(),
             plan.DirtyHours.Count,
-            byReason);
+            byReason)
+        {
+            InternalErrors = plan.InternalErrors,
+        };
     }
 
-    private static BatchPlan Plan<T>(EventBatch batch, IStreamCodec<T> codec)
+    private static BatchPlan Plan<T>(EventBatch batch, IStreamCodec<T> codec, IngestLimits limits)
         where T : class
     {
         var plan = new BatchPlan();
-        var hours = new SortedDictionary<DateTimeOffset, (List<(T Value, RawEvent Raw)> Items, FileManifest Manifest)>();
+        var hours = new SortedDictionary<DateTimeOffset, List<(T Value, RawEvent Raw)>>();
+        var affected = new List<DateTimeOffset>(4);
         foreach (RawEvent raw in batch.Events)
         {
-            DecodeResult<T> decoded = codec.Decode(raw.Body, raw.EnqueuedTime);
-            if (!decoded.IsValid)
+            DateTimeOffset hour;
+            T value;
+            affected.Clear();
+            try
             {
-                plan.DeadLetters.Add(new DeadLetter(raw, decoded.Rejection));
+                DecodeResult<T> decoded = codec.Decode(raw.Body, raw.EnqueuedTime, limits);
+                if (!decoded.IsValid)
+                {
+                    plan.DeadLetters.Add(new DeadLetter(raw, decoded.Rejection));
+                    continue;
+                }
+
+                value = decoded.Value;
+                hour = LandingPaths.HourOf(codec.Timestamp(value));
+                codec.AddAffectedHours(value, affected);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                plan.Fail(raw, ex);
                 continue;
             }
 
-            DateTimeOffset ts = codec.Timestamp(decoded.Value);
-            DateTimeOffset hour = LandingPaths.HourOf(ts);
-            if (!hours.TryGetValue(hour, out var group))
+            if (!hours.TryGetValue(hour, out var items))
             {
-                group = ([], new FileManifest(codec.Stream, codec.SchemaVersion, batch.PartitionId));
-                hours.Add(hour, group);
+                hours.Add(hour, items = []);
             }
 
-            int rows = codec.RowCount(decoded.Value);
-            group.Items.Add((decoded.Value, raw));
-            group.Manifest.Add(raw, ts, rows);
+            items.Add((value, raw));
             plan.DirtyHours.Add(hour);
-            codec.AddAffectedHours(decoded.Value, plan.DirtyHours);
-            plan.LandedEvents++;
-            plan.LandedRows += rows;
+            plan.DirtyHours.UnionWith(affected);
         }
 
-        foreach ((DateTimeOffset hour, var group) in hours)
+        foreach ((DateTimeOffset hour, var items) in hours)
         {
-            byte[] content;
-            using (RecordBatch records = codec.Encode(batch.PartitionId, group.Items))
+            if (EncodeIsolatingFailures(batch.PartitionId, codec, items, plan) is not { } content)
             {
-                content = ArrowIpc.WriteFile(records);
+                continue;
             }
 
-            string path = LandingPaths.HourFile(codec.Stream, hour, batch.PartitionId, group.Manifest.FirstSequence, group.Manifest.LastSequence);
-            plan.Files.Add(new LandingFile(LandingPaths.TelemetryContainer, path, content, ArrowIpc.ContentType, group.Manifest.ToMetadata()));
+            var manifest = new FileManifest(codec.Stream, codec.SchemaVersion, batch.PartitionId) { Backfill = limits.Backfill };
+            foreach ((T value, RawEvent raw) in items)
+            {
+                int rows = codec.RowCount(value);
+                manifest.Add(raw, codec.Timestamp(value), rows);
+                plan.LandedEvents++;
+                plan.LandedRows += rows;
+            }
+
+            string path = LandingPaths.HourFile(codec.Stream, hour, batch.PartitionId, manifest.FirstSequence, manifest.LastSequence);
+            plan.Files.Add(new LandingFile(LandingPaths.TelemetryContainer, path, content, ArrowIpc.ContentType, manifest.ToMetadata()));
         }
 
         AddDeadLetterFiles(batch, plan);
         return plan;
+    }
+
+    /// <summary>
+    /// Encodes one hour's events. Should encoding ever fail (a bug: every value was validated), each event is encoded on
+    /// its own to find the ones that fail; they become <c>internal-error</c> dead letters and the rest land. Null when no
+    /// event of the hour could be encoded.
+    /// </summary>
+    private static byte[]? EncodeIsolatingFailures<T>(string partitionId, IStreamCodec<T> codec, List<(T Value, RawEvent Raw)> items, BatchPlan plan)
+        where T : class
+    {
+        try
+        {
+            return Encode(partitionId, codec, items);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            items.RemoveAll(item =>
+            {
+                try
+                {
+                    Encode(partitionId, codec, [item]);
+                    return false;
+                }
+                catch (Exception single) when (single is not OperationCanceledException)
+                {
+                    plan.Fail(item.Raw, single);
+                    return true;
+                }
+            });
+            return items.Count == 0 ? null : Encode(partitionId, codec, items);
+        }
+    }
+
+    private static byte[] Encode<T>(string partitionId, IStreamCodec<T> codec, IReadOnlyList<(T Value, RawEvent Raw)> items)
+        where T : class
+    {
+        using RecordBatch records = codec.Encode(partitionId, items);
+        return ArrowIpc.WriteFile(records);
     }
 
     /// <summary>One JSON Lines file per UTC enqueued date: an invalid event may have no trustworthy timestamp of its own.</summary>
@@ -137,6 +207,16 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
         public List<DeadLetter> DeadLetters { get; } = [];
 
         public SortedSet<DateTimeOffset> DirtyHours { get; } = [];
+
+        public List<InternalError> InternalErrors { get; } = [];
+
+        /// <summary>The last-resort barrier: an unexpected exception costs this one event, which is kept as a dead letter.</summary>
+        public void Fail(RawEvent raw, Exception ex)
+        {
+            string type = ex.GetType().FullName ?? ex.GetType().Name;
+            InternalErrors.Add(new InternalError(raw.SequenceNumber, type, ex.Message));
+            DeadLetters.Add(new DeadLetter(raw, new Rejection(RejectReason.InternalError, $"{type}: {ex.Message}")));
+        }
 
         public int LandedEvents { get; set; }
 

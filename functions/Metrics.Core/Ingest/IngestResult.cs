@@ -12,5 +12,8 @@ public sealed record IngestResult(
     int DirtyHours,
     IReadOnlyDictionary<RejectReason, int> RejectionsByReason)
 {
+    /// <summary>Events caught by the last-resort barrier (also counted in <see cref="DeadLettered"/>); each is a bug to log as an error.</summary>
+    public IReadOnlyList<InternalError> InternalErrors { get; init; } = [];
+
     public static IngestResult Empty { get; } = new(0, 0, 0, 0, [], 0, new Dictionary<RejectReason, int>());
 }

@@ -14,8 +14,8 @@ internal sealed class JobStreamCodec : IStreamCodec<JobEvent>
 
     public string SchemaVersion => JobRowSchema.Version;
 
-    public DecodeResult<JobEvent> Decode(ReadOnlyMemory<byte> body, DateTimeOffset enqueuedTime) =>
-        JobEventDecoder.Decode(body, enqueuedTime);
+    public DecodeResult<JobEvent> Decode(ReadOnlyMemory<byte> body, DateTimeOffset enqueuedTime, IngestLimits limits) =>
+        JobEventDecoder.Decode(body, enqueuedTime, limits);
 
     public DateTimeOffset Timestamp(JobEvent value) => value.Ts;
 
@@ -25,7 +25,7 @@ internal sealed class JobStreamCodec : IStreamCodec<JobEvent>
     /// Only the landing hour is marked. Which earlier hours a job event re-bills depends on the job's durable state,
     /// which the billing rollup owns; it expands the mark itself.
     /// </summary>
-    public void AddAffectedHours(JobEvent value, ISet<DateTimeOffset> hours)
+    public void AddAffectedHours(JobEvent value, ICollection<DateTimeOffset> hours)
     {
     }
 

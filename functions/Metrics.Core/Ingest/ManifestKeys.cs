@@ -17,4 +17,7 @@ public static class ManifestKeys
     public const string MaxTs = "max_ts";
     public const string MinEnqueued = "min_enqueued";
     public const string MaxEnqueued = "max_enqueued";
+
+    /// <summary>"true" on files landed by <c>metrics ingest --backfill</c>; absent otherwise.</summary>
+    public const string Backfill = "backfill";
 }

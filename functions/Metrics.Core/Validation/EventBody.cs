@@ -6,7 +6,11 @@ namespace Metrics.Core.Validation;
 /// <summary>Checks shared by both streams before any field is read: size, UTF-8, JSON object, exact schema tag.</summary>
 internal static class EventBody
 {
-    private static readonly JsonDocumentOptions s_options = new() { MaxDepth = 16 };
+    /// <summary>
+    /// Duplicate property names are refused: parsers disagree on which copy wins, so <c>{"institution":"a",
+    /// "institution":"b"}</c> could be billed to one institution here and read as the other by a producer's tools.
+    /// </summary>
+    private static readonly JsonDocumentOptions s_options = new() { MaxDepth = 16, AllowDuplicateProperties = false };
 
     /// <summary>Parses the body into a document whose root is an object carrying <paramref name="schemaTag"/>.</summary>
     public static JsonDocument Parse(ReadOnlyMemory<byte> body, string schemaTag)
@@ -40,7 +44,7 @@ internal static class EventBody
 
         if (!document.RootElement.TryGetProperty("schema", out JsonElement schema)
             || schema.ValueKind != JsonValueKind.String
-            || schema.GetString() != schemaTag)
+            || !schema.ValueEquals(schemaTag))
         {
             string found = document.RootElement.TryGetProperty("schema", out JsonElement s) ? s.GetRawText() : "nothing";
             document.Dispose();
@@ -50,14 +54,50 @@ internal static class EventBody
         return document;
     }
 
-    /// <summary>Refuses a timestamp later than the enqueued time plus <see cref="ContractLimits.ClockSkewAllowance"/>.</summary>
-    public static void NotInFuture(DateTimeOffset value, string field, DateTimeOffset enqueued)
+    /// <summary>
+    /// Refuses a timestamp later than the enqueued time plus the clock-skew allowance, earlier than the enqueued time
+    /// minus the maximum event age (unless this is a backfill or <paramref name="ageBounded"/> is false), or earlier than
+    /// <see cref="IngestLimits.EarliestTimestamp"/>. A job's start and submit times are not age-bounded (a long job
+    /// started weeks ago); the maximum job age bounds them relative to the event's own time instead.
+    /// </summary>
+    public static void Plausible(DateTimeOffset value, string field, DateTimeOffset enqueued, IngestLimits limits, bool ageBounded = true)
     {
-        if (value > enqueued + ContractLimits.ClockSkewAllowance)
+        if (value > SafeAdd(enqueued, limits.ClockSkew))
         {
             throw new RejectedEventException(
                 RejectReason.TimestampInFuture,
-                $"{field} {value:O} is later than the enqueued time {enqueued.ToUniversalTime():O} plus the {ContractLimits.ClockSkewAllowance.TotalMinutes:0}-minute clock-skew allowance");
+                $"{field} {value:O} is later than the enqueued time {enqueued.ToUniversalTime():O} plus the {limits.ClockSkew.TotalMinutes:0}-minute clock-skew allowance");
         }
+
+        if (value < IngestLimits.EarliestTimestamp)
+        {
+            throw new RejectedEventException(
+                RejectReason.TimestampTooOld,
+                $"{field} {value:O} is before {IngestLimits.EarliestTimestamp:yyyy-MM-dd}, the earliest timestamp the contract accepts");
+        }
+
+        if (ageBounded && limits.MaxEventAge is { } maxAge && value < SafeAdd(enqueued, -maxAge))
+        {
+            throw new RejectedEventException(
+                RejectReason.TimestampTooOld,
+                $"{field} {value:O} is more than {maxAge.TotalDays:0.##} days before the enqueued time {enqueued.ToUniversalTime():O}; replay historical data with metrics ingest --backfill");
+        }
+    }
+
+    /// <summary><paramref name="instant"/> + <paramref name="span"/>, clamped to the representable range instead of throwing.</summary>
+    internal static DateTimeOffset SafeAdd(DateTimeOffset instant, TimeSpan span)
+    {
+        long ticks = instant.UtcTicks;
+        if (span > TimeSpan.Zero && ticks > DateTimeOffset.MaxValue.UtcTicks - span.Ticks)
+        {
+            return DateTimeOffset.MaxValue;
+        }
+
+        if (span < TimeSpan.Zero && ticks < DateTimeOffset.MinValue.UtcTicks - span.Ticks)
+        {
+            return DateTimeOffset.MinValue;
+        }
+
+        return new DateTimeOffset(ticks + span.Ticks, TimeSpan.Zero);
     }
 }

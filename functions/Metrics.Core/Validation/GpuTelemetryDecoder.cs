@@ -6,12 +6,16 @@ namespace Metrics.Core.Validation;
 /// <summary>Decodes and validates one <c>gpu-telemetry/1</c> event body (docs/telemetry-contract.md).</summary>
 public static class GpuTelemetryDecoder
 {
-    public static DecodeResult<GpuSample> Decode(ReadOnlyMemory<byte> body, DateTimeOffset enqueuedTime)
+    public static DecodeResult<GpuSample> Decode(ReadOnlyMemory<byte> body, DateTimeOffset enqueuedTime) =>
+        Decode(body, enqueuedTime, IngestLimits.Default);
+
+    public static DecodeResult<GpuSample> Decode(ReadOnlyMemory<byte> body, DateTimeOffset enqueuedTime, IngestLimits limits)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         try
         {
             using JsonDocument document = EventBody.Parse(body, TelemetryStream.Gpu.SchemaTag());
-            return DecodeResult<GpuSample>.Valid(Read(new JsonFields(document.RootElement, string.Empty), enqueuedTime));
+            return DecodeResult<GpuSample>.Valid(Read(new JsonFields(document.RootElement, string.Empty), enqueuedTime, limits));
         }
         catch (RejectedEventException ex)
         {
@@ -19,12 +23,12 @@ public static class GpuTelemetryDecoder
         }
     }
 
-    private static GpuSample Read(JsonFields fields, DateTimeOffset enqueuedTime)
+    private static GpuSample Read(JsonFields fields, DateTimeOffset enqueuedTime, IngestLimits limits)
     {
-        string cluster = fields.RequiredString("cluster", ContractPatterns.Id());
-        string node = fields.RequiredString("node", ContractPatterns.Id());
+        string cluster = fields.RequiredKey("cluster", ContractPatterns.Id());
+        string node = fields.RequiredKey("node", ContractPatterns.Id());
         DateTimeOffset ts = fields.RequiredTimestamp("ts");
-        EventBody.NotInFuture(ts, "ts", enqueuedTime);
+        EventBody.Plausible(ts, "ts", enqueuedTime, limits);
         int intervalS = (int)fields.RequiredInteger("intervalS", ContractLimits.MinIntervalS, ContractLimits.MaxIntervalS);
 
         JsonElement array = fields.RequiredArray("gpus");
@@ -65,9 +69,9 @@ public static class GpuTelemetryDecoder
     {
         string uuid = gpu.RequiredString("uuid", ContractPatterns.GpuUuid());
         int index = (int)gpu.RequiredInteger("index", 0, ContractLimits.MaxGpuIndex);
-        string model = gpu.RequiredString("model", ContractPatterns.GpuModel());
-        string? jobId = gpu.OptionalString("jobId", ContractPatterns.JobId());
-        string? institution = gpu.OptionalString("institution", ContractPatterns.Id());
+        string model = gpu.RequiredKey("model", ContractPatterns.GpuModel());
+        string? jobId = gpu.OptionalKey("jobId", ContractPatterns.JobId());
+        string? institution = gpu.OptionalKey("institution", ContractPatterns.Id());
 
         // A busy GPU is billed to the institution of its job, so the two come together or not at all.
         if ((jobId is null) != (institution is null))

@@ -6,12 +6,16 @@ namespace Metrics.Core.Validation;
 /// <summary>Decodes and validates one <c>job-event/1</c> event body (docs/telemetry-contract.md).</summary>
 public static class JobEventDecoder
 {
-    public static DecodeResult<JobEvent> Decode(ReadOnlyMemory<byte> body, DateTimeOffset enqueuedTime)
+    public static DecodeResult<JobEvent> Decode(ReadOnlyMemory<byte> body, DateTimeOffset enqueuedTime) =>
+        Decode(body, enqueuedTime, IngestLimits.Default);
+
+    public static DecodeResult<JobEvent> Decode(ReadOnlyMemory<byte> body, DateTimeOffset enqueuedTime, IngestLimits limits)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         try
         {
             using JsonDocument document = EventBody.Parse(body, TelemetryStream.Jobs.SchemaTag());
-            return DecodeResult<JobEvent>.Valid(Read(new JsonFields(document.RootElement, string.Empty), enqueuedTime));
+            return DecodeResult<JobEvent>.Valid(Read(new JsonFields(document.RootElement, string.Empty), enqueuedTime, limits));
         }
         catch (RejectedEventException ex)
         {
@@ -19,15 +23,15 @@ public static class JobEventDecoder
         }
     }
 
-    private static JobEvent Read(JsonFields fields, DateTimeOffset enqueuedTime)
+    private static JobEvent Read(JsonFields fields, DateTimeOffset enqueuedTime, IngestLimits limits)
     {
         string eventId = fields.RequiredString("eventId", ContractPatterns.EventId());
-        string cluster = fields.RequiredString("cluster", ContractPatterns.Id());
-        string jobId = fields.RequiredString("jobId", ContractPatterns.JobId());
+        string cluster = fields.RequiredKey("cluster", ContractPatterns.Id());
+        string jobId = fields.RequiredKey("jobId", ContractPatterns.JobId());
         JobState state = ReadState(fields);
         DateTimeOffset ts = fields.RequiredTimestamp("ts");
-        string institution = fields.RequiredString("institution", ContractPatterns.Id());
-        string? account = fields.OptionalString("account", ContractPatterns.Id());
+        string institution = fields.RequiredKey("institution", ContractPatterns.Id());
+        string? account = fields.OptionalKey("account", ContractPatterns.Id());
         string? user = fields.OptionalString("user", ContractPatterns.Id());
         string? queue = fields.OptionalString("queue", ContractPatterns.Id());
         DateTimeOffset? submitTime = fields.OptionalTimestamp("submitTime");
@@ -39,30 +43,50 @@ public static class JobEventDecoder
             throw new RejectedEventException(RejectReason.OutOfRange, $"gpus must be positive, got {gpus}");
         }
 
-        string gpuModel = fields.RequiredString("gpuModel", ContractPatterns.GpuModel());
+        string gpuModel = fields.RequiredKey("gpuModel", ContractPatterns.GpuModel());
         int? cpus = (int?)fields.OptionalInteger("cpus", 0, ContractLimits.MaxJobCpus);
         double? memGiB = fields.OptionalNumber("memGiB", 0, ContractLimits.MaxJobMemGiB);
         string? exitState = fields.OptionalString("exitState", ContractPatterns.Id());
 
-        EventBody.NotInFuture(ts, "ts", enqueuedTime);
-        EventBody.NotInFuture(startTime, "startTime", enqueuedTime);
-        if (submitTime is { } submitted)
+        EventBody.Plausible(ts, "ts", enqueuedTime, limits);
+        EventBody.Plausible(startTime, "startTime", enqueuedTime, limits, ageBounded: false);
+        if (startTime > ts)
         {
-            EventBody.NotInFuture(submitted, "submitTime", enqueuedTime);
+            throw new RejectedEventException(RejectReason.Inconsistent, $"startTime {startTime:O} is after the event's ts {ts:O}");
         }
 
+        if (submitTime is { } submitted)
+        {
+            EventBody.Plausible(submitted, "submitTime", enqueuedTime, limits, ageBounded: false);
+            if (submitted > startTime)
+            {
+                throw new RejectedEventException(RejectReason.Inconsistent, $"submitTime {submitted:O} is after startTime {startTime:O}");
+            }
+        }
+
+        // The run's billed end: what one event can make the rollup bill, and so the work it can cause.
+        DateTimeOffset runEnd = ts;
         if (state == JobState.Ended)
         {
             DateTimeOffset end = endTime ?? throw fields.Missing("endTime");
-            EventBody.NotInFuture(end, "endTime", enqueuedTime);
+            EventBody.Plausible(end, "endTime", enqueuedTime, limits);
             if (end < startTime)
             {
                 throw new RejectedEventException(RejectReason.Inconsistent, $"endTime {end:O} is before startTime {startTime:O}");
             }
+
+            runEnd = end;
         }
         else if (endTime is not null || exitState is not null)
         {
             throw new RejectedEventException(RejectReason.Inconsistent, $"endTime and exitState are only allowed on an ended job, not on '{state.Name()}'");
+        }
+
+        if (runEnd - startTime > limits.MaxJobAge)
+        {
+            throw new RejectedEventException(
+                RejectReason.TimestampTooOld,
+                $"startTime {startTime:O} is more than the maximum job age of {limits.MaxJobAge.TotalDays:0.##} days before {(state == JobState.Ended ? "endTime" : "ts")} {runEnd:O}");
         }
 
         return new JobEvent
@@ -99,9 +123,9 @@ public static class JobEventDecoder
             throw new RejectedEventException(RejectReason.WrongType, "state must be a string");
         }
 
-        if (!JobStates.TryParse(value.GetString(), out JobState state))
+        if (!JobStates.TryParse(fields.Text("state", value), out JobState state))
         {
-            throw new RejectedEventException(RejectReason.OutOfRange, $"state must be started, running or ended, got {value.GetRawText()}");
+            throw new RejectedEventException(RejectReason.OutOfRange, $"state must be started, running or ended, got {JsonFields.Truncate(value.GetRawText())}");
         }
 
         return state;

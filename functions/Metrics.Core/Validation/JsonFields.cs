@@ -33,10 +33,24 @@ internal readonly struct JsonFields(JsonElement obj, string path)
             throw WrongType(name, "a string", value);
         }
 
-        string text = value.GetString()!;
+        string text = Text(name, value);
         if (!pattern.IsMatch(text))
         {
             throw new RejectedEventException(RejectReason.InvalidId, $"{Path(name)} '{Truncate(text)}' does not match {pattern}");
+        }
+
+        return text;
+    }
+
+    /// <summary>A string that will become (part of) an Azure Table key: its pattern, then Azure's key rules.</summary>
+    public string RequiredKey(string name, Regex pattern) => OptionalKey(name, pattern) ?? throw Missing(name);
+
+    public string? OptionalKey(string name, Regex pattern)
+    {
+        string? text = OptionalString(name, pattern);
+        if (text is not null && TableKeyRules.Check(text) is { } why)
+        {
+            throw new RejectedEventException(RejectReason.InvalidId, $"{Path(name)} '{Truncate(text)}' {why}");
         }
 
         return text;
@@ -57,7 +71,7 @@ internal readonly struct JsonFields(JsonElement obj, string path)
             throw WrongType(name, "an ISO-8601 timestamp string", value);
         }
 
-        string text = value.GetString()!;
+        string text = Text(name, value);
         if (!ContractPatterns.Timestamp().IsMatch(text)
             || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset parsed))
         {
@@ -145,6 +159,22 @@ internal readonly struct JsonFields(JsonElement obj, string path)
     public RejectedEventException Missing(string name) =>
         new(RejectReason.MissingField, $"{Path(name)} is required");
 
+    /// <summary>
+    /// The string's text. JSON allows a <c>\\uD800</c> escape that is not valid UTF-16 (a lone surrogate); such a
+    /// string has no text, and <see cref="JsonElement.GetString"/> throws on it, so it is refused as malformed.
+    /// </summary>
+    public string Text(string name, JsonElement value)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new RejectedEventException(RejectReason.MalformedJson, $"{Path(name)} holds an escape that is not valid UTF-16 (a lone surrogate)");
+        }
+    }
+
     /// <summary>Absent and explicit null both count as "not given": the contract never distinguishes them.</summary>
     private bool TryGet(string name, out JsonElement value) =>
         obj.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
@@ -155,5 +185,10 @@ internal readonly struct JsonFields(JsonElement obj, string path)
     private RejectedEventException OutOfRange(string name, string raw, double min, double max) =>
         new(RejectReason.OutOfRange, $"{Path(name)} must be within {min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)}, got {Truncate(raw)}");
 
-    private static string Truncate(string text) => text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 77), "...");
+    /// <summary>At most 80 characters, control characters shown as <c>?</c>: details are read in logs and terminals.</summary>
+    internal static string Truncate(string text)
+    {
+        string cut = text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 77), "...");
+        return cut.Any(char.IsControl) ? new string(cut.Select(c => char.IsControl(c) ? '?' : c).ToArray()) : cut;
+    }
 }

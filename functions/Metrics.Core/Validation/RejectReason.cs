@@ -38,4 +38,16 @@ public enum RejectReason
 
     /// <summary>Fields contradict each other (memory used above total, end before start, a duplicate GPU...).</summary>
     Inconsistent,
+
+    /// <summary>
+    /// A timestamp is earlier than the enqueued time minus the maximum event age, or before 2000-01-01Z, or a job's
+    /// run is longer than the maximum job age.
+    /// </summary>
+    TimestampTooOld,
+
+    /// <summary>
+    /// The last-resort barrier: processing this one event raised an unexpected exception (a bug, logged as an error
+    /// with its type). The event is kept whole so it can be replayed once the bug is fixed; its batch lands.
+    /// </summary>
+    InternalError,
 }

@@ -16,6 +16,8 @@ public static class RejectReasons
         RejectReason.InvalidTimestamp => "invalid-timestamp",
         RejectReason.TimestampInFuture => "timestamp-in-future",
         RejectReason.Inconsistent => "inconsistent",
+        RejectReason.TimestampTooOld => "timestamp-too-old",
+        RejectReason.InternalError => "internal-error",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Unknown reject reason."),
     };
 }

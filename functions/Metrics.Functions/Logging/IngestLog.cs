@@ -17,7 +17,16 @@ internal static partial class IngestLog
         {
             DeadLettered(logger, batch.Stream.Name(), batch.PartitionId, first, last, reason.Code(), count);
         }
+
+        foreach (InternalError error in result.InternalErrors)
+        {
+            EventFailed(logger, batch.Stream.Name(), batch.PartitionId, error.SequenceNumber, error.ExceptionType, error.Message);
+        }
     }
+
+    [LoggerMessage(EventId = 1002, EventName = "EventFailed", Level = LogLevel.Error,
+        Message = "Internal error on {Stream} partition {Partition} sequence {Sequence}: {ExceptionType}: {ExceptionMessage}; the event was dead-lettered as internal-error and its batch landed")]
+    private static partial void EventFailed(ILogger logger, string stream, string partition, long sequence, string exceptionType, string exceptionMessage);
 
     [LoggerMessage(EventId = 1000, EventName = "BatchLanded", Level = LogLevel.Information,
         Message = "Landed {Stream} partition {Partition} sequences {FirstSequence}-{LastSequence}: {Events} events, {Rows} rows, {DeadLettered} dead-lettered, {Files} files, {DirtyHours} dirty hours")]

@@ -54,8 +54,8 @@ internal static class DemoCommand
         await context.Error.WriteLineAsync($"demo: simulating {nodeCount} nodes x 8 GPUs for {institutionCount} institutions, {options.Start:yyyy-MM-dd HH:mm}Z to {options.End:yyyy-MM-dd HH:mm}Z (month boundary {boundary:yyyy-MM-dd HH:mm}Z = local midnight in {calendar.TimeZoneId})").ConfigureAwait(false);
         SimulationSummary simulated = await context.WithProgressAsync("simulate", p => new ClusterSimulator(options, calendar).RunAsync(work, p, cancellationToken)).ConfigureAwait(false);
         await new TableRateCardStore(storage.Tables).ImportAsync(RateCardFile.Parse(await File.ReadAllBytesAsync(Path.Combine(repo, "tools", "samples", "rates.json"), cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
-        LocalHubTotals jobs = await context.WithProgressAsync("ingest jobs", p => LocalIngest.RunAsync(context, storage, TelemetryStream.Jobs, Path.Combine(work, "jobs.jsonl"), 4, 500, p, cancellationToken)).ConfigureAwait(false);
-        LocalHubTotals gpu = await context.WithProgressAsync("ingest gpu", p => LocalIngest.RunAsync(context, storage, TelemetryStream.Gpu, Path.Combine(work, "gpu.jsonl"), 4, 500, p, cancellationToken)).ConfigureAwait(false);
+        LocalHubTotals jobs = await context.WithProgressAsync("ingest jobs", p => LocalIngest.RunAsync(context, storage, TelemetryStream.Jobs, Path.Combine(work, "jobs.jsonl"), 4, 500, true, p, cancellationToken)).ConfigureAwait(false);
+        LocalHubTotals gpu = await context.WithProgressAsync("ingest gpu", p => LocalIngest.RunAsync(context, storage, TelemetryStream.Gpu, Path.Combine(work, "gpu.jsonl"), 4, 500, true, p, cancellationToken)).ConfigureAwait(false);
         RollupResult rolled = await BillingStorage.CreateRollup(storage, calendar, context.TimeProvider).RunPendingAsync(cancellationToken).ConfigureAwait(false);
 
         BillingMonth before = calendar.MonthOf(boundary.AddHours(-1)), after = calendar.MonthOf(boundary);

@@ -18,6 +18,9 @@ internal sealed class LocalHubTotals
 
     public long Files { get; private set; }
 
+    /// <summary>Every internal error (sequence, type, message); each is also counted in <see cref="DeadLettered"/>.</summary>
+    public List<string> InternalErrors { get; } = [];
+
     public SortedDictionary<string, long> RejectionsByReason { get; } = new(StringComparer.Ordinal);
 
     public void Add(IngestResult result)
@@ -28,6 +31,11 @@ internal sealed class LocalHubTotals
         LandedRows += result.LandedRows;
         DeadLettered += result.DeadLettered;
         Files += result.Files.Count;
+        foreach (InternalError error in result.InternalErrors)
+        {
+            InternalErrors.Add($"sequence {error.SequenceNumber}: {error.ExceptionType}: {error.Message}");
+        }
+
         foreach ((RejectReason reason, int count) in result.RejectionsByReason)
         {
             RejectionsByReason[reason.Code()] = RejectionsByReason.GetValueOrDefault(reason.Code()) + count;

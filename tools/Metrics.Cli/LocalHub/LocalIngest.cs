@@ -7,11 +7,11 @@ namespace Metrics.Cli.LocalHub;
 /// <summary>Feeds a JSON Lines file through the local event hub into the ingest pipeline: <c>metrics ingest</c> and the demo.</summary>
 internal static class LocalIngest
 {
-    public static async Task<LocalHubTotals> RunAsync(CliContext context, StorageClients storage, TelemetryStream stream, string file, int partitions, int batchSize, IProgress<double>? progress, CancellationToken cancellationToken)
+    public static async Task<LocalHubTotals> RunAsync(CliContext context, StorageClients storage, TelemetryStream stream, string file, int partitions, int batchSize, bool backfill, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         var sequences = new TableSequenceCounter(storage.Tables);
         await sequences.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        var pipeline = new IngestPipeline(new BlobLandingStore(storage.Blobs), new TableDirtyHourLog(storage.Tables, context.TimeProvider));
+        var pipeline = new IngestPipeline(new BlobLandingStore(storage.Blobs), new TableDirtyHourLog(storage.Tables, context.TimeProvider), context.CreateIngestLimits(backfill));
         var hub = new LocalEventHub(pipeline, sequences, context.TimeProvider, partitions, batchSize);
         double length = Math.Max(1, new FileInfo(file).Length);
         long read = 0, lines = 0;
