@@ -15,6 +15,11 @@ namespace Metrics.Core.Billing;
 /// </list>
 /// A mark is cleared only after its work is written, and only if nobody re-marked it meanwhile, so a crash or a
 /// concurrent ingest leaves the work for the next run instead of losing it.
+/// <para>
+/// One poisoned hour never blocks the others: if folding a job hour, recomputing an hour or recomputing a month throws,
+/// that one keeps its mark, is reported in <see cref="RollupResult.Failures"/> with its key and the error, and the run
+/// goes on. Only a lost lock or a cancellation stops the run.
+/// </para>
 /// </summary>
 public sealed class UsageRollup(
     IRollupMarks marks,
@@ -61,11 +66,17 @@ public sealed class UsageRollup(
         }
 
         int kept = 0, jobsChanged = 0;
+        var failures = new List<RollupFailure>();
         IReadOnlyList<RollupMark> jobMarks = await marks.ListAsync(MarkKind.Jobs, cancellationToken).ConfigureAwait(false);
         foreach (RollupMark mark in jobMarks.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
-            jobsChanged += await FoldJobHourAsync(ParseHour(mark), cancellationToken).ConfigureAwait(false);
-            kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
+            if (await IsolatedAsync(MarkKind.Jobs, mark.Key, failures, async () =>
+                {
+                    jobsChanged += await FoldJobHourAsync(ParseHour(mark), cancellationToken).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false))
+            {
+                kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var hourMarks = (await marks.ListAsync(MarkKind.Gpu, cancellationToken).ConfigureAwait(false))
@@ -73,20 +84,25 @@ public sealed class UsageRollup(
             .GroupBy(m => m.Key, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToArray();
+        var recomputed = new List<IGrouping<string, RollupMark>>(hourMarks.Length);
         foreach (var hour in hourMarks)
         {
-            await RecomputeHourAsync(ParseHour(hour.First()), cancellationToken).ConfigureAwait(false);
+            if (await IsolatedAsync(MarkKind.Usage, hour.Key, failures, () => RecomputeHourAsync(ParseHour(hour.First()), cancellationToken), cancellationToken).ConfigureAwait(false))
+            {
+                recomputed.Add(hour);
+            }
         }
 
         // The hours' months are marked once, after every hour is written and before any hour mark is cleared: a crash in
-        // between leaves the hour marks, and the next run recomputes them and marks the months again.
-        string[] months = hourMarks.Select(h => calendar.MonthOf(ParseHour(h.First())).ToString()).Distinct(StringComparer.Ordinal).ToArray();
+        // between leaves the hour marks, and the next run recomputes them and marks the months again. A failed hour's
+        // month is marked when that hour finally succeeds.
+        string[] months = recomputed.Select(h => calendar.MonthOf(ParseHour(h.First())).ToString()).Distinct(StringComparer.Ordinal).ToArray();
         if (months.Length > 0)
         {
             await marks.MarkAsync(MarkKind.Month, months, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (RollupMark mark in hourMarks.SelectMany(h => h))
+        foreach (RollupMark mark in recomputed.SelectMany(h => h))
         {
             kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
         }
@@ -94,17 +110,38 @@ public sealed class UsageRollup(
         IReadOnlyList<RollupMark> monthMarks = await marks.ListAsync(MarkKind.Month, cancellationToken).ConfigureAwait(false);
         foreach (RollupMark mark in monthMarks.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
-            if (!BillingMonth.TryParse(mark.Key, out BillingMonth month))
+            if (await IsolatedAsync(MarkKind.Month, mark.Key, failures, () => RecomputeMonthAsync(ParseMonth(mark), cancellationToken), cancellationToken).ConfigureAwait(false))
             {
-                throw new InvalidDataException($"Month mark '{mark.Key}' is not yyyy-MM.");
+                kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
             }
-
-            await RecomputeMonthAsync(month, cancellationToken).ConfigureAwait(false);
-            kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
         }
 
-        return new RollupResult(jobMarks.Count, jobsChanged, hourMarks.Length, monthMarks.Count, kept);
+        return new RollupResult(jobMarks.Count, jobsChanged, recomputed.Count, monthMarks.Count - failures.Count(f => f.Kind == MarkKind.Month), kept)
+        {
+            Failures = failures,
+        };
     }
+
+    /// <summary>
+    /// Runs one unit of work (a job hour, an hour, a month); on failure records it and returns false so its mark stays.
+    /// Cancellation, including a lost lock, is not a failure of the unit: it stops the whole run.
+    /// </summary>
+    private static async Task<bool> IsolatedAsync(MarkKind kind, string key, List<RollupFailure> failures, Func<Task> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await work().ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            failures.Add(new RollupFailure(kind, key, ex.GetType().FullName ?? ex.GetType().Name, ex.Message));
+            return false;
+        }
+    }
+
+    private static BillingMonth ParseMonth(RollupMark mark) =>
+        BillingMonth.TryParse(mark.Key, out BillingMonth month) ? month : throw new InvalidDataException($"Month mark '{mark.Key}' is not yyyy-MM.");
 
     /// <summary>Folds one hour's job events into job states; returns how many jobs' billed usage changed.</summary>
     private async Task<int> FoldJobHourAsync(DateTimeOffset hour, CancellationToken cancellationToken)

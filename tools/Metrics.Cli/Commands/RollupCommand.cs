@@ -5,7 +5,11 @@ using Metrics.Storage;
 
 namespace Metrics.Cli.Commands;
 
-/// <summary><c>metrics rollup [--from HOUR --to HOUR]</c>: the same rollup the timer function runs.</summary>
+/// <summary>
+/// <c>metrics rollup [--from HOUR --to HOUR]</c>: the same rollup the timer function runs. Prints one summary line
+/// with <c>failed_hours=</c> and <c>failed_months=</c>; exits 1 when any unit failed (each one is named on stderr and
+/// keeps its mark), after every other unit completed.
+/// </summary>
 internal static class RollupCommand
 {
     public static Command Create(CliContext context)
@@ -32,10 +36,17 @@ internal static class RollupCommand
             RollupResult done = f is null
                 ? await rollup.RunPendingAsync(cancellationToken).ConfigureAwait(false)
                 : await rollup.RunRangeAsync(Parse(f), Parse(t!), cancellationToken).ConfigureAwait(false);
+            foreach (RollupFailure failure in done.Failures)
+            {
+                await context.Error.WriteLineAsync($"failed (mark kept for the next run): {failure}").ConfigureAwait(false);
+            }
+
             await context.Out.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
-                $"job_hours={done.JobHoursRead} jobs_changed={done.JobsChanged} hours={done.HoursRecomputed} months={done.MonthsRecomputed} marks_kept={done.MarksKeptForNextRun}")).ConfigureAwait(false);
-            return ExitCodes.Success;
+                $"job_hours={done.JobHoursRead} jobs_changed={done.JobsChanged} hours={done.HoursRecomputed} months={done.MonthsRecomputed} marks_kept={done.MarksKeptForNextRun} failed_hours={done.FailedHours} failed_months={done.FailedMonths}")).ConfigureAwait(false);
+
+            // Everything else completed; a non-zero exit still tells a scheduler or an operator that something is stuck.
+            return done.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;
     }

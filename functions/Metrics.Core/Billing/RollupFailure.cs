@@ -1,0 +1,12 @@
+using Metrics.Core.Ports;
+
+namespace Metrics.Core.Billing;
+
+/// <summary>
+/// One unit of rollup work that failed: a job hour (<see cref="MarkKind.Jobs"/>, key <c>yyyyMMddHH</c>), a usage hour
+/// (<see cref="MarkKind.Usage"/>) or a month (<see cref="MarkKind.Month"/>, key <c>yyyy-MM</c>), and what was thrown.
+/// </summary>
+public sealed record RollupFailure(MarkKind Kind, string Key, string ExceptionType, string Message)
+{
+    public override string ToString() => $"{Kind.ToString().ToLowerInvariant()} {Key}: {ExceptionType}: {Message}";
+}

@@ -1,0 +1,107 @@
+using Metrics.Core.Billing;
+using Metrics.Core.Ingest;
+using Metrics.Core.Ports;
+using Metrics.Core.Telemetry;
+using Metrics.Tests.Shared;
+using Metrics.Tests.Shared.Fakes;
+
+namespace Metrics.Core.Tests.Billing;
+
+/// <summary>A unit of rollup work that throws keeps its own mark and is reported; every other hour and month completes.</summary>
+public sealed class PoisonedHourTests
+{
+    private static readonly DateTimeOffset s_enqueued = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+    private readonly InMemoryLandingStore _landing = new();
+    private readonly InMemoryDirtyHourLog _marks = new();
+    private readonly InMemoryJobStateStore _jobs = new();
+    private readonly InMemoryUsageStore _usage = new();
+    private readonly InMemoryRollupLock _lock = new();
+
+    private UsageRollup Rollup(ILandedFiles files) =>
+        new(_marks, files, _jobs, _usage, _lock, BillingCalendar.Create("Asia/Shanghai"));
+
+    private Task IngestAsync(TelemetryStream stream, params byte[][] bodies) =>
+        new IngestPipeline(_landing, _marks).IngestAsync(new EventBatch(stream, "0", bodies.Select((b, i) => new RawEvent(b, i, s_enqueued)).ToArray()), CancellationToken.None);
+
+    [Fact]
+    public async Task UnreadableGpuHour_KeepsItsMark_WhileOtherHoursAndTheMonthComplete()
+    {
+        await IngestAsync(TelemetryStream.Gpu,
+            EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T09:30:00Z", gpus: 1, intervalS: 60)),
+            EventJson.Bytes(EventJson.Gpu(node: "gn0002", ts: "2026-11-27T11:30:00Z", gpus: 1, intervalS: 60)));
+        var poisoned = new PoisonedFiles(new InMemoryLandedFiles(_landing), "gpu/v1/date=2026-11-27/hour=09/");
+
+        RollupResult first = await Rollup(poisoned).RunPendingAsync(CancellationToken.None);
+
+        RollupFailure failure = Assert.Single(first.Failures);
+        Assert.Equal((MarkKind.Usage, "2026112709"), (failure.Kind, failure.Key));
+        Assert.Contains("poisoned", failure.Message, StringComparison.Ordinal);
+        Assert.Equal((1, 0, 1), (first.FailedHours, first.FailedMonths, first.HoursRecomputed));
+        Assert.True(_usage.Hours.ContainsKey(new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero)));
+        Assert.False(_usage.Hours.ContainsKey(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)));
+        MonthlyUsage partial = Assert.Single(_usage.Months[new BillingMonth(2026, 11)]);
+        Assert.Equal(60m, partial.ObservedGpuSeconds);
+        Assert.Equal(["gpu:2026112709"], _marks.Pending.Keys.Select(m => $"{m.Kind.ToString().ToLowerInvariant()}:{m.Key}"));
+
+        poisoned.Healed = true;
+        RollupResult second = await Rollup(poisoned).RunPendingAsync(CancellationToken.None);
+
+        Assert.Empty(second.Failures);
+        Assert.Empty(_marks.Pending);
+        Assert.Equal(120m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
+    }
+
+    [Fact]
+    public async Task UnreadableJobHour_KeepsItsMark_WhileOtherJobHoursAreBilled()
+    {
+        await IngestAsync(TelemetryStream.Jobs,
+            EventJson.Bytes(EventJson.Job(jobId: "1", state: "ended", ts: "2026-11-27T09:00:00Z", start: "2026-11-27T08:00:00Z", gpus: 1)),
+            EventJson.Bytes(EventJson.Job(jobId: "2", state: "ended", ts: "2026-11-27T11:00:00Z", start: "2026-11-27T10:00:00Z", gpus: 1)));
+        var poisoned = new PoisonedFiles(new InMemoryLandedFiles(_landing), "jobs/v1/date=2026-11-27/hour=09/");
+
+        RollupResult first = await Rollup(poisoned).RunPendingAsync(CancellationToken.None);
+
+        RollupFailure failure = Assert.Single(first.Failures);
+        Assert.Equal((MarkKind.Jobs, "2026112709"), (failure.Kind, failure.Key));
+        Assert.Equal(3600m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
+
+        poisoned.Healed = true;
+        await Rollup(poisoned).RunPendingAsync(CancellationToken.None);
+
+        Assert.Equal(7200m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
+        Assert.Empty(_marks.Pending);
+    }
+
+    [Fact]
+    public async Task LostLock_StopsTheRun_InsteadOfBeingCountedAsAFailedHour()
+    {
+        await IngestAsync(TelemetryStream.Gpu, EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 1)));
+        using var cancelled = new CancellationTokenSource();
+        var cancelling = new PoisonedFiles(new InMemoryLandedFiles(_landing), "gpu/", onOpen: cancelled.Cancel);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Rollup(cancelling).RunPendingAsync(cancelled.Token));
+
+        Assert.NotEmpty(_marks.Pending);
+    }
+
+    /// <summary>Landed files where every file under a prefix throws on open, until healed.</summary>
+    private sealed class PoisonedFiles(ILandedFiles inner, string poisonedPrefix, Action? onOpen = null) : ILandedFiles
+    {
+        public bool Healed { get; set; }
+
+        public Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) =>
+            inner.ListHourAsync(stream, hour, cancellationToken);
+
+        public Task<Stream> OpenAsync(string path, CancellationToken cancellationToken)
+        {
+            if (!Healed && path.Contains(poisonedPrefix, StringComparison.Ordinal))
+            {
+                onOpen?.Invoke();
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new InvalidDataException($"poisoned file {path}");
+            }
+
+            return inner.OpenAsync(path, cancellationToken);
+        }
+    }
+}
