@@ -5,15 +5,18 @@ using Metrics.Core.Ports;
 
 namespace Metrics.Storage;
 
-/// <summary>Job billing states in table <c>jobstates</c>: PartitionKey = cluster, RowKey = job id.</summary>
+/// <summary>
+/// Job run billing states in table <c>jobstates</c>: PartitionKey = cluster, RowKey = <c>{jobId}|{start ticks}</c>
+/// (one row per run; a requeued job has several).
+/// </summary>
 public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateStore
 {
     private readonly TableClient _table = tables.GetTableClient(StorageTables.JobStates);
 
-    public async Task<JobBillingState?> GetAsync(string cluster, string jobId, CancellationToken cancellationToken)
+    public async Task<JobBillingState?> GetAsync(string cluster, string jobId, DateTimeOffset runStart, CancellationToken cancellationToken)
     {
         await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        NullableResponse<TableEntity> found = await _table.GetEntityIfExistsAsync<TableEntity>(cluster, jobId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        NullableResponse<TableEntity> found = await _table.GetEntityIfExistsAsync<TableEntity>(cluster, RowKey(jobId, runStart), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!found.HasValue)
         {
             return null;
@@ -23,7 +26,7 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
         return new JobBillingState
         {
             Cluster = e.PartitionKey,
-            JobId = e.RowKey,
+            JobId = TableProperties.Required(e, "JobId"),
             Institution = TableProperties.Required(e, "Institution"),
             GpuModel = TableProperties.Required(e, "GpuModel"),
             Gpus = e.GetDouble("Gpus") ?? 0,
@@ -41,8 +44,9 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
     public async Task SaveAsync(JobBillingState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var entity = new TableEntity(state.Cluster, state.JobId)
+        var entity = new TableEntity(state.Cluster, RowKey(state.JobId, state.StartTime))
         {
+            ["JobId"] = state.JobId,
             ["Institution"] = state.Institution,
             ["GpuModel"] = state.GpuModel,
             ["Gpus"] = state.Gpus,
@@ -64,4 +68,7 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
         await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
+
+    private static string RowKey(string jobId, DateTimeOffset runStart) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{jobId}|{runStart.UtcTicks:D19}");
 }

@@ -146,10 +146,11 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         foreach (var period in changes.GroupBy(c => c.Period, StringComparer.Ordinal))
         {
-            var upserts = period.Where(c => c.Usage is not null).Select(c => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(c.Period, $"{c.Cluster}|{c.JobId}")
+            var upserts = period.Where(c => c.Usage is not null).Select(c => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(c.Period, RunRowKey(c))
             {
                 ["Cluster"] = c.Cluster,
                 ["JobId"] = c.JobId,
+                ["RunStart"] = c.RunStart,
                 ["Institution"] = c.Usage!.Institution,
                 ["GpuModel"] = c.Usage.GpuModel,
                 ["BilledTicks"] = c.Usage.Billed.Ticks,
@@ -161,10 +162,14 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
             // Removals are rare (an end event that trims a job); deleting one that is already gone is not an error.
             foreach (JobUsageChange removal in period.Where(c => c.Usage is null))
             {
-                await table.DeleteEntityAsync(removal.Period, $"{removal.Cluster}|{removal.JobId}", cancellationToken: cancellationToken).ConfigureAwait(false);
+                await table.DeleteEntityAsync(removal.Period, RunRowKey(removal), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary><c>{cluster}|{jobId}|{run start ticks}</c>: one row per job run, ordered by start within a job.</summary>
+    private static string RunRowKey(JobUsageChange change) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{change.Cluster}|{change.JobId}|{change.RunStart.UtcTicks:D19}");
 
     private async Task<IReadOnlyList<JobUsage>> ReadJobUsageAsync(TableClient table, string pk, CancellationToken cancellationToken)
     {
@@ -175,6 +180,7 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
             usage.Add(new JobUsage(
                 TableProperties.Required(e, "Cluster"),
                 TableProperties.Required(e, "JobId"),
+                e.GetDateTimeOffset("RunStart") ?? throw new InvalidDataException($"Job usage row {e.PartitionKey}/{e.RowKey} has no RunStart."),
                 TableProperties.Required(e, "Institution"),
                 TableProperties.Required(e, "GpuModel"),
                 TimeSpan.FromTicks(e.GetInt64("BilledTicks") ?? 0),

@@ -20,8 +20,9 @@ public static class HourlyAggregator
                 continue;
             }
 
+            // Runs of one requeued job count as one job.
             Accumulator line = Line(lines, job.Key);
-            line.Jobs++;
+            line.JobIds.Add((job.Cluster, job.JobId));
             line.GpuSeconds += job.GpuSeconds;
             line.CpuCoreSeconds += job.CpuCoreSeconds;
         }
@@ -45,7 +46,7 @@ public static class HourlyAggregator
             line.ActiveGpuSeconds += (decimal)sample.UtilPct / 100m * observed;
         }
 
-        return lines.Select(l => new HourlyUsage(start, l.Key.Institution, l.Key.GpuModel, l.Value.Jobs, l.Value.GpuSeconds, l.Value.CpuCoreSeconds, l.Value.ActiveGpuSeconds, l.Value.ObservedGpuSeconds)).ToArray();
+        return lines.Select(l => new HourlyUsage(start, l.Key.Institution, l.Key.GpuModel, l.Value.JobIds.Count, l.Value.GpuSeconds, l.Value.CpuCoreSeconds, l.Value.ActiveGpuSeconds, l.Value.ObservedGpuSeconds)).ToArray();
     }
 
     /// <summary>
@@ -82,7 +83,7 @@ public static class HourlyAggregator
 
     private sealed class Accumulator
     {
-        public int Jobs { get; set; }
+        public HashSet<(string Cluster, string JobId)> JobIds { get; } = [];
         public decimal GpuSeconds { get; set; }
         public decimal CpuCoreSeconds { get; set; }
         public decimal ActiveGpuSeconds { get; set; }

@@ -3,7 +3,9 @@ using Metrics.Core.Telemetry;
 namespace Metrics.Core.Billing;
 
 /// <summary>
-/// What billing knows about one job, folded from all of its events. Folding is commutative and idempotent: events
+/// What billing knows about one job run, folded from all of its events. A run is (cluster, job id, start time): Slurm
+/// keeps the job id when it requeues a job, and the new run has a new start time, so each run is billed for its own
+/// interval and an earlier run's end never stretches over the gap before the next one. Folding is commutative and idempotent: events
 /// may arrive late, out of order or several times (same <c>eventId</c> from a resend) and the state is the same.
 /// </summary>
 /// <remarks>
@@ -60,7 +62,12 @@ public sealed record JobBillingState
     public JobBillingState Merge(JobEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        JobBillingState merged = this with { StartTime = e.StartTime < StartTime ? e.StartTime : StartTime };
+        if (e.Cluster != Cluster || e.JobId != JobId || e.StartTime != StartTime)
+        {
+            throw new ArgumentException($"Event {e.EventId} belongs to run {e.Cluster}/{e.JobId}@{e.StartTime:O}, not to {Cluster}/{JobId}@{StartTime:O}.", nameof(e));
+        }
+
+        JobBillingState merged = this;
         if (IsLater(e.Ts, e.EventId, AttributesTs, AttributesEventId))
         {
             merged = merged with

@@ -1,7 +1,10 @@
 namespace Metrics.Core.Billing;
 
-/// <summary>A job's billed usage within one period (an hour or a month), in exact GPU- and CPU-core-seconds.</summary>
-public sealed record JobUsage(string Cluster, string JobId, string Institution, string GpuModel, TimeSpan Billed, decimal GpuSeconds, decimal CpuCoreSeconds)
+/// <summary>
+/// One job run's billed usage within one period (an hour or a month), in exact GPU- and CPU-core-seconds. A run is
+/// (cluster, job id, start time): a requeued job has one run per start, each billed for its own interval.
+/// </summary>
+public sealed record JobUsage(string Cluster, string JobId, DateTimeOffset RunStart, string Institution, string GpuModel, TimeSpan Billed, decimal GpuSeconds, decimal CpuCoreSeconds)
 {
     public UsageKey Key => new(Institution, GpuModel);
 }

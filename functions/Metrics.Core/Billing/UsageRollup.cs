@@ -156,9 +156,13 @@ public sealed class UsageRollup(
         var hourChanges = new List<JobUsageChange>();
         var monthChanges = new List<JobUsageChange>();
         var changedStates = new List<JobBillingState>();
-        foreach (var job in events.GroupBy(e => (e.Cluster, e.JobId)).OrderBy(g => g.Key.Cluster, StringComparer.Ordinal).ThenBy(g => g.Key.JobId, StringComparer.Ordinal))
+        // One state per run: a requeued job (same id, a new start after an end) is a new run with its own interval.
+        var runs = events
+            .GroupBy(e => (e.Cluster, e.JobId, e.StartTime))
+            .OrderBy(g => g.Key.Cluster, StringComparer.Ordinal).ThenBy(g => g.Key.JobId, StringComparer.Ordinal).ThenBy(g => g.Key.StartTime);
+        foreach (var job in runs)
         {
-            JobBillingState? before = await jobs.GetAsync(job.Key.Cluster, job.Key.JobId, cancellationToken).ConfigureAwait(false);
+            JobBillingState? before = await jobs.GetAsync(job.Key.Cluster, job.Key.JobId, job.Key.StartTime, cancellationToken).ConfigureAwait(false);
             JobBillingState after = before ?? JobBillingState.From(job.First());
             foreach (JobEvent e in job)
             {
@@ -174,12 +178,12 @@ public sealed class UsageRollup(
             var emptyMonths = new Dictionary<BillingMonth, JobUsage>();
             foreach ((DateTimeOffset h, JobUsage? u) in JobContributions.Changes(before is null ? emptyHours : JobContributions.ByHour(before), JobContributions.ByHour(after)))
             {
-                hourChanges.Add(new JobUsageChange(UtcHours.Key(h), after.Cluster, after.JobId, u));
+                hourChanges.Add(new JobUsageChange(UtcHours.Key(h), after.Cluster, after.JobId, after.StartTime, u));
             }
 
             foreach ((BillingMonth m, JobUsage? u) in JobContributions.Changes(before is null ? emptyMonths : JobContributions.ByMonth(before, calendar), JobContributions.ByMonth(after, calendar)))
             {
-                monthChanges.Add(new JobUsageChange(m.ToString(), after.Cluster, after.JobId, u));
+                monthChanges.Add(new JobUsageChange(m.ToString(), after.Cluster, after.JobId, after.StartTime, u));
             }
 
             changedStates.Add(after);

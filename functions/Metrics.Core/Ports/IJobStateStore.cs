@@ -2,10 +2,11 @@ using Metrics.Core.Billing;
 
 namespace Metrics.Core.Ports;
 
-/// <summary>Durable per-job billing state (start, billed-through, end, GPUs, institution, model).</summary>
+/// <summary>Durable billing state per job run (start, billed-through, end, GPUs, institution, model).</summary>
 public interface IJobStateStore
 {
-    Task<JobBillingState?> GetAsync(string cluster, string jobId, CancellationToken cancellationToken);
+    /// <summary>The state of the run of <paramref name="jobId"/> that started at <paramref name="runStart"/>, if any.</summary>
+    Task<JobBillingState?> GetAsync(string cluster, string jobId, DateTimeOffset runStart, CancellationToken cancellationToken);
 
     Task SaveAsync(JobBillingState state, CancellationToken cancellationToken);
 }

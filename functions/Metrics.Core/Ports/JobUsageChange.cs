@@ -2,5 +2,5 @@ using Metrics.Core.Billing;
 
 namespace Metrics.Core.Ports;
 
-/// <summary>A job's new usage in one period (a UTC hour key or a month key); null removes it.</summary>
-public sealed record JobUsageChange(string Period, string Cluster, string JobId, JobUsage? Usage);
+/// <summary>A job run's new usage in one period (a UTC hour key or a month key); null removes it.</summary>
+public sealed record JobUsageChange(string Period, string Cluster, string JobId, DateTimeOffset RunStart, JobUsage? Usage);

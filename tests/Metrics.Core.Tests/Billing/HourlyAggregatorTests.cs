@@ -62,8 +62,8 @@ public sealed class HourlyAggregatorTests
     [Fact]
     public void Compute_JobsAndSamples_MeetOnTheSameLine()
     {
-        var job = new JobUsage("c1", "j1", "inst-1", "H100", TimeSpan.FromMinutes(30), 4m, 32m);
-        var other = new JobUsage("c1", "j2", "inst-2", "A100", TimeSpan.FromMinutes(60), 1m, 0m);
+        var job = new JobUsage("c1", "j1", DateTimeOffset.UnixEpoch, "inst-1", "H100", TimeSpan.FromMinutes(30), 4m, 32m);
+        var other = new JobUsage("c1", "j2", DateTimeOffset.UnixEpoch, "inst-2", "A100", TimeSpan.FromMinutes(60), 1m, 0m);
 
         IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(s_hour, [other, job], [Sample("2026-11-27T09:30:00Z", util: 40)]);
 
@@ -82,7 +82,7 @@ public sealed class HourlyAggregatorTests
             new(s_hour, "inst-1", "H100", 1, 2m, 16m, 0.5m, 1m),
             new(s_hour.AddHours(1), "inst-1", "H100", 1, 2m, 16m, 0.25m, 1m),
         ];
-        JobUsage[] jobs = [new("c1", "j1", "inst-1", "H100", TimeSpan.FromHours(2), 4m, 32m), new("c1", "j9", "inst-3", "H100", TimeSpan.Zero, 0m, 0m)];
+        JobUsage[] jobs = [new("c1", "j1", DateTimeOffset.UnixEpoch, "inst-1", "H100", TimeSpan.FromHours(2), 4m, 32m), new("c1", "j9", DateTimeOffset.UnixEpoch, "inst-3", "H100", TimeSpan.Zero, 0m, 0m)];
 
         MonthlyUsage line = Assert.Single(MonthlyAggregator.Compute(month, hours, jobs));
 

@@ -6,14 +6,14 @@ namespace Metrics.Tests.Shared.Fakes;
 
 public sealed class InMemoryJobStateStore : IJobStateStore
 {
-    public ConcurrentDictionary<(string Cluster, string JobId), JobBillingState> States { get; } = new();
+    public ConcurrentDictionary<(string Cluster, string JobId, DateTimeOffset RunStart), JobBillingState> States { get; } = new();
 
-    public Task<JobBillingState?> GetAsync(string cluster, string jobId, CancellationToken cancellationToken) =>
-        Task.FromResult(States.TryGetValue((cluster, jobId), out JobBillingState? state) ? state : null);
+    public Task<JobBillingState?> GetAsync(string cluster, string jobId, DateTimeOffset runStart, CancellationToken cancellationToken) =>
+        Task.FromResult(States.TryGetValue((cluster, jobId, runStart), out JobBillingState? state) ? state : null);
 
     public Task SaveAsync(JobBillingState state, CancellationToken cancellationToken)
     {
-        States[(state.Cluster, state.JobId)] = state;
+        States[(state.Cluster, state.JobId, state.StartTime)] = state;
         return Task.CompletedTask;
     }
 }

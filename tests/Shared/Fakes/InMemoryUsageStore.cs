@@ -7,9 +7,9 @@ namespace Metrics.Tests.Shared.Fakes;
 /// <summary>The billing tables as dictionaries, with the same replace semantics as the Table storage adapter.</summary>
 public sealed class InMemoryUsageStore : IUsageStore
 {
-    public ConcurrentDictionary<(string Period, string Cluster, string JobId), JobUsage> JobHours { get; } = new();
+    public ConcurrentDictionary<(string Period, string Cluster, string JobId, DateTimeOffset RunStart), JobUsage> JobHours { get; } = new();
 
-    public ConcurrentDictionary<(string Period, string Cluster, string JobId), JobUsage> JobMonths { get; } = new();
+    public ConcurrentDictionary<(string Period, string Cluster, string JobId, DateTimeOffset RunStart), JobUsage> JobMonths { get; } = new();
 
     public ConcurrentDictionary<DateTimeOffset, IReadOnlyList<HourlyUsage>> Hours { get; } = new();
 
@@ -46,17 +46,17 @@ public sealed class InMemoryUsageStore : IUsageStore
     public Task<bool> InstitutionKnownAsync(string institution, CancellationToken cancellationToken) =>
         Task.FromResult(Months.Values.Any(lines => lines.Any(l => l.Institution == institution)));
 
-    private static Task Apply(ConcurrentDictionary<(string, string, string), JobUsage> table, IReadOnlyList<JobUsageChange> changes)
+    private static Task Apply(ConcurrentDictionary<(string, string, string, DateTimeOffset), JobUsage> table, IReadOnlyList<JobUsageChange> changes)
     {
         foreach (JobUsageChange change in changes)
         {
             if (change.Usage is null)
             {
-                table.TryRemove((change.Period, change.Cluster, change.JobId), out _);
+                table.TryRemove((change.Period, change.Cluster, change.JobId, change.RunStart), out _);
             }
             else
             {
-                table[(change.Period, change.Cluster, change.JobId)] = change.Usage;
+                table[(change.Period, change.Cluster, change.JobId, change.RunStart)] = change.Usage;
             }
         }
 
