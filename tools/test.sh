@@ -24,10 +24,14 @@ tools/azurite/azurite.sh start
 
 dotnet build Metrics.sln -c Release
 log="$AZURITE_LOCATION/test.log"
+# The fuzz suite (tests/Metrics.Core.Tests/Fuzz) writes its run count and seed here; METRICS_FUZZ_SEED=random (or a
+# CsCheck seed printed by a failure) overrides its fixed default seed.
+export METRICS_FUZZ_REPORT="$AZURITE_LOCATION/fuzz.txt"
 set +e
 dotnet test Metrics.sln -c Release --no-build 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+cat "$METRICS_FUZZ_REPORT" 2>/dev/null || echo "fuzz: no report (the fuzz suite did not run)"
 
 # One closing line over all test projects, in the plain "N passed, N failed" form.
 awk '/(Passed|Failed)! +- +Failed:/ {

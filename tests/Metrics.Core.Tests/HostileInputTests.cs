@@ -58,7 +58,7 @@ public sealed class HostileInputTests
     {
         string body = EventJson.Gpu(gpus: 1).ToJsonString();
         string valid = field switch { "node" => "\"gn0412\"", "ts" => "\"2026-11-27T09:00:15Z\"", _ => "\"gpu-telemetry/1\"" };
-        body = body.Replace($"\"{field}\":{valid}", $"\"{field}\":\"\\ud800x\"", StringComparison.Ordinal);
+        body = body.Replace($"\"{field}\":{valid}", $"\"{field}\":\"\\ud800\\ud800\"", StringComparison.Ordinal);
 
         DecodeResult<GpuSample> result = Gpu(body);
 

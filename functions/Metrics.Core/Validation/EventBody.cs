@@ -44,7 +44,7 @@ internal static class EventBody
 
         if (!document.RootElement.TryGetProperty("schema", out JsonElement schema)
             || schema.ValueKind != JsonValueKind.String
-            || !schema.ValueEquals(schemaTag))
+            || !TagEquals(schema, schemaTag, document))
         {
             string found = document.RootElement.TryGetProperty("schema", out JsonElement s) ? s.GetRawText() : "nothing";
             document.Dispose();
@@ -52,6 +52,20 @@ internal static class EventBody
         }
 
         return document;
+    }
+
+    /// <summary>Compares the schema tag; one that holds an escape that is not valid UTF-16 is malformed (found by the fuzz suite).</summary>
+    private static bool TagEquals(JsonElement schema, string schemaTag, JsonDocument document)
+    {
+        try
+        {
+            return schema.ValueEquals(schemaTag);
+        }
+        catch (InvalidOperationException)
+        {
+            document.Dispose();
+            throw new RejectedEventException(RejectReason.MalformedJson, "schema holds an escape that is not valid UTF-16 (a lone surrogate)");
+        }
     }
 
     /// <summary>
