@@ -1,3 +1,4 @@
+using CsCheck;
 using Metrics.Core.Billing;
 using Metrics.Functions.Billing;
 using Metrics.Tests.Shared.Fakes;
@@ -64,6 +65,69 @@ public sealed class GetUsageTests
         var result = Assert.IsType<BadRequestObjectResult>(await GetAsync(month, query));
 
         Assert.Contains(mentioned, result.Value!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("٢٠٢٦-11")]
+    [InlineData("２０２６-11")]
+    [InlineData("0000-01")]
+    [InlineData("1999-12")]
+    [InlineData("9999-12")]
+    [InlineData("10000-01")]
+    [InlineData("-2026-11")]
+    [InlineData("2026-11\n")]
+    [InlineData("2026-1")]
+    [InlineData("")]
+    public async Task Get_MonthWithForeignDigitsOrAnAbsurdYear_Is400(string month)
+    {
+        var result = Assert.IsType<BadRequestObjectResult>(await GetAsync(month.Replace("\\n", "\n", StringComparison.Ordinal)));
+
+        Assert.Contains("month must be yyyy-MM between 2000-01 and 2199-12", result.Value!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_VeryLongValues_Are400WithTheValueCut()
+    {
+        var result = Assert.IsType<BadRequestObjectResult>(await GetAsync("2026-11", "?institution=" + new string('a', 100_000)));
+
+        Assert.InRange(result.Value!.ToString()!.Length, 1, 300);
+    }
+
+    /// <summary>
+    /// Generated months and query strings (any characters, any length, encoded or not): the answer is 200, 400 or
+    /// 404, never an exception, and a 400 always says what was wrong.
+    /// </summary>
+    [Fact]
+    public void Get_AnyMonthOrQueryString_IsAnsweredNeverThrown()
+    {
+        Gen<string> text = Gen.OneOf(
+            Gen.String,
+            Gen.Char.Array[0, 300].Select(c => new string(c)),
+            Gen.Select(Gen.Int[-1, 100_000], Gen.Int[0, 99], (y, m) => $"{y:D4}-{m:D2}"),
+            Gen.OneOf("2026-11", "2026-12", "inst-00042", "csv", "json", "JSON", "%", "%zz", "&", "=", "\u0000", "\ud800"));
+        Gen<string> query = Gen.Select(text, text, Gen.Bool, (institution, format, encode) =>
+            "?institution=" + (encode ? Uri.EscapeDataString(institution) : institution) + "&format=" + (encode ? Uri.EscapeDataString(format) : format));
+
+        Gen.Select(text, query).Sample(
+            t =>
+            {
+                IActionResult result = GetAsync(t.Item1, t.Item2).GetAwaiter().GetResult();
+                switch (result)
+                {
+                    case BadRequestObjectResult bad:
+                        Assert.Matches("month|format|institution", bad.Value!.ToString()!);
+                        break;
+                    case ContentResult ok:
+                        Assert.Equal(200, ok.StatusCode);
+                        break;
+                    default:
+                        Assert.IsType<NotFoundObjectResult>(result);
+                        break;
+                }
+            },
+            seed: "0000fAS9nqP1",
+            iter: 2000,
+            threads: 1);
     }
 
     [Fact]

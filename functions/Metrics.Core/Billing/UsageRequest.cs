@@ -11,7 +11,7 @@ public sealed record UsageRequest(BillingMonth Month, string? Institution, Usage
         request = null;
         if (!BillingMonth.TryParse(month, out BillingMonth m))
         {
-            error = $"month must be yyyy-MM (for example 2026-11), got '{month}'";
+            error = $"month must be yyyy-MM between {BillingMonth.MinYear}-01 and {BillingMonth.MaxYear}-12 (for example 2026-11), got '{Quote(month)}'";
             return false;
         }
 
@@ -23,19 +23,31 @@ public sealed record UsageRequest(BillingMonth Month, string? Institution, Usage
         };
         if (f is null)
         {
-            error = $"format must be csv or json, got '{format}'";
+            error = $"format must be csv or json, got '{Quote(format)}'";
             return false;
         }
 
         if (!string.IsNullOrEmpty(institution) && !ContractPatterns.Id().IsMatch(institution))
         {
-            error = $"institution '{institution}' is not a valid institution id";
+            error = $"institution '{Quote(institution)}' is not a valid institution id";
             return false;
         }
 
         request = new UsageRequest(m, string.IsNullOrEmpty(institution) ? null : institution, f.Value);
         error = null;
         return true;
+    }
+
+    /// <summary>A caller's value as echoed in an error: at most 64 characters, control characters as <c>?</c>.</summary>
+    private static string Quote(string? value)
+    {
+        if (value is null)
+        {
+            return string.Empty;
+        }
+
+        string cut = value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 61), "...");
+        return new string(cut.Select(c => char.IsControl(c) || char.IsSurrogate(c) ? '?' : c).ToArray());
     }
 
     /// <summary>The report rendered in the requested format.</summary>
