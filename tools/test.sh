@@ -24,8 +24,8 @@ tools/azurite/azurite.sh start
 
 dotnet build Metrics.sln -c Release
 log="$AZURITE_LOCATION/test.log"
-# The fuzz suite (tests/Metrics.Core.Tests/Fuzz) writes its run count and seed here; METRICS_FUZZ_SEED=random (or a
-# CsCheck seed printed by a failure) overrides its fixed default seed.
+# The fuzz suite (tests/Metrics.Core.Tests/Fuzz) writes its run count and seed here; METRICS_FUZZ_SEED=N (printed by
+# a failure) reproduces a run, METRICS_FUZZ_SEED=random varies it; the default seed is fixed.
 export METRICS_FUZZ_REPORT="$AZURITE_LOCATION/fuzz.txt"
 set +e
 dotnet test Metrics.sln -c Release --no-build 2>&1 | tee "$log"
