@@ -173,4 +173,21 @@ public sealed class HostileInputTests
         Assert.Throws<InvalidOperationException>(() => IngestLimits.FromSettings("0", null));
         Assert.Throws<InvalidOperationException>(() => IngestLimits.FromSettings(null, "٣"));
     }
+
+    [Theory]
+    [InlineData("abc", 8, "abc")]
+    [InlineData("a\nb\u0000c", 80, "a?b?c")]
+    [InlineData("abcdefghij", 8, "abcde...")]
+    [InlineData("abcd\ud83d\ude00xyz", 8, "abcd...")]
+    [InlineData("abc\ud83d\ude00xyzw", 8, "abc\ud83d\ude00...")]
+    public void EchoedText_CutsWithoutSplittingASurrogatePair_AndHidesControls(string value, int max, string expected)
+    {
+        Assert.Equal(expected, EchoedText.Cut(value, max));
+    }
+
+    [Fact]
+    public void EchoedText_ShowsALoneSurrogateAsAQuestionMark()
+    {
+        Assert.Equal("x?y", EchoedText.Cut(string.Concat("x", ((char)0xD800).ToString(), "y"), 80));
+    }
 }

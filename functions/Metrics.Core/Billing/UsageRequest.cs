@@ -38,17 +38,8 @@ public sealed record UsageRequest(BillingMonth Month, string? Institution, Usage
         return true;
     }
 
-    /// <summary>A caller's value as echoed in an error: at most 64 characters, control characters as <c>?</c>.</summary>
-    private static string Quote(string? value)
-    {
-        if (value is null)
-        {
-            return string.Empty;
-        }
-
-        string cut = value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 61), "...");
-        return new string(cut.Select(c => char.IsControl(c) || char.IsSurrogate(c) ? '?' : c).ToArray());
-    }
+    /// <summary>A caller's value as echoed in an error: at most 64 characters.</summary>
+    private static string Quote(string? value) => EchoedText.Cut(value, 64);
 
     /// <summary>The report rendered in the requested format.</summary>
     public string Render(UsageReport report) => Format == UsageFormat.Json ? UsageJsonWriter.Write(report) : UsageCsvWriter.Write(report);

@@ -74,8 +74,8 @@ public static class DeadLetterEncoder
     }
 
     /// <summary>
-    /// The writer throws on a lone surrogate, and a producer's properties (or a detail cut at 80 characters through a
-    /// surrogate pair) can hold one; it is replaced with U+FFFD so that one odd string cannot fail the batch. The body
+    /// The writer throws on a lone surrogate, and a producer's properties (or an internal error's exception message in a
+    /// detail) can hold one; it is replaced with U+FFFD so that one odd string cannot fail the batch. The body
     /// itself is never altered: it is written from its bytes.
     /// </summary>
     internal static string ValidUtf16(string text)

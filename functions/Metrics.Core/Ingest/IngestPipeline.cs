@@ -24,8 +24,6 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
     {
     }
 
-    public IngestLimits Limits => limits;
-
     /// <summary>The GPU stream's codec; replaceable by tests only, to prove the last-resort barrier with a codec that throws.</summary>
     internal IStreamCodec<GpuSample> GpuCodec { get; init; } = GpuStreamCodec.Instance;
 

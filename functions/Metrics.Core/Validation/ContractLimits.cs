@@ -9,7 +9,7 @@ public static class ContractLimits
     /// <summary>
     /// How far an event's timestamps may run ahead of its enqueued time. Node clocks are NTP-synced but drift;
     /// five minutes tolerates a bad NTP day while still catching a node whose clock is wrong by hours.
-    /// There is deliberately no lower bound: spooled samples from an offline node arrive days late and must land.
+    /// The lower bound is the maximum event age of <see cref="IngestLimits"/>, long enough for a node's full spool.
     /// </summary>
     public static readonly TimeSpan ClockSkewAllowance = TimeSpan.FromMinutes(5);
 

@@ -185,10 +185,6 @@ internal readonly struct JsonFields(JsonElement obj, string path)
     private RejectedEventException OutOfRange(string name, string raw, double min, double max) =>
         new(RejectReason.OutOfRange, $"{Path(name)} must be within {min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)}, got {Truncate(raw)}");
 
-    /// <summary>At most 80 characters, control characters shown as <c>?</c>: details are read in logs and terminals.</summary>
-    internal static string Truncate(string text)
-    {
-        string cut = text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 77), "...");
-        return cut.Any(char.IsControl) ? new string(cut.Select(c => char.IsControl(c) ? '?' : c).ToArray()) : cut;
-    }
+    /// <summary>At most 80 characters of a value, as quoted in a rejection detail.</summary>
+    internal static string Truncate(string text) => EchoedText.Cut(text, 80);
 }

@@ -40,19 +40,7 @@ public static class TableKeyRules
     {
         if (Check(value) is { } why)
         {
-            throw new ArgumentException($"{what} '{Printable(value)}' {why}.");
+            throw new ArgumentException($"{what} '{EchoedText.Cut(value, 80)}' {why}.");
         }
-    }
-
-    private static string Printable(string value)
-    {
-        string cut = value.Length <= 80 ? value : string.Concat(value.AsSpan(0, 77), "...");
-        return string.Create(cut.Length, cut, (span, s) =>
-        {
-            for (int i = 0; i < s.Length; i++)
-            {
-                span[i] = char.IsControl(s[i]) ? '?' : s[i];
-            }
-        });
     }
 }
