@@ -16,7 +16,7 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
     public async Task<JobBillingState?> GetAsync(string cluster, string jobId, DateTimeOffset runStart, CancellationToken cancellationToken)
     {
         await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        NullableResponse<TableEntity> found = await _table.GetEntityIfExistsAsync<TableEntity>(cluster, RowKey(jobId, runStart), cancellationToken: cancellationToken).ConfigureAwait(false);
+        NullableResponse<TableEntity> found = await _table.GetEntityIfExistsAsync<TableEntity>(cluster, JobRunKeys.Run(jobId, runStart), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!found.HasValue)
         {
             return null;
@@ -44,7 +44,7 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
     public async Task SaveAsync(JobBillingState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var entity = new TableEntity(state.Cluster, RowKey(state.JobId, state.StartTime))
+        var entity = new TableEntity(state.Cluster, JobRunKeys.Run(state.JobId, state.StartTime))
         {
             ["JobId"] = state.JobId,
             ["Institution"] = state.Institution,
@@ -68,7 +68,4 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
         await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
-
-    private static string RowKey(string jobId, DateTimeOffset runStart) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{jobId}|{runStart.UtcTicks:D19}");
 }

@@ -167,9 +167,7 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         }
     }
 
-    /// <summary><c>{cluster}|{jobId}|{run start ticks}</c>: one row per job run, ordered by start within a job.</summary>
-    private static string RunRowKey(JobUsageChange change) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{change.Cluster}|{change.JobId}|{change.RunStart.UtcTicks:D19}");
+    private static string RunRowKey(JobUsageChange change) => JobRunKeys.ClusterRun(change.Cluster, change.JobId, change.RunStart);
 
     private async Task<IReadOnlyList<JobUsage>> ReadJobUsageAsync(TableClient table, string pk, CancellationToken cancellationToken)
     {
