@@ -90,7 +90,7 @@ public sealed class AgentEventTests : IDisposable
 
         Assert.Equal(1, exit);
         string line = Assert.Single(log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("metrics-agent: nvidia-smi not found", line, StringComparison.Ordinal);
+        Assert.StartsWith("metrics-agent: sample skipped: nvidia-smi not found", line, StringComparison.Ordinal);
         Assert.Equal(string.Empty, output.ToString());
     }
 
@@ -102,7 +102,9 @@ public sealed class AgentEventTests : IDisposable
         var builder = new TelemetryEventBuilder(options.Cluster, options.Node, 15, new JobMapping(null, null));
         var smi = new FixedNvidiaSmi("2026/11/27 09:49:19.756, 0, GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8143, NVIDIA H100 80GB HBM3, 100, 81559, 1011, 718.61, 700.00, 58\n");
 
-        await new NodeAgent(options, smi, builder, sender: null, output, TextWriter.Null, TimeProvider.System).RunAsync(CancellationToken.None);
+        var sampler = new GpuSampler(smi, new NvidiaSmiCsvParser(NvidiaSmiFields.Query, TimeZoneInfo.Utc), builder, TextWriter.Null, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 50, 0, TimeSpan.Zero)));
+
+        Assert.True(await new NodeAgent(options, sampler, spool: null, sender: null, output, TextWriter.Null, TimeProvider.System).RunAsync(CancellationToken.None));
 
         string printed = Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.True(GpuTelemetryDecoder.Decode(Encoding.UTF8.GetBytes(printed), new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero)).IsValid);

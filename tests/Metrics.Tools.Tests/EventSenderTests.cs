@@ -2,6 +2,7 @@ using System.Text;
 using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
 using Metrics.Agent.Sending;
+using Metrics.Agent.Spooling;
 using Moq;
 
 namespace Metrics.Tools.Tests;
@@ -15,6 +16,8 @@ public sealed class EventSenderTests : IDisposable
     private readonly Mock<EventHubProducerClient> _producer = new();
     private readonly Dictionary<EventDataBatch, List<EventData>> _stores = [];
     private bool _down;
+    private int _failuresLeft;
+    private int _maxEventBytes = int.MaxValue;
 
     public EventSenderTests()
     {
@@ -25,7 +28,7 @@ public sealed class EventSenderTests : IDisposable
                 var store = new List<EventData>();
                 _partitionKeys.Add(options.PartitionKey);
                 // A small batch (3 events) so that sends span several batches.
-                EventDataBatch batch = EventHubsModelFactory.EventDataBatch(1024, store, options, _ => store.Count < 3);
+                EventDataBatch batch = EventHubsModelFactory.EventDataBatch(1024, store, options, e => store.Count < 3 && e.EventBody.ToArray().Length <= _maxEventBytes);
                 _stores[batch] = store;
                 return ValueTask.FromResult(batch);
             });
@@ -33,12 +36,16 @@ public sealed class EventSenderTests : IDisposable
             .Setup(p => p.SendAsync(It.IsAny<EventDataBatch>(), It.IsAny<CancellationToken>()))
             .Returns((EventDataBatch batch, CancellationToken _) =>
             {
-                if (_down)
+                if (_down || Interlocked.Decrement(ref _failuresLeft) >= 0)
                 {
                     throw new EventHubsException(isTransient: true, "gpu-telemetry", "connection refused", EventHubsException.FailureReason.ServiceCommunicationProblem);
                 }
 
-                _delivered.AddRange(_stores[batch].Select(e => e.EventBody.ToString()));
+                lock (_delivered)
+                {
+                    _delivered.AddRange(_stores[batch].Select(e => e.EventBody.ToString()));
+                }
+
                 return Task.CompletedTask;
             });
     }
@@ -47,52 +54,106 @@ public sealed class EventSenderTests : IDisposable
 
     private static byte[][] Events(int from, int to) => Enumerable.Range(from, to - from + 1).Select(i => Encoding.UTF8.GetBytes($"{{\"n\":{i}}}")).ToArray();
 
-    [Fact]
-    public async Task Send_FailureThenRecovery_SendsEveryEventExactlyOnceInOrder()
+    private static IEnumerable<string> Expected(int from, int to) => Enumerable.Range(from, to - from + 1).Select(i => $"{{\"n\":{i}}}");
+
+    private EventSpool Spool() => new(Path.Combine(_dir, "spool"), 1 << 20);
+
+    private static void Append(EventSpool spool, IEnumerable<byte[]> events)
     {
-        var log = new StringWriter();
-        var sender = new EventSender(_producer.Object, new EventSpool(Path.Combine(_dir, "spool.jsonl"), 1 << 20), "gn0412", log);
+        foreach (byte[] body in events)
+        {
+            Assert.True(spool.Append(body).Queued);
+        }
+    }
 
-        await sender.SendAsync(Events(1, 2), CancellationToken.None);
+    [Fact]
+    public async Task Drain_FailureThenRecovery_SendsEveryEventExactlyOnceInOrder()
+    {
+        using EventSpool spool = Spool();
+        var sender = new EventSender(_producer.Object, spool, "gn0412", TextWriter.Null, TimeProvider.System);
+
+        Append(spool, Events(1, 2));
+        await sender.DrainAsync(CancellationToken.None);
         _down = true;
-        await sender.SendAsync(Events(3, 5), CancellationToken.None);
-        await sender.SendAsync(Events(6, 6), CancellationToken.None);
+        Append(spool, Events(3, 5));
+        await Assert.ThrowsAsync<EventHubsException>(() => sender.DrainAsync(CancellationToken.None));
+        Append(spool, Events(6, 6));
+        await Assert.ThrowsAsync<EventHubsException>(() => sender.DrainAsync(CancellationToken.None));
+        Assert.Equal(4, spool.Count);
         _down = false;
-        await sender.SendAsync(Events(7, 8), CancellationToken.None);
+        Append(spool, Events(7, 8));
+        await sender.DrainAsync(CancellationToken.None);
 
-        Assert.Equal(Enumerable.Range(1, 8).Select(i => $"{{\"n\":{i}}}"), _delivered);
-        Assert.False(File.Exists(Path.Combine(_dir, "spool.jsonl")), "the spool is emptied once everything is sent");
+        Assert.Equal(Expected(1, 8), _delivered);
+        Assert.Equal(0, spool.Count);
+        Assert.Equal(8, sender.Sent);
+        Assert.Empty(Directory.GetFiles(spool.Directory, "seg-*"));
         Assert.All(_partitionKeys, k => Assert.Equal("gn0412", k));
-        Assert.Contains("spooled", log.ToString(), StringComparison.Ordinal);
-        Assert.Contains("sent 4 spooled event(s)", log.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Send_SpoolSurvivesARestartOfTheAgent()
+    public async Task Drain_SpoolSurvivesARestartOfTheAgent()
     {
-        string path = Path.Combine(_dir, "spool.jsonl");
         _down = true;
-        await new EventSender(_producer.Object, new EventSpool(path, 1 << 20), "gn0412", TextWriter.Null).SendAsync(Events(1, 3), CancellationToken.None);
+        using (EventSpool spool = Spool())
+        {
+            Append(spool, Events(1, 3));
+            await Assert.ThrowsAsync<EventHubsException>(() => new EventSender(_producer.Object, spool, "gn0412", TextWriter.Null, TimeProvider.System).DrainAsync(CancellationToken.None));
+        }
+
         _down = false;
+        using EventSpool reopened = Spool();
+        Append(reopened, Events(4, 4));
+        await new EventSender(_producer.Object, reopened, "gn0412", TextWriter.Null, TimeProvider.System).DrainAsync(CancellationToken.None);
 
-        await new EventSender(_producer.Object, new EventSpool(path, 1 << 20), "gn0412", TextWriter.Null).SendAsync(Events(4, 4), CancellationToken.None);
-
-        Assert.Equal(Enumerable.Range(1, 4).Select(i => $"{{\"n\":{i}}}"), _delivered);
+        Assert.Equal(Expected(1, 4), _delivered);
     }
 
     [Fact]
-    public async Task Send_SpoolFull_ReportsTheDroppedEventsLoudly()
+    public async Task Drain_AnEventTooLargeForABatch_IsDroppedLoudlyAndDoesNotBlockTheOnesBehindIt()
     {
+        _maxEventBytes = 16;
+        using EventSpool spool = Spool();
         var log = new StringWriter();
-        var sender = new EventSender(_producer.Object, new EventSpool(Path.Combine(_dir, "spool.jsonl"), 20), "gn0412", log);
-        _down = true;
+        var sender = new EventSender(_producer.Object, spool, "gn0412", log, TimeProvider.System);
+        Append(spool, [Encoding.UTF8.GetBytes("{\"n\":\"" + new string('x', 40) + "\"}"), .. Events(1, 4)]);
 
-        await sender.SendAsync(Events(1, 5), CancellationToken.None);
+        await sender.DrainAsync(CancellationToken.None);
 
-        Assert.Equal(3, sender.Dropped);
-        Assert.Contains("SPOOL FULL: dropped the 3 newest event(s)", log.ToString(), StringComparison.Ordinal);
-        _down = false;
-        await sender.SendAsync([], CancellationToken.None);
-        Assert.Equal(["{\"n\":1}", "{\"n\":2}"], _delivered);
+        Assert.Equal(Expected(1, 4), _delivered);
+        Assert.Equal(1, sender.Unsendable);
+        Assert.Equal(0, spool.Count);
+        Assert.Contains("DROPPED an event of 48 bytes", log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_RetriesWithBackoffUntilEventHubsIsBack_AndLogsTheOutageAndTheRecovery()
+    {
+        using EventSpool spool = Spool();
+        var log = new StringWriter();
+        var sender = new EventSender(_producer.Object, spool, "gn0412", TextWriter.Synchronized(log), TimeProvider.System) { FirstBackoff = TimeSpan.FromMilliseconds(5), MaxBackoff = TimeSpan.FromMilliseconds(20) };
+        _failuresLeft = 5;
+        Append(spool, Events(1, 7));
+        using var stop = new CancellationTokenSource();
+
+        Task running = sender.RunAsync(stop.Token);
+        await WaitUntil(() => _delivered.Count == 7);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+
+        Assert.Equal(Expected(1, 7), _delivered);
+        string[] lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Count(l => l.Contains("send failed", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.Contains("reachable again after 5 failed attempt(s)", StringComparison.Ordinal));
+    }
+
+    /// <summary>A deadlock guard for loops running on other threads, not a timing assertion.</summary>
+    internal static async Task WaitUntil(Func<bool> condition)
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            await Task.Delay(10, guard.Token);
+        }
     }
 }

@@ -1,46 +1,110 @@
 using Metrics.Agent.Reading;
 using Metrics.Agent.Sending;
+using Metrics.Agent.Spooling;
 
 namespace Metrics.Agent;
 
 /// <summary>
-/// The agent's loop: every interval, read the GPUs, build one contract-v1 event, and send it (or print it, dry run).
+/// The agent: a sampler loop and a sender loop that never wait on each other. Every interval the sampler reads the
+/// GPUs, appends one event to the spool and wakes the sender; the sender empties the spool into Event Hubs at its own
+/// pace (<see cref="EventSender"/>). A dry run prints each event instead. Every way a sample or the spool can fail is
+/// logged here and survived; the agent stops only when asked to.
 /// </summary>
-public sealed class NodeAgent(AgentOptions options, INvidiaSmi nvidiaSmi, TelemetryEventBuilder builder, EventSender? sender, TextWriter output, TextWriter log, TimeProvider timeProvider)
+public sealed class NodeAgent(AgentOptions options, GpuSampler sampler, EventSpool? spool, EventSender? sender, TextWriter output, TextWriter log, TimeProvider timeProvider)
 {
-    private readonly NvidiaSmiCsvParser _parser = new(NvidiaSmiFields.Query, options.NodeTimeZone);
+    private SpoolAppendKind _lastAppend = SpoolAppendKind.OnDisk;
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Events the spool refused (full, too large, or disk and memory both unavailable), since start.</summary>
+    public long Dropped { get; private set; }
+
+    /// <summary>Runs until cancelled, or one sample (and one attempt to send it) with <see cref="AgentOptions.Once"/>.</summary>
+    /// <returns>False when <see cref="AgentOptions.Once"/> was given and the sample failed.</returns>
+    public async Task<bool> RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.IntervalS), timeProvider);
-        do
+        if (options.Once)
         {
-            await SampleOnceAsync(cancellationToken).ConfigureAwait(false);
+            bool sampled = await SampleOnceAsync(cancellationToken).ConfigureAwait(false);
+            if (sender is not null)
+            {
+                try
+                {
+                    await sender.DrainAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    await log.WriteLineAsync($"metrics-agent: send failed ({ex.GetType().Name}: {ex.Message.Split('\n')[0]}); the event stays spooled for the next run").ConfigureAwait(false);
+                }
+            }
+
+            return sampled;
         }
-        while (!options.Once && await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task sending = sender is null ? Task.CompletedTask : Task.Run(() => sender.RunAsync(stop.Token), CancellationToken.None);
+        try
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.IntervalS), timeProvider);
+            do
+            {
+                await SampleOnceAsync(cancellationToken).ConfigureAwait(false);
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await sending.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The sender stops with the agent; what it had not sent stays spooled.
+            }
+        }
+
+        return true;
     }
 
-    public async Task SampleOnceAsync(CancellationToken cancellationToken)
+    /// <summary>Takes one sample and queues it (or prints it). Never waits for Event Hubs.</summary>
+    /// <returns>False when the sample failed (already logged).</returns>
+    public async Task<bool> SampleOnceAsync(CancellationToken cancellationToken)
     {
-        string csv = await nvidiaSmi.QueryAsync(cancellationToken).ConfigureAwait(false);
-        var warnings = new List<string>();
-        byte[]? body = builder.Build(_parser.Parse(csv), warnings);
-        foreach (string warning in warnings)
-        {
-            await log.WriteLineAsync($"metrics-agent: {warning}").ConfigureAwait(false);
-        }
-
+        byte[]? body = await sampler.SampleAsync(cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
-            return;
+            return !sampler.LastFailed;
         }
 
-        if (options.DryRun || sender is null)
+        if (options.DryRun || spool is null)
         {
             await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(body)).ConfigureAwait(false);
-            return;
+            return true;
         }
 
-        await sender.SendAsync([body], cancellationToken).ConfigureAwait(false);
+        SpoolAppend outcome = spool.Append(body);
+        await ReportAsync(outcome).ConfigureAwait(false);
+        sender?.Wake();
+        return true;
+    }
+
+    private async Task ReportAsync(SpoolAppend outcome)
+    {
+        SpoolAppendKind previous = _lastAppend;
+        _lastAppend = outcome.Kind;
+        switch (outcome.Kind)
+        {
+            case SpoolAppendKind.Refused:
+                // Every refusal is logged: each one is a sample that will never be billed.
+                Dropped++;
+                await log.WriteLineAsync($"metrics-agent: SAMPLE DROPPED ({Dropped} since start): {outcome.Reason}; raise --spool-max-mb, free the spool disk or restore connectivity").ConfigureAwait(false);
+                break;
+            case SpoolAppendKind.InMemory when previous != SpoolAppendKind.InMemory:
+                await log.WriteLineAsync($"metrics-agent: SPOOL DISK UNWRITABLE ({outcome.Reason}); holding events in memory until Event Hubs takes them (lost if the agent stops)").ConfigureAwait(false);
+                break;
+            case SpoolAppendKind.DiskRecovered:
+                await log.WriteLineAsync($"metrics-agent: spool disk writable again ({spool!.Directory})").ConfigureAwait(false);
+                break;
+        }
     }
 }

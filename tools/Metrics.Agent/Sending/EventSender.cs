@@ -1,61 +1,112 @@
 using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
+using Metrics.Agent.Spooling;
 
 namespace Metrics.Agent.Sending;
 
 /// <summary>
-/// Sends events with <see cref="EventHubProducerClient"/>, partition key = node, oldest first: whatever the spool holds
-/// goes before new events, so order is kept across an outage. When a send fails, everything not yet sent goes (back)
-/// to the spool and is retried on the next call.
+/// Sends the spool's events to Event Hubs, oldest first, partition key = node, and removes from the spool only what
+/// Event Hubs took. Runs on its own loop: the sampler appends to the spool and wakes it, and never waits for it, so an
+/// outage or a hung connection delays sending, never sampling. A failed send is retried with capped exponential
+/// backoff; the outage and the recovery are each logged, and a long outage is reminded of, not logged every attempt.
 /// </summary>
-public sealed class EventSender(EventHubProducerClient producer, EventSpool spool, string partitionKey, TextWriter log)
+public sealed class EventSender(EventHubProducerClient producer, EventSpool spool, string partitionKey, TextWriter log, TimeProvider timeProvider)
 {
-    /// <summary>Events dropped because the spool was full, since start.</summary>
-    public long Dropped { get; private set; }
+    /// <summary>At most this many events are read from the spool for one Event Hubs batch.</summary>
+    private const int EventsPerRead = 500;
 
-    public async Task<int> SendAsync(IReadOnlyList<byte[]> events, CancellationToken cancellationToken)
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    public TimeSpan FirstBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Events Event Hubs took, since start.</summary>
+    public long Sent { get; private set; }
+
+    /// <summary>Events Event Hubs can never take (larger than a batch on its own), dropped from the spool's head.</summary>
+    public long Unsendable { get; private set; }
+
+    /// <summary>Tells the loop there is something new to send. Never blocks.</summary>
+    public void Wake()
     {
-        ArgumentNullException.ThrowIfNull(events);
-        List<byte[]> pending = [.. spool.ReadAll(), .. events];
-        int sent = 0;
         try
         {
-            while (sent < pending.Count)
-            {
-                using EventDataBatch batch = await producer.CreateBatchAsync(new CreateBatchOptions { PartitionKey = partitionKey }, cancellationToken).ConfigureAwait(false);
-                int added = 0;
-                while (sent + added < pending.Count && batch.TryAdd(new EventData(pending[sent + added])))
-                {
-                    added++;
-                }
-
-                if (added == 0)
-                {
-                    throw new InvalidOperationException($"An event of {pending[sent].Length} bytes does not fit in an Event Hubs batch.");
-                }
-
-                await producer.SendAsync(batch, cancellationToken).ConfigureAwait(false);
-                sent += added;
-            }
-
-            if (pending.Count > events.Count)
-            {
-                await log.WriteLineAsync($"metrics-agent: Event Hubs reachable again; sent {pending.Count - events.Count} spooled event(s)").ConfigureAwait(false);
-            }
-
-            spool.Replace([]);
+            _wake.Release();
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (SemaphoreFullException)
         {
-            int dropped = spool.Replace(pending.GetRange(sent, pending.Count - sent));
-            Dropped += dropped;
-            await log.WriteLineAsync($"metrics-agent: send failed ({ex.GetType().Name}: {ex.Message.Split('\n')[0]}); {pending.Count - sent - dropped} event(s) spooled in {spool.Path}").ConfigureAwait(false);
-            if (dropped > 0)
+            // Already woken.
+        }
+    }
+
+    /// <summary>Sends until the spool is empty; a failed send throws, and the unsent events stay spooled.</summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            SpoolRead read = spool.Peek(EventsPerRead, EventSpool.MaxEventBytes);
+            if (read.Events.Count == 0)
             {
-                await log.WriteLineAsync($"metrics-agent: SPOOL FULL: dropped the {dropped} newest event(s) ({Dropped} since start); raise --spool-max-mb or restore connectivity").ConfigureAwait(false);
+                return;
+            }
+
+            using EventDataBatch batch = await producer.CreateBatchAsync(new CreateBatchOptions { PartitionKey = partitionKey }, cancellationToken).ConfigureAwait(false);
+            int added = 0;
+            while (added < read.Events.Count && batch.TryAdd(new EventData(read.Events[added].Body)))
+            {
+                added++;
+            }
+
+            if (added == 0)
+            {
+                // Alone in an empty batch and still too large: it can never be sent, and must not hold back the rest.
+                byte[] body = read.Events[0].Body;
+                spool.Acknowledge(read, 1);
+                Unsendable++;
+                await log.WriteLineAsync($"metrics-agent: DROPPED an event of {body.Length} bytes that exceeds the Event Hubs batch limit of {batch.MaximumSizeInBytes} bytes ({Unsendable} since start): {Preview(body)}").ConfigureAwait(false);
+                continue;
+            }
+
+            await producer.SendAsync(batch, cancellationToken).ConfigureAwait(false);
+            spool.Acknowledge(read, added);
+            Sent += added;
+        }
+    }
+
+    /// <summary>The sending loop: drain, wait to be woken (or for the retry delay after a failure), repeat.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        TimeSpan backoff = FirstBackoff;
+        int failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DrainAsync(cancellationToken).ConfigureAwait(false);
+                if (failures > 0)
+                {
+                    await log.WriteLineAsync($"metrics-agent: Event Hubs reachable again after {failures} failed attempt(s); the spool is sent").ConfigureAwait(false);
+                }
+
+                failures = 0;
+                backoff = FirstBackoff;
+                await _wake.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                failures++;
+                if (failures <= 3 || failures % 30 == 0)
+                {
+                    await log.WriteLineAsync($"metrics-agent: send failed ({ex.GetType().Name}: {ex.Message.Split('\n')[0]}); {spool.Count} event(s) spooled in {spool.Directory}; attempt {failures}, next in {backoff.TotalSeconds:0.#} s").ConfigureAwait(false);
+                }
+
+                await Task.Delay(backoff, timeProvider, cancellationToken).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
         }
-
-        return sent;
     }
+
+    private static string Preview(byte[] body) =>
+        Metrics.Core.Validation.EchoedText.Cut(System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 400)), 120);
 }

@@ -1,0 +1,489 @@
+using System.Globalization;
+
+namespace Metrics.Agent.Spooling;
+
+/// <summary>
+/// The agent's queue of events not yet sent: append-only segment files on disk (one JSON body per line), oldest first,
+/// that survive restarts. The sampler appends; the sender peeks at the head and acknowledges what Event Hubs took.
+/// Nothing is ever rewritten: an append is one write at the end of the newest segment, an acknowledgement moves a small
+/// cursor file and deletes segments that were sent whole. So a tick costs one event's bytes, whatever the spool holds.
+/// <para>
+/// Bounded three ways, each reported, never silent: the segments' total size (<c>maxBytes</c>; the newest events are
+/// refused when it is reached), one event's size (<see cref="MaxEventBytes"/>), and, while the disk refuses writes
+/// (full, read-only, gone), a small in-memory tail that keeps the order and is sent after the disk's events.
+/// </para>
+/// Thread-safe: one sampler and one sender use it at once.
+/// </summary>
+public sealed class EventSpool : IDisposable
+{
+    /// <summary>Event Hubs Standard refuses an event above 1 MiB; a larger one could never leave the spool.</summary>
+    public const int MaxEventBytes = 1024 * 1024;
+
+    private const string SegmentPrefix = "seg-";
+    private const string SegmentSuffix = ".jsonl";
+    private const string CursorName = "cursor";
+
+    private readonly Lock _gate = new();
+    private readonly string _directory;
+    private readonly long _maxBytes;
+    private readonly long _segmentBytes;
+    private readonly long _maxMemoryBytes;
+    private readonly Queue<byte[]> _memory = new();
+    private readonly SortedSet<long> _segments = [];
+    private readonly HashSet<long> _tornSegments = [];
+
+    private long _count;
+    private long _diskBytes;
+    private long _memoryBytes;
+    private long _readSegment;
+    private long _readOffset;
+    private long _writeSegment;
+    private FileStream? _writer;
+    private string? _diskError;
+
+    /// <param name="directory">Where the segments live; created when missing.</param>
+    /// <param name="maxBytes">Limit on the segments' total size.</param>
+    /// <param name="segmentBytes">Size at which a new segment is started (a sent segment is deleted whole).</param>
+    /// <param name="maxMemoryBytes">Limit on the in-memory tail used while the disk refuses writes.</param>
+    public EventSpool(string directory, long maxBytes, long segmentBytes = 8L * 1024 * 1024, long maxMemoryBytes = 16L * 1024 * 1024)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(segmentBytes, 1);
+        _directory = Path.GetFullPath(directory);
+        _maxBytes = maxBytes;
+        _segmentBytes = segmentBytes;
+        _maxMemoryBytes = maxMemoryBytes;
+        Open();
+    }
+
+    public string Directory => _directory;
+
+    /// <summary>Events waiting, on disk and in memory.</summary>
+    public long Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _count;
+            }
+        }
+    }
+
+    /// <summary>Bytes the segments take on disk.</summary>
+    public long DiskBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _diskBytes;
+            }
+        }
+    }
+
+    /// <summary>Partial lines found at the end of segments (a crash or a full disk cut a write short); skipped.</summary>
+    public long TornLines { get; private set; }
+
+    /// <summary>Queues one event at the tail. Never throws for a disk problem: the outcome says what happened.</summary>
+    public SpoolAppend Append(byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (body.Length > MaxEventBytes)
+        {
+            return SpoolAppend.Refused($"event of {body.Length} bytes is larger than Event Hubs accepts ({MaxEventBytes} bytes)");
+        }
+
+        if (body.AsSpan().Contains((byte)'\n'))
+        {
+            // One line per event: compact JSON never holds a raw newline, so this body is not one of ours.
+            return SpoolAppend.Refused("event body contains a newline");
+        }
+
+        lock (_gate)
+        {
+            // While the memory tail holds events, new ones queue behind them so that order is kept.
+            if (_memory.Count == 0 && TryAppendToDisk(body, out SpoolAppend? disk))
+            {
+                return disk!;
+            }
+
+            if (_memoryBytes + body.Length > _maxMemoryBytes)
+            {
+                return SpoolAppend.Refused($"spool disk unavailable ({_diskError}) and the in-memory tail is full ({_memory.Count} events)");
+            }
+
+            _memory.Enqueue(body);
+            _memoryBytes += body.Length;
+            _count++;
+            return SpoolAppend.InMemory(_diskError ?? "spool disk unavailable");
+        }
+    }
+
+    /// <summary>
+    /// The oldest events, up to <paramref name="maxEvents"/> and about <paramref name="maxBytes"/> (at least one event),
+    /// all from disk or all from the memory tail. Nothing leaves the spool until <see cref="Acknowledge"/>.
+    /// </summary>
+    public SpoolRead Peek(int maxEvents, long maxBytes)
+    {
+        lock (_gate)
+        {
+            List<SpooledEvent> events = ReadDisk(maxEvents, maxBytes);
+            if (events.Count > 0)
+            {
+                return new SpoolRead(events, FromDisk: true);
+            }
+
+            long bytes = 0;
+            foreach (byte[] body in _memory)
+            {
+                if (events.Count == maxEvents || (events.Count > 0 && bytes + body.Length > maxBytes))
+                {
+                    break;
+                }
+
+                events.Add(new SpooledEvent(body, Segment: -1, End: -1));
+                bytes += body.Length;
+            }
+
+            return new SpoolRead(events, FromDisk: false);
+        }
+    }
+
+    /// <summary>Removes the first <paramref name="count"/> events of <paramref name="read"/>: they were sent (or given up on).</summary>
+    public void Acknowledge(SpoolRead read, int count)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, read.Events.Count);
+        if (count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _count -= count;
+            if (!read.FromDisk)
+            {
+                // Only the sender removes from the front, so these are the first `count` of the tail.
+                for (int i = 0; i < count; i++)
+                {
+                    _memoryBytes -= _memory.Dequeue().Length;
+                }
+
+                return;
+            }
+
+            SpooledEvent last = read.Events[count - 1];
+            MoveHead(last.Segment, last.End);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _writer?.Dispose();
+            _writer = null;
+        }
+    }
+
+    private void Open()
+    {
+        try
+        {
+            System.IO.Directory.CreateDirectory(_directory);
+            foreach (string file in System.IO.Directory.EnumerateFiles(_directory, SegmentPrefix + "*" + SegmentSuffix))
+            {
+                if (SegmentNumber(file) is { } number)
+                {
+                    _segments.Add(number);
+                    _diskBytes += new FileInfo(file).Length;
+                }
+            }
+
+            // Always a fresh segment: the newest one may end in a line a crash cut short, and nothing may follow it.
+            _writeSegment = (_segments.Count > 0 ? _segments.Max : 0) + 1;
+            (_readSegment, _readOffset) = LoadCursor();
+            DropFinishedSegments();
+            _count = CountDiskEvents();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // An unreadable spool directory is reported by the first append; the agent keeps sampling.
+            _diskError = ex.Message;
+            _writeSegment = Math.Max(_writeSegment, 1);
+        }
+    }
+
+    private bool TryAppendToDisk(byte[] body, out SpoolAppend? outcome)
+    {
+        outcome = null;
+        if (_diskBytes + body.Length + 1 > _maxBytes)
+        {
+            outcome = SpoolAppend.Refused($"spool full ({_diskBytes} of {_maxBytes} bytes)");
+            return true;
+        }
+
+        try
+        {
+            if (_writer is null || _writer.Length >= _segmentBytes)
+            {
+                _writer?.Dispose();
+                _writer = null;
+                if (_writer is null && _segments.Contains(_writeSegment))
+                {
+                    _writeSegment++;
+                }
+
+                System.IO.Directory.CreateDirectory(_directory);
+                _writer = new FileStream(SegmentPath(_writeSegment), FileMode.Append, FileAccess.Write, FileShare.Read);
+                _segments.Add(_writeSegment);
+            }
+
+            // One write of body and newline, flushed to the device: a crash leaves whole lines or one cut-short tail.
+            byte[] line = new byte[body.Length + 1];
+            body.CopyTo(line, 0);
+            line[^1] = (byte)'\n';
+            _writer.Write(line);
+            _writer.Flush(flushToDisk: true);
+            _diskBytes += line.Length;
+            _count++;
+            string? recovered = _diskError;
+            _diskError = null;
+            outcome = recovered is null ? SpoolAppend.OnDisk : SpoolAppend.DiskRecovered;
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The segment may now end in part of this line: never write to it again.
+            _diskError = ex.Message;
+            try
+            {
+                _writer?.Dispose();
+            }
+            catch (IOException)
+            {
+                // Disposing flushes; on a full disk that fails too. The handle is released either way.
+            }
+
+            _writer = null;
+            if (File.Exists(SegmentPath(_writeSegment)))
+            {
+                _diskBytes = SegmentSizes();
+                _writeSegment++;
+            }
+            else
+            {
+                _segments.Remove(_writeSegment);
+            }
+
+            return false;
+        }
+    }
+
+    private List<SpooledEvent> ReadDisk(int maxEvents, long maxBytes)
+    {
+        var events = new List<SpooledEvent>();
+        long bytes = 0;
+        long scannedSegment = _readSegment;
+        long scannedEnd = _readOffset;
+        foreach (long number in _segments.GetViewBetween(_readSegment, long.MaxValue).ToArray())
+        {
+            long position = number == _readSegment ? _readOffset : 0;
+            using (var file = OpenRead(number))
+            {
+                if (file is null)
+                {
+                    continue;
+                }
+
+                // Up to the length seen now: appends wait for the lock, and a device file would never end.
+                long length = file.Length;
+                file.Position = Math.Min(position, length);
+                using var stream = new BufferedStream(file, 64 * 1024);
+                using var line = new MemoryStream();
+                int b;
+                while (position < length && (b = stream.ReadByte()) >= 0)
+                {
+                    position++;
+                    if (b != '\n')
+                    {
+                        // Lines we wrote are at most MaxEventBytes; anything longer is damage, skipped below.
+                        if (line.Length <= MaxEventBytes)
+                        {
+                            line.WriteByte((byte)b);
+                        }
+
+                        continue;
+                    }
+
+                    if (line.Length is > 0 and <= MaxEventBytes)
+                    {
+                        if (events.Count == maxEvents || (events.Count > 0 && bytes + line.Length > maxBytes))
+                        {
+                            return events;
+                        }
+
+                        events.Add(new SpooledEvent(line.ToArray(), number, position));
+                        bytes += line.Length;
+                    }
+
+                    line.SetLength(0);
+                    (scannedSegment, scannedEnd) = (number, position);
+                }
+
+                // Writes are whole lines under the lock, so a tail without a newline was cut short by a crash or a
+                // full disk. It is never completed (appends after a failure go to a new segment): skip it.
+                if (line.Length > 0 && number != _writeSegment && _tornSegments.Add(number))
+                {
+                    TornLines++;
+                }
+
+                if (number != _writeSegment)
+                {
+                    (scannedSegment, scannedEnd) = (number, position);
+                }
+            }
+        }
+
+        // Nothing to send but blank or damaged lines: step over them so that their segments can go.
+        if (events.Count == 0 && (scannedSegment, scannedEnd) != (_readSegment, _readOffset))
+        {
+            MoveHead(scannedSegment, scannedEnd);
+        }
+
+        return events;
+    }
+
+    /// <summary>Sets the head just after a sent line; deletes the segments wholly behind it and saves the cursor.</summary>
+    private void MoveHead(long segment, long offset)
+    {
+        (_readSegment, _readOffset) = (segment, offset);
+        DropFinishedSegments();
+        SaveCursor();
+    }
+
+    private FileStream? OpenRead(long number)
+    {
+        try
+        {
+            return new FileStream(SegmentPath(number), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private void DropFinishedSegments()
+    {
+        foreach (long number in _segments.Where(n => n < _readSegment).ToArray())
+        {
+            DeleteSegment(number);
+        }
+
+        // The head segment read to its end and no longer written: delete it and start the next one clean.
+        string head = SegmentPath(_readSegment);
+        if (_segments.Contains(_readSegment) && File.Exists(head) && _readOffset >= new FileInfo(head).Length)
+        {
+            if (_readSegment == _writeSegment)
+            {
+                _writer?.Dispose();
+                _writer = null;
+                _writeSegment++;
+            }
+
+            DeleteSegment(_readSegment);
+            _readSegment = _segments.Count > 0 ? _segments.Min : _writeSegment;
+            _readOffset = 0;
+        }
+    }
+
+    private void DeleteSegment(long number)
+    {
+        string path = SegmentPath(number);
+        if (File.Exists(path))
+        {
+            _diskBytes -= new FileInfo(path).Length;
+            File.Delete(path);
+        }
+
+        _segments.Remove(number);
+    }
+
+    private long CountDiskEvents()
+    {
+        long count = 0;
+        foreach (long number in _segments)
+        {
+            using FileStream? file = OpenRead(number);
+            if (file is null)
+            {
+                continue;
+            }
+
+            file.Position = number == _readSegment ? Math.Min(_readOffset, file.Length) : 0;
+            using var stream = new BufferedStream(file, 64 * 1024);
+            int b;
+            while ((b = stream.ReadByte()) >= 0)
+            {
+                count += b == '\n' ? 1 : 0;
+            }
+        }
+
+        return count;
+    }
+
+    private long SegmentSizes() =>
+        _segments.Select(SegmentPath).Where(File.Exists).Sum(p => new FileInfo(p).Length);
+
+    private (long Segment, long Offset) LoadCursor()
+    {
+        long first = _segments.Count > 0 ? _segments.Min : _writeSegment;
+        string path = Path.Combine(_directory, CursorName);
+        if (!File.Exists(path))
+        {
+            return (first, 0);
+        }
+
+        string[] parts = File.ReadAllText(path).Trim().Split(' ');
+        if (parts.Length == 2
+            && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long segment)
+            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long offset)
+            && _segments.Contains(segment)
+            && offset <= new FileInfo(SegmentPath(segment)).Length)
+        {
+            return (segment, offset);
+        }
+
+        // A cursor naming a deleted segment means that segment was sent whole; anything else, resend from the start
+        // (events are idempotent downstream: a resend is billed once).
+        return (first, 0);
+    }
+
+    private void SaveCursor()
+    {
+        string path = Path.Combine(_directory, CursorName);
+        string temporary = path + ".tmp";
+        try
+        {
+            File.WriteAllText(temporary, string.Create(CultureInfo.InvariantCulture, $"{_readSegment} {_readOffset}\n"));
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A lost cursor resends some events after a restart; the pipeline counts them once.
+            _diskError = ex.Message;
+        }
+    }
+
+    private string SegmentPath(long number) =>
+        Path.Combine(_directory, string.Create(CultureInfo.InvariantCulture, $"{SegmentPrefix}{number:D12}{SegmentSuffix}"));
+
+    private static long? SegmentNumber(string path)
+    {
+        string name = Path.GetFileName(path);
+        return long.TryParse(name.AsSpan(SegmentPrefix.Length, name.Length - SegmentPrefix.Length - SegmentSuffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : null;
+    }
+}
