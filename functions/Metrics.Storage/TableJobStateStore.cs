@@ -7,13 +7,14 @@ namespace Metrics.Storage;
 
 /// <summary>
 /// Job run billing states in table <c>jobstates</c>: PartitionKey = cluster, RowKey = <c>{jobId}|{start ticks}</c>
-/// (one row per run; a requeued job has several).
+/// (one row per run; a requeued job has several). Saves are conditional on the ETag read (or insert-only for a new
+/// run), so a rollup whose lease expired under it cannot overwrite a newer state unseen.
 /// </summary>
 public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateStore
 {
     private readonly TableClient _table = tables.GetTableClient(StorageTables.JobStates);
 
-    public async Task<JobBillingState?> GetAsync(string cluster, string jobId, DateTimeOffset runStart, CancellationToken cancellationToken)
+    public async Task<StoredJobState?> GetAsync(string cluster, string jobId, DateTimeOffset runStart, CancellationToken cancellationToken)
     {
         await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         NullableResponse<TableEntity> found = await _table.GetEntityIfExistsAsync<TableEntity>(cluster, JobRunKeys.Run(jobId, runStart), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -23,7 +24,7 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
         }
 
         TableEntity e = found.Value!;
-        return new JobBillingState
+        var state = new JobBillingState
         {
             Cluster = e.PartitionKey,
             JobId = TableProperties.Required(e, "JobId"),
@@ -39,9 +40,10 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
             EndEventTs = e.GetDateTimeOffset("EndEventTs"),
             EndEventId = e.GetString("EndEventId"),
         };
+        return new StoredJobState(state, e.ETag.ToString(), e.GetDateTimeOffset("UnsettledUntil"));
     }
 
-    public async Task SaveAsync(JobBillingState state, CancellationToken cancellationToken)
+    public async Task SaveAsync(JobBillingState state, DateTimeOffset? unsettledUntil, string? expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
         var entity = new TableEntity(state.Cluster, JobRunKeys.Run(state.JobId, state.StartTime))
@@ -65,7 +67,28 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
             entity["EndEventId"] = state.EndEventId;
         }
 
+        if (unsettledUntil is { } unsettled)
+        {
+            entity["UnsettledUntil"] = unsettled;
+        }
+
         await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (expectedVersion is null)
+            {
+                await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _table.UpdateEntityAsync(entity, new ETag(expectedVersion), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
+        {
+            // 409: a new run was inserted meanwhile; 412: the ETag moved on; 404: the row is gone.
+            throw new JobStateConflictException(
+                $"Job run {state.Cluster}/{state.JobId}@{state.StartTime:O} was saved by someone else since it was read (HTTP {ex.Status}).", ex);
+        }
     }
 }

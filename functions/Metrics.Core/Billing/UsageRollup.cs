@@ -155,38 +155,52 @@ public sealed class UsageRollup(
 
         var hourChanges = new List<JobUsageChange>();
         var monthChanges = new List<JobUsageChange>();
-        var changedStates = new List<JobBillingState>();
+        var changed = new List<(JobBillingState After, StoredJobState? Before)>();
         // One state per run: a requeued job (same id, a new start after an end) is a new run with its own interval.
         var runs = events
             .GroupBy(e => (e.Cluster, e.JobId, e.StartTime))
             .OrderBy(g => g.Key.Cluster, StringComparer.Ordinal).ThenBy(g => g.Key.JobId, StringComparer.Ordinal).ThenBy(g => g.Key.StartTime);
         foreach (var job in runs)
         {
-            JobBillingState? before = await jobs.GetAsync(job.Key.Cluster, job.Key.JobId, job.Key.StartTime, cancellationToken).ConfigureAwait(false);
+            StoredJobState? stored = await jobs.GetAsync(job.Key.Cluster, job.Key.JobId, job.Key.StartTime, cancellationToken).ConfigureAwait(false);
+            JobBillingState? before = stored?.State;
             JobBillingState after = before ?? JobBillingState.From(job.First());
             foreach (JobEvent e in job)
             {
                 after = after.Merge(e);
             }
 
-            if (after == before)
+            if (after == before && stored?.UnsettledUntil is null)
             {
                 continue;
             }
 
-            var emptyHours = new Dictionary<DateTimeOffset, JobUsage>();
-            var emptyMonths = new Dictionary<BillingMonth, JobUsage>();
-            foreach ((DateTimeOffset h, JobUsage? u) in JobContributions.Changes(before is null ? emptyHours : JobContributions.ByHour(before), JobContributions.ByHour(after)))
+            // Normally only the periods whose usage changed are rewritten. After a lost race the rows up to
+            // UnsettledUntil may hold a stale writer's values, so every period of the run up to there is rewritten.
+            if (stored?.UnsettledUntil is { } unsettled)
             {
-                hourChanges.Add(new JobUsageChange(UtcHours.Key(h), after.Cluster, after.JobId, after.StartTime, u));
+                JobBillingState rowsBasis = Widest(after, before!, unsettled);
+                IReadOnlyDictionary<DateTimeOffset, JobUsage> afterHours = JobContributions.ByHour(after);
+                IReadOnlyDictionary<BillingMonth, JobUsage> afterMonths = JobContributions.ByMonth(after, calendar);
+                hourChanges.AddRange(JobContributions.ByHour(rowsBasis).Keys.Select(h => new JobUsageChange(UtcHours.Key(h), after.Cluster, after.JobId, after.StartTime, afterHours.GetValueOrDefault(h))));
+                monthChanges.AddRange(JobContributions.ByMonth(rowsBasis, calendar).Keys.Select(m => new JobUsageChange(m.ToString(), after.Cluster, after.JobId, after.StartTime, afterMonths.GetValueOrDefault(m))));
+            }
+            else
+            {
+                var emptyHours = new Dictionary<DateTimeOffset, JobUsage>();
+                var emptyMonths = new Dictionary<BillingMonth, JobUsage>();
+                foreach ((DateTimeOffset h, JobUsage? u) in JobContributions.Changes(before is null ? emptyHours : JobContributions.ByHour(before), JobContributions.ByHour(after)))
+                {
+                    hourChanges.Add(new JobUsageChange(UtcHours.Key(h), after.Cluster, after.JobId, after.StartTime, u));
+                }
+
+                foreach ((BillingMonth m, JobUsage? u) in JobContributions.Changes(before is null ? emptyMonths : JobContributions.ByMonth(before, calendar), JobContributions.ByMonth(after, calendar)))
+                {
+                    monthChanges.Add(new JobUsageChange(m.ToString(), after.Cluster, after.JobId, after.StartTime, u));
+                }
             }
 
-            foreach ((BillingMonth m, JobUsage? u) in JobContributions.Changes(before is null ? emptyMonths : JobContributions.ByMonth(before, calendar), JobContributions.ByMonth(after, calendar)))
-            {
-                monthChanges.Add(new JobUsageChange(m.ToString(), after.Cluster, after.JobId, after.StartTime, u));
-            }
-
-            changedStates.Add(after);
+            changed.Add((after, stored));
         }
 
         // Order makes a crash harmless: usage rows and marks first, job states last. Until the states are saved, a
@@ -200,12 +214,57 @@ public sealed class UsageRollup(
             await marks.MarkAsync(MarkKind.Usage, touched, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (JobBillingState state in changedStates)
+        var conflicts = new List<string>();
+        foreach ((JobBillingState after, StoredJobState? before) in changed)
         {
-            await jobs.SaveAsync(state, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await jobs.SaveAsync(after, unsettledUntil: null, before?.Version, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JobStateConflictException ex)
+            {
+                // Another rollup saved this run since we read it (our lease expired under us). Our rows above may have
+                // overwritten its rows with values from a stale state: flag the run so that the next fold rewrites
+                // them all, and fold this hour again next time.
+                await FlagUnsettledAsync(after, before, cancellationToken).ConfigureAwait(false);
+                conflicts.Add(ex.Message);
+            }
         }
 
-        return changedStates.Count;
+        if (conflicts.Count > 0)
+        {
+            await marks.MarkAsync(MarkKind.Jobs, [UtcHours.Key(hour)], cancellationToken).ConfigureAwait(false);
+            throw new JobStateConflictException($"{conflicts.Count} job run(s) of this hour were saved by another rollup meanwhile; flagged for a full rewrite and left for the next run. First: {conflicts[0]}");
+        }
+
+        return changed.Count;
+    }
+
+    /// <summary>Marks a run whose save lost a race as unsettled, retrying on the winner's newer versions.</summary>
+    private async Task FlagUnsettledAsync(JobBillingState ours, StoredJobState? read, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            StoredJobState? current = await jobs.GetAsync(ours.Cluster, ours.JobId, ours.StartTime, cancellationToken).ConfigureAwait(false);
+            JobBillingState state = current?.State ?? ours;
+            DateTimeOffset until = new[] { ours.BilledEnd, state.BilledEnd, read?.State.BilledEnd ?? ours.BilledEnd, current?.UnsettledUntil ?? ours.BilledEnd, read?.UnsettledUntil ?? ours.BilledEnd }.Max();
+            try
+            {
+                await jobs.SaveAsync(state, until, current?.Version, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (JobStateConflictException) when (attempt < 5)
+            {
+                // Yet another save got in between: read again.
+            }
+        }
+    }
+
+    /// <summary>A copy of the run reaching as far as any state its rows may reflect, to enumerate every period to rewrite.</summary>
+    private static JobBillingState Widest(JobBillingState after, JobBillingState before, DateTimeOffset unsettledUntil)
+    {
+        DateTimeOffset end = new[] { after.BilledEnd, before.BilledEnd, unsettledUntil }.Max();
+        return after with { EndTime = end, BilledThrough = end };
     }
 
     private async Task RecomputeHourAsync(DateTimeOffset hour, CancellationToken cancellationToken)

@@ -4,16 +4,35 @@ using Metrics.Core.Ports;
 
 namespace Metrics.Tests.Shared.Fakes;
 
+/// <summary>A process-local job state store with the same conditional-save contract as the table store.</summary>
 public sealed class InMemoryJobStateStore : IJobStateStore
 {
-    public ConcurrentDictionary<(string Cluster, string JobId, DateTimeOffset RunStart), JobBillingState> States { get; } = new();
+    private readonly Lock _gate = new();
+    private long _version;
 
-    public Task<JobBillingState?> GetAsync(string cluster, string jobId, DateTimeOffset runStart, CancellationToken cancellationToken) =>
-        Task.FromResult(States.TryGetValue((cluster, jobId, runStart), out JobBillingState? state) ? state : null);
+    public ConcurrentDictionary<(string Cluster, string JobId, DateTimeOffset RunStart), StoredJobState> Stored { get; } = new();
 
-    public Task SaveAsync(JobBillingState state, CancellationToken cancellationToken)
+    public IReadOnlyDictionary<(string Cluster, string JobId, DateTimeOffset RunStart), JobBillingState> States =>
+        Stored.ToDictionary(p => p.Key, p => p.Value.State);
+
+    public Task<StoredJobState?> GetAsync(string cluster, string jobId, DateTimeOffset runStart, CancellationToken cancellationToken) =>
+        Task.FromResult(Stored.TryGetValue((cluster, jobId, runStart), out StoredJobState? state) ? state : null);
+
+    public Task SaveAsync(JobBillingState state, DateTimeOffset? unsettledUntil, string? expectedVersion, CancellationToken cancellationToken)
     {
-        States[(state.Cluster, state.JobId, state.StartTime)] = state;
+        ArgumentNullException.ThrowIfNull(state);
+        lock (_gate)
+        {
+            var key = (state.Cluster, state.JobId, state.StartTime);
+            string? current = Stored.TryGetValue(key, out StoredJobState? stored) ? stored.Version : null;
+            if (current != expectedVersion)
+            {
+                throw new JobStateConflictException($"run {key} is at version {current ?? "none"}, not {expectedVersion ?? "none"}");
+            }
+
+            Stored[key] = new StoredJobState(state, (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture), unsettledUntil);
+        }
+
         return Task.CompletedTask;
     }
 }

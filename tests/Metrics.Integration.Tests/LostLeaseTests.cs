@@ -1,0 +1,127 @@
+using Metrics.Core.Billing;
+using Metrics.Core.Ports;
+using Metrics.Storage;
+using Metrics.Tests.Shared;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Metrics.Integration.Tests;
+
+/// <summary>
+/// Two rollups that both believe they hold the lock (the first one's lease expired under it during a long pause),
+/// interleaved on Azurite's real tables. Job states are saved conditionally on the ETag read, so the stale rollup's
+/// save fails instead of overwriting the newer state; it flags the run and its hour, and the next rollup rewrites the
+/// run's rows, so billing ends exactly as if the runs had never overlapped.
+/// </summary>
+public sealed class LostLeaseTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("metrics-lease-").FullName;
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
+
+    private string Cluster => $"lease-{_run}";
+
+    private string Institution => $"inst-{_run}";
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private async Task IngestAsync(string name, params string[] states)
+    {
+        string[] lines = states.Select(s => s switch
+        {
+            "started" => EventJson.Job("J", "started", "2026-11-27T10:00:00Z", 1, Institution, Cluster, "2026-11-27T10:00:00Z", cpus: 2),
+            "running" => EventJson.Job("J", "running", "2026-11-27T10:45:00Z", 1, Institution, Cluster, "2026-11-27T10:00:00Z", cpus: 2),
+            _ => EventJson.Job("J", "ended", "2026-11-27T11:20:00Z", 1, Institution, Cluster, "2026-11-27T10:00:00Z", "2026-11-27T11:20:00Z", cpus: 2),
+        }).Select(j => j.ToJsonString()).ToArray();
+        string path = Path.Combine(_dir, name);
+        await File.WriteAllLinesAsync(path, lines);
+        await CliRunner.RunOkAsync(_time, "ingest", "--stream", "jobs", "--file", path);
+    }
+
+    private UsageRollup Rollup(IJobStateStore jobs, IRollupLock rollupLock) => new(
+        new TableDirtyHourLog(Azurite.Clients.Tables, _time),
+        new BlobLandedFiles(Azurite.Clients.Blobs),
+        jobs,
+        new TableUsageStore(Azurite.Clients.Tables),
+        rollupLock,
+        BillingCalendar.Create("Asia/Shanghai"));
+
+    private async Task<decimal> JobGpuSecondsAsync(DateTimeOffset hour) =>
+        (await new TableUsageStore(Azurite.Clients.Tables).ReadJobHoursAsync(hour, CancellationToken.None)).Where(u => u.Cluster == Cluster).Sum(u => u.GpuSeconds);
+
+    [Fact]
+    public async Task TwoRollupsInterleaved_TheStaleOneCannotLoseTheNewerJobUpdate_AndTheNextRunRepairsItsRows()
+    {
+        var store = new TableJobStateStore(Azurite.Clients.Tables);
+        var paused = new PausingJobStateStore(store, Cluster);
+        DateTimeOffset ten = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+
+        // A reads run J (started 10:00, running 10:45) and then stalls past its lease.
+        await IngestAsync("hour10.jsonl", "started", "running");
+        Task<RollupResult> a = Rollup(paused, new ExpiredLeaseLock()).RunPendingAsync(CancellationToken.None);
+        await paused.HasRead.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        // Meanwhile the job ends, and B (which took the expired lock) folds both hours and saves the ended state.
+        await IngestAsync("hour11.jsonl", "ended");
+        RollupResult b = await Rollup(store, new ExpiredLeaseLock()).RunPendingAsync(CancellationToken.None);
+        Assert.Empty(b.Failures);
+        Assert.Equal(3600m, await JobGpuSecondsAsync(ten));
+
+        // A wakes up: its rows for hour 10 are stale (45 minutes), and its save must fail rather than win.
+        paused.Resume.SetResult();
+        RollupResult stale = await a;
+
+        RollupFailure failure = Assert.Single(stale.Failures, f => f.Key == "2026112710");
+        Assert.Equal(MarkKind.Jobs, failure.Kind);
+        Assert.Equal(typeof(JobStateConflictException).FullName, failure.ExceptionType);
+        StoredJobState flagged = (await store.GetAsync(Cluster, "J", ten, CancellationToken.None))!;
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 11, 20, 0, TimeSpan.Zero), flagged.State.EndTime);
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 11, 20, 0, TimeSpan.Zero), flagged.UnsettledUntil);
+        Assert.Equal(2700m, await JobGpuSecondsAsync(ten));
+
+        // The next rollup, with the real lock, rewrites the flagged run's rows whole.
+        RollupResult next = await BillingStorage.CreateRollup(Azurite.Clients, BillingCalendar.Create("Asia/Shanghai"), _time).RunPendingAsync(CancellationToken.None);
+
+        Assert.Empty(next.Failures);
+        Assert.Equal(3600m, await JobGpuSecondsAsync(ten));
+        Assert.Equal(1200m, await JobGpuSecondsAsync(ten.AddHours(1)));
+        StoredJobState settled = (await store.GetAsync(Cluster, "J", ten, CancellationToken.None))!;
+        Assert.Null(settled.UnsettledUntil);
+        string csv = await CliRunner.RunOkAsync(_time, "usage", "--month", "2026-11", "--institution", Institution);
+        Assert.Contains($"2026-11,{Institution},H100-SXM5-80GB,1,1.3333,", csv, StringComparison.Ordinal);
+    }
+
+    /// <summary>A lock every caller gets at once: what two rollups see when one's lease expired unnoticed.</summary>
+    private sealed class ExpiredLeaseLock : IRollupLock
+    {
+        public Task<IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken) => Task.FromResult<IRollupLease>(new Lease());
+
+        private sealed class Lease : IRollupLease
+        {
+            public CancellationToken Lost => CancellationToken.None;
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>The real store, with the rollup stalled right after it reads a run of the test's cluster.</summary>
+    private sealed class PausingJobStateStore(IJobStateStore inner, string cluster) : IJobStateStore
+    {
+        public TaskCompletionSource HasRead { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Resume { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<StoredJobState?> GetAsync(string runCluster, string jobId, DateTimeOffset runStart, CancellationToken cancellationToken)
+        {
+            StoredJobState? state = await inner.GetAsync(runCluster, jobId, runStart, cancellationToken);
+            if (runCluster == cluster && HasRead.TrySetResult())
+            {
+                await Resume.Task.WaitAsync(cancellationToken);
+            }
+
+            return state;
+        }
+
+        public Task SaveAsync(JobBillingState state, DateTimeOffset? unsettledUntil, string? expectedVersion, CancellationToken cancellationToken) =>
+            inner.SaveAsync(state, unsettledUntil, expectedVersion, cancellationToken);
+    }
+}
