@@ -7,18 +7,27 @@ using Metrics.Core.Ports;
 namespace Metrics.Storage;
 
 /// <summary>
-/// A cross-process lock on a blob lease (<c>locks/rollup</c>). The lease lasts 60 s and is renewed every 20 s while
+/// A cross-process lock on a blob lease (<c>locks/rollup</c>). The lease lasts 60 s and is renewed every 15 s while
 /// held, so a crashed holder frees the lock within a minute. Lease timing is wall-clock time by nature (the service
 /// expires the lease), so this class uses <see cref="TimeProvider.System"/> rather than an injected clock.
+/// <para>
+/// The holder must know it lost the lease before anyone else can take it. Each renewal is cut off after a short
+/// timeout (the SDK's own retries could otherwise outlast the lease), a failed renewal is retried only while the lease
+/// surely still runs, and <see cref="IRollupLease.Lost"/> fires once a safety margin before the lease can expire
+/// unless a renewal got through: never after.
+/// </para>
 /// </summary>
-public sealed class BlobRollupLock(BlobServiceClient blobs) : IRollupLock
+public sealed class BlobRollupLock(BlobServiceClient blobs, LeaseTimings timings) : IRollupLock
 {
     public const string Container = "locks";
     public const string BlobName = "rollup";
 
-    private static readonly TimeSpan s_leaseDuration = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan s_renewEvery = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(500);
+
+    public BlobRollupLock(BlobServiceClient blobs)
+        : this(blobs, LeaseTimings.Default)
+    {
+    }
 
     public async Task<IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
@@ -41,8 +50,9 @@ public sealed class BlobRollupLock(BlobServiceClient blobs) : IRollupLock
         {
             try
             {
-                await lease.AcquireAsync(s_leaseDuration, cancellationToken: cancellationToken).ConfigureAwait(false);
-                return new Held(lease, timeProvider);
+                DateTimeOffset asked = timeProvider.GetUtcNow();
+                await lease.AcquireAsync(timings.Duration, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return new Held(lease, timings, asked, timeProvider);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
@@ -63,10 +73,10 @@ public sealed class BlobRollupLock(BlobServiceClient blobs) : IRollupLock
         private readonly CancellationTokenSource _lost = new();
         private readonly Task _renewing;
 
-        public Held(BlobLeaseClient lease, TimeProvider timeProvider)
+        public Held(BlobLeaseClient lease, LeaseTimings timings, DateTimeOffset acquiredAt, TimeProvider timeProvider)
         {
             _lease = lease;
-            _renewing = RenewAsync(timeProvider);
+            _renewing = RenewAsync(timings, acquiredAt, timeProvider);
         }
 
         public CancellationToken Lost => _lost.Token;
@@ -87,29 +97,67 @@ public sealed class BlobRollupLock(BlobServiceClient blobs) : IRollupLock
             {
                 await _lease.ReleaseAsync().ConfigureAwait(false);
             }
-            catch (RequestFailedException)
+            catch (Exception ex) when (ex is RequestFailedException or AggregateException)
             {
-                // The lease already expired or was broken; the lock is free either way.
+                // The lease already expired or was broken, or storage is unreachable (the SDK gives up with an
+                // AggregateException): the lease expires on its own within its duration; the work is done either way.
             }
 
             _stop.Dispose();
             _lost.Dispose();
         }
 
-        private async Task RenewAsync(TimeProvider timeProvider)
+        /// <summary>Renews until disposed; fires <see cref="Lost"/> when the lease may run out before the next renewal.</summary>
+        private async Task RenewAsync(LeaseTimings timings, DateTimeOffset acquiredAt, TimeProvider timeProvider)
         {
-            using var timer = new PeriodicTimer(s_renewEvery, timeProvider);
+            // The lease runs from when it was asked for at the latest: measure from the request, not the reply.
+            DateTimeOffset safeUntil = acquiredAt + timings.Duration - timings.SafetyMargin;
+            TimeSpan wait = timings.RenewEvery;
             try
             {
-                while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+                while (true)
                 {
-                    await _lease.RenewAsync(cancellationToken: _stop.Token).ConfigureAwait(false);
+                    TimeSpan left = safeUntil - timeProvider.GetUtcNow();
+                    if (left <= TimeSpan.Zero)
+                    {
+                        // No renewal got through in time: stop the holder before the lease can expire under it.
+                        await _lost.CancelAsync().ConfigureAwait(false);
+                        return;
+                    }
+
+                    await Task.Delay(wait < left ? wait : left, timeProvider, _stop.Token).ConfigureAwait(false);
+                    left = safeUntil - timeProvider.GetUtcNow();
+                    if (left <= TimeSpan.Zero)
+                    {
+                        continue;
+                    }
+
+                    // One attempt, cut off at the timeout or when the lease may run out, whichever is first.
+                    using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                    attempt.CancelAfter(timings.RenewTimeout < left ? timings.RenewTimeout : left);
+                    DateTimeOffset asked = timeProvider.GetUtcNow();
+                    try
+                    {
+                        await _lease.RenewAsync(cancellationToken: attempt.Token).ConfigureAwait(false);
+                        safeUntil = asked + timings.Duration - timings.SafetyMargin;
+                        wait = timings.RenewEvery;
+                    }
+                    catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+                    {
+                        // The service says the lease is gone or someone else's: lost now, whatever the clock says.
+                        await _lost.CancelAsync().ConfigureAwait(false);
+                        return;
+                    }
+                    catch (Exception ex) when (!_stop.IsCancellationRequested && ex is OperationCanceledException or RequestFailedException or IOException or System.Net.Http.HttpRequestException)
+                    {
+                        // A timeout or an unreachable service: try again soon, but only while the lease surely runs.
+                        wait = timings.RetryEvery;
+                    }
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
-                // The lease could not be renewed and will expire: tell the holder to stop before someone else starts.
-                await _lost.CancelAsync().ConfigureAwait(false);
+                // Disposed: the holder finished.
             }
         }
     }
