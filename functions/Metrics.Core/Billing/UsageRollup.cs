@@ -33,20 +33,21 @@ public sealed class UsageRollup(
     public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(5);
 
     /// <summary>Processes every pending mark.</summary>
-    public Task<RollupResult> RunPendingAsync(CancellationToken cancellationToken) => RunAsync(null, cancellationToken);
+    /// <param name="progress">Told of each unit written and cleared (<c>jobs 2026112710</c>, <c>usage ...</c>, <c>month 2026-11</c>).</param>
+    public Task<RollupResult> RunPendingAsync(CancellationToken cancellationToken, IProgress<string>? progress = null) => RunAsync(null, progress, cancellationToken);
 
     /// <summary>Re-reads and recomputes the UTC hours <c>[from, to]</c> (both inclusive), then everything else pending.</summary>
-    public Task<RollupResult> RunRangeAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    public Task<RollupResult> RunRangeAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken, IProgress<string>? progress = null)
     {
         if (to < from)
         {
             throw new ArgumentException("The end of the range is before its start.", nameof(to));
         }
 
-        return RunAsync((UtcHours.Floor(from), UtcHours.Floor(to)), cancellationToken);
+        return RunAsync((UtcHours.Floor(from), UtcHours.Floor(to)), progress, cancellationToken);
     }
 
-    private async Task<RollupResult> RunAsync((DateTimeOffset From, DateTimeOffset To)? range, CancellationToken callerToken)
+    private async Task<RollupResult> RunAsync((DateTimeOffset From, DateTimeOffset To)? range, IProgress<string>? progress, CancellationToken callerToken)
     {
         await using IRollupLease lease = await rollupLock.AcquireAsync(LockWait, callerToken).ConfigureAwait(false);
 
@@ -76,6 +77,7 @@ public sealed class UsageRollup(
                 }, cancellationToken).ConfigureAwait(false))
             {
                 kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
+                progress?.Report($"jobs {mark.Key}");
             }
         }
 
@@ -102,9 +104,14 @@ public sealed class UsageRollup(
             await marks.MarkAsync(MarkKind.Month, months, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (RollupMark mark in recomputed.SelectMany(h => h))
+        foreach (var hour in recomputed)
         {
-            kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
+            foreach (RollupMark mark in hour)
+            {
+                kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
+            }
+
+            progress?.Report($"usage {hour.Key}");
         }
 
         IReadOnlyList<RollupMark> monthMarks = await marks.ListAsync(MarkKind.Month, cancellationToken).ConfigureAwait(false);
@@ -113,6 +120,7 @@ public sealed class UsageRollup(
             if (await IsolatedAsync(MarkKind.Month, mark.Key, failures, () => RecomputeMonthAsync(ParseMonth(mark), cancellationToken), cancellationToken).ConfigureAwait(false))
             {
                 kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
+                progress?.Report($"month {mark.Key}");
             }
         }
 

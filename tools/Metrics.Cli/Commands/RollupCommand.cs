@@ -16,7 +16,8 @@ internal static class RollupCommand
     {
         var from = new Option<string?>("--from") { Description = "First UTC hour to recompute, e.g. 2026-11-30T16 or 2026-11-30T16:00Z (with --to)." };
         var to = new Option<string?>("--to") { Description = "Last UTC hour to recompute, inclusive (with --from)." };
-        var command = new Command("rollup", "Roll landed data up into hourly and monthly usage: what is pending, or a forced range of UTC hours.") { from, to };
+        var progress = new Option<bool>("--progress") { Description = "Print each job hour, hour and month to stderr as it is written (a national hour's rollup takes minutes)." };
+        var command = new Command("rollup", "Roll landed data up into hourly and monthly usage: what is pending, or a forced range of UTC hours.") { from, to, progress };
         command.Validators.Add(result =>
         {
             string? f = result.GetValue(from), t = result.GetValue(to);
@@ -33,9 +34,10 @@ internal static class RollupCommand
         {
             UsageRollup rollup = BillingStorage.CreateRollup(context.CreateStorage(), context.CreateCalendar(), context.TimeProvider);
             string? f = result.GetValue(from), t = result.GetValue(to);
+            IProgress<string>? report = result.GetValue(progress) ? new LineProgress(context.Error) : null;
             RollupResult done = f is null
-                ? await rollup.RunPendingAsync(cancellationToken).ConfigureAwait(false)
-                : await rollup.RunRangeAsync(Parse(f), Parse(t!), cancellationToken).ConfigureAwait(false);
+                ? await rollup.RunPendingAsync(cancellationToken, report).ConfigureAwait(false)
+                : await rollup.RunRangeAsync(Parse(f), Parse(t!), cancellationToken, report).ConfigureAwait(false);
             foreach (RollupFailure failure in done.Failures)
             {
                 await context.Error.WriteLineAsync($"failed (mark kept for the next run): {failure}").ConfigureAwait(false);
@@ -49,6 +51,16 @@ internal static class RollupCommand
             return done.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;
+    }
+
+    /// <summary>Writes each unit as it completes, at once (not via <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
+    private sealed class LineProgress(TextWriter writer) : IProgress<string>
+    {
+        public void Report(string value)
+        {
+            writer.WriteLine($"done: {value}");
+            writer.Flush();
+        }
     }
 
     private static DateTimeOffset Parse(string text) => TryParseHour(text, out DateTimeOffset hour) ? hour : throw new CliFailure($"not a UTC hour: {text}");
