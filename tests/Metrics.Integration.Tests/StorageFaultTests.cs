@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs.Models;
-using Azure.Storage.Blobs.Specialized;
 using Metrics.Core.Ingest;
 using Metrics.Core.Ports;
 using Metrics.Core.Telemetry;
@@ -140,8 +139,7 @@ public sealed class StorageFaultTests
             Assert.Equal(LeaseState.Leased, stateWhenLost);
 
             // Free the lock for the tests after this one; the holder's own release goes through the dead proxy.
-            await Azurite.Clients.Blobs.GetBlobContainerClient(BlobRollupLock.Container).GetBlobClient(BlobRollupLock.BlobName)
-                .GetBlobLeaseClient().BreakAsync(TimeSpan.Zero);
+            await Azurite.BreakRollupLeaseAsync();
         }
 
         await lease.DisposeAsync();
