@@ -32,6 +32,28 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedFiles
         return names;
     }
 
+    public async Task<IReadOnlyList<LandedFileRef>> ListHourWithRowsAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken)
+    {
+        string prefix = LandingPaths.HourPrefix(stream, hour);
+        var files = new List<LandedFileRef>();
+        try
+        {
+            // Metadata comes with the listing at no extra request: the manifest's row_count sizes the reader's work.
+            await foreach (BlobItem item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Metadata }, cancellationToken).ConfigureAwait(false))
+            {
+                long? rows = item.Metadata is not null && item.Metadata.TryGetValue(ManifestKeys.Rows, out string? value)
+                    && long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long parsed) ? parsed : null;
+                files.Add(new LandedFileRef(item.Name, rows));
+            }
+        }
+        catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            return [];
+        }
+
+        return files.OrderBy(f => f.Path, StringComparer.Ordinal).ToArray();
+    }
+
     public async Task<Stream> OpenAsync(string path, CancellationToken cancellationToken)
     {
         BlobDownloadResult content = (await _container.GetBlobClient(path).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;

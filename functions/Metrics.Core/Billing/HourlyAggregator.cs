@@ -6,11 +6,25 @@ namespace Metrics.Core.Billing;
 /// </summary>
 public static class HourlyAggregator
 {
+    /// <summary>The lines of one hour from its jobs and its samples given as records (small inputs and tests).</summary>
     public static IReadOnlyList<HourlyUsage> Compute(DateTimeOffset hour, IEnumerable<JobUsage> jobs, IEnumerable<GpuSampleRow> samples)
     {
-        ArgumentNullException.ThrowIfNull(jobs);
         ArgumentNullException.ThrowIfNull(samples);
-        DateTimeOffset start = UtcHours.Floor(hour), end = start.AddHours(1);
+        var observed = new ObservedHour(hour);
+        foreach (GpuSampleRow sample in samples)
+        {
+            observed.Add(sample);
+        }
+
+        return Compute(hour, jobs, observed.Totals());
+    }
+
+    /// <summary>The lines of one hour from its jobs and the observed GPU time of its samples (see <see cref="ObservedHour"/>).</summary>
+    public static IReadOnlyList<HourlyUsage> Compute(DateTimeOffset hour, IEnumerable<JobUsage> jobs, IReadOnlyDictionary<UsageKey, ObservedSeconds> observed)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentNullException.ThrowIfNull(observed);
+        DateTimeOffset start = UtcHours.Floor(hour);
         var lines = new SortedDictionary<UsageKey, Accumulator>();
 
         foreach (JobUsage job in jobs)
@@ -27,47 +41,14 @@ public static class HourlyAggregator
             line.CpuCoreSeconds += job.CpuCoreSeconds;
         }
 
-        foreach (GpuSampleRow sample in Deduplicate(samples))
+        foreach ((UsageKey key, ObservedSeconds seconds) in observed)
         {
-            if (sample.Institution is null)
-            {
-                continue;
-            }
-
-            TimeSpan overlap = UtcHours.Overlap(sample.Ts.AddSeconds(-sample.IntervalS), sample.Ts, start, end);
-            if (overlap <= TimeSpan.Zero)
-            {
-                continue;
-            }
-
-            decimal observed = UtcHours.ToSeconds(overlap);
-            Accumulator line = Line(lines, new UsageKey(sample.Institution, sample.GpuModel));
-            line.ObservedGpuSeconds += observed;
-            line.ActiveGpuSeconds += (decimal)sample.UtilPct / 100m * observed;
+            Accumulator line = Line(lines, key);
+            line.ObservedGpuSeconds += seconds.Observed;
+            line.ActiveGpuSeconds += seconds.Active;
         }
 
         return lines.Select(l => new HourlyUsage(start, l.Key.Institution, l.Key.GpuModel, l.Value.JobIds.Count, l.Value.GpuSeconds, l.Value.CpuCoreSeconds, l.Value.ActiveGpuSeconds, l.Value.ObservedGpuSeconds)).ToArray();
-    }
-
-    /// <summary>
-    /// A resent sample carries new sequence numbers but the same (gpu_uuid, ts): it counts once. Of the copies, the
-    /// one with the lowest (partition, sequence) is kept, so the choice never depends on reading order.
-    /// </summary>
-    public static IEnumerable<GpuSampleRow> Deduplicate(IEnumerable<GpuSampleRow> samples)
-    {
-        var kept = new Dictionary<(string, DateTimeOffset), GpuSampleRow>();
-        foreach (GpuSampleRow sample in samples)
-        {
-            var key = (sample.GpuUuid.ToUpperInvariant(), sample.Ts);
-            if (!kept.TryGetValue(key, out GpuSampleRow? existing)
-                || string.CompareOrdinal(sample.Partition, existing.Partition) < 0
-                || (sample.Partition == existing.Partition && sample.Sequence < existing.Sequence))
-            {
-                kept[key] = sample;
-            }
-        }
-
-        return kept.Values;
     }
 
     private static Accumulator Line(SortedDictionary<UsageKey, Accumulator> lines, UsageKey key)

@@ -29,6 +29,12 @@ public sealed class UsageRollup(
     IRollupLock rollupLock,
     BillingCalendar calendar)
 {
+    /// <summary>
+    /// Bound on the distinct GPU samples an hour's recompute holds at once (see <see cref="ObservedHourReader"/>): the
+    /// rollup's memory does not grow with the hour's size.
+    /// </summary>
+    public int MaxSamplesInMemory { get; init; } = ObservedHourReader.DefaultMaxSamplesInMemory;
+
     /// <summary>How long a rollup waits for another to finish before giving up (the timer simply tries again later).</summary>
     public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(5);
 
@@ -279,18 +285,9 @@ public sealed class UsageRollup(
     {
         IReadOnlyList<JobUsage> jobUsage = await usage.ReadJobHoursAsync(hour, cancellationToken).ConfigureAwait(false);
 
-        // A sample in the next hour's files covers [ts - intervalS, ts), which can reach back into this hour.
-        var samples = new List<GpuSampleRow>();
-        foreach (DateTimeOffset fileHour in new[] { hour, hour.AddHours(1) })
-        {
-            foreach (string path in await files.ListHourAsync(TelemetryStream.Gpu, fileHour, cancellationToken).ConfigureAwait(false))
-            {
-                await using Stream stream = await files.OpenAsync(path, cancellationToken).ConfigureAwait(false);
-                samples.AddRange(await LandedRowReader.ReadGpuSamplesAsync(stream, cancellationToken).ConfigureAwait(false));
-            }
-        }
-
-        IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(hour, jobUsage, samples);
+        // Streamed batch by batch in bounded memory; a sample in the next hour's files can reach back into this hour.
+        IReadOnlyDictionary<UsageKey, ObservedSeconds> observed = await new ObservedHourReader(files, MaxSamplesInMemory).ReadAsync(hour, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(hour, jobUsage, observed);
         cancellationToken.ThrowIfCancellationRequested();
         await usage.ReplaceHourAsync(hour, lines, cancellationToken).ConfigureAwait(false);
     }

@@ -1,0 +1,97 @@
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
+using Metrics.Core.Arrow;
+using Metrics.Core.Ports;
+using Metrics.Core.Telemetry;
+
+namespace Metrics.Core.Billing;
+
+/// <summary>
+/// Reads one UTC hour's GPU samples (its own files, and the next hour's, whose samples can reach back into it) into
+/// observed GPU time per line, record batch by record batch, in as many shards as keep each shard's deduplication table
+/// within <paramref name="maxSamplesInMemory"/> distinct samples (about 64 bytes each). The shard count comes from the
+/// manifests' row counts; if a shard still outgrows the bound (counts unknown or wrong) the hour is read again in
+/// more shards. Memory is bounded by the setting (plus one file's rows), whatever the hour's size; a bigger hour costs
+/// more reads instead.
+/// </summary>
+public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemory)
+{
+    /// <summary>The default bound: 3 million distinct samples, about 200 MB of table (a full national hour needs 2 shards).</summary>
+    public const int DefaultMaxSamplesInMemory = 3_000_000;
+
+    /// <summary>How many shards the last hour read took (each a pass over the files).</summary>
+    public int LastShards { get; private set; }
+
+    /// <summary>
+    /// The most distinct samples any one table held during the last read, including a shard abandoned for growing past
+    /// the bound: at most the bound plus one file's rows.
+    /// </summary>
+    public int LastPeakSamples { get; private set; }
+
+    public async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadAsync(DateTimeOffset hour, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<LandedFileRef> own = await files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<LandedFileRef> next = await files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour.AddHours(1), cancellationToken).ConfigureAwait(false);
+        LandedFileRef[] all = [.. own, .. next];
+
+        // Nearly every row of the hour's own files overlaps it; of the next hour's, only those within an interval of its
+        // start. A tenth is a generous guess for those; the bound below catches any guess that is wrong.
+        long estimate = own.Sum(f => f.Rows ?? 0) + (next.Sum(f => f.Rows ?? 0) / 10);
+        int shards = (int)Math.Max(1, Math.Ceiling(estimate * 1.1 / maxSamplesInMemory));
+        LastPeakSamples = 0;
+        while (true)
+        {
+            var totals = new Dictionary<UsageKey, ObservedSeconds>();
+            int capacity = (int)Math.Min(maxSamplesInMemory, estimate * 1.1 / shards);
+            int? grown = null;
+            for (int shard = 0; shard < shards && grown is null; shard++)
+            {
+                var scan = new ObservedHour(hour, shard, shards, capacity);
+                for (int f = 0; f < all.Length && grown is null; f++)
+                {
+                    await ReadFileAsync(all[f].Path, scan, cancellationToken).ConfigureAwait(false);
+                    LastPeakSamples = Math.Max(LastPeakSamples, scan.Count);
+                    if (scan.Count > maxSamplesInMemory)
+                    {
+                        // Projected over the files not yet read, with a margin: read the hour again in that many shards.
+                        double projected = (double)scan.Count * all.Length / (f + 1) * 1.25;
+                        grown = Math.Max(shards * 2, (int)Math.Ceiling(shards * projected / maxSamplesInMemory));
+                    }
+                }
+
+                if (grown is null)
+                {
+                    foreach ((UsageKey key, ObservedSeconds seconds) in scan.Totals())
+                    {
+                        totals[key] = totals.TryGetValue(key, out ObservedSeconds sum) ? sum + seconds : seconds;
+                    }
+
+                    // Shards are alike (uuids hash evenly): size the next shard's table from this one's count.
+                    capacity = (int)Math.Min(maxSamplesInMemory, scan.Count * 1.1);
+                }
+            }
+
+            if (grown is null)
+            {
+                LastShards = shards;
+                return totals;
+            }
+
+            shards = grown.Value;
+            estimate = Math.Max(estimate, (long)maxSamplesInMemory * shards / 2);
+        }
+    }
+
+    private async Task ReadFileAsync(string path, ObservedHour scan, CancellationToken cancellationToken)
+    {
+        await using Stream stream = await files.OpenAsync(path, cancellationToken).ConfigureAwait(false);
+        using ArrowFileReader reader = ArrowIpc.OpenFile(stream);
+        while (await reader.ReadNextRecordBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
+        {
+            using (batch)
+            {
+                scan.Add(batch);
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using CsCheck;
+using Metrics.Core.Billing;
+using Metrics.Core.Ingest;
+using Metrics.Core.Telemetry;
+using Metrics.Tests.Shared;
+using Metrics.Tests.Shared.Fakes;
+
+namespace Metrics.Core.Tests.Billing;
+
+/// <summary>
+/// The streaming, sharded observed-time scan against the plain definition: deduplicate by (uuid, ts) keeping the lowest
+/// (partition, sequence), then sum each winner's overlap with the hour. Whatever the order, copies and shard count.
+/// </summary>
+public sealed class ObservedHourTests
+{
+    private static readonly DateTimeOffset s_hour = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The definition, written the slow and obvious way.</summary>
+    private static Dictionary<UsageKey, ObservedSeconds> Reference(IEnumerable<GpuSampleRow> samples)
+    {
+        var totals = new Dictionary<UsageKey, ObservedSeconds>();
+        var winners = samples
+            .GroupBy(s => (s.GpuUuid.ToUpperInvariant(), s.Ts))
+            .Select(g => g.OrderBy(s => s.Partition, StringComparer.Ordinal).ThenBy(s => s.Sequence).First());
+        foreach (GpuSampleRow s in winners)
+        {
+            TimeSpan overlap = UtcHours.Overlap(s.Ts.AddSeconds(-s.IntervalS), s.Ts, s_hour, s_hour.AddHours(1));
+            if (s.Institution is null || overlap <= TimeSpan.Zero)
+            {
+                continue;
+            }
+
+            decimal seconds = UtcHours.ToSeconds(overlap);
+            var key = new UsageKey(s.Institution, s.GpuModel);
+            totals[key] = totals.GetValueOrDefault(key) + new ObservedSeconds((decimal)s.UtilPct / 100m * seconds, seconds);
+        }
+
+        return totals;
+    }
+
+    private static Dictionary<UsageKey, ObservedSeconds> Scan(IEnumerable<GpuSampleRow> samples, int shards)
+    {
+        var totals = new Dictionary<UsageKey, ObservedSeconds>();
+        GpuSampleRow[] all = samples.ToArray();
+        for (int shard = 0; shard < shards; shard++)
+        {
+            var scan = new ObservedHour(s_hour, shard, shards);
+            foreach (GpuSampleRow sample in all)
+            {
+                scan.Add(sample);
+            }
+
+            foreach ((UsageKey key, ObservedSeconds seconds) in scan.Totals())
+            {
+                totals[key] = totals.GetValueOrDefault(key) + seconds;
+            }
+        }
+
+        return totals;
+    }
+
+    private static readonly Gen<GpuSampleRow> s_sample =
+        Gen.Select(
+            Gen.Int[0, 11],
+            Gen.Bool,
+            Gen.Int[-400, 4000],
+            Gen.OneOf<string?>("inst-00001", "inst-00002", "inst-00003", null),
+            Gen.Int[0, 100],
+            Gen.OneOf("0", "1", "10", "2"),
+            Gen.Long[0, 40],
+            (gpu, upper, second, institution, util, partition, sequence) =>
+        {
+            // A GPU's node samples at one interval, so every copy of a sample carries the same interval.
+            int interval = new[] { 10, 15, 60, 3600 }[gpu % 4];
+            string uuid = EventJson.GpuUuid($"gn{gpu % 4}", gpu);
+            return new GpuSampleRow(
+                s_hour.AddSeconds(second),
+                upper ? uuid.ToUpperInvariant() : uuid,
+                gpu % 3 == 0 ? "A100-SXM4-40GB" : "H100-SXM5-80GB",
+                institution,
+                util + 0.25,
+                interval,
+                partition,
+                sequence);
+        });
+
+    [Fact]
+    public void AnyOrderCopiesAndShardCount_EqualTheDefinition()
+    {
+        // Copies of a sample share its (uuid, ts) and interval, as a resend does; everything else may differ.
+        Gen<GpuSampleRow[]> batches = s_sample.Array[1, 120].SelectMany(samples =>
+            Gen.Int[0, samples.Length].Array[0, 60].Select(picks =>
+                samples.Concat(picks.Where(i => i < samples.Length).Select((i, n) => samples[i] with { Partition = n % 2 == 0 ? "1" : "0", Sequence = 100 + n, UtilPct = 99, Institution = "inst-00009" })).ToArray()));
+
+        batches.Sample(samples =>
+        {
+            Dictionary<UsageKey, ObservedSeconds> expected = Reference(samples);
+            foreach (int shards in new[] { 1, 2, 3, 7 })
+            {
+                Dictionary<UsageKey, ObservedSeconds> actual = Scan(samples.Reverse(), shards);
+                Assert.Equal(expected.OrderBy(p => p.Key).ToArray(), actual.OrderBy(p => p.Key).ToArray());
+            }
+        }, iter: 300);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Reader_SmallBound_ReadsInShardsWithinTheBound_AndSumsToTheSameTotals(bool hideRowCounts)
+    {
+        // 600 node samples of 2 GPUs at 6 s, 40 nodes, in 12 batches over two partitions; a tenth resent in a third.
+        var landing = new InMemoryLandingStore();
+        var pipeline = new IngestPipeline(landing, new InMemoryDirtyHourLog());
+        DateTimeOffset enqueued = s_hour.AddHours(2);
+        RawEvent[] events = Enumerable.Range(0, 600)
+            .Select(i => new RawEvent(EventJson.Bytes(EventJson.Gpu(node: $"gn{i % 40:D4}", ts: s_hour.AddSeconds(6 * (i + 1)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), gpus: 2, utilPct: i % 97, intervalS: 240)), i, enqueued))
+            .ToArray();
+        for (int b = 0; b < 12; b++)
+        {
+            await pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, (b % 2).ToString(System.Globalization.CultureInfo.InvariantCulture), events[(b * 50)..((b + 1) * 50)]), CancellationToken.None);
+        }
+
+        await pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, "7", events.Where((_, i) => i % 10 == 3).ToArray()), CancellationToken.None);
+        var files = new InMemoryLandedFiles(landing) { HideRowCounts = hideRowCounts };
+
+        var whole = new ObservedHourReader(files, maxSamplesInMemory: 1_000_000);
+        IReadOnlyDictionary<UsageKey, ObservedSeconds> expected = await whole.ReadAsync(s_hour, CancellationToken.None);
+        var bounded = new ObservedHourReader(files, maxSamplesInMemory: 100);
+        IReadOnlyDictionary<UsageKey, ObservedSeconds> actual = await bounded.ReadAsync(s_hour, CancellationToken.None);
+
+        Assert.Equal(1, whole.LastShards);
+        Assert.Equal(1200, whole.LastPeakSamples);
+        Assert.True(bounded.LastShards >= 12, $"shards: {bounded.LastShards}");
+        Assert.True(bounded.LastPeakSamples <= 100 + 120, $"peak {bounded.LastPeakSamples}: at most the bound plus one file (120 rows at most)");
+        Assert.Equal(expected.OrderBy(p => p.Key).ToArray(), actual.OrderBy(p => p.Key).ToArray());
+        Assert.Equal(1200 * 240m, expected.Values.Sum(v => v.Observed) + LostToTheHourStart());
+    }
+
+    /// <summary>The first 40 samples' 240 s intervals reach back before the hour by 240 - 6 (i + 1) seconds each.</summary>
+    private static decimal LostToTheHourStart() => 2 * Enumerable.Range(0, 40).Sum(i => Math.Max(0, 240 - (6 * (i + 1))));
+}
