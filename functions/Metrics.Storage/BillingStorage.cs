@@ -5,7 +5,7 @@ namespace Metrics.Storage;
 /// <summary>Wires the billing core to its Azure storage adapters; used by the Functions app and the CLI alike.</summary>
 public static class BillingStorage
 {
-    public static UsageRollup CreateRollup(StorageClients clients, BillingCalendar calendar, TimeProvider timeProvider)
+    public static UsageRollup CreateRollup(StorageClients clients, BillingCalendar calendar, TimeProvider timeProvider, int maxSamplesInMemory = ObservedHourReader.DefaultMaxSamplesInMemory)
     {
         ArgumentNullException.ThrowIfNull(clients);
         return new UsageRollup(
@@ -14,7 +14,10 @@ public static class BillingStorage
             new TableJobStateStore(clients.Tables),
             new TableUsageStore(clients.Tables),
             new BlobRollupLock(clients.Blobs),
-            calendar);
+            calendar)
+        {
+            MaxSamplesInMemory = maxSamplesInMemory,
+        };
     }
 
     public static UsageQuery CreateQuery(StorageClients clients, BillingCalendar calendar)

@@ -132,6 +132,7 @@ public sealed partial class CliTests : IDisposable
     [InlineData(new[] { "ingest", "--stream", "gpu", "--file", "/no/such/file.jsonl" }, "file.jsonl")]
     [InlineData(new[] { "ingest", "--stream", "gpu", "--file", "x", "--partitions", "0" }, "--partitions")]
     [InlineData(new[] { "frobnicate" }, "frobnicate")]
+    [InlineData(new[] { "rollup", "--max-samples-in-memory", "10" }, "--max-samples-in-memory")]
     public async Task BadCommandLine_ExitsTwoWithAOneLineMessage(string[] args, string mentioned)
     {
         (int exit, string output, string error) = await RunAsync(args);

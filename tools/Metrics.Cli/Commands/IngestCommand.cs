@@ -19,9 +19,9 @@ internal static class IngestCommand
         var file = new Option<FileInfo>("--file") { Description = "JSON Lines file, one event body per line.", Required = true };
         file.AcceptExistingOnly();
         var partitions = new Option<int>("--partitions") { Description = "Partitions of the local event hub.", DefaultValueFactory = _ => 4 };
-        partitions.Validators.Add(r => Range(r, partitions, 1, 1024));
+        partitions.Validators.Add(r => OptionRanges.Check(r, partitions, 1, 1024));
         var batchSize = new Option<int>("--batch-size") { Description = "Events per trigger invocation (host.json maxEventBatchSize).", DefaultValueFactory = _ => 100 };
-        batchSize.Validators.Add(r => Range(r, batchSize, 1, 10_000));
+        batchSize.Validators.Add(r => OptionRanges.Check(r, batchSize, 1, 10_000));
         var backfill = new Option<bool>("--backfill")
         {
             Description = "Replay historical files (a backfill, corrected dead letters): lifts the maximum event age for this run only; recorded in the landed files' manifest.",
@@ -59,14 +59,5 @@ internal static class IngestCommand
             CultureInfo.InvariantCulture,
             $"stream={stream.Name()} events={totals.Events} landed_events={totals.LandedEvents} landed_rows={totals.LandedRows} deadlettered={totals.DeadLettered} internal_errors={totals.InternalErrors.Count} files={totals.Files} batches={totals.Batches} partitions={partitions}{(backfill ? " backfill=true" : string.Empty)}")).ConfigureAwait(false);
         return ExitCodes.Success;
-    }
-
-    private static void Range(System.CommandLine.Parsing.OptionResult result, Option<int> option, int min, int max)
-    {
-        int value = result.GetValueOrDefault<int>();
-        if (value < min || value > max)
-        {
-            result.AddError($"{option.Name} must be between {min} and {max}, got {value}.");
-        }
     }
 }

@@ -17,7 +17,13 @@ internal static class RollupCommand
         var from = new Option<string?>("--from") { Description = "First UTC hour to recompute, e.g. 2026-11-30T16 or 2026-11-30T16:00Z (with --to)." };
         var to = new Option<string?>("--to") { Description = "Last UTC hour to recompute, inclusive (with --from)." };
         var progress = new Option<bool>("--progress") { Description = "Print each job hour, hour and month to stderr as it is written (a national hour's rollup takes minutes)." };
-        var command = new Command("rollup", "Roll landed data up into hourly and monthly usage: what is pending, or a forced range of UTC hours.") { from, to, progress };
+        var maxSamples = new Option<int>("--max-samples-in-memory")
+        {
+            Description = "Distinct GPU samples one hour's recompute may hold at once (about 64 bytes each); a larger hour is read in more passes.",
+            DefaultValueFactory = _ => ObservedHourReader.DefaultMaxSamplesInMemory,
+        };
+        maxSamples.Validators.Add(r => OptionRanges.Check(r, maxSamples, 1000, 200_000_000));
+        var command = new Command("rollup", "Roll landed data up into hourly and monthly usage: what is pending, or a forced range of UTC hours.") { from, to, progress, maxSamples };
         command.Validators.Add(result =>
         {
             string? f = result.GetValue(from), t = result.GetValue(to);
@@ -32,7 +38,7 @@ internal static class RollupCommand
         });
         command.SetAction(async (result, cancellationToken) =>
         {
-            UsageRollup rollup = BillingStorage.CreateRollup(context.CreateStorage(), context.CreateCalendar(), context.TimeProvider);
+            UsageRollup rollup = BillingStorage.CreateRollup(context.CreateStorage(), context.CreateCalendar(), context.TimeProvider, result.GetValue(maxSamples));
             string? f = result.GetValue(from), t = result.GetValue(to);
             IProgress<string>? report = result.GetValue(progress) ? new LineProgress(context.Error) : null;
             RollupResult done = f is null
