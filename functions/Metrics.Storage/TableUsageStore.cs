@@ -47,15 +47,14 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         await ReplacePartitionAsync(_hourly, pk, rows, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<HourlyUsage>> ReadHoursAsync(DateTimeOffset fromHour, DateTimeOffset toHourExclusive, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<HourlyUsage> ReadHoursAsync(DateTimeOffset fromHour, DateTimeOffset toHourExclusive, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         string filter = TableClient.CreateQueryFilter($"PartitionKey ge {UtcHours.Key(fromHour)} and PartitionKey lt {UtcHours.Key(toHourExclusive)}");
-        var lines = new List<HourlyUsage>();
         await foreach (TableEntity e in _hourly.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             UtcHours.TryParseKey(e.PartitionKey, out DateTimeOffset hour);
-            lines.Add(new HourlyUsage(
+            yield return new HourlyUsage(
                 hour,
                 TableProperties.Required(e, "Institution"),
                 TableProperties.Required(e, "GpuModel"),
@@ -63,10 +62,8 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
                 TableProperties.Decimal(e, "GpuSeconds"),
                 TableProperties.Decimal(e, "CpuCoreSeconds"),
                 TableProperties.Decimal(e, "ActiveGpuSeconds"),
-                TableProperties.Decimal(e, "ObservedGpuSeconds")));
+                TableProperties.Decimal(e, "ObservedGpuSeconds"));
         }
-
-        return lines;
     }
 
     public async Task ReplaceMonthAsync(BillingMonth month, IReadOnlyList<MonthlyUsage> lines, CancellationToken cancellationToken)

@@ -8,13 +8,37 @@ public static class MonthlyAggregator
     public static IReadOnlyList<MonthlyUsage> Compute(BillingMonth month, IEnumerable<HourlyUsage> hours, IEnumerable<JobUsage> jobMonths)
     {
         ArgumentNullException.ThrowIfNull(hours);
-        ArgumentNullException.ThrowIfNull(jobMonths);
         var sums = new SortedDictionary<UsageKey, (decimal Gpu, decimal Active, decimal Observed, decimal Cpu)>();
         foreach (HourlyUsage hour in hours)
         {
-            sums.TryGetValue(hour.Key, out var s);
-            sums[hour.Key] = (s.Gpu + hour.GpuSeconds, s.Active + hour.ActiveGpuSeconds, s.Observed + hour.ObservedGpuSeconds, s.Cpu + hour.CpuCoreSeconds);
+            Add(sums, hour);
         }
+
+        return Compute(month, sums, jobMonths);
+    }
+
+    /// <summary>The same, with the hours streamed: memory holds one sum per line, not the month's hourly rows.</summary>
+    public static async Task<IReadOnlyList<MonthlyUsage>> ComputeAsync(BillingMonth month, IAsyncEnumerable<HourlyUsage> hours, IEnumerable<JobUsage> jobMonths, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hours);
+        var sums = new SortedDictionary<UsageKey, (decimal Gpu, decimal Active, decimal Observed, decimal Cpu)>();
+        await foreach (HourlyUsage hour in hours.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            Add(sums, hour);
+        }
+
+        return Compute(month, sums, jobMonths);
+    }
+
+    private static void Add(SortedDictionary<UsageKey, (decimal Gpu, decimal Active, decimal Observed, decimal Cpu)> sums, HourlyUsage hour)
+    {
+        sums.TryGetValue(hour.Key, out var s);
+        sums[hour.Key] = (s.Gpu + hour.GpuSeconds, s.Active + hour.ActiveGpuSeconds, s.Observed + hour.ObservedGpuSeconds, s.Cpu + hour.CpuCoreSeconds);
+    }
+
+    private static IReadOnlyList<MonthlyUsage> Compute(BillingMonth month, SortedDictionary<UsageKey, (decimal Gpu, decimal Active, decimal Observed, decimal Cpu)> sums, IEnumerable<JobUsage> jobMonths)
+    {
+        ArgumentNullException.ThrowIfNull(jobMonths);
 
         var jobs = new Dictionary<UsageKey, HashSet<(string, string)>>();
         foreach (JobUsage job in jobMonths)

@@ -294,10 +294,10 @@ public sealed class UsageRollup(
 
     private async Task RecomputeMonthAsync(BillingMonth month, CancellationToken cancellationToken)
     {
-        IReadOnlyList<HourlyUsage> hours = await usage.ReadHoursAsync(calendar.StartUtc(month), calendar.EndUtc(month), cancellationToken).ConfigureAwait(false);
         IReadOnlyList<JobUsage> jobMonths = await usage.ReadJobMonthsAsync(month, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<MonthlyUsage> lines = await MonthlyAggregator.ComputeAsync(month, usage.ReadHoursAsync(calendar.StartUtc(month), calendar.EndUtc(month), cancellationToken), jobMonths, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        await usage.ReplaceMonthAsync(month, MonthlyAggregator.Compute(month, hours, jobMonths), cancellationToken).ConfigureAwait(false);
+        await usage.ReplaceMonthAsync(month, lines, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Clears a mark whose work is written; returns 1 if it was re-marked meanwhile (kept for the next run).</summary>

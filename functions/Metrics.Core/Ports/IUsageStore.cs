@@ -19,7 +19,11 @@ public interface IUsageStore
     /// <summary>Makes <paramref name="lines"/> the hour's only lines.</summary>
     Task ReplaceHourAsync(DateTimeOffset hour, IReadOnlyList<HourlyUsage> lines, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<HourlyUsage>> ReadHoursAsync(DateTimeOffset fromHour, DateTimeOffset toHourExclusive, CancellationToken cancellationToken);
+    /// <summary>
+    /// Every hourly line in <c>[fromHour, toHourExclusive)</c>, streamed page by page: a month holds up to 744 hours of
+    /// every institution's lines, far more than a reader should hold at once.
+    /// </summary>
+    IAsyncEnumerable<HourlyUsage> ReadHoursAsync(DateTimeOffset fromHour, DateTimeOffset toHourExclusive, CancellationToken cancellationToken);
 
     /// <summary>Makes <paramref name="lines"/> the month's only lines, in the by-month and the by-institution tables.</summary>
     Task ReplaceMonthAsync(BillingMonth month, IReadOnlyList<MonthlyUsage> lines, CancellationToken cancellationToken);

@@ -31,8 +31,8 @@ public sealed class InMemoryUsageStore : IUsageStore
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<HourlyUsage>> ReadHoursAsync(DateTimeOffset fromHour, DateTimeOffset toHourExclusive, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<HourlyUsage>>(Hours.Where(h => h.Key >= fromHour && h.Key < toHourExclusive).SelectMany(h => h.Value).ToArray());
+    public IAsyncEnumerable<HourlyUsage> ReadHoursAsync(DateTimeOffset fromHour, DateTimeOffset toHourExclusive, CancellationToken cancellationToken) =>
+        Hours.Where(h => h.Key >= fromHour && h.Key < toHourExclusive).SelectMany(h => h.Value).ToArray().ToAsyncEnumerable();
 
     public Task ReplaceMonthAsync(BillingMonth month, IReadOnlyList<MonthlyUsage> lines, CancellationToken cancellationToken)
     {
