@@ -12,11 +12,15 @@ namespace Metrics.Storage;
 /// </summary>
 public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateStore
 {
+    /// <summary>Requests in flight at once for many runs; Azure Table storage serves far more, Azurite serves these.</summary>
+    private const int Parallelism = 16;
+
     private readonly TableClient _table = tables.GetTableClient(StorageTables.JobStates);
+    private volatile bool _exists;
 
     public async Task<StoredJobState?> GetAsync(string cluster, string jobId, DateTimeOffset runStart, CancellationToken cancellationToken)
     {
-        await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         NullableResponse<TableEntity> found = await _table.GetEntityIfExistsAsync<TableEntity>(cluster, JobRunKeys.Run(jobId, runStart), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!found.HasValue)
         {
@@ -45,6 +49,103 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
 
     public async Task SaveAsync(JobBillingState state, DateTimeOffset? unsettledUntil, string? expectedVersion, CancellationToken cancellationToken)
     {
+        TableEntity entity = ToEntity(state, unsettledUntil);
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (expectedVersion is null)
+            {
+                await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _table.UpdateEntityAsync(entity, new ETag(expectedVersion), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
+        {
+            // 409: a new run was inserted meanwhile; 412: the ETag moved on; 404: the row is gone.
+            throw new JobStateConflictException(
+                $"Job run {state.Cluster}/{state.JobId}@{state.StartTime:O} was saved by someone else since it was read (HTTP {ex.Status}).", ex);
+        }
+    }
+
+    /// <summary>Point reads, up to <see cref="Parallelism"/> at a time: a job hour names thousands of runs.</summary>
+    public async Task<IReadOnlyDictionary<JobRunKey, StoredJobState>> GetManyAsync(IReadOnlyCollection<JobRunKey> runs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var found = new System.Collections.Concurrent.ConcurrentDictionary<JobRunKey, StoredJobState>();
+        await Parallel.ForEachAsync(runs, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (run, token) =>
+        {
+            if (await GetAsync(run.Cluster, run.JobId, run.RunStart, token).ConfigureAwait(false) is { } state)
+            {
+                found[run] = state;
+            }
+        }).ConfigureAwait(false);
+        return found;
+    }
+
+    /// <summary>
+    /// Table transactions of up to 100 runs of one cluster, each action conditional (insert-only, or replace at the ETag
+    /// read). A transaction is all or nothing, so one refused action fails its chunk: that chunk is then saved run by run
+    /// to save the others and name the refused ones.
+    /// </summary>
+    public async Task<IReadOnlyList<JobRunKey>> SaveManyAsync(IReadOnlyList<JobStateSave> saves, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(saves);
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var chunks = saves
+            .GroupBy(save => save.State.Cluster, StringComparer.Ordinal)
+            .SelectMany(cluster => TableTransactions.Chunk(cluster.Select(ToAction)))
+            .ToArray();
+        var bySaveKey = saves.ToDictionary(s => (s.State.Cluster, JobRunKeys.Run(s.State.JobId, s.State.StartTime)));
+        var conflicts = new System.Collections.Concurrent.ConcurrentBag<JobRunKey>();
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (chunk, token) =>
+        {
+            try
+            {
+                await _table.SubmitTransactionAsync(chunk, token).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
+            {
+                foreach (TableTransactionAction action in chunk)
+                {
+                    JobStateSave save = bySaveKey[(action.Entity.PartitionKey, action.Entity.RowKey)];
+                    try
+                    {
+                        await SaveAsync(save.State, save.UnsettledUntil, save.ExpectedVersion, token).ConfigureAwait(false);
+                    }
+                    catch (JobStateConflictException)
+                    {
+                        conflicts.Add(save.Run);
+                    }
+                }
+            }
+        }).ConfigureAwait(false);
+        return conflicts.ToArray();
+    }
+
+    /// <summary>Creates the table once per store instance: not a request before every read and write.</summary>
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (!_exists)
+        {
+            await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            _exists = true;
+        }
+    }
+
+    private static TableTransactionAction ToAction(JobStateSave save)
+    {
+        TableEntity entity = ToEntity(save.State, save.UnsettledUntil);
+        return save.ExpectedVersion is null
+            ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(save.ExpectedVersion));
+    }
+
+    private static TableEntity ToEntity(JobBillingState state, DateTimeOffset? unsettledUntil)
+    {
         ArgumentNullException.ThrowIfNull(state);
         var entity = new TableEntity(state.Cluster, JobRunKeys.Run(state.JobId, state.StartTime))
         {
@@ -72,23 +173,6 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
             entity["UnsettledUntil"] = unsettled;
         }
 
-        await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (expectedVersion is null)
-            {
-                await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await _table.UpdateEntityAsync(entity, new ETag(expectedVersion), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
-        {
-            // 409: a new run was inserted meanwhile; 412: the ETag moved on; 404: the row is gone.
-            throw new JobStateConflictException(
-                $"Job run {state.Cluster}/{state.JobId}@{state.StartTime:O} was saved by someone else since it was read (HTTP {ex.Status}).", ex);
-        }
+        return entity;
     }
 }

@@ -103,7 +103,7 @@ public sealed class LostLeaseTests : IDisposable
         }
     }
 
-    /// <summary>The real store, with the rollup stalled right after it reads a run of the test's cluster.</summary>
+    /// <summary>The real store, with the rollup stalled right after it reads the runs of the test's cluster.</summary>
     private sealed class PausingJobStateStore(IJobStateStore inner, string cluster) : IJobStateStore
     {
         public TaskCompletionSource HasRead { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -121,7 +121,22 @@ public sealed class LostLeaseTests : IDisposable
             return state;
         }
 
+        public async Task<IReadOnlyDictionary<JobRunKey, StoredJobState>> GetManyAsync(IReadOnlyCollection<JobRunKey> runs, CancellationToken cancellationToken)
+        {
+            IReadOnlyDictionary<JobRunKey, StoredJobState> states = await inner.GetManyAsync(runs, cancellationToken);
+            if (runs.Any(r => r.Cluster == cluster) && HasRead.TrySetResult())
+            {
+                await Resume.Task.WaitAsync(cancellationToken);
+            }
+
+            return states;
+        }
+
         public Task SaveAsync(JobBillingState state, DateTimeOffset? unsettledUntil, string? expectedVersion, CancellationToken cancellationToken) =>
             inner.SaveAsync(state, unsettledUntil, expectedVersion, cancellationToken);
+
+        // The stale save goes through the store's table transactions, as in production.
+        public Task<IReadOnlyList<JobRunKey>> SaveManyAsync(IReadOnlyList<JobStateSave> saves, CancellationToken cancellationToken) =>
+            inner.SaveManyAsync(saves, cancellationToken);
     }
 }

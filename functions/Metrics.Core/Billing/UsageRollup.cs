@@ -172,11 +172,13 @@ public sealed class UsageRollup(
         var changed = new List<(JobBillingState After, StoredJobState? Before)>();
         // One state per run: a requeued job (same id, a new start after an end) is a new run with its own interval.
         var runs = events
-            .GroupBy(e => (e.Cluster, e.JobId, e.StartTime))
-            .OrderBy(g => g.Key.Cluster, StringComparer.Ordinal).ThenBy(g => g.Key.JobId, StringComparer.Ordinal).ThenBy(g => g.Key.StartTime);
+            .GroupBy(e => new JobRunKey(e.Cluster, e.JobId, e.StartTime))
+            .OrderBy(g => g.Key.Cluster, StringComparer.Ordinal).ThenBy(g => g.Key.JobId, StringComparer.Ordinal).ThenBy(g => g.Key.RunStart)
+            .ToArray();
+        IReadOnlyDictionary<JobRunKey, StoredJobState> storedRuns = await jobs.GetManyAsync(runs.Select(r => r.Key).ToArray(), cancellationToken).ConfigureAwait(false);
         foreach (var job in runs)
         {
-            StoredJobState? stored = await jobs.GetAsync(job.Key.Cluster, job.Key.JobId, job.Key.StartTime, cancellationToken).ConfigureAwait(false);
+            StoredJobState? stored = storedRuns.GetValueOrDefault(job.Key);
             JobBillingState? before = stored?.State;
             JobBillingState after = before ?? JobBillingState.From(job.First());
             foreach (JobEvent e in job)
@@ -228,27 +230,21 @@ public sealed class UsageRollup(
             await marks.MarkAsync(MarkKind.Usage, touched, cancellationToken).ConfigureAwait(false);
         }
 
-        var conflicts = new List<string>();
-        foreach ((JobBillingState after, StoredJobState? before) in changed)
-        {
-            try
-            {
-                await jobs.SaveAsync(after, unsettledUntil: null, before?.Version, cancellationToken).ConfigureAwait(false);
-            }
-            catch (JobStateConflictException ex)
-            {
-                // Another rollup saved this run since we read it (our lease expired under us). Our rows above may have
-                // overwritten its rows with values from a stale state: flag the run so that the next fold rewrites
-                // them all, and fold this hour again next time.
-                await FlagUnsettledAsync(after, before, cancellationToken).ConfigureAwait(false);
-                conflicts.Add(ex.Message);
-            }
-        }
-
+        IReadOnlyList<JobRunKey> conflicts = await jobs.SaveManyAsync(changed.Select(c => new JobStateSave(c.After, null, c.Before?.Version)).ToArray(), cancellationToken).ConfigureAwait(false);
         if (conflicts.Count > 0)
         {
+            // Another rollup saved these runs since we read them (our lease expired under us). Our rows above may have
+            // overwritten its rows with values from a stale state: flag each run so that the next fold rewrites them
+            // all, and fold this hour again next time.
+            var lost = conflicts.ToHashSet();
+            foreach ((JobBillingState after, StoredJobState? before) in changed.Where(c => lost.Contains(new JobRunKey(c.After.Cluster, c.After.JobId, c.After.StartTime))))
+            {
+                await FlagUnsettledAsync(after, before, cancellationToken).ConfigureAwait(false);
+            }
+
             await marks.MarkAsync(MarkKind.Jobs, [UtcHours.Key(hour)], cancellationToken).ConfigureAwait(false);
-            throw new JobStateConflictException($"{conflicts.Count} job run(s) of this hour were saved by another rollup meanwhile; flagged for a full rewrite and left for the next run. First: {conflicts[0]}");
+            JobRunKey first = conflicts[0];
+            throw new JobStateConflictException($"{conflicts.Count} job run(s) of this hour were saved by another rollup meanwhile; flagged for a full rewrite and left for the next run. First: {first.Cluster}/{first.JobId}@{first.RunStart:O}");
         }
 
         return changed.Count;

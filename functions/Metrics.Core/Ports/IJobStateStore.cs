@@ -19,4 +19,46 @@ public interface IJobStateStore
     /// </summary>
     /// <exception cref="JobStateConflictException">Someone else saved the run since <paramref name="expectedVersion"/>.</exception>
     Task SaveAsync(JobBillingState state, DateTimeOffset? unsettledUntil, string? expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The stored runs among <paramref name="runs"/> (absent ones are missing from the answer). A store may read them in
+    /// parallel; a job hour of the national centre names thousands.
+    /// </summary>
+    async Task<IReadOnlyDictionary<JobRunKey, StoredJobState>> GetManyAsync(IReadOnlyCollection<JobRunKey> runs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var found = new Dictionary<JobRunKey, StoredJobState>();
+        foreach (JobRunKey run in runs)
+        {
+            if (await GetAsync(run.Cluster, run.JobId, run.RunStart, cancellationToken).ConfigureAwait(false) is { } state)
+            {
+                found[run] = state;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Saves each state as <see cref="SaveAsync"/> does, conditionally; a store may group them into transactions.
+    /// Returns the runs whose save was refused because someone else saved them meanwhile; every other save is done.
+    /// </summary>
+    async Task<IReadOnlyList<JobRunKey>> SaveManyAsync(IReadOnlyList<JobStateSave> saves, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(saves);
+        var conflicts = new List<JobRunKey>();
+        foreach (JobStateSave save in saves)
+        {
+            try
+            {
+                await SaveAsync(save.State, save.UnsettledUntil, save.ExpectedVersion, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JobStateConflictException)
+            {
+                conflicts.Add(save.Run);
+            }
+        }
+
+        return conflicts;
+    }
 }

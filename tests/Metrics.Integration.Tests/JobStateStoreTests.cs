@@ -1,0 +1,50 @@
+using Metrics.Core.Billing;
+using Metrics.Core.Ports;
+using Metrics.Storage;
+
+namespace Metrics.Integration.Tests;
+
+/// <summary>The job state store's many-run reads and transactional, conditional saves, on Azurite's tables.</summary>
+public sealed class JobStateStoreTests
+{
+    private static readonly DateTimeOffset s_start = new(2026, 11, 27, 8, 0, 0, TimeSpan.Zero);
+
+    private readonly string _cluster = "js-" + Guid.NewGuid().ToString("N")[..8];
+
+    private JobBillingState State(int job, int hours) => new()
+    {
+        Cluster = _cluster,
+        JobId = $"J{job}",
+        Institution = "inst-00001",
+        GpuModel = "H100-SXM5-80GB",
+        Gpus = 8,
+        Cpus = 16,
+        StartTime = s_start,
+        BilledThrough = s_start.AddHours(hours),
+        AttributesTs = s_start,
+        AttributesEventId = $"e{job}",
+    };
+
+    [Fact]
+    public async Task SaveMany_AcrossTransactions_SavesEveryCurrentRunAndNamesExactlyTheStaleOnes()
+    {
+        var store = new TableJobStateStore(Azurite.Clients.Tables);
+        // 250 runs: three transactions of one cluster.
+        IReadOnlyList<JobRunKey> first = await store.SaveManyAsync(Enumerable.Range(0, 250).Select(j => new JobStateSave(State(j, 1), null, null)).ToArray(), CancellationToken.None);
+        IReadOnlyDictionary<JobRunKey, StoredJobState> read = await store.GetManyAsync(Enumerable.Range(0, 260).Select(j => new JobRunKey(_cluster, $"J{j}", s_start)).ToArray(), CancellationToken.None);
+        Assert.Empty(first);
+        Assert.Equal(250, read.Count);
+
+        // Someone else moves runs 7 and 160 on; then a batch saves every run from the versions it read before that.
+        await store.SaveAsync(State(7, 5), null, read[new JobRunKey(_cluster, "J7", s_start)].Version, CancellationToken.None);
+        await store.SaveAsync(State(160, 5), null, read[new JobRunKey(_cluster, "J160", s_start)].Version, CancellationToken.None);
+        JobStateSave[] saves = [.. Enumerable.Range(0, 250).Select(j => new JobStateSave(State(j, 2), null, read[new JobRunKey(_cluster, $"J{j}", s_start)].Version)), new JobStateSave(State(999, 2), null, null)];
+
+        IReadOnlyList<JobRunKey> conflicts = await store.SaveManyAsync(saves, CancellationToken.None);
+
+        Assert.Equal(["J160", "J7"], conflicts.Select(c => c.JobId).Order(StringComparer.Ordinal));
+        IReadOnlyDictionary<JobRunKey, StoredJobState> after = await store.GetManyAsync(saves.Select(s => s.Run).ToArray(), CancellationToken.None);
+        Assert.Equal(251, after.Count);
+        Assert.All(after, pair => Assert.Equal(pair.Key.JobId is "J7" or "J160" ? s_start.AddHours(5) : s_start.AddHours(2), pair.Value.State.BilledThrough));
+    }
+}
