@@ -33,6 +33,7 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
         IReadOnlyList<LandedFileRef> own = await files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<LandedFileRef> next = await files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour.AddHours(1), cancellationToken).ConfigureAwait(false);
         LandedFileRef[] all = [.. own, .. next];
+        string[] paths = all.Select(f => f.Path).ToArray();
 
         // Nearly every row of the hour's own files overlaps it; of the next hour's, only those within an interval of its
         // start. A tenth is a generous guess for those; the bound below catches any guess that is wrong.
@@ -47,15 +48,18 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
             for (int shard = 0; shard < shards && grown is null; shard++)
             {
                 var scan = new ObservedHour(hour, shard, shards, capacity);
-                for (int f = 0; f < all.Length && grown is null; f++)
+                int read = 0;
+                await foreach (Stream stream in LandedFileStreams.OpenInOrderAsync(files, paths, cancellationToken).ConfigureAwait(false))
                 {
-                    await ReadFileAsync(all[f].Path, scan, cancellationToken).ConfigureAwait(false);
+                    await ReadFileAsync(stream, scan, cancellationToken).ConfigureAwait(false);
+                    read++;
                     LastPeakSamples = Math.Max(LastPeakSamples, scan.Count);
                     if (scan.Count > maxSamplesInMemory)
                     {
                         // Projected over the files not yet read, with a margin: read the hour again in that many shards.
-                        double projected = (double)scan.Count * all.Length / (f + 1) * 1.25;
+                        double projected = (double)scan.Count * all.Length / read * 1.25;
                         grown = Math.Max(shards * 2, (int)Math.Ceiling(shards * projected / maxSamplesInMemory));
+                        break;
                     }
                 }
 
@@ -82,9 +86,8 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
         }
     }
 
-    private async Task ReadFileAsync(string path, ObservedHour scan, CancellationToken cancellationToken)
+    private static async Task ReadFileAsync(Stream stream, ObservedHour scan, CancellationToken cancellationToken)
     {
-        await using Stream stream = await files.OpenAsync(path, cancellationToken).ConfigureAwait(false);
         using ArrowFileReader reader = ArrowIpc.OpenFile(stream);
         while (await reader.ReadNextRecordBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
         {

@@ -161,9 +161,9 @@ public sealed class UsageRollup(
     private async Task<int> FoldJobHourAsync(DateTimeOffset hour, CancellationToken cancellationToken)
     {
         var events = new List<JobEvent>();
-        foreach (string path in await files.ListHourAsync(TelemetryStream.Jobs, hour, cancellationToken).ConfigureAwait(false))
+        IReadOnlyList<string> paths = await files.ListHourAsync(TelemetryStream.Jobs, hour, cancellationToken).ConfigureAwait(false);
+        await foreach (Stream stream in LandedFileStreams.OpenInOrderAsync(files, paths, cancellationToken).ConfigureAwait(false))
         {
-            await using Stream stream = await files.OpenAsync(path, cancellationToken).ConfigureAwait(false);
             events.AddRange(await LandedRowReader.ReadJobEventsAsync(stream, cancellationToken).ConfigureAwait(false));
         }
 
