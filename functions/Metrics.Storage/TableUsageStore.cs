@@ -10,6 +10,9 @@ namespace Metrics.Storage;
 /// </summary>
 public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
 {
+    /// <summary>Transactions in flight at once when writing job usage rows.</summary>
+    private const int WriteParallelism = 8;
+
     private readonly TableClient _jobHours = tables.GetTableClient(StorageTables.JobHours);
     private readonly TableClient _jobMonths = tables.GetTableClient(StorageTables.JobMonths);
     private readonly TableClient _hourly = tables.GetTableClient(StorageTables.HourlyUsage);
@@ -141,9 +144,12 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
     {
         ArgumentNullException.ThrowIfNull(changes);
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var period in changes.GroupBy(c => c.Period, StringComparer.Ordinal))
+        // Every period's upserts as transactions, several in flight at once: a national job hour changes thousands of
+        // runs, and each row appears once, so concurrent transactions never touch the same entity.
+        var chunks = new List<IReadOnlyList<TableTransactionAction>>();
+        foreach (var period in changes.Where(c => c.Usage is not null).GroupBy(c => c.Period, StringComparer.Ordinal))
         {
-            var upserts = period.Where(c => c.Usage is not null).Select(c => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(c.Period, RunRowKey(c))
+            chunks.AddRange(TableTransactions.Chunk(period.Select(c => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(c.Period, RunRowKey(c))
             {
                 ["Cluster"] = c.Cluster,
                 ["JobId"] = c.JobId,
@@ -153,14 +159,16 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
                 ["BilledTicks"] = c.Usage.Billed.Ticks,
                 ["GpuSeconds"] = TableProperties.Decimal(c.Usage.GpuSeconds),
                 ["CpuCoreSeconds"] = TableProperties.Decimal(c.Usage.CpuCoreSeconds),
-            }));
-            await TableTransactions.SubmitAsync(table, upserts, cancellationToken).ConfigureAwait(false);
+            }))));
+        }
 
-            // Removals are rare (an end event that trims a job); deleting one that is already gone is not an error.
-            foreach (JobUsageChange removal in period.Where(c => c.Usage is null))
-            {
-                await table.DeleteEntityAsync(removal.Period, RunRowKey(removal), cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = WriteParallelism, CancellationToken = cancellationToken }, async (chunk, token) =>
+            await table.SubmitTransactionAsync(chunk, token).ConfigureAwait(false)).ConfigureAwait(false);
+
+        // Removals are rare (an end event that trims a job); deleting one that is already gone is not an error.
+        foreach (JobUsageChange removal in changes.Where(c => c.Usage is null))
+        {
+            await table.DeleteEntityAsync(removal.Period, RunRowKey(removal), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 
