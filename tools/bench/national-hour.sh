@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The national-hour benchmark (docs/scale.md): one simulated hour of the centre (5,000 institutions, 2,000 nodes x 8
+# GPUs, 10 s samples, across the Shanghai month boundary) through ingest and rollup on an in-memory Azurite, billed
+# against the simulator's truth, and timed against gzip -1 of the same JSON in the same run. Prints one line.
+#
+#   tools/bench/national-hour.sh [work-dir]      # about 4 minutes and 3 GB of disk on a 2-core machine
+#
+# Not part of tools/test.sh: it measures, it does not test. Needs what the tests need plus GNU time (/usr/bin/time)
+# for peak RSS; without it RSS prints as n/a.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$repo"
+work="${1:-$(mktemp -d "${TMPDIR:-/tmp}/national-hour.XXXXXX")}"
+mkdir -p "$work"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 AZURITE_IN_MEMORY=1
+AZURITE_LOCATION="$(mktemp -d "${TMPDIR:-/tmp}/national-hour-azurite.XXXXXX")"
+export AZURITE_LOCATION
+cleanup() { tools/azurite/azurite.sh stop >/dev/null 2>&1 || true; rm -rf "$AZURITE_LOCATION"; }
+trap cleanup EXIT
+
+if (exec 3<>/dev/tcp/127.0.0.1/10000) 2>/dev/null; then
+  echo "national-hour: something already listens on 127.0.0.1:10000; stop it first (the figures need a fresh Azurite)" >&2
+  exit 2
+fi
+
+dotnet build tools/Metrics.Cli -c Release -v quiet -nologo >/dev/null
+tools/azurite/azurite.sh start >/dev/null
+metrics=(dotnet tools/Metrics.Cli/bin/Release/net10.0/metrics.dll)
+
+# Runs a step; records its wall seconds (and peak RSS in MB where GNU time exists) under a name.
+declare -A wall rss
+step() {
+  local name="$1"; shift
+  local timing="$work/$name.time"
+  if [[ -x /usr/bin/time ]]; then
+    /usr/bin/time -f "%e %M" -o "$timing" "$@"
+    read -r "wall[$name]" kb < "$timing"
+    rss[$name]=$((kb / 1024))
+  else
+    local start end
+    start=$(date +%s.%N); "$@"; end=$(date +%s.%N)
+    wall[$name]=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
+    rss[$name]="n/a"
+  fi
+}
+
+step simulate "${metrics[@]}" simulate --institutions 5000 --nodes 2000 --gpus-per-node 8 --start 2026-10-31T15:30:00Z \
+  --hours 1 --interval-s 10 --out "$work" > "$work/simulate.out"
+step gzip sh -c "cat '$work/jobs.jsonl' '$work/gpu.jsonl' | gzip -1 > /dev/null"
+step ingest_jobs "${metrics[@]}" ingest --stream jobs --file "$work/jobs.jsonl" --partitions 32 --batch-size 1000 --backfill > "$work/jobs.out" 2> "$work/jobs.err"
+step ingest_gpu "${metrics[@]}" ingest --stream gpu --file "$work/gpu.jsonl" --partitions 32 --batch-size 1000 --backfill > "$work/gpu.out" 2> "$work/gpu.err"
+step rollup "${metrics[@]}" rollup > "$work/rollup.out" 2> "$work/rollup.err"
+"${metrics[@]}" usage --month 2026-10 > "$work/oct.csv" 2>/dev/null
+"${metrics[@]}" usage --month 2026-11 > "$work/nov.csv" 2>/dev/null
+
+field() { grep -o "$2=[0-9]*" "$1" | head -1 | cut -d= -f2; }
+samples=$(field "$work/gpu.out" landed_rows)
+files=$(( $(field "$work/gpu.out" files) + $(field "$work/jobs.out" files) ))
+failed=$(field "$work/rollup.out" failed_hours)
+# Billed (month, institution, model) lines against the simulator's truth: jobs equal, GPU-hours within 0.001 h.
+read -r truth differ < <(awk -F, '
+  FNR == 1 { next }
+  FILENAME ~ /truth/ { truth[$1","$2","$3] = $4","$5; next }
+  { billed[$1","$2","$3] = $4","$5 }
+  END {
+    for (k in truth) {
+      n++; split(truth[k], t, ","); split((k in billed) ? billed[k] : "x,-1", b, ",")
+      if (t[1] != b[1] || (t[2] - b[2]) > 0.001 || (b[2] - t[2]) > 0.001) d++
+    }
+    print n, d + 0
+  }' "$work/truth.csv" "$work/oct.csv" "$work/nov.csv")
+calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
+ingest=$(calc "${wall[ingest_jobs]} + ${wall[ingest_gpu]}")
+total=$(calc "$ingest + ${wall[rollup]}")
+ratio=$(calc "$total / ${wall[gzip]}")
+
+echo "national-hour: samples=$samples ingest_s=$ingest rollup_s=${wall[rollup]} total_s=$total gzip1_s=${wall[gzip]} ratio=$ratio rollup_peak_rss_mb=${rss[rollup]} ingest_peak_rss_mb=${rss[ingest_gpu]} landed_files=$files failed_hours=$failed truth_lines=$truth differ=$differ"
+[[ "$differ" == 0 && "$failed" == 0 ]]
