@@ -52,7 +52,7 @@ public class IngestBenchmarks
     [Benchmark]
     public async Task<int> IngestToArrow() => (await _pipeline.IngestAsync(_batch, CancellationToken.None)).LandedRows;
 
-    private static byte[] Sample(int i)
+    internal static byte[] Sample(int i)
     {
         var json = new StringBuilder();
         json.Append("{\"schema\":\"gpu-telemetry/1\",\"cluster\":\"hefei-aicc-1\",\"node\":\"gn").Append(i % 500).Append("\",\"ts\":\"2026-11-27T09:")
