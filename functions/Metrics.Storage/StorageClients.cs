@@ -17,6 +17,10 @@ public sealed class StorageClients
         var tableOptions = new TableClientOptions();
         Configure(tableOptions.Retry, settings.MaxRetries);
 
+        // Per retry: every attempt is a billed transaction.
+        blobOptions.AddPolicy(Requests, HttpPipelinePosition.PerRetry);
+        tableOptions.AddPolicy(Requests, HttpPipelinePosition.PerRetry);
+
         if (settings.ConnectionString is { } connectionString)
         {
             Blobs = new BlobServiceClient(connectionString, blobOptions);
@@ -35,6 +39,9 @@ public sealed class StorageClients
     }
 
     public StorageSettings Settings { get; }
+
+    /// <summary>Requests these clients have sent, blob and table, retries included.</summary>
+    public RequestCounter Requests { get; } = new();
 
     public BlobServiceClient Blobs { get; }
 

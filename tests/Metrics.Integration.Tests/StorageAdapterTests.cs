@@ -12,6 +12,20 @@ public sealed class StorageAdapterTests
     private static readonly string s_run = Guid.NewGuid().ToString("N")[..8];
 
     [Fact]
+    public async Task StorageClients_CountEveryRequestTheySend_BlobAndTable()
+    {
+        var clients = new StorageClients(Azurite.Settings);
+
+        await clients.Blobs.GetPropertiesAsync();
+        long afterBlob = clients.Requests.Count;
+        await clients.Tables.GetTableClient(StorageTables.DirtyHours).CreateIfNotExistsAsync();
+        await clients.Tables.GetTableClient(StorageTables.DirtyHours).GetEntityIfExistsAsync<TableEntity>("none", "none");
+
+        Assert.Equal(1, afterBlob);
+        Assert.Equal(3, clients.Requests.Count);
+    }
+
+    [Fact]
     public async Task BlobLandingStore_Write_StoresContentTypeAndManifestMetadata()
     {
         var store = new BlobLandingStore(Azurite.Clients.Blobs);

@@ -58,6 +58,7 @@ field() { grep -o "$2=[0-9]*" "$1" | head -1 | cut -d= -f2; }
 samples=$(field "$work/gpu.out" landed_rows)
 files=$(( $(field "$work/gpu.out" files) + $(field "$work/jobs.out" files) ))
 failed=$(field "$work/rollup.out" failed_hours)
+requests=$(( $(field "$work/jobs.out" storage_requests) + $(field "$work/gpu.out" storage_requests) + $(field "$work/rollup.out" storage_requests) ))
 # Billed (month, institution, model) lines against the simulator's truth: jobs equal, GPU-hours within 0.001 h.
 read -r truth differ < <(awk -F, '
   FNR == 1 { next }
@@ -74,6 +75,7 @@ calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
 ingest=$(calc "${wall[ingest_jobs]} + ${wall[ingest_gpu]}")
 total=$(calc "$ingest + ${wall[rollup]}")
 ratio=$(calc "$total / ${wall[gzip]}")
+per_million=$(awk -v r="$requests" -v s="$samples" 'BEGIN { printf "%d", r * 1000000 / s }')
 
-echo "national-hour: samples=$samples ingest_s=$ingest rollup_s=${wall[rollup]} total_s=$total gzip1_s=${wall[gzip]} ratio=$ratio rollup_peak_rss_mb=${rss[rollup]} ingest_peak_rss_mb=${rss[ingest_gpu]} landed_files=$files failed_hours=$failed truth_lines=$truth differ=$differ"
+echo "national-hour: samples=$samples ingest_s=$ingest rollup_s=${wall[rollup]} total_s=$total gzip1_s=${wall[gzip]} ratio=$ratio rollup_peak_rss_mb=${rss[rollup]} ingest_peak_rss_mb=${rss[ingest_gpu]} landed_files=$files storage_requests=$requests requests_per_million_samples=$per_million failed_hours=$failed truth_lines=$truth differ=$differ"
 [[ "$differ" == 0 && "$failed" == 0 ]]

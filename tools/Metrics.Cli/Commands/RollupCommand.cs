@@ -38,7 +38,8 @@ internal static class RollupCommand
         });
         command.SetAction(async (result, cancellationToken) =>
         {
-            UsageRollup rollup = BillingStorage.CreateRollup(context.CreateStorage(), context.CreateCalendar(), context.TimeProvider, result.GetValue(maxSamples));
+            StorageClients storage = context.CreateStorage();
+            UsageRollup rollup = BillingStorage.CreateRollup(storage, context.CreateCalendar(), context.TimeProvider, result.GetValue(maxSamples));
             string? f = result.GetValue(from), t = result.GetValue(to);
             IProgress<string>? report = result.GetValue(progress) ? new LineProgress(context.Error) : null;
             RollupResult done = f is null
@@ -51,7 +52,7 @@ internal static class RollupCommand
 
             await context.Out.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
-                $"job_hours={done.JobHoursRead} jobs_changed={done.JobsChanged} hours={done.HoursRecomputed} months={done.MonthsRecomputed} marks_kept={done.MarksKeptForNextRun} failed_hours={done.FailedHours} failed_months={done.FailedMonths}")).ConfigureAwait(false);
+                $"job_hours={done.JobHoursRead} jobs_changed={done.JobsChanged} hours={done.HoursRecomputed} months={done.MonthsRecomputed} marks_kept={done.MarksKeptForNextRun} failed_hours={done.FailedHours} failed_months={done.FailedMonths} storage_requests={storage.Requests.Count}")).ConfigureAwait(false);
 
             // Everything else completed; a non-zero exit still tells a scheduler or an operator that something is stuck.
             return done.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
