@@ -12,25 +12,8 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedFiles
 {
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(LandingPaths.TelemetryContainer);
 
-    public async Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken)
-    {
-        string prefix = LandingPaths.HourPrefix(stream, hour);
-        var names = new List<string>();
-        try
-        {
-            await foreach (BlobItem item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
-            {
-                names.Add(item.Name);
-            }
-        }
-        catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound)
-        {
-            return [];
-        }
-
-        names.Sort(StringComparer.Ordinal);
-        return names;
-    }
+    public async Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) =>
+        (await ListHourWithRowsAsync(stream, hour, cancellationToken).ConfigureAwait(false)).Select(f => f.Path).ToArray();
 
     public async Task<IReadOnlyList<LandedFileRef>> ListHourWithRowsAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken)
     {

@@ -82,7 +82,8 @@ public static class LandedRowReader
         return rows;
     }
 
-    private static IArrowArray Column(RecordBatch batch, string name)
+    /// <summary>A landed batch's column by name; a missing one is damaged data, not a default.</summary>
+    internal static IArrowArray Column(RecordBatch batch, string name)
     {
         int index = batch.Schema.GetFieldIndex(name);
         return index >= 0 ? batch.Column(index) : throw new InvalidDataException($"Landed file has no column '{name}'.");

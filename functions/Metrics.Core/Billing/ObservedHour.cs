@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using Apache.Arrow;
 using Metrics.Core.Arrow;
@@ -76,14 +75,14 @@ public sealed class ObservedHour
     public void Add(RecordBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var ts = (TimestampArray)Column(batch, "ts");
-        var uuids = (StringArray)Column(batch, "gpu_uuid");
-        var util = (DoubleArray)Column(batch, "util_pct");
-        var interval = (Int32Array)Column(batch, "interval_s");
-        var sequence = (Int64Array)Column(batch, LineageColumns.Sequence);
-        var institutions = new DictionaryColumn(Column(batch, "institution"));
-        var models = new DictionaryColumn(Column(batch, "gpu_model"));
-        var partitions = new DictionaryColumn(Column(batch, LineageColumns.Partition));
+        var ts = (TimestampArray)LandedRowReader.Column(batch, "ts");
+        var uuids = (StringArray)LandedRowReader.Column(batch, "gpu_uuid");
+        var util = (DoubleArray)LandedRowReader.Column(batch, "util_pct");
+        var interval = (Int32Array)LandedRowReader.Column(batch, "interval_s");
+        var sequence = (Int64Array)LandedRowReader.Column(batch, LineageColumns.Sequence);
+        var institutions = new DictionaryColumn(LandedRowReader.Column(batch, "institution"));
+        var models = new DictionaryColumn(LandedRowReader.Column(batch, "gpu_model"));
+        var partitions = new DictionaryColumn(LandedRowReader.Column(batch, LineageColumns.Partition));
         ReadOnlySpan<long> tsValues = ts.Values;
         ReadOnlySpan<int> intervalValues = interval.Values;
         ReadOnlySpan<double> utilValues = util.Values;
@@ -279,12 +278,6 @@ public sealed class ObservedHour
         }
 
         return true;
-    }
-
-    private static IArrowArray Column(RecordBatch batch, string name)
-    {
-        int index = batch.Schema.GetFieldIndex(name);
-        return index >= 0 ? batch.Column(index) : throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"Landed file has no column '{name}'."));
     }
 
     /// <summary>One distinct sample: the GPU (MIG flag in the top bit of the ticks) and its timestamp.</summary>

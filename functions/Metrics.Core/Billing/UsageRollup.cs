@@ -230,16 +230,20 @@ public sealed class UsageRollup(
             await marks.MarkAsync(MarkKind.Usage, touched, cancellationToken).ConfigureAwait(false);
         }
 
-        IReadOnlyList<JobRunKey> conflicts = await jobs.SaveManyAsync(changed.Select(c => new JobStateSave(c.After, null, c.Before?.Version)).ToArray(), cancellationToken).ConfigureAwait(false);
+        JobStateSave[] saves = changed.Select(c => new JobStateSave(c.After, null, c.Before?.Version)).ToArray();
+        IReadOnlyList<JobRunKey> conflicts = await jobs.SaveManyAsync(saves, cancellationToken).ConfigureAwait(false);
         if (conflicts.Count > 0)
         {
             // Another rollup saved these runs since we read them (our lease expired under us). Our rows above may have
             // overwritten its rows with values from a stale state: flag each run so that the next fold rewrites them
             // all, and fold this hour again next time.
             var lost = conflicts.ToHashSet();
-            foreach ((JobBillingState after, StoredJobState? before) in changed.Where(c => lost.Contains(new JobRunKey(c.After.Cluster, c.After.JobId, c.After.StartTime))))
+            for (int i = 0; i < saves.Length; i++)
             {
-                await FlagUnsettledAsync(after, before, cancellationToken).ConfigureAwait(false);
+                if (lost.Contains(saves[i].Run))
+                {
+                    await FlagUnsettledAsync(changed[i].After, changed[i].Before, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             await marks.MarkAsync(MarkKind.Jobs, [UtcHours.Key(hour)], cancellationToken).ConfigureAwait(false);
