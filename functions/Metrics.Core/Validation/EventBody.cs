@@ -76,6 +76,11 @@ internal static class EventBody
     /// </summary>
     public static void Plausible(DateTimeOffset value, string field, DateTimeOffset enqueued, IngestLimits limits, bool ageBounded = true)
     {
+        if (IsPlausible(value, enqueued, limits, ageBounded))
+        {
+            return;
+        }
+
         if (value > SafeAdd(enqueued, limits.ClockSkew))
         {
             throw new RejectedEventException(
@@ -97,6 +102,12 @@ internal static class EventBody
                 $"{field} {value:O} is more than {maxAge.TotalDays:0.##} days before the enqueued time {enqueued.ToUniversalTime():O}; replay historical data with metrics ingest --backfill");
         }
     }
+
+    /// <summary>The bounds of <see cref="Plausible"/> as a test, for the fast path that must not throw.</summary>
+    public static bool IsPlausible(DateTimeOffset value, DateTimeOffset enqueued, IngestLimits limits, bool ageBounded = true) =>
+        value <= SafeAdd(enqueued, limits.ClockSkew)
+        && value >= IngestLimits.EarliestTimestamp
+        && !(ageBounded && limits.MaxEventAge is { } maxAge && value < SafeAdd(enqueued, -maxAge));
 
     /// <summary><paramref name="instant"/> + <paramref name="span"/>, clamped to the representable range instead of throwing.</summary>
     internal static DateTimeOffset SafeAdd(DateTimeOffset instant, TimeSpan span)

@@ -1,0 +1,349 @@
+using System.Text.Json;
+using System.Text.Unicode;
+using Metrics.Core.Telemetry;
+
+namespace Metrics.Core.Validation;
+
+/// <summary>
+/// The fast path of <see cref="GpuTelemetryDecoder"/>: one forward pass of <see cref="Utf8JsonReader"/> over the body
+/// that checks every rule of the contract as it reads (types, ranges, patterns on raw bytes, duplicate and unknown
+/// keys, the timestamp) and builds the sample with pooled strings. It answers only "valid, here is the sample" or "not
+/// sure": anything unusual (an escape, a quoted or fractional integer, a nested unknown field, any broken rule) returns
+/// null, and the reference decoder, which parses a <see cref="JsonDocument"/>, decides and words the rejection. So the
+/// fast path can never reject what the contract accepts nor word a rejection differently; a property test checks it
+/// never accepts what the reference refuses, nor reads a value differently.
+/// </summary>
+internal static class GpuTelemetryReader
+{
+    private static readonly JsonReaderOptions s_options = new() { MaxDepth = 16 };
+
+    public static GpuSample? TryRead(ReadOnlySpan<byte> body, DateTimeOffset enqueuedTime, IngestLimits limits)
+    {
+        if (body.Length > ContractLimits.MaxBodyBytes || !Utf8.IsValid(body))
+        {
+            return null;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(body, s_options);
+            return Read(ref reader, enqueuedTime, limits, Utf8StringPool.Current);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static GpuSample? Read(ref Utf8JsonReader reader, DateTimeOffset enqueuedTime, IngestLimits limits, Utf8StringPool pool)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        string? cluster = null, node = null;
+        DateTimeOffset? ts = null;
+        long intervalS = 0;
+        GpuReading[]? gpus = null;
+        int seen = 0;
+        UnknownKeys unknown = default;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueIsEscaped)
+            {
+                return null;
+            }
+
+            ReadOnlySpan<byte> name = reader.ValueSpan;
+            int field = name switch
+            {
+                _ when name.SequenceEqual("schema"u8) => 1,
+                _ when name.SequenceEqual("cluster"u8) => 2,
+                _ when name.SequenceEqual("node"u8) => 4,
+                _ when name.SequenceEqual("ts"u8) => 8,
+                _ when name.SequenceEqual("intervalS"u8) => 16,
+                _ when name.SequenceEqual("gpus"u8) => 32,
+                _ => 0,
+            };
+            if ((seen & field) != 0 || (field == 0 && !unknown.Add(name)))
+            {
+                return null;
+            }
+
+            seen |= field;
+            reader.Read();
+            bool ok = field switch
+            {
+                1 => PlainString(ref reader) && reader.ValueSpan.SequenceEqual("gpu-telemetry/1"u8),
+                2 => Key(ref reader, pool, out cluster),
+                4 => Key(ref reader, pool, out node),
+                8 => Timestamp(ref reader, out ts) && EventBody.IsPlausible(ts!.Value, enqueuedTime, limits),
+                16 => Integer(ref reader, ContractLimits.MinIntervalS, ContractLimits.MaxIntervalS, out intervalS),
+                32 => Gpus(ref reader, pool, out gpus),
+                _ => reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray),
+            };
+            if (!ok)
+            {
+                return null;
+            }
+        }
+
+        // Every field present, the root closed, and nothing after it (Read throws on trailing content).
+        if (seen != 63 || reader.TokenType != JsonTokenType.EndObject || reader.Read())
+        {
+            return null;
+        }
+
+        return new GpuSample(cluster!, node!, ts!.Value, (int)intervalS, gpus!);
+    }
+
+    private static bool Gpus(ref Utf8JsonReader reader, Utf8StringPool pool, out GpuReading[]? gpus)
+    {
+        gpus = null;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        var read = new List<GpuReading>(8);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (read.Count == ContractLimits.MaxGpusPerSample || Gpu(ref reader, pool) is not { } gpu)
+            {
+                return false;
+            }
+
+            foreach (GpuReading earlier in read)
+            {
+                if (earlier.Index == gpu.Index || string.Equals(earlier.Uuid, gpu.Uuid, StringComparison.OrdinalIgnoreCase))
+                {
+                    return false;
+                }
+            }
+
+            read.Add(gpu);
+        }
+
+        gpus = [.. read];
+        return gpus.Length >= ContractLimits.MinGpusPerSample;
+    }
+
+    private static GpuReading? Gpu(ref Utf8JsonReader reader, Utf8StringPool pool)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        string? uuid = null, model = null, jobId = null, institution = null;
+        long index = 0, memUsed = 0, memTotal = 0;
+        double util = 0;
+        double? power = null, temp = null;
+        int seen = 0;
+        UnknownKeys unknown = default;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueIsEscaped)
+            {
+                return null;
+            }
+
+            ReadOnlySpan<byte> name = reader.ValueSpan;
+            int field = name switch
+            {
+                _ when name.SequenceEqual("uuid"u8) => 1,
+                _ when name.SequenceEqual("index"u8) => 2,
+                _ when name.SequenceEqual("model"u8) => 4,
+                _ when name.SequenceEqual("utilPct"u8) => 8,
+                _ when name.SequenceEqual("memUsedMiB"u8) => 16,
+                _ when name.SequenceEqual("memTotalMiB"u8) => 32,
+                _ when name.SequenceEqual("jobId"u8) => 64,
+                _ when name.SequenceEqual("institution"u8) => 128,
+                _ when name.SequenceEqual("powerW"u8) => 256,
+                _ when name.SequenceEqual("tempC"u8) => 512,
+                _ => 0,
+            };
+            if ((seen & field) != 0 || (field == 0 && !unknown.Add(name)))
+            {
+                return null;
+            }
+
+            seen |= field;
+            reader.Read();
+            bool isNull = reader.TokenType == JsonTokenType.Null;
+            bool ok = field switch
+            {
+                1 => PlainString(ref reader) && ContractAscii.IsGpuUuid(reader.ValueSpan) && Pooled(ref reader, pool, out uuid),
+                2 => Integer(ref reader, 0, ContractLimits.MaxGpuIndex, out index),
+                4 => PlainString(ref reader) && ContractAscii.IsGpuModel(reader.ValueSpan) && Pooled(ref reader, pool, out model),
+                8 => Number(ref reader, 0, 100, out util),
+                16 => Integer(ref reader, 0, ContractLimits.MaxMemMiB, out memUsed),
+                32 => Integer(ref reader, 1, ContractLimits.MaxMemMiB, out memTotal),
+                64 => isNull || (PlainString(ref reader) && ContractAscii.IsJobId(reader.ValueSpan) && Pooled(ref reader, pool, out jobId)),
+                128 => isNull || Key(ref reader, pool, out institution),
+                256 => isNull || Optional(ref reader, 0, ContractLimits.MaxPowerW, out power),
+                512 => isNull || Optional(ref reader, ContractLimits.MinTempC, ContractLimits.MaxTempC, out temp),
+                _ => reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray),
+            };
+            if (!ok)
+            {
+                return null;
+            }
+        }
+
+        // The six required fields, a job and its institution together, memory used within the total.
+        if ((seen & 63) != 63 || (jobId is null) != (institution is null) || memUsed > memTotal)
+        {
+            return null;
+        }
+
+        return new GpuReading(uuid!, (int)index, model!, jobId, institution, util, memUsed, memTotal, power, temp);
+    }
+
+    /// <summary>A string whose bytes are its value: an escaped one goes to the reference decoder.</summary>
+    private static bool PlainString(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped;
+
+    private static bool Pooled(ref Utf8JsonReader reader, Utf8StringPool pool, out string value)
+    {
+        value = pool.Get(reader.ValueSpan);
+        return true;
+    }
+
+    /// <summary>cluster, node, institution: <see cref="ContractPatterns.Id"/>, which already keeps to the table-key rules.</summary>
+    private static bool Key(ref Utf8JsonReader reader, Utf8StringPool pool, out string? value)
+    {
+        value = null;
+        return PlainString(ref reader) && ContractAscii.IsId(reader.ValueSpan) && Pooled(ref reader, pool, out value!);
+    }
+
+    private static bool Integer(ref Utf8JsonReader reader, long min, long max, out long value)
+    {
+        value = 0;
+        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out value) && value >= min && value <= max;
+    }
+
+    private static bool Number(ref Utf8JsonReader reader, double min, double max, out double value)
+    {
+        value = 0;
+        return reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out value) && double.IsFinite(value) && value >= min && value <= max;
+    }
+
+    private static bool Optional(ref Utf8JsonReader reader, double min, double max, out double? value)
+    {
+        bool ok = Number(ref reader, min, max, out double number);
+        value = number;
+        return ok;
+    }
+
+    /// <summary>
+    /// <c>yyyy-MM-ddTHH:mm:ss[.f{1,7}](Z|±hh:mm)</c> exactly (<see cref="ContractPatterns.Timestamp"/>), with every part in
+    /// range, as UTC. Anything else, even what the reference might still accept, is left to it.
+    /// </summary>
+    private static bool Timestamp(ref Utf8JsonReader reader, out DateTimeOffset? value)
+    {
+        value = null;
+        if (!PlainString(ref reader))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> s = reader.ValueSpan;
+        if (s.Length < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':'
+            || !Digits(s, 0, 4, out int year) || !Digits(s, 5, 2, out int month) || !Digits(s, 8, 2, out int day)
+            || !Digits(s, 11, 2, out int hour) || !Digits(s, 14, 2, out int minute) || !Digits(s, 17, 2, out int second)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        int at = 19;
+        long fraction = 0;
+        if (s[at] == '.')
+        {
+            int digits = 0;
+            for (at++; at < s.Length && char.IsAsciiDigit((char)s[at]); at++, digits++)
+            {
+                fraction = (fraction * 10) + (s[at] - '0');
+            }
+
+            if (digits is < 1 or > 7)
+            {
+                return false;
+            }
+
+            for (; digits < 7; digits++)
+            {
+                fraction *= 10;
+            }
+        }
+
+        long offsetTicks;
+        ReadOnlySpan<byte> zone = s[at..];
+        if (zone.Length == 1 && zone[0] == 'Z')
+        {
+            offsetTicks = 0;
+        }
+        else if (zone.Length == 6 && zone[0] is (byte)'+' or (byte)'-' && zone[3] == ':'
+            && Digits(zone, 1, 2, out int offsetHours) && Digits(zone, 4, 2, out int offsetMinutes)
+            && offsetMinutes < 60 && (offsetHours * 60) + offsetMinutes <= 14 * 60)
+        {
+            offsetTicks = ((offsetHours * 60L) + offsetMinutes) * TimeSpan.TicksPerMinute * (zone[0] == '-' ? -1 : 1);
+        }
+        else
+        {
+            return false;
+        }
+
+        long local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).Ticks + fraction;
+        long utc = local - offsetTicks;
+        if (utc < DateTime.MinValue.Ticks || utc > DateTime.MaxValue.Ticks)
+        {
+            return false;
+        }
+
+        value = new DateTimeOffset(utc, TimeSpan.Zero);
+        return true;
+    }
+
+    private static bool Digits(ReadOnlySpan<byte> s, int start, int count, out int value)
+    {
+        value = 0;
+        for (int i = start; i < start + count; i++)
+        {
+            if (!char.IsAsciiDigit((char)s[i]))
+            {
+                return false;
+            }
+
+            value = (value * 10) + (s[i] - '0');
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The names of fields the contract does not know, to refuse a repeated one as the reference does. Events rarely
+    /// carry any, so the list is made only when one appears, and names are compared byte for byte (none is escaped here).
+    /// </summary>
+    private struct UnknownKeys
+    {
+        private List<byte[]>? _names;
+
+        public bool Add(ReadOnlySpan<byte> name)
+        {
+            _names ??= [];
+            foreach (byte[] earlier in _names)
+            {
+                if (name.SequenceEqual(earlier))
+                {
+                    return false;
+                }
+            }
+
+            _names.Add(name.ToArray());
+            return true;
+        }
+    }
+}
