@@ -9,9 +9,20 @@ namespace Metrics.Cli.LocalHub;
 /// partition's persisted counter, stamps the enqueued time, and hands full batches to <see cref="IngestPipeline"/>,
 /// exactly as an Event Hubs trigger invocation would.
 /// </summary>
-internal sealed class LocalEventHub(IngestPipeline pipeline, TableSequenceCounter sequences, TimeProvider timeProvider, int partitionCount, int batchSize)
+/// <remarks>
+/// Like the Functions host, it runs partitions concurrently and each partition's batches one after another, in order:
+/// a partition's next batch starts only when its previous one has landed, and at most <c>concurrency</c> batches are in
+/// flight at once, so the file is read while earlier batches decode and upload. The first failure stops the run.
+/// </remarks>
+internal sealed class LocalEventHub(IngestPipeline pipeline, TableSequenceCounter sequences, TimeProvider timeProvider, int partitionCount, int batchSize, int concurrency)
 {
     private readonly List<byte[]>[] _pending = Enumerable.Range(0, partitionCount).Select(_ => new List<byte[]>(batchSize)).ToArray();
+    private readonly Task[] _running = Enumerable.Repeat(Task.CompletedTask, partitionCount).ToArray();
+    private readonly SemaphoreSlim _slots = new(concurrency, concurrency);
+    private readonly Lock _totalsLock = new();
+
+    /// <summary>Two batches per core: one decoding while another waits on storage.</summary>
+    public static int DefaultConcurrency => Environment.ProcessorCount * 2;
 
     public LocalHubTotals Totals { get; } = new();
 
@@ -27,14 +38,18 @@ internal sealed class LocalEventHub(IngestPipeline pipeline, TableSequenceCounte
         }
     }
 
+    /// <summary>Sends every partition's partial batch and waits until every batch has landed.</summary>
     public async Task FlushAllAsync(TelemetryStream stream, CancellationToken cancellationToken)
     {
         for (int partition = 0; partition < partitionCount; partition++)
         {
             await FlushAsync(stream, partition, cancellationToken).ConfigureAwait(false);
         }
+
+        await Task.WhenAll(_running).ConfigureAwait(false);
     }
 
+    /// <summary>Hands the partition's pending events to a task that runs after the partition's previous batch.</summary>
     private async Task FlushAsync(TelemetryStream stream, int partition, CancellationToken cancellationToken)
     {
         List<byte[]> pending = _pending[partition];
@@ -43,17 +58,49 @@ internal sealed class LocalEventHub(IngestPipeline pipeline, TableSequenceCounte
             return;
         }
 
+        byte[][] bodies = [.. pending];
+        pending.Clear();
+        Task previous = _running[partition];
+        if (previous.IsFaulted)
+        {
+            // The other partitions' batches finish first, so that nothing is still writing once the failure surfaces.
+            await Task.WhenAll(_running).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+            await previous.ConfigureAwait(false);
+        }
+
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _running[partition] = RunAfterAsync(previous, stream, partition, bodies, cancellationToken);
+    }
+
+    private async Task RunAfterAsync(Task previous, TelemetryStream stream, int partition, byte[][] bodies, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await previous.ConfigureAwait(false);
+            await IngestAsync(stream, partition, bodies, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private async Task IngestAsync(TelemetryStream stream, int partition, byte[][] pending, CancellationToken cancellationToken)
+    {
         string partitionId = partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        long first = await sequences.ReserveAsync(stream, partitionId, pending.Count, cancellationToken).ConfigureAwait(false);
+        long first = await sequences.ReserveAsync(stream, partitionId, pending.Length, cancellationToken).ConfigureAwait(false);
         DateTimeOffset enqueued = timeProvider.GetUtcNow();
-        var events = new RawEvent[pending.Count];
-        for (int i = 0; i < pending.Count; i++)
+        var events = new RawEvent[pending.Length];
+        for (int i = 0; i < pending.Length; i++)
         {
             events[i] = new RawEvent(pending[i], first + i, enqueued);
         }
 
-        pending.Clear();
-        IngestResult result = await pipeline.IngestAsync(new EventBatch(stream, partitionId, events), cancellationToken).ConfigureAwait(false);
-        Totals.Add(result);
+        // Off the reader's thread: decoding is CPU work that should run beside the next lines being read.
+        IngestResult result = await Task.Run(() => pipeline.IngestAsync(new EventBatch(stream, partitionId, events), cancellationToken), cancellationToken).ConfigureAwait(false);
+        lock (_totalsLock)
+        {
+            Totals.Add(result);
+        }
     }
 }

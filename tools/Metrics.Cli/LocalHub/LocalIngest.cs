@@ -12,7 +12,7 @@ internal static class LocalIngest
         var sequences = new TableSequenceCounter(storage.Tables);
         await sequences.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         var pipeline = new IngestPipeline(new BlobLandingStore(storage.Blobs), new TableDirtyHourLog(storage.Tables, context.TimeProvider), context.CreateIngestLimits(backfill));
-        var hub = new LocalEventHub(pipeline, sequences, context.TimeProvider, partitions, batchSize);
+        var hub = new LocalEventHub(pipeline, sequences, context.TimeProvider, partitions, batchSize, LocalEventHub.DefaultConcurrency);
         double length = Math.Max(1, new FileInfo(file).Length);
         long read = 0, lines = 0;
         await foreach (byte[] body in JsonLinesReader.ReadAsync(file, cancellationToken).ConfigureAwait(false))
