@@ -29,7 +29,7 @@ public class IngestBenchmarks
     public void Setup()
     {
         var enqueued = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
-        _bodies = Enumerable.Range(0, Events).Select(Sample).ToArray();
+        _bodies = Enumerable.Range(0, Events).Select(i => Sample(i)).ToArray();
         var events = new RawEvent[Events];
         for (int i = 0; i < Events; i++)
         {
@@ -76,19 +76,30 @@ public class IngestBenchmarks
     [Benchmark]
     public async Task<int> IngestToArrow() => (await _pipeline.IngestAsync(_batch, CancellationToken.None)).LandedRows;
 
-    internal static byte[] Sample(int i)
+    /// <summary>Events of one partition in the national hour: 2,000 nodes over 32 partitions put 63 nodes on each.</summary>
+    internal const int NodesPerPartition = 63;
+
+    /// <summary>
+    /// Event <paramref name="i"/> of one partition as the national hour sends it: the 63 nodes take turns, each sending
+    /// a 10-second sample of 8 GPUs busy on the node's job, so a batch of 1,000 holds about 16 samples of each node and
+    /// 22,680 events make the partition's hour (09:00:10 to 10:00:00).
+    /// </summary>
+    internal static byte[] Sample(int i, int partition = 0)
     {
+        int node = (partition * NodesPerPartition) + (i % NodesPerPartition);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        DateTimeOffset ts = new DateTimeOffset(2026, 11, 27, 9, 0, 10, TimeSpan.Zero).AddSeconds(i / NodesPerPartition * 10);
         var json = new StringBuilder();
-        json.Append("{\"schema\":\"gpu-telemetry/1\",\"cluster\":\"hefei-aicc-1\",\"node\":\"gn").Append(i % 500).Append("\",\"ts\":\"2026-11-27T09:")
-            .Append((i / 60 % 60).ToString("D2", System.Globalization.CultureInfo.InvariantCulture)).Append(':')
-            .Append((i % 60).ToString("D2", System.Globalization.CultureInfo.InvariantCulture)).Append("Z\",\"intervalS\":15,\"gpus\":[");
+        json.Append("{\"schema\":\"gpu-telemetry/1\",\"cluster\":\"hefei-aicc-1\",\"node\":\"gn").Append(node.ToString("D4", invariant))
+            .Append("\",\"ts\":\"").Append(ts.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", invariant)).Append("\",\"intervalS\":10,\"gpus\":[");
         for (int g = 0; g < 8; g++)
         {
             json.Append(g == 0 ? string.Empty : ",")
-                .Append("{\"uuid\":\"GPU-16ad15a6-b480-cd47-2ba8-").Append((i % 500 * 8 + g).ToString("D12", System.Globalization.CultureInfo.InvariantCulture))
+                .Append("{\"uuid\":\"GPU-16ad15a6-b480-cd47-2ba8-").Append(((node * 8) + g).ToString("D12", invariant))
                 .Append("\",\"index\":").Append(g)
-                .Append(",\"model\":\"H100-SXM5-80GB\",\"jobId\":\"").Append(1000 + (i % 50)).Append("\",\"institution\":\"inst-").Append(i % 50)
-                .Append("\",\"utilPct\":87.5,\"memUsedMiB\":61234,\"memTotalMiB\":81559,\"powerW\":612.3,\"tempC\":64}");
+                .Append(",\"model\":\"H100-SXM5-80GB\",\"jobId\":\"").Append(1_000_000 + node).Append("\",\"institution\":\"inst-").Append((node % 5000).ToString("D5", invariant))
+                .Append("\",\"utilPct\":").Append(((i * 7) + (g * 13)) % 100).Append(".5,\"memUsedMiB\":").Append(40_000 + (i % 997)).Append(",\"memTotalMiB\":81559,\"powerW\":")
+                .Append(300 + (i % 400)).Append(".3,\"tempC\":").Append(40 + (g * 3)).Append('}');
         }
 
         return Encoding.UTF8.GetBytes(json.Append("]}").ToString());

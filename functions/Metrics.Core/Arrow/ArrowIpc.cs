@@ -31,5 +31,5 @@ public static class ArrowIpc
     }
 
     /// <summary>Opens an Arrow IPC file for reading. Compressed buffers need the codec factory, hence this helper.</summary>
-    public static ArrowFileReader OpenFile(Stream stream, bool leaveOpen = false) => new(stream, allocator: null, s_codecs, leaveOpen);
+    public static ArrowFileReader OpenFile(Stream stream, bool leaveOpen = false) => new(stream, PooledArrowAllocator.Instance, s_codecs, leaveOpen);
 }

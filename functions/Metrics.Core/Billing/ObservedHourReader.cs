@@ -9,15 +9,18 @@ namespace Metrics.Core.Billing;
 /// <summary>
 /// Reads one UTC hour's GPU samples (its own files, and the next hour's, whose samples can reach back into it) into
 /// observed GPU time per line, record batch by record batch, in as many shards as keep each shard's deduplication table
-/// within <paramref name="maxSamplesInMemory"/> distinct samples (about 64 bytes each). The shard count comes from the
+/// within <paramref name="maxSamplesInMemory"/> distinct samples (32 bytes each, plus a GPU's unused list room). The shard count comes from the
 /// manifests' row counts; if a shard still outgrows the bound (counts unknown or wrong) the hour is read again in
 /// more shards. Memory is bounded by the setting (plus one file's rows), whatever the hour's size; a bigger hour costs
 /// more reads instead.
 /// </summary>
 public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemory)
 {
-    /// <summary>The default bound: 3 million distinct samples, about 200 MB of table (a full national hour needs 2 shards).</summary>
-    public const int DefaultMaxSamplesInMemory = 3_000_000;
+    /// <summary>
+    /// The default bound: 6 million distinct samples, about 200 MB of table, a tenth of the Function App instance's
+    /// 2 GB. A full national hour (5.75 M samples, plus the next hour's that reach back) takes 2 shards.
+    /// </summary>
+    public const int DefaultMaxSamplesInMemory = 6_000_000;
 
     /// <summary>How many shards the last hour read took (each a pass over the files).</summary>
     public int LastShards { get; private set; }
@@ -43,11 +46,10 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
         while (true)
         {
             var totals = new Dictionary<UsageKey, ObservedSeconds>();
-            int capacity = (int)Math.Min(maxSamplesInMemory, estimate * 1.1 / shards);
             int? grown = null;
             for (int shard = 0; shard < shards && grown is null; shard++)
             {
-                var scan = new ObservedHour(hour, shard, shards, capacity);
+                var scan = new ObservedHour(hour, shard, shards);
                 int read = 0;
                 await foreach (Stream stream in LandedFileStreams.OpenInOrderAsync(files, paths, cancellationToken).ConfigureAwait(false))
                 {
@@ -69,9 +71,6 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
                     {
                         totals[key] = totals.TryGetValue(key, out ObservedSeconds sum) ? sum + seconds : seconds;
                     }
-
-                    // Shards are alike (uuids hash evenly): size the next shard's table from this one's count.
-                    capacity = (int)Math.Min(maxSamplesInMemory, scan.Count * 1.1);
                 }
             }
 

@@ -60,12 +60,17 @@ internal static class RollupCommand
         return command;
     }
 
-    /// <summary>Writes each unit as it completes, at once (not via <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
+    /// <summary>
+    /// Writes each unit as it completes, at once (not via <see cref="Progress{T}"/>, which posts to the thread pool), with
+    /// the seconds since the rollup started: where a slow rollup spends its time.
+    /// </summary>
     private sealed class LineProgress(TextWriter writer) : IProgress<string>
     {
+        private readonly System.Diagnostics.Stopwatch _elapsed = System.Diagnostics.Stopwatch.StartNew();
+
         public void Report(string value)
         {
-            writer.WriteLine($"done: {value}");
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done: {value} at {_elapsed.Elapsed.TotalSeconds:0.0} s"));
             writer.Flush();
         }
     }

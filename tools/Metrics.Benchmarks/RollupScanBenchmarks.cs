@@ -1,0 +1,107 @@
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
+using BenchmarkDotNet.Attributes;
+using Metrics.Core.Arrow;
+using Metrics.Core.Billing;
+using Metrics.Core.Ingest;
+using Metrics.Core.Ports;
+using Metrics.Core.Telemetry;
+
+namespace Metrics.Benchmarks;
+
+/// <summary>
+/// The rollup's read of one hour against its limit (issue 9, goal 4), over the same landed files in the same run: the
+/// baseline opens every file with <see cref="ArrowFileReader"/> and sums <c>util_pct</c>, which is the least any reader
+/// of these files can do; the product reads the hour with <see cref="ObservedHourReader"/> (deduplicating every sample
+/// by GPU and time, summing observed and active seconds per line) and aggregates the hour's lines. The files are what
+/// ingest lands for whole hours of national-hour partitions (63 nodes x 8 GPUs every 10 s, batches of 1,000): two
+/// partitions make 45,360 events, 362,880 rows in 46 files.
+/// </summary>
+[MemoryDiagnoser]
+[ShortRunJob]
+public class RollupScanBenchmarks
+{
+    private static readonly DateTimeOffset s_hour = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+    private readonly MemoryLandedFiles _files = new();
+
+    [Params(2)]
+    public int Partitions { get; set; }
+
+    [GlobalSetup]
+    public async Task Setup()
+    {
+        var pipeline = new IngestPipeline(_files, _files);
+        var enqueued = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+        int hourOfEvents = IngestBenchmarks.NodesPerPartition * 360;
+        for (int p = 0; p < Partitions; p++)
+        {
+            foreach (int[] batch in Enumerable.Range(0, hourOfEvents).Chunk(1000))
+            {
+                RawEvent[] events = batch.Select(i => new RawEvent(IngestBenchmarks.Sample(i, partition: p), i, enqueued)).ToArray();
+                await pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, p.ToString(System.Globalization.CultureInfo.InvariantCulture), events), CancellationToken.None);
+            }
+        }
+
+        Console.WriteLine($"// {_files.Count} landed files, {_files.Bytes} bytes");
+    }
+
+    [Benchmark(Baseline = true)]
+    public async Task<double> BareArrowSumUtil()
+    {
+        double sum = 0;
+        foreach (string path in await _files.ListHourAsync(TelemetryStream.Gpu, s_hour, CancellationToken.None))
+        {
+            using ArrowFileReader reader = ArrowIpc.OpenFile(await _files.OpenAsync(path, CancellationToken.None));
+            while (await reader.ReadNextRecordBatchAsync() is { } batch)
+            {
+                using (batch)
+                {
+                    foreach (double util in ((DoubleArray)batch.Column("util_pct")).Values)
+                    {
+                        sum += util;
+                    }
+                }
+            }
+        }
+
+        return sum;
+    }
+
+    [Benchmark]
+    public async Task<int> ObservedHourAndLines()
+    {
+        var reader = new ObservedHourReader(_files, ObservedHourReader.DefaultMaxSamplesInMemory);
+        IReadOnlyDictionary<UsageKey, ObservedSeconds> observed = await reader.ReadAsync(s_hour, CancellationToken.None);
+        return HourlyAggregator.Compute(s_hour, [], observed).Count;
+    }
+
+    /// <summary>Landed files kept in memory: the benchmark measures reading, not storage.</summary>
+    private sealed class MemoryLandedFiles : ILandingStore, IDirtyHourLog, ILandedFiles
+    {
+        private readonly Dictionary<string, byte[]> _files = new(StringComparer.Ordinal);
+
+        public int Count => _files.Count;
+
+        public long Bytes => _files.Values.Sum(f => (long)f.Length);
+
+        public Task WriteAsync(LandingFile file, CancellationToken cancellationToken)
+        {
+            if (file.Container == LandingPaths.TelemetryContainer)
+            {
+                _files[file.Path] = file.Content.ToArray();
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken)
+        {
+            string prefix = LandingPaths.HourPrefix(stream, hour);
+            return Task.FromResult<IReadOnlyList<string>>(_files.Keys.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray());
+        }
+
+        public Task<Stream> OpenAsync(string path, CancellationToken cancellationToken) => Task.FromResult<Stream>(new MemoryStream(_files[path], writable: false));
+    }
+}
