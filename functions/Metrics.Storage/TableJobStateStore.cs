@@ -47,20 +47,16 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
         return new StoredJobState(state, e.ETag.ToString(), e.GetDateTimeOffset("UnsettledUntil"));
     }
 
-    public async Task SaveAsync(JobBillingState state, DateTimeOffset? unsettledUntil, string? expectedVersion, CancellationToken cancellationToken)
+    public async Task<string> SaveAsync(JobBillingState state, DateTimeOffset? unsettledUntil, string? expectedVersion, CancellationToken cancellationToken)
     {
         TableEntity entity = ToEntity(state, unsettledUntil);
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (expectedVersion is null)
-            {
-                await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await _table.UpdateEntityAsync(entity, new ETag(expectedVersion), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            }
+            Response response = expectedVersion is null
+                ? await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false)
+                : await _table.UpdateEntityAsync(entity, new ETag(expectedVersion), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return response.Headers.ETag?.ToString() ?? throw new InvalidOperationException("The table service answered a save without an ETag.");
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
         {
@@ -91,7 +87,7 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
     /// read). A transaction is all or nothing, so one refused action fails its chunk: that chunk is then saved run by run
     /// to save the others and name the refused ones.
     /// </summary>
-    public async Task<IReadOnlyList<JobRunKey>> SaveManyAsync(IReadOnlyList<JobStateSave> saves, CancellationToken cancellationToken)
+    public async Task<JobStateSaveResult> SaveManyAsync(IReadOnlyList<JobStateSave> saves, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(saves);
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
@@ -101,11 +97,20 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
             .ToArray();
         var bySaveKey = saves.ToDictionary(s => (s.State.Cluster, JobRunKeys.Run(s.State.JobId, s.State.StartTime)));
         var conflicts = new System.Collections.Concurrent.ConcurrentBag<JobRunKey>();
+        var versions = new System.Collections.Concurrent.ConcurrentDictionary<JobRunKey, string>();
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (chunk, token) =>
         {
             try
             {
-                await _table.SubmitTransactionAsync(chunk, token).ConfigureAwait(false);
+                Response<IReadOnlyList<Response>> done = await _table.SubmitTransactionAsync(chunk, token).ConfigureAwait(false);
+                for (int i = 0; i < chunk.Count && i < done.Value.Count; i++)
+                {
+                    // Each action's answer carries the row's new ETag; where one does not, the run is simply read next time.
+                    if (done.Value[i].Headers.ETag is { } etag)
+                    {
+                        versions[bySaveKey[(chunk[i].Entity.PartitionKey, chunk[i].Entity.RowKey)].Run] = etag.ToString();
+                    }
+                }
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
             {
@@ -114,7 +119,7 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
                     JobStateSave save = bySaveKey[(action.Entity.PartitionKey, action.Entity.RowKey)];
                     try
                     {
-                        await SaveAsync(save.State, save.UnsettledUntil, save.ExpectedVersion, token).ConfigureAwait(false);
+                        versions[save.Run] = await SaveAsync(save.State, save.UnsettledUntil, save.ExpectedVersion, token).ConfigureAwait(false);
                     }
                     catch (JobStateConflictException)
                     {
@@ -123,7 +128,7 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
                 }
             }
         }).ConfigureAwait(false);
-        return conflicts.ToArray();
+        return new JobStateSaveResult(conflicts.ToArray(), versions);
     }
 
     /// <summary>Creates the table once per store instance: not a request before every read and write.</summary>

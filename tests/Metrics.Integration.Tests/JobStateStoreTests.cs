@@ -30,7 +30,7 @@ public sealed class JobStateStoreTests
     {
         var store = new TableJobStateStore(Azurite.Clients.Tables);
         // 250 runs: three transactions of one cluster.
-        IReadOnlyList<JobRunKey> first = await store.SaveManyAsync(Enumerable.Range(0, 250).Select(j => new JobStateSave(State(j, 1), null, null)).ToArray(), CancellationToken.None);
+        IReadOnlyList<JobRunKey> first = (await store.SaveManyAsync(Enumerable.Range(0, 250).Select(j => new JobStateSave(State(j, 1), null, null)).ToArray(), CancellationToken.None)).Conflicts;
         IReadOnlyDictionary<JobRunKey, StoredJobState> read = await store.GetManyAsync(Enumerable.Range(0, 260).Select(j => new JobRunKey(_cluster, $"J{j}", s_start)).ToArray(), CancellationToken.None);
         Assert.Empty(first);
         Assert.Equal(250, read.Count);
@@ -40,11 +40,17 @@ public sealed class JobStateStoreTests
         await store.SaveAsync(State(160, 5), null, read[new JobRunKey(_cluster, "J160", s_start)].Version, CancellationToken.None);
         JobStateSave[] saves = [.. Enumerable.Range(0, 250).Select(j => new JobStateSave(State(j, 2), null, read[new JobRunKey(_cluster, $"J{j}", s_start)].Version)), new JobStateSave(State(999, 2), null, null)];
 
-        IReadOnlyList<JobRunKey> conflicts = await store.SaveManyAsync(saves, CancellationToken.None);
+        JobStateSaveResult saved = await store.SaveManyAsync(saves, CancellationToken.None);
+        IReadOnlyList<JobRunKey> conflicts = saved.Conflicts;
 
         Assert.Equal(["J160", "J7"], conflicts.Select(c => c.JobId).Order(StringComparer.Ordinal));
         IReadOnlyDictionary<JobRunKey, StoredJobState> after = await store.GetManyAsync(saves.Select(s => s.Run).ToArray(), CancellationToken.None);
         Assert.Equal(251, after.Count);
         Assert.All(after, pair => Assert.Equal(pair.Key.JobId is "J7" or "J160" ? s_start.AddHours(5) : s_start.AddHours(2), pair.Value.State.BilledThrough));
+
+        // The versions the saves answered with are the stored ones, so the next save needs no read first.
+        Assert.Equal(249, saved.Versions.Count);
+        Assert.All(saved.Versions, pair => Assert.Equal(after[pair.Key].Version, pair.Value));
+        await store.SaveAsync(State(0, 3), null, saved.Versions[new JobRunKey(_cluster, "J0", s_start)], CancellationToken.None);
     }
 }

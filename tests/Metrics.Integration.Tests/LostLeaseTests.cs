@@ -132,11 +132,11 @@ public sealed class LostLeaseTests : IDisposable
             return states;
         }
 
-        public Task SaveAsync(JobBillingState state, DateTimeOffset? unsettledUntil, string? expectedVersion, CancellationToken cancellationToken) =>
+        public Task<string> SaveAsync(JobBillingState state, DateTimeOffset? unsettledUntil, string? expectedVersion, CancellationToken cancellationToken) =>
             inner.SaveAsync(state, unsettledUntil, expectedVersion, cancellationToken);
 
         // The stale save goes through the store's table transactions, as in production.
-        public Task<IReadOnlyList<JobRunKey>> SaveManyAsync(IReadOnlyList<JobStateSave> saves, CancellationToken cancellationToken) =>
+        public Task<JobStateSaveResult> SaveManyAsync(IReadOnlyList<JobStateSave> saves, CancellationToken cancellationToken) =>
             inner.SaveManyAsync(saves, cancellationToken);
     }
 }

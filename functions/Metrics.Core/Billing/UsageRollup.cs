@@ -74,16 +74,22 @@ public sealed class UsageRollup(
 
         int kept = 0, jobsChanged = 0;
         var failures = new List<RollupFailure>();
+        var known = new KnownJobStates();
         IReadOnlyList<RollupMark> jobMarks = await marks.ListAsync(MarkKind.Jobs, cancellationToken).ConfigureAwait(false);
         foreach (RollupMark mark in jobMarks.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
             if (await IsolatedAsync(MarkKind.Jobs, mark.Key, failures, async () =>
                 {
-                    jobsChanged += await FoldJobHourAsync(ParseHour(mark), cancellationToken).ConfigureAwait(false);
+                    jobsChanged += await FoldJobHourAsync(ParseHour(mark), known, cancellationToken).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false))
             {
                 kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
                 progress?.Report($"jobs {mark.Key}");
+            }
+            else
+            {
+                // Whatever the failed hour saved or not, its versions are unknown now: read the runs again.
+                known.Clear();
             }
         }
 
@@ -157,8 +163,11 @@ public sealed class UsageRollup(
     private static BillingMonth ParseMonth(RollupMark mark) =>
         BillingMonth.TryParse(mark.Key, out BillingMonth month) ? month : throw new InvalidDataException($"Month mark '{mark.Key}' is not yyyy-MM.");
 
-    /// <summary>Folds one hour's job events into job states; returns how many jobs' billed usage changed.</summary>
-    private async Task<int> FoldJobHourAsync(DateTimeOffset hour, CancellationToken cancellationToken)
+    /// <summary>
+    /// Folds one hour's job events into job states; returns how many jobs' billed usage changed. A run already read or
+    /// saved by this rollup is taken from <paramref name="known"/> with the version it is at; only the others are read.
+    /// </summary>
+    private async Task<int> FoldJobHourAsync(DateTimeOffset hour, KnownJobStates known, CancellationToken cancellationToken)
     {
         var events = new List<JobEvent>();
         IReadOnlyList<string> paths = await files.ListHourAsync(TelemetryStream.Jobs, hour, cancellationToken).ConfigureAwait(false);
@@ -175,10 +184,16 @@ public sealed class UsageRollup(
             .GroupBy(e => new JobRunKey(e.Cluster, e.JobId, e.StartTime))
             .OrderBy(g => g.Key.Cluster, StringComparer.Ordinal).ThenBy(g => g.Key.JobId, StringComparer.Ordinal).ThenBy(g => g.Key.RunStart)
             .ToArray();
-        IReadOnlyDictionary<JobRunKey, StoredJobState> storedRuns = await jobs.GetManyAsync(runs.Select(r => r.Key).ToArray(), cancellationToken).ConfigureAwait(false);
+        JobRunKey[] unknown = runs.Select(r => r.Key).Where(run => !known.TryGet(run, out _)).ToArray();
+        IReadOnlyDictionary<JobRunKey, StoredJobState> storedRuns = await jobs.GetManyAsync(unknown, cancellationToken).ConfigureAwait(false);
         foreach (var job in runs)
         {
-            StoredJobState? stored = storedRuns.GetValueOrDefault(job.Key);
+            StoredJobState? stored = known.TryGet(job.Key, out StoredJobState remembered) ? remembered : storedRuns.GetValueOrDefault(job.Key);
+            if (stored is not null)
+            {
+                known.Remember(job.Key, stored);
+            }
+
             JobBillingState? before = stored?.State;
             JobBillingState after = before ?? JobBillingState.From(job.First());
             foreach (JobEvent e in job)
@@ -231,7 +246,20 @@ public sealed class UsageRollup(
         }
 
         JobStateSave[] saves = changed.Select(c => new JobStateSave(c.After, null, c.Before?.Version)).ToArray();
-        IReadOnlyList<JobRunKey> conflicts = await jobs.SaveManyAsync(saves, cancellationToken).ConfigureAwait(false);
+        JobStateSaveResult saved = await jobs.SaveManyAsync(saves, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<JobRunKey> conflicts = saved.Conflicts;
+        for (int i = 0; i < saves.Length; i++)
+        {
+            if (saved.Versions.TryGetValue(saves[i].Run, out string? version))
+            {
+                known.Remember(saves[i].Run, new StoredJobState(changed[i].After, version, UnsettledUntil: null));
+            }
+            else
+            {
+                known.Forget(saves[i].Run);
+            }
+        }
+
         if (conflicts.Count > 0)
         {
             // Another rollup saved these runs since we read them (our lease expired under us). Our rows above may have

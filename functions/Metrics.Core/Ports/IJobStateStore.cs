@@ -17,8 +17,9 @@ public interface IJobStateStore
     /// is none yet). <paramref name="unsettledUntil"/>, when set, records that the run's job-usage rows up to that
     /// time may not match the state and must be rewritten whole by the next fold.
     /// </summary>
+    /// <returns>The run's new version.</returns>
     /// <exception cref="JobStateConflictException">Someone else saved the run since <paramref name="expectedVersion"/>.</exception>
-    Task SaveAsync(JobBillingState state, DateTimeOffset? unsettledUntil, string? expectedVersion, CancellationToken cancellationToken);
+    Task<string> SaveAsync(JobBillingState state, DateTimeOffset? unsettledUntil, string? expectedVersion, CancellationToken cancellationToken);
 
     /// <summary>
     /// The stored runs among <paramref name="runs"/> (absent ones are missing from the answer). A store may read them in
@@ -41,17 +42,19 @@ public interface IJobStateStore
 
     /// <summary>
     /// Saves each state as <see cref="SaveAsync"/> does, conditionally; a store may group them into transactions.
-    /// Returns the runs whose save was refused because someone else saved them meanwhile; every other save is done.
+    /// Names the runs whose save was refused because someone else saved them meanwhile (every other save is done), and
+    /// the new versions it knows.
     /// </summary>
-    async Task<IReadOnlyList<JobRunKey>> SaveManyAsync(IReadOnlyList<JobStateSave> saves, CancellationToken cancellationToken)
+    async Task<JobStateSaveResult> SaveManyAsync(IReadOnlyList<JobStateSave> saves, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(saves);
         var conflicts = new List<JobRunKey>();
+        var versions = new Dictionary<JobRunKey, string>();
         foreach (JobStateSave save in saves)
         {
             try
             {
-                await SaveAsync(save.State, save.UnsettledUntil, save.ExpectedVersion, cancellationToken).ConfigureAwait(false);
+                versions[save.Run] = await SaveAsync(save.State, save.UnsettledUntil, save.ExpectedVersion, cancellationToken).ConfigureAwait(false);
             }
             catch (JobStateConflictException)
             {
@@ -59,6 +62,6 @@ public interface IJobStateStore
             }
         }
 
-        return conflicts;
+        return new JobStateSaveResult(conflicts, versions);
     }
 }

@@ -41,6 +41,23 @@ public sealed class UsageRollupTests
     }
 
     [Fact]
+    public async Task RunPending_ARunWithEventsInThreeHours_IsReadOnce_AndBilledWhole()
+    {
+        await IngestAsync(
+            TelemetryStream.Jobs,
+            0,
+            EventJson.Bytes(EventJson.Job(state: "started", ts: "2026-11-27T09:00:00Z", start: "2026-11-27T09:00:00Z", gpus: 2)),
+            EventJson.Bytes(EventJson.Job(state: "running", ts: "2026-11-27T10:30:00Z", start: "2026-11-27T09:00:00Z", gpus: 2)),
+            EventJson.Bytes(EventJson.Job(state: "ended", ts: "2026-11-27T11:00:00Z", start: "2026-11-27T09:00:00Z", gpus: 2)));
+
+        RollupResult result = await Rollup().RunPendingAsync(CancellationToken.None);
+
+        Assert.Equal(3, result.JobHoursRead);
+        Assert.Equal(1, _jobs.Reads);
+        Assert.Equal(2m * 2 * 3600, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
+    }
+
+    [Fact]
     public async Task RunPending_NothingPending_ChangesNothing()
     {
         RollupResult result = await Rollup().RunPendingAsync(CancellationToken.None);

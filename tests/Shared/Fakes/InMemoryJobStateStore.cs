@@ -15,10 +15,18 @@ public sealed class InMemoryJobStateStore : IJobStateStore
     public IReadOnlyDictionary<(string Cluster, string JobId, DateTimeOffset RunStart), JobBillingState> States =>
         Stored.ToDictionary(p => p.Key, p => p.Value.State);
 
-    public Task<StoredJobState?> GetAsync(string cluster, string jobId, DateTimeOffset runStart, CancellationToken cancellationToken) =>
-        Task.FromResult(Stored.TryGetValue((cluster, jobId, runStart), out StoredJobState? state) ? state : null);
+    private int _reads;
 
-    public Task SaveAsync(JobBillingState state, DateTimeOffset? unsettledUntil, string? expectedVersion, CancellationToken cancellationToken)
+    /// <summary>How many runs were read: what the rollup's memory of the runs it saved spares.</summary>
+    public int Reads => _reads;
+
+    public Task<StoredJobState?> GetAsync(string cluster, string jobId, DateTimeOffset runStart, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _reads);
+        return Task.FromResult(Stored.TryGetValue((cluster, jobId, runStart), out StoredJobState? state) ? state : null);
+    }
+
+    public Task<string> SaveAsync(JobBillingState state, DateTimeOffset? unsettledUntil, string? expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
         lock (_gate)
@@ -30,9 +38,9 @@ public sealed class InMemoryJobStateStore : IJobStateStore
                 throw new JobStateConflictException($"run {key} is at version {current ?? "none"}, not {expectedVersion ?? "none"}");
             }
 
-            Stored[key] = new StoredJobState(state, (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture), unsettledUntil);
+            string version = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Stored[key] = new StoredJobState(state, version, unsettledUntil);
+            return Task.FromResult(version);
         }
-
-        return Task.CompletedTask;
     }
 }
