@@ -84,6 +84,24 @@ public sealed partial class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Ingest_LinesOfEveryShape_EachNonBlankLineIsOneEvent()
+    {
+        // CRLF and LF endings, blank and whitespace-only lines, a 1.5 MiB line (longer than the reader's 1 MiB buffer,
+        // refused as too large but dead-lettered whole), and a last line without a newline.
+        string valid(int i) => EventJson.Gpu(node: $"gn{i:D4}", ts: $"2026-11-27T09:00:{i:D2}Z", gpus: 1).ToJsonString();
+        string huge = "{\"schema\":\"gpu-telemetry/1\",\"pad\":\"" + new string('x', 1_572_864) + "\"}";
+        string path = Path.Combine(_dir, "shapes.jsonl");
+        File.WriteAllText(path, $"{valid(1)}\r\n\r\n  \t\n{valid(2)}\n\n{huge}\n{valid(3)}\r\n{valid(4)}");
+
+        (int exit, string output, string error) = await RunAsync(["ingest", "--stream", "gpu", "--file", path, "--partitions", "1"]);
+
+        Assert.True(exit == 0, error);
+        Dictionary<string, long> summary = Summary(output);
+        Assert.Equal((5, 4, 1), (summary["events"], summary["landed_rows"], summary["deadlettered"]));
+        Assert.Contains("dead-lettered 1 event(s): body-too-large", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ingest_SameFileTwice_LandsNewSequenceNumbersWithoutTouchingTheFirstRun()
     {
         string file = WriteGpuFile(valid: 120, invalid: 3, gpusPerEvent: 1);

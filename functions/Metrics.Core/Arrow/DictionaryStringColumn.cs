@@ -14,6 +14,8 @@ internal sealed class DictionaryStringColumn
     private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
     private readonly StringArray.Builder _values = new();
     private readonly Int32Array.Builder _indices = new();
+    private string? _last;
+    private int _lastPosition;
 
     public DictionaryStringColumn(int capacity) => _indices.Reserve(capacity);
 
@@ -25,14 +27,21 @@ internal sealed class DictionaryStringColumn
             return;
         }
 
-        if (!_positions.TryGetValue(value, out int position))
+        // Rows come in runs (a node's GPUs, one file's partition) and decoded values are pooled strings, so the same
+        // instance as the row before is the common case, and costs no hashing.
+        if (!ReferenceEquals(value, _last))
         {
-            position = _positions.Count;
-            _positions.Add(value, position);
-            _values.Append(value);
+            if (!_positions.TryGetValue(value, out _lastPosition))
+            {
+                _lastPosition = _positions.Count;
+                _positions.Add(value, _lastPosition);
+                _values.Append(value);
+            }
+
+            _last = value;
         }
 
-        _indices.Append(position);
+        _indices.Append(_lastPosition);
     }
 
     public DictionaryArray Build() => new(Type, _indices.Build(), _values.Build());

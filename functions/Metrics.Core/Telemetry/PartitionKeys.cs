@@ -28,21 +28,23 @@ public static class PartitionKeys
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                string name = reader.GetString()!;
+                // Compared as UTF-8, without a string per property: this runs for every event the local hub places.
+                int field = reader.ValueTextEquals("node"u8) ? 1 : reader.ValueTextEquals("cluster"u8) ? 2 : reader.ValueTextEquals("jobId"u8) ? 3 : 0;
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.String)
+                if (reader.TokenType == JsonTokenType.String && field > 0)
                 {
-                    switch (name)
+                    string value = reader.GetString()!;
+                    if (field == 1)
                     {
-                        case "node":
-                            node = reader.GetString();
-                            break;
-                        case "cluster":
-                            cluster = reader.GetString();
-                            break;
-                        case "jobId":
-                            jobId = reader.GetString();
-                            break;
+                        node = value;
+                    }
+                    else if (field == 2)
+                    {
+                        cluster = value;
+                    }
+                    else
+                    {
+                        jobId = value;
                     }
                 }
                 else
