@@ -99,6 +99,7 @@ public sealed class IngestPipelineTests
         Assert.Equal(1, result.RejectionsByReason[RejectReason.NotUtf8]);
 
         LandingFile arrow = Assert.Single(_store.Files.Values, f => f.Container == "telemetry");
+        Assert.Equal(arrow.Content.Length, result.LandedBytes);
         using (RecordBatch rows = ReadSingleBatch(arrow))
         {
             var sequences = (Int64Array)rows.Column(rows.Schema.GetFieldIndex("eh_sequence"));

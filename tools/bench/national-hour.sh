@@ -57,6 +57,9 @@ step rollup "${metrics[@]}" rollup > "$work/rollup.out" 2> "$work/rollup.err"
 field() { grep -o "$2=[0-9]*" "$1" | head -1 | cut -d= -f2; }
 samples=$(field "$work/gpu.out" landed_rows)
 files=$(( $(field "$work/gpu.out" files) + $(field "$work/jobs.out" files) ))
+# Landed Arrow bytes per GPU sample against the raw JSON's (issue 9, goal 6: at most 1/20 after compaction).
+landed_bytes=$(field "$work/gpu.out" landed_bytes)
+json_bytes=$(stat -c %s "$work/gpu.jsonl")
 failed=$(field "$work/rollup.out" failed_hours)
 requests=$(( $(field "$work/jobs.out" storage_requests) + $(field "$work/gpu.out" storage_requests) + $(field "$work/rollup.out" storage_requests) ))
 # Billed (month, institution, model) lines against the simulator's truth: jobs equal, GPU-hours within 0.001 h.
@@ -75,7 +78,8 @@ calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
 ingest=$(calc "${wall[ingest_jobs]} + ${wall[ingest_gpu]}")
 total=$(calc "$ingest + ${wall[rollup]}")
 ratio=$(calc "$total / ${wall[gzip]}")
+json_per_landed=$(awk -v j="$json_bytes" -v l="$landed_bytes" 'BEGIN { printf "%.1f", j / l }')
 per_million=$(awk -v r="$requests" -v s="$samples" 'BEGIN { printf "%d", r * 1000000 / s }')
 
-echo "national-hour: samples=$samples ingest_s=$ingest rollup_s=${wall[rollup]} total_s=$total gzip1_s=${wall[gzip]} ratio=$ratio rollup_peak_rss_mb=${rss[rollup]} ingest_peak_rss_mb=${rss[ingest_gpu]} landed_files=$files storage_requests=$requests requests_per_million_samples=$per_million failed_hours=$failed truth_lines=$truth differ=$differ"
+echo "national-hour: samples=$samples ingest_s=$ingest rollup_s=${wall[rollup]} total_s=$total gzip1_s=${wall[gzip]} ratio=$ratio rollup_peak_rss_mb=${rss[rollup]} ingest_peak_rss_mb=${rss[ingest_gpu]} landed_files=$files gpu_landed_bytes=$landed_bytes gpu_json_per_landed_byte=$json_per_landed storage_requests=$requests requests_per_million_samples=$per_million failed_hours=$failed truth_lines=$truth differ=$differ"
 [[ "$differ" == 0 && "$failed" == 0 ]]

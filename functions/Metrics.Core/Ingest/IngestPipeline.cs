@@ -76,6 +76,7 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
             byReason)
         {
             InternalErrors = plan.InternalErrors,
+            LandedBytes = plan.Files.Where(f => f.Container == LandingPaths.TelemetryContainer).Sum(f => (long)f.Content.Length),
         };
     }
 

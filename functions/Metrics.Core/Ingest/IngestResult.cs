@@ -15,5 +15,8 @@ public sealed record IngestResult(
     /// <summary>Events caught by the last-resort barrier (also counted in <see cref="DeadLettered"/>); each is a bug to log as an error.</summary>
     public IReadOnlyList<InternalError> InternalErrors { get; init; } = [];
 
+    /// <summary>Bytes of the Arrow files landed (dead-letter files not included): what storage and the rollup pay for.</summary>
+    public long LandedBytes { get; init; }
+
     public static IngestResult Empty { get; } = new(0, 0, 0, 0, [], 0, new Dictionary<RejectReason, int>());
 }

@@ -57,7 +57,7 @@ internal static class IngestCommand
 
         await context.Out.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
-            $"stream={stream.Name()} events={totals.Events} landed_events={totals.LandedEvents} landed_rows={totals.LandedRows} deadlettered={totals.DeadLettered} internal_errors={totals.InternalErrors.Count} files={totals.Files} batches={totals.Batches} partitions={partitions}{(backfill ? " backfill=true" : string.Empty)} storage_requests={storage.Requests.Count}")).ConfigureAwait(false);
+            $"stream={stream.Name()} events={totals.Events} landed_events={totals.LandedEvents} landed_rows={totals.LandedRows} deadlettered={totals.DeadLettered} internal_errors={totals.InternalErrors.Count} files={totals.Files} landed_bytes={totals.LandedBytes} batches={totals.Batches} partitions={partitions}{(backfill ? " backfill=true" : string.Empty)} storage_requests={storage.Requests.Count}")).ConfigureAwait(false);
         return ExitCodes.Success;
     }
 }

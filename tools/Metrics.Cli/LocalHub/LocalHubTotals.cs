@@ -18,6 +18,8 @@ internal sealed class LocalHubTotals
 
     public long Files { get; private set; }
 
+    public long LandedBytes { get; private set; }
+
     /// <summary>Every internal error (sequence, type, message); each is also counted in <see cref="DeadLettered"/>.</summary>
     public List<string> InternalErrors { get; } = [];
 
@@ -31,6 +33,7 @@ internal sealed class LocalHubTotals
         LandedRows += result.LandedRows;
         DeadLettered += result.DeadLettered;
         Files += result.Files.Count;
+        LandedBytes += result.LandedBytes;
         foreach (InternalError error in result.InternalErrors)
         {
             InternalErrors.Add($"sequence {error.SequenceNumber}: {error.ExceptionType}: {error.Message}");
