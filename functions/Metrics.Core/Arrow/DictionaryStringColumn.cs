@@ -13,17 +13,24 @@ internal sealed class DictionaryStringColumn
 
     private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
     private readonly StringArray.Builder _values = new();
-    private readonly Int32Array.Builder _indices = new();
+    private readonly int[] _indices;
+    private readonly ColumnArrays.Validity _validity;
+    private int _rows;
     private string? _last;
     private int _lastPosition;
 
-    public DictionaryStringColumn(int capacity) => _indices.Reserve(capacity);
+    /// <param name="rows">The column's exact row count.</param>
+    public DictionaryStringColumn(int rows)
+    {
+        _indices = new int[rows];
+        _validity = new ColumnArrays.Validity(rows);
+    }
 
     public void Append(string? value)
     {
         if (value is null)
         {
-            _indices.AppendNull();
+            _validity.SetNull(_rows++);
             return;
         }
 
@@ -41,8 +48,17 @@ internal sealed class DictionaryStringColumn
             _last = value;
         }
 
-        _indices.Append(_lastPosition);
+        _indices[_rows++] = _lastPosition;
     }
 
-    public DictionaryArray Build() => new(Type, _indices.Build(), _values.Build());
+    public DictionaryArray Build()
+    {
+        if (_rows != _indices.Length)
+        {
+            throw new InvalidOperationException($"The column was sized for {_indices.Length} rows but holds {_rows}.");
+        }
+
+        var indices = new Int32Array(new ArrowBuffer(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_indices.AsSpan()).ToArray()), _validity.Buffer, _rows, _validity.NullCount, 0);
+        return new DictionaryArray(Type, indices, _values.Build());
+    }
 }

@@ -7,22 +7,24 @@ namespace Metrics.Core.Arrow;
 internal sealed class LineageColumnBuilder
 {
     private readonly DictionaryStringColumn _partition;
-    private readonly Int64Array.Builder _sequence = new();
-    private readonly TimestampArray.Builder _enqueued;
+    private readonly long[] _sequence;
+    private readonly long[] _enqueued;
+    private int _rows;
 
-    public LineageColumnBuilder(int capacity)
+    /// <param name="rows">The file's exact row count.</param>
+    public LineageColumnBuilder(int rows)
     {
-        _partition = new DictionaryStringColumn(capacity);
-        _sequence.Reserve(capacity);
-        _enqueued = ArrowColumns.TimestampBuilder(capacity);
+        _partition = new DictionaryStringColumn(rows);
+        _sequence = new long[rows];
+        _enqueued = new long[rows];
     }
 
     public void Append(string partitionId, RawEvent raw)
     {
         _partition.Append(partitionId);
-        _sequence.Append(raw.SequenceNumber);
-        _enqueued.Append(raw.EnqueuedTime.ToUniversalTime());
+        _sequence[_rows] = raw.SequenceNumber;
+        _enqueued[_rows++] = ColumnArrays.Micros(raw.EnqueuedTime);
     }
 
-    public IEnumerable<IArrowArray> Build() => [_partition.Build(), _sequence.Build(), _enqueued.Build()];
+    public IEnumerable<IArrowArray> Build() => [_partition.Build(), ColumnArrays.Int64(_sequence), ColumnArrays.Timestamps(_enqueued)];
 }
