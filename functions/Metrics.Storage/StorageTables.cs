@@ -21,6 +21,9 @@ public static class StorageTables
     /// <summary>Hourly usage lines: PartitionKey = UTC hour, RowKey = <c>institution|model</c>.</summary>
     public const string HourlyUsage = "hourlyusage";
 
+    /// <summary>Daily usage lines, the month's partial sums: PartitionKey = billing day <c>yyyy-MM-dd</c>, RowKey = <c>institution|model</c>.</summary>
+    public const string DailyUsage = "dailyusage";
+
     /// <summary>Monthly usage, finance's view: PartitionKey = month, RowKey = <c>institution|model</c>.</summary>
     public const string MonthlyUsage = "monthlyusage";
 

@@ -16,6 +16,7 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
     private readonly TableClient _jobHours = tables.GetTableClient(StorageTables.JobHours);
     private readonly TableClient _jobMonths = tables.GetTableClient(StorageTables.JobMonths);
     private readonly TableClient _hourly = tables.GetTableClient(StorageTables.HourlyUsage);
+    private readonly TableClient _daily = tables.GetTableClient(StorageTables.DailyUsage);
     private readonly TableClient _monthly = tables.GetTableClient(StorageTables.MonthlyUsage);
     private readonly TableClient _byInstitution = tables.GetTableClient(StorageTables.InstitutionUsage);
     private int _ready;
@@ -68,6 +69,43 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
                 TableProperties.Decimal(e, "ObservedGpuSeconds"));
         }
     }
+
+    public async Task ReplaceDayAsync(DateOnly day, IReadOnlyList<DailyUsage> lines, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        string pk = DayKey(day);
+        var rows = lines.Select(l => new TableEntity(pk, l.Key.RowKey)
+        {
+            ["Institution"] = l.Institution,
+            ["GpuModel"] = l.GpuModel,
+            ["GpuSeconds"] = TableProperties.Decimal(l.GpuSeconds),
+            ["CpuCoreSeconds"] = TableProperties.Decimal(l.CpuCoreSeconds),
+            ["ActiveGpuSeconds"] = TableProperties.Decimal(l.ActiveGpuSeconds),
+            ["ObservedGpuSeconds"] = TableProperties.Decimal(l.ObservedGpuSeconds),
+        }).ToList();
+        await ReplacePartitionAsync(_daily, pk, rows, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey ge {DayKey(fromDay)} and PartitionKey lt {DayKey(toDayExclusive)}");
+        await foreach (TableEntity e in _daily.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return new DailyUsage(
+                DateOnly.ParseExact(e.PartitionKey, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                TableProperties.Required(e, "Institution"),
+                TableProperties.Required(e, "GpuModel"),
+                TableProperties.Decimal(e, "GpuSeconds"),
+                TableProperties.Decimal(e, "CpuCoreSeconds"),
+                TableProperties.Decimal(e, "ActiveGpuSeconds"),
+                TableProperties.Decimal(e, "ObservedGpuSeconds"));
+        }
+    }
+
+    /// <summary><c>yyyy-MM-dd</c>: sorts as the days do, so a month is one key range.</summary>
+    private static string DayKey(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task ReplaceMonthAsync(BillingMonth month, IReadOnlyList<MonthlyUsage> lines, CancellationToken cancellationToken)
     {
@@ -220,7 +258,7 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
             return;
         }
 
-        foreach (TableClient table in new[] { _jobHours, _jobMonths, _hourly, _monthly, _byInstitution })
+        foreach (TableClient table in new[] { _jobHours, _jobMonths, _hourly, _daily, _monthly, _byInstitution })
         {
             await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         }

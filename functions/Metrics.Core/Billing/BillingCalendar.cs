@@ -49,6 +49,12 @@ public sealed class BillingCalendar
     /// <summary>The UTC instant at which the month ends (exclusive): the start of the next month.</summary>
     public DateTimeOffset EndUtc(BillingMonth month) => StartUtc(month.Next());
 
+    /// <summary>The UTC instant at which the billing day starts (its local midnight, a whole UTC hour).</summary>
+    public DateTimeOffset StartUtc(DateOnly day) => LocalMidnightUtc(day);
+
+    /// <summary>The billing day (local date) containing <paramref name="instant"/>.</summary>
+    public DateOnly DayOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(instant.UtcDateTime, Zone));
+
     /// <summary>The billing month containing <paramref name="instant"/>.</summary>
     public BillingMonth MonthOf(DateTimeOffset instant)
     {

@@ -1,7 +1,8 @@
 namespace Metrics.Core.Billing;
 
 /// <summary>
-/// A month's lines: the sums of its UTC hours' usage, and the number of distinct jobs with billed time in the month.
+/// A month's lines: the sums of its usage (its billing days' partial sums, or its UTC hours'), and the number of
+/// distinct jobs with billed time in the month. Sums of decimals are exact, so days and hours give the same lines.
 /// </summary>
 public static class MonthlyAggregator
 {
@@ -28,6 +29,36 @@ public static class MonthlyAggregator
         }
 
         return Compute(month, sums, jobMonths);
+    }
+
+    /// <summary>
+    /// The same from the month's days (<see cref="DailyUsage"/>), streamed: what the rollup uses, so that a month's
+    /// recompute reads at most 31 rows per line, whatever the day of the month.
+    /// </summary>
+    public static async Task<IReadOnlyList<MonthlyUsage>> ComputeFromDaysAsync(BillingMonth month, IAsyncEnumerable<DailyUsage> days, IEnumerable<JobUsage> jobMonths, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        var sums = new SortedDictionary<UsageKey, (decimal Gpu, decimal Active, decimal Observed, decimal Cpu)>();
+        await foreach (DailyUsage day in days.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            sums.TryGetValue(day.Key, out var s);
+            sums[day.Key] = (s.Gpu + day.GpuSeconds, s.Active + day.ActiveGpuSeconds, s.Observed + day.ObservedGpuSeconds, s.Cpu + day.CpuCoreSeconds);
+        }
+
+        return Compute(month, sums, jobMonths);
+    }
+
+    /// <summary>A billing day's lines: the sums of its UTC hours, streamed.</summary>
+    public static async Task<IReadOnlyList<DailyUsage>> ComputeDayAsync(DateOnly day, IAsyncEnumerable<HourlyUsage> hours, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hours);
+        var sums = new SortedDictionary<UsageKey, (decimal Gpu, decimal Active, decimal Observed, decimal Cpu)>();
+        await foreach (HourlyUsage hour in hours.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            Add(sums, hour);
+        }
+
+        return sums.Select(s => new DailyUsage(day, s.Key.Institution, s.Key.GpuModel, s.Value.Gpu, s.Value.Cpu, s.Value.Active, s.Value.Observed)).ToArray();
     }
 
     private static void Add(SortedDictionary<UsageKey, (decimal Gpu, decimal Active, decimal Observed, decimal Cpu)> sums, HourlyUsage hour)

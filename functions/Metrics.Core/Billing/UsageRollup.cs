@@ -107,9 +107,22 @@ public sealed class UsageRollup(
             }
         }
 
-        // The hours' months are marked once, after every hour is written and before any hour mark is cleared: a crash in
-        // between leaves the hour marks, and the next run recomputes them and marks the months again. A failed hour's
-        // month is marked when that hour finally succeeds.
+        // Each recomputed hour's billing day is summed again from its hours (at most 25), once per day. An hour whose day
+        // failed keeps its mark, so the next run recomputes both.
+        var byDay = recomputed.GroupBy(h => calendar.DayOf(ParseHour(h.First()))).OrderBy(d => d.Key).ToArray();
+        recomputed.Clear();
+        foreach (var day in byDay)
+        {
+            string dayKey = day.Key.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            if (await IsolatedAsync(MarkKind.Usage, dayKey, failures, () => RecomputeDayAsync(day.Key, cancellationToken), cancellationToken).ConfigureAwait(false))
+            {
+                recomputed.AddRange(day);
+            }
+        }
+
+        // The days' months are marked once, after every hour and day is written and before any hour mark is cleared: a
+        // crash in between leaves the hour marks, and the next run recomputes them (and their days) and marks the months
+        // again. A failed hour's month is marked when that hour finally succeeds.
         string[] months = recomputed.Select(h => calendar.MonthOf(ParseHour(h.First())).ToString()).Distinct(StringComparer.Ordinal).ToArray();
         if (months.Length > 0)
         {
@@ -320,10 +333,20 @@ public sealed class UsageRollup(
         await usage.ReplaceHourAsync(hour, lines, cancellationToken).ConfigureAwait(false);
     }
 
+    private async Task RecomputeDayAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        IAsyncEnumerable<HourlyUsage> hours = usage.ReadHoursAsync(calendar.StartUtc(day), calendar.StartUtc(day.AddDays(1)), cancellationToken);
+        IReadOnlyList<DailyUsage> lines = await MonthlyAggregator.ComputeDayAsync(day, hours, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        await usage.ReplaceDayAsync(day, lines, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A month from its days' partial sums: its cost does not grow with the day of the month.</summary>
     private async Task RecomputeMonthAsync(BillingMonth month, CancellationToken cancellationToken)
     {
         IReadOnlyList<JobUsage> jobMonths = await usage.ReadJobMonthsAsync(month, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<MonthlyUsage> lines = await MonthlyAggregator.ComputeAsync(month, usage.ReadHoursAsync(calendar.StartUtc(month), calendar.EndUtc(month), cancellationToken), jobMonths, cancellationToken).ConfigureAwait(false);
+        IAsyncEnumerable<DailyUsage> days = usage.ReadDaysAsync(month.FirstDay, month.Next().FirstDay, cancellationToken);
+        IReadOnlyList<MonthlyUsage> lines = await MonthlyAggregator.ComputeFromDaysAsync(month, days, jobMonths, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         await usage.ReplaceMonthAsync(month, lines, cancellationToken).ConfigureAwait(false);
     }

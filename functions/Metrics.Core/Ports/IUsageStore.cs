@@ -25,6 +25,12 @@ public interface IUsageStore
     /// </summary>
     IAsyncEnumerable<HourlyUsage> ReadHoursAsync(DateTimeOffset fromHour, DateTimeOffset toHourExclusive, CancellationToken cancellationToken);
 
+    /// <summary>Makes <paramref name="lines"/> the billing day's only lines.</summary>
+    Task ReplaceDayAsync(DateOnly day, IReadOnlyList<DailyUsage> lines, CancellationToken cancellationToken);
+
+    /// <summary>Every daily line in <c>[fromDay, toDayExclusive)</c>, streamed: a month is at most 31 days of lines.</summary>
+    IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, CancellationToken cancellationToken);
+
     /// <summary>Makes <paramref name="lines"/> the month's only lines, in the by-month and the by-institution tables.</summary>
     Task ReplaceMonthAsync(BillingMonth month, IReadOnlyList<MonthlyUsage> lines, CancellationToken cancellationToken);
 

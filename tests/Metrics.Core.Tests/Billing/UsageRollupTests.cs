@@ -58,6 +58,27 @@ public sealed class UsageRollupTests
     }
 
     [Fact]
+    public async Task RunPending_AMonthIsTheSumOfItsDays_AndALateSampleRereadsOnlyItsOwnDaysHours()
+    {
+        // One 60 s sample on each of three billing days (02:00Z is 10:00 in Shanghai, the same date).
+        await IngestAsync(TelemetryStream.Gpu, 0, EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-14T02:00:00Z", gpus: 1, intervalS: 60)));
+        await IngestAsync(TelemetryStream.Gpu, 1, EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-20T02:00:00Z", gpus: 1, intervalS: 60)));
+        await IngestAsync(TelemetryStream.Gpu, 2, EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-26T02:00:00Z", gpus: 1, intervalS: 60)));
+        await Rollup().RunPendingAsync(CancellationToken.None);
+        Assert.Equal(180m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
+        Assert.Equal([new DateOnly(2026, 11, 14), new DateOnly(2026, 11, 20), new DateOnly(2026, 11, 26)], _usage.Days.Keys.Order());
+
+        // A late sample in another hour of the last day: only that day's two hourly lines are read back, not the month's.
+        int readBefore = _usage.HourlyLinesRead;
+        await IngestAsync(TelemetryStream.Gpu, 3, EventJson.Bytes(EventJson.Gpu(node: "gn0002", ts: "2026-11-26T03:00:00Z", gpus: 1, intervalS: 60)));
+        await Rollup().RunPendingAsync(CancellationToken.None);
+
+        Assert.Equal(2, _usage.HourlyLinesRead - readBefore);
+        Assert.Equal(120m, Assert.Single(_usage.Days[new DateOnly(2026, 11, 26)]).ObservedGpuSeconds);
+        Assert.Equal(240m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
+    }
+
+    [Fact]
     public async Task RunPending_NothingPending_ChangesNothing()
     {
         RollupResult result = await Rollup().RunPendingAsync(CancellationToken.None);

@@ -13,7 +13,14 @@ public sealed class InMemoryUsageStore : IUsageStore
 
     public ConcurrentDictionary<DateTimeOffset, IReadOnlyList<HourlyUsage>> Hours { get; } = new();
 
+    public ConcurrentDictionary<DateOnly, IReadOnlyList<DailyUsage>> Days { get; } = new();
+
     public ConcurrentDictionary<BillingMonth, IReadOnlyList<MonthlyUsage>> Months { get; } = new();
+
+    /// <summary>How many hourly lines were read back: what daily partials keep a month's recompute from growing.</summary>
+    public int HourlyLinesRead => _hourlyLinesRead;
+
+    private int _hourlyLinesRead;
 
     public Task WriteJobHoursAsync(IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken) => Apply(JobHours, changes);
 
@@ -31,8 +38,21 @@ public sealed class InMemoryUsageStore : IUsageStore
         return Task.CompletedTask;
     }
 
-    public IAsyncEnumerable<HourlyUsage> ReadHoursAsync(DateTimeOffset fromHour, DateTimeOffset toHourExclusive, CancellationToken cancellationToken) =>
-        Hours.Where(h => h.Key >= fromHour && h.Key < toHourExclusive).SelectMany(h => h.Value).ToArray().ToAsyncEnumerable();
+    public IAsyncEnumerable<HourlyUsage> ReadHoursAsync(DateTimeOffset fromHour, DateTimeOffset toHourExclusive, CancellationToken cancellationToken)
+    {
+        HourlyUsage[] lines = Hours.Where(h => h.Key >= fromHour && h.Key < toHourExclusive).SelectMany(h => h.Value).ToArray();
+        Interlocked.Add(ref _hourlyLinesRead, lines.Length);
+        return lines.ToAsyncEnumerable();
+    }
+
+    public Task ReplaceDayAsync(DateOnly day, IReadOnlyList<DailyUsage> lines, CancellationToken cancellationToken)
+    {
+        Days[day] = lines;
+        return Task.CompletedTask;
+    }
+
+    public IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, CancellationToken cancellationToken) =>
+        Days.Where(d => d.Key >= fromDay && d.Key < toDayExclusive).SelectMany(d => d.Value).ToArray().ToAsyncEnumerable();
 
     public Task ReplaceMonthAsync(BillingMonth month, IReadOnlyList<MonthlyUsage> lines, CancellationToken cancellationToken)
     {

@@ -1,0 +1,18 @@
+namespace Metrics.Core.Billing;
+
+/// <summary>
+/// One billing day's usage for one (institution, GPU model): the sum of the day's UTC hours (a local day of the
+/// billing time zone, whose midnights are whole UTC hours). A month's lines are the sums of its days, so a month's
+/// recompute reads at most 31 rows per line instead of up to 744.
+/// </summary>
+public sealed record DailyUsage(
+    DateOnly Day,
+    string Institution,
+    string GpuModel,
+    decimal GpuSeconds,
+    decimal CpuCoreSeconds,
+    decimal ActiveGpuSeconds,
+    decimal ObservedGpuSeconds)
+{
+    public UsageKey Key => new(Institution, GpuModel);
+}
