@@ -38,15 +38,11 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         ArgumentNullException.ThrowIfNull(lines);
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         string pk = UtcHours.Key(hour);
-        var rows = lines.Select(l => new TableEntity(pk, l.Key.RowKey)
+        var rows = lines.Select(l =>
         {
-            ["Institution"] = l.Institution,
-            ["GpuModel"] = l.GpuModel,
-            ["Jobs"] = l.Jobs,
-            ["GpuSeconds"] = TableProperties.Decimal(l.GpuSeconds),
-            ["CpuCoreSeconds"] = TableProperties.Decimal(l.CpuCoreSeconds),
-            ["ActiveGpuSeconds"] = TableProperties.Decimal(l.ActiveGpuSeconds),
-            ["ObservedGpuSeconds"] = TableProperties.Decimal(l.ObservedGpuSeconds),
+            TableEntity row = LineEntity(pk, l.Key, l.GpuSeconds, l.CpuCoreSeconds, l.ActiveGpuSeconds, l.ObservedGpuSeconds);
+            row["Jobs"] = l.Jobs;
+            return row;
         }).ToList();
         await ReplacePartitionAsync(_hourly, pk, rows, cancellationToken).ConfigureAwait(false);
     }
@@ -75,15 +71,7 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         ArgumentNullException.ThrowIfNull(lines);
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         string pk = DayKey(day);
-        var rows = lines.Select(l => new TableEntity(pk, l.Key.RowKey)
-        {
-            ["Institution"] = l.Institution,
-            ["GpuModel"] = l.GpuModel,
-            ["GpuSeconds"] = TableProperties.Decimal(l.GpuSeconds),
-            ["CpuCoreSeconds"] = TableProperties.Decimal(l.CpuCoreSeconds),
-            ["ActiveGpuSeconds"] = TableProperties.Decimal(l.ActiveGpuSeconds),
-            ["ObservedGpuSeconds"] = TableProperties.Decimal(l.ObservedGpuSeconds),
-        }).ToList();
+        var rows = lines.Select(l => LineEntity(pk, l.Key, l.GpuSeconds, l.CpuCoreSeconds, l.ActiveGpuSeconds, l.ObservedGpuSeconds)).ToList();
         await ReplacePartitionAsync(_daily, pk, rows, cancellationToken).ConfigureAwait(false);
     }
 
@@ -103,6 +91,18 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
                 TableProperties.Decimal(e, "ObservedGpuSeconds"));
         }
     }
+
+    /// <summary>An hourly or daily line's row: the same properties, so that the two tables read alike.</summary>
+    private static TableEntity LineEntity(string partitionKey, UsageKey key, decimal gpuSeconds, decimal cpuCoreSeconds, decimal activeGpuSeconds, decimal observedGpuSeconds) =>
+        new(partitionKey, key.RowKey)
+        {
+            ["Institution"] = key.Institution,
+            ["GpuModel"] = key.GpuModel,
+            ["GpuSeconds"] = TableProperties.Decimal(gpuSeconds),
+            ["CpuCoreSeconds"] = TableProperties.Decimal(cpuCoreSeconds),
+            ["ActiveGpuSeconds"] = TableProperties.Decimal(activeGpuSeconds),
+            ["ObservedGpuSeconds"] = TableProperties.Decimal(observedGpuSeconds),
+        };
 
     /// <summary><c>yyyy-MM-dd</c>: sorts as the days do, so a month is one key range.</summary>
     private static string DayKey(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
