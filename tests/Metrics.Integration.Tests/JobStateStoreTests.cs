@@ -11,18 +11,20 @@ public sealed class JobStateStoreTests
 
     private readonly string _cluster = "js-" + Guid.NewGuid().ToString("N")[..8];
 
-    private JobBillingState State(int job, int hours) => new()
+    private JobBillingState State(int job, int hours) => State($"J{job}", hours);
+
+    private JobBillingState State(string jobId, int hours, DateTimeOffset? start = null) => new()
     {
         Cluster = _cluster,
-        JobId = $"J{job}",
+        JobId = jobId,
         Institution = "inst-00001",
         GpuModel = "H100-SXM5-80GB",
         Gpus = 8,
         Cpus = 16,
-        StartTime = s_start,
-        BilledThrough = s_start.AddHours(hours),
+        StartTime = start ?? s_start,
+        BilledThrough = (start ?? s_start).AddHours(hours),
         AttributesTs = s_start,
-        AttributesEventId = $"e{job}",
+        AttributesEventId = $"e{jobId}",
     };
 
     [Fact]
@@ -52,5 +54,37 @@ public sealed class JobStateStoreTests
         Assert.Equal(249, saved.Versions.Count);
         Assert.All(saved.Versions, pair => Assert.Equal(after[pair.Key].Version, pair.Value));
         await store.SaveAsync(State(0, 3), null, saved.Versions[new JobRunKey(_cluster, "J0", s_start)], CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task GetMany_DenseJobIds_ReadAsOneRange_SparseOnesOneByOne_AndOnlyTheRunsAskedFor()
+    {
+        var store = new TableJobStateStore(Azurite.Clients.Tables);
+        // 200 dense ids (two runs of id 5007: a requeue), three far-apart ids, an id that is not a number, and one id
+        // inside the dense range that is stored but not asked for.
+        JobBillingState[] stored =
+        [
+            .. Enumerable.Range(5000, 200).Select(id => State($"{id}", 1)),
+            State("5007", 2, s_start.AddHours(3)),
+            State("12", 1), State("77777", 1), State("900000", 1), State("array-1_3", 1),
+        ];
+        await store.SaveManyAsync(stored.Select(s => new JobStateSave(s, null, null)).ToArray(), CancellationToken.None);
+        JobRunKey[] asked = stored.Select(s => new JobRunKey(s.Cluster, s.JobId, s.StartTime)).Where(r => r.JobId != "5150").Append(new JobRunKey(_cluster, "5300", s_start)).ToArray();
+
+        long before = Azurite.Clients.Requests.Count;
+        IReadOnlyDictionary<JobRunKey, StoredJobState> many = await store.GetManyAsync(asked, CancellationToken.None);
+        long requests = Azurite.Clients.Requests.Count - before;
+
+        Assert.Equal(stored.Length - 1, many.Count);
+        Assert.DoesNotContain(many.Keys, r => r.JobId == "5150");
+        foreach (JobRunKey run in asked.Where(r => r.JobId != "5300"))
+        {
+            StoredJobState? one = await store.GetAsync(run.Cluster, run.JobId, run.RunStart, CancellationToken.None);
+            Assert.Equal(one!.Version, many[run].Version);
+            Assert.Equal(one.State, many[run].State);
+        }
+
+        // One range query (a page) for the 200 dense runs, a point read for each of the five others (one is absent).
+        Assert.True(requests <= 8, $"{requests} requests for {asked.Length} runs");
     }
 }
