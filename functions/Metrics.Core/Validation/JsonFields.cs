@@ -15,9 +15,6 @@ internal readonly struct JsonFields(JsonElement obj, string path)
 
     public string Path(string name) => path.Length == 0 ? name : $"{path}.{name}";
 
-    public bool IsPresent(string name) =>
-        obj.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null;
-
     public string RequiredString(string name, Regex pattern) =>
         OptionalString(name, pattern) ?? throw Missing(name);
 
