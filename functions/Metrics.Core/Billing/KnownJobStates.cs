@@ -13,11 +13,29 @@ internal sealed class KnownJobStates
     /// <summary>About 300 bytes a run: a bound of some 60 MB, far above a national hour's few thousand runs.</summary>
     public const int MaxRuns = 200_000;
 
-    private readonly Dictionary<JobRunKey, StoredJobState> _runs = [];
+    /// <summary>Each run at the version this rollup saw, or null: not stored when this rollup looked.</summary>
+    private readonly Dictionary<JobRunKey, StoredJobState?> _runs = [];
 
-    public bool TryGet(JobRunKey run, out StoredJobState state) => _runs.TryGetValue(run, out state!);
+    /// <summary>Whether the run is known; <paramref name="state"/> null means it was not stored when read.</summary>
+    public bool TryGet(JobRunKey run, out StoredJobState? state) => _runs.TryGetValue(run, out state);
 
-    public void Remember(JobRunKey run, StoredJobState state)
+    /// <summary>Reads the runs not known yet, in one <see cref="IJobStateStore.GetManyAsync"/>, and remembers them (absent ones too).</summary>
+    public async Task LoadAsync(IJobStateStore store, IEnumerable<JobRunKey> runs, CancellationToken cancellationToken)
+    {
+        JobRunKey[] unknown = runs.Where(run => !_runs.ContainsKey(run)).Distinct().ToArray();
+        if (unknown.Length == 0)
+        {
+            return;
+        }
+
+        IReadOnlyDictionary<JobRunKey, StoredJobState> read = await store.GetManyAsync(unknown, cancellationToken).ConfigureAwait(false);
+        foreach (JobRunKey run in unknown)
+        {
+            Remember(run, read.GetValueOrDefault(run));
+        }
+    }
+
+    public void Remember(JobRunKey run, StoredJobState? state)
     {
         if (_runs.Count >= MaxRuns && !_runs.ContainsKey(run))
         {

@@ -35,6 +35,12 @@ public sealed class UsageRollup(
     /// </summary>
     public int MaxSamplesInMemory { get; init; } = ObservedHourReader.DefaultMaxSamplesInMemory;
 
+    /// <summary>
+    /// Job hours whose events are read before their runs' states are: a day's worth, some 60,000 events of the national
+    /// centre (about 20 MB) held at once.
+    /// </summary>
+    private const int JobHoursReadTogether = 24;
+
     /// <summary>How long a rollup waits for another to finish before giving up (the timer simply tries again later).</summary>
     public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(5);
 
@@ -76,20 +82,35 @@ public sealed class UsageRollup(
         var failures = new List<RollupFailure>();
         var known = new KnownJobStates();
         IReadOnlyList<RollupMark> jobMarks = await marks.ListAsync(MarkKind.Jobs, cancellationToken).ConfigureAwait(false);
-        foreach (RollupMark mark in jobMarks.OrderBy(m => m.Key, StringComparer.Ordinal))
+        foreach (RollupMark[] chunk in jobMarks.OrderBy(m => m.Key, StringComparer.Ordinal).Chunk(JobHoursReadTogether))
         {
-            if (await IsolatedAsync(MarkKind.Jobs, mark.Key, failures, async () =>
+            // The chunk's events first, then every run they name in one read: runs of many hours together are dense
+            // enough in job ids to read as ranges (TableJobStateStore), where each hour alone names a scattered few.
+            var events = new Dictionary<string, List<JobEvent>>(StringComparer.Ordinal);
+            foreach (RollupMark mark in chunk)
+            {
+                await IsolatedAsync(MarkKind.Jobs, mark.Key, failures, async () =>
                 {
-                    jobsChanged += await FoldJobHourAsync(ParseHour(mark), known, cancellationToken).ConfigureAwait(false);
-                }, cancellationToken).ConfigureAwait(false))
-            {
-                kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
-                progress?.Report($"jobs {mark.Key}");
+                    events[mark.Key] = await ReadJobEventsAsync(ParseHour(mark), cancellationToken).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
             }
-            else
+
+            await known.LoadAsync(jobs, events.Values.SelectMany(e => e).Select(JobRunKey.Of), cancellationToken).ConfigureAwait(false);
+            foreach (RollupMark mark in chunk.Where(m => events.ContainsKey(m.Key)))
             {
-                // Whatever the failed hour saved or not, its versions are unknown now: read the runs again.
-                known.Clear();
+                if (await IsolatedAsync(MarkKind.Jobs, mark.Key, failures, async () =>
+                    {
+                        jobsChanged += await FoldJobHourAsync(ParseHour(mark), events[mark.Key], known, cancellationToken).ConfigureAwait(false);
+                    }, cancellationToken).ConfigureAwait(false))
+                {
+                    kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
+                    progress?.Report($"jobs {mark.Key}");
+                }
+                else
+                {
+                    // Whatever the failed hour saved or not, its versions are unknown now: read the runs again.
+                    known.Clear();
+                }
             }
         }
 
@@ -176,11 +197,8 @@ public sealed class UsageRollup(
     private static BillingMonth ParseMonth(RollupMark mark) =>
         BillingMonth.TryParse(mark.Key, out BillingMonth month) ? month : throw new InvalidDataException($"Month mark '{mark.Key}' is not yyyy-MM.");
 
-    /// <summary>
-    /// Folds one hour's job events into job states; returns how many jobs' billed usage changed. A run already read or
-    /// saved by this rollup is taken from <paramref name="known"/> with the version it is at; only the others are read.
-    /// </summary>
-    private async Task<int> FoldJobHourAsync(DateTimeOffset hour, KnownJobStates known, CancellationToken cancellationToken)
+    /// <summary>One hour's landed job events, from every partition.</summary>
+    private async Task<List<JobEvent>> ReadJobEventsAsync(DateTimeOffset hour, CancellationToken cancellationToken)
     {
         var events = new List<JobEvent>();
         IReadOnlyList<string> paths = await files.ListHourAsync(TelemetryStream.Jobs, hour, cancellationToken).ConfigureAwait(false);
@@ -189,24 +207,27 @@ public sealed class UsageRollup(
             events.AddRange(await LandedRowReader.ReadJobEventsAsync(stream, cancellationToken).ConfigureAwait(false));
         }
 
+        return events;
+    }
+
+    /// <summary>
+    /// Folds one hour's job events into job states; returns how many jobs' billed usage changed. A run already read or
+    /// saved by this rollup is taken from <paramref name="known"/> with the version it is at; only the others are read.
+    /// </summary>
+    private async Task<int> FoldJobHourAsync(DateTimeOffset hour, List<JobEvent> events, KnownJobStates known, CancellationToken cancellationToken)
+    {
         var hourChanges = new List<JobUsageChange>();
         var monthChanges = new List<JobUsageChange>();
         var changed = new List<(JobBillingState After, StoredJobState? Before)>();
         // One state per run: a requeued job (same id, a new start after an end) is a new run with its own interval.
         var runs = events
-            .GroupBy(e => new JobRunKey(e.Cluster, e.JobId, e.StartTime))
+            .GroupBy(JobRunKey.Of)
             .OrderBy(g => g.Key.Cluster, StringComparer.Ordinal).ThenBy(g => g.Key.JobId, StringComparer.Ordinal).ThenBy(g => g.Key.RunStart)
             .ToArray();
-        JobRunKey[] unknown = runs.Select(r => r.Key).Where(run => !known.TryGet(run, out _)).ToArray();
-        IReadOnlyDictionary<JobRunKey, StoredJobState> storedRuns = await jobs.GetManyAsync(unknown, cancellationToken).ConfigureAwait(false);
+        await known.LoadAsync(jobs, runs.Select(r => r.Key), cancellationToken).ConfigureAwait(false);
         foreach (var job in runs)
         {
-            StoredJobState? stored = known.TryGet(job.Key, out StoredJobState remembered) ? remembered : storedRuns.GetValueOrDefault(job.Key);
-            if (stored is not null)
-            {
-                known.Remember(job.Key, stored);
-            }
-
+            known.TryGet(job.Key, out StoredJobState? stored);
             JobBillingState? before = stored?.State;
             JobBillingState after = before ?? JobBillingState.From(job.First());
             foreach (JobEvent e in job)

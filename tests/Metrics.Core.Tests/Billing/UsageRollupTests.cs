@@ -54,7 +54,25 @@ public sealed class UsageRollupTests
 
         Assert.Equal(3, result.JobHoursRead);
         Assert.Equal(1, _jobs.Reads);
+        Assert.Equal(1, _jobs.ManyReads);
         Assert.Equal(2m * 2 * 3600, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
+    }
+
+    [Fact]
+    public async Task RunPending_RunsOfManyJobHours_AreReadInOneRequestForManyRuns()
+    {
+        // Three jobs, each with events in its own hour: their runs are read together, once, before any hour is folded.
+        for (int job = 0; job < 3; job++)
+        {
+            string ts = $"2026-11-27T{8 + job:D2}:30:00Z";
+            await IngestAsync(TelemetryStream.Jobs, job, EventJson.Bytes(EventJson.Job(jobId: $"{700 + job}", state: "ended", ts: ts, start: $"2026-11-27T{8 + job:D2}:00:00Z", gpus: 1)));
+        }
+
+        RollupResult result = await Rollup().RunPendingAsync(CancellationToken.None);
+
+        Assert.Equal(3, result.JobsChanged);
+        Assert.Equal((1, 3), (_jobs.ManyReads, _jobs.Reads));
+        Assert.Equal(3m * 1800, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
     }
 
     [Fact]

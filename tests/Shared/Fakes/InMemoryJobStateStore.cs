@@ -20,6 +20,27 @@ public sealed class InMemoryJobStateStore : IJobStateStore
     /// <summary>How many runs were read: what the rollup's memory of the runs it saved spares.</summary>
     public int Reads => _reads;
 
+    /// <summary>How many many-run reads were asked for: the rollup reads a chunk of job hours' runs in one.</summary>
+    public int ManyReads => _manyReads;
+
+    private int _manyReads;
+
+    public async Task<IReadOnlyDictionary<JobRunKey, StoredJobState>> GetManyAsync(IReadOnlyCollection<JobRunKey> runs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        Interlocked.Increment(ref _manyReads);
+        var found = new Dictionary<JobRunKey, StoredJobState>();
+        foreach (JobRunKey run in runs)
+        {
+            if (await GetAsync(run.Cluster, run.JobId, run.RunStart, cancellationToken) is { } state)
+            {
+                found[run] = state;
+            }
+        }
+
+        return found;
+    }
+
     public Task<StoredJobState?> GetAsync(string cluster, string jobId, DateTimeOffset runStart, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _reads);
