@@ -95,22 +95,31 @@ public sealed class UsageRollup(
                 }, cancellationToken).ConfigureAwait(false);
             }
 
-            await known.LoadAsync(jobs, events.Values.SelectMany(e => e).Select(JobRunKey.Of), cancellationToken).ConfigureAwait(false);
-            foreach (RollupMark mark in chunk.Where(m => events.ContainsKey(m.Key)))
+            // The readable hours are folded as one unit: events merge in any order, so the chunk's states are the same as
+            // hour by hour, but each run's rows and state are written once, not once per hour it has events in.
+            RollupMark[] readable = chunk.Where(m => events.ContainsKey(m.Key)).ToArray();
+            if (readable.Length == 0)
             {
-                if (await IsolatedAsync(MarkKind.Jobs, mark.Key, failures, async () =>
-                    {
-                        jobsChanged += await FoldJobHourAsync(ParseHour(mark), events[mark.Key], known, cancellationToken).ConfigureAwait(false);
-                    }, cancellationToken).ConfigureAwait(false))
-                {
-                    kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
-                    progress?.Report($"jobs {mark.Key}");
-                }
-                else
-                {
-                    // Whatever the failed hour saved or not, its versions are unknown now: read the runs again.
-                    known.Clear();
-                }
+                continue;
+            }
+
+            try
+            {
+                jobsChanged += await FoldJobEventsAsync(readable.Select(ParseHour).ToArray(), [.. readable.SelectMany(m => events[m.Key])], known, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Every hour of the unit keeps its mark and is reported; whatever the unit saved or not, its versions are
+                // unknown now, so the runs are read again.
+                failures.AddRange(readable.Select(m => new RollupFailure(MarkKind.Jobs, m.Key, ex.GetType().FullName ?? ex.GetType().Name, ex.Message)));
+                known.Clear();
+                continue;
+            }
+
+            foreach (RollupMark mark in readable)
+            {
+                kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
+                progress?.Report($"jobs {mark.Key}");
             }
         }
 
@@ -211,10 +220,10 @@ public sealed class UsageRollup(
     }
 
     /// <summary>
-    /// Folds one hour's job events into job states; returns how many jobs' billed usage changed. A run already read or
-    /// saved by this rollup is taken from <paramref name="known"/> with the version it is at; only the others are read.
+    /// Folds the job events of <paramref name="hours"/> into job states; returns how many runs' billed usage changed. A
+    /// run already read or saved by this rollup is taken from <paramref name="known"/> with the version it is at.
     /// </summary>
-    private async Task<int> FoldJobHourAsync(DateTimeOffset hour, List<JobEvent> events, KnownJobStates known, CancellationToken cancellationToken)
+    private async Task<int> FoldJobEventsAsync(IReadOnlyList<DateTimeOffset> hours, List<JobEvent> events, KnownJobStates known, CancellationToken cancellationToken)
     {
         var hourChanges = new List<JobUsageChange>();
         var monthChanges = new List<JobUsageChange>();
@@ -298,7 +307,7 @@ public sealed class UsageRollup(
         {
             // Another rollup saved these runs since we read them (our lease expired under us). Our rows above may have
             // overwritten its rows with values from a stale state: flag each run so that the next fold rewrites them
-            // all, and fold this hour again next time.
+            // all, and fold these hours again next time.
             var lost = conflicts.ToHashSet();
             for (int i = 0; i < saves.Length; i++)
             {
@@ -308,9 +317,9 @@ public sealed class UsageRollup(
                 }
             }
 
-            await marks.MarkAsync(MarkKind.Jobs, [UtcHours.Key(hour)], cancellationToken).ConfigureAwait(false);
+            await marks.MarkAsync(MarkKind.Jobs, hours.Select(UtcHours.Key).ToArray(), cancellationToken).ConfigureAwait(false);
             JobRunKey first = conflicts[0];
-            throw new JobStateConflictException($"{conflicts.Count} job run(s) of this hour were saved by another rollup meanwhile; flagged for a full rewrite and left for the next run. First: {first.Cluster}/{first.JobId}@{first.RunStart:O}");
+            throw new JobStateConflictException($"{conflicts.Count} job run(s) of these hours were saved by another rollup meanwhile; flagged for a full rewrite and left for the next run. First: {first.Cluster}/{first.JobId}@{first.RunStart:O}");
         }
 
         return changed.Count;
