@@ -1,6 +1,9 @@
 namespace Metrics.Core.Billing;
 
-/// <summary>What one rollup run did. Hours and months count only the units that completed.</summary>
+/// <summary>
+/// What one rollup run did. Hours and months count only the units that completed. <see cref="JobsChanged"/> counts the
+/// job runs whose billed usage changed, each once however many of the run's job hours were folded.
+/// </summary>
 public sealed record RollupResult(int JobHoursRead, int JobsChanged, int HoursRecomputed, int MonthsRecomputed, int MarksKeptForNextRun)
 {
     /// <summary>Units that failed this run; each kept its mark and is retried by the next run.</summary>
