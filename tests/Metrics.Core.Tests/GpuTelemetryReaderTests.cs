@@ -65,6 +65,25 @@ public sealed class GpuTelemetryReaderTests
         Assert.Equal(utc, fast.Ts.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Fact]
+    public void FastPath_ReadsShortDecimals_ExactlyAsTheGeneralParser()
+    {
+        // Up to 15 digits with a fraction: the fast path's own parser; longer ones go to the general parser.
+        Gen<string> number = Gen.Select(Gen.Int[0, 99], Gen.String[Gen.Char['0', '9'], 0, 15], (whole, fraction) =>
+            fraction.Length == 0 ? $"{whole}" : $"{whole}.{fraction}");
+        number.Sample(
+            text =>
+            {
+                string body = $$"""{"schema":"gpu-telemetry/1","cluster":"c1","node":"n1","ts":"2026-11-27T11:00:00Z","intervalS":10,"gpus":[{"uuid":"GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8143","index":0,"model":"H100","utilPct":{{text}},"powerW":{{text}},"memUsedMiB":1,"memTotalMiB":2}]}""";
+                GpuSample? fast = GpuTelemetryReader.TryRead(Encoding.UTF8.GetBytes(body), HostileBodies.Enqueued, s_limits);
+                double expected = double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+                Assert.NotNull(fast);
+                Assert.Equal(expected, fast.Gpus[0].UtilPct);
+                Assert.Equal(expected, fast.Gpus[0].PowerW);
+            },
+            iter: 20_000);
+    }
+
     [Theory]
     [InlineData("abc", true)]
     [InlineData("a", true)]

@@ -13,8 +13,9 @@ internal sealed class DictionaryStringColumn
 
     private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
     private readonly StringArray.Builder _values = new();
-    private readonly int[] _indices;
+    private readonly ColumnArrays.Fixed<int> _indices;
     private readonly ColumnArrays.Validity _validity;
+    private readonly int _capacity;
     private int _rows;
     private string? _last;
     private int _lastPosition;
@@ -22,7 +23,8 @@ internal sealed class DictionaryStringColumn
     /// <param name="rows">The column's exact row count.</param>
     public DictionaryStringColumn(int rows)
     {
-        _indices = new int[rows];
+        _indices = new ColumnArrays.Fixed<int>(rows);
+        _capacity = rows;
         _validity = new ColumnArrays.Validity(rows);
     }
 
@@ -48,17 +50,17 @@ internal sealed class DictionaryStringColumn
             _last = value;
         }
 
-        _indices[_rows++] = _lastPosition;
+        _indices.Values[_rows++] = _lastPosition;
     }
 
     public DictionaryArray Build()
     {
-        if (_rows != _indices.Length)
+        if (_rows != _capacity)
         {
-            throw new InvalidOperationException($"The column was sized for {_indices.Length} rows but holds {_rows}.");
+            throw new InvalidOperationException($"The column was sized for {_capacity} rows but holds {_rows}.");
         }
 
-        var indices = new Int32Array(new ArrowBuffer(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_indices.AsSpan()).ToArray()), _validity.Buffer, _rows, _validity.NullCount, 0);
+        var indices = new Int32Array(_indices.Buffer, _validity.Buffer, _rows, _validity.NullCount, 0);
         return new DictionaryArray(Type, indices, _values.Build());
     }
 }

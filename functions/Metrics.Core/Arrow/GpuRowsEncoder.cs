@@ -9,29 +9,36 @@ public static class GpuRowsEncoder
 {
     public static RecordBatch Encode(string partitionId, IReadOnlyList<(GpuSample Sample, RawEvent Raw)> samples)
     {
-        int rows = 0;
+        int rows = 0, uuidBytes = 0;
         foreach ((GpuSample sample, _) in samples)
         {
             rows += sample.Gpus.Count;
+            foreach (GpuReading gpu in sample.Gpus)
+            {
+                uuidBytes += System.Text.Encoding.UTF8.GetByteCount(gpu.Uuid);
+            }
         }
 
-        var ts = new long[rows];
+        var tsColumn = new ColumnArrays.Fixed<long>(rows);
         var cluster = new DictionaryStringColumn(rows);
         var node = new DictionaryStringColumn(rows);
-        var uuid = new StringArray.Builder().Reserve(rows);
-        var index = new int[rows];
+        var uuid = new ColumnArrays.Utf8(rows, uuidBytes);
+        var indexColumn = new ColumnArrays.Fixed<int>(rows);
         var model = new DictionaryStringColumn(rows);
         var institution = new DictionaryStringColumn(rows);
         var jobId = new DictionaryStringColumn(rows);
-        var util = new double[rows];
-        var memUsed = new long[rows];
-        var memTotal = new long[rows];
-        var power = new double[rows];
+        var utilColumn = new ColumnArrays.Fixed<double>(rows);
+        var memUsedColumn = new ColumnArrays.Fixed<long>(rows);
+        var memTotalColumn = new ColumnArrays.Fixed<long>(rows);
+        var powerColumn = new ColumnArrays.Fixed<double>(rows);
         var powerValid = new ColumnArrays.Validity(rows);
-        var temp = new double[rows];
+        var tempColumn = new ColumnArrays.Fixed<double>(rows);
         var tempValid = new ColumnArrays.Validity(rows);
-        var interval = new int[rows];
+        var intervalColumn = new ColumnArrays.Fixed<int>(rows);
         var lineage = new LineageColumnBuilder(rows);
+        Span<long> ts = tsColumn.Values, memUsed = memUsedColumn.Values, memTotal = memTotalColumn.Values;
+        Span<int> index = indexColumn.Values, interval = intervalColumn.Values;
+        Span<double> util = utilColumn.Values, power = powerColumn.Values, temp = tempColumn.Values;
 
         int row = 0;
         foreach ((GpuSample sample, RawEvent raw) in samples)
@@ -76,9 +83,11 @@ public static class GpuRowsEncoder
 
         IArrowArray[] columns =
         [
-            ColumnArrays.Timestamps(ts), cluster.Build(), node.Build(), uuid.Build(), ColumnArrays.Int32(index), model.Build(),
-            institution.Build(), jobId.Build(), ColumnArrays.Double(util), ColumnArrays.Int64(memUsed), ColumnArrays.Int64(memTotal),
-            ColumnArrays.Double(power, powerValid), ColumnArrays.Double(temp, tempValid), ColumnArrays.Int32(interval),
+            new TimestampArray(ArrowColumns.UtcTimestamp, tsColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0), cluster.Build(), node.Build(), uuid.Build(),
+            new Int32Array(indexColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0), model.Build(), institution.Build(), jobId.Build(),
+            new DoubleArray(utilColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0), new Int64Array(memUsedColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0),
+            new Int64Array(memTotalColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0), new DoubleArray(powerColumn.Buffer, powerValid.Buffer, rows, powerValid.NullCount, 0),
+            new DoubleArray(tempColumn.Buffer, tempValid.Buffer, rows, tempValid.NullCount, 0), new Int32Array(intervalColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0),
             .. lineage.Build(),
         ];
         return new RecordBatch(GpuRowSchema.Schema, columns, rows);

@@ -7,24 +7,29 @@ namespace Metrics.Core.Arrow;
 internal sealed class LineageColumnBuilder
 {
     private readonly DictionaryStringColumn _partition;
-    private readonly long[] _sequence;
-    private readonly long[] _enqueued;
+    private readonly ColumnArrays.Fixed<long> _sequence;
+    private readonly ColumnArrays.Fixed<long> _enqueued;
     private int _rows;
 
     /// <param name="rows">The file's exact row count.</param>
     public LineageColumnBuilder(int rows)
     {
         _partition = new DictionaryStringColumn(rows);
-        _sequence = new long[rows];
-        _enqueued = new long[rows];
+        _sequence = new ColumnArrays.Fixed<long>(rows);
+        _enqueued = new ColumnArrays.Fixed<long>(rows);
     }
 
     public void Append(string partitionId, RawEvent raw)
     {
         _partition.Append(partitionId);
-        _sequence[_rows] = raw.SequenceNumber;
-        _enqueued[_rows++] = ColumnArrays.Micros(raw.EnqueuedTime);
+        _sequence.Values[_rows] = raw.SequenceNumber;
+        _enqueued.Values[_rows++] = ColumnArrays.Micros(raw.EnqueuedTime);
     }
 
-    public IEnumerable<IArrowArray> Build() => [_partition.Build(), ColumnArrays.Int64(_sequence), ColumnArrays.Timestamps(_enqueued)];
+    public IEnumerable<IArrowArray> Build() =>
+    [
+        _partition.Build(),
+        new Int64Array(_sequence.Buffer, ArrowBuffer.Empty, _rows, 0, 0),
+        new TimestampArray(ArrowColumns.UtcTimestamp, _enqueued.Buffer, ArrowBuffer.Empty, _rows, 0, 0),
+    ];
 }

@@ -78,50 +78,11 @@ public sealed class UsageRollup(
             await marks.MarkAsync(MarkKind.Gpu, keys, cancellationToken).ConfigureAwait(false);
         }
 
-        int kept = 0, jobsChanged = 0;
+        int kept = 0;
         var failures = new List<RollupFailure>();
-        var known = new KnownJobStates();
         IReadOnlyList<RollupMark> jobMarks = await marks.ListAsync(MarkKind.Jobs, cancellationToken).ConfigureAwait(false);
-        foreach (RollupMark[] chunk in jobMarks.OrderBy(m => m.Key, StringComparer.Ordinal).Chunk(JobHoursReadTogether))
-        {
-            // The chunk's events first, then every run they name in one read: runs of many hours together are dense
-            // enough in job ids to read as ranges (TableJobStateStore), where each hour alone names a scattered few.
-            var events = new Dictionary<string, List<JobEvent>>(StringComparer.Ordinal);
-            foreach (RollupMark mark in chunk)
-            {
-                await IsolatedAsync(MarkKind.Jobs, mark.Key, failures, async () =>
-                {
-                    events[mark.Key] = await ReadJobEventsAsync(ParseHour(mark), cancellationToken).ConfigureAwait(false);
-                }, cancellationToken).ConfigureAwait(false);
-            }
-
-            // The readable hours are folded as one unit: events merge in any order, so the chunk's states are the same as
-            // hour by hour, but each run's rows and state are written once, not once per hour it has events in.
-            RollupMark[] readable = chunk.Where(m => events.ContainsKey(m.Key)).ToArray();
-            if (readable.Length == 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                jobsChanged += await FoldJobEventsAsync(readable.Select(ParseHour).ToArray(), [.. readable.SelectMany(m => events[m.Key])], known, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Every hour of the unit keeps its mark and is reported; whatever the unit saved or not, its versions are
-                // unknown now, so the runs are read again.
-                failures.AddRange(readable.Select(m => new RollupFailure(MarkKind.Jobs, m.Key, ex.GetType().FullName ?? ex.GetType().Name, ex.Message)));
-                known.Clear();
-                continue;
-            }
-
-            foreach (RollupMark mark in readable)
-            {
-                kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
-                progress?.Report($"jobs {mark.Key}");
-            }
-        }
+        (int jobKept, int jobsChanged) = await FoldJobMarksAsync(jobMarks, failures, progress, cancellationToken).ConfigureAwait(false);
+        kept += jobKept;
 
         var hourMarks = (await marks.ListAsync(MarkKind.Gpu, cancellationToken).ConfigureAwait(false))
             .Concat(await marks.ListAsync(MarkKind.Usage, cancellationToken).ConfigureAwait(false))
@@ -183,6 +144,87 @@ public sealed class UsageRollup(
         {
             Failures = failures,
         };
+    }
+
+    /// <summary>
+    /// The job phase: the marked job hours, a chunk at a time. Returns the marks kept for the next run (re-marked while
+    /// folded) and how many runs' billed usage changed.
+    /// </summary>
+    private async Task<(int Kept, int Changed)> FoldJobMarksAsync(IReadOnlyList<RollupMark> jobMarks, List<RollupFailure> failures, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        int kept = 0, jobsChanged = 0;
+        var known = new KnownJobStates();
+        foreach (RollupMark[] chunk in jobMarks.OrderBy(m => m.Key, StringComparer.Ordinal).Chunk(JobHoursReadTogether))
+        {
+            // The chunk's events first, then every run they name in one read: runs of many hours together are dense
+            // enough in job ids to read as ranges (TableJobStateStore), where each hour alone names a scattered few.
+            var events = new Dictionary<string, List<JobEvent>>(StringComparer.Ordinal);
+            foreach (RollupMark mark in chunk)
+            {
+                await IsolatedAsync(MarkKind.Jobs, mark.Key, failures, async () =>
+                {
+                    events[mark.Key] = await ReadJobEventsAsync(ParseHour(mark), cancellationToken).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
+            }
+
+            // The readable hours are folded as one unit: events merge in any order, so the chunk's states are the same as
+            // hour by hour, but each run's rows and state are written once, not once per hour it has events in.
+            RollupMark[] readable = chunk.Where(m => events.ContainsKey(m.Key)).ToArray();
+            if (readable.Length == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                jobsChanged += await FoldJobEventsAsync(readable.Select(ParseHour).ToArray(), [.. readable.SelectMany(m => events[m.Key])], known, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JobStateConflictException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Another rollup saved these runs meanwhile: every hour of the unit keeps its mark for the next run.
+                failures.AddRange(readable.Select(m => new RollupFailure(MarkKind.Jobs, m.Key, ex.GetType().FullName ?? ex.GetType().Name, ex.Message)));
+                known.Clear();
+                continue;
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested && readable.Length > 1)
+            {
+                // Something in one hour failed the unit: fold the hours one by one, so that only that hour waits. What
+                // the unit wrote or saved is unknown, so the runs are read again (rows first, states last keeps a
+                // repeated fold exact).
+                known.Clear();
+                foreach (RollupMark mark in readable)
+                {
+                    if (await IsolatedAsync(MarkKind.Jobs, mark.Key, failures, async () =>
+                        {
+                            jobsChanged += await FoldJobEventsAsync([ParseHour(mark)], events[mark.Key], known, cancellationToken).ConfigureAwait(false);
+                        }, cancellationToken).ConfigureAwait(false))
+                    {
+                        kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
+                        progress?.Report($"jobs {mark.Key}");
+                    }
+                    else
+                    {
+                        known.Clear();
+                    }
+                }
+
+                continue;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                failures.Add(new RollupFailure(MarkKind.Jobs, readable[0].Key, ex.GetType().FullName ?? ex.GetType().Name, ex.Message));
+                known.Clear();
+                continue;
+            }
+
+            foreach (RollupMark mark in readable)
+            {
+                kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
+                progress?.Report($"jobs {mark.Key}");
+            }
+        }
+
+        return (kept, jobsChanged);
     }
 
     /// <summary>

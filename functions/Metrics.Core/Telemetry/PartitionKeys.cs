@@ -46,6 +46,12 @@ public static class PartitionKeys
                     {
                         jobId = value;
                     }
+
+                    // The key is complete: the rest of the body (most of it: the GPUs) is validated later, not here.
+                    if ((stream == TelemetryStream.Gpu && node is not null) || (stream == TelemetryStream.Jobs && cluster is not null && jobId is not null))
+                    {
+                        break;
+                    }
                 }
                 else
                 {

@@ -227,8 +227,60 @@ internal static class GpuTelemetryReader
     private static bool Number(ref Utf8JsonReader reader, double min, double max, out double value)
     {
         value = 0;
-        return reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out value) && double.IsFinite(value) && value >= min && value <= max;
+        return reader.TokenType == JsonTokenType.Number
+            && (TryParseShortDecimal(reader.ValueSpan, out value) || reader.TryGetDouble(out value))
+            && double.IsFinite(value) && value >= min && value <= max;
     }
+
+    /// <summary>
+    /// The common shapes of a reading (<c>87</c>, <c>87.5</c>, <c>612.25</c>) without the general parser: at most 15
+    /// digits with an optional fraction, no sign and no exponent. Such a number is an integer below 2^53 divided by a
+    /// power of ten up to 10^15, both exact in a double, and IEEE division rounds correctly, so the result is the
+    /// correctly rounded value the general parser gives (the reader tests compare them on the fuzz suite's numbers).
+    /// Anything else falls through to it.
+    /// </summary>
+    private static bool TryParseShortDecimal(ReadOnlySpan<byte> text, out double value)
+    {
+        value = 0;
+        if (text.Length is 0 or > 16)
+        {
+            return false;
+        }
+
+        long mantissa = 0;
+        int digits = 0, scale = -1;
+        for (int i = 0; i < text.Length; i++)
+        {
+            byte c = text[i];
+            if (c == '.' && scale < 0 && i > 0)
+            {
+                scale = 0;
+                continue;
+            }
+
+            if (c is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+
+            mantissa = (mantissa * 10) + (c - '0');
+            digits++;
+            if (scale >= 0)
+            {
+                scale++;
+            }
+        }
+
+        if (digits > 15 || scale == 0)
+        {
+            return false;
+        }
+
+        value = scale <= 0 ? mantissa : mantissa / s_powersOfTen[scale];
+        return true;
+    }
+
+    private static readonly double[] s_powersOfTen = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
     private static bool Optional(ref Utf8JsonReader reader, double min, double max, out double? value)
     {

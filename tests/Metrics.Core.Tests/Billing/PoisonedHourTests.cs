@@ -52,6 +52,29 @@ public sealed class PoisonedHourTests
     }
 
     [Fact]
+    public async Task JobHourWhoseFoldFails_FailsAlone_NotTheOtherHoursFoldedWithIt()
+    {
+        // Two jobs in two hours, folded as one unit; writing hour 08's rows fails.
+        await IngestAsync(TelemetryStream.Jobs,
+            EventJson.Bytes(EventJson.Job(jobId: "1", state: "ended", ts: "2026-11-27T08:30:00Z", start: "2026-11-27T08:00:00Z", gpus: 1)),
+            EventJson.Bytes(EventJson.Job(jobId: "2", state: "ended", ts: "2026-11-27T10:30:00Z", start: "2026-11-27T10:00:00Z", gpus: 1)));
+        _usage.FailJobHoursOf = "2026112708";
+
+        RollupResult first = await Rollup(new InMemoryLandedFiles(_landing)).RunPendingAsync(CancellationToken.None);
+
+        RollupFailure failure = Assert.Single(first.Failures);
+        Assert.Equal((MarkKind.Jobs, "2026112708"), (failure.Kind, failure.Key));
+        Assert.Equal(1800m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
+        Assert.Contains(_marks.Pending.Keys, m => m.Kind == MarkKind.Jobs && m.Key == "2026112708");
+
+        _usage.FailJobHoursOf = null;
+        RollupResult second = await Rollup(new InMemoryLandedFiles(_landing)).RunPendingAsync(CancellationToken.None);
+
+        Assert.Empty(second.Failures);
+        Assert.Equal(3600m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
+    }
+
+    [Fact]
     public async Task UnreadableJobHour_KeepsItsMark_WhileOtherJobHoursAreBilled()
     {
         await IngestAsync(TelemetryStream.Jobs,

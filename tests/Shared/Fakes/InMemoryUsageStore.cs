@@ -22,7 +22,13 @@ public sealed class InMemoryUsageStore : IUsageStore
 
     private int _hourlyLinesRead;
 
-    public Task WriteJobHoursAsync(IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken) => Apply(JobHours, changes);
+    /// <summary>When set, a write of job-hour rows that includes this period throws: a job hour whose fold fails.</summary>
+    public string? FailJobHoursOf { get; set; }
+
+    public Task WriteJobHoursAsync(IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken) =>
+        FailJobHoursOf is { } period && changes.Any(c => c.Period == period)
+            ? Task.FromException(new InvalidOperationException($"writing job hour {period} failed"))
+            : Apply(JobHours, changes);
 
     public Task WriteJobMonthsAsync(IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken) => Apply(JobMonths, changes);
 
