@@ -11,6 +11,9 @@ internal static class ArrowColumns
 
     public static Field Field(string name, IArrowType type, bool nullable) => new(name, type, nullable);
 
+    /// <summary>An instant as the timestamp columns hold it: whole microseconds since the epoch (as Arrow's builder truncates).</summary>
+    public static long Micros(DateTimeOffset instant) => (instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
     public static TimestampArray.Builder TimestampBuilder(int capacity)
     {
         var builder = new TimestampArray.Builder(UtcTimestamp);

@@ -13,8 +13,8 @@ internal sealed class DictionaryStringColumn
 
     private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
     private readonly StringArray.Builder _values = new();
-    private readonly ColumnArrays.Fixed<int> _indices;
-    private readonly ColumnArrays.Validity _validity;
+    private readonly FixedColumn<int> _indices;
+    private readonly ValidityBitmap _validity;
     private readonly int _capacity;
     private int _rows;
     private string? _last;
@@ -23,9 +23,9 @@ internal sealed class DictionaryStringColumn
     /// <param name="rows">The column's exact row count.</param>
     public DictionaryStringColumn(int rows)
     {
-        _indices = new ColumnArrays.Fixed<int>(rows);
+        _indices = new FixedColumn<int>(rows);
         _capacity = rows;
-        _validity = new ColumnArrays.Validity(rows);
+        _validity = new ValidityBitmap(rows);
     }
 
     public void Append(string? value)

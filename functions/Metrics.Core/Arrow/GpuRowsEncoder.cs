@@ -19,22 +19,22 @@ public static class GpuRowsEncoder
             }
         }
 
-        var tsColumn = new ColumnArrays.Fixed<long>(rows);
+        var tsColumn = new FixedColumn<long>(rows);
         var cluster = new DictionaryStringColumn(rows);
         var node = new DictionaryStringColumn(rows);
-        var uuid = new ColumnArrays.Utf8(rows, uuidBytes);
-        var indexColumn = new ColumnArrays.Fixed<int>(rows);
+        var uuid = new Utf8Column(rows, uuidBytes);
+        var indexColumn = new FixedColumn<int>(rows);
         var model = new DictionaryStringColumn(rows);
         var institution = new DictionaryStringColumn(rows);
         var jobId = new DictionaryStringColumn(rows);
-        var utilColumn = new ColumnArrays.Fixed<double>(rows);
-        var memUsedColumn = new ColumnArrays.Fixed<long>(rows);
-        var memTotalColumn = new ColumnArrays.Fixed<long>(rows);
-        var powerColumn = new ColumnArrays.Fixed<double>(rows);
-        var powerValid = new ColumnArrays.Validity(rows);
-        var tempColumn = new ColumnArrays.Fixed<double>(rows);
-        var tempValid = new ColumnArrays.Validity(rows);
-        var intervalColumn = new ColumnArrays.Fixed<int>(rows);
+        var utilColumn = new FixedColumn<double>(rows);
+        var memUsedColumn = new FixedColumn<long>(rows);
+        var memTotalColumn = new FixedColumn<long>(rows);
+        var powerColumn = new FixedColumn<double>(rows);
+        var powerValid = new ValidityBitmap(rows);
+        var tempColumn = new FixedColumn<double>(rows);
+        var tempValid = new ValidityBitmap(rows);
+        var intervalColumn = new FixedColumn<int>(rows);
         var lineage = new LineageColumnBuilder(rows);
         Span<long> ts = tsColumn.Values, memUsed = memUsedColumn.Values, memTotal = memTotalColumn.Values;
         Span<int> index = indexColumn.Values, interval = intervalColumn.Values;
@@ -43,7 +43,7 @@ public static class GpuRowsEncoder
         int row = 0;
         foreach ((GpuSample sample, RawEvent raw) in samples)
         {
-            long micros = ColumnArrays.Micros(sample.Ts);
+            long micros = ArrowColumns.Micros(sample.Ts);
             foreach (GpuReading gpu in sample.Gpus)
             {
                 ts[row] = micros;

@@ -7,23 +7,23 @@ namespace Metrics.Core.Arrow;
 internal sealed class LineageColumnBuilder
 {
     private readonly DictionaryStringColumn _partition;
-    private readonly ColumnArrays.Fixed<long> _sequence;
-    private readonly ColumnArrays.Fixed<long> _enqueued;
+    private readonly FixedColumn<long> _sequence;
+    private readonly FixedColumn<long> _enqueued;
     private int _rows;
 
     /// <param name="rows">The file's exact row count.</param>
     public LineageColumnBuilder(int rows)
     {
         _partition = new DictionaryStringColumn(rows);
-        _sequence = new ColumnArrays.Fixed<long>(rows);
-        _enqueued = new ColumnArrays.Fixed<long>(rows);
+        _sequence = new FixedColumn<long>(rows);
+        _enqueued = new FixedColumn<long>(rows);
     }
 
     public void Append(string partitionId, RawEvent raw)
     {
         _partition.Append(partitionId);
         _sequence.Values[_rows] = raw.SequenceNumber;
-        _enqueued.Values[_rows++] = ColumnArrays.Micros(raw.EnqueuedTime);
+        _enqueued.Values[_rows++] = ArrowColumns.Micros(raw.EnqueuedTime);
     }
 
     public IEnumerable<IArrowArray> Build() =>
