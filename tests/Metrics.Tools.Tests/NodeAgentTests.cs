@@ -60,7 +60,9 @@ public sealed class NodeAgentTests : IDisposable
             "echo '2026/11/27 09:49:19.756, 0, GPU-x, NVIDIA H100, NaN, 81559, 1011, 718.61, 700.00, 58'",
             "exec sleep 60");
         var log = new StringWriter();
-        GpuSampler sampler = Sampler(new NvidiaSmiProcess(smi, TimeSpan.FromSeconds(1), TimeProvider.System), log);
+        // 3 s: the hung call must cost its timeout, but a loaded CI machine can take over a second to start bash for
+        // the calls that answer.
+        GpuSampler sampler = Sampler(new NvidiaSmiProcess(smi, TimeSpan.FromSeconds(3), TimeProvider.System), log);
 
         var bodies = new List<byte[]?>();
         for (int i = 0; i < 5; i++)
@@ -85,7 +87,10 @@ public sealed class NodeAgentTests : IDisposable
     public async Task Sampler_EachKindOfSickNvidiaSmi_IsLoggedWithItsCause(string behaviour, string expected)
     {
         var log = new StringWriter();
-        GpuSampler sampler = Sampler(new NvidiaSmiProcess(NvidiaSmiScript(behaviour), TimeSpan.FromSeconds(1), TimeProvider.System), log);
+        // Only the hung script tests the timeout; the others get room for a loaded machine, so that a slow start of bash
+        // cannot turn their failure into a timeout (seen once in CI).
+        TimeSpan timeout = TimeSpan.FromSeconds(behaviour.Contains("sleep", StringComparison.Ordinal) ? 1 : 30);
+        GpuSampler sampler = Sampler(new NvidiaSmiProcess(NvidiaSmiScript(behaviour), timeout, TimeProvider.System), log);
 
         byte[]? body = await sampler.SampleAsync(CancellationToken.None);
 
