@@ -32,6 +32,15 @@ public sealed class ObservedHour
     private readonly int _shard;
     private readonly int _shards;
     private readonly Dictionary<GpuKey, List<Candidate>> _gpus = [];
+
+    /// <summary>
+    /// uuid bytes to the GPU's list (null: another shard's GPU), direct-mapped: a later GPU takes an earlier one's slot.
+    /// Only 40-byte uuids (the contract's form) are cached; the bytes are compared in full, so a hit is never wrong.
+    /// </summary>
+    private const int CacheSlots = 4096;
+    private readonly byte[] _cacheKeys = new byte[CacheSlots * 40];
+    private readonly List<Candidate>?[] _cacheLists = new List<Candidate>?[CacheSlots];
+    private readonly bool[] _cacheFilled = new bool[CacheSlots];
     private readonly Dictionary<string, int> _partitionIds = new(StringComparer.Ordinal);
     private readonly List<string> _partitions = [];
     private readonly Dictionary<UsageKey, int> _lineIds = [];
@@ -113,8 +122,27 @@ public sealed class ObservedHour
                 continue;
             }
 
-            UInt128 uuid = ParseUuid(uuidBytes[uuidOffsets[i]..uuidOffsets[i + 1]], out bool mig);
-            if (ShardOf(uuid) != _shard)
+            // A batch holds each GPU about 16 times: the uuid's bytes find its list in a small cache, parsed only on a miss.
+            ReadOnlySpan<byte> uuidText = uuidBytes[uuidOffsets[i]..uuidOffsets[i + 1]];
+            int slot = UuidSlot(uuidText);
+            List<Candidate>? samples;
+            if (slot >= 0 && _cacheFilled[slot] && uuidText.SequenceEqual(_cacheKeys.AsSpan(slot * 40, 40)))
+            {
+                samples = _cacheLists[slot];
+            }
+            else
+            {
+                UInt128 uuid = ParseUuid(uuidText, out bool mig);
+                samples = ShardOf(uuid) == _shard ? SamplesOf(new GpuKey(uuid, mig), new Candidate(ticks, 0, 0, 0, 0, intervalValues[i])) : null;
+                if (slot >= 0)
+                {
+                    uuidText.CopyTo(_cacheKeys.AsSpan(slot * 40, 40));
+                    _cacheLists[slot] = samples;
+                    _cacheFilled[slot] = true;
+                }
+            }
+
+            if (samples is null)
             {
                 continue;
             }
@@ -137,7 +165,7 @@ public sealed class ObservedHour
                 last = (institution, model, line);
             }
 
-            Offer(new GpuKey(uuid, mig), new Candidate(ticks, sequenceValues[i], utilValues[i], partitionIds[partitions.IndexAt(i)], line, intervalValues[i]));
+            Offer(samples, new Candidate(ticks, sequenceValues[i], utilValues[i], partitionIds[partitions.IndexAt(i)], line, intervalValues[i]));
         }
     }
 
@@ -197,10 +225,17 @@ public sealed class ObservedHour
     /// Keeps <paramref name="copy"/> if it is the GPU's first sample at its time, or beats the copy held. The GPU's
     /// samples stay sorted by time; the usual case, a sample later than the GPU's last, is an append.
     /// </summary>
-    private void Offer(GpuKey gpu, Candidate copy)
+    private void Offer(GpuKey gpu, Candidate copy) => Offer(SamplesOf(gpu, copy), copy);
+
+    /// <summary>The GPU's sorted samples, made on its first sample with room for a first stretch of the hour.</summary>
+    private List<Candidate> SamplesOf(GpuKey gpu, in Candidate first)
     {
         ref List<Candidate>? samples = ref CollectionsMarshal.GetValueRefOrAddDefault(_gpus, gpu, out _);
-        List<Candidate> list = samples ??= new List<Candidate>(Math.Min(16, RoomToEndOfHour(copy)));
+        return samples ??= new List<Candidate>(Math.Min(16, RoomToEndOfHour(first)));
+    }
+
+    private void Offer(List<Candidate> list, Candidate copy)
+    {
         if (list.Count == list.Capacity)
         {
             // Grow to what the rest of the hour can hold at the GPU's interval, but never more than double: a complete
@@ -229,6 +264,18 @@ public sealed class ObservedHour
 
         list.Insert(~at, copy);
         Count++;
+    }
+
+    /// <summary>The cache slot of a 40-byte uuid, from its first and last 8 hex digits; -1 for any other length.</summary>
+    private static int UuidSlot(ReadOnlySpan<byte> uuid)
+    {
+        if (uuid.Length != 40)
+        {
+            return -1;
+        }
+
+        ulong mixed = (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(uuid[4..]) ^ System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(uuid[32..])) * 0x9E3779B97F4A7C15UL;
+        return (int)(mixed >> 52);
     }
 
     /// <summary>How many more samples at this copy's interval fit between it and the end of the hour, plus a spare.</summary>
