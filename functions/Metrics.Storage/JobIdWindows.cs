@@ -4,7 +4,7 @@ using Metrics.Core.Ports;
 namespace Metrics.Storage;
 
 /// <summary>A run of job ids of one cluster dense enough to read as one RowKey range of <c>jobstates</c>.</summary>
-internal sealed record JobIdWindow(string Cluster, string FirstJobId, string LastJobId, int Runs);
+internal sealed record JobIdWindow(string Cluster, string FirstJobId, string LastJobId);
 
 /// <summary>
 /// Splits the runs a job hour names into dense windows of numeric job ids (read by range) and the rest (read one by
@@ -52,7 +52,7 @@ internal static class JobIdWindows
                 int count = end - start + 1;
                 if (count >= minRuns)
                 {
-                    windows.Add(new JobIdWindow(group.Key.Cluster, sorted[start].JobId, sorted[end].JobId, count));
+                    windows.Add(new JobIdWindow(group.Key.Cluster, sorted[start].JobId, sorted[end].JobId));
                 }
                 else
                 {

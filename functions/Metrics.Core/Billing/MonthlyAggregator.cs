@@ -1,3 +1,5 @@
+using LineSums = System.Collections.Generic.SortedDictionary<Metrics.Core.Billing.UsageKey, (decimal Gpu, decimal Active, decimal Observed, decimal Cpu)>;
+
 namespace Metrics.Core.Billing;
 
 /// <summary>
@@ -9,21 +11,8 @@ public static class MonthlyAggregator
     public static IReadOnlyList<MonthlyUsage> Compute(BillingMonth month, IEnumerable<HourlyUsage> hours, IEnumerable<JobUsage> jobMonths)
     {
         ArgumentNullException.ThrowIfNull(hours);
-        var sums = new SortedDictionary<UsageKey, (decimal Gpu, decimal Active, decimal Observed, decimal Cpu)>();
+        var sums = new LineSums();
         foreach (HourlyUsage hour in hours)
-        {
-            Add(sums, hour);
-        }
-
-        return Compute(month, sums, jobMonths);
-    }
-
-    /// <summary>The same, with the hours streamed: memory holds one sum per line, not the month's hourly rows.</summary>
-    public static async Task<IReadOnlyList<MonthlyUsage>> ComputeAsync(BillingMonth month, IAsyncEnumerable<HourlyUsage> hours, IEnumerable<JobUsage> jobMonths, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(hours);
-        var sums = new SortedDictionary<UsageKey, (decimal Gpu, decimal Active, decimal Observed, decimal Cpu)>();
-        await foreach (HourlyUsage hour in hours.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             Add(sums, hour);
         }
@@ -38,11 +27,10 @@ public static class MonthlyAggregator
     public static async Task<IReadOnlyList<MonthlyUsage>> ComputeFromDaysAsync(BillingMonth month, IAsyncEnumerable<DailyUsage> days, IEnumerable<JobUsage> jobMonths, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(days);
-        var sums = new SortedDictionary<UsageKey, (decimal Gpu, decimal Active, decimal Observed, decimal Cpu)>();
+        var sums = new LineSums();
         await foreach (DailyUsage day in days.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            sums.TryGetValue(day.Key, out var s);
-            sums[day.Key] = (s.Gpu + day.GpuSeconds, s.Active + day.ActiveGpuSeconds, s.Observed + day.ObservedGpuSeconds, s.Cpu + day.CpuCoreSeconds);
+            Add(sums, day.Key, day.GpuSeconds, day.ActiveGpuSeconds, day.ObservedGpuSeconds, day.CpuCoreSeconds);
         }
 
         return Compute(month, sums, jobMonths);
@@ -52,7 +40,7 @@ public static class MonthlyAggregator
     public static async Task<IReadOnlyList<DailyUsage>> ComputeDayAsync(DateOnly day, IAsyncEnumerable<HourlyUsage> hours, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hours);
-        var sums = new SortedDictionary<UsageKey, (decimal Gpu, decimal Active, decimal Observed, decimal Cpu)>();
+        var sums = new LineSums();
         await foreach (HourlyUsage hour in hours.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             Add(sums, hour);
@@ -61,13 +49,16 @@ public static class MonthlyAggregator
         return sums.Select(s => new DailyUsage(day, s.Key.Institution, s.Key.GpuModel, s.Value.Gpu, s.Value.Cpu, s.Value.Active, s.Value.Observed)).ToArray();
     }
 
-    private static void Add(SortedDictionary<UsageKey, (decimal Gpu, decimal Active, decimal Observed, decimal Cpu)> sums, HourlyUsage hour)
+    private static void Add(LineSums sums, HourlyUsage hour) =>
+        Add(sums, hour.Key, hour.GpuSeconds, hour.ActiveGpuSeconds, hour.ObservedGpuSeconds, hour.CpuCoreSeconds);
+
+    private static void Add(LineSums sums, UsageKey key, decimal gpu, decimal active, decimal observed, decimal cpu)
     {
-        sums.TryGetValue(hour.Key, out var s);
-        sums[hour.Key] = (s.Gpu + hour.GpuSeconds, s.Active + hour.ActiveGpuSeconds, s.Observed + hour.ObservedGpuSeconds, s.Cpu + hour.CpuCoreSeconds);
+        sums.TryGetValue(key, out var s);
+        sums[key] = (s.Gpu + gpu, s.Active + active, s.Observed + observed, s.Cpu + cpu);
     }
 
-    private static IReadOnlyList<MonthlyUsage> Compute(BillingMonth month, SortedDictionary<UsageKey, (decimal Gpu, decimal Active, decimal Observed, decimal Cpu)> sums, IEnumerable<JobUsage> jobMonths)
+    private static IReadOnlyList<MonthlyUsage> Compute(BillingMonth month, LineSums sums, IEnumerable<JobUsage> jobMonths)
     {
         ArgumentNullException.ThrowIfNull(jobMonths);
 

@@ -41,10 +41,8 @@ public sealed class ObservedHour
     private readonly byte[] _cacheKeys = new byte[CacheSlots * 40];
     private readonly List<Candidate>?[] _cacheLists = new List<Candidate>?[CacheSlots];
     private readonly bool[] _cacheFilled = new bool[CacheSlots];
-    private readonly Dictionary<string, int> _partitionIds = new(StringComparer.Ordinal);
-    private readonly List<string> _partitions = [];
-    private readonly Dictionary<UsageKey, int> _lineIds = [];
-    private readonly List<UsageKey> _lines = [];
+    private readonly DenseIds<string> _partitions = new(StringComparer.Ordinal);
+    private readonly DenseIds<UsageKey> _lines = new(EqualityComparer<UsageKey>.Default);
 
     /// <param name="hour">The UTC hour (floored).</param>
     /// <param name="shard">Which shard of the GPUs this scan keeps, 0-based.</param>
@@ -313,29 +311,9 @@ public sealed class ObservedHour
         return order < 0 || (order == 0 && copy.Sequence < held.Sequence);
     }
 
-    private int PartitionId(string partition)
-    {
-        if (!_partitionIds.TryGetValue(partition, out int id))
-        {
-            id = _partitions.Count;
-            _partitions.Add(partition);
-            _partitionIds.Add(partition, id);
-        }
+    private int PartitionId(string partition) => _partitions.IdOf(partition);
 
-        return id;
-    }
-
-    private int LineId(UsageKey key)
-    {
-        if (!_lineIds.TryGetValue(key, out int id))
-        {
-            id = _lines.Count;
-            _lines.Add(key);
-            _lineIds.Add(key, id);
-        }
-
-        return id;
-    }
+    private int LineId(UsageKey key) => _lines.IdOf(key);
 
     /// <summary>
     /// The 128 bits of a <c>GPU-</c> or <c>MIG-</c> uuid (the contract-v1 form, what ingest lands), case-insensitively,
@@ -426,6 +404,30 @@ public sealed class ObservedHour
 
         value = new UInt128(high, low);
         return true;
+    }
+
+    /// <summary>Numbers values 0, 1, 2... in the order they are first seen, and back: partitions and lines.</summary>
+    private sealed class DenseIds<T>(IEqualityComparer<T> comparer)
+        where T : notnull
+    {
+        private readonly Dictionary<T, int> _ids = new(comparer);
+        private readonly List<T> _values = [];
+
+        public int Count => _values.Count;
+
+        public T this[int id] => _values[id];
+
+        public int IdOf(T value)
+        {
+            if (!_ids.TryGetValue(value, out int id))
+            {
+                id = _values.Count;
+                _values.Add(value);
+                _ids.Add(value, id);
+            }
+
+            return id;
+        }
     }
 
     /// <summary>One GPU: its uuid's 128 bits, and whether it is a MIG instance (whose uuid lives in another namespace).</summary>

@@ -17,6 +17,13 @@ internal static class GpuTelemetryReader
 {
     private static readonly JsonReaderOptions s_options = new() { MaxDepth = 16 };
 
+    /// <summary>The sample's fields; a field's bit is 1 shifted by its place here.</summary>
+    private static readonly byte[][] s_sampleFields = [.. new[] { "schema", "cluster", "node", "ts", "intervalS", "gpus" }.Select(System.Text.Encoding.ASCII.GetBytes)];
+
+    /// <summary>A GPU's fields: the six required ones first (bits 1 to 32), then the four optional ones.</summary>
+    private static readonly byte[][] s_gpuFields =
+        [.. new[] { "uuid", "index", "model", "utilPct", "memUsedMiB", "memTotalMiB", "jobId", "institution", "powerW", "tempC" }.Select(System.Text.Encoding.ASCII.GetBytes)];
+
     public static GpuSample? TryRead(ReadOnlySpan<byte> body, DateTimeOffset enqueuedTime, IngestLimits limits)
     {
         if (body.Length > ContractLimits.MaxBodyBytes || !Utf8.IsValid(body))
@@ -48,31 +55,13 @@ internal static class GpuTelemetryReader
         GpuReading[]? gpus = null;
         int seen = 0;
         UnknownKeys unknown = default;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextField(ref reader, s_sampleFields, ref seen, ref unknown) is { } field)
         {
-            if (reader.ValueIsEscaped)
+            if (field < 0)
             {
                 return null;
             }
 
-            ReadOnlySpan<byte> name = reader.ValueSpan;
-            int field = name switch
-            {
-                _ when name.SequenceEqual("schema"u8) => 1,
-                _ when name.SequenceEqual("cluster"u8) => 2,
-                _ when name.SequenceEqual("node"u8) => 4,
-                _ when name.SequenceEqual("ts"u8) => 8,
-                _ when name.SequenceEqual("intervalS"u8) => 16,
-                _ when name.SequenceEqual("gpus"u8) => 32,
-                _ => 0,
-            };
-            if ((seen & field) != 0 || (field == 0 && !unknown.Add(name)))
-            {
-                return null;
-            }
-
-            seen |= field;
-            reader.Read();
             bool ok = field switch
             {
                 1 => PlainString(ref reader) && reader.ValueSpan.SequenceEqual("gpu-telemetry/1"u8),
@@ -142,35 +131,13 @@ internal static class GpuTelemetryReader
         double? power = null, temp = null;
         int seen = 0;
         UnknownKeys unknown = default;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextField(ref reader, s_gpuFields, ref seen, ref unknown) is { } field)
         {
-            if (reader.ValueIsEscaped)
+            if (field < 0)
             {
                 return null;
             }
 
-            ReadOnlySpan<byte> name = reader.ValueSpan;
-            int field = name switch
-            {
-                _ when name.SequenceEqual("uuid"u8) => 1,
-                _ when name.SequenceEqual("index"u8) => 2,
-                _ when name.SequenceEqual("model"u8) => 4,
-                _ when name.SequenceEqual("utilPct"u8) => 8,
-                _ when name.SequenceEqual("memUsedMiB"u8) => 16,
-                _ when name.SequenceEqual("memTotalMiB"u8) => 32,
-                _ when name.SequenceEqual("jobId"u8) => 64,
-                _ when name.SequenceEqual("institution"u8) => 128,
-                _ when name.SequenceEqual("powerW"u8) => 256,
-                _ when name.SequenceEqual("tempC"u8) => 512,
-                _ => 0,
-            };
-            if ((seen & field) != 0 || (field == 0 && !unknown.Add(name)))
-            {
-                return null;
-            }
-
-            seen |= field;
-            reader.Read();
             bool isNull = reader.TokenType == JsonTokenType.Null;
             bool ok = field switch
             {
@@ -199,6 +166,40 @@ internal static class GpuTelemetryReader
         }
 
         return new GpuReading(uuid!, (int)index, model!, jobId, institution, util, memUsed, memTotal, power, temp);
+    }
+
+    /// <summary>
+    /// Reads the object's next property name and moves to its value. Returns the field's bit (1 shifted by its place in
+    /// <paramref name="names"/>; 0 for a field the contract does not know), null at the end of the object, or -1 when
+    /// only the reference decoder can tell: an escaped name, a repeated one, or a repeated unknown one.
+    /// </summary>
+    private static int? NextField(ref Utf8JsonReader reader, byte[][] names, ref int seen, ref UnknownKeys unknown)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.PropertyName)
+        {
+            return null;
+        }
+
+        if (reader.ValueIsEscaped)
+        {
+            return -1;
+        }
+
+        ReadOnlySpan<byte> name = reader.ValueSpan;
+        int field = 0;
+        for (int i = 0; i < names.Length && field == 0; i++)
+        {
+            field = name.SequenceEqual(names[i]) ? 1 << i : 0;
+        }
+
+        if ((seen & field) != 0 || (field == 0 && !unknown.Add(name)))
+        {
+            return -1;
+        }
+
+        seen |= field;
+        reader.Read();
+        return field;
     }
 
     /// <summary>A string whose bytes are its value: an escaped one goes to the reference decoder.</summary>
