@@ -1,4 +1,5 @@
 using Metrics.Core.Billing;
+using Metrics.Core.Compaction;
 using Metrics.Core.Validation;
 using Metrics.Storage;
 
@@ -23,5 +24,6 @@ public static class AppSettingNames
         BillingSettings.TimeZoneVariable,
         IngestLimits.MaxEventAgeDaysSetting,
         IngestLimits.MaxJobAgeDaysSetting,
+        CompactionSettings.GraceMinutesSetting,
     ];
 }

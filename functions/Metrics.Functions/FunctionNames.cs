@@ -7,4 +7,5 @@ public static class FunctionNames
     public const string JobEventsIngest = nameof(JobEventsIngest);
     public const string UsageRollup = nameof(UsageRollup);
     public const string GetUsage = nameof(GetUsage);
+    public const string LandedCompaction = nameof(LandedCompaction);
 }

@@ -1,4 +1,5 @@
 using Metrics.Core.Billing;
+using Metrics.Core.Compaction;
 using Metrics.Core.Ingest;
 using Metrics.Core.Ports;
 using Metrics.Core.Validation;
@@ -29,6 +30,10 @@ public static class MetricsServices
         services.AddSingleton(calendar);
         services.AddSingleton(sp => BillingStorage.CreateRollup(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => BillingStorage.CreateQuery(sp.GetRequiredService<StorageClients>(), calendar));
+
+        // Read at start-up too: a bad grace period stops the app rather than compacting hours too early.
+        TimeSpan grace = CompactionSettings.GraceFromSetting(configuration[CompactionSettings.GraceMinutesSetting]);
+        services.AddSingleton(sp => CompactionStorage.Create(sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<TimeProvider>(), grace));
         return services;
     }
 

@@ -1,24 +1,38 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Metrics.Core.Compaction;
 using Metrics.Core.Ingest;
 using Metrics.Core.Ports;
 using Metrics.Core.Telemetry;
 
 namespace Metrics.Storage;
 
-/// <summary>Lists and opens landed Arrow files in the <c>telemetry</c> container, by stream and UTC hour.</summary>
-public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedFiles
+/// <summary>
+/// Lists, opens, writes and deletes landed Arrow files in the <c>telemetry</c> container, by stream and UTC hour. What a
+/// reader of an hour sees is decided by <see cref="LandedHourView"/> (landed files, or their compaction, never both).
+/// </summary>
+public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedHourStore
 {
+    /// <summary>
+    /// Landed files are small (a batch each) and downloaded whole; a compacted file holds an hour and is read through a
+    /// buffer of this size instead, so reading it never holds the whole file in memory.
+    /// </summary>
+    private const int CompactedReadBuffer = 8 * 1024 * 1024;
+
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(LandingPaths.TelemetryContainer);
 
     public async Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) =>
         (await ListHourWithRowsAsync(stream, hour, cancellationToken).ConfigureAwait(false)).Select(f => f.Path).ToArray();
 
-    public async Task<IReadOnlyList<LandedFileRef>> ListHourWithRowsAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LandedFileRef>> ListHourWithRowsAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) =>
+        (await LandedHourView.ReadAsync(this, stream, hour, cancellationToken).ConfigureAwait(false)).Visible.Select(b => new LandedFileRef(b.Path, b.Rows)).ToArray();
+
+    public async Task<IReadOnlyList<LandedBlob>> ListHourBlobsAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken)
     {
         string prefix = LandingPaths.HourPrefix(stream, hour);
-        var files = new List<LandedFileRef>();
+        var files = new List<LandedBlob>();
         try
         {
             // Metadata comes with the listing at no extra request: the manifest's row_count sizes the reader's work.
@@ -26,7 +40,7 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedFiles
             {
                 long? rows = item.Metadata is not null && item.Metadata.TryGetValue(ManifestKeys.Rows, out string? value)
                     && long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long parsed) ? parsed : null;
-                files.Add(new LandedFileRef(item.Name, rows));
+                files.Add(new LandedBlob(item.Name, item.Properties.ContentLength ?? 0, rows));
             }
         }
         catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound)
@@ -39,7 +53,59 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedFiles
 
     public async Task<Stream> OpenAsync(string path, CancellationToken cancellationToken)
     {
-        BlobDownloadResult content = (await _container.GetBlobClient(path).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
-        return content.Content.ToStream();
+        ArgumentNullException.ThrowIfNull(path);
+        BlobClient blob = _container.GetBlobClient(path);
+        try
+        {
+            if (LandingPaths.CompactionGeneration(path) is not null && path.EndsWith(".arrow", StringComparison.Ordinal))
+            {
+                return await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = CompactedReadBuffer }, cancellationToken).ConfigureAwait(false);
+            }
+
+            BlobDownloadResult content = (await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
+            return content.Content.ToStream();
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Compaction deletes files it has replaced: a reader that listed before then lists again (see LandedHourView).
+            throw new FileNotFoundException($"Landed file {path} is gone (compacted since it was listed?).", path, ex);
+        }
     }
+
+    public async Task WriteAsync(string path, string contentType, Func<Stream, CancellationToken, Task<IReadOnlyDictionary<string, string>>> write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        BlockBlobClient blob = _container.GetBlockBlobClient(path);
+        IReadOnlyDictionary<string, string> metadata;
+
+        // Blocks are staged as the stream fills and committed when it is disposed. A process killed mid-write commits
+        // nothing; an exception still disposes (and so commits) the stream, so the part-written blob is then deleted.
+        Stream output = await blob.OpenWriteAsync(overwrite: true, new BlockBlobOpenWriteOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using (output.ConfigureAwait(false))
+            {
+                metadata = await write(output, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await blob.DeleteIfExistsAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        if (metadata.Count > 0)
+        {
+            await blob.SetMetadataAsync(new Dictionary<string, string>(metadata, StringComparer.Ordinal), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task PutAsync(string path, string contentType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        await _container.GetBlobClient(path).UploadAsync(
+            new BinaryData(content),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } },
+            cancellationToken).ConfigureAwait(false);
+
+    public async Task DeleteAsync(string path, CancellationToken cancellationToken) =>
+        await _container.GetBlobClient(path).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
 }

@@ -9,7 +9,7 @@ namespace Metrics.Storage;
 
 /// <summary>
 /// The marks table (<c>dirtyhours</c>): PartitionKey = kind (<c>gpu</c>, <c>jobs</c> from ingest; <c>usage</c>,
-/// <c>month</c> from the rollup), RowKey = UTC hour <c>yyyyMMddHH</c> or month <c>yyyy-MM</c>.
+/// <c>month</c>, <c>compact-gpu</c>, <c>compact-jobs</c> from the rollup), RowKey = UTC hour <c>yyyyMMddHH</c> or month <c>yyyy-MM</c>.
 /// Marking is an unconditional upsert, so it is idempotent and concurrent writers never conflict; every upsert also
 /// changes the entity's ETag, which is what lets the rollup clear a mark only if nobody re-marked it meanwhile.
 /// </summary>
@@ -84,6 +84,8 @@ public sealed class TableDirtyHourLog(TableServiceClient tables, TimeProvider ti
         MarkKind.Jobs => "jobs",
         MarkKind.Usage => "usage",
         MarkKind.Month => "month",
+        MarkKind.CompactGpu => "compact-gpu",
+        MarkKind.CompactJobs => "compact-jobs",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown mark kind."),
     };
 

@@ -57,6 +57,14 @@ param billingTimeZone string = 'Asia/Shanghai'
 @description('NCRONTAB schedule of the usage rollup.')
 param rollupSchedule string = '0 */5 * * * *'
 
+@description('NCRONTAB schedule of landed-file compaction; off the rollup\'s minutes, so the two do not start together.')
+param compactionSchedule string = '0 7,22,37,52 * * * *'
+
+@description('Minutes after a UTC hour ends before its landed files are compacted (late files are folded in by a later run).')
+@minValue(0)
+@maxValue(10080)
+param compactionGraceMinutes int = 60
+
 @description('Oldest event accepted, in days before its enqueued time (docs/telemetry-contract.md, time plausibility).')
 @minValue(1)
 @maxValue(366)
@@ -134,6 +142,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'MetricsStorage__clientId', value: identityClientId }
         // Billing.
         { name: 'RollupSchedule', value: rollupSchedule }
+        { name: 'CompactionSchedule', value: compactionSchedule }
+        { name: 'CompactionGraceMinutes', value: string(compactionGraceMinutes) }
         { name: 'BillingTimeZone', value: billingTimeZone }
         { name: 'IngestMaxEventAgeDays', value: string(ingestMaxEventAgeDays) }
         { name: 'IngestMaxJobAgeDays', value: string(ingestMaxJobAgeDays) }

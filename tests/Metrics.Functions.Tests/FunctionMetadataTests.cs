@@ -40,6 +40,8 @@ public sealed class FunctionMetadataTests
 
         Assert.Equal("timerTrigger", timer.GetProperty("type").GetString());
         Assert.Equal("%RollupSchedule%", timer.GetProperty("schedule").GetString());
+        JsonElement compaction = functions.Single(f => f.GetProperty("name").GetString() == "LandedCompaction").GetProperty("bindings")[0];
+        Assert.Equal(("timerTrigger", "%CompactionSchedule%"), (compaction.GetProperty("type").GetString(), compaction.GetProperty("schedule").GetString()));
         Assert.Equal("httpTrigger", http.GetProperty("type").GetString());
         Assert.Equal("usage/{month}", http.GetProperty("route").GetString());
         Assert.Equal("Function", http.GetProperty("authLevel").GetString());

@@ -33,7 +33,7 @@ public sealed class UsageRollupTimerTests
         // Job 08:00-10:00 with 8 GPUs: 16 GPU-hours in November (Shanghai).
         MonthlyUsage line = Assert.Single(_usage.Months[new BillingMonth(2026, 11)]);
         Assert.Equal(16m, line.GpuSeconds / 3600);
-        Assert.Empty(_marks.Pending);
+        Assert.Empty(_marks.RollupPending);
         Assert.Contains(logger.Collector.GetSnapshot(), r => r.Id.Id == 1101);
         Assert.Contains(logger.Collector.GetSnapshot(), r => r.Id.Id == 1100);
     }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Metrics.Core.Ingest;
 using Metrics.Tests.Shared;
 using Microsoft.Extensions.Time.Testing;
 
@@ -144,6 +145,27 @@ public sealed partial class CliTests : IDisposable
         Assert.Contains("row_count: 80", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Compact_ClosedHour_WritesOneFileThatInspectReads_AndSaysWhatItDid()
+    {
+        // A day of its own (the container is shared, and a rerun on the same Azurite must find a fresh hour).
+        DateTimeOffset hour = new DateTimeOffset(2024, 1, 1, 9, 0, 0, TimeSpan.Zero).AddDays(Random.Shared.Next(0, 360));
+        var time = new FakeTimeProvider(hour.AddHours(3));
+        string file = Path.Combine(_dir, "hour.jsonl");
+        File.WriteAllLines(file, Enumerable.Range(0, 40).Select(i => EventJson.Gpu(node: $"cn{i % 4}", ts: hour.AddMinutes(i).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), gpus: 2).ToJsonString()));
+        await CliRunner.RunOkAsync(time, "ingest", "--stream", "gpu", "--file", file, "--partitions", "2", "--batch-size", "5");
+        string hourArg = hour.ToString("yyyy-MM-dd'T'HH", System.Globalization.CultureInfo.InvariantCulture);
+
+        Dictionary<string, long> done = Summary(await CliRunner.RunOkAsync(time, "compact", "--from", hourArg, "--to", hourArg));
+
+        Assert.Equal((1, 8, 80, 80, 0), (done["stream_hours"], done["sources"], done["rows_in"], done["rows_out"], done["failed"]));
+        string compacted = LandingPaths.CompactedFile(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour, 1);
+        Assert.Equal([compacted, LandingPaths.CompactionManifestFile(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour, 1)], (await Azurite.ListAsync("telemetry", LandingPaths.HourPrefix(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour))).Keys.Order(StringComparer.Ordinal));
+        string inspected = await CliRunner.RunOkAsync(time, "inspect", $"telemetry/{compacted}");
+        Assert.Contains("rows: 80", inspected, StringComparison.Ordinal);
+        Assert.Contains("row_count: 80", inspected, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "ingest", "--stream", "cpu", "--file", "x.jsonl" }, "cpu")]
     [InlineData(new[] { "ingest", "--stream", "gpu" }, "--file")]
@@ -151,6 +173,8 @@ public sealed partial class CliTests : IDisposable
     [InlineData(new[] { "ingest", "--stream", "gpu", "--file", "x", "--partitions", "0" }, "--partitions")]
     [InlineData(new[] { "frobnicate" }, "frobnicate")]
     [InlineData(new[] { "rollup", "--max-samples-in-memory", "10" }, "--max-samples-in-memory")]
+    [InlineData(new[] { "compact", "--from", "2026-11-27T08" }, "--to")]
+    [InlineData(new[] { "compact", "--from", "2026-11-27T08", "--to", "2026-11-27T09" }, "not due for compaction until 2026-11-27T11:00Z")]
     public async Task BadCommandLine_ExitsTwoWithAOneLineMessage(string[] args, string mentioned)
     {
         (int exit, string output, string error) = await RunAsync(args);

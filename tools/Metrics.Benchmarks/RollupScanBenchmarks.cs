@@ -51,15 +51,11 @@ public class RollupScanBenchmarks
         double sum = 0;
         foreach (string path in await _files.ListHourAsync(TelemetryStream.Gpu, s_hour, CancellationToken.None))
         {
-            using ArrowFileReader reader = ArrowIpc.OpenFile(await _files.OpenAsync(path, CancellationToken.None));
-            while (await reader.ReadNextRecordBatchAsync() is { } batch)
+            await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(await _files.OpenAsync(path, CancellationToken.None), CancellationToken.None))
             {
-                using (batch)
+                foreach (double util in ((DoubleArray)batch.Column("util_pct")).Values)
                 {
-                    foreach (double util in ((DoubleArray)batch.Column("util_pct")).Values)
-                    {
-                        sum += util;
-                    }
+                    sum += util;
                 }
             }
         }

@@ -16,6 +16,7 @@ public static class MetricsCli
             InspectCommand.Create(context),
             DeadLettersCommand.Create(context),
             RollupCommand.Create(context),
+            CompactCommand.Create(context),
             UsageCommand.Create(context),
             RatesCommand.Create(context),
             SimulateCommand.Create(context),

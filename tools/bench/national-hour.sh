@@ -54,6 +54,13 @@ step rollup "${metrics[@]}" rollup > "$work/rollup.out" 2> "$work/rollup.err"
 "${metrics[@]}" usage --month 2026-10 > "$work/oct.csv" 2>/dev/null
 "${metrics[@]}" usage --month 2026-11 > "$work/nov.csv" 2>/dev/null
 
+# Compaction of the closed hours (goal 5), then a forced recompute of them, which now reads one file per stream-hour,
+# billed against the truth again. Not in the ratio: compaction runs once per hour, off the ingest-to-bill path.
+step compact "${metrics[@]}" compact --from 2026-10-31T12 --to 2026-10-31T17 --grace-minutes 0 > "$work/compact.out" 2> "$work/compact.err"
+step recompute "${metrics[@]}" rollup --from 2026-10-31T12 --to 2026-10-31T17 > "$work/recompute.out" 2> "$work/recompute.err"
+"${metrics[@]}" usage --month 2026-10 > "$work/oct-compacted.csv" 2>/dev/null
+"${metrics[@]}" usage --month 2026-11 > "$work/nov-compacted.csv" 2>/dev/null
+
 field() { grep -o "$2=[0-9]*" "$1" | head -1 | cut -d= -f2; }
 samples=$(field "$work/gpu.out" landed_rows)
 files=$(( $(field "$work/gpu.out" files) + $(field "$work/jobs.out" files) ))
@@ -63,7 +70,7 @@ json_bytes=$(stat -c %s "$work/gpu.jsonl")
 failed=$(field "$work/rollup.out" failed_hours)
 requests=$(( $(field "$work/jobs.out" storage_requests) + $(field "$work/gpu.out" storage_requests) + $(field "$work/rollup.out" storage_requests) ))
 # Billed (month, institution, model) lines against the simulator's truth: jobs equal, GPU-hours within 0.001 h.
-read -r truth differ < <(awk -F, '
+compare() { awk -F, '
   FNR == 1 { next }
   FILENAME ~ /truth/ { truth[$1","$2","$3] = $4","$5; next }
   { billed[$1","$2","$3] = $4","$5 }
@@ -73,7 +80,12 @@ read -r truth differ < <(awk -F, '
       if (t[1] != b[1] || (t[2] - b[2]) > 0.001 || (b[2] - t[2]) > 0.001) d++
     }
     print n, d + 0
-  }' "$work/truth.csv" "$work/oct.csv" "$work/nov.csv")
+  }' "$work/truth.csv" "$@"; }
+read -r truth differ < <(compare "$work/oct.csv" "$work/nov.csv")
+read -r _ differ_compacted < <(compare "$work/oct-compacted.csv" "$work/nov-compacted.csv")
+compacted_bytes=$(field "$work/compact.out" gpu_bytes_out)
+json_per_compacted=$(awk -v j="$json_bytes" -v l="$compacted_bytes" 'BEGIN { printf "%.1f", j / l }')
+failed_compacted=$(( $(field "$work/compact.out" failed) + $(field "$work/recompute.out" failed_hours) ))
 calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
 ingest=$(calc "${wall[ingest_jobs]} + ${wall[ingest_gpu]}")
 total=$(calc "$ingest + ${wall[rollup]}")
@@ -82,4 +94,5 @@ json_per_landed=$(awk -v j="$json_bytes" -v l="$landed_bytes" 'BEGIN { printf "%
 per_million=$(awk -v r="$requests" -v s="$samples" 'BEGIN { printf "%d", r * 1000000 / s }')
 
 echo "national-hour: samples=$samples ingest_s=$ingest rollup_s=${wall[rollup]} total_s=$total gzip1_s=${wall[gzip]} ratio=$ratio rollup_peak_rss_mb=${rss[rollup]} ingest_peak_rss_mb=${rss[ingest_gpu]} landed_files=$files gpu_landed_bytes=$landed_bytes gpu_json_per_landed_byte=$json_per_landed storage_requests=$requests requests_per_million_samples=$per_million failed_hours=$failed truth_lines=$truth differ=$differ"
-[[ "$differ" == 0 && "$failed" == 0 ]]
+echo "national-hour compaction: compact_s=${wall[compact]} compact_peak_rss_mb=${rss[compact]} replays_dropped=$(field "$work/compact.out" replays_dropped) gpu_compacted_bytes=$compacted_bytes gpu_json_per_compacted_byte=$json_per_compacted recompute_s=${wall[recompute]} recompute_peak_rss_mb=${rss[recompute]} failed=$failed_compacted differ=$differ_compacted"
+[[ "$differ" == 0 && "$failed" == 0 && "$differ_compacted" == 0 && "$failed_compacted" == 0 ]]

@@ -20,29 +20,26 @@ public sealed record ArrowFileSummary(
         long rows = 0;
         DateTimeOffset? min = null, max = null;
         var samples = new List<IReadOnlyList<string>>();
-        while (await reader.ReadNextRecordBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
+        await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(reader, cancellationToken).ConfigureAwait(false))
         {
-            using (batch)
+            rows += batch.Length;
+            for (int i = 0; i < batch.Length; i++)
             {
-                rows += batch.Length;
-                for (int i = 0; i < batch.Length; i++)
+                if (tsColumn >= 0 && ArrowCells.Timestamp(batch.Column(tsColumn), i) is { } ts)
                 {
-                    if (tsColumn >= 0 && ArrowCells.Timestamp(batch.Column(tsColumn), i) is { } ts)
+                    min = min is null || ts < min ? ts : min;
+                    max = max is null || ts > max ? ts : max;
+                }
+
+                if (samples.Count < firstRows)
+                {
+                    var row = new string[batch.ColumnCount];
+                    for (int c = 0; c < batch.ColumnCount; c++)
                     {
-                        min = min is null || ts < min ? ts : min;
-                        max = max is null || ts > max ? ts : max;
+                        row[c] = ArrowCells.Format(batch.Column(c), i);
                     }
 
-                    if (samples.Count < firstRows)
-                    {
-                        var row = new string[batch.ColumnCount];
-                        for (int c = 0; c < batch.ColumnCount; c++)
-                        {
-                            row[c] = ArrowCells.Format(batch.Column(c), i);
-                        }
-
-                        samples.Add(row);
-                    }
+                    samples.Add(row);
                 }
             }
         }

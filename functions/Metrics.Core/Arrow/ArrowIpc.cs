@@ -1,5 +1,6 @@
 using Apache.Arrow;
 using Apache.Arrow.Compression;
+using System.Runtime.CompilerServices;
 using Apache.Arrow.Ipc;
 
 namespace Metrics.Core.Arrow;
@@ -10,6 +11,9 @@ public static class ArrowIpc
     public const string ContentType = "application/vnd.apache.arrow.file";
 
     private static readonly CompressionCodecFactory s_codecs = new();
+
+    /// <summary>The codecs every reader and writer of landed files needs (ZSTD).</summary>
+    public static CompressionCodecFactory Codecs => s_codecs;
 
     private static readonly IpcOptions s_writeOptions = new()
     {
@@ -28,6 +32,57 @@ public static class ArrowIpc
         }
 
         return stream.ToArray();
+    }
+
+    /// <summary>
+    /// The record batches of an Arrow IPC file, each released when the caller moves to the next. Every reader of landed
+    /// files reads through here: a compacted file's batches share one dictionary per column, which disposing a batch
+    /// would free (back into the pool, for the next batch to read garbage), so a batch's own buffers are released and
+    /// the dictionaries are left to the reader.
+    /// </summary>
+    public static async IAsyncEnumerable<RecordBatch> ReadBatchesAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken, bool leaveOpen = false)
+    {
+        using ArrowFileReader reader = OpenFile(stream, leaveOpen);
+        await foreach (RecordBatch batch in ReadBatchesAsync(reader, cancellationToken).ConfigureAwait(false))
+        {
+            yield return batch;
+        }
+    }
+
+    /// <summary>The record batches of an open reader (whose schema the caller has looked at), released as above.</summary>
+    public static async IAsyncEnumerable<RecordBatch> ReadBatchesAsync(ArrowFileReader reader, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        while (await reader.ReadNextRecordBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
+        {
+            try
+            {
+                yield return batch;
+            }
+            finally
+            {
+                Release(batch);
+            }
+        }
+    }
+
+    private static void Release(RecordBatch batch)
+    {
+        foreach (IArrowArray column in batch.Arrays)
+        {
+            if (column is DictionaryArray)
+            {
+                // The indices are this batch's; the dictionary (column.Data.Dictionary) is shared with the file's other batches.
+                foreach (ArrowBuffer buffer in column.Data.Buffers)
+                {
+                    buffer.Dispose();
+                }
+            }
+            else
+            {
+                column.Dispose();
+            }
+        }
     }
 
     /// <summary>Opens an Arrow IPC file for reading. Compressed buffers need the codec factory, hence this helper.</summary>

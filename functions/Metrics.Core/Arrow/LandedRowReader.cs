@@ -11,26 +11,22 @@ public static class LandedRowReader
     public static async Task<IReadOnlyList<GpuSampleRow>> ReadGpuSamplesAsync(Stream stream, CancellationToken cancellationToken)
     {
         var rows = new List<GpuSampleRow>();
-        using ArrowFileReader reader = ArrowIpc.OpenFile(stream);
-        while (await reader.ReadNextRecordBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
+        await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(stream, cancellationToken).ConfigureAwait(false))
         {
-            using (batch)
+            IArrowArray ts = Column(batch, "ts"), uuid = Column(batch, "gpu_uuid"), model = Column(batch, "gpu_model"),
+                institution = Column(batch, "institution"), util = Column(batch, "util_pct"), interval = Column(batch, "interval_s"),
+                partition = Column(batch, LineageColumns.Partition), sequence = Column(batch, LineageColumns.Sequence);
+            for (int i = 0; i < batch.Length; i++)
             {
-                IArrowArray ts = Column(batch, "ts"), uuid = Column(batch, "gpu_uuid"), model = Column(batch, "gpu_model"),
-                    institution = Column(batch, "institution"), util = Column(batch, "util_pct"), interval = Column(batch, "interval_s"),
-                    partition = Column(batch, LineageColumns.Partition), sequence = Column(batch, LineageColumns.Sequence);
-                for (int i = 0; i < batch.Length; i++)
-                {
-                    rows.Add(new GpuSampleRow(
-                        ArrowValues.RequiredTimestamp(ts, i),
-                        ArrowValues.RequiredString(uuid, i),
-                        ArrowValues.RequiredString(model, i),
-                        ArrowValues.String(institution, i),
-                        ArrowValues.Double(util, i) ?? 0,
-                        ArrowValues.Int32(interval, i) ?? 0,
-                        ArrowValues.RequiredString(partition, i),
-                        ArrowValues.Int64(sequence, i) ?? 0));
-                }
+                rows.Add(new GpuSampleRow(
+                    ArrowValues.RequiredTimestamp(ts, i),
+                    ArrowValues.RequiredString(uuid, i),
+                    ArrowValues.RequiredString(model, i),
+                    ArrowValues.String(institution, i),
+                    ArrowValues.Double(util, i) ?? 0,
+                    ArrowValues.Int32(interval, i) ?? 0,
+                    ArrowValues.RequiredString(partition, i),
+                    ArrowValues.Int64(sequence, i) ?? 0));
             }
         }
 
@@ -40,42 +36,38 @@ public static class LandedRowReader
     public static async Task<IReadOnlyList<JobEvent>> ReadJobEventsAsync(Stream stream, CancellationToken cancellationToken)
     {
         var rows = new List<JobEvent>();
-        using ArrowFileReader reader = ArrowIpc.OpenFile(stream);
-        while (await reader.ReadNextRecordBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
+        await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(stream, cancellationToken).ConfigureAwait(false))
         {
-            using (batch)
+            // Look each column up once per batch, not once per cell.
+            IArrowArray state = Column(batch, "state"), eventId = Column(batch, "event_id"), cluster = Column(batch, "cluster"),
+                jobId = Column(batch, "job_id"), ts = Column(batch, "ts"), institution = Column(batch, "institution"),
+                account = Column(batch, "account"), user = Column(batch, "user"), queue = Column(batch, "queue"),
+                submit = Column(batch, "submit_time"), start = Column(batch, "start_time"), end = Column(batch, "end_time"),
+                gpus = Column(batch, "gpus"), model = Column(batch, "gpu_model"), cpus = Column(batch, "cpus"),
+                mem = Column(batch, "mem_gib"), exit = Column(batch, "exit_state");
+            for (int i = 0; i < batch.Length; i++)
             {
-                // Look each column up once per batch, not once per cell.
-                IArrowArray state = Column(batch, "state"), eventId = Column(batch, "event_id"), cluster = Column(batch, "cluster"),
-                    jobId = Column(batch, "job_id"), ts = Column(batch, "ts"), institution = Column(batch, "institution"),
-                    account = Column(batch, "account"), user = Column(batch, "user"), queue = Column(batch, "queue"),
-                    submit = Column(batch, "submit_time"), start = Column(batch, "start_time"), end = Column(batch, "end_time"),
-                    gpus = Column(batch, "gpus"), model = Column(batch, "gpu_model"), cpus = Column(batch, "cpus"),
-                    mem = Column(batch, "mem_gib"), exit = Column(batch, "exit_state");
-                for (int i = 0; i < batch.Length; i++)
+                JobStates.TryParse(ArrowValues.String(state, i), out JobState parsedState);
+                rows.Add(new JobEvent
                 {
-                    JobStates.TryParse(ArrowValues.String(state, i), out JobState parsedState);
-                    rows.Add(new JobEvent
-                    {
-                        EventId = ArrowValues.RequiredString(eventId, i),
-                        Cluster = ArrowValues.RequiredString(cluster, i),
-                        JobId = ArrowValues.RequiredString(jobId, i),
-                        State = parsedState,
-                        Ts = ArrowValues.RequiredTimestamp(ts, i),
-                        Institution = ArrowValues.RequiredString(institution, i),
-                        Account = ArrowValues.String(account, i),
-                        User = ArrowValues.String(user, i),
-                        Queue = ArrowValues.String(queue, i),
-                        SubmitTime = ArrowValues.Timestamp(submit, i),
-                        StartTime = ArrowValues.RequiredTimestamp(start, i),
-                        EndTime = ArrowValues.Timestamp(end, i),
-                        Gpus = ArrowValues.Double(gpus, i) ?? 0,
-                        GpuModel = ArrowValues.RequiredString(model, i),
-                        Cpus = ArrowValues.Int32(cpus, i),
-                        MemGiB = ArrowValues.Double(mem, i),
-                        ExitState = ArrowValues.String(exit, i),
-                    });
-                }
+                    EventId = ArrowValues.RequiredString(eventId, i),
+                    Cluster = ArrowValues.RequiredString(cluster, i),
+                    JobId = ArrowValues.RequiredString(jobId, i),
+                    State = parsedState,
+                    Ts = ArrowValues.RequiredTimestamp(ts, i),
+                    Institution = ArrowValues.RequiredString(institution, i),
+                    Account = ArrowValues.String(account, i),
+                    User = ArrowValues.String(user, i),
+                    Queue = ArrowValues.String(queue, i),
+                    SubmitTime = ArrowValues.Timestamp(submit, i),
+                    StartTime = ArrowValues.RequiredTimestamp(start, i),
+                    EndTime = ArrowValues.Timestamp(end, i),
+                    Gpus = ArrowValues.Double(gpus, i) ?? 0,
+                    GpuModel = ArrowValues.RequiredString(model, i),
+                    Cpus = ArrowValues.Int32(cpus, i),
+                    MemGiB = ArrowValues.Double(mem, i),
+                    ExitState = ArrowValues.String(exit, i),
+                });
             }
         }
 

@@ -31,7 +31,11 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
     /// </summary>
     public int LastPeakSamples { get; private set; }
 
-    public async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadAsync(DateTimeOffset hour, CancellationToken cancellationToken)
+    /// <summary>The hour's observed time per line; read again from a new listing if compaction replaced a file meanwhile.</summary>
+    public Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadAsync(DateTimeOffset hour, CancellationToken cancellationToken) =>
+        CompactionRace.ListAgainIfGoneAsync(() => ReadListedAsync(hour, cancellationToken));
+
+    private async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadListedAsync(DateTimeOffset hour, CancellationToken cancellationToken)
     {
         IReadOnlyList<LandedFileRef> own = await files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<LandedFileRef> next = await files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour.AddHours(1), cancellationToken).ConfigureAwait(false);
@@ -87,13 +91,9 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
 
     private static async Task ReadFileAsync(Stream stream, ObservedHour scan, CancellationToken cancellationToken)
     {
-        using ArrowFileReader reader = ArrowIpc.OpenFile(stream);
-        while (await reader.ReadNextRecordBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
+        await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(stream, cancellationToken).ConfigureAwait(false))
         {
-            using (batch)
-            {
-                scan.Add(batch);
-            }
+            scan.Add(batch);
         }
     }
 }

@@ -81,10 +81,18 @@ public sealed class UsageRollup(
         int kept = 0;
         var failures = new List<RollupFailure>();
         IReadOnlyList<RollupMark> jobMarks = await marks.ListAsync(MarkKind.Jobs, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<RollupMark> gpuMarks = await marks.ListAsync(MarkKind.Gpu, cancellationToken).ConfigureAwait(false);
+
+        // Hours that received files are hours to compact once they close. Marked before the ingest marks are cleared,
+        // so no landed hour escapes compaction; one upsert per kind per run, where ingest marking them too would cost
+        // every batch a second write.
+        await marks.MarkAsync(MarkKind.CompactJobs, jobMarks.Select(m => m.Key).ToArray(), cancellationToken).ConfigureAwait(false);
+        await marks.MarkAsync(MarkKind.CompactGpu, gpuMarks.Select(m => m.Key).ToArray(), cancellationToken).ConfigureAwait(false);
+
         (int jobKept, int jobsChanged) = await FoldJobMarksAsync(jobMarks, failures, progress, cancellationToken).ConfigureAwait(false);
         kept += jobKept;
 
-        var hourMarks = (await marks.ListAsync(MarkKind.Gpu, cancellationToken).ConfigureAwait(false))
+        var hourMarks = gpuMarks
             .Concat(await marks.ListAsync(MarkKind.Usage, cancellationToken).ConfigureAwait(false))
             .GroupBy(m => m.Key, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -249,7 +257,7 @@ public sealed class UsageRollup(
         BillingMonth.TryParse(mark.Key, out BillingMonth month) ? month : throw new InvalidDataException($"Month mark '{mark.Key}' is not yyyy-MM.");
 
     /// <summary>One hour's landed job events, from every partition.</summary>
-    private async Task<List<JobEvent>> ReadJobEventsAsync(DateTimeOffset hour, CancellationToken cancellationToken)
+    private Task<List<JobEvent>> ReadJobEventsAsync(DateTimeOffset hour, CancellationToken cancellationToken) => CompactionRace.ListAgainIfGoneAsync(async () =>
     {
         var events = new List<JobEvent>();
         IReadOnlyList<string> paths = await files.ListHourAsync(TelemetryStream.Jobs, hour, cancellationToken).ConfigureAwait(false);
@@ -259,7 +267,7 @@ public sealed class UsageRollup(
         }
 
         return events;
-    }
+    });
 
     /// <summary>
     /// Folds the job events of <paramref name="hours"/> into job states; returns how many runs' billed usage changed. A

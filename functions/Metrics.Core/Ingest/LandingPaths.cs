@@ -29,6 +29,28 @@ public static partial class LandingPaths
             $"{HourPrefix(stream, hour)}p{partitionId}-{firstSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}-{lastSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}.arrow");
     }
 
+    /// <summary>The sub-folder of an hour's folder where its compacted files and their manifests live.</summary>
+    public const string CompactedFolder = "compacted/";
+
+    /// <summary>
+    /// <c>{hour folder}compacted/g{generation}.arrow</c>: one compaction of the hour. A new generation is a new name, so a
+    /// reader part-way through the previous one is never handed a file rewritten under it.
+    /// </summary>
+    public static string CompactedFile(TelemetryStream stream, DateTimeOffset hour, int generation) =>
+        string.Create(CultureInfo.InvariantCulture, $"{HourPrefix(stream, hour)}{CompactedFolder}g{generation:D6}.arrow");
+
+    /// <summary><c>{hour folder}compacted/g{generation}.manifest.json</c>: written last, it is what makes a compaction visible.</summary>
+    public static string CompactionManifestFile(TelemetryStream stream, DateTimeOffset hour, int generation) =>
+        string.Create(CultureInfo.InvariantCulture, $"{HourPrefix(stream, hour)}{CompactedFolder}g{generation:D6}.manifest.json");
+
+    /// <summary>The generation of a compacted file or manifest name, or null for any other name.</summary>
+    public static int? CompactionGeneration(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        Match match = CompactedNamePattern().Match(path);
+        return match.Success && int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int generation) ? generation : null;
+    }
+
     /// <summary>The folder of one UTC hour's files: <c>{stream}/v1/date=YYYY-MM-DD/hour=HH/</c>.</summary>
     public static string HourPrefix(TelemetryStream stream, DateTimeOffset hour)
     {
@@ -51,6 +73,9 @@ public static partial class LandingPaths
 
     /// <summary>Partition ids become part of a blob name, so they are held to a safe pattern.</summary>
     public static bool IsValidPartitionId(string partitionId) => PartitionIdPattern().IsMatch(partitionId);
+
+    [GeneratedRegex(@"/compacted/g([0-9]{6,9})\.(?:arrow|manifest\.json)$", RegexOptions.CultureInvariant)]
+    private static partial Regex CompactedNamePattern();
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex PartitionIdPattern();

@@ -1,6 +1,6 @@
 namespace Metrics.Core.Ports;
 
-/// <summary>The kinds of work the rollup finds in the marks table.</summary>
+/// <summary>The kinds of work the rollup and compaction find in the marks table.</summary>
 public enum MarkKind
 {
     /// <summary>GPU samples landed for this UTC hour (set by ingest).</summary>
@@ -14,4 +14,10 @@ public enum MarkKind
 
     /// <summary>An hour of this billing month changed (set by the rollup's hour phase).</summary>
     Month,
+
+    /// <summary>GPU files landed for this UTC hour since it was last compacted (set by the rollup when it takes a gpu mark).</summary>
+    CompactGpu,
+
+    /// <summary>Job files landed for this UTC hour since it was last compacted (set by the rollup when it takes a jobs mark).</summary>
+    CompactJobs,
 }

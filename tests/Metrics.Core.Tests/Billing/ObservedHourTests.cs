@@ -131,13 +131,9 @@ public sealed class ObservedHourTests
                 var scan = new ObservedHour(s_hour, shard, shards);
                 foreach (string path in await files.ListHourAsync(TelemetryStream.Gpu, s_hour, CancellationToken.None))
                 {
-                    using Apache.Arrow.Ipc.ArrowFileReader reader = Metrics.Core.Arrow.ArrowIpc.OpenFile(await files.OpenAsync(path, CancellationToken.None));
-                    while (await reader.ReadNextRecordBatchAsync() is { } batch)
+                    await foreach (Apache.Arrow.RecordBatch batch in Metrics.Core.Arrow.ArrowIpc.ReadBatchesAsync(await files.OpenAsync(path, CancellationToken.None), CancellationToken.None))
                     {
-                        using (batch)
-                        {
-                            scan.Add(batch);
-                        }
+                        scan.Add(batch);
                     }
                 }
 

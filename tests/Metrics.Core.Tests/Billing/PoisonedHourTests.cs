@@ -41,13 +41,13 @@ public sealed class PoisonedHourTests
         Assert.False(_usage.Hours.ContainsKey(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)));
         MonthlyUsage partial = Assert.Single(_usage.Months[new BillingMonth(2026, 11)]);
         Assert.Equal(60m, partial.ObservedGpuSeconds);
-        Assert.Equal(["gpu:2026112709"], _marks.Pending.Keys.Select(m => $"{m.Kind.ToString().ToLowerInvariant()}:{m.Key}"));
+        Assert.Equal(["gpu:2026112709"], _marks.RollupPending.Select(m => $"{m.Kind.ToString().ToLowerInvariant()}:{m.Key}"));
 
         poisoned.Healed = true;
         RollupResult second = await Rollup(poisoned).RunPendingAsync(CancellationToken.None);
 
         Assert.Empty(second.Failures);
-        Assert.Empty(_marks.Pending);
+        Assert.Empty(_marks.RollupPending);
         Assert.Equal(120m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
     }
 
@@ -92,7 +92,7 @@ public sealed class PoisonedHourTests
         await Rollup(poisoned).RunPendingAsync(CancellationToken.None);
 
         Assert.Equal(7200m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
-        Assert.Empty(_marks.Pending);
+        Assert.Empty(_marks.RollupPending);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class PoisonedHourTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Rollup(cancelling).RunPendingAsync(cancelled.Token));
 
-        Assert.NotEmpty(_marks.Pending);
+        Assert.NotEmpty(_marks.RollupPending);
     }
 
     /// <summary>Landed files where every file under a prefix throws on open, until healed.</summary>

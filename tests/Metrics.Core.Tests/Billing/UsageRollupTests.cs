@@ -35,7 +35,12 @@ public sealed class UsageRollupTests
         Assert.Equal(1, result.JobsChanged);
         Assert.Equal(1, result.MonthsRecomputed);
         Assert.Equal(0, result.MarksKeptForNextRun);
-        Assert.Empty(_marks.Pending);
+        Assert.Empty(_marks.RollupPending);
+
+        // The hours that received files wait for compaction, each in its stream.
+        Assert.Equal(
+            [(MarkKind.CompactGpu, "2026112709"), (MarkKind.CompactJobs, "2026112710")],
+            _marks.Pending.Keys.Where(k => k.Kind is MarkKind.CompactGpu or MarkKind.CompactJobs).Order().ToArray());
         MonthlyUsage line = Assert.Single(_usage.Months[new BillingMonth(2026, 11)]);
         Assert.Equal((1, 2m * 2 * 3600, 4m * 2 * 3600, 120m, 60m), (line.Jobs, line.GpuSeconds, line.CpuCoreSeconds, line.ObservedGpuSeconds, line.ActiveGpuSeconds));
     }

@@ -103,7 +103,7 @@ public sealed class HostileBodiesFuzzTests(ITestOutputHelper output)
         using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         RollupResult done = rollup.RunPendingAsync(guard.Token).GetAwaiter().GetResult();
         Assert.True(done.Failures.Count == 0, string.Join("\n", done.Failures));
-        Assert.Empty(marks.Pending);
+        Assert.Empty(marks.RollupPending);
 
         // Bounded work: a GPU sample marks at most 2 hours, a job run at most its maximum age in hours (+1 partial).
         int bound = (2 * gpu.Length) + (jobs.Length * ((int)IngestLimits.DefaultMaxJobAge.TotalHours + 2));

@@ -19,6 +19,10 @@ public sealed class InMemoryDirtyHourLog : IDirtyHourLog, IRollupMarks
     /// <summary>Pending marks of every kind, with their current version.</summary>
     public ConcurrentDictionary<(MarkKind Kind, string Key), string> Pending { get; } = new();
 
+    /// <summary>The rollup's pending work: every pending mark but compaction's (which wait for their hours to close).</summary>
+    public IReadOnlyList<(MarkKind Kind, string Key)> RollupPending =>
+        Pending.Keys.Where(k => k.Kind is not (MarkKind.CompactGpu or MarkKind.CompactJobs)).Order().ToArray();
+
     public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken)
     {
         foreach (DateTimeOffset hour in hours)

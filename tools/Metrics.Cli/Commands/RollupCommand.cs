@@ -24,18 +24,7 @@ internal static class RollupCommand
         };
         maxSamples.Validators.Add(r => OptionRanges.Check(r, maxSamples, 1000, 200_000_000));
         var command = new Command("rollup", "Roll landed data up into hourly and monthly usage: what is pending, or a forced range of UTC hours.") { from, to, progress, maxSamples };
-        command.Validators.Add(result =>
-        {
-            string? f = result.GetValue(from), t = result.GetValue(to);
-            if ((f is null) != (t is null))
-            {
-                result.AddError("--from and --to go together.");
-            }
-            else if (f is not null && (!TryParseHour(f, out _) || !TryParseHour(t!, out _)))
-            {
-                result.AddError("--from and --to take a UTC hour such as 2026-11-30T16 or 2026-11-30T16:00Z.");
-            }
-        });
+        command.Validators.Add(result => ValidateRange(result, from, to));
         command.SetAction(async (result, cancellationToken) =>
         {
             StorageClients storage = context.CreateStorage();
@@ -60,18 +49,17 @@ internal static class RollupCommand
         return command;
     }
 
-    /// <summary>
-    /// Writes each unit as it completes, at once (not via <see cref="Progress{T}"/>, which posts to the thread pool), with
-    /// the seconds since the rollup started: where a slow rollup spends its time.
-    /// </summary>
-    private sealed class LineProgress(TextWriter writer) : IProgress<string>
+    /// <summary>The <c>--from</c>/<c>--to</c> pair of UTC hours that <c>rollup</c> and <c>compact</c> share: both or neither, both hours.</summary>
+    internal static void ValidateRange(System.CommandLine.Parsing.CommandResult result, Option<string?> from, Option<string?> to)
     {
-        private readonly System.Diagnostics.Stopwatch _elapsed = System.Diagnostics.Stopwatch.StartNew();
-
-        public void Report(string value)
+        string? f = result.GetValue(from), t = result.GetValue(to);
+        if ((f is null) != (t is null))
         {
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done: {value} at {_elapsed.Elapsed.TotalSeconds:0.0} s"));
-            writer.Flush();
+            result.AddError("--from and --to go together.");
+        }
+        else if (f is not null && (!TryParseHour(f, out _) || !TryParseHour(t!, out _)))
+        {
+            result.AddError("--from and --to take a UTC hour such as 2026-11-30T16 or 2026-11-30T16:00Z.");
         }
     }
 

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Metrics.Core.Compaction;
+
+/// <summary>
+/// The record of one compaction of a stream-hour, written after its data file is durable and before any source is
+/// deleted. Readers take the newest manifest's data file and every landed file it does not list; so a reader sees each
+/// event once before the manifest exists (the sources), once after (the data file), and never both.
+/// </summary>
+public sealed record CompactionManifest
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public required string Stream { get; init; }
+
+    public required DateTimeOffset Hour { get; init; }
+
+    public required int Generation { get; init; }
+
+    /// <summary>The compacted data file this manifest makes visible.</summary>
+    public required string Data { get; init; }
+
+    public required long Rows { get; init; }
+
+    /// <summary>Rows of the sources left out as exact replays (same partition and sequence landed twice).</summary>
+    public required long ReplaysDropped { get; init; }
+
+    /// <summary>Every file the data file replaces: landed files and the previous generation's data file.</summary>
+    public required IReadOnlyList<string> Sources { get; init; }
+
+    public required DateTimeOffset CompactedAt { get; init; }
+
+    [JsonIgnore]
+    public IReadOnlySet<string> SourceSet => _sourceSet ??= new HashSet<string>(Sources, StringComparer.Ordinal);
+
+    private HashSet<string>? _sourceSet;
+
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, s_json);
+
+    /// <summary>Reads a manifest; a manifest that cannot be read fails the hour loudly, as a landed file would.</summary>
+    public static CompactionManifest Parse(ReadOnlySpan<byte> json, string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<CompactionManifest>(json, s_json)
+                ?? throw new InvalidDataException($"Compaction manifest {path} is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"Compaction manifest {path} is not readable: {ex.Message}", ex);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using Metrics.Core.Telemetry;
+
+namespace Metrics.Core.Compaction;
+
+/// <summary>What compacting one stream-hour did.</summary>
+/// <param name="Generation">The hour's compaction generation now visible (null: never compacted, nothing landed).</param>
+/// <param name="Sources">Files read into the new generation (0: nothing new had landed since the last one).</param>
+/// <param name="Deleted">Superseded files deleted, including those an interrupted run left behind.</param>
+public sealed record HourCompaction(
+    TelemetryStream Stream,
+    DateTimeOffset Hour,
+    int? Generation,
+    int Sources,
+    long RowsIn,
+    long RowsOut,
+    long BytesIn,
+    long BytesOut,
+    int Deleted);

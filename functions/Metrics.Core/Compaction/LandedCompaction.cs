@@ -1,0 +1,106 @@
+using Metrics.Core.Billing;
+using Metrics.Core.Ports;
+using Metrics.Core.Telemetry;
+
+namespace Metrics.Core.Compaction;
+
+/// <summary>
+/// The compaction run (timer function and <c>metrics compact</c>): under its own lock, compacts each marked stream-hour
+/// that has closed and whose grace period has passed, and clears its mark unless more files landed meanwhile. Like the
+/// rollup, one failing hour keeps its mark and is reported, and the others go on.
+/// </summary>
+public sealed class LandedCompaction(IRollupMarks marks, HourCompactor compactor, IRollupLock compactionLock, TimeProvider timeProvider)
+{
+    /// <summary>
+    /// How long after an hour ends before it is compacted: nodes' spooled resends and Event Hubs redeliveries land within
+    /// minutes. Later stragglers are not lost: they land beside the compacted file, are read with it, and the next
+    /// compaction folds both into a new generation.
+    /// </summary>
+    public static readonly TimeSpan DefaultGrace = TimeSpan.FromHours(1);
+
+    public TimeSpan Grace { get; init; } = DefaultGrace;
+
+    /// <summary>Compacts every marked hour that is due.</summary>
+    public async Task<CompactionResult> RunPendingAsync(CancellationToken cancellationToken, IProgress<string>? progress = null)
+    {
+        await using IRollupLease lease = await compactionLock.AcquireAsync(UsageRollup.LockWait, cancellationToken).ConfigureAwait(false);
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        var hours = new List<HourCompaction>();
+        var failures = new List<RollupFailure>();
+        int notDue = 0;
+        foreach ((MarkKind kind, TelemetryStream stream) in new[] { (MarkKind.CompactGpu, TelemetryStream.Gpu), (MarkKind.CompactJobs, TelemetryStream.Jobs) })
+        {
+            foreach (RollupMark mark in (await marks.ListAsync(kind, work.Token).ConfigureAwait(false)).OrderBy(m => m.Key, StringComparer.Ordinal))
+            {
+                if (!UtcHours.TryParseKey(mark.Key, out DateTimeOffset hour))
+                {
+                    failures.Add(new RollupFailure(kind, mark.Key, nameof(InvalidDataException), "A compaction mark's key is not a UTC hour (yyyyMMddHH)."));
+                    continue;
+                }
+
+                if (!IsDue(hour))
+                {
+                    notDue++;
+                    continue;
+                }
+
+                if (await CompactAsync(stream, hour, kind, hours, failures, progress, work.Token).ConfigureAwait(false))
+                {
+                    // False if files landed meanwhile: the mark stays, and the next run compacts them into a new generation.
+                    await marks.ClearAsync(mark, work.Token).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return new CompactionResult(hours, failures, notDue);
+    }
+
+    /// <summary>Compacts both streams of the UTC hours <c>[from, to]</c>, marked or not. Every hour must be due.</summary>
+    public async Task<CompactionResult> RunRangeAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken, IProgress<string>? progress = null)
+    {
+        from = UtcHours.Floor(from);
+        to = UtcHours.Floor(to);
+        if (to < from)
+        {
+            throw new ArgumentException("The end of the range is before its start.", nameof(to));
+        }
+
+        if (!IsDue(to))
+        {
+            throw new ArgumentException(
+                $"Hour {to:yyyy-MM-dd'T'HH}Z is not due for compaction before {to.AddHours(1) + Grace:yyyy-MM-dd'T'HH:mm}Z (its end plus the {Grace.TotalMinutes:0}-minute grace period).",
+                nameof(to));
+        }
+
+        await using IRollupLease lease = await compactionLock.AcquireAsync(UsageRollup.LockWait, cancellationToken).ConfigureAwait(false);
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        var hours = new List<HourCompaction>();
+        var failures = new List<RollupFailure>();
+        for (DateTimeOffset hour = from; hour <= to; hour = hour.AddHours(1))
+        {
+            await CompactAsync(TelemetryStream.Gpu, hour, MarkKind.CompactGpu, hours, failures, progress, work.Token).ConfigureAwait(false);
+            await CompactAsync(TelemetryStream.Jobs, hour, MarkKind.CompactJobs, hours, failures, progress, work.Token).ConfigureAwait(false);
+        }
+
+        return new CompactionResult(hours, failures, 0);
+    }
+
+    /// <summary>An hour is due once it has ended and the grace period has passed.</summary>
+    public bool IsDue(DateTimeOffset hour) => UtcHours.Floor(hour).AddHours(1) + Grace <= timeProvider.GetUtcNow();
+
+    private async Task<bool> CompactAsync(TelemetryStream stream, DateTimeOffset hour, MarkKind kind, List<HourCompaction> hours, List<RollupFailure> failures, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            HourCompaction done = await compactor.CompactAsync(stream, hour, cancellationToken).ConfigureAwait(false);
+            hours.Add(done);
+            progress?.Report($"{stream.Name()} {UtcHours.Key(hour)}");
+            return true;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            failures.Add(new RollupFailure(kind, UtcHours.Key(hour), ex.GetType().FullName ?? ex.GetType().Name, ex.Message));
+            return false;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using Metrics.Core.Ingest;
+using Metrics.Core.Ports;
+using Metrics.Core.Telemetry;
+
+namespace Metrics.Core.Compaction;
+
+/// <summary>
+/// What one stream-hour holds, resolved from its folder's listing: the one place that decides which files a reader
+/// reads. The newest compaction manifest wins: its data file, plus every landed file it does not list (landed after
+/// that compaction began). Anything else under <c>compacted/</c> (older generations, a data file whose manifest was
+/// never written) is invisible, and the compactor's to delete.
+/// </summary>
+public sealed class LandedHourView
+{
+    private LandedHourView(IReadOnlyList<LandedBlob> visible, IReadOnlyList<LandedBlob> landed, CompactionManifest? manifest, IReadOnlyList<LandedBlob> superseded, int nextGeneration)
+    {
+        Visible = visible;
+        Landed = landed;
+        Manifest = manifest;
+        Superseded = superseded;
+        NextGeneration = nextGeneration;
+    }
+
+    /// <summary>The files a reader reads, in path order: each event of the hour is in exactly one of them.</summary>
+    public IReadOnlyList<LandedBlob> Visible { get; }
+
+    /// <summary>The landed (not compacted) files among <see cref="Visible"/>: what the next compaction takes in.</summary>
+    public IReadOnlyList<LandedBlob> Landed { get; }
+
+    /// <summary>The newest compaction's manifest, or null if the hour was never compacted.</summary>
+    public CompactionManifest? Manifest { get; }
+
+    /// <summary>Files no reader reads any more: safe to delete once the manifest that superseded them is durable.</summary>
+    public IReadOnlyList<LandedBlob> Superseded { get; }
+
+    /// <summary>The generation a new compaction of the hour writes: above every generation present, orphans included.</summary>
+    public int NextGeneration { get; }
+
+    public static async Task<LandedHourView> ReadAsync(ILandedHourStore store, TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        IReadOnlyList<LandedBlob> blobs = await store.ListHourBlobsAsync(stream, hour, cancellationToken).ConfigureAwait(false);
+        string prefix = LandingPaths.HourPrefix(stream, hour);
+        string? newestManifest = blobs
+            .Where(b => b.Path.EndsWith(".manifest.json", StringComparison.Ordinal) && LandingPaths.CompactionGeneration(b.Path) is not null)
+            .MaxBy(b => LandingPaths.CompactionGeneration(b.Path))?.Path;
+        CompactionManifest? manifest = null;
+        if (newestManifest is not null)
+        {
+            await using Stream content = await store.OpenAsync(newestManifest, cancellationToken).ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            await content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            manifest = CompactionManifest.Parse(buffer.ToArray(), newestManifest);
+        }
+
+        return Resolve(blobs, prefix, manifest, newestManifest);
+    }
+
+    private static LandedHourView Resolve(IReadOnlyList<LandedBlob> blobs, string prefix, CompactionManifest? manifest, string? manifestPath)
+    {
+        var visible = new List<LandedBlob>();
+        var landed = new List<LandedBlob>();
+        var superseded = new List<LandedBlob>();
+        int maxGeneration = 0;
+        foreach (LandedBlob blob in blobs)
+        {
+            if (LandingPaths.CompactionGeneration(blob.Path) is { } generation)
+            {
+                maxGeneration = Math.Max(maxGeneration, generation);
+                if (manifest is not null && (blob.Path == manifest.Data || blob.Path == manifestPath))
+                {
+                    if (blob.Path == manifest.Data)
+                    {
+                        visible.Add(blob);
+                    }
+                }
+                else
+                {
+                    superseded.Add(blob);
+                }
+            }
+            else if (IsLandedFile(blob.Path, prefix))
+            {
+                if (manifest?.SourceSet.Contains(blob.Path) == true)
+                {
+                    superseded.Add(blob);
+                }
+                else
+                {
+                    visible.Add(blob);
+                    landed.Add(blob);
+                }
+            }
+        }
+
+        if (manifest is not null && !visible.Any(b => b.Path == manifest.Data))
+        {
+            // Written only after its data file was durable, so this is damage, not a race: fail the hour, lose nothing.
+            throw new InvalidDataException($"Compaction manifest {manifestPath} names {manifest.Data}, which is missing.");
+        }
+
+        return new LandedHourView(visible, landed, manifest, superseded, maxGeneration + 1);
+    }
+
+    /// <summary>A file ingest landed directly in the hour's folder (not in a sub-folder).</summary>
+    private static bool IsLandedFile(string path, string prefix) =>
+        path.StartsWith(prefix, StringComparison.Ordinal)
+        && path.EndsWith(".arrow", StringComparison.Ordinal)
+        && path.AsSpan(prefix.Length).IndexOf('/') < 0;
+}

@@ -1,0 +1,20 @@
+using Metrics.Core.Compaction;
+
+namespace Metrics.Storage;
+
+/// <summary>Wires compaction to its Azure storage adapters; used by the Functions app and the CLI alike.</summary>
+public static class CompactionStorage
+{
+    public static LandedCompaction Create(StorageClients clients, TimeProvider timeProvider, TimeSpan grace, int maxRowsInMemory = HourCompactor.DefaultMaxRowsInMemory)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        return new LandedCompaction(
+            new TableDirtyHourLog(clients.Tables, timeProvider),
+            new HourCompactor(new BlobLandedFiles(clients.Blobs), timeProvider) { MaxRowsInMemory = maxRowsInMemory },
+            new BlobRollupLock(clients.Blobs, BlobRollupLock.CompactionBlobName),
+            timeProvider)
+        {
+            Grace = grace,
+        };
+    }
+}

@@ -1,0 +1,299 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
+using Metrics.Core.Arrow;
+using Metrics.Core.Billing;
+using Metrics.Core.Compaction;
+using Metrics.Core.Ingest;
+using Metrics.Core.Ports;
+using Metrics.Core.Telemetry;
+using Metrics.Storage;
+using Metrics.Tests.Shared;
+
+namespace Metrics.Integration.Tests;
+
+/// <summary>
+/// Compaction on Azurite: one sorted file per stream-hour, exact replays dropped and nothing else, and readers (billing's
+/// scan, the job reader, row counts) that see each event once before, during and after it, wherever it is killed.
+/// </summary>
+public sealed class CompactionOnAzuriteTests
+{
+    private readonly BlobLandedFiles _files = new(Azurite.Clients.Blobs);
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>An hour of its own per test and case: the telemetry container is shared, and hours are its folders.</summary>
+    private static DateTimeOffset FreshHour() =>
+        new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(Random.Shared.Next(0, 24 * 360));
+
+    private static IngestPipeline Pipeline() =>
+        new(new BlobLandingStore(Azurite.Clients.Blobs), new TableDirtyHourLog(Azurite.Clients.Tables, TimeProvider.System), new Metrics.Core.Validation.IngestLimits().ForBackfill());
+
+    private static string Ts(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private async Task IngestAsync(TelemetryStream stream, string partition, long firstSequence, IReadOnlyList<JsonObject> events, DateTimeOffset hour)
+    {
+        var batch = new EventBatch(stream, $"{partition}{_run}", events.Select((e, i) => new RawEvent(EventJson.Bytes(e), firstSequence + i, hour.AddHours(2))).ToArray());
+        IngestResult result = await Pipeline().IngestAsync(batch, CancellationToken.None);
+        Assert.True(events.Count == result.LandedEvents, string.Join("; ", result.RejectionsByReason.Select(r => $"{r.Key}={r.Value}")));
+    }
+
+    /// <summary>
+    /// 4 nodes x 8 GPUs sampled every 60 s through the hour (all within the hour), on
+    /// partition a in batches of 20; then events 10..29 again in one batch (a host redelivery with other bounds: exact
+    /// replays), and 15 samples resent by their nodes on partition b (new sequence numbers: kept, billing dedupes them).
+    /// Jobs: 3 jobs' events on partition a, 2 of them redelivered.
+    /// </summary>
+    private async Task<int> LandHourAsync(DateTimeOffset hour, string tag)
+    {
+        var samples = new List<JsonObject>();
+        for (int minute = 0; minute < 60; minute++)
+        {
+            for (int node = 0; node < 4; node++)
+            {
+                samples.Add(EventJson.Gpu(node: $"{tag}n{node}{_run}", ts: Ts(hour.AddMinutes(minute)), jobId: $"J{node % 3}", institution: $"inst-{tag}{node % 2}", utilPct: 10 * node, intervalS: 60));
+            }
+        }
+
+        for (int start = 0; start < samples.Count; start += 20)
+        {
+            await IngestAsync(TelemetryStream.Gpu, "a", start, samples.GetRange(start, 20), hour);
+        }
+
+        await IngestAsync(TelemetryStream.Gpu, "a", 10, samples.GetRange(10, 20), hour);
+        await IngestAsync(TelemetryStream.Gpu, "b", 5000, samples.GetRange(100, 15), hour);
+
+        var jobs = new List<JsonObject>();
+        for (int j = 0; j < 3; j++)
+        {
+            foreach ((string state, int minute) in new[] { ("running", 5 + j), ("ended", 50 + j) })
+            {
+                JsonObject job = EventJson.Job($"J{j}{_run}", state, Ts(hour.AddMinutes(minute)), 4, $"inst-{tag}{j % 2}", start: Ts(hour.AddHours(-1)));
+                job["submitTime"] = Ts(hour.AddHours(-2));
+                jobs.Add(job);
+            }
+        }
+
+        await IngestAsync(TelemetryStream.Jobs, "a", 0, jobs, hour);
+        await IngestAsync(TelemetryStream.Jobs, "a", 2, jobs.GetRange(2, 4), hour);
+        return samples.Count;
+    }
+
+    /// <summary>What billing reads of the hour: observed seconds per line, and the job events (as their ids).</summary>
+    private async Task<string> BillingInputAsync(ILandedFiles files, DateTimeOffset hour)
+    {
+        IReadOnlyDictionary<UsageKey, ObservedSeconds> observed = await new ObservedHourReader(files, 1_000_000).ReadAsync(hour, CancellationToken.None);
+        var events = new List<string>();
+        foreach (string path in await files.ListHourAsync(TelemetryStream.Jobs, hour, CancellationToken.None))
+        {
+            await using Stream stream = await files.OpenAsync(path, CancellationToken.None);
+            events.AddRange((await LandedRowReader.ReadJobEventsAsync(stream, CancellationToken.None)).Select(e => e.EventId));
+        }
+
+        return string.Join("; ", observed.OrderBy(o => o.Key).Select(o => $"{o.Key.RowKey}={o.Value.Active}/{o.Value.Observed}"))
+            + " | jobs: " + string.Join(",", events.Distinct().Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>Every visible row of a stream-hour as (partition, sequence, key column), duplicates included.</summary>
+    private async Task<List<(string Partition, long Sequence, string Key, DateTimeOffset Ts)>> VisibleRowsAsync(TelemetryStream stream, DateTimeOffset hour)
+    {
+        string keyColumn = stream == TelemetryStream.Gpu ? "gpu_uuid" : "job_id";
+        var rows = new List<(string, long, string, DateTimeOffset)>();
+        foreach (string path in await _files.ListHourAsync(stream, hour, CancellationToken.None))
+        {
+            await using Stream content = await _files.OpenAsync(path, CancellationToken.None);
+            await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(content, CancellationToken.None))
+            {
+                for (int i = 0; i < batch.Length; i++)
+                {
+                    rows.Add((
+                        ArrowCells.Format(batch.Column(batch.Schema.GetFieldIndex(LineageColumns.Partition)), i),
+                        ((Int64Array)batch.Column(batch.Schema.GetFieldIndex(LineageColumns.Sequence))).GetValue(i)!.Value,
+                        ArrowCells.Format(batch.Column(batch.Schema.GetFieldIndex(keyColumn)), i),
+                        ArrowCells.Timestamp(batch.Column(batch.Schema.GetFieldIndex("ts")), i)!.Value));
+                }
+            }
+        }
+
+        return rows;
+    }
+
+    private static HashSet<(string, long, string)> Events(IEnumerable<(string Partition, long Sequence, string Key, DateTimeOffset Ts)> rows) =>
+        rows.Select(r => (r.Partition, r.Sequence, r.Key)).ToHashSet();
+
+    [Fact]
+    public async Task Compact_WritesOneSortedFilePerStreamHour_DropsOnlyExactReplays_AndBillingReadsTheSame()
+    {
+        DateTimeOffset hour = FreshHour();
+        int samples = await LandHourAsync(hour, "s");
+        string before = await BillingInputAsync(_files, hour);
+        var gpuBefore = await VisibleRowsAsync(TelemetryStream.Gpu, hour);
+        Assert.Equal((samples + 20 + 15) * 8, gpuBefore.Count);
+
+        // Ranges of at most 100 rows: the 1,920 distinct rows of 32 GPUs are written in several passes.
+        var compactor = new HourCompactor(_files, TimeProvider.System) { MaxRowsInMemory = 100, RowsPerBatch = 64 };
+        HourCompaction gpu = await compactor.CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
+        HourCompaction jobs = await compactor.CompactAsync(TelemetryStream.Jobs, hour, CancellationToken.None);
+
+        Assert.Equal((1, 14, (samples + 35) * 8L, (samples + 15) * 8L), (gpu.Generation, gpu.Sources, gpu.RowsIn, gpu.RowsOut));
+        Assert.Equal((1, 2, 10L, 6L), (jobs.Generation, jobs.Sources, jobs.RowsIn, jobs.RowsOut));
+        Assert.Equal([LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 1)], await _files.ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None));
+        Assert.Equal(
+            [LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 1), LandingPaths.CompactionManifestFile(TelemetryStream.Gpu, hour, 1)],
+            (await _files.ListHourBlobsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Select(b => b.Path));
+
+        var gpuAfter = await VisibleRowsAsync(TelemetryStream.Gpu, hour);
+        Assert.Equal(Events(gpuBefore), Events(gpuAfter));
+        Assert.Equal(gpuAfter.Count, Events(gpuAfter).Count);
+        Assert.Equal(
+            gpuAfter.OrderBy(r => r.Key, StringComparer.Ordinal).ThenBy(r => r.Ts).ThenBy(r => r.Partition, StringComparer.Ordinal).ThenBy(r => r.Sequence),
+            gpuAfter);
+        Assert.Equal(before, await BillingInputAsync(_files, hour));
+
+        // Every column survives, lineage included: the blob's manifest row count, and a row's cells, unchanged.
+        Assert.Equal((samples + 15) * 8L, (await _files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Single().Rows);
+    }
+
+    [Fact]
+    public async Task LateFiles_AreReadBesideTheCompactedFile_AndTheNextCompactionFoldsThemIntoANewGeneration()
+    {
+        DateTimeOffset hour = FreshHour();
+        await LandHourAsync(hour, "l");
+        var compactor = new HourCompactor(_files, TimeProvider.System);
+        await compactor.CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
+
+        JsonObject late = EventJson.Gpu(node: $"ln9{_run}", ts: Ts(hour.AddMinutes(30)), institution: "inst-late", intervalS: 60);
+        await IngestAsync(TelemetryStream.Gpu, "c", 0, [late], hour);
+        string withLate = await BillingInputAsync(_files, hour);
+        Assert.Contains("inst-late|", withLate, StringComparison.Ordinal);
+        Assert.Equal(2, (await _files.ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Count);
+
+        HourCompaction second = await compactor.CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
+        Assert.Equal((2, 2, 3), (second.Generation, second.Sources, second.Deleted));
+        Assert.Equal([LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 2)], await _files.ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None));
+        Assert.Equal(withLate, await BillingInputAsync(_files, hour));
+
+        HourCompaction idle = await compactor.CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
+        Assert.Equal((2, 0, 0), (idle.Generation, idle.Sources, idle.Deleted));
+    }
+
+    [Fact]
+    public async Task Compaction_KilledAtEachStep_LeavesReadersSeeingEachEventOnce_AndTheNextRunFinishes()
+    {
+        // Steps of one stream-hour's compaction that change storage: the data file, the manifest, then each deletion.
+        for (int killAt = 1; ; killAt++)
+        {
+            DateTimeOffset hour = FreshHour();
+            await LandHourAsync(hour, $"k{killAt}");
+            string billing = await BillingInputAsync(_files, hour);
+            HashSet<(string, long, string)> events = Events(await VisibleRowsAsync(TelemetryStream.Gpu, hour));
+            var killing = new KillingStore(_files, killAt);
+            try
+            {
+                await new HourCompactor(killing, TimeProvider.System) { MaxRowsInMemory = 500 }.CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
+            }
+            catch (KilledException)
+            {
+            }
+
+            var during = await VisibleRowsAsync(TelemetryStream.Gpu, hour);
+            Assert.Equal(events, Events(during));
+            Assert.Equal(billing, await BillingInputAsync(_files, hour));
+
+            HourCompaction finished = await new HourCompactor(_files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
+            var after = await VisibleRowsAsync(TelemetryStream.Gpu, hour);
+            Assert.Equal(events, Events(after));
+            Assert.Equal(after.Count, events.Count);
+            Assert.Equal(billing, await BillingInputAsync(_files, hour));
+            Assert.Equal(2, (await _files.ListHourBlobsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Count);
+            Assert.NotNull(finished.Generation);
+            if (!killing.Killed)
+            {
+                // The kill came after the last step: every step has been killed once.
+                Assert.True(killAt > 10, $"Only {killAt - 1} steps were seen.");
+                break;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AReaderThatListedBeforeCompaction_ListsAgain_AndBillsTheSame()
+    {
+        DateTimeOffset hour = FreshHour();
+        await LandHourAsync(hour, "r");
+        string billing = await BillingInputAsync(_files, hour);
+        int compactions = 0;
+        var racing = new CompactOnFirstOpen(_files, async () =>
+        {
+            compactions++;
+            await new HourCompactor(_files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
+        });
+
+        Assert.Equal(billing, await BillingInputAsync(racing, hour));
+        Assert.Equal(1, compactions);
+    }
+
+    private sealed class KilledException() : Exception("Killed by the test.");
+
+    /// <summary>Real storage, with the process "killed" before its n-th write or delete: nothing after it happens.</summary>
+    private sealed class KillingStore(ILandedHourStore inner, int killAt) : ILandedHourStore
+    {
+        private int _steps;
+
+        public bool Killed { get; private set; }
+
+        private void Step()
+        {
+            if (++_steps == killAt)
+            {
+                Killed = true;
+                throw new KilledException();
+            }
+        }
+
+        public Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) => inner.ListHourAsync(stream, hour, cancellationToken);
+
+        public Task<IReadOnlyList<LandedBlob>> ListHourBlobsAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) => inner.ListHourBlobsAsync(stream, hour, cancellationToken);
+
+        public Task<Stream> OpenAsync(string path, CancellationToken cancellationToken) => inner.OpenAsync(path, cancellationToken);
+
+        public Task WriteAsync(string path, string contentType, Func<Stream, CancellationToken, Task<IReadOnlyDictionary<string, string>>> write, CancellationToken cancellationToken)
+        {
+            Step();
+            return inner.WriteAsync(path, contentType, write, cancellationToken);
+        }
+
+        public Task PutAsync(string path, string contentType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+        {
+            Step();
+            return inner.PutAsync(path, contentType, content, cancellationToken);
+        }
+
+        public Task DeleteAsync(string path, CancellationToken cancellationToken)
+        {
+            Step();
+            return inner.DeleteAsync(path, cancellationToken);
+        }
+    }
+
+    /// <summary>A reader's storage that, on its first open of a file, lets a whole compaction run first.</summary>
+    private sealed class CompactOnFirstOpen(ILandedFiles inner, Func<Task> compact) : ILandedFiles
+    {
+        private bool _compacted;
+
+        public Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) => inner.ListHourAsync(stream, hour, cancellationToken);
+
+        public Task<IReadOnlyList<LandedFileRef>> ListHourWithRowsAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) => inner.ListHourWithRowsAsync(stream, hour, cancellationToken);
+
+        public async Task<Stream> OpenAsync(string path, CancellationToken cancellationToken)
+        {
+            if (!_compacted)
+            {
+                _compacted = true;
+                await compact();
+            }
+
+            return await inner.OpenAsync(path, cancellationToken);
+        }
+    }
+}
