@@ -3,6 +3,7 @@ using Apache.Arrow.Ipc;
 using BenchmarkDotNet.Attributes;
 using Metrics.Core.Arrow;
 using Metrics.Core.Billing;
+using Metrics.Core.Compaction;
 using Metrics.Core.Ingest;
 using Metrics.Core.Ports;
 using Metrics.Core.Telemetry;
@@ -15,7 +16,8 @@ namespace Metrics.Benchmarks;
 /// of these files can do; the product reads the hour with <see cref="ObservedHourReader"/> (deduplicating every sample
 /// by GPU and time, summing observed and active seconds per line) and aggregates the hour's lines. The files are what
 /// ingest lands for whole hours of national-hour partitions (63 nodes x 8 GPUs every 10 s, batches of 1,000): two
-/// partitions make 45,360 events, 362,880 rows in 46 files.
+/// partitions make 45,360 events, 362,880 rows in 46 files. <see cref="Layout"/> <c>compacted</c> reads the same hour
+/// after <see cref="HourCompactor"/> has rewritten it into one file sorted by GPU and time (goal 5).
 /// </summary>
 [MemoryDiagnoser]
 [ShortRunJob]
@@ -26,6 +28,9 @@ public class RollupScanBenchmarks
 
     [Params(2)]
     public int Partitions { get; set; }
+
+    [Params("landed", "compacted")]
+    public string Layout { get; set; } = "landed";
 
     [GlobalSetup]
     public async Task Setup()
@@ -42,7 +47,12 @@ public class RollupScanBenchmarks
             }
         }
 
-        Console.WriteLine($"// {_files.Count} landed files, {_files.Bytes} bytes");
+        if (Layout == "compacted")
+        {
+            await new HourCompactor(_files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, s_hour, CancellationToken.None);
+        }
+
+        Console.WriteLine($"// {Layout}: {_files.Count} files, {_files.Bytes} bytes");
     }
 
     [Benchmark(Baseline = true)]
@@ -72,7 +82,7 @@ public class RollupScanBenchmarks
     }
 
     /// <summary>Landed files kept in memory: the benchmark measures reading, not storage.</summary>
-    private sealed class MemoryLandedFiles : ILandingStore, IDirtyHourLog, ILandedFiles
+    private sealed class MemoryLandedFiles : ILandingStore, IDirtyHourLog, ILandedHourStore
     {
         private readonly Dictionary<string, byte[]> _files = new(StringComparer.Ordinal);
 
@@ -92,12 +102,35 @@ public class RollupScanBenchmarks
 
         public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) =>
+            (await LandedHourView.ReadAsync(this, stream, hour, cancellationToken)).Visible.Select(b => b.Path).ToArray();
+
+        public Task<IReadOnlyList<LandedBlob>> ListHourBlobsAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken)
         {
             string prefix = LandingPaths.HourPrefix(stream, hour);
-            return Task.FromResult<IReadOnlyList<string>>(_files.Keys.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray());
+            return Task.FromResult<IReadOnlyList<LandedBlob>>(_files.Where(f => f.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(f => f.Key, StringComparer.Ordinal)
+                .Select(f => new LandedBlob(f.Key, f.Value.Length, null)).ToArray());
         }
 
         public Task<Stream> OpenAsync(string path, CancellationToken cancellationToken) => Task.FromResult<Stream>(new MemoryStream(_files[path], writable: false));
+
+        public async Task WriteAsync(string path, string contentType, Func<Stream, CancellationToken, Task<IReadOnlyDictionary<string, string>>> write, CancellationToken cancellationToken)
+        {
+            using var content = new MemoryStream();
+            await write(content, cancellationToken);
+            _files[path] = content.ToArray();
+        }
+
+        public Task PutAsync(string path, string contentType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+        {
+            _files[path] = content.ToArray();
+            return Task.CompletedTask;
+        }
+
+        public Task DeleteAsync(string path, CancellationToken cancellationToken)
+        {
+            _files.Remove(path);
+            return Task.CompletedTask;
+        }
     }
 }

@@ -17,7 +17,11 @@ internal abstract class ColumnCollector
     /// <summary>Appends the rows <paramref name="rows"/> of <paramref name="array"/>, in that order.</summary>
     public abstract void Add(IArrowArray array, ReadOnlySpan<int> rows);
 
-    /// <summary>The collected rows <paramref name="order"/> (indices into what was added), as one array.</summary>
+    /// <summary>
+    /// The collected rows <paramref name="order"/> (indices into what was added), as one array. The array's buffers are
+    /// the collector's scratch, reused by the next call: write the batch before building the next. A compaction builds
+    /// dozens of batches a pass, and fresh buffers for each were hundreds of MB of large-object garbage.
+    /// </summary>
     public abstract IArrowArray Build(ReadOnlySpan<int> order);
 
     /// <summary>
@@ -47,7 +51,20 @@ internal abstract class ColumnCollector
     }
 
     /// <summary>A validity bitmap for <paramref name="order"/> of <paramref name="valid"/>, or empty when every row is valid.</summary>
-    protected static ArrowBuffer Validity(List<bool> valid, int nulls, ReadOnlySpan<int> order, out int nullCount)
+    private byte[] _validityScratch = [];
+
+    /// <summary>A scratch array of at least <paramref name="length"/> bytes, kept for the next call.</summary>
+    protected static byte[] Scratch(ref byte[] scratch, int length)
+    {
+        if (scratch.Length < length)
+        {
+            scratch = new byte[Math.Max(length, scratch.Length * 2)];
+        }
+
+        return scratch;
+    }
+
+    protected ArrowBuffer Validity(List<bool> valid, int nulls, ReadOnlySpan<int> order, out int nullCount)
     {
         nullCount = 0;
         if (nulls == 0)
@@ -55,7 +72,9 @@ internal abstract class ColumnCollector
             return ArrowBuffer.Empty;
         }
 
-        var bits = new byte[(order.Length + 7) / 8];
+        int length = (order.Length + 7) / 8;
+        byte[] bits = Scratch(ref _validityScratch, length);
+        bits.AsSpan(0, length).Clear();
         for (int i = 0; i < order.Length; i++)
         {
             if (valid[order[i]])
@@ -68,6 +87,6 @@ internal abstract class ColumnCollector
             }
         }
 
-        return nullCount == 0 ? ArrowBuffer.Empty : new ArrowBuffer(bits);
+        return nullCount == 0 ? ArrowBuffer.Empty : new ArrowBuffer(bits.AsMemory(0, length));
     }
 }

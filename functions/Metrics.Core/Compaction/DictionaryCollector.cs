@@ -17,6 +17,7 @@ internal sealed class DictionaryCollector : ColumnCollector
     private readonly List<int> _indices = [];
     private readonly List<bool> _valid = [];
     private int _nulls;
+    private byte[] _scratch = [];
 
     public DictionaryCollector(DictionaryType type, IReadOnlyList<string> dictionary)
     {
@@ -62,8 +63,9 @@ internal sealed class DictionaryCollector : ColumnCollector
 
     public override IArrowArray Build(ReadOnlySpan<int> order)
     {
-        var bytes = new byte[order.Length * sizeof(int)];
-        Span<int> target = MemoryMarshal.Cast<byte, int>(bytes.AsSpan());
+        int length = order.Length * sizeof(int);
+        byte[] bytes = Scratch(ref _scratch, length);
+        Span<int> target = MemoryMarshal.Cast<byte, int>(bytes.AsSpan(0, length));
         ReadOnlySpan<int> indices = CollectionsMarshal.AsSpan(_indices);
         for (int i = 0; i < order.Length; i++)
         {
@@ -71,7 +73,7 @@ internal sealed class DictionaryCollector : ColumnCollector
         }
 
         ArrowBuffer validity = Validity(_valid, _nulls, order, out int nullCount);
-        return new DictionaryArray(_type, new Int32Array(new ArrowBuffer(bytes), validity, order.Length, nullCount, 0), _dictionary);
+        return new DictionaryArray(_type, new Int32Array(new ArrowBuffer(bytes.AsMemory(0, length)), validity, order.Length, nullCount, 0), _dictionary);
     }
 
     public override long SortKey(int row) => _valid[row] ? _indices[row] : long.MinValue;

@@ -11,6 +11,7 @@ internal sealed class FixedCollector<T>(Func<ArrowBuffer, ArrowBuffer, int, int,
     private readonly List<T> _values = [];
     private readonly List<bool> _valid = [];
     private int _nulls;
+    private byte[] _scratch = [];
 
     public override int Count => _values.Count;
 
@@ -30,8 +31,9 @@ internal sealed class FixedCollector<T>(Func<ArrowBuffer, ArrowBuffer, int, int,
 
     public override IArrowArray Build(ReadOnlySpan<int> order)
     {
-        var bytes = new byte[order.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>()];
-        Span<T> target = MemoryMarshal.Cast<byte, T>(bytes.AsSpan());
+        int length = order.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        byte[] bytes = Scratch(ref _scratch, length);
+        Span<T> target = MemoryMarshal.Cast<byte, T>(bytes.AsSpan(0, length));
         ReadOnlySpan<T> values = CollectionsMarshal.AsSpan(_values);
         for (int i = 0; i < order.Length; i++)
         {
@@ -39,7 +41,7 @@ internal sealed class FixedCollector<T>(Func<ArrowBuffer, ArrowBuffer, int, int,
         }
 
         ArrowBuffer validity = Validity(_valid, _nulls, order, out int nullCount);
-        return create(new ArrowBuffer(bytes), validity, order.Length, nullCount);
+        return create(new ArrowBuffer(bytes.AsMemory(0, length)), validity, order.Length, nullCount);
     }
 
     public override long SortKey(int row) => _valid[row] ? long.CreateTruncating(_values[row]) : long.MinValue;

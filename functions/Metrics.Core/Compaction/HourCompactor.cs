@@ -186,16 +186,21 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
         using var writer = new ArrowFileWriter(new CountingWriteStream(output), schema, leaveOpen: true, options);
         var ranks = new List<int>();
         var selected = new List<int>();
+        var sort = new SortWorkspace();
+
+        // Everything sized once for the largest range, so later ranges reuse it instead of growing it.
+        int largest = plan.ShardRows.Max();
+        sort.Ensure(largest, thenBy.Length);
         for (int shard = 0; shard < plan.ShardRows.Length; shard++)
         {
             int expected = plan.ShardRows[shard];
             foreach (ColumnCollector column in columns)
             {
-                column.Reset(expected);
+                column.Reset(largest);
             }
 
             ranks.Clear();
-            ranks.EnsureCapacity(expected);
+            ranks.EnsureCapacity(largest);
             await foreach (Stream content in LandedFileStreams.OpenInOrderAsync(store, sources, cancellationToken).ConfigureAwait(false))
             {
                 await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(content, cancellationToken, leaveOpen: true).ConfigureAwait(false))
@@ -213,10 +218,11 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
                 throw new InvalidOperationException($"Key range {shard} held {expected} rows when counted and {ranks.Count} when read: the sources changed during compaction.");
             }
 
-            int[] kept = SortAndDropReplays(CollectionsMarshal.AsSpan(ranks), columns, thenBy);
-            for (int start = 0; start < kept.Length; start += RowsPerBatch)
+            int kept = SortAndDropReplays(ranks, columns, thenBy, sort);
+            for (int start = 0; start < kept; start += RowsPerBatch)
             {
-                using RecordBatch batch = Build(schema, columns, kept.AsSpan(start, Math.Min(RowsPerBatch, kept.Length - start)));
+                // Not disposed: its buffers are the collectors' scratch, reused by the next batch once this one is written.
+                RecordBatch batch = Build(schema, columns, sort.Order.AsSpan(start, Math.Min(RowsPerBatch, kept - start)));
                 await writer.WriteRecordBatchAsync(batch, cancellationToken).ConfigureAwait(false);
                 written += batch.Length;
             }
@@ -272,51 +278,76 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
         }
     }
 
-    /// <summary>The collected rows' order by (first key, then-by keys), each exact replay after its first copy left out.</summary>
-    private static int[] SortAndDropReplays(ReadOnlySpan<int> ranks, ColumnCollector[] columns, int[] thenBy)
+    /// <summary>
+    /// Sorts the collected rows by (first key, then-by keys) into <see cref="SortWorkspace.Order"/> and leaves each exact
+    /// replay after its first copy out; returns how many rows are kept. The workspace's arrays are reused range after range.
+    /// </summary>
+    private static int SortAndDropReplays(List<int> ranks, ColumnCollector[] columns, int[] thenBy, SortWorkspace work)
     {
-        int n = ranks.Length;
-        int[] rank = ranks.ToArray();
-        long[][] keys = thenBy.Select(c =>
+        int n = ranks.Count;
+        work.Ensure(n, thenBy.Length);
+        ranks.CopyTo(work.Rank);
+        for (int k = 0; k < thenBy.Length; k++)
         {
-            var values = new long[n];
+            long[] values = work.Keys[k];
+            ColumnCollector column = columns[thenBy[k]];
             for (int i = 0; i < n; i++)
             {
-                values[i] = columns[c].SortKey(i);
+                values[i] = column.SortKey(i);
             }
-
-            return values;
-        }).ToArray();
-
-        int Compare(int a, int b)
-        {
-            int result = rank[a].CompareTo(rank[b]);
-            for (int k = 0; result == 0 && k < keys.Length; k++)
-            {
-                result = keys[k][a].CompareTo(keys[k][b]);
-            }
-
-            return result;
         }
 
-        int[] order = new int[n];
+        int[] order = work.Order;
         for (int i = 0; i < n; i++)
         {
             order[i] = i;
         }
 
         // Ties (exact replays) then fall in landing order, so the copy kept is the first one read: deterministic.
-        System.Array.Sort(order, (a, b) => Compare(a, b) is var c && c != 0 ? c : a.CompareTo(b));
+        System.Array.Sort(order, 0, n, work);
         int kept = 0;
         for (int i = 0; i < n; i++)
         {
-            if (kept == 0 || Compare(order[kept - 1], order[i]) != 0)
+            if (kept == 0 || work.CompareKeys(order[kept - 1], order[i]) != 0)
             {
                 order[kept++] = order[i];
             }
         }
 
-        return order[..kept];
+        return kept;
+    }
+
+    /// <summary>The sort's arrays, kept across key ranges, and its comparison.</summary>
+    private sealed class SortWorkspace : IComparer<int>
+    {
+        public int[] Order { get; private set; } = [];
+
+        public int[] Rank { get; private set; } = [];
+
+        public long[][] Keys { get; private set; } = [];
+
+        public void Ensure(int rows, int keys)
+        {
+            if (Order.Length < rows || Keys.Length != keys)
+            {
+                Order = new int[rows];
+                Rank = new int[rows];
+                Keys = Enumerable.Range(0, keys).Select(_ => new long[rows]).ToArray();
+            }
+        }
+
+        public int CompareKeys(int a, int b)
+        {
+            int result = Rank[a].CompareTo(Rank[b]);
+            for (int k = 0; result == 0 && k < Keys.Length; k++)
+            {
+                result = Keys[k][a].CompareTo(Keys[k][b]);
+            }
+
+            return result;
+        }
+
+        public int Compare(int a, int b) => CompareKeys(a, b) is var c && c != 0 ? c : a.CompareTo(b);
     }
 
     private static void CheckSchema(CompactionOrder order, Schema schema, string path)

@@ -11,6 +11,8 @@ internal sealed class Utf8Collector : ColumnCollector
     private readonly List<int> _lengths = [];
     private readonly List<bool> _valid = [];
     private int _nulls;
+    private byte[] _dataScratch = [];
+    private byte[] _offsetScratch = [];
 
     public override int Count => _starts.Count;
 
@@ -38,9 +40,11 @@ internal sealed class Utf8Collector : ColumnCollector
             total += _lengths[row];
         }
 
-        var bytes = new byte[checked((int)total)];
-        var offsets = new byte[(order.Length + 1) * sizeof(int)];
-        Span<int> ends = MemoryMarshal.Cast<byte, int>(offsets.AsSpan());
+        byte[] bytes = Scratch(ref _dataScratch, checked((int)total));
+        int offsetLength = (order.Length + 1) * sizeof(int);
+        byte[] offsets = Scratch(ref _offsetScratch, offsetLength);
+        Span<int> ends = MemoryMarshal.Cast<byte, int>(offsets.AsSpan(0, offsetLength));
+        ends[0] = 0;
         int end = 0;
         for (int i = 0; i < order.Length; i++)
         {
@@ -51,7 +55,7 @@ internal sealed class Utf8Collector : ColumnCollector
         }
 
         ArrowBuffer validity = Validity(_valid, _nulls, order, out int nullCount);
-        return new StringArray(order.Length, new ArrowBuffer(offsets), new ArrowBuffer(bytes), validity, nullCount, 0);
+        return new StringArray(order.Length, new ArrowBuffer(offsets.AsMemory(0, offsetLength)), new ArrowBuffer(bytes.AsMemory(0, (int)total)), validity, nullCount, 0);
     }
 
     /// <summary>Plain strings are ordered by the compactor's own key ranks, not here.</summary>
@@ -60,13 +64,24 @@ internal sealed class Utf8Collector : ColumnCollector
     /// <summary>The UTF-8 bytes of a collected row.</summary>
     public ReadOnlySpan<byte> Bytes(int row) => CollectionsMarshal.AsSpan(_data).Slice(_starts[row], _lengths[row]);
 
+    private int _bytesPerRow = 40;
+
     public override void Reset(int rows)
     {
+        if (_starts.Count > 0)
+        {
+            _bytesPerRow = Math.Max(1, (_data.Count / _starts.Count) + 1);
+        }
+
         _data.Clear();
         _starts.Clear();
         _lengths.Clear();
         _valid.Clear();
         _starts.EnsureCapacity(rows);
+
+        // The bytes are the one thing not known from the row count: sized from what the last range averaged (a GPU
+        // uuid is 40 bytes), so the list does not double its way up, copying, through a range of a million rows.
+        _data.EnsureCapacity((int)Math.Min(int.MaxValue, (long)rows * _bytesPerRow));
         _lengths.EnsureCapacity(rows);
         _valid.EnsureCapacity(rows);
         _nulls = 0;
