@@ -95,8 +95,9 @@ public sealed class LandedHourView
 
         if (manifest is not null && !visible.Any(b => b.Path == manifest.Data))
         {
-            // Written only after its data file was durable, so this is damage, not a race: fail the hour, lose nothing.
-            throw new InvalidDataException($"Compaction manifest {manifestPath} names {manifest.Data}, which is missing.");
+            // Written only after its data file was durable: either a newer compaction deleted it after this listing (a
+            // reader lists again, see CompactionRace) or it is damage, and the hour fails loudly after the retries.
+            throw new FileNotFoundException($"Compaction manifest {manifestPath} names {manifest.Data}, which is missing.", manifest.Data);
         }
 
         return new LandedHourView(visible, landed, manifest, superseded, maxGeneration + 1);
