@@ -73,7 +73,7 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
                 [ManifestKeys.Stream] = stream.Name(),
                 [ManifestKeys.Schema] = order.SchemaVersion,
                 [ManifestKeys.Rows] = rowsOut.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["compaction_generation"] = generation.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [ManifestKeys.CompactionGeneration] = generation.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
         }, cancellationToken).ConfigureAwait(false);
 

@@ -18,6 +18,9 @@ public static class ManifestKeys
     public const string MinEnqueued = "min_enqueued";
     public const string MaxEnqueued = "max_enqueued";
 
+    /// <summary>On a compacted file: the compaction generation it belongs to (its manifest is <c>g{generation}.manifest.json</c>).</summary>
+    public const string CompactionGeneration = "compaction_generation";
+
     /// <summary>"true" on files landed by <c>metrics ingest --backfill</c>; absent otherwise.</summary>
     public const string Backfill = "backfill";
 }
