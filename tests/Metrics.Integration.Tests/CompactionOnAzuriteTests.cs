@@ -63,6 +63,19 @@ public sealed class CompactionOnAzuriteTests
         await IngestAsync(TelemetryStream.Gpu, "a", 10, samples.GetRange(10, 20), hour);
         await IngestAsync(TelemetryStream.Gpu, "b", 5000, samples.GetRange(100, 15), hour);
 
+        // 5 samples resent on partition 0 with another institution: partition "0…" sorts before "a…", so these copies
+        // win, before compaction (the table) and after it (the sorted scan) alike.
+        var resent = samples.GetRange(200, 5).Select(e => (JsonObject)e.DeepClone()).ToList();
+        foreach (JsonObject e in resent)
+        {
+            foreach (JsonNode? gpu in e["gpus"]!.AsArray())
+            {
+                gpu!["institution"] = $"inst-{tag}-resent";
+            }
+        }
+
+        await IngestAsync(TelemetryStream.Gpu, "0", 7000, resent, hour);
+
         var jobs = new List<JsonObject>();
         for (int j = 0; j < 3; j++)
         {
@@ -79,10 +92,14 @@ public sealed class CompactionOnAzuriteTests
         return samples.Count;
     }
 
+    /// <summary>The reader of the last <see cref="BillingInputAsync"/>: which way it read the hour.</summary>
+    private ObservedHourReader? _lastReader;
+
     /// <summary>What billing reads of the hour: observed seconds per line, and the job events (as their ids).</summary>
     private async Task<string> BillingInputAsync(ILandedFiles files, DateTimeOffset hour)
     {
-        IReadOnlyDictionary<UsageKey, ObservedSeconds> observed = await new ObservedHourReader(files, 1_000_000).ReadAsync(hour, CancellationToken.None);
+        _lastReader = new ObservedHourReader(files, 1_000_000);
+        IReadOnlyDictionary<UsageKey, ObservedSeconds> observed = await _lastReader.ReadAsync(hour, CancellationToken.None);
         var events = new List<string>();
         foreach (string path in await files.ListHourAsync(TelemetryStream.Jobs, hour, CancellationToken.None))
         {
@@ -128,14 +145,16 @@ public sealed class CompactionOnAzuriteTests
         int samples = await LandHourAsync(hour, "s");
         string before = await BillingInputAsync(_files, hour);
         var gpuBefore = await VisibleRowsAsync(TelemetryStream.Gpu, hour);
-        Assert.Equal((samples + 20 + 15) * 8, gpuBefore.Count);
+        Assert.Equal((samples + 20 + 15 + 5) * 8, gpuBefore.Count);
+        Assert.Contains($"inst-s-resent|", before, StringComparison.Ordinal);
+        Assert.True(_lastReader!.LastPeakSamples > 0, "Landed files are read through the deduplication table.");
 
         // Ranges of at most 100 rows: the 1,920 distinct rows of 32 GPUs are written in several passes.
         var compactor = new HourCompactor(_files, TimeProvider.System) { MaxRowsInMemory = 100, RowsPerBatch = 64 };
         HourCompaction gpu = await compactor.CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
         HourCompaction jobs = await compactor.CompactAsync(TelemetryStream.Jobs, hour, CancellationToken.None);
 
-        Assert.Equal((1, 14, (samples + 35) * 8L, (samples + 15) * 8L), (gpu.Generation, gpu.Sources, gpu.RowsIn, gpu.RowsOut));
+        Assert.Equal((1, 15, (samples + 40) * 8L, (samples + 20) * 8L), (gpu.Generation, gpu.Sources, gpu.RowsIn, gpu.RowsOut));
         Assert.Equal((1, 2, 10L, 6L), (jobs.Generation, jobs.Sources, jobs.RowsIn, jobs.RowsOut));
         Assert.Equal([LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 1)], await _files.ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None));
         Assert.Equal(
@@ -149,9 +168,10 @@ public sealed class CompactionOnAzuriteTests
             gpuAfter.OrderBy(r => r.Key, StringComparer.Ordinal).ThenBy(r => r.Ts).ThenBy(r => r.Partition, StringComparer.Ordinal).ThenBy(r => r.Sequence),
             gpuAfter);
         Assert.Equal(before, await BillingInputAsync(_files, hour));
+        Assert.Equal((1, 0), (_lastReader!.LastShards, _lastReader.LastPeakSamples));
 
         // Every column survives, lineage included: the blob's manifest row count, and a row's cells, unchanged.
-        Assert.Equal((samples + 15) * 8L, (await _files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Single().Rows);
+        Assert.Equal((samples + 20) * 8L, (await _files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Single().Rows);
     }
 
     [Fact]

@@ -43,6 +43,13 @@ public sealed class ObservedHour
     private readonly bool[] _cacheFilled = new bool[CacheSlots];
     private readonly DenseIds<string> _partitions = new(StringComparer.Ordinal);
     private readonly DenseIds<UsageKey> _lines = new(EqualityComparer<UsageKey>.Default);
+    private readonly ObservedLineSums _sums;
+
+    /// <summary>The last row folded by <see cref="AddSorted"/>: its uuid's bytes, time, and lineage.</summary>
+    private readonly byte[] _sortedUuid = new byte[256];
+    private int _sortedUuidLength = -1;
+    private long _sortedTicks;
+    private (int Partition, long Sequence) _sortedLineage;
 
     /// <param name="hour">The UTC hour (floored).</param>
     /// <param name="shard">Which shard of the GPUs this scan keeps, 0-based.</param>
@@ -56,6 +63,7 @@ public sealed class ObservedHour
         _end = _start + TimeSpan.TicksPerHour;
         _shard = shard;
         _shards = shards;
+        _sums = new ObservedLineSums(_start, _end);
     }
 
     /// <summary>Distinct samples held: what the memory bound is about.</summary>
@@ -84,44 +92,17 @@ public sealed class ObservedHour
     public void Add(RecordBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var ts = (TimestampArray)LandedRowReader.Column(batch, "ts");
-        var uuids = (StringArray)LandedRowReader.Column(batch, "gpu_uuid");
-        var util = (DoubleArray)LandedRowReader.Column(batch, "util_pct");
-        var interval = (Int32Array)LandedRowReader.Column(batch, "interval_s");
-        var sequence = (Int64Array)LandedRowReader.Column(batch, LineageColumns.Sequence);
-        var institutions = new DictionaryColumn(LandedRowReader.Column(batch, "institution"));
-        var models = new DictionaryColumn(LandedRowReader.Column(batch, "gpu_model"));
-        var partitions = new DictionaryColumn(LandedRowReader.Column(batch, LineageColumns.Partition));
-        ReadOnlySpan<long> tsValues = ts.Values;
-        ReadOnlySpan<int> intervalValues = interval.Values;
-        ReadOnlySpan<double> utilValues = util.Values;
-        ReadOnlySpan<long> sequenceValues = sequence.Values;
-        if (uuids.NullCount > 0)
-        {
-            throw new InvalidDataException("A landed GPU row has no gpu_uuid.");
-        }
-
-        ReadOnlySpan<int> uuidOffsets = uuids.ValueOffsets;
-        ReadOnlySpan<byte> uuidBytes = uuids.ValueBuffer.Span;
-
-        // Per batch, each dictionary entry is resolved once: to a partition id, and (institution, model) to a line.
-        int[] partitionIds = partitions.Map(PartitionId);
-        string?[] institutionNames = institutions.Values();
-        string?[] modelNames = models.Values();
-        var lineOf = new Dictionary<(int Institution, int Model), int>();
-        (int Institution, int Model, int Line) last = (-1, -1, -1);
-
-        long epoch = DateTimeOffset.UnixEpoch.UtcTicks;
+        var rows = new BatchRows(batch, this);
         for (int i = 0; i < batch.Length; i++)
         {
-            long ticks = epoch + (tsValues[i] * TicksPerMicrosecond);
-            if (!Overlaps(ticks, intervalValues[i]))
+            long ticks = rows.Ticks(i);
+            if (!Overlaps(ticks, rows.Interval[i]))
             {
                 continue;
             }
 
             // A batch holds each GPU about 16 times: the uuid's bytes find its list in a small cache, parsed only on a miss.
-            ReadOnlySpan<byte> uuidText = uuidBytes[uuidOffsets[i]..uuidOffsets[i + 1]];
+            ReadOnlySpan<byte> uuidText = rows.Uuid(i);
             int slot = UuidSlot(uuidText);
             List<Candidate>? samples;
             if (slot >= 0 && _cacheFilled[slot] && uuidText.SequenceEqual(_cacheKeys.AsSpan(slot * 40, 40)))
@@ -131,7 +112,7 @@ public sealed class ObservedHour
             else
             {
                 UInt128 uuid = ParseUuid(uuidText, out bool mig);
-                samples = ShardOf(uuid) == _shard ? SamplesOf(new GpuKey(uuid, mig), new Candidate(ticks, 0, 0, 0, 0, intervalValues[i])) : null;
+                samples = ShardOf(uuid) == _shard ? SamplesOf(new GpuKey(uuid, mig), new Candidate(ticks, 0, 0, 0, 0, rows.Interval[i])) : null;
                 if (slot >= 0)
                 {
                     uuidText.CopyTo(_cacheKeys.AsSpan(slot * 40, 40));
@@ -140,30 +121,66 @@ public sealed class ObservedHour
                 }
             }
 
-            if (samples is null)
+            if (samples is not null)
             {
+                Offer(samples, new Candidate(ticks, rows.Sequence[i], rows.Util[i], rows.PartitionId(i), rows.LineAt(i), rows.Interval[i]));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Folds in a record batch of a compacted file, whose rows are sorted by (gpu_uuid, ts, partition, sequence): every
+    /// copy of a sample follows the first, which is the winner, so each row is either counted at once or skipped, and
+    /// nothing is held per sample. Call it for every batch of the file, in order. Copies of a sample are never in two
+    /// files (a sample lands in its own hour's folder, and a folder read this way is one compacted file), so samples
+    /// folded in by <see cref="Add(RecordBatch)"/> (the next hour's) never meet these. Throws <see cref="UnsortedInputException"/> on a
+    /// row out of order, before anything of that row is counted: the caller reads the hour the general way instead.
+    /// </summary>
+    public void AddSorted(RecordBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (_shards != 1)
+        {
+            throw new InvalidOperationException("A sorted file is read whole, in one shard: it holds nothing per sample.");
+        }
+
+        var rows = new BatchRows(batch, this);
+        for (int i = 0; i < batch.Length; i++)
+        {
+            long ticks = rows.Ticks(i);
+            ReadOnlySpan<byte> uuid = rows.Uuid(i);
+            ReadOnlySpan<byte> previous = _sortedUuidLength < 0 ? default : _sortedUuid.AsSpan(0, _sortedUuidLength);
+            int order = _sortedUuidLength < 0 ? 1 : uuid.SequenceCompareTo(previous);
+            (int Partition, long Sequence) lineage = (rows.PartitionRank(i), rows.Sequence[i]);
+            if (order == 0 && ticks == _sortedTicks)
+            {
+                // A copy of the sample before: the first copy won (lowest partition, then sequence), if the order holds.
+                if (lineage.CompareTo(_sortedLineage) < 0)
+                {
+                    throw new UnsortedInputException("A copy of a sample comes before the copy it should follow (partition, sequence).");
+                }
+
                 continue;
             }
 
-            int institution = institutions.IndexAt(i), model = models.IndexAt(i);
-            int line = -1;
-            if (institution == last.Institution && model == last.Model)
+            if (order < 0 || (order == 0 && ticks < _sortedTicks))
             {
-                // A node's GPUs are consecutive rows and usually run one job: the line of the row before.
-                line = last.Line;
-            }
-            else if (institution >= 0 && institutionNames[institution] is { } name)
-            {
-                if (!lineOf.TryGetValue((institution, model), out line))
-                {
-                    line = LineId(new UsageKey(name, modelNames[model] ?? throw new InvalidDataException("A landed GPU row has no gpu_model.")));
-                    lineOf[(institution, model)] = line;
-                }
-
-                last = (institution, model, line);
+                throw new UnsortedInputException("A row comes before the row above it in (gpu_uuid, ts) order.");
             }
 
-            Offer(samples, new Candidate(ticks, sequenceValues[i], utilValues[i], partitionIds[partitions.IndexAt(i)], line, intervalValues[i]));
+            if (uuid.Length > _sortedUuid.Length)
+            {
+                throw new UnsortedInputException("A gpu_uuid is longer than a sorted read keeps.");
+            }
+
+            uuid.CopyTo(_sortedUuid);
+            _sortedUuidLength = uuid.Length;
+            _sortedTicks = ticks;
+            _sortedLineage = lineage;
+            if (Overlaps(ticks, rows.Interval[i]) && rows.LineAt(i) is var line && line >= 0)
+            {
+                _sums.Add(line, ticks, rows.Interval[i], rows.Util[i]);
+            }
         }
     }
 
@@ -175,31 +192,24 @@ public sealed class ObservedHour
     /// </remarks>
     public IReadOnlyDictionary<UsageKey, ObservedSeconds> Totals()
     {
-        var activePercentTicks = new decimal[_lines.Count];
-        var observedTicks = new long[_lines.Count];
+        ObservedLineSums sums = _sums.Copy();
         foreach (List<Candidate> samples in _gpus.Values)
         {
             foreach (Candidate winner in CollectionsMarshal.AsSpan(samples))
             {
-                if (winner.Line < 0)
+                if (winner.Line >= 0)
                 {
-                    continue;
+                    sums.Add(winner.Line, winner.Ticks, winner.IntervalS, winner.UtilPct);
                 }
-
-                long ts = winner.Ticks;
-                long ticks = Math.Min(ts, _end) - Math.Max(ts - (winner.IntervalS * TimeSpan.TicksPerSecond), _start);
-                observedTicks[winner.Line] += ticks;
-                activePercentTicks[winner.Line] += (decimal)winner.UtilPct * ticks;
             }
         }
 
         var totals = new Dictionary<UsageKey, ObservedSeconds>(_lines.Count);
         for (int line = 0; line < _lines.Count; line++)
         {
-            if (observedTicks[line] > 0)
+            if (sums.Seconds(line) is { } seconds)
             {
-                decimal observed = (decimal)observedTicks[line] / TimeSpan.TicksPerSecond;
-                totals[_lines[line]] = new ObservedSeconds(activePercentTicks[line] / (100m * TimeSpan.TicksPerSecond), observed);
+                totals[_lines[line]] = seconds;
             }
         }
 
@@ -455,6 +465,100 @@ public sealed class ObservedHour
         public int Partition => _partition;
 
         public int IntervalS => _intervalS;
+    }
+
+    /// <summary>
+    /// One landed record batch's columns as the scan reads them: spans taken once per batch, and each dictionary entry
+    /// resolved once per batch (to a partition id, and (institution, model) to a line), not once per row.
+    /// </summary>
+    private ref struct BatchRows
+    {
+        public ReadOnlySpan<int> Interval;
+        public ReadOnlySpan<double> Util;
+        public ReadOnlySpan<long> Sequence;
+        private readonly ObservedHour _hour;
+        private readonly ReadOnlySpan<long> _ts;
+        private readonly ReadOnlySpan<int> _uuidOffsets;
+        private readonly ReadOnlySpan<byte> _uuidBytes;
+        private readonly DictionaryColumn _institutions;
+        private readonly DictionaryColumn _models;
+        private readonly DictionaryColumn _partitions;
+        private readonly string?[] _institutionNames;
+        private readonly string?[] _modelNames;
+        private readonly Dictionary<(int Institution, int Model), int> _lineOf = [];
+        private int[]? _partitionIds;
+        private int[]? _partitionRanks;
+        private (int Institution, int Model, int Line) _last = (-1, -1, -1);
+
+        public BatchRows(RecordBatch batch, ObservedHour hour)
+        {
+            _hour = hour;
+            var uuids = (StringArray)LandedRowReader.Column(batch, "gpu_uuid");
+            if (uuids.NullCount > 0)
+            {
+                throw new InvalidDataException("A landed GPU row has no gpu_uuid.");
+            }
+
+            _ts = ((TimestampArray)LandedRowReader.Column(batch, "ts")).Values;
+            Interval = ((Int32Array)LandedRowReader.Column(batch, "interval_s")).Values;
+            Util = ((DoubleArray)LandedRowReader.Column(batch, "util_pct")).Values;
+            Sequence = ((Int64Array)LandedRowReader.Column(batch, LineageColumns.Sequence)).Values;
+            _uuidOffsets = uuids.ValueOffsets;
+            _uuidBytes = uuids.ValueBuffer.Span;
+            _institutions = new DictionaryColumn(LandedRowReader.Column(batch, "institution"));
+            _models = new DictionaryColumn(LandedRowReader.Column(batch, "gpu_model"));
+            _partitions = new DictionaryColumn(LandedRowReader.Column(batch, LineageColumns.Partition));
+            _institutionNames = _institutions.Values();
+            _modelNames = _models.Values();
+        }
+
+        public readonly long Ticks(int row) => DateTimeOffset.UnixEpoch.UtcTicks + (_ts[row] * TicksPerMicrosecond);
+
+        public readonly ReadOnlySpan<byte> Uuid(int row) => _uuidBytes[_uuidOffsets[row].._uuidOffsets[row + 1]];
+
+        public int PartitionId(int row) => (_partitionIds ??= _partitions.Map(_hour.PartitionId))[_partitions.IndexAt(row)];
+
+        /// <summary>The row's partition's place in ordinal order among the batch's partitions: how copies' winners are chosen.</summary>
+        public int PartitionRank(int row)
+        {
+            if (_partitionRanks is null)
+            {
+                string?[] names = _partitions.Values();
+                int[] order = Enumerable.Range(0, names.Length).OrderBy(i => names[i], StringComparer.Ordinal).ToArray();
+                _partitionRanks = new int[names.Length];
+                for (int rank = 0; rank < order.Length; rank++)
+                {
+                    _partitionRanks[order[rank]] = rank;
+                }
+            }
+
+            return _partitionRanks[_partitions.IndexAt(row)];
+        }
+
+        /// <summary>The row's line id, or -1 for a GPU no job's institution holds.</summary>
+        public int LineAt(int row)
+        {
+            int institution = _institutions.IndexAt(row), model = _models.IndexAt(row);
+            if (institution == _last.Institution && model == _last.Model)
+            {
+                // A node's GPUs are consecutive rows and usually run one job: the line of the row before.
+                return _last.Line;
+            }
+
+            if (institution < 0 || _institutionNames[institution] is not { } name)
+            {
+                return -1;
+            }
+
+            if (!_lineOf.TryGetValue((institution, model), out int line))
+            {
+                line = _hour.LineId(new UsageKey(name, _modelNames[model] ?? throw new InvalidDataException("A landed GPU row has no gpu_model.")));
+                _lineOf[(institution, model)] = line;
+            }
+
+            _last = (institution, model, line);
+            return line;
+        }
     }
 
     /// <summary>A dictionary-encoded (or plain) string column, read by index without a string per row.</summary>

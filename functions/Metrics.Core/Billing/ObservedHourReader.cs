@@ -1,6 +1,7 @@
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using Metrics.Core.Arrow;
+using Metrics.Core.Ingest;
 using Metrics.Core.Ports;
 using Metrics.Core.Telemetry;
 
@@ -41,6 +42,21 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
         IReadOnlyList<LandedFileRef> next = await files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour.AddHours(1), cancellationToken).ConfigureAwait(false);
         LandedFileRef[] all = [.. own, .. next];
         string[] paths = all.Select(f => f.Path).ToArray();
+        if (own.Count == 1 && LandingPaths.CompactionGeneration(own[0].Path) is not null)
+        {
+            // A closed hour, compacted into one file sorted by GPU and time: one pass that holds nothing per sample.
+            // The next hour's files hold other times (a folder holds its own hour's samples), so no copy of a sample
+            // spans the two; of theirs only the few samples that reach back into this hour are held.
+            try
+            {
+                return await ReadSortedAsync(hour, own[0].Path, next.Select(f => f.Path).ToArray(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (UnsortedInputException)
+            {
+                // Not the order compaction writes (a file from elsewhere?): read it the general way below, which
+                // assumes no order. Slower, never wrong.
+            }
+        }
 
         // Nearly every row of the hour's own files overlaps it; of the next hour's, only those within an interval of its
         // start. A tenth is a generous guess for those; the bound below catches any guess that is wrong.
@@ -87,6 +103,27 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
             shards = grown.Value;
             estimate = Math.Max(estimate, (long)maxSamplesInMemory * shards / 2);
         }
+    }
+
+    private async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadSortedAsync(DateTimeOffset hour, string compacted, string[] next, CancellationToken cancellationToken)
+    {
+        var scan = new ObservedHour(hour);
+        await using (Stream stream = await files.OpenAsync(compacted, cancellationToken).ConfigureAwait(false))
+        {
+            await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(stream, cancellationToken).ConfigureAwait(false))
+            {
+                scan.AddSorted(batch);
+            }
+        }
+
+        await foreach (Stream stream in LandedFileStreams.OpenInOrderAsync(files, next, cancellationToken).ConfigureAwait(false))
+        {
+            await ReadFileAsync(stream, scan, cancellationToken).ConfigureAwait(false);
+        }
+
+        LastShards = 1;
+        LastPeakSamples = scan.Count;
+        return scan.Totals();
     }
 
     private static async Task ReadFileAsync(Stream stream, ObservedHour scan, CancellationToken cancellationToken)

@@ -182,6 +182,32 @@ public sealed class ObservedHourTests
         Assert.Equal(1200 * 240m, expected.Values.Sum(v => v.Observed) + LostToTheHourStart());
     }
 
+    [Fact]
+    public async Task Reader_AFileNamedCompactedButNotSorted_IsReadTheGeneralWay_WithTheSameTotals()
+    {
+        // 40 nodes' samples in landing order: rows go node by node, so gpu_uuid is not sorted, and resends repeat samples.
+        var landing = new InMemoryLandingStore();
+        var pipeline = new IngestPipeline(landing, new InMemoryDirtyHourLog());
+        RawEvent[] events = Enumerable.Range(0, 120)
+            .Select(i => new RawEvent(EventJson.Bytes(EventJson.Gpu(node: $"gn{i % 40:D4}", ts: s_hour.AddSeconds(30 * ((i % 80) + 1)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), gpus: 2, utilPct: i % 7 * 10.5, intervalS: 30)), i, s_hour.AddHours(2)))
+            .ToArray();
+        await pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, "0", events), CancellationToken.None);
+        var files = new InMemoryLandedFiles(landing);
+        var general = new ObservedHourReader(files, 1_000_000);
+        IReadOnlyDictionary<UsageKey, ObservedSeconds> expected = await general.ReadAsync(s_hour, CancellationToken.None);
+
+        string key = Assert.Single(landing.Files.Keys);
+        string compacted = LandingPaths.CompactedFile(TelemetryStream.Gpu, s_hour, 1);
+        Assert.True(landing.Files.TryRemove(key, out LandingFile? file));
+        landing.Files[$"{LandingPaths.TelemetryContainer}/{compacted}"] = file with { Path = compacted };
+        var reader = new ObservedHourReader(files, 1_000_000);
+        IReadOnlyDictionary<UsageKey, ObservedSeconds> actual = await reader.ReadAsync(s_hour, CancellationToken.None);
+
+        Assert.Equal(expected.OrderBy(p => p.Key).ToArray(), actual.OrderBy(p => p.Key).ToArray());
+        Assert.Equal(general.LastPeakSamples, reader.LastPeakSamples);
+        Assert.True(reader.LastPeakSamples > 0, "The sorted read gave up, and the table read counted the samples.");
+    }
+
     /// <summary>The first 40 samples' 240 s intervals reach back before the hour by 240 - 6 (i + 1) seconds each.</summary>
     private static decimal LostToTheHourStart() => 2 * Enumerable.Range(0, 40).Sum(i => Math.Max(0, 240 - (6 * (i + 1))));
 }
