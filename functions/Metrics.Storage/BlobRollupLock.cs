@@ -17,18 +17,15 @@ namespace Metrics.Storage;
 /// unless a renewal got through: never after.
 /// </para>
 /// </summary>
-public sealed class BlobRollupLock(BlobServiceClient blobs, LeaseTimings timings, string blobName = BlobRollupLock.BlobName) : IRollupLock
+public sealed class BlobRollupLock(BlobServiceClient blobs, LeaseTimings timings) : IRollupLock
 {
     public const string Container = "locks";
     public const string BlobName = "rollup";
 
-    /// <summary>Compaction's own lock (<c>locks/compaction</c>): it never waits for a rollup, nor a rollup for it.</summary>
-    public const string CompactionBlobName = "compaction";
-
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(500);
 
-    public BlobRollupLock(BlobServiceClient blobs, string blobName = BlobName)
-        : this(blobs, LeaseTimings.Default, blobName)
+    public BlobRollupLock(BlobServiceClient blobs)
+        : this(blobs, LeaseTimings.Default)
     {
     }
 
@@ -37,7 +34,7 @@ public sealed class BlobRollupLock(BlobServiceClient blobs, LeaseTimings timings
         TimeProvider timeProvider = TimeProvider.System;
         BlobContainerClient container = blobs.GetBlobContainerClient(Container);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        BlobClient blob = container.GetBlobClient(blobName);
+        BlobClient blob = container.GetBlobClient(BlobName);
         try
         {
             await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken).ConfigureAwait(false);
@@ -61,7 +58,7 @@ public sealed class BlobRollupLock(BlobServiceClient blobs, LeaseTimings timings
             {
                 if (timeProvider.GetUtcNow() >= deadline)
                 {
-                    throw new TimeoutException($"Another run has held the {blobName} lock for more than {wait.TotalSeconds:0} s; try again later.", ex);
+                    throw new TimeoutException($"Another rollup or compaction has held the lock for more than {wait.TotalSeconds:0} s; try again later.", ex);
                 }
 
                 await Task.Delay(s_poll, timeProvider, cancellationToken).ConfigureAwait(false);

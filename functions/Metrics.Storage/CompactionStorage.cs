@@ -11,7 +11,9 @@ public static class CompactionStorage
         return new LandedCompaction(
             new TableDirtyHourLog(clients.Tables, timeProvider),
             new HourCompactor(new BlobLandedFiles(clients.Blobs), timeProvider) { MaxRowsInMemory = maxRowsInMemory },
-            new BlobRollupLock(clients.Blobs, BlobRollupLock.CompactionBlobName),
+            // The rollup's lock: compaction holds up to a few hundred MB, the rollup as much again, and sharing the lock
+            // keeps the two from ever adding up in one instance. A compaction's half minute delays a rollup, no more.
+            new BlobRollupLock(clients.Blobs),
             timeProvider)
         {
             Grace = grace,

@@ -5,7 +5,8 @@ using Metrics.Core.Telemetry;
 namespace Metrics.Core.Compaction;
 
 /// <summary>
-/// The compaction run (timer function and <c>metrics compact</c>): under its own lock, compacts each marked stream-hour
+/// The compaction run (timer function and <c>metrics compact</c>): under the rollup's lock (the two never add their
+/// memory up in one instance), compacts each marked stream-hour
 /// that has closed and whose grace period has passed, and clears its mark unless more files landed meanwhile. Like the
 /// rollup, one failing hour keeps its mark and is reported, and the others go on.
 /// </summary>
