@@ -115,12 +115,13 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         IReadOnlyList<MonthlyUsage> before = await ReadMonthAsync(month, null, cancellationToken).ConfigureAwait(false);
 
         // The by-institution copy first: if the process dies in between, the next run rewrites both from scratch.
+        // One partition per institution, so one transaction each: some thousands for a national month, sent several at
+        // a time (each row is in one of them, so they never touch the same entity).
         var current = lines.Select(l => l.Key).ToHashSet();
-        foreach (var institution in lines.GroupBy(l => l.Institution, StringComparer.Ordinal))
-        {
-            var actions = institution.Select(l => new TableTransactionAction(TableTransactionActionType.UpsertReplace, MonthlyEntity(l.Institution, $"{pk}|{l.GpuModel}", l)));
-            await TableTransactions.SubmitAsync(_byInstitution, actions, cancellationToken).ConfigureAwait(false);
-        }
+        await SubmitConcurrentlyAsync(_byInstitution, lines
+            .GroupBy(l => l.Institution, StringComparer.Ordinal)
+            .SelectMany(institution => TableTransactions.Chunk(institution.Select(l => new TableTransactionAction(TableTransactionActionType.UpsertReplace, MonthlyEntity(l.Institution, $"{pk}|{l.GpuModel}", l))))),
+            cancellationToken).ConfigureAwait(false);
 
         foreach (MonthlyUsage stale in before.Where(b => !current.Contains(b.Key)))
         {
@@ -200,8 +201,7 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
             }))));
         }
 
-        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = WriteParallelism, CancellationToken = cancellationToken }, async (chunk, token) =>
-            await table.SubmitTransactionAsync(chunk, token).ConfigureAwait(false)).ConfigureAwait(false);
+        await SubmitConcurrentlyAsync(table, chunks, cancellationToken).ConfigureAwait(false);
 
         // Removals are rare (an end event that trims a job); deleting one that is already gone is not an error.
         foreach (JobUsageChange removal in changes.Where(c => c.Usage is null))
@@ -245,11 +245,17 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
             }
         }
 
+        // The upserts and the deletes name distinct rows, so the transactions can go several at a time.
         IEnumerable<TableTransactionAction> actions = rows
             .Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r))
             .Concat(stale.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rk), Azure.ETag.All)));
-        await TableTransactions.SubmitAsync(table, actions, cancellationToken).ConfigureAwait(false);
+        await SubmitConcurrentlyAsync(table, TableTransactions.Chunk(actions), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Transactions that touch distinct rows, <see cref="WriteParallelism"/> in flight at once.</summary>
+    private static Task SubmitConcurrentlyAsync(TableClient table, IEnumerable<IReadOnlyList<TableTransactionAction>> chunks, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = WriteParallelism, CancellationToken = cancellationToken }, async (chunk, token) =>
+            await table.SubmitTransactionAsync(chunk, token).ConfigureAwait(false));
 
     private async Task EnsureTablesAsync(CancellationToken cancellationToken)
     {
