@@ -166,6 +166,25 @@ public sealed partial class CliTests : IDisposable
         Assert.Contains("row_count: 80", inspected, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Demo_BillsTheSimulatedMonthsExactly_BeforeAndAfterCompaction()
+    {
+        // The README's first command, smaller, on a clock of its own: months no other test bills (the store is shared).
+        var time = new FakeTimeProvider(new DateTimeOffset(2023, 5, 20, 12, 0, 0, TimeSpan.Zero));
+
+        string output = await CliRunner.RunOkAsync(time, "demo", "--institutions", "30", "--nodes", "6", "--hours", "4", "--seed", "7");
+
+        Match check = Regex.Match(output, @"check: billed GPU-hours equal the simulator's truth \(within 0.001 h\) for (\d+) of (\d+) ");
+        Assert.True(check.Success, output);
+        Assert.Equal(check.Groups[2].Value, check.Groups[1].Value);
+        Assert.True(int.Parse(check.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) >= 10, output);
+        Match again = Regex.Match(output, @"compacted: (\d+) closed stream-hours, .*; (\d+) not due yet; billed again from them: (\d+) of (\d+) lines");
+        Assert.True(again.Success, output);
+        Assert.True(int.Parse(again.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 8, output);
+        Assert.Equal((again.Groups[4].Value, again.Groups[4].Value), (again.Groups[3].Value, check.Groups[2].Value));
+        Assert.Contains("finance: top institutions by amount", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "ingest", "--stream", "cpu", "--file", "x.jsonl" }, "cpu")]
     [InlineData(new[] { "ingest", "--stream", "gpu" }, "--file")]

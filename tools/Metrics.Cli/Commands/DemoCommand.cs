@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Metrics.Cli.LocalHub;
 using Metrics.Core.Billing;
+using Metrics.Core.Compaction;
 using Metrics.Core.Telemetry;
 using Metrics.Simulator;
 using Metrics.Storage;
@@ -56,13 +57,22 @@ internal static class DemoCommand
         await new TableRateCardStore(storage.Tables).ImportAsync(RateCardFile.Parse(await File.ReadAllBytesAsync(Path.Combine(repo, "tools", "samples", "rates.json"), cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
         LocalHubTotals jobs = await context.WithProgressAsync("ingest jobs", p => LocalIngest.RunAsync(context, storage, TelemetryStream.Jobs, Path.Combine(work, "jobs.jsonl"), 4, 500, true, p, cancellationToken)).ConfigureAwait(false);
         LocalHubTotals gpu = await context.WithProgressAsync("ingest gpu", p => LocalIngest.RunAsync(context, storage, TelemetryStream.Gpu, Path.Combine(work, "gpu.jsonl"), 4, 500, true, p, cancellationToken)).ConfigureAwait(false);
-        RollupResult rolled = await BillingStorage.CreateRollup(storage, calendar, context.TimeProvider).RunPendingAsync(cancellationToken).ConfigureAwait(false);
+        UsageRollup rollup = BillingStorage.CreateRollup(storage, calendar, context.TimeProvider);
+        RollupResult rolled = await rollup.RunPendingAsync(cancellationToken).ConfigureAwait(false);
 
         BillingMonth before = calendar.MonthOf(boundary.AddHours(-1)), after = calendar.MonthOf(boundary);
         UsageQuery query = BillingStorage.CreateQuery(storage, calendar);
         UsageReport first = (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!;
         UsageReport second = (await query.GetAsync(after, null, cancellationToken).ConfigureAwait(false))!;
         (int matched, int compared) = CompareWithTruth(Path.Combine(work, "truth.csv"), [first, second]);
+
+        // What the compaction timer does once hours close: one sorted file per stream-hour. Then the hours are billed
+        // again from those files, and checked against the truth again.
+        CompactionResult compacted = await CompactionStorage.Create(storage, context.TimeProvider, LandedCompaction.DefaultGrace).RunPendingAsync(cancellationToken).ConfigureAwait(false);
+        await rollup.RunRangeAsync(options.Start, options.End, cancellationToken).ConfigureAwait(false);
+        (int rematched, int recompared) = CompareWithTruth(Path.Combine(work, "truth.csv"), [
+            (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!,
+            (await query.GetAsync(after, null, cancellationToken).ConfigureAwait(false))!]);
 
         TextWriter output = context.Out;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"simulated: gpu_events={simulated.GpuEvents} job_events={simulated.JobEvents} duplicates={simulated.Duplicates} late={simulated.LateEvents} bad={simulated.BadEvents} silent_nodes={simulated.SilentNodes} (files in {work})"))
@@ -72,6 +82,8 @@ internal static class DemoCommand
         await output.WriteLineAsync($"landed Arrow files: blob container 'telemetry' (gpu/v1/..., jobs/v1/...); dead letters: container 'deadletter'; storage {storage.Settings.Describe()}").ConfigureAwait(false);
         await output.WriteLineAsync($"  look at them with: dotnet run --project tools/Metrics.Cli -- inspect telemetry/gpu/v1/{(azurite.Started ? "   (after AZURITE_LOCATION=.azurite-demo tools/azurite/azurite.sh start)" : string.Empty)}").ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"check: billed GPU-hours equal the simulator's truth (within 0.001 h) for {matched} of {compared} (month, institution, model) lines")).ConfigureAwait(false);
+        IReadOnlyList<HourCompaction> streamHours = compacted.Hours;
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"compacted: {streamHours.Count(h => h.Sources > 0)} closed stream-hours, {streamHours.Sum(h => h.Sources)} files ({streamHours.Sum(h => h.BytesIn) / 1e6:F1} MB) into one sorted file each ({streamHours.Sum(h => h.BytesOut) / 1e6:F1} MB); {compacted.NotYetDue} not due yet; billed again from them: {rematched} of {recompared} lines equal the truth")).ConfigureAwait(false);
 
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = context.Interactive ? AnsiSupport.Detect : AnsiSupport.No, ColorSystem = context.Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors });
         if (!context.Interactive)
