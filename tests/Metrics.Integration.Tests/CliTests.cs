@@ -164,6 +164,9 @@ public sealed partial class CliTests : IDisposable
         string inspected = await CliRunner.RunOkAsync(time, "inspect", $"telemetry/{compacted}");
         Assert.Contains("rows: 80", inspected, StringComparison.Ordinal);
         Assert.Contains("row_count: 80", inspected, StringComparison.Ordinal);
+
+        string folder = await CliRunner.RunOkAsync(time, "inspect", $"telemetry/{LandingPaths.HourPrefix(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour)}");
+        Assert.Contains("readers see: compaction generation 1 (80 rows) and 0 landed file(s) not yet compacted; 0 file(s) replaced", folder, StringComparison.Ordinal);
     }
 
     [Fact]

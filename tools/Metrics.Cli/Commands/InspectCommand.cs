@@ -4,8 +4,11 @@ using Apache.Arrow;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using Metrics.Core.Arrow;
+using Metrics.Core.Compaction;
 using Metrics.Core.Ingest;
+using Metrics.Core.Telemetry;
 using Metrics.Storage;
 
 namespace Metrics.Cli.Commands;
@@ -14,7 +17,7 @@ namespace Metrics.Cli.Commands;
 /// <c>metrics inspect FILE|BLOB-PATH [--rows N]</c>: schema, row count, time range, first rows of a landed file.
 /// A blob path that names a folder (<c>telemetry/gpu/v1/date=2026-11-27/</c>) lists the blobs under it instead.
 /// </summary>
-internal static class InspectCommand
+internal static partial class InspectCommand
 {
     public static Command Create(CliContext context)
     {
@@ -105,10 +108,26 @@ internal static class InspectCommand
             listed = 0;
         }
 
-        return listed > 0
-            ? ExitCodes.Success
-            : throw new CliFailure($"no such file or blob: {target} (nothing under {container.Name}/{prefix})");
+        if (listed == 0)
+        {
+            throw new CliFailure($"no such file or blob: {target} (nothing under {container.Name}/{prefix})");
+        }
+
+        if (container.Name == LandingPaths.TelemetryContainer && HourFolder().Match(prefix) is { Success: true } hour)
+        {
+            // An hour's folder may hold files a compaction replaced: say which ones a reader (billing) takes.
+            TelemetryStream stream = hour.Groups[1].Value == TelemetryStream.Gpu.Name() ? TelemetryStream.Gpu : TelemetryStream.Jobs;
+            DateTimeOffset start = DateTimeOffset.ParseExact($"{hour.Groups[2].Value}T{hour.Groups[3].Value}", "yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+            LandedHourView view = await LandedHourView.ReadAsync(new BlobLandedFiles(container.GetParentBlobServiceClient()), stream, start, cancellationToken).ConfigureAwait(false);
+            string compacted = view.Manifest is { } manifest ? $"compaction generation {manifest.Generation} ({manifest.Rows} rows) and " : string.Empty;
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"readers see: {compacted}{view.Landed.Count} landed file(s) not yet compacted; {view.Superseded.Count} file(s) replaced and awaiting deletion")).ConfigureAwait(false);
+        }
+
+        return ExitCodes.Success;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(gpu|jobs)/v1/date=(\d{4}-\d{2}-\d{2})/hour=(\d{2})/$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex HourFolder();
 
     private static (string Container, string Path) SplitBlobPath(string target)
     {
