@@ -175,6 +175,36 @@ public sealed class CompactionOnAzuriteTests
     }
 
     [Fact]
+    public async Task AResendWithUpperCaseUuids_CountsOnce_AfterCompactionAsBefore()
+    {
+        // Billing takes a uuid in either case as one GPU; a byte-ordered sort puts the two spellings far apart.
+        DateTimeOffset hour = FreshHour();
+        await LandHourAsync(hour, "u");
+        var upper = Enumerable.Range(0, 3).Select(i =>
+        {
+            JsonObject e = EventJson.Gpu(node: $"upper{i}{_run}", ts: Ts(hour.AddMinutes(10)), institution: "inst-upper", intervalS: 60);
+            return e;
+        }).ToList();
+        await IngestAsync(TelemetryStream.Gpu, "c", 0, upper, hour);
+        foreach (JsonObject e in upper)
+        {
+            foreach (JsonNode? gpu in e["gpus"]!.AsArray())
+            {
+                gpu!["uuid"] = gpu["uuid"]!.GetValue<string>().ToUpperInvariant();
+            }
+        }
+
+        await IngestAsync(TelemetryStream.Gpu, "d", 0, upper, hour);
+        string before = await BillingInputAsync(_files, hour);
+        Assert.True(before.Contains("inst-upper|H100-SXM5-80GB=", StringComparison.Ordinal), before);
+
+        await new HourCompactor(_files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
+
+        Assert.Equal(before, await BillingInputAsync(_files, hour));
+        Assert.True(_lastReader!.LastPeakSamples > 0, "An upper-case uuid sends the hour to the deduplication table.");
+    }
+
+    [Fact]
     public async Task LateFiles_AreReadBesideTheCompactedFile_AndTheNextCompactionFoldsThemIntoANewGeneration()
     {
         DateTimeOffset hour = FreshHour();

@@ -49,7 +49,7 @@ public sealed class ObservedHour
     private readonly byte[] _sortedUuid = new byte[256];
     private int _sortedUuidLength = -1;
     private long _sortedTicks;
-    private (int Partition, long Sequence) _sortedLineage;
+    private (string Partition, long Sequence) _sortedLineage = (string.Empty, 0);
 
     /// <param name="hour">The UTC hour (floored).</param>
     /// <param name="shard">Which shard of the GPUs this scan keeps, 0-based.</param>
@@ -151,11 +151,12 @@ public sealed class ObservedHour
             ReadOnlySpan<byte> uuid = rows.Uuid(i);
             ReadOnlySpan<byte> previous = _sortedUuidLength < 0 ? default : _sortedUuid.AsSpan(0, _sortedUuidLength);
             int order = _sortedUuidLength < 0 ? 1 : uuid.SequenceCompareTo(previous);
-            (int Partition, long Sequence) lineage = (rows.PartitionRank(i), rows.Sequence[i]);
+            (string Partition, long Sequence) lineage = (rows.PartitionName(i), rows.Sequence[i]);
             if (order == 0 && ticks == _sortedTicks)
             {
                 // A copy of the sample before: the first copy won (lowest partition, then sequence), if the order holds.
-                if (lineage.CompareTo(_sortedLineage) < 0)
+                int byPartition = string.CompareOrdinal(lineage.Partition, _sortedLineage.Partition);
+                if (byPartition < 0 || (byPartition == 0 && lineage.Sequence < _sortedLineage.Sequence))
                 {
                     throw new UnsortedInputException("A copy of a sample comes before the copy it should follow (partition, sequence).");
                 }
@@ -171,6 +172,14 @@ public sealed class ObservedHour
             if (uuid.Length > _sortedUuid.Length)
             {
                 throw new UnsortedInputException("A gpu_uuid is longer than a sorted read keeps.");
+            }
+
+            if (order > 0 && !(Validation.ContractAscii.IsGpuUuid(uuid) && uuid[4..].IndexOfAnyInRange((byte)'A', (byte)'F') < 0))
+            {
+                // Billing compares uuids ignoring case, the sort does not: an upper-case copy of a sample would not sit
+                // next to its lower-case twin. nvidia-smi prints the canonical lower-case form; anything else is read
+                // the general way. Checked once per GPU, where its rows begin.
+                throw new UnsortedInputException("A gpu_uuid is not in canonical lower case, so a byte-ordered read cannot pair its copies.");
             }
 
             uuid.CopyTo(_sortedUuid);
@@ -487,7 +496,7 @@ public sealed class ObservedHour
         private readonly string?[] _modelNames;
         private readonly Dictionary<(int Institution, int Model), int> _lineOf = [];
         private int[]? _partitionIds;
-        private int[]? _partitionRanks;
+        private string?[]? _partitionNames;
         private (int Institution, int Model, int Line) _last = (-1, -1, -1);
 
         public BatchRows(RecordBatch batch, ObservedHour hour)
@@ -518,22 +527,9 @@ public sealed class ObservedHour
 
         public int PartitionId(int row) => (_partitionIds ??= _partitions.Map(_hour.PartitionId))[_partitions.IndexAt(row)];
 
-        /// <summary>The row's partition's place in ordinal order among the batch's partitions: how copies' winners are chosen.</summary>
-        public int PartitionRank(int row)
-        {
-            if (_partitionRanks is null)
-            {
-                string?[] names = _partitions.Values();
-                int[] order = Enumerable.Range(0, names.Length).OrderBy(i => names[i], StringComparer.Ordinal).ToArray();
-                _partitionRanks = new int[names.Length];
-                for (int rank = 0; rank < order.Length; rank++)
-                {
-                    _partitionRanks[order[rank]] = rank;
-                }
-            }
-
-            return _partitionRanks[_partitions.IndexAt(row)];
-        }
+        /// <summary>The row's partition id as landed (a string of the batch's dictionary: no allocation per row).</summary>
+        public string PartitionName(int row) => (_partitionNames ??= _partitions.Values())[_partitions.IndexAt(row)]
+            ?? throw new InvalidDataException("A landed GPU row has no eh_partition.");
 
         /// <summary>The row's line id, or -1 for a GPU no job's institution holds.</summary>
         public int LineAt(int row)
