@@ -59,7 +59,8 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedHourStore
         {
             if (LandingPaths.CompactionGeneration(path) is not null && path.EndsWith(".arrow", StringComparison.Ordinal))
             {
-                return await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = CompactedReadBuffer }, cancellationToken).ConfigureAwait(false);
+                Stream lazy = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = CompactedReadBuffer }, cancellationToken).ConfigureAwait(false);
+                return new GoneAwareReadStream(lazy, path);
             }
 
             BlobDownloadResult content = (await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;

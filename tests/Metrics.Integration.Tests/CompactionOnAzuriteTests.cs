@@ -283,6 +283,22 @@ public sealed class CompactionOnAzuriteTests
         Assert.Equal(1, compactions);
     }
 
+    [Fact]
+    public async Task ACompactedFileDeletedWhileOpen_ReadsAsGone_SoTheReaderListsAgain()
+    {
+        DateTimeOffset hour = FreshHour();
+        await LandHourAsync(hour, "g");
+        await new HourCompactor(_files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
+        string compacted = LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 1);
+
+        // Opened (lazily: nothing read yet), then replaced by a newer generation, as a late file's compaction would.
+        await using Stream open = await _files.OpenAsync(compacted, CancellationToken.None);
+        await _files.DeleteAsync(compacted, CancellationToken.None);
+
+        FileNotFoundException gone = await Assert.ThrowsAsync<FileNotFoundException>(async () => await open.ReadExactlyAsync(new byte[16]));
+        Assert.Equal(compacted, gone.FileName);
+    }
+
     private sealed class KilledException() : Exception("Killed by the test.");
 
     /// <summary>Real storage, with the process "killed" before its n-th write or delete: nothing after it happens.</summary>
