@@ -12,8 +12,6 @@ public static class ArrowIpc
 
     private static readonly CompressionCodecFactory s_codecs = new();
 
-    /// <summary>The codecs every reader and writer of landed files needs (ZSTD).</summary>
-    public static CompressionCodecFactory Codecs => s_codecs;
 
     private static readonly IpcOptions s_writeOptions = new()
     {
@@ -33,6 +31,10 @@ public static class ArrowIpc
 
         return stream.ToArray();
     }
+
+    /// <summary>A writer of a multi-batch Arrow IPC file at the given ZSTD level (compaction writes hours this way).</summary>
+    public static ArrowFileWriter CreateFileWriter(Stream stream, Schema schema, int compressionLevel) =>
+        new(stream, schema, leaveOpen: true, new IpcOptions { CompressionCodecFactory = s_codecs, CompressionCodec = CompressionCodecType.Zstd, CompressionLevel = compressionLevel });
 
     /// <summary>
     /// The record batches of an Arrow IPC file, each released when the caller moves to the next. Every reader of landed

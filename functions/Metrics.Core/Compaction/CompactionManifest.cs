@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Metrics.Core.Compaction;
 
@@ -30,11 +29,6 @@ public sealed record CompactionManifest
     public required IReadOnlyList<string> Sources { get; init; }
 
     public required DateTimeOffset CompactedAt { get; init; }
-
-    [JsonIgnore]
-    public IReadOnlySet<string> SourceSet => _sourceSet ??= new HashSet<string>(Sources, StringComparer.Ordinal);
-
-    private HashSet<string>? _sourceSet;
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, s_json);
 

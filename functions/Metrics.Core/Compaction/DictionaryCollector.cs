@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Apache.Arrow;
 using Apache.Arrow.Types;
 
@@ -14,10 +13,9 @@ internal sealed class DictionaryCollector : ColumnCollector
     private readonly DictionaryType _type;
     private readonly Dictionary<string, int> _positions;
     private readonly StringArray _dictionary;
-    private readonly List<int> _indices = [];
-    private readonly List<bool> _valid = [];
-    private int _nulls;
-    private byte[] _scratch = [];
+
+    /// <summary>The rows' positions in the file dictionary: an int32 column like any other, wrapped at build time.</summary>
+    private readonly FixedCollector<int> _indices = new((values, validity, count, nulls) => new Int32Array(values, validity, count, nulls, 0));
 
     public DictionaryCollector(DictionaryType type, IReadOnlyList<string> dictionary)
     {
@@ -55,35 +53,13 @@ internal sealed class DictionaryCollector : ColumnCollector
         foreach (int row in rows)
         {
             bool valid = source.IsValid(row);
-            _indices.Add(valid ? translate[indices[row]] : 0);
-            _valid.Add(valid);
-            _nulls += valid ? 0 : 1;
+            _indices.Append(valid ? translate[indices[row]] : 0, valid);
         }
     }
 
-    public override IArrowArray Build(ReadOnlySpan<int> order)
-    {
-        int length = order.Length * sizeof(int);
-        byte[] bytes = Scratch(ref _scratch, length);
-        Span<int> target = MemoryMarshal.Cast<byte, int>(bytes.AsSpan(0, length));
-        ReadOnlySpan<int> indices = CollectionsMarshal.AsSpan(_indices);
-        for (int i = 0; i < order.Length; i++)
-        {
-            target[i] = indices[order[i]];
-        }
+    public override IArrowArray Build(ReadOnlySpan<int> order) => new DictionaryArray(_type, _indices.Build(order), _dictionary);
 
-        ArrowBuffer validity = Validity(_valid, _nulls, order, out int nullCount);
-        return new DictionaryArray(_type, new Int32Array(new ArrowBuffer(bytes.AsMemory(0, length)), validity, order.Length, nullCount, 0), _dictionary);
-    }
+    public override long SortKey(int row) => _indices.SortKey(row);
 
-    public override long SortKey(int row) => _valid[row] ? _indices[row] : long.MinValue;
-
-    public override void Reset(int rows)
-    {
-        _indices.Clear();
-        _valid.Clear();
-        _indices.EnsureCapacity(rows);
-        _valid.EnsureCapacity(rows);
-        _nulls = 0;
-    }
+    public override void Reset(int rows) => _indices.Reset(rows);
 }

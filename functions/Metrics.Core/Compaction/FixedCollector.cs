@@ -23,10 +23,16 @@ internal sealed class FixedCollector<T>(Func<ArrowBuffer, ArrowBuffer, int, int,
         foreach (int row in rows)
         {
             bool valid = !anyNull || source.IsValid(row);
-            _values.Add(valid ? values[row] : default);
-            _valid.Add(valid);
-            _nulls += valid ? 0 : 1;
+            Append(valid ? values[row] : default, valid);
         }
+    }
+
+    /// <summary>Appends one value (ignored when not <paramref name="valid"/>): for callers that compute the values.</summary>
+    public void Append(T value, bool valid)
+    {
+        _values.Add(value);
+        _valid.Add(valid);
+        _nulls += valid ? 0 : 1;
     }
 
     public override IArrowArray Build(ReadOnlySpan<int> order)

@@ -64,10 +64,10 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
         HourPlan plan = await PlanAsync(order, sources, cancellationToken).ConfigureAwait(false);
         int generation = view.NextGeneration;
         string dataPath = LandingPaths.CompactedFile(stream, hour, generation);
-        long rowsOut = 0;
+        long rowsOut = 0, bytesOut = 0;
         await store.WriteAsync(dataPath, ArrowIpc.ContentType, async (output, token) =>
         {
-            rowsOut = await WriteSortedAsync(order, plan, sources, output, token).ConfigureAwait(false);
+            (rowsOut, bytesOut) = await WriteSortedAsync(order, plan, sources, output, token).ConfigureAwait(false);
             return new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 [ManifestKeys.Stream] = stream.Name(),
@@ -100,7 +100,6 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
         }
 
         int deleted = await DeleteAsync(superseded, cancellationToken).ConfigureAwait(false);
-        long bytesOut = (await store.ListHourBlobsAsync(stream, hour, cancellationToken).ConfigureAwait(false)).FirstOrDefault(b => b.Path == dataPath)?.Bytes ?? 0;
         return new HourCompaction(stream, hour, generation, sources.Length, plan.Rows, rowsOut, view.Visible.Sum(b => b.Bytes), bytesOut, deleted);
     }
 
@@ -174,16 +173,16 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
             values.ToDictionary(v => v.Key, v => (IReadOnlyList<string>)[.. v.Value.Order(StringComparer.Ordinal)], StringComparer.Ordinal));
     }
 
-    /// <summary>Each key range in turn: collect its rows from every source, sort, drop exact replays, write. Returns rows written.</summary>
-    private async Task<long> WriteSortedAsync(CompactionOrder order, HourPlan plan, IReadOnlyList<string> sources, Stream output, CancellationToken cancellationToken)
+    /// <summary>Each key range in turn: collect its rows from every source, sort, drop exact replays, write. Returns rows and bytes written.</summary>
+    private async Task<(long Rows, long Bytes)> WriteSortedAsync(CompactionOrder order, HourPlan plan, IReadOnlyList<string> sources, Stream output, CancellationToken cancellationToken)
     {
         Schema schema = order.Schema;
         ColumnCollector[] columns = schema.FieldsList.Select(f => ColumnCollector.For(f, plan.Dictionaries.GetValueOrDefault(f.Name))).ToArray();
         int keyColumn = schema.GetFieldIndex(order.FirstKey);
         int[] thenBy = order.ThenBy.Select(name => schema.GetFieldIndex(name)).ToArray();
         long written = 0;
-        var options = new IpcOptions { CompressionCodecFactory = ArrowIpc.Codecs, CompressionCodec = CompressionCodecType.Zstd, CompressionLevel = CompressionLevel };
-        using var writer = new ArrowFileWriter(new CountingWriteStream(output), schema, leaveOpen: true, options);
+        var counted = new CountingWriteStream(output);
+        using ArrowFileWriter writer = ArrowIpc.CreateFileWriter(counted, schema, CompressionLevel);
         var ranks = new List<int>();
         var selected = new List<int>();
         var sort = new SortWorkspace();
@@ -229,7 +228,7 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
         }
 
         await writer.WriteEndAsync(cancellationToken).ConfigureAwait(false);
-        return written;
+        return (written, counted.Position);
     }
 
     private static RecordBatch Build(Schema schema, ColumnCollector[] columns, ReadOnlySpan<int> rows)

@@ -58,6 +58,7 @@ public sealed class LandedHourView
 
     private static LandedHourView Resolve(IReadOnlyList<LandedBlob> blobs, string prefix, CompactionManifest? manifest, string? manifestPath)
     {
+        var replaced = new HashSet<string>(manifest?.Sources ?? [], StringComparer.Ordinal);
         var visible = new List<LandedBlob>();
         var landed = new List<LandedBlob>();
         var superseded = new List<LandedBlob>();
@@ -81,7 +82,7 @@ public sealed class LandedHourView
             }
             else if (IsLandedFile(blob.Path, prefix))
             {
-                if (manifest?.SourceSet.Contains(blob.Path) == true)
+                if (replaced.Contains(blob.Path))
                 {
                     superseded.Add(blob);
                 }
