@@ -27,7 +27,7 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedHourStore
         (await ListHourWithRowsAsync(stream, hour, cancellationToken).ConfigureAwait(false)).Select(f => f.Path).ToArray();
 
     public async Task<IReadOnlyList<LandedFileRef>> ListHourWithRowsAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) =>
-        (await LandedHourView.ReadAsync(this, stream, hour, cancellationToken).ConfigureAwait(false)).Visible.Select(b => new LandedFileRef(b.Path, b.Rows)).ToArray();
+        (await LandedHourView.ReadAsync(this, stream, hour, cancellationToken).ConfigureAwait(false)).Visible.Select(b => new LandedFileRef(b.Path, b.Rows, b.ReachesFrom)).ToArray();
 
     public async Task<IReadOnlyList<LandedBlob>> ListHourBlobsAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken)
     {
@@ -35,12 +35,14 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedHourStore
         var files = new List<LandedBlob>();
         try
         {
-            // Metadata comes with the listing at no extra request: the manifest's row_count sizes the reader's work.
+            // Metadata comes with the listing at no extra request: the manifest's row_count sizes the reader's work, and
+            // reaches_from lets it skip a file that cannot reach into the hour it reads.
             await foreach (BlobItem item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Metadata }, cancellationToken).ConfigureAwait(false))
             {
                 long? rows = item.Metadata is not null && item.Metadata.TryGetValue(ManifestKeys.Rows, out string? value)
                     && long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long parsed) ? parsed : null;
-                files.Add(new LandedBlob(item.Name, item.Properties.ContentLength ?? 0, rows));
+                DateTimeOffset? reachesFrom = item.Metadata is not null && item.Metadata.TryGetValue(ManifestKeys.ReachesFrom, out string? reach) ? ManifestKeys.ParseInstant(reach) : null;
+                files.Add(new LandedBlob(item.Name, item.Properties.ContentLength ?? 0, rows, reachesFrom));
             }
         }
         catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound)

@@ -85,6 +85,8 @@ public sealed class IngestBarrierTests
 
         public int RowCount(GpuSample value) => _real.RowCount(value);
 
+        public DateTimeOffset? ReachesFrom(GpuSample value) => _real.ReachesFrom(value);
+
         public void AddAffectedHours(GpuSample value, ICollection<DateTimeOffset> hours) => _real.AddAffectedHours(value, hours);
 
         public RecordBatch Encode(string partitionId, IReadOnlyList<(GpuSample Value, RawEvent Raw)> items) =>

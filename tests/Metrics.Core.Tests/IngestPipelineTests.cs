@@ -53,6 +53,33 @@ public sealed class IngestPipelineTests
     }
 
     [Fact]
+    public async Task IngestAsync_GpuSamplesWithIntervals_ManifestSaysHowFarBackTheFileReaches()
+    {
+        // 09:10:00 less its 3600 s interval reaches further back than 09:00:15 less 15 s: the earliest wins, to the tick.
+        EventBatch batch = Batch(TelemetryStream.Gpu,
+            EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T09:00:15.5Z", gpus: 1, intervalS: 15)),
+            EventJson.Bytes(EventJson.Gpu(node: "gn0002", ts: "2026-11-27T09:10:00Z", gpus: 1, intervalS: 3600)),
+            EventJson.Bytes(EventJson.Gpu(node: "gn0003", ts: "2026-11-27T09:20:00Z", gpus: 1, intervalS: 10)));
+
+        await Pipeline.IngestAsync(batch, CancellationToken.None);
+
+        LandingFile file = Assert.Single(_store.Files.Values);
+        Assert.Equal("2026-11-27T08:10:00Z", file.Metadata[ManifestKeys.ReachesFrom]);
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 8, 10, 0, TimeSpan.Zero), ManifestKeys.ParseInstant(file.Metadata[ManifestKeys.ReachesFrom]));
+    }
+
+    [Fact]
+    public void ManifestInstant_RoundTripsToTheTick()
+    {
+        var instant = new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero).AddTicks(1_234_567);
+
+        Assert.Equal("2026-11-27T09:00:00.1234567Z", ManifestKeys.FormatInstant(instant));
+        Assert.Equal(instant, ManifestKeys.ParseInstant(ManifestKeys.FormatInstant(instant)));
+        Assert.Null(ManifestKeys.ParseInstant("yesterday"));
+        Assert.Null(ManifestKeys.ParseInstant(null));
+    }
+
+    [Fact]
     public async Task IngestAsync_SamplesInTwoHours_SplitsIntoTwoFilesWithTheirOwnSequenceRanges()
     {
         EventBatch batch = Batch(TelemetryStream.Gpu,

@@ -26,6 +26,12 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
     /// <summary>How many shards the last hour read took (each a pass over the files).</summary>
     public int LastShards { get; private set; }
 
+    /// <summary>The files the last read opened (once per shard): the hour's own, and those of the next hour that reach back.</summary>
+    public int LastFilesRead { get; private set; }
+
+    /// <summary>The next hour's files the last read left unopened, because their manifests say they start after this hour.</summary>
+    public int LastFilesSkipped { get; private set; }
+
     /// <summary>
     /// The most distinct samples any one table held during the last read, including a shard abandoned for growing past
     /// the bound: at most the bound plus one file's rows.
@@ -39,8 +45,14 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
     private async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadListedAsync(DateTimeOffset hour, CancellationToken cancellationToken)
     {
         IReadOnlyList<LandedFileRef> own = await files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<LandedFileRef> next = await files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour.AddHours(1), cancellationToken).ConfigureAwait(false);
+        // Of the next hour's files, only those whose samples can reach back into this hour: most of them, as their
+        // manifests tell, start well after it ends, and reading them would double the work of a run of hours.
+        DateTimeOffset end = UtcHours.Floor(hour).AddHours(1);
+        IReadOnlyList<LandedFileRef> nextListed = await files.ListHourWithRowsAsync(TelemetryStream.Gpu, end, cancellationToken).ConfigureAwait(false);
+        LandedFileRef[] next = nextListed.Where(f => f.ReachesFrom is not { } reach || reach < end).ToArray();
         LandedFileRef[] all = [.. own, .. next];
+        LastFilesRead = all.Length;
+        LastFilesSkipped = nextListed.Count - next.Length;
         string[] paths = all.Select(f => f.Path).ToArray();
         if (own.Count == 1 && LandingPaths.CompactionGeneration(own[0].Path) is not null)
         {

@@ -68,13 +68,22 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
         await store.WriteAsync(dataPath, ArrowIpc.ContentType, async (output, token) =>
         {
             (rowsOut, bytesOut) = await WriteSortedAsync(order, plan, sources, output, token).ConfigureAwait(false);
-            return new Dictionary<string, string>(StringComparer.Ordinal)
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 [ManifestKeys.Stream] = stream.Name(),
                 [ManifestKeys.Schema] = order.SchemaVersion,
                 [ManifestKeys.Rows] = rowsOut.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 [ManifestKeys.CompactionGeneration] = generation.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
+
+            // The compacted rows are the sources' rows, so they reach back no further than the earliest source does. Only
+            // known if every source said: one silent source could reach anywhere.
+            if (view.Visible.All(b => b.ReachesFrom is not null) && view.Visible.Count > 0)
+            {
+                metadata[ManifestKeys.ReachesFrom] = ManifestKeys.FormatInstant(view.Visible.Min(b => b.ReachesFrom!.Value));
+            }
+
+            return metadata;
         }, cancellationToken).ConfigureAwait(false);
 
         var manifest = new CompactionManifest

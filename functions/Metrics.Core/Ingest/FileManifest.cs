@@ -12,6 +12,7 @@ internal sealed class FileManifest(TelemetryStream stream, string schema, string
     private DateTimeOffset _maxTs = DateTimeOffset.MinValue;
     private DateTimeOffset _minEnqueued = DateTimeOffset.MaxValue;
     private DateTimeOffset _maxEnqueued = DateTimeOffset.MinValue;
+    private DateTimeOffset? _reachesFrom;
 
     /// <summary>Recorded in the manifest when the file came from a backfill, which lifted the maximum event age.</summary>
     public bool Backfill { get; init; }
@@ -24,8 +25,13 @@ internal sealed class FileManifest(TelemetryStream stream, string schema, string
 
     public long LastSequence => _lastSequence;
 
-    public void Add(RawEvent raw, DateTimeOffset? ts, int rows)
+    public void Add(RawEvent raw, DateTimeOffset? ts, int rows, DateTimeOffset? reachesFrom = null)
     {
+        if (reachesFrom is { } reach)
+        {
+            _reachesFrom = _reachesFrom is { } earliest ? Min(earliest, reach) : reach;
+        }
+
         Events++;
         Rows += rows;
         _firstSequence = Math.Min(_firstSequence, raw.SequenceNumber);
@@ -64,10 +70,15 @@ internal sealed class FileManifest(TelemetryStream stream, string schema, string
             metadata[ManifestKeys.MaxTs] = Format(_maxTs);
         }
 
+        if (_reachesFrom is { } reachesFrom)
+        {
+            metadata[ManifestKeys.ReachesFrom] = Format(reachesFrom);
+        }
+
         return metadata;
     }
 
-    private static string Format(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+    private static string Format(DateTimeOffset value) => ManifestKeys.FormatInstant(value);
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a <= b ? a : b;
 

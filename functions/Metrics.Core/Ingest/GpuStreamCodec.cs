@@ -21,6 +21,8 @@ internal sealed class GpuStreamCodec : IStreamCodec<GpuSample>
 
     public int RowCount(GpuSample value) => value.Gpus.Count;
 
+    public DateTimeOffset? ReachesFrom(GpuSample value) => value.Ts.AddSeconds(-value.IntervalS);
+
     /// <summary>
     /// A sample covers <c>[ts - intervalS, ts)</c>; when that interval reaches back into the previous hour (always,
     /// for a sample stamped exactly on the hour), billing of that hour changes too, so that hour is marked as well.

@@ -19,6 +19,9 @@ internal interface IStreamCodec<T>
 
     int RowCount(T value);
 
+    /// <summary>The earliest instant this value's billing covers, where that is before its timestamp; null when it is not.</summary>
+    DateTimeOffset? ReachesFrom(T value);
+
     /// <summary>Adds the UTC hours whose billing this value can change, beyond the hour it lands in.</summary>
     void AddAffectedHours(T value, ICollection<DateTimeOffset> hours);
 

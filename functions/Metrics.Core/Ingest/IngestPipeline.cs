@@ -131,7 +131,7 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
             foreach ((T value, RawEvent raw) in items)
             {
                 int rows = codec.RowCount(value);
-                manifest.Add(raw, codec.Timestamp(value), rows);
+                manifest.Add(raw, codec.Timestamp(value), rows, codec.ReachesFrom(value));
                 plan.LandedEvents++;
                 plan.LandedRows += rows;
             }

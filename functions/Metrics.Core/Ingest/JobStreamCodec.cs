@@ -21,6 +21,8 @@ internal sealed class JobStreamCodec : IStreamCodec<JobEvent>
 
     public int RowCount(JobEvent value) => 1;
 
+    public DateTimeOffset? ReachesFrom(JobEvent value) => null;
+
     /// <summary>
     /// Only the landing hour is marked. Which earlier hours a job event re-bills depends on the job's durable state,
     /// which the billing rollup owns; it expands the mark itself.

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Metrics.Core.Ingest;
 
 /// <summary>
@@ -18,9 +20,26 @@ public static class ManifestKeys
     public const string MinEnqueued = "min_enqueued";
     public const string MaxEnqueued = "max_enqueued";
 
+    /// <summary>
+    /// On a GPU file: the earliest instant any of its samples covers (the least <c>ts - intervalS</c>). A reader of an
+    /// hour that ends at or before it can skip the file without opening it; absent, the file is read.
+    /// </summary>
+    public const string ReachesFrom = "reaches_from";
+
     /// <summary>On a compacted file: the compaction generation it belongs to (its manifest is <c>g{generation}.manifest.json</c>).</summary>
     public const string CompactionGeneration = "compaction_generation";
 
     /// <summary>"true" on files landed by <c>metrics ingest --backfill</c>; absent otherwise.</summary>
     public const string Backfill = "backfill";
+
+    private const string InstantFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'";
+
+    /// <summary>An instant as the manifest writes it: UTC, to the tick, so that it reads back exactly.</summary>
+    public static string FormatInstant(DateTimeOffset value) => value.ToUniversalTime().ToString(InstantFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>An instant written by <see cref="FormatInstant"/>; null when absent or not in that form.</summary>
+    public static DateTimeOffset? ParseInstant(string? value) =>
+        DateTimeOffset.TryParseExact(value, InstantFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset parsed)
+            ? parsed
+            : null;
 }

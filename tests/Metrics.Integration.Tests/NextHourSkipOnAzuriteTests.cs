@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Metrics.Core.Billing;
+using Metrics.Core.Compaction;
+using Metrics.Core.Ingest;
+using Metrics.Core.Ports;
+using Metrics.Core.Telemetry;
+using Metrics.Storage;
+using Metrics.Tests.Shared;
+
+namespace Metrics.Integration.Tests;
+
+/// <summary>
+/// An hour's recompute reads the next hour's files only where their manifests say they reach back into it: the rest are
+/// left unopened, and what is billed is the same as reading them all.
+/// </summary>
+public sealed class NextHourSkipOnAzuriteTests
+{
+    private const string Model = "H100-SXM5-80GB";
+
+    private readonly BlobLandedFiles _files = new(Azurite.Clients.Blobs);
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>An hour of its own: the telemetry container is shared, and hours are its folders (2024: no other test's year).</summary>
+    private static DateTimeOffset FreshHour() =>
+        new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(Random.Shared.Next(0, 24 * 360));
+
+    private string Institution => $"inst-skip-{_run}";
+
+    private static string Ts(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>One sample of one 2-GPU node, landed as a file of its own (its own sequence number, so its own name).</summary>
+    private async Task LandAsync(DateTimeOffset ts, int intervalS, long sequence)
+    {
+        JsonObject sample = EventJson.Gpu(node: $"n-{_run}", ts: Ts(ts), gpus: 2, institution: Institution, utilPct: 50, intervalS: intervalS);
+        foreach (JsonNode? gpu in sample["gpus"]!.AsArray())
+        {
+            gpu!["model"] = Model;
+        }
+
+        var batch = new EventBatch(TelemetryStream.Gpu, $"p{_run}", [new RawEvent(EventJson.Bytes(sample), sequence, ts.AddMinutes(1))]);
+        var pipeline = new IngestPipeline(new BlobLandingStore(Azurite.Clients.Blobs), new TableDirtyHourLog(Azurite.Clients.Tables, TimeProvider.System), new Metrics.Core.Validation.IngestLimits().ForBackfill());
+        IngestResult result = await pipeline.IngestAsync(batch, CancellationToken.None);
+        Assert.Equal(1, result.LandedEvents);
+    }
+
+    [Fact]
+    public async Task ReadAsync_NextHoursFilesThatStartAfterTheHour_AreSkippedAndBillingIsUnchanged()
+    {
+        DateTimeOffset hour = FreshHour();
+        DateTimeOffset next = hour.AddHours(1);
+        await LandAsync(hour.AddMinutes(10), intervalS: 60, sequence: 1);     // 60 s in the hour.
+        await LandAsync(next.AddSeconds(30), intervalS: 60, sequence: 2);     // [next - 30 s, next + 30 s): 30 s in the hour.
+        await LandAsync(next.AddMinutes(20), intervalS: 60, sequence: 3);     // Starts at next + 19 min: skipped.
+        await LandAsync(next.AddMinutes(50), intervalS: 3600, sequence: 4);   // Starts at hour + 50 min: 10 min in the hour.
+
+        IReadOnlyList<LandedFileRef> listed = await _files.ListHourWithRowsAsync(TelemetryStream.Gpu, next, CancellationToken.None);
+        Assert.Equal(
+            [next.AddSeconds(-30), next.AddMinutes(19), hour.AddMinutes(50)],
+            listed.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => f.ReachesFrom));
+
+        var reader = new ObservedHourReader(_files, ObservedHourReader.DefaultMaxSamplesInMemory);
+        IReadOnlyDictionary<UsageKey, ObservedSeconds> observed = await reader.ReadAsync(hour, CancellationToken.None);
+
+        Assert.Equal((3, 1), (reader.LastFilesRead, reader.LastFilesSkipped));
+        // 2 GPUs x (60 + 30 + 600) s at 50 %.
+        Assert.Equal(new ObservedSeconds(690m, 1380m), observed[new UsageKey(Institution, Model)]);
+    }
+
+    [Fact]
+    public async Task Compaction_KeepsHowFarBackTheHourReaches_SoItsReadersStillSkipOrRead()
+    {
+        DateTimeOffset hour = FreshHour();
+        DateTimeOffset next = hour.AddHours(1);
+        DateTimeOffset after = next.AddHours(1);
+        await LandAsync(hour.AddMinutes(10), intervalS: 60, sequence: 1);
+        await LandAsync(next.AddMinutes(20), intervalS: 60, sequence: 2);
+        await LandAsync(next.AddMinutes(50), intervalS: 3600, sequence: 3);
+        await LandAsync(after.AddMinutes(30), intervalS: 60, sequence: 4);
+
+        var compactor = new HourCompactor(_files, TimeProvider.System);
+        await compactor.CompactAsync(TelemetryStream.Gpu, next, CancellationToken.None);
+        await compactor.CompactAsync(TelemetryStream.Gpu, after, CancellationToken.None);
+
+        LandedFileRef compactedNext = Assert.Single(await _files.ListHourWithRowsAsync(TelemetryStream.Gpu, next, CancellationToken.None));
+        LandedFileRef compactedAfter = Assert.Single(await _files.ListHourWithRowsAsync(TelemetryStream.Gpu, after, CancellationToken.None));
+        Assert.Equal(hour.AddMinutes(50), compactedNext.ReachesFrom);
+        Assert.Equal(after.AddMinutes(29), compactedAfter.ReachesFrom);
+
+        // The hour before reaches into the compacted next hour (the 3600 s sample): read. The next hour's own reader skips
+        // the hour after, which starts 29 minutes after it ends.
+        var reader = new ObservedHourReader(_files, ObservedHourReader.DefaultMaxSamplesInMemory);
+        IReadOnlyDictionary<UsageKey, ObservedSeconds> observed = await reader.ReadAsync(hour, CancellationToken.None);
+        Assert.Equal((2, 0), (reader.LastFilesRead, reader.LastFilesSkipped));
+        Assert.Equal(new ObservedSeconds(660m, 1320m), observed[new UsageKey(Institution, Model)]);
+
+        observed = await reader.ReadAsync(next, CancellationToken.None);
+        Assert.Equal((1, 1), (reader.LastFilesRead, reader.LastFilesSkipped));
+        // 60 s and 50 min of the 3600 s sample, on 2 GPUs at 50 %.
+        Assert.Equal(new ObservedSeconds(3060m, 6120m), observed[new UsageKey(Institution, Model)]);
+    }
+}
