@@ -48,4 +48,37 @@ public sealed class TableSequenceCounter(TableServiceClient tables)
 
         throw new InvalidOperationException($"Could not reserve sequence numbers for {stream.Name()} partition {partitionId} after {MaxAttempts} attempts.");
     }
+
+    /// <summary>
+    /// Gives back the unused end <c>[usedEnd, reservedEnd)</c> of a reservation, if no one has reserved after it (the
+    /// counter still stands at <paramref name="reservedEnd"/>); otherwise the numbers stay unused, a gap, which Event Hubs
+    /// sequence numbers may have too. Returns whether they were given back.
+    /// </summary>
+    public async Task<bool> ReturnUnusedAsync(TelemetryStream stream, string partitionId, long reservedEnd, long usedEnd, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(usedEnd, reservedEnd);
+        if (usedEnd == reservedEnd)
+        {
+            return true;
+        }
+
+        NullableResponse<TableEntity> existing = await _table.GetEntityIfExistsAsync<TableEntity>(stream.Name(), partitionId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!existing.HasValue || existing.Value!.GetInt64(NextProperty) != reservedEnd)
+        {
+            return false;
+        }
+
+        TableEntity entity = existing.Value;
+        entity[NextProperty] = usedEnd;
+        try
+        {
+            await _table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+        {
+            // Another producer reserved in between: its numbers follow ours, so ours stay a gap.
+            return false;
+        }
+    }
 }

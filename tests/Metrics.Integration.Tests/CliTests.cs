@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -121,6 +122,39 @@ public sealed partial class CliTests : IDisposable
         Assert.Equal(firstRun.Count, secondRun.Count);
         Assert.All(firstRun, b => Assert.Equal(b.Value, afterSecond[b.Key]));
     }
+
+    [Fact]
+    public async Task Ingest_TwoRunsOfManyBatches_NumberEachPartitionWithoutGaps()
+    {
+        // 23 events in batches of 5 on one partition: reserved 5, then 10, then 20 numbers, of which 12 go back unused,
+        // so the second run numbers on from the first's last event.
+        string file = WriteGpuFile(valid: 23, invalid: 0, gpusPerEvent: 1);
+        var runs = new List<long[]>();
+        for (int run = 0; run < 2; run++)
+        {
+            Dictionary<string, string> before = await Azurite.ListAsync("telemetry", "gpu/v1/");
+            (int exit, _, string error) = await RunAsync(["ingest", "--stream", "gpu", "--file", file, "--partitions", "1", "--batch-size", "5"]);
+            Assert.True(exit == 0, error);
+            runs.Add((await Azurite.ListAsync("telemetry", "gpu/v1/")).Keys.Except(before.Keys)
+                .Select(path => LandedSequences().Match(path))
+                .SelectMany(m => new[] { long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) })
+                .Order()
+                .ToArray());
+        }
+
+        // Each file names its first and last sequence number: five batches, ranges back to back.
+        foreach (long[] bounds in runs)
+        {
+            Assert.Equal(10, bounds.Length);
+            Assert.Equal(22, bounds[^1] - bounds[0]);
+            Assert.All(Enumerable.Range(0, 4), i => Assert.Equal(bounds[(2 * i) + 1] + 1, bounds[(2 * i) + 2]));
+        }
+
+        Assert.Equal(runs[0][^1] + 1, runs[1][0]);
+    }
+
+    [GeneratedRegex(@"/p0-(\d+)-(\d+)\.arrow$")]
+    private static partial Regex LandedSequences();
 
     [Fact]
     public async Task Inspect_LandedBlob_ShowsTheContractColumnsAndRowCount()
