@@ -16,7 +16,7 @@ namespace Metrics.Cli.LocalHub;
 /// </remarks>
 internal sealed class LocalEventHub(IngestPipeline pipeline, TableSequenceCounter sequences, TimeProvider timeProvider, int partitionCount, int batchSize, int concurrency)
 {
-    private readonly List<byte[]>[] _pending = Enumerable.Range(0, partitionCount).Select(_ => new List<byte[]>(batchSize)).ToArray();
+    private readonly PendingBatch[] _pending = Enumerable.Range(0, partitionCount).Select(_ => new PendingBatch(batchSize, 0)).ToArray();
     private readonly Task[] _running = Enumerable.Repeat(Task.CompletedTask, partitionCount).ToArray();
     private readonly SemaphoreSlim _slots = new(concurrency, concurrency);
     private readonly Lock _totalsLock = new();
@@ -40,16 +40,14 @@ internal sealed class LocalEventHub(IngestPipeline pipeline, TableSequenceCounte
 
     public LocalHubTotals Totals { get; } = new();
 
-    public async Task SendAsync(TelemetryStream stream, byte[] body, CancellationToken cancellationToken)
+    /// <summary>Places one event; its body is copied before this returns, so the caller may reuse the memory.</summary>
+    public Task SendAsync(TelemetryStream stream, ReadOnlySpan<byte> body, CancellationToken cancellationToken)
     {
         string? key = PartitionKeys.FromBody(stream, body);
         int partition = key is null ? PartitionKeys.Assign(body, partitionCount) : PartitionKeys.Assign(key, partitionCount);
-        List<byte[]> pending = _pending[partition];
+        PendingBatch pending = _pending[partition];
         pending.Add(body);
-        if (pending.Count >= batchSize)
-        {
-            await FlushAsync(stream, partition, cancellationToken).ConfigureAwait(false);
-        }
+        return pending.Count >= batchSize ? FlushAsync(stream, partition, cancellationToken) : Task.CompletedTask;
     }
 
     /// <summary>Sends every partition's partial batch and waits until every batch has landed.</summary>
@@ -73,27 +71,36 @@ internal sealed class LocalEventHub(IngestPipeline pipeline, TableSequenceCounte
     /// <summary>Hands the partition's pending events to a task that runs after the partition's previous batch.</summary>
     private async Task FlushAsync(TelemetryStream stream, int partition, CancellationToken cancellationToken)
     {
-        List<byte[]> pending = _pending[partition];
-        if (pending.Count == 0)
+        PendingBatch bodies = _pending[partition];
+        if (bodies.Count == 0)
         {
             return;
         }
 
-        byte[][] bodies = [.. pending];
-        pending.Clear();
+        // The next batch starts with room for as many bytes as this one holds.
+        _pending[partition] = new PendingBatch(batchSize, bodies.Bytes);
         Task previous = _running[partition];
-        if (previous.IsFaulted)
+        try
         {
-            // The other partitions' batches finish first, so that nothing is still writing once the failure surfaces.
-            await Task.WhenAll(_running).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
-            await previous.ConfigureAwait(false);
+            if (previous.IsFaulted)
+            {
+                // The other partitions' batches finish first, so that nothing is still writing once the failure surfaces.
+                await Task.WhenAll(_running).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+                await previous.ConfigureAwait(false);
+            }
+
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            bodies.Dispose();
+            throw;
         }
 
-        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         _running[partition] = RunAfterAsync(previous, stream, partition, bodies, cancellationToken);
     }
 
-    private async Task RunAfterAsync(Task previous, TelemetryStream stream, int partition, byte[][] bodies, CancellationToken cancellationToken)
+    private async Task RunAfterAsync(Task previous, TelemetryStream stream, int partition, PendingBatch bodies, CancellationToken cancellationToken)
     {
         try
         {
@@ -102,19 +109,21 @@ internal sealed class LocalEventHub(IngestPipeline pipeline, TableSequenceCounte
         }
         finally
         {
+            // The batch has landed (or failed): nothing refers to its bodies any more.
+            bodies.Dispose();
             _slots.Release();
         }
     }
 
-    private async Task IngestAsync(TelemetryStream stream, int partition, byte[][] pending, CancellationToken cancellationToken)
+    private async Task IngestAsync(TelemetryStream stream, int partition, PendingBatch pending, CancellationToken cancellationToken)
     {
         string partitionId = partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        long first = await TakeSequenceNumbersAsync(stream, partition, pending.Length, cancellationToken).ConfigureAwait(false);
+        long first = await TakeSequenceNumbersAsync(stream, partition, pending.Count, cancellationToken).ConfigureAwait(false);
         DateTimeOffset enqueued = timeProvider.GetUtcNow();
-        var events = new RawEvent[pending.Length];
-        for (int i = 0; i < pending.Length; i++)
+        var events = new RawEvent[pending.Count];
+        for (int i = 0; i < events.Length; i++)
         {
-            events[i] = new RawEvent(pending[i], first + i, enqueued);
+            events[i] = new RawEvent(pending.Body(i), first + i, enqueued);
         }
 
         // Off the reader's thread: decoding is CPU work that should run beside the next lines being read.

@@ -15,9 +15,9 @@ internal static class LocalIngest
         var hub = new LocalEventHub(pipeline, sequences, context.TimeProvider, partitions, batchSize, LocalEventHub.DefaultConcurrency);
         double length = Math.Max(1, new FileInfo(file).Length);
         long read = 0, lines = 0;
-        await foreach (byte[] body in JsonLinesReader.ReadAsync(file, cancellationToken).ConfigureAwait(false))
+        await foreach (ReadOnlyMemory<byte> body in JsonLinesReader.ReadAsync(file, cancellationToken).ConfigureAwait(false))
         {
-            await hub.SendAsync(stream, body, cancellationToken).ConfigureAwait(false);
+            await hub.SendAsync(stream, body.Span, cancellationToken).ConfigureAwait(false);
             read += body.Length + 1;
             if (++lines % 512 == 0)
             {
