@@ -1,5 +1,6 @@
 using Metrics.Core.Billing;
 using Metrics.Core.Compaction;
+using Metrics.Core.Statements;
 using Metrics.Core.Validation;
 using Metrics.Storage;
 
@@ -25,5 +26,6 @@ public static class AppSettingNames
         IngestLimits.MaxEventAgeDaysSetting,
         IngestLimits.MaxJobAgeDaysSetting,
         CompactionSettings.GraceMinutesSetting,
+        MonthCloseSettings.GraceDaysSetting,
     ];
 }

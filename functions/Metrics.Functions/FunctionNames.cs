@@ -8,4 +8,5 @@ public static class FunctionNames
     public const string UsageRollup = nameof(UsageRollup);
     public const string GetUsage = nameof(GetUsage);
     public const string LandedCompaction = nameof(LandedCompaction);
+    public const string MonthClose = nameof(MonthClose);
 }

@@ -1,5 +1,6 @@
 using Metrics.Core.Billing;
 using Metrics.Core.Compaction;
+using Metrics.Core.Statements;
 using Metrics.Core.Ingest;
 using Metrics.Core.Ports;
 using Metrics.Core.Validation;
@@ -34,6 +35,10 @@ public static class MetricsServices
         // Read at start-up too: a bad grace period stops the app rather than compacting hours too early.
         TimeSpan grace = CompactionSettings.GraceFromSetting(configuration[CompactionSettings.GraceMinutesSetting]);
         services.AddSingleton(sp => CompactionStorage.Create(sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<TimeProvider>(), grace));
+
+        // Likewise: a bad grace period stops the app rather than closing months too early.
+        TimeSpan closeGrace = MonthCloseSettings.GraceFromSetting(configuration[MonthCloseSettings.GraceDaysSetting]);
+        services.AddSingleton(sp => BillingStorage.CreateMonthClose(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>(), closeGrace));
         return services;
     }
 

@@ -1,4 +1,5 @@
 using Metrics.Core.Billing;
+using Metrics.Core.Statements;
 
 namespace Metrics.Storage;
 
@@ -23,6 +24,21 @@ public static class BillingStorage
     public static UsageQuery CreateQuery(StorageClients clients, BillingCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(clients);
-        return new UsageQuery(new TableUsageStore(clients.Tables), new TableRateCardStore(clients.Tables), calendar);
+        return new UsageQuery(new TableUsageStore(clients.Tables), new TableRateCardStore(clients.Tables), new BlobStatementStore(clients.Blobs), calendar);
+    }
+
+    public static MonthClose CreateMonthClose(StorageClients clients, BillingCalendar calendar, TimeProvider timeProvider, TimeSpan grace)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        return new MonthClose(
+            CreateRollup(clients, calendar, timeProvider),
+            CreateQuery(clients, calendar),
+            new BlobStatementStore(clients.Blobs),
+            new BlobRollupLock(clients.Blobs),
+            calendar,
+            timeProvider)
+        {
+            Grace = grace,
+        };
     }
 }

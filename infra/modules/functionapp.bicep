@@ -65,6 +65,14 @@ param compactionSchedule string = '0 7,22,37,52 * * * *'
 @maxValue(10080)
 param compactionGraceMinutes int = 60
 
+@description('NCRONTAB schedule of the month close (UTC); it closes the last month once its grace has passed, a no-op after that.')
+param monthCloseSchedule string = '0 30 1 * * *'
+
+@description('Days after a billing month ends (billing time zone) before it is closed and its statement frozen.')
+@minValue(0)
+@maxValue(28)
+param monthCloseGraceDays int = 3
+
 @description('Oldest event accepted, in days before its enqueued time (docs/telemetry-contract.md, time plausibility).')
 @minValue(1)
 @maxValue(366)
@@ -144,6 +152,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'RollupSchedule', value: rollupSchedule }
         { name: 'CompactionSchedule', value: compactionSchedule }
         { name: 'CompactionGraceMinutes', value: string(compactionGraceMinutes) }
+        { name: 'MonthCloseSchedule', value: monthCloseSchedule }
+        { name: 'MonthCloseGraceDays', value: string(monthCloseGraceDays) }
         { name: 'BillingTimeZone', value: billingTimeZone }
         { name: 'IngestMaxEventAgeDays', value: string(ingestMaxEventAgeDays) }
         { name: 'IngestMaxJobAgeDays', value: string(ingestMaxJobAgeDays) }

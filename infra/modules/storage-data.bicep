@@ -10,8 +10,8 @@ param location string
 @description('Tags applied to every resource.')
 param tags object
 
-@description('Containers the code writes (LandingPaths, BlobRollupLock).')
-param containers array = ['telemetry', 'deadletter', 'locks']
+@description('Containers the code writes (LandingPaths, BlobRollupLock, BlobStatementStore).')
+param containers array = ['telemetry', 'deadletter', 'locks', 'statements']
 
 @description('Tables the code uses (StorageTables.All).')
 param tables array = ['dirtyhours', 'ehsequences', 'jobstates', 'jobhours', 'jobmonths', 'hourlyusage', 'dailyusage', 'monthlyusage', 'institutionusage', 'ratecards']

@@ -42,6 +42,8 @@ public sealed class FunctionMetadataTests
         Assert.Equal("%RollupSchedule%", timer.GetProperty("schedule").GetString());
         JsonElement compaction = functions.Single(f => f.GetProperty("name").GetString() == "LandedCompaction").GetProperty("bindings")[0];
         Assert.Equal(("timerTrigger", "%CompactionSchedule%"), (compaction.GetProperty("type").GetString(), compaction.GetProperty("schedule").GetString()));
+        JsonElement close = functions.Single(f => f.GetProperty("name").GetString() == "MonthClose").GetProperty("bindings")[0];
+        Assert.Equal(("timerTrigger", "%MonthCloseSchedule%"), (close.GetProperty("type").GetString(), close.GetProperty("schedule").GetString()));
         Assert.Equal("httpTrigger", http.GetProperty("type").GetString());
         Assert.Equal("usage/{month}", http.GetProperty("route").GetString());
         Assert.Equal("Function", http.GetProperty("authLevel").GetString());

@@ -13,6 +13,7 @@ public sealed class GetUsageTests
     private static readonly BillingMonth s_november = new(2026, 11);
     private readonly InMemoryUsageStore _usage = new();
     private readonly InMemoryRateCardStore _rates = new();
+    private readonly InMemoryStatementStore _statements = new();
 
     public GetUsageTests()
     {
@@ -29,7 +30,7 @@ public sealed class GetUsageTests
         var context = new DefaultHttpContext();
         context.Request.Method = "GET";
         context.Request.QueryString = new QueryString(query);
-        var function = new GetUsage(new UsageQuery(_usage, _rates, BillingCalendar.Create("Asia/Shanghai")));
+        var function = new GetUsage(new UsageQuery(_usage, _rates, _statements, BillingCalendar.Create("Asia/Shanghai")));
         return await function.RunAsync(context.Request, month, CancellationToken.None);
     }
 
@@ -54,6 +55,37 @@ public sealed class GetUsageTests
         Assert.StartsWith("application/json", result.ContentType, StringComparison.Ordinal);
         Assert.Contains("\"institution\": \"inst-00107\"", result.Content, StringComparison.Ordinal);
         Assert.DoesNotContain("inst-00042", result.Content, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_ClosedMonth_ServesTheFrozenStatementWhateverChangedSince()
+    {
+        var query = new UsageQuery(_usage, _rates, _statements, BillingCalendar.Create("Asia/Shanghai"));
+        UsageReport atClose = await query.ComputeAsync(s_november, null, CancellationToken.None);
+        await _statements.TryFreezeAsync(Metrics.Core.Statements.FrozenStatement.Freeze(atClose, new DateTimeOffset(2026, 12, 4, 1, 30, 0, TimeSpan.Zero)), CancellationToken.None);
+        string csvAtClose = Assert.IsType<ContentResult>(await GetAsync("2026-11")).Content!;
+
+        // Late data and a new rate after the close change the billing tables, not the closed month.
+        _usage.Months[s_november] = [new MonthlyUsage(s_november, "inst-00042", "H100-SXM5-80GB", 9, 99000m, 0m, 0m, 0m)];
+        await _rates.ImportAsync([new RateEntry(RateKind.Gpu, "H100-SXM5-80GB", new DateOnly(2026, 1, 1), 99m, "CNY")], CancellationToken.None);
+
+        Assert.Equal(csvAtClose, Assert.IsType<ContentResult>(await GetAsync("2026-11")).Content);
+        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(csvAtClose)));
+        using var json = System.Text.Json.JsonDocument.Parse(Assert.IsType<ContentResult>(await GetAsync("2026-11", "?format=json&institution=inst-00107")).Content!);
+        Assert.True(json.RootElement.GetProperty("closed").GetBoolean());
+        Assert.Equal(hash, json.RootElement.GetProperty("statement_sha256").GetString());
+        Assert.Equal("2026-12-04T01:30:00+00:00", json.RootElement.GetProperty("closed_at").GetString());
+        Assert.Equal($"ST-2026-11-{hash[..8].ToUpperInvariant()}", json.RootElement.GetProperty("statement_id").GetString());
+        Assert.Equal("inst-00107", Assert.Single(json.RootElement.GetProperty("lines").EnumerateArray()).GetProperty("institution").GetString());
+    }
+
+    [Fact]
+    public async Task Get_OpenMonthAsJson_SaysItIsNotClosed()
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(Assert.IsType<ContentResult>(await GetAsync("2026-11", "?format=json")).Content!);
+
+        Assert.False(json.RootElement.GetProperty("closed").GetBoolean());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, json.RootElement.GetProperty("statement_sha256").ValueKind);
     }
 
     [Theory]

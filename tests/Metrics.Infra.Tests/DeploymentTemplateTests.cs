@@ -63,7 +63,7 @@ public sealed class DeploymentTemplateTests
         JsonElement data = Main.Module("storage-data").GetProperty("parameters");
         string[] containers = data.GetProperty("containers").GetProperty("defaultValue").EnumerateArray().Select(c => c.GetString()!).ToArray();
         string[] tables = data.GetProperty("tables").GetProperty("defaultValue").EnumerateArray().Select(c => c.GetString()!).ToArray();
-        Assert.Subset(containers.ToHashSet(), new HashSet<string> { LandingPaths.TelemetryContainer, LandingPaths.DeadLetterContainer, BlobRollupLock.Container });
+        Assert.Subset(containers.ToHashSet(), new HashSet<string> { LandingPaths.TelemetryContainer, LandingPaths.DeadLetterContainer, BlobRollupLock.Container, BlobStatementStore.Container });
         Assert.Subset(tables.ToHashSet(), StorageTables.All.ToHashSet());
     }
 

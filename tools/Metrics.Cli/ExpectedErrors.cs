@@ -4,7 +4,7 @@ using Metrics.Storage;
 
 namespace Metrics.Cli;
 
-/// <summary>Recognises failures a user can fix (storage down, file unreadable) and words them in one line.</summary>
+/// <summary>Recognises failures a user can fix or must know of (storage down, file unreadable, stored data damaged) and words them in one line.</summary>
 internal static class ExpectedErrors
 {
     public static string? Describe(Exception exception, StorageSettings? storage)
@@ -16,6 +16,9 @@ internal static class ExpectedErrors
             case TimeoutException timeout:
                 return timeout.Message;
             case IOException or UnauthorizedAccessException when exception is not SocketException:
+                return exception.Message;
+            case InvalidDataException:
+                // Stored data that fails its own checks (a statement that no longer matches its seal): say so, never serve it.
                 return exception.Message;
         }
 

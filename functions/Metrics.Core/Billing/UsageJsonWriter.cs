@@ -5,8 +5,9 @@ using System.Text.Json;
 namespace Metrics.Core.Billing;
 
 /// <summary>
-/// The finance JSON: the same figures as the CSV (same rounding, snake_case names), plus <c>priced</c> per line and the
-/// pricing warnings. No generation timestamp, so the same data always gives the same bytes.
+/// The finance JSON: the same figures as the CSV (same rounding, snake_case names), plus <c>priced</c> per line, the
+/// pricing warnings, and whether the month is closed (with its statement's id, close time and CSV hash). No generation
+/// timestamp, so the same data always gives the same bytes.
 /// </summary>
 public static class UsageJsonWriter
 {
@@ -19,6 +20,22 @@ public static class UsageJsonWriter
             json.WriteStartObject();
             json.WriteString("month", report.Month.ToString());
             json.WriteString("time_zone", report.TimeZoneId);
+
+            // A closed month is served from its frozen statement; an open one's figures are provisional.
+            json.WriteBoolean("closed", report.Closed);
+            if (report.Seal is { } seal)
+            {
+                json.WriteString("closed_at", seal.ClosedAt);
+                json.WriteString("statement_id", seal.StatementId);
+                json.WriteString("statement_sha256", seal.CsvSha256);
+            }
+            else
+            {
+                json.WriteNull("closed_at");
+                json.WriteNull("statement_id");
+                json.WriteNull("statement_sha256");
+            }
+
             json.WriteStartArray("lines");
             foreach (UsageLine line in report.Lines)
             {

@@ -9,14 +9,7 @@ internal static class UsageCommand
 {
     public static Command Create(CliContext context)
     {
-        var month = new Option<string>("--month") { Description = "Billing month, yyyy-MM, in the billing time zone.", Required = true };
-        month.Validators.Add(r =>
-        {
-            if (!BillingMonth.TryParse(r.GetValueOrDefault<string>(), out _))
-            {
-                r.AddError($"--month must be yyyy-MM, got '{r.GetValueOrDefault<string>()}'.");
-            }
-        });
+        Option<string> month = MonthOption.Create("Billing month, yyyy-MM, in the billing time zone.");
         var institution = new Option<string?>("--institution") { Description = "Only this institution." };
         var format = new Option<string>("--format") { Description = "csv or json.", DefaultValueFactory = _ => "csv" };
         format.AcceptOnlyFromAmong("csv", "json");
@@ -25,7 +18,7 @@ internal static class UsageCommand
         var command = new Command("usage", "Monthly usage per (institution, GPU model), priced with the rate card, as finance pulls it.") { month, institution, format, output };
         command.SetAction(async (result, cancellationToken) =>
         {
-            BillingMonth.TryParse(result.GetValue(month), out BillingMonth m);
+            BillingMonth m = MonthOption.Value(result, month);
             string? only = result.GetValue(institution);
             UsageQuery query = BillingStorage.CreateQuery(context.CreateStorage(), context.CreateCalendar());
             UsageReport report = await query.GetAsync(m, only, cancellationToken).ConfigureAwait(false)

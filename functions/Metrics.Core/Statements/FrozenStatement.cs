@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Metrics.Core.Billing;
+
+namespace Metrics.Core.Statements;
+
+/// <summary>
+/// A closed month's statement: its priced lines exactly as they were at the close (seconds and rates as exact decimals,
+/// not the rounded CSV figures), so that the CSV and JSON of the month come out byte for byte the same whatever arrives
+/// later, and whatever the rate card says by then.
+/// </summary>
+public sealed class FrozenStatement
+{
+    private FrozenStatement(UsageReport report, StatementSeal seal)
+    {
+        Report = report;
+        Seal = seal;
+    }
+
+    /// <summary>Every institution's lines, sealed.</summary>
+    public UsageReport Report { get; }
+
+    public StatementSeal Seal { get; }
+
+    public BillingMonth Month => Report.Month;
+
+    /// <summary>Freezes the month's report as it stands: the seal's hash is over its CSV, its id derived from that hash.</summary>
+    public static FrozenStatement Freeze(UsageReport report, DateTimeOffset closedAt)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        string sha = CsvSha256(report);
+        var seal = new StatementSeal($"ST-{report.Month}-{sha[..8].ToUpperInvariant()}", closedAt.ToUniversalTime(), sha);
+        return new FrozenStatement(report with { Seal = seal }, seal);
+    }
+
+    /// <summary>The statement as finance sees it: every institution, or one institution's lines and the warnings about them.</summary>
+    public UsageReport ReportFor(string? institution)
+    {
+        if (institution is null)
+        {
+            return Report;
+        }
+
+        UsageLine[] lines = Report.Lines.Where(l => string.Equals(l.Usage.Institution, institution, StringComparison.Ordinal)).ToArray();
+        string[] unpricedModels = lines.Where(l => !l.Priced).Select(l => $"'{l.Usage.GpuModel}'").ToArray();
+        // A warning names the model it is about; the CPU-rate ones name none and concern every unpriced line.
+        string[] warnings = Report.Warnings
+            .Where(w => unpricedModels.Length > 0 && (unpricedModels.Any(m => w.Contains(m, StringComparison.Ordinal)) || !w.Contains('\'', StringComparison.Ordinal)))
+            .ToArray();
+        return Report with { Lines = lines, Warnings = warnings };
+    }
+
+    /// <summary>SHA-256 of the report's CSV (UTF-8), lower-case hex.</summary>
+    public static string CsvSha256(UsageReport report) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(UsageCsvWriter.Write(report with { Seal = null }))));
+
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(Document.From(this), s_json);
+
+    /// <summary>Reads a stored statement and checks it against its seal: a statement that no longer hashes to its seal is refused.</summary>
+    public static FrozenStatement FromJson(ReadOnlySpan<byte> json)
+    {
+        Document document = JsonSerializer.Deserialize<Document>(json, s_json) ?? throw new InvalidDataException("The statement document is empty.");
+        if (!BillingMonth.TryParse(document.Month, out BillingMonth month))
+        {
+            throw new InvalidDataException($"The statement's month '{document.Month}' is not yyyy-MM.");
+        }
+
+        UsageLine[] lines = (document.Lines ?? []).Select(l => new UsageLine(
+            new MonthlyUsage(month, l.Institution, l.GpuModel, l.Jobs, l.GpuSeconds, l.ActiveGpuSeconds, l.ObservedGpuSeconds, l.CpuCoreSeconds),
+            l.GpuRate,
+            l.CpuRate,
+            l.Amount,
+            l.Currency)).ToArray();
+        var seal = new StatementSeal(document.StatementId, document.ClosedAt, document.CsvSha256);
+        var report = new UsageReport(month, document.TimeZone, lines, document.Warnings ?? []) { Seal = seal };
+        string actual = CsvSha256(report);
+        if (!string.Equals(actual, seal.CsvSha256, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"Statement {seal.StatementId} no longer matches its seal: its CSV hashes to {actual}, sealed as {seal.CsvSha256}.");
+        }
+
+        return new FrozenStatement(report, seal);
+    }
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+
+    /// <summary>The stored form (schema <c>statement/v1</c>): exact decimals, snake_case.</summary>
+    private sealed record Document(
+        string Schema,
+        string StatementId,
+        string Month,
+        string TimeZone,
+        DateTimeOffset ClosedAt,
+        string CsvSha256,
+        IReadOnlyList<Line>? Lines,
+        IReadOnlyList<string>? Warnings)
+    {
+        public static Document From(FrozenStatement statement) => new(
+            "statement/v1",
+            statement.Seal.StatementId,
+            statement.Month.ToString(),
+            statement.Report.TimeZoneId,
+            statement.Seal.ClosedAt,
+            statement.Seal.CsvSha256,
+            statement.Report.Lines.Select(l => new Line(
+                l.Usage.Institution,
+                l.Usage.GpuModel,
+                l.Usage.Jobs,
+                l.Usage.GpuSeconds,
+                l.Usage.ActiveGpuSeconds,
+                l.Usage.ObservedGpuSeconds,
+                l.Usage.CpuCoreSeconds,
+                l.GpuRate,
+                l.CpuRate,
+                l.Amount,
+                l.Currency)).ToArray(),
+            statement.Report.Warnings);
+    }
+
+    private sealed record Line(
+        string Institution,
+        string GpuModel,
+        int Jobs,
+        decimal GpuSeconds,
+        decimal ActiveGpuSeconds,
+        decimal ObservedGpuSeconds,
+        decimal CpuCoreSeconds,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] decimal? GpuRate,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] decimal? CpuRate,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] decimal? Amount,
+        string Currency);
+}

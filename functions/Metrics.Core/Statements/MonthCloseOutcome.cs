@@ -1,0 +1,17 @@
+namespace Metrics.Core.Statements;
+
+/// <summary>What asking to close a month did.</summary>
+public enum MonthCloseOutcome
+{
+    /// <summary>The month is closed now: its statement is frozen.</summary>
+    Closed,
+
+    /// <summary>It was closed before; nothing changed.</summary>
+    AlreadyClosed,
+
+    /// <summary>Refused: the month has not ended in the billing time zone.</summary>
+    NotEnded,
+
+    /// <summary>Refused: the rollup run that brings the month up to date failed for work that concerns it.</summary>
+    RollupFailed,
+}

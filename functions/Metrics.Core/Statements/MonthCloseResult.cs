@@ -1,0 +1,17 @@
+using Metrics.Core.Billing;
+
+namespace Metrics.Core.Statements;
+
+/// <summary>
+/// The outcome of a close: the frozen statement when there is one (closed now or before), when the month ends if it has
+/// not, or the rollup failures that kept it open.
+/// </summary>
+public sealed record MonthCloseResult(MonthCloseOutcome Outcome, BillingMonth Month)
+{
+    public FrozenStatement? Statement { get; init; }
+
+    /// <summary>For <see cref="MonthCloseOutcome.NotEnded"/>: the instant the month ends (UTC).</summary>
+    public DateTimeOffset? EndsAt { get; init; }
+
+    public IReadOnlyList<RollupFailure> Failures { get; init; } = [];
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Metrics.Core.Billing;
+using Metrics.Storage;
+using Metrics.Tests.Shared;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Metrics.Integration.Tests;
+
+/// <summary>
+/// <c>metrics close</c> end to end on Azurite: refused before the month ends, then a statement frozen with what was
+/// pending, served byte for byte (its hash is the CSV's) after late data has changed the billing tables, and a second
+/// close that changes nothing. Every figure is worked out by hand below.
+/// </summary>
+public sealed class MonthCloseOnAzuriteTests : IDisposable
+{
+    private const string H100 = "H100-SXM5-80GB";
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("metrics-close-").FullName;
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>
+    /// A month of its own, far in the future: closing is global to a month, and no other test bills these years. Rates of
+    /// tools/samples/rates.json in force: H100 26.00, CPU 0.12 (CNY).
+    /// </summary>
+    private readonly BillingMonth _month = new(Random.Shared.Next(2100, 2200), Random.Shared.Next(1, 13));
+
+    private readonly FakeTimeProvider _time = new();
+
+    public MonthCloseOnAzuriteTests() => _time.SetUtcNow(At(20, 0));
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Institution => $"inst-close-{_run}";
+
+    private DateTimeOffset At(int day, int hour) => new(_month.Year, _month.Month, day, hour, 0, 0, TimeSpan.Zero);
+
+    private static string Ts(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private string Job(string id, string state, DateTimeOffset ts, double gpus, int cpus, DateTimeOffset start, DateTimeOffset? end = null) =>
+        EventJson.Job(id, state, Ts(ts), gpus, Institution, $"close-{_run}", Ts(start), end is null ? null : Ts(end.Value), H100, cpus).ToJsonString();
+
+    private async Task IngestJobsAsync(string name, params string[] lines)
+    {
+        string path = Path.Combine(_dir, name);
+        await File.WriteAllTextAsync(path, string.Join('\n', lines) + "\n");
+        await CliRunner.RunOkAsync(_time, "ingest", "--stream", "jobs", "--file", path, "--backfill");
+    }
+
+    private Task<(int Exit, string Out, string Error)> CloseAsync() => CliRunner.RunAsync(_time, null, "close", "--month", _month.ToString());
+
+    private Task<string> UsageAsync(params string[] more) => CliRunner.RunOkAsync(_time, ["usage", "--month", _month.ToString(), .. more]);
+
+    [Fact]
+    public async Task Close_FreezesTheMonthWithWhatWasPending_AndLateDataNeverChangesIt()
+    {
+        await CliRunner.RunOkAsync(_time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
+        // Job A: 8 GPUs, 16 CPUs from the 10th 00:00Z, last heartbeat 02:00Z: 16 GPU-h, 32 core-h so far.
+        await IngestJobsAsync("a.jsonl", Job("A", "started", At(10, 0), 8, 16, At(10, 0)), Job("A", "running", At(10, 2), 8, 16, At(10, 0)));
+        await CliRunner.RunOkAsync(_time, "rollup");
+
+        (int exit, _, string error) = await CloseAsync();
+        Assert.Equal(2, exit);
+        Assert.Contains($"{_month} has not ended in Asia/Shanghai", error, StringComparison.Ordinal);
+
+        // After the month: job B (1 GPU, 4 CPUs, 1 h on the 12th) lands but is not rolled up yet. The close rolls it up.
+        _time.SetUtcNow(new DateTimeOffset(_month.Next().Year, _month.Next().Month, 2, 0, 0, 0, TimeSpan.Zero));
+        await IngestJobsAsync("b.jsonl", Job("B", "ended", At(12, 1), 1, 4, At(12, 0), At(12, 1)));
+        (exit, string closed, error) = await CloseAsync();
+        Assert.True(exit == 0, error);
+
+        // 17 GPU-h x 26.00 + 36 core-h x 0.12 = 442 + 4.32 = 446.32.
+        string csv = await UsageAsync("--institution", Institution);
+        Assert.Equal(
+            UsageCsvWriter.Header + "\r\n" + $"{_month},{Institution},{H100},2,17.0000,0.0000,0.0000,,36.0000,26.00,446.32,CNY\r\n",
+            csv);
+        string all = await UsageAsync();
+        string sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(all)));
+        Assert.Matches($"^{_month} closed at .*Z: statement ST-{_month}-{sha[..8].ToUpperInvariant()}, 1 line\\(s\\), csv sha256 {sha}\n$", closed);
+
+        // Job A's end arrives late (04:00Z: 32 GPU-h) and the rollup takes it: the billing tables move, the statement not.
+        await IngestJobsAsync("late.jsonl", Job("A", "ended", At(10, 4), 8, 16, At(10, 0), At(10, 4)));
+        await CliRunner.RunOkAsync(_time, "rollup");
+        UsageReport live = await BillingStorage.CreateQuery(Azurite.Clients, BillingCalendar.Create("Asia/Shanghai")).ComputeAsync(_month, Institution, CancellationToken.None);
+        Assert.Equal(33m * 3600m, Assert.Single(live.Lines).Usage.GpuSeconds);
+
+        Assert.Equal(all, await UsageAsync());
+        Assert.Equal(csv, await UsageAsync("--institution", Institution));
+        using JsonDocument json = JsonDocument.Parse(await UsageAsync("--format", "json", "--institution", Institution));
+        Assert.True(json.RootElement.GetProperty("closed").GetBoolean());
+        Assert.Equal(sha, json.RootElement.GetProperty("statement_sha256").GetString());
+        Assert.Equal("446.32", json.RootElement.GetProperty("lines")[0].GetProperty("amount").GetRawText());
+
+        // Closing again is harmless and says so.
+        (exit, string again, error) = await CloseAsync();
+        Assert.True(exit == 0, error);
+        Assert.Contains($"{_month} already closed", again, StringComparison.Ordinal);
+        Assert.Contains(sha, again, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Statement_EditedInStorage_IsRefusedRatherThanServed()
+    {
+        _time.SetUtcNow(new DateTimeOffset(_month.Next().Year, _month.Next().Month, 2, 0, 0, 0, TimeSpan.Zero));
+        await IngestJobsAsync("b.jsonl", Job("B", "ended", At(12, 1), 1, 4, At(12, 0), At(12, 1)));
+        (int exit, _, string error) = await CloseAsync();
+        Assert.True(exit == 0, error);
+
+        // Someone with write access to the container changes a figure: the seal no longer matches, and finance is told.
+        var blob = Azurite.Clients.Blobs.GetBlobContainerClient(BlobStatementStore.Container).GetBlobClient(BlobStatementStore.PathOf(_month));
+        string stored = (await blob.DownloadContentAsync()).Value.Content.ToString();
+        await blob.UploadAsync(BinaryData.FromString(stored.Replace("\"gpu_seconds\": 3600", "\"gpu_seconds\": 360", StringComparison.Ordinal)), overwrite: true);
+
+        (exit, _, error) = await CliRunner.RunAsync(_time, null, "usage", "--month", _month.ToString());
+        Assert.Equal(1, exit);
+        Assert.Contains("no longer matches its seal", error, StringComparison.Ordinal);
+    }
+}
