@@ -43,7 +43,7 @@ public sealed class GetUsageTests
         Assert.StartsWith("text/csv", result.ContentType, StringComparison.Ordinal);
         string[] lines = result.Content!.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(UsageCsvWriter.Header, lines[0]);
-        Assert.Equal("2026-11,inst-00042,H100-SXM5-80GB,3,10.0000,5.0000,10.0000,50.00,2.0000,28.50,285.24,CNY", lines[1]);
+        Assert.Equal("2026-11,inst-00042,H100-SXM5-80GB,3,10.0000,5.0000,10.0000,50.00,2.0000,28.50,285.24,CNY,usage,", lines[1]);
         Assert.Equal(3, lines.Length);
     }
 

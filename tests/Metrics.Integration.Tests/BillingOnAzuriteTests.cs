@@ -82,8 +82,8 @@ public sealed class BillingOnAzuriteTests : IDisposable
         string november = await UsageAsync("2026-11");
         Assert.Equal(
             UsageHeader
-            + $"2026-11,{Institution},A100-SXM4-40GB,1,0.2500,0.0000,0.0000,,2.0000,12.80,3.44,CNY\r\n"
-            + $"2026-11,{Institution},H100-SXM5-80GB,1,16.0000,0.1000,0.2000,50.00,32.0000,28.50,459.84,CNY\r\n",
+            + $"2026-11,{Institution},A100-SXM4-40GB,1,0.2500,0.0000,0.0000,,2.0000,12.80,3.44,CNY,usage,\r\n"
+            + $"2026-11,{Institution},H100-SXM5-80GB,1,16.0000,0.1000,0.2000,50.00,32.0000,28.50,459.84,CNY,usage,\r\n",
             november);
 
         // December (H100 rate drops to 26.00 on 2026-12-01):
@@ -93,8 +93,8 @@ public sealed class BillingOnAzuriteTests : IDisposable
         string december = await UsageAsync("2026-12");
         Assert.Equal(
             UsageHeader
-            + $"2026-12,{Institution},A100-SXM4-40GB,1,0.2500,0.0000,0.0000,,2.0000,12.80,3.44,CNY\r\n"
-            + $"2026-12,{Institution},H100-SXM5-80GB,1,8.0000,0.0333,0.0667,50.00,16.0000,26.00,209.92,CNY\r\n",
+            + $"2026-12,{Institution},A100-SXM4-40GB,1,0.2500,0.0000,0.0000,,2.0000,12.80,3.44,CNY,usage,\r\n"
+            + $"2026-12,{Institution},H100-SXM5-80GB,1,8.0000,0.0333,0.0667,50.00,16.0000,26.00,209.92,CNY,usage,\r\n",
             december);
 
         // The producers resend both files (new sequence numbers), and job A's end event arrives late: 18:30Z.
@@ -156,5 +156,5 @@ public sealed class BillingOnAzuriteTests : IDisposable
         Assert.Equal(16m, (decimal)lines[1]!["gpu_hours"]!);
     }
 
-    private const string UsageHeader = "month,institution,gpu_model,jobs,gpu_hours,active_gpu_hours,observed_gpu_hours,avg_gpu_util_pct,cpu_core_hours,gpu_rate,amount,currency\r\n";
+    private const string UsageHeader = "month,institution,gpu_model,jobs,gpu_hours,active_gpu_hours,observed_gpu_hours,avg_gpu_util_pct,cpu_core_hours,gpu_rate,amount,currency,line_type,adjusts_month\r\n";
 }

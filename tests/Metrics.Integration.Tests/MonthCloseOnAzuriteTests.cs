@@ -74,7 +74,7 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         // 17 GPU-h x 26.00 + 36 core-h x 0.12 = 442 + 4.32 = 446.32.
         string csv = await UsageAsync("--institution", Institution);
         Assert.Equal(
-            UsageCsvWriter.Header + "\r\n" + $"{_month},{Institution},{H100},2,17.0000,0.0000,0.0000,,36.0000,26.00,446.32,CNY\r\n",
+            UsageCsvWriter.Header + "\r\n" + $"{_month},{Institution},{H100},2,17.0000,0.0000,0.0000,,36.0000,26.00,446.32,CNY,usage,\r\n",
             csv);
         string all = await UsageAsync();
         string sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(all)));
@@ -88,6 +88,13 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
 
         Assert.Equal(all, await UsageAsync());
         Assert.Equal(csv, await UsageAsync("--institution", Institution));
+
+        // The difference is booked in the next month, still open, at the closed month's rates: +16 GPU-h, +32 core-h,
+        // 16 x 26.00 + 32 x 0.12 = 419.84. The closed month's frozen 446.32 plus it is the 866.16 it would be today.
+        BillingMonth next = _month.Next();
+        Assert.Equal(
+            UsageCsvWriter.Header + "\r\n" + $"{next},{Institution},{H100},0,16.0000,0.0000,0.0000,,32.0000,26.00,419.84,CNY,adjustment,{_month}\r\n",
+            await CliRunner.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution));
         using JsonDocument json = JsonDocument.Parse(await UsageAsync("--format", "json", "--institution", Institution));
         Assert.True(json.RootElement.GetProperty("closed").GetBoolean());
         Assert.Equal(sha, json.RootElement.GetProperty("statement_sha256").GetString());

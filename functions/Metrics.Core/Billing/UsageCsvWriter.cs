@@ -4,13 +4,14 @@ using System.Text;
 namespace Metrics.Core.Billing;
 
 /// <summary>
-/// The finance CSV contract: RFC 4180 (CRLF, quoted where needed), a header row, one row per (institution, GPU model)
-/// sorted by institution then model; hours with 4 decimals, amounts with 2. A cell starting with <c>= + - @</c> (or a
+/// The finance CSV contract (v2): RFC 4180 (CRLF, quoted where needed), a header row, one row per (institution, GPU model)
+/// and line type, sorted by institution, then usage before adjustments before credits, then adjusted month and model; hours with 4 decimals, amounts with 2. A cell starting with <c>= + - @</c> (or a
 /// tab or carriage return) is prefixed with <c>'</c> so a spreadsheet never runs it as a formula.
 /// </summary>
 public static class UsageCsvWriter
 {
-    public const string Header = "month,institution,gpu_model,jobs,gpu_hours,active_gpu_hours,observed_gpu_hours,avg_gpu_util_pct,cpu_core_hours,gpu_rate,amount,currency";
+    /// <summary>Contract v2: v1's twelve columns unchanged, then <c>line_type</c> and <c>adjusts_month</c>.</summary>
+    public const string Header = "month,institution,gpu_model,jobs,gpu_hours,active_gpu_hours,observed_gpu_hours,avg_gpu_util_pct,cpu_core_hours,gpu_rate,amount,currency,line_type,adjusts_month";
 
     public static string Write(UsageReport report)
     {
@@ -34,6 +35,8 @@ public static class UsageCsvWriter
                 line.GpuRate?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
                 line.Amount?.ToString("F2", CultureInfo.InvariantCulture) ?? string.Empty,
                 line.Currency,
+                line.TypeName,
+                line.AdjustsMonth?.ToString() ?? string.Empty,
             ];
             csv.AppendJoin(',', cells.Select(Cell)).Append("\r\n");
         }

@@ -55,6 +55,16 @@ public static class UsageJsonWriter
                 Number(json, "amount", line.Amount?.ToString("F2", CultureInfo.InvariantCulture));
                 json.WriteString("currency", line.Currency);
                 json.WriteBoolean("priced", line.Priced);
+                json.WriteString("line_type", line.TypeName);
+                if (line.AdjustsMonth is { } adjusts)
+                {
+                    json.WriteString("adjusts_month", adjusts.ToString());
+                }
+                else
+                {
+                    json.WriteNull("adjusts_month");
+                }
+
                 json.WriteEndObject();
             }
 

@@ -8,10 +8,23 @@ public sealed record UsageLine(MonthlyUsage Usage, decimal? GpuRate, decimal? Cp
 {
     public bool Priced => Amount is not null;
 
+    public UsageLineType Type { get; init; } = UsageLineType.Usage;
+
+    /// <summary>For an adjustment: the closed month it corrects.</summary>
+    public BillingMonth? AdjustsMonth { get; init; }
+
+    /// <summary>The CSV and JSON name of <see cref="Type"/>.</summary>
+    public string TypeName => Type switch
+    {
+        UsageLineType.Adjustment => "adjustment",
+        UsageLineType.Credit => "credit",
+        _ => "usage",
+    };
+
     /// <summary>Seconds as reported hours: divided by 3,600 once, then 4 decimals, rounded half away from zero.</summary>
     public static decimal ReportedHours(decimal seconds) => Math.Round(seconds / 3600m, 4, MidpointRounding.AwayFromZero);
 
-    /// <summary>active / observed x 100, or null when nothing was observed.</summary>
+    /// <summary>active / observed x 100, or null when nothing was observed (and on an adjustment, whose figures are differences).</summary>
     public decimal? AvgGpuUtilPct =>
-        Usage.ObservedGpuSeconds == 0 ? null : Math.Round(Usage.ActiveGpuSeconds / Usage.ObservedGpuSeconds * 100m, 2, MidpointRounding.AwayFromZero);
+        Usage.ObservedGpuSeconds == 0 || Type != UsageLineType.Usage ? null : Math.Round(Usage.ActiveGpuSeconds / Usage.ObservedGpuSeconds * 100m, 2, MidpointRounding.AwayFromZero);
 }

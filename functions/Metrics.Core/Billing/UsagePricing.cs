@@ -7,6 +7,12 @@ namespace Metrics.Core.Billing;
 /// </summary>
 public static class UsagePricing
 {
+    /// <summary>A line's amount from its reported hours; null when a rate it needs is missing.</summary>
+    public static decimal? Amount(decimal gpuHours, decimal cpuHours, decimal? gpuRate, decimal? cpuRate) =>
+        gpuRate is null || (cpuHours > 0 && cpuRate is null)
+            ? null
+            : Math.Round((gpuHours * gpuRate.Value) + (cpuHours * (cpuRate ?? 0m)), 2, MidpointRounding.AwayFromZero);
+
     public static UsageReport Price(BillingMonth month, string timeZoneId, IEnumerable<MonthlyUsage> usage, RateCard rates)
     {
         ArgumentNullException.ThrowIfNull(usage);
@@ -34,7 +40,7 @@ public static class UsagePricing
             }
             else
             {
-                amount = Math.Round((gpuHours * gpu.Rate) + (cpuHours * (cpu?.Rate ?? 0m)), 2, MidpointRounding.AwayFromZero);
+                amount = Amount(gpuHours, cpuHours, gpu.Rate, cpu?.Rate);
             }
 
             lines.Add(new UsageLine(line, gpu?.Rate, cpu?.Rate, amount, currency));

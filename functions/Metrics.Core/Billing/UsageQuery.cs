@@ -5,10 +5,18 @@ namespace Metrics.Core.Billing;
 
 /// <summary>
 /// Finance's monthly usage: the one implementation behind the HTTP API and the CLI. A closed month is served from its
-/// frozen statement; an open month is priced from the billing tables with today's rate card (provisional).
+/// frozen statement. An open month is priced from the billing tables with today's rate card (provisional), and carries
+/// the adjustments of the closed months just before it (<see cref="Adjustments"/>).
 /// </summary>
 public sealed class UsageQuery(IUsageStore usage, IRateCardStore rates, IStatementStore statements, BillingCalendar calendar)
 {
+    /// <summary>
+    /// How far back an open month looks for closed months to adjust. Late data is bounded by ingest's age limits (14 days
+    /// for an event, 31 for a job run), so a month changes for about two months after it ends; only a backfill reaches
+    /// further, and a year covers it.
+    /// </summary>
+    public const int AdjustmentLookbackMonths = 12;
+
     /// <summary>The month's report, or null when <paramref name="institution"/> is given and has no usage history at all.</summary>
     public async Task<UsageReport?> GetAsync(BillingMonth month, string? institution, CancellationToken cancellationToken)
     {
@@ -24,11 +32,56 @@ public sealed class UsageQuery(IUsageStore usage, IRateCardStore rates, IStateme
         return report ?? await ComputeAsync(month, institution, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The month as the billing tables and the rate card give it now, closed or not: what a close freezes.</summary>
+    /// <summary>
+    /// The month as the billing tables and the rate card give it now, with the adjustments it books for the closed months
+    /// before it: what its statement will freeze when it closes.
+    /// </summary>
     public async Task<UsageReport> ComputeAsync(BillingMonth month, string? institution, CancellationToken cancellationToken)
     {
-        IReadOnlyList<MonthlyUsage> lines = await usage.ReadMonthAsync(month, institution, cancellationToken).ConfigureAwait(false);
         RateCard card = await rates.ReadAsync(cancellationToken).ConfigureAwait(false);
+        UsageReport own = await PriceAsync(month, institution, card, cancellationToken).ConfigureAwait(false);
+
+        // The closed months just before this one, back to the first open one: this is the earliest open month after each.
+        var closed = new List<FrozenStatement>();
+        for (BillingMonth m = month.Previous(); closed.Count < AdjustmentLookbackMonths; m = m.Previous())
+        {
+            if (await statements.ReadAsync(m, cancellationToken).ConfigureAwait(false) is not { } statement)
+            {
+                break;
+            }
+
+            closed.Add(statement);
+        }
+
+        if (closed.Count == 0)
+        {
+            return own;
+        }
+
+        var lines = new List<UsageLine>(own.Lines);
+        var warnings = new SortedSet<string>(own.Warnings, StringComparer.Ordinal);
+        foreach (FrozenStatement statement in closed)
+        {
+            IEnumerable<UsageLine> adjustedSince = closed
+                .Where(later => later.Month.CompareTo(statement.Month) > 0)
+                .SelectMany(later => later.Report.Lines)
+                .Where(l => l.Type == UsageLineType.Adjustment && l.AdjustsMonth == statement.Month);
+            UsageReport recomputed = await PriceAsync(statement.Month, institution, card, cancellationToken).ConfigureAwait(false);
+            lines.AddRange(Adjustments.Book(month, statement, adjustedSince, recomputed, institution, warnings));
+        }
+
+        UsageLine[] ordered = lines
+            .OrderBy(l => l.Usage.Institution, StringComparer.Ordinal)
+            .ThenBy(l => l.Type)
+            .ThenBy(l => l.AdjustsMonth)
+            .ThenBy(l => l.Usage.GpuModel, StringComparer.Ordinal)
+            .ToArray();
+        return own with { Lines = ordered, Warnings = warnings.ToArray() };
+    }
+
+    private async Task<UsageReport> PriceAsync(BillingMonth month, string? institution, RateCard card, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<MonthlyUsage> lines = await usage.ReadMonthAsync(month, institution, cancellationToken).ConfigureAwait(false);
         return UsagePricing.Price(month, calendar.TimeZoneId, lines, card);
     }
 }

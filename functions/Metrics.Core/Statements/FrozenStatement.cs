@@ -72,7 +72,19 @@ public sealed class FrozenStatement
             l.GpuRate,
             l.CpuRate,
             l.Amount,
-            l.Currency)).ToArray();
+            l.Currency)
+        {
+            Type = l.LineType switch
+            {
+                null or "usage" => UsageLineType.Usage,
+                "adjustment" => UsageLineType.Adjustment,
+                "credit" => UsageLineType.Credit,
+                _ => throw new InvalidDataException($"Unknown line type '{l.LineType}' in the statement of {month}."),
+            },
+            AdjustsMonth = l.AdjustsMonth is null ? null
+                : BillingMonth.TryParse(l.AdjustsMonth, out BillingMonth adjusts) ? adjusts
+                : throw new InvalidDataException($"Adjusted month '{l.AdjustsMonth}' in the statement of {month} is not yyyy-MM."),
+        }).ToArray();
         var seal = new StatementSeal(document.StatementId, document.ClosedAt, document.CsvSha256);
         var report = new UsageReport(month, document.TimeZone, lines, document.Warnings ?? []) { Seal = seal };
         string actual = CsvSha256(report);
@@ -119,7 +131,9 @@ public sealed class FrozenStatement
                 l.GpuRate,
                 l.CpuRate,
                 l.Amount,
-                l.Currency)).ToArray(),
+                l.Currency,
+                l.TypeName,
+                l.AdjustsMonth?.ToString())).ToArray(),
             statement.Report.Warnings);
     }
 
@@ -134,5 +148,7 @@ public sealed class FrozenStatement
         [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] decimal? GpuRate,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] decimal? CpuRate,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] decimal? Amount,
-        string Currency);
+        string Currency,
+        string? LineType,
+        string? AdjustsMonth);
 }

@@ -99,10 +99,10 @@ public sealed class UsagePricingTests
         string csv = UsageCsvWriter.Write(report);
 
         Assert.Equal(
-            "month,institution,gpu_model,jobs,gpu_hours,active_gpu_hours,observed_gpu_hours,avg_gpu_util_pct,cpu_core_hours,gpu_rate,amount,currency\r\n"
-            + "2026-11,inst-1,B200,1,2.0000,1.0000,2.0000,50.00,0.0000,,,CNY\r\n"
-            + "2026-11,inst-1,H100,1,0.0000,0.0000,0.0000,,0.0000,28.50,0.00,CNY\r\n"
-            + "2026-11,inst-2,H100,1,1.2346,0.6173,1.2346,50.00,10.0000,28.50,36.39,CNY\r\n",
+            "month,institution,gpu_model,jobs,gpu_hours,active_gpu_hours,observed_gpu_hours,avg_gpu_util_pct,cpu_core_hours,gpu_rate,amount,currency,line_type,adjusts_month\r\n"
+            + "2026-11,inst-1,B200,1,2.0000,1.0000,2.0000,50.00,0.0000,,,CNY,usage,\r\n"
+            + "2026-11,inst-1,H100,1,0.0000,0.0000,0.0000,,0.0000,28.50,0.00,CNY,usage,\r\n"
+            + "2026-11,inst-2,H100,1,1.2346,0.6173,1.2346,50.00,10.0000,28.50,36.39,CNY,usage,\r\n",
             csv);
     }
 
