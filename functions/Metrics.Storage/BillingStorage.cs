@@ -24,7 +24,7 @@ public static class BillingStorage
     public static UsageQuery CreateQuery(StorageClients clients, BillingCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(clients);
-        return new UsageQuery(new TableUsageStore(clients.Tables), new TableRateCardStore(clients.Tables), new BlobStatementStore(clients.Blobs), calendar);
+        return new UsageQuery(new TableUsageStore(clients.Tables), new TableRateCardStore(clients.Tables), new BlobStatementStore(clients.Blobs), new TableVoucherStore(clients.Tables), calendar);
     }
 
     public static MonthClose CreateMonthClose(StorageClients clients, BillingCalendar calendar, TimeProvider timeProvider, TimeSpan grace)

@@ -33,5 +33,8 @@ public static class StorageTables
     /// <summary>Rate card: PartitionKey = <c>gpu</c> or <c>cpu</c>, RowKey = <c>model|yyyy-MM-dd</c> (<c>cpu|yyyy-MM-dd</c>).</summary>
     public const string RateCards = "ratecards";
 
-    public static readonly IReadOnlyList<string> All = [DirtyHours, Sequences, JobStates, JobHours, JobMonths, HourlyUsage, MonthlyUsage, InstitutionUsage, RateCards];
+    /// <summary>Compute vouchers as imported: PartitionKey = institution, RowKey = voucher id.</summary>
+    public const string Vouchers = "vouchers";
+
+    public static readonly IReadOnlyList<string> All = [DirtyHours, Sequences, JobStates, JobHours, JobMonths, HourlyUsage, DailyUsage, MonthlyUsage, InstitutionUsage, RateCards, Vouchers];
 }

@@ -30,7 +30,7 @@ public sealed class GetUsageTests
         var context = new DefaultHttpContext();
         context.Request.Method = "GET";
         context.Request.QueryString = new QueryString(query);
-        var function = new GetUsage(new UsageQuery(_usage, _rates, _statements, BillingCalendar.Create("Asia/Shanghai")));
+        var function = new GetUsage(new UsageQuery(_usage, _rates, _statements, new InMemoryVoucherStore(), BillingCalendar.Create("Asia/Shanghai")));
         return await function.RunAsync(context.Request, month, CancellationToken.None);
     }
 
@@ -60,7 +60,7 @@ public sealed class GetUsageTests
     [Fact]
     public async Task Get_ClosedMonth_ServesTheFrozenStatementWhateverChangedSince()
     {
-        var query = new UsageQuery(_usage, _rates, _statements, BillingCalendar.Create("Asia/Shanghai"));
+        var query = new UsageQuery(_usage, _rates, _statements, new InMemoryVoucherStore(), BillingCalendar.Create("Asia/Shanghai"));
         UsageReport atClose = await query.ComputeAsync(s_november, null, CancellationToken.None);
         await _statements.TryFreezeAsync(Metrics.Core.Statements.FrozenStatement.Freeze(atClose, new DateTimeOffset(2026, 12, 4, 1, 30, 0, TimeSpan.Zero)), CancellationToken.None);
         string csvAtClose = Assert.IsType<ContentResult>(await GetAsync("2026-11")).Content!;

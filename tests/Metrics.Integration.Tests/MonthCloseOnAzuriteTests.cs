@@ -108,6 +108,52 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
     }
 
     [Fact]
+    public async Task Vouchers_PayEarliestExpiryFirst_WithinShareAndBalance_AndBalancesMoveOnlyWhenAMonthCloses()
+    {
+        BillingMonth next = _month.Next();
+        DateOnly nextEnd = next.Next().FirstDay.AddDays(-1);
+        await CliRunner.RunOkAsync(_time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
+        string vouchers = Path.Combine(_dir, "vouchers.json");
+        await File.WriteAllTextAsync(vouchers, $$"""
+            [
+              {"id": "v1-{{_run}}", "institution": "{{Institution}}", "amount": 300.00, "currency": "CNY", "validFrom": "{{_month.FirstDay:yyyy-MM-dd}}", "validTo": "{{nextEnd:yyyy-MM-dd}}", "maxShare": 0.5},
+              {"id": "v2-{{_run}}", "institution": "{{Institution}}", "amount": 1000.00, "currency": "CNY", "validFrom": "{{_month.FirstDay:yyyy-MM-dd}}", "validTo": "{{nextEnd.AddMonths(6):yyyy-MM-dd}}", "maxShare": 1}
+            ]
+            """);
+        Assert.Equal("imported=2 unchanged=0\n", await CliRunner.RunOkAsync(_time, "vouchers", "import", vouchers));
+        Assert.Equal("imported=0 unchanged=2\n", await CliRunner.RunOkAsync(_time, "vouchers", "import", vouchers));
+
+        // Job A: 16 GPU-h, 32 core-h = 419.84. v1 (earliest expiry) pays its share, 0.5 x 419.84 = 209.92; v2 the rest.
+        await IngestJobsAsync("a.jsonl", Job("A", "ended", At(10, 2), 8, 16, At(10, 0), At(10, 2)));
+        await CliRunner.RunOkAsync(_time, "rollup");
+        string usage = $"{_month},{Institution},{H100},1,16.0000,0.0000,0.0000,,32.0000,26.00,419.84,CNY,usage,\r\n";
+        string credits = $"{_month},{Institution},,0,0.0000,0.0000,0.0000,,0.0000,,-209.92,CNY,credit,\r\n";
+        Assert.Equal(UsageCsvWriter.Header + "\r\n" + usage + credits + credits, await UsageAsync("--institution", Institution));
+
+        // Open month: provisional credits draw on nothing yet.
+        Assert.Contains($"v1-{_run},{Institution},CNY,300.00,0.00,300.00,", await CliRunner.RunOkAsync(_time, "vouchers", "list", "--institution", Institution), StringComparison.Ordinal);
+
+        _time.SetUtcNow(new DateTimeOffset(next.Year, next.Month, 2, 0, 0, 0, TimeSpan.Zero));
+        (int exit, _, string error) = await CloseAsync();
+        Assert.True(exit == 0, error);
+        string list = await CliRunner.RunOkAsync(_time, "vouchers", "list", "--institution", Institution);
+        Assert.Contains($"v1-{_run},{Institution},CNY,300.00,209.92,90.08,", list, StringComparison.Ordinal);
+        Assert.Contains($"v2-{_run},{Institution},CNY,1000.00,209.92,790.08,", list, StringComparison.Ordinal);
+
+        // Next month, job C: 10 GPU-h, 40 core-h = 264.80. v1 has 90.08 left (its share would be 132.40); v2 pays 174.72.
+        await IngestJobsAsync("c.jsonl", Job("C", "ended", new DateTimeOffset(next.Year, next.Month, 1, 10, 0, 0, TimeSpan.Zero), 1, 4, new DateTimeOffset(next.Year, next.Month, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(next.Year, next.Month, 1, 10, 0, 0, TimeSpan.Zero)));
+        await CliRunner.RunOkAsync(_time, "rollup");
+        using JsonDocument json = JsonDocument.Parse(await CliRunner.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "json"));
+        Assert.Equal(
+            [("usage", null, "264.80"), ("credit", $"v1-{_run}", "-90.08"), ("credit", $"v2-{_run}", "-174.72")],
+            json.RootElement.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("line_type").GetString(), l.GetProperty("voucher_id").GetString(), l.GetProperty("amount").GetRawText())).ToArray());
+
+        // Once v1 has expired, what is left of it lapses.
+        _time.SetUtcNow(new DateTimeOffset(next.Next().Year, next.Next().Month, 5, 0, 0, 0, TimeSpan.Zero));
+        Assert.Contains($"v1-{_run},{Institution},CNY,300.00,209.92,90.08,{_month.FirstDay:yyyy-MM-dd},{nextEnd:yyyy-MM-dd},0.5,lapsed", await CliRunner.RunOkAsync(_time, "vouchers", "list", "--institution", Institution), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Statement_EditedInStorage_IsRefusedRatherThanServed()
     {
         _time.SetUtcNow(new DateTimeOffset(_month.Next().Year, _month.Next().Month, 2, 0, 0, 0, TimeSpan.Zero));

@@ -21,9 +21,12 @@ public sealed class NextHourSkipOnAzuriteTests
     private readonly BlobLandedFiles _files = new(Azurite.Clients.Blobs);
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
-    /// <summary>An hour of its own: the telemetry container is shared, and hours are its folders (2024: no other test's year).</summary>
-    private static DateTimeOffset FreshHour() =>
-        new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(Random.Shared.Next(0, 24 * 360));
+    /// <summary>
+    /// Hours of its own: the telemetry container is shared, and hours are its folders. 2024 is no other test's year, and
+    /// each test here draws from its own half of it, so the two never read each other's files.
+    /// </summary>
+    private static DateTimeOffset FreshHour(int half) =>
+        new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours((half * 24 * 182) + Random.Shared.Next(0, (24 * 180) - 3));
 
     private string Institution => $"inst-skip-{_run}";
 
@@ -47,7 +50,7 @@ public sealed class NextHourSkipOnAzuriteTests
     [Fact]
     public async Task ReadAsync_NextHoursFilesThatStartAfterTheHour_AreSkippedAndBillingIsUnchanged()
     {
-        DateTimeOffset hour = FreshHour();
+        DateTimeOffset hour = FreshHour(0);
         DateTimeOffset next = hour.AddHours(1);
         await LandAsync(hour.AddMinutes(10), intervalS: 60, sequence: 1);     // 60 s in the hour.
         await LandAsync(next.AddSeconds(30), intervalS: 60, sequence: 2);     // [next - 30 s, next + 30 s): 30 s in the hour.
@@ -70,7 +73,7 @@ public sealed class NextHourSkipOnAzuriteTests
     [Fact]
     public async Task Compaction_KeepsHowFarBackTheHourReaches_SoItsReadersStillSkipOrRead()
     {
-        DateTimeOffset hour = FreshHour();
+        DateTimeOffset hour = FreshHour(1);
         DateTimeOffset next = hour.AddHours(1);
         DateTimeOffset after = next.AddHours(1);
         await LandAsync(hour.AddMinutes(10), intervalS: 60, sequence: 1);

@@ -10,7 +10,7 @@ public static class MetricsCli
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var root = new RootCommand("Usage metering for the AI computing centre: ingest, inspect, deadletters, rollup, compact, usage, close, rates, simulate, demo.")
+        var root = new RootCommand("Usage metering for the AI computing centre: ingest, inspect, deadletters, rollup, compact, usage, close, vouchers, rates, simulate, demo.")
         {
             IngestCommand.Create(context),
             InspectCommand.Create(context),
@@ -19,6 +19,7 @@ public static class MetricsCli
             CompactCommand.Create(context),
             UsageCommand.Create(context),
             CloseCommand.Create(context),
+            VouchersCommand.Create(context),
             RatesCommand.Create(context),
             SimulateCommand.Create(context),
             DemoCommand.Create(context),

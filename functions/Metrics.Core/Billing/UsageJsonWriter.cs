@@ -65,6 +65,8 @@ public static class UsageJsonWriter
                     json.WriteNull("adjusts_month");
                 }
 
+                json.WriteString("voucher_id", line.VoucherId);
+
                 json.WriteEndObject();
             }
 

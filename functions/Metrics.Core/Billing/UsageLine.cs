@@ -13,6 +13,9 @@ public sealed record UsageLine(MonthlyUsage Usage, decimal? GpuRate, decimal? Cp
     /// <summary>For an adjustment: the closed month it corrects.</summary>
     public BillingMonth? AdjustsMonth { get; init; }
 
+    /// <summary>For a credit: the voucher that pays it.</summary>
+    public string? VoucherId { get; init; }
+
     /// <summary>The CSV and JSON name of <see cref="Type"/>.</summary>
     public string TypeName => Type switch
     {

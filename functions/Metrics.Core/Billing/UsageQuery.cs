@@ -1,15 +1,19 @@
 using Metrics.Core.Ports;
 using Metrics.Core.Statements;
+using Metrics.Core.Vouchers;
 
 namespace Metrics.Core.Billing;
 
 /// <summary>
 /// Finance's monthly usage: the one implementation behind the HTTP API and the CLI. A closed month is served from its
 /// frozen statement. An open month is priced from the billing tables with today's rate card (provisional), and carries
-/// the adjustments of the closed months just before it (<see cref="Adjustments"/>).
+/// the adjustments of the closed months just before it (<see cref="Adjustments"/>) and the credits of the vouchers
+/// that pay towards it (<see cref="VoucherCredits"/>), provisional until it closes.
 /// </summary>
-public sealed class UsageQuery(IUsageStore usage, IRateCardStore rates, IStatementStore statements, BillingCalendar calendar)
+public sealed class UsageQuery(IUsageStore usage, IRateCardStore rates, IStatementStore statements, IVoucherStore vouchers, BillingCalendar calendar)
 {
+    private readonly VoucherLedger _ledger = new(vouchers, statements);
+
     /// <summary>
     /// How far back an open month looks for closed months to adjust. Late data is bounded by ingest's age limits (14 days
     /// for an event, 31 for a job run), so a month changes for about two months after it ends; only a backfill reaches
@@ -53,11 +57,6 @@ public sealed class UsageQuery(IUsageStore usage, IRateCardStore rates, IStateme
             closed.Add(statement);
         }
 
-        if (closed.Count == 0)
-        {
-            return own;
-        }
-
         var lines = new List<UsageLine>(own.Lines);
         var warnings = new SortedSet<string>(own.Warnings, StringComparer.Ordinal);
         foreach (FrozenStatement statement in closed)
@@ -69,6 +68,13 @@ public sealed class UsageQuery(IUsageStore usage, IRateCardStore rates, IStateme
             UsageReport recomputed = await PriceAsync(statement.Month, institution, card, cancellationToken).ConfigureAwait(false);
             lines.AddRange(Adjustments.Book(month, statement, adjustedSince, recomputed, institution, warnings));
         }
+
+        // Vouchers pay last, towards usage and adjustments alike, from what closed months have left of them.
+        DateOnly lastDay = month.Next().FirstDay.AddDays(-1);
+        VoucherBalance[] paying = (await _ledger.BalancesAsync(institution, month, lastDay, cancellationToken).ConfigureAwait(false))
+            .Where(b => b.Voucher.ValidOn(lastDay))
+            .ToArray();
+        lines.AddRange(VoucherCredits.Apply(month, lines, paying.Select(b => (b.Voucher, b.Balance)).ToArray(), warnings));
 
         UsageLine[] ordered = lines
             .OrderBy(l => l.Usage.Institution, StringComparer.Ordinal)

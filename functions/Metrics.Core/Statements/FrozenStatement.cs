@@ -81,6 +81,7 @@ public sealed class FrozenStatement
                 "credit" => UsageLineType.Credit,
                 _ => throw new InvalidDataException($"Unknown line type '{l.LineType}' in the statement of {month}."),
             },
+            VoucherId = l.VoucherId,
             AdjustsMonth = l.AdjustsMonth is null ? null
                 : BillingMonth.TryParse(l.AdjustsMonth, out BillingMonth adjusts) ? adjusts
                 : throw new InvalidDataException($"Adjusted month '{l.AdjustsMonth}' in the statement of {month} is not yyyy-MM."),
@@ -133,7 +134,8 @@ public sealed class FrozenStatement
                 l.Amount,
                 l.Currency,
                 l.TypeName,
-                l.AdjustsMonth?.ToString())).ToArray(),
+                l.AdjustsMonth?.ToString(),
+                l.VoucherId)).ToArray(),
             statement.Report.Warnings);
     }
 
@@ -150,5 +152,6 @@ public sealed class FrozenStatement
         [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] decimal? Amount,
         string Currency,
         string? LineType,
-        string? AdjustsMonth);
+        string? AdjustsMonth,
+        string? VoucherId = null);
 }

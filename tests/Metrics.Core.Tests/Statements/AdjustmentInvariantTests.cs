@@ -21,7 +21,7 @@ public sealed class AdjustmentInvariantTests
     private readonly InMemoryStatementStore _statements = new();
     private readonly FakeTimeProvider _time = new();
 
-    private UsageQuery Query() => new(_usage, _rates, _statements, s_calendar);
+    private UsageQuery Query() => new(_usage, _rates, _statements, new InMemoryVoucherStore(), s_calendar);
 
     private MonthClose Close()
     {

@@ -15,16 +15,7 @@ internal static class RatesCommand
         var import = new Command("import", "Add or replace effective-dated rates from a JSON file.") { file };
         import.SetAction(async (result, cancellationToken) =>
         {
-            FileInfo path = result.GetValue(file)!;
-            IReadOnlyList<RateEntry> entries;
-            try
-            {
-                entries = RateCardFile.Parse(await File.ReadAllBytesAsync(path.FullName, cancellationToken).ConfigureAwait(false));
-            }
-            catch (FormatException ex)
-            {
-                throw new CliFailure($"{path.Name}: {ex.Message}", ex);
-            }
+            IReadOnlyList<RateEntry> entries = await ImportFile.ParseAsync(result.GetValue(file)!, b => RateCardFile.Parse(b), cancellationToken).ConfigureAwait(false);
 
             await new TableRateCardStore(context.CreateStorage().Tables).ImportAsync(entries, cancellationToken).ConfigureAwait(false);
             await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported={entries.Count}")).ConfigureAwait(false);

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Globalization;
+using Metrics.Core.Billing;
+using Metrics.Core.Vouchers;
+using Metrics.Storage;
+
+namespace Metrics.Cli.Commands;
+
+/// <summary><c>metrics vouchers import FILE</c> and <c>metrics vouchers list [--institution ID]</c>.</summary>
+internal static class VouchersCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var file = new Argument<FileInfo>("file") { Description = "Voucher JSON: [{id, institution, amount, currency, validFrom, validTo, maxShare}, ...]." };
+        file.AcceptExistingOnly();
+        var import = new Command("import", "Add compute vouchers; one already imported with the same terms is left as it is, with other terms refused.") { file };
+        import.SetAction(async (result, cancellationToken) =>
+        {
+            FileInfo path = result.GetValue(file)!;
+            IReadOnlyList<Voucher> vouchers = await ImportFile.ParseAsync(path, b => VoucherFile.Parse(b), cancellationToken).ConfigureAwait(false);
+
+            int added;
+            try
+            {
+                added = await new TableVoucherStore(context.CreateStorage().Tables).ImportAsync(vouchers, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new CliFailure($"{path.Name}: {ex.Message}", ex);
+            }
+
+            await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported={added} unchanged={vouchers.Count - added}")).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+
+        var institution = new Option<string?>("--institution") { Description = "Only this institution's vouchers." };
+        var list = new Command("list", "Vouchers with what closed months have drawn on them and what is left.") { institution };
+        list.SetAction(async (result, cancellationToken) =>
+        {
+            StorageClients storage = context.CreateStorage();
+            BillingCalendar calendar = context.CreateCalendar();
+            DateTimeOffset now = context.TimeProvider.GetUtcNow();
+            var ledger = new VoucherLedger(new TableVoucherStore(storage.Tables), new BlobStatementStore(storage.Blobs));
+            IReadOnlyList<VoucherBalance> balances = await ledger.BalancesAsync(result.GetValue(institution), calendar.MonthOf(now).Next(), calendar.DayOf(now), cancellationToken).ConfigureAwait(false);
+            await context.Out.WriteLineAsync("id,institution,currency,amount,used,balance,valid_from,valid_to,max_share,status").ConfigureAwait(false);
+            foreach (VoucherBalance b in balances)
+            {
+                Voucher v = b.Voucher;
+                string status = b.Expired ? "lapsed" : v.ValidFrom > calendar.DayOf(now) ? "not-yet-valid" : "active";
+                await context.Out.WriteLineAsync(string.Join(',',
+                    v.Id,
+                    v.Institution,
+                    v.Currency,
+                    v.Amount.ToString("F2", CultureInfo.InvariantCulture),
+                    b.Used.ToString("F2", CultureInfo.InvariantCulture),
+                    b.Balance.ToString("F2", CultureInfo.InvariantCulture),
+                    v.ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    v.ValidTo.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    v.MaxShare.ToString(CultureInfo.InvariantCulture),
+                    status)).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+
+        return new Command("vouchers", "Compute vouchers: government credits that pay part of an institution's monthly charges.") { import, list };
+    }
+}
