@@ -9,4 +9,7 @@ public static class FunctionNames
     public const string GetUsage = nameof(GetUsage);
     public const string LandedCompaction = nameof(LandedCompaction);
     public const string MonthClose = nameof(MonthClose);
+    public const string CloseMonth = nameof(CloseMonth);
+    public const string ListVouchers = nameof(ListVouchers);
+    public const string ImportVouchers = nameof(ImportVouchers);
 }

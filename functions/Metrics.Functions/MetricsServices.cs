@@ -1,6 +1,7 @@
 using Metrics.Core.Billing;
 using Metrics.Core.Compaction;
 using Metrics.Core.Statements;
+using Metrics.Core.Vouchers;
 using Metrics.Core.Ingest;
 using Metrics.Core.Ports;
 using Metrics.Core.Validation;
@@ -39,6 +40,8 @@ public static class MetricsServices
         // Likewise: a bad grace period stops the app rather than closing months too early.
         TimeSpan closeGrace = MonthCloseSettings.GraceFromSetting(configuration[MonthCloseSettings.GraceDaysSetting]);
         services.AddSingleton(sp => BillingStorage.CreateMonthClose(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>(), closeGrace));
+        services.AddSingleton<IVoucherStore>(sp => new TableVoucherStore(sp.GetRequiredService<StorageClients>().Tables));
+        services.AddSingleton(sp => new VoucherLedger(sp.GetRequiredService<IVoucherStore>(), new BlobStatementStore(sp.GetRequiredService<StorageClients>().Blobs)));
         return services;
     }
 

@@ -30,7 +30,7 @@ public sealed class VoucherLedger(IVoucherStore vouchers, IStatementStore statem
                 used -= statement?.Report.Lines.Where(l => l.Type == UsageLineType.Credit && l.VoucherId == voucher.Id).Sum(l => l.Amount ?? 0m) ?? 0m;
             }
 
-            balances.Add(new VoucherBalance(voucher, used, voucher.Amount - used, voucher.ValidTo < today));
+            balances.Add(new VoucherBalance(voucher, used, voucher.Amount - used, today));
         }
 
         return balances;

@@ -124,7 +124,8 @@ internal static class DemoCommand
 
     private static (int Matched, int Compared) CompareWithTruth(string truthFile, IEnumerable<UsageReport> reports)
     {
-        var billed = reports.SelectMany(r => r.Lines).ToDictionary(l => (l.Usage.Month.ToString(), l.Usage.Institution, l.Usage.GpuModel), l => UsageLine.ReportedHours(l.Usage.GpuSeconds));
+        // The month's own usage only: adjustments and credits are other lines of the same (institution, model) or none.
+        var billed = reports.SelectMany(r => r.Lines).Where(l => l.Type == UsageLineType.Usage).ToDictionary(l => (l.Usage.Month.ToString(), l.Usage.Institution, l.Usage.GpuModel), l => UsageLine.ReportedHours(l.Usage.GpuSeconds));
         int matched = 0, compared = 0;
         foreach (string line in File.ReadLines(truthFile).Skip(1))
         {

@@ -46,7 +46,6 @@ internal static class VouchersCommand
             foreach (VoucherBalance b in balances)
             {
                 Voucher v = b.Voucher;
-                string status = b.Expired ? "lapsed" : v.ValidFrom > calendar.DayOf(now) ? "not-yet-valid" : "active";
                 await context.Out.WriteLineAsync(string.Join(',',
                     v.Id,
                     v.Institution,
@@ -57,7 +56,7 @@ internal static class VouchersCommand
                     v.ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                     v.ValidTo.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                     v.MaxShare.ToString(CultureInfo.InvariantCulture),
-                    status)).ConfigureAwait(false);
+                    b.Status)).ConfigureAwait(false);
             }
 
             return ExitCodes.Success;

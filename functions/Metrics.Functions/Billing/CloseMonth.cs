@@ -1,0 +1,45 @@
+using System.Globalization;
+using Metrics.Core.Billing;
+using Metrics.Core.Statements;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Metrics.Functions.Billing;
+
+/// <summary>
+/// Finance closes a month over HTTP: <c>POST /api/months/{month}/close</c> (function key), as <c>metrics close</c>
+/// does. 200 with the statement's seal when closed now or before (<c>already_closed</c> says which); 409 when the month
+/// has not ended; 503 when the rollup failed for work that concerns it (the month stays open; try again).
+/// </summary>
+public sealed class CloseMonth(MonthClose close)
+{
+    [Function(FunctionNames.CloseMonth)]
+    public async Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "months/{month}/close")] HttpRequest request,
+        string month,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!BillingMonth.TryParse(month, out BillingMonth m))
+        {
+            return new BadRequestObjectResult(new { error = $"month must be yyyy-MM (for example 2026-11), got '{Metrics.Core.Validation.EchoedText.Cut(month, 64)}'" });
+        }
+
+        MonthCloseResult result = await close.CloseAsync(m, cancellationToken).ConfigureAwait(false);
+        return result.Outcome switch
+        {
+            MonthCloseOutcome.NotEnded => new ConflictObjectResult(new { error = $"{m} has not ended: it ends at {result.EndsAt!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}; a month can be closed only after it ends" }),
+            MonthCloseOutcome.RollupFailed => new ObjectResult(new { error = $"{m} stays open: the rollup failed for {result.Failures.Count} unit(s) of work that concern it", failures = result.Failures.Select(f => f.ToString()).ToArray() }) { StatusCode = StatusCodes.Status503ServiceUnavailable },
+            _ => new OkObjectResult(new
+            {
+                month = m.ToString(),
+                already_closed = result.Outcome == MonthCloseOutcome.AlreadyClosed,
+                statement_id = result.Statement!.Seal.StatementId,
+                closed_at = result.Statement.Seal.ClosedAt,
+                statement_sha256 = result.Statement.Seal.CsvSha256,
+                lines = result.Statement.Report.Lines.Count,
+            }),
+        };
+    }
+}

@@ -1,0 +1,74 @@
+using Metrics.Core.Billing;
+using Metrics.Core.Ports;
+using Metrics.Core.Vouchers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Metrics.Functions.Billing;
+
+/// <summary>
+/// Compute vouchers over HTTP (function key), as <c>metrics vouchers</c>: <c>GET /api/vouchers?institution=</c> lists
+/// them with what closed months drew and what is left; <c>POST /api/vouchers</c> imports the body (the import file's JSON).
+/// </summary>
+public sealed class Vouchers(IVoucherStore store, VoucherLedger ledger, BillingCalendar calendar, TimeProvider timeProvider)
+{
+    [Function(FunctionNames.ListVouchers)]
+    public async Task<IActionResult> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "vouchers")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string? institution = request.Query["institution"];
+        if (!string.IsNullOrEmpty(institution) && !Metrics.Core.Validation.ContractPatterns.Id().IsMatch(institution))
+        {
+            return new BadRequestObjectResult(new { error = $"institution '{Metrics.Core.Validation.EchoedText.Cut(institution, 64)}' is not a valid institution id" });
+        }
+
+        DateTimeOffset now = timeProvider.GetUtcNow();
+        DateOnly today = calendar.DayOf(now);
+        IReadOnlyList<VoucherBalance> balances = await ledger.BalancesAsync(string.IsNullOrEmpty(institution) ? null : institution, calendar.MonthOf(now).Next(), today, cancellationToken).ConfigureAwait(false);
+        return new OkObjectResult(balances.Select(b => new
+        {
+            id = b.Voucher.Id,
+            institution = b.Voucher.Institution,
+            currency = b.Voucher.Currency,
+            amount = b.Voucher.Amount,
+            used = b.Used,
+            balance = b.Balance,
+            valid_from = b.Voucher.ValidFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            valid_to = b.Voucher.ValidTo.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            max_share = b.Voucher.MaxShare,
+            status = b.Status,
+        }).ToArray());
+    }
+
+    [Function(FunctionNames.ImportVouchers)]
+    public async Task<IActionResult> ImportAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "vouchers")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<Voucher> vouchers;
+        try
+        {
+            vouchers = VoucherFile.Parse(body.ToArray());
+        }
+        catch (FormatException ex)
+        {
+            return new BadRequestObjectResult(new { error = ex.Message });
+        }
+
+        try
+        {
+            int added = await store.ImportAsync(vouchers, cancellationToken).ConfigureAwait(false);
+            return new OkObjectResult(new { imported = added, unchanged = vouchers.Count - added });
+        }
+        catch (InvalidOperationException ex)
+        {
+            return new ConflictObjectResult(new { error = ex.Message });
+        }
+    }
+}

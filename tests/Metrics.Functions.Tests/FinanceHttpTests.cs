@@ -1,0 +1,82 @@
+using System.Text;
+using System.Text.Json;
+using Metrics.Core.Billing;
+using Metrics.Core.Statements;
+using Metrics.Core.Vouchers;
+using Metrics.Functions.Billing;
+using Metrics.Tests.Shared.Fakes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Metrics.Functions.Tests;
+
+/// <summary>Closing a month and managing vouchers over HTTP, called directly, over in-memory stores.</summary>
+public sealed class FinanceHttpTests
+{
+    private static readonly BillingCalendar s_calendar = BillingCalendar.Create("Asia/Shanghai");
+    private readonly InMemoryUsageStore _usage = new();
+    private readonly InMemoryStatementStore _statements = new();
+    private readonly InMemoryVoucherStore _vouchers = new();
+    private readonly InMemoryRollupLock _lock = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero));
+
+    private CloseMonth Close()
+    {
+        var rollup = new UsageRollup(new InMemoryDirtyHourLog(), new InMemoryLandedFiles(new InMemoryLandingStore()), new InMemoryJobStateStore(), _usage, _lock, s_calendar);
+        var query = new UsageQuery(_usage, new InMemoryRateCardStore(), _statements, _vouchers, s_calendar);
+        return new CloseMonth(new MonthClose(rollup, query, _statements, _lock, s_calendar, _time));
+    }
+
+    private Billing.Vouchers VouchersFunction() => new(_vouchers, new VoucherLedger(_vouchers, _statements), s_calendar, _time);
+
+    private static HttpRequest Request(string method, string body = "", string query = "")
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.QueryString = new QueryString(query);
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
+        return context.Request;
+    }
+
+    private static JsonElement Json(IActionResult result) => JsonSerializer.SerializeToElement(Assert.IsAssignableFrom<ObjectResult>(result).Value);
+
+    [Fact]
+    public async Task Close_BeforeTheMonthEnds_Is409_ThenClosesOnce_ThenSaysAlreadyClosed()
+    {
+        var november = new BillingMonth(2026, 11);
+        _usage.Months[november] = [new MonthlyUsage(november, "inst-00042", "H100-SXM5-80GB", 1, 3600m, 0m, 0m, 0m)];
+
+        Assert.IsType<ConflictObjectResult>(await Close().RunAsync(Request("POST"), "2026-11", CancellationToken.None));
+        Assert.IsType<BadRequestObjectResult>(await Close().RunAsync(Request("POST"), "2026-13", CancellationToken.None));
+
+        _time.SetUtcNow(new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero));
+        JsonElement closed = Json(await Close().RunAsync(Request("POST"), "2026-11", CancellationToken.None));
+        JsonElement again = Json(await Close().RunAsync(Request("POST"), "2026-11", CancellationToken.None));
+
+        Assert.False(closed.GetProperty("already_closed").GetBoolean());
+        Assert.True(again.GetProperty("already_closed").GetBoolean());
+        Assert.Equal(closed.GetProperty("statement_sha256").GetString(), again.GetProperty("statement_sha256").GetString());
+        Assert.StartsWith("ST-2026-11-", closed.GetProperty("statement_id").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, closed.GetProperty("lines").GetInt32());
+    }
+
+    [Fact]
+    public async Task Vouchers_ImportListAndRefuseChangedTerms()
+    {
+        const string file = """[{"id": "v1", "institution": "inst-00042", "amount": 500.00, "currency": "CNY", "validFrom": "2026-11-01", "validTo": "2027-10-31", "maxShare": 0.5}]""";
+
+        JsonElement imported = Json(await VouchersFunction().ImportAsync(Request("POST", file), CancellationToken.None));
+        JsonElement again = Json(await VouchersFunction().ImportAsync(Request("POST", file), CancellationToken.None));
+        IActionResult changed = await VouchersFunction().ImportAsync(Request("POST", file.Replace("500.00", "900.00", StringComparison.Ordinal)), CancellationToken.None);
+        IActionResult broken = await VouchersFunction().ImportAsync(Request("POST", "[{"), CancellationToken.None);
+        JsonElement listed = Json(await VouchersFunction().ListAsync(Request("GET", query: "?institution=inst-00042"), CancellationToken.None));
+
+        Assert.Equal((1, 0), (imported.GetProperty("imported").GetInt32(), imported.GetProperty("unchanged").GetInt32()));
+        Assert.Equal((0, 1), (again.GetProperty("imported").GetInt32(), again.GetProperty("unchanged").GetInt32()));
+        Assert.IsType<ConflictObjectResult>(changed);
+        Assert.IsType<BadRequestObjectResult>(broken);
+        JsonElement v1 = Assert.Single(listed.EnumerateArray());
+        Assert.Equal(("v1", 500.00m, 0m, "active"), (v1.GetProperty("id").GetString(), v1.GetProperty("balance").GetDecimal(), v1.GetProperty("used").GetDecimal(), v1.GetProperty("status").GetString()));
+    }
+}
