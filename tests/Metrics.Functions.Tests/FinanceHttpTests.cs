@@ -62,6 +62,26 @@ public sealed class FinanceHttpTests
     }
 
     [Fact]
+    public async Task Close_WhileAnotherRollupHoldsTheLock_Is503AndClosesNothing()
+    {
+        _time.SetUtcNow(new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero));
+        await using Metrics.Core.Ports.IRollupLease held = await _lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None);
+        var rollup = new UsageRollup(new InMemoryDirtyHourLog(), new InMemoryLandedFiles(new InMemoryLandingStore()), new InMemoryJobStateStore(), _usage, new Impatient(_lock), s_calendar);
+        var query = new UsageQuery(_usage, new InMemoryRateCardStore(), _statements, _vouchers, s_calendar);
+        var close = new CloseMonth(new MonthClose(rollup, query, _statements, new Impatient(_lock), s_calendar, _time));
+
+        var result = Assert.IsType<ObjectResult>(await close.RunAsync(Request("POST"), "2026-11", CancellationToken.None));
+
+        Assert.Equal(503, result.StatusCode);
+        Assert.Empty(_statements.Stored);
+    }
+
+    private sealed class Impatient(Metrics.Core.Ports.IRollupLock inner) : Metrics.Core.Ports.IRollupLock
+    {
+        public Task<Metrics.Core.Ports.IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken) => inner.AcquireAsync(TimeSpan.Zero, cancellationToken);
+    }
+
+    [Fact]
     public async Task Vouchers_ImportListAndRefuseChangedTerms()
     {
         const string file = """[{"id": "v1", "institution": "inst-00042", "amount": 500.00, "currency": "CNY", "validFrom": "2026-11-01", "validTo": "2027-10-31", "maxShare": 0.5}]""";

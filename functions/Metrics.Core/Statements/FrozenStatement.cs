@@ -45,9 +45,11 @@ public sealed class FrozenStatement
 
         UsageLine[] lines = Report.Lines.Where(l => string.Equals(l.Usage.Institution, institution, StringComparison.Ordinal)).ToArray();
         string[] unpricedModels = lines.Where(l => !l.Priced).Select(l => $"'{l.Usage.GpuModel}'").ToArray();
-        // A warning names the model it is about; the CPU-rate ones name none and concern every unpriced line.
+        // A warning names the institution or the model it is about; the CPU-rate ones name neither and concern every
+        // unpriced line.
         string[] warnings = Report.Warnings
-            .Where(w => unpricedModels.Length > 0 && (unpricedModels.Any(m => w.Contains(m, StringComparison.Ordinal)) || !w.Contains('\'', StringComparison.Ordinal)))
+            .Where(w => w.Contains(institution, StringComparison.Ordinal)
+                || (unpricedModels.Length > 0 && (unpricedModels.Any(m => w.Contains(m, StringComparison.Ordinal)) || !w.Contains('\'', StringComparison.Ordinal))))
             .ToArray();
         return Report with { Lines = lines, Warnings = warnings };
     }

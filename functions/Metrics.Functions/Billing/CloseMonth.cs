@@ -10,7 +10,8 @@ namespace Metrics.Functions.Billing;
 /// <summary>
 /// Finance closes a month over HTTP: <c>POST /api/months/{month}/close</c> (function key), as <c>metrics close</c>
 /// does. 200 with the statement's seal when closed now or before (<c>already_closed</c> says which); 409 when the month
-/// has not ended; 503 when the rollup failed for work that concerns it (the month stays open; try again).
+/// has not ended; 503 when the rollup failed for work that concerns it, or another rollup held the lock too long (the
+/// month stays open; try again).
 /// </summary>
 public sealed class CloseMonth(MonthClose close)
 {
@@ -26,7 +27,17 @@ public sealed class CloseMonth(MonthClose close)
             return new BadRequestObjectResult(new { error = $"month must be yyyy-MM (for example 2026-11), got '{Metrics.Core.Validation.EchoedText.Cut(month, 64)}'" });
         }
 
-        MonthCloseResult result = await close.CloseAsync(m, cancellationToken).ConfigureAwait(false);
+        MonthCloseResult result;
+        try
+        {
+            result = await close.CloseAsync(m, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            // A long rollup holds the lock: nothing was closed; the caller tries again.
+            return new ObjectResult(new { error = $"{m} was not closed: {ex.Message}; try again in a few minutes" }) { StatusCode = StatusCodes.Status503ServiceUnavailable };
+        }
+
         return result.Outcome switch
         {
             MonthCloseOutcome.NotEnded => new ConflictObjectResult(new { error = $"{m} has not ended: it ends at {result.EndsAt!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}; a month can be closed only after it ends" }),
