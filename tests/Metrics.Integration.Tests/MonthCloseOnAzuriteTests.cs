@@ -81,7 +81,13 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         Assert.Matches($"^{_month} closed at .*Z: statement ST-{_month}-{sha[..8].ToUpperInvariant()}, 1 line\\(s\\), csv sha256 {sha}\n$", closed);
 
         // Job A's end arrives late (04:00Z: 32 GPU-h) and the rollup takes it: the billing tables move, the statement not.
+        // With it, the producers resend everything (new sequence numbers): resends change nothing, before or after the close.
         await IngestJobsAsync("late.jsonl", Job("A", "ended", At(10, 4), 8, 16, At(10, 0), At(10, 4)));
+        foreach (string resent in new[] { "a.jsonl", "b.jsonl", "late.jsonl" })
+        {
+            await CliRunner.RunOkAsync(_time, "ingest", "--stream", "jobs", "--file", Path.Combine(_dir, resent), "--backfill");
+        }
+
         await CliRunner.RunOkAsync(_time, "rollup");
         UsageReport live = await BillingStorage.CreateQuery(Azurite.Clients, BillingCalendar.Create("Asia/Shanghai")).ComputeAsync(_month, Institution, CancellationToken.None);
         Assert.Equal(33m * 3600m, Assert.Single(live.Lines).Usage.GpuSeconds);
