@@ -58,7 +58,7 @@ public sealed class BlobRollupLock(BlobServiceClient blobs, LeaseTimings timings
             {
                 if (timeProvider.GetUtcNow() >= deadline)
                 {
-                    throw new TimeoutException($"Another rollup or compaction has held the lock for more than {wait.TotalSeconds:0} s; try again later.", ex);
+                    throw new RollupLockBusyException($"Another rollup or compaction has held the lock for more than {wait.TotalSeconds:0} s; try again later.", ex);
                 }
 
                 await Task.Delay(s_poll, timeProvider, cancellationToken).ConfigureAwait(false);

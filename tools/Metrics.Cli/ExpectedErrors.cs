@@ -13,8 +13,8 @@ internal static class ExpectedErrors
         {
             case CliFailure failure:
                 return failure.Message;
-            case TimeoutException timeout:
-                return timeout.Message;
+            case TimeoutException or Metrics.Core.Ports.RollupLockBusyException:
+                return exception.Message;
             case IOException or UnauthorizedAccessException when exception is not SocketException:
                 return exception.Message;
             case InvalidDataException:

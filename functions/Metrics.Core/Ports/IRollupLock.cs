@@ -6,6 +6,6 @@ namespace Metrics.Core.Ports;
 /// </summary>
 public interface IRollupLock
 {
-    /// <summary>Waits up to <paramref name="wait"/> for the lock; throws <see cref="TimeoutException"/> if it stays taken.</summary>
+    /// <summary>Waits up to <paramref name="wait"/> for the lock; throws <see cref="RollupLockBusyException"/> if it stays taken.</summary>
     Task<IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken);
 }

@@ -19,14 +19,6 @@ public static class TelemetryStreams
         _ => throw new ArgumentOutOfRangeException(nameof(stream), stream, "Unknown stream."),
     };
 
-    /// <summary>The event hub the stream arrives on in production.</summary>
-    public static string HubName(this TelemetryStream stream) => stream switch
-    {
-        TelemetryStream.Gpu => "gpu-telemetry",
-        TelemetryStream.Jobs => "job-events",
-        _ => throw new ArgumentOutOfRangeException(nameof(stream), stream, "Unknown stream."),
-    };
-
     /// <summary>Parses a short name (<c>gpu</c> or <c>jobs</c>); returns false for anything else.</summary>
     public static bool TryParse(string? name, out TelemetryStream stream)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Metrics.Core.Billing;
+using Metrics.Core.Ports;
 using Metrics.Core.Statements;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -32,7 +33,7 @@ public sealed class CloseMonth(MonthClose close)
         {
             result = await close.CloseAsync(m, cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutException ex)
+        catch (RollupLockBusyException ex)
         {
             // A long rollup holds the lock: nothing was closed; the caller tries again.
             return new ObjectResult(new { error = $"{m} was not closed: {ex.Message}; try again in a few minutes" }) { StatusCode = StatusCodes.Status503ServiceUnavailable };

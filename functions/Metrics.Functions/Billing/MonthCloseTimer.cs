@@ -1,3 +1,4 @@
+using Metrics.Core.Ports;
 using Metrics.Core.Statements;
 using Metrics.Functions.Logging;
 using Microsoft.Azure.Functions.Worker;
@@ -19,7 +20,7 @@ public sealed class MonthCloseTimer(MonthClose close, ILogger<MonthCloseTimer> l
         {
             MonthCloseLog.Outcome(logger, await close.CloseDueAsync(cancellationToken).ConfigureAwait(false));
         }
-        catch (TimeoutException ex)
+        catch (RollupLockBusyException ex)
         {
             // A long rollup holds the lock; the month stays open until the next tick.
             MonthCloseLog.LockBusy(logger, ex.Message);

@@ -1,4 +1,5 @@
 using Metrics.Core.Billing;
+using Metrics.Core.Ports;
 using Metrics.Functions.Logging;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
@@ -22,7 +23,7 @@ public sealed class UsageRollupTimer(UsageRollup rollup, ILogger<UsageRollupTime
             RollupResult result = await rollup.RunPendingAsync(cancellationToken).ConfigureAwait(false);
             RollupLog.Completed(logger, result);
         }
-        catch (TimeoutException ex)
+        catch (RollupLockBusyException ex)
         {
             // Another rollup (a CLI run, or a slow previous tick) still holds the lock; its work is the same work.
             RollupLog.LockBusy(logger, ex.Message);

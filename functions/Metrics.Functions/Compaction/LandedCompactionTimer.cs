@@ -1,4 +1,5 @@
 using Metrics.Core.Compaction;
+using Metrics.Core.Ports;
 using Metrics.Functions.Logging;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,7 @@ public sealed class LandedCompactionTimer(LandedCompaction compaction, ILogger<L
             CompactionResult result = await compaction.RunPendingAsync(cancellationToken).ConfigureAwait(false);
             CompactionLog.Completed(logger, result);
         }
-        catch (TimeoutException ex)
+        catch (RollupLockBusyException ex)
         {
             // A CLI compaction (or a slow previous tick) holds the lock; the hours it leaves stay marked for the next tick.
             CompactionLog.LockBusy(logger, ex.Message);

@@ -14,7 +14,7 @@ public sealed class InMemoryRollupLock : IRollupLock
     {
         if (!await _gate.WaitAsync(wait, cancellationToken).ConfigureAwait(false))
         {
-            throw new TimeoutException("rollup lock busy");
+            throw new Metrics.Core.Ports.RollupLockBusyException("rollup lock busy");
         }
 
         return new Lease(_gate, Lost.Token);

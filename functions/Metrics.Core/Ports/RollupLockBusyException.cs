@@ -1,0 +1,22 @@
+namespace Metrics.Core.Ports;
+
+/// <summary>
+/// The rollup lock stayed taken for the whole wait: another rollup, compaction or month close holds it. Not a failure of
+/// the caller's work: a timer simply tries again on its next tick, a person a few minutes later.
+/// </summary>
+public sealed class RollupLockBusyException : Exception
+{
+    public RollupLockBusyException()
+    {
+    }
+
+    public RollupLockBusyException(string message)
+        : base(message)
+    {
+    }
+
+    public RollupLockBusyException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
