@@ -1,5 +1,6 @@
 using Apache.Arrow;
 using Metrics.Core.Arrow;
+using Metrics.Core.Billing;
 using Metrics.Core.Telemetry;
 using Metrics.Core.Validation;
 
@@ -29,8 +30,8 @@ internal sealed class GpuStreamCodec : IStreamCodec<GpuSample>
     /// </summary>
     public void AddAffectedHours(GpuSample value, ICollection<DateTimeOffset> hours)
     {
-        hours.Add(LandingPaths.HourOf(value.Ts.AddSeconds(-value.IntervalS)));
-        hours.Add(LandingPaths.HourOf(value.Ts.AddTicks(-1)));
+        hours.Add(UtcHours.Floor(value.Ts.AddSeconds(-value.IntervalS)));
+        hours.Add(UtcHours.Floor(value.Ts.AddTicks(-1)));
     }
 
     public RecordBatch Encode(string partitionId, IReadOnlyList<(GpuSample Value, RawEvent Raw)> items) =>

@@ -1,5 +1,6 @@
 using Apache.Arrow;
 using Metrics.Core.Arrow;
+using Metrics.Core.Billing;
 using Metrics.Core.Ports;
 using Metrics.Core.Telemetry;
 using Metrics.Core.Validation;
@@ -101,7 +102,7 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
                 }
 
                 value = decoded.Value;
-                hour = LandingPaths.HourOf(codec.Timestamp(value));
+                hour = UtcHours.Floor(codec.Timestamp(value));
                 codec.AddAffectedHours(value, affected);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

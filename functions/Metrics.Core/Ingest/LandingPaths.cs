@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Metrics.Core.Billing;
 using Metrics.Core.Telemetry;
 
 namespace Metrics.Core.Ingest;
@@ -54,7 +55,7 @@ public static partial class LandingPaths
     /// <summary>The folder of one UTC hour's files: <c>{stream}/v1/date=YYYY-MM-DD/hour=HH/</c>.</summary>
     public static string HourPrefix(TelemetryStream stream, DateTimeOffset hour)
     {
-        DateTimeOffset utc = HourOf(hour);
+        DateTimeOffset utc = UtcHours.Floor(hour);
         return string.Create(CultureInfo.InvariantCulture, $"{stream.Name()}/{SchemaVersion}/date={utc:yyyy-MM-dd}/hour={utc:HH}/");
     }
 
@@ -63,13 +64,6 @@ public static partial class LandingPaths
         string.Create(
             CultureInfo.InvariantCulture,
             $"{stream.Name()}/date={enqueuedDate:yyyy-MM-dd}/p{partitionId}-{firstSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}-{lastSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}.jsonl");
-
-    /// <summary>The UTC hour that contains <paramref name="ts"/>.</summary>
-    public static DateTimeOffset HourOf(DateTimeOffset ts)
-    {
-        DateTimeOffset utc = ts.ToUniversalTime();
-        return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
-    }
 
     /// <summary>Partition ids become part of a blob name, so they are held to a safe pattern.</summary>
     public static bool IsValidPartitionId(string partitionId) => PartitionIdPattern().IsMatch(partitionId);
