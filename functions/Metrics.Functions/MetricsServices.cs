@@ -41,7 +41,7 @@ public static class MetricsServices
         TimeSpan closeGrace = MonthCloseSettings.GraceFromSetting(configuration[MonthCloseSettings.GraceDaysSetting]);
         services.AddSingleton(sp => BillingStorage.CreateMonthClose(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>(), closeGrace));
         services.AddSingleton<IVoucherStore>(sp => new TableVoucherStore(sp.GetRequiredService<StorageClients>().Tables));
-        services.AddSingleton(sp => new VoucherLedger(sp.GetRequiredService<IVoucherStore>(), new BlobStatementStore(sp.GetRequiredService<StorageClients>().Blobs)));
+        services.AddSingleton(sp => new VoucherLedger(sp.GetRequiredService<IVoucherStore>(), new BlobStatementStore(sp.GetRequiredService<StorageClients>().Blobs), calendar));
         return services;
     }
 

@@ -34,13 +34,7 @@ public sealed class TableVoucherStore(TableServiceClient tables) : IVoucherStore
     {
         ArgumentNullException.ThrowIfNull(vouchers);
         Dictionary<string, Voucher> existing = (await ListAsync(null, cancellationToken).ConfigureAwait(false)).ToDictionary(v => v.Id, StringComparer.Ordinal);
-        string[] changed = vouchers.Where(v => existing.TryGetValue(v.Id, out Voucher? known) && known != v).Select(v => v.Id).ToArray();
-        if (changed.Length > 0)
-        {
-            throw new InvalidOperationException($"voucher(s) {string.Join(", ", changed)} were imported before with other terms; a voucher never changes (issue a new one)");
-        }
-
-        Voucher[] added = vouchers.Where(v => !existing.ContainsKey(v.Id)).ToArray();
+        IReadOnlyList<Voucher> added = VoucherImport.NewOnes(vouchers, existing);
         foreach (var institution in added.GroupBy(v => v.Institution, StringComparer.Ordinal))
         {
             await TableTransactions.SubmitAsync(_table, institution.Select(v => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(v.Institution, v.Id)
@@ -53,7 +47,7 @@ public sealed class TableVoucherStore(TableServiceClient tables) : IVoucherStore
             })), cancellationToken).ConfigureAwait(false);
         }
 
-        return added.Length;
+        return added.Count;
     }
 
     private static DateOnly Date(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -28,7 +28,7 @@ public sealed class FinanceHttpTests
         return new CloseMonth(new MonthClose(rollup, query, _statements, _lock, s_calendar, _time));
     }
 
-    private Billing.Vouchers VouchersFunction() => new(_vouchers, new VoucherLedger(_vouchers, _statements), s_calendar, _time);
+    private Billing.Vouchers VouchersFunction() => new(_vouchers, new VoucherLedger(_vouchers, _statements, s_calendar), _time);
 
     private static HttpRequest Request(string method, string body = "", string query = "")
     {

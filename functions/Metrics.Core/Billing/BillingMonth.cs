@@ -38,6 +38,9 @@ public readonly partial record struct BillingMonth(int Year, int Month) : ICompa
 
     public BillingMonth Previous() => Month == 1 ? new BillingMonth(Year - 1, 12) : new BillingMonth(Year, Month - 1);
 
+    /// <summary>The last day of the month, as a local date in the billing time zone.</summary>
+    public DateOnly LastDay => Next().FirstDay.AddDays(-1);
+
     /// <summary>The first day of the month, as a local date in the billing time zone.</summary>
     public DateOnly FirstDay => new(Year, Month, 1);
 

@@ -12,8 +12,6 @@ namespace Metrics.Core.Billing;
 /// </summary>
 public sealed class UsageQuery(IUsageStore usage, IRateCardStore rates, IStatementStore statements, IVoucherStore vouchers, BillingCalendar calendar)
 {
-    private readonly VoucherLedger _ledger = new(vouchers, statements);
-
     /// <summary>
     /// How far back an open month looks for closed months to adjust. Late data is bounded by ingest's age limits (14 days
     /// for an event, 31 for a job run), so a month changes for about two months after it ends; only a backfill reaches
@@ -46,10 +44,12 @@ public sealed class UsageQuery(IUsageStore usage, IRateCardStore rates, IStateme
         UsageReport own = await PriceAsync(month, institution, card, cancellationToken).ConfigureAwait(false);
 
         // The closed months just before this one, back to the first open one: this is the earliest open month after each.
+        // The vouchers below draw on the same statements, so each is read once.
+        var read = new StatementsReadOnce(statements);
         var closed = new List<FrozenStatement>();
         for (BillingMonth m = month.Previous(); closed.Count < AdjustmentLookbackMonths; m = m.Previous())
         {
-            if (await statements.ReadAsync(m, cancellationToken).ConfigureAwait(false) is not { } statement)
+            if (await read.ReadAsync(m, cancellationToken).ConfigureAwait(false) is not { } statement)
             {
                 break;
             }
@@ -70,9 +70,8 @@ public sealed class UsageQuery(IUsageStore usage, IRateCardStore rates, IStateme
         }
 
         // Vouchers pay last, towards usage and adjustments alike, from what closed months have left of them.
-        DateOnly lastDay = month.Next().FirstDay.AddDays(-1);
-        VoucherBalance[] paying = (await _ledger.BalancesAsync(institution, month, lastDay, cancellationToken).ConfigureAwait(false))
-            .Where(b => b.Voucher.ValidOn(lastDay))
+        VoucherBalance[] paying = (await new VoucherLedger(vouchers, read, calendar).BalancesAsync(institution, month, month.LastDay, cancellationToken).ConfigureAwait(false))
+            .Where(b => b.Voucher.ValidOn(month.LastDay))
             .ToArray();
         lines.AddRange(VoucherCredits.Apply(month, lines, paying.Select(b => (b.Voucher, b.Balance)).ToArray(), warnings));
 

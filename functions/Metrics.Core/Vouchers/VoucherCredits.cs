@@ -26,7 +26,7 @@ public static class VoucherCredits
         ArgumentNullException.ThrowIfNull(charges);
         ArgumentNullException.ThrowIfNull(vouchers);
         ArgumentNullException.ThrowIfNull(warnings);
-        DateOnly lastDay = month.Next().FirstDay.AddDays(-1);
+        DateOnly lastDay = month.LastDay;
         var credits = new List<UsageLine>();
         foreach (var institution in charges.Where(l => l.Type != UsageLineType.Credit && l.Amount is not null).GroupBy(l => l.Usage.Institution, StringComparer.Ordinal))
         {

@@ -1,4 +1,3 @@
-using Metrics.Core.Billing;
 using Metrics.Core.Ports;
 using Metrics.Core.Vouchers;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +10,7 @@ namespace Metrics.Functions.Billing;
 /// Compute vouchers over HTTP (function key), as <c>metrics vouchers</c>: <c>GET /api/vouchers?institution=</c> lists
 /// them with what closed months drew and what is left; <c>POST /api/vouchers</c> imports the body (the import file's JSON).
 /// </summary>
-public sealed class Vouchers(IVoucherStore store, VoucherLedger ledger, BillingCalendar calendar, TimeProvider timeProvider)
+public sealed class Vouchers(IVoucherStore store, VoucherLedger ledger, TimeProvider timeProvider)
 {
     [Function(FunctionNames.ListVouchers)]
     public async Task<IActionResult> ListAsync(
@@ -25,9 +24,7 @@ public sealed class Vouchers(IVoucherStore store, VoucherLedger ledger, BillingC
             return new BadRequestObjectResult(new { error = $"institution '{Metrics.Core.Validation.EchoedText.Cut(institution, 64)}' is not a valid institution id" });
         }
 
-        DateTimeOffset now = timeProvider.GetUtcNow();
-        DateOnly today = calendar.DayOf(now);
-        IReadOnlyList<VoucherBalance> balances = await ledger.BalancesAsync(string.IsNullOrEmpty(institution) ? null : institution, calendar.MonthOf(now).Next(), today, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<VoucherBalance> balances = await ledger.BalancesAsync(string.IsNullOrEmpty(institution) ? null : institution, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return new OkObjectResult(balances.Select(b => new
         {
             id = b.Voucher.Id,

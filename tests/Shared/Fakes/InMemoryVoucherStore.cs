@@ -13,13 +13,7 @@ public sealed class InMemoryVoucherStore : IVoucherStore
 
     public Task<int> ImportAsync(IReadOnlyList<Voucher> vouchers, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(vouchers);
-        string[] changed = vouchers.Where(v => Vouchers.TryGetValue(v.Id, out Voucher? known) && known != v).Select(v => v.Id).ToArray();
-        if (changed.Length > 0)
-        {
-            throw new InvalidOperationException($"voucher(s) {string.Join(", ", changed)} were imported before with other terms");
-        }
-
-        return Task.FromResult(vouchers.Count(v => Vouchers.TryAdd(v.Id, v)));
+        IReadOnlyList<Voucher> added = VoucherImport.NewOnes(vouchers, Vouchers);
+        return Task.FromResult(added.Count(v => Vouchers.TryAdd(v.Id, v)));
     }
 }

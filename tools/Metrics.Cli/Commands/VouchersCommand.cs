@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Metrics.Core.Billing;
 using Metrics.Core.Vouchers;
 using Metrics.Storage;
 
@@ -38,10 +37,8 @@ internal static class VouchersCommand
         list.SetAction(async (result, cancellationToken) =>
         {
             StorageClients storage = context.CreateStorage();
-            BillingCalendar calendar = context.CreateCalendar();
-            DateTimeOffset now = context.TimeProvider.GetUtcNow();
-            var ledger = new VoucherLedger(new TableVoucherStore(storage.Tables), new BlobStatementStore(storage.Blobs));
-            IReadOnlyList<VoucherBalance> balances = await ledger.BalancesAsync(result.GetValue(institution), calendar.MonthOf(now).Next(), calendar.DayOf(now), cancellationToken).ConfigureAwait(false);
+            var ledger = new VoucherLedger(new TableVoucherStore(storage.Tables), new BlobStatementStore(storage.Blobs), context.CreateCalendar());
+            IReadOnlyList<VoucherBalance> balances = await ledger.BalancesAsync(result.GetValue(institution), context.TimeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             await context.Out.WriteLineAsync("id,institution,currency,amount,used,balance,valid_from,valid_to,max_share,status").ConfigureAwait(false);
             foreach (VoucherBalance b in balances)
             {

@@ -1,0 +1,25 @@
+using Metrics.Core.Billing;
+using Metrics.Core.Ports;
+
+namespace Metrics.Core.Statements;
+
+/// <summary>
+/// A statement store that reads each month at most once, for one piece of work: pricing an open month reads the closed
+/// months before it for their adjustments and again for the vouchers they drew on, and a statement is megabytes.
+/// </summary>
+internal sealed class StatementsReadOnce(IStatementStore inner) : IStatementStore
+{
+    private readonly Dictionary<BillingMonth, FrozenStatement?> _read = [];
+
+    public async Task<FrozenStatement?> ReadAsync(BillingMonth month, CancellationToken cancellationToken)
+    {
+        if (!_read.TryGetValue(month, out FrozenStatement? statement))
+        {
+            _read[month] = statement = await inner.ReadAsync(month, cancellationToken).ConfigureAwait(false);
+        }
+
+        return statement;
+    }
+
+    public Task<bool> TryFreezeAsync(FrozenStatement statement, CancellationToken cancellationToken) => inner.TryFreezeAsync(statement, cancellationToken);
+}
