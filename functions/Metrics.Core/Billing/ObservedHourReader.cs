@@ -26,7 +26,7 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
     /// <summary>How many shards the last hour read took (each a pass over the files).</summary>
     public int LastShards { get; private set; }
 
-    /// <summary>The files the last read opened (once per shard): the hour's own, and those of the next hour that reach back.</summary>
+    /// <summary>How many files the last read opened (each once per shard): the hour's own, and those of the next hour that reach back.</summary>
     public int LastFilesRead { get; private set; }
 
     /// <summary>The next hour's files the last read left unopened, because their manifests say they start after this hour.</summary>

@@ -11,7 +11,7 @@ public sealed record UsageRequest(BillingMonth Month, string? Institution, Usage
         request = null;
         if (!BillingMonth.TryParse(month, out BillingMonth m))
         {
-            error = $"month must be yyyy-MM between {BillingMonth.MinYear}-01 and {BillingMonth.MaxYear}-12 (for example 2026-11), got '{Quote(month)}'";
+            error = MonthError(month);
             return false;
         }
 
@@ -37,6 +37,10 @@ public sealed record UsageRequest(BillingMonth Month, string? Institution, Usage
         error = null;
         return true;
     }
+
+    /// <summary>What an HTTP caller is told of a month that does not parse (the usage and close APIs alike).</summary>
+    public static string MonthError(string? month) =>
+        $"month must be yyyy-MM between {BillingMonth.MinYear}-01 and {BillingMonth.MaxYear}-12 (for example 2026-11), got '{Quote(month)}'";
 
     /// <summary>A caller's value as echoed in an error: at most 64 characters.</summary>
     private static string Quote(string? value) => EchoedText.Cut(value, 64);

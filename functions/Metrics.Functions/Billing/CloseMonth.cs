@@ -25,7 +25,7 @@ public sealed class CloseMonth(MonthClose close)
         ArgumentNullException.ThrowIfNull(request);
         if (!BillingMonth.TryParse(month, out BillingMonth m))
         {
-            return new BadRequestObjectResult(new { error = $"month must be yyyy-MM (for example 2026-11), got '{Metrics.Core.Validation.EchoedText.Cut(month, 64)}'" });
+            return new BadRequestObjectResult(new { error = UsageRequest.MonthError(month) });
         }
 
         MonthCloseResult result;

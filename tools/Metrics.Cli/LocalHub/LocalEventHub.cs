@@ -63,7 +63,7 @@ internal sealed class LocalEventHub(IngestPipeline pipeline, TableSequenceCounte
         // What was reserved and not used goes back, so that the next run numbers on without a gap.
         for (int partition = 0; partition < partitionCount; partition++)
         {
-            string partitionId = partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string partitionId = PartitionId(partition);
             await sequences.ReturnUnusedAsync(stream, partitionId, _end[partition], _next[partition], cancellationToken).ConfigureAwait(false);
         }
     }
@@ -117,7 +117,7 @@ internal sealed class LocalEventHub(IngestPipeline pipeline, TableSequenceCounte
 
     private async Task IngestAsync(TelemetryStream stream, int partition, PendingBatch pending, CancellationToken cancellationToken)
     {
-        string partitionId = partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string partitionId = PartitionId(partition);
         long first = await TakeSequenceNumbersAsync(stream, partition, pending.Count, cancellationToken).ConfigureAwait(false);
         DateTimeOffset enqueued = timeProvider.GetUtcNow();
         var events = new RawEvent[pending.Count];
@@ -140,7 +140,7 @@ internal sealed class LocalEventHub(IngestPipeline pipeline, TableSequenceCounte
         if (_end[partition] - _next[partition] < count)
         {
             // Full batches use a reservation up exactly; only a partial last batch could leave a few unused here.
-            string partitionId = partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string partitionId = PartitionId(partition);
             await sequences.ReturnUnusedAsync(stream, partitionId, _end[partition], _next[partition], cancellationToken).ConfigureAwait(false);
             int batches = Math.Min(1 << Math.Min(_reservations[partition]++, 30), MaxBatchesPerReservation);
             int reserve = Math.Max(count, batches * batchSize);
@@ -152,4 +152,7 @@ internal sealed class LocalEventHub(IngestPipeline pipeline, TableSequenceCounte
         _next[partition] += count;
         return first;
     }
+
+    /// <summary>A partition's id as Event Hubs names it: its number.</summary>
+    private static string PartitionId(int partition) => partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
