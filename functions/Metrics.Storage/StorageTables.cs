@@ -18,10 +18,10 @@ public static class StorageTables
     /// <summary>Each job's usage per billing month: PartitionKey = month, RowKey = <c>cluster|jobId</c>.</summary>
     public const string JobMonths = "jobmonths";
 
-    /// <summary>Hourly usage lines: PartitionKey = UTC hour, RowKey = <c>institution|model</c>.</summary>
+    /// <summary>Hourly usage lines: PartitionKey = UTC hour, RowKey = <c>institution|model|account</c> (see <see cref="Metrics.Core.Billing.UsageKey.RowKey"/>).</summary>
     public const string HourlyUsage = "hourlyusage";
 
-    /// <summary>Daily usage lines, the month's partial sums: PartitionKey = billing day <c>yyyy-MM-dd</c>, RowKey = <c>institution|model</c>.</summary>
+    /// <summary>Daily usage lines, the month's partial sums: PartitionKey = billing day <c>yyyy-MM-dd</c>, RowKey = <c>institution|model|account</c>.</summary>
     public const string DailyUsage = "dailyusage";
 
     /// <summary>Monthly usage, finance's view: PartitionKey = month, RowKey = <c>institution|model</c>.</summary>
@@ -30,11 +30,17 @@ public static class StorageTables
     /// <summary>Monthly usage, an institution's history: PartitionKey = institution, RowKey = <c>month|model</c>.</summary>
     public const string InstitutionUsage = "institutionusage";
 
+    /// <summary>
+    /// Monthly usage by project: PartitionKey = month, RowKey = <c>institution|model|account</c> (<c>institution|model</c>
+    /// for usage no job's account holds). The parts of each <see cref="MonthlyUsage"/> line, summed from the same days.
+    /// </summary>
+    public const string AccountUsage = "accountusage";
+
     /// <summary>Rate card: PartitionKey = <c>gpu</c> or <c>cpu</c>, RowKey = <c>model|yyyy-MM-dd</c> (<c>cpu|yyyy-MM-dd</c>).</summary>
     public const string RateCards = "ratecards";
 
     /// <summary>Compute vouchers as imported: PartitionKey = institution, RowKey = voucher id.</summary>
     public const string Vouchers = "vouchers";
 
-    public static readonly IReadOnlyList<string> All = [DirtyHours, Sequences, JobStates, JobHours, JobMonths, HourlyUsage, DailyUsage, MonthlyUsage, InstitutionUsage, RateCards, Vouchers];
+    public static readonly IReadOnlyList<string> All = [DirtyHours, Sequences, JobStates, JobHours, JobMonths, HourlyUsage, DailyUsage, MonthlyUsage, InstitutionUsage, AccountUsage, RateCards, Vouchers];
 }

@@ -19,6 +19,7 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
     private readonly TableClient _daily = tables.GetTableClient(StorageTables.DailyUsage);
     private readonly TableClient _monthly = tables.GetTableClient(StorageTables.MonthlyUsage);
     private readonly TableClient _byInstitution = tables.GetTableClient(StorageTables.InstitutionUsage);
+    private readonly TableClient _accounts = tables.GetTableClient(StorageTables.AccountUsage);
     private int _ready;
 
     public Task WriteJobHoursAsync(IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken) =>
@@ -62,7 +63,8 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
                 TableProperties.Decimal(e, "GpuSeconds"),
                 TableProperties.Decimal(e, "CpuCoreSeconds"),
                 TableProperties.Decimal(e, "ActiveGpuSeconds"),
-                TableProperties.Decimal(e, "ObservedGpuSeconds"));
+                TableProperties.Decimal(e, "ObservedGpuSeconds"),
+                Account(e));
         }
     }
 
@@ -88,7 +90,8 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
                 TableProperties.Decimal(e, "GpuSeconds"),
                 TableProperties.Decimal(e, "CpuCoreSeconds"),
                 TableProperties.Decimal(e, "ActiveGpuSeconds"),
-                TableProperties.Decimal(e, "ObservedGpuSeconds"));
+                TableProperties.Decimal(e, "ObservedGpuSeconds"),
+                Account(e));
         }
     }
 
@@ -98,6 +101,7 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         {
             ["Institution"] = key.Institution,
             ["GpuModel"] = key.GpuModel,
+            ["Account"] = key.Account,
             ["GpuSeconds"] = TableProperties.Decimal(gpuSeconds),
             ["CpuCoreSeconds"] = TableProperties.Decimal(cpuCoreSeconds),
             ["ActiveGpuSeconds"] = TableProperties.Decimal(activeGpuSeconds),
@@ -107,10 +111,31 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
     /// <summary><c>yyyy-MM-dd</c>: sorts as the days do, so a month is one key range.</summary>
     private static string DayKey(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    public async Task ReplaceMonthAsync(BillingMonth month, IReadOnlyList<MonthlyUsage> lines, CancellationToken cancellationToken)
+    public async Task ReplaceMonthAsync(BillingMonth month, MonthlyLines lines, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lines);
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        string pk = month.ToString();
+
+        // The accounts first, then the institutions' history, then finance's view: each table is whole on its own, and
+        // a process that dies in between leaves the month's mark for the next run, which rewrites all three.
+        await ReplacePartitionAsync(_accounts, pk, lines.Accounts.Select(l => MonthlyEntity(pk, l.Key.RowKey, l)).ToList(), cancellationToken).ConfigureAwait(false);
+        await ReplaceInstitutionsAsync(month, lines.Lines, cancellationToken).ConfigureAwait(false);
+        await ReplacePartitionAsync(_monthly, pk, lines.Lines.Select(l => MonthlyEntity(pk, l.Key.RowKey, l)).ToList(), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<MonthlyUsage>> ReadMonthAccountsAsync(BillingMonth month, string? institution, CancellationToken cancellationToken)
+    {
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        string pk = month.ToString();
+        string filter = institution is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {pk}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {institution + "|"} and RowKey lt {institution + "}"}");
+        return await ReadMonthlyAsync(_accounts.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken), month).ConfigureAwait(false);
+    }
+
+    private async Task ReplaceInstitutionsAsync(BillingMonth month, IReadOnlyList<MonthlyUsage> lines, CancellationToken cancellationToken)
+    {
         string pk = month.ToString();
         IReadOnlyList<MonthlyUsage> before = await ReadMonthAsync(month, null, cancellationToken).ConfigureAwait(false);
 
@@ -128,17 +153,21 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
             await _byInstitution.DeleteEntityAsync(stale.Institution, $"{pk}|{stale.GpuModel}", cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        await ReplacePartitionAsync(_monthly, pk, lines.Select(l => MonthlyEntity(pk, l.Key.RowKey, l)).ToList(), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<MonthlyUsage>> ReadMonthAsync(BillingMonth month, string? institution, CancellationToken cancellationToken)
     {
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         string pk = month.ToString();
-        var lines = new List<MonthlyUsage>();
         IAsyncEnumerable<TableEntity> query = institution is null
             ? _monthly.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), cancellationToken: cancellationToken)
             : _byInstitution.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {institution} and RowKey ge {pk + "|"} and RowKey lt {pk + "}"}"), cancellationToken: cancellationToken);
+        return await ReadMonthlyAsync(query, month).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<MonthlyUsage>> ReadMonthlyAsync(IAsyncEnumerable<TableEntity> query, BillingMonth month)
+    {
+        var lines = new List<MonthlyUsage>();
         await foreach (TableEntity e in query.ConfigureAwait(false))
         {
             lines.Add(new MonthlyUsage(
@@ -149,12 +178,16 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
                 TableProperties.Decimal(e, "GpuSeconds"),
                 TableProperties.Decimal(e, "ActiveGpuSeconds"),
                 TableProperties.Decimal(e, "ObservedGpuSeconds"),
-                TableProperties.Decimal(e, "CpuCoreSeconds")));
+                TableProperties.Decimal(e, "CpuCoreSeconds"),
+                Account(e)));
         }
 
         lines.Sort((a, b) => a.Key.CompareTo(b.Key));
         return lines;
     }
+
+    /// <summary>The account (project) a row is about; rows written before accounts were kept have none.</summary>
+    private static string Account(TableEntity e) => e.GetString("Account") ?? string.Empty;
 
     public async Task<bool> InstitutionKnownAsync(string institution, CancellationToken cancellationToken)
     {
@@ -172,6 +205,7 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         ["Month"] = l.Month.ToString(),
         ["Institution"] = l.Institution,
         ["GpuModel"] = l.GpuModel,
+        ["Account"] = l.Account,
         ["Jobs"] = l.Jobs,
         ["GpuSeconds"] = TableProperties.Decimal(l.GpuSeconds),
         ["ActiveGpuSeconds"] = TableProperties.Decimal(l.ActiveGpuSeconds),
@@ -195,6 +229,7 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
                 ["RunStart"] = c.RunStart,
                 ["Institution"] = c.Usage!.Institution,
                 ["GpuModel"] = c.Usage.GpuModel,
+                ["Account"] = c.Usage.Account,
                 ["BilledTicks"] = c.Usage.Billed.Ticks,
                 ["GpuSeconds"] = TableProperties.Decimal(c.Usage.GpuSeconds),
                 ["CpuCoreSeconds"] = TableProperties.Decimal(c.Usage.CpuCoreSeconds),
@@ -226,7 +261,8 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
                 TableProperties.Required(e, "GpuModel"),
                 TimeSpan.FromTicks(e.GetInt64("BilledTicks") ?? 0),
                 TableProperties.Decimal(e, "GpuSeconds"),
-                TableProperties.Decimal(e, "CpuCoreSeconds")));
+                TableProperties.Decimal(e, "CpuCoreSeconds"),
+                Account(e)));
         }
 
         return usage;
@@ -264,7 +300,7 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
             return;
         }
 
-        foreach (TableClient table in new[] { _jobHours, _jobMonths, _hourly, _daily, _monthly, _byInstitution })
+        foreach (TableClient table in new[] { _jobHours, _jobMonths, _hourly, _daily, _monthly, _byInstitution, _accounts })
         {
             await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -48,6 +48,46 @@ public sealed class GetUsageTests
     }
 
     [Fact]
+    public async Task Get_ByAccount_SplitsTheLinesByProject_AndTheirSumIsTheInstitutionLine()
+    {
+        _usage.AccountMonths[s_november] =
+        [
+            new MonthlyUsage(s_november, "inst-00042", "H100-SXM5-80GB", 2, 27000m, 18000m, 27000m, 7200m, "proj-a"),
+            new MonthlyUsage(s_november, "inst-00042", "H100-SXM5-80GB", 0, 9000m, 0m, 9000m, 0m),
+        ];
+
+        var result = Assert.IsType<ContentResult>(await GetAsync("2026-11", "?institution=inst-00042&by=account"));
+
+        // 10 GPU-h in 9,000:27,000 s (the empty account sorts first): 2.5 + 7.5; 285.24 in 71.25 : 213.99 (own amounts).
+        Assert.Equal(
+            UsageCsvWriter.Header + ",account\r\n"
+            + "2026-11,inst-00042,H100-SXM5-80GB,0,2.5000,0.0000,2.5000,0.00,0.0000,28.50,71.25,CNY,usage,,\r\n"
+            + "2026-11,inst-00042,H100-SXM5-80GB,2,7.5000,5.0000,7.5000,66.67,2.0000,28.50,213.99,CNY,usage,,proj-a\r\n",
+            result.Content);
+    }
+
+    [Fact]
+    public async Task Get_Focus_IsAFocusDatasetByAccount_AndUnpricedMonthsAreAConflict()
+    {
+        var result = Assert.IsType<ContentResult>(await GetAsync("2026-11", "?format=focus"));
+        string[] lines = result.Content!.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("BilledCost,BillingAccountId,BillingAccountName,BillingCurrency,", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("285.24,inst-00042,inst-00042,CNY,2026-11-30T16:00:00Z,2026-10-31T16:00:00Z,Usage,,", lines[1], StringComparison.Ordinal);
+        Assert.Equal(3, lines.Length);
+
+        _usage.Months[s_november] = [.. _usage.Months[s_november], new MonthlyUsage(s_november, "inst-00107", "B300", 1, 3600m, 0m, 0m, 0m)];
+        var conflict = Assert.IsType<ConflictObjectResult>(await GetAsync("2026-11", "?format=focus"));
+        Assert.Contains("'B300'", conflict.Value!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_ByUnknown_IsABadRequestThatNamesTheChoices()
+    {
+        var result = Assert.IsType<BadRequestObjectResult>(await GetAsync("2026-11", "?by=user"));
+        Assert.Contains("by must be institution or account", result.Value!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_InstitutionAsJson_ReturnsOnlyItsLines()
     {
         var result = Assert.IsType<ContentResult>(await GetAsync("2026-11", "?institution=inst-00107&format=json"));
@@ -62,7 +102,7 @@ public sealed class GetUsageTests
     {
         var query = new UsageQuery(_usage, _rates, _statements, new InMemoryVoucherStore(), BillingCalendar.Create("Asia/Shanghai"));
         UsageReport atClose = await query.ComputeAsync(s_november, null, CancellationToken.None);
-        await _statements.TryFreezeAsync(Metrics.Core.Statements.FrozenStatement.Freeze(atClose, new DateTimeOffset(2026, 12, 4, 1, 30, 0, TimeSpan.Zero)), CancellationToken.None);
+        await _statements.TryFreezeAsync(Metrics.Core.Statements.FrozenStatement.Freeze(atClose, [], new DateTimeOffset(2026, 12, 4, 1, 30, 0, TimeSpan.Zero)), CancellationToken.None);
         string csvAtClose = Assert.IsType<ContentResult>(await GetAsync("2026-11")).Content!;
 
         // Late data and a new rate after the close change the billing tables, not the closed month.

@@ -154,6 +154,13 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
             [("usage", null, "264.80"), ("credit", $"v1-{_run}", "-90.08"), ("credit", $"v2-{_run}", "-174.72")],
             json.RootElement.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("line_type").GetString(), l.GetProperty("voucher_id").GetString(), l.GetProperty("amount").GetRawText())).ToArray());
 
+        // FOCUS: the usage row and a Credit row per voucher; BilledCost adds up to what is left to pay, 0.00.
+        List<Dictionary<string, string>> focus = CsvRows.Parse(await CliRunner.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "focus"));
+        Assert.Equal(
+            new[] { ("Usage", "264.80", ""), ("Credit", "-90.08", $"v1-{_run}"), ("Credit", "-174.72", $"v2-{_run}") },
+            focus.Select(r => (r["ChargeCategory"], r["BilledCost"], r["x_VoucherId"])).ToArray());
+        Assert.Equal(0.00m, CsvRows.Sum(focus, "BilledCost"));
+
         // Once v1 has expired, what is left of it lapses.
         _time.SetUtcNow(new DateTimeOffset(next.Next().Year, next.Next().Month, 5, 0, 0, 0, TimeSpan.Zero));
         Assert.Contains($"v1-{_run},{Institution},CNY,300.00,209.92,90.08,{_month.FirstDay:yyyy-MM-dd},{nextEnd:yyyy-MM-dd},0.5,lapsed", await CliRunner.RunOkAsync(_time, "vouchers", "list", "--institution", Institution), StringComparison.Ordinal);

@@ -50,7 +50,8 @@ public static class EventJson
         string start = "2026-11-27T08:00:00Z",
         string? end = null,
         string model = "H100-SXM5-80GB",
-        int cpus = 64)
+        int cpus = 64,
+        string? account = "proj-nlp")
     {
         var job = new JsonObject
         {
@@ -61,7 +62,7 @@ public static class EventJson
             ["state"] = state,
             ["ts"] = ts,
             ["institution"] = institution,
-            ["account"] = "proj-nlp",
+            ["account"] = account,
             ["user"] = "u1234",
             ["queue"] = "gpu-h100",
             ["submitTime"] = "2026-11-27T07:58:00Z",
@@ -71,6 +72,11 @@ public static class EventJson
             ["cpus"] = cpus,
             ["memGiB"] = 512,
         };
+        if (account is null)
+        {
+            job.Remove("account");
+        }
+
         if (state == "ended")
         {
             job["endTime"] = end ?? ts;

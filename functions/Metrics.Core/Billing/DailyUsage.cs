@@ -1,7 +1,7 @@
 namespace Metrics.Core.Billing;
 
 /// <summary>
-/// One billing day's usage for one (institution, GPU model): the sum of the day's UTC hours (a local day of the
+/// One billing day's usage for one (institution, GPU model, account): the sum of the day's UTC hours (a local day of the
 /// billing time zone, whose midnights are whole UTC hours). A month's lines are the sums of its days, so a month's
 /// recompute reads at most 31 rows per line instead of up to 744.
 /// </summary>
@@ -12,7 +12,8 @@ public sealed record DailyUsage(
     decimal GpuSeconds,
     decimal CpuCoreSeconds,
     decimal ActiveGpuSeconds,
-    decimal ObservedGpuSeconds)
+    decimal ObservedGpuSeconds,
+    string Account = "")
 {
-    public UsageKey Key => new(Institution, GpuModel);
+    public UsageKey Key => new(Institution, GpuModel, Account);
 }

@@ -9,4 +9,6 @@ public sealed record GpuSampleRow(
     double UtilPct,
     int IntervalS,
     string Partition,
-    long Sequence);
+    long Sequence,
+    string? Cluster = null,
+    string? JobId = null);

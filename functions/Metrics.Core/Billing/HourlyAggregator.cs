@@ -2,7 +2,9 @@ namespace Metrics.Core.Billing;
 
 /// <summary>
 /// Computes one UTC hour's usage lines from the jobs billed in it and the GPU samples whose interval overlaps it.
-/// Pure and deterministic: the same inputs, in any order, give the same lines.
+/// Pure and deterministic: the same inputs, in any order, give the same lines. Lines are per account (project): a job's
+/// billed time goes to its account, a sample's observed time to the account of the job it names (see
+/// <see cref="JobAccounts"/>).
 /// </summary>
 public static class HourlyAggregator
 {
@@ -10,7 +12,8 @@ public static class HourlyAggregator
     public static IReadOnlyList<HourlyUsage> Compute(DateTimeOffset hour, IEnumerable<JobUsage> jobs, IEnumerable<GpuSampleRow> samples)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        var observed = new ObservedHour(hour);
+        jobs = jobs.ToArray();
+        var observed = new ObservedHour(hour, accounts: JobAccounts.Of(jobs));
         foreach (GpuSampleRow sample in samples)
         {
             observed.Add(sample);
@@ -48,7 +51,7 @@ public static class HourlyAggregator
             line.ActiveGpuSeconds += seconds.Active;
         }
 
-        return lines.Select(l => new HourlyUsage(start, l.Key.Institution, l.Key.GpuModel, l.Value.JobIds.Count, l.Value.GpuSeconds, l.Value.CpuCoreSeconds, l.Value.ActiveGpuSeconds, l.Value.ObservedGpuSeconds)).ToArray();
+        return lines.Select(l => new HourlyUsage(start, l.Key.Institution, l.Key.GpuModel, l.Value.JobIds.Count, l.Value.GpuSeconds, l.Value.CpuCoreSeconds, l.Value.ActiveGpuSeconds, l.Value.ObservedGpuSeconds, l.Key.Account)).ToArray();
     }
 
     private static Accumulator Line(SortedDictionary<UsageKey, Accumulator> lines, UsageKey key)

@@ -1,6 +1,6 @@
 namespace Metrics.Core.Billing;
 
-/// <summary>One UTC hour's usage for one (institution, GPU model). Figures are exact decimal seconds (GPU-seconds, core-seconds); reports divide by 3,600.</summary>
+/// <summary>One UTC hour's usage for one (institution, GPU model, account). Figures are exact decimal seconds (GPU-seconds, core-seconds); reports divide by 3,600.</summary>
 public sealed record HourlyUsage(
     DateTimeOffset Hour,
     string Institution,
@@ -9,7 +9,8 @@ public sealed record HourlyUsage(
     decimal GpuSeconds,
     decimal CpuCoreSeconds,
     decimal ActiveGpuSeconds,
-    decimal ObservedGpuSeconds)
+    decimal ObservedGpuSeconds,
+    string Account = "")
 {
-    public UsageKey Key => new(Institution, GpuModel);
+    public UsageKey Key => new(Institution, GpuModel, Account);
 }

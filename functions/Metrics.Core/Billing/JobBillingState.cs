@@ -11,7 +11,7 @@ namespace Metrics.Core.Billing;
 /// <remarks>
 /// The billed interval is <c>[StartTime, BilledEnd)</c>: up to <see cref="EndTime"/> once the job has ended,
 /// otherwise up to its latest <c>started</c>/<c>running</c> event. A late <c>ended</c> event extends (or trims) it.
-/// Attributes (institution, model, GPUs, CPUs) come from the event with the greatest (ts, eventId), so a correction
+/// Attributes (institution, model, account, GPUs, CPUs) come from the event with the greatest (ts, eventId), so a correction
 /// sent later wins deterministically.
 /// </remarks>
 public sealed record JobBillingState
@@ -20,6 +20,9 @@ public sealed record JobBillingState
     public required string JobId { get; init; }
     public required string Institution { get; init; }
     public required string GpuModel { get; init; }
+
+    /// <summary>The scheduler's account (project) the run is charged to; empty when its events name none.</summary>
+    public string Account { get; init; } = string.Empty;
     public required double Gpus { get; init; }
     public required int Cpus { get; init; }
     public required DateTimeOffset StartTime { get; init; }
@@ -46,6 +49,7 @@ public sealed record JobBillingState
             JobId = e.JobId,
             Institution = e.Institution,
             GpuModel = e.GpuModel,
+            Account = e.Account ?? string.Empty,
             Gpus = e.Gpus,
             Cpus = e.Cpus ?? 0,
             StartTime = e.StartTime,
@@ -74,6 +78,7 @@ public sealed record JobBillingState
             {
                 Institution = e.Institution,
                 GpuModel = e.GpuModel,
+                Account = e.Account ?? string.Empty,
                 Gpus = e.Gpus,
                 Cpus = e.Cpus ?? 0,
                 AttributesTs = e.Ts,

@@ -68,6 +68,6 @@ public static class JobContributions
     private static JobUsage Usage(JobBillingState job, TimeSpan billed)
     {
         decimal seconds = UtcHours.ToSeconds(billed);
-        return new JobUsage(job.Cluster, job.JobId, job.StartTime, job.Institution, job.GpuModel, billed, (decimal)job.Gpus * seconds, job.Cpus * seconds);
+        return new JobUsage(job.Cluster, job.JobId, job.StartTime, job.Institution, job.GpuModel, billed, (decimal)job.Gpus * seconds, job.Cpus * seconds, job.Account);
     }
 }

@@ -5,9 +5,11 @@ namespace Metrics.Core.Billing;
 /// <summary>
 /// A month's lines: the sums of its usage (its billing days' partial sums, or its UTC hours'), and the number of
 /// distinct jobs with billed time in the month. Sums of decimals are exact, so days and hours give the same lines.
+/// Hours and days are kept per account (project); a month is summed per account and per institution line alike.
 /// </summary>
 public static class MonthlyAggregator
 {
+    /// <summary>The month's institution lines from its hours (small inputs and tests).</summary>
     public static IReadOnlyList<MonthlyUsage> Compute(BillingMonth month, IEnumerable<HourlyUsage> hours, IEnumerable<JobUsage> jobMonths)
     {
         ArgumentNullException.ThrowIfNull(hours);
@@ -17,14 +19,14 @@ public static class MonthlyAggregator
             Add(sums, hour);
         }
 
-        return Compute(month, sums, jobMonths);
+        return Compute(month, sums, jobMonths).Lines;
     }
 
     /// <summary>
     /// The same from the month's days (<see cref="DailyUsage"/>), streamed: what the rollup uses, so that a month's
     /// recompute reads at most 31 rows per line, whatever the day of the month.
     /// </summary>
-    public static async Task<IReadOnlyList<MonthlyUsage>> ComputeFromDaysAsync(BillingMonth month, IAsyncEnumerable<DailyUsage> days, IEnumerable<JobUsage> jobMonths, CancellationToken cancellationToken)
+    public static async Task<MonthlyLines> ComputeFromDaysAsync(BillingMonth month, IAsyncEnumerable<DailyUsage> days, IEnumerable<JobUsage> jobMonths, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(days);
         var sums = new LineSums();
@@ -36,7 +38,7 @@ public static class MonthlyAggregator
         return Compute(month, sums, jobMonths);
     }
 
-    /// <summary>A billing day's lines: the sums of its UTC hours, streamed.</summary>
+    /// <summary>A billing day's lines, per account: the sums of its UTC hours, streamed.</summary>
     public static async Task<IReadOnlyList<DailyUsage>> ComputeDayAsync(DateOnly day, IAsyncEnumerable<HourlyUsage> hours, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hours);
@@ -46,7 +48,7 @@ public static class MonthlyAggregator
             Add(sums, hour);
         }
 
-        return sums.Select(s => new DailyUsage(day, s.Key.Institution, s.Key.GpuModel, s.Value.Gpu, s.Value.Cpu, s.Value.Active, s.Value.Observed)).ToArray();
+        return sums.Select(s => new DailyUsage(day, s.Key.Institution, s.Key.GpuModel, s.Value.Gpu, s.Value.Cpu, s.Value.Active, s.Value.Observed, s.Key.Account)).ToArray();
     }
 
     private static void Add(LineSums sums, HourlyUsage hour) =>
@@ -58,11 +60,15 @@ public static class MonthlyAggregator
         sums[key] = (s.Gpu + gpu, s.Active + active, s.Observed + observed, s.Cpu + cpu);
     }
 
-    private static IReadOnlyList<MonthlyUsage> Compute(BillingMonth month, LineSums sums, IEnumerable<JobUsage> jobMonths)
+    /// <summary>The lines per account as summed, and per institution line (the accounts' sums added up).</summary>
+    private static MonthlyLines Compute(BillingMonth month, LineSums accountSums, IEnumerable<JobUsage> jobMonths)
     {
         ArgumentNullException.ThrowIfNull(jobMonths);
 
-        var jobs = new Dictionary<UsageKey, HashSet<(string, string)>>();
+        // Distinct jobs with billed time: per account, and per line (a job counts once in its line, whatever its runs'
+        // accounts).
+        var accountJobs = new Dictionary<UsageKey, HashSet<(string, string)>>();
+        var lineJobs = new Dictionary<UsageKey, HashSet<(string, string)>>();
         foreach (JobUsage job in jobMonths)
         {
             if (job.Billed <= TimeSpan.Zero)
@@ -70,20 +76,34 @@ public static class MonthlyAggregator
                 continue;
             }
 
-            if (!jobs.TryGetValue(job.Key, out var set))
+            AddJob(accountJobs, job.Key, job);
+            AddJob(lineJobs, job.Key.Line(), job);
+            if (!accountSums.ContainsKey(job.Key))
             {
-                jobs[job.Key] = set = [];
-            }
-
-            set.Add((job.Cluster, job.JobId));
-            if (!sums.ContainsKey(job.Key))
-            {
-                sums[job.Key] = default;
+                accountSums[job.Key] = default;
             }
         }
 
-        return sums
-            .Select(s => new MonthlyUsage(month, s.Key.Institution, s.Key.GpuModel, jobs.TryGetValue(s.Key, out var set) ? set.Count : 0, s.Value.Gpu, s.Value.Active, s.Value.Observed, s.Value.Cpu))
-            .ToArray();
+        var lineSums = new LineSums();
+        foreach ((UsageKey key, var s) in accountSums)
+        {
+            Add(lineSums, key.Line(), s.Gpu, s.Active, s.Observed, s.Cpu);
+        }
+
+        return new MonthlyLines(Lines(month, lineSums, lineJobs), Lines(month, accountSums, accountJobs));
+    }
+
+    private static MonthlyUsage[] Lines(BillingMonth month, LineSums sums, Dictionary<UsageKey, HashSet<(string, string)>> jobs) => sums
+        .Select(s => new MonthlyUsage(month, s.Key.Institution, s.Key.GpuModel, jobs.TryGetValue(s.Key, out var set) ? set.Count : 0, s.Value.Gpu, s.Value.Active, s.Value.Observed, s.Value.Cpu, s.Key.Account))
+        .ToArray();
+
+    private static void AddJob(Dictionary<UsageKey, HashSet<(string, string)>> jobs, UsageKey key, JobUsage job)
+    {
+        if (!jobs.TryGetValue(key, out var set))
+        {
+            jobs[key] = set = [];
+        }
+
+        set.Add((job.Cluster, job.JobId));
     }
 }

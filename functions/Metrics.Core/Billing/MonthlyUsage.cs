@@ -1,6 +1,7 @@
 namespace Metrics.Core.Billing;
 
-/// <summary>One billing month's usage for one (institution, GPU model), before pricing, in exact seconds.</summary>
+/// <summary>One billing month's usage for one (institution, GPU model), before pricing, in exact
+/// seconds; or, with <see cref="Account"/>, one project's part of that line.</summary>
 public sealed record MonthlyUsage(
     BillingMonth Month,
     string Institution,
@@ -9,7 +10,8 @@ public sealed record MonthlyUsage(
     decimal GpuSeconds,
     decimal ActiveGpuSeconds,
     decimal ObservedGpuSeconds,
-    decimal CpuCoreSeconds)
+    decimal CpuCoreSeconds,
+    string Account = "")
 {
-    public UsageKey Key => new(Institution, GpuModel);
+    public UsageKey Key => new(Institution, GpuModel, Account);
 }

@@ -5,7 +5,7 @@ using Metrics.Core.Arrow;
 namespace Metrics.Core.Billing;
 
 /// <summary>
-/// The observed GPU time of one UTC hour, per (institution, model), from GPU samples streamed in any order and any
+/// The observed GPU time of one UTC hour, per (institution, model, account), from GPU samples streamed in any order and any
 /// number of files: each landed record batch is folded in as it is read, and no row is ever materialised.
 /// <para>
 /// A resent sample carries new sequence numbers but the same (GPU uuid, ts): it counts once, and of its copies the one
@@ -44,6 +44,7 @@ public sealed class ObservedHour
     private readonly DenseIds<string> _partitions = new(StringComparer.Ordinal);
     private readonly DenseIds<UsageKey> _lines = new(EqualityComparer<UsageKey>.Default);
     private readonly ObservedLineSums _sums;
+    private readonly JobAccounts _accounts;
 
     /// <summary>The last row folded by <see cref="AddSorted"/>: its uuid's bytes, time, and lineage.</summary>
     private readonly byte[] _sortedUuid = new byte[256];
@@ -54,8 +55,10 @@ public sealed class ObservedHour
     /// <param name="hour">The UTC hour (floored).</param>
     /// <param name="shard">Which shard of the GPUs this scan keeps, 0-based.</param>
     /// <param name="shards">How many shards the hour is split into.</param>
-    public ObservedHour(DateTimeOffset hour, int shard = 0, int shards = 1)
+    /// <param name="accounts">The accounts of the jobs billed in the hour, which samples' time goes to (none: the empty account).</param>
+    public ObservedHour(DateTimeOffset hour, int shard = 0, int shards = 1, JobAccounts? accounts = null)
     {
+        _accounts = accounts ?? JobAccounts.None;
         ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(shard);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, shards);
@@ -84,7 +87,7 @@ public sealed class ObservedHour
             return;
         }
 
-        int line = sample.Institution is null ? -1 : LineId(new UsageKey(sample.Institution, sample.GpuModel));
+        int line = sample.Institution is null ? -1 : LineId(new UsageKey(sample.Institution, sample.GpuModel, _accounts.Of(sample.Cluster, sample.JobId, sample.Institution)));
         Offer(new GpuKey(uuid, mig), new Candidate(sample.Ts.UtcTicks, sample.Sequence, sample.UtilPct, PartitionId(sample.Partition), line, sample.IntervalS));
     }
 
@@ -478,7 +481,7 @@ public sealed class ObservedHour
 
     /// <summary>
     /// One landed record batch's columns as the scan reads them: spans taken once per batch, and each dictionary entry
-    /// resolved once per batch (to a partition id, and (institution, model) to a line), not once per row.
+    /// resolved once per batch (to a partition id, and (institution, model, cluster, job) to a line), not once per row.
     /// </summary>
     private ref struct BatchRows
     {
@@ -492,12 +495,17 @@ public sealed class ObservedHour
         private readonly DictionaryColumn _institutions;
         private readonly DictionaryColumn _models;
         private readonly DictionaryColumn _partitions;
+        private readonly DictionaryColumn _clusters;
+        private readonly DictionaryColumn _jobs;
+        private readonly bool _byAccount;
         private readonly string?[] _institutionNames;
         private readonly string?[] _modelNames;
-        private readonly Dictionary<(int Institution, int Model), int> _lineOf = [];
+        private string?[]? _clusterNames;
+        private string?[]? _jobNames;
+        private readonly Dictionary<(int Institution, int Model, int Cluster, int Job), int> _lineOf = [];
         private int[]? _partitionIds;
         private string?[]? _partitionNames;
-        private (int Institution, int Model, int Line) _last = (-1, -1, -1);
+        private (int Institution, int Model, int Cluster, int Job, int Line) _last = (-1, -1, -1, -1, -1);
 
         public BatchRows(RecordBatch batch, ObservedHour hour)
         {
@@ -519,6 +527,11 @@ public sealed class ObservedHour
             _partitions = new DictionaryColumn(LandedRowReader.Column(batch, LineageColumns.Partition));
             _institutionNames = _institutions.Values();
             _modelNames = _models.Values();
+
+            // Without jobs in the hour every sample's account is empty: the job columns are not even looked at.
+            _byAccount = !hour._accounts.IsEmpty;
+            _clusters = _byAccount ? new DictionaryColumn(LandedRowReader.Column(batch, "cluster")) : default;
+            _jobs = _byAccount ? new DictionaryColumn(LandedRowReader.Column(batch, "job_id")) : default;
         }
 
         public readonly long Ticks(int row) => DateTimeOffset.UnixEpoch.UtcTicks + (_ts[row] * TicksPerMicrosecond);
@@ -535,7 +548,8 @@ public sealed class ObservedHour
         public int LineAt(int row)
         {
             int institution = _institutions.IndexAt(row), model = _models.IndexAt(row);
-            if (institution == _last.Institution && model == _last.Model)
+            int cluster = _byAccount ? _clusters.IndexAt(row) : -1, job = _byAccount ? _jobs.IndexAt(row) : -1;
+            if (institution == _last.Institution && model == _last.Model && job == _last.Job && cluster == _last.Cluster)
             {
                 // A node's GPUs are consecutive rows and usually run one job: the line of the row before.
                 return _last.Line;
@@ -546,13 +560,16 @@ public sealed class ObservedHour
                 return -1;
             }
 
-            if (!_lineOf.TryGetValue((institution, model), out int line))
+            if (!_lineOf.TryGetValue((institution, model, cluster, job), out int line))
             {
-                line = _hour.LineId(new UsageKey(name, _modelNames[model] ?? throw new InvalidDataException("A landed GPU row has no gpu_model.")));
-                _lineOf[(institution, model)] = line;
+                string account = _byAccount
+                    ? _hour._accounts.Of(cluster < 0 ? null : (_clusterNames ??= _clusters.Values())[cluster], job < 0 ? null : (_jobNames ??= _jobs.Values())[job], name)
+                    : string.Empty;
+                line = _hour.LineId(new UsageKey(name, _modelNames[model] ?? throw new InvalidDataException("A landed GPU row has no gpu_model."), account));
+                _lineOf[(institution, model, cluster, job)] = line;
             }
 
-            _last = (institution, model, line);
+            _last = (institution, model, cluster, job, line);
             return line;
         }
     }

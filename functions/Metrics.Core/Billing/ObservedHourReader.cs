@@ -38,11 +38,15 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
     /// </summary>
     public int LastPeakSamples { get; private set; }
 
-    /// <summary>The hour's observed time per line; read again from a new listing if compaction replaced a file meanwhile.</summary>
+    /// <summary>The hour's observed time per line (without accounts); read again from a new listing if compaction replaced a file meanwhile.</summary>
     public Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadAsync(DateTimeOffset hour, CancellationToken cancellationToken) =>
-        CompactionRace.ListAgainIfGoneAsync(() => ReadListedAsync(hour, cancellationToken));
+        ReadAsync(hour, JobAccounts.None, cancellationToken);
 
-    private async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadListedAsync(DateTimeOffset hour, CancellationToken cancellationToken)
+    /// <summary>The hour's observed time per line and account, each sample under the account of its job in <paramref name="accounts"/>.</summary>
+    public Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadAsync(DateTimeOffset hour, JobAccounts accounts, CancellationToken cancellationToken) =>
+        CompactionRace.ListAgainIfGoneAsync(() => ReadListedAsync(hour, accounts, cancellationToken));
+
+    private async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadListedAsync(DateTimeOffset hour, JobAccounts accounts, CancellationToken cancellationToken)
     {
         IReadOnlyList<LandedFileRef> own = await files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour, cancellationToken).ConfigureAwait(false);
         // Of the next hour's files, only those whose samples can reach back into this hour: most of them, as their
@@ -61,7 +65,7 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
             // spans the two; of theirs only the few samples that reach back into this hour are held.
             try
             {
-                return await ReadSortedAsync(hour, own[0].Path, next.Select(f => f.Path).ToArray(), cancellationToken).ConfigureAwait(false);
+                return await ReadSortedAsync(hour, accounts, own[0].Path, next.Select(f => f.Path).ToArray(), cancellationToken).ConfigureAwait(false);
             }
             catch (UnsortedInputException)
             {
@@ -81,7 +85,7 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
             int? grown = null;
             for (int shard = 0; shard < shards && grown is null; shard++)
             {
-                var scan = new ObservedHour(hour, shard, shards);
+                var scan = new ObservedHour(hour, shard, shards, accounts);
                 int read = 0;
                 await foreach (Stream stream in LandedFileStreams.OpenInOrderAsync(files, paths, cancellationToken).ConfigureAwait(false))
                 {
@@ -117,9 +121,9 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
         }
     }
 
-    private async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadSortedAsync(DateTimeOffset hour, string compacted, string[] next, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadSortedAsync(DateTimeOffset hour, JobAccounts accounts, string compacted, string[] next, CancellationToken cancellationToken)
     {
-        var scan = new ObservedHour(hour);
+        var scan = new ObservedHour(hour, accounts: accounts);
         await using (Stream stream = await files.OpenAsync(compacted, cancellationToken).ConfigureAwait(false))
         {
             await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(stream, cancellationToken).ConfigureAwait(false))

@@ -13,11 +13,20 @@ public static class UsageCsvWriter
     /// <summary>Contract v2: v1's twelve columns unchanged, then <c>line_type</c> and <c>adjusts_month</c>.</summary>
     public const string Header = "month,institution,gpu_model,jobs,gpu_hours,active_gpu_hours,observed_gpu_hours,avg_gpu_util_pct,cpu_core_hours,gpu_rate,amount,currency,line_type,adjusts_month";
 
+    /// <summary>A report by account has one more column at the end: the project each line is for.</summary>
+    public const string AccountColumn = "account";
+
     public static string Write(UsageReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var csv = new StringBuilder();
-        csv.Append(Header).Append("\r\n");
+        csv.Append(Header);
+        if (report.ByAccount)
+        {
+            csv.Append(',').Append(AccountColumn);
+        }
+
+        csv.Append("\r\n");
         foreach (UsageLine line in report.Lines)
         {
             MonthlyUsage u = line.Usage;
@@ -38,7 +47,13 @@ public static class UsageCsvWriter
                 line.TypeName,
                 line.AdjustsMonth?.ToString() ?? string.Empty,
             ];
-            csv.AppendJoin(',', cells.Select(Cell)).Append("\r\n");
+            csv.AppendJoin(',', cells.Select(Cell));
+            if (report.ByAccount)
+            {
+                csv.Append(',').Append(Cell(line.Account ?? string.Empty));
+            }
+
+            csv.Append("\r\n");
         }
 
         return csv.ToString();

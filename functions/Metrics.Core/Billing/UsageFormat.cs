@@ -5,4 +5,7 @@ public enum UsageFormat
 {
     Csv,
     Json,
+
+    /// <summary>A FinOps FOCUS 1.2 dataset (CSV), by account: see <see cref="FocusCsvWriter"/>.</summary>
+    Focus,
 }

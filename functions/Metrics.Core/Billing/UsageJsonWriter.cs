@@ -36,6 +36,7 @@ public static class UsageJsonWriter
                 json.WriteNull("statement_sha256");
             }
 
+            json.WriteString("by", report.ByAccount ? "account" : "institution");
             json.WriteStartArray("lines");
             foreach (UsageLine line in report.Lines)
             {
@@ -66,6 +67,10 @@ public static class UsageJsonWriter
                 }
 
                 json.WriteString("voucher_id", line.VoucherId);
+                if (report.ByAccount)
+                {
+                    json.WriteString("account", line.Account ?? string.Empty);
+                }
 
                 json.WriteEndObject();
             }

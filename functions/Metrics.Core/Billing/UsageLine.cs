@@ -16,6 +16,12 @@ public sealed record UsageLine(MonthlyUsage Usage, decimal? GpuRate, decimal? Cp
     /// <summary>For a credit: the voucher that pays it.</summary>
     public string? VoucherId { get; init; }
 
+    /// <summary>
+    /// In a report by account: the project this part of the line is for (empty for usage no job's account holds, and on
+    /// adjustment and credit lines, which are the institution's); null in a report by institution.
+    /// </summary>
+    public string? Account { get; init; }
+
     /// <summary>The CSV and JSON name of <see cref="Type"/>.</summary>
     public string TypeName => Type switch
     {
@@ -27,7 +33,19 @@ public sealed record UsageLine(MonthlyUsage Usage, decimal? GpuRate, decimal? Cp
     /// <summary>Seconds as reported hours: divided by 3,600 once, then 4 decimals, rounded half away from zero.</summary>
     public static decimal ReportedHours(decimal seconds) => Math.Round(seconds / 3600m, 4, MidpointRounding.AwayFromZero);
 
-    /// <summary>active / observed x 100, or null when nothing was observed (and on an adjustment, whose figures are differences).</summary>
-    public decimal? AvgGpuUtilPct =>
-        Usage.ObservedGpuSeconds == 0 || Type != UsageLineType.Usage ? null : Math.Round(Usage.ActiveGpuSeconds / Usage.ObservedGpuSeconds * 100m, 2, MidpointRounding.AwayFromZero);
+    /// <summary>
+    /// active / observed x 100, or null when nothing was observed (and on an adjustment, whose figures are differences).
+    /// An account's part of a line sets it from the account's exact seconds, not from its allocated hours.
+    /// </summary>
+    public decimal? AvgGpuUtilPct
+    {
+        get => _avgGpuUtilPct ?? UtilPct(Usage.ActiveGpuSeconds, Usage.ObservedGpuSeconds, Type);
+        init => _avgGpuUtilPct = value;
+    }
+
+    private readonly decimal? _avgGpuUtilPct;
+
+    /// <summary>active / observed x 100 with 2 decimals, half away from zero; null when nothing was observed or not usage.</summary>
+    public static decimal? UtilPct(decimal activeSeconds, decimal observedSeconds, UsageLineType type = UsageLineType.Usage) =>
+        observedSeconds == 0 || type != UsageLineType.Usage ? null : Math.Round(activeSeconds / observedSeconds * 100m, 2, MidpointRounding.AwayFromZero);
 }

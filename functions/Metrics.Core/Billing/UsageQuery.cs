@@ -19,11 +19,14 @@ public sealed class UsageQuery(IUsageStore usage, IRateCardStore rates, IStateme
     /// </summary>
     public const int AdjustmentLookbackMonths = 12;
 
-    /// <summary>The month's report, or null when <paramref name="institution"/> is given and has no usage history at all.</summary>
-    public async Task<UsageReport?> GetAsync(BillingMonth month, string? institution, CancellationToken cancellationToken)
+    /// <summary>
+    /// The month's report, or null when <paramref name="institution"/> is given and has no usage history at all. By
+    /// account, each usage line is split into its projects' parts (<see cref="AccountBreakdown"/>), which add up to it.
+    /// </summary>
+    public async Task<UsageReport?> GetAsync(BillingMonth month, string? institution, CancellationToken cancellationToken, bool byAccount = false)
     {
         FrozenStatement? frozen = await statements.ReadAsync(month, cancellationToken).ConfigureAwait(false);
-        UsageReport? report = frozen?.ReportFor(institution);
+        UsageReport? report = frozen is null ? null : byAccount ? frozen.ReportByAccountFor(institution) : frozen.ReportFor(institution);
 
         // An institution on the frozen statement is known whatever the billing tables say today.
         if (institution is not null && report is not { Lines.Count: > 0 } && !await usage.InstitutionKnownAsync(institution, cancellationToken).ConfigureAwait(false))
@@ -31,8 +34,18 @@ public sealed class UsageQuery(IUsageStore usage, IRateCardStore rates, IStateme
             return null;
         }
 
-        return report ?? await ComputeAsync(month, institution, cancellationToken).ConfigureAwait(false);
+        if (report is not null)
+        {
+            return report;
+        }
+
+        UsageReport computed = await ComputeAsync(month, institution, cancellationToken).ConfigureAwait(false);
+        return byAccount ? AccountBreakdown.Split(computed, await AccountsAsync(month, institution, cancellationToken).ConfigureAwait(false)) : computed;
     }
+
+    /// <summary>The month's usage by account as the billing tables give it now (exact seconds): what a close freezes with the lines.</summary>
+    public Task<IReadOnlyList<MonthlyUsage>> AccountsAsync(BillingMonth month, string? institution, CancellationToken cancellationToken) =>
+        usage.ReadMonthAccountsAsync(month, institution, cancellationToken);
 
     /// <summary>
     /// The month as the billing tables and the rate card give it now, with the adjustments it books for the closed months

@@ -11,4 +11,7 @@ public sealed record UsageReport(BillingMonth Month, string TimeZoneId, IReadOnl
     public StatementSeal? Seal { get; init; }
 
     public bool Closed => Seal is not null;
+
+    /// <summary>Whether the usage lines are split by account (project): see <see cref="AccountBreakdown"/>.</summary>
+    public bool ByAccount { get; init; }
 }

@@ -2,11 +2,21 @@ using Metrics.Core.Validation;
 
 namespace Metrics.Core.Billing;
 
-/// <summary>A validated request for monthly usage, as the HTTP API receives it (<c>/usage/{month}?institution=&amp;format=</c>).</summary>
+/// <summary>
+/// A validated request for monthly usage, as the HTTP API receives it (<c>/usage/{month}?institution=&amp;format=&amp;by=</c>)
+/// and the CLI's <c>metrics usage</c> options give it.
+/// </summary>
 public sealed record UsageRequest(BillingMonth Month, string? Institution, UsageFormat Format)
 {
+    /// <summary>Lines split by account (project) below each institution line (<c>by=account</c>).</summary>
+    public bool ByAccount { get; init; }
+
     /// <summary>Validates raw request values; on failure <paramref name="error"/> is a message fit to return to the caller.</summary>
-    public static bool TryParse(string? month, string? institution, string? format, out UsageRequest? request, out string? error)
+    public static bool TryParse(string? month, string? institution, string? format, out UsageRequest? request, out string? error) =>
+        TryParse(month, institution, format, by: null, out request, out error);
+
+    /// <summary>The same with <paramref name="by"/>: <c>institution</c> (the default) or <c>account</c>.</summary>
+    public static bool TryParse(string? month, string? institution, string? format, string? by, out UsageRequest? request, out string? error)
     {
         request = null;
         if (!BillingMonth.TryParse(month, out BillingMonth m))
@@ -19,11 +29,12 @@ public sealed record UsageRequest(BillingMonth Month, string? Institution, Usage
         {
             "csv" => UsageFormat.Csv,
             "json" => UsageFormat.Json,
+            "focus" => UsageFormat.Focus,
             _ => null,
         };
         if (f is null)
         {
-            error = $"format must be csv or json, got '{Quote(format)}'";
+            error = $"format must be csv, json or focus, got '{Quote(format)}'";
             return false;
         }
 
@@ -33,7 +44,20 @@ public sealed record UsageRequest(BillingMonth Month, string? Institution, Usage
             return false;
         }
 
-        request = new UsageRequest(m, string.IsNullOrEmpty(institution) ? null : institution, f.Value);
+        bool? byAccount = string.IsNullOrEmpty(by) ? false : by.ToLowerInvariant() switch
+        {
+            "institution" => false,
+            "account" => true,
+            _ => null,
+        };
+        if (byAccount is null)
+        {
+            error = $"by must be institution or account, got '{Quote(by)}'";
+            return false;
+        }
+
+        // FOCUS rows carry the account as the sub-account, so a FOCUS dataset is always by account.
+        request = new UsageRequest(m, string.IsNullOrEmpty(institution) ? null : institution, f.Value) { ByAccount = byAccount.Value || f == UsageFormat.Focus };
         error = null;
         return true;
     }
@@ -46,9 +70,17 @@ public sealed record UsageRequest(BillingMonth Month, string? Institution, Usage
     private static string Quote(string? value) => EchoedText.Cut(value, 64);
 
     /// <summary>The report rendered in the requested format.</summary>
-    public string Render(UsageReport report) => Format == UsageFormat.Json ? UsageJsonWriter.Write(report) : UsageCsvWriter.Write(report);
+    /// <exception cref="InvalidOperationException">FOCUS, and the report has unpriced lines.</exception>
+    public string Render(UsageReport report) => Format switch
+    {
+        UsageFormat.Json => UsageJsonWriter.Write(report),
+        UsageFormat.Focus => FocusCsvWriter.Write(report),
+        _ => UsageCsvWriter.Write(report),
+    };
 
     public string ContentType => Format == UsageFormat.Json ? "application/json; charset=utf-8" : "text/csv; charset=utf-8";
 
-    public string FileName => $"usage-{Month}{(Institution is null ? string.Empty : "-" + Institution)}.{(Format == UsageFormat.Json ? "json" : "csv")}";
+    public string FileName => Format == UsageFormat.Focus
+        ? $"focus-{Month}{(Institution is null ? string.Empty : "-" + Institution)}.csv"
+        : $"usage-{Month}{(Institution is null ? string.Empty : "-" + Institution)}{(ByAccount ? "-by-account" : string.Empty)}.{(Format == UsageFormat.Json ? "json" : "csv")}";
 }

@@ -407,7 +407,7 @@ public sealed class UsageRollup(
         IReadOnlyList<JobUsage> jobUsage = await usage.ReadJobHoursAsync(hour, cancellationToken).ConfigureAwait(false);
 
         // Streamed batch by batch in bounded memory; a sample in the next hour's files can reach back into this hour.
-        IReadOnlyDictionary<UsageKey, ObservedSeconds> observed = await new ObservedHourReader(files, MaxSamplesInMemory).ReadAsync(hour, cancellationToken).ConfigureAwait(false);
+        IReadOnlyDictionary<UsageKey, ObservedSeconds> observed = await new ObservedHourReader(files, MaxSamplesInMemory).ReadAsync(hour, JobAccounts.Of(jobUsage), cancellationToken).ConfigureAwait(false);
         IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(hour, jobUsage, observed);
         cancellationToken.ThrowIfCancellationRequested();
         await usage.ReplaceHourAsync(hour, lines, cancellationToken).ConfigureAwait(false);
@@ -426,7 +426,7 @@ public sealed class UsageRollup(
     {
         IReadOnlyList<JobUsage> jobMonths = await usage.ReadJobMonthsAsync(month, cancellationToken).ConfigureAwait(false);
         IAsyncEnumerable<DailyUsage> days = usage.ReadDaysAsync(month.FirstDay, month.Next().FirstDay, cancellationToken);
-        IReadOnlyList<MonthlyUsage> lines = await MonthlyAggregator.ComputeFromDaysAsync(month, days, jobMonths, cancellationToken).ConfigureAwait(false);
+        MonthlyLines lines = await MonthlyAggregator.ComputeFromDaysAsync(month, days, jobMonths, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         await usage.ReplaceMonthAsync(month, lines, cancellationToken).ConfigureAwait(false);
     }

@@ -31,10 +31,14 @@ public interface IUsageStore
     /// <summary>Every daily line in <c>[fromDay, toDayExclusive)</c>, streamed: a month is at most 31 days of lines.</summary>
     IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, CancellationToken cancellationToken);
 
-    /// <summary>Makes <paramref name="lines"/> the month's only lines, in the by-month and the by-institution tables.</summary>
-    Task ReplaceMonthAsync(BillingMonth month, IReadOnlyList<MonthlyUsage> lines, CancellationToken cancellationToken);
+    /// <summary>Makes <paramref name="lines"/> the month's only lines, in the by-month, by-institution and by-account tables.</summary>
+    Task ReplaceMonthAsync(BillingMonth month, MonthlyLines lines, CancellationToken cancellationToken);
 
+    /// <summary>The month's institution lines (every institution's, or one's), sorted by key.</summary>
     Task<IReadOnlyList<MonthlyUsage>> ReadMonthAsync(BillingMonth month, string? institution, CancellationToken cancellationToken);
+
+    /// <summary>The month's lines split by account (project), sorted by key.</summary>
+    Task<IReadOnlyList<MonthlyUsage>> ReadMonthAccountsAsync(BillingMonth month, string? institution, CancellationToken cancellationToken);
 
     /// <summary>True if the institution has any monthly usage at all (its history is not empty).</summary>
     Task<bool> InstitutionKnownAsync(string institution, CancellationToken cancellationToken);

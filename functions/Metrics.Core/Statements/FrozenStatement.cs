@@ -13,27 +13,47 @@ namespace Metrics.Core.Statements;
 /// </summary>
 public sealed class FrozenStatement
 {
-    private FrozenStatement(UsageReport report, StatementSeal seal)
+    private FrozenStatement(UsageReport report, IReadOnlyList<MonthlyUsage> accounts, string accountsSha256, StatementSeal seal)
     {
         Report = report;
+        Accounts = accounts;
+        AccountsSha256 = accountsSha256;
         Seal = seal;
     }
 
     /// <summary>Every institution's lines, sealed.</summary>
     public UsageReport Report { get; }
 
+    /// <summary>The month's usage by account (project) at the close, in exact seconds: what the lines split into.</summary>
+    public IReadOnlyList<MonthlyUsage> Accounts { get; }
+
+    /// <summary>SHA-256 of the statement's CSV by account (every institution), checked on every read like the seal.</summary>
+    public string AccountsSha256 { get; }
+
     public StatementSeal Seal { get; }
 
     public BillingMonth Month => Report.Month;
 
-    /// <summary>Freezes the month's report as it stands: the seal's hash is over its CSV, its id derived from that hash.</summary>
-    public static FrozenStatement Freeze(UsageReport report, DateTimeOffset closedAt)
+    /// <summary>
+    /// Freezes the month's report as it stands, with its usage by account: the seal's hash is over its CSV, its id
+    /// derived from that hash.
+    /// </summary>
+    public static FrozenStatement Freeze(UsageReport report, IReadOnlyList<MonthlyUsage> accounts, DateTimeOffset closedAt)
     {
         ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(accounts);
         string sha = CsvSha256(report);
         var seal = new StatementSeal($"ST-{report.Month}-{sha[..8].ToUpperInvariant()}", closedAt.ToUniversalTime(), sha);
-        return new FrozenStatement(report with { Seal = seal }, seal);
+        MonthlyUsage[] sorted = accounts.Where(a => a.Month == report.Month).OrderBy(a => a.Key).ToArray();
+        return new FrozenStatement(report with { Seal = seal }, sorted, AccountsCsvSha256(report, sorted), seal);
     }
+
+    /// <summary>The statement by account: every institution's, or one's, with the seal.</summary>
+    public UsageReport ReportByAccountFor(string? institution) =>
+        AccountBreakdown.Split(ReportFor(institution), institution is null ? Accounts : Accounts.Where(a => string.Equals(a.Institution, institution, StringComparison.Ordinal)).ToArray());
+
+    private static string AccountsCsvSha256(UsageReport report, IReadOnlyList<MonthlyUsage> accounts) =>
+        Sha256(UsageCsvWriter.Write(AccountBreakdown.Split(report with { Seal = null }, accounts)));
 
     /// <summary>The statement as finance sees it: every institution, or one institution's lines and the warnings about them.</summary>
     public UsageReport ReportFor(string? institution)
@@ -55,8 +75,9 @@ public sealed class FrozenStatement
     }
 
     /// <summary>SHA-256 of the report's CSV (UTF-8), lower-case hex.</summary>
-    public static string CsvSha256(UsageReport report) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(UsageCsvWriter.Write(report with { Seal = null }))));
+    public static string CsvSha256(UsageReport report) => Sha256(UsageCsvWriter.Write(report with { Seal = null, ByAccount = false }));
+
+    private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(Document.From(this), s_json);
 
@@ -96,7 +117,16 @@ public sealed class FrozenStatement
             throw new InvalidDataException($"Statement {seal.StatementId} no longer matches its seal: its CSV hashes to {actual}, sealed as {seal.CsvSha256}.");
         }
 
-        return new FrozenStatement(report, seal);
+        MonthlyUsage[] accounts = (document.Accounts ?? [])
+            .Select(a => new MonthlyUsage(month, a.Institution, a.GpuModel, a.Jobs, a.GpuSeconds, a.ActiveGpuSeconds, a.ObservedGpuSeconds, a.CpuCoreSeconds, a.Account))
+            .ToArray();
+        string accountsActual = AccountsCsvSha256(report, accounts);
+        if (document.AccountsSha256 is { } accountsSealed && !string.Equals(accountsActual, accountsSealed, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"Statement {seal.StatementId} no longer matches its seal: its CSV by account hashes to {accountsActual}, sealed as {accountsSealed}.");
+        }
+
+        return new FrozenStatement(report, accounts, accountsActual, seal);
     }
 
     private static readonly JsonSerializerOptions s_json = new()
@@ -114,7 +144,9 @@ public sealed class FrozenStatement
         DateTimeOffset ClosedAt,
         string CsvSha256,
         IReadOnlyList<Line>? Lines,
-        IReadOnlyList<string>? Warnings)
+        IReadOnlyList<string>? Warnings,
+        IReadOnlyList<AccountPart>? Accounts = null,
+        string? AccountsSha256 = null)
     {
         public static Document From(FrozenStatement statement) => new(
             "statement/v1",
@@ -138,8 +170,21 @@ public sealed class FrozenStatement
                 l.TypeName,
                 l.AdjustsMonth?.ToString(),
                 l.VoucherId)).ToArray(),
-            statement.Report.Warnings);
+            statement.Report.Warnings,
+            statement.Accounts.Select(a => new AccountPart(a.Institution, a.GpuModel, a.Account, a.Jobs, a.GpuSeconds, a.ActiveGpuSeconds, a.ObservedGpuSeconds, a.CpuCoreSeconds)).ToArray(),
+            statement.AccountsSha256);
     }
+
+    /// <summary>One account's part of a line, exact (statements closed before accounts were kept have none).</summary>
+    private sealed record AccountPart(
+        string Institution,
+        string GpuModel,
+        string Account,
+        int Jobs,
+        decimal GpuSeconds,
+        decimal ActiveGpuSeconds,
+        decimal ObservedGpuSeconds,
+        decimal CpuCoreSeconds);
 
     private sealed record Line(
         string Institution,

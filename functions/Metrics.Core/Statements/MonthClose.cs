@@ -61,7 +61,8 @@ public sealed class MonthClose(
         await using IRollupLease lease = await rollupLock.AcquireAsync(UsageRollup.LockWait, cancellationToken).ConfigureAwait(false);
         using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
         UsageReport report = await query.ComputeAsync(month, institution: null, work.Token).ConfigureAwait(false);
-        FrozenStatement statement = FrozenStatement.Freeze(report, timeProvider.GetUtcNow());
+        IReadOnlyList<MonthlyUsage> accounts = await query.AccountsAsync(month, institution: null, work.Token).ConfigureAwait(false);
+        FrozenStatement statement = FrozenStatement.Freeze(report, accounts, timeProvider.GetUtcNow());
         if (!await statements.TryFreezeAsync(statement, work.Token).ConfigureAwait(false))
         {
             // Another close got there first: its statement stands.

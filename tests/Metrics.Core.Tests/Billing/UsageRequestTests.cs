@@ -25,4 +25,22 @@ public sealed class UsageRequestTests
         Assert.False(UsageRequest.TryParse(month, institution, format, out _, out string? error));
         Assert.Contains(fragment, error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("institution", false)]
+    [InlineData("Account", true)]
+    public void TryParse_By_SplitsByAccountOnlyWhenAsked(string? by, bool expected)
+    {
+        Assert.True(UsageRequest.TryParse("2026-11", null, null, by, out UsageRequest? request, out _));
+        Assert.Equal(expected, request!.ByAccount);
+        Assert.Equal(expected ? "usage-2026-11-by-account.csv" : "usage-2026-11.csv", request.FileName);
+    }
+
+    [Fact]
+    public void TryParse_UnknownBy_IsRefusedWithTheChoices()
+    {
+        Assert.False(UsageRequest.TryParse("2026-11", null, null, "user", out _, out string? error));
+        Assert.Equal("by must be institution or account, got 'user'", error);
+    }
 }

@@ -21,7 +21,7 @@ public sealed class FrozenStatementTests
     [Fact]
     public void FromJson_OfToJson_GivesTheSameCsvJsonAndSeal()
     {
-        FrozenStatement frozen = FrozenStatement.Freeze(Report(), new DateTimeOffset(2026, 11, 3, 16, 0, 0, TimeSpan.Zero));
+        FrozenStatement frozen = FrozenStatement.Freeze(Report(), [], new DateTimeOffset(2026, 11, 3, 16, 0, 0, TimeSpan.Zero));
 
         FrozenStatement read = FrozenStatement.FromJson(frozen.ToJson());
 
@@ -35,7 +35,7 @@ public sealed class FrozenStatementTests
     [Fact]
     public void Freeze_SealsTheCsvHash_AndNamesTheStatementAfterIt()
     {
-        FrozenStatement frozen = FrozenStatement.Freeze(Report(), new DateTimeOffset(2026, 11, 4, 9, 0, 0, TimeSpan.FromHours(8)));
+        FrozenStatement frozen = FrozenStatement.Freeze(Report(), [], new DateTimeOffset(2026, 11, 4, 9, 0, 0, TimeSpan.FromHours(8)));
 
         string csv = UsageCsvWriter.Write(Report());
         string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(csv)));
@@ -48,7 +48,7 @@ public sealed class FrozenStatementTests
     [Fact]
     public void ReportFor_OneInstitution_HasItsLinesAndOnlyTheWarningsAboutThem()
     {
-        FrozenStatement frozen = FrozenStatement.Freeze(Report(), DateTimeOffset.UnixEpoch);
+        FrozenStatement frozen = FrozenStatement.Freeze(Report(), [], DateTimeOffset.UnixEpoch);
 
         UsageReport priced = frozen.ReportFor("inst-00042");
         UsageReport unpriced = frozen.ReportFor("inst-00107");
@@ -62,13 +62,35 @@ public sealed class FrozenStatementTests
     [Fact]
     public void FromJson_LinesChangedAfterTheClose_IsRefused()
     {
-        string json = Encoding.UTF8.GetString(FrozenStatement.Freeze(Report(), DateTimeOffset.UnixEpoch).ToJson());
+        string json = Encoding.UTF8.GetString(FrozenStatement.Freeze(Report(), [], DateTimeOffset.UnixEpoch).ToJson());
 
         string edited = json.Replace("285.24", "185.24", StringComparison.Ordinal);
 
         Assert.NotEqual(json, edited);
         InvalidDataException refused = Assert.Throws<InvalidDataException>(() => FrozenStatement.FromJson(Encoding.UTF8.GetBytes(edited)));
         Assert.Contains("no longer matches its seal", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReportByAccount_ComesFromTheAccountsFrozenWithIt_AndAnEditedAccountIsRefused()
+    {
+        MonthlyUsage[] accounts =
+        [
+            new(s_october, "inst-00042", "H100-SXM5-80GB", 2, 24000.5m, 12000m, 24000m, 3600m, "proj-a"),
+            new(s_october, "inst-00042", "H100-SXM5-80GB", 1, 12000m, 6000.25m, 12000.125m, 3600m, "proj-b"),
+        ];
+        byte[] json = FrozenStatement.Freeze(Report(), accounts, DateTimeOffset.UnixEpoch).ToJson();
+        FrozenStatement read = FrozenStatement.FromJson(json);
+
+        UsageReport split = read.ReportByAccountFor("inst-00042");
+        Assert.Equal(["proj-a", "proj-b"], split.Lines.Select(l => l.Account!).ToArray());
+        Assert.Equal(285.24m, split.Lines.Sum(l => l.Amount!.Value));
+        Assert.Equal(read.Seal, split.Seal);
+
+        string edited = Encoding.UTF8.GetString(json).Replace("\"proj-b\"", "\"proj-c\"", StringComparison.Ordinal);
+        Assert.NotEqual(Encoding.UTF8.GetString(json), edited);
+        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => FrozenStatement.FromJson(Encoding.UTF8.GetBytes(edited)));
+        Assert.Contains("CSV by account", refused.Message, StringComparison.Ordinal);
     }
 
     [Theory]

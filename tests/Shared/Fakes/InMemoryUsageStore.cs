@@ -17,6 +17,9 @@ public sealed class InMemoryUsageStore : IUsageStore
 
     public ConcurrentDictionary<BillingMonth, IReadOnlyList<MonthlyUsage>> Months { get; } = new();
 
+    /// <summary>The months' lines split by account (project).</summary>
+    public ConcurrentDictionary<BillingMonth, IReadOnlyList<MonthlyUsage>> AccountMonths { get; } = new();
+
     /// <summary>How many hourly lines were read back: what daily partials keep a month's recompute from growing.</summary>
     public int HourlyLinesRead => _hourlyLinesRead;
 
@@ -60,11 +63,15 @@ public sealed class InMemoryUsageStore : IUsageStore
     public IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, CancellationToken cancellationToken) =>
         Days.Where(d => d.Key >= fromDay && d.Key < toDayExclusive).SelectMany(d => d.Value).ToArray().ToAsyncEnumerable();
 
-    public Task ReplaceMonthAsync(BillingMonth month, IReadOnlyList<MonthlyUsage> lines, CancellationToken cancellationToken)
+    public Task ReplaceMonthAsync(BillingMonth month, MonthlyLines lines, CancellationToken cancellationToken)
     {
-        Months[month] = lines;
+        AccountMonths[month] = lines.Accounts;
+        Months[month] = lines.Lines;
         return Task.CompletedTask;
     }
+
+    public Task<IReadOnlyList<MonthlyUsage>> ReadMonthAccountsAsync(BillingMonth month, string? institution, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<MonthlyUsage>>(AccountMonths.GetValueOrDefault(month, []).Where(l => institution is null || l.Institution == institution).OrderBy(l => l.Key).ToArray());
 
     public Task<IReadOnlyList<MonthlyUsage>> ReadMonthAsync(BillingMonth month, string? institution, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<MonthlyUsage>>(Months.GetValueOrDefault(month, []).Where(l => institution is null || l.Institution == institution).OrderBy(l => l.Key).ToArray());

@@ -4,26 +4,42 @@ using Metrics.Storage;
 
 namespace Metrics.Cli.Commands;
 
-/// <summary><c>metrics usage --month YYYY-MM [--institution ID] [--format csv|json] [--out FILE]</c>.</summary>
+/// <summary><c>metrics usage --month YYYY-MM [--institution ID] [--format csv|json|focus] [--by institution|account] [--out FILE]</c>.</summary>
 internal static class UsageCommand
 {
     public static Command Create(CliContext context)
     {
         Option<string> month = MonthOption.Create("Billing month, yyyy-MM, in the billing time zone.");
         var institution = new Option<string?>("--institution") { Description = "Only this institution." };
-        var format = new Option<string>("--format") { Description = "csv or json.", DefaultValueFactory = _ => "csv" };
-        format.AcceptOnlyFromAmong("csv", "json");
+        var format = new Option<string>("--format") { Description = "csv, json, or focus (a FinOps FOCUS 1.2 dataset, by account).", DefaultValueFactory = _ => "csv" };
+        format.AcceptOnlyFromAmong("csv", "json", "focus");
+        var by = new Option<string>("--by") { Description = "institution, or account to split each line by project.", DefaultValueFactory = _ => "institution" };
+        by.AcceptOnlyFromAmong("institution", "account");
         var output = new Option<FileInfo?>("--out") { Description = "Write to this file instead of standard output." };
 
-        var command = new Command("usage", "Monthly usage per (institution, GPU model), priced with the rate card, as finance pulls it.") { month, institution, format, output };
+        var command = new Command("usage", "Monthly usage per (institution, GPU model), priced with the rate card, as finance pulls it.") { month, institution, format, by, output };
         command.SetAction(async (result, cancellationToken) =>
         {
             BillingMonth m = MonthOption.Value(result, month);
             string? only = result.GetValue(institution);
             UsageQuery query = BillingStorage.CreateQuery(context.CreateStorage(), context.CreateCalendar());
-            UsageReport report = await query.GetAsync(m, only, cancellationToken).ConfigureAwait(false)
+            if (!UsageRequest.TryParse(m.ToString(), only, result.GetValue(format), result.GetValue(by), out UsageRequest? request, out string? error))
+            {
+                throw new CliFailure(error!);
+            }
+
+            UsageReport report = await query.GetAsync(m, only, cancellationToken, request!.ByAccount).ConfigureAwait(false)
                 ?? throw new CliFailure($"unknown institution '{only}': it has no usage in any month");
-            string text = result.GetValue(format) == "json" ? UsageJsonWriter.Write(report) : UsageCsvWriter.Write(report);
+            string text;
+            try
+            {
+                text = request.Render(report);
+            }
+            catch (InvalidOperationException unpriced) when (request.Format == UsageFormat.Focus)
+            {
+                throw new CliFailure(unpriced.Message);
+            }
+
             foreach (string warning in report.Warnings)
             {
                 await context.Error.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);

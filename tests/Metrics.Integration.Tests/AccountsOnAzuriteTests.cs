@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Metrics.Core.Billing;
+using Metrics.Tests.Shared;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Metrics.Integration.Tests;
+
+/// <summary>
+/// <c>metrics usage --by account</c> end to end on Azurite: jobs' hours go to their projects, GPU samples to the project
+/// of the job they name (or to the empty account when no job's events name one), the parts add up to the institution's
+/// line to the 0.0001 h and the cent, and a closed month's breakdown is frozen with its statement. Figures by hand below.
+/// </summary>
+public sealed class AccountsOnAzuriteTests : IDisposable
+{
+    private const string H100 = "H100-SXM5-80GB";
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("metrics-accounts-").FullName;
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>A month of its own, far in the future (closing is global to a month). Rates in force: H100 26.00, CPU 0.12.</summary>
+    private readonly BillingMonth _month = new(Random.Shared.Next(2060, 2100), Random.Shared.Next(1, 13));
+
+    private readonly FakeTimeProvider _time = new();
+
+    public AccountsOnAzuriteTests() => _time.SetUtcNow(At(20, 0));
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Institution => $"inst-acct-{_run}";
+
+    private string Cluster => $"acct-{_run}";
+
+    private DateTimeOffset At(int day, int hour, int minute = 0) => new(_month.Year, _month.Month, day, hour, minute, 0, TimeSpan.Zero);
+
+    private static string Ts(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private string Job(string id, double gpus, int cpus, string? account) =>
+        EventJson.Job(id, "ended", Ts(At(10, 1)), gpus, Institution, Cluster, Ts(At(10, 0)), Ts(At(10, 1)), H100, cpus, account).ToJsonString();
+
+    private string Sample(string node, int gpus, string jobId, double utilPct)
+    {
+        JsonObject e = EventJson.Gpu(node: $"{node}-{_run}", ts: Ts(At(10, 0, 1)), gpus: gpus, jobId: jobId, institution: Institution, utilPct: utilPct, intervalS: 60);
+        e["cluster"] = Cluster;
+        return e.ToJsonString();
+    }
+
+    private async Task IngestAsync(string stream, string name, params string[] lines)
+    {
+        string path = Path.Combine(_dir, name);
+        await File.WriteAllTextAsync(path, string.Join('\n', lines) + "\n");
+        await CliRunner.RunOkAsync(_time, "ingest", "--stream", stream, "--file", path, "--backfill");
+    }
+
+    private Task<string> UsageAsync(params string[] more) => CliRunner.RunOkAsync(_time, ["usage", "--month", _month.ToString(), "--institution", Institution, .. more]);
+
+    [Fact]
+    public async Task ByAccount_SplitsEachLineIntoItsProjects_PartsAddUpExactly_AndAClosedMonthKeepsItsSplit()
+    {
+        await CliRunner.RunOkAsync(_time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
+        // The 10th, 00:00-01:00Z: job A (proj-a) 2 GPUs + 4 CPUs, job B (proj-b) 1 GPU + 2 CPUs. 3 GPU-h, 6 core-h:
+        // 3 x 26.00 + 6 x 0.12 = 78.72, of which A's own 52.48 and B's 26.24.
+        await IngestAsync("jobs", "jobs.jsonl", Job("A", 2, 4, "proj-a"), Job("B", 1, 2, "proj-b"));
+        // One 60 s sample at 00:01Z per GPU: A's 2 GPUs at 50 % (120 s observed, 60 s active) and 1 GPU of job X, which
+        // no job event names, at 100 % (60 s, 60 s): the line observes 180 s = 0.0500 h, 120 s active = 0.0333 h.
+        await IngestAsync("gpu", "gpu.jsonl", Sample("n1", 2, "A", 50), Sample("n2", 1, "X", 100));
+        await CliRunner.RunOkAsync(_time, "rollup");
+
+        string line = $"{_month},{Institution},{H100}";
+        string byInstitution = await UsageAsync();
+        Assert.Equal(UsageCsvWriter.Header + "\r\n" + $"{line},2,3.0000,0.0333,0.0500,66.67,6.0000,26.00,78.72,CNY,usage,\r\n", byInstitution);
+
+        // Observed 0.0500 h = 500 units in 60:120:0 -> 166.67, 333.33, 0: floors 166 + 333, the unit left to the larger
+        // remainder (the empty account). Active 333 units in 60:60:0 -> 166.5 each: the tie goes to the account that sorts
+        // first. Each account's utilisation is its own: 100 % and 50 %.
+        string byAccount = await UsageAsync("--by", "account");
+        Assert.Equal(
+            UsageCsvWriter.Header + ",account\r\n"
+            + $"{line},0,0.0000,0.0167,0.0167,100.00,0.0000,26.00,0.00,CNY,usage,,\r\n"
+            + $"{line},1,2.0000,0.0166,0.0333,50.00,4.0000,26.00,52.48,CNY,usage,,proj-a\r\n"
+            + $"{line},1,1.0000,0.0000,0.0000,,2.0000,26.00,26.24,CNY,usage,,proj-b\r\n",
+            byAccount);
+        AssertPartsAddUp(byInstitution, byAccount);
+
+        // Job X's events arrive, charged to proj-x: its sample moves to proj-x, the line is unchanged but for one more job.
+        await IngestAsync("jobs", "late.jsonl", Job("X", 1, 0, "proj-x"));
+        await CliRunner.RunOkAsync(_time, "rollup");
+        byInstitution = await UsageAsync();
+        Assert.Equal(UsageCsvWriter.Header + "\r\n" + $"{line},3,4.0000,0.0333,0.0500,66.67,6.0000,26.00,104.72,CNY,usage,\r\n", byInstitution);
+        byAccount = await UsageAsync("--by", "account");
+        Assert.Contains($"{line},1,1.0000,0.0166,0.0167,100.00,0.0000,26.00,26.00,CNY,usage,,proj-x\r\n", byAccount, StringComparison.Ordinal);
+        Assert.DoesNotContain(",usage,,\r\n", byAccount, StringComparison.Ordinal);
+        AssertPartsAddUp(byInstitution, byAccount);
+
+        // Closed: the split is frozen with the statement. A later job in the month changes neither view.
+        _time.SetUtcNow(new DateTimeOffset(_month.Next().Year, _month.Next().Month, 5, 0, 0, 0, TimeSpan.Zero));
+        await CliRunner.RunOkAsync(_time, "close", "--month", _month.ToString());
+        await IngestAsync("jobs", "later.jsonl", Job("Y", 4, 0, "proj-a"));
+        await CliRunner.RunOkAsync(_time, "rollup");
+        Assert.Equal(byInstitution, await UsageAsync());
+        Assert.Equal(byAccount, await UsageAsync("--by", "account"));
+
+        using JsonDocument json = JsonDocument.Parse(await UsageAsync("--by", "account", "--format", "json"));
+        Assert.Equal("account", json.RootElement.GetProperty("by").GetString());
+        Assert.True(json.RootElement.GetProperty("closed").GetBoolean());
+        Assert.Equal(
+            new[] { "proj-a", "proj-b", "proj-x" },
+            json.RootElement.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("account").GetString() ?? "(null)").ToArray());
+
+        // FOCUS: one Usage row per project, the institution as billing account; BilledCost adds up to the statement's 104.72.
+        List<Dictionary<string, string>> focus = CsvRows.Parse(await UsageAsync("--format", "focus"));
+        Assert.Equal(
+            new[] { ("proj-a", "52.48"), ("proj-b", "26.24"), ("proj-x", "26.00") },
+            focus.Select(r => (r["SubAccountId"], r["BilledCost"])).ToArray());
+        Assert.All(focus, r => Assert.Equal((Institution, "Usage", H100, json.RootElement.GetProperty("statement_id").GetString()), (r["BillingAccountId"], r["ChargeCategory"], r["SkuId"], r["x_StatementId"])));
+        Assert.Equal(104.72m, CsvRows.Sum(focus, "BilledCost"));
+    }
+
+    /// <summary>Every figure of the institution's usage lines equals the sum of its account lines.</summary>
+    private static void AssertPartsAddUp(string byInstitution, string byAccount)
+    {
+        List<Dictionary<string, string>> accounts = CsvRows.Parse(byAccount);
+        foreach (Dictionary<string, string> line in CsvRows.Parse(byInstitution).Where(r => r["line_type"] == "usage"))
+        {
+            var parts = accounts.Where(a => a["institution"] == line["institution"] && a["gpu_model"] == line["gpu_model"] && a["line_type"] == "usage").ToArray();
+            foreach (string column in new[] { "gpu_hours", "active_gpu_hours", "observed_gpu_hours", "cpu_core_hours", "amount" })
+            {
+                Assert.Equal(CsvRows.Sum([line], column), CsvRows.Sum(parts, column));
+            }
+        }
+    }
+}
