@@ -1,43 +1,28 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Metrics.Core.Telemetry;
 
 namespace Metrics.Tests.Shared;
 
-/// <summary>Builders of valid contract-v1 event bodies; tests mutate one field to make the case they need.</summary>
+/// <summary>
+/// Builders of valid contract-v1 event bodies, written by the product's one contract writer (<see cref="ContractJson"/>);
+/// tests mutate one field to make the case they need. Times and states are taken as the caller's text and set after
+/// writing, so that a test can send a malformed one as it is.
+/// </summary>
 public static class EventJson
 {
     public const string Cluster = "hefei-aicc-1";
 
+    private static readonly DateTimeOffset Placeholder = new(2026, 11, 27, 0, 0, 0, TimeSpan.Zero);
+
     public static JsonObject Gpu(string node = "gn0412", string ts = "2026-11-27T09:00:15Z", int gpus = 8, string? jobId = "1234567", string? institution = "inst-00042", double utilPct = 87.0, int intervalS = 15)
     {
-        var array = new JsonArray();
-        for (int i = 0; i < gpus; i++)
-        {
-            array.Add(new JsonObject
-            {
-                ["uuid"] = GpuUuid(node, i),
-                ["index"] = i,
-                ["model"] = "H100-SXM5-80GB",
-                ["jobId"] = jobId,
-                ["institution"] = institution,
-                ["utilPct"] = utilPct,
-                ["memUsedMiB"] = 61234,
-                ["memTotalMiB"] = 81559,
-                ["powerW"] = 612.3,
-                ["tempC"] = 64,
-            });
-        }
-
-        return new JsonObject
-        {
-            ["schema"] = "gpu-telemetry/1",
-            ["cluster"] = Cluster,
-            ["node"] = node,
-            ["ts"] = ts,
-            ["intervalS"] = intervalS,
-            ["gpus"] = array,
-        };
+        GpuReading[] readings = Enumerable.Range(0, gpus)
+            .Select(i => new GpuReading(GpuUuid(node, i), i, "H100-SXM5-80GB", jobId, institution, utilPct, 61234, 81559, 612.3, 64))
+            .ToArray();
+        JsonObject sample = Parse(ContractJson.Serialize(new GpuSample(Cluster, node, Placeholder, intervalS, readings)));
+        sample["ts"] = ts;
+        return sample;
     }
 
     public static JsonObject Job(
@@ -53,34 +38,33 @@ public static class EventJson
         int cpus = 64,
         string? account = "proj-nlp")
     {
-        var job = new JsonObject
+        bool ended = state == "ended";
+        JsonObject job = Parse(ContractJson.Serialize(new JobEvent
         {
-            ["schema"] = "job-event/1",
-            ["eventId"] = $"{cluster}:{jobId}:{state}:{ts}",
-            ["cluster"] = cluster,
-            ["jobId"] = jobId,
-            ["state"] = state,
-            ["ts"] = ts,
-            ["institution"] = institution,
-            ["account"] = account,
-            ["user"] = "u1234",
-            ["queue"] = "gpu-h100",
-            ["submitTime"] = "2026-11-27T07:58:00Z",
-            ["startTime"] = start,
-            ["gpus"] = gpus,
-            ["gpuModel"] = model,
-            ["cpus"] = cpus,
-            ["memGiB"] = 512,
-        };
-        if (account is null)
-        {
-            job.Remove("account");
-        }
-
-        if (state == "ended")
+            EventId = $"{cluster}:{jobId}:{state}:{ts}",
+            Cluster = cluster,
+            JobId = jobId,
+            State = ended ? JobState.Ended : JobState.Running,
+            Ts = Placeholder,
+            Institution = institution,
+            Account = account,
+            User = "u1234",
+            Queue = "gpu-h100",
+            SubmitTime = new DateTimeOffset(2026, 11, 27, 7, 58, 0, TimeSpan.Zero),
+            StartTime = Placeholder,
+            EndTime = ended ? Placeholder : null,
+            ExitState = ended ? "COMPLETED" : null,
+            Gpus = gpus,
+            GpuModel = model,
+            Cpus = cpus,
+            MemGiB = 512,
+        }));
+        job["state"] = state;
+        job["ts"] = ts;
+        job["startTime"] = start;
+        if (ended)
         {
             job["endTime"] = end ?? ts;
-            job["exitState"] = "COMPLETED";
         }
 
         return job;
@@ -88,10 +72,8 @@ public static class EventJson
 
     public static byte[] Bytes(JsonNode node) => Encoding.UTF8.GetBytes(node.ToJsonString());
 
-    /// <summary>A stable, well-formed GPU UUID for a (node, index) pair.</summary>
-    public static string GpuUuid(string node, int index)
-    {
-        byte[] hash = MD5.HashData(Encoding.UTF8.GetBytes($"{node}/{index}"));
-        return "GPU-" + new Guid(hash.AsSpan(0, 16)).ToString("D");
-    }
+    /// <summary>A stable, well-formed GPU UUID for a (node, index) pair: the simulator's.</summary>
+    public static string GpuUuid(string node, int index) => SyntheticGpuUuid.For(node, index);
+
+    private static JsonObject Parse(byte[] json) => JsonNode.Parse(json)!.AsObject();
 }

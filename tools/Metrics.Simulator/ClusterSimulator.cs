@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Metrics.Core.Billing;
+using Metrics.Core.Telemetry;
 
 namespace Metrics.Simulator;
 
@@ -111,13 +110,13 @@ public sealed class ClusterSimulator(SimulationOptions options, BillingCalendar 
                 job.StartEmitted = true;
                 job.BilledThrough = job.StartTime;
                 job.NextHeartbeat = job.StartTime.AddSeconds(options.HeartbeatS);
-                Emit(writer, JobEvent(job, "started", job.StartTime), step, late: true);
+                Emit(writer, JobEvent(job, JobState.Started, job.StartTime), step, late: true);
             }
 
             while (job.NextHeartbeat < job.EndTime && job.NextHeartbeat <= until)
             {
                 job.BilledThrough = job.NextHeartbeat;
-                Emit(writer, JobEvent(job, "running", job.NextHeartbeat), step, late: true);
+                Emit(writer, JobEvent(job, JobState.Running, job.NextHeartbeat), step, late: true);
                 job.NextHeartbeat = job.NextHeartbeat.AddSeconds(options.HeartbeatS);
             }
 
@@ -127,7 +126,7 @@ public sealed class ClusterSimulator(SimulationOptions options, BillingCalendar 
             }
 
             job.EndEmitted = true;
-            Emit(writer, JobEvent(job, "ended", job.EndTime), step, late: true);
+            Emit(writer, JobEvent(job, JobState.Ended, job.EndTime), step, late: true);
             truth.Add(job);
             node.Job = null;
             node.NextStart = job.EndTime.AddSeconds(_random.NextDouble() < 0.3 ? _random.Next(60, 3600) : _random.Next(0, 60));
@@ -220,74 +219,47 @@ public sealed class ClusterSimulator(SimulationOptions options, BillingCalendar 
         return nodes;
     }
 
-    private byte[] Sample(Node node, DateTimeOffset ts, SimulatedJob? job) => EventFileWriter.Serialize(w =>
+    private byte[] Sample(Node node, DateTimeOffset ts, SimulatedJob? job)
     {
-        w.WriteStartObject();
-        w.WriteString("schema", "gpu-telemetry/1");
-        w.WriteString("cluster", options.Cluster);
-        w.WriteString("node", node.Name);
-        w.WriteString("ts", Iso(ts));
-        w.WriteNumber("intervalS", options.IntervalS);
-        w.WriteStartArray("gpus");
-        for (int i = 0; i < options.GpusPerNode; i++)
+        var gpus = new GpuReading[options.GpusPerNode];
+        for (int i = 0; i < gpus.Length; i++)
         {
+            // The random draws come in this order (utilisation, memory, power, temperature): the same seed, the same cluster.
             bool busy = job is not null && i < job.GpuSlots;
-            w.WriteStartObject();
-            w.WriteString("uuid", node.GpuUuids[i]);
-            w.WriteNumber("index", i);
-            w.WriteString("model", node.Model);
-            if (busy)
-            {
-                w.WriteString("jobId", job!.JobId);
-                w.WriteString("institution", job.Institution);
-            }
-            else
-            {
-                w.WriteNull("jobId");
-                w.WriteNull("institution");
-            }
-
             double util = busy ? Math.Clamp(job!.Utilisation + ((_random.NextDouble() - 0.5) * 20), 0, 100) : 0;
-            w.WriteNumber("utilPct", Math.Round(util, 1));
-            w.WriteNumber("memUsedMiB", busy ? 20000 + _random.Next(0, 20000) : 0);
-            w.WriteNumber("memTotalMiB", 40960);
-            w.WriteNumber("powerW", Math.Round(busy ? 200 + (util * 5) : 60 + _random.NextDouble() * 20, 1));
-            w.WriteNumber("tempC", busy ? 55 + _random.Next(0, 25) : 30 + _random.Next(0, 6));
-            w.WriteEndObject();
+            gpus[i] = new GpuReading(
+                node.GpuUuids[i],
+                i,
+                node.Model,
+                busy ? job!.JobId : null,
+                busy ? job!.Institution : null,
+                Math.Round(util, 1),
+                busy ? 20000 + _random.Next(0, 20000) : 0,
+                40960,
+                Math.Round(busy ? 200 + (util * 5) : 60 + _random.NextDouble() * 20, 1),
+                busy ? 55 + _random.Next(0, 25) : 30 + _random.Next(0, 6));
         }
 
-        w.WriteEndArray();
-        w.WriteEndObject();
-    });
+        return ContractJson.Serialize(new GpuSample(options.Cluster, node.Name, ts, options.IntervalS, gpus));
+    }
 
-    private byte[] JobEvent(SimulatedJob job, string state, DateTimeOffset ts) => EventFileWriter.Serialize(w =>
+    private byte[] JobEvent(SimulatedJob job, JobState state, DateTimeOffset ts) => ContractJson.Serialize(new JobEvent
     {
-        string time = Iso(ts);
-        w.WriteStartObject();
-        w.WriteString("schema", "job-event/1");
-        w.WriteString("eventId", $"{options.Cluster}:{job.JobId}:{state}:{time}");
-        w.WriteString("cluster", options.Cluster);
-        w.WriteString("jobId", job.JobId);
-        w.WriteString("state", state);
-        w.WriteString("ts", time);
-        w.WriteString("institution", job.Institution);
-        w.WriteString("account", $"proj-{job.Institution}");
-        w.WriteString("queue", "gpu");
-        w.WriteString("startTime", Iso(job.StartTime));
-        if (state == "ended")
-        {
-            w.WriteString("endTime", time);
-            w.WriteString("exitState", "COMPLETED");
-        }
-
-        w.WriteNumber("gpus", job.Gpus);
-        w.WriteString("gpuModel", job.GpuModel);
-        w.WriteNumber("cpus", job.Cpus);
-        w.WriteEndObject();
+        EventId = ContractJson.JobEventId(options.Cluster, job.JobId, state, ts),
+        Cluster = options.Cluster,
+        JobId = job.JobId,
+        State = state,
+        Ts = ts,
+        Institution = job.Institution,
+        Account = $"proj-{job.Institution}",
+        Queue = "gpu",
+        StartTime = job.StartTime,
+        EndTime = state == JobState.Ended ? ts : null,
+        ExitState = state == JobState.Ended ? "COMPLETED" : null,
+        Gpus = job.Gpus,
+        GpuModel = job.GpuModel,
+        Cpus = job.Cpus,
     });
-
-    /// <summary>Contract timestamps: UTC, whole seconds, <c>Z</c>.</summary>
-    private static string Iso(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>One node: its GPU model, whether its GPUs are MIG-partitioned (jobs take sevenths of a GPU), its schedule.</summary>
     private sealed class Node(string name, string model, bool isMig, DateTimeOffset firstStart, int gpus)
@@ -300,14 +272,8 @@ public sealed class ClusterSimulator(SimulationOptions options, BillingCalendar 
         public DateTimeOffset? SilentFrom { get; set; }
         public DateTimeOffset SilentUntil { get; set; }
 
-        public string[] GpuUuids { get; } = Enumerable.Range(0, gpus).Select(i => Uuid(name, i)).ToArray();
+        public string[] GpuUuids { get; } = Enumerable.Range(0, gpus).Select(i => SyntheticGpuUuid.For(name, i)).ToArray();
 
         public bool IsSilentAt(DateTimeOffset ts) => SilentFrom is { } from && ts >= from && ts < SilentUntil;
-
-        private static string Uuid(string node, int index)
-        {
-            byte[] hash = MD5.HashData(Encoding.UTF8.GetBytes($"{node}/{index}"));
-            return "GPU-" + new Guid(hash.AsSpan(0, 16)).ToString("D");
-        }
     }
 }

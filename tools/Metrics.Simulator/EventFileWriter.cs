@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Metrics.Simulator;
 
 /// <summary>
@@ -39,16 +37,5 @@ internal sealed class EventFileWriter : IAsyncDisposable
     {
         Release(long.MaxValue);
         await _file.DisposeAsync().ConfigureAwait(false);
-    }
-
-    public static byte[] Serialize(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(2048);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            write(writer);
-        }
-
-        return buffer.WrittenSpan.ToArray();
     }
 }

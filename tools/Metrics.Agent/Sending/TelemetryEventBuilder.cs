@@ -1,7 +1,6 @@
-using System.Globalization;
-using System.Text.Json;
 using Metrics.Agent.Mapping;
 using Metrics.Agent.Reading;
+using Metrics.Core.Telemetry;
 
 namespace Metrics.Agent.Sending;
 
@@ -30,62 +29,30 @@ public sealed class TelemetryEventBuilder(string cluster, string node, int inter
 
         // The sample covers the interval ending at the newest reading.
         DateTimeOffset ts = usable.Max(g => g.Timestamp);
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
-        using (var json = new Utf8JsonWriter(buffer))
+        var readings = new List<GpuReading>(usable.Length);
+        foreach (GpuStatus gpu in usable)
         {
-            json.WriteStartObject();
-            json.WriteString("schema", "gpu-telemetry/1");
-            json.WriteString("cluster", cluster);
-            json.WriteString("node", node);
-            json.WriteString("ts", ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-            json.WriteNumber("intervalS", intervalS);
-            json.WriteStartArray("gpus");
-            foreach (GpuStatus gpu in usable)
+            (string? jobId, string? institution) = mapping.Lookup(gpu.Index);
+            if (gpu.UtilPct is null)
             {
-                (string? jobId, string? institution) = mapping.Lookup(gpu.Index);
-                if (gpu.UtilPct is null)
-                {
-                    warnings.Add($"GPU {gpu.Index} reported no utilisation (MIG mode reports [N/A]); sent as 0");
-                }
-
-                json.WriteStartObject();
-                json.WriteString("uuid", gpu.Uuid);
-                json.WriteNumber("index", gpu.Index);
-                json.WriteString("model", gpu.Name);
-                WriteNullable(json, "jobId", jobId);
-                WriteNullable(json, "institution", institution);
-                json.WriteNumber("utilPct", Math.Clamp(gpu.UtilPct ?? 0, 0, 100));
-                json.WriteNumber("memUsedMiB", Math.Min(gpu.MemUsedMiB!.Value, gpu.MemTotalMiB!.Value));
-                json.WriteNumber("memTotalMiB", gpu.MemTotalMiB.Value);
-                if (gpu.PowerW is { } power)
-                {
-                    json.WriteNumber("powerW", power);
-                }
-
-                if (gpu.TempC is { } temp)
-                {
-                    json.WriteNumber("tempC", temp);
-                }
-
-                json.WriteEndObject();
+                warnings.Add($"GPU {gpu.Index} reported no utilisation (MIG mode reports [N/A]); sent as 0");
             }
 
-            json.WriteEndArray();
-            json.WriteEndObject();
+            readings.Add(new GpuReading(
+                gpu.Uuid,
+                gpu.Index,
+                gpu.Name,
+                jobId,
+                institution,
+                Math.Clamp(gpu.UtilPct ?? 0, 0, 100),
+                Math.Min(gpu.MemUsedMiB!.Value, gpu.MemTotalMiB!.Value),
+                gpu.MemTotalMiB.Value,
+                gpu.PowerW,
+                gpu.TempC));
         }
 
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is null)
-        {
-            json.WriteNull(name);
-        }
-        else
-        {
-            json.WriteString(name, value);
-        }
+        // To the millisecond, as nvidia-smi reports it.
+        var sample = new GpuSample(cluster, node, new DateTimeOffset(ts.UtcTicks - (ts.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero), intervalS, readings);
+        return ContractJson.Serialize(sample);
     }
 }
