@@ -206,8 +206,9 @@ public sealed partial class CliTests : IDisposable
     [Fact]
     public async Task Demo_BillsTheSimulatedMonthsExactly_BeforeAndAfterCompaction()
     {
-        // The README's first command, smaller, on a clock of its own: months no other test bills (the store is shared).
-        var time = new FakeTimeProvider(new DateTimeOffset(2023, 5, 20, 12, 0, 0, TimeSpan.Zero));
+        // The README's first command, smaller, on a clock of its own: months no other test bills or closes (the store is
+        // shared), with the sample rates in force (from 2026).
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 7, 20, 12, 0, 0, TimeSpan.Zero));
 
         string output = await CliRunner.RunOkAsync(time, "demo", "--institutions", "30", "--nodes", "6", "--hours", "4", "--seed", "7");
 
@@ -220,6 +221,15 @@ public sealed partial class CliTests : IDisposable
         Assert.True(int.Parse(again.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 8, output);
         Assert.Equal((again.Groups[4].Value, again.Groups[4].Value), (again.Groups[3].Value, check.Groups[2].Value));
         Assert.Contains("finance: top institutions by amount", output, StringComparison.Ordinal);
+
+        // Month end: the first month closed with the voucher's credit frozen in it, the late job (8 GPUs x 2 h) booked in
+        // the next month as an adjustment of the closed one, which the voucher pays towards too.
+        Match closed = Regex.Match(output, @"closed: (\d{4}-\d{2}) closed: statement ST-\1-[0-9A-F]{8}, csv sha256 [0-9a-f]{64}; voucher (\S+) ");
+        Assert.True(closed.Success, output);
+        string month = closed.Groups[1].Value;
+        Assert.Matches($@"{month} \(closed\) +│ credit +│", output);
+        Assert.Matches($@"│ adjustment of {month} +│ inst-\d+ +│ \S+ +│ 1 +│ 16\.0000 ", output);
+        Assert.Equal(2, Regex.Matches(output, @"│ credit +│").Count);
     }
 
     [Theory]

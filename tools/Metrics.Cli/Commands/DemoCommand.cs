@@ -3,6 +3,7 @@ using System.Globalization;
 using Metrics.Cli.LocalHub;
 using Metrics.Core.Billing;
 using Metrics.Core.Compaction;
+using Metrics.Core.Statements;
 using Metrics.Core.Telemetry;
 using Metrics.Simulator;
 using Metrics.Storage;
@@ -13,7 +14,8 @@ namespace Metrics.Cli.Commands;
 /// <summary>
 /// <c>metrics demo</c>: the whole pipeline on this machine in one command. Ensures Azurite, simulates a small cluster
 /// across the latest month boundary in the billing time zone, ingests both streams, rolls up, checks the bill against
-/// the simulator's truth, and ends with finance's table for the two months.
+/// the simulator's truth, compacts and checks again, closes the first month (with a voucher, and a job that reports
+/// after the close), and ends with finance's table for the two months.
 /// </summary>
 internal static class DemoCommand
 {
@@ -74,6 +76,11 @@ internal static class DemoCommand
             (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!,
             (await query.GetAsync(after, null, cancellationToken).ConfigureAwait(false))!]);
 
+        // Month end: a voucher, the close, a late job booked as an adjustment of the closed month in the next one.
+        DemoMonthEndResult monthEnd = await DemoMonthEnd.RunAsync(context, storage, calendar, options.Cluster, work, (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!, after, cancellationToken).ConfigureAwait(false);
+        first = (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!;
+        second = (await query.GetAsync(after, null, cancellationToken).ConfigureAwait(false))!;
+
         TextWriter output = context.Out;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"simulated: gpu_events={simulated.GpuEvents} job_events={simulated.JobEvents} duplicates={simulated.Duplicates} late={simulated.LateEvents} bad={simulated.BadEvents} silent_nodes={simulated.SilentNodes} (files in {work})"))
             .ConfigureAwait(false);
@@ -84,6 +91,11 @@ internal static class DemoCommand
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"check: billed GPU-hours equal the simulator's truth (within 0.001 h) for {matched} of {compared} (month, institution, model) lines")).ConfigureAwait(false);
         IReadOnlyList<HourCompaction> streamHours = compacted.Hours;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"compacted: {streamHours.Count(h => h.Sources > 0)} closed stream-hours, {streamHours.Sum(h => h.Sources)} files ({streamHours.Sum(h => h.BytesIn) / 1e6:F1} MB) into one sorted file each ({streamHours.Sum(h => h.BytesOut) / 1e6:F1} MB); {compacted.NotYetDue} not due yet; billed again from them: {rematched} of {recompared} lines equal the truth")).ConfigureAwait(false);
+
+        StatementSeal seal = monthEnd.Closed.Statement!.Seal;
+        JobEvent late = monthEnd.LateJob;
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"closed: {before} {(monthEnd.Closed.Outcome == MonthCloseOutcome.Closed ? "closed" : "already closed")}: statement {seal.StatementId}, csv sha256 {seal.CsvSha256}; voucher {monthEnd.Voucher.Id} ({monthEnd.Voucher.Amount:F2} {monthEnd.Voucher.Currency}, at most {monthEnd.Voucher.MaxShare:P0} of a month) pays towards {monthEnd.Voucher.Institution}")).ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"late: job {late.JobId} of {late.Institution} ({late.Gpus} GPUs, {late.StartTime:yyyy-MM-dd HH:mm}Z-{late.EndTime:HH:mm}Z, in {before}) reported after the close: {before}'s statement is unchanged, {after} books the difference as an adjustment")).ConfigureAwait(false);
 
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = context.Interactive ? AnsiSupport.Detect : AnsiSupport.No, ColorSystem = context.Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors });
         if (!context.Interactive)
@@ -98,13 +110,15 @@ internal static class DemoCommand
 
     private static Table FinanceTable(params UsageReport[] reports)
     {
-        var table = new Table().Title("finance: top institutions by amount").AddColumns("month", "institution", "GPU model", "jobs", "GPU-hours", "avg util %", "amount", "currency");
+        var table = new Table().Title("finance: top institutions by amount, and every adjustment and credit").AddColumns("month", "line", "institution", "GPU model", "jobs", "GPU-hours", "avg util %", "amount", "currency");
         foreach (UsageReport report in reports)
         {
-            foreach (UsageLine line in report.Lines.OrderByDescending(l => l.Amount ?? -1).ThenBy(l => l.Usage.Key).Take(8))
+            IEnumerable<UsageLine> top = report.Lines.Where(l => l.Type == UsageLineType.Usage).OrderByDescending(l => l.Amount ?? -1).ThenBy(l => l.Usage.Key).Take(8);
+            foreach (UsageLine line in top.Concat(report.Lines.Where(l => l.Type != UsageLineType.Usage)))
             {
                 table.AddRow(
-                    report.Month.ToString(),
+                    report.Month.ToString() + (report.Closed ? " (closed)" : string.Empty),
+                    line.TypeName + (line.AdjustsMonth is { } adjusts ? $" of {adjusts}" : string.Empty),
                     line.Usage.Institution,
                     line.Usage.GpuModel,
                     line.Usage.Jobs.ToString(CultureInfo.InvariantCulture),
@@ -115,7 +129,7 @@ internal static class DemoCommand
             }
 
             decimal total = report.Lines.Sum(l => l.Amount ?? 0);
-            table.AddRow(report.Month.ToString(), $"all {report.Lines.Select(l => l.Usage.Institution).Distinct().Count()} institutions", string.Empty, string.Empty,
+            table.AddRow(report.Month.ToString(), "total", $"all {report.Lines.Select(l => l.Usage.Institution).Distinct().Count()} institutions", string.Empty, string.Empty,
                 UsageCsvWriter.Hours(report.Lines.Sum(l => l.Usage.GpuSeconds)), string.Empty, total.ToString("N2", CultureInfo.InvariantCulture), RateCard.DefaultCurrency);
         }
 
