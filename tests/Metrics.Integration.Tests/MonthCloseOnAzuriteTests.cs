@@ -101,6 +101,12 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         Assert.Equal(
             UsageCsvWriter.Header + "\r\n" + $"{next},{Institution},{H100},0,16.0000,0.0000,0.0000,,32.0000,26.00,419.84,CNY,adjustment,{_month}\r\n",
             await CliRunner.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution));
+
+        // The same adjustment in FOCUS: a Usage row of class Correction whose charge period is the closed month's.
+        Dictionary<string, string> correction = Assert.Single(CsvRows.Parse(await CliRunner.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "focus")));
+        Assert.Equal(
+            ("Usage", "Correction", "419.84", "16.0000", BillingCalendar.Create("Asia/Shanghai").StartUtc(_month).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), _month.ToString()),
+            (correction["ChargeCategory"], correction["ChargeClass"], correction["BilledCost"], correction["PricingQuantity"], correction["ChargePeriodStart"], correction["x_AdjustsMonth"]));
         using JsonDocument json = JsonDocument.Parse(await UsageAsync("--format", "json", "--institution", Institution));
         Assert.True(json.RootElement.GetProperty("closed").GetBoolean());
         Assert.Equal(sha, json.RootElement.GetProperty("statement_sha256").GetString());

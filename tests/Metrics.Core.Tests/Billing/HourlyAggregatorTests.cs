@@ -20,6 +20,26 @@ public sealed class HourlyAggregatorTests
     }
 
     [Fact]
+    public void Compute_SamplesGoToTheAccountOfTheirJob_OrToTheEmptyAccount()
+    {
+        // Job 7 of inst-1 on cluster c1 is charged to proj-a, and its requeued later run to proj-b: the latest run counts.
+        // Job 8 is another institution's, job 9 has no events yet: their samples stay under the empty account.
+        JobUsage[] jobs =
+        [
+            new("c1", "7", s_hour.AddHours(-3), "inst-1", "H100", TimeSpan.FromHours(1), 3600m, 0m, "proj-old"),
+            new("c1", "7", s_hour.AddMinutes(-10), "inst-1", "H100", TimeSpan.FromHours(1), 3600m, 0m, "proj-a"),
+            new("c1", "8", s_hour, "inst-2", "H100", TimeSpan.FromHours(1), 3600m, 0m, "proj-z"),
+        ];
+        GpuSampleRow OnJob(string uuid, string? job) => Sample("2026-11-27T09:30:00Z", uuid: uuid) with { Cluster = "c1", JobId = job };
+
+        IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(s_hour, jobs, [OnJob("GPU-a", "7"), OnJob("GPU-b", "8"), OnJob("GPU-c", "9"), OnJob("GPU-d", null)]);
+
+        Assert.Equal(
+            [("inst-1", string.Empty, 180m, 0m), ("inst-1", "proj-a", 60m, 3600m), ("inst-1", "proj-old", 0m, 3600m), ("inst-2", "proj-z", 0m, 3600m)],
+            lines.Select(l => (l.Institution, l.Account, l.ObservedGpuSeconds, l.GpuSeconds)).ToArray());
+    }
+
+    [Fact]
     public void Compute_SampleCrossingTheHourStart_IsSplitProportionally()
     {
         // [08:59:30, 09:00:30): 30 s belong to 08:00, 30 s to 09:00.
