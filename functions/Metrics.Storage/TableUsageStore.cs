@@ -39,12 +39,7 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         ArgumentNullException.ThrowIfNull(lines);
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         string pk = UtcHours.Key(hour);
-        var rows = lines.Select(l =>
-        {
-            TableEntity row = LineEntity(pk, l.Key, l.GpuSeconds, l.CpuCoreSeconds, l.ActiveGpuSeconds, l.ObservedGpuSeconds);
-            row["Jobs"] = l.Jobs;
-            return row;
-        }).ToList();
+        var rows = lines.Select(l => UsageEntities.Hour(pk, l)).ToList();
         await ReplacePartitionAsync(_hourly, pk, rows, cancellationToken).ConfigureAwait(false);
     }
 
@@ -55,16 +50,7 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         await foreach (TableEntity e in _hourly.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             UtcHours.TryParseKey(e.PartitionKey, out DateTimeOffset hour);
-            yield return new HourlyUsage(
-                hour,
-                TableProperties.Required(e, "Institution"),
-                TableProperties.Required(e, "GpuModel"),
-                e.GetInt32("Jobs") ?? 0,
-                TableProperties.Decimal(e, "GpuSeconds"),
-                TableProperties.Decimal(e, "CpuCoreSeconds"),
-                TableProperties.Decimal(e, "ActiveGpuSeconds"),
-                TableProperties.Decimal(e, "ObservedGpuSeconds"),
-                Account(e));
+            yield return UsageEntities.Hour(e, hour);
         }
     }
 
@@ -73,7 +59,7 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         ArgumentNullException.ThrowIfNull(lines);
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         string pk = DayKey(day);
-        var rows = lines.Select(l => LineEntity(pk, l.Key, l.GpuSeconds, l.CpuCoreSeconds, l.ActiveGpuSeconds, l.ObservedGpuSeconds)).ToList();
+        var rows = lines.Select(l => UsageEntities.Day(pk, l)).ToList();
         await ReplacePartitionAsync(_daily, pk, rows, cancellationToken).ConfigureAwait(false);
     }
 
@@ -83,30 +69,9 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         string filter = TableClient.CreateQueryFilter($"PartitionKey ge {DayKey(fromDay)} and PartitionKey lt {DayKey(toDayExclusive)}");
         await foreach (TableEntity e in _daily.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            yield return new DailyUsage(
-                DateOnly.ParseExact(e.PartitionKey, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                TableProperties.Required(e, "Institution"),
-                TableProperties.Required(e, "GpuModel"),
-                TableProperties.Decimal(e, "GpuSeconds"),
-                TableProperties.Decimal(e, "CpuCoreSeconds"),
-                TableProperties.Decimal(e, "ActiveGpuSeconds"),
-                TableProperties.Decimal(e, "ObservedGpuSeconds"),
-                Account(e));
+            yield return UsageEntities.Day(e, DateOnly.ParseExact(e.PartitionKey, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         }
     }
-
-    /// <summary>An hourly or daily line's row: the same properties, so that the two tables read alike.</summary>
-    private static TableEntity LineEntity(string partitionKey, UsageKey key, decimal gpuSeconds, decimal cpuCoreSeconds, decimal activeGpuSeconds, decimal observedGpuSeconds) =>
-        new(partitionKey, key.RowKey)
-        {
-            ["Institution"] = key.Institution,
-            ["GpuModel"] = key.GpuModel,
-            ["Account"] = key.Account,
-            ["GpuSeconds"] = TableProperties.Decimal(gpuSeconds),
-            ["CpuCoreSeconds"] = TableProperties.Decimal(cpuCoreSeconds),
-            ["ActiveGpuSeconds"] = TableProperties.Decimal(activeGpuSeconds),
-            ["ObservedGpuSeconds"] = TableProperties.Decimal(observedGpuSeconds),
-        };
 
     /// <summary><c>yyyy-MM-dd</c>: sorts as the days do, so a month is one key range.</summary>
     private static string DayKey(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
@@ -119,9 +84,9 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
 
         // The accounts first, then the institutions' history, then finance's view: each table is whole on its own, and
         // a process that dies in between leaves the month's mark for the next run, which rewrites all three.
-        await ReplacePartitionAsync(_accounts, pk, lines.Accounts.Select(l => MonthlyEntity(pk, l.Key.RowKey, l)).ToList(), cancellationToken).ConfigureAwait(false);
+        await ReplacePartitionAsync(_accounts, pk, lines.Accounts.Select(l => UsageEntities.MonthLine(pk, l.Key.RowKey, l)).ToList(), cancellationToken).ConfigureAwait(false);
         await ReplaceInstitutionsAsync(month, lines.Lines, cancellationToken).ConfigureAwait(false);
-        await ReplacePartitionAsync(_monthly, pk, lines.Lines.Select(l => MonthlyEntity(pk, l.Key.RowKey, l)).ToList(), cancellationToken).ConfigureAwait(false);
+        await ReplacePartitionAsync(_monthly, pk, lines.Lines.Select(l => UsageEntities.MonthLine(pk, l.Key.RowKey, l)).ToList(), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<MonthlyUsage>> ReadMonthAccountsAsync(BillingMonth month, string? institution, CancellationToken cancellationToken)
@@ -145,7 +110,7 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         var current = lines.Select(l => l.Key).ToHashSet();
         await SubmitConcurrentlyAsync(_byInstitution, lines
             .GroupBy(l => l.Institution, StringComparer.Ordinal)
-            .SelectMany(institution => TableTransactions.Chunk(institution.Select(l => new TableTransactionAction(TableTransactionActionType.UpsertReplace, MonthlyEntity(l.Institution, $"{pk}|{l.GpuModel}", l))))),
+            .SelectMany(institution => TableTransactions.Chunk(institution.Select(l => new TableTransactionAction(TableTransactionActionType.UpsertReplace, UsageEntities.MonthLine(l.Institution, $"{pk}|{l.GpuModel}", l))))),
             cancellationToken).ConfigureAwait(false);
 
         foreach (MonthlyUsage stale in before.Where(b => !current.Contains(b.Key)))
@@ -170,24 +135,12 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         var lines = new List<MonthlyUsage>();
         await foreach (TableEntity e in query.ConfigureAwait(false))
         {
-            lines.Add(new MonthlyUsage(
-                month,
-                TableProperties.Required(e, "Institution"),
-                TableProperties.Required(e, "GpuModel"),
-                e.GetInt32("Jobs") ?? 0,
-                TableProperties.Decimal(e, "GpuSeconds"),
-                TableProperties.Decimal(e, "ActiveGpuSeconds"),
-                TableProperties.Decimal(e, "ObservedGpuSeconds"),
-                TableProperties.Decimal(e, "CpuCoreSeconds"),
-                Account(e)));
+            lines.Add(UsageEntities.MonthLine(e, month));
         }
 
         lines.Sort((a, b) => a.Key.CompareTo(b.Key));
         return lines;
     }
-
-    /// <summary>The account (project) a row is about; rows written before accounts were kept have none.</summary>
-    private static string Account(TableEntity e) => e.GetString("Account") ?? string.Empty;
 
     public async Task<bool> InstitutionKnownAsync(string institution, CancellationToken cancellationToken)
     {
@@ -200,19 +153,6 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         return false;
     }
 
-    private static TableEntity MonthlyEntity(string pk, string rk, MonthlyUsage l) => new(pk, rk)
-    {
-        ["Month"] = l.Month.ToString(),
-        ["Institution"] = l.Institution,
-        ["GpuModel"] = l.GpuModel,
-        ["Account"] = l.Account,
-        ["Jobs"] = l.Jobs,
-        ["GpuSeconds"] = TableProperties.Decimal(l.GpuSeconds),
-        ["ActiveGpuSeconds"] = TableProperties.Decimal(l.ActiveGpuSeconds),
-        ["ObservedGpuSeconds"] = TableProperties.Decimal(l.ObservedGpuSeconds),
-        ["CpuCoreSeconds"] = TableProperties.Decimal(l.CpuCoreSeconds),
-    };
-
     private async Task WriteJobUsageAsync(TableClient table, IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
@@ -222,18 +162,7 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         var chunks = new List<IReadOnlyList<TableTransactionAction>>();
         foreach (var period in changes.Where(c => c.Usage is not null).GroupBy(c => c.Period, StringComparer.Ordinal))
         {
-            chunks.AddRange(TableTransactions.Chunk(period.Select(c => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(c.Period, RunRowKey(c))
-            {
-                ["Cluster"] = c.Cluster,
-                ["JobId"] = c.JobId,
-                ["RunStart"] = c.RunStart,
-                ["Institution"] = c.Usage!.Institution,
-                ["GpuModel"] = c.Usage.GpuModel,
-                ["Account"] = c.Usage.Account,
-                ["BilledTicks"] = c.Usage.Billed.Ticks,
-                ["GpuSeconds"] = TableProperties.Decimal(c.Usage.GpuSeconds),
-                ["CpuCoreSeconds"] = TableProperties.Decimal(c.Usage.CpuCoreSeconds),
-            }))));
+            chunks.AddRange(TableTransactions.Chunk(period.Select(c => new TableTransactionAction(TableTransactionActionType.UpsertReplace, UsageEntities.Run(c.Period, RunRowKey(c), c, c.Usage!)))));
         }
 
         await SubmitConcurrentlyAsync(table, chunks, cancellationToken).ConfigureAwait(false);
@@ -253,16 +182,7 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         var usage = new List<JobUsage>();
         await foreach (TableEntity e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            usage.Add(new JobUsage(
-                TableProperties.Required(e, "Cluster"),
-                TableProperties.Required(e, "JobId"),
-                e.GetDateTimeOffset("RunStart") ?? throw new InvalidDataException($"Job usage row {e.PartitionKey}/{e.RowKey} has no RunStart."),
-                TableProperties.Required(e, "Institution"),
-                TableProperties.Required(e, "GpuModel"),
-                TimeSpan.FromTicks(e.GetInt64("BilledTicks") ?? 0),
-                TableProperties.Decimal(e, "GpuSeconds"),
-                TableProperties.Decimal(e, "CpuCoreSeconds"),
-                Account(e)));
+            usage.Add(UsageEntities.Run(e));
         }
 
         return usage;

@@ -78,7 +78,6 @@ public sealed class UsageRollup(
             await marks.MarkAsync(MarkKind.Gpu, keys, cancellationToken).ConfigureAwait(false);
         }
 
-        int kept = 0;
         var failures = new List<RollupFailure>();
         IReadOnlyList<RollupMark> jobMarks = await marks.ListAsync(MarkKind.Jobs, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<RollupMark> gpuMarks = await marks.ListAsync(MarkKind.Gpu, cancellationToken).ConfigureAwait(false);
@@ -90,8 +89,21 @@ public sealed class UsageRollup(
         await marks.MarkAsync(MarkKind.CompactGpu, gpuMarks.Select(m => m.Key).ToArray(), cancellationToken).ConfigureAwait(false);
 
         (int jobKept, int jobsChanged) = await FoldJobMarksAsync(jobMarks, failures, progress, cancellationToken).ConfigureAwait(false);
-        kept += jobKept;
+        (int hoursKept, int hoursRecomputed) = await RecomputeHourMarksAsync(gpuMarks, failures, progress, cancellationToken).ConfigureAwait(false);
+        (int monthsKept, int monthsListed) = await RecomputeMonthMarksAsync(failures, progress, cancellationToken).ConfigureAwait(false);
+        return new RollupResult(jobMarks.Count, jobsChanged, hoursRecomputed, monthsListed - failures.Count(f => f.Kind == MarkKind.Month), jobKept + hoursKept + monthsKept)
+        {
+            Failures = failures,
+        };
+    }
 
+    /// <summary>
+    /// The hour phase: every hour marked <c>gpu</c> or <c>usage</c> recomputed, then each such hour's billing day, then
+    /// their months marked, and only then the hour marks cleared. Returns the marks kept for the next run and how many
+    /// hours were written with their days.
+    /// </summary>
+    private async Task<(int Kept, int Recomputed)> RecomputeHourMarksAsync(IReadOnlyList<RollupMark> gpuMarks, List<RollupFailure> failures, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
         var hourMarks = gpuMarks
             .Concat(await marks.ListAsync(MarkKind.Usage, cancellationToken).ConfigureAwait(false))
             .GroupBy(m => m.Key, StringComparer.Ordinal)
@@ -128,6 +140,7 @@ public sealed class UsageRollup(
             await marks.MarkAsync(MarkKind.Month, months, cancellationToken).ConfigureAwait(false);
         }
 
+        int kept = 0;
         foreach (var hour in recomputed)
         {
             foreach (RollupMark mark in hour)
@@ -138,6 +151,13 @@ public sealed class UsageRollup(
             progress?.Report($"usage {hour.Key}");
         }
 
+        return (kept, recomputed.Count);
+    }
+
+    /// <summary>The month phase: every marked month summed again from its days. Returns the marks kept and the months listed.</summary>
+    private async Task<(int Kept, int Listed)> RecomputeMonthMarksAsync(List<RollupFailure> failures, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        int kept = 0;
         IReadOnlyList<RollupMark> monthMarks = await marks.ListAsync(MarkKind.Month, cancellationToken).ConfigureAwait(false);
         foreach (RollupMark mark in monthMarks.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
@@ -148,10 +168,7 @@ public sealed class UsageRollup(
             }
         }
 
-        return new RollupResult(jobMarks.Count, jobsChanged, recomputed.Count, monthMarks.Count - failures.Count(f => f.Kind == MarkKind.Month), kept)
-        {
-            Failures = failures,
-        };
+        return (kept, monthMarks.Count);
     }
 
     /// <summary>

@@ -66,13 +66,13 @@ internal static class DemoCommand
         UsageQuery query = BillingStorage.CreateQuery(storage, calendar);
         UsageReport first = (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!;
         UsageReport second = (await query.GetAsync(after, null, cancellationToken).ConfigureAwait(false))!;
-        (int matched, int compared) = CompareWithTruth(Path.Combine(work, "truth.csv"), [first, second]);
+        (int matched, int compared) = DemoTruthCheck.Compare(Path.Combine(work, "truth.csv"), [first, second]);
 
         // What the compaction timer does once hours close: one sorted file per stream-hour. Then the hours are billed
         // again from those files, and checked against the truth again.
         CompactionResult compacted = await CompactionStorage.Create(storage, context.TimeProvider, LandedCompaction.DefaultGrace).RunPendingAsync(cancellationToken).ConfigureAwait(false);
         await rollup.RunRangeAsync(options.Start, options.End, cancellationToken).ConfigureAwait(false);
-        (int rematched, int recompared) = CompareWithTruth(Path.Combine(work, "truth.csv"), [
+        (int rematched, int recompared) = DemoTruthCheck.Compare(Path.Combine(work, "truth.csv"), [
             (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!,
             (await query.GetAsync(after, null, cancellationToken).ConfigureAwait(false))!]);
 
@@ -104,54 +104,8 @@ internal static class DemoCommand
             console.Profile.Width = 160;
         }
 
-        console.Write(FinanceTable(first, second));
+        console.Write(DemoFinanceTable.Create(first, second));
         return ExitCodes.Success;
-    }
-
-    private static Table FinanceTable(params UsageReport[] reports)
-    {
-        var table = new Table().Title("finance: top institutions by amount, and every adjustment and credit").AddColumns("month", "line", "institution", "GPU model", "jobs", "GPU-hours", "avg util %", "amount", "currency");
-        foreach (UsageReport report in reports)
-        {
-            IEnumerable<UsageLine> top = report.Lines.Where(l => l.Type == UsageLineType.Usage).OrderByDescending(l => l.Amount ?? -1).ThenBy(l => l.Usage.Key).Take(8);
-            foreach (UsageLine line in top.Concat(report.Lines.Where(l => l.Type != UsageLineType.Usage)))
-            {
-                table.AddRow(
-                    report.Month.ToString() + (report.Closed ? " (closed)" : string.Empty),
-                    line.TypeName + (line.AdjustsMonth is { } adjusts ? $" of {adjusts}" : string.Empty),
-                    line.Usage.Institution,
-                    line.Usage.GpuModel,
-                    line.Usage.Jobs.ToString(CultureInfo.InvariantCulture),
-                    UsageCsvWriter.Hours(line.Usage.GpuSeconds),
-                    line.AvgGpuUtilPct?.ToString("F2", CultureInfo.InvariantCulture) ?? "-",
-                    line.Amount?.ToString("N2", CultureInfo.InvariantCulture) ?? "unpriced",
-                    line.Currency);
-            }
-
-            decimal total = report.Lines.Sum(l => l.Amount ?? 0);
-            table.AddRow(report.Month.ToString(), "total", $"all {report.Lines.Select(l => l.Usage.Institution).Distinct().Count()} institutions", string.Empty, string.Empty,
-                UsageCsvWriter.Hours(report.Lines.Sum(l => l.Usage.GpuSeconds)), string.Empty, total.ToString("N2", CultureInfo.InvariantCulture), RateCard.DefaultCurrency);
-        }
-
-        return table;
-    }
-
-    private static (int Matched, int Compared) CompareWithTruth(string truthFile, IEnumerable<UsageReport> reports)
-    {
-        // The month's own usage only: adjustments and credits are other lines of the same (institution, model) or none.
-        var billed = reports.SelectMany(r => r.Lines).Where(l => l.Type == UsageLineType.Usage).ToDictionary(l => (l.Usage.Month.ToString(), l.Usage.Institution, l.Usage.GpuModel), l => UsageLine.ReportedHours(l.Usage.GpuSeconds));
-        int matched = 0, compared = 0;
-        foreach (string line in File.ReadLines(truthFile).Skip(1))
-        {
-            string[] cells = line.Split(',');
-            compared++;
-            if (billed.TryGetValue((cells[0], cells[1], cells[2]), out decimal hours) && Math.Abs(hours - decimal.Parse(cells[4], CultureInfo.InvariantCulture)) <= 0.001m)
-            {
-                matched++;
-            }
-        }
-
-        return (matched, compared);
     }
 
     private static BillingMonth PreviousMonth(BillingMonth month) => month.Month == 1 ? new BillingMonth(month.Year - 1, 12) : new BillingMonth(month.Year, month.Month - 1);
