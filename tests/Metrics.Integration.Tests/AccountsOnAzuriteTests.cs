@@ -10,7 +10,8 @@ namespace Metrics.Integration.Tests;
 /// <summary>
 /// <c>metrics usage --by account</c> end to end on Azurite: jobs' hours go to their projects, GPU samples to the project
 /// of the job they name (or to the empty account when no job's events name one), the parts add up to the institution's
-/// line to the 0.0001 h and the cent, and a closed month's breakdown is frozen with its statement. Figures by hand below.
+/// line to the 0.0001 h and the cent, and a closed month's breakdown is frozen with its statement; the HTTP API serves
+/// the same bytes as the CLI. Figures by hand below.
 /// </summary>
 public sealed class AccountsOnAzuriteTests : IDisposable
 {
@@ -95,7 +96,10 @@ public sealed class AccountsOnAzuriteTests : IDisposable
 
         // Closed: the split is frozen with the statement. A later job in the month changes neither view.
         _time.SetUtcNow(new DateTimeOffset(_month.Next().Year, _month.Next().Month, 5, 0, 0, 0, TimeSpan.Zero));
-        await CliRunner.RunOkAsync(_time, "close", "--month", _month.ToString());
+        // Closed over HTTP this time (POST /api/months/{month}/close), as finance's tooling would.
+        string closedOnce = await CloseOverHttpAsync();
+        Assert.Contains("\"already_closed\":false", closedOnce, StringComparison.Ordinal);
+        Assert.Contains("\"already_closed\":true", await CloseOverHttpAsync(), StringComparison.Ordinal);
         await IngestAsync("jobs", "later.jsonl", Job("Y", 4, 0, "proj-a"));
         await CliRunner.RunOkAsync(_time, "rollup");
         Assert.Equal(byInstitution, await UsageAsync());
@@ -115,6 +119,32 @@ public sealed class AccountsOnAzuriteTests : IDisposable
             focus.Select(r => (r["SubAccountId"], r["BilledCost"])).ToArray());
         Assert.All(focus, r => Assert.Equal((Institution, "Usage", H100, json.RootElement.GetProperty("statement_id").GetString()), (r["BillingAccountId"], r["ChargeCategory"], r["SkuId"], r["x_StatementId"])));
         Assert.Equal(104.72m, CsvRows.Sum(focus, "BilledCost"));
+
+        // Finance's API over the same store gives the same bytes as the CLI.
+        Assert.Equal(byAccount, await HttpAsync($"?institution={Institution}&by=account"));
+        Assert.Equal(await UsageAsync("--format", "focus"), await HttpAsync($"?institution={Institution}&format=focus"));
+    }
+
+    /// <summary><c>POST /api/months/{month}/close</c> as the host would call it, over Azurite: the response body.</summary>
+    private async Task<string> CloseOverHttpAsync()
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Method = "POST";
+        var function = new Metrics.Functions.Billing.CloseMonth(Metrics.Storage.BillingStorage.CreateMonthClose(Azurite.Clients, BillingCalendar.Create("Asia/Shanghai"), _time, Metrics.Core.Statements.MonthClose.DefaultGrace));
+        var ok = Assert.IsType<Microsoft.AspNetCore.Mvc.OkObjectResult>(await function.RunAsync(context.Request, _month.ToString(), CancellationToken.None));
+        return JsonSerializer.Serialize(ok.Value);
+    }
+
+    /// <summary><c>GET /api/usage/{month}</c> as the host would call it, over Azurite.</summary>
+    private async Task<string> HttpAsync(string query)
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString(query);
+        var function = new Metrics.Functions.Billing.GetUsage(Metrics.Storage.BillingStorage.CreateQuery(Azurite.Clients, BillingCalendar.Create("Asia/Shanghai")));
+        var result = Assert.IsType<Microsoft.AspNetCore.Mvc.ContentResult>(await function.RunAsync(context.Request, _month.ToString(), CancellationToken.None));
+        Assert.Equal(200, result.StatusCode);
+        return result.Content!;
     }
 
     /// <summary>Every figure of the institution's usage lines equals the sum of its account lines.</summary>

@@ -152,6 +152,19 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         Assert.Contains($"v1-{_run},{Institution},CNY,300.00,209.92,90.08,", list, StringComparison.Ordinal);
         Assert.Contains($"v2-{_run},{Institution},CNY,1000.00,209.92,790.08,", list, StringComparison.Ordinal);
 
+        // GET /api/vouchers over the same store says the same.
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString($"?institution={Institution}");
+        var store = new TableVoucherStore(Azurite.Clients.Tables);
+        var api = new Metrics.Functions.Billing.Vouchers(store, new Metrics.Core.Vouchers.VoucherLedger(store, new BlobStatementStore(Azurite.Clients.Blobs), BillingCalendar.Create("Asia/Shanghai")), _time);
+        var ok = Assert.IsType<Microsoft.AspNetCore.Mvc.OkObjectResult>(await api.ListAsync(context.Request, CancellationToken.None));
+        using (JsonDocument balances = JsonDocument.Parse(JsonSerializer.Serialize(ok.Value)))
+        {
+            Assert.Equal(
+                new[] { ($"v1-{_run}", "209.92", "90.08"), ($"v2-{_run}", "209.92", "790.08") },
+                balances.RootElement.EnumerateArray().Select(b => (b.GetProperty("id").GetString()!, b.GetProperty("used").GetRawText(), b.GetProperty("balance").GetRawText())).ToArray());
+        }
+
         // Next month, job C: 10 GPU-h, 40 core-h = 264.80. v1 has 90.08 left (its share would be 132.40); v2 pays 174.72.
         await IngestJobsAsync("c.jsonl", Job("C", "ended", new DateTimeOffset(next.Year, next.Month, 1, 10, 0, 0, TimeSpan.Zero), 1, 4, new DateTimeOffset(next.Year, next.Month, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(next.Year, next.Month, 1, 10, 0, 0, TimeSpan.Zero)));
         await CliRunner.RunOkAsync(_time, "rollup");
