@@ -28,7 +28,7 @@ public sealed class ClusterSimulator(SimulationOptions options, BillingCalendar 
     {
         Directory.CreateDirectory(directory);
         var zipf = new ZipfSampler(options.Institutions, 1.1);
-        var truth = new TruthLedger(calendar);
+        var truth = new TruthLedger(calendar.Zone);
         Node[] nodes = CreateNodes(options.Start, options.End);
         long steps = (long)options.Hours * 3600 / options.IntervalS;
         long jobs = 0;
