@@ -66,6 +66,24 @@ public sealed class IngestBarrierTests
         Assert.Contains("\"body\":\"{}\"", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void DeadLetterEncoder_Decode_GivesBackEachReasonAndBodyByteForByte()
+    {
+        byte[] text = System.Text.Encoding.UTF8.GetBytes("{\"schema\":\"x\"}");
+        byte[] binary = [0xff, 0x00, 0x0a, 0xc3];
+        DeadLetter[] letters =
+        [
+            new(new RawEvent(text, 1, s_enqueued), new Rejection(RejectReason.InvalidId, "bad id")),
+            new(new RawEvent(binary, 2, s_enqueued), new Rejection(RejectReason.NotUtf8, "not UTF-8")),
+        ];
+
+        var decoded = DeadLetterEncoder.Decode(System.Text.Encoding.UTF8.GetString(DeadLetterEncoder.Encode(TelemetryStream.Gpu, "3", letters))).ToArray();
+
+        Assert.Equal([RejectReason.InvalidId.Code(), RejectReason.NotUtf8.Code()], decoded.Select(d => d.Reason).ToArray());
+        Assert.Equal(text, decoded[0].Body);
+        Assert.Equal(binary, decoded[1].Body);
+    }
+
     /// <summary>The real GPU codec, except that it throws on bodies naming a given node: a stand-in for a future bug.</summary>
     private sealed class FaultyCodec(string? decodeFailsOn, string? encodeFailsOn) : IStreamCodec<GpuSample>
     {

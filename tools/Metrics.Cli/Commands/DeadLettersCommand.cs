@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -44,15 +43,9 @@ internal static class DeadLettersCommand
                 await foreach (BlobItem blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
                 {
                     BinaryData content = (await container.GetBlobClient(blob.Name).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
-                    foreach (string line in content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                    foreach ((string reason, byte[] body) in DeadLetterEncoder.Decode(content.ToString()))
                     {
-                        using JsonDocument letter = JsonDocument.Parse(line);
-                        JsonElement root = letter.RootElement;
-                        string reason = root.GetProperty("reason").GetString()!;
                         reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
-                        byte[] body = root.GetProperty("bodyEncoding").GetString() == "base64"
-                            ? root.GetProperty("body").GetBytesFromBase64()
-                            : System.Text.Encoding.UTF8.GetBytes(root.GetProperty("body").GetString()!);
                         await sink.WriteAsync(body, cancellationToken).ConfigureAwait(false);
                         sink.WriteByte((byte)'\n');
                     }
