@@ -154,6 +154,25 @@ public sealed class NodeAgentTests : IDisposable
         Assert.Equal("batch of 1", delivered[0]);
     }
 
+    [Theory]
+    [InlineData("--node", "gn 0412", "--node 'gn 0412' is not a valid id")]
+    [InlineData("--cluster", "-bad", "--cluster '-bad' is not a valid id")]
+    [InlineData("--interval-s", "0", "--interval-s must be 1..3600")]
+    [InlineData("--nvidia-smi-timeout-s", "3601", "--nvidia-smi-timeout-s must be 1..3600")]
+    [InlineData("--spool-max-mb", "0", "--spool-max-mb must be 1..1048576")]
+    public async Task AgentCli_BadOptionValue_ExitsTwoWithOneLineNamingTheOption(string option, string value, string message)
+    {
+        var log = new StringWriter();
+        string[] args = option == "--cluster" ? ["--dry-run", "--once", option, value] : ["--cluster", "hefei-aicc-1", "--dry-run", "--once", option, value];
+
+        int exit = await AgentCli.RunAsync(args, TextWriter.Null, log, _ => null, CancellationToken.None);
+
+        Assert.Equal(2, exit);
+        string line = Assert.Single(log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("metrics-agent: ", line, StringComparison.Ordinal);
+        Assert.Contains(message, line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AgentCli_ConnectionStringOnTheCommandLine_IsRefusedWithoutEchoingIt()
     {
