@@ -33,21 +33,15 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedHourStore
     {
         string prefix = LandingPaths.HourPrefix(stream, hour);
         var files = new List<LandedBlob>();
-        try
+
+        // Metadata comes with the listing at no extra request: the manifest's row_count sizes the reader's work, and
+        // reaches_from lets it skip a file that cannot reach into the hour it reads.
+        await foreach (BlobItem item in _container.ListOrNoneAsync(new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Metadata }, cancellationToken).ConfigureAwait(false))
         {
-            // Metadata comes with the listing at no extra request: the manifest's row_count sizes the reader's work, and
-            // reaches_from lets it skip a file that cannot reach into the hour it reads.
-            await foreach (BlobItem item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Metadata }, cancellationToken).ConfigureAwait(false))
-            {
-                long? rows = item.Metadata is not null && item.Metadata.TryGetValue(ManifestKeys.Rows, out string? value)
-                    && long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long parsed) ? parsed : null;
-                DateTimeOffset? reachesFrom = item.Metadata is not null && item.Metadata.TryGetValue(ManifestKeys.ReachesFrom, out string? reach) ? ManifestKeys.ParseInstant(reach) : null;
-                files.Add(new LandedBlob(item.Name, item.Properties.ContentLength ?? 0, rows, reachesFrom));
-            }
-        }
-        catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound)
-        {
-            return [];
+            long? rows = item.Metadata is not null && item.Metadata.TryGetValue(ManifestKeys.Rows, out string? value)
+                && long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long parsed) ? parsed : null;
+            DateTimeOffset? reachesFrom = item.Metadata is not null && item.Metadata.TryGetValue(ManifestKeys.ReachesFrom, out string? reach) ? ManifestKeys.ParseInstant(reach) : null;
+            files.Add(new LandedBlob(item.Name, item.Properties.ContentLength ?? 0, rows, reachesFrom));
         }
 
         return files.OrderBy(f => f.Path, StringComparer.Ordinal).ToArray();

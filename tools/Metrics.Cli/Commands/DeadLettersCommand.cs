@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Metrics.Core.Ingest;
 using Metrics.Core.Telemetry;
+using Metrics.Storage;
 
 namespace Metrics.Cli.Commands;
 
@@ -38,22 +38,15 @@ internal static class DeadLettersCommand
             FileInfo? file = result.GetValue(output);
             await using Stream sink = file is null ? Console.OpenStandardOutput() : File.Create(file.FullName);
             var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
-            try
+            await foreach (BlobItem blob in container.ListOrNoneAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
             {
-                await foreach (BlobItem blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
+                BinaryData content = (await container.GetBlobClient(blob.Name).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
+                foreach ((string reason, byte[] body) in DeadLetterEncoder.Decode(content.ToString()))
                 {
-                    BinaryData content = (await container.GetBlobClient(blob.Name).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
-                    foreach ((string reason, byte[] body) in DeadLetterEncoder.Decode(content.ToString()))
-                    {
-                        reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
-                        await sink.WriteAsync(body, cancellationToken).ConfigureAwait(false);
-                        sink.WriteByte((byte)'\n');
-                    }
+                    reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+                    await sink.WriteAsync(body, cancellationToken).ConfigureAwait(false);
+                    sink.WriteByte((byte)'\n');
                 }
-            }
-            catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound)
-            {
-                // Nothing was ever dead-lettered.
             }
 
             foreach ((string reason, int count) in reasons)

@@ -89,23 +89,16 @@ internal static partial class InspectCommand
     private static async Task<int> ListAsync(TextWriter output, BlobContainerClient container, string prefix, string target, CancellationToken cancellationToken)
     {
         int listed = 0;
-        try
+        await foreach (BlobItem item in container.ListOrNoneAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
         {
-            await foreach (BlobItem item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
+            if (listed == MaxListed)
             {
-                if (listed == MaxListed)
-                {
-                    await output.WriteLineAsync($"... (more than {MaxListed}; narrow the prefix)").ConfigureAwait(false);
-                    break;
-                }
-
-                await output.WriteLineAsync($"{container.Name}/{item.Name}\t{item.Properties.ContentLength} bytes").ConfigureAwait(false);
-                listed++;
+                await output.WriteLineAsync($"... (more than {MaxListed}; narrow the prefix)").ConfigureAwait(false);
+                break;
             }
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            listed = 0;
+
+            await output.WriteLineAsync($"{container.Name}/{item.Name}\t{item.Properties.ContentLength} bytes").ConfigureAwait(false);
+            listed++;
         }
 
         if (listed == 0)

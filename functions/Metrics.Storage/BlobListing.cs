@@ -1,0 +1,38 @@
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace Metrics.Storage;
+
+/// <summary>
+/// Listing blobs where a container that does not exist yet is simply empty: nothing has landed, been dead-lettered or
+/// been closed there so far. Every listing of the pipeline and the CLI goes through here.
+/// </summary>
+public static class BlobListing
+{
+    public static async IAsyncEnumerable<BlobItem> ListOrNoneAsync(this BlobContainerClient container, GetBlobsOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        IAsyncEnumerator<BlobItem> items = container.GetBlobsAsync(options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (items.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await items.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+                catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound || ex.Status == 404)
+                {
+                    yield break;
+                }
+
+                yield return items.Current;
+            }
+        }
+    }
+}
