@@ -15,8 +15,7 @@ namespace Metrics.Storage;
 /// </summary>
 public sealed class TableDirtyHourLog(TableServiceClient tables, TimeProvider timeProvider) : IDirtyHourLog, IRollupMarks
 {
-    private readonly TableClient _table = tables.GetTableClient(StorageTables.DirtyHours);
-    private int _tableReady;
+    private readonly TableCreatedOnce _marks = new(tables.GetTableClient(StorageTables.DirtyHours));
 
     public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken)
     {
@@ -48,7 +47,7 @@ public sealed class TableDirtyHourLog(TableServiceClient tables, TimeProvider ti
 
                 return new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity);
             });
-        await TableTransactions.SubmitAsync(_table, actions, cancellationToken).ConfigureAwait(false);
+        await TableTransactions.SubmitAsync(Table, actions, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<RollupMark>> ListAsync(MarkKind kind, CancellationToken cancellationToken)
@@ -56,7 +55,7 @@ public sealed class TableDirtyHourLog(TableServiceClient tables, TimeProvider ti
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         var marks = new List<RollupMark>();
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(kind)}");
-        await foreach (TableEntity entity in _table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (TableEntity entity in Table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             marks.Add(new RollupMark(kind, entity.RowKey, entity.ETag.ToString()));
         }
@@ -69,7 +68,7 @@ public sealed class TableDirtyHourLog(TableServiceClient tables, TimeProvider ti
         ArgumentNullException.ThrowIfNull(mark);
         try
         {
-            await _table.DeleteEntityAsync(PartitionKey(mark.Kind), mark.Key, new ETag(mark.Version), cancellationToken).ConfigureAwait(false);
+            await Table.DeleteEntityAsync(PartitionKey(mark.Kind), mark.Key, new ETag(mark.Version), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
@@ -91,14 +90,7 @@ public sealed class TableDirtyHourLog(TableServiceClient tables, TimeProvider ti
 
     public static string RowKey(DateTimeOffset hour) => UtcHours.Key(hour);
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _tableReady) == 1)
-        {
-            return;
-        }
+    private TableClient Table => _marks.Client;
 
-        await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        Volatile.Write(ref _tableReady, 1);
-    }
+    private ValueTask<TableClient> EnsureTableAsync(CancellationToken cancellationToken) => _marks.EnsureAsync(cancellationToken);
 }

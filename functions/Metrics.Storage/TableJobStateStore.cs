@@ -18,13 +18,12 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
     /// <summary>Fewer runs than this in a window of ids are cheaper as point reads than as a range query's pages.</summary>
     internal const int MinRangeRuns = 32;
 
-    private readonly TableClient _table = tables.GetTableClient(StorageTables.JobStates);
-    private volatile bool _exists;
+    private readonly TableCreatedOnce _states = new(tables.GetTableClient(StorageTables.JobStates));
 
     public async Task<StoredJobState?> GetAsync(string cluster, string jobId, DateTimeOffset runStart, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        NullableResponse<TableEntity> found = await _table.GetEntityIfExistsAsync<TableEntity>(cluster, JobRunKeys.Run(jobId, runStart), cancellationToken: cancellationToken).ConfigureAwait(false);
+        NullableResponse<TableEntity> found = await Table.GetEntityIfExistsAsync<TableEntity>(cluster, JobRunKeys.Run(jobId, runStart), cancellationToken: cancellationToken).ConfigureAwait(false);
         return found.HasValue ? FromEntity(found.Value!) : null;
     }
 
@@ -35,8 +34,8 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
         try
         {
             Response response = expectedVersion is null
-                ? await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false)
-                : await _table.UpdateEntityAsync(entity, new ETag(expectedVersion), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                ? await Table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false)
+                : await Table.UpdateEntityAsync(entity, new ETag(expectedVersion), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             return response.Headers.ETag?.ToString() ?? throw new InvalidOperationException("The table service answered a save without an ETag.");
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
@@ -66,7 +65,7 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
         {
             // '}' sorts right after '|', so "{last}}" bounds every run of the last id.
             string filter = TableClient.CreateQueryFilter($"PartitionKey eq {window.Cluster} and RowKey ge {window.FirstJobId + "|"} and RowKey lt {window.LastJobId + "}"}");
-            await foreach (TableEntity e in _table.QueryAsync<TableEntity>(filter, cancellationToken: token).ConfigureAwait(false))
+            await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, cancellationToken: token).ConfigureAwait(false))
             {
                 StoredJobState state = FromEntity(e);
                 var key = new JobRunKey(state.State.Cluster, state.State.JobId, state.State.StartTime);
@@ -106,7 +105,7 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
         {
             try
             {
-                Response<IReadOnlyList<Response>> done = await _table.SubmitTransactionAsync(chunk, token).ConfigureAwait(false);
+                Response<IReadOnlyList<Response>> done = await Table.SubmitTransactionAsync(chunk, token).ConfigureAwait(false);
                 for (int i = 0; i < chunk.Count && i < done.Value.Count; i++)
                 {
                     // Each action's answer carries the row's new ETag; where one does not, the run is simply read next time.
@@ -157,15 +156,9 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
         return new StoredJobState(state, e.ETag.ToString(), e.GetDateTimeOffset("UnsettledUntil"));
     }
 
-    /// <summary>Creates the table once per store instance: not a request before every read and write.</summary>
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (!_exists)
-        {
-            await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            _exists = true;
-        }
-    }
+    private TableClient Table => _states.Client;
+
+    private ValueTask<TableClient> EnsureTableAsync(CancellationToken cancellationToken) => _states.EnsureAsync(cancellationToken);
 
     private static TableTransactionAction ToAction(JobStateSave save)
     {

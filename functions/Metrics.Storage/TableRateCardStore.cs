@@ -8,13 +8,13 @@ namespace Metrics.Storage;
 /// <summary>The rate card in table <c>ratecards</c>: PartitionKey = gpu or cpu, RowKey = <c>model|yyyy-MM-dd</c> (<c>cpu|...</c>).</summary>
 public sealed class TableRateCardStore(TableServiceClient tables) : IRateCardStore
 {
-    private readonly TableClient _table = tables.GetTableClient(StorageTables.RateCards);
+    private readonly TableCreatedOnce _ratecards = new(tables.GetTableClient(StorageTables.RateCards));
 
     public async Task<RateCard> ReadAsync(CancellationToken cancellationToken)
     {
-        await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        TableClient table = await _ratecards.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var entries = new List<RateEntry>();
-        await foreach (TableEntity e in _table.QueryAsync<TableEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (TableEntity e in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             entries.Add(new RateEntry(
                 e.PartitionKey == "gpu" ? RateKind.Gpu : RateKind.Cpu,
@@ -30,7 +30,7 @@ public sealed class TableRateCardStore(TableServiceClient tables) : IRateCardSto
     public async Task ImportAsync(IReadOnlyList<RateEntry> entries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        TableClient table = await _ratecards.EnsureAsync(cancellationToken).ConfigureAwait(false);
         foreach (var kind in entries.GroupBy(e => e.Kind))
         {
             string pk = kind.Key == RateKind.Gpu ? "gpu" : "cpu";
@@ -50,7 +50,7 @@ public sealed class TableRateCardStore(TableServiceClient tables) : IRateCardSto
 
                 return new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity);
             });
-            await TableTransactions.SubmitAsync(_table, actions, cancellationToken).ConfigureAwait(false);
+            await TableTransactions.SubmitAsync(table, actions, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -15,9 +15,11 @@ public sealed class TableSequenceCounter(TableServiceClient tables)
     private const string NextProperty = "Next";
     private const int MaxAttempts = 20;
 
-    private readonly TableClient _table = tables.GetTableClient(StorageTables.Sequences);
+    private readonly TableCreatedOnce _sequences = new(tables.GetTableClient(StorageTables.Sequences));
 
-    public Task EnsureTableAsync(CancellationToken cancellationToken) => _table.CreateIfNotExistsAsync(cancellationToken);
+    public async Task EnsureTableAsync(CancellationToken cancellationToken) => await _sequences.EnsureAsync(cancellationToken).ConfigureAwait(false);
+
+    private TableClient Table => _sequences.Client;
 
     /// <summary>Reserves <paramref name="count"/> consecutive numbers and returns the first.</summary>
     public async Task<long> ReserveAsync(TelemetryStream stream, string partitionId, int count, CancellationToken cancellationToken)
@@ -25,19 +27,19 @@ public sealed class TableSequenceCounter(TableServiceClient tables)
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            NullableResponse<TableEntity> existing = await _table.GetEntityIfExistsAsync<TableEntity>(stream.Name(), partitionId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            NullableResponse<TableEntity> existing = await Table.GetEntityIfExistsAsync<TableEntity>(stream.Name(), partitionId, cancellationToken: cancellationToken).ConfigureAwait(false);
             try
             {
                 if (!existing.HasValue)
                 {
-                    await _table.AddEntityAsync(new TableEntity(stream.Name(), partitionId) { [NextProperty] = (long)count }, cancellationToken).ConfigureAwait(false);
+                    await Table.AddEntityAsync(new TableEntity(stream.Name(), partitionId) { [NextProperty] = (long)count }, cancellationToken).ConfigureAwait(false);
                     return 0;
                 }
 
                 TableEntity entity = existing.Value!;
                 long first = entity.GetInt64(NextProperty) ?? 0;
                 entity[NextProperty] = first + count;
-                await _table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                await Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
                 return first;
             }
             catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
@@ -62,7 +64,7 @@ public sealed class TableSequenceCounter(TableServiceClient tables)
             return true;
         }
 
-        NullableResponse<TableEntity> existing = await _table.GetEntityIfExistsAsync<TableEntity>(stream.Name(), partitionId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        NullableResponse<TableEntity> existing = await Table.GetEntityIfExistsAsync<TableEntity>(stream.Name(), partitionId, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!existing.HasValue || existing.Value!.GetInt64(NextProperty) != reservedEnd)
         {
             return false;
@@ -72,7 +74,7 @@ public sealed class TableSequenceCounter(TableServiceClient tables)
         entity[NextProperty] = usedEnd;
         try
         {
-            await _table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            await Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)

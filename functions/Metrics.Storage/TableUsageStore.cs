@@ -20,7 +20,12 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
     private readonly TableClient _monthly = tables.GetTableClient(StorageTables.MonthlyUsage);
     private readonly TableClient _byInstitution = tables.GetTableClient(StorageTables.InstitutionUsage);
     private readonly TableClient _accounts = tables.GetTableClient(StorageTables.AccountUsage);
-    private int _ready;
+
+    private readonly TableCreatedOnce[] _ensured =
+    [
+        .. new[] { StorageTables.JobHours, StorageTables.JobMonths, StorageTables.HourlyUsage, StorageTables.DailyUsage, StorageTables.MonthlyUsage, StorageTables.InstitutionUsage, StorageTables.AccountUsage }
+            .Select(name => new TableCreatedOnce(tables.GetTableClient(name))),
+    ];
 
     public Task WriteJobHoursAsync(IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken) =>
         WriteJobUsageAsync(_jobHours, changes, cancellationToken);
@@ -213,18 +218,12 @@ public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
         Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = WriteParallelism, CancellationToken = cancellationToken }, async (chunk, token) =>
             await table.SubmitTransactionAsync(chunk, token).ConfigureAwait(false));
 
+    /// <summary>Makes sure of every billing table once per store instance (see <see cref="TableCreatedOnce"/>).</summary>
     private async Task EnsureTablesAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _ready) == 1)
+        foreach (TableCreatedOnce table in _ensured)
         {
-            return;
+            await table.EnsureAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        foreach (TableClient table in new[] { _jobHours, _jobMonths, _hourly, _daily, _monthly, _byInstitution, _accounts })
-        {
-            await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        Volatile.Write(ref _ready, 1);
     }
 }

@@ -8,14 +8,14 @@ namespace Metrics.Storage;
 /// <summary>Vouchers in table <c>vouchers</c>: PartitionKey = institution, RowKey = voucher id; amounts as exact decimals.</summary>
 public sealed class TableVoucherStore(TableServiceClient tables) : IVoucherStore
 {
-    private readonly TableClient _table = tables.GetTableClient(StorageTables.Vouchers);
+    private readonly TableCreatedOnce _vouchers = new(tables.GetTableClient(StorageTables.Vouchers));
 
     public async Task<IReadOnlyList<Voucher>> ListAsync(string? institution, CancellationToken cancellationToken)
     {
-        await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        TableClient table = await _vouchers.EnsureAsync(cancellationToken).ConfigureAwait(false);
         string? filter = institution is null ? null : TableClient.CreateQueryFilter($"PartitionKey eq {institution}");
         var vouchers = new List<Voucher>();
-        await foreach (TableEntity e in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (TableEntity e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             vouchers.Add(new Voucher(
                 e.RowKey,
@@ -37,7 +37,7 @@ public sealed class TableVoucherStore(TableServiceClient tables) : IVoucherStore
         IReadOnlyList<Voucher> added = VoucherImport.NewOnes(vouchers, existing);
         foreach (var institution in added.GroupBy(v => v.Institution, StringComparer.Ordinal))
         {
-            await TableTransactions.SubmitAsync(_table, institution.Select(v => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(v.Institution, v.Id)
+            await TableTransactions.SubmitAsync(_vouchers.Client, institution.Select(v => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(v.Institution, v.Id)
             {
                 ["Amount"] = TableProperties.Decimal(v.Amount),
                 ["Currency"] = v.Currency,
