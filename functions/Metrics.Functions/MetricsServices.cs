@@ -48,29 +48,14 @@ public static class MetricsServices
     /// <summary>
     /// <c>MetricsStorage</c> as a connection string (Azurite), or identity-based as
     /// <c>MetricsStorage__blobServiceUri</c>, <c>__tableServiceUri</c>, <c>__clientId</c> (Azure); else the host's
-    /// <c>AzureWebJobsStorage</c> connection string.
+    /// <c>AzureWebJobsStorage</c> connection string: <see cref="StorageSettings.Resolve"/>, the tools' resolution, over
+    /// the app's configuration (where <c>__</c> is a section separator, <c>:</c>).
     /// </summary>
     public static StorageSettings ReadStorageSettings(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        IConfigurationSection section = configuration.GetSection(StorageSettings.ConnectionName);
-        if (!string.IsNullOrWhiteSpace(section.Value))
-        {
-            return new StorageSettings { ConnectionString = section.Value };
-        }
-
-        if (section[AppSettingNames.BlobServiceUri] is { Length: > 0 } blobUri && section[AppSettingNames.TableServiceUri] is { Length: > 0 } tableUri)
-        {
-            return new StorageSettings { BlobServiceUri = new Uri(blobUri), TableServiceUri = new Uri(tableUri), ClientId = section[AppSettingNames.ClientId] };
-        }
-
-        string? host = configuration[StorageSettings.HostConnectionName];
-        if (!string.IsNullOrWhiteSpace(host))
-        {
-            return new StorageSettings { ConnectionString = host };
-        }
-
-        throw new InvalidOperationException(
-            $"No data storage configured: set {StorageSettings.ConnectionName} (connection string) or {StorageSettings.ConnectionName}__blobServiceUri and __tableServiceUri.");
+        return StorageSettings.Resolve(name => configuration[name.Replace("__", ":", StringComparison.Ordinal)])
+            ?? throw new InvalidOperationException(
+                $"No data storage configured: set {StorageSettings.ConnectionName} (connection string) or {StorageSettings.ConnectionName}__blobServiceUri and __tableServiceUri.");
     }
 }

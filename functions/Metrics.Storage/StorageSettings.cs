@@ -40,7 +40,17 @@ public sealed record StorageSettings
     /// <c>MetricsStorage__blobServiceUri</c> + <c>MetricsStorage__tableServiceUri</c> (DefaultAzureCredential, e.g. after
     /// <c>az login</c>: Azure accounts here have shared keys disabled), else <c>AzureWebJobsStorage</c>, else Azurite.
     /// </summary>
-    public static StorageSettings FromEnvironment(Func<string, string?> getVariable)
+    public static StorageSettings FromEnvironment(Func<string, string?> getVariable) =>
+        Resolve(getVariable) ?? new StorageSettings { ConnectionString = DevelopmentConnectionString };
+
+    /// <summary>
+    /// The one resolution of the data storage settings, for the function app (from its configuration) and the tools
+    /// (from the environment): <c>MetricsStorage</c> (a connection string), else identity-based
+    /// <c>MetricsStorage__blobServiceUri</c> + <c>__tableServiceUri</c> (+ <c>__clientId</c>), else
+    /// <c>AzureWebJobsStorage</c>; null when none is set. <paramref name="getVariable"/> is asked for names in their
+    /// environment form (<c>__</c> between section and key).
+    /// </summary>
+    public static StorageSettings? Resolve(Func<string, string?> getVariable)
     {
         ArgumentNullException.ThrowIfNull(getVariable);
         if (NonEmpty(getVariable(ConnectionName)) is { } connectionString)
@@ -53,7 +63,7 @@ public sealed record StorageSettings
             return new StorageSettings { BlobServiceUri = new Uri(blob), TableServiceUri = new Uri(table), ClientId = NonEmpty(getVariable($"{ConnectionName}__clientId")) };
         }
 
-        return new StorageSettings { ConnectionString = NonEmpty(getVariable(HostConnectionName)) ?? DevelopmentConnectionString };
+        return NonEmpty(getVariable(HostConnectionName)) is { } host ? new StorageSettings { ConnectionString = host } : null;
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
