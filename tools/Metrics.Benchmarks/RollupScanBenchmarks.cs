@@ -63,7 +63,7 @@ public class RollupScanBenchmarks
         {
             await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(await _files.OpenAsync(path, CancellationToken.None), CancellationToken.None))
             {
-                foreach (double util in ((DoubleArray)batch.Column("util_pct")).Values)
+                foreach (double util in ((DoubleArray)batch.Column(GpuRowSchema.Columns.UtilPct)).Values)
                 {
                     sum += util;
                 }

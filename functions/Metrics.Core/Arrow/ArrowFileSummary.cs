@@ -16,7 +16,7 @@ public sealed record ArrowFileSummary(
     {
         using ArrowFileReader reader = ArrowIpc.OpenFile(stream, leaveOpen: true);
         Schema schema = reader.Schema;
-        int tsColumn = schema.GetFieldIndex("ts");
+        int tsColumn = schema.GetFieldIndex(GpuRowSchema.Columns.Ts);
         long rows = 0;
         DateTimeOffset? min = null, max = null;
         var samples = new List<IReadOnlyList<string>>();

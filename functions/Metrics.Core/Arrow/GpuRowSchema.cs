@@ -12,21 +12,53 @@ public static class GpuRowSchema
 {
     public const string Version = "gpu/v1";
 
+    /// <summary>The column names of <c>gpu/v1</c>, for every reader and writer of its files.</summary>
+    public static class Columns
+    {
+        public const string Ts = "ts";
+
+        public const string Cluster = "cluster";
+
+        public const string Node = "node";
+
+        public const string GpuUuid = "gpu_uuid";
+
+        public const string GpuIndex = "gpu_index";
+
+        public const string GpuModel = "gpu_model";
+
+        public const string Institution = "institution";
+
+        public const string JobId = "job_id";
+
+        public const string UtilPct = "util_pct";
+
+        public const string MemUsedMib = "mem_used_mib";
+
+        public const string MemTotalMib = "mem_total_mib";
+
+        public const string PowerW = "power_w";
+
+        public const string TempC = "temp_c";
+
+        public const string IntervalS = "interval_s";
+    }
+
     public static Schema Schema { get; } = WithLineage(new Schema.Builder()
-        .Field(Field("ts", UtcTimestamp, nullable: false))
-        .Field(Field("cluster", DictionaryStringColumn.Type, nullable: false))
-        .Field(Field("node", DictionaryStringColumn.Type, nullable: false))
-        .Field(Field("gpu_uuid", StringType.Default, nullable: false))
-        .Field(Field("gpu_index", Int32Type.Default, nullable: false))
-        .Field(Field("gpu_model", DictionaryStringColumn.Type, nullable: false))
-        .Field(Field("institution", DictionaryStringColumn.Type, nullable: true))
-        .Field(Field("job_id", DictionaryStringColumn.Type, nullable: true))
-        .Field(Field("util_pct", DoubleType.Default, nullable: false))
-        .Field(Field("mem_used_mib", Int64Type.Default, nullable: false))
-        .Field(Field("mem_total_mib", Int64Type.Default, nullable: false))
-        .Field(Field("power_w", DoubleType.Default, nullable: true))
-        .Field(Field("temp_c", DoubleType.Default, nullable: true))
-        .Field(Field("interval_s", Int32Type.Default, nullable: false)))
+        .Field(Field(Columns.Ts, UtcTimestamp, nullable: false))
+        .Field(Field(Columns.Cluster, DictionaryStringColumn.Type, nullable: false))
+        .Field(Field(Columns.Node, DictionaryStringColumn.Type, nullable: false))
+        .Field(Field(Columns.GpuUuid, StringType.Default, nullable: false))
+        .Field(Field(Columns.GpuIndex, Int32Type.Default, nullable: false))
+        .Field(Field(Columns.GpuModel, DictionaryStringColumn.Type, nullable: false))
+        .Field(Field(Columns.Institution, DictionaryStringColumn.Type, nullable: true))
+        .Field(Field(Columns.JobId, DictionaryStringColumn.Type, nullable: true))
+        .Field(Field(Columns.UtilPct, DoubleType.Default, nullable: false))
+        .Field(Field(Columns.MemUsedMib, Int64Type.Default, nullable: false))
+        .Field(Field(Columns.MemTotalMib, Int64Type.Default, nullable: false))
+        .Field(Field(Columns.PowerW, DoubleType.Default, nullable: true))
+        .Field(Field(Columns.TempC, DoubleType.Default, nullable: true))
+        .Field(Field(Columns.IntervalS, Int32Type.Default, nullable: false)))
         .Metadata(SchemaMetadata.SchemaKey, Version)
         .Build();
 }

@@ -9,24 +9,62 @@ public static class JobRowSchema
 {
     public const string Version = "jobs/v1";
 
+    /// <summary>The column names of <c>jobs/v1</c>, for every reader and writer of its files.</summary>
+    public static class Columns
+    {
+        public const string EventId = "event_id";
+
+        public const string Cluster = "cluster";
+
+        public const string JobId = "job_id";
+
+        public const string State = "state";
+
+        public const string Ts = "ts";
+
+        public const string Institution = "institution";
+
+        public const string Account = "account";
+
+        public const string User = "user";
+
+        public const string Queue = "queue";
+
+        public const string SubmitTime = "submit_time";
+
+        public const string StartTime = "start_time";
+
+        public const string EndTime = "end_time";
+
+        public const string Gpus = "gpus";
+
+        public const string GpuModel = "gpu_model";
+
+        public const string Cpus = "cpus";
+
+        public const string MemGib = "mem_gib";
+
+        public const string ExitState = "exit_state";
+    }
+
     public static Schema Schema { get; } = WithLineage(new Schema.Builder()
-        .Field(Field("event_id", StringType.Default, nullable: false))
-        .Field(Field("cluster", DictionaryStringColumn.Type, nullable: false))
-        .Field(Field("job_id", StringType.Default, nullable: false))
-        .Field(Field("state", DictionaryStringColumn.Type, nullable: false))
-        .Field(Field("ts", UtcTimestamp, nullable: false))
-        .Field(Field("institution", DictionaryStringColumn.Type, nullable: false))
-        .Field(Field("account", DictionaryStringColumn.Type, nullable: true))
-        .Field(Field("user", DictionaryStringColumn.Type, nullable: true))
-        .Field(Field("queue", DictionaryStringColumn.Type, nullable: true))
-        .Field(Field("submit_time", UtcTimestamp, nullable: true))
-        .Field(Field("start_time", UtcTimestamp, nullable: false))
-        .Field(Field("end_time", UtcTimestamp, nullable: true))
-        .Field(Field("gpus", DoubleType.Default, nullable: false))
-        .Field(Field("gpu_model", DictionaryStringColumn.Type, nullable: false))
-        .Field(Field("cpus", Int32Type.Default, nullable: true))
-        .Field(Field("mem_gib", DoubleType.Default, nullable: true))
-        .Field(Field("exit_state", DictionaryStringColumn.Type, nullable: true)))
+        .Field(Field(Columns.EventId, StringType.Default, nullable: false))
+        .Field(Field(Columns.Cluster, DictionaryStringColumn.Type, nullable: false))
+        .Field(Field(Columns.JobId, StringType.Default, nullable: false))
+        .Field(Field(Columns.State, DictionaryStringColumn.Type, nullable: false))
+        .Field(Field(Columns.Ts, UtcTimestamp, nullable: false))
+        .Field(Field(Columns.Institution, DictionaryStringColumn.Type, nullable: false))
+        .Field(Field(Columns.Account, DictionaryStringColumn.Type, nullable: true))
+        .Field(Field(Columns.User, DictionaryStringColumn.Type, nullable: true))
+        .Field(Field(Columns.Queue, DictionaryStringColumn.Type, nullable: true))
+        .Field(Field(Columns.SubmitTime, UtcTimestamp, nullable: true))
+        .Field(Field(Columns.StartTime, UtcTimestamp, nullable: false))
+        .Field(Field(Columns.EndTime, UtcTimestamp, nullable: true))
+        .Field(Field(Columns.Gpus, DoubleType.Default, nullable: false))
+        .Field(Field(Columns.GpuModel, DictionaryStringColumn.Type, nullable: false))
+        .Field(Field(Columns.Cpus, Int32Type.Default, nullable: true))
+        .Field(Field(Columns.MemGib, DoubleType.Default, nullable: true))
+        .Field(Field(Columns.ExitState, DictionaryStringColumn.Type, nullable: true)))
         .Metadata(SchemaMetadata.SchemaKey, Version)
         .Build();
 }

@@ -13,8 +13,8 @@ public static class LandedRowReader
         var rows = new List<GpuSampleRow>();
         await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(stream, cancellationToken).ConfigureAwait(false))
         {
-            IArrowArray ts = Column(batch, "ts"), uuid = Column(batch, "gpu_uuid"), model = Column(batch, "gpu_model"),
-                institution = Column(batch, "institution"), util = Column(batch, "util_pct"), interval = Column(batch, "interval_s"),
+            IArrowArray ts = Column(batch, GpuRowSchema.Columns.Ts), uuid = Column(batch, GpuRowSchema.Columns.GpuUuid), model = Column(batch, GpuRowSchema.Columns.GpuModel),
+                institution = Column(batch, GpuRowSchema.Columns.Institution), util = Column(batch, GpuRowSchema.Columns.UtilPct), interval = Column(batch, GpuRowSchema.Columns.IntervalS),
                 partition = Column(batch, LineageColumns.Partition), sequence = Column(batch, LineageColumns.Sequence);
             for (int i = 0; i < batch.Length; i++)
             {
@@ -39,12 +39,12 @@ public static class LandedRowReader
         await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(stream, cancellationToken).ConfigureAwait(false))
         {
             // Look each column up once per batch, not once per cell.
-            IArrowArray state = Column(batch, "state"), eventId = Column(batch, "event_id"), cluster = Column(batch, "cluster"),
-                jobId = Column(batch, "job_id"), ts = Column(batch, "ts"), institution = Column(batch, "institution"),
-                account = Column(batch, "account"), user = Column(batch, "user"), queue = Column(batch, "queue"),
-                submit = Column(batch, "submit_time"), start = Column(batch, "start_time"), end = Column(batch, "end_time"),
-                gpus = Column(batch, "gpus"), model = Column(batch, "gpu_model"), cpus = Column(batch, "cpus"),
-                mem = Column(batch, "mem_gib"), exit = Column(batch, "exit_state");
+            IArrowArray state = Column(batch, JobRowSchema.Columns.State), eventId = Column(batch, JobRowSchema.Columns.EventId), cluster = Column(batch, JobRowSchema.Columns.Cluster),
+                jobId = Column(batch, JobRowSchema.Columns.JobId), ts = Column(batch, JobRowSchema.Columns.Ts), institution = Column(batch, JobRowSchema.Columns.Institution),
+                account = Column(batch, JobRowSchema.Columns.Account), user = Column(batch, JobRowSchema.Columns.User), queue = Column(batch, JobRowSchema.Columns.Queue),
+                submit = Column(batch, JobRowSchema.Columns.SubmitTime), start = Column(batch, JobRowSchema.Columns.StartTime), end = Column(batch, JobRowSchema.Columns.EndTime),
+                gpus = Column(batch, JobRowSchema.Columns.Gpus), model = Column(batch, JobRowSchema.Columns.GpuModel), cpus = Column(batch, JobRowSchema.Columns.Cpus),
+                mem = Column(batch, JobRowSchema.Columns.MemGib), exit = Column(batch, JobRowSchema.Columns.ExitState);
             for (int i = 0; i < batch.Length; i++)
             {
                 JobStates.TryParse(ArrowValues.String(state, i), out JobState parsedState);

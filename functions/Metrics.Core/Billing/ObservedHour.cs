@@ -510,28 +510,28 @@ public sealed class ObservedHour
         public BatchRows(RecordBatch batch, ObservedHour hour)
         {
             _hour = hour;
-            var uuids = (StringArray)LandedRowReader.Column(batch, "gpu_uuid");
+            var uuids = (StringArray)LandedRowReader.Column(batch, GpuRowSchema.Columns.GpuUuid);
             if (uuids.NullCount > 0)
             {
                 throw new InvalidDataException("A landed GPU row has no gpu_uuid.");
             }
 
-            _ts = ((TimestampArray)LandedRowReader.Column(batch, "ts")).Values;
-            Interval = ((Int32Array)LandedRowReader.Column(batch, "interval_s")).Values;
-            Util = ((DoubleArray)LandedRowReader.Column(batch, "util_pct")).Values;
+            _ts = ((TimestampArray)LandedRowReader.Column(batch, GpuRowSchema.Columns.Ts)).Values;
+            Interval = ((Int32Array)LandedRowReader.Column(batch, GpuRowSchema.Columns.IntervalS)).Values;
+            Util = ((DoubleArray)LandedRowReader.Column(batch, GpuRowSchema.Columns.UtilPct)).Values;
             Sequence = ((Int64Array)LandedRowReader.Column(batch, LineageColumns.Sequence)).Values;
             _uuidOffsets = uuids.ValueOffsets;
             _uuidBytes = uuids.ValueBuffer.Span;
-            _institutions = new DictionaryColumn(LandedRowReader.Column(batch, "institution"));
-            _models = new DictionaryColumn(LandedRowReader.Column(batch, "gpu_model"));
+            _institutions = new DictionaryColumn(LandedRowReader.Column(batch, GpuRowSchema.Columns.Institution));
+            _models = new DictionaryColumn(LandedRowReader.Column(batch, GpuRowSchema.Columns.GpuModel));
             _partitions = new DictionaryColumn(LandedRowReader.Column(batch, LineageColumns.Partition));
             _institutionNames = _institutions.Values();
             _modelNames = _models.Values();
 
             // Without jobs in the hour every sample's account is empty: the job columns are not even looked at.
             _byAccount = !hour._accounts.IsEmpty;
-            _clusters = _byAccount ? new DictionaryColumn(LandedRowReader.Column(batch, "cluster")) : default;
-            _jobs = _byAccount ? new DictionaryColumn(LandedRowReader.Column(batch, "job_id")) : default;
+            _clusters = _byAccount ? new DictionaryColumn(LandedRowReader.Column(batch, GpuRowSchema.Columns.Cluster)) : default;
+            _jobs = _byAccount ? new DictionaryColumn(LandedRowReader.Column(batch, GpuRowSchema.Columns.JobId)) : default;
         }
 
         public readonly long Ticks(int row) => DateTimeOffset.UnixEpoch.UtcTicks + (_ts[row] * TicksPerMicrosecond);
