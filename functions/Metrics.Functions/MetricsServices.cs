@@ -20,7 +20,7 @@ public static class MetricsServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new StorageClients(settings));
         services.AddSingleton<ILandingStore>(sp => new BlobLandingStore(sp.GetRequiredService<StorageClients>().Blobs));
-        services.AddSingleton<IDirtyHourLog>(sp => new TableDirtyHourLog(sp.GetRequiredService<StorageClients>().Tables, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IDirtyHourLog>(sp => new TableRollupMarks(sp.GetRequiredService<StorageClients>().Tables, sp.GetRequiredService<TimeProvider>()));
 
         // Read at start-up too: a bad value stops the app instead of dead-lettering good events. The functions never
         // lift the maximum event age; only metrics ingest --backfill does.

@@ -10,7 +10,7 @@ public static class BillingStorage
     {
         ArgumentNullException.ThrowIfNull(clients);
         return new UsageRollup(
-            new TableDirtyHourLog(clients.Tables, timeProvider),
+            new TableRollupMarks(clients.Tables, timeProvider),
             new BlobLandedFiles(clients.Blobs),
             new TableJobStateStore(clients.Tables),
             new TableUsageStore(clients.Tables),

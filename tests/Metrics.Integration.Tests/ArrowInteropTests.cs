@@ -28,7 +28,7 @@ public sealed class ArrowInteropTests : IDisposable
         var events = Enumerable.Range(0, 50)
             .Select(i => new RawEvent(EventJson.Bytes(EventJson.Gpu(node: $"gn{i:D4}", ts: $"2026-11-27T09:00:{i:D2}Z", gpus: 1 + (i % 8), utilPct: i * 1.7 % 100, jobId: i % 5 == 0 ? null : "77", institution: i % 5 == 0 ? null : "inst-1")), i, enqueued))
             .ToArray();
-        var pipeline = new IngestPipeline(new BlobLandingStore(Azurite.Clients.Blobs), new TableDirtyHourLog(Azurite.Clients.Tables, TimeProvider.System));
+        var pipeline = new IngestPipeline(new BlobLandingStore(Azurite.Clients.Blobs), new TableRollupMarks(Azurite.Clients.Tables, TimeProvider.System));
         IngestResult result = await pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, partition, events), CancellationToken.None);
         string blob = Assert.Single(result.Files)["telemetry/".Length..];
         string file = Path.Combine(_dir, "landed.arrow");

@@ -27,7 +27,7 @@ public sealed class CompactionOnAzuriteTests
         new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(Random.Shared.Next(0, 24 * 360));
 
     private static IngestPipeline Pipeline() =>
-        new(new BlobLandingStore(Azurite.Clients.Blobs), new TableDirtyHourLog(Azurite.Clients.Tables, TimeProvider.System), new Metrics.Core.Validation.IngestLimits().ForBackfill());
+        new(new BlobLandingStore(Azurite.Clients.Blobs), new TableRollupMarks(Azurite.Clients.Tables, TimeProvider.System), new Metrics.Core.Validation.IngestLimits().ForBackfill());
 
     private static string Ts(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

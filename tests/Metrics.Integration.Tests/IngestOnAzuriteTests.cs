@@ -19,7 +19,7 @@ public sealed class IngestOnAzuriteTests
     private readonly string _partition = "it" + Guid.NewGuid().ToString("N")[..10];
 
     private static IngestPipeline Pipeline() =>
-        new(new BlobLandingStore(Azurite.Clients.Blobs), new TableDirtyHourLog(Azurite.Clients.Tables, TimeProvider.System));
+        new(new BlobLandingStore(Azurite.Clients.Blobs), new TableRollupMarks(Azurite.Clients.Tables, TimeProvider.System));
 
     private EventBatch Batch(TelemetryStream stream, IEnumerable<byte[]> bodies) =>
         new(stream, _partition, bodies.Select((b, i) => new RawEvent(b, 1000 + i, s_enqueued)).ToArray());

@@ -38,7 +38,7 @@ public sealed class LostLeaseTests : IDisposable
     }
 
     private UsageRollup Rollup(IJobStateStore jobs, IRollupLock rollupLock) => new(
-        new TableDirtyHourLog(Azurite.Clients.Tables, _time),
+        new TableRollupMarks(Azurite.Clients.Tables, _time),
         new BlobLandedFiles(Azurite.Clients.Blobs),
         jobs,
         new TableUsageStore(Azurite.Clients.Tables),

@@ -42,7 +42,7 @@ public sealed class NextHourSkipOnAzuriteTests
         }
 
         var batch = new EventBatch(TelemetryStream.Gpu, $"p{_run}", [new RawEvent(EventJson.Bytes(sample), sequence, ts.AddMinutes(1))]);
-        var pipeline = new IngestPipeline(new BlobLandingStore(Azurite.Clients.Blobs), new TableDirtyHourLog(Azurite.Clients.Tables, TimeProvider.System), new Metrics.Core.Validation.IngestLimits().ForBackfill());
+        var pipeline = new IngestPipeline(new BlobLandingStore(Azurite.Clients.Blobs), new TableRollupMarks(Azurite.Clients.Tables, TimeProvider.System), new Metrics.Core.Validation.IngestLimits().ForBackfill());
         IngestResult result = await pipeline.IngestAsync(batch, CancellationToken.None);
         Assert.Equal(1, result.LandedEvents);
     }

@@ -56,10 +56,10 @@ public sealed class StorageAdapterTests
     }
 
     [Fact]
-    public async Task TableDirtyHourLog_Mark_IsIdempotentAndChangesTheETagEachTime()
+    public async Task TableRollupMarks_Mark_IsIdempotentAndChangesTheETagEachTime()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
-        var log = new TableDirtyHourLog(Azurite.Clients.Tables, time);
+        var log = new TableRollupMarks(Azurite.Clients.Tables, time);
         DateTimeOffset hour = new(2031, 1, 2, 3, 0, 0, TimeSpan.Zero);
         TableClient table = Azurite.Clients.Tables.GetTableClient(StorageTables.DirtyHours);
 
@@ -82,9 +82,9 @@ public sealed class StorageAdapterTests
     }
 
     [Fact]
-    public async Task TableDirtyHourLog_ConcurrentMarksOfOverlappingHours_AllSucceedAndEachHourIsMarkedOnce()
+    public async Task TableRollupMarks_ConcurrentMarksOfOverlappingHours_AllSucceedAndEachHourIsMarkedOnce()
     {
-        var log = new TableDirtyHourLog(Azurite.Clients.Tables, TimeProvider.System);
+        var log = new TableRollupMarks(Azurite.Clients.Tables, TimeProvider.System);
         DateTimeOffset start = new(2032, 3, 1, 0, 0, 0, TimeSpan.Zero);
         DateTimeOffset[] hours = Enumerable.Range(0, 150).Select(i => start.AddHours(i)).ToArray();
 
@@ -98,13 +98,13 @@ public sealed class StorageAdapterTests
             keys.Add(e.RowKey);
         }
 
-        Assert.Equal(hours.Take(150).Select(TableDirtyHourLog.RowKey).Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
+        Assert.Equal(hours.Take(150).Select(TableRollupMarks.RowKey).Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
-    public async Task TableDirtyHourLog_ClearAfterARemark_FailsAndKeepsTheMark()
+    public async Task TableRollupMarks_ClearAfterARemark_FailsAndKeepsTheMark()
     {
-        var log = new TableDirtyHourLog(Azurite.Clients.Tables, TimeProvider.System);
+        var log = new TableRollupMarks(Azurite.Clients.Tables, TimeProvider.System);
         string key = $"2033{Random.Shared.Next(1, 12):D2}0100";
         await log.MarkAsync(Metrics.Core.Ports.MarkKind.Usage, [key], CancellationToken.None);
         Metrics.Core.Ports.RollupMark listed = Assert.Single(await log.ListAsync(Metrics.Core.Ports.MarkKind.Usage, CancellationToken.None), m => m.Key == key);

@@ -11,7 +11,7 @@ internal static class LocalIngest
     {
         var sequences = new TableSequenceCounter(storage.Tables);
         await sequences.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        var pipeline = new IngestPipeline(new BlobLandingStore(storage.Blobs), new TableDirtyHourLog(storage.Tables, context.TimeProvider), context.CreateIngestLimits(backfill));
+        var pipeline = new IngestPipeline(new BlobLandingStore(storage.Blobs), new TableRollupMarks(storage.Tables, context.TimeProvider), context.CreateIngestLimits(backfill));
         var hub = new LocalEventHub(pipeline, sequences, context.TimeProvider, partitions, batchSize, LocalEventHub.DefaultConcurrency);
         double length = Math.Max(1, new FileInfo(file).Length);
         long read = 0, lines = 0;

@@ -8,12 +8,13 @@ using Metrics.Core.Telemetry;
 namespace Metrics.Storage;
 
 /// <summary>
-/// The marks table (<c>dirtyhours</c>): PartitionKey = kind (<c>gpu</c>, <c>jobs</c> from ingest; <c>usage</c>,
-/// <c>month</c>, <c>compact-gpu</c>, <c>compact-jobs</c> from the rollup), RowKey = UTC hour <c>yyyyMMddHH</c> or month <c>yyyy-MM</c>.
+/// The rollup's marks: what is left to roll up or compact (table <c>dirtyhours</c>, named for the first kind of mark).
+/// PartitionKey = kind (<c>gpu</c>, <c>jobs</c> from ingest; <c>usage</c>, <c>month</c>, <c>compact-gpu</c>,
+/// <c>compact-jobs</c> from the rollup), RowKey = UTC hour <c>yyyyMMddHH</c> or month <c>yyyy-MM</c>.
 /// Marking is an unconditional upsert, so it is idempotent and concurrent writers never conflict; every upsert also
 /// changes the entity's ETag, which is what lets the rollup clear a mark only if nobody re-marked it meanwhile.
 /// </summary>
-public sealed class TableDirtyHourLog(TableServiceClient tables, TimeProvider timeProvider) : IDirtyHourLog, IRollupMarks
+public sealed class TableRollupMarks(TableServiceClient tables, TimeProvider timeProvider) : IDirtyHourLog, IRollupMarks
 {
     private readonly TableCreatedOnce _marks = new(tables.GetTableClient(StorageTables.DirtyHours));
 
