@@ -48,6 +48,45 @@ public static class JobEventDecoder
         double? memGiB = fields.OptionalNumber("memGiB", 0, ContractLimits.MaxJobMemGiB);
         string? exitState = fields.OptionalString("exitState", ContractPatterns.Id());
 
+        CheckTimes(state, ts, startTime, submitTime, endTime, exitState, enqueuedTime, limits, fields);
+
+        return new JobEvent
+        {
+            EventId = eventId,
+            Cluster = cluster,
+            JobId = jobId,
+            State = state,
+            Ts = ts,
+            Institution = institution,
+            Account = account,
+            User = user,
+            Queue = queue,
+            SubmitTime = submitTime,
+            StartTime = startTime,
+            EndTime = endTime,
+            Gpus = gpus,
+            GpuModel = gpuModel,
+            Cpus = cpus,
+            MemGiB = memGiB,
+            ExitState = exitState,
+        };
+    }
+
+    /// <summary>
+    /// The event's times against the clock (plausible, not too old) and against each other (submitted, started, ended in
+    /// that order; an end only on an ended job), and the run's length against the job-age limit.
+    /// </summary>
+    private static void CheckTimes(
+        JobState state,
+        DateTimeOffset ts,
+        DateTimeOffset startTime,
+        DateTimeOffset? submitTime,
+        DateTimeOffset? endTime,
+        string? exitState,
+        DateTimeOffset enqueuedTime,
+        IngestLimits limits,
+        JsonFields fields)
+    {
         EventBody.Plausible(ts, "ts", enqueuedTime, limits);
         EventBody.Plausible(startTime, "startTime", enqueuedTime, limits, ageBounded: false);
         if (startTime > ts)
@@ -88,27 +127,6 @@ public static class JobEventDecoder
                 RejectReason.TimestampTooOld,
                 $"startTime {startTime:O} is more than the maximum job age of {limits.MaxJobAge.TotalDays:0.##} days before {(state == JobState.Ended ? "endTime" : "ts")} {runEnd:O}");
         }
-
-        return new JobEvent
-        {
-            EventId = eventId,
-            Cluster = cluster,
-            JobId = jobId,
-            State = state,
-            Ts = ts,
-            Institution = institution,
-            Account = account,
-            User = user,
-            Queue = queue,
-            SubmitTime = submitTime,
-            StartTime = startTime,
-            EndTime = endTime,
-            Gpus = gpus,
-            GpuModel = gpuModel,
-            Cpus = cpus,
-            MemGiB = memGiB,
-            ExitState = exitState,
-        };
     }
 
     private static JobState ReadState(JsonFields fields)
