@@ -232,26 +232,6 @@ public sealed partial class CliTests : IDisposable
         Assert.Equal(2, Regex.Matches(output, @"│ credit +│").Count);
     }
 
-    [Theory]
-    [InlineData(new[] { "ingest", "--stream", "cpu", "--file", "x.jsonl" }, "cpu")]
-    [InlineData(new[] { "ingest", "--stream", "gpu" }, "--file")]
-    [InlineData(new[] { "ingest", "--stream", "gpu", "--file", "/no/such/file.jsonl" }, "file.jsonl")]
-    [InlineData(new[] { "ingest", "--stream", "gpu", "--file", "x", "--partitions", "0" }, "--partitions")]
-    [InlineData(new[] { "frobnicate" }, "frobnicate")]
-    [InlineData(new[] { "rollup", "--max-samples-in-memory", "10" }, "--max-samples-in-memory")]
-    [InlineData(new[] { "compact", "--from", "2026-11-27T08" }, "--to")]
-    [InlineData(new[] { "compact", "--from", "2026-11-27T08", "--to", "2026-11-27T09" }, "not due for compaction until 2026-11-27T11:00Z")]
-    public async Task BadCommandLine_ExitsTwoWithAOneLineMessage(string[] args, string mentioned)
-    {
-        (int exit, string output, string error) = await RunAsync(args);
-
-        Assert.Equal(2, exit);
-        Assert.Equal(string.Empty, output);
-        string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("metrics: ", line, StringComparison.Ordinal);
-        Assert.Contains(mentioned, line, StringComparison.Ordinal);
-    }
-
     [Fact]
     public async Task Ingest_StorageUnreachable_ExitsOneWithAOneLineMessageAndNoStackTrace()
     {
