@@ -121,6 +121,12 @@ public sealed class FrozenStatement
             .Select(a => new MonthlyUsage(month, a.Institution, a.GpuModel, a.Jobs, a.GpuSeconds, a.ActiveGpuSeconds, a.ObservedGpuSeconds, a.CpuCoreSeconds, a.Account))
             .ToArray();
         string accountsActual = AccountsCsvSha256(report, accounts);
+        // A statement closed before accounts were kept has neither; one that has parts must have their hash.
+        if (document.AccountsSha256 is null && accounts.Length > 0)
+        {
+            throw new InvalidDataException($"Statement {seal.StatementId} has account parts but no accounts_sha256: it was edited after the close.");
+        }
+
         if (document.AccountsSha256 is { } accountsSealed && !string.Equals(accountsActual, accountsSealed, StringComparison.Ordinal))
         {
             throw new InvalidDataException($"Statement {seal.StatementId} no longer matches its seal: its CSV by account hashes to {accountsActual}, sealed as {accountsSealed}.");

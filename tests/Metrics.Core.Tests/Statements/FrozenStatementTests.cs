@@ -91,6 +91,11 @@ public sealed class FrozenStatementTests
         Assert.NotEqual(Encoding.UTF8.GetString(json), edited);
         InvalidDataException refused = Assert.Throws<InvalidDataException>(() => FrozenStatement.FromJson(Encoding.UTF8.GetBytes(edited)));
         Assert.Contains("CSV by account", refused.Message, StringComparison.Ordinal);
+
+        // Nor can the parts' hash simply be dropped.
+        string unhashed = System.Text.RegularExpressions.Regex.Replace(Encoding.UTF8.GetString(json), ",\\s*\"accounts_sha256\": \"[0-9a-f]{64}\"", string.Empty);
+        Assert.DoesNotContain("accounts_sha256", unhashed, StringComparison.Ordinal);
+        Assert.Contains("no accounts_sha256", Assert.Throws<InvalidDataException>(() => FrozenStatement.FromJson(Encoding.UTF8.GetBytes(unhashed))).Message, StringComparison.Ordinal);
     }
 
     [Theory]
