@@ -40,7 +40,7 @@ internal static class DemoCommand
         DateTimeOffset boundary = calendar.StartUtc(calendar.MonthOf(now));
         if (boundary.AddHours(hours - (hours / 2)) > now.AddMinutes(-1))
         {
-            boundary = calendar.StartUtc(PreviousMonth(calendar.MonthOf(now)));
+            boundary = calendar.StartUtc(calendar.MonthOf(now).Previous());
         }
 
         var options = new SimulationOptions { Institutions = institutionCount, Nodes = nodeCount, GpusPerNode = 8, Start = boundary.AddHours(-(hours / 2)), Hours = hours, IntervalS = 60, Seed = seed };
@@ -81,21 +81,28 @@ internal static class DemoCommand
         first = (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!;
         second = (await query.GetAsync(after, null, cancellationToken).ConfigureAwait(false))!;
 
-        TextWriter output = context.Out;
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"simulated: gpu_events={simulated.GpuEvents} job_events={simulated.JobEvents} duplicates={simulated.Duplicates} late={simulated.LateEvents} bad={simulated.BadEvents} silent_nodes={simulated.SilentNodes} (files in {work})"))
-            .ConfigureAwait(false);
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ingested: jobs landed_rows={jobs.LandedRows} deadlettered={jobs.DeadLettered}; gpu landed_rows={gpu.LandedRows} deadlettered={gpu.DeadLettered}")).ConfigureAwait(false);
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"rolled up: {rolled.HoursRecomputed} hours, {rolled.MonthsRecomputed} months")).ConfigureAwait(false);
-        await output.WriteLineAsync($"landed Arrow files: blob container 'telemetry' (gpu/v1/..., jobs/v1/...); dead letters: container 'deadletter'; storage {storage.Settings.Describe()}").ConfigureAwait(false);
-        await output.WriteLineAsync($"  look at them with: dotnet run --project tools/Metrics.Cli -- inspect telemetry/gpu/v1/{(azurite.Started ? "   (after AZURITE_LOCATION=.azurite-demo tools/azurite/azurite.sh start)" : string.Empty)}").ConfigureAwait(false);
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"check: billed GPU-hours equal the simulator's truth (within 0.001 h) for {matched} of {compared} (month, institution, model) lines")).ConfigureAwait(false);
-        IReadOnlyList<HourCompaction> streamHours = compacted.Hours;
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"compacted: {streamHours.Count(h => h.Sources > 0)} closed stream-hours, {streamHours.Sum(h => h.Sources)} files ({streamHours.Sum(h => h.BytesIn) / 1e6:F1} MB) into one sorted file each ({streamHours.Sum(h => h.BytesOut) / 1e6:F1} MB); {compacted.NotYetDue} not due yet; billed again from them: {rematched} of {recompared} lines equal the truth")).ConfigureAwait(false);
+        await PrintAsync(context, new DemoRun(work, simulated, jobs, gpu, rolled, storage.Settings.Describe(), azurite.Started, (matched, compared), compacted, (rematched, recompared), monthEnd, first, second)).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
 
-        StatementSeal seal = monthEnd.Closed.Statement!.Seal;
-        JobEvent late = monthEnd.LateJob;
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"closed: {before} {(monthEnd.Closed.Outcome == MonthCloseOutcome.Closed ? "closed" : "already closed")}: statement {seal.StatementId}, csv sha256 {seal.CsvSha256}; voucher {monthEnd.Voucher.Id} ({monthEnd.Voucher.Amount:F2} {monthEnd.Voucher.Currency}, at most {monthEnd.Voucher.MaxShare:P0} of a month) pays towards {monthEnd.Voucher.Institution}")).ConfigureAwait(false);
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"late: job {late.JobId} of {late.Institution} ({late.Gpus} GPUs, {late.StartTime:yyyy-MM-dd HH:mm}Z-{late.EndTime:HH:mm}Z, in {before}) reported after the close: {before}'s statement is unchanged, {after} books the difference as an adjustment")).ConfigureAwait(false);
+    /// <summary>What the demo did, for whoever runs it: one line per step, then finance's table.</summary>
+    private static async Task PrintAsync(CliContext context, DemoRun run)
+    {
+        TextWriter output = context.Out;
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"simulated: gpu_events={run.Simulated.GpuEvents} job_events={run.Simulated.JobEvents} duplicates={run.Simulated.Duplicates} late={run.Simulated.LateEvents} bad={run.Simulated.BadEvents} silent_nodes={run.Simulated.SilentNodes} (files in {run.WorkDirectory})"))
+            .ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ingested: jobs landed_rows={run.Jobs.LandedRows} deadlettered={run.Jobs.DeadLettered}; gpu landed_rows={run.Gpu.LandedRows} deadlettered={run.Gpu.DeadLettered}")).ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"rolled up: {run.Rolled.HoursRecomputed} hours, {run.Rolled.MonthsRecomputed} months")).ConfigureAwait(false);
+        await output.WriteLineAsync($"landed Arrow files: blob container 'telemetry' (gpu/v1/..., jobs/v1/...); dead letters: container 'deadletter'; storage {run.Storage}").ConfigureAwait(false);
+        await output.WriteLineAsync($"  look at them with: dotnet run --project tools/Metrics.Cli -- inspect telemetry/gpu/v1/{(run.AzuriteStarted ? "   (after AZURITE_LOCATION=.azurite-demo tools/azurite/azurite.sh start)" : string.Empty)}").ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"check: billed GPU-hours equal the simulator's truth (within 0.001 h) for {run.Check.Matched} of {run.Check.Compared} (month, institution, model) lines")).ConfigureAwait(false);
+        IReadOnlyList<HourCompaction> streamHours = run.Compacted.Hours;
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"compacted: {streamHours.Count(h => h.Sources > 0)} closed stream-hours, {streamHours.Sum(h => h.Sources)} files ({streamHours.Sum(h => h.BytesIn) / 1e6:F1} MB) into one sorted file each ({streamHours.Sum(h => h.BytesOut) / 1e6:F1} MB); {run.Compacted.NotYetDue} not due yet; billed again from them: {run.Recheck.Matched} of {run.Recheck.Compared} lines equal the truth")).ConfigureAwait(false);
+
+        StatementSeal seal = run.MonthEnd.Closed.Statement!.Seal;
+        JobEvent late = run.MonthEnd.LateJob;
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"closed: {run.First.Month} {(run.MonthEnd.Closed.Outcome == MonthCloseOutcome.Closed ? "closed" : "already closed")}: statement {seal.StatementId}, csv sha256 {seal.CsvSha256}; voucher {run.MonthEnd.Voucher.Id} ({run.MonthEnd.Voucher.Amount:F2} {run.MonthEnd.Voucher.Currency}, at most {run.MonthEnd.Voucher.MaxShare:P0} of a month) pays towards {run.MonthEnd.Voucher.Institution}")).ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"late: job {late.JobId} of {late.Institution} ({late.Gpus} GPUs, {late.StartTime:yyyy-MM-dd HH:mm}Z-{late.EndTime:HH:mm}Z, in {run.First.Month}) reported after the close: {run.First.Month}'s statement is unchanged, {run.Second.Month} books the difference as an adjustment")).ConfigureAwait(false);
 
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = context.Interactive ? AnsiSupport.Detect : AnsiSupport.No, ColorSystem = context.Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors });
         if (!context.Interactive)
@@ -104,9 +111,6 @@ internal static class DemoCommand
             console.Profile.Width = 160;
         }
 
-        console.Write(DemoFinanceTable.Create(first, second));
-        return ExitCodes.Success;
+        console.Write(DemoFinanceTable.Create(run.First, run.Second));
     }
-
-    private static BillingMonth PreviousMonth(BillingMonth month) => month.Month == 1 ? new BillingMonth(month.Year - 1, 12) : new BillingMonth(month.Year, month.Month - 1);
 }
