@@ -21,16 +21,17 @@ public sealed class StorageClients
         blobOptions.AddPolicy(Requests, HttpPipelinePosition.PerRetry);
         tableOptions.AddPolicy(Requests, HttpPipelinePosition.PerRetry);
 
+        string prefix = settings.NamePrefix;
         if (settings.ConnectionString is { } connectionString)
         {
-            Blobs = new BlobServiceClient(connectionString, blobOptions);
-            Tables = new TableServiceClient(connectionString, tableOptions);
+            Blobs = new PrefixedBlobServiceClient(prefix, connectionString, blobOptions);
+            Tables = new PrefixedTableServiceClient(prefix, connectionString, tableOptions);
         }
         else if (settings.BlobServiceUri is { } blobUri && settings.TableServiceUri is { } tableUri)
         {
             TokenCredential credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = settings.ClientId });
-            Blobs = new BlobServiceClient(blobUri, credential, blobOptions);
-            Tables = new TableServiceClient(tableUri, credential, tableOptions);
+            Blobs = new PrefixedBlobServiceClient(prefix, blobUri, credential, blobOptions);
+            Tables = new PrefixedTableServiceClient(prefix, tableUri, credential, tableOptions);
         }
         else
         {

@@ -14,6 +14,22 @@ public sealed record StorageSettings
 
     public const string DevelopmentConnectionString = "UseDevelopmentStorage=true";
 
+    /// <summary>The environment variable of <see cref="NamePrefix"/> (tools only).</summary>
+    public const string NamePrefixName = "MetricsStoragePrefix";
+
+    /// <summary>
+    /// Put before every table and container name (lower-case letters and digits, a letter first, at most 16), so that
+    /// several users of one account never see each other's data: what lets the integration tests run in parallel on
+    /// one Azurite, each with its own prefix. Empty (the names of docs/billing.md) unless set.
+    /// </summary>
+    public string NamePrefix
+    {
+        get => _namePrefix;
+        init => _namePrefix = ValidPrefix(value);
+    }
+
+    private readonly string _namePrefix = string.Empty;
+
     public string? ConnectionString { get; init; }
 
     public Uri? BlobServiceUri { get; init; }
@@ -40,8 +56,12 @@ public sealed record StorageSettings
     /// <c>MetricsStorage__blobServiceUri</c> + <c>MetricsStorage__tableServiceUri</c> (DefaultAzureCredential, e.g. after
     /// <c>az login</c>: Azure accounts here have shared keys disabled), else <c>AzureWebJobsStorage</c>, else Azurite.
     /// </summary>
-    public static StorageSettings FromEnvironment(Func<string, string?> getVariable) =>
-        Resolve(getVariable) ?? new StorageSettings { ConnectionString = DevelopmentConnectionString };
+    public static StorageSettings FromEnvironment(Func<string, string?> getVariable)
+    {
+        ArgumentNullException.ThrowIfNull(getVariable);
+        StorageSettings settings = Resolve(getVariable) ?? new StorageSettings { ConnectionString = DevelopmentConnectionString };
+        return NonEmpty(getVariable(NamePrefixName)) is { } prefix ? settings with { NamePrefix = prefix } : settings;
+    }
 
     /// <summary>
     /// The one resolution of the data storage settings, for the function app (from its configuration) and the tools
@@ -67,6 +87,17 @@ public sealed record StorageSettings
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static string ValidPrefix(string? prefix)
+    {
+        prefix ??= string.Empty;
+        if (prefix.Length > 16 || (prefix.Length > 0 && !(char.IsAsciiLetterLower(prefix[0]) && prefix.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)))))
+        {
+            throw new ArgumentException($"{NamePrefixName} must be at most 16 lower-case letters and digits, a letter first (table and container names allow no more), got '{prefix}'.", nameof(prefix));
+        }
+
+        return prefix;
+    }
 
     private static string DescribeConnectionString(string connectionString)
     {

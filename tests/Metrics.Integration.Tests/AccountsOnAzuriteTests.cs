@@ -15,6 +15,8 @@ namespace Metrics.Integration.Tests;
 /// </summary>
 public sealed class AccountsOnAzuriteTests : IDisposable
 {
+    private readonly AzuriteStore _azurite = new();
+
     private const string H100 = "H100-SXM5-80GB";
 
     private readonly string _dir = Directory.CreateTempSubdirectory("metrics-accounts-").FullName;
@@ -51,22 +53,22 @@ public sealed class AccountsOnAzuriteTests : IDisposable
     {
         string path = Path.Combine(_dir, name);
         await File.WriteAllTextAsync(path, string.Join('\n', lines) + "\n");
-        await CliRunner.RunOkAsync(_time, "ingest", "--stream", stream, "--file", path, "--backfill");
+        await _azurite.RunOkAsync(_time, "ingest", "--stream", stream, "--file", path, "--backfill");
     }
 
-    private Task<string> UsageAsync(params string[] more) => CliRunner.RunOkAsync(_time, ["usage", "--month", _month.ToString(), "--institution", Institution, .. more]);
+    private Task<string> UsageAsync(params string[] more) => _azurite.RunOkAsync(_time, ["usage", "--month", _month.ToString(), "--institution", Institution, .. more]);
 
     [Fact]
     public async Task ByAccount_SplitsEachLineIntoItsProjects_PartsAddUpExactly_AndAClosedMonthKeepsItsSplit()
     {
-        await CliRunner.RunOkAsync(_time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
+        await _azurite.RunOkAsync(_time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
         // The 10th, 00:00-01:00Z: job A (proj-a) 2 GPUs + 4 CPUs, job B (proj-b) 1 GPU + 2 CPUs. 3 GPU-h, 6 core-h:
         // 3 x 26.00 + 6 x 0.12 = 78.72, of which A's own 52.48 and B's 26.24.
         await IngestAsync("jobs", "jobs.jsonl", Job("A", 2, 4, "proj-a"), Job("B", 1, 2, "proj-b"));
         // One 60 s sample at 00:01Z per GPU: A's 2 GPUs at 50 % (120 s observed, 60 s active) and 1 GPU of job X, which
         // no job event names, at 100 % (60 s, 60 s): the line observes 180 s = 0.0500 h, 120 s active = 0.0333 h.
         await IngestAsync("gpu", "gpu.jsonl", Sample("n1", 2, "A", 50), Sample("n2", 1, "X", 100));
-        await CliRunner.RunOkAsync(_time, "rollup");
+        await _azurite.RunOkAsync(_time, "rollup");
 
         string line = $"{_month},{Institution},{H100}";
         string byInstitution = await UsageAsync();
@@ -86,7 +88,7 @@ public sealed class AccountsOnAzuriteTests : IDisposable
 
         // Job X's events arrive, charged to proj-x: its sample moves to proj-x, the line is unchanged but for one more job.
         await IngestAsync("jobs", "late.jsonl", Job("X", 1, 0, "proj-x"));
-        await CliRunner.RunOkAsync(_time, "rollup");
+        await _azurite.RunOkAsync(_time, "rollup");
         byInstitution = await UsageAsync();
         Assert.Equal(UsageCsvWriter.Header + "\r\n" + $"{line},3,4.0000,0.0333,0.0500,66.67,6.0000,26.00,104.72,CNY,usage,\r\n", byInstitution);
         byAccount = await UsageAsync("--by", "account");
@@ -101,7 +103,7 @@ public sealed class AccountsOnAzuriteTests : IDisposable
         Assert.Contains("\"already_closed\":false", closedOnce, StringComparison.Ordinal);
         Assert.Contains("\"already_closed\":true", await CloseOverHttpAsync(), StringComparison.Ordinal);
         await IngestAsync("jobs", "later.jsonl", Job("Y", 4, 0, "proj-a"));
-        await CliRunner.RunOkAsync(_time, "rollup");
+        await _azurite.RunOkAsync(_time, "rollup");
         Assert.Equal(byInstitution, await UsageAsync());
         Assert.Equal(byAccount, await UsageAsync("--by", "account"));
 
@@ -130,18 +132,18 @@ public sealed class AccountsOnAzuriteTests : IDisposable
     {
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
         context.Request.Method = "POST";
-        var function = new Metrics.Functions.Billing.CloseMonth(Metrics.Storage.BillingStorage.CreateMonthClose(Azurite.Clients, BillingCalendar.Create("Asia/Shanghai"), _time, Metrics.Core.Statements.MonthClose.DefaultGrace));
+        var function = new Metrics.Functions.Billing.CloseMonth(Metrics.Storage.BillingStorage.CreateMonthClose(_azurite.Clients, BillingCalendar.Create("Asia/Shanghai"), _time, Metrics.Core.Statements.MonthClose.DefaultGrace));
         var ok = Assert.IsType<Microsoft.AspNetCore.Mvc.OkObjectResult>(await function.RunAsync(context.Request, _month.ToString(), CancellationToken.None));
         return JsonSerializer.Serialize(ok.Value);
     }
 
-    /// <summary><c>GET /api/usage/{month}</c> as the host would call it, over Azurite.</summary>
+    /// <summary><c>GET /api/usage/{month}</c> as the host would call it, over _azurite.</summary>
     private async Task<string> HttpAsync(string query)
     {
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
         context.Request.Method = "GET";
         context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString(query);
-        var function = new Metrics.Functions.Billing.GetUsage(Metrics.Storage.BillingStorage.CreateQuery(Azurite.Clients, BillingCalendar.Create("Asia/Shanghai")));
+        var function = new Metrics.Functions.Billing.GetUsage(Metrics.Storage.BillingStorage.CreateQuery(_azurite.Clients, BillingCalendar.Create("Asia/Shanghai")));
         var result = Assert.IsType<Microsoft.AspNetCore.Mvc.ContentResult>(await function.RunAsync(context.Request, _month.ToString(), CancellationToken.None));
         Assert.Equal(200, result.StatusCode);
         return result.Content!;

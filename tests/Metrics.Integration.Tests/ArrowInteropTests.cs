@@ -16,6 +16,8 @@ namespace Metrics.Integration.Tests;
 /// </summary>
 public sealed class ArrowInteropTests : IDisposable
 {
+    private readonly AzuriteStore _azurite = new();
+
     private readonly string _dir = Directory.CreateTempSubdirectory("metrics-interop-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -28,11 +30,11 @@ public sealed class ArrowInteropTests : IDisposable
         var events = Enumerable.Range(0, 50)
             .Select(i => new RawEvent(EventJson.Bytes(EventJson.Gpu(node: $"gn{i:D4}", ts: $"2026-11-27T09:00:{i:D2}Z", gpus: 1 + (i % 8), utilPct: i * 1.7 % 100, jobId: i % 5 == 0 ? null : "77", institution: i % 5 == 0 ? null : "inst-1")), i, enqueued))
             .ToArray();
-        var pipeline = new IngestPipeline(new BlobLandingStore(Azurite.Clients.Blobs), new TableRollupMarks(Azurite.Clients.Tables, TimeProvider.System));
+        var pipeline = new IngestPipeline(new BlobLandingStore(_azurite.Clients.Blobs), new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System));
         IngestResult result = await pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, partition, events), CancellationToken.None);
         string blob = Assert.Single(result.Files)["telemetry/".Length..];
         string file = Path.Combine(_dir, "landed.arrow");
-        await File.WriteAllBytesAsync(file, (await Azurite.DownloadAsync("telemetry", blob)).ToArray());
+        await File.WriteAllBytesAsync(file, (await _azurite.DownloadAsync("telemetry", blob)).ToArray());
 
         long csharpRows = 0;
         double csharpUtil = 0, csharpMem = 0;

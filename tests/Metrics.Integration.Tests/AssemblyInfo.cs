@@ -1,3 +1,4 @@
-// The tests share one Azurite and the fixed container names of the contract; some compare blob listings before and
-// after an action, so they run one at a time.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Each test class has a store of its own on the one Azurite (AzuriteStore: every table and container name prefixed),
+// so classes run in parallel. The few whose assertions are about time (lease renewals, a killed process, timeouts
+// through a faulty proxy) run in the Serial collection, alone, where a busy machine cannot fake a failure.
+[assembly: CollectionBehavior(CollectionBehavior.CollectionPerClass, DisableTestParallelization = false)]

@@ -10,6 +10,8 @@ namespace Metrics.Integration.Tests;
 /// </summary>
 public sealed class BillingOnAzuriteTests : IDisposable
 {
+    private readonly AzuriteStore _azurite = new();
+
     private readonly string _dir = Directory.CreateTempSubdirectory("metrics-billing-").FullName;
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero));
@@ -20,7 +22,7 @@ public sealed class BillingOnAzuriteTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private Task<string> RunAsync(params string[] args) => CliRunner.RunOkAsync(_time, args);
+    private Task<string> RunAsync(params string[] args) => _azurite.RunOkAsync(_time, args);
 
     private string Job(string jobId, string state, string ts, double gpus, int cpus, string start, string model, string? end = null) =>
         EventJson.Job(jobId, state, ts, gpus, Institution, Cluster, start, end, model, cpus).ToJsonString();

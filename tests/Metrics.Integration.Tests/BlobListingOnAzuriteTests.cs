@@ -7,12 +7,14 @@ namespace Metrics.Integration.Tests;
 /// <summary>A container that does not exist lists as empty; one that does lists its blobs.</summary>
 public sealed class BlobListingOnAzuriteTests
 {
+    private readonly AzuriteStore _azurite = new();
+
     private readonly string _name = "listing-" + Guid.NewGuid().ToString("N")[..12];
 
     [Fact]
     public async Task ListOrNone_MissingContainer_IsEmpty_AndAnExistingOneListsUnderThePrefix()
     {
-        BlobContainerClient container = Azurite.Clients.Blobs.GetBlobContainerClient(_name);
+        BlobContainerClient container = _azurite.Clients.Blobs.GetBlobContainerClient(_name);
         Assert.Empty(await container.ListOrNoneAsync(new GetBlobsOptions(), CancellationToken.None).ToListAsync());
 
         await container.CreateAsync();

@@ -12,12 +12,14 @@ namespace Metrics.Integration.Tests;
 /// <summary><c>metrics ingest</c> and <c>metrics inspect</c> run in-process against Azurite, as a user would run them.</summary>
 public sealed partial class CliTests : IDisposable
 {
+    private readonly AzuriteStore _azurite = new();
+
     private readonly string _dir = Directory.CreateTempSubdirectory("metrics-cli-").FullName;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private Task<(int Exit, string Out, string Error)> RunAsync(string[] args, string? storage = null) => CliRunner.RunAsync(_time, storage, args);
+    private Task<(int Exit, string Out, string Error)> RunAsync(string[] args, string? storage = null) => _azurite.RunAsync(_time, storage, args);
 
     private static Dictionary<string, long> Summary(string output)
     {
@@ -53,8 +55,8 @@ public sealed partial class CliTests : IDisposable
     public async Task Ingest_FileWithInvalidEvents_SummarisesAndDeadLettersExactlyThose()
     {
         string file = WriteGpuFile(valid: 400, invalid: 10, gpusPerEvent: 2);
-        Dictionary<string, string> deadBefore = await Azurite.ListAsync("deadletter", "gpu/");
-        Dictionary<string, string> landedBefore = await Azurite.ListAsync("telemetry", "gpu/v1/");
+        Dictionary<string, string> deadBefore = await _azurite.ListAsync("deadletter", "gpu/");
+        Dictionary<string, string> landedBefore = await _azurite.ListAsync("telemetry", "gpu/v1/");
 
         (int exit, string output, string error) = await RunAsync(["ingest", "--stream", "gpu", "--file", file, "--partitions", "4", "--batch-size", "50"]);
 
@@ -65,8 +67,8 @@ public sealed partial class CliTests : IDisposable
         Assert.Equal(10, summary["deadlettered"]);
         Assert.Contains("dead-lettered 10 event(s): wrong-type", error, StringComparison.Ordinal);
 
-        Dictionary<string, string> deadAfter = await Azurite.ListAsync("deadletter", "gpu/");
-        Dictionary<string, string> landedAfter = await Azurite.ListAsync("telemetry", "gpu/v1/");
+        Dictionary<string, string> deadAfter = await _azurite.ListAsync("deadletter", "gpu/");
+        Dictionary<string, string> landedAfter = await _azurite.ListAsync("telemetry", "gpu/v1/");
         var newDead = deadAfter.Keys.Except(deadBefore.Keys).ToArray();
         var newLanded = landedAfter.Keys.Except(landedBefore.Keys).ToArray();
         Assert.Equal(summary["files"], newDead.Length + newLanded.Length);
@@ -74,7 +76,7 @@ public sealed partial class CliTests : IDisposable
         var lines = new List<JsonElement>();
         foreach (string name in newDead)
         {
-            foreach (string line in (await Azurite.DownloadAsync("deadletter", name)).ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (string line in (await _azurite.DownloadAsync("deadletter", name)).ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 lines.Add(JsonDocument.Parse(line).RootElement);
             }
@@ -107,12 +109,12 @@ public sealed partial class CliTests : IDisposable
     public async Task Ingest_SameFileTwice_LandsNewSequenceNumbersWithoutTouchingTheFirstRun()
     {
         string file = WriteGpuFile(valid: 120, invalid: 3, gpusPerEvent: 1);
-        Dictionary<string, string> before = await Azurite.ListAsync("telemetry", "gpu/v1/");
+        Dictionary<string, string> before = await _azurite.ListAsync("telemetry", "gpu/v1/");
 
         (int exit1, string out1, _) = await RunAsync(["ingest", "--stream", "gpu", "--file", file]);
-        Dictionary<string, string> afterFirst = await Azurite.ListAsync("telemetry", "gpu/v1/");
+        Dictionary<string, string> afterFirst = await _azurite.ListAsync("telemetry", "gpu/v1/");
         (int exit2, string out2, _) = await RunAsync(["ingest", "--stream", "gpu", "--file", file]);
-        Dictionary<string, string> afterSecond = await Azurite.ListAsync("telemetry", "gpu/v1/");
+        Dictionary<string, string> afterSecond = await _azurite.ListAsync("telemetry", "gpu/v1/");
 
         Assert.Equal((0, 0), (exit1, exit2));
         Assert.Equal(Summary(out1)["landed_rows"], Summary(out2)["landed_rows"]);
@@ -132,10 +134,10 @@ public sealed partial class CliTests : IDisposable
         var runs = new List<long[]>();
         for (int run = 0; run < 2; run++)
         {
-            Dictionary<string, string> before = await Azurite.ListAsync("telemetry", "gpu/v1/");
+            Dictionary<string, string> before = await _azurite.ListAsync("telemetry", "gpu/v1/");
             (int exit, _, string error) = await RunAsync(["ingest", "--stream", "gpu", "--file", file, "--partitions", "1", "--batch-size", "5"]);
             Assert.True(exit == 0, error);
-            runs.Add((await Azurite.ListAsync("telemetry", "gpu/v1/")).Keys.Except(before.Keys)
+            runs.Add((await _azurite.ListAsync("telemetry", "gpu/v1/")).Keys.Except(before.Keys)
                 .Select(path => LandedSequences().Match(path))
                 .SelectMany(m => new[] { long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) })
                 .Order()
@@ -160,10 +162,10 @@ public sealed partial class CliTests : IDisposable
     public async Task Inspect_LandedBlob_ShowsTheContractColumnsAndRowCount()
     {
         string file = WriteGpuFile(valid: 10, invalid: 0, gpusPerEvent: 8);
-        Dictionary<string, string> before = await Azurite.ListAsync("telemetry", "gpu/v1/");
+        Dictionary<string, string> before = await _azurite.ListAsync("telemetry", "gpu/v1/");
         (int exit, _, _) = await RunAsync(["ingest", "--stream", "gpu", "--file", file, "--partitions", "1"]);
         Assert.Equal(0, exit);
-        string blob = Assert.Single((await Azurite.ListAsync("telemetry", "gpu/v1/")).Keys.Except(before.Keys));
+        string blob = Assert.Single((await _azurite.ListAsync("telemetry", "gpu/v1/")).Keys.Except(before.Keys));
 
         (int inspectExit, string output, string error) = await RunAsync(["inspect", $"telemetry/{blob}", "--rows", "3"]);
 
@@ -187,19 +189,19 @@ public sealed partial class CliTests : IDisposable
         var time = new FakeTimeProvider(hour.AddHours(3));
         string file = Path.Combine(_dir, "hour.jsonl");
         File.WriteAllLines(file, Enumerable.Range(0, 40).Select(i => EventJson.Gpu(node: $"cn{i % 4}", ts: hour.AddMinutes(i).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), gpus: 2).ToJsonString()));
-        await CliRunner.RunOkAsync(time, "ingest", "--stream", "gpu", "--file", file, "--partitions", "2", "--batch-size", "5");
+        await _azurite.RunOkAsync(time, "ingest", "--stream", "gpu", "--file", file, "--partitions", "2", "--batch-size", "5");
         string hourArg = hour.ToString("yyyy-MM-dd'T'HH", System.Globalization.CultureInfo.InvariantCulture);
 
-        Dictionary<string, long> done = Summary(await CliRunner.RunOkAsync(time, "compact", "--from", hourArg, "--to", hourArg));
+        Dictionary<string, long> done = Summary(await _azurite.RunOkAsync(time, "compact", "--from", hourArg, "--to", hourArg));
 
         Assert.Equal((1, 8, 80, 80, 0), (done["stream_hours"], done["sources"], done["rows_in"], done["rows_out"], done["failed"]));
         string compacted = LandingPaths.CompactedFile(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour, 1);
-        Assert.Equal([compacted, LandingPaths.CompactionManifestFile(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour, 1)], (await Azurite.ListAsync("telemetry", LandingPaths.HourPrefix(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour))).Keys.Order(StringComparer.Ordinal));
-        string inspected = await CliRunner.RunOkAsync(time, "inspect", $"telemetry/{compacted}");
+        Assert.Equal([compacted, LandingPaths.CompactionManifestFile(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour, 1)], (await _azurite.ListAsync("telemetry", LandingPaths.HourPrefix(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour))).Keys.Order(StringComparer.Ordinal));
+        string inspected = await _azurite.RunOkAsync(time, "inspect", $"telemetry/{compacted}");
         Assert.Contains("rows: 80", inspected, StringComparison.Ordinal);
         Assert.Contains("row_count: 80", inspected, StringComparison.Ordinal);
 
-        string folder = await CliRunner.RunOkAsync(time, "inspect", $"telemetry/{LandingPaths.HourPrefix(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour)}");
+        string folder = await _azurite.RunOkAsync(time, "inspect", $"telemetry/{LandingPaths.HourPrefix(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour)}");
         Assert.Contains("readers see: compaction generation 1 (80 rows) and 0 landed file(s) not yet compacted; 0 file(s) replaced", folder, StringComparison.Ordinal);
     }
 
@@ -210,7 +212,7 @@ public sealed partial class CliTests : IDisposable
         // shared), with the sample rates in force (from 2026).
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 7, 20, 12, 0, 0, TimeSpan.Zero));
 
-        string output = await CliRunner.RunOkAsync(time, "demo", "--institutions", "30", "--nodes", "6", "--hours", "4", "--seed", "7");
+        string output = await _azurite.RunOkAsync(time, "demo", "--institutions", "30", "--nodes", "6", "--hours", "4", "--seed", "7");
 
         Match check = Regex.Match(output, @"check: billed GPU-hours equal the simulator's truth \(within 0.001 h\) for (\d+) of (\d+) ");
         Assert.True(check.Success, output);
@@ -266,10 +268,10 @@ public sealed partial class CliTests : IDisposable
         // Enqueued on a day no other test dead-letters on; counted before and after in case an Azurite kept older runs.
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         string before = Path.Combine(_dir, "before.jsonl"), exported = Path.Combine(_dir, "rejected.jsonl");
-        Assert.Equal(0, (await CliRunner.RunAsync(time, null, "deadletters", "--stream", "gpu", "--date", "2026-11-25", "--out", before)).Exit);
-        Assert.Equal(0, (await CliRunner.RunAsync(time, null, "ingest", "--stream", "gpu", "--file", file)).Exit);
+        Assert.Equal(0, (await _azurite.RunAsync(time, null, "deadletters", "--stream", "gpu", "--date", "2026-11-25", "--out", before)).Exit);
+        Assert.Equal(0, (await _azurite.RunAsync(time, null, "ingest", "--stream", "gpu", "--file", file)).Exit);
 
-        (int exit, _, string error) = await CliRunner.RunAsync(time, null, "deadletters", "--stream", "gpu", "--date", "2026-11-25", "--out", exported);
+        (int exit, _, string error) = await _azurite.RunAsync(time, null, "deadletters", "--stream", "gpu", "--date", "2026-11-25", "--out", exported);
 
         Assert.Equal(0, exit);
         Assert.Contains("exported=", error, StringComparison.Ordinal);

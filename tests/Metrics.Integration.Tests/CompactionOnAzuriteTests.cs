@@ -19,15 +19,17 @@ namespace Metrics.Integration.Tests;
 /// </summary>
 public sealed class CompactionOnAzuriteTests
 {
-    private readonly BlobLandedFiles _files = new(Azurite.Clients.Blobs);
+    private readonly AzuriteStore _azurite = new();
+
+    private BlobLandedFiles Files => new(_azurite.Clients.Blobs);
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>An hour of its own per test and case: the telemetry container is shared, and hours are its folders.</summary>
     private static DateTimeOffset FreshHour() =>
         new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(Random.Shared.Next(0, 24 * 360));
 
-    private static IngestPipeline Pipeline() =>
-        new(new BlobLandingStore(Azurite.Clients.Blobs), new TableRollupMarks(Azurite.Clients.Tables, TimeProvider.System), new Metrics.Core.Validation.IngestLimits().ForBackfill());
+    private IngestPipeline Pipeline() =>
+        new(new BlobLandingStore(_azurite.Clients.Blobs), new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System), new Metrics.Core.Validation.IngestLimits().ForBackfill());
 
     private static string Ts(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
@@ -116,9 +118,9 @@ public sealed class CompactionOnAzuriteTests
     {
         string keyColumn = stream == TelemetryStream.Gpu ? "gpu_uuid" : "job_id";
         var rows = new List<(string, long, string, DateTimeOffset)>();
-        foreach (string path in await _files.ListHourAsync(stream, hour, CancellationToken.None))
+        foreach (string path in await Files.ListHourAsync(stream, hour, CancellationToken.None))
         {
-            await using Stream content = await _files.OpenAsync(path, CancellationToken.None);
+            await using Stream content = await Files.OpenAsync(path, CancellationToken.None);
             await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(content, CancellationToken.None))
             {
                 for (int i = 0; i < batch.Length; i++)
@@ -143,23 +145,23 @@ public sealed class CompactionOnAzuriteTests
     {
         DateTimeOffset hour = FreshHour();
         int samples = await LandHourAsync(hour, "s");
-        string before = await BillingInputAsync(_files, hour);
+        string before = await BillingInputAsync(Files, hour);
         var gpuBefore = await VisibleRowsAsync(TelemetryStream.Gpu, hour);
         Assert.Equal((samples + 20 + 15 + 5) * 8, gpuBefore.Count);
         Assert.Contains($"inst-s-resent|", before, StringComparison.Ordinal);
         Assert.True(_lastReader!.LastPeakSamples > 0, "Landed files are read through the deduplication table.");
 
         // Ranges of at most 100 rows: the 1,920 distinct rows of 32 GPUs are written in several passes.
-        var compactor = new HourCompactor(_files, TimeProvider.System) { MaxRowsInMemory = 100, RowsPerBatch = 64 };
+        var compactor = new HourCompactor(Files, TimeProvider.System) { MaxRowsInMemory = 100, RowsPerBatch = 64 };
         HourCompaction gpu = await compactor.CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
         HourCompaction jobs = await compactor.CompactAsync(TelemetryStream.Jobs, hour, CancellationToken.None);
 
         Assert.Equal((1, 15, (samples + 40) * 8L, (samples + 20) * 8L), (gpu.Generation, gpu.Sources, gpu.RowsIn, gpu.RowsOut));
         Assert.Equal((1, 2, 10L, 6L), (jobs.Generation, jobs.Sources, jobs.RowsIn, jobs.RowsOut));
-        Assert.Equal([LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 1)], await _files.ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None));
+        Assert.Equal([LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 1)], await Files.ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None));
         Assert.Equal(
             [LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 1), LandingPaths.CompactionManifestFile(TelemetryStream.Gpu, hour, 1)],
-            (await _files.ListHourBlobsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Select(b => b.Path));
+            (await Files.ListHourBlobsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Select(b => b.Path));
 
         var gpuAfter = await VisibleRowsAsync(TelemetryStream.Gpu, hour);
         Assert.Equal(Events(gpuBefore), Events(gpuAfter));
@@ -167,11 +169,11 @@ public sealed class CompactionOnAzuriteTests
         Assert.Equal(
             gpuAfter.OrderBy(r => r.Key, StringComparer.Ordinal).ThenBy(r => r.Ts).ThenBy(r => r.Partition, StringComparer.Ordinal).ThenBy(r => r.Sequence),
             gpuAfter);
-        Assert.Equal(before, await BillingInputAsync(_files, hour));
+        Assert.Equal(before, await BillingInputAsync(Files, hour));
         Assert.Equal((1, 0), (_lastReader!.LastShards, _lastReader.LastPeakSamples));
 
         // Every column survives, lineage included: the blob's manifest row count, and a row's cells, unchanged.
-        Assert.Equal((samples + 20) * 8L, (await _files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Single().Rows);
+        Assert.Equal((samples + 20) * 8L, (await Files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Single().Rows);
     }
 
     [Fact]
@@ -195,12 +197,12 @@ public sealed class CompactionOnAzuriteTests
         }
 
         await IngestAsync(TelemetryStream.Gpu, "d", 0, upper, hour);
-        string before = await BillingInputAsync(_files, hour);
+        string before = await BillingInputAsync(Files, hour);
         Assert.True(before.Contains("inst-upper|H100-SXM5-80GB=", StringComparison.Ordinal), before);
 
-        await new HourCompactor(_files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
+        await new HourCompactor(Files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
 
-        Assert.Equal(before, await BillingInputAsync(_files, hour));
+        Assert.Equal(before, await BillingInputAsync(Files, hour));
         Assert.True(_lastReader!.LastPeakSamples > 0, "An upper-case uuid sends the hour to the deduplication table.");
     }
 
@@ -209,19 +211,19 @@ public sealed class CompactionOnAzuriteTests
     {
         DateTimeOffset hour = FreshHour();
         await LandHourAsync(hour, "l");
-        var compactor = new HourCompactor(_files, TimeProvider.System);
+        var compactor = new HourCompactor(Files, TimeProvider.System);
         await compactor.CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
 
         JsonObject late = EventJson.Gpu(node: $"ln9{_run}", ts: Ts(hour.AddMinutes(30)), institution: "inst-late", intervalS: 60);
         await IngestAsync(TelemetryStream.Gpu, "c", 0, [late], hour);
-        string withLate = await BillingInputAsync(_files, hour);
+        string withLate = await BillingInputAsync(Files, hour);
         Assert.Contains("inst-late|", withLate, StringComparison.Ordinal);
-        Assert.Equal(2, (await _files.ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Count);
+        Assert.Equal(2, (await Files.ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Count);
 
         HourCompaction second = await compactor.CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
         Assert.Equal((2, 2, 3), (second.Generation, second.Sources, second.Deleted));
-        Assert.Equal([LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 2)], await _files.ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None));
-        Assert.Equal(withLate, await BillingInputAsync(_files, hour));
+        Assert.Equal([LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 2)], await Files.ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None));
+        Assert.Equal(withLate, await BillingInputAsync(Files, hour));
 
         HourCompaction idle = await compactor.CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
         Assert.Equal((2, 0, 0), (idle.Generation, idle.Sources, idle.Deleted));
@@ -235,9 +237,9 @@ public sealed class CompactionOnAzuriteTests
         {
             DateTimeOffset hour = FreshHour();
             await LandHourAsync(hour, $"k{killAt}");
-            string billing = await BillingInputAsync(_files, hour);
+            string billing = await BillingInputAsync(Files, hour);
             HashSet<(string, long, string)> events = Events(await VisibleRowsAsync(TelemetryStream.Gpu, hour));
-            var killing = new KillingStore(_files, killAt);
+            var killing = new KillingStore(Files, killAt);
             try
             {
                 await new HourCompactor(killing, TimeProvider.System) { MaxRowsInMemory = 500 }.CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
@@ -248,14 +250,14 @@ public sealed class CompactionOnAzuriteTests
 
             var during = await VisibleRowsAsync(TelemetryStream.Gpu, hour);
             Assert.Equal(events, Events(during));
-            Assert.Equal(billing, await BillingInputAsync(_files, hour));
+            Assert.Equal(billing, await BillingInputAsync(Files, hour));
 
-            HourCompaction finished = await new HourCompactor(_files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
+            HourCompaction finished = await new HourCompactor(Files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
             var after = await VisibleRowsAsync(TelemetryStream.Gpu, hour);
             Assert.Equal(events, Events(after));
             Assert.Equal(after.Count, events.Count);
-            Assert.Equal(billing, await BillingInputAsync(_files, hour));
-            Assert.Equal(2, (await _files.ListHourBlobsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Count);
+            Assert.Equal(billing, await BillingInputAsync(Files, hour));
+            Assert.Equal(2, (await Files.ListHourBlobsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Count);
             Assert.NotNull(finished.Generation);
             if (!killing.Killed)
             {
@@ -271,12 +273,12 @@ public sealed class CompactionOnAzuriteTests
     {
         DateTimeOffset hour = FreshHour();
         await LandHourAsync(hour, "r");
-        string billing = await BillingInputAsync(_files, hour);
+        string billing = await BillingInputAsync(Files, hour);
         int compactions = 0;
-        var racing = new CompactOnFirstOpen(_files, async () =>
+        var racing = new CompactOnFirstOpen(Files, async () =>
         {
             compactions++;
-            await new HourCompactor(_files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
+            await new HourCompactor(Files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
         });
 
         Assert.Equal(billing, await BillingInputAsync(racing, hour));
@@ -288,12 +290,12 @@ public sealed class CompactionOnAzuriteTests
     {
         DateTimeOffset hour = FreshHour();
         await LandHourAsync(hour, "g");
-        await new HourCompactor(_files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
+        await new HourCompactor(Files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
         string compacted = LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 1);
 
         // Opened (lazily: nothing read yet), then replaced by a newer generation, as a late file's compaction would.
-        await using Stream open = await _files.OpenAsync(compacted, CancellationToken.None);
-        await _files.DeleteAsync(compacted, CancellationToken.None);
+        await using Stream open = await Files.OpenAsync(compacted, CancellationToken.None);
+        await Files.DeleteAsync(compacted, CancellationToken.None);
         try
         {
             FileNotFoundException gone = await Assert.ThrowsAsync<FileNotFoundException>(async () => await open.ReadExactlyAsync(new byte[16]));
@@ -302,7 +304,7 @@ public sealed class CompactionOnAzuriteTests
         finally
         {
             // Leave no manifest naming a missing file: other tests' rollups take this hour's marks too (the store is shared).
-            await _files.DeleteAsync(LandingPaths.CompactionManifestFile(TelemetryStream.Gpu, hour, 1), CancellationToken.None);
+            await Files.DeleteAsync(LandingPaths.CompactionManifestFile(TelemetryStream.Gpu, hour, 1), CancellationToken.None);
         }
     }
 

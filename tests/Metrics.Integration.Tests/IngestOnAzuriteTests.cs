@@ -11,15 +11,17 @@ using Metrics.Tests.Shared;
 
 namespace Metrics.Integration.Tests;
 
-/// <summary>The ingest path with the real Blob and Table adapters, on Azurite.</summary>
+/// <summary>The ingest path with the real Blob and Table adapters, on _azurite.</summary>
 public sealed class IngestOnAzuriteTests
 {
+    private readonly AzuriteStore _azurite = new();
+
     private static readonly DateTimeOffset s_enqueued = new(2026, 11, 27, 9, 5, 0, TimeSpan.Zero);
 
     private readonly string _partition = "it" + Guid.NewGuid().ToString("N")[..10];
 
-    private static IngestPipeline Pipeline() =>
-        new(new BlobLandingStore(Azurite.Clients.Blobs), new TableRollupMarks(Azurite.Clients.Tables, TimeProvider.System));
+    private IngestPipeline Pipeline() =>
+        new(new BlobLandingStore(_azurite.Clients.Blobs), new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System));
 
     private EventBatch Batch(TelemetryStream stream, IEnumerable<byte[]> bodies) =>
         new(stream, _partition, bodies.Select((b, i) => new RawEvent(b, 1000 + i, s_enqueued)).ToArray());
@@ -47,11 +49,11 @@ public sealed class IngestOnAzuriteTests
         IngestResult result = await Pipeline().IngestAsync(Batch(TelemetryStream.Gpu, bodies), CancellationToken.None);
 
         Assert.Equal((33, 30, 240, 3), (result.Events, result.LandedEvents, result.LandedRows, result.DeadLettered));
-        Dictionary<string, string> landed = await Azurite.ListAsync("telemetry", $"gpu/v1/date=2026-11-27/hour=08/p{_partition}-");
+        Dictionary<string, string> landed = await _azurite.ListAsync("telemetry", $"gpu/v1/date=2026-11-27/hour=08/p{_partition}-");
         string name = Assert.Single(landed.Keys);
         Assert.Equal($"gpu/v1/date=2026-11-27/hour=08/p{_partition}-000000001000-000000001032.arrow", name);
 
-        BinaryData content = await Azurite.DownloadAsync("telemetry", name);
+        BinaryData content = await _azurite.DownloadAsync("telemetry", name);
         using (ArrowFileReader reader = ArrowIpc.OpenFile(content.ToStream()))
         {
             using RecordBatch rows = reader.ReadNextRecordBatch();
@@ -60,8 +62,8 @@ public sealed class IngestOnAzuriteTests
             Assert.Equal(240 * 87.0, util.Values.ToArray().Sum(), precision: 6);
         }
 
-        string deadName = Assert.Single((await Azurite.ListAsync("deadletter", $"gpu/date=2026-11-27/p{_partition}-")).Keys);
-        string[] lines = (await Azurite.DownloadAsync("deadletter", deadName)).ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string deadName = Assert.Single((await _azurite.ListAsync("deadletter", $"gpu/date=2026-11-27/p{_partition}-")).Keys);
+        string[] lines = (await _azurite.DownloadAsync("deadletter", deadName)).ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
         Assert.All(lines, line =>
         {
@@ -84,12 +86,12 @@ public sealed class IngestOnAzuriteTests
         EventBatch batch = Batch(TelemetryStream.Gpu, bodies);
 
         await Pipeline().IngestAsync(batch, CancellationToken.None);
-        var first = (await Azurite.ListAsync("telemetry", "gpu/v1/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal))
-            .Concat((await Azurite.ListAsync("deadletter", "gpu/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal)))
+        var first = (await _azurite.ListAsync("telemetry", "gpu/v1/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal))
+            .Concat((await _azurite.ListAsync("deadletter", "gpu/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal)))
             .Order(StringComparer.Ordinal).ToArray();
         await Pipeline().IngestAsync(batch, CancellationToken.None);
-        var second = (await Azurite.ListAsync("telemetry", "gpu/v1/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal))
-            .Concat((await Azurite.ListAsync("deadletter", "gpu/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal)))
+        var second = (await _azurite.ListAsync("telemetry", "gpu/v1/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal))
+            .Concat((await _azurite.ListAsync("deadletter", "gpu/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal)))
             .Order(StringComparer.Ordinal).ToArray();
 
         Assert.Equal(3, first.Length);
@@ -108,8 +110,8 @@ public sealed class IngestOnAzuriteTests
         IngestResult result = await Pipeline().IngestAsync(Batch(TelemetryStream.Jobs, bodies), CancellationToken.None);
 
         Assert.Equal(2, result.LandedRows);
-        Assert.Equal(2, (await Azurite.ListAsync("telemetry", "jobs/v1/date=2026-11-27/")).Keys.Count(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal)));
-        var table = Azurite.Clients.Tables.GetTableClient(StorageTables.DirtyHours);
+        Assert.Equal(2, (await _azurite.ListAsync("telemetry", "jobs/v1/date=2026-11-27/")).Keys.Count(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal)));
+        var table = _azurite.Clients.Tables.GetTableClient(StorageTables.DirtyHours);
         Assert.True((await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("jobs", "2026112708")).HasValue);
         Assert.True((await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("jobs", "2026112709")).HasValue);
     }

@@ -7,6 +7,8 @@ namespace Metrics.Integration.Tests;
 /// <summary>The job state store's many-run reads and transactional, conditional saves, on Azurite's tables.</summary>
 public sealed class JobStateStoreTests
 {
+    private readonly AzuriteStore _azurite = new();
+
     private static readonly DateTimeOffset s_start = new(2026, 11, 27, 8, 0, 0, TimeSpan.Zero);
 
     private readonly string _cluster = "js-" + Guid.NewGuid().ToString("N")[..8];
@@ -30,7 +32,7 @@ public sealed class JobStateStoreTests
     [Fact]
     public async Task SaveMany_AcrossTransactions_SavesEveryCurrentRunAndNamesExactlyTheStaleOnes()
     {
-        var store = new TableJobStateStore(Azurite.Clients.Tables);
+        var store = new TableJobStateStore(_azurite.Clients.Tables);
         // 250 runs: three transactions of one cluster.
         IReadOnlyList<JobRunKey> first = (await store.SaveManyAsync(Enumerable.Range(0, 250).Select(j => new JobStateSave(State(j, 1), null, null)).ToArray(), CancellationToken.None)).Conflicts;
         IReadOnlyDictionary<JobRunKey, StoredJobState> read = await store.GetManyAsync(Enumerable.Range(0, 260).Select(j => new JobRunKey(_cluster, $"J{j}", s_start)).ToArray(), CancellationToken.None);
@@ -59,7 +61,7 @@ public sealed class JobStateStoreTests
     [Fact]
     public async Task GetMany_DenseJobIds_ReadAsOneRange_SparseOnesOneByOne_AndOnlyTheRunsAskedFor()
     {
-        var store = new TableJobStateStore(Azurite.Clients.Tables);
+        var store = new TableJobStateStore(_azurite.Clients.Tables);
         // 200 dense ids (two runs of id 5007: a requeue), three far-apart ids, an id that is not a number, and one id
         // inside the dense range that is stored but not asked for.
         JobBillingState[] stored =
@@ -71,9 +73,9 @@ public sealed class JobStateStoreTests
         await store.SaveManyAsync(stored.Select(s => new JobStateSave(s, null, null)).ToArray(), CancellationToken.None);
         JobRunKey[] asked = stored.Select(s => new JobRunKey(s.Cluster, s.JobId, s.StartTime)).Where(r => r.JobId != "5150").Append(new JobRunKey(_cluster, "5300", s_start)).ToArray();
 
-        long before = Azurite.Clients.Requests.Count;
+        long before = _azurite.Clients.Requests.Count;
         IReadOnlyDictionary<JobRunKey, StoredJobState> many = await store.GetManyAsync(asked, CancellationToken.None);
-        long requests = Azurite.Clients.Requests.Count - before;
+        long requests = _azurite.Clients.Requests.Count - before;
 
         Assert.Equal(stored.Length - 1, many.Count);
         Assert.DoesNotContain(many.Keys, r => r.JobId == "5150");

@@ -12,8 +12,11 @@ namespace Metrics.Integration.Tests;
 /// save fails instead of overwriting the newer state; it flags the run and its hour, and the next rollup rewrites the
 /// run's rows, so billing ends exactly as if the runs had never overlapped.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public sealed class LostLeaseTests : IDisposable
 {
+    private readonly AzuriteStore _azurite = new();
+
     private readonly string _dir = Directory.CreateTempSubdirectory("metrics-lease-").FullName;
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
@@ -34,24 +37,24 @@ public sealed class LostLeaseTests : IDisposable
         }).Select(j => j.ToJsonString()).ToArray();
         string path = Path.Combine(_dir, name);
         await File.WriteAllLinesAsync(path, lines);
-        await CliRunner.RunOkAsync(_time, "ingest", "--stream", "jobs", "--file", path);
+        await _azurite.RunOkAsync(_time, "ingest", "--stream", "jobs", "--file", path);
     }
 
     private UsageRollup Rollup(IJobStateStore jobs, IRollupLock rollupLock) => new(
-        new TableRollupMarks(Azurite.Clients.Tables, _time),
-        new BlobLandedFiles(Azurite.Clients.Blobs),
+        new TableRollupMarks(_azurite.Clients.Tables, _time),
+        new BlobLandedFiles(_azurite.Clients.Blobs),
         jobs,
-        new TableUsageStore(Azurite.Clients.Tables),
+        new TableUsageStore(_azurite.Clients.Tables),
         rollupLock,
         BillingCalendar.Create("Asia/Shanghai"));
 
     private async Task<decimal> JobGpuSecondsAsync(DateTimeOffset hour) =>
-        (await new TableUsageStore(Azurite.Clients.Tables).ReadJobHoursAsync(hour, CancellationToken.None)).Where(u => u.Cluster == Cluster).Sum(u => u.GpuSeconds);
+        (await new TableUsageStore(_azurite.Clients.Tables).ReadJobHoursAsync(hour, CancellationToken.None)).Where(u => u.Cluster == Cluster).Sum(u => u.GpuSeconds);
 
     [Fact]
     public async Task TwoRollupsInterleaved_TheStaleOneCannotLoseTheNewerJobUpdate_AndTheNextRunRepairsItsRows()
     {
-        var store = new TableJobStateStore(Azurite.Clients.Tables);
+        var store = new TableJobStateStore(_azurite.Clients.Tables);
         var paused = new PausingJobStateStore(store, Cluster);
         DateTimeOffset ten = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
 
@@ -79,14 +82,14 @@ public sealed class LostLeaseTests : IDisposable
         Assert.Equal(2700m, await JobGpuSecondsAsync(ten));
 
         // The next rollup, with the real lock, rewrites the flagged run's rows whole.
-        RollupResult next = await BillingStorage.CreateRollup(Azurite.Clients, BillingCalendar.Create("Asia/Shanghai"), _time).RunPendingAsync(CancellationToken.None);
+        RollupResult next = await BillingStorage.CreateRollup(_azurite.Clients, BillingCalendar.Create("Asia/Shanghai"), _time).RunPendingAsync(CancellationToken.None);
 
         Assert.Empty(next.Failures);
         Assert.Equal(3600m, await JobGpuSecondsAsync(ten));
         Assert.Equal(1200m, await JobGpuSecondsAsync(ten.AddHours(1)));
         StoredJobState settled = (await store.GetAsync(Cluster, "J", ten, CancellationToken.None))!;
         Assert.Null(settled.UnsettledUntil);
-        string csv = await CliRunner.RunOkAsync(_time, "usage", "--month", "2026-11", "--institution", Institution);
+        string csv = await _azurite.RunOkAsync(_time, "usage", "--month", "2026-11", "--institution", Institution);
         Assert.Contains($"2026-11,{Institution},H100-SXM5-80GB,1,1.3333,", csv, StringComparison.Ordinal);
     }
 

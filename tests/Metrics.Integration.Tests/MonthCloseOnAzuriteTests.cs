@@ -16,6 +16,8 @@ namespace Metrics.Integration.Tests;
 /// </summary>
 public sealed class MonthCloseOnAzuriteTests : IDisposable
 {
+    private readonly AzuriteStore _azurite = new();
+
     private const string H100 = "H100-SXM5-80GB";
 
     private readonly string _dir = Directory.CreateTempSubdirectory("metrics-close-").FullName;
@@ -46,20 +48,20 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
     {
         string path = Path.Combine(_dir, name);
         await File.WriteAllTextAsync(path, string.Join('\n', lines) + "\n");
-        await CliRunner.RunOkAsync(_time, "ingest", "--stream", "jobs", "--file", path, "--backfill");
+        await _azurite.RunOkAsync(_time, "ingest", "--stream", "jobs", "--file", path, "--backfill");
     }
 
-    private Task<(int Exit, string Out, string Error)> CloseAsync() => CliRunner.RunAsync(_time, null, "close", "--month", _month.ToString());
+    private Task<(int Exit, string Out, string Error)> CloseAsync() => _azurite.RunAsync(_time, null, "close", "--month", _month.ToString());
 
-    private Task<string> UsageAsync(params string[] more) => CliRunner.RunOkAsync(_time, ["usage", "--month", _month.ToString(), .. more]);
+    private Task<string> UsageAsync(params string[] more) => _azurite.RunOkAsync(_time, ["usage", "--month", _month.ToString(), .. more]);
 
     [Fact]
     public async Task Close_FreezesTheMonthWithWhatWasPending_AndLateDataNeverChangesIt()
     {
-        await CliRunner.RunOkAsync(_time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
+        await _azurite.RunOkAsync(_time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
         // Job A: 8 GPUs, 16 CPUs from the 10th 00:00Z, last heartbeat 02:00Z: 16 GPU-h, 32 core-h so far.
         await IngestJobsAsync("a.jsonl", Job("A", "started", At(10, 0), 8, 16, At(10, 0)), Job("A", "running", At(10, 2), 8, 16, At(10, 0)));
-        await CliRunner.RunOkAsync(_time, "rollup");
+        await _azurite.RunOkAsync(_time, "rollup");
 
         (int exit, _, string error) = await CloseAsync();
         Assert.Equal(2, exit);
@@ -85,11 +87,11 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         await IngestJobsAsync("late.jsonl", Job("A", "ended", At(10, 4), 8, 16, At(10, 0), At(10, 4)));
         foreach (string resent in new[] { "a.jsonl", "b.jsonl", "late.jsonl" })
         {
-            await CliRunner.RunOkAsync(_time, "ingest", "--stream", "jobs", "--file", Path.Combine(_dir, resent), "--backfill");
+            await _azurite.RunOkAsync(_time, "ingest", "--stream", "jobs", "--file", Path.Combine(_dir, resent), "--backfill");
         }
 
-        await CliRunner.RunOkAsync(_time, "rollup");
-        UsageReport live = await BillingStorage.CreateQuery(Azurite.Clients, BillingCalendar.Create("Asia/Shanghai")).ComputeAsync(_month, Institution, CancellationToken.None);
+        await _azurite.RunOkAsync(_time, "rollup");
+        UsageReport live = await BillingStorage.CreateQuery(_azurite.Clients, BillingCalendar.Create("Asia/Shanghai")).ComputeAsync(_month, Institution, CancellationToken.None);
         Assert.Equal(33m * 3600m, Assert.Single(live.Lines).Usage.GpuSeconds);
 
         Assert.Equal(all, await UsageAsync());
@@ -100,10 +102,10 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         BillingMonth next = _month.Next();
         Assert.Equal(
             UsageCsvWriter.Header + "\r\n" + $"{next},{Institution},{H100},0,16.0000,0.0000,0.0000,,32.0000,26.00,419.84,CNY,adjustment,{_month}\r\n",
-            await CliRunner.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution));
+            await _azurite.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution));
 
         // The same adjustment in FOCUS: a Usage row of class Correction whose charge period is the closed month's.
-        Dictionary<string, string> correction = Assert.Single(CsvRows.Parse(await CliRunner.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "focus")));
+        Dictionary<string, string> correction = Assert.Single(CsvRows.Parse(await _azurite.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "focus")));
         Assert.Equal(
             ("Usage", "Correction", "419.84", "16.0000", BillingCalendar.Create("Asia/Shanghai").StartUtc(_month).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), _month.ToString()),
             (correction["ChargeCategory"], correction["ChargeClass"], correction["BilledCost"], correction["PricingQuantity"], correction["ChargePeriodStart"], correction["x_AdjustsMonth"]));
@@ -124,7 +126,7 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
     {
         BillingMonth next = _month.Next();
         DateOnly nextEnd = next.Next().FirstDay.AddDays(-1);
-        await CliRunner.RunOkAsync(_time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
+        await _azurite.RunOkAsync(_time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
         string vouchers = Path.Combine(_dir, "vouchers.json");
         await File.WriteAllTextAsync(vouchers, $$"""
             [
@@ -132,31 +134,31 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
               {"id": "v2-{{_run}}", "institution": "{{Institution}}", "amount": 1000.00, "currency": "CNY", "validFrom": "{{_month.FirstDay:yyyy-MM-dd}}", "validTo": "{{nextEnd.AddMonths(6):yyyy-MM-dd}}", "maxShare": 1}
             ]
             """);
-        Assert.Equal("imported=2 unchanged=0\n", await CliRunner.RunOkAsync(_time, "vouchers", "import", vouchers));
-        Assert.Equal("imported=0 unchanged=2\n", await CliRunner.RunOkAsync(_time, "vouchers", "import", vouchers));
+        Assert.Equal("imported=2 unchanged=0\n", await _azurite.RunOkAsync(_time, "vouchers", "import", vouchers));
+        Assert.Equal("imported=0 unchanged=2\n", await _azurite.RunOkAsync(_time, "vouchers", "import", vouchers));
 
         // Job A: 16 GPU-h, 32 core-h = 419.84. v1 (earliest expiry) pays its share, 0.5 x 419.84 = 209.92; v2 the rest.
         await IngestJobsAsync("a.jsonl", Job("A", "ended", At(10, 2), 8, 16, At(10, 0), At(10, 2)));
-        await CliRunner.RunOkAsync(_time, "rollup");
+        await _azurite.RunOkAsync(_time, "rollup");
         string usage = $"{_month},{Institution},{H100},1,16.0000,0.0000,0.0000,,32.0000,26.00,419.84,CNY,usage,\r\n";
         string credits = $"{_month},{Institution},,0,0.0000,0.0000,0.0000,,0.0000,,-209.92,CNY,credit,\r\n";
         Assert.Equal(UsageCsvWriter.Header + "\r\n" + usage + credits + credits, await UsageAsync("--institution", Institution));
 
         // Open month: provisional credits draw on nothing yet.
-        Assert.Contains($"v1-{_run},{Institution},CNY,300.00,0.00,300.00,", await CliRunner.RunOkAsync(_time, "vouchers", "list", "--institution", Institution), StringComparison.Ordinal);
+        Assert.Contains($"v1-{_run},{Institution},CNY,300.00,0.00,300.00,", await _azurite.RunOkAsync(_time, "vouchers", "list", "--institution", Institution), StringComparison.Ordinal);
 
         _time.SetUtcNow(new DateTimeOffset(next.Year, next.Month, 2, 0, 0, 0, TimeSpan.Zero));
         (int exit, _, string error) = await CloseAsync();
         Assert.True(exit == 0, error);
-        string list = await CliRunner.RunOkAsync(_time, "vouchers", "list", "--institution", Institution);
+        string list = await _azurite.RunOkAsync(_time, "vouchers", "list", "--institution", Institution);
         Assert.Contains($"v1-{_run},{Institution},CNY,300.00,209.92,90.08,", list, StringComparison.Ordinal);
         Assert.Contains($"v2-{_run},{Institution},CNY,1000.00,209.92,790.08,", list, StringComparison.Ordinal);
 
         // GET /api/vouchers over the same store says the same.
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
         context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString($"?institution={Institution}");
-        var store = new TableVoucherStore(Azurite.Clients.Tables);
-        var api = new Metrics.Functions.Billing.Vouchers(store, new Metrics.Core.Vouchers.VoucherLedger(store, new BlobStatementStore(Azurite.Clients.Blobs), BillingCalendar.Create("Asia/Shanghai")), _time);
+        var store = new TableVoucherStore(_azurite.Clients.Tables);
+        var api = new Metrics.Functions.Billing.Vouchers(store, new Metrics.Core.Vouchers.VoucherLedger(store, new BlobStatementStore(_azurite.Clients.Blobs), BillingCalendar.Create("Asia/Shanghai")), _time);
         var ok = Assert.IsType<Microsoft.AspNetCore.Mvc.OkObjectResult>(await api.ListAsync(context.Request, CancellationToken.None));
         using (JsonDocument balances = JsonDocument.Parse(JsonSerializer.Serialize(ok.Value)))
         {
@@ -167,14 +169,14 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
 
         // Next month, job C: 10 GPU-h, 40 core-h = 264.80. v1 has 90.08 left (its share would be 132.40); v2 pays 174.72.
         await IngestJobsAsync("c.jsonl", Job("C", "ended", new DateTimeOffset(next.Year, next.Month, 1, 10, 0, 0, TimeSpan.Zero), 1, 4, new DateTimeOffset(next.Year, next.Month, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(next.Year, next.Month, 1, 10, 0, 0, TimeSpan.Zero)));
-        await CliRunner.RunOkAsync(_time, "rollup");
-        using JsonDocument json = JsonDocument.Parse(await CliRunner.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "json"));
+        await _azurite.RunOkAsync(_time, "rollup");
+        using JsonDocument json = JsonDocument.Parse(await _azurite.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "json"));
         Assert.Equal(
             [("usage", null, "264.80"), ("credit", $"v1-{_run}", "-90.08"), ("credit", $"v2-{_run}", "-174.72")],
             json.RootElement.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("line_type").GetString(), l.GetProperty("voucher_id").GetString(), l.GetProperty("amount").GetRawText())).ToArray());
 
         // FOCUS: the usage row and a Credit row per voucher; BilledCost adds up to what is left to pay, 0.00.
-        List<Dictionary<string, string>> focus = CsvRows.Parse(await CliRunner.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "focus"));
+        List<Dictionary<string, string>> focus = CsvRows.Parse(await _azurite.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "focus"));
         Assert.Equal(
             new[] { ("Usage", "264.80", ""), ("Credit", "-90.08", $"v1-{_run}"), ("Credit", "-174.72", $"v2-{_run}") },
             focus.Select(r => (r["ChargeCategory"], r["BilledCost"], r["x_VoucherId"])).ToArray());
@@ -182,7 +184,7 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
 
         // Once v1 has expired, what is left of it lapses.
         _time.SetUtcNow(new DateTimeOffset(next.Next().Year, next.Next().Month, 5, 0, 0, 0, TimeSpan.Zero));
-        Assert.Contains($"v1-{_run},{Institution},CNY,300.00,209.92,90.08,{_month.FirstDay:yyyy-MM-dd},{nextEnd:yyyy-MM-dd},0.5,lapsed", await CliRunner.RunOkAsync(_time, "vouchers", "list", "--institution", Institution), StringComparison.Ordinal);
+        Assert.Contains($"v1-{_run},{Institution},CNY,300.00,209.92,90.08,{_month.FirstDay:yyyy-MM-dd},{nextEnd:yyyy-MM-dd},0.5,lapsed", await _azurite.RunOkAsync(_time, "vouchers", "list", "--institution", Institution), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -194,11 +196,11 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         Assert.True(exit == 0, error);
 
         // Someone with write access to the container changes a figure: the seal no longer matches, and finance is told.
-        var blob = Azurite.Clients.Blobs.GetBlobContainerClient(BlobStatementStore.Container).GetBlobClient(BlobStatementStore.PathOf(_month));
+        var blob = _azurite.Clients.Blobs.GetBlobContainerClient(BlobStatementStore.Container).GetBlobClient(BlobStatementStore.PathOf(_month));
         string stored = (await blob.DownloadContentAsync()).Value.Content.ToString();
         await blob.UploadAsync(BinaryData.FromString(stored.Replace("\"gpu_seconds\": 3600", "\"gpu_seconds\": 360", StringComparison.Ordinal)), overwrite: true);
 
-        (exit, _, error) = await CliRunner.RunAsync(_time, null, "usage", "--month", _month.ToString());
+        (exit, _, error) = await _azurite.RunAsync(_time, null, "usage", "--month", _month.ToString());
         Assert.Equal(1, exit);
         Assert.Contains("no longer matches its seal", error, StringComparison.Ordinal);
     }

@@ -16,9 +16,11 @@ namespace Metrics.Integration.Tests;
 /// </summary>
 public sealed class NextHourSkipOnAzuriteTests
 {
+    private readonly AzuriteStore _azurite = new();
+
     private const string Model = "H100-SXM5-80GB";
 
-    private readonly BlobLandedFiles _files = new(Azurite.Clients.Blobs);
+    private BlobLandedFiles Files => new(_azurite.Clients.Blobs);
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>
@@ -42,7 +44,7 @@ public sealed class NextHourSkipOnAzuriteTests
         }
 
         var batch = new EventBatch(TelemetryStream.Gpu, $"p{_run}", [new RawEvent(EventJson.Bytes(sample), sequence, ts.AddMinutes(1))]);
-        var pipeline = new IngestPipeline(new BlobLandingStore(Azurite.Clients.Blobs), new TableRollupMarks(Azurite.Clients.Tables, TimeProvider.System), new Metrics.Core.Validation.IngestLimits().ForBackfill());
+        var pipeline = new IngestPipeline(new BlobLandingStore(_azurite.Clients.Blobs), new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System), new Metrics.Core.Validation.IngestLimits().ForBackfill());
         IngestResult result = await pipeline.IngestAsync(batch, CancellationToken.None);
         Assert.Equal(1, result.LandedEvents);
     }
@@ -57,12 +59,12 @@ public sealed class NextHourSkipOnAzuriteTests
         await LandAsync(next.AddMinutes(20), intervalS: 60, sequence: 3);     // Starts at next + 19 min: skipped.
         await LandAsync(next.AddMinutes(50), intervalS: 3600, sequence: 4);   // Starts at hour + 50 min: 10 min in the hour.
 
-        IReadOnlyList<LandedFileRef> listed = await _files.ListHourWithRowsAsync(TelemetryStream.Gpu, next, CancellationToken.None);
+        IReadOnlyList<LandedFileRef> listed = await Files.ListHourWithRowsAsync(TelemetryStream.Gpu, next, CancellationToken.None);
         Assert.Equal(
             [next.AddSeconds(-30), next.AddMinutes(19), hour.AddMinutes(50)],
             listed.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => f.ReachesFrom));
 
-        var reader = new ObservedHourReader(_files, ObservedHourReader.DefaultMaxSamplesInMemory);
+        var reader = new ObservedHourReader(Files, ObservedHourReader.DefaultMaxSamplesInMemory);
         IReadOnlyDictionary<UsageKey, ObservedSeconds> observed = await reader.ReadAsync(hour, CancellationToken.None);
 
         Assert.Equal((3, 1), (reader.LastFilesRead, reader.LastFilesSkipped));
@@ -81,18 +83,18 @@ public sealed class NextHourSkipOnAzuriteTests
         await LandAsync(next.AddMinutes(50), intervalS: 3600, sequence: 3);
         await LandAsync(after.AddMinutes(30), intervalS: 60, sequence: 4);
 
-        var compactor = new HourCompactor(_files, TimeProvider.System);
+        var compactor = new HourCompactor(Files, TimeProvider.System);
         await compactor.CompactAsync(TelemetryStream.Gpu, next, CancellationToken.None);
         await compactor.CompactAsync(TelemetryStream.Gpu, after, CancellationToken.None);
 
-        LandedFileRef compactedNext = Assert.Single(await _files.ListHourWithRowsAsync(TelemetryStream.Gpu, next, CancellationToken.None));
-        LandedFileRef compactedAfter = Assert.Single(await _files.ListHourWithRowsAsync(TelemetryStream.Gpu, after, CancellationToken.None));
+        LandedFileRef compactedNext = Assert.Single(await Files.ListHourWithRowsAsync(TelemetryStream.Gpu, next, CancellationToken.None));
+        LandedFileRef compactedAfter = Assert.Single(await Files.ListHourWithRowsAsync(TelemetryStream.Gpu, after, CancellationToken.None));
         Assert.Equal(hour.AddMinutes(50), compactedNext.ReachesFrom);
         Assert.Equal(after.AddMinutes(29), compactedAfter.ReachesFrom);
 
         // The hour before reaches into the compacted next hour (the 3600 s sample): read. The next hour's own reader skips
         // the hour after, which starts 29 minutes after it ends.
-        var reader = new ObservedHourReader(_files, ObservedHourReader.DefaultMaxSamplesInMemory);
+        var reader = new ObservedHourReader(Files, ObservedHourReader.DefaultMaxSamplesInMemory);
         IReadOnlyDictionary<UsageKey, ObservedSeconds> observed = await reader.ReadAsync(hour, CancellationToken.None);
         Assert.Equal((2, 0), (reader.LastFilesRead, reader.LastFilesSkipped));
         Assert.Equal(new ObservedSeconds(660m, 1320m), observed[new UsageKey(Institution, Model)]);

@@ -12,8 +12,11 @@ namespace Metrics.Integration.Tests;
 /// <c>metrics rollup</c> killed mid-run (SIGKILL of the process, not an exception: no finally blocks, no lease release)
 /// and run again bills byte for byte like a rollup that was never interrupted.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public sealed class RollupKillTests : IDisposable
 {
+    private readonly AzuriteStore _azurite = new();
+
     private static readonly DateTimeOffset s_day = new(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
 
     private readonly string _dir = Directory.CreateTempSubdirectory("metrics-kill-").FullName;
@@ -57,18 +60,18 @@ public sealed class RollupKillTests : IDisposable
         string jobsFile = Path.Combine(_dir, $"{tenant}-jobs.jsonl"), gpuFile = Path.Combine(_dir, $"{tenant}-gpu.jsonl");
         await File.WriteAllLinesAsync(jobsFile, jobs);
         await File.WriteAllLinesAsync(gpuFile, samples);
-        await CliRunner.RunOkAsync(_time, "ingest", "--stream", "jobs", "--file", jobsFile, "--batch-size", "7");
-        await CliRunner.RunOkAsync(_time, "ingest", "--stream", "gpu", "--file", gpuFile, "--batch-size", "50");
+        await _azurite.RunOkAsync(_time, "ingest", "--stream", "jobs", "--file", jobsFile, "--batch-size", "7");
+        await _azurite.RunOkAsync(_time, "ingest", "--stream", "gpu", "--file", gpuFile, "--batch-size", "50");
     }
 
     private async Task<string> UsageCsvAsync(string tenant) =>
-        (await CliRunner.RunOkAsync(_time, "usage", "--month", "2026-11", "--institution", $"inst-{tenant}-{_run}", "--format", "csv"))
+        (await _azurite.RunOkAsync(_time, "usage", "--month", "2026-11", "--institution", $"inst-{tenant}-{_run}", "--format", "csv"))
             .Replace($"{tenant}-{_run}", "TENANT", StringComparison.Ordinal);
 
     /// <summary>Whether the rollup has written any job-hour row of this tenant yet (one cheap partition query).</summary>
     private async Task<bool> AnyJobHourWrittenAsync(string tenant)
     {
-        Azure.Data.Tables.TableClient table = Azurite.Clients.Tables.GetTableClient(StorageTables.JobHours);
+        Azure.Data.Tables.TableClient table = _azurite.Clients.Tables.GetTableClient(StorageTables.JobHours);
         string pk = UtcHours.Key(s_day);
         string prefix = $"{tenant}-{_run}|";
         await foreach (Azure.Data.Tables.TableEntity row in table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == pk, select: ["RowKey"]))
@@ -82,7 +85,7 @@ public sealed class RollupKillTests : IDisposable
         return false;
     }
 
-    private static Process StartRollup()
+    private Process StartRollup()
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "metrics.dll"), "rollup", "--progress" })
@@ -90,7 +93,8 @@ public sealed class RollupKillTests : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["MetricsStorage"] = Azurite.ConnectionString;
+        start.Environment["MetricsStorage"] = _azurite.ConnectionString;
+        start.Environment["MetricsStoragePrefix"] = _azurite.Prefix;
         return Process.Start(start)!;
     }
 
@@ -98,7 +102,7 @@ public sealed class RollupKillTests : IDisposable
     public async Task RollupKilledMidRun_ThenRunAgain_UsageCsvIsByteIdenticalToAnUninterruptedRun()
     {
         await IngestDayAsync("clean");
-        await CliRunner.RunOkAsync(_time, "rollup");
+        await _azurite.RunOkAsync(_time, "rollup");
         string clean = await UsageCsvAsync("clean");
 
         // The same day for another tenant, rolled up by a process that is killed part-way.
@@ -119,15 +123,15 @@ public sealed class RollupKillTests : IDisposable
         }
 
         // The killed process never released its lease; an operator waits a minute for it to expire. The test breaks it.
-        await Azurite.BreakRollupLeaseAsync();
+        await _azurite.BreakRollupLeaseAsync();
 
         Assert.True(await AnyJobHourWrittenAsync("killed"), "killed after it had started writing");
         // Mid-run indeed: the institution has no billed month yet (its month is computed last).
-        (int exit, string _, string error) = await CliRunner.RunAsync(_time, null, "usage", "--month", "2026-11", "--institution", $"inst-killed-{_run}");
+        (int exit, string _, string error) = await _azurite.RunAsync(_time, null, "usage", "--month", "2026-11", "--institution", $"inst-killed-{_run}");
         Assert.True(exit != 0, "usage was complete before the kill");
         Assert.Contains("has no usage in any month", error, StringComparison.Ordinal);
 
-        await CliRunner.RunOkAsync(_time, "rollup");
+        await _azurite.RunOkAsync(_time, "rollup");
 
         Assert.Equal(clean, await UsageCsvAsync("killed"));
         Assert.Contains(",inst-TENANT,", clean, StringComparison.Ordinal);

@@ -10,6 +10,8 @@ namespace Metrics.Integration.Tests;
 /// </summary>
 public sealed class SimulatedDayTests : IDisposable
 {
+    private readonly AzuriteStore _azurite = new();
+
     private readonly string _dir = Directory.CreateTempSubdirectory("metrics-sim-").FullName;
 
     // September 2026 is used by no other test, so its usage lines are this test's alone.
@@ -17,7 +19,7 @@ public sealed class SimulatedDayTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private Task<string> RunAsync(params string[] args) => CliRunner.RunOkAsync(_time, args);
+    private Task<string> RunAsync(params string[] args) => _azurite.RunOkAsync(_time, args);
 
     private static Dictionary<(string Institution, string Model), decimal> Read(string csv, int gpuHoursColumn) =>
         csv.Split('\n', StringSplitOptions.RemoveEmptyEntries)

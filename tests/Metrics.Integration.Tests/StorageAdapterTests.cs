@@ -9,12 +9,14 @@ namespace Metrics.Integration.Tests;
 
 public sealed class StorageAdapterTests
 {
+    private readonly AzuriteStore _azurite = new();
+
     private static readonly string s_run = Guid.NewGuid().ToString("N")[..8];
 
     [Fact]
     public async Task StorageClients_CountEveryRequestTheySend_BlobAndTable()
     {
-        var clients = new StorageClients(Azurite.Settings);
+        var clients = new StorageClients(_azurite.Settings);
 
         await clients.Blobs.GetPropertiesAsync();
         long afterBlob = clients.Requests.Count;
@@ -28,40 +30,40 @@ public sealed class StorageAdapterTests
     [Fact]
     public async Task BlobLandingStore_Write_StoresContentTypeAndManifestMetadata()
     {
-        var store = new BlobLandingStore(Azurite.Clients.Blobs);
+        var store = new BlobLandingStore(_azurite.Clients.Blobs);
         string path = $"it/{s_run}/a.arrow";
         var metadata = new Dictionary<string, string> { ["row_count"] = "3", ["first_sequence"] = "7" };
 
         await store.WriteAsync(new LandingFile("telemetry", path, new byte[] { 1, 2, 3 }, "application/vnd.apache.arrow.file", metadata), CancellationToken.None);
 
-        BlobProperties properties = (await Azurite.Clients.Blobs.GetBlobContainerClient("telemetry").GetBlobClient(path).GetPropertiesAsync()).Value;
+        BlobProperties properties = (await _azurite.Clients.Blobs.GetBlobContainerClient("telemetry").GetBlobClient(path).GetPropertiesAsync()).Value;
         Assert.Equal("application/vnd.apache.arrow.file", properties.ContentType);
         Assert.Equal("3", properties.Metadata["row_count"]);
         Assert.Equal("7", properties.Metadata["first_sequence"]);
-        Assert.Equal(new byte[] { 1, 2, 3 }, (await Azurite.DownloadAsync("telemetry", path)).ToArray());
+        Assert.Equal(new byte[] { 1, 2, 3 }, (await _azurite.DownloadAsync("telemetry", path)).ToArray());
     }
 
     [Fact]
     public async Task BlobLandingStore_WriteSameNameTwice_KeepsOneBlobWithTheLatestContent()
     {
-        var store = new BlobLandingStore(Azurite.Clients.Blobs);
+        var store = new BlobLandingStore(_azurite.Clients.Blobs);
         string path = $"it/{s_run}/twice.jsonl";
         var empty = new Dictionary<string, string>();
 
         await store.WriteAsync(new LandingFile("deadletter", path, "one"u8.ToArray(), "text/plain", empty), CancellationToken.None);
         await store.WriteAsync(new LandingFile("deadletter", path, "two"u8.ToArray(), "text/plain", empty), CancellationToken.None);
 
-        Assert.Single(await Azurite.ListAsync("deadletter", $"it/{s_run}/twice"));
-        Assert.Equal("two", (await Azurite.DownloadAsync("deadletter", path)).ToString());
+        Assert.Single(await _azurite.ListAsync("deadletter", $"it/{s_run}/twice"));
+        Assert.Equal("two", (await _azurite.DownloadAsync("deadletter", path)).ToString());
     }
 
     [Fact]
     public async Task TableRollupMarks_Mark_IsIdempotentAndChangesTheETagEachTime()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
-        var log = new TableRollupMarks(Azurite.Clients.Tables, time);
+        var log = new TableRollupMarks(_azurite.Clients.Tables, time);
         DateTimeOffset hour = new(2031, 1, 2, 3, 0, 0, TimeSpan.Zero);
-        TableClient table = Azurite.Clients.Tables.GetTableClient(StorageTables.DirtyHours);
+        TableClient table = _azurite.Clients.Tables.GetTableClient(StorageTables.DirtyHours);
 
         await log.MarkAsync(TelemetryStream.Gpu, [hour], CancellationToken.None);
         TableEntity first = (await table.GetEntityAsync<TableEntity>("gpu", "2031010203")).Value;
@@ -84,14 +86,14 @@ public sealed class StorageAdapterTests
     [Fact]
     public async Task TableRollupMarks_ConcurrentMarksOfOverlappingHours_AllSucceedAndEachHourIsMarkedOnce()
     {
-        var log = new TableRollupMarks(Azurite.Clients.Tables, TimeProvider.System);
+        var log = new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System);
         DateTimeOffset start = new(2032, 3, 1, 0, 0, 0, TimeSpan.Zero);
         DateTimeOffset[] hours = Enumerable.Range(0, 150).Select(i => start.AddHours(i)).ToArray();
 
         // Eight invocations mark overlapping windows at once (150 hours in all: more than one transaction's 100).
         await Task.WhenAll(Enumerable.Range(0, 8).Select(i => log.MarkAsync(TelemetryStream.Jobs, hours.Skip(i * 10).Take(80).ToArray(), CancellationToken.None)));
 
-        TableClient table = Azurite.Clients.Tables.GetTableClient(StorageTables.DirtyHours);
+        TableClient table = _azurite.Clients.Tables.GetTableClient(StorageTables.DirtyHours);
         var keys = new List<string>();
         await foreach (TableEntity e in table.QueryAsync<TableEntity>(e => e.PartitionKey == "jobs" && e.RowKey.CompareTo("2032030100") >= 0 && e.RowKey.CompareTo("2032031000") < 0))
         {
@@ -104,7 +106,7 @@ public sealed class StorageAdapterTests
     [Fact]
     public async Task TableRollupMarks_ClearAfterARemark_FailsAndKeepsTheMark()
     {
-        var log = new TableRollupMarks(Azurite.Clients.Tables, TimeProvider.System);
+        var log = new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System);
         string key = $"2033{Random.Shared.Next(1, 12):D2}0100";
         await log.MarkAsync(Metrics.Core.Ports.MarkKind.Usage, [key], CancellationToken.None);
         Metrics.Core.Ports.RollupMark listed = Assert.Single(await log.ListAsync(Metrics.Core.Ports.MarkKind.Usage, CancellationToken.None), m => m.Key == key);
@@ -120,7 +122,7 @@ public sealed class StorageAdapterTests
     [Fact]
     public async Task TableSequenceCounter_ConcurrentReservations_NeverOverlap()
     {
-        var counter = new TableSequenceCounter(Azurite.Clients.Tables);
+        var counter = new TableSequenceCounter(_azurite.Clients.Tables);
         await counter.EnsureTableAsync(CancellationToken.None);
         string partition = $"it{s_run}";
 

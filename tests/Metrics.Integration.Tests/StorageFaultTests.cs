@@ -14,8 +14,11 @@ namespace Metrics.Integration.Tests;
 /// swallows a lease renewal. The retried batch must bill exactly like a clean delivery, and a rollup must learn it lost
 /// its lock before the lease can expire.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public sealed class StorageFaultTests
 {
+    private readonly AzuriteStore _azurite = new();
+
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private static readonly DateTimeOffset s_enqueued = new(2026, 11, 27, 11, 0, 0, TimeSpan.Zero);
@@ -23,15 +26,16 @@ public sealed class StorageFaultTests
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
 
-    private static StorageClients Through(FaultyProxy blobs, FaultyProxy tables) => new(new StorageSettings
+    private StorageClients Through(FaultyProxy blobs, FaultyProxy tables) => new(new StorageSettings
     {
+        NamePrefix = _azurite.Prefix,
         ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
             $"BlobEndpoint=http://127.0.0.1:{blobs.Port}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{tables.Port}/devstoreaccount1;",
         MaxRetries = 1,
     });
 
-    private static (FaultyProxy Blobs, FaultyProxy Tables) Proxies() =>
-        (new FaultyProxy(Azurite.Clients.Blobs.Uri.Port), new FaultyProxy(Azurite.Clients.Tables.Uri.Port));
+    private (FaultyProxy Blobs, FaultyProxy Tables) Proxies() =>
+        (new FaultyProxy(_azurite.Clients.Blobs.Uri.Port), new FaultyProxy(_azurite.Clients.Tables.Uri.Port));
 
     /// <summary>One tenant's day: 3 hours of 5-minute samples from 4 nodes running one 8-GPU job, and the job's events.</summary>
     private (EventBatch Gpu, EventBatch Jobs) Batches(string tenant)
@@ -65,7 +69,7 @@ public sealed class StorageFaultTests
         new(new BlobLandingStore(clients.Blobs), new TableRollupMarks(clients.Tables, TimeProvider.System));
 
     private async Task<string> UsageAsync(string tenant) =>
-        (await CliRunner.RunOkAsync(_time, "usage", "--month", "2026-11", "--institution", $"inst-{tenant}-{_run}")).Replace($"{tenant}-{_run}", "TENANT", StringComparison.Ordinal);
+        (await _azurite.RunOkAsync(_time, "usage", "--month", "2026-11", "--institution", $"inst-{tenant}-{_run}")).Replace($"{tenant}-{_run}", "TENANT", StringComparison.Ordinal);
 
     [Fact]
     public async Task ConnectionsCutPartWayThroughABatch_ThenTheRetriedBatch_BillsExactlyLikeACleanDelivery()
@@ -75,6 +79,10 @@ public sealed class StorageFaultTests
         await using (tables)
         {
             StorageClients proxied = Through(blobs, tables);
+
+            // The store is new: make its landing container first, so that the clean delivery measured below is one
+            // upload, not a refused one, a container creation and the upload again.
+            await _azurite.Clients.Blobs.GetBlobContainerClient(LandingPaths.TelemetryContainer).CreateIfNotExistsAsync();
 
             // The clean delivery, through the proxy too, to measure how many request bytes one batch sends.
             (EventBatch cleanGpu, EventBatch cleanJobs) = Batches("clean");
@@ -101,7 +109,7 @@ public sealed class StorageFaultTests
             Assert.Equal((clean.Events, clean.LandedEvents, clean.LandedRows, clean.DeadLettered), (retried.Events, retried.LandedEvents, retried.LandedRows, retried.DeadLettered));
         }
 
-        await CliRunner.RunOkAsync(_time, "rollup");
+        await _azurite.RunOkAsync(_time, "rollup");
         string cleanUsage = await UsageAsync("clean");
         string faultUsage = await UsageAsync("fault");
 
@@ -127,7 +135,7 @@ public sealed class StorageFaultTests
             using CancellationTokenRegistration registration = lease.Lost.Register(() =>
             {
                 // Straight to Azurite, bypassing the proxy: is the lease still ours at the moment we are told to stop?
-                stateWhenLost = Azurite.Clients.Blobs.GetBlobContainerClient(BlobRollupLock.Container).GetBlobClient(BlobRollupLock.BlobName).GetProperties().Value.LeaseState;
+                stateWhenLost = _azurite.Clients.Blobs.GetBlobContainerClient(BlobRollupLock.Container).GetBlobClient(BlobRollupLock.BlobName).GetProperties().Value.LeaseState;
                 lost.TrySetResult();
             });
 
@@ -139,7 +147,7 @@ public sealed class StorageFaultTests
             Assert.Equal(LeaseState.Leased, stateWhenLost);
 
             // Free the lock for the tests after this one; the holder's own release goes through the dead proxy.
-            await Azurite.BreakRollupLeaseAsync();
+            await _azurite.BreakRollupLeaseAsync();
         }
 
         await lease.DisposeAsync();

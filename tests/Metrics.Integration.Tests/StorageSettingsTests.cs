@@ -29,4 +29,29 @@ public sealed class StorageSettingsTests
         Assert.Equal(new Uri("https://stdata.table.core.windows.net/"), settings.TableServiceUri);
         Assert.Equal("https://stdata.blob.core.windows.net/", settings.Describe());
     }
+
+    [Fact]
+    public void FromEnvironment_Prefix_IsReadAndChecked()
+    {
+        Assert.Equal(string.Empty, Resolve().NamePrefix);
+        Assert.Equal("t1a2", Resolve(("MetricsStoragePrefix", "t1a2")).NamePrefix);
+        foreach (string bad in new[] { "T1", "1t", "t-1", "t_1", "abcdefghijklmnopq" })
+        {
+            ArgumentException refused = Assert.Throws<ArgumentException>(() => Resolve(("MetricsStoragePrefix", bad)));
+            Assert.Contains("MetricsStoragePrefix", refused.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Prefix_GivesEveryTableAndContainerItsOwnName_SoTwoStoresNeverMeet()
+    {
+        var one = new AzuriteStore();
+        var two = new AzuriteStore();
+
+        Assert.Equal(one.Prefix + "ratecards", one.Clients.Tables.GetTableClient("ratecards").Name);
+        Assert.Equal(one.Prefix + "telemetry", one.Clients.Blobs.GetBlobContainerClient("telemetry").Name);
+        await new TableRateCardStore(one.Clients.Tables).ImportAsync([new Metrics.Core.Billing.RateEntry(Metrics.Core.Billing.RateKind.Cpu, null, new DateOnly(2026, 1, 1), 0.12m, "CNY")], CancellationToken.None);
+        Assert.Single((await new TableRateCardStore(one.Clients.Tables).ReadAsync(CancellationToken.None)).Entries);
+        Assert.Empty((await new TableRateCardStore(two.Clients.Tables).ReadAsync(CancellationToken.None)).Entries);
+    }
 }

@@ -40,10 +40,11 @@ internal static partial class InspectCommand
         else
         {
             (string container, string path) = SplitBlobPath(target);
-            BlobContainerClient containerClient = context.CreateStorage().Blobs.GetBlobContainerClient(container);
+            BlobServiceClient blobs = context.CreateStorage().Blobs;
+            BlobContainerClient containerClient = blobs.GetBlobContainerClient(container);
             if (path.Length == 0 || path.EndsWith('/'))
             {
-                return await ListAsync(output, containerClient, path, target, cancellationToken).ConfigureAwait(false);
+                return await ListAsync(output, blobs, container, path, target, cancellationToken).ConfigureAwait(false);
             }
 
             BlobDownloadResult download;
@@ -54,7 +55,7 @@ internal static partial class InspectCommand
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
                 // Not a blob: perhaps a folder. Listing what is under it is more helpful than a bare "not found".
-                return await ListAsync(output, containerClient, path, target, cancellationToken).ConfigureAwait(false);
+                return await ListAsync(output, blobs, container, path, target, cancellationToken).ConfigureAwait(false);
             }
 
             await output.WriteLineAsync($"blob: {container}/{path}").ConfigureAwait(false);
@@ -86,8 +87,9 @@ internal static partial class InspectCommand
 
     private const int MaxListed = 100;
 
-    private static async Task<int> ListAsync(TextWriter output, BlobContainerClient container, string prefix, string target, CancellationToken cancellationToken)
+    private static async Task<int> ListAsync(TextWriter output, BlobServiceClient blobs, string containerName, string prefix, string target, CancellationToken cancellationToken)
     {
+        BlobContainerClient container = blobs.GetBlobContainerClient(containerName);
         int listed = 0;
         await foreach (BlobItem item in container.ListOrNoneAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
         {
@@ -97,21 +99,21 @@ internal static partial class InspectCommand
                 break;
             }
 
-            await output.WriteLineAsync($"{container.Name}/{item.Name}\t{item.Properties.ContentLength} bytes").ConfigureAwait(false);
+            await output.WriteLineAsync($"{containerName}/{item.Name}\t{item.Properties.ContentLength} bytes").ConfigureAwait(false);
             listed++;
         }
 
         if (listed == 0)
         {
-            throw new CliFailure($"no such file or blob: {target} (nothing under {container.Name}/{prefix})");
+            throw new CliFailure($"no such file or blob: {target} (nothing under {containerName}/{prefix})");
         }
 
-        if (container.Name == LandingPaths.TelemetryContainer && HourFolder().Match(prefix) is { Success: true } hour)
+        if (containerName == LandingPaths.TelemetryContainer && HourFolder().Match(prefix) is { Success: true } hour)
         {
             // An hour's folder may hold files a compaction replaced: say which ones a reader (billing) takes.
             TelemetryStream stream = hour.Groups[1].Value == TelemetryStream.Gpu.Name() ? TelemetryStream.Gpu : TelemetryStream.Jobs;
             DateTimeOffset start = DateTimeOffset.ParseExact($"{hour.Groups[2].Value}T{hour.Groups[3].Value}", "yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-            LandedHourView view = await LandedHourView.ReadAsync(new BlobLandedFiles(container.GetParentBlobServiceClient()), stream, start, cancellationToken).ConfigureAwait(false);
+            LandedHourView view = await LandedHourView.ReadAsync(new BlobLandedFiles(blobs), stream, start, cancellationToken).ConfigureAwait(false);
             string compacted = view.Manifest is { } manifest ? $"compaction generation {manifest.Generation} ({manifest.Rows} rows) and " : string.Empty;
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"readers see: {compacted}{view.Landed.Count} landed file(s) not yet compacted; {view.Superseded.Count} file(s) replaced and awaiting deletion")).ConfigureAwait(false);
         }
