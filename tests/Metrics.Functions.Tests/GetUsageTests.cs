@@ -1,6 +1,7 @@
 using CsCheck;
 using Metrics.Core.Billing;
 using Metrics.Functions.Billing;
+using Metrics.Tests.Shared;
 using Metrics.Tests.Shared.Fakes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -42,7 +43,7 @@ public sealed class GetUsageTests
         Assert.Equal(200, result.StatusCode);
         Assert.StartsWith("text/csv", result.ContentType, StringComparison.Ordinal);
         string[] lines = result.Content!.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(UsageCsvWriter.Header, lines[0]);
+        Assert.Equal(FinanceCsv.Header, lines[0]);
         Assert.Equal("2026-11,inst-00042,H100-SXM5-80GB,3,10.0000,5.0000,10.0000,50.00,2.0000,28.50,285.24,CNY,usage,", lines[1]);
         Assert.Equal(3, lines.Length);
     }
@@ -60,7 +61,7 @@ public sealed class GetUsageTests
 
         // 10 GPU-h in 9,000:27,000 s (the empty account sorts first): 2.5 + 7.5; 285.24 in 71.25 : 213.99 (own amounts).
         Assert.Equal(
-            UsageCsvWriter.Header + ",account\r\n"
+            FinanceCsv.HeaderByAccount + "\r\n"
             + "2026-11,inst-00042,H100-SXM5-80GB,0,2.5000,0.0000,2.5000,0.00,0.0000,28.50,71.25,CNY,usage,,\r\n"
             + "2026-11,inst-00042,H100-SXM5-80GB,2,7.5000,5.0000,7.5000,66.67,2.0000,28.50,213.99,CNY,usage,,proj-a\r\n",
             result.Content);
@@ -215,6 +216,6 @@ public sealed class GetUsageTests
     {
         var result = Assert.IsType<ContentResult>(await GetAsync("2026-10", "?institution=inst-00042"));
 
-        Assert.Equal(UsageCsvWriter.Header + "\r\n", result.Content);
+        Assert.Equal(FinanceCsv.Header + "\r\n", result.Content);
     }
 }

@@ -72,14 +72,14 @@ public sealed class AccountsOnAzuriteTests : IDisposable
 
         string line = $"{_month},{Institution},{H100}";
         string byInstitution = await UsageAsync();
-        Assert.Equal(UsageCsvWriter.Header + "\r\n" + $"{line},2,3.0000,0.0333,0.0500,66.67,6.0000,26.00,78.72,CNY,usage,\r\n", byInstitution);
+        Assert.Equal(FinanceCsv.Header + "\r\n" + $"{line},2,3.0000,0.0333,0.0500,66.67,6.0000,26.00,78.72,CNY,usage,\r\n", byInstitution);
 
         // Observed 0.0500 h = 500 units in 60:120:0 -> 166.67, 333.33, 0: floors 166 + 333, the unit left to the larger
         // remainder (the empty account). Active 333 units in 60:60:0 -> 166.5 each: the tie goes to the account that sorts
         // first. Each account's utilisation is its own: 100 % and 50 %.
         string byAccount = await UsageAsync("--by", "account");
         Assert.Equal(
-            UsageCsvWriter.Header + ",account\r\n"
+            FinanceCsv.HeaderByAccount + "\r\n"
             + $"{line},0,0.0000,0.0167,0.0167,100.00,0.0000,26.00,0.00,CNY,usage,,\r\n"
             + $"{line},1,2.0000,0.0166,0.0333,50.00,4.0000,26.00,52.48,CNY,usage,,proj-a\r\n"
             + $"{line},1,1.0000,0.0000,0.0000,,2.0000,26.00,26.24,CNY,usage,,proj-b\r\n",
@@ -90,7 +90,7 @@ public sealed class AccountsOnAzuriteTests : IDisposable
         await IngestAsync("jobs", "late.jsonl", Job("X", 1, 0, "proj-x"));
         await _azurite.RunOkAsync(_time, "rollup");
         byInstitution = await UsageAsync();
-        Assert.Equal(UsageCsvWriter.Header + "\r\n" + $"{line},3,4.0000,0.0333,0.0500,66.67,6.0000,26.00,104.72,CNY,usage,\r\n", byInstitution);
+        Assert.Equal(FinanceCsv.Header + "\r\n" + $"{line},3,4.0000,0.0333,0.0500,66.67,6.0000,26.00,104.72,CNY,usage,\r\n", byInstitution);
         byAccount = await UsageAsync("--by", "account");
         Assert.Contains($"{line},1,1.0000,0.0166,0.0167,100.00,0.0000,26.00,26.00,CNY,usage,,proj-x\r\n", byAccount, StringComparison.Ordinal);
         Assert.DoesNotContain(",usage,,\r\n", byAccount, StringComparison.Ordinal);

@@ -76,7 +76,7 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         // 17 GPU-h x 26.00 + 36 core-h x 0.12 = 442 + 4.32 = 446.32.
         string csv = await UsageAsync("--institution", Institution);
         Assert.Equal(
-            UsageCsvWriter.Header + "\r\n" + $"{_month},{Institution},{H100},2,17.0000,0.0000,0.0000,,36.0000,26.00,446.32,CNY,usage,\r\n",
+            FinanceCsv.Header + "\r\n" + $"{_month},{Institution},{H100},2,17.0000,0.0000,0.0000,,36.0000,26.00,446.32,CNY,usage,\r\n",
             csv);
         string all = await UsageAsync();
         string sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(all)));
@@ -101,7 +101,7 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         // 16 x 26.00 + 32 x 0.12 = 419.84. The closed month's frozen 446.32 plus it is the 866.16 it would be today.
         BillingMonth next = _month.Next();
         Assert.Equal(
-            UsageCsvWriter.Header + "\r\n" + $"{next},{Institution},{H100},0,16.0000,0.0000,0.0000,,32.0000,26.00,419.84,CNY,adjustment,{_month}\r\n",
+            FinanceCsv.Header + "\r\n" + $"{next},{Institution},{H100},0,16.0000,0.0000,0.0000,,32.0000,26.00,419.84,CNY,adjustment,{_month}\r\n",
             await _azurite.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution));
 
         // The same adjustment in FOCUS: a Usage row of class Correction whose charge period is the closed month's.
@@ -142,7 +142,7 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         await _azurite.RunOkAsync(_time, "rollup");
         string usage = $"{_month},{Institution},{H100},1,16.0000,0.0000,0.0000,,32.0000,26.00,419.84,CNY,usage,\r\n";
         string credits = $"{_month},{Institution},,0,0.0000,0.0000,0.0000,,0.0000,,-209.92,CNY,credit,\r\n";
-        Assert.Equal(UsageCsvWriter.Header + "\r\n" + usage + credits + credits, await UsageAsync("--institution", Institution));
+        Assert.Equal(FinanceCsv.Header + "\r\n" + usage + credits + credits, await UsageAsync("--institution", Institution));
 
         // Open month: provisional credits draw on nothing yet.
         Assert.Contains($"v1-{_run},{Institution},CNY,300.00,0.00,300.00,", await _azurite.RunOkAsync(_time, "vouchers", "list", "--institution", Institution), StringComparison.Ordinal);

@@ -24,13 +24,15 @@ public sealed class ObservedHourTests
             .Select(g => g.OrderBy(s => s.Partition, StringComparer.Ordinal).ThenBy(s => s.Sequence).First());
         foreach (GpuSampleRow s in winners)
         {
-            TimeSpan overlap = UtcHours.Overlap(s.Ts.AddSeconds(-s.IntervalS), s.Ts, s_hour, s_hour.AddHours(1));
-            if (s.Institution is null || overlap <= TimeSpan.Zero)
+            // The part of [ts - interval, ts) inside the hour, in ticks: not the production helper this checks.
+            long from = Math.Max(s.Ts.UtcTicks - (s.IntervalS * TimeSpan.TicksPerSecond), s_hour.UtcTicks);
+            long to = Math.Min(s.Ts.UtcTicks, s_hour.AddHours(1).UtcTicks);
+            if (s.Institution is null || to <= from)
             {
                 continue;
             }
 
-            decimal seconds = UtcHours.ToSeconds(overlap);
+            decimal seconds = (to - from) / (decimal)TimeSpan.TicksPerSecond;
             var key = new UsageKey(s.Institution, s.GpuModel);
             totals[key] = totals.GetValueOrDefault(key) + new ObservedSeconds((decimal)s.UtilPct / 100m * seconds, seconds);
         }

@@ -43,4 +43,8 @@ public sealed class UsageRequestTests
         Assert.False(UsageRequest.TryParse("2026-11", null, null, "user", out _, out string? error));
         Assert.Equal("by must be institution or account, got 'user'", error);
     }
+
+    [Fact]
+    public void CsvHeader_IsContractV2_AsFinanceHasIt() =>
+        Assert.Equal(Metrics.Tests.Shared.FinanceCsv.Header, UsageCsvWriter.Header);
 }
