@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Metrics.Core.Ingest;
@@ -26,15 +25,6 @@ public sealed class BlobLandingStore(BlobServiceClient blobs) : ILandingStore
             Metadata = new Dictionary<string, string>(file.Metadata, StringComparer.Ordinal),
         };
 
-        try
-        {
-            await blob.UploadAsync(new BinaryData(file.Content), options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound)
-        {
-            // Infrastructure creates the containers in Azure; locally (Azurite) the first write creates them.
-            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            await blob.UploadAsync(new BinaryData(file.Content), options, cancellationToken).ConfigureAwait(false);
-        }
+        await BlobUploads.UploadCreatingContainerAsync(container, blob, new BinaryData(file.Content), options, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -47,22 +47,15 @@ public sealed class BlobStatementStore(BlobServiceClient blobs) : IStatementStor
             },
         };
 
-        for (int attempt = 0; ; attempt++)
+        try
         {
-            try
-            {
-                await blob.UploadAsync(new BinaryData(statement.ToJson()), options, cancellationToken).ConfigureAwait(false);
-                return true;
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && ex.ErrorCode != BlobErrorCode.ContainerNotFound)
-            {
-                return false;
-            }
-            catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound && attempt == 0)
-            {
-                // Infrastructure creates the container in Azure; locally (Azurite) the first close creates it.
-                await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
+            await BlobUploads.UploadCreatingContainerAsync(_container, blob, new BinaryData(statement.ToJson()), options, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412 && ex.ErrorCode != BlobErrorCode.ContainerNotFound)
+        {
+            // Another close froze the month first: its statement stands.
+            return false;
         }
     }
 }

@@ -8,24 +8,34 @@ namespace Metrics.Storage;
 /// The billing tables (keys in docs/billing.md). Every write replaces: upsert the new rows and delete rows that are no
 /// longer there, in transactions that respect Table storage's limits.
 /// </summary>
-public sealed class TableUsageStore(TableServiceClient tables) : IUsageStore
+public sealed class TableUsageStore : IUsageStore
 {
     /// <summary>Transactions in flight at once when writing job usage rows.</summary>
     private const int WriteParallelism = 8;
 
-    private readonly TableClient _jobHours = tables.GetTableClient(StorageTables.JobHours);
-    private readonly TableClient _jobMonths = tables.GetTableClient(StorageTables.JobMonths);
-    private readonly TableClient _hourly = tables.GetTableClient(StorageTables.HourlyUsage);
-    private readonly TableClient _daily = tables.GetTableClient(StorageTables.DailyUsage);
-    private readonly TableClient _monthly = tables.GetTableClient(StorageTables.MonthlyUsage);
-    private readonly TableClient _byInstitution = tables.GetTableClient(StorageTables.InstitutionUsage);
-    private readonly TableClient _accounts = tables.GetTableClient(StorageTables.AccountUsage);
+    private readonly TableClient _jobHours;
+    private readonly TableClient _jobMonths;
+    private readonly TableClient _hourly;
+    private readonly TableClient _daily;
+    private readonly TableClient _monthly;
+    private readonly TableClient _byInstitution;
+    private readonly TableClient _accounts;
 
-    private readonly TableCreatedOnce[] _ensured =
-    [
-        .. new[] { StorageTables.JobHours, StorageTables.JobMonths, StorageTables.HourlyUsage, StorageTables.DailyUsage, StorageTables.MonthlyUsage, StorageTables.InstitutionUsage, StorageTables.AccountUsage }
-            .Select(name => new TableCreatedOnce(tables.GetTableClient(name))),
-    ];
+    /// <summary>The same seven tables, each made sure of once per store instance.</summary>
+    private readonly TableCreatedOnce[] _ensured;
+
+    public TableUsageStore(TableServiceClient tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        _jobHours = tables.GetTableClient(StorageTables.JobHours);
+        _jobMonths = tables.GetTableClient(StorageTables.JobMonths);
+        _hourly = tables.GetTableClient(StorageTables.HourlyUsage);
+        _daily = tables.GetTableClient(StorageTables.DailyUsage);
+        _monthly = tables.GetTableClient(StorageTables.MonthlyUsage);
+        _byInstitution = tables.GetTableClient(StorageTables.InstitutionUsage);
+        _accounts = tables.GetTableClient(StorageTables.AccountUsage);
+        _ensured = [.. new[] { _jobHours, _jobMonths, _hourly, _daily, _monthly, _byInstitution, _accounts }.Select(t => new TableCreatedOnce(t))];
+    }
 
     public Task WriteJobHoursAsync(IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken) =>
         WriteJobUsageAsync(_jobHours, changes, cancellationToken);

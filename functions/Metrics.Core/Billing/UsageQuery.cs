@@ -23,7 +23,11 @@ public sealed class UsageQuery(IUsageStore usage, IRateCardStore rates, IStateme
     /// The month's report, or null when <paramref name="institution"/> is given and has no usage history at all. By
     /// account, each usage line is split into its projects' parts (<see cref="AccountBreakdown"/>), which add up to it.
     /// </summary>
-    public async Task<UsageReport?> GetAsync(BillingMonth month, string? institution, CancellationToken cancellationToken, bool byAccount = false)
+    public Task<UsageReport?> GetAsync(BillingMonth month, string? institution, CancellationToken cancellationToken) =>
+        GetAsync(month, institution, byAccount: false, cancellationToken);
+
+    /// <inheritdoc cref="GetAsync(BillingMonth, string?, CancellationToken)"/>
+    public async Task<UsageReport?> GetAsync(BillingMonth month, string? institution, bool byAccount, CancellationToken cancellationToken)
     {
         FrozenStatement? frozen = await statements.ReadAsync(month, cancellationToken).ConfigureAwait(false);
         UsageReport? report = frozen is null ? null : byAccount ? frozen.ReportByAccountFor(institution) : frozen.ReportFor(institution);

@@ -20,7 +20,7 @@ public sealed class GetUsage(UsageQuery query)
             return new BadRequestObjectResult(new { error });
         }
 
-        UsageReport? report = await query.GetAsync(usage!.Month, usage.Institution, cancellationToken, usage.ByAccount).ConfigureAwait(false);
+        UsageReport? report = await query.GetAsync(usage!.Month, usage.Institution, usage.ByAccount, cancellationToken).ConfigureAwait(false);
         if (report is null)
         {
             return new NotFoundObjectResult(new { error = $"unknown institution '{usage.Institution}': it has no usage in any month" });

@@ -72,12 +72,12 @@ internal static class DemoCommand
         // again from those files, and checked against the truth again.
         CompactionResult compacted = await CompactionStorage.Create(storage, context.TimeProvider, LandedCompaction.DefaultGrace).RunPendingAsync(cancellationToken).ConfigureAwait(false);
         await rollup.RunRangeAsync(options.Start, options.End, cancellationToken).ConfigureAwait(false);
-        (int rematched, int recompared) = DemoTruthCheck.Compare(Path.Combine(work, "truth.csv"), [
-            (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!,
-            (await query.GetAsync(after, null, cancellationToken).ConfigureAwait(false))!]);
+        first = (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!;
+        second = (await query.GetAsync(after, null, cancellationToken).ConfigureAwait(false))!;
+        (int rematched, int recompared) = DemoTruthCheck.Compare(Path.Combine(work, "truth.csv"), [first, second]);
 
         // Month end: a voucher, the close, a late job booked as an adjustment of the closed month in the next one.
-        DemoMonthEndResult monthEnd = await DemoMonthEnd.RunAsync(context, storage, calendar, options.Cluster, work, (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!, after, cancellationToken).ConfigureAwait(false);
+        DemoMonthEndResult monthEnd = await DemoMonthEnd.RunAsync(context, storage, calendar, rollup, options.Cluster, work, first, after, cancellationToken).ConfigureAwait(false);
         first = (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!;
         second = (await query.GetAsync(after, null, cancellationToken).ConfigureAwait(false))!;
 

@@ -20,7 +20,7 @@ internal static class DemoMonthEnd
     private const decimal VoucherShare = 0.5m;
 
     public static async Task<DemoMonthEndResult> RunAsync(
-        CliContext context, StorageClients storage, BillingCalendar calendar, string cluster, string workDirectory, UsageReport first, BillingMonth next, CancellationToken cancellationToken)
+        CliContext context, StorageClients storage, BillingCalendar calendar, UsageRollup rollup, string cluster, string workDirectory, UsageReport first, BillingMonth next, CancellationToken cancellationToken)
     {
         UsageLine top = first.Lines.Where(l => l.Type == UsageLineType.Usage && l.Priced).MaxBy(l => l.Amount)
             ?? throw new CliFailure($"the demo's first month {first.Month} has no priced usage to close");
@@ -58,7 +58,7 @@ internal static class DemoMonthEnd
         string file = Path.Combine(workDirectory, "late-jobs.jsonl");
         await File.WriteAllBytesAsync(file, [.. ContractJson.Serialize(late), (byte)'\n'], cancellationToken).ConfigureAwait(false);
         await LocalIngest.RunAsync(context, storage, TelemetryStream.Jobs, file, 1, 1, backfill: true, progress: null, cancellationToken).ConfigureAwait(false);
-        await BillingStorage.CreateRollup(storage, calendar, context.TimeProvider).RunPendingAsync(cancellationToken).ConfigureAwait(false);
+        await rollup.RunPendingAsync(cancellationToken).ConfigureAwait(false);
         return new DemoMonthEndResult(closed, voucher, late);
     }
 }

@@ -28,7 +28,7 @@ internal static class UsageCommand
                 throw new CliFailure(error!);
             }
 
-            UsageReport report = await query.GetAsync(m, only, cancellationToken, request!.ByAccount).ConfigureAwait(false)
+            UsageReport report = await query.GetAsync(m, only, request!.ByAccount, cancellationToken).ConfigureAwait(false)
                 ?? throw new CliFailure($"unknown institution '{only}': it has no usage in any month");
             string text;
             try

@@ -1,0 +1,25 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace Metrics.Storage;
+
+/// <summary>
+/// Uploads into a container that may not exist yet: infrastructure creates the containers in Azure; locally (Azurite)
+/// the first write creates its container and writes again. Every blob writer of the pipeline uploads this way.
+/// </summary>
+internal static class BlobUploads
+{
+    public static async Task UploadCreatingContainerAsync(BlobContainerClient container, BlobClient blob, BinaryData content, BlobUploadOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await blob.UploadAsync(content, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await blob.UploadAsync(content, options, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
