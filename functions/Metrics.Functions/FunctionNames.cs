@@ -7,6 +7,8 @@ public static class FunctionNames
     public const string JobEventsIngest = nameof(JobEventsIngest);
     public const string UsageRollup = nameof(UsageRollup);
     public const string GetUsage = nameof(GetUsage);
+    public const string GetCentreOverview = nameof(GetCentreOverview);
+    public const string GetInstitutionStatement = nameof(GetInstitutionStatement);
     public const string LandedCompaction = nameof(LandedCompaction);
     public const string MonthClose = nameof(MonthClose);
     public const string CloseMonth = nameof(CloseMonth);

@@ -32,6 +32,7 @@ public static class MetricsServices
         services.AddSingleton(calendar);
         services.AddSingleton(sp => BillingStorage.CreateRollup(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => BillingStorage.CreateQuery(sp.GetRequiredService<StorageClients>(), calendar));
+        services.AddSingleton(sp => BillingStorage.CreateStatementQuery(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>()));
 
         // Read at start-up too: a bad grace period stops the app rather than compacting hours too early.
         TimeSpan grace = CompactionSettings.GraceFromSetting(configuration[CompactionSettings.GraceMinutesSetting]);

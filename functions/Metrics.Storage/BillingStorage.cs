@@ -27,12 +27,27 @@ public static class BillingStorage
         return new UsageQuery(new TableUsageStore(clients.Tables), new TableRateCardStore(clients.Tables), new BlobStatementStore(clients.Blobs), new TableVoucherStore(clients.Tables), calendar);
     }
 
+    /// <summary>What the statement pages show, from the same stores as <see cref="CreateQuery"/>.</summary>
+    public static StatementQuery CreateStatementQuery(StorageClients clients, BillingCalendar calendar, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        return new StatementQuery(
+            CreateQuery(clients, calendar),
+            new TableUsageStore(clients.Tables),
+            new BlobStatementStore(clients.Blobs),
+            new TableVoucherStore(clients.Tables),
+            new BlobDeadLetterCounts(clients.Blobs),
+            calendar,
+            timeProvider);
+    }
+
     public static MonthClose CreateMonthClose(StorageClients clients, BillingCalendar calendar, TimeProvider timeProvider, TimeSpan grace)
     {
         ArgumentNullException.ThrowIfNull(clients);
         return new MonthClose(
             CreateRollup(clients, calendar, timeProvider),
             CreateQuery(clients, calendar),
+            new TableUsageStore(clients.Tables),
             new BlobStatementStore(clients.Blobs),
             new BlobRollupLock(clients.Blobs),
             calendar,

@@ -19,6 +19,30 @@ public sealed class BlobStatementStore(BlobServiceClient blobs) : IStatementStor
 
     public static string PathOf(BillingMonth month) => $"{month}/statement.json";
 
+    /// <summary><c>{yyyy-MM}/days-{sha256}.json</c>: named by content, so two closes racing never overwrite each other's.</summary>
+    public static string DaysPathOf(BillingMonth month, string sha256) => $"{month}/days-{sha256}.json";
+
+    public async Task WriteDaysAsync(StatementDays days, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        BlobClient blob = _container.GetBlobClient(DaysPathOf(days.Month, days.Sha256));
+        var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } };
+        await BlobUploads.UploadCreatingContainerAsync(_container, blob, new BinaryData(days.Json), options, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StatementDays> ReadDaysAsync(BillingMonth month, string sha256, CancellationToken cancellationToken)
+    {
+        try
+        {
+            BlobDownloadResult content = (await _container.GetBlobClient(DaysPathOf(month, sha256)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
+            return StatementDays.FromJson(month, content.Content.ToArray(), sha256);
+        }
+        catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.BlobNotFound)
+        {
+            throw new InvalidDataException($"The daily usage {sha256} that {month}'s statement recorded is missing from '{Container}'.", ex);
+        }
+    }
+
     public async Task<FrozenStatement?> ReadAsync(BillingMonth month, CancellationToken cancellationToken)
     {
         try

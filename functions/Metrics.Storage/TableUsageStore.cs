@@ -78,10 +78,16 @@ public sealed class TableUsageStore : IUsageStore
         await ReplacePartitionAsync(_daily, pk, rows, cancellationToken).ConfigureAwait(false);
     }
 
-    public async IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, CancellationToken cancellationToken) =>
+        ReadDaysAsync(fromDay, toDayExclusive, institution: null, cancellationToken);
+
+    public async IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, string? institution, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
-        string filter = TableClient.CreateQueryFilter($"PartitionKey ge {DayKey(fromDay)} and PartitionKey lt {DayKey(toDayExclusive)}");
+        // One institution's rows are one RowKey range in each day's partition (institution|model[|account]).
+        string filter = institution is null
+            ? TableClient.CreateQueryFilter($"PartitionKey ge {DayKey(fromDay)} and PartitionKey lt {DayKey(toDayExclusive)}")
+            : TableClient.CreateQueryFilter($"PartitionKey ge {DayKey(fromDay)} and PartitionKey lt {DayKey(toDayExclusive)} and RowKey ge {institution + "|"} and RowKey lt {institution + "}"}");
         await foreach (TableEntity e in _daily.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             yield return UsageEntities.Day(e, DateOnly.ParseExact(e.PartitionKey, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));

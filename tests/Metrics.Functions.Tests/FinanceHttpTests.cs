@@ -25,7 +25,7 @@ public sealed class FinanceHttpTests
     {
         var rollup = new UsageRollup(new InMemoryDirtyHourLog(), new InMemoryLandedFiles(new InMemoryLandingStore()), new InMemoryJobStateStore(), _usage, _lock, s_calendar);
         var query = new UsageQuery(_usage, new InMemoryRateCardStore(), _statements, _vouchers, s_calendar);
-        return new CloseMonth(new MonthClose(rollup, query, _statements, _lock, s_calendar, _time));
+        return new CloseMonth(new MonthClose(rollup, query, _usage, _statements, _lock, s_calendar, _time));
     }
 
     private Billing.Vouchers VouchersFunction() => new(_vouchers, new VoucherLedger(_vouchers, _statements, s_calendar), _time);
@@ -68,7 +68,7 @@ public sealed class FinanceHttpTests
         await using Metrics.Core.Ports.IRollupLease held = await _lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None);
         var rollup = new UsageRollup(new InMemoryDirtyHourLog(), new InMemoryLandedFiles(new InMemoryLandingStore()), new InMemoryJobStateStore(), _usage, new Impatient(_lock), s_calendar);
         var query = new UsageQuery(_usage, new InMemoryRateCardStore(), _statements, _vouchers, s_calendar);
-        var close = new CloseMonth(new MonthClose(rollup, query, _statements, new Impatient(_lock), s_calendar, _time));
+        var close = new CloseMonth(new MonthClose(rollup, query, _usage, _statements, new Impatient(_lock), s_calendar, _time));
 
         var result = Assert.IsType<ObjectResult>(await close.RunAsync(Request("POST"), "2026-11", CancellationToken.None));
 

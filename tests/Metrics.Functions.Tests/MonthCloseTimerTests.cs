@@ -27,7 +27,7 @@ public sealed class MonthCloseTimerTests
         var calendar = BillingCalendar.Create("Asia/Shanghai");
         var rollup = new UsageRollup(_marks, new InMemoryLandedFiles(_landing), new InMemoryJobStateStore(), _usage, _lock, calendar);
         var query = new UsageQuery(_usage, new InMemoryRateCardStore(), _statements, new InMemoryVoucherStore(), calendar);
-        return new MonthCloseTimer(new MonthClose(rollup, query, _statements, _lock, calendar, _time) { Grace = TimeSpan.FromDays(3) }, logger);
+        return new MonthCloseTimer(new MonthClose(rollup, query, _usage, _statements, _lock, calendar, _time) { Grace = TimeSpan.FromDays(3) }, logger);
     }
 
     private async Task LandNovemberJobAsync() =>

@@ -18,6 +18,7 @@ public static class MetricsCli
             RollupCommand.Create(context),
             CompactCommand.Create(context),
             UsageCommand.Create(context),
+            StatementCommand.Create(context),
             CloseCommand.Create(context),
             VouchersCommand.Create(context),
             RatesCommand.Create(context),

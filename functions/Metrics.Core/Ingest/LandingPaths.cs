@@ -59,6 +59,10 @@ public static partial class LandingPaths
         return string.Create(CultureInfo.InvariantCulture, $"{stream.Name()}/{SchemaVersion}/date={utc:yyyy-MM-dd}/hour={utc:HH}/");
     }
 
+    /// <summary><c>{stream}/date=YYYY-MM-DD/</c>: every dead-letter file of one stream and UTC enqueued date.</summary>
+    public static string DeadLetterDatePrefix(TelemetryStream stream, DateOnly enqueuedDate) =>
+        string.Create(CultureInfo.InvariantCulture, $"{stream.Name()}/date={enqueuedDate:yyyy-MM-dd}/");
+
     /// <summary><c>{stream}/date=YYYY-MM-DD/p{partition}-{first}-{last}.jsonl</c> in <see cref="DeadLetterContainer"/>; the date is the UTC enqueued date.</summary>
     public static string DeadLetterFile(TelemetryStream stream, DateOnly enqueuedDate, string partitionId, long firstSequence, long lastSequence) =>
         string.Create(

@@ -11,4 +11,13 @@ public interface IStatementStore
 
     /// <summary>Stores the statement unless the month already has one; returns false (and stores nothing) if it has.</summary>
     Task<bool> TryFreezeAsync(FrozenStatement statement, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a month's daily usage under its hash, before the statement that records the hash: a close that dies in
+    /// between leaves a file no statement names, and the next close writes its own.
+    /// </summary>
+    Task WriteDaysAsync(StatementDays days, CancellationToken cancellationToken);
+
+    /// <summary>The daily usage a closed month's statement recorded (<see cref="FrozenStatement.DaysSha256"/>), checked against the hash.</summary>
+    Task<StatementDays> ReadDaysAsync(BillingMonth month, string sha256, CancellationToken cancellationToken);
 }

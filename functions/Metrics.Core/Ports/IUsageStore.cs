@@ -31,6 +31,9 @@ public interface IUsageStore
     /// <summary>Every daily line in <c>[fromDay, toDayExclusive)</c>, streamed: a month is at most 31 days of lines.</summary>
     IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, CancellationToken cancellationToken);
 
+    /// <summary>The same, for one institution's lines only when <paramref name="institution"/> is given.</summary>
+    IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, string? institution, CancellationToken cancellationToken);
+
     /// <summary>Makes <paramref name="lines"/> the month's only lines, in the by-month, by-institution and by-account tables.</summary>
     Task ReplaceMonthAsync(BillingMonth month, MonthlyLines lines, CancellationToken cancellationToken);
 

@@ -13,12 +13,13 @@ namespace Metrics.Core.Statements;
 /// </summary>
 public sealed class FrozenStatement
 {
-    private FrozenStatement(UsageReport report, IReadOnlyList<MonthlyUsage> accounts, string accountsSha256, StatementSeal seal)
+    private FrozenStatement(UsageReport report, IReadOnlyList<MonthlyUsage> accounts, string accountsSha256, StatementSeal seal, string? daysSha256)
     {
         Report = report;
         Accounts = accounts;
         AccountsSha256 = accountsSha256;
         Seal = seal;
+        DaysSha256 = daysSha256;
     }
 
     /// <summary>Every institution's lines, sealed.</summary>
@@ -32,20 +33,26 @@ public sealed class FrozenStatement
 
     public StatementSeal Seal { get; }
 
+    /// <summary>
+    /// SHA-256 of the month's daily usage frozen with it (<see cref="StatementDays"/>), which its charts are drawn from;
+    /// null for a statement closed before daily usage was frozen.
+    /// </summary>
+    public string? DaysSha256 { get; }
+
     public BillingMonth Month => Report.Month;
 
     /// <summary>
-    /// Freezes the month's report as it stands, with its usage by account: the seal's hash is over its CSV, its id
-    /// derived from that hash.
+    /// Freezes the month's report as it stands, with its usage by account and the hash of its daily usage: the seal's
+    /// hash is over its CSV, its id derived from that hash.
     /// </summary>
-    public static FrozenStatement Freeze(UsageReport report, IReadOnlyList<MonthlyUsage> accounts, DateTimeOffset closedAt)
+    public static FrozenStatement Freeze(UsageReport report, IReadOnlyList<MonthlyUsage> accounts, DateTimeOffset closedAt, string? daysSha256 = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(accounts);
         string sha = CsvSha256(report);
         var seal = new StatementSeal($"ST-{report.Month}-{sha[..8].ToUpperInvariant()}", closedAt.ToUniversalTime(), sha);
         MonthlyUsage[] sorted = accounts.Where(a => a.Month == report.Month).OrderBy(a => a.Key).ToArray();
-        return new FrozenStatement(report with { Seal = seal }, sorted, AccountsCsvSha256(report, sorted), seal);
+        return new FrozenStatement(report with { Seal = seal }, sorted, AccountsCsvSha256(report, sorted), seal, daysSha256);
     }
 
     /// <summary>The statement by account: every institution's, or one's, with the seal.</summary>
@@ -132,7 +139,7 @@ public sealed class FrozenStatement
             throw new InvalidDataException($"Statement {seal.StatementId} no longer matches its seal: its CSV by account hashes to {accountsActual}, sealed as {accountsSealed}.");
         }
 
-        return new FrozenStatement(report, accounts, accountsActual, seal);
+        return new FrozenStatement(report, accounts, accountsActual, seal, document.DaysSha256);
     }
 
     private static readonly JsonSerializerOptions s_json = new()
@@ -152,7 +159,8 @@ public sealed class FrozenStatement
         IReadOnlyList<Line>? Lines,
         IReadOnlyList<string>? Warnings,
         IReadOnlyList<AccountPart>? Accounts = null,
-        string? AccountsSha256 = null)
+        string? AccountsSha256 = null,
+        string? DaysSha256 = null)
     {
         public static Document From(FrozenStatement statement) => new(
             "statement/v1",
@@ -178,7 +186,8 @@ public sealed class FrozenStatement
                 l.VoucherId)).ToArray(),
             statement.Report.Warnings,
             statement.Accounts.Select(a => new AccountPart(a.Institution, a.GpuModel, a.Account, a.Jobs, a.GpuSeconds, a.ActiveGpuSeconds, a.ObservedGpuSeconds, a.CpuCoreSeconds)).ToArray(),
-            statement.AccountsSha256);
+            statement.AccountsSha256,
+            statement.DaysSha256);
     }
 
     /// <summary>One account's part of a line, exact (statements closed before accounts were kept have none).</summary>

@@ -12,6 +12,7 @@ namespace Metrics.Core.Statements;
 public sealed class MonthClose(
     UsageRollup rollup,
     UsageQuery query,
+    IUsageStore usage,
     IStatementStore statements,
     IRollupLock rollupLock,
     BillingCalendar calendar,
@@ -62,7 +63,10 @@ public sealed class MonthClose(
         using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
         UsageReport report = await query.ComputeAsync(month, institution: null, work.Token).ConfigureAwait(false);
         IReadOnlyList<MonthlyUsage> accounts = await query.AccountsAsync(month, institution: null, work.Token).ConfigureAwait(false);
-        FrozenStatement statement = FrozenStatement.Freeze(report, accounts, timeProvider.GetUtcNow());
+        // The days first, under their hash; then the statement that names them (see IStatementStore.WriteDaysAsync).
+        StatementDays days = StatementDays.Freeze(month, await usage.ReadDaysAsync(month.FirstDay, month.Next().FirstDay, institution: null, work.Token).ToListAsync(work.Token).ConfigureAwait(false));
+        await statements.WriteDaysAsync(days, work.Token).ConfigureAwait(false);
+        FrozenStatement statement = FrozenStatement.Freeze(report, accounts, timeProvider.GetUtcNow(), days.Sha256);
         if (!await statements.TryFreezeAsync(statement, work.Token).ConfigureAwait(false))
         {
             // Another close got there first: its statement stands.

@@ -26,7 +26,7 @@ public sealed class AdjustmentInvariantTests
     private MonthClose Close()
     {
         var rollup = new UsageRollup(new InMemoryDirtyHourLog(), new InMemoryLandedFiles(new InMemoryLandingStore()), new InMemoryJobStateStore(), _usage, new InMemoryRollupLock(), s_calendar);
-        return new MonthClose(rollup, Query(), _statements, new InMemoryRollupLock(), s_calendar, _time);
+        return new MonthClose(rollup, Query(), _usage, _statements, new InMemoryRollupLock(), s_calendar, _time);
     }
 
     /// <summary>Random lines for a month: some (institution, model) pairs, odd seconds, sometimes CPU; B200 has no rate.</summary>

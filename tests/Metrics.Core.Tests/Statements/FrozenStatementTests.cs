@@ -104,7 +104,7 @@ public sealed class FrozenStatementTests
     [InlineData("2027-01-03T16:00:00Z", "2026-12")] // Across the year.
     public void DueMonth_IsTheLastMonthWhoseGraceHasPassed(string now, string due)
     {
-        var close = new MonthClose(null!, null!, null!, null!, BillingCalendar.Create("Asia/Shanghai"), TimeProvider.System) { Grace = TimeSpan.FromDays(3) };
+        var close = new MonthClose(null!, null!, null!, null!, null!, BillingCalendar.Create("Asia/Shanghai"), TimeProvider.System) { Grace = TimeSpan.FromDays(3) };
 
         Assert.Equal(due, close.DueMonth(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture)).ToString());
     }

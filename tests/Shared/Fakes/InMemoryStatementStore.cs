@@ -18,4 +18,19 @@ public sealed class InMemoryStatementStore : IStatementStore
         ArgumentNullException.ThrowIfNull(statement);
         return Task.FromResult(Stored.TryAdd(statement.Month, statement.ToJson()));
     }
+
+    /// <summary>Daily usage files by (month, hash), as stored.</summary>
+    public ConcurrentDictionary<(BillingMonth Month, string Sha256), byte[]> StoredDays { get; } = new();
+
+    public Task WriteDaysAsync(StatementDays days, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        StoredDays[(days.Month, days.Sha256)] = days.Json.ToArray();
+        return Task.CompletedTask;
+    }
+
+    public Task<StatementDays> ReadDaysAsync(BillingMonth month, string sha256, CancellationToken cancellationToken) =>
+        StoredDays.TryGetValue((month, sha256), out byte[]? json)
+            ? Task.FromResult(StatementDays.FromJson(month, json, sha256))
+            : throw new InvalidDataException($"The daily usage {sha256} of {month}'s statement is missing.");
 }

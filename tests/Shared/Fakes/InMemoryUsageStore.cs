@@ -61,7 +61,14 @@ public sealed class InMemoryUsageStore : IUsageStore
     }
 
     public IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, CancellationToken cancellationToken) =>
-        Days.Where(d => d.Key >= fromDay && d.Key < toDayExclusive).SelectMany(d => d.Value).ToArray().ToAsyncEnumerable();
+        ReadDaysAsync(fromDay, toDayExclusive, institution: null, cancellationToken);
+
+    public IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, string? institution, CancellationToken cancellationToken) =>
+        Days.Where(d => d.Key >= fromDay && d.Key < toDayExclusive)
+            .SelectMany(d => d.Value)
+            .Where(d => institution is null || d.Institution == institution)
+            .ToArray()
+            .ToAsyncEnumerable();
 
     public Task ReplaceMonthAsync(BillingMonth month, MonthlyLines lines, CancellationToken cancellationToken)
     {

@@ -1,0 +1,10 @@
+using Metrics.Core.Telemetry;
+
+namespace Metrics.Core.Ports;
+
+/// <summary>How many events were dead-lettered, per stream, by UTC enqueued date (the dead-letter files' own grouping).</summary>
+public interface IDeadLetterCounts
+{
+    /// <summary>Events dead-lettered on the UTC dates <c>[from, to]</c>, per stream (every stream, zero where none).</summary>
+    Task<IReadOnlyDictionary<TelemetryStream, long>> CountAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken);
+}
