@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The test command (README, "Run the tests"; .ci/run runs exactly this):
 #   1. installs the pinned Node tools (Azurite, apache-arrow, fzstd) from tools/node/package-lock.json,
-#   2. starts Azurite in memory on 127.0.0.1:10000-10002 (or uses one already listening there),
+#   2. starts Azurite in memory on 127.0.0.1:10000-10002 (or uses one already listening there), and installs Debian's
+#      Chromium when absent (apt-get, as root or with sudo) for the statement pages' browser tests,
 #   3. builds the solution in Release (warnings are errors) and runs every test project,
 #   4. stops the Azurite it started, whatever happened.
-# Needs only the .NET SDK, Node.js and npm.
+# Needs only the .NET SDK, Node.js and npm (and apt-get for Chromium, on Debian).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +22,16 @@ cleanup() {
 trap cleanup EXIT
 
 tools/azurite/azurite.sh start
+
+# The statement pages are tested in a real browser: Debian's Chromium, installed here when absent (PuppeteerSharp's own
+# download cannot work offline). METRICS_CHROMIUM may point at another Chrome or Chromium instead.
+if [[ -z "${METRICS_CHROMIUM:-}" ]] && ! command -v chromium >/dev/null 2>&1; then
+  sudo=""
+  [[ "$(id -u)" == 0 ]] || sudo="sudo -n"
+  echo "installing chromium (apt-get) for the statement pages' browser tests"
+  $sudo apt-get update -qq >/dev/null && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+export METRICS_CHROMIUM="${METRICS_CHROMIUM:-$(command -v chromium)}"
 
 dotnet build Metrics.sln -c Release
 log="$AZURITE_LOCATION/test.log"

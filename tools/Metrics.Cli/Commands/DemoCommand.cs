@@ -82,6 +82,15 @@ internal static class DemoCommand
         second = (await query.GetAsync(after, null, cancellationToken).ConfigureAwait(false))!;
 
         await PrintAsync(context, new DemoRun(work, simulated, jobs, gpu, rolled, storage.Settings.Describe(), azurite.Started, (matched, compared), compacted, (rematched, recompared), monthEnd, first, second)).ConfigureAwait(false);
+
+        // The pages people look at: the centre's overview of the closed month, and the statement of the institution
+        // whose voucher paid (its credit and the voucher's balance are on it).
+        string overview = Path.Combine(work, $"overview-{before}.html");
+        string statement = Path.Combine(work, $"statement-{before}-{monthEnd.Voucher.Institution}.html");
+        await File.WriteAllTextAsync(overview, await StatementCommand.RenderAsync(context, before, null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(statement, await StatementCommand.RenderAsync(context, before, monthEnd.Voucher.Institution, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        await context.Out.WriteLineAsync($"pages: the centre's overview of {before}: {overview}").ConfigureAwait(false);
+        await context.Out.WriteLineAsync($"pages: the statement of {monthEnd.Voucher.Institution} for {before}: {statement}").ConfigureAwait(false);
         return ExitCodes.Success;
     }
 
