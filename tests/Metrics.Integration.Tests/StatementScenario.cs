@@ -144,7 +144,7 @@ internal sealed class StatementScenario : IDisposable
     public static string[] Column(XElement scope, string column) =>
         scope.Descendants(Xhtml + "td").Where(td => (string?)td.Attribute("data-col") == column).Select(td => td.Value).ToArray();
 
-    /// <summary>The daily usage frozen with a statement is what <see cref="StatementDays"/> says it is.</summary>
+    /// <summary>Where the page says its daily figures come from (its daily chart's caption): frozen with the statement, or current.</summary>
     public static DailySource SourceOf(XDocument page) =>
         Section(page, "daily").Descendants(Xhtml + "figcaption").Single().Value.Contains("Frozen with the statement", StringComparison.Ordinal) ? DailySource.Frozen : DailySource.Current;
 }

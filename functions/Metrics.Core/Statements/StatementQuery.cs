@@ -27,49 +27,25 @@ public sealed class StatementQuery(
     public async Task<InstitutionStatement?> InstitutionAsync(BillingMonth month, string institution, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(institution);
-        UsageReport? report = null;
-        IReadOnlyList<DailyUsage> days = [];
-        DailySource source = DailySource.Current;
-        for (int attempt = 0; attempt < ConsistentReadAttempts; attempt++)
+        if (await LinesAndDaysAsync(month, institution, cancellationToken).ConfigureAwait(false) is not var (report, days, source))
         {
-            report = await usage.GetAsync(month, institution, cancellationToken).ConfigureAwait(false);
-            if (report is null)
-            {
-                return null;
-            }
-
-            (days, source) = await DaysAsync(month, institution, report, cancellationToken).ConfigureAwait(false);
-            if (source != DailySource.Current || AddUp(report, days))
-            {
-                break;
-            }
+            return null;
         }
 
-        UsageReport byAccount = await usage.GetAsync(month, institution, byAccount: true, cancellationToken).ConfigureAwait(false) ?? report!;
+        UsageReport byAccount = await usage.GetAsync(month, institution, byAccount: true, cancellationToken).ConfigureAwait(false) ?? report;
         var ledger = new VoucherLedger(vouchers, statements, calendar);
         (Voucher, decimal)[] openings = (await ledger.BalancesAsync(institution, month, month.LastDay, cancellationToken).ConfigureAwait(false))
-            .Where(b => b.Voucher.ValidOn(month.LastDay) || report!.Lines.Any(l => l.VoucherId == b.Voucher.Id))
+            .Where(b => b.Voucher.ValidOn(month.LastDay) || report.Lines.Any(l => l.VoucherId == b.Voucher.Id))
             .Select(b => (b.Voucher, b.Balance))
             .ToArray();
-        IReadOnlyList<VoucherDrawdown> drawdowns = VoucherDrawdown.Project(month, report!.Lines, days, openings);
+        IReadOnlyList<VoucherDrawdown> drawdowns = VoucherDrawdown.Project(month, report.Lines, days, openings);
         return new InstitutionStatement(institution, report, byAccount, days, source, drawdowns, timeProvider.GetUtcNow());
     }
 
     /// <summary>The centre's overview of the month.</summary>
     public async Task<CentreOverview> CentreAsync(BillingMonth month, CancellationToken cancellationToken)
     {
-        UsageReport? report = null;
-        IReadOnlyList<DailyUsage> days = [];
-        DailySource source = DailySource.Current;
-        for (int attempt = 0; attempt < ConsistentReadAttempts; attempt++)
-        {
-            report = await usage.GetAsync(month, institution: null, cancellationToken).ConfigureAwait(false);
-            (days, source) = await DaysAsync(month, institution: null, report!, cancellationToken).ConfigureAwait(false);
-            if (source != DailySource.Current || AddUp(report!, days))
-            {
-                break;
-            }
-        }
+        (UsageReport report, IReadOnlyList<DailyUsage> days, DailySource source) = (await LinesAndDaysAsync(month, institution: null, cancellationToken).ConfigureAwait(false))!.Value;
 
         // The centre's days by model (a national month is some 300,000 daily rows, about 30 MB while they are summed).
         DailyUsage[] byModel = days
@@ -83,7 +59,32 @@ public sealed class StatementQuery(
         DateOnly from = DateOnly.FromDateTime(calendar.StartUtc(month).UtcDateTime);
         DateOnly to = DateOnly.FromDateTime(calendar.EndUtc(month).AddTicks(-1).UtcDateTime);
         IReadOnlyDictionary<TelemetryStream, long> dead = await deadLetters.CountAsync(from, to, cancellationToken).ConfigureAwait(false);
-        return new CentreOverview(report!, byModel, source, dead, from, to, timeProvider.GetUtcNow());
+        return new CentreOverview(report, byModel, source, dead, from, to, timeProvider.GetUtcNow());
+    }
+
+    /// <summary>
+    /// The month's lines (every institution's, or one's; null when that institution has no usage at all) and its days.
+    /// An open month's are read again until the days add up to the lines: a rollup may write between the two reads.
+    /// </summary>
+    private async Task<(UsageReport Report, IReadOnlyList<DailyUsage> Days, DailySource Source)?> LinesAndDaysAsync(BillingMonth month, string? institution, CancellationToken cancellationToken)
+    {
+        (UsageReport, IReadOnlyList<DailyUsage>, DailySource)? read = null;
+        for (int attempt = 0; attempt < ConsistentReadAttempts; attempt++)
+        {
+            if (await usage.GetAsync(month, institution, cancellationToken).ConfigureAwait(false) is not { } report)
+            {
+                return null;
+            }
+
+            (IReadOnlyList<DailyUsage> days, DailySource source) = await DaysAsync(month, institution, report, cancellationToken).ConfigureAwait(false);
+            read = (report, days, source);
+            if (source != DailySource.Current || AddUp(report, days))
+            {
+                break;
+            }
+        }
+
+        return read;
     }
 
     private async Task<(IReadOnlyList<DailyUsage> Days, DailySource Source)> DaysAsync(BillingMonth month, string? institution, UsageReport report, CancellationToken cancellationToken)
