@@ -25,13 +25,9 @@ public sealed class StatementsInBrowserTests : IDisposable
         : throw new InvalidOperationException("Chromium is not installed: tools/test.sh installs Debian's (apt-get install chromium), or set METRICS_CHROMIUM to a Chrome or Chromium executable.");
 
     [Fact]
-    public async Task BothPages_RenderTheirCharts_ShowTheCsvTotals_FetchNothing_AndPrint()
+    public async Task BothPages_OpenAndClosed_RenderTheirCharts_ShowTheCsvTotals_FetchNothing_AndPrint()
     {
         await _s.SeedAsync();
-        string statement = await _s.StatementAsync(_s.Month, _s.Institution);
-        string overview = await _s.StatementAsync(_s.Month, institution: null);
-        List<Dictionary<string, string>> csv = CsvRows.Parse(await _s.CsvAsync(_s.Month, _s.Institution));
-
         await using IBrowser browser = await Puppeteer.LaunchAsync(new LaunchOptions
         {
             ExecutablePath = Chromium,
@@ -39,11 +35,26 @@ public sealed class StatementsInBrowserTests : IDisposable
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
         });
 
+        await AssertPagesAsync(browser, "Open: provisional");
+
+        // Closed: the pages are drawn from the frozen statement and its frozen days, and say so.
+        _s.Time.SetUtcNow(new DateTimeOffset(_s.Month.Next().Year, _s.Month.Next().Month, 5, 0, 0, 0, TimeSpan.Zero));
+        await _s.Azurite.RunOkAsync(_s.Time, "close", "--month", _s.Month.ToString());
+        await AssertPagesAsync(browser, "Closed: final");
+    }
+
+    /// <summary>The month's two pages as the CLI writes them, in the browser, against the CSV of the same moment.</summary>
+    private async Task AssertPagesAsync(IBrowser browser, string status)
+    {
+        string statement = await _s.StatementAsync(_s.Month, _s.Institution);
+        string overview = await _s.StatementAsync(_s.Month, institution: null);
+        List<Dictionary<string, string>> csv = CsvRows.Parse(await _s.CsvAsync(_s.Month, _s.Institution));
+
         // The institution's statement: daily, utilisation, projects and voucher charts.
         (IPage page, List<string> requests) = await OpenAsync(browser, statement);
+        Assert.StartsWith(status, await TextAsync(page, "dd[data-field=status]"), StringComparison.Ordinal);
         await AssertChartsAsync(page, expected: 4);
-        string due = await page.EvaluateExpressionAsync<string>("document.querySelector('tr[data-currency=CNY] td[data-col=due]').textContent");
-        Assert.Equal(CsvRows.Sum(csv, "amount").ToString("F2", CultureInfo.InvariantCulture), due);
+        Assert.Equal(CsvRows.Sum(csv, "amount").ToString("F2", CultureInfo.InvariantCulture), await TextAsync(page, "tr[data-currency=CNY] td[data-col=due]"));
         string[] amounts = await page.EvaluateExpressionAsync<string[]>("Array.from(document.querySelectorAll('tr[data-line-type] td[data-col=amount]')).map(td => td.textContent)");
         Assert.Equal(csv.Select(r => r["amount"]), amounts);
         await AssertPrintsAsync(page);
@@ -51,11 +62,17 @@ public sealed class StatementsInBrowserTests : IDisposable
 
         // The centre's overview: daily, top institutions, utilisation bands and per-model utilisation.
         (IPage centre, List<string> centreRequests) = await OpenAsync(browser, overview);
+        Assert.StartsWith(status, await TextAsync(centre, "dd[data-field=status]"), StringComparison.Ordinal);
         await AssertChartsAsync(centre, expected: 4);
-        Assert.Equal("130.48", await centre.EvaluateExpressionAsync<string>("document.querySelector('tr[data-currency=CNY] td[data-col=usage]').textContent"));
+        Assert.Equal("130.48", await TextAsync(centre, "tr[data-currency=CNY] td[data-col=usage]"));
         await AssertPrintsAsync(centre);
         Assert.Empty(centreRequests);
+        await page.CloseAsync();
+        await centre.CloseAsync();
     }
+
+    private static Task<string> TextAsync(IPage page, string selector) =>
+        page.EvaluateExpressionAsync<string>($"document.querySelector('{selector}').textContent");
 
     /// <summary>Loads the page with every request the page makes recorded (and refused); its own HTML is not a request.</summary>
     private static async Task<(IPage Page, List<string> Requests)> OpenAsync(IBrowser browser, string html)

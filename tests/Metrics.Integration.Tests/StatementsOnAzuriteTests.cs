@@ -106,5 +106,20 @@ public sealed class StatementsOnAzuriteTests : IDisposable
 
         ContentResult http = await _s.StatementOverHttpAsync(_s.Month, institution: null);
         Assert.Equal(html, http.Content);
+
+        // Closed, then a late job: the overview keeps the frozen figures and days, from the CLI and over HTTP alike.
+        _s.Time.SetUtcNow(new DateTimeOffset(_s.Month.Next().Year, _s.Month.Next().Month, 5, 0, 0, 0, TimeSpan.Zero));
+        await _s.Azurite.RunOkAsync(_s.Time, "close", "--month", _s.Month.ToString());
+        await _s.IngestAsync("jobs", _s.Job("C", 1, 0, "proj-a", _s.At(11, 0), _s.At(11, 2)));
+        await _s.Azurite.RunOkAsync(_s.Time, "rollup");
+        string closedHtml = await _s.StatementAsync(_s.Month, institution: null);
+        XDocument closed = XDocument.Parse(closedHtml);
+        Assert.Equal("Closed: final", StatementScenario.Field(closed, "status"));
+        Assert.Equal(DailySource.Frozen, StatementScenario.SourceOf(closed));
+        Assert.Equal("130.48", StatementScenario.Total(closed, "CNY", "usage"));
+        Assert.Equal(CsvRows.Sum(CsvRows.Parse(await _s.CsvAsync(_s.Month)).Where(r => r["line_type"] == "usage"), "amount").ToString("F2", System.Globalization.CultureInfo.InvariantCulture), StatementScenario.Total(closed, "CNY", "usage"));
+        Assert.Equal(new[] { "2.0000", "3.0000" }, StatementScenario.Column(StatementScenario.Section(closed, "daily"), "day_total"));
+        ContentResult closedHttp = await _s.StatementOverHttpAsync(_s.Month, institution: null);
+        Assert.Equal((200, closedHtml), (closedHttp.StatusCode, closedHttp.Content));
     }
 }

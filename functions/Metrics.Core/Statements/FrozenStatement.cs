@@ -13,13 +13,12 @@ namespace Metrics.Core.Statements;
 /// </summary>
 public sealed class FrozenStatement
 {
-    private FrozenStatement(UsageReport report, IReadOnlyList<MonthlyUsage> accounts, string accountsSha256, StatementSeal seal, string? daysSha256)
+    private FrozenStatement(UsageReport report, IReadOnlyList<MonthlyUsage> accounts, string accountsSha256, StatementSeal seal)
     {
         Report = report;
         Accounts = accounts;
         AccountsSha256 = accountsSha256;
         Seal = seal;
-        DaysSha256 = daysSha256;
     }
 
     /// <summary>Every institution's lines, sealed.</summary>
@@ -37,7 +36,7 @@ public sealed class FrozenStatement
     /// SHA-256 of the month's daily usage frozen with it (<see cref="StatementDays"/>), which its charts are drawn from;
     /// null for a statement closed before daily usage was frozen.
     /// </summary>
-    public string? DaysSha256 { get; }
+    public string? DaysSha256 => Seal.DaysSha256;
 
     public BillingMonth Month => Report.Month;
 
@@ -50,9 +49,9 @@ public sealed class FrozenStatement
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(accounts);
         string sha = CsvSha256(report);
-        var seal = new StatementSeal($"ST-{report.Month}-{sha[..8].ToUpperInvariant()}", closedAt.ToUniversalTime(), sha);
+        var seal = new StatementSeal($"ST-{report.Month}-{sha[..8].ToUpperInvariant()}", closedAt.ToUniversalTime(), sha, daysSha256);
         MonthlyUsage[] sorted = accounts.Where(a => a.Month == report.Month).OrderBy(a => a.Key).ToArray();
-        return new FrozenStatement(report with { Seal = seal }, sorted, AccountsCsvSha256(report, sorted), seal, daysSha256);
+        return new FrozenStatement(report with { Seal = seal }, sorted, AccountsCsvSha256(report, sorted), seal);
     }
 
     /// <summary>The statement by account: every institution's, or one's, with the seal.</summary>
@@ -116,7 +115,7 @@ public sealed class FrozenStatement
                 : BillingMonth.TryParse(l.AdjustsMonth, out BillingMonth adjusts) ? adjusts
                 : throw new InvalidDataException($"Adjusted month '{l.AdjustsMonth}' in the statement of {month} is not yyyy-MM."),
         }).ToArray();
-        var seal = new StatementSeal(document.StatementId, document.ClosedAt, document.CsvSha256);
+        var seal = new StatementSeal(document.StatementId, document.ClosedAt, document.CsvSha256, document.DaysSha256);
         var report = new UsageReport(month, document.TimeZone, lines, document.Warnings ?? []) { Seal = seal };
         string actual = CsvSha256(report);
         if (!string.Equals(actual, seal.CsvSha256, StringComparison.Ordinal))
@@ -139,7 +138,7 @@ public sealed class FrozenStatement
             throw new InvalidDataException($"Statement {seal.StatementId} no longer matches its seal: its CSV by account hashes to {accountsActual}, sealed as {accountsSealed}.");
         }
 
-        return new FrozenStatement(report, accounts, accountsActual, seal, document.DaysSha256);
+        return new FrozenStatement(report, accounts, accountsActual, seal);
     }
 
     private static readonly JsonSerializerOptions s_json = new()

@@ -89,15 +89,10 @@ public sealed class StatementQuery(
 
     private async Task<(IReadOnlyList<DailyUsage> Days, DailySource Source)> DaysAsync(BillingMonth month, string? institution, UsageReport report, CancellationToken cancellationToken)
     {
-        if (report.Closed)
+        if (report.Seal?.DaysSha256 is { } sha)
         {
-            FrozenStatement statement = await statements.ReadAsync(month, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"The statement of {month} was read, then could not be.");
-            if (statement.DaysSha256 is { } sha)
-            {
-                StatementDays frozen = await statements.ReadDaysAsync(month, sha, cancellationToken).ConfigureAwait(false);
-                return (institution is null ? frozen.Days : frozen.Days.Where(d => d.Institution == institution).ToArray(), DailySource.Frozen);
-            }
+            StatementDays frozen = await statements.ReadDaysAsync(month, sha, cancellationToken).ConfigureAwait(false);
+            return (institution is null ? frozen.Days : frozen.Days.Where(d => d.Institution == institution).ToArray(), DailySource.Frozen);
         }
 
         var read = new List<DailyUsage>();

@@ -33,6 +33,20 @@ public sealed class FrozenStatementTests
     }
 
     [Fact]
+    public void TheHashOfTheFrozenDays_RidesOnTheSeal_ThroughTheStoredForm_SoAPageReadsTheStatementOnce()
+    {
+        string days = new('d', 64);
+        FrozenStatement frozen = FrozenStatement.Freeze(Report(), [], DateTimeOffset.UnixEpoch, days);
+
+        FrozenStatement read = FrozenStatement.FromJson(frozen.ToJson());
+
+        Assert.Equal((days, days, days), (read.DaysSha256, read.Seal.DaysSha256, read.ReportFor("inst-00042").Seal!.DaysSha256));
+        Assert.Null(FrozenStatement.Freeze(Report(), [], DateTimeOffset.UnixEpoch).Seal.DaysSha256);
+        // The CSV's hash, and so the statement id, does not depend on it.
+        Assert.Equal(FrozenStatement.Freeze(Report(), [], DateTimeOffset.UnixEpoch).Seal.StatementId, read.Seal.StatementId);
+    }
+
+    [Fact]
     public void Freeze_SealsTheCsvHash_AndNamesTheStatementAfterIt()
     {
         FrozenStatement frozen = FrozenStatement.Freeze(Report(), [], new DateTimeOffset(2026, 11, 4, 9, 0, 0, TimeSpan.FromHours(8)));
