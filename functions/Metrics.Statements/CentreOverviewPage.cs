@@ -71,7 +71,7 @@ public static class CentreOverviewPage
             return;
         }
 
-        page.Chart(StatementCharts.Ranking(top, "Top institutions by amount"), $"The {top.Count} institutions with the largest usage and adjustment amounts, before voucher credits.");
+        page.Chart(StatementCharts.Ranking(top, "Top institutions by amount"), $"Institutions by usage and adjustment amount before voucher credits, the largest first: {top.Count} shown, at most {TopInstitutions}.");
         page.Raw("<table class=\"top\"><thead><tr><th>#</th><th>Institution</th><th>GPU-hours</th><th>Amount</th><th>Currency</th></tr></thead><tbody>");
         for (int i = 0; i < top.Count; i++)
         {

@@ -156,7 +156,7 @@ public static class InstitutionStatementPage
         }
 
         StatementFigures.Ranked[] shown = all.Take(TopAccounts).ToArray();
-        page.Chart(StatementCharts.Ranking(shown, "Projects by amount"), $"The {shown.Length} projects (scheduler accounts) with the largest usage amounts of {all.Count}; \"(no project)\" is usage no job's account holds.");
+        page.Chart(StatementCharts.Ranking(shown, "Projects by amount"), $"Projects (scheduler accounts) by amount, the largest first: {shown.Length} of {all.Count} charted, all of them in the table; \"(no project)\" is usage no job's account holds.");
         page.Raw("<table class=\"accounts\"><thead><tr><th>Project</th><th>GPU-hours</th><th>Amount</th><th>Currency</th></tr></thead><tbody>");
         foreach (StatementFigures.Ranked r in all)
         {
