@@ -24,11 +24,11 @@ public static class StorageTables
     /// <summary>Daily usage lines, the month's partial sums: PartitionKey = billing day <c>yyyy-MM-dd</c>, RowKey = <c>institution|model|account</c>.</summary>
     public const string DailyUsage = "dailyusage";
 
-    /// <summary>Monthly usage, finance's view: PartitionKey = month, RowKey = <c>institution|model</c>.</summary>
+    /// <summary>
+    /// Monthly usage: PartitionKey = month, RowKey = <c>institution|model</c>. Finance's month is one partition, one
+    /// institution's month a RowKey range of it, and its history that range in each month's partition.
+    /// </summary>
     public const string MonthlyUsage = "monthlyusage";
-
-    /// <summary>Monthly usage, an institution's history: PartitionKey = institution, RowKey = <c>month|model</c>.</summary>
-    public const string InstitutionUsage = "institutionusage";
 
     /// <summary>
     /// Monthly usage by project: PartitionKey = month, RowKey = <c>institution|model|account</c> (<c>institution|model</c>
@@ -42,5 +42,5 @@ public static class StorageTables
     /// <summary>Compute vouchers as imported: PartitionKey = institution, RowKey = voucher id.</summary>
     public const string Vouchers = "vouchers";
 
-    public static readonly IReadOnlyList<string> All = [DirtyHours, Sequences, JobStates, JobHours, JobMonths, HourlyUsage, DailyUsage, MonthlyUsage, InstitutionUsage, AccountUsage, RateCards, Vouchers];
+    public static readonly IReadOnlyList<string> All = [DirtyHours, Sequences, JobStates, JobHours, JobMonths, HourlyUsage, DailyUsage, MonthlyUsage, AccountUsage, RateCards, Vouchers];
 }

@@ -18,10 +18,9 @@ public sealed class TableUsageStore : IUsageStore
     private readonly TableClient _hourly;
     private readonly TableClient _daily;
     private readonly TableClient _monthly;
-    private readonly TableClient _byInstitution;
     private readonly TableClient _accounts;
 
-    /// <summary>The same seven tables, each made sure of once per store instance.</summary>
+    /// <summary>The same six tables, each made sure of once per store instance.</summary>
     private readonly TableCreatedOnce[] _ensured;
 
     public TableUsageStore(TableServiceClient tables)
@@ -32,9 +31,8 @@ public sealed class TableUsageStore : IUsageStore
         _hourly = tables.GetTableClient(StorageTables.HourlyUsage);
         _daily = tables.GetTableClient(StorageTables.DailyUsage);
         _monthly = tables.GetTableClient(StorageTables.MonthlyUsage);
-        _byInstitution = tables.GetTableClient(StorageTables.InstitutionUsage);
         _accounts = tables.GetTableClient(StorageTables.AccountUsage);
-        _ensured = [.. new[] { _jobHours, _jobMonths, _hourly, _daily, _monthly, _byInstitution, _accounts }.Select(t => new TableCreatedOnce(t))];
+        _ensured = [.. new[] { _jobHours, _jobMonths, _hourly, _daily, _monthly, _accounts }.Select(t => new TableCreatedOnce(t))];
     }
 
     public Task WriteJobHoursAsync(IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken) =>
@@ -103,10 +101,11 @@ public sealed class TableUsageStore : IUsageStore
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         string pk = month.ToString();
 
-        // The accounts first, then the institutions' history, then finance's view: each table is whole on its own, and
-        // a process that dies in between leaves the month's mark for the next run, which rewrites all three.
+        // The accounts first, then finance's view: each table is whole on its own, and a process that dies in between
+        // leaves the month's mark for the next run, which rewrites both. One institution's lines are a RowKey range of
+        // the month's partition (institution|model), so no copy keyed by institution is kept: that copy cost one
+        // transaction per institution on every recompute of a month (some thousands for a national month).
         await ReplacePartitionAsync(_accounts, pk, lines.Accounts.Select(l => UsageEntities.MonthLine(pk, l.Key.RowKey, l)).ToList(), cancellationToken).ConfigureAwait(false);
-        await ReplaceInstitutionsAsync(month, lines.Lines, cancellationToken).ConfigureAwait(false);
         await ReplacePartitionAsync(_monthly, pk, lines.Lines.Select(l => UsageEntities.MonthLine(pk, l.Key.RowKey, l)).ToList(), cancellationToken).ConfigureAwait(false);
     }
 
@@ -120,35 +119,14 @@ public sealed class TableUsageStore : IUsageStore
         return await ReadMonthlyAsync(_accounts.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken), month).ConfigureAwait(false);
     }
 
-    private async Task ReplaceInstitutionsAsync(BillingMonth month, IReadOnlyList<MonthlyUsage> lines, CancellationToken cancellationToken)
-    {
-        string pk = month.ToString();
-        IReadOnlyList<MonthlyUsage> before = await ReadMonthAsync(month, null, cancellationToken).ConfigureAwait(false);
-
-        // The by-institution copy first: if the process dies in between, the next run rewrites both from scratch.
-        // One partition per institution, so one transaction each: some thousands for a national month, sent several at
-        // a time (each row is in one of them, so they never touch the same entity).
-        var current = lines.Select(l => l.Key).ToHashSet();
-        await SubmitConcurrentlyAsync(_byInstitution, lines
-            .GroupBy(l => l.Institution, StringComparer.Ordinal)
-            .SelectMany(institution => TableTransactions.Chunk(institution.Select(l => new TableTransactionAction(TableTransactionActionType.UpsertReplace, UsageEntities.MonthLine(l.Institution, $"{pk}|{l.GpuModel}", l))))),
-            cancellationToken).ConfigureAwait(false);
-
-        foreach (MonthlyUsage stale in before.Where(b => !current.Contains(b.Key)))
-        {
-            await _byInstitution.DeleteEntityAsync(stale.Institution, $"{pk}|{stale.GpuModel}", cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-
-    }
-
     public async Task<IReadOnlyList<MonthlyUsage>> ReadMonthAsync(BillingMonth month, string? institution, CancellationToken cancellationToken)
     {
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         string pk = month.ToString();
-        IAsyncEnumerable<TableEntity> query = institution is null
-            ? _monthly.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), cancellationToken: cancellationToken)
-            : _byInstitution.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {institution} and RowKey ge {pk + "|"} and RowKey lt {pk + "}"}"), cancellationToken: cancellationToken);
-        return await ReadMonthlyAsync(query, month).ConfigureAwait(false);
+        string filter = institution is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {pk}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {institution + "|"} and RowKey lt {institution + "}"}");
+        return await ReadMonthlyAsync(_monthly.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken), month).ConfigureAwait(false);
     }
 
     private static async Task<IReadOnlyList<MonthlyUsage>> ReadMonthlyAsync(IAsyncEnumerable<TableEntity> query, BillingMonth month)
@@ -163,10 +141,15 @@ public sealed class TableUsageStore : IUsageStore
         return lines;
     }
 
+    /// <summary>
+    /// Whether the institution has a line in any month: its RowKey range in each month's partition (one partition per
+    /// month, so a few dozen ranges however many institutions there are). Asked only when a month has none of its lines.
+    /// </summary>
     public async Task<bool> InstitutionKnownAsync(string institution, CancellationToken cancellationToken)
     {
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
-        await foreach (TableEntity _ in _byInstitution.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {institution}"), maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        string filter = TableClient.CreateQueryFilter($"RowKey ge {institution + "|"} and RowKey lt {institution + "}"}");
+        await foreach (TableEntity _ in _monthly.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             return true;
         }

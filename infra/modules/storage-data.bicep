@@ -14,7 +14,7 @@ param tags object
 param containers array = ['telemetry', 'deadletter', 'locks', 'statements']
 
 @description('Tables the code uses (StorageTables.All).')
-param tables array = ['dirtyhours', 'ehsequences', 'jobstates', 'jobhours', 'jobmonths', 'hourlyusage', 'dailyusage', 'monthlyusage', 'institutionusage', 'accountusage', 'ratecards', 'vouchers']
+param tables array = ['dirtyhours', 'ehsequences', 'jobstates', 'jobhours', 'jobmonths', 'hourlyusage', 'dailyusage', 'monthlyusage', 'accountusage', 'ratecards', 'vouchers']
 
 @description('Days after which landed Arrow files move to the cool tier (recent months are re-read by late data and disputes).')
 param landedCoolAfterDays int = 30

@@ -28,6 +28,34 @@ public sealed class StorageAdapterTests
     }
 
     [Fact]
+    public async Task TableUsageStore_OneInstitutionsMonth_IsItsRowKeyRange_NotAnInstitutionWhoseIdItPrefixes()
+    {
+        var store = new TableUsageStore(_azurite.Clients.Tables);
+        var october = new Metrics.Core.Billing.BillingMonth(2026, 10);
+        var november = october.Next();
+        Metrics.Core.Billing.MonthlyUsage Line(Metrics.Core.Billing.BillingMonth month, string institution, string model) =>
+            new(month, institution, model, 1, 3600m, 1800m, 3600m, 0m);
+
+        await store.ReplaceMonthAsync(october, new([Line(october, "inst-1", "A100-80GB"), Line(october, "inst-1", "H100-SXM5-80GB"), Line(october, "inst-10", "H100-SXM5-80GB")], []), CancellationToken.None);
+        await store.ReplaceMonthAsync(november, new([Line(november, "inst-2", "H100-SXM5-80GB")], []), CancellationToken.None);
+
+        Assert.Equal(["A100-80GB", "H100-SXM5-80GB"], (await store.ReadMonthAsync(october, "inst-1", CancellationToken.None)).Select(l => l.GpuModel));
+        Assert.Equal("inst-10", Assert.Single(await store.ReadMonthAsync(october, "inst-10", CancellationToken.None)).Institution);
+        Assert.Empty(await store.ReadMonthAsync(november, "inst-1", CancellationToken.None));
+        Assert.Equal(3, (await store.ReadMonthAsync(october, null, CancellationToken.None)).Count);
+        Assert.Equal((true, true, false, false), (
+            await store.InstitutionKnownAsync("inst-1", CancellationToken.None),
+            await store.InstitutionKnownAsync("inst-2", CancellationToken.None),
+            await store.InstitutionKnownAsync("inst-", CancellationToken.None),
+            await store.InstitutionKnownAsync("inst-3", CancellationToken.None)));
+
+        // A recompute without inst-10's line removes it: it no longer has usage in any month.
+        await store.ReplaceMonthAsync(october, new([Line(october, "inst-1", "A100-80GB")], []), CancellationToken.None);
+        Assert.Empty(await store.ReadMonthAsync(october, "inst-10", CancellationToken.None));
+        Assert.False(await store.InstitutionKnownAsync("inst-10", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task BlobLandingStore_Write_StoresContentTypeAndManifestMetadata()
     {
         var store = new BlobLandingStore(_azurite.Clients.Blobs);
