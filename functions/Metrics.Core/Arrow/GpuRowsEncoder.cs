@@ -13,7 +13,7 @@ public static class GpuRowsEncoder
         foreach ((GpuSample sample, _) in samples)
         {
             rows += sample.Gpus.Count;
-            foreach (GpuReading gpu in sample.Gpus)
+            foreach (ref readonly GpuReading gpu in Readings(sample))
             {
                 uuidBytes += System.Text.Encoding.UTF8.GetByteCount(gpu.Uuid);
             }
@@ -44,7 +44,7 @@ public static class GpuRowsEncoder
         foreach ((GpuSample sample, RawEvent raw) in samples)
         {
             long micros = ArrowColumns.Micros(sample.Ts);
-            foreach (GpuReading gpu in sample.Gpus)
+            foreach (ref readonly GpuReading gpu in Readings(sample))
             {
                 ts[row] = micros;
                 cluster.Append(sample.Cluster);
@@ -92,4 +92,11 @@ public static class GpuRowsEncoder
         ];
         return new RecordBatch(GpuRowSchema.Schema, columns, rows);
     }
+
+    /// <summary>
+    /// The readings as a span, without copying them: the decoder gives an array. Through IReadOnlyList, each reading
+    /// would be an interface call (an indexer) or an enumerator allocated per sample, both measurably slower.
+    /// </summary>
+    private static ReadOnlySpan<GpuReading> Readings(GpuSample sample) =>
+        sample.Gpus is GpuReading[] array ? array : sample.Gpus.ToArray();
 }

@@ -118,7 +118,11 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
 
             items.Add((value, raw));
             plan.DirtyHours.Add(hour);
-            plan.DirtyHours.UnionWith(affected);
+            foreach (DateTimeOffset reached in affected)
+            {
+                // One by one: UnionWith takes the list as an IEnumerable, which boxes its enumerator for every event.
+                plan.DirtyHours.Add(reached);
+            }
         }
 
         foreach ((DateTimeOffset hour, var items) in hours)

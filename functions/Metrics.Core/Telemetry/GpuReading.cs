@@ -1,7 +1,11 @@
 namespace Metrics.Core.Telemetry;
 
-/// <summary>One GPU's reading inside a node sample. <see cref="JobId"/> and <see cref="Institution"/> are null on an idle GPU.</summary>
-public sealed record GpuReading(
+/// <summary>
+/// One GPU's reading inside a node sample. <see cref="JobId"/> and <see cref="Institution"/> are null on an idle GPU.
+/// A value, held inline in its sample's array: a national hour decodes 5.7 million of them, and as objects they were
+/// a third of the ingest's allocations.
+/// </summary>
+public readonly record struct GpuReading(
     string Uuid,
     int Index,
     string Model,

@@ -87,6 +87,9 @@ internal static class GpuTelemetryReader
         return new GpuSample(cluster!, node!, ts!.Value, (int)intervalS, gpus!);
     }
 
+    [ThreadStatic]
+    private static List<GpuReading>? s_scratch;
+
     private static bool Gpus(ref Utf8JsonReader reader, Utf8StringPool pool, out GpuReading[]? gpus)
     {
         gpus = null;
@@ -95,7 +98,9 @@ internal static class GpuTelemetryReader
             return false;
         }
 
-        var read = new List<GpuReading>(8);
+        // Read into a scratch list of this thread's, so that the sample's array is the only allocation.
+        List<GpuReading> read = s_scratch ??= new List<GpuReading>(ContractLimits.MaxGpusPerSample);
+        read.Clear();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (read.Count == ContractLimits.MaxGpusPerSample || Gpu(ref reader, pool) is not { } gpu)
@@ -103,9 +108,9 @@ internal static class GpuTelemetryReader
                 return false;
             }
 
-            foreach (GpuReading earlier in read)
+            for (int i = 0; i < read.Count; i++)
             {
-                if (earlier.Index == gpu.Index || string.Equals(earlier.Uuid, gpu.Uuid, StringComparison.OrdinalIgnoreCase))
+                if (read[i].Index == gpu.Index || string.Equals(read[i].Uuid, gpu.Uuid, StringComparison.OrdinalIgnoreCase))
                 {
                     return false;
                 }
@@ -114,7 +119,7 @@ internal static class GpuTelemetryReader
             read.Add(gpu);
         }
 
-        gpus = [.. read];
+        gpus = read.ToArray();
         return gpus.Length >= ContractLimits.MinGpusPerSample;
     }
 
