@@ -34,7 +34,9 @@ start() {
   fi
   install_node_tools
   # Azure.Storage.Blobs 12.30 sends a newer API version than Azurite knows: --skipApiVersionCheck lets it through.
-  local args=(--silent --loose --skipApiVersionCheck --disableProductStyleUrl
+  # --disableTelemetry: Azurite collects usage telemetry by default (since 3.34); a developer's or CI's local store
+  # should send nothing anywhere, and the collection costs Azurite CPU on every request.
+  local args=(--silent --loose --skipApiVersionCheck --disableProductStyleUrl --disableTelemetry
               --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1)
   if [ "${AZURITE_IN_MEMORY:-0}" = "1" ]; then
     # In memory, Azurite refuses --location; it runs from the data folder so nothing lands in the caller's cwd.
