@@ -3,7 +3,8 @@
 #   1. installs the pinned Node tools (Azurite, apache-arrow, fzstd) from tools/node/package-lock.json,
 #   2. starts Azurite in memory on 127.0.0.1:10000-10002 (or uses one already listening there), and installs Debian's
 #      Chromium when absent (apt-get, as root or with sudo) for the statement pages' browser tests,
-#   3. builds the solution in Release (warnings are errors) and runs every test project,
+#   3. checks the C# formatting (CSharpier) and line length, builds the solution in Release (warnings are errors) and
+#      runs every test project,
 #   4. stops the Azurite it started, whatever happened.
 # Needs only the .NET SDK, Node.js and npm (and apt-get for Chromium, on Debian).
 set -euo pipefail
@@ -32,6 +33,17 @@ if [[ -z "${METRICS_CHROMIUM:-}" ]] && ! command -v chromium >/dev/null 2>&1; th
   $sudo apt-get update -qq >/dev/null && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 export METRICS_CHROMIUM="${METRICS_CHROMIUM:-$(command -v chromium)}"
+
+# Formatting is CSharpier's (.config/dotnet-tools.json), at the style guide's 140 characters (.editorconfig); it cannot
+# wrap comments and string literals, so the line length is checked as well. Fix with: dotnet csharpier format .
+dotnet tool restore >/dev/null
+dotnet csharpier check .
+long_lines="$(git ls-files '*.cs' | xargs awk 'length > 140 { print FILENAME ":" FNR ": " length " characters" }')"
+if [[ -n "$long_lines" ]]; then
+  echo "lines over 140 characters (.editorconfig max_line_length):" >&2
+  echo "$long_lines" >&2
+  exit 1
+fi
 
 dotnet build Metrics.sln -c Release
 log="$AZURITE_LOCATION/test.log"

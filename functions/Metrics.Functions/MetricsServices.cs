@@ -1,10 +1,10 @@
 using Metrics.Core.Billing;
 using Metrics.Core.Compaction;
-using Metrics.Core.Statements;
-using Metrics.Core.Vouchers;
 using Metrics.Core.Ingest;
 using Metrics.Core.Ports;
+using Metrics.Core.Statements;
 using Metrics.Core.Validation;
+using Metrics.Core.Vouchers;
 using Metrics.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,29 +20,56 @@ public static class MetricsServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new StorageClients(settings));
         services.AddSingleton<ILandingStore>(sp => new BlobLandingStore(sp.GetRequiredService<StorageClients>().Blobs));
-        services.AddSingleton<IDirtyHourLog>(sp => new TableRollupMarks(sp.GetRequiredService<StorageClients>().Tables, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IDirtyHourLog>(sp => new TableRollupMarks(
+            sp.GetRequiredService<StorageClients>().Tables,
+            sp.GetRequiredService<TimeProvider>()
+        ));
 
         // Read at start-up too: a bad value stops the app instead of dead-lettering good events. The functions never
         // lift the maximum event age; only metrics ingest --backfill does.
-        IngestLimits limits = IngestLimits.FromSettings(configuration[IngestLimits.MaxEventAgeDaysSetting], configuration[IngestLimits.MaxJobAgeDaysSetting]);
-        services.AddSingleton(sp => new IngestPipeline(sp.GetRequiredService<ILandingStore>(), sp.GetRequiredService<IDirtyHourLog>(), limits));
+        IngestLimits limits = IngestLimits.FromSettings(
+            configuration[IngestLimits.MaxEventAgeDaysSetting],
+            configuration[IngestLimits.MaxJobAgeDaysSetting]
+        );
+        services.AddSingleton(sp => new IngestPipeline(
+            sp.GetRequiredService<ILandingStore>(),
+            sp.GetRequiredService<IDirtyHourLog>(),
+            limits
+        ));
 
         // Created here, at start-up, so a bad BillingTimeZone stops the app before it bills anything.
         BillingCalendar calendar = BillingCalendar.Create(configuration[BillingSettings.TimeZoneVariable]);
         services.AddSingleton(calendar);
-        services.AddSingleton(sp => BillingStorage.CreateRollup(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+            BillingStorage.CreateRollup(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>())
+        );
         services.AddSingleton(sp => BillingStorage.CreateQuery(sp.GetRequiredService<StorageClients>(), calendar));
-        services.AddSingleton(sp => BillingStorage.CreateStatementQuery(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+            BillingStorage.CreateStatementQuery(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>())
+        );
 
         // Read at start-up too: a bad grace period stops the app rather than compacting hours too early.
         TimeSpan grace = CompactionSettings.GraceFromSetting(configuration[CompactionSettings.GraceMinutesSetting]);
-        services.AddSingleton(sp => CompactionStorage.Create(sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<TimeProvider>(), grace));
+        services.AddSingleton(sp =>
+            CompactionStorage.Create(sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<TimeProvider>(), grace)
+        );
 
         // Likewise: a bad grace period stops the app rather than closing months too early.
         TimeSpan closeGrace = MonthCloseSettings.GraceFromSetting(configuration[MonthCloseSettings.GraceDaysSetting]);
-        services.AddSingleton(sp => BillingStorage.CreateMonthClose(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>(), closeGrace));
+        services.AddSingleton(sp =>
+            BillingStorage.CreateMonthClose(
+                sp.GetRequiredService<StorageClients>(),
+                calendar,
+                sp.GetRequiredService<TimeProvider>(),
+                closeGrace
+            )
+        );
         services.AddSingleton<IVoucherStore>(sp => new TableVoucherStore(sp.GetRequiredService<StorageClients>().Tables));
-        services.AddSingleton(sp => new VoucherLedger(sp.GetRequiredService<IVoucherStore>(), new BlobStatementStore(sp.GetRequiredService<StorageClients>().Blobs), calendar));
+        services.AddSingleton(sp => new VoucherLedger(
+            sp.GetRequiredService<IVoucherStore>(),
+            new BlobStatementStore(sp.GetRequiredService<StorageClients>().Blobs),
+            calendar
+        ));
         return services;
     }
 
@@ -57,6 +84,8 @@ public static class MetricsServices
         ArgumentNullException.ThrowIfNull(configuration);
         return StorageSettings.Resolve(name => configuration[name.Replace("__", ":", StringComparison.Ordinal)])
             ?? throw new InvalidOperationException(
-                $"No data storage configured: set {StorageSettings.ConnectionName} (connection string) or {StorageSettings.ConnectionName}__blobServiceUri and __tableServiceUri.");
+                $"No data storage configured: set {StorageSettings.ConnectionName} (connection string) or "
+                    + $"{StorageSettings.ConnectionName}__blobServiceUri and __tableServiceUri."
+            );
     }
 }

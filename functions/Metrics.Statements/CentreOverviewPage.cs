@@ -22,7 +22,10 @@ public static class CentreOverviewPage
         var page = new HtmlPage($"GPU usage overview {overview.Month}");
         page.Header("GPU usage overview: the centre", institution: null, report, calendar, overview.GeneratedAt)
             .Totals(StatementFigures.Totals(report.Lines), StatementFigures.GpuHours(report.Lines))
-            .Raw($"<p>Institutions with lines this month: <strong data-total=\"institutions\">{institutions.ToString(CultureInfo.InvariantCulture)}</strong></p>")
+            .Raw(
+                $"<p>Institutions with lines this month: <strong "
+                    + $"data-total=\"institutions\">{institutions.ToString(CultureInfo.InvariantCulture)}</strong></p>"
+            )
             .Warnings(Warnings(overview));
 
         page.Raw("<section id=\"daily\"><h2>GPU-hours per day, by GPU model</h2>");
@@ -32,14 +35,22 @@ public static class CentreOverviewPage
         TopSection(page, report);
         BandsSection(page, report);
         InstitutionStatementPage.Utilisation(page, report);
-        page.Raw("<footer><p>Every institution's lines are in finance's CSV for the month (GET /api/usage/{month}); this page sums them as the CSV prints them. Dead letters are counted by the UTC date they were enqueued.</p></footer>");
+        page.Raw(
+            "<footer><p>Every institution's lines are in finance's CSV for the month (GET /api/usage/{month}); this page sums them as the "
+                + "CSV prints them. Dead letters are counted by the UTC date they were enqueued.</p></footer>"
+        );
         return page.Finish();
     }
 
     private static List<string> Warnings(CentreOverview overview)
     {
         var warnings = new List<string>(overview.Report.Warnings);
-        string[] unpriced = overview.Report.Lines.Where(l => !l.Priced && l.Type == UsageLineType.Usage).Select(l => l.Usage.GpuModel).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        string[] unpriced = overview
+            .Report.Lines.Where(l => !l.Priced && l.Type == UsageLineType.Usage)
+            .Select(l => l.Usage.GpuModel)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
         if (unpriced.Length > 0)
         {
             warnings.Add($"unpriced GPU models this month: {string.Join(", ", unpriced)} (their lines are not in the totals)");
@@ -49,7 +60,14 @@ public static class CentreOverviewPage
         {
             if (count > 0)
             {
-                warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{count} {stream.Name()} event(s) dead-lettered between {overview.DeadLettersFrom:yyyy-MM-dd} and {overview.DeadLettersTo:yyyy-MM-dd} (UTC): not billed until corrected and ingested again (metrics deadletters)"));
+                warnings.Add(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{count} {stream.Name()} event(s) dead-lettered between {overview.DeadLettersFrom:yyyy-MM-dd} and "
+                            + $"{overview.DeadLettersTo:yyyy-MM-dd} (UTC): not billed until corrected and ingested again (metrics "
+                            + $"deadletters)"
+                    )
+                );
             }
         }
 
@@ -71,11 +89,20 @@ public static class CentreOverviewPage
             return;
         }
 
-        page.Chart(StatementCharts.Ranking(top, "Top institutions by amount"), $"Institutions by usage and adjustment amount before voucher credits, the largest first: {top.Count} shown, at most {TopInstitutions}.");
-        page.Raw("<table class=\"top\"><thead><tr><th>#</th><th>Institution</th><th>GPU-hours</th><th>Amount</th><th>Currency</th></tr></thead><tbody>");
+        page.Chart(
+            StatementCharts.Ranking(top, "Top institutions by amount"),
+            $"Institutions by usage and adjustment amount before voucher credits, the largest first: {top.Count} shown, at most "
+                + $"{TopInstitutions}."
+        );
+        page.Raw(
+            "<table class=\"top\"><thead><tr><th>#</th><th>Institution</th><th>GPU-hours</th><th>Amount</th><th>Currency</th></tr>"
+                + "</thead><tbody>"
+        );
         for (int i = 0; i < top.Count; i++)
         {
-            page.Raw($"<tr data-institution=\"{HtmlPage.E(top[i].Name)}\">").Figure("rank", (i + 1).ToString(CultureInfo.InvariantCulture)).Cell("institution", top[i].Name)
+            page.Raw($"<tr data-institution=\"{HtmlPage.E(top[i].Name)}\">")
+                .Figure("rank", (i + 1).ToString(CultureInfo.InvariantCulture))
+                .Cell("institution", top[i].Name)
                 .Figure("gpu_hours", HtmlPage.HoursFigure(top[i].GpuHours))
                 .Figure("amount", HtmlPage.Money(top[i].Amount))
                 .Cell("currency", top[i].Currency)
@@ -89,14 +116,23 @@ public static class CentreOverviewPage
     {
         StatementFigures.UtilisationBands bands = StatementFigures.Utilisation(report.Lines);
         page.Raw("<section id=\"bands\"><h2>Institutions by average GPU utilisation</h2>");
-        page.Chart(StatementCharts.UtilisationBands(bands), "How many institutions' GPUs were active for each share of the time telemetry observed them, over the month.");
+        page.Chart(
+            StatementCharts.UtilisationBands(bands),
+            "How many institutions' GPUs were active for each share of the time telemetry observed them, over the month."
+        );
         page.Raw("<table class=\"bands\"><thead><tr><th>Average utilisation</th><th>Institutions</th></tr></thead><tbody>");
         for (int b = 0; b < bands.Counts.Count; b++)
         {
-            page.Raw("<tr>").Cell("band", StatementFigures.UtilisationBands.Label(b)).Figure("institutions", bands.Counts[b].ToString(CultureInfo.InvariantCulture)).Raw("</tr>");
+            page.Raw("<tr>")
+                .Cell("band", StatementFigures.UtilisationBands.Label(b))
+                .Figure("institutions", bands.Counts[b].ToString(CultureInfo.InvariantCulture))
+                .Raw("</tr>");
         }
 
-        page.Raw("<tr>").Cell("band", "nothing observed").Figure("institutions", bands.NotObserved.ToString(CultureInfo.InvariantCulture)).Raw("</tr>");
+        page.Raw("<tr>")
+            .Cell("band", "nothing observed")
+            .Figure("institutions", bands.NotObserved.ToString(CultureInfo.InvariantCulture))
+            .Raw("</tr>");
         page.Raw("</tbody></table></section>\n");
     }
 }

@@ -17,9 +17,14 @@ internal sealed partial class HtmlPage
 
     public HtmlPage(string title)
     {
-        _html.Append("<!DOCTYPE html>\n<html lang=\"en\" xmlns=\"http://www.w3.org/1999/xhtml\"><head><meta charset=\"utf-8\"/>")
+        _html
+            .Append("<!DOCTYPE html>\n<html lang=\"en\" xmlns=\"http://www.w3.org/1999/xhtml\"><head><meta charset=\"utf-8\"/>")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>")
-            .Append("<title>").Append(E(title)).Append("</title><style>").Append(Css).Append("</style></head><body>\n");
+            .Append("<title>")
+            .Append(E(title))
+            .Append("</title><style>")
+            .Append(Css)
+            .Append("</style></head><body>\n");
     }
 
     /// <summary>Appends text, encoded.</summary>
@@ -71,15 +76,19 @@ internal sealed partial class HtmlPage
     private static string LocalIds(string svg, int chart)
     {
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        return ClipIds().Replace(svg, m =>
-        {
-            if (!ids.TryGetValue(m.Groups["id"].Value, out int local))
-            {
-                ids[m.Groups["id"].Value] = local = ids.Count + 1;
-            }
+        return ClipIds()
+            .Replace(
+                svg,
+                m =>
+                {
+                    if (!ids.TryGetValue(m.Groups["id"].Value, out int local))
+                    {
+                        ids[m.Groups["id"].Value] = local = ids.Count + 1;
+                    }
 
-            return $"{m.Groups["lead"].Value}chart{chart}-clip{local}";
-        });
+                    return $"{m.Groups["lead"].Value}chart{chart}-clip{local}";
+                }
+            );
     }
 
     [System.Text.RegularExpressions.GeneratedRegex("(?<lead>id=\"|url\\(#)(?<id>cl_[0-9a-zA-Z]+)")]
@@ -109,7 +118,12 @@ internal sealed partial class HtmlPage
             Term("Institution", institution, "institution");
         }
 
-        Term("Month", $"{month} ({month.FirstDay:yyyy-MM-dd} to {month.LastDay:yyyy-MM-dd}, {report.TimeZoneId}; UTC {calendar.StartUtc(month):yyyy-MM-dd HH:mm} to {calendar.EndUtc(month):yyyy-MM-dd HH:mm})", "month");
+        Term(
+            "Month",
+            $"{month} ({month.FirstDay:yyyy-MM-dd} to {month.LastDay:yyyy-MM-dd}, {report.TimeZoneId}; UTC "
+                + $"{calendar.StartUtc(month):yyyy-MM-dd HH:mm} to {calendar.EndUtc(month):yyyy-MM-dd HH:mm})",
+            "month"
+        );
         if (report.Seal is { } seal)
         {
             Term("Status", "Closed: final", "status");
@@ -133,15 +147,26 @@ internal sealed partial class HtmlPage
     /// <summary>Totals per currency, as the CSV's amounts add up.</summary>
     public HtmlPage Totals(IReadOnlyList<StatementFigures.CurrencyTotals> totals, decimal gpuHours)
     {
-        _html.Append("<section id=\"totals\"><h2>Totals</h2><table class=\"totals\"><thead><tr><th>Currency</th><th>Usage</th><th>Adjustments</th><th>Voucher credits</th><th>Due</th></tr></thead><tbody>");
+        _html.Append(
+            "<section id=\"totals\"><h2>Totals</h2><table "
+                + "class=\"totals\"><thead><tr><th>Currency</th><th>Usage</th><th>Adjustments</th><th>Voucher "
+                + "credits</th><th>Due</th></tr></thead><tbody>"
+        );
         foreach (StatementFigures.CurrencyTotals t in totals)
         {
             _html.Append("<tr data-currency=\"").Append(E(t.Currency)).Append("\">");
-            Cell("currency", t.Currency).Figure("usage", Money(t.Usage)).Figure("adjustments", Money(t.Adjustments)).Figure("credits", Money(t.Credits)).Figure("due", Money(t.Due));
+            Cell("currency", t.Currency)
+                .Figure("usage", Money(t.Usage))
+                .Figure("adjustments", Money(t.Adjustments))
+                .Figure("credits", Money(t.Credits))
+                .Figure("due", Money(t.Due));
             _html.Append("</tr>");
         }
 
-        _html.Append("</tbody></table><p>GPU-hours billed: <strong data-total=\"gpu_hours\">").Append(HoursFigure(gpuHours)).Append("</strong></p></section>\n");
+        _html
+            .Append("</tbody></table><p>GPU-hours billed: <strong data-total=\"gpu_hours\">")
+            .Append(HoursFigure(gpuHours))
+            .Append("</strong></p></section>\n");
         return this;
     }
 
@@ -164,19 +189,26 @@ internal sealed partial class HtmlPage
     }
 
     /// <summary>What the daily figures are, given where they came from.</summary>
-    public static string DailyNote(DailySource source) => source switch
-    {
-        DailySource.Frozen => "Frozen with the statement at the close: the days add up to the lines above.",
-        DailySource.CurrentAfterClose => "This month closed before daily usage was frozen with statements: the days are today's billing tables and include usage that arrived after the close (billed as adjustments in later months).",
-        _ => "From the billing tables now: provisional, like the lines above.",
-    };
+    public static string DailyNote(DailySource source) =>
+        source switch
+        {
+            DailySource.Frozen => "Frozen with the statement at the close: the days add up to the lines above.",
+            DailySource.CurrentAfterClose =>
+                "This month closed before daily usage was frozen with statements: the days are today's billing tables and include usage "
+                    + "that arrived after the close (billed as adjustments in later months).",
+            _ => "From the billing tables now: provisional, like the lines above.",
+        };
 
     private const string Css = """
         :root { color-scheme: light; }
-        body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #111; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; font-size: 14px; }
-        h1 { font-size: 1.6rem; margin: 0 0 .5rem; } h2 { font-size: 1.2rem; border-bottom: 1px solid #999; padding-bottom: .2rem; margin-top: 2rem; }
-        dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; } dt { font-weight: bold; } dd { margin: 0; word-break: break-all; }
-        table { border-collapse: collapse; width: 100%; margin: .5rem 0; } th, td { border: 1px solid #bbb; padding: .2rem .4rem; text-align: left; }
+        body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #111; margin: 2rem auto; max-width: 60rem;
+          padding: 0 1rem; font-size: 14px; }
+        h1 { font-size: 1.6rem; margin: 0 0 .5rem; }
+        h2 { font-size: 1.2rem; border-bottom: 1px solid #999; padding-bottom: .2rem; margin-top: 2rem; }
+        dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; } dt { font-weight: bold; }
+        dd { margin: 0; word-break: break-all; }
+        table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
+        th, td { border: 1px solid #bbb; padding: .2rem .4rem; text-align: left; }
         th { background: #eee; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         tr.adjustment td { font-style: italic; } tr.credit td { background: #f4f4f4; }
         figure { margin: .5rem 0; } figcaption { font-size: .85rem; color: #444; } svg.chart { width: 100%; height: auto; display: block; }

@@ -28,7 +28,12 @@ public static class InstitutionStatementPage
         Utilisation(page, report);
         Accounts(page, statement.ByAccount);
         Vouchers(page, statement);
-        page.Raw("<footer><p>GPU-hours are allocated GPU time (a job's GPUs for as long as it ran), to 4 decimals; observed and active GPU-hours come from the GPUs' own telemetry (active = observed x utilisation). Amounts are GPU-hours x the GPU rate plus CPU core-hours x the CPU rate, rounded half away from zero to the cent. Credits are vouchers paying towards the month (docs/billing.md, \"Vouchers\").</p></footer>");
+        page.Raw(
+            "<footer><p>GPU-hours are allocated GPU time (a job's GPUs for as long as it ran), to 4 decimals; observed and active "
+                + "GPU-hours come from the GPUs' own telemetry (active = observed x utilisation). Amounts are GPU-hours x the GPU rate "
+                + "plus CPU core-hours x the CPU rate, rounded half away from zero to the cent. Credits are vouchers paying towards the "
+                + "month (docs/billing.md, \"Vouchers\").</p></footer>"
+        );
         return page.Finish();
     }
 
@@ -46,7 +51,11 @@ public static class InstitutionStatementPage
     /// <summary>Every line of the CSV for this institution and month, cell for cell.</summary>
     internal static void Lines(HtmlPage page, UsageReport report)
     {
-        page.Raw("<section id=\"lines\"><h2>Lines</h2><table class=\"lines\"><thead><tr><th>Line</th><th>GPU model</th><th>Adjusts</th><th>Jobs</th><th>GPU-hours</th><th>Active GPU-h</th><th>Observed GPU-h</th><th>Avg util %</th><th>CPU core-h</th><th>GPU rate</th><th>Amount</th><th>Currency</th><th>Voucher</th></tr></thead><tbody>");
+        page.Raw(
+            "<section id=\"lines\"><h2>Lines</h2><table class=\"lines\"><thead><tr><th>Line</th><th>GPU "
+                + "model</th><th>Adjusts</th><th>Jobs</th><th>GPU-hours</th><th>Active GPU-h</th><th>Observed GPU-h</th><th>Avg util "
+                + "%</th><th>CPU core-h</th><th>GPU rate</th><th>Amount</th><th>Currency</th><th>Voucher</th></tr></thead><tbody>"
+        );
         foreach (UsageLine line in report.Lines)
         {
             MonthlyUsage u = line.Usage;
@@ -87,7 +96,10 @@ public static class InstitutionStatementPage
             return;
         }
 
-        page.Chart(StatementCharts.DailyByModel(daily), "GPU-hours per day of the month, stacked by GPU model. " + HtmlPage.DailyNote(source));
+        page.Chart(
+            StatementCharts.DailyByModel(daily),
+            "GPU-hours per day of the month, stacked by GPU model. " + HtmlPage.DailyNote(source)
+        );
         page.Raw("<table class=\"daily\"><thead><tr><th>Day</th>");
         foreach (string model in daily.Models)
         {
@@ -130,11 +142,18 @@ public static class InstitutionStatementPage
             return;
         }
 
-        page.Chart(StatementCharts.Utilisation(models), "GPU-hours billed (allocated to jobs), observed by GPU telemetry, and active (observed x utilisation), per GPU model.");
-        page.Raw("<table><thead><tr><th>GPU model</th><th>GPU-hours</th><th>Observed GPU-h</th><th>Active GPU-h</th><th>Active / observed %</th></tr></thead><tbody>");
+        page.Chart(
+            StatementCharts.Utilisation(models),
+            "GPU-hours billed (allocated to jobs), observed by GPU telemetry, and active (observed x utilisation), per GPU model."
+        );
+        page.Raw(
+            "<table><thead><tr><th>GPU model</th><th>GPU-hours</th><th>Observed GPU-h</th><th>Active GPU-h</th><th>Active / observed "
+                + "%</th></tr></thead><tbody>"
+        );
         foreach (StatementFigures.ModelUse m in models)
         {
-            page.Raw("<tr>").Cell("gpu_model", m.GpuModel)
+            page.Raw("<tr>")
+                .Cell("gpu_model", m.GpuModel)
                 .Figure("gpu_hours", HtmlPage.HoursFigure(m.GpuHours))
                 .Figure("observed_gpu_hours", HtmlPage.HoursFigure(m.ObservedGpuHours))
                 .Figure("active_gpu_hours", HtmlPage.HoursFigure(m.ActiveGpuHours))
@@ -147,7 +166,11 @@ public static class InstitutionStatementPage
 
     private static void Accounts(HtmlPage page, UsageReport byAccount)
     {
-        IReadOnlyList<StatementFigures.Ranked> all = StatementFigures.Top(byAccount.Lines.Where(l => l.Type == UsageLineType.Usage), l => l.Account ?? string.Empty, int.MaxValue);
+        IReadOnlyList<StatementFigures.Ranked> all = StatementFigures.Top(
+            byAccount.Lines.Where(l => l.Type == UsageLineType.Usage),
+            l => l.Account ?? string.Empty,
+            int.MaxValue
+        );
         page.Raw("<section id=\"accounts\"><h2>Projects by amount</h2>");
         if (all.Count == 0)
         {
@@ -156,11 +179,18 @@ public static class InstitutionStatementPage
         }
 
         StatementFigures.Ranked[] shown = all.Take(TopAccounts).ToArray();
-        page.Chart(StatementCharts.Ranking(shown, "Projects by amount"), $"Projects (scheduler accounts) by amount, the largest first: {shown.Length} of {all.Count} charted, all of them in the table; \"(no project)\" is usage no job's account holds.");
-        page.Raw("<table class=\"accounts\"><thead><tr><th>Project</th><th>GPU-hours</th><th>Amount</th><th>Currency</th></tr></thead><tbody>");
+        page.Chart(
+            StatementCharts.Ranking(shown, "Projects by amount"),
+            $"Projects (scheduler accounts) by amount, the largest first: {shown.Length} of {all.Count} charted, all of them in the "
+                + $"table; \"(no project)\" is usage no job's account holds."
+        );
+        page.Raw(
+            "<table class=\"accounts\"><thead><tr><th>Project</th><th>GPU-hours</th><th>Amount</th><th>Currency</th></tr></thead><tbody>"
+        );
         foreach (StatementFigures.Ranked r in all)
         {
-            page.Raw("<tr>").Cell("account", r.Name.Length == 0 ? "(no project)" : r.Name)
+            page.Raw("<tr>")
+                .Cell("account", r.Name.Length == 0 ? "(no project)" : r.Name)
                 .Figure("gpu_hours", HtmlPage.HoursFigure(r.GpuHours))
                 .Figure("amount", HtmlPage.Money(r.Amount))
                 .Cell("currency", r.Currency)
@@ -178,12 +208,20 @@ public static class InstitutionStatementPage
         }
 
         page.Raw("<section id=\"vouchers\"><h2>Vouchers</h2>");
-        page.Chart(StatementCharts.VoucherBalances(statement.Vouchers), "What each voucher would have left after each day, had the month ended that day; the last day is what this month's credit leaves.");
-        page.Raw("<table class=\"vouchers\"><thead><tr><th>Voucher</th><th>Valid</th><th>Share</th><th>Opening balance</th><th>Credit this month</th><th>Closing balance</th><th>Currency</th></tr></thead><tbody>");
+        page.Chart(
+            StatementCharts.VoucherBalances(statement.Vouchers),
+            "What each voucher would have left after each day, had the month ended that day; the last day is what this month's credit "
+                + "leaves."
+        );
+        page.Raw(
+            "<table class=\"vouchers\"><thead><tr><th>Voucher</th><th>Valid</th><th>Share</th><th>Opening balance</th><th>Credit this "
+                + "month</th><th>Closing balance</th><th>Currency</th></tr></thead><tbody>"
+        );
         foreach (VoucherDrawdown v in statement.Vouchers)
         {
             decimal credit = statement.Report.Lines.Where(l => l.VoucherId == v.Voucher.Id).Sum(l => l.Amount ?? 0m);
-            page.Raw($"<tr data-voucher=\"{HtmlPage.E(v.Voucher.Id)}\">").Cell("voucher", v.Voucher.Id)
+            page.Raw($"<tr data-voucher=\"{HtmlPage.E(v.Voucher.Id)}\">")
+                .Cell("voucher", v.Voucher.Id)
                 .Cell("valid", $"{v.Voucher.ValidFrom:yyyy-MM-dd} to {v.Voucher.ValidTo:yyyy-MM-dd}")
                 .Figure("share", v.Voucher.MaxShare.ToString(CultureInfo.InvariantCulture))
                 .Figure("opening", HtmlPage.Money(v.Opening))

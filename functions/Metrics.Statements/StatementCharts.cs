@@ -42,7 +42,17 @@ public static class StatementCharts
                 double value = (double)data.GpuHours[d, m];
                 if (value > 0)
                 {
-                    bars.Add(Styled(new Bar { Position = data.Days[d].Day, ValueBase = stacked, Value = stacked + value }, m));
+                    bars.Add(
+                        Styled(
+                            new Bar
+                            {
+                                Position = data.Days[d].Day,
+                                ValueBase = stacked,
+                                Value = stacked + value,
+                            },
+                            m
+                        )
+                    );
                     stacked += value;
                 }
             }
@@ -83,7 +93,9 @@ public static class StatementCharts
         }
 
         double[] ticks = models.Select((_, m) => (double)(m * (series.Length + 1)) + 1).ToArray();
-        string[] labels = models.Select(m => m.UtilPct is { } pct ? $"{m.GpuModel} ({pct.ToString("F2", CultureInfo.InvariantCulture)} % active)" : m.GpuModel).ToArray();
+        string[] labels = models
+            .Select(m => m.UtilPct is { } pct ? $"{m.GpuModel} ({pct.ToString("F2", CultureInfo.InvariantCulture)} % active)" : m.GpuModel)
+            .ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks, labels);
         plot.Axes.Margins(bottom: 0);
         return Svg(plot, "GPU-hours billed, observed and active per GPU model");
@@ -100,7 +112,8 @@ public static class StatementCharts
         plotted.Horizontal = true;
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             ranked.Select((_, i) => (double)(ranked.Count - i)).ToArray(),
-            ranked.Select(r => r.Name.Length == 0 ? "(no project)" : r.Name).ToArray());
+            ranked.Select(r => r.Name.Length == 0 ? "(no project)" : r.Name).ToArray()
+        );
         plot.Axes.Margins(left: 0);
         return Svg(plot, description, height: Math.Max(160, 40 + (ranked.Count * 26)));
     }
@@ -138,7 +151,8 @@ public static class StatementCharts
         plot.Add.Bars(bands.Counts.Select((c, b) => Styled(new Bar { Position = b, Value = c }, 0)).ToList());
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, bands.Counts.Count).Select(b => (double)b).ToArray(),
-            Enumerable.Range(0, bands.Counts.Count).Select(StatementFigures.UtilisationBands.Label).ToArray());
+            Enumerable.Range(0, bands.Counts.Count).Select(StatementFigures.UtilisationBands.Label).ToArray()
+        );
         plot.Axes.Margins(bottom: 0);
         return Svg(plot, "Institutions by average GPU utilisation");
     }
@@ -147,7 +161,10 @@ public static class StatementCharts
     private static void DayTicks(Plot plot, int days)
     {
         double[] positions = Enumerable.Range(1, days).Select(d => (double)d).ToArray();
-        string[] labels = Enumerable.Range(1, days).Select(d => d % 2 == 1 || days <= 16 ? d.ToString(CultureInfo.InvariantCulture) : string.Empty).ToArray();
+        string[] labels = Enumerable
+            .Range(1, days)
+            .Select(d => d % 2 == 1 || days <= 16 ? d.ToString(CultureInfo.InvariantCulture) : string.Empty)
+            .ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, labels);
     }
 
@@ -175,7 +192,15 @@ public static class StatementCharts
     private static LegendItem Legend(string text, int series)
     {
         (Color fill, Func<IHatch?> hatch) = s_series[series % s_series.Length];
-        return new LegendItem { LabelText = text, FillColor = fill, FillHatch = hatch(), FillHatchColor = Colors.White.WithAlpha(0.7), LineColor = Colors.Black, LineWidth = 0.5f };
+        return new LegendItem
+        {
+            LabelText = text,
+            FillColor = fill,
+            FillHatch = hatch(),
+            FillHatchColor = Colors.White.WithAlpha(0.7),
+            LineColor = Colors.Black,
+            LineWidth = 0.5f,
+        };
     }
 
     /// <summary>The plot as an inline SVG element: no XML prolog, a view box so it scales to the page, a text alternative.</summary>
@@ -184,6 +209,11 @@ public static class StatementCharts
         string svg = plot.GetSvgXml(width, height);
         int start = svg.IndexOf("<svg", StringComparison.Ordinal);
         string label = System.Net.WebUtility.HtmlEncode(description);
-        return svg[start..].Replace("<svg ", $"<svg role=\"img\" aria-label=\"{label}\" viewBox=\"0 0 {width} {height}\" class=\"chart\" ", StringComparison.Ordinal);
+        return svg[start..]
+            .Replace(
+                "<svg ",
+                $"<svg role=\"img\" aria-label=\"{label}\" viewBox=\"0 0 {width} {height}\" class=\"chart\" ",
+                StringComparison.Ordinal
+            );
     }
 }

@@ -6,7 +6,12 @@ namespace Metrics.Storage;
 /// <summary>Wires the billing core to its Azure storage adapters; used by the Functions app and the CLI alike.</summary>
 public static class BillingStorage
 {
-    public static UsageRollup CreateRollup(StorageClients clients, BillingCalendar calendar, TimeProvider timeProvider, int maxSamplesInMemory = ObservedHourReader.DefaultMaxSamplesInMemory)
+    public static UsageRollup CreateRollup(
+        StorageClients clients,
+        BillingCalendar calendar,
+        TimeProvider timeProvider,
+        int maxSamplesInMemory = ObservedHourReader.DefaultMaxSamplesInMemory
+    )
     {
         ArgumentNullException.ThrowIfNull(clients);
         return new UsageRollup(
@@ -15,7 +20,8 @@ public static class BillingStorage
             new TableJobStateStore(clients.Tables),
             new TableUsageStore(clients.Tables),
             new BlobRollupLock(clients.Blobs),
-            calendar)
+            calendar
+        )
         {
             MaxSamplesInMemory = maxSamplesInMemory,
         };
@@ -24,7 +30,13 @@ public static class BillingStorage
     public static UsageQuery CreateQuery(StorageClients clients, BillingCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(clients);
-        return new UsageQuery(new TableUsageStore(clients.Tables), new TableRateCardStore(clients.Tables), new BlobStatementStore(clients.Blobs), new TableVoucherStore(clients.Tables), calendar);
+        return new UsageQuery(
+            new TableUsageStore(clients.Tables),
+            new TableRateCardStore(clients.Tables),
+            new BlobStatementStore(clients.Blobs),
+            new TableVoucherStore(clients.Tables),
+            calendar
+        );
     }
 
     /// <summary>What the statement pages show, from the same stores as <see cref="CreateQuery"/>.</summary>
@@ -38,7 +50,8 @@ public static class BillingStorage
             new TableVoucherStore(clients.Tables),
             new BlobDeadLetterCounts(clients.Blobs),
             calendar,
-            timeProvider);
+            timeProvider
+        );
     }
 
     public static MonthClose CreateMonthClose(StorageClients clients, BillingCalendar calendar, TimeProvider timeProvider, TimeSpan grace)
@@ -51,7 +64,8 @@ public static class BillingStorage
             new BlobStatementStore(clients.Blobs),
             new BlobRollupLock(clients.Blobs),
             calendar,
-            timeProvider)
+            timeProvider
+        )
         {
             Grace = grace,
         };

@@ -15,7 +15,11 @@ public sealed class BlobDeadLetterCounts(BlobServiceClient blobs) : IDeadLetterC
 {
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(LandingPaths.DeadLetterContainer);
 
-    public async Task<IReadOnlyDictionary<TelemetryStream, long>> CountAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<TelemetryStream, long>> CountAsync(
+        DateOnly from,
+        DateOnly to,
+        CancellationToken cancellationToken
+    )
     {
         var counts = new Dictionary<TelemetryStream, long>();
         foreach (TelemetryStream stream in Enum.GetValues<TelemetryStream>())
@@ -27,8 +31,11 @@ public sealed class BlobDeadLetterCounts(BlobServiceClient blobs) : IDeadLetterC
                 await foreach (BlobItem blob in _container.ListOrNoneAsync(options, cancellationToken).ConfigureAwait(false))
                 {
                     // A file without the count (none is written so) still counts as one event rather than none.
-                    count += blob.Metadata.TryGetValue(ManifestKeys.Events, out string? events)
-                        && long.TryParse(events, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : 1;
+                    count +=
+                        blob.Metadata.TryGetValue(ManifestKeys.Events, out string? events)
+                        && long.TryParse(events, NumberStyles.None, CultureInfo.InvariantCulture, out long n)
+                            ? n
+                            : 1;
                 }
             }
 

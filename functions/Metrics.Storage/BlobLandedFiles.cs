@@ -23,24 +23,53 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedHourStore
 
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(LandingPaths.TelemetryContainer);
 
-    public async Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) =>
-        (await ListHourWithRowsAsync(stream, hour, cancellationToken).ConfigureAwait(false)).Select(f => f.Path).ToArray();
+    public async Task<IReadOnlyList<string>> ListHourAsync(
+        TelemetryStream stream,
+        DateTimeOffset hour,
+        CancellationToken cancellationToken
+    ) => (await ListHourWithRowsAsync(stream, hour, cancellationToken).ConfigureAwait(false)).Select(f => f.Path).ToArray();
 
-    public async Task<IReadOnlyList<LandedFileRef>> ListHourWithRowsAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) =>
-        (await LandedHourView.ReadAsync(this, stream, hour, cancellationToken).ConfigureAwait(false)).Visible.Select(b => new LandedFileRef(b.Path, b.Rows, b.ReachesFrom)).ToArray();
+    public async Task<IReadOnlyList<LandedFileRef>> ListHourWithRowsAsync(
+        TelemetryStream stream,
+        DateTimeOffset hour,
+        CancellationToken cancellationToken
+    ) =>
+        (await LandedHourView.ReadAsync(this, stream, hour, cancellationToken).ConfigureAwait(false))
+            .Visible.Select(b => new LandedFileRef(b.Path, b.Rows, b.ReachesFrom))
+            .ToArray();
 
-    public async Task<IReadOnlyList<LandedBlob>> ListHourBlobsAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LandedBlob>> ListHourBlobsAsync(
+        TelemetryStream stream,
+        DateTimeOffset hour,
+        CancellationToken cancellationToken
+    )
     {
         string prefix = LandingPaths.HourPrefix(stream, hour);
         var files = new List<LandedBlob>();
 
         // Metadata comes with the listing at no extra request: the manifest's row_count sizes the reader's work, and
         // reaches_from lets it skip a file that cannot reach into the hour it reads.
-        await foreach (BlobItem item in _container.ListOrNoneAsync(new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Metadata }, cancellationToken).ConfigureAwait(false))
+        await foreach (
+            BlobItem item in _container
+                .ListOrNoneAsync(new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Metadata }, cancellationToken)
+                .ConfigureAwait(false)
+        )
         {
-            long? rows = item.Metadata is not null && item.Metadata.TryGetValue(ManifestKeys.Rows, out string? value)
-                && long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long parsed) ? parsed : null;
-            DateTimeOffset? reachesFrom = item.Metadata is not null && item.Metadata.TryGetValue(ManifestKeys.ReachesFrom, out string? reach) ? ManifestKeys.ParseInstant(reach) : null;
+            long? rows =
+                item.Metadata is not null
+                && item.Metadata.TryGetValue(ManifestKeys.Rows, out string? value)
+                && long.TryParse(
+                    value,
+                    System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    out long parsed
+                )
+                    ? parsed
+                    : null;
+            DateTimeOffset? reachesFrom =
+                item.Metadata is not null && item.Metadata.TryGetValue(ManifestKeys.ReachesFrom, out string? reach)
+                    ? ManifestKeys.ParseInstant(reach)
+                    : null;
             files.Add(new LandedBlob(item.Name, item.Properties.ContentLength ?? 0, rows, reachesFrom));
         }
 
@@ -55,7 +84,11 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedHourStore
         {
             if (LandingPaths.CompactionGeneration(path) is not null && path.EndsWith(".arrow", StringComparison.Ordinal))
             {
-                Stream lazy = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = CompactedReadBuffer }, cancellationToken).ConfigureAwait(false);
+                Stream lazy = await blob.OpenReadAsync(
+                        new BlobOpenReadOptions(allowModifications: false) { BufferSize = CompactedReadBuffer },
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false);
                 return new GoneAwareReadStream(lazy, path);
             }
 
@@ -69,7 +102,12 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedHourStore
         }
     }
 
-    public async Task WriteAsync(string path, string contentType, Func<Stream, CancellationToken, Task<IReadOnlyDictionary<string, string>>> write, CancellationToken cancellationToken)
+    public async Task WriteAsync(
+        string path,
+        string contentType,
+        Func<Stream, CancellationToken, Task<IReadOnlyDictionary<string, string>>> write,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(write);
         BlockBlobClient blob = _container.GetBlockBlobClient(path);
@@ -77,7 +115,12 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedHourStore
 
         // Blocks are staged as the stream fills and committed when it is disposed. A process killed mid-write commits
         // nothing; an exception still disposes (and so commits) the stream, so the part-written blob is then deleted.
-        Stream output = await blob.OpenWriteAsync(overwrite: true, new BlockBlobOpenWriteOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, cancellationToken).ConfigureAwait(false);
+        Stream output = await blob.OpenWriteAsync(
+                overwrite: true,
+                new BlockBlobOpenWriteOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } },
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         try
         {
             await using (output.ConfigureAwait(false))
@@ -93,15 +136,23 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedHourStore
 
         if (metadata.Count > 0)
         {
-            await blob.SetMetadataAsync(new Dictionary<string, string>(metadata, StringComparer.Ordinal), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await blob.SetMetadataAsync(
+                    new Dictionary<string, string>(metadata, StringComparer.Ordinal),
+                    cancellationToken: cancellationToken
+                )
+                .ConfigureAwait(false);
         }
     }
 
     public async Task PutAsync(string path, string contentType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
-        await _container.GetBlobClient(path).UploadAsync(
-            new BinaryData(content),
-            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } },
-            cancellationToken).ConfigureAwait(false);
+        await _container
+            .GetBlobClient(path)
+            .UploadAsync(
+                new BinaryData(content),
+                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } },
+                cancellationToken
+            )
+            .ConfigureAwait(false);
 
     public async Task DeleteAsync(string path, CancellationToken cancellationToken) =>
         await _container.GetBlobClient(path).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -25,6 +25,8 @@ public sealed class BlobLandingStore(BlobServiceClient blobs) : ILandingStore
             Metadata = new Dictionary<string, string>(file.Metadata, StringComparer.Ordinal),
         };
 
-        await BlobUploads.UploadCreatingContainerAsync(container, blob, new BinaryData(file.Content), options, cancellationToken).ConfigureAwait(false);
+        await BlobUploads
+            .UploadCreatingContainerAsync(container, blob, new BinaryData(file.Content), options, cancellationToken)
+            .ConfigureAwait(false);
     }
 }

@@ -11,7 +11,11 @@ namespace Metrics.Storage;
 /// </summary>
 public static class BlobListing
 {
-    public static async IAsyncEnumerable<BlobItem> ListOrNoneAsync(this BlobContainerClient container, GetBlobsOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<BlobItem> ListOrNoneAsync(
+        this BlobContainerClient container,
+        GetBlobsOptions options,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(container);
         IAsyncEnumerator<BlobItem> items = container.GetBlobsAsync(options, cancellationToken).GetAsyncEnumerator(cancellationToken);

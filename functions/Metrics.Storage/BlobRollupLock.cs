@@ -25,9 +25,7 @@ public sealed class BlobRollupLock(BlobServiceClient blobs, LeaseTimings timings
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(500);
 
     public BlobRollupLock(BlobServiceClient blobs)
-        : this(blobs, LeaseTimings.Default)
-    {
-    }
+        : this(blobs, LeaseTimings.Default) { }
 
     public async Task<IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
@@ -37,7 +35,12 @@ public sealed class BlobRollupLock(BlobServiceClient blobs, LeaseTimings timings
         BlobClient blob = container.GetBlobClient(BlobName);
         try
         {
-            await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken).ConfigureAwait(false);
+            await blob.UploadAsync(
+                    BinaryData.Empty,
+                    new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
@@ -58,7 +61,10 @@ public sealed class BlobRollupLock(BlobServiceClient blobs, LeaseTimings timings
             {
                 if (timeProvider.GetUtcNow() >= deadline)
                 {
-                    throw new RollupLockBusyException($"Another rollup or compaction has held the lock for more than {wait.TotalSeconds:0} s; try again later.", ex);
+                    throw new RollupLockBusyException(
+                        $"Another rollup or compaction has held the lock for more than {wait.TotalSeconds:0} s; try again later.",
+                        ex
+                    );
                 }
 
                 await Task.Delay(s_poll, timeProvider, cancellationToken).ConfigureAwait(false);
@@ -148,7 +154,14 @@ public sealed class BlobRollupLock(BlobServiceClient blobs, LeaseTimings timings
                         await _lost.CancelAsync().ConfigureAwait(false);
                         return;
                     }
-                    catch (Exception ex) when (!_stop.IsCancellationRequested && ex is OperationCanceledException or RequestFailedException or IOException or System.Net.Http.HttpRequestException)
+                    catch (Exception ex)
+                        when (!_stop.IsCancellationRequested
+                            && ex
+                                is OperationCanceledException
+                                    or RequestFailedException
+                                    or IOException
+                                    or System.Net.Http.HttpRequestException
+                        )
                     {
                         // A timeout or an unreachable service: try again soon, but only while the lease surely runs.
                         wait = timings.RetryEvery;

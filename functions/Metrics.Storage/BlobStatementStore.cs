@@ -27,19 +27,26 @@ public sealed class BlobStatementStore(BlobServiceClient blobs) : IStatementStor
         ArgumentNullException.ThrowIfNull(days);
         BlobClient blob = _container.GetBlobClient(DaysPathOf(days.Month, days.Sha256));
         var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } };
-        await BlobUploads.UploadCreatingContainerAsync(_container, blob, new BinaryData(days.Json), options, cancellationToken).ConfigureAwait(false);
+        await BlobUploads
+            .UploadCreatingContainerAsync(_container, blob, new BinaryData(days.Json), options, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public async Task<StatementDays> ReadDaysAsync(BillingMonth month, string sha256, CancellationToken cancellationToken)
     {
         try
         {
-            BlobDownloadResult content = (await _container.GetBlobClient(DaysPathOf(month, sha256)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
+            BlobDownloadResult content = (
+                await _container.GetBlobClient(DaysPathOf(month, sha256)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)
+            ).Value;
             return StatementDays.FromJson(month, content.Content.ToArray(), sha256);
         }
         catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.BlobNotFound)
         {
-            throw new InvalidDataException($"The daily usage {sha256} that {month}'s statement recorded is missing from '{Container}'.", ex);
+            throw new InvalidDataException(
+                $"The daily usage {sha256} that {month}'s statement recorded is missing from '{Container}'.",
+                ex
+            );
         }
     }
 
@@ -47,10 +54,13 @@ public sealed class BlobStatementStore(BlobServiceClient blobs) : IStatementStor
     {
         try
         {
-            BlobDownloadResult content = (await _container.GetBlobClient(PathOf(month)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
+            BlobDownloadResult content = (
+                await _container.GetBlobClient(PathOf(month)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)
+            ).Value;
             return FrozenStatement.FromJson(content.Content.ToMemory().Span);
         }
-        catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.BlobNotFound || ex.ErrorCode == BlobErrorCode.ContainerNotFound)
+        catch (RequestFailedException ex)
+            when (ex.ErrorCode == BlobErrorCode.BlobNotFound || ex.ErrorCode == BlobErrorCode.ContainerNotFound)
         {
             return null;
         }
@@ -73,7 +83,9 @@ public sealed class BlobStatementStore(BlobServiceClient blobs) : IStatementStor
 
         try
         {
-            await BlobUploads.UploadCreatingContainerAsync(_container, blob, new BinaryData(statement.ToJson()), options, cancellationToken).ConfigureAwait(false);
+            await BlobUploads
+                .UploadCreatingContainerAsync(_container, blob, new BinaryData(statement.ToJson()), options, cancellationToken)
+                .ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412 && ex.ErrorCode != BlobErrorCode.ContainerNotFound)

@@ -10,7 +10,13 @@ namespace Metrics.Storage;
 /// </summary>
 internal static class BlobUploads
 {
-    public static async Task UploadCreatingContainerAsync(BlobContainerClient container, BlobClient blob, BinaryData content, BlobUploadOptions options, CancellationToken cancellationToken)
+    public static async Task UploadCreatingContainerAsync(
+        BlobContainerClient container,
+        BlobClient blob,
+        BinaryData content,
+        BlobUploadOptions options,
+        CancellationToken cancellationToken
+    )
     {
         try
         {

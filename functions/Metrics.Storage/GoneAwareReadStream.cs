@@ -24,9 +24,7 @@ internal sealed class GoneAwareReadStream(Stream inner, string path) : Stream
         set => inner.Position = value;
     }
 
-    public override void Flush()
-    {
-    }
+    public override void Flush() { }
 
     public override int Read(byte[] buffer, int offset, int count)
     {

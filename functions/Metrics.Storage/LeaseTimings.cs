@@ -11,10 +11,12 @@ namespace Metrics.Storage;
 /// <param name="SafetyMargin">How long before the lease could expire the holder is told it lost it.</param>
 public sealed record LeaseTimings(TimeSpan Duration, TimeSpan RenewEvery, TimeSpan RenewTimeout, TimeSpan RetryEvery, TimeSpan SafetyMargin)
 {
-    public static LeaseTimings Default { get; } = new(
-        Duration: TimeSpan.FromSeconds(60),
-        RenewEvery: TimeSpan.FromSeconds(15),
-        RenewTimeout: TimeSpan.FromSeconds(5),
-        RetryEvery: TimeSpan.FromSeconds(3),
-        SafetyMargin: TimeSpan.FromSeconds(10));
+    public static LeaseTimings Default { get; } =
+        new(
+            Duration: TimeSpan.FromSeconds(60),
+            RenewEvery: TimeSpan.FromSeconds(15),
+            RenewTimeout: TimeSpan.FromSeconds(5),
+            RetryEvery: TimeSpan.FromSeconds(3),
+            SafetyMargin: TimeSpan.FromSeconds(10)
+        );
 }

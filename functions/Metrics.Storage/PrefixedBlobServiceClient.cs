@@ -17,5 +17,6 @@ internal sealed class PrefixedBlobServiceClient : BlobServiceClient
     public PrefixedBlobServiceClient(string prefix, Uri serviceUri, TokenCredential credential, BlobClientOptions options)
         : base(serviceUri, credential, options) => _prefix = prefix;
 
-    public override BlobContainerClient GetBlobContainerClient(string blobContainerName) => base.GetBlobContainerClient(_prefix + blobContainerName);
+    public override BlobContainerClient GetBlobContainerClient(string blobContainerName) =>
+        base.GetBlobContainerClient(_prefix + blobContainerName);
 }

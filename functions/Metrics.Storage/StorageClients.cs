@@ -29,7 +29,9 @@ public sealed class StorageClients
         }
         else if (settings.BlobServiceUri is { } blobUri && settings.TableServiceUri is { } tableUri)
         {
-            TokenCredential credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = settings.ClientId });
+            TokenCredential credential = new DefaultAzureCredential(
+                new DefaultAzureCredentialOptions { ManagedIdentityClientId = settings.ClientId }
+            );
             Blobs = new PrefixedBlobServiceClient(prefix, blobUri, credential, blobOptions);
             Tables = new PrefixedTableServiceClient(prefix, tableUri, credential, tableOptions);
         }

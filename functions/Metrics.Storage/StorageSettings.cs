@@ -48,7 +48,11 @@ public sealed record StorageSettings
     /// <summary>Where these settings point, for messages: the account endpoint, never a key.</summary>
     public string Describe() =>
         ConnectionString is { } cs
-            ? (cs.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase) ? "Azurite (UseDevelopmentStorage=true, http://127.0.0.1:10000)" : DescribeConnectionString(cs))
+            ? (
+                cs.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase)
+                    ? "Azurite (UseDevelopmentStorage=true, http://127.0.0.1:10000)"
+                    : DescribeConnectionString(cs)
+            )
             : BlobServiceUri?.ToString() ?? "(no storage configured)";
 
     /// <summary>
@@ -78,9 +82,17 @@ public sealed record StorageSettings
             return new StorageSettings { ConnectionString = connectionString };
         }
 
-        if (NonEmpty(getVariable($"{ConnectionName}__blobServiceUri")) is { } blob && NonEmpty(getVariable($"{ConnectionName}__tableServiceUri")) is { } table)
+        if (
+            NonEmpty(getVariable($"{ConnectionName}__blobServiceUri")) is { } blob
+            && NonEmpty(getVariable($"{ConnectionName}__tableServiceUri")) is { } table
+        )
         {
-            return new StorageSettings { BlobServiceUri = new Uri(blob), TableServiceUri = new Uri(table), ClientId = NonEmpty(getVariable($"{ConnectionName}__clientId")) };
+            return new StorageSettings
+            {
+                BlobServiceUri = new Uri(blob),
+                TableServiceUri = new Uri(table),
+                ClientId = NonEmpty(getVariable($"{ConnectionName}__clientId")),
+            };
         }
 
         return NonEmpty(getVariable(HostConnectionName)) is { } host ? new StorageSettings { ConnectionString = host } : null;
@@ -91,9 +103,19 @@ public sealed record StorageSettings
     private static string ValidPrefix(string? prefix)
     {
         prefix ??= string.Empty;
-        if (prefix.Length > 16 || (prefix.Length > 0 && !(char.IsAsciiLetterLower(prefix[0]) && prefix.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)))))
+        if (
+            prefix.Length > 16
+            || (
+                prefix.Length > 0
+                && !(char.IsAsciiLetterLower(prefix[0]) && prefix.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)))
+            )
+        )
         {
-            throw new ArgumentException($"{NamePrefixName} must be at most 16 lower-case letters and digits, a letter first (table and container names allow no more), got '{prefix}'.", nameof(prefix));
+            throw new ArgumentException(
+                $"{NamePrefixName} must be at most 16 lower-case letters and digits, a letter first (table and container names allow no "
+                    + $"more), got '{prefix}'.",
+                nameof(prefix)
+            );
         }
 
         return prefix;
@@ -103,7 +125,10 @@ public sealed record StorageSettings
     {
         foreach (string part in connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (part.StartsWith("BlobEndpoint=", StringComparison.OrdinalIgnoreCase) || part.StartsWith("AccountName=", StringComparison.OrdinalIgnoreCase))
+            if (
+                part.StartsWith("BlobEndpoint=", StringComparison.OrdinalIgnoreCase)
+                || part.StartsWith("AccountName=", StringComparison.OrdinalIgnoreCase)
+            )
             {
                 return part;
             }

@@ -1,9 +1,13 @@
 namespace Metrics.Storage;
 
-/// <summary>Table names used by the pipeline. Infrastructure (infra/) creates the same names. Keys are documented in docs/billing.md.</summary>
+/// <summary>
+/// Table names used by the pipeline. Infrastructure (infra/) creates the same names. Keys are documented in docs/billing.md.
+/// </summary>
 public static class StorageTables
 {
-    /// <summary>Rollup marks: PartitionKey = kind (gpu, jobs, usage, month), RowKey = UTC hour <c>yyyyMMddHH</c> or month <c>yyyy-MM</c>.</summary>
+    /// <summary>
+    /// Rollup marks: PartitionKey = kind (gpu, jobs, usage, month), RowKey = UTC hour <c>yyyyMMddHH</c> or month <c>yyyy-MM</c>.
+    /// </summary>
     public const string DirtyHours = "dirtyhours";
 
     /// <summary>The CLI's local event hub: next sequence number per (stream, partition).</summary>
@@ -18,10 +22,16 @@ public static class StorageTables
     /// <summary>Each job's usage per billing month: PartitionKey = month, RowKey = <c>cluster|jobId</c>.</summary>
     public const string JobMonths = "jobmonths";
 
-    /// <summary>Hourly usage lines: PartitionKey = UTC hour, RowKey = <c>institution|model|account</c> (see <see cref="Metrics.Core.Billing.UsageKey.RowKey"/>).</summary>
+    /// <summary>
+    /// Hourly usage lines: PartitionKey = UTC hour, RowKey = <c>institution|model|account</c> (see <see
+    /// cref="Metrics.Core.Billing.UsageKey.RowKey"/>).
+    /// </summary>
     public const string HourlyUsage = "hourlyusage";
 
-    /// <summary>Daily usage lines, the month's partial sums: PartitionKey = billing day <c>yyyy-MM-dd</c>, RowKey = <c>institution|model|account</c>.</summary>
+    /// <summary>
+    /// Daily usage lines, the month's partial sums: PartitionKey = billing day <c>yyyy-MM-dd</c>, RowKey =
+    /// <c>institution|model|account</c>.
+    /// </summary>
     public const string DailyUsage = "dailyusage";
 
     /// <summary>
@@ -42,5 +52,18 @@ public static class StorageTables
     /// <summary>Compute vouchers as imported: PartitionKey = institution, RowKey = voucher id.</summary>
     public const string Vouchers = "vouchers";
 
-    public static readonly IReadOnlyList<string> All = [DirtyHours, Sequences, JobStates, JobHours, JobMonths, HourlyUsage, DailyUsage, MonthlyUsage, AccountUsage, RateCards, Vouchers];
+    public static readonly IReadOnlyList<string> All =
+    [
+        DirtyHours,
+        Sequences,
+        JobStates,
+        JobHours,
+        JobMonths,
+        HourlyUsage,
+        DailyUsage,
+        MonthlyUsage,
+        AccountUsage,
+        RateCards,
+        Vouchers,
+    ];
 }

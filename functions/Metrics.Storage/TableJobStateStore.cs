@@ -23,11 +23,18 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
     public async Task<StoredJobState?> GetAsync(string cluster, string jobId, DateTimeOffset runStart, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        NullableResponse<TableEntity> found = await Table.GetEntityIfExistsAsync<TableEntity>(cluster, JobRunKeys.Run(jobId, runStart), cancellationToken: cancellationToken).ConfigureAwait(false);
+        NullableResponse<TableEntity> found = await Table
+            .GetEntityIfExistsAsync<TableEntity>(cluster, JobRunKeys.Run(jobId, runStart), cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
         return found.HasValue ? FromEntity(found.Value!) : null;
     }
 
-    public async Task<string> SaveAsync(JobBillingState state, DateTimeOffset? unsettledUntil, string? expectedVersion, CancellationToken cancellationToken)
+    public async Task<string> SaveAsync(
+        JobBillingState state,
+        DateTimeOffset? unsettledUntil,
+        string? expectedVersion,
+        CancellationToken cancellationToken
+    )
     {
         TableEntity entity = ToEntity(state, unsettledUntil);
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
@@ -35,14 +42,20 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
         {
             Response response = expectedVersion is null
                 ? await Table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false)
-                : await Table.UpdateEntityAsync(entity, new ETag(expectedVersion), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            return response.Headers.ETag?.ToString() ?? throw new InvalidOperationException("The table service answered a save without an ETag.");
+                : await Table
+                    .UpdateEntityAsync(entity, new ETag(expectedVersion), TableUpdateMode.Replace, cancellationToken)
+                    .ConfigureAwait(false);
+            return response.Headers.ETag?.ToString()
+                ?? throw new InvalidOperationException("The table service answered a save without an ETag.");
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
         {
             // 409: a new run was inserted meanwhile; 412: the ETag moved on; 404: the row is gone.
             throw new JobStateConflictException(
-                $"Job run {state.Cluster}/{state.JobId}@{state.StartTime:O} was saved by someone else since it was read (HTTP {ex.Status}).", ex);
+                $"Job run {state.Cluster}/{state.JobId}@{state.StartTime:O} was saved by someone else since it was read (HTTP "
+                    + $"{ex.Status}).",
+                ex
+            );
         }
     }
 
@@ -54,34 +67,51 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
     /// returns at most about twice the rows asked for (the rest are dropped), where point reads cost a request each:
     /// the national hour's 3,864 runs took 3,864 requests, and now take a few pages.
     /// </summary>
-    public async Task<IReadOnlyDictionary<JobRunKey, StoredJobState>> GetManyAsync(IReadOnlyCollection<JobRunKey> runs, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<JobRunKey, StoredJobState>> GetManyAsync(
+        IReadOnlyCollection<JobRunKey> runs,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(runs);
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         var found = new System.Collections.Concurrent.ConcurrentDictionary<JobRunKey, StoredJobState>();
         var wanted = runs.ToHashSet();
         (List<JobIdWindow> windows, List<JobRunKey> single) = JobIdWindows.Plan(runs, MinRangeRuns);
-        await Parallel.ForEachAsync(windows, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (window, token) =>
-        {
-            // '}' sorts right after '|', so "{last}}" bounds every run of the last id.
-            string filter = TableClient.CreateQueryFilter($"PartitionKey eq {window.Cluster} and RowKey ge {window.FirstJobId + "|"} and RowKey lt {window.LastJobId + "}"}");
-            await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, cancellationToken: token).ConfigureAwait(false))
-            {
-                StoredJobState state = FromEntity(e);
-                var key = new JobRunKey(state.State.Cluster, state.State.JobId, state.State.StartTime);
-                if (wanted.Contains(key))
+        await Parallel
+            .ForEachAsync(
+                windows,
+                new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+                async (window, token) =>
                 {
-                    found[key] = state;
+                    // '}' sorts right after '|', so "{last}}" bounds every run of the last id.
+                    string filter = TableClient.CreateQueryFilter(
+                        $"PartitionKey eq {window.Cluster} and RowKey ge {window.FirstJobId + "|"} and RowKey lt {window.LastJobId + "}"}"
+                    );
+                    await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, cancellationToken: token).ConfigureAwait(false))
+                    {
+                        StoredJobState state = FromEntity(e);
+                        var key = new JobRunKey(state.State.Cluster, state.State.JobId, state.State.StartTime);
+                        if (wanted.Contains(key))
+                        {
+                            found[key] = state;
+                        }
+                    }
                 }
-            }
-        }).ConfigureAwait(false);
-        await Parallel.ForEachAsync(single, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (run, token) =>
-        {
-            if (await GetAsync(run.Cluster, run.JobId, run.RunStart, token).ConfigureAwait(false) is { } state)
-            {
-                found[run] = state;
-            }
-        }).ConfigureAwait(false);
+            )
+            .ConfigureAwait(false);
+        await Parallel
+            .ForEachAsync(
+                single,
+                new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+                async (run, token) =>
+                {
+                    if (await GetAsync(run.Cluster, run.JobId, run.RunStart, token).ConfigureAwait(false) is { } state)
+                    {
+                        found[run] = state;
+                    }
+                }
+            )
+            .ConfigureAwait(false);
         return found;
     }
 
@@ -101,36 +131,43 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
         var bySaveKey = saves.ToDictionary(s => (s.State.Cluster, JobRunKeys.Run(s.State.JobId, s.State.StartTime)));
         var conflicts = new System.Collections.Concurrent.ConcurrentBag<JobRunKey>();
         var versions = new System.Collections.Concurrent.ConcurrentDictionary<JobRunKey, string>();
-        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (chunk, token) =>
-        {
-            try
-            {
-                Response<IReadOnlyList<Response>> done = await Table.SubmitTransactionAsync(chunk, token).ConfigureAwait(false);
-                for (int i = 0; i < chunk.Count && i < done.Value.Count; i++)
+        await Parallel
+            .ForEachAsync(
+                chunks,
+                new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+                async (chunk, token) =>
                 {
-                    // Each action's answer carries the row's new ETag; where one does not, the run is simply read next time.
-                    if (done.Value[i].Headers.ETag is { } etag)
-                    {
-                        versions[bySaveKey[(chunk[i].Entity.PartitionKey, chunk[i].Entity.RowKey)].Run] = etag.ToString();
-                    }
-                }
-            }
-            catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
-            {
-                foreach (TableTransactionAction action in chunk)
-                {
-                    JobStateSave save = bySaveKey[(action.Entity.PartitionKey, action.Entity.RowKey)];
                     try
                     {
-                        versions[save.Run] = await SaveAsync(save.State, save.UnsettledUntil, save.ExpectedVersion, token).ConfigureAwait(false);
+                        Response<IReadOnlyList<Response>> done = await Table.SubmitTransactionAsync(chunk, token).ConfigureAwait(false);
+                        for (int i = 0; i < chunk.Count && i < done.Value.Count; i++)
+                        {
+                            // Each action's answer carries the row's new ETag; where one does not, the run is simply read next time.
+                            if (done.Value[i].Headers.ETag is { } etag)
+                            {
+                                versions[bySaveKey[(chunk[i].Entity.PartitionKey, chunk[i].Entity.RowKey)].Run] = etag.ToString();
+                            }
+                        }
                     }
-                    catch (JobStateConflictException)
+                    catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
                     {
-                        conflicts.Add(save.Run);
+                        foreach (TableTransactionAction action in chunk)
+                        {
+                            JobStateSave save = bySaveKey[(action.Entity.PartitionKey, action.Entity.RowKey)];
+                            try
+                            {
+                                versions[save.Run] = await SaveAsync(save.State, save.UnsettledUntil, save.ExpectedVersion, token)
+                                    .ConfigureAwait(false);
+                            }
+                            catch (JobStateConflictException)
+                            {
+                                conflicts.Add(save.Run);
+                            }
+                        }
                     }
                 }
-            }
-        }).ConfigureAwait(false);
+            )
+            .ConfigureAwait(false);
         return new JobStateSaveResult(conflicts.ToArray(), versions);
     }
 

@@ -5,7 +5,9 @@ using Metrics.Core.Ports;
 
 namespace Metrics.Storage;
 
-/// <summary>The rate card in table <c>ratecards</c>: PartitionKey = gpu or cpu, RowKey = <c>model|yyyy-MM-dd</c> (<c>cpu|...</c>).</summary>
+/// <summary>
+/// The rate card in table <c>ratecards</c>: PartitionKey = gpu or cpu, RowKey = <c>model|yyyy-MM-dd</c> (<c>cpu|...</c>).
+/// </summary>
 public sealed class TableRateCardStore(TableServiceClient tables) : IRateCardStore
 {
     private readonly TableCreatedOnce _ratecards = new(tables.GetTableClient(StorageTables.RateCards));
@@ -16,12 +18,15 @@ public sealed class TableRateCardStore(TableServiceClient tables) : IRateCardSto
         var entries = new List<RateEntry>();
         await foreach (TableEntity e in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            entries.Add(new RateEntry(
-                e.PartitionKey == "gpu" ? RateKind.Gpu : RateKind.Cpu,
-                e.GetString("GpuModel"),
-                DateOnly.ParseExact(TableProperties.Required(e, "EffectiveFrom"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                TableProperties.Decimal(e, "Rate"),
-                TableProperties.Required(e, "Currency")));
+            entries.Add(
+                new RateEntry(
+                    e.PartitionKey == "gpu" ? RateKind.Gpu : RateKind.Cpu,
+                    e.GetString("GpuModel"),
+                    DateOnly.ParseExact(TableProperties.Required(e, "EffectiveFrom"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    TableProperties.Decimal(e, "Rate"),
+                    TableProperties.Required(e, "Currency")
+                )
+            );
         }
 
         return new RateCard(entries);

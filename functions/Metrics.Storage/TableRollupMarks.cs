@@ -35,8 +35,7 @@ public sealed class TableRollupMarks(TableServiceClient tables, TimeProvider tim
 
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = timeProvider.GetUtcNow();
-        var actions = keys
-            .Distinct(StringComparer.Ordinal)
+        var actions = keys.Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .Select(key =>
             {
@@ -56,7 +55,11 @@ public sealed class TableRollupMarks(TableServiceClient tables, TimeProvider tim
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         var marks = new List<RollupMark>();
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(kind)}");
-        await foreach (TableEntity entity in Table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (
+            TableEntity entity in Table
+                .QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken)
+                .ConfigureAwait(false)
+        )
         {
             marks.Add(new RollupMark(kind, entity.RowKey, entity.ETag.ToString()));
         }
@@ -69,7 +72,9 @@ public sealed class TableRollupMarks(TableServiceClient tables, TimeProvider tim
         ArgumentNullException.ThrowIfNull(mark);
         try
         {
-            await Table.DeleteEntityAsync(PartitionKey(mark.Kind), mark.Key, new ETag(mark.Version), cancellationToken).ConfigureAwait(false);
+            await Table
+                .DeleteEntityAsync(PartitionKey(mark.Kind), mark.Key, new ETag(mark.Version), cancellationToken)
+                .ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
@@ -78,16 +83,17 @@ public sealed class TableRollupMarks(TableServiceClient tables, TimeProvider tim
         }
     }
 
-    public static string PartitionKey(MarkKind kind) => kind switch
-    {
-        MarkKind.Gpu => "gpu",
-        MarkKind.Jobs => "jobs",
-        MarkKind.Usage => "usage",
-        MarkKind.Month => "month",
-        MarkKind.CompactGpu => "compact-gpu",
-        MarkKind.CompactJobs => "compact-jobs",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown mark kind."),
-    };
+    public static string PartitionKey(MarkKind kind) =>
+        kind switch
+        {
+            MarkKind.Gpu => "gpu",
+            MarkKind.Jobs => "jobs",
+            MarkKind.Usage => "usage",
+            MarkKind.Month => "month",
+            MarkKind.CompactGpu => "compact-gpu",
+            MarkKind.CompactJobs => "compact-jobs",
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown mark kind."),
+        };
 
     public static string RowKey(DateTimeOffset hour) => UtcHours.Key(hour);
 

@@ -17,7 +17,8 @@ public sealed class TableSequenceCounter(TableServiceClient tables)
 
     private readonly TableCreatedOnce _sequences = new(tables.GetTableClient(StorageTables.Sequences));
 
-    public async Task EnsureTableAsync(CancellationToken cancellationToken) => await _sequences.EnsureAsync(cancellationToken).ConfigureAwait(false);
+    public async Task EnsureTableAsync(CancellationToken cancellationToken) =>
+        await _sequences.EnsureAsync(cancellationToken).ConfigureAwait(false);
 
     private TableClient Table => _sequences.Client;
 
@@ -27,12 +28,16 @@ public sealed class TableSequenceCounter(TableServiceClient tables)
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            NullableResponse<TableEntity> existing = await Table.GetEntityIfExistsAsync<TableEntity>(stream.Name(), partitionId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            NullableResponse<TableEntity> existing = await Table
+                .GetEntityIfExistsAsync<TableEntity>(stream.Name(), partitionId, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
             try
             {
                 if (!existing.HasValue)
                 {
-                    await Table.AddEntityAsync(new TableEntity(stream.Name(), partitionId) { [NextProperty] = (long)count }, cancellationToken).ConfigureAwait(false);
+                    await Table
+                        .AddEntityAsync(new TableEntity(stream.Name(), partitionId) { [NextProperty] = (long)count }, cancellationToken)
+                        .ConfigureAwait(false);
                     return 0;
                 }
 
@@ -48,7 +53,9 @@ public sealed class TableSequenceCounter(TableServiceClient tables)
             }
         }
 
-        throw new InvalidOperationException($"Could not reserve sequence numbers for {stream.Name()} partition {partitionId} after {MaxAttempts} attempts.");
+        throw new InvalidOperationException(
+            $"Could not reserve sequence numbers for {stream.Name()} partition {partitionId} after {MaxAttempts} attempts."
+        );
     }
 
     /// <summary>
@@ -56,7 +63,13 @@ public sealed class TableSequenceCounter(TableServiceClient tables)
     /// counter still stands at <paramref name="reservedEnd"/>); otherwise the numbers stay unused, a gap, which Event Hubs
     /// sequence numbers may have too. Returns whether they were given back.
     /// </summary>
-    public async Task<bool> ReturnUnusedAsync(TelemetryStream stream, string partitionId, long reservedEnd, long usedEnd, CancellationToken cancellationToken)
+    public async Task<bool> ReturnUnusedAsync(
+        TelemetryStream stream,
+        string partitionId,
+        long reservedEnd,
+        long usedEnd,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(usedEnd, reservedEnd);
         if (usedEnd == reservedEnd)
@@ -64,7 +77,9 @@ public sealed class TableSequenceCounter(TableServiceClient tables)
             return true;
         }
 
-        NullableResponse<TableEntity> existing = await Table.GetEntityIfExistsAsync<TableEntity>(stream.Name(), partitionId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        NullableResponse<TableEntity> existing = await Table
+            .GetEntityIfExistsAsync<TableEntity>(stream.Name(), partitionId, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
         if (!existing.HasValue || existing.Value!.GetInt64(NextProperty) != reservedEnd)
         {
             return false;

@@ -34,13 +34,19 @@ public static class TableTransactions
             partitionKey ??= key;
             if (!string.Equals(partitionKey, key, StringComparison.Ordinal))
             {
-                throw new ArgumentException($"A table transaction takes one PartitionKey; got '{partitionKey}' and '{key}'.", nameof(actions));
+                throw new ArgumentException(
+                    $"A table transaction takes one PartitionKey; got '{partitionKey}' and '{key}'.",
+                    nameof(actions)
+                );
             }
 
             long bytes = EstimateBytes(action.Entity);
             if (bytes > MaxPayloadBytes)
             {
-                throw new ArgumentException($"Entity {key}/{action.Entity.RowKey} is about {bytes} bytes, too large for a table transaction.", nameof(actions));
+                throw new ArgumentException(
+                    $"Entity {key}/{action.Entity.RowKey} is about {bytes} bytes, too large for a table transaction.",
+                    nameof(actions)
+                );
             }
 
             if (current.Count == MaxActions || currentBytes + bytes > MaxPayloadBytes)
@@ -63,7 +69,11 @@ public static class TableTransactions
     }
 
     /// <summary>Submits actions as as many valid transactions as they need.</summary>
-    public static async Task SubmitAsync(TableClient table, IEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken)
+    public static async Task SubmitAsync(
+        TableClient table,
+        IEnumerable<TableTransactionAction> actions,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(table);
         foreach (IReadOnlyList<TableTransactionAction> chunk in Chunk(actions))
@@ -81,13 +91,16 @@ public static class TableTransactions
         {
             foreach ((string name, object value) in properties)
             {
-                bytes += Utf8(name) + 16 + value switch
-                {
-                    string s => 2L * Utf8(s),
-                    byte[] b => ((b.Length + 2) / 3 * 4) + 64,
-                    BinaryData d => ((d.ToMemory().Length + 2) / 3 * 4) + 64,
-                    _ => 64,
-                };
+                bytes +=
+                    Utf8(name)
+                    + 16
+                    + value switch
+                    {
+                        string s => 2L * Utf8(s),
+                        byte[] b => ((b.Length + 2) / 3 * 4) + 64,
+                        BinaryData d => ((d.ToMemory().Length + 2) / 3 * 4) + 64,
+                        _ => 64,
+                    };
             }
         }
 

@@ -56,10 +56,16 @@ public sealed class TableUsageStore : IUsageStore
         await ReplacePartitionAsync(_hourly, pk, rows, cancellationToken).ConfigureAwait(false);
     }
 
-    public async IAsyncEnumerable<HourlyUsage> ReadHoursAsync(DateTimeOffset fromHour, DateTimeOffset toHourExclusive, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<HourlyUsage> ReadHoursAsync(
+        DateTimeOffset fromHour,
+        DateTimeOffset toHourExclusive,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
-        string filter = TableClient.CreateQueryFilter($"PartitionKey ge {UtcHours.Key(fromHour)} and PartitionKey lt {UtcHours.Key(toHourExclusive)}");
+        string filter = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {UtcHours.Key(fromHour)} and PartitionKey lt {UtcHours.Key(toHourExclusive)}"
+        );
         await foreach (TableEntity e in _hourly.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             UtcHours.TryParseKey(e.PartitionKey, out DateTimeOffset hour);
@@ -79,16 +85,26 @@ public sealed class TableUsageStore : IUsageStore
     public IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, CancellationToken cancellationToken) =>
         ReadDaysAsync(fromDay, toDayExclusive, institution: null, cancellationToken);
 
-    public async IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, string? institution, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<DailyUsage> ReadDaysAsync(
+        DateOnly fromDay,
+        DateOnly toDayExclusive,
+        string? institution,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         // One institution's rows are one RowKey range in each day's partition (institution|model[|account]).
-        string filter = institution is null
-            ? TableClient.CreateQueryFilter($"PartitionKey ge {DayKey(fromDay)} and PartitionKey lt {DayKey(toDayExclusive)}")
-            : TableClient.CreateQueryFilter($"PartitionKey ge {DayKey(fromDay)} and PartitionKey lt {DayKey(toDayExclusive)} and RowKey ge {institution + "|"} and RowKey lt {institution + "}"}");
+        string filter = TableClient.CreateQueryFilter($"PartitionKey ge {DayKey(fromDay)} and PartitionKey lt {DayKey(toDayExclusive)}");
+        if (institution is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey ge {institution + "|"} and RowKey lt {institution + "}"}");
+        }
         await foreach (TableEntity e in _daily.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            yield return UsageEntities.Day(e, DateOnly.ParseExact(e.PartitionKey, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            yield return UsageEntities.Day(
+                e,
+                DateOnly.ParseExact(e.PartitionKey, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
+            );
         }
     }
 
@@ -105,28 +121,50 @@ public sealed class TableUsageStore : IUsageStore
         // leaves the month's mark for the next run, which rewrites both. One institution's lines are a RowKey range of
         // the month's partition (institution|model), so no copy keyed by institution is kept: that copy cost one
         // transaction per institution on every recompute of a month (some thousands for a national month).
-        await ReplacePartitionAsync(_accounts, pk, lines.Accounts.Select(l => UsageEntities.MonthLine(pk, l.Key.RowKey, l)).ToList(), cancellationToken).ConfigureAwait(false);
-        await ReplacePartitionAsync(_monthly, pk, lines.Lines.Select(l => UsageEntities.MonthLine(pk, l.Key.RowKey, l)).ToList(), cancellationToken).ConfigureAwait(false);
+        await ReplacePartitionAsync(
+                _accounts,
+                pk,
+                lines.Accounts.Select(l => UsageEntities.MonthLine(pk, l.Key.RowKey, l)).ToList(),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        await ReplacePartitionAsync(
+                _monthly,
+                pk,
+                lines.Lines.Select(l => UsageEntities.MonthLine(pk, l.Key.RowKey, l)).ToList(),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<MonthlyUsage>> ReadMonthAccountsAsync(BillingMonth month, string? institution, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<MonthlyUsage>> ReadMonthAccountsAsync(
+        BillingMonth month,
+        string? institution,
+        CancellationToken cancellationToken
+    )
     {
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         string pk = month.ToString();
         string filter = institution is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {pk}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {institution + "|"} and RowKey lt {institution + "}"}");
-        return await ReadMonthlyAsync(_accounts.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken), month).ConfigureAwait(false);
+        return await ReadMonthlyAsync(_accounts.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken), month)
+            .ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<MonthlyUsage>> ReadMonthAsync(BillingMonth month, string? institution, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<MonthlyUsage>> ReadMonthAsync(
+        BillingMonth month,
+        string? institution,
+        CancellationToken cancellationToken
+    )
     {
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         string pk = month.ToString();
         string filter = institution is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {pk}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {institution + "|"} and RowKey lt {institution + "}"}");
-        return await ReadMonthlyAsync(_monthly.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken), month).ConfigureAwait(false);
+        return await ReadMonthlyAsync(_monthly.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken), month)
+            .ConfigureAwait(false);
     }
 
     private static async Task<IReadOnlyList<MonthlyUsage>> ReadMonthlyAsync(IAsyncEnumerable<TableEntity> query, BillingMonth month)
@@ -149,7 +187,11 @@ public sealed class TableUsageStore : IUsageStore
     {
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         string filter = TableClient.CreateQueryFilter($"RowKey ge {institution + "|"} and RowKey lt {institution + "}"}");
-        await foreach (TableEntity _ in _monthly.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (
+            TableEntity _ in _monthly
+                .QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken)
+                .ConfigureAwait(false)
+        )
         {
             return true;
         }
@@ -166,7 +208,14 @@ public sealed class TableUsageStore : IUsageStore
         var chunks = new List<IReadOnlyList<TableTransactionAction>>();
         foreach (var period in changes.Where(c => c.Usage is not null).GroupBy(c => c.Period, StringComparer.Ordinal))
         {
-            chunks.AddRange(TableTransactions.Chunk(period.Select(c => new TableTransactionAction(TableTransactionActionType.UpsertReplace, UsageEntities.Run(c.Period, RunRowKey(c), c, c.Usage!)))));
+            chunks.AddRange(
+                TableTransactions.Chunk(
+                    period.Select(c => new TableTransactionAction(
+                        TableTransactionActionType.UpsertReplace,
+                        UsageEntities.Run(c.Period, RunRowKey(c), c, c.Usage!)
+                    ))
+                )
+            );
         }
 
         await SubmitConcurrentlyAsync(table, chunks, cancellationToken).ConfigureAwait(false);
@@ -184,7 +233,11 @@ public sealed class TableUsageStore : IUsageStore
     {
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         var usage = new List<JobUsage>();
-        await foreach (TableEntity e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (
+            TableEntity e in table
+                .QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), cancellationToken: cancellationToken)
+                .ConfigureAwait(false)
+        )
         {
             usage.Add(UsageEntities.Run(e));
         }
@@ -193,11 +246,24 @@ public sealed class TableUsageStore : IUsageStore
     }
 
     /// <summary>Makes <paramref name="rows"/> the partition's only rows: upsert them, delete the rest.</summary>
-    private static async Task ReplacePartitionAsync(TableClient table, string pk, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    private static async Task ReplacePartitionAsync(
+        TableClient table,
+        string pk,
+        IReadOnlyList<TableEntity> rows,
+        CancellationToken cancellationToken
+    )
     {
         var keep = rows.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
         var stale = new List<string>();
-        await foreach (TableEntity e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (
+            TableEntity e in table
+                .QueryAsync<TableEntity>(
+                    TableClient.CreateQueryFilter($"PartitionKey eq {pk}"),
+                    select: ["RowKey"],
+                    cancellationToken: cancellationToken
+                )
+                .ConfigureAwait(false)
+        )
         {
             if (!keep.Contains(e.RowKey))
             {
@@ -206,16 +272,27 @@ public sealed class TableUsageStore : IUsageStore
         }
 
         // The upserts and the deletes name distinct rows, so the transactions can go several at a time.
-        IEnumerable<TableTransactionAction> actions = rows
-            .Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r))
-            .Concat(stale.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rk), Azure.ETag.All)));
+        IEnumerable<TableTransactionAction> actions = rows.Select(r => new TableTransactionAction(
+                TableTransactionActionType.UpsertReplace,
+                r
+            ))
+            .Concat(
+                stale.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rk), Azure.ETag.All))
+            );
         await SubmitConcurrentlyAsync(table, TableTransactions.Chunk(actions), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Transactions that touch distinct rows, <see cref="WriteParallelism"/> in flight at once.</summary>
-    private static Task SubmitConcurrentlyAsync(TableClient table, IEnumerable<IReadOnlyList<TableTransactionAction>> chunks, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = WriteParallelism, CancellationToken = cancellationToken }, async (chunk, token) =>
-            await table.SubmitTransactionAsync(chunk, token).ConfigureAwait(false));
+    private static Task SubmitConcurrentlyAsync(
+        TableClient table,
+        IEnumerable<IReadOnlyList<TableTransactionAction>> chunks,
+        CancellationToken cancellationToken
+    ) =>
+        Parallel.ForEachAsync(
+            chunks,
+            new ParallelOptions { MaxDegreeOfParallelism = WriteParallelism, CancellationToken = cancellationToken },
+            async (chunk, token) => await table.SubmitTransactionAsync(chunk, token).ConfigureAwait(false)
+        );
 
     /// <summary>Makes sure of every billing table once per store instance (see <see cref="TableCreatedOnce"/>).</summary>
     private async Task EnsureTablesAsync(CancellationToken cancellationToken)

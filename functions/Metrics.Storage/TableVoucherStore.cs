@@ -17,14 +17,17 @@ public sealed class TableVoucherStore(TableServiceClient tables) : IVoucherStore
         var vouchers = new List<Voucher>();
         await foreach (TableEntity e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            vouchers.Add(new Voucher(
-                e.RowKey,
-                e.PartitionKey,
-                TableProperties.Decimal(e, "Amount"),
-                TableProperties.Required(e, "Currency"),
-                Date(TableProperties.Required(e, "ValidFrom")),
-                Date(TableProperties.Required(e, "ValidTo")),
-                TableProperties.Decimal(e, "MaxShare")));
+            vouchers.Add(
+                new Voucher(
+                    e.RowKey,
+                    e.PartitionKey,
+                    TableProperties.Decimal(e, "Amount"),
+                    TableProperties.Required(e, "Currency"),
+                    Date(TableProperties.Required(e, "ValidFrom")),
+                    Date(TableProperties.Required(e, "ValidTo")),
+                    TableProperties.Decimal(e, "MaxShare")
+                )
+            );
         }
 
         return vouchers;
@@ -33,18 +36,30 @@ public sealed class TableVoucherStore(TableServiceClient tables) : IVoucherStore
     public async Task<int> ImportAsync(IReadOnlyList<Voucher> vouchers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(vouchers);
-        Dictionary<string, Voucher> existing = (await ListAsync(null, cancellationToken).ConfigureAwait(false)).ToDictionary(v => v.Id, StringComparer.Ordinal);
+        Dictionary<string, Voucher> existing = (await ListAsync(null, cancellationToken).ConfigureAwait(false)).ToDictionary(
+            v => v.Id,
+            StringComparer.Ordinal
+        );
         IReadOnlyList<Voucher> added = VoucherImport.NewOnes(vouchers, existing);
         foreach (var institution in added.GroupBy(v => v.Institution, StringComparer.Ordinal))
         {
-            await TableTransactions.SubmitAsync(_vouchers.Client, institution.Select(v => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(v.Institution, v.Id)
-            {
-                ["Amount"] = TableProperties.Decimal(v.Amount),
-                ["Currency"] = v.Currency,
-                ["ValidFrom"] = v.ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                ["ValidTo"] = v.ValidTo.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                ["MaxShare"] = TableProperties.Decimal(v.MaxShare),
-            })), cancellationToken).ConfigureAwait(false);
+            await TableTransactions
+                .SubmitAsync(
+                    _vouchers.Client,
+                    institution.Select(v => new TableTransactionAction(
+                        TableTransactionActionType.Add,
+                        new TableEntity(v.Institution, v.Id)
+                        {
+                            ["Amount"] = TableProperties.Decimal(v.Amount),
+                            ["Currency"] = v.Currency,
+                            ["ValidFrom"] = v.ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                            ["ValidTo"] = v.ValidTo.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                            ["MaxShare"] = TableProperties.Decimal(v.MaxShare),
+                        }
+                    )),
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
         }
 
         return added.Count;

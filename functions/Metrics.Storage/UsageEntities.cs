@@ -32,82 +32,100 @@ internal static class UsageEntities
         return row;
     }
 
-    public static HourlyUsage Hour(TableEntity e, DateTimeOffset hour) => new(
-        hour,
-        TableProperties.Required(e, Institution),
-        TableProperties.Required(e, GpuModel),
-        e.GetInt32(Jobs) ?? 0,
-        TableProperties.Decimal(e, GpuSeconds),
-        TableProperties.Decimal(e, CpuCoreSeconds),
-        TableProperties.Decimal(e, ActiveGpuSeconds),
-        TableProperties.Decimal(e, ObservedGpuSeconds),
-        Account(e));
+    public static HourlyUsage Hour(TableEntity e, DateTimeOffset hour) =>
+        new(
+            hour,
+            TableProperties.Required(e, Institution),
+            TableProperties.Required(e, GpuModel),
+            e.GetInt32(Jobs) ?? 0,
+            TableProperties.Decimal(e, GpuSeconds),
+            TableProperties.Decimal(e, CpuCoreSeconds),
+            TableProperties.Decimal(e, ActiveGpuSeconds),
+            TableProperties.Decimal(e, ObservedGpuSeconds),
+            Account(e)
+        );
 
     public static TableEntity Day(string partitionKey, DailyUsage l) =>
         Line(partitionKey, l.Key, l.GpuSeconds, l.CpuCoreSeconds, l.ActiveGpuSeconds, l.ObservedGpuSeconds);
 
-    public static DailyUsage Day(TableEntity e, DateOnly day) => new(
-        day,
-        TableProperties.Required(e, Institution),
-        TableProperties.Required(e, GpuModel),
-        TableProperties.Decimal(e, GpuSeconds),
-        TableProperties.Decimal(e, CpuCoreSeconds),
-        TableProperties.Decimal(e, ActiveGpuSeconds),
-        TableProperties.Decimal(e, ObservedGpuSeconds),
-        Account(e));
+    public static DailyUsage Day(TableEntity e, DateOnly day) =>
+        new(
+            day,
+            TableProperties.Required(e, Institution),
+            TableProperties.Required(e, GpuModel),
+            TableProperties.Decimal(e, GpuSeconds),
+            TableProperties.Decimal(e, CpuCoreSeconds),
+            TableProperties.Decimal(e, ActiveGpuSeconds),
+            TableProperties.Decimal(e, ObservedGpuSeconds),
+            Account(e)
+        );
 
     /// <summary>A month's line (or account part) under the given keys: the by-month, by-institution and by-account tables alike.</summary>
-    public static TableEntity MonthLine(string partitionKey, string rowKey, MonthlyUsage l) => new(partitionKey, rowKey)
-    {
-        [Month] = l.Month.ToString(),
-        [Institution] = l.Institution,
-        [GpuModel] = l.GpuModel,
-        [AccountName] = l.Account,
-        [Jobs] = l.Jobs,
-        [GpuSeconds] = TableProperties.Decimal(l.GpuSeconds),
-        [ActiveGpuSeconds] = TableProperties.Decimal(l.ActiveGpuSeconds),
-        [ObservedGpuSeconds] = TableProperties.Decimal(l.ObservedGpuSeconds),
-        [CpuCoreSeconds] = TableProperties.Decimal(l.CpuCoreSeconds),
-    };
+    public static TableEntity MonthLine(string partitionKey, string rowKey, MonthlyUsage l) =>
+        new(partitionKey, rowKey)
+        {
+            [Month] = l.Month.ToString(),
+            [Institution] = l.Institution,
+            [GpuModel] = l.GpuModel,
+            [AccountName] = l.Account,
+            [Jobs] = l.Jobs,
+            [GpuSeconds] = TableProperties.Decimal(l.GpuSeconds),
+            [ActiveGpuSeconds] = TableProperties.Decimal(l.ActiveGpuSeconds),
+            [ObservedGpuSeconds] = TableProperties.Decimal(l.ObservedGpuSeconds),
+            [CpuCoreSeconds] = TableProperties.Decimal(l.CpuCoreSeconds),
+        };
 
-    public static MonthlyUsage MonthLine(TableEntity e, BillingMonth month) => new(
-        month,
-        TableProperties.Required(e, Institution),
-        TableProperties.Required(e, GpuModel),
-        e.GetInt32(Jobs) ?? 0,
-        TableProperties.Decimal(e, GpuSeconds),
-        TableProperties.Decimal(e, ActiveGpuSeconds),
-        TableProperties.Decimal(e, ObservedGpuSeconds),
-        TableProperties.Decimal(e, CpuCoreSeconds),
-        Account(e));
+    public static MonthlyUsage MonthLine(TableEntity e, BillingMonth month) =>
+        new(
+            month,
+            TableProperties.Required(e, Institution),
+            TableProperties.Required(e, GpuModel),
+            e.GetInt32(Jobs) ?? 0,
+            TableProperties.Decimal(e, GpuSeconds),
+            TableProperties.Decimal(e, ActiveGpuSeconds),
+            TableProperties.Decimal(e, ObservedGpuSeconds),
+            TableProperties.Decimal(e, CpuCoreSeconds),
+            Account(e)
+        );
 
     /// <summary>A run's usage in one period (<c>jobhours</c>, <c>jobmonths</c>).</summary>
-    public static TableEntity Run(string partitionKey, string rowKey, JobUsageChange c, JobUsage usage) => new(partitionKey, rowKey)
-    {
-        [Cluster] = c.Cluster,
-        [JobId] = c.JobId,
-        [RunStart] = c.RunStart,
-        [Institution] = usage.Institution,
-        [GpuModel] = usage.GpuModel,
-        [AccountName] = usage.Account,
-        [BilledTicks] = usage.Billed.Ticks,
-        [GpuSeconds] = TableProperties.Decimal(usage.GpuSeconds),
-        [CpuCoreSeconds] = TableProperties.Decimal(usage.CpuCoreSeconds),
-    };
+    public static TableEntity Run(string partitionKey, string rowKey, JobUsageChange c, JobUsage usage) =>
+        new(partitionKey, rowKey)
+        {
+            [Cluster] = c.Cluster,
+            [JobId] = c.JobId,
+            [RunStart] = c.RunStart,
+            [Institution] = usage.Institution,
+            [GpuModel] = usage.GpuModel,
+            [AccountName] = usage.Account,
+            [BilledTicks] = usage.Billed.Ticks,
+            [GpuSeconds] = TableProperties.Decimal(usage.GpuSeconds),
+            [CpuCoreSeconds] = TableProperties.Decimal(usage.CpuCoreSeconds),
+        };
 
-    public static JobUsage Run(TableEntity e) => new(
-        TableProperties.Required(e, Cluster),
-        TableProperties.Required(e, JobId),
-        e.GetDateTimeOffset(RunStart) ?? throw new InvalidDataException($"Job usage row {e.PartitionKey}/{e.RowKey} has no {RunStart}."),
-        TableProperties.Required(e, Institution),
-        TableProperties.Required(e, GpuModel),
-        TimeSpan.FromTicks(e.GetInt64(BilledTicks) ?? 0),
-        TableProperties.Decimal(e, GpuSeconds),
-        TableProperties.Decimal(e, CpuCoreSeconds),
-        Account(e));
+    public static JobUsage Run(TableEntity e) =>
+        new(
+            TableProperties.Required(e, Cluster),
+            TableProperties.Required(e, JobId),
+            e.GetDateTimeOffset(RunStart)
+                ?? throw new InvalidDataException($"Job usage row {e.PartitionKey}/{e.RowKey} has no {RunStart}."),
+            TableProperties.Required(e, Institution),
+            TableProperties.Required(e, GpuModel),
+            TimeSpan.FromTicks(e.GetInt64(BilledTicks) ?? 0),
+            TableProperties.Decimal(e, GpuSeconds),
+            TableProperties.Decimal(e, CpuCoreSeconds),
+            Account(e)
+        );
 
     /// <summary>An hourly or daily line's row: the same properties, so that the two tables read alike.</summary>
-    private static TableEntity Line(string partitionKey, UsageKey key, decimal gpuSeconds, decimal cpuCoreSeconds, decimal activeGpuSeconds, decimal observedGpuSeconds) =>
+    private static TableEntity Line(
+        string partitionKey,
+        UsageKey key,
+        decimal gpuSeconds,
+        decimal cpuCoreSeconds,
+        decimal activeGpuSeconds,
+        decimal observedGpuSeconds
+    ) =>
         new(partitionKey, key.RowKey)
         {
             [Institution] = key.Institution,

@@ -28,7 +28,18 @@ public sealed class ArrowRoundTripTests
     [Fact]
     public void GpuRows_EveryColumn_SurvivesTheRoundTrip()
     {
-        var busy = new GpuReading("GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8143", 0, "H100-SXM5-80GB", "1234567", "inst-00042", 87.5, 61234, 81559, 612.3, 64);
+        var busy = new GpuReading(
+            "GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8143",
+            0,
+            "H100-SXM5-80GB",
+            "1234567",
+            "inst-00042",
+            87.5,
+            61234,
+            81559,
+            612.3,
+            64
+        );
         var idle = new GpuReading("GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8144", 1, "H100-SXM5-80GB", null, null, 0, 0, 81559, null, null);
         var sample = new GpuSample("hefei-aicc-1", "gn0412", s_ts, 15, [busy, idle]);
         var raw = new RawEvent(System.Array.Empty<byte>(), 42, s_enqueued);
@@ -40,13 +51,43 @@ public sealed class ArrowRoundTripTests
         Assert.Equal("gpu/v1", read.Schema.Metadata[SchemaMetadata.SchemaKey]);
         string[] expectedBusy =
         [
-            "2026-11-27T09:00:15Z", "hefei-aicc-1", "gn0412", busy.Uuid, "0", "H100-SXM5-80GB", "inst-00042", "1234567",
-            "87.5", "61234", "81559", "612.3", "64", "15", "7", "42", "2026-11-27T09:00:16.123Z",
+            "2026-11-27T09:00:15Z",
+            "hefei-aicc-1",
+            "gn0412",
+            busy.Uuid,
+            "0",
+            "H100-SXM5-80GB",
+            "inst-00042",
+            "1234567",
+            "87.5",
+            "61234",
+            "81559",
+            "612.3",
+            "64",
+            "15",
+            "7",
+            "42",
+            "2026-11-27T09:00:16.123Z",
         ];
         string[] expectedIdle =
         [
-            "2026-11-27T09:00:15Z", "hefei-aicc-1", "gn0412", idle.Uuid, "1", "H100-SXM5-80GB", "null", "null",
-            "0", "0", "81559", "null", "null", "15", "7", "42", "2026-11-27T09:00:16.123Z",
+            "2026-11-27T09:00:15Z",
+            "hefei-aicc-1",
+            "gn0412",
+            idle.Uuid,
+            "1",
+            "H100-SXM5-80GB",
+            "null",
+            "null",
+            "0",
+            "0",
+            "81559",
+            "null",
+            "null",
+            "15",
+            "7",
+            "42",
+            "2026-11-27T09:00:16.123Z",
         ];
         Assert.Equal(expectedBusy, Enumerable.Range(0, read.ColumnCount).Select(c => ArrowCells.Format(read.Column(c), 0)));
         Assert.Equal(expectedIdle, Enumerable.Range(0, read.ColumnCount).Select(c => ArrowCells.Format(read.Column(c), 1)));
@@ -64,8 +105,20 @@ public sealed class ArrowRoundTripTests
     [Fact]
     public void GpuRows_RepeatedStrings_AreDictionaryEncodedOncePerValue()
     {
-        var readings = Enumerable.Range(0, 8)
-            .Select(i => new GpuReading(Metrics.Tests.Shared.EventJson.GpuUuid("gn0412", i), i, "H100-SXM5-80GB", "1234567", "inst-00042", 50, 1, 2, null, null))
+        var readings = Enumerable
+            .Range(0, 8)
+            .Select(i => new GpuReading(
+                Metrics.Tests.Shared.EventJson.GpuUuid("gn0412", i),
+                i,
+                "H100-SXM5-80GB",
+                "1234567",
+                "inst-00042",
+                50,
+                1,
+                2,
+                null,
+                null
+            ))
             .ToArray();
         var sample = new GpuSample("hefei-aicc-1", "gn0412", s_ts, 15, readings);
 
@@ -100,22 +153,76 @@ public sealed class ArrowRoundTripTests
             MemGiB = 512,
             ExitState = "COMPLETED",
         };
-        var running = ended with { EventId = "e2", State = JobState.Running, Account = null, User = null, Queue = null, SubmitTime = null, EndTime = null, Cpus = null, MemGiB = null, ExitState = null };
+        var running = ended with
+        {
+            EventId = "e2",
+            State = JobState.Running,
+            Account = null,
+            User = null,
+            Queue = null,
+            SubmitTime = null,
+            EndTime = null,
+            Cpus = null,
+            MemGiB = null,
+            ExitState = null,
+        };
 
-        using RecordBatch read = RoundTrip(JobRowsEncoder.Encode("3", [(ended, new RawEvent(System.Array.Empty<byte>(), 5, s_enqueued)), (running, new RawEvent(System.Array.Empty<byte>(), 6, s_enqueued))]));
+        using RecordBatch read = RoundTrip(
+            JobRowsEncoder.Encode(
+                "3",
+                [
+                    (ended, new RawEvent(System.Array.Empty<byte>(), 5, s_enqueued)),
+                    (running, new RawEvent(System.Array.Empty<byte>(), 6, s_enqueued)),
+                ]
+            )
+        );
 
         Assert.Equal(JobRowSchema.Schema.FieldsList.Select(f => f.Name), read.Schema.FieldsList.Select(f => f.Name));
         string[] expectedEnded =
         [
-            "hefei-aicc-1:1234567:end", "hefei-aicc-1", "1234567", "ended", "2026-11-27T10:00:00Z", "inst-00042", "proj-nlp",
-            "u1234", "gpu-h100", "2026-11-27T07:58:00Z", "2026-11-27T08:00:00Z", "2026-11-27T10:00:00Z", "0.125",
-            "H100-SXM5-80GB", "64", "512", "COMPLETED", "3", "5", "2026-11-27T09:00:16.123Z",
+            "hefei-aicc-1:1234567:end",
+            "hefei-aicc-1",
+            "1234567",
+            "ended",
+            "2026-11-27T10:00:00Z",
+            "inst-00042",
+            "proj-nlp",
+            "u1234",
+            "gpu-h100",
+            "2026-11-27T07:58:00Z",
+            "2026-11-27T08:00:00Z",
+            "2026-11-27T10:00:00Z",
+            "0.125",
+            "H100-SXM5-80GB",
+            "64",
+            "512",
+            "COMPLETED",
+            "3",
+            "5",
+            "2026-11-27T09:00:16.123Z",
         ];
         string[] expectedRunning =
         [
-            "e2", "hefei-aicc-1", "1234567", "running", "2026-11-27T10:00:00Z", "inst-00042", "null",
-            "null", "null", "null", "2026-11-27T08:00:00Z", "null", "0.125",
-            "H100-SXM5-80GB", "null", "null", "null", "3", "6", "2026-11-27T09:00:16.123Z",
+            "e2",
+            "hefei-aicc-1",
+            "1234567",
+            "running",
+            "2026-11-27T10:00:00Z",
+            "inst-00042",
+            "null",
+            "null",
+            "null",
+            "null",
+            "2026-11-27T08:00:00Z",
+            "null",
+            "0.125",
+            "H100-SXM5-80GB",
+            "null",
+            "null",
+            "null",
+            "3",
+            "6",
+            "2026-11-27T09:00:16.123Z",
         ];
         Assert.Equal(expectedEnded, Enumerable.Range(0, read.ColumnCount).Select(c => ArrowCells.Format(read.Column(c), 0)));
         Assert.Equal(expectedRunning, Enumerable.Range(0, read.ColumnCount).Select(c => ArrowCells.Format(read.Column(c), 1)));
@@ -125,11 +232,29 @@ public sealed class ArrowRoundTripTests
     [Fact]
     public void WriteFile_UsesZstdCompression()
     {
-        var readings = Enumerable.Range(0, 64)
-            .Select(i => new GpuReading(Metrics.Tests.Shared.EventJson.GpuUuid("gn0412", i), i, "H100-SXM5-80GB", "1234567", "inst-00042", 50, 1, 2, null, null))
+        var readings = Enumerable
+            .Range(0, 64)
+            .Select(i => new GpuReading(
+                Metrics.Tests.Shared.EventJson.GpuUuid("gn0412", i),
+                i,
+                "H100-SXM5-80GB",
+                "1234567",
+                "inst-00042",
+                50,
+                1,
+                2,
+                null,
+                null
+            ))
             .ToArray();
-        var samples = Enumerable.Range(0, 50)
-            .Select(i => (new GpuSample("hefei-aicc-1", "gn0412", s_ts.AddSeconds(i), 15, readings), new RawEvent(System.Array.Empty<byte>(), i, s_enqueued)))
+        var samples = Enumerable
+            .Range(0, 50)
+            .Select(i =>
+                (
+                    new GpuSample("hefei-aicc-1", "gn0412", s_ts.AddSeconds(i), 15, readings),
+                    new RawEvent(System.Array.Empty<byte>(), i, s_enqueued)
+                )
+            )
             .ToArray();
         using RecordBatch batch = GpuRowsEncoder.Encode("0", samples);
 

@@ -32,7 +32,21 @@ public sealed class GpuTelemetryDecoderTests
         Assert.Equal(new DateTimeOffset(2026, 11, 27, 9, 0, 15, TimeSpan.Zero), sample.Ts);
         Assert.Equal(15, sample.IntervalS);
         GpuReading gpu = Assert.Single(sample.Gpus);
-        Assert.Equal(new GpuReading("GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8143", 0, "H100-SXM5-80GB", "1234567", "inst-00042", 87.0, 61234, 81559, 612.3, 64), gpu);
+        Assert.Equal(
+            new GpuReading(
+                "GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8143",
+                0,
+                "H100-SXM5-80GB",
+                "1234567",
+                "inst-00042",
+                87.0,
+                61234,
+                81559,
+                612.3,
+                64
+            ),
+            gpu
+        );
     }
 
     [Fact]
@@ -81,14 +95,20 @@ public sealed class GpuTelemetryDecoderTests
     [Fact]
     public void Decode_TimestampExactlyAtSkewAllowance_IsAccepted()
     {
-        string ts = (s_enqueued + ContractLimits.ClockSkewAllowance).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        string ts = (s_enqueued + ContractLimits.ClockSkewAllowance).ToString(
+            "yyyy-MM-dd'T'HH:mm:ss'Z'",
+            System.Globalization.CultureInfo.InvariantCulture
+        );
         Assert.True(Decode(EventJson.Gpu(ts: ts)).IsValid);
     }
 
     [Fact]
     public void Decode_TimestampBeyondSkewAllowance_IsTimestampInFuture()
     {
-        string ts = (s_enqueued + ContractLimits.ClockSkewAllowance + TimeSpan.FromSeconds(1)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        string ts = (s_enqueued + ContractLimits.ClockSkewAllowance + TimeSpan.FromSeconds(1)).ToString(
+            "yyyy-MM-dd'T'HH:mm:ss'Z'",
+            System.Globalization.CultureInfo.InvariantCulture
+        );
         RejectionAssert.Rejected(Decode(EventJson.Gpu(ts: ts)), RejectReason.TimestampInFuture, "ts");
     }
 
@@ -103,7 +123,13 @@ public sealed class GpuTelemetryDecoderTests
     [Fact]
     public void Decode_InvalidUtf8_IsNotUtf8()
     {
-        byte[] body = [.. Encoding.UTF8.GetBytes("{\"schema\":\"gpu-telemetry/1\",\"node\":\""), 0xC3, 0x28, .. Encoding.UTF8.GetBytes("\"}")];
+        byte[] body =
+        [
+            .. Encoding.UTF8.GetBytes("{\"schema\":\"gpu-telemetry/1\",\"node\":\""),
+            0xC3,
+            0x28,
+            .. Encoding.UTF8.GetBytes("\"}"),
+        ];
         RejectionAssert.Rejected(GpuTelemetryDecoder.Decode(body, s_enqueued), RejectReason.NotUtf8, "UTF-8");
     }
 

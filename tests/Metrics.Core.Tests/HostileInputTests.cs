@@ -57,7 +57,12 @@ public sealed class HostileInputTests
     public void LoneSurrogateEscape_IsMalformedJson_NotAnException(string field)
     {
         string body = EventJson.Gpu(gpus: 1).ToJsonString();
-        string valid = field switch { "node" => "\"gn0412\"", "ts" => "\"2026-11-27T09:00:15Z\"", _ => "\"gpu-telemetry/1\"" };
+        string valid = field switch
+        {
+            "node" => "\"gn0412\"",
+            "ts" => "\"2026-11-27T09:00:15Z\"",
+            _ => "\"gpu-telemetry/1\"",
+        };
         body = body.Replace($"\"{field}\":{valid}", $"\"{field}\":\"\\ud800\\ud800\"", StringComparison.Ordinal);
 
         DecodeResult<GpuSample> result = Gpu(body);
@@ -69,7 +74,10 @@ public sealed class HostileInputTests
     [Fact]
     public void DuplicatePropertyNames_AreMalformedJson()
     {
-        string body = EventJson.Gpu(gpus: 1).ToJsonString().Replace("\"node\":\"gn0412\"", "\"node\":\"gn0412\",\"node\":\"gn9999\"", StringComparison.Ordinal);
+        string body = EventJson
+            .Gpu(gpus: 1)
+            .ToJsonString()
+            .Replace("\"node\":\"gn0412\"", "\"node\":\"gn0412\",\"node\":\"gn9999\"", StringComparison.Ordinal);
 
         RejectionAssert.Rejected(Gpu(body), RejectReason.MalformedJson, "Duplicate");
     }
@@ -99,8 +107,16 @@ public sealed class HostileInputTests
         IngestLimits backfill = IngestLimits.Default.ForBackfill();
 
         Assert.True(Gpu(EventJson.Gpu(gpus: 1, ts: "2025-01-01T00:00:00Z").ToJsonString(), backfill).IsValid);
-        RejectionAssert.Rejected(Gpu(EventJson.Gpu(gpus: 1, ts: "0001-01-01T00:00:10Z").ToJsonString(), backfill), RejectReason.TimestampTooOld, "2000-01-01");
-        RejectionAssert.Rejected(Gpu(EventJson.Gpu(gpus: 1, ts: "9999-12-31T23:59:59Z").ToJsonString(), backfill), RejectReason.TimestampInFuture, "ts");
+        RejectionAssert.Rejected(
+            Gpu(EventJson.Gpu(gpus: 1, ts: "0001-01-01T00:00:10Z").ToJsonString(), backfill),
+            RejectReason.TimestampTooOld,
+            "2000-01-01"
+        );
+        RejectionAssert.Rejected(
+            Gpu(EventJson.Gpu(gpus: 1, ts: "9999-12-31T23:59:59Z").ToJsonString(), backfill),
+            RejectReason.TimestampInFuture,
+            "ts"
+        );
     }
 
     [Fact]
@@ -125,7 +141,12 @@ public sealed class HostileInputTests
     public void Job_EndedAfterAThirtyDayRun_SentLate_IsAccepted()
     {
         // The run lasted 30 days (under 31); its ended event was sent two days after the end (under 14). Both bounds hold.
-        JsonObject e = EventJson.Job(state: "ended", ts: "2026-11-27T10:00:00Z", start: "2026-10-26T10:00:00Z", end: "2026-11-25T10:00:00Z");
+        JsonObject e = EventJson.Job(
+            state: "ended",
+            ts: "2026-11-27T10:00:00Z",
+            start: "2026-10-26T10:00:00Z",
+            end: "2026-11-25T10:00:00Z"
+        );
         e["submitTime"] = "2026-10-26T09:00:00Z";
 
         Assert.True(Job(e).IsValid, Job(e).Rejection?.ToString());

@@ -28,13 +28,18 @@ public sealed class IngestBarrierTests
     {
         var pipeline = new IngestPipeline(_store, _dirty) { GpuCodec = new FaultyCodec(decodeFailsOn: "gn-bad", encodeFailsOn: null) };
 
-        IngestResult result = await pipeline.IngestAsync(Batch(Sample("gn0001"), Sample("gn-bad"), Sample("gn0002")), CancellationToken.None);
+        IngestResult result = await pipeline.IngestAsync(
+            Batch(Sample("gn0001"), Sample("gn-bad"), Sample("gn0002")),
+            CancellationToken.None
+        );
 
         Assert.Equal((3, 2, 4, 1), (result.Events, result.LandedEvents, result.LandedRows, result.DeadLettered));
         InternalError error = Assert.Single(result.InternalErrors);
         Assert.Equal((1L, "System.InvalidOperationException"), (error.SequenceNumber, error.ExceptionType));
         Assert.Equal(1, result.RejectionsByReason[RejectReason.InternalError]);
-        string letters = System.Text.Encoding.UTF8.GetString(_store.Files.Values.Single(f => f.Container == LandingPaths.DeadLetterContainer).Content.Span);
+        string letters = System.Text.Encoding.UTF8.GetString(
+            _store.Files.Values.Single(f => f.Container == LandingPaths.DeadLetterContainer).Content.Span
+        );
         Assert.Contains("\"reason\":\"internal-error\"", letters, StringComparison.Ordinal);
         Assert.Contains("System.InvalidOperationException: injected", letters, StringComparison.Ordinal);
         Assert.Contains("gn-bad", letters, StringComparison.Ordinal);
@@ -45,7 +50,10 @@ public sealed class IngestBarrierTests
     {
         var pipeline = new IngestPipeline(_store, _dirty) { GpuCodec = new FaultyCodec(decodeFailsOn: null, encodeFailsOn: "gn-bad") };
 
-        IngestResult result = await pipeline.IngestAsync(Batch(Sample("gn0001"), Sample("gn-bad"), Sample("gn0002")), CancellationToken.None);
+        IngestResult result = await pipeline.IngestAsync(
+            Batch(Sample("gn0001"), Sample("gn-bad"), Sample("gn0002")),
+            CancellationToken.None
+        );
 
         Assert.Equal((2, 4, 1), (result.LandedEvents, result.LandedRows, result.DeadLettered));
         LandingFile landed = _store.Files.Values.Single(f => f.Container == LandingPaths.TelemetryContainer);
@@ -77,7 +85,9 @@ public sealed class IngestBarrierTests
             new(new RawEvent(binary, 2, s_enqueued), new Rejection(RejectReason.NotUtf8, "not UTF-8")),
         ];
 
-        var decoded = DeadLetterEncoder.Decode(System.Text.Encoding.UTF8.GetString(DeadLetterEncoder.Encode(TelemetryStream.Gpu, "3", letters))).ToArray();
+        var decoded = DeadLetterEncoder
+            .Decode(System.Text.Encoding.UTF8.GetString(DeadLetterEncoder.Encode(TelemetryStream.Gpu, "3", letters)))
+            .ToArray();
 
         Assert.Equal([RejectReason.InvalidId.Code(), RejectReason.NotUtf8.Code()], decoded.Select(d => d.Reason).ToArray());
         Assert.Equal(text, decoded[0].Body);

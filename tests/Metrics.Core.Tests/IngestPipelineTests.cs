@@ -33,9 +33,11 @@ public sealed class IngestPipelineTests
     [Fact]
     public async Task IngestAsync_ValidGpuBatch_LandsOneRowPerGpuInOneHourFile()
     {
-        EventBatch batch = Batch(TelemetryStream.Gpu,
+        EventBatch batch = Batch(
+            TelemetryStream.Gpu,
             EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T09:00:15Z", gpus: 8)),
-            EventJson.Bytes(EventJson.Gpu(node: "gn0002", ts: "2026-11-27T09:00:15Z", gpus: 4)));
+            EventJson.Bytes(EventJson.Gpu(node: "gn0002", ts: "2026-11-27T09:00:15Z", gpus: 4))
+        );
 
         IngestResult result = await Pipeline.IngestAsync(batch, CancellationToken.None);
 
@@ -56,16 +58,21 @@ public sealed class IngestPipelineTests
     public async Task IngestAsync_GpuSamplesWithIntervals_ManifestSaysHowFarBackTheFileReaches()
     {
         // 09:10:00 less its 3600 s interval reaches further back than 09:00:15 less 15 s: the earliest wins, to the tick.
-        EventBatch batch = Batch(TelemetryStream.Gpu,
+        EventBatch batch = Batch(
+            TelemetryStream.Gpu,
             EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T09:00:15.5Z", gpus: 1, intervalS: 15)),
             EventJson.Bytes(EventJson.Gpu(node: "gn0002", ts: "2026-11-27T09:10:00Z", gpus: 1, intervalS: 3600)),
-            EventJson.Bytes(EventJson.Gpu(node: "gn0003", ts: "2026-11-27T09:20:00Z", gpus: 1, intervalS: 10)));
+            EventJson.Bytes(EventJson.Gpu(node: "gn0003", ts: "2026-11-27T09:20:00Z", gpus: 1, intervalS: 10))
+        );
 
         await Pipeline.IngestAsync(batch, CancellationToken.None);
 
         LandingFile file = Assert.Single(_store.Files.Values);
         Assert.Equal("2026-11-27T08:10:00Z", file.Metadata[ManifestKeys.ReachesFrom]);
-        Assert.Equal(new DateTimeOffset(2026, 11, 27, 8, 10, 0, TimeSpan.Zero), ManifestKeys.ParseInstant(file.Metadata[ManifestKeys.ReachesFrom]));
+        Assert.Equal(
+            new DateTimeOffset(2026, 11, 27, 8, 10, 0, TimeSpan.Zero),
+            ManifestKeys.ParseInstant(file.Metadata[ManifestKeys.ReachesFrom])
+        );
     }
 
     [Fact]
@@ -82,17 +89,23 @@ public sealed class IngestPipelineTests
     [Fact]
     public async Task IngestAsync_SamplesInTwoHours_SplitsIntoTwoFilesWithTheirOwnSequenceRanges()
     {
-        EventBatch batch = Batch(TelemetryStream.Gpu,
+        EventBatch batch = Batch(
+            TelemetryStream.Gpu,
             EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T09:59:45Z", gpus: 1)),
             EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T10:00:00Z", gpus: 1)),
             EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T09:59:59Z", gpus: 1)),
-            EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T10:00:15Z", gpus: 1)));
+            EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T10:00:15Z", gpus: 1))
+        );
 
         IngestResult result = await Pipeline.IngestAsync(batch, CancellationToken.None);
 
         Assert.Equal(
-            ["gpu/v1/date=2026-11-27/hour=09/p5-000000000100-000000000102.arrow", "gpu/v1/date=2026-11-27/hour=10/p5-000000000101-000000000103.arrow"],
-            _store.Files.Values.Select(f => f.Path).Order(StringComparer.Ordinal));
+            [
+                "gpu/v1/date=2026-11-27/hour=09/p5-000000000100-000000000102.arrow",
+                "gpu/v1/date=2026-11-27/hour=10/p5-000000000101-000000000103.arrow",
+            ],
+            _store.Files.Values.Select(f => f.Path).Order(StringComparer.Ordinal)
+        );
         Assert.Equal(2, result.Files.Count);
     }
 
@@ -100,11 +113,15 @@ public sealed class IngestPipelineTests
     public async Task IngestAsync_SampleStampedOnTheHour_MarksTheHourItCoversToo()
     {
         // ts 10:00:00 with a 15 s interval covers 09:59:45-10:00:00: billing of hour 09 changes, and the row lands in hour 10.
-        await Pipeline.IngestAsync(Batch(TelemetryStream.Gpu, EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T10:00:00Z"))), CancellationToken.None);
+        await Pipeline.IngestAsync(
+            Batch(TelemetryStream.Gpu, EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T10:00:00Z"))),
+            CancellationToken.None
+        );
 
         Assert.Equal(
             [new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero)],
-            _dirty.Marks.Keys.Where(k => k.Stream == TelemetryStream.Gpu).Select(k => k.Hour).Order());
+            _dirty.Marks.Keys.Where(k => k.Stream == TelemetryStream.Gpu).Select(k => k.Hour).Order()
+        );
     }
 
     [Fact]
@@ -113,11 +130,13 @@ public sealed class IngestPipelineTests
         JsonObject quoted = EventJson.Gpu(node: "gn0003");
         quoted["gpus"]![0]!["utilPct"] = "87";
         byte[] notUtf8 = [0xFF, 0xFE, (byte)'{'];
-        EventBatch batch = Batch(TelemetryStream.Gpu,
+        EventBatch batch = Batch(
+            TelemetryStream.Gpu,
             EventJson.Bytes(EventJson.Gpu(node: "gn0001", gpus: 2)),
             EventJson.Bytes(quoted),
             notUtf8,
-            EventJson.Bytes(EventJson.Gpu(node: "gn0002", gpus: 2)));
+            EventJson.Bytes(EventJson.Gpu(node: "gn0002", gpus: 2))
+        );
 
         IngestResult result = await Pipeline.IngestAsync(batch, CancellationToken.None);
 
@@ -159,7 +178,10 @@ public sealed class IngestPipelineTests
     [Fact]
     public async Task IngestAsync_AllEventsInvalid_WritesOnlyDeadLettersAndMarksNothing()
     {
-        IngestResult result = await Pipeline.IngestAsync(Batch(TelemetryStream.Jobs, "{"u8.ToArray(), EventJson.Bytes(EventJson.Gpu())), CancellationToken.None);
+        IngestResult result = await Pipeline.IngestAsync(
+            Batch(TelemetryStream.Jobs, "{"u8.ToArray(), EventJson.Bytes(EventJson.Gpu())),
+            CancellationToken.None
+        );
 
         Assert.Equal((2, 0, 2), (result.Events, result.LandedRows, result.DeadLettered));
         Assert.All(_store.Files.Values, f => Assert.Equal("deadletter", f.Container));
@@ -169,26 +191,34 @@ public sealed class IngestPipelineTests
     [Fact]
     public async Task IngestAsync_JobEvents_LandUnderTheHourOfTheirTs()
     {
-        EventBatch batch = Batch(TelemetryStream.Jobs,
+        EventBatch batch = Batch(
+            TelemetryStream.Jobs,
             EventJson.Bytes(EventJson.Job(jobId: "1", state: "started", ts: "2026-11-27T08:00:00Z")),
-            EventJson.Bytes(EventJson.Job(jobId: "1", state: "ended", ts: "2026-11-27T10:00:00Z")));
+            EventJson.Bytes(EventJson.Job(jobId: "1", state: "ended", ts: "2026-11-27T10:00:00Z"))
+        );
 
         IngestResult result = await Pipeline.IngestAsync(batch, CancellationToken.None);
 
         Assert.Equal(2, result.LandedRows);
         Assert.Equal(
-            ["jobs/v1/date=2026-11-27/hour=08/p5-000000000100-000000000100.arrow", "jobs/v1/date=2026-11-27/hour=10/p5-000000000101-000000000101.arrow"],
-            _store.Files.Values.Select(f => f.Path).Order(StringComparer.Ordinal));
+            [
+                "jobs/v1/date=2026-11-27/hour=08/p5-000000000100-000000000100.arrow",
+                "jobs/v1/date=2026-11-27/hour=10/p5-000000000101-000000000101.arrow",
+            ],
+            _store.Files.Values.Select(f => f.Path).Order(StringComparer.Ordinal)
+        );
         Assert.Equal(2, _dirty.Marks.Count);
     }
 
     [Fact]
     public async Task IngestAsync_SameBatchTwice_WritesTheSameNamesWithIdenticalContent()
     {
-        EventBatch batch = Batch(TelemetryStream.Gpu,
+        EventBatch batch = Batch(
+            TelemetryStream.Gpu,
             EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T09:30:00Z")),
             EventJson.Bytes(EventJson.Gpu(node: "gn0002", ts: "2026-11-27T10:30:00Z")),
-            "bad"u8.ToArray());
+            "bad"u8.ToArray()
+        );
 
         await Pipeline.IngestAsync(batch, CancellationToken.None);
         Dictionary<string, byte[]> first = _store.Files.ToDictionary(f => f.Key, f => f.Value.Content.ToArray());
@@ -204,7 +234,9 @@ public sealed class IngestPipelineTests
     {
         _store.FailWith = new IOException("storage is down");
 
-        await Assert.ThrowsAsync<IOException>(() => Pipeline.IngestAsync(Batch(TelemetryStream.Gpu, EventJson.Bytes(EventJson.Gpu())), CancellationToken.None));
+        await Assert.ThrowsAsync<IOException>(() =>
+            Pipeline.IngestAsync(Batch(TelemetryStream.Gpu, EventJson.Bytes(EventJson.Gpu())), CancellationToken.None)
+        );
 
         Assert.Empty(_dirty.Marks);
     }
@@ -221,6 +253,8 @@ public sealed class IngestPipelineTests
     [Fact]
     public async Task IngestAsync_UnsafePartitionId_IsRefused()
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => Pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, "../0", []), CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            Pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, "../0", []), CancellationToken.None)
+        );
     }
 }

@@ -34,8 +34,14 @@ public sealed class JsonSchemaFilesTests
         Assert.Equal(ContractPatterns.GpuModel().ToString(), AsDotnet(defs.GetProperty("model")));
         Assert.Equal(ContractPatterns.Timestamp().ToString(), AsDotnet(defs.GetProperty("timestamp")));
         Assert.Equal(ContractPatterns.GpuUuid().ToString(), AsDotnet(gpu.GetProperty("uuid")));
-        Assert.Equal(ContractLimits.MaxIntervalS, schema.GetProperty("properties").GetProperty("intervalS").GetProperty("maximum").GetInt32());
-        Assert.Equal(ContractLimits.MaxGpusPerSample, schema.GetProperty("properties").GetProperty("gpus").GetProperty("maxItems").GetInt32());
+        Assert.Equal(
+            ContractLimits.MaxIntervalS,
+            schema.GetProperty("properties").GetProperty("intervalS").GetProperty("maximum").GetInt32()
+        );
+        Assert.Equal(
+            ContractLimits.MaxGpusPerSample,
+            schema.GetProperty("properties").GetProperty("gpus").GetProperty("maxItems").GetInt32()
+        );
         Assert.Equal(ContractLimits.MaxGpuIndex, gpu.GetProperty("index").GetProperty("maximum").GetInt32());
     }
 

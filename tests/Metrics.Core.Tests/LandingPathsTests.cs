@@ -23,7 +23,13 @@ public sealed class LandingPathsTests
     public void HourFile_NonUtcTimestamp_IsFiledUnderItsUtcHour()
     {
         // 2026-12-01 07:30 in Shanghai is 2026-11-30 23:30 UTC: the file belongs to the UTC day before.
-        string path = LandingPaths.HourFile(TelemetryStream.Gpu, new DateTimeOffset(2026, 12, 1, 7, 30, 0, TimeSpan.FromHours(8)), "1", 5, 6);
+        string path = LandingPaths.HourFile(
+            TelemetryStream.Gpu,
+            new DateTimeOffset(2026, 12, 1, 7, 30, 0, TimeSpan.FromHours(8)),
+            "1",
+            5,
+            6
+        );
         Assert.StartsWith("gpu/v1/date=2026-11-30/hour=23/", path, StringComparison.Ordinal);
     }
 
@@ -37,7 +43,10 @@ public sealed class LandingPathsTests
     [Fact]
     public void DeadLetterFile_FollowsTheContractLayout()
     {
-        Assert.Equal("jobs/date=2026-11-27/p12-000000000007-000000000009.jsonl", LandingPaths.DeadLetterFile(TelemetryStream.Jobs, new DateOnly(2026, 11, 27), "12", 7, 9));
+        Assert.Equal(
+            "jobs/date=2026-11-27/p12-000000000007-000000000009.jsonl",
+            LandingPaths.DeadLetterFile(TelemetryStream.Jobs, new DateOnly(2026, 11, 27), "12", 7, 9)
+        );
     }
 
     [Theory]

@@ -17,7 +17,8 @@ public sealed class EventHubBindingDataTests
             "17",
             [4000, 4001],
             [s_t0, s_t0.AddMilliseconds(5)],
-            [new() { ["source"] = "agent", ["attempt"] = 2 }, new()]);
+            [new() { ["source"] = "agent", ["attempt"] = 2 }, new()]
+        );
 
         EventBatch batch = EventHubBindingData.ToBatch(TelemetryStream.Gpu, bodies, context);
 
@@ -48,20 +49,22 @@ public sealed class EventHubBindingDataTests
     {
         FunctionContext context = FunctionContextBuilder.ForEventHubBatch("0", [1], [s_t0]);
 
-        var ex = Assert.Throws<InvalidOperationException>(() => EventHubBindingData.ToBatch(TelemetryStream.Gpu, ["x"u8.ToArray(), "y"u8.ToArray()], context));
+        var ex = Assert.Throws<InvalidOperationException>(() =>
+            EventHubBindingData.ToBatch(TelemetryStream.Gpu, ["x"u8.ToArray(), "y"u8.ToArray()], context)
+        );
         Assert.Contains("2 bodies, 1 sequence numbers", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void ToBatch_NoPartitionContext_ThrowsNamingTheKey()
     {
-        FunctionContext context = FunctionContextBuilder.WithBindingData(new Dictionary<string, object?>
-        {
-            ["sequenceNumberArray"] = "[1]",
-            ["enqueuedTimeUtcArray"] = "[\"2026-11-27T09:00:16Z\"]",
-        });
+        FunctionContext context = FunctionContextBuilder.WithBindingData(
+            new Dictionary<string, object?> { ["sequenceNumberArray"] = "[1]", ["enqueuedTimeUtcArray"] = "[\"2026-11-27T09:00:16Z\"]" }
+        );
 
-        var ex = Assert.Throws<InvalidOperationException>(() => EventHubBindingData.ToBatch(TelemetryStream.Gpu, ["x"u8.ToArray()], context));
+        var ex = Assert.Throws<InvalidOperationException>(() =>
+            EventHubBindingData.ToBatch(TelemetryStream.Gpu, ["x"u8.ToArray()], context)
+        );
         Assert.Contains("PartitionContext", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -23,7 +23,14 @@ public sealed class FinanceHttpTests
 
     private CloseMonth Close()
     {
-        var rollup = new UsageRollup(new InMemoryDirtyHourLog(), new InMemoryLandedFiles(new InMemoryLandingStore()), new InMemoryJobStateStore(), _usage, _lock, s_calendar);
+        var rollup = new UsageRollup(
+            new InMemoryDirtyHourLog(),
+            new InMemoryLandedFiles(new InMemoryLandingStore()),
+            new InMemoryJobStateStore(),
+            _usage,
+            _lock,
+            s_calendar
+        );
         var query = new UsageQuery(_usage, new InMemoryRateCardStore(), _statements, _vouchers, s_calendar);
         return new CloseMonth(new MonthClose(rollup, query, _usage, _statements, _lock, s_calendar, _time));
     }
@@ -39,7 +46,8 @@ public sealed class FinanceHttpTests
         return context.Request;
     }
 
-    private static JsonElement Json(IActionResult result) => JsonSerializer.SerializeToElement(Assert.IsAssignableFrom<ObjectResult>(result).Value);
+    private static JsonElement Json(IActionResult result) =>
+        JsonSerializer.SerializeToElement(Assert.IsAssignableFrom<ObjectResult>(result).Value);
 
     [Fact]
     public async Task Close_BeforeTheMonthEnds_Is409_ThenClosesOnce_ThenSaysAlreadyClosed()
@@ -66,7 +74,14 @@ public sealed class FinanceHttpTests
     {
         _time.SetUtcNow(new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero));
         await using Metrics.Core.Ports.IRollupLease held = await _lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None);
-        var rollup = new UsageRollup(new InMemoryDirtyHourLog(), new InMemoryLandedFiles(new InMemoryLandingStore()), new InMemoryJobStateStore(), _usage, new Impatient(_lock), s_calendar);
+        var rollup = new UsageRollup(
+            new InMemoryDirtyHourLog(),
+            new InMemoryLandedFiles(new InMemoryLandingStore()),
+            new InMemoryJobStateStore(),
+            _usage,
+            new Impatient(_lock),
+            s_calendar
+        );
         var query = new UsageQuery(_usage, new InMemoryRateCardStore(), _statements, _vouchers, s_calendar);
         var close = new CloseMonth(new MonthClose(rollup, query, _usage, _statements, new Impatient(_lock), s_calendar, _time));
 
@@ -78,25 +93,40 @@ public sealed class FinanceHttpTests
 
     private sealed class Impatient(Metrics.Core.Ports.IRollupLock inner) : Metrics.Core.Ports.IRollupLock
     {
-        public Task<Metrics.Core.Ports.IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken) => inner.AcquireAsync(TimeSpan.Zero, cancellationToken);
+        public Task<Metrics.Core.Ports.IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken) =>
+            inner.AcquireAsync(TimeSpan.Zero, cancellationToken);
     }
 
     [Fact]
     public async Task Vouchers_ImportListAndRefuseChangedTerms()
     {
-        const string file = """[{"id": "v1", "institution": "inst-00042", "amount": 500.00, "currency": "CNY", "validFrom": "2026-11-01", "validTo": "2027-10-31", "maxShare": 0.5}]""";
+        const string file = """
+            [{"id": "v1", "institution": "inst-00042", "amount": 500.00, "currency": "CNY",
+              "validFrom": "2026-11-01", "validTo": "2027-10-31", "maxShare": 0.5}]
+            """;
 
         JsonElement imported = Json(await VouchersFunction().ImportAsync(Request("POST", file), CancellationToken.None));
         JsonElement again = Json(await VouchersFunction().ImportAsync(Request("POST", file), CancellationToken.None));
-        IActionResult changed = await VouchersFunction().ImportAsync(Request("POST", file.Replace("500.00", "900.00", StringComparison.Ordinal)), CancellationToken.None);
+        IActionResult changed = await VouchersFunction()
+            .ImportAsync(Request("POST", file.Replace("500.00", "900.00", StringComparison.Ordinal)), CancellationToken.None);
         IActionResult broken = await VouchersFunction().ImportAsync(Request("POST", "[{"), CancellationToken.None);
-        JsonElement listed = Json(await VouchersFunction().ListAsync(Request("GET", query: "?institution=inst-00042"), CancellationToken.None));
+        JsonElement listed = Json(
+            await VouchersFunction().ListAsync(Request("GET", query: "?institution=inst-00042"), CancellationToken.None)
+        );
 
         Assert.Equal((1, 0), (imported.GetProperty("imported").GetInt32(), imported.GetProperty("unchanged").GetInt32()));
         Assert.Equal((0, 1), (again.GetProperty("imported").GetInt32(), again.GetProperty("unchanged").GetInt32()));
         Assert.IsType<ConflictObjectResult>(changed);
         Assert.IsType<BadRequestObjectResult>(broken);
         JsonElement v1 = Assert.Single(listed.EnumerateArray());
-        Assert.Equal(("v1", 500.00m, 0m, "active"), (v1.GetProperty("id").GetString(), v1.GetProperty("balance").GetDecimal(), v1.GetProperty("used").GetDecimal(), v1.GetProperty("status").GetString()));
+        Assert.Equal(
+            ("v1", 500.00m, 0m, "active"),
+            (
+                v1.GetProperty("id").GetString(),
+                v1.GetProperty("balance").GetDecimal(),
+                v1.GetProperty("used").GetDecimal(),
+                v1.GetProperty("status").GetString()
+            )
+        );
     }
 }

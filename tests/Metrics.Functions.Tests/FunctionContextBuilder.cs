@@ -10,14 +10,31 @@ namespace Metrics.Functions.Tests;
 /// </summary>
 internal static class FunctionContextBuilder
 {
-    public static FunctionContext ForEventHubBatch(string partitionId, long[] sequenceNumbers, DateTime[] enqueuedTimesUtc, Dictionary<string, object>[]? properties = null)
+    public static FunctionContext ForEventHubBatch(
+        string partitionId,
+        long[] sequenceNumbers,
+        DateTime[] enqueuedTimesUtc,
+        Dictionary<string, object>[]? properties = null
+    )
     {
         var data = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            ["partitionContext"] = JsonSerializer.Serialize(new { ConsumerGroup = "metrics", EventHubName = "gpu-telemetry", FullyQualifiedNamespace = "ns.servicebus.windows.net", PartitionId = partitionId }),
+            ["partitionContext"] = JsonSerializer.Serialize(
+                new
+                {
+                    ConsumerGroup = "metrics",
+                    EventHubName = "gpu-telemetry",
+                    FullyQualifiedNamespace = "ns.servicebus.windows.net",
+                    PartitionId = partitionId,
+                }
+            ),
             ["sequenceNumberArray"] = JsonSerializer.Serialize(sequenceNumbers),
-            ["enqueuedTimeUtcArray"] = JsonSerializer.Serialize(enqueuedTimesUtc.Select(t => t.ToString("yyyy-MM-ddTHH:mm:ss.fffffff", System.Globalization.CultureInfo.InvariantCulture))),
-            ["offsetArray"] = JsonSerializer.Serialize(sequenceNumbers.Select(s => (s * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            ["enqueuedTimeUtcArray"] = JsonSerializer.Serialize(
+                enqueuedTimesUtc.Select(t => t.ToString("yyyy-MM-ddTHH:mm:ss.fffffff", System.Globalization.CultureInfo.InvariantCulture))
+            ),
+            ["offsetArray"] = JsonSerializer.Serialize(
+                sequenceNumbers.Select(s => (s * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture))
+            ),
         };
         if (properties is not null)
         {

@@ -41,9 +41,15 @@ public sealed class FunctionMetadataTests
         Assert.Equal("timerTrigger", timer.GetProperty("type").GetString());
         Assert.Equal("%RollupSchedule%", timer.GetProperty("schedule").GetString());
         JsonElement compaction = functions.Single(f => f.GetProperty("name").GetString() == "LandedCompaction").GetProperty("bindings")[0];
-        Assert.Equal(("timerTrigger", "%CompactionSchedule%"), (compaction.GetProperty("type").GetString(), compaction.GetProperty("schedule").GetString()));
+        Assert.Equal(
+            ("timerTrigger", "%CompactionSchedule%"),
+            (compaction.GetProperty("type").GetString(), compaction.GetProperty("schedule").GetString())
+        );
         JsonElement close = functions.Single(f => f.GetProperty("name").GetString() == "MonthClose").GetProperty("bindings")[0];
-        Assert.Equal(("timerTrigger", "%MonthCloseSchedule%"), (close.GetProperty("type").GetString(), close.GetProperty("schedule").GetString()));
+        Assert.Equal(
+            ("timerTrigger", "%MonthCloseSchedule%"),
+            (close.GetProperty("type").GetString(), close.GetProperty("schedule").GetString())
+        );
         Assert.Equal("httpTrigger", http.GetProperty("type").GetString());
         Assert.Equal("usage/{month}", http.GetProperty("route").GetString());
         Assert.Equal("Function", http.GetProperty("authLevel").GetString());
@@ -53,8 +59,10 @@ public sealed class FunctionMetadataTests
     [Fact]
     public void HostJson_EventHubsBatching_IsSetDeliberately()
     {
-        JsonElement eventHubs = JsonDocument.Parse(File.ReadAllText(RepoPaths.Combine("host.json"))).RootElement
-            .GetProperty("extensions").GetProperty("eventHubs");
+        JsonElement eventHubs = JsonDocument
+            .Parse(File.ReadAllText(RepoPaths.Combine("host.json")))
+            .RootElement.GetProperty("extensions")
+            .GetProperty("eventHubs");
 
         Assert.Equal(1, eventHubs.GetProperty("batchCheckpointFrequency").GetInt32());
         int batch = eventHubs.GetProperty("maxEventBatchSize").GetInt32();

@@ -23,7 +23,16 @@ public sealed class GetUsageTests
             new MonthlyUsage(s_november, "inst-00042", "H100-SXM5-80GB", 3, 36000m, 18000m, 36000m, 7200m),
             new MonthlyUsage(s_november, "inst-00107", "H100-SXM5-80GB", 1, 3600m, 0m, 0m, 0m),
         ];
-        _rates.ImportAsync([new RateEntry(RateKind.Gpu, "H100-SXM5-80GB", new DateOnly(2026, 1, 1), 28.50m, "CNY"), new RateEntry(RateKind.Cpu, null, new DateOnly(2026, 1, 1), 0.12m, "CNY")], CancellationToken.None).GetAwaiter().GetResult();
+        _rates
+            .ImportAsync(
+                [
+                    new RateEntry(RateKind.Gpu, "H100-SXM5-80GB", new DateOnly(2026, 1, 1), 28.50m, "CNY"),
+                    new RateEntry(RateKind.Cpu, null, new DateOnly(2026, 1, 1), 0.12m, "CNY"),
+                ],
+                CancellationToken.None
+            )
+            .GetAwaiter()
+            .GetResult();
     }
 
     private async Task<IActionResult> GetAsync(string month, string query = "")
@@ -31,7 +40,9 @@ public sealed class GetUsageTests
         var context = new DefaultHttpContext();
         context.Request.Method = "GET";
         context.Request.QueryString = new QueryString(query);
-        var function = new GetUsage(new UsageQuery(_usage, _rates, _statements, new InMemoryVoucherStore(), BillingCalendar.Create("Asia/Shanghai")));
+        var function = new GetUsage(
+            new UsageQuery(_usage, _rates, _statements, new InMemoryVoucherStore(), BillingCalendar.Create("Asia/Shanghai"))
+        );
         return await function.RunAsync(context.Request, month, CancellationToken.None);
     }
 
@@ -61,10 +72,12 @@ public sealed class GetUsageTests
 
         // 10 GPU-h in 9,000:27,000 s (the empty account sorts first): 2.5 + 7.5; 285.24 in 71.25 : 213.99 (own amounts).
         Assert.Equal(
-            FinanceCsv.HeaderByAccount + "\r\n"
-            + "2026-11,inst-00042,H100-SXM5-80GB,0,2.5000,0.0000,2.5000,0.00,0.0000,28.50,71.25,CNY,usage,,\r\n"
-            + "2026-11,inst-00042,H100-SXM5-80GB,2,7.5000,5.0000,7.5000,66.67,2.0000,28.50,213.99,CNY,usage,,proj-a\r\n",
-            result.Content);
+            FinanceCsv.HeaderByAccount
+                + "\r\n"
+                + "2026-11,inst-00042,H100-SXM5-80GB,0,2.5000,0.0000,2.5000,0.00,0.0000,28.50,71.25,CNY,usage,,\r\n"
+                + "2026-11,inst-00042,H100-SXM5-80GB,2,7.5000,5.0000,7.5000,66.67,2.0000,28.50,213.99,CNY,usage,,proj-a\r\n",
+            result.Content
+        );
     }
 
     [Fact]
@@ -73,10 +86,18 @@ public sealed class GetUsageTests
         var result = Assert.IsType<ContentResult>(await GetAsync("2026-11", "?format=focus"));
         string[] lines = result.Content!.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("BilledCost,BillingAccountId,BillingAccountName,BillingCurrency,", lines[0], StringComparison.Ordinal);
-        Assert.StartsWith("285.24,inst-00042,inst-00042,CNY,2026-11-30T16:00:00Z,2026-10-31T16:00:00Z,Usage,,", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith(
+            "285.24,inst-00042,inst-00042,CNY,2026-11-30T16:00:00Z,2026-10-31T16:00:00Z,Usage,,",
+            lines[1],
+            StringComparison.Ordinal
+        );
         Assert.Equal(3, lines.Length);
 
-        _usage.Months[s_november] = [.. _usage.Months[s_november], new MonthlyUsage(s_november, "inst-00107", "B300", 1, 3600m, 0m, 0m, 0m)];
+        _usage.Months[s_november] =
+        [
+            .. _usage.Months[s_november],
+            new MonthlyUsage(s_november, "inst-00107", "B300", 1, 3600m, 0m, 0m, 0m),
+        ];
         var conflict = Assert.IsType<ConflictObjectResult>(await GetAsync("2026-11", "?format=focus"));
         Assert.Contains("'B300'", conflict.Value!.ToString(), StringComparison.Ordinal);
     }
@@ -103,27 +124,42 @@ public sealed class GetUsageTests
     {
         var query = new UsageQuery(_usage, _rates, _statements, new InMemoryVoucherStore(), BillingCalendar.Create("Asia/Shanghai"));
         UsageReport atClose = await query.ComputeAsync(s_november, null, CancellationToken.None);
-        await _statements.TryFreezeAsync(Metrics.Core.Statements.FrozenStatement.Freeze(atClose, [], new DateTimeOffset(2026, 12, 4, 1, 30, 0, TimeSpan.Zero)), CancellationToken.None);
+        await _statements.TryFreezeAsync(
+            Metrics.Core.Statements.FrozenStatement.Freeze(atClose, [], new DateTimeOffset(2026, 12, 4, 1, 30, 0, TimeSpan.Zero)),
+            CancellationToken.None
+        );
         string csvAtClose = Assert.IsType<ContentResult>(await GetAsync("2026-11")).Content!;
 
         // Late data and a new rate after the close change the billing tables, not the closed month.
         _usage.Months[s_november] = [new MonthlyUsage(s_november, "inst-00042", "H100-SXM5-80GB", 9, 99000m, 0m, 0m, 0m)];
-        await _rates.ImportAsync([new RateEntry(RateKind.Gpu, "H100-SXM5-80GB", new DateOnly(2026, 1, 1), 99m, "CNY")], CancellationToken.None);
+        await _rates.ImportAsync(
+            [new RateEntry(RateKind.Gpu, "H100-SXM5-80GB", new DateOnly(2026, 1, 1), 99m, "CNY")],
+            CancellationToken.None
+        );
 
         Assert.Equal(csvAtClose, Assert.IsType<ContentResult>(await GetAsync("2026-11")).Content);
-        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(csvAtClose)));
-        using var json = System.Text.Json.JsonDocument.Parse(Assert.IsType<ContentResult>(await GetAsync("2026-11", "?format=json&institution=inst-00107")).Content!);
+        string hash = Convert.ToHexStringLower(
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(csvAtClose))
+        );
+        using var json = System.Text.Json.JsonDocument.Parse(
+            Assert.IsType<ContentResult>(await GetAsync("2026-11", "?format=json&institution=inst-00107")).Content!
+        );
         Assert.True(json.RootElement.GetProperty("closed").GetBoolean());
         Assert.Equal(hash, json.RootElement.GetProperty("statement_sha256").GetString());
         Assert.Equal("2026-12-04T01:30:00+00:00", json.RootElement.GetProperty("closed_at").GetString());
         Assert.Equal($"ST-2026-11-{hash[..8].ToUpperInvariant()}", json.RootElement.GetProperty("statement_id").GetString());
-        Assert.Equal("inst-00107", Assert.Single(json.RootElement.GetProperty("lines").EnumerateArray()).GetProperty("institution").GetString());
+        Assert.Equal(
+            "inst-00107",
+            Assert.Single(json.RootElement.GetProperty("lines").EnumerateArray()).GetProperty("institution").GetString()
+        );
     }
 
     [Fact]
     public async Task Get_OpenMonthAsJson_SaysItIsNotClosed()
     {
-        using var json = System.Text.Json.JsonDocument.Parse(Assert.IsType<ContentResult>(await GetAsync("2026-11", "?format=json")).Content!);
+        using var json = System.Text.Json.JsonDocument.Parse(
+            Assert.IsType<ContentResult>(await GetAsync("2026-11", "?format=json")).Content!
+        );
 
         Assert.False(json.RootElement.GetProperty("closed").GetBoolean());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, json.RootElement.GetProperty("statement_sha256").ValueKind);
@@ -177,30 +213,41 @@ public sealed class GetUsageTests
             Gen.String,
             Gen.Char.Array[0, 300].Select(c => new string(c)),
             Gen.Select(Gen.Int[-1, 100_000], Gen.Int[0, 99], (y, m) => $"{y:D4}-{m:D2}"),
-            Gen.OneOf("2026-11", "2026-12", "inst-00042", "csv", "json", "JSON", "%", "%zz", "&", "=", "\u0000", "\ud800"));
-        Gen<string> query = Gen.Select(text, text, Gen.Bool, (institution, format, encode) =>
-            "?institution=" + (encode ? Uri.EscapeDataString(institution) : institution) + "&format=" + (encode ? Uri.EscapeDataString(format) : format));
+            Gen.OneOf("2026-11", "2026-12", "inst-00042", "csv", "json", "JSON", "%", "%zz", "&", "=", "\u0000", "\ud800")
+        );
+        Gen<string> query = Gen.Select(
+            text,
+            text,
+            Gen.Bool,
+            (institution, format, encode) =>
+                "?institution="
+                + (encode ? Uri.EscapeDataString(institution) : institution)
+                + "&format="
+                + (encode ? Uri.EscapeDataString(format) : format)
+        );
 
-        Gen.Select(text, query).Sample(
-            t =>
-            {
-                IActionResult result = GetAsync(t.Item1, t.Item2).GetAwaiter().GetResult();
-                switch (result)
+        Gen.Select(text, query)
+            .Sample(
+                t =>
                 {
-                    case BadRequestObjectResult bad:
-                        Assert.Matches("month|format|institution", bad.Value!.ToString()!);
-                        break;
-                    case ContentResult ok:
-                        Assert.Equal(200, ok.StatusCode);
-                        break;
-                    default:
-                        Assert.IsType<NotFoundObjectResult>(result);
-                        break;
-                }
-            },
-            seed: "0000fAS9nqP1",
-            iter: 2000,
-            threads: 1);
+                    IActionResult result = GetAsync(t.Item1, t.Item2).GetAwaiter().GetResult();
+                    switch (result)
+                    {
+                        case BadRequestObjectResult bad:
+                            Assert.Matches("month|format|institution", bad.Value!.ToString()!);
+                            break;
+                        case ContentResult ok:
+                            Assert.Equal(200, ok.StatusCode);
+                            break;
+                        default:
+                            Assert.IsType<NotFoundObjectResult>(result);
+                            break;
+                    }
+                },
+                seed: "0000fAS9nqP1",
+                iter: 2000,
+                threads: 1
+            );
     }
 
     [Fact]

@@ -20,7 +20,12 @@ public sealed class IngestFunctionTests
     {
         var logger = new FakeLogger<GpuTelemetryIngest>();
         var function = new GpuTelemetryIngest(new IngestPipeline(_store, _dirty), logger);
-        byte[][] events = [EventJson.Bytes(EventJson.Gpu(node: "gn0001")), "not json"u8.ToArray(), EventJson.Bytes(EventJson.Gpu(node: "gn0002"))];
+        byte[][] events =
+        [
+            EventJson.Bytes(EventJson.Gpu(node: "gn0001")),
+            "not json"u8.ToArray(),
+            EventJson.Bytes(EventJson.Gpu(node: "gn0002")),
+        ];
         FunctionContext context = FunctionContextBuilder.ForEventHubBatch("3", [10, 11, 12], [s_enqueued, s_enqueued, s_enqueued]);
 
         await function.RunAsync(events, context, CancellationToken.None);

@@ -48,20 +48,33 @@ public sealed class LandedCompactionTimerTests
 
     private sealed class Impatient(IRollupLock inner) : IRollupLock
     {
-        public Task<IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken) => inner.AcquireAsync(TimeSpan.Zero, cancellationToken);
+        public Task<IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken) =>
+            inner.AcquireAsync(TimeSpan.Zero, cancellationToken);
     }
 
     /// <summary>Landed storage with empty hours: the timer's behaviour, not compaction's, is under test here.</summary>
     private sealed class NothingLanded : ILandedHourStore
     {
-        public Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
+        public Task<IReadOnlyList<string>> ListHourAsync(
+            TelemetryStream stream,
+            DateTimeOffset hour,
+            CancellationToken cancellationToken
+        ) => Task.FromResult<IReadOnlyList<string>>([]);
 
-        public Task<IReadOnlyList<LandedBlob>> ListHourBlobsAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<LandedBlob>>([]);
+        public Task<IReadOnlyList<LandedBlob>> ListHourBlobsAsync(
+            TelemetryStream stream,
+            DateTimeOffset hour,
+            CancellationToken cancellationToken
+        ) => Task.FromResult<IReadOnlyList<LandedBlob>>([]);
 
         public Task<Stream> OpenAsync(string path, CancellationToken cancellationToken) => throw new FileNotFoundException(path);
 
-        public Task WriteAsync(string path, string contentType, Func<Stream, CancellationToken, Task<IReadOnlyDictionary<string, string>>> write, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("Nothing landed, so nothing is written.");
+        public Task WriteAsync(
+            string path,
+            string contentType,
+            Func<Stream, CancellationToken, Task<IReadOnlyDictionary<string, string>>> write,
+            CancellationToken cancellationToken
+        ) => throw new InvalidOperationException("Nothing landed, so nothing is written.");
 
         public Task PutAsync(string path, string contentType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("Nothing landed, so nothing is written.");

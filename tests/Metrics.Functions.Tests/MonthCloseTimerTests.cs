@@ -27,14 +27,27 @@ public sealed class MonthCloseTimerTests
         var calendar = BillingCalendar.Create("Asia/Shanghai");
         var rollup = new UsageRollup(_marks, new InMemoryLandedFiles(_landing), new InMemoryJobStateStore(), _usage, _lock, calendar);
         var query = new UsageQuery(_usage, new InMemoryRateCardStore(), _statements, new InMemoryVoucherStore(), calendar);
-        return new MonthCloseTimer(new MonthClose(rollup, query, _usage, _statements, _lock, calendar, _time) { Grace = TimeSpan.FromDays(3) }, logger);
+        return new MonthCloseTimer(
+            new MonthClose(rollup, query, _usage, _statements, _lock, calendar, _time) { Grace = TimeSpan.FromDays(3) },
+            logger
+        );
     }
 
     private async Task LandNovemberJobAsync() =>
-        await new IngestPipeline(_landing, _marks).IngestAsync(new EventBatch(TelemetryStream.Jobs, "0",
-        [
-            new RawEvent(EventJson.Bytes(EventJson.Job(state: "ended", ts: "2026-11-27T10:00:00Z", gpus: 8)), 1, new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero)),
-        ]), CancellationToken.None);
+        await new IngestPipeline(_landing, _marks).IngestAsync(
+            new EventBatch(
+                TelemetryStream.Jobs,
+                "0",
+                [
+                    new RawEvent(
+                        EventJson.Bytes(EventJson.Job(state: "ended", ts: "2026-11-27T10:00:00Z", gpus: 8)),
+                        1,
+                        new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero)
+                    ),
+                ]
+            ),
+            CancellationToken.None
+        );
 
     [Fact]
     public async Task Run_BeforeTheGraceHasPassed_LeavesTheMonthOpen()

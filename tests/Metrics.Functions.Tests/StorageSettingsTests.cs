@@ -8,12 +8,19 @@ namespace Metrics.Functions.Tests;
 public sealed class StorageSettingsTests
 {
     private static StorageSettings Read(params (string Key, string Value)[] settings) =>
-        MetricsServices.ReadStorageSettings(new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build());
+        MetricsServices.ReadStorageSettings(
+            new ConfigurationBuilder()
+                .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+                .Build()
+        );
 
     [Fact]
     public void Read_ConnectionString_WinsOverTheHostsStorage()
     {
-        StorageSettings settings = Read(("MetricsStorage", "UseDevelopmentStorage=true"), ("AzureWebJobsStorage", "DefaultEndpointsProtocol=https;AccountName=host"));
+        StorageSettings settings = Read(
+            ("MetricsStorage", "UseDevelopmentStorage=true"),
+            ("AzureWebJobsStorage", "DefaultEndpointsProtocol=https;AccountName=host")
+        );
         Assert.Equal("UseDevelopmentStorage=true", settings.ConnectionString);
     }
 
@@ -24,10 +31,18 @@ public sealed class StorageSettingsTests
         StorageSettings settings = Read(
             ("MetricsStorage:blobServiceUri", "https://acct.blob.core.windows.net"),
             ("MetricsStorage:tableServiceUri", "https://acct.table.core.windows.net"),
-            ("MetricsStorage:clientId", "00000000-0000-0000-0000-000000000001"));
+            ("MetricsStorage:clientId", "00000000-0000-0000-0000-000000000001")
+        );
 
-        Assert.Equal((new Uri("https://acct.blob.core.windows.net"), new Uri("https://acct.table.core.windows.net"), "00000000-0000-0000-0000-000000000001", (string?)null),
-            (settings.BlobServiceUri, settings.TableServiceUri, settings.ClientId, settings.ConnectionString));
+        Assert.Equal(
+            (
+                new Uri("https://acct.blob.core.windows.net"),
+                new Uri("https://acct.table.core.windows.net"),
+                "00000000-0000-0000-0000-000000000001",
+                (string?)null
+            ),
+            (settings.BlobServiceUri, settings.TableServiceUri, settings.ClientId, settings.ConnectionString)
+        );
     }
 
     [Fact]

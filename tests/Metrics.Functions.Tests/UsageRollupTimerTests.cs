@@ -16,16 +16,21 @@ public sealed class UsageRollupTimerTests
     private readonly InMemoryUsageStore _usage = new();
     private readonly InMemoryRollupLock _lock = new();
 
-    private UsageRollup Rollup() => new(_marks, new InMemoryLandedFiles(_landing), new InMemoryJobStateStore(), _usage, _lock, BillingCalendar.Create("Asia/Shanghai"));
+    private UsageRollup Rollup() =>
+        new(_marks, new InMemoryLandedFiles(_landing), new InMemoryJobStateStore(), _usage, _lock, BillingCalendar.Create("Asia/Shanghai"));
 
     [Fact]
     public async Task Run_PastDueWithPendingJobEvents_RollsThemUpAndLogs()
     {
         var enqueued = new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero);
-        await new IngestPipeline(_landing, _marks).IngestAsync(new EventBatch(TelemetryStream.Jobs, "0",
-        [
-            new RawEvent(EventJson.Bytes(EventJson.Job(state: "ended", ts: "2026-11-27T10:00:00Z", gpus: 8)), 1, enqueued),
-        ]), CancellationToken.None);
+        await new IngestPipeline(_landing, _marks).IngestAsync(
+            new EventBatch(
+                TelemetryStream.Jobs,
+                "0",
+                [new RawEvent(EventJson.Bytes(EventJson.Job(state: "ended", ts: "2026-11-27T10:00:00Z", gpus: 8)), 1, enqueued)]
+            ),
+            CancellationToken.None
+        );
         var logger = new FakeLogger<UsageRollupTimer>();
 
         await new UsageRollupTimer(Rollup(), logger).RunAsync(new TimerInfo { IsPastDue = true }, CancellationToken.None);
@@ -43,7 +48,14 @@ public sealed class UsageRollupTimerTests
     {
         var logger = new FakeLogger<UsageRollupTimer>();
         await using Metrics.Core.Ports.IRollupLease held = await _lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None);
-        var rollup = new UsageRollup(_marks, new InMemoryLandedFiles(_landing), new InMemoryJobStateStore(), _usage, new ImpatientLock(_lock), BillingCalendar.Create("Asia/Shanghai"));
+        var rollup = new UsageRollup(
+            _marks,
+            new InMemoryLandedFiles(_landing),
+            new InMemoryJobStateStore(),
+            _usage,
+            new ImpatientLock(_lock),
+            BillingCalendar.Create("Asia/Shanghai")
+        );
 
         await new UsageRollupTimer(rollup, logger).RunAsync(new TimerInfo(), CancellationToken.None);
 
@@ -53,6 +65,7 @@ public sealed class UsageRollupTimerTests
     /// <summary>The same lock, but giving up at once instead of after <see cref="UsageRollup.LockWait"/>.</summary>
     private sealed class ImpatientLock(InMemoryRollupLock inner) : Metrics.Core.Ports.IRollupLock
     {
-        public Task<Metrics.Core.Ports.IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken) => inner.AcquireAsync(TimeSpan.Zero, cancellationToken);
+        public Task<Metrics.Core.Ports.IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken) =>
+            inner.AcquireAsync(TimeSpan.Zero, cancellationToken);
     }
 }

@@ -18,19 +18,28 @@ internal sealed partial class ArmTemplate
 
     /// <summary>The template of a module (nested deployment) by its deployment name.</summary>
     public JsonElement Module(string name) =>
-        Resources().Single(r => r.Resource.GetProperty("type").GetString() == "Microsoft.Resources/deployments" && r.Resource.GetProperty("name").GetString() == name)
-            .Resource.GetProperty("properties").GetProperty("template");
+        Resources()
+            .Single(r =>
+                r.Resource.GetProperty("type").GetString() == "Microsoft.Resources/deployments"
+                && r.Resource.GetProperty("name").GetString() == name
+            )
+            .Resource.GetProperty("properties")
+            .GetProperty("template");
 
     /// <summary>Resolves <c>[variables('x')]</c> against the template's variables; other strings come back as they are.</summary>
     public static string Resolve(JsonElement template, string expression)
     {
         Match match = VariableReference().Match(expression);
-        return match.Success && template.TryGetProperty("variables", out JsonElement variables) && variables.TryGetProperty(match.Groups[1].Value, out JsonElement value)
+        return
+            match.Success
+            && template.TryGetProperty("variables", out JsonElement variables)
+            && variables.TryGetProperty(match.Groups[1].Value, out JsonElement value)
             ? value.ToString()
             : expression;
     }
 
-    private static bool IsExisting(JsonElement resource) => resource.TryGetProperty("existing", out JsonElement existing) && existing.GetBoolean();
+    private static bool IsExisting(JsonElement resource) =>
+        resource.TryGetProperty("existing", out JsonElement existing) && existing.GetBoolean();
 
     private static IEnumerable<(string, JsonElement, JsonElement)> Walk(string module, JsonElement template)
     {
@@ -39,9 +48,8 @@ internal sealed partial class ArmTemplate
             yield break;
         }
 
-        IEnumerable<JsonElement> items = resources.ValueKind == JsonValueKind.Object
-            ? resources.EnumerateObject().Select(p => p.Value)
-            : resources.EnumerateArray();
+        IEnumerable<JsonElement> items =
+            resources.ValueKind == JsonValueKind.Object ? resources.EnumerateObject().Select(p => p.Value) : resources.EnumerateArray();
         foreach (JsonElement resource in items)
         {
             yield return (module, template, resource);

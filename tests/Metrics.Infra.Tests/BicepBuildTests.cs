@@ -4,10 +4,20 @@ namespace Metrics.Infra.Tests;
 public sealed class BicepBuildTests
 {
     public static TheoryData<string> BicepFiles() =>
-        new(Directory.EnumerateFiles(Metrics.Tests.Shared.RepoPaths.Combine("infra"), "*.bicep", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(Metrics.Tests.Shared.RepoPaths.Root, f)).Order(StringComparer.Ordinal));
+        new(
+            Directory
+                .EnumerateFiles(Metrics.Tests.Shared.RepoPaths.Combine("infra"), "*.bicep", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(Metrics.Tests.Shared.RepoPaths.Root, f))
+                .Order(StringComparer.Ordinal)
+        );
 
     public static TheoryData<string> ParameterFiles() =>
-        new(Directory.EnumerateFiles(Metrics.Tests.Shared.RepoPaths.Combine("infra"), "*.bicepparam").Select(f => Path.GetRelativePath(Metrics.Tests.Shared.RepoPaths.Root, f)).Order(StringComparer.Ordinal));
+        new(
+            Directory
+                .EnumerateFiles(Metrics.Tests.Shared.RepoPaths.Combine("infra"), "*.bicepparam")
+                .Select(f => Path.GetRelativePath(Metrics.Tests.Shared.RepoPaths.Root, f))
+                .Order(StringComparer.Ordinal)
+        );
 
     [Theory]
     [MemberData(nameof(BicepFiles))]
@@ -45,7 +55,11 @@ public sealed class BicepBuildTests
     {
         Assert.Equal(
             ["infra/main.dev.bicepparam", "infra/main.prod.bicepparam"],
-            Directory.EnumerateFiles(Metrics.Tests.Shared.RepoPaths.Combine("infra"), "*.bicepparam").Select(f => Path.GetRelativePath(Metrics.Tests.Shared.RepoPaths.Root, f)).Order(StringComparer.Ordinal));
+            Directory
+                .EnumerateFiles(Metrics.Tests.Shared.RepoPaths.Combine("infra"), "*.bicepparam")
+                .Select(f => Path.GetRelativePath(Metrics.Tests.Shared.RepoPaths.Root, f))
+                .Order(StringComparer.Ordinal)
+        );
     }
 
     [Fact]

@@ -27,7 +27,10 @@ internal static class BicepCli
 
     private static string Find()
     {
-        string package = typeof(BicepCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepPackage").Value!;
+        string package = typeof(BicepCli)
+            .Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "BicepPackage")
+            .Value!;
         string path = Path.Combine(package, "tools", "bicep");
         Assert.True(File.Exists(path), $"the Bicep CLI should be at {path} (restored from Azure.Bicep.CommandLine.linux-x64)");
         // The linux-x64 package's binary; NuGet extraction may drop the execute bit.

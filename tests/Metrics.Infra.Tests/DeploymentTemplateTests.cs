@@ -21,7 +21,10 @@ public sealed class DeploymentTemplateTests
     private static JsonElement Site => Assert.Single(Main.OfType("Microsoft.Web/sites"));
 
     private static Dictionary<string, string> AppSettings() =>
-        Site.GetProperty("properties").GetProperty("siteConfig").GetProperty("appSettings").EnumerateArray()
+        Site.GetProperty("properties")
+            .GetProperty("siteConfig")
+            .GetProperty("appSettings")
+            .EnumerateArray()
             .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("value").ToString());
 
     [Theory]
@@ -46,11 +49,27 @@ public sealed class DeploymentTemplateTests
     [Fact]
     public void EventHubs_BothHubsWithAConsumerGroup_AndGpuTelemetryDefaultsToThirtyTwoPartitions()
     {
-        Assert.Equal(["gpu-telemetry", "job-events"], Main.OfType("Microsoft.EventHub/namespaces/eventhubs").Select(h => h.GetProperty("name").ToString()).Select(n => n.Contains("gpu-telemetry", StringComparison.Ordinal) ? "gpu-telemetry" : n.Contains("job-events", StringComparison.Ordinal) ? "job-events" : n).Order());
+        Assert.Equal(
+            ["gpu-telemetry", "job-events"],
+            Main.OfType("Microsoft.EventHub/namespaces/eventhubs")
+                .Select(h => h.GetProperty("name").ToString())
+                .Select(n =>
+                    n.Contains("gpu-telemetry", StringComparison.Ordinal) ? "gpu-telemetry"
+                    : n.Contains("job-events", StringComparison.Ordinal) ? "job-events"
+                    : n
+                )
+                .Order()
+        );
         Assert.Equal(2, Main.OfType("Microsoft.EventHub/namespaces/eventhubs/consumergroups").Count());
         Assert.Equal(32, Main.Root.GetProperty("parameters").GetProperty("gpuPartitionCount").GetProperty("defaultValue").GetInt32());
         Assert.Equal(7, Main.Root.GetProperty("parameters").GetProperty("eventHubsRetentionDays").GetProperty("defaultValue").GetInt32());
-        Assert.True(Assert.Single(Main.OfType("Microsoft.EventHub/namespaces")).GetProperty("properties").GetProperty("disableLocalAuth").GetBoolean());
+        Assert.True(
+            Assert
+                .Single(Main.OfType("Microsoft.EventHub/namespaces"))
+                .GetProperty("properties")
+                .GetProperty("disableLocalAuth")
+                .GetBoolean()
+        );
     }
 
     [Fact]
@@ -61,9 +80,22 @@ public sealed class DeploymentTemplateTests
         Assert.All(accounts, a => Assert.False(a.GetProperty("properties").GetProperty("allowSharedKeyAccess").GetBoolean()));
 
         JsonElement data = Main.Module("storage-data").GetProperty("parameters");
-        string[] containers = data.GetProperty("containers").GetProperty("defaultValue").EnumerateArray().Select(c => c.GetString()!).ToArray();
+        string[] containers = data.GetProperty("containers")
+            .GetProperty("defaultValue")
+            .EnumerateArray()
+            .Select(c => c.GetString()!)
+            .ToArray();
         string[] tables = data.GetProperty("tables").GetProperty("defaultValue").EnumerateArray().Select(c => c.GetString()!).ToArray();
-        Assert.Subset(containers.ToHashSet(), new HashSet<string> { LandingPaths.TelemetryContainer, LandingPaths.DeadLetterContainer, BlobRollupLock.Container, BlobStatementStore.Container });
+        Assert.Subset(
+            containers.ToHashSet(),
+            new HashSet<string>
+            {
+                LandingPaths.TelemetryContainer,
+                LandingPaths.DeadLetterContainer,
+                BlobRollupLock.Container,
+                BlobStatementStore.Container,
+            }
+        );
         Assert.Subset(tables.ToHashSet(), StorageTables.All.ToHashSet());
     }
 
@@ -89,7 +121,10 @@ public sealed class DeploymentTemplateTests
         Assert.Equal("dotnet-isolated", config.GetProperty("runtime").GetProperty("name").GetString());
         Assert.Equal("10.0", config.GetProperty("runtime").GetProperty("version").GetString());
         Assert.Equal("UserAssigned", Site.GetProperty("identity").GetProperty("type").GetString());
-        Assert.Equal("UserAssignedIdentity", config.GetProperty("deployment").GetProperty("storage").GetProperty("authentication").GetProperty("type").GetString());
+        Assert.Equal(
+            "UserAssignedIdentity",
+            config.GetProperty("deployment").GetProperty("storage").GetProperty("authentication").GetProperty("type").GetString()
+        );
     }
 
     [Theory]
@@ -102,7 +137,9 @@ public sealed class DeploymentTemplateTests
         // Role ids are named variables in rbac.bicep; an assignment refers to one as variables('name').
         var matching = Main.Resources()
             .Where(r => r.Resource.GetProperty("type").GetString() == "Microsoft.Authorization/roleAssignments")
-            .Where(r => VariableFor(r.Template, roleId) is { } variable && RoleExpression(r.Resource).Contains(variable, StringComparison.Ordinal))
+            .Where(r =>
+                VariableFor(r.Template, roleId) is { } variable && RoleExpression(r.Resource).Contains(variable, StringComparison.Ordinal)
+            )
             .Select(r => r.Resource)
             .ToArray();
         Assert.NotEmpty(matching);
@@ -121,7 +158,17 @@ public sealed class DeploymentTemplateTests
     public void AppSettings_HoldNoKeySasOrConnectionString()
     {
         Dictionary<string, string> settings = AppSettings();
-        string[] secretMarkers = ["listKeys", "listConnectionStrings", "listAccountSas", "listServiceSas", "AccountKey=", "SharedAccessKey", "sig=", "DefaultEndpointsProtocol"];
+        string[] secretMarkers =
+        [
+            "listKeys",
+            "listConnectionStrings",
+            "listAccountSas",
+            "listServiceSas",
+            "AccountKey=",
+            "SharedAccessKey",
+            "sig=",
+            "DefaultEndpointsProtocol",
+        ];
 
         Assert.NotEmpty(settings);
         foreach ((string name, string value) in settings)
@@ -137,7 +184,13 @@ public sealed class DeploymentTemplateTests
         }
 
         Assert.False(Site.GetProperty("properties").GetProperty("siteConfig").TryGetProperty("connectionStrings", out _));
-        Assert.True(Assert.Single(Main.OfType("Microsoft.Insights/components")).GetProperty("properties").GetProperty("DisableLocalAuth").GetBoolean());
+        Assert.True(
+            Assert
+                .Single(Main.OfType("Microsoft.Insights/components"))
+                .GetProperty("properties")
+                .GetProperty("DisableLocalAuth")
+                .GetBoolean()
+        );
         Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]);
         Assert.Equal("managedidentity", settings["EventHubConnection__credential"]);
     }
@@ -165,7 +218,10 @@ public sealed class DeploymentTemplateTests
                         {
                             missing.Add($"{function.GetProperty("name")}: connection '{value}' (no {value}__* setting)");
                         }
-                        else if (binding.GetProperty("type").GetString() == "eventHubTrigger" && !settings.ContainsKey($"{value}__fullyQualifiedNamespace"))
+                        else if (
+                            binding.GetProperty("type").GetString() == "eventHubTrigger"
+                            && !settings.ContainsKey($"{value}__fullyQualifiedNamespace")
+                        )
                         {
                             missing.Add($"{function.GetProperty("name")}: {value}__fullyQualifiedNamespace");
                         }
@@ -187,7 +243,8 @@ public sealed class DeploymentTemplateTests
         Assert.True(missing.Count == 0, "app settings missing from infra/modules/functionapp.bicep:\n" + string.Join('\n', missing));
     }
 
-    private static string RoleExpression(JsonElement assignment) => assignment.GetProperty("properties").GetProperty("roleDefinitionId").ToString();
+    private static string RoleExpression(JsonElement assignment) =>
+        assignment.GetProperty("properties").GetProperty("roleDefinitionId").ToString();
 
     private static string? VariableFor(JsonElement template, string roleId) =>
         template.TryGetProperty("variables", out JsonElement variables)

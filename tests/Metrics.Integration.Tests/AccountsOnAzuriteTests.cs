@@ -40,11 +40,21 @@ public sealed class AccountsOnAzuriteTests : IDisposable
     private static string Ts(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private string Job(string id, double gpus, int cpus, string? account) =>
-        EventJson.Job(id, "ended", Ts(At(10, 1)), gpus, Institution, Cluster, Ts(At(10, 0)), Ts(At(10, 1)), H100, cpus, account).ToJsonString();
+        EventJson
+            .Job(id, "ended", Ts(At(10, 1)), gpus, Institution, Cluster, Ts(At(10, 0)), Ts(At(10, 1)), H100, cpus, account)
+            .ToJsonString();
 
     private string Sample(string node, int gpus, string jobId, double utilPct)
     {
-        JsonObject e = EventJson.Gpu(node: $"{node}-{_run}", ts: Ts(At(10, 0, 1)), gpus: gpus, jobId: jobId, institution: Institution, utilPct: utilPct, intervalS: 60);
+        JsonObject e = EventJson.Gpu(
+            node: $"{node}-{_run}",
+            ts: Ts(At(10, 0, 1)),
+            gpus: gpus,
+            jobId: jobId,
+            institution: Institution,
+            utilPct: utilPct,
+            intervalS: 60
+        );
         e["cluster"] = Cluster;
         return e.ToJsonString();
     }
@@ -56,7 +66,8 @@ public sealed class AccountsOnAzuriteTests : IDisposable
         await _azurite.RunOkAsync(_time, "ingest", "--stream", stream, "--file", path, "--backfill");
     }
 
-    private Task<string> UsageAsync(params string[] more) => _azurite.RunOkAsync(_time, ["usage", "--month", _month.ToString(), "--institution", Institution, .. more]);
+    private Task<string> UsageAsync(params string[] more) =>
+        _azurite.RunOkAsync(_time, ["usage", "--month", _month.ToString(), "--institution", Institution, .. more]);
 
     [Fact]
     public async Task ByAccount_SplitsEachLineIntoItsProjects_PartsAddUpExactly_AndAClosedMonthKeepsItsSplit()
@@ -79,11 +90,13 @@ public sealed class AccountsOnAzuriteTests : IDisposable
         // first. Each account's utilisation is its own: 100 % and 50 %.
         string byAccount = await UsageAsync("--by", "account");
         Assert.Equal(
-            FinanceCsv.HeaderByAccount + "\r\n"
-            + $"{line},0,0.0000,0.0167,0.0167,100.00,0.0000,26.00,0.00,CNY,usage,,\r\n"
-            + $"{line},1,2.0000,0.0166,0.0333,50.00,4.0000,26.00,52.48,CNY,usage,,proj-a\r\n"
-            + $"{line},1,1.0000,0.0000,0.0000,,2.0000,26.00,26.24,CNY,usage,,proj-b\r\n",
-            byAccount);
+            FinanceCsv.HeaderByAccount
+                + "\r\n"
+                + $"{line},0,0.0000,0.0167,0.0167,100.00,0.0000,26.00,0.00,CNY,usage,,\r\n"
+                + $"{line},1,2.0000,0.0166,0.0333,50.00,4.0000,26.00,52.48,CNY,usage,,proj-a\r\n"
+                + $"{line},1,1.0000,0.0000,0.0000,,2.0000,26.00,26.24,CNY,usage,,proj-b\r\n",
+            byAccount
+        );
         AssertPartsAddUp(byInstitution, byAccount);
 
         // Job X's events arrive, charged to proj-x: its sample moves to proj-x, the line is unchanged but for one more job.
@@ -92,7 +105,11 @@ public sealed class AccountsOnAzuriteTests : IDisposable
         byInstitution = await UsageAsync();
         Assert.Equal(FinanceCsv.Header + "\r\n" + $"{line},3,4.0000,0.0333,0.0500,66.67,6.0000,26.00,104.72,CNY,usage,\r\n", byInstitution);
         byAccount = await UsageAsync("--by", "account");
-        Assert.Contains($"{line},1,1.0000,0.0166,0.0167,100.00,0.0000,26.00,26.00,CNY,usage,,proj-x\r\n", byAccount, StringComparison.Ordinal);
+        Assert.Contains(
+            $"{line},1,1.0000,0.0166,0.0167,100.00,0.0000,26.00,26.00,CNY,usage,,proj-x\r\n",
+            byAccount,
+            StringComparison.Ordinal
+        );
         Assert.DoesNotContain(",usage,,\r\n", byAccount, StringComparison.Ordinal);
         AssertPartsAddUp(byInstitution, byAccount);
 
@@ -112,14 +129,23 @@ public sealed class AccountsOnAzuriteTests : IDisposable
         Assert.True(json.RootElement.GetProperty("closed").GetBoolean());
         Assert.Equal(
             new[] { "proj-a", "proj-b", "proj-x" },
-            json.RootElement.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("account").GetString() ?? "(null)").ToArray());
+            json.RootElement.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("account").GetString() ?? "(null)").ToArray()
+        );
 
         // FOCUS: one Usage row per project, the institution as billing account; BilledCost adds up to the statement's 104.72.
         List<Dictionary<string, string>> focus = CsvRows.Parse(await UsageAsync("--format", "focus"));
         Assert.Equal(
             new[] { ("proj-a", "52.48"), ("proj-b", "26.24"), ("proj-x", "26.00") },
-            focus.Select(r => (r["SubAccountId"], r["BilledCost"])).ToArray());
-        Assert.All(focus, r => Assert.Equal((Institution, "Usage", H100, json.RootElement.GetProperty("statement_id").GetString()), (r["BillingAccountId"], r["ChargeCategory"], r["SkuId"], r["x_StatementId"])));
+            focus.Select(r => (r["SubAccountId"], r["BilledCost"])).ToArray()
+        );
+        Assert.All(
+            focus,
+            r =>
+                Assert.Equal(
+                    (Institution, "Usage", H100, json.RootElement.GetProperty("statement_id").GetString()),
+                    (r["BillingAccountId"], r["ChargeCategory"], r["SkuId"], r["x_StatementId"])
+                )
+        );
         Assert.Equal(104.72m, CsvRows.Sum(focus, "BilledCost"));
 
         // Finance's API over the same store gives the same bytes as the CLI.
@@ -132,8 +158,17 @@ public sealed class AccountsOnAzuriteTests : IDisposable
     {
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
         context.Request.Method = "POST";
-        var function = new Metrics.Functions.Billing.CloseMonth(Metrics.Storage.BillingStorage.CreateMonthClose(_azurite.Clients, BillingCalendar.Create("Asia/Shanghai"), _time, Metrics.Core.Statements.MonthClose.DefaultGrace));
-        var ok = Assert.IsType<Microsoft.AspNetCore.Mvc.OkObjectResult>(await function.RunAsync(context.Request, _month.ToString(), CancellationToken.None));
+        var function = new Metrics.Functions.Billing.CloseMonth(
+            Metrics.Storage.BillingStorage.CreateMonthClose(
+                _azurite.Clients,
+                BillingCalendar.Create("Asia/Shanghai"),
+                _time,
+                Metrics.Core.Statements.MonthClose.DefaultGrace
+            )
+        );
+        var ok = Assert.IsType<Microsoft.AspNetCore.Mvc.OkObjectResult>(
+            await function.RunAsync(context.Request, _month.ToString(), CancellationToken.None)
+        );
         return JsonSerializer.Serialize(ok.Value);
     }
 
@@ -143,8 +178,12 @@ public sealed class AccountsOnAzuriteTests : IDisposable
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
         context.Request.Method = "GET";
         context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString(query);
-        var function = new Metrics.Functions.Billing.GetUsage(Metrics.Storage.BillingStorage.CreateQuery(_azurite.Clients, BillingCalendar.Create("Asia/Shanghai")));
-        var result = Assert.IsType<Microsoft.AspNetCore.Mvc.ContentResult>(await function.RunAsync(context.Request, _month.ToString(), CancellationToken.None));
+        var function = new Metrics.Functions.Billing.GetUsage(
+            Metrics.Storage.BillingStorage.CreateQuery(_azurite.Clients, BillingCalendar.Create("Asia/Shanghai"))
+        );
+        var result = Assert.IsType<Microsoft.AspNetCore.Mvc.ContentResult>(
+            await function.RunAsync(context.Request, _month.ToString(), CancellationToken.None)
+        );
         Assert.Equal(200, result.StatusCode);
         return result.Content!;
     }
@@ -155,7 +194,9 @@ public sealed class AccountsOnAzuriteTests : IDisposable
         List<Dictionary<string, string>> accounts = CsvRows.Parse(byAccount);
         foreach (Dictionary<string, string> line in CsvRows.Parse(byInstitution).Where(r => r["line_type"] == "usage"))
         {
-            var parts = accounts.Where(a => a["institution"] == line["institution"] && a["gpu_model"] == line["gpu_model"] && a["line_type"] == "usage").ToArray();
+            var parts = accounts
+                .Where(a => a["institution"] == line["institution"] && a["gpu_model"] == line["gpu_model"] && a["line_type"] == "usage")
+                .ToArray();
             foreach (string column in new[] { "gpu_hours", "active_gpu_hours", "observed_gpu_hours", "cpu_core_hours", "amount" })
             {
                 Assert.Equal(CsvRows.Sum([line], column), CsvRows.Sum(parts, column));

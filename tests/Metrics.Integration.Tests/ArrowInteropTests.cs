@@ -27,17 +27,35 @@ public sealed class ArrowInteropTests : IDisposable
     {
         string partition = "interop" + Guid.NewGuid().ToString("N")[..8];
         var enqueued = new DateTimeOffset(2026, 11, 27, 9, 5, 0, TimeSpan.Zero);
-        var events = Enumerable.Range(0, 50)
-            .Select(i => new RawEvent(EventJson.Bytes(EventJson.Gpu(node: $"gn{i:D4}", ts: $"2026-11-27T09:00:{i:D2}Z", gpus: 1 + (i % 8), utilPct: i * 1.7 % 100, jobId: i % 5 == 0 ? null : "77", institution: i % 5 == 0 ? null : "inst-1")), i, enqueued))
+        var events = Enumerable
+            .Range(0, 50)
+            .Select(i => new RawEvent(
+                EventJson.Bytes(
+                    EventJson.Gpu(
+                        node: $"gn{i:D4}",
+                        ts: $"2026-11-27T09:00:{i:D2}Z",
+                        gpus: 1 + (i % 8),
+                        utilPct: i * 1.7 % 100,
+                        jobId: i % 5 == 0 ? null : "77",
+                        institution: i % 5 == 0 ? null : "inst-1"
+                    )
+                ),
+                i,
+                enqueued
+            ))
             .ToArray();
-        var pipeline = new IngestPipeline(new BlobLandingStore(_azurite.Clients.Blobs), new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System));
+        var pipeline = new IngestPipeline(
+            new BlobLandingStore(_azurite.Clients.Blobs),
+            new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System)
+        );
         IngestResult result = await pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, partition, events), CancellationToken.None);
         string blob = Assert.Single(result.Files)["telemetry/".Length..];
         string file = Path.Combine(_dir, "landed.arrow");
         await File.WriteAllBytesAsync(file, (await _azurite.DownloadAsync("telemetry", blob)).ToArray());
 
         long csharpRows = 0;
-        double csharpUtil = 0, csharpMem = 0;
+        double csharpUtil = 0,
+            csharpMem = 0;
         using (ArrowFileReader reader = ArrowIpc.OpenFile(File.OpenRead(file)))
         {
             while (reader.ReadNextRecordBatch() is { } batch)
@@ -57,7 +75,10 @@ public sealed class ArrowInteropTests : IDisposable
         Assert.Equal(csharpRows, js.GetProperty("rows").GetInt64());
         Assert.Equal(csharpUtil, js.GetProperty("sums").GetProperty("util_pct").GetDouble(), precision: 6);
         Assert.Equal(csharpMem, js.GetProperty("sums").GetProperty("mem_used_mib").GetDouble());
-        Assert.Equal(GpuRowSchema.Schema.FieldsList.Select(f => f.Name), js.GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(
+            GpuRowSchema.Schema.FieldsList.Select(f => f.Name),
+            js.GetProperty("columns").EnumerateArray().Select(c => c.GetString())
+        );
         int idleRows = Enumerable.Range(0, 50).Where(i => i % 5 == 0).Sum(i => 1 + (i % 8));
         Assert.Equal(idleRows, js.GetProperty("nulls").GetProperty("institution").GetInt32());
     }

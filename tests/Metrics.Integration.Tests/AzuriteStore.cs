@@ -13,7 +13,10 @@ namespace Metrics.Integration.Tests;
 /// </summary>
 public sealed class AzuriteStore
 {
-    private static readonly StorageSettings s_base = StorageSettings.FromEnvironment(Environment.GetEnvironmentVariable) with { MaxRetries = 1 };
+    private static readonly StorageSettings s_base = StorageSettings.FromEnvironment(Environment.GetEnvironmentVariable) with
+    {
+        MaxRetries = 1,
+    };
 
     private static readonly Lazy<bool> s_reachable = new(CheckReachable);
 
@@ -23,7 +26,9 @@ public sealed class AzuriteStore
     {
         Prefix = "t" + Guid.NewGuid().ToString("N")[..10];
         Settings = s_base with { NamePrefix = Prefix };
-        _clients = new Lazy<StorageClients>(() => s_reachable.Value ? new StorageClients(Settings) : throw new InvalidOperationException("unreachable"));
+        _clients = new Lazy<StorageClients>(() =>
+            s_reachable.Value ? new StorageClients(Settings) : throw new InvalidOperationException("unreachable")
+        );
     }
 
     /// <summary>Put before this test's table and container names.</summary>
@@ -36,19 +41,28 @@ public sealed class AzuriteStore
     public string ConnectionString => Settings.ConnectionString!;
 
     /// <summary>The environment a tool run for this test sees: this store's account and prefix.</summary>
-    public string? Variable(string name) => name switch
-    {
-        StorageSettings.ConnectionName => ConnectionString,
-        StorageSettings.NamePrefixName => Prefix,
-        _ => null,
-    };
+    public string? Variable(string name) =>
+        name switch
+        {
+            StorageSettings.ConnectionName => ConnectionString,
+            StorageSettings.NamePrefixName => Prefix,
+            _ => null,
+        };
 
-    /// <summary>Runs the <c>metrics</c> CLI in-process on this store (or on <paramref name="storage"/>), with a chosen clock, capturing both outputs.</summary>
+    /// <summary>
+    /// Runs the <c>metrics</c> CLI in-process on this store (or on <paramref name="storage"/>), with a chosen clock, capturing both
+    /// outputs.
+    /// </summary>
     public async Task<(int Exit, string Out, string Error)> RunAsync(TimeProvider time, string? storage, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var context = new CliContext(output, error, name => name == StorageSettings.ConnectionName && storage is not null ? storage : Variable(name), time);
+        var context = new CliContext(
+            output,
+            error,
+            name => name == StorageSettings.ConnectionName && storage is not null ? storage : Variable(name),
+            time
+        );
         int exit = await MetricsCli.RunAsync(args, context);
         return (exit, output.ToString(), error.ToString());
     }
@@ -71,7 +85,11 @@ public sealed class AzuriteStore
             return blobs;
         }
 
-        await foreach (Azure.Storage.Blobs.Models.BlobItem item in client.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = prefix }))
+        await foreach (
+            Azure.Storage.Blobs.Models.BlobItem item in client.GetBlobsAsync(
+                new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = prefix }
+            )
+        )
         {
             blobs[item.Name] = item.Properties.ETag!.Value.ToString();
         }
@@ -84,8 +102,11 @@ public sealed class AzuriteStore
     /// lease's expiry does in production within 60 s, at once.
     /// </summary>
     public async Task BreakRollupLeaseAsync() =>
-        await Azure.Storage.Blobs.Specialized.SpecializedBlobExtensions.GetBlobLeaseClient(
-            Clients.Blobs.GetBlobContainerClient(BlobRollupLock.Container).GetBlobClient(BlobRollupLock.BlobName)).BreakAsync(TimeSpan.Zero);
+        await Azure
+            .Storage.Blobs.Specialized.SpecializedBlobExtensions.GetBlobLeaseClient(
+                Clients.Blobs.GetBlobContainerClient(BlobRollupLock.Container).GetBlobClient(BlobRollupLock.BlobName)
+            )
+            .BreakAsync(TimeSpan.Zero);
 
     public async Task<BinaryData> DownloadAsync(string container, string name) =>
         (await Clients.Blobs.GetBlobContainerClient(container).GetBlobClient(name).DownloadContentAsync()).Value.Content;
@@ -102,7 +123,10 @@ public sealed class AzuriteStore
         catch (Exception ex)
         {
             throw new InvalidOperationException(
-                $"Azurite is not reachable at {s_base.Describe()}: run the tests with tools/test.sh, or start it with tools/azurite/azurite.sh start. ({ex.Message})", ex);
+                $"Azurite is not reachable at {s_base.Describe()}: run the tests with tools/test.sh, or start it with "
+                    + $"tools/azurite/azurite.sh start. ({ex.Message})",
+                ex
+            );
         }
     }
 }

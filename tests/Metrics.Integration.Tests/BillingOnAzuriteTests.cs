@@ -50,21 +50,26 @@ public sealed class BillingOnAzuriteTests : IDisposable
 
     private (string Jobs, string Gpu) Files()
     {
-        const string h100 = "H100-SXM5-80GB", a100 = "A100-SXM4-40GB";
-        string jobs = Write("jobs.jsonl",
+        const string h100 = "H100-SXM5-80GB",
+            a100 = "A100-SXM4-40GB";
+        string jobs = Write(
+            "jobs.jsonl",
             // Job A: 8 GPUs, 16 CPUs from 14:00Z; last heartbeat 17:00Z, no end yet.
             Job("A", "started", "2026-11-30T14:00:00Z", 8, 16, "2026-11-30T14:00:00Z", h100),
             Job("A", "running", "2026-11-30T15:00:00Z", 8, 16, "2026-11-30T14:00:00Z", h100),
             Job("A", "running", "2026-11-30T17:00:00Z", 8, 16, "2026-11-30T14:00:00Z", h100),
             // Job B: half a GPU (MIG), 4 CPUs, 15:30Z-16:30Z: half in November, half in December (Shanghai).
             Job("B", "started", "2026-11-30T15:30:00Z", 0.5, 4, "2026-11-30T15:30:00Z", a100),
-            Job("B", "ended", "2026-11-30T16:30:00Z", 0.5, 4, "2026-11-30T15:30:00Z", a100, end: "2026-11-30T16:30:00Z"));
-        string gpu = Write("gpu.jsonl",
+            Job("B", "ended", "2026-11-30T16:30:00Z", 0.5, 4, "2026-11-30T15:30:00Z", a100, end: "2026-11-30T16:30:00Z")
+        );
+        string gpu = Write(
+            "gpu.jsonl",
             // [15:58:30, 15:59:30): all November. Sent twice: a resend, to be counted once.
             Sample("2026-11-30T15:59:30Z"),
             Sample("2026-11-30T15:59:30Z"),
             // [15:59:30, 16:00:30): 30 s in November, 30 s in December.
-            Sample("2026-11-30T16:00:30Z"));
+            Sample("2026-11-30T16:00:30Z")
+        );
         return (jobs, gpu);
     }
 
@@ -84,9 +89,10 @@ public sealed class BillingOnAzuriteTests : IDisposable
         string november = await UsageAsync("2026-11");
         Assert.Equal(
             UsageHeader
-            + $"2026-11,{Institution},A100-SXM4-40GB,1,0.2500,0.0000,0.0000,,2.0000,12.80,3.44,CNY,usage,\r\n"
-            + $"2026-11,{Institution},H100-SXM5-80GB,1,16.0000,0.1000,0.2000,50.00,32.0000,28.50,459.84,CNY,usage,\r\n",
-            november);
+                + $"2026-11,{Institution},A100-SXM4-40GB,1,0.2500,0.0000,0.0000,,2.0000,12.80,3.44,CNY,usage,\r\n"
+                + $"2026-11,{Institution},H100-SXM5-80GB,1,16.0000,0.1000,0.2000,50.00,32.0000,28.50,459.84,CNY,usage,\r\n",
+            november
+        );
 
         // December (H100 rate drops to 26.00 on 2026-12-01):
         //   A100: 0.25 GPU-h, 2 core-h, 3.44
@@ -95,15 +101,24 @@ public sealed class BillingOnAzuriteTests : IDisposable
         string december = await UsageAsync("2026-12");
         Assert.Equal(
             UsageHeader
-            + $"2026-12,{Institution},A100-SXM4-40GB,1,0.2500,0.0000,0.0000,,2.0000,12.80,3.44,CNY,usage,\r\n"
-            + $"2026-12,{Institution},H100-SXM5-80GB,1,8.0000,0.0333,0.0667,50.00,16.0000,26.00,209.92,CNY,usage,\r\n",
-            december);
+                + $"2026-12,{Institution},A100-SXM4-40GB,1,0.2500,0.0000,0.0000,,2.0000,12.80,3.44,CNY,usage,\r\n"
+                + $"2026-12,{Institution},H100-SXM5-80GB,1,8.0000,0.0333,0.0667,50.00,16.0000,26.00,209.92,CNY,usage,\r\n",
+            december
+        );
 
         // The producers resend both files (new sequence numbers), and job A's end event arrives late: 18:30Z.
         await RunAsync("ingest", "--stream", "jobs", "--file", jobs);
         await RunAsync("ingest", "--stream", "gpu", "--file", gpu);
-        await RunAsync("ingest", "--stream", "jobs", "--file", Write("late.jsonl",
-            Job("A", "ended", "2026-11-30T18:30:00Z", 8, 16, "2026-11-30T14:00:00Z", "H100-SXM5-80GB", end: "2026-11-30T18:30:00Z")));
+        await RunAsync(
+            "ingest",
+            "--stream",
+            "jobs",
+            "--file",
+            Write(
+                "late.jsonl",
+                Job("A", "ended", "2026-11-30T18:30:00Z", 8, 16, "2026-11-30T14:00:00Z", "H100-SXM5-80GB", end: "2026-11-30T18:30:00Z")
+            )
+        );
         await RunAsync("rollup");
 
         // Only job A's December figures move: 8 x 2.5 h = 20 GPU-h, 40 core-h, 520 + 4.80 = 524.80.
@@ -112,8 +127,10 @@ public sealed class BillingOnAzuriteTests : IDisposable
             december.Replace(
                 "H100-SXM5-80GB,1,8.0000,0.0333,0.0667,50.00,16.0000,26.00,209.92",
                 "H100-SXM5-80GB,1,20.0000,0.0333,0.0667,50.00,40.0000,26.00,524.80",
-                StringComparison.Ordinal),
-            await UsageAsync("2026-12"));
+                StringComparison.Ordinal
+            ),
+            await UsageAsync("2026-12")
+        );
     }
 
     [Fact]
@@ -132,7 +149,8 @@ public sealed class BillingOnAzuriteTests : IDisposable
         // Force both rollups to recompute the whole window at the same time; the lock serialises them.
         await Task.WhenAll(
             RunAsync("rollup", "--from", "2026-11-30T13", "--to", "2026-11-30T19"),
-            RunAsync("rollup", "--from", "2026-11-30T13", "--to", "2026-11-30T19"));
+            RunAsync("rollup", "--from", "2026-11-30T13", "--to", "2026-11-30T19")
+        );
         string concurrent = await UsageAsync("2026-12") + await UsageAsync("2026-11");
 
         Assert.Equal(first, again);
@@ -158,5 +176,7 @@ public sealed class BillingOnAzuriteTests : IDisposable
         Assert.Equal(16m, (decimal)lines[1]!["gpu_hours"]!);
     }
 
-    private const string UsageHeader = "month,institution,gpu_model,jobs,gpu_hours,active_gpu_hours,observed_gpu_hours,avg_gpu_util_pct,cpu_core_hours,gpu_rate,amount,currency,line_type,adjusts_month\r\n";
+    private const string UsageHeader =
+        "month,institution,gpu_model,jobs,gpu_hours,active_gpu_hours,observed_gpu_hours,avg_gpu_util_pct,cpu_core_hours,gpu_rate,amount,"
+        + "currency,line_type,adjusts_month\r\n";
 }

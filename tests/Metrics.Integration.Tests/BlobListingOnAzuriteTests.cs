@@ -23,7 +23,12 @@ public sealed class BlobListingOnAzuriteTests
             await container.UploadBlobAsync("a/1.txt", BinaryData.FromString("1"));
             await container.UploadBlobAsync("b/2.txt", BinaryData.FromString("2"));
 
-            Assert.Equal(["a/1.txt"], (await container.ListOrNoneAsync(new GetBlobsOptions { Prefix = "a/" }, CancellationToken.None).ToListAsync()).Select(b => b.Name));
+            Assert.Equal(
+                ["a/1.txt"],
+                (await container.ListOrNoneAsync(new GetBlobsOptions { Prefix = "a/" }, CancellationToken.None).ToListAsync()).Select(b =>
+                    b.Name
+                )
+            );
         }
         finally
         {

@@ -19,12 +19,15 @@ public sealed partial class CliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private Task<(int Exit, string Out, string Error)> RunAsync(string[] args, string? storage = null) => _azurite.RunAsync(_time, storage, args);
+    private Task<(int Exit, string Out, string Error)> RunAsync(string[] args, string? storage = null) =>
+        _azurite.RunAsync(_time, storage, args);
 
     private static Dictionary<string, long> Summary(string output)
     {
         string line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        return SummaryPair().Matches(line).Where(m => long.TryParse(m.Groups[2].Value, out _))
+        return SummaryPair()
+            .Matches(line)
+            .Where(m => long.TryParse(m.Groups[2].Value, out _))
             .ToDictionary(m => m.Groups[1].Value, m => long.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
 
@@ -37,8 +40,13 @@ public sealed partial class CliTests : IDisposable
         var lines = new List<string>();
         for (int i = 0; i < valid; i++)
         {
-            lines.Add(EventJson.Gpu(node: $"gn{i % 97:D4}", ts: $"2026-11-27T09:{i / 60 % 60:D2}:{i % 60:D2}Z", gpus: gpusPerEvent).ToJsonString());
-            if (i % (valid / Math.Max(invalid, 1)) == 0 && lines.Count(l => l.Contains("\"invalid-marker\"", StringComparison.Ordinal)) < invalid)
+            lines.Add(
+                EventJson.Gpu(node: $"gn{i % 97:D4}", ts: $"2026-11-27T09:{i / 60 % 60:D2}:{i % 60:D2}Z", gpus: gpusPerEvent).ToJsonString()
+            );
+            if (
+                i % (valid / Math.Max(invalid, 1)) == 0
+                && lines.Count(l => l.Contains("\"invalid-marker\"", StringComparison.Ordinal)) < invalid
+            )
             {
                 JsonObject bad = EventJson.Gpu(node: $"gn{i % 97:D4}", gpus: 1);
                 bad["gpus"]![0]!["memUsedMiB"] = "61234";
@@ -58,7 +66,17 @@ public sealed partial class CliTests : IDisposable
         Dictionary<string, string> deadBefore = await _azurite.ListAsync("deadletter", "gpu/");
         Dictionary<string, string> landedBefore = await _azurite.ListAsync("telemetry", "gpu/v1/");
 
-        (int exit, string output, string error) = await RunAsync(["ingest", "--stream", "gpu", "--file", file, "--partitions", "4", "--batch-size", "50"]);
+        (int exit, string output, string error) = await RunAsync([
+            "ingest",
+            "--stream",
+            "gpu",
+            "--file",
+            file,
+            "--partitions",
+            "4",
+            "--batch-size",
+            "50",
+        ]);
 
         Assert.True(exit == 0, error);
         Dictionary<string, long> summary = Summary(output);
@@ -76,7 +94,11 @@ public sealed partial class CliTests : IDisposable
         var lines = new List<JsonElement>();
         foreach (string name in newDead)
         {
-            foreach (string line in (await _azurite.DownloadAsync("deadletter", name)).ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (
+                string line in (await _azurite.DownloadAsync("deadletter", name))
+                    .ToString()
+                    .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            )
             {
                 lines.Add(JsonDocument.Parse(line).RootElement);
             }
@@ -135,13 +157,32 @@ public sealed partial class CliTests : IDisposable
         for (int run = 0; run < 2; run++)
         {
             Dictionary<string, string> before = await _azurite.ListAsync("telemetry", "gpu/v1/");
-            (int exit, _, string error) = await RunAsync(["ingest", "--stream", "gpu", "--file", file, "--partitions", "1", "--batch-size", "5"]);
+            (int exit, _, string error) = await RunAsync([
+                "ingest",
+                "--stream",
+                "gpu",
+                "--file",
+                file,
+                "--partitions",
+                "1",
+                "--batch-size",
+                "5",
+            ]);
             Assert.True(exit == 0, error);
-            runs.Add((await _azurite.ListAsync("telemetry", "gpu/v1/")).Keys.Except(before.Keys)
-                .Select(path => LandedSequences().Match(path))
-                .SelectMany(m => new[] { long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) })
-                .Order()
-                .ToArray());
+            runs.Add(
+                (await _azurite.ListAsync("telemetry", "gpu/v1/"))
+                    .Keys.Except(before.Keys)
+                    .Select(path => LandedSequences().Match(path))
+                    .SelectMany(m =>
+                        new[]
+                        {
+                            long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture),
+                            long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
+                        }
+                    )
+                    .Order()
+                    .ToArray()
+            );
         }
 
         // Each file names its first and last sequence number: five batches, ranges back to back.
@@ -170,7 +211,28 @@ public sealed partial class CliTests : IDisposable
         (int inspectExit, string output, string error) = await RunAsync(["inspect", $"telemetry/{blob}", "--rows", "3"]);
 
         Assert.True(inspectExit == 0, error);
-        foreach (string column in new[] { "ts", "cluster", "node", "gpu_uuid", "gpu_index", "gpu_model", "institution", "job_id", "util_pct", "mem_used_mib", "mem_total_mib", "power_w", "temp_c", "interval_s", "eh_partition", "eh_sequence", "eh_enqueued" })
+        foreach (
+            string column in new[]
+            {
+                "ts",
+                "cluster",
+                "node",
+                "gpu_uuid",
+                "gpu_index",
+                "gpu_model",
+                "institution",
+                "job_id",
+                "util_pct",
+                "mem_used_mib",
+                "mem_total_mib",
+                "power_w",
+                "temp_c",
+                "interval_s",
+                "eh_partition",
+                "eh_sequence",
+                "eh_enqueued",
+            }
+        )
         {
             Assert.Matches($"(?m)^  {column}: ", output);
         }
@@ -188,7 +250,20 @@ public sealed partial class CliTests : IDisposable
         DateTimeOffset hour = new DateTimeOffset(2024, 1, 1, 9, 0, 0, TimeSpan.Zero).AddDays(Random.Shared.Next(0, 360));
         var time = new FakeTimeProvider(hour.AddHours(3));
         string file = Path.Combine(_dir, "hour.jsonl");
-        File.WriteAllLines(file, Enumerable.Range(0, 40).Select(i => EventJson.Gpu(node: $"cn{i % 4}", ts: hour.AddMinutes(i).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), gpus: 2).ToJsonString()));
+        File.WriteAllLines(
+            file,
+            Enumerable
+                .Range(0, 40)
+                .Select(i =>
+                    EventJson
+                        .Gpu(
+                            node: $"cn{i % 4}",
+                            ts: hour.AddMinutes(i).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                            gpus: 2
+                        )
+                        .ToJsonString()
+                )
+        );
         await _azurite.RunOkAsync(time, "ingest", "--stream", "gpu", "--file", file, "--partitions", "2", "--batch-size", "5");
         string hourArg = hour.ToString("yyyy-MM-dd'T'HH", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -196,13 +271,26 @@ public sealed partial class CliTests : IDisposable
 
         Assert.Equal((1, 8, 80, 80, 0), (done["stream_hours"], done["sources"], done["rows_in"], done["rows_out"], done["failed"]));
         string compacted = LandingPaths.CompactedFile(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour, 1);
-        Assert.Equal([compacted, LandingPaths.CompactionManifestFile(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour, 1)], (await _azurite.ListAsync("telemetry", LandingPaths.HourPrefix(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour))).Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            [compacted, LandingPaths.CompactionManifestFile(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour, 1)],
+            (await _azurite.ListAsync("telemetry", LandingPaths.HourPrefix(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour))).Keys.Order(
+                StringComparer.Ordinal
+            )
+        );
         string inspected = await _azurite.RunOkAsync(time, "inspect", $"telemetry/{compacted}");
         Assert.Contains("rows: 80", inspected, StringComparison.Ordinal);
         Assert.Contains("row_count: 80", inspected, StringComparison.Ordinal);
 
-        string folder = await _azurite.RunOkAsync(time, "inspect", $"telemetry/{LandingPaths.HourPrefix(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour)}");
-        Assert.Contains("readers see: compaction generation 1 (80 rows) and 0 landed file(s) not yet compacted; 0 file(s) replaced", folder, StringComparison.Ordinal);
+        string folder = await _azurite.RunOkAsync(
+            time,
+            "inspect",
+            $"telemetry/{LandingPaths.HourPrefix(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour)}"
+        );
+        Assert.Contains(
+            "readers see: compaction generation 1 (80 rows) and 0 landed file(s) not yet compacted; 0 file(s) replaced",
+            folder,
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -218,7 +306,10 @@ public sealed partial class CliTests : IDisposable
         Assert.True(check.Success, output);
         Assert.Equal(check.Groups[2].Value, check.Groups[1].Value);
         Assert.True(int.Parse(check.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) >= 10, output);
-        Match again = Regex.Match(output, @"compacted: (\d+) closed stream-hours, .*; (\d+) not due yet; billed again from them: (\d+) of (\d+) lines");
+        Match again = Regex.Match(
+            output,
+            @"compacted: (\d+) closed stream-hours, .*; (\d+) not due yet; billed again from them: (\d+) of (\d+) lines"
+        );
         Assert.True(again.Success, output);
         Assert.True(int.Parse(again.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 8, output);
         Assert.Equal((again.Groups[4].Value, again.Groups[4].Value), (again.Groups[3].Value, check.Groups[2].Value));
@@ -226,7 +317,10 @@ public sealed partial class CliTests : IDisposable
 
         // Month end: the first month closed with the voucher's credit frozen in it, the late job (8 GPUs x 2 h) booked in
         // the next month as an adjustment of the closed one, which the voucher pays towards too.
-        Match closed = Regex.Match(output, @"closed: (\d{4}-\d{2}) closed: statement ST-\1-[0-9A-F]{8}, csv sha256 [0-9a-f]{64}; voucher (\S+) ");
+        Match closed = Regex.Match(
+            output,
+            @"closed: (\d{4}-\d{2}) closed: statement ST-\1-[0-9A-F]{8}, csv sha256 [0-9a-f]{64}; voucher (\S+) "
+        );
         Assert.True(closed.Success, output);
         string month = closed.Groups[1].Value;
         Assert.Matches($@"{month} \(closed\) +│ credit +│", output);
@@ -238,7 +332,10 @@ public sealed partial class CliTests : IDisposable
     public async Task Ingest_StorageUnreachable_ExitsOneWithAOneLineMessageAndNoStackTrace()
     {
         string file = WriteGpuFile(valid: 2, invalid: 0, gpusPerEvent: 1);
-        const string nowhere = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+        const string nowhere =
+            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+            + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+            + "BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
 
         (int exit, _, string error) = await RunAsync(["ingest", "--stream", "gpu", "--file", file], storage: nowhere);
 
@@ -267,11 +364,25 @@ public sealed partial class CliTests : IDisposable
 
         // Enqueued on a day no other test dead-letters on; counted before and after in case an Azurite kept older runs.
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-        string before = Path.Combine(_dir, "before.jsonl"), exported = Path.Combine(_dir, "rejected.jsonl");
-        Assert.Equal(0, (await _azurite.RunAsync(time, null, "deadletters", "--stream", "gpu", "--date", "2026-11-25", "--out", before)).Exit);
+        string before = Path.Combine(_dir, "before.jsonl"),
+            exported = Path.Combine(_dir, "rejected.jsonl");
+        Assert.Equal(
+            0,
+            (await _azurite.RunAsync(time, null, "deadletters", "--stream", "gpu", "--date", "2026-11-25", "--out", before)).Exit
+        );
         Assert.Equal(0, (await _azurite.RunAsync(time, null, "ingest", "--stream", "gpu", "--file", file)).Exit);
 
-        (int exit, _, string error) = await _azurite.RunAsync(time, null, "deadletters", "--stream", "gpu", "--date", "2026-11-25", "--out", exported);
+        (int exit, _, string error) = await _azurite.RunAsync(
+            time,
+            null,
+            "deadletters",
+            "--stream",
+            "gpu",
+            "--date",
+            "2026-11-25",
+            "--out",
+            exported
+        );
 
         Assert.Equal(0, exit);
         Assert.Contains("exported=", error, StringComparison.Ordinal);

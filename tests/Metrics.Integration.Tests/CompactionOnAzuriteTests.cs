@@ -29,13 +29,27 @@ public sealed class CompactionOnAzuriteTests
         new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(Random.Shared.Next(0, 24 * 360));
 
     private IngestPipeline Pipeline() =>
-        new(new BlobLandingStore(_azurite.Clients.Blobs), new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System), new Metrics.Core.Validation.IngestLimits().ForBackfill());
+        new(
+            new BlobLandingStore(_azurite.Clients.Blobs),
+            new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System),
+            new Metrics.Core.Validation.IngestLimits().ForBackfill()
+        );
 
     private static string Ts(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private async Task IngestAsync(TelemetryStream stream, string partition, long firstSequence, IReadOnlyList<JsonObject> events, DateTimeOffset hour)
+    private async Task IngestAsync(
+        TelemetryStream stream,
+        string partition,
+        long firstSequence,
+        IReadOnlyList<JsonObject> events,
+        DateTimeOffset hour
+    )
     {
-        var batch = new EventBatch(stream, $"{partition}{_run}", events.Select((e, i) => new RawEvent(EventJson.Bytes(e), firstSequence + i, hour.AddHours(2))).ToArray());
+        var batch = new EventBatch(
+            stream,
+            $"{partition}{_run}",
+            events.Select((e, i) => new RawEvent(EventJson.Bytes(e), firstSequence + i, hour.AddHours(2))).ToArray()
+        );
         IngestResult result = await Pipeline().IngestAsync(batch, CancellationToken.None);
         Assert.True(events.Count == result.LandedEvents, string.Join("; ", result.RejectionsByReason.Select(r => $"{r.Key}={r.Value}")));
     }
@@ -53,7 +67,16 @@ public sealed class CompactionOnAzuriteTests
         {
             for (int node = 0; node < 4; node++)
             {
-                samples.Add(EventJson.Gpu(node: $"{tag}n{node}{_run}", ts: Ts(hour.AddMinutes(minute)), jobId: $"J{node % 3}", institution: $"inst-{tag}{node % 2}", utilPct: 10 * node, intervalS: 60));
+                samples.Add(
+                    EventJson.Gpu(
+                        node: $"{tag}n{node}{_run}",
+                        ts: Ts(hour.AddMinutes(minute)),
+                        jobId: $"J{node % 3}",
+                        institution: $"inst-{tag}{node % 2}",
+                        utilPct: 10 * node,
+                        intervalS: 60
+                    )
+                );
             }
         }
 
@@ -83,7 +106,14 @@ public sealed class CompactionOnAzuriteTests
         {
             foreach ((string state, int minute) in new[] { ("running", 5 + j), ("ended", 50 + j) })
             {
-                JsonObject job = EventJson.Job($"J{j}{_run}", state, Ts(hour.AddMinutes(minute)), 4, $"inst-{tag}{j % 2}", start: Ts(hour.AddHours(-1)));
+                JsonObject job = EventJson.Job(
+                    $"J{j}{_run}",
+                    state,
+                    Ts(hour.AddMinutes(minute)),
+                    4,
+                    $"inst-{tag}{j % 2}",
+                    start: Ts(hour.AddHours(-1))
+                );
                 job["submitTime"] = Ts(hour.AddHours(-2));
                 jobs.Add(job);
             }
@@ -110,11 +140,15 @@ public sealed class CompactionOnAzuriteTests
         }
 
         return string.Join("; ", observed.OrderBy(o => o.Key).Select(o => $"{o.Key.RowKey}={o.Value.Active}/{o.Value.Observed}"))
-            + " | jobs: " + string.Join(",", events.Distinct().Order(StringComparer.Ordinal));
+            + " | jobs: "
+            + string.Join(",", events.Distinct().Order(StringComparer.Ordinal));
     }
 
     /// <summary>Every visible row of a stream-hour as (partition, sequence, key column), duplicates included.</summary>
-    private async Task<List<(string Partition, long Sequence, string Key, DateTimeOffset Ts)>> VisibleRowsAsync(TelemetryStream stream, DateTimeOffset hour)
+    private async Task<List<(string Partition, long Sequence, string Key, DateTimeOffset Ts)>> VisibleRowsAsync(
+        TelemetryStream stream,
+        DateTimeOffset hour
+    )
     {
         string keyColumn = stream == TelemetryStream.Gpu ? "gpu_uuid" : "job_id";
         var rows = new List<(string, long, string, DateTimeOffset)>();
@@ -125,11 +159,14 @@ public sealed class CompactionOnAzuriteTests
             {
                 for (int i = 0; i < batch.Length; i++)
                 {
-                    rows.Add((
-                        ArrowCells.Format(batch.Column(batch.Schema.GetFieldIndex(LineageColumns.Partition)), i),
-                        ((Int64Array)batch.Column(batch.Schema.GetFieldIndex(LineageColumns.Sequence))).GetValue(i)!.Value,
-                        ArrowCells.Format(batch.Column(batch.Schema.GetFieldIndex(keyColumn)), i),
-                        ArrowCells.Timestamp(batch.Column(batch.Schema.GetFieldIndex("ts")), i)!.Value));
+                    rows.Add(
+                        (
+                            ArrowCells.Format(batch.Column(batch.Schema.GetFieldIndex(LineageColumns.Partition)), i),
+                            ((Int64Array)batch.Column(batch.Schema.GetFieldIndex(LineageColumns.Sequence))).GetValue(i)!.Value,
+                            ArrowCells.Format(batch.Column(batch.Schema.GetFieldIndex(keyColumn)), i),
+                            ArrowCells.Timestamp(batch.Column(batch.Schema.GetFieldIndex("ts")), i)!.Value
+                        )
+                    );
                 }
             }
         }
@@ -137,8 +174,9 @@ public sealed class CompactionOnAzuriteTests
         return rows;
     }
 
-    private static HashSet<(string, long, string)> Events(IEnumerable<(string Partition, long Sequence, string Key, DateTimeOffset Ts)> rows) =>
-        rows.Select(r => (r.Partition, r.Sequence, r.Key)).ToHashSet();
+    private static HashSet<(string, long, string)> Events(
+        IEnumerable<(string Partition, long Sequence, string Key, DateTimeOffset Ts)> rows
+    ) => rows.Select(r => (r.Partition, r.Sequence, r.Key)).ToHashSet();
 
     [Fact]
     public async Task Compact_WritesOneSortedFilePerStreamHour_DropsOnlyExactReplays_AndBillingReadsTheSame()
@@ -158,22 +196,34 @@ public sealed class CompactionOnAzuriteTests
 
         Assert.Equal((1, 15, (samples + 40) * 8L, (samples + 20) * 8L), (gpu.Generation, gpu.Sources, gpu.RowsIn, gpu.RowsOut));
         Assert.Equal((1, 2, 10L, 6L), (jobs.Generation, jobs.Sources, jobs.RowsIn, jobs.RowsOut));
-        Assert.Equal([LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 1)], await Files.ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None));
+        Assert.Equal(
+            [LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 1)],
+            await Files.ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None)
+        );
         Assert.Equal(
             [LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 1), LandingPaths.CompactionManifestFile(TelemetryStream.Gpu, hour, 1)],
-            (await Files.ListHourBlobsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Select(b => b.Path));
+            (await Files.ListHourBlobsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Select(b => b.Path)
+        );
 
         var gpuAfter = await VisibleRowsAsync(TelemetryStream.Gpu, hour);
         Assert.Equal(Events(gpuBefore), Events(gpuAfter));
         Assert.Equal(gpuAfter.Count, Events(gpuAfter).Count);
         Assert.Equal(
-            gpuAfter.OrderBy(r => r.Key, StringComparer.Ordinal).ThenBy(r => r.Ts).ThenBy(r => r.Partition, StringComparer.Ordinal).ThenBy(r => r.Sequence),
-            gpuAfter);
+            gpuAfter
+                .OrderBy(r => r.Key, StringComparer.Ordinal)
+                .ThenBy(r => r.Ts)
+                .ThenBy(r => r.Partition, StringComparer.Ordinal)
+                .ThenBy(r => r.Sequence),
+            gpuAfter
+        );
         Assert.Equal(before, await BillingInputAsync(Files, hour));
         Assert.Equal((1, 0), (_lastReader!.LastShards, _lastReader.LastPeakSamples));
 
         // Every column survives, lineage included: the blob's manifest row count, and a row's cells, unchanged.
-        Assert.Equal((samples + 20) * 8L, (await Files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Single().Rows);
+        Assert.Equal(
+            (samples + 20) * 8L,
+            (await Files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Single().Rows
+        );
     }
 
     [Fact]
@@ -182,11 +232,19 @@ public sealed class CompactionOnAzuriteTests
         // Billing takes a uuid in either case as one GPU; a byte-ordered sort puts the two spellings far apart.
         DateTimeOffset hour = FreshHour();
         await LandHourAsync(hour, "u");
-        var upper = Enumerable.Range(0, 3).Select(i =>
-        {
-            JsonObject e = EventJson.Gpu(node: $"upper{i}{_run}", ts: Ts(hour.AddMinutes(10)), institution: "inst-upper", intervalS: 60);
-            return e;
-        }).ToList();
+        var upper = Enumerable
+            .Range(0, 3)
+            .Select(i =>
+            {
+                JsonObject e = EventJson.Gpu(
+                    node: $"upper{i}{_run}",
+                    ts: Ts(hour.AddMinutes(10)),
+                    institution: "inst-upper",
+                    intervalS: 60
+                );
+                return e;
+            })
+            .ToList();
         await IngestAsync(TelemetryStream.Gpu, "c", 0, upper, hour);
         foreach (JsonObject e in upper)
         {
@@ -222,7 +280,10 @@ public sealed class CompactionOnAzuriteTests
 
         HourCompaction second = await compactor.CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
         Assert.Equal((2, 2, 3), (second.Generation, second.Sources, second.Deleted));
-        Assert.Equal([LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 2)], await Files.ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None));
+        Assert.Equal(
+            [LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 2)],
+            await Files.ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None)
+        );
         Assert.Equal(withLate, await BillingInputAsync(Files, hour));
 
         HourCompaction idle = await compactor.CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
@@ -242,17 +303,23 @@ public sealed class CompactionOnAzuriteTests
             var killing = new KillingStore(Files, killAt);
             try
             {
-                await new HourCompactor(killing, TimeProvider.System) { MaxRowsInMemory = 500 }.CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
+                await new HourCompactor(killing, TimeProvider.System) { MaxRowsInMemory = 500 }.CompactAsync(
+                    TelemetryStream.Gpu,
+                    hour,
+                    CancellationToken.None
+                );
             }
-            catch (KilledException)
-            {
-            }
+            catch (KilledException) { }
 
             var during = await VisibleRowsAsync(TelemetryStream.Gpu, hour);
             Assert.Equal(events, Events(during));
             Assert.Equal(billing, await BillingInputAsync(Files, hour));
 
-            HourCompaction finished = await new HourCompactor(Files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
+            HourCompaction finished = await new HourCompactor(Files, TimeProvider.System).CompactAsync(
+                TelemetryStream.Gpu,
+                hour,
+                CancellationToken.None
+            );
             var after = await VisibleRowsAsync(TelemetryStream.Gpu, hour);
             Assert.Equal(events, Events(after));
             Assert.Equal(after.Count, events.Count);
@@ -275,11 +342,14 @@ public sealed class CompactionOnAzuriteTests
         await LandHourAsync(hour, "r");
         string billing = await BillingInputAsync(Files, hour);
         int compactions = 0;
-        var racing = new CompactOnFirstOpen(Files, async () =>
-        {
-            compactions++;
-            await new HourCompactor(Files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
-        });
+        var racing = new CompactOnFirstOpen(
+            Files,
+            async () =>
+            {
+                compactions++;
+                await new HourCompactor(Files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
+            }
+        );
 
         Assert.Equal(billing, await BillingInputAsync(racing, hour));
         Assert.Equal(1, compactions);
@@ -298,7 +368,9 @@ public sealed class CompactionOnAzuriteTests
         await Files.DeleteAsync(compacted, CancellationToken.None);
         try
         {
-            FileNotFoundException gone = await Assert.ThrowsAsync<FileNotFoundException>(async () => await open.ReadExactlyAsync(new byte[16]));
+            FileNotFoundException gone = await Assert.ThrowsAsync<FileNotFoundException>(async () =>
+                await open.ReadExactlyAsync(new byte[16])
+            );
             Assert.Equal(compacted, gone.FileName);
         }
         finally
@@ -326,13 +398,26 @@ public sealed class CompactionOnAzuriteTests
             }
         }
 
-        public Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) => inner.ListHourAsync(stream, hour, cancellationToken);
+        public Task<IReadOnlyList<string>> ListHourAsync(
+            TelemetryStream stream,
+            DateTimeOffset hour,
+            CancellationToken cancellationToken
+        ) => inner.ListHourAsync(stream, hour, cancellationToken);
 
-        public Task<IReadOnlyList<LandedBlob>> ListHourBlobsAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) => inner.ListHourBlobsAsync(stream, hour, cancellationToken);
+        public Task<IReadOnlyList<LandedBlob>> ListHourBlobsAsync(
+            TelemetryStream stream,
+            DateTimeOffset hour,
+            CancellationToken cancellationToken
+        ) => inner.ListHourBlobsAsync(stream, hour, cancellationToken);
 
         public Task<Stream> OpenAsync(string path, CancellationToken cancellationToken) => inner.OpenAsync(path, cancellationToken);
 
-        public Task WriteAsync(string path, string contentType, Func<Stream, CancellationToken, Task<IReadOnlyDictionary<string, string>>> write, CancellationToken cancellationToken)
+        public Task WriteAsync(
+            string path,
+            string contentType,
+            Func<Stream, CancellationToken, Task<IReadOnlyDictionary<string, string>>> write,
+            CancellationToken cancellationToken
+        )
         {
             Step();
             return inner.WriteAsync(path, contentType, write, cancellationToken);
@@ -356,9 +441,17 @@ public sealed class CompactionOnAzuriteTests
     {
         private bool _compacted;
 
-        public Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) => inner.ListHourAsync(stream, hour, cancellationToken);
+        public Task<IReadOnlyList<string>> ListHourAsync(
+            TelemetryStream stream,
+            DateTimeOffset hour,
+            CancellationToken cancellationToken
+        ) => inner.ListHourAsync(stream, hour, cancellationToken);
 
-        public Task<IReadOnlyList<LandedFileRef>> ListHourWithRowsAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) => inner.ListHourWithRowsAsync(stream, hour, cancellationToken);
+        public Task<IReadOnlyList<LandedFileRef>> ListHourWithRowsAsync(
+            TelemetryStream stream,
+            DateTimeOffset hour,
+            CancellationToken cancellationToken
+        ) => inner.ListHourWithRowsAsync(stream, hour, cancellationToken);
 
         public async Task<Stream> OpenAsync(string path, CancellationToken cancellationToken)
         {

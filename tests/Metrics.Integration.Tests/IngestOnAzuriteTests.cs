@@ -63,15 +63,24 @@ public sealed class IngestOnAzuriteTests
         }
 
         string deadName = Assert.Single((await _azurite.ListAsync("deadletter", $"gpu/date=2026-11-27/p{_partition}-")).Keys);
-        string[] lines = (await _azurite.DownloadAsync("deadletter", deadName)).ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] lines = (await _azurite.DownloadAsync("deadletter", deadName))
+            .ToString()
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
-        Assert.All(lines, line =>
-        {
-            using JsonDocument doc = JsonDocument.Parse(line);
-            Assert.Equal("out-of-range", doc.RootElement.GetProperty("reason").GetString());
-            Assert.Equal(_partition, doc.RootElement.GetProperty("partition").GetString());
-            Assert.StartsWith("{\"schema\":\"gpu-telemetry/1\"", doc.RootElement.GetProperty("body").GetString(), StringComparison.Ordinal);
-        });
+        Assert.All(
+            lines,
+            line =>
+            {
+                using JsonDocument doc = JsonDocument.Parse(line);
+                Assert.Equal("out-of-range", doc.RootElement.GetProperty("reason").GetString());
+                Assert.Equal(_partition, doc.RootElement.GetProperty("partition").GetString());
+                Assert.StartsWith(
+                    "{\"schema\":\"gpu-telemetry/1\"",
+                    doc.RootElement.GetProperty("body").GetString(),
+                    StringComparison.Ordinal
+                );
+            }
+        );
     }
 
     [Fact]
@@ -86,13 +95,21 @@ public sealed class IngestOnAzuriteTests
         EventBatch batch = Batch(TelemetryStream.Gpu, bodies);
 
         await Pipeline().IngestAsync(batch, CancellationToken.None);
-        var first = (await _azurite.ListAsync("telemetry", "gpu/v1/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal))
-            .Concat((await _azurite.ListAsync("deadletter", "gpu/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal)))
-            .Order(StringComparer.Ordinal).ToArray();
+        var first = (await _azurite.ListAsync("telemetry", "gpu/v1/"))
+            .Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal))
+            .Concat(
+                (await _azurite.ListAsync("deadletter", "gpu/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal))
+            )
+            .Order(StringComparer.Ordinal)
+            .ToArray();
         await Pipeline().IngestAsync(batch, CancellationToken.None);
-        var second = (await _azurite.ListAsync("telemetry", "gpu/v1/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal))
-            .Concat((await _azurite.ListAsync("deadletter", "gpu/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal)))
-            .Order(StringComparer.Ordinal).ToArray();
+        var second = (await _azurite.ListAsync("telemetry", "gpu/v1/"))
+            .Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal))
+            .Concat(
+                (await _azurite.ListAsync("deadletter", "gpu/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal))
+            )
+            .Order(StringComparer.Ordinal)
+            .ToArray();
 
         Assert.Equal(3, first.Length);
         Assert.Equal(first, second);
@@ -110,7 +127,12 @@ public sealed class IngestOnAzuriteTests
         IngestResult result = await Pipeline().IngestAsync(Batch(TelemetryStream.Jobs, bodies), CancellationToken.None);
 
         Assert.Equal(2, result.LandedRows);
-        Assert.Equal(2, (await _azurite.ListAsync("telemetry", "jobs/v1/date=2026-11-27/")).Keys.Count(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal)));
+        Assert.Equal(
+            2,
+            (await _azurite.ListAsync("telemetry", "jobs/v1/date=2026-11-27/")).Keys.Count(k =>
+                k.Contains($"/p{_partition}-", StringComparison.Ordinal)
+            )
+        );
         var table = _azurite.Clients.Tables.GetTableClient(StorageTables.DirtyHours);
         Assert.True((await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("jobs", "2026112708")).HasValue);
         Assert.True((await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("jobs", "2026112709")).HasValue);

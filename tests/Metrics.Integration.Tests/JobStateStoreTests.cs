@@ -15,42 +15,64 @@ public sealed class JobStateStoreTests
 
     private JobBillingState State(int job, int hours) => State($"J{job}", hours);
 
-    private JobBillingState State(string jobId, int hours, DateTimeOffset? start = null) => new()
-    {
-        Cluster = _cluster,
-        JobId = jobId,
-        Institution = "inst-00001",
-        GpuModel = "H100-SXM5-80GB",
-        Gpus = 8,
-        Cpus = 16,
-        StartTime = start ?? s_start,
-        BilledThrough = (start ?? s_start).AddHours(hours),
-        AttributesTs = s_start,
-        AttributesEventId = $"e{jobId}",
-    };
+    private JobBillingState State(string jobId, int hours, DateTimeOffset? start = null) =>
+        new()
+        {
+            Cluster = _cluster,
+            JobId = jobId,
+            Institution = "inst-00001",
+            GpuModel = "H100-SXM5-80GB",
+            Gpus = 8,
+            Cpus = 16,
+            StartTime = start ?? s_start,
+            BilledThrough = (start ?? s_start).AddHours(hours),
+            AttributesTs = s_start,
+            AttributesEventId = $"e{jobId}",
+        };
 
     [Fact]
     public async Task SaveMany_AcrossTransactions_SavesEveryCurrentRunAndNamesExactlyTheStaleOnes()
     {
         var store = new TableJobStateStore(_azurite.Clients.Tables);
         // 250 runs: three transactions of one cluster.
-        IReadOnlyList<JobRunKey> first = (await store.SaveManyAsync(Enumerable.Range(0, 250).Select(j => new JobStateSave(State(j, 1), null, null)).ToArray(), CancellationToken.None)).Conflicts;
-        IReadOnlyDictionary<JobRunKey, StoredJobState> read = await store.GetManyAsync(Enumerable.Range(0, 260).Select(j => new JobRunKey(_cluster, $"J{j}", s_start)).ToArray(), CancellationToken.None);
+        IReadOnlyList<JobRunKey> first = (
+            await store.SaveManyAsync(
+                Enumerable.Range(0, 250).Select(j => new JobStateSave(State(j, 1), null, null)).ToArray(),
+                CancellationToken.None
+            )
+        ).Conflicts;
+        IReadOnlyDictionary<JobRunKey, StoredJobState> read = await store.GetManyAsync(
+            Enumerable.Range(0, 260).Select(j => new JobRunKey(_cluster, $"J{j}", s_start)).ToArray(),
+            CancellationToken.None
+        );
         Assert.Empty(first);
         Assert.Equal(250, read.Count);
 
         // Someone else moves runs 7 and 160 on; then a batch saves every run from the versions it read before that.
         await store.SaveAsync(State(7, 5), null, read[new JobRunKey(_cluster, "J7", s_start)].Version, CancellationToken.None);
         await store.SaveAsync(State(160, 5), null, read[new JobRunKey(_cluster, "J160", s_start)].Version, CancellationToken.None);
-        JobStateSave[] saves = [.. Enumerable.Range(0, 250).Select(j => new JobStateSave(State(j, 2), null, read[new JobRunKey(_cluster, $"J{j}", s_start)].Version)), new JobStateSave(State(999, 2), null, null)];
+        JobStateSave[] saves =
+        [
+            .. Enumerable
+                .Range(0, 250)
+                .Select(j => new JobStateSave(State(j, 2), null, read[new JobRunKey(_cluster, $"J{j}", s_start)].Version)),
+            new JobStateSave(State(999, 2), null, null),
+        ];
 
         JobStateSaveResult saved = await store.SaveManyAsync(saves, CancellationToken.None);
         IReadOnlyList<JobRunKey> conflicts = saved.Conflicts;
 
         Assert.Equal(["J160", "J7"], conflicts.Select(c => c.JobId).Order(StringComparer.Ordinal));
-        IReadOnlyDictionary<JobRunKey, StoredJobState> after = await store.GetManyAsync(saves.Select(s => s.Run).ToArray(), CancellationToken.None);
+        IReadOnlyDictionary<JobRunKey, StoredJobState> after = await store.GetManyAsync(
+            saves.Select(s => s.Run).ToArray(),
+            CancellationToken.None
+        );
         Assert.Equal(251, after.Count);
-        Assert.All(after, pair => Assert.Equal(pair.Key.JobId is "J7" or "J160" ? s_start.AddHours(5) : s_start.AddHours(2), pair.Value.State.BilledThrough));
+        Assert.All(
+            after,
+            pair =>
+                Assert.Equal(pair.Key.JobId is "J7" or "J160" ? s_start.AddHours(5) : s_start.AddHours(2), pair.Value.State.BilledThrough)
+        );
 
         // The versions the saves answered with are the stored ones, so the next save needs no read first.
         Assert.Equal(249, saved.Versions.Count);
@@ -68,10 +90,17 @@ public sealed class JobStateStoreTests
         [
             .. Enumerable.Range(5000, 200).Select(id => State($"{id}", 1)),
             State("5007", 2, s_start.AddHours(3)),
-            State("12", 1), State("77777", 1), State("900000", 1), State("array-1_3", 1),
+            State("12", 1),
+            State("77777", 1),
+            State("900000", 1),
+            State("array-1_3", 1),
         ];
         await store.SaveManyAsync(stored.Select(s => new JobStateSave(s, null, null)).ToArray(), CancellationToken.None);
-        JobRunKey[] asked = stored.Select(s => new JobRunKey(s.Cluster, s.JobId, s.StartTime)).Where(r => r.JobId != "5150").Append(new JobRunKey(_cluster, "5300", s_start)).ToArray();
+        JobRunKey[] asked = stored
+            .Select(s => new JobRunKey(s.Cluster, s.JobId, s.StartTime))
+            .Where(r => r.JobId != "5150")
+            .Append(new JobRunKey(_cluster, "5300", s_start))
+            .ToArray();
 
         long before = _azurite.Clients.Requests.Count;
         IReadOnlyDictionary<JobRunKey, StoredJobState> many = await store.GetManyAsync(asked, CancellationToken.None);

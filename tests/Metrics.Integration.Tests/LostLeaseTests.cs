@@ -29,27 +29,64 @@ public sealed class LostLeaseTests : IDisposable
 
     private async Task IngestAsync(string name, params string[] states)
     {
-        string[] lines = states.Select(s => s switch
-        {
-            "started" => EventJson.Job("J", "started", "2026-11-27T10:00:00Z", 1, Institution, Cluster, "2026-11-27T10:00:00Z", cpus: 2),
-            "running" => EventJson.Job("J", "running", "2026-11-27T10:45:00Z", 1, Institution, Cluster, "2026-11-27T10:00:00Z", cpus: 2),
-            _ => EventJson.Job("J", "ended", "2026-11-27T11:20:00Z", 1, Institution, Cluster, "2026-11-27T10:00:00Z", "2026-11-27T11:20:00Z", cpus: 2),
-        }).Select(j => j.ToJsonString()).ToArray();
+        string[] lines = states
+            .Select(s =>
+                s switch
+                {
+                    "started" => EventJson.Job(
+                        "J",
+                        "started",
+                        "2026-11-27T10:00:00Z",
+                        1,
+                        Institution,
+                        Cluster,
+                        "2026-11-27T10:00:00Z",
+                        cpus: 2
+                    ),
+                    "running" => EventJson.Job(
+                        "J",
+                        "running",
+                        "2026-11-27T10:45:00Z",
+                        1,
+                        Institution,
+                        Cluster,
+                        "2026-11-27T10:00:00Z",
+                        cpus: 2
+                    ),
+                    _ => EventJson.Job(
+                        "J",
+                        "ended",
+                        "2026-11-27T11:20:00Z",
+                        1,
+                        Institution,
+                        Cluster,
+                        "2026-11-27T10:00:00Z",
+                        "2026-11-27T11:20:00Z",
+                        cpus: 2
+                    ),
+                }
+            )
+            .Select(j => j.ToJsonString())
+            .ToArray();
         string path = Path.Combine(_dir, name);
         await File.WriteAllLinesAsync(path, lines);
         await _azurite.RunOkAsync(_time, "ingest", "--stream", "jobs", "--file", path);
     }
 
-    private UsageRollup Rollup(IJobStateStore jobs, IRollupLock rollupLock) => new(
-        new TableRollupMarks(_azurite.Clients.Tables, _time),
-        new BlobLandedFiles(_azurite.Clients.Blobs),
-        jobs,
-        new TableUsageStore(_azurite.Clients.Tables),
-        rollupLock,
-        BillingCalendar.Create("Asia/Shanghai"));
+    private UsageRollup Rollup(IJobStateStore jobs, IRollupLock rollupLock) =>
+        new(
+            new TableRollupMarks(_azurite.Clients.Tables, _time),
+            new BlobLandedFiles(_azurite.Clients.Blobs),
+            jobs,
+            new TableUsageStore(_azurite.Clients.Tables),
+            rollupLock,
+            BillingCalendar.Create("Asia/Shanghai")
+        );
 
     private async Task<decimal> JobGpuSecondsAsync(DateTimeOffset hour) =>
-        (await new TableUsageStore(_azurite.Clients.Tables).ReadJobHoursAsync(hour, CancellationToken.None)).Where(u => u.Cluster == Cluster).Sum(u => u.GpuSeconds);
+        (await new TableUsageStore(_azurite.Clients.Tables).ReadJobHoursAsync(hour, CancellationToken.None))
+            .Where(u => u.Cluster == Cluster)
+            .Sum(u => u.GpuSeconds);
 
     [Fact]
     public async Task TwoRollupsInterleaved_TheStaleOneCannotLoseTheNewerJobUpdate_AndTheNextRunRepairsItsRows()
@@ -82,7 +119,9 @@ public sealed class LostLeaseTests : IDisposable
         Assert.Equal(2700m, await JobGpuSecondsAsync(ten));
 
         // The next rollup, with the real lock, rewrites the flagged run's rows whole.
-        RollupResult next = await BillingStorage.CreateRollup(_azurite.Clients, BillingCalendar.Create("Asia/Shanghai"), _time).RunPendingAsync(CancellationToken.None);
+        RollupResult next = await BillingStorage
+            .CreateRollup(_azurite.Clients, BillingCalendar.Create("Asia/Shanghai"), _time)
+            .RunPendingAsync(CancellationToken.None);
 
         Assert.Empty(next.Failures);
         Assert.Equal(3600m, await JobGpuSecondsAsync(ten));
@@ -96,7 +135,8 @@ public sealed class LostLeaseTests : IDisposable
     /// <summary>A lock every caller gets at once: what two rollups see when one's lease expired unnoticed.</summary>
     private sealed class ExpiredLeaseLock : IRollupLock
     {
-        public Task<IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken) => Task.FromResult<IRollupLease>(new Lease());
+        public Task<IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken) =>
+            Task.FromResult<IRollupLease>(new Lease());
 
         private sealed class Lease : IRollupLease
         {
@@ -113,7 +153,12 @@ public sealed class LostLeaseTests : IDisposable
 
         public TaskCompletionSource Resume { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public async Task<StoredJobState?> GetAsync(string runCluster, string jobId, DateTimeOffset runStart, CancellationToken cancellationToken)
+        public async Task<StoredJobState?> GetAsync(
+            string runCluster,
+            string jobId,
+            DateTimeOffset runStart,
+            CancellationToken cancellationToken
+        )
         {
             StoredJobState? state = await inner.GetAsync(runCluster, jobId, runStart, cancellationToken);
             if (runCluster == cluster && HasRead.TrySetResult())
@@ -124,7 +169,10 @@ public sealed class LostLeaseTests : IDisposable
             return state;
         }
 
-        public async Task<IReadOnlyDictionary<JobRunKey, StoredJobState>> GetManyAsync(IReadOnlyCollection<JobRunKey> runs, CancellationToken cancellationToken)
+        public async Task<IReadOnlyDictionary<JobRunKey, StoredJobState>> GetManyAsync(
+            IReadOnlyCollection<JobRunKey> runs,
+            CancellationToken cancellationToken
+        )
         {
             IReadOnlyDictionary<JobRunKey, StoredJobState> states = await inner.GetManyAsync(runs, cancellationToken);
             if (runs.Any(r => r.Cluster == cluster) && HasRead.TrySetResult())
@@ -135,8 +183,12 @@ public sealed class LostLeaseTests : IDisposable
             return states;
         }
 
-        public Task<string> SaveAsync(JobBillingState state, DateTimeOffset? unsettledUntil, string? expectedVersion, CancellationToken cancellationToken) =>
-            inner.SaveAsync(state, unsettledUntil, expectedVersion, cancellationToken);
+        public Task<string> SaveAsync(
+            JobBillingState state,
+            DateTimeOffset? unsettledUntil,
+            string? expectedVersion,
+            CancellationToken cancellationToken
+        ) => inner.SaveAsync(state, unsettledUntil, expectedVersion, cancellationToken);
 
         // The stale save goes through the store's table transactions, as in production.
         public Task<JobStateSaveResult> SaveManyAsync(IReadOnlyList<JobStateSave> saves, CancellationToken cancellationToken) =>

@@ -41,8 +41,18 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
 
     private static string Ts(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private string Job(string id, string state, DateTimeOffset ts, double gpus, int cpus, DateTimeOffset start, DateTimeOffset? end = null) =>
-        EventJson.Job(id, state, Ts(ts), gpus, Institution, $"close-{_run}", Ts(start), end is null ? null : Ts(end.Value), H100, cpus).ToJsonString();
+    private string Job(
+        string id,
+        string state,
+        DateTimeOffset ts,
+        double gpus,
+        int cpus,
+        DateTimeOffset start,
+        DateTimeOffset? end = null
+    ) =>
+        EventJson
+            .Job(id, state, Ts(ts), gpus, Institution, $"close-{_run}", Ts(start), end is null ? null : Ts(end.Value), H100, cpus)
+            .ToJsonString();
 
     private async Task IngestJobsAsync(string name, params string[] lines)
     {
@@ -51,7 +61,8 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         await _azurite.RunOkAsync(_time, "ingest", "--stream", "jobs", "--file", path, "--backfill");
     }
 
-    private Task<(int Exit, string Out, string Error)> CloseAsync() => _azurite.RunAsync(_time, null, "close", "--month", _month.ToString());
+    private Task<(int Exit, string Out, string Error)> CloseAsync() =>
+        _azurite.RunAsync(_time, null, "close", "--month", _month.ToString());
 
     private Task<string> UsageAsync(params string[] more) => _azurite.RunOkAsync(_time, ["usage", "--month", _month.ToString(), .. more]);
 
@@ -60,7 +71,11 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
     {
         await _azurite.RunOkAsync(_time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
         // Job A: 8 GPUs, 16 CPUs from the 10th 00:00Z, last heartbeat 02:00Z: 16 GPU-h, 32 core-h so far.
-        await IngestJobsAsync("a.jsonl", Job("A", "started", At(10, 0), 8, 16, At(10, 0)), Job("A", "running", At(10, 2), 8, 16, At(10, 0)));
+        await IngestJobsAsync(
+            "a.jsonl",
+            Job("A", "started", At(10, 0), 8, 16, At(10, 0)),
+            Job("A", "running", At(10, 2), 8, 16, At(10, 0))
+        );
         await _azurite.RunOkAsync(_time, "rollup");
 
         (int exit, _, string error) = await CloseAsync();
@@ -77,10 +92,14 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         string csv = await UsageAsync("--institution", Institution);
         Assert.Equal(
             FinanceCsv.Header + "\r\n" + $"{_month},{Institution},{H100},2,17.0000,0.0000,0.0000,,36.0000,26.00,446.32,CNY,usage,\r\n",
-            csv);
+            csv
+        );
         string all = await UsageAsync();
         string sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(all)));
-        Assert.Matches($"^{_month} closed at .*Z: statement ST-{_month}-{sha[..8].ToUpperInvariant()}, 1 line\\(s\\), csv sha256 {sha}\n$", closed);
+        Assert.Matches(
+            $"^{_month} closed at .*Z: statement ST-{_month}-{sha[..8].ToUpperInvariant()}, 1 line\\(s\\), csv sha256 {sha}\n$",
+            closed
+        );
 
         // Job A's end arrives late (04:00Z: 32 GPU-h) and the rollup takes it: the billing tables move, the statement not.
         // With it, the producers resend everything (new sequence numbers): resends change nothing, before or after the close.
@@ -91,7 +110,9 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         }
 
         await _azurite.RunOkAsync(_time, "rollup");
-        UsageReport live = await BillingStorage.CreateQuery(_azurite.Clients, BillingCalendar.Create("Asia/Shanghai")).ComputeAsync(_month, Institution, CancellationToken.None);
+        UsageReport live = await BillingStorage
+            .CreateQuery(_azurite.Clients, BillingCalendar.Create("Asia/Shanghai"))
+            .ComputeAsync(_month, Institution, CancellationToken.None);
         Assert.Equal(33m * 3600m, Assert.Single(live.Lines).Usage.GpuSeconds);
 
         Assert.Equal(all, await UsageAsync());
@@ -101,14 +122,36 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         // 16 x 26.00 + 32 x 0.12 = 419.84. The closed month's frozen 446.32 plus it is the 866.16 it would be today.
         BillingMonth next = _month.Next();
         Assert.Equal(
-            FinanceCsv.Header + "\r\n" + $"{next},{Institution},{H100},0,16.0000,0.0000,0.0000,,32.0000,26.00,419.84,CNY,adjustment,{_month}\r\n",
-            await _azurite.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution));
+            FinanceCsv.Header
+                + "\r\n"
+                + $"{next},{Institution},{H100},0,16.0000,0.0000,0.0000,,32.0000,26.00,419.84,CNY,adjustment,{_month}\r\n",
+            await _azurite.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution)
+        );
 
         // The same adjustment in FOCUS: a Usage row of class Correction whose charge period is the closed month's.
-        Dictionary<string, string> correction = Assert.Single(CsvRows.Parse(await _azurite.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "focus")));
+        Dictionary<string, string> correction = Assert.Single(
+            CsvRows.Parse(
+                await _azurite.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "focus")
+            )
+        );
         Assert.Equal(
-            ("Usage", "Correction", "419.84", "16.0000", BillingCalendar.Create("Asia/Shanghai").StartUtc(_month).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), _month.ToString()),
-            (correction["ChargeCategory"], correction["ChargeClass"], correction["BilledCost"], correction["PricingQuantity"], correction["ChargePeriodStart"], correction["x_AdjustsMonth"]));
+            (
+                "Usage",
+                "Correction",
+                "419.84",
+                "16.0000",
+                BillingCalendar.Create("Asia/Shanghai").StartUtc(_month).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                _month.ToString()
+            ),
+            (
+                correction["ChargeCategory"],
+                correction["ChargeClass"],
+                correction["BilledCost"],
+                correction["PricingQuantity"],
+                correction["ChargePeriodStart"],
+                correction["x_AdjustsMonth"]
+            )
+        );
         using JsonDocument json = JsonDocument.Parse(await UsageAsync("--format", "json", "--institution", Institution));
         Assert.True(json.RootElement.GetProperty("closed").GetBoolean());
         Assert.Equal(sha, json.RootElement.GetProperty("statement_sha256").GetString());
@@ -128,12 +171,19 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         DateOnly nextEnd = next.Next().FirstDay.AddDays(-1);
         await _azurite.RunOkAsync(_time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
         string vouchers = Path.Combine(_dir, "vouchers.json");
-        await File.WriteAllTextAsync(vouchers, $$"""
+        await File.WriteAllTextAsync(
+            vouchers,
+            $$"""
             [
-              {"id": "v1-{{_run}}", "institution": "{{Institution}}", "amount": 300.00, "currency": "CNY", "validFrom": "{{_month.FirstDay:yyyy-MM-dd}}", "validTo": "{{nextEnd:yyyy-MM-dd}}", "maxShare": 0.5},
-              {"id": "v2-{{_run}}", "institution": "{{Institution}}", "amount": 1000.00, "currency": "CNY", "validFrom": "{{_month.FirstDay:yyyy-MM-dd}}", "validTo": "{{nextEnd.AddMonths(6):yyyy-MM-dd}}", "maxShare": 1}
+              {"id": "v1-{{_run}}", "institution": "{{Institution}}", "amount": 300.00, "currency": "CNY",
+                "validFrom": "{{_month.FirstDay:yyyy-MM-dd}}", "validTo": "{{nextEnd:yyyy-MM-dd}}", "maxShare": 0.5},
+              {"id": "v2-{{_run}}", "institution": "{{Institution}}", "amount": 1000.00, "currency": "CNY",
+                "validFrom": "{{_month.FirstDay:yyyy-MM-dd}}", "validTo": "{{nextEnd.AddMonths(
+                6
+            ):yyyy-MM-dd}}", "maxShare": 1}
             ]
-            """);
+            """
+        );
         Assert.Equal("imported=2 unchanged=0\n", await _azurite.RunOkAsync(_time, "vouchers", "import", vouchers));
         Assert.Equal("imported=0 unchanged=2\n", await _azurite.RunOkAsync(_time, "vouchers", "import", vouchers));
 
@@ -145,7 +195,11 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         Assert.Equal(FinanceCsv.Header + "\r\n" + usage + credits + credits, await UsageAsync("--institution", Institution));
 
         // Open month: provisional credits draw on nothing yet.
-        Assert.Contains($"v1-{_run},{Institution},CNY,300.00,0.00,300.00,", await _azurite.RunOkAsync(_time, "vouchers", "list", "--institution", Institution), StringComparison.Ordinal);
+        Assert.Contains(
+            $"v1-{_run},{Institution},CNY,300.00,0.00,300.00,",
+            await _azurite.RunOkAsync(_time, "vouchers", "list", "--institution", Institution),
+            StringComparison.Ordinal
+        );
 
         _time.SetUtcNow(new DateTimeOffset(next.Year, next.Month, 2, 0, 0, 0, TimeSpan.Zero));
         (int exit, _, string error) = await CloseAsync();
@@ -158,33 +212,73 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
         context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString($"?institution={Institution}");
         var store = new TableVoucherStore(_azurite.Clients.Tables);
-        var api = new Metrics.Functions.Billing.Vouchers(store, new Metrics.Core.Vouchers.VoucherLedger(store, new BlobStatementStore(_azurite.Clients.Blobs), BillingCalendar.Create("Asia/Shanghai")), _time);
+        var api = new Metrics.Functions.Billing.Vouchers(
+            store,
+            new Metrics.Core.Vouchers.VoucherLedger(
+                store,
+                new BlobStatementStore(_azurite.Clients.Blobs),
+                BillingCalendar.Create("Asia/Shanghai")
+            ),
+            _time
+        );
         var ok = Assert.IsType<Microsoft.AspNetCore.Mvc.OkObjectResult>(await api.ListAsync(context.Request, CancellationToken.None));
         using (JsonDocument balances = JsonDocument.Parse(JsonSerializer.Serialize(ok.Value)))
         {
             Assert.Equal(
                 new[] { ($"v1-{_run}", "209.92", "90.08"), ($"v2-{_run}", "209.92", "790.08") },
-                balances.RootElement.EnumerateArray().Select(b => (b.GetProperty("id").GetString()!, b.GetProperty("used").GetRawText(), b.GetProperty("balance").GetRawText())).ToArray());
+                balances
+                    .RootElement.EnumerateArray()
+                    .Select(b =>
+                        (b.GetProperty("id").GetString()!, b.GetProperty("used").GetRawText(), b.GetProperty("balance").GetRawText())
+                    )
+                    .ToArray()
+            );
         }
 
         // Next month, job C: 10 GPU-h, 40 core-h = 264.80. v1 has 90.08 left (its share would be 132.40); v2 pays 174.72.
-        await IngestJobsAsync("c.jsonl", Job("C", "ended", new DateTimeOffset(next.Year, next.Month, 1, 10, 0, 0, TimeSpan.Zero), 1, 4, new DateTimeOffset(next.Year, next.Month, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(next.Year, next.Month, 1, 10, 0, 0, TimeSpan.Zero)));
+        await IngestJobsAsync(
+            "c.jsonl",
+            Job(
+                "C",
+                "ended",
+                new DateTimeOffset(next.Year, next.Month, 1, 10, 0, 0, TimeSpan.Zero),
+                1,
+                4,
+                new DateTimeOffset(next.Year, next.Month, 1, 0, 0, 0, TimeSpan.Zero),
+                new DateTimeOffset(next.Year, next.Month, 1, 10, 0, 0, TimeSpan.Zero)
+            )
+        );
         await _azurite.RunOkAsync(_time, "rollup");
-        using JsonDocument json = JsonDocument.Parse(await _azurite.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "json"));
+        using JsonDocument json = JsonDocument.Parse(
+            await _azurite.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "json")
+        );
         Assert.Equal(
             [("usage", null, "264.80"), ("credit", $"v1-{_run}", "-90.08"), ("credit", $"v2-{_run}", "-174.72")],
-            json.RootElement.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("line_type").GetString(), l.GetProperty("voucher_id").GetString(), l.GetProperty("amount").GetRawText())).ToArray());
+            json.RootElement.GetProperty("lines")
+                .EnumerateArray()
+                .Select(l =>
+                    (l.GetProperty("line_type").GetString(), l.GetProperty("voucher_id").GetString(), l.GetProperty("amount").GetRawText())
+                )
+                .ToArray()
+        );
 
         // FOCUS: the usage row and a Credit row per voucher; BilledCost adds up to what is left to pay, 0.00.
-        List<Dictionary<string, string>> focus = CsvRows.Parse(await _azurite.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "focus"));
+        List<Dictionary<string, string>> focus = CsvRows.Parse(
+            await _azurite.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "focus")
+        );
         Assert.Equal(
             new[] { ("Usage", "264.80", ""), ("Credit", "-90.08", $"v1-{_run}"), ("Credit", "-174.72", $"v2-{_run}") },
-            focus.Select(r => (r["ChargeCategory"], r["BilledCost"], r["x_VoucherId"])).ToArray());
+            focus.Select(r => (r["ChargeCategory"], r["BilledCost"], r["x_VoucherId"])).ToArray()
+        );
         Assert.Equal(0.00m, CsvRows.Sum(focus, "BilledCost"));
 
         // Once v1 has expired, what is left of it lapses.
         _time.SetUtcNow(new DateTimeOffset(next.Next().Year, next.Next().Month, 5, 0, 0, 0, TimeSpan.Zero));
-        Assert.Contains($"v1-{_run},{Institution},CNY,300.00,209.92,90.08,{_month.FirstDay:yyyy-MM-dd},{nextEnd:yyyy-MM-dd},0.5,lapsed", await _azurite.RunOkAsync(_time, "vouchers", "list", "--institution", Institution), StringComparison.Ordinal);
+        Assert.Contains(
+            $"v1-{_run},{Institution},CNY,300.00,209.92,90.08,{_month.FirstDay:yyyy-MM-dd},{nextEnd:yyyy-MM-dd},0.5,lapsed",
+            await _azurite.RunOkAsync(_time, "vouchers", "list", "--institution", Institution),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -196,9 +290,14 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         Assert.True(exit == 0, error);
 
         // Someone with write access to the container changes a figure: the seal no longer matches, and finance is told.
-        var blob = _azurite.Clients.Blobs.GetBlobContainerClient(BlobStatementStore.Container).GetBlobClient(BlobStatementStore.PathOf(_month));
+        var blob = _azurite
+            .Clients.Blobs.GetBlobContainerClient(BlobStatementStore.Container)
+            .GetBlobClient(BlobStatementStore.PathOf(_month));
         string stored = (await blob.DownloadContentAsync()).Value.Content.ToString();
-        await blob.UploadAsync(BinaryData.FromString(stored.Replace("\"gpu_seconds\": 3600", "\"gpu_seconds\": 360", StringComparison.Ordinal)), overwrite: true);
+        await blob.UploadAsync(
+            BinaryData.FromString(stored.Replace("\"gpu_seconds\": 3600", "\"gpu_seconds\": 360", StringComparison.Ordinal)),
+            overwrite: true
+        );
 
         (exit, _, error) = await _azurite.RunAsync(_time, null, "usage", "--month", _month.ToString());
         Assert.Equal(1, exit);

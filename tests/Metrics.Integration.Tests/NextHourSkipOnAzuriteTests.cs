@@ -37,14 +37,25 @@ public sealed class NextHourSkipOnAzuriteTests
     /// <summary>One sample of one 2-GPU node, landed as a file of its own (its own sequence number, so its own name).</summary>
     private async Task LandAsync(DateTimeOffset ts, int intervalS, long sequence)
     {
-        JsonObject sample = EventJson.Gpu(node: $"n-{_run}", ts: Ts(ts), gpus: 2, institution: Institution, utilPct: 50, intervalS: intervalS);
+        JsonObject sample = EventJson.Gpu(
+            node: $"n-{_run}",
+            ts: Ts(ts),
+            gpus: 2,
+            institution: Institution,
+            utilPct: 50,
+            intervalS: intervalS
+        );
         foreach (JsonNode? gpu in sample["gpus"]!.AsArray())
         {
             gpu!["model"] = Model;
         }
 
         var batch = new EventBatch(TelemetryStream.Gpu, $"p{_run}", [new RawEvent(EventJson.Bytes(sample), sequence, ts.AddMinutes(1))]);
-        var pipeline = new IngestPipeline(new BlobLandingStore(_azurite.Clients.Blobs), new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System), new Metrics.Core.Validation.IngestLimits().ForBackfill());
+        var pipeline = new IngestPipeline(
+            new BlobLandingStore(_azurite.Clients.Blobs),
+            new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System),
+            new Metrics.Core.Validation.IngestLimits().ForBackfill()
+        );
         IngestResult result = await pipeline.IngestAsync(batch, CancellationToken.None);
         Assert.Equal(1, result.LandedEvents);
     }
@@ -54,15 +65,16 @@ public sealed class NextHourSkipOnAzuriteTests
     {
         DateTimeOffset hour = FreshHour(0);
         DateTimeOffset next = hour.AddHours(1);
-        await LandAsync(hour.AddMinutes(10), intervalS: 60, sequence: 1);     // 60 s in the hour.
-        await LandAsync(next.AddSeconds(30), intervalS: 60, sequence: 2);     // [next - 30 s, next + 30 s): 30 s in the hour.
-        await LandAsync(next.AddMinutes(20), intervalS: 60, sequence: 3);     // Starts at next + 19 min: skipped.
-        await LandAsync(next.AddMinutes(50), intervalS: 3600, sequence: 4);   // Starts at hour + 50 min: 10 min in the hour.
+        await LandAsync(hour.AddMinutes(10), intervalS: 60, sequence: 1); // 60 s in the hour.
+        await LandAsync(next.AddSeconds(30), intervalS: 60, sequence: 2); // [next - 30 s, next + 30 s): 30 s in the hour.
+        await LandAsync(next.AddMinutes(20), intervalS: 60, sequence: 3); // Starts at next + 19 min: skipped.
+        await LandAsync(next.AddMinutes(50), intervalS: 3600, sequence: 4); // Starts at hour + 50 min: 10 min in the hour.
 
         IReadOnlyList<LandedFileRef> listed = await Files.ListHourWithRowsAsync(TelemetryStream.Gpu, next, CancellationToken.None);
         Assert.Equal(
             [next.AddSeconds(-30), next.AddMinutes(19), hour.AddMinutes(50)],
-            listed.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => f.ReachesFrom));
+            listed.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => f.ReachesFrom)
+        );
 
         var reader = new ObservedHourReader(Files, ObservedHourReader.DefaultMaxSamplesInMemory);
         IReadOnlyDictionary<UsageKey, ObservedSeconds> observed = await reader.ReadAsync(hour, CancellationToken.None);

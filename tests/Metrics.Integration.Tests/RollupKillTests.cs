@@ -27,23 +27,41 @@ public sealed class RollupKillTests : IDisposable
 
     private static string Ts(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>A day of one tenant: 6 jobs of 4 GPUs starting every 4 hours with hourly heartbeats, and 10-minute samples of 3 nodes.</summary>
+    /// <summary>
+    /// A day of one tenant: 6 jobs of 4 GPUs starting every 4 hours with hourly heartbeats, and 10-minute samples of 3 nodes.
+    /// </summary>
     private async Task IngestDayAsync(string tenant)
     {
-        string cluster = $"{tenant}-{_run}", institution = $"inst-{tenant}-{_run}";
+        string cluster = $"{tenant}-{_run}",
+            institution = $"inst-{tenant}-{_run}";
         var jobs = new List<string>();
         for (int j = 0; j < 6; j++)
         {
             DateTimeOffset start = s_day.AddHours(4 * j);
             string id = $"J{j}";
-            jobs.Add(EventJson.Job(id, "started", Ts(start), 4, institution, cluster, Ts(start), cpus: 8).ToJsonString().Replace("2026-11-27T07:58:00Z", Ts(start), StringComparison.Ordinal));
+            jobs.Add(
+                EventJson
+                    .Job(id, "started", Ts(start), 4, institution, cluster, Ts(start), cpus: 8)
+                    .ToJsonString()
+                    .Replace("2026-11-27T07:58:00Z", Ts(start), StringComparison.Ordinal)
+            );
             for (int h = 1; h <= 5; h++)
             {
-                jobs.Add(EventJson.Job(id, "running", Ts(start.AddHours(h)), 4, institution, cluster, Ts(start), cpus: 8).ToJsonString().Replace("2026-11-27T07:58:00Z", Ts(start), StringComparison.Ordinal));
+                jobs.Add(
+                    EventJson
+                        .Job(id, "running", Ts(start.AddHours(h)), 4, institution, cluster, Ts(start), cpus: 8)
+                        .ToJsonString()
+                        .Replace("2026-11-27T07:58:00Z", Ts(start), StringComparison.Ordinal)
+                );
             }
 
             DateTimeOffset end = start.AddHours(5).AddMinutes(17 * (j + 1));
-            jobs.Add(EventJson.Job(id, "ended", Ts(end), 4, institution, cluster, Ts(start), Ts(end), cpus: 8).ToJsonString().Replace("2026-11-27T07:58:00Z", Ts(start), StringComparison.Ordinal));
+            jobs.Add(
+                EventJson
+                    .Job(id, "ended", Ts(end), 4, institution, cluster, Ts(start), Ts(end), cpus: 8)
+                    .ToJsonString()
+                    .Replace("2026-11-27T07:58:00Z", Ts(start), StringComparison.Ordinal)
+            );
         }
 
         var samples = new List<string>();
@@ -51,13 +69,22 @@ public sealed class RollupKillTests : IDisposable
         {
             for (int node = 0; node < 3; node++)
             {
-                JsonObject e = EventJson.Gpu(node: $"{tenant}n{node}", ts: Ts(t), gpus: 4, jobId: $"J{(int)((t - s_day).TotalHours / 4) % 6}", institution: institution, utilPct: 30 + (10 * node), intervalS: 600);
+                JsonObject e = EventJson.Gpu(
+                    node: $"{tenant}n{node}",
+                    ts: Ts(t),
+                    gpus: 4,
+                    jobId: $"J{(int)((t - s_day).TotalHours / 4) % 6}",
+                    institution: institution,
+                    utilPct: 30 + (10 * node),
+                    intervalS: 600
+                );
                 e["cluster"] = cluster;
                 samples.Add(e.ToJsonString());
             }
         }
 
-        string jobsFile = Path.Combine(_dir, $"{tenant}-jobs.jsonl"), gpuFile = Path.Combine(_dir, $"{tenant}-gpu.jsonl");
+        string jobsFile = Path.Combine(_dir, $"{tenant}-jobs.jsonl"),
+            gpuFile = Path.Combine(_dir, $"{tenant}-gpu.jsonl");
         await File.WriteAllLinesAsync(jobsFile, jobs);
         await File.WriteAllLinesAsync(gpuFile, samples);
         await _azurite.RunOkAsync(_time, "ingest", "--stream", "jobs", "--file", jobsFile, "--batch-size", "7");
@@ -65,8 +92,9 @@ public sealed class RollupKillTests : IDisposable
     }
 
     private async Task<string> UsageCsvAsync(string tenant) =>
-        (await _azurite.RunOkAsync(_time, "usage", "--month", "2026-11", "--institution", $"inst-{tenant}-{_run}", "--format", "csv"))
-            .Replace($"{tenant}-{_run}", "TENANT", StringComparison.Ordinal);
+        (
+            await _azurite.RunOkAsync(_time, "usage", "--month", "2026-11", "--institution", $"inst-{tenant}-{_run}", "--format", "csv")
+        ).Replace($"{tenant}-{_run}", "TENANT", StringComparison.Ordinal);
 
     /// <summary>Whether the rollup has written any job-hour row of this tenant yet (one cheap partition query).</summary>
     private async Task<bool> AnyJobHourWrittenAsync(string tenant)
@@ -74,7 +102,12 @@ public sealed class RollupKillTests : IDisposable
         Azure.Data.Tables.TableClient table = _azurite.Clients.Tables.GetTableClient(StorageTables.JobHours);
         string pk = UtcHours.Key(s_day);
         string prefix = $"{tenant}-{_run}|";
-        await foreach (Azure.Data.Tables.TableEntity row in table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == pk, select: ["RowKey"]))
+        await foreach (
+            Azure.Data.Tables.TableEntity row in table.QueryAsync<Azure.Data.Tables.TableEntity>(
+                e => e.PartitionKey == pk,
+                select: ["RowKey"]
+            )
+        )
         {
             if (row.RowKey.StartsWith(prefix, StringComparison.Ordinal))
             {
@@ -87,7 +120,12 @@ public sealed class RollupKillTests : IDisposable
 
     private Process StartRollup()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         foreach (string argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "metrics.dll"), "rollup", "--progress" })
         {
             start.ArgumentList.Add(argument);
@@ -127,7 +165,15 @@ public sealed class RollupKillTests : IDisposable
 
         Assert.True(await AnyJobHourWrittenAsync("killed"), "killed after it had started writing");
         // Mid-run indeed: the institution has no billed month yet (its month is computed last).
-        (int exit, string _, string error) = await _azurite.RunAsync(_time, null, "usage", "--month", "2026-11", "--institution", $"inst-killed-{_run}");
+        (int exit, string _, string error) = await _azurite.RunAsync(
+            _time,
+            null,
+            "usage",
+            "--month",
+            "2026-11",
+            "--institution",
+            $"inst-killed-{_run}"
+        );
         Assert.True(exit != 0, "usage was complete before the kill");
         Assert.Contains("has no usage in any month", error, StringComparison.Ordinal);
 

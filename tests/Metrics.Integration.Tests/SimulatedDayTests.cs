@@ -32,12 +32,45 @@ public sealed class SimulatedDayTests : IDisposable
     public async Task SimulatedDay_IngestedAndRolledUp_BillsExactlyTheSimulatorsTruth()
     {
         string summary = await RunAsync(
-            "simulate", "--institutions", "200", "--nodes", "24", "--gpus-per-node", "8", "--start", "2026-09-10T00:00:00Z",
-            "--hours", "24", "--interval-s", "300", "--seed", "42", "--out", _dir,
-            "--dup-rate", "0.02", "--late-rate", "0.05", "--bad-rate", "0.01", "--silent-rate", "0.1");
+            "simulate",
+            "--institutions",
+            "200",
+            "--nodes",
+            "24",
+            "--gpus-per-node",
+            "8",
+            "--start",
+            "2026-09-10T00:00:00Z",
+            "--hours",
+            "24",
+            "--interval-s",
+            "300",
+            "--seed",
+            "42",
+            "--out",
+            _dir,
+            "--dup-rate",
+            "0.02",
+            "--late-rate",
+            "0.05",
+            "--bad-rate",
+            "0.01",
+            "--silent-rate",
+            "0.1"
+        );
         Assert.Contains("duplicates=", summary, StringComparison.Ordinal);
 
-        await RunAsync("ingest", "--stream", "jobs", "--file", Path.Combine(_dir, "jobs.jsonl"), "--partitions", "4", "--batch-size", "200");
+        await RunAsync(
+            "ingest",
+            "--stream",
+            "jobs",
+            "--file",
+            Path.Combine(_dir, "jobs.jsonl"),
+            "--partitions",
+            "4",
+            "--batch-size",
+            "200"
+        );
         await RunAsync("ingest", "--stream", "gpu", "--file", Path.Combine(_dir, "gpu.jsonl"), "--partitions", "4", "--batch-size", "200");
         await RunAsync("rollup");
         string usage = await RunAsync("usage", "--month", "2026-09");

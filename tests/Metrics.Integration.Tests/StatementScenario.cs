@@ -65,12 +65,24 @@ internal sealed class StatementScenario : IDisposable
     {
         await Azurite.RunOkAsync(Time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
         string vouchers = Path.Combine(Dir, "vouchers.json");
-        await File.WriteAllTextAsync(vouchers, $$"""
-            [{"id": "{{Voucher}}", "institution": "{{Institution}}", "amount": 100.00, "currency": "CNY", "validFrom": "{{Month.FirstDay:yyyy-MM-dd}}", "validTo": "{{Month.Next().Next().FirstDay:yyyy-MM-dd}}", "maxShare": 0.5}]
-            """);
+        await File.WriteAllTextAsync(
+            vouchers,
+            $$"""
+            [{"id": "{{Voucher}}", "institution": "{{Institution}}", "amount": 100.00, "currency": "CNY",
+              "validFrom": "{{Month.FirstDay:yyyy-MM-dd}}", "validTo": "{{Month.Next().Next().FirstDay:yyyy-MM-dd}}", "maxShare": 0.5}]
+            """
+        );
         await Azurite.RunOkAsync(Time, "vouchers", "import", vouchers);
         await IngestAsync("jobs", Job("A", 2, 4, "proj-a", At(10, 0), At(10, 1)), Job("B", 1, 0, "proj-b", At(12, 2), At(12, 5)));
-        JsonObject sample = EventJson.Gpu(node: $"n1-{_run}", ts: Ts(At(10, 0, 1)), gpus: 2, jobId: "A", institution: Institution, utilPct: 50, intervalS: 60);
+        JsonObject sample = EventJson.Gpu(
+            node: $"n1-{_run}",
+            ts: Ts(At(10, 0, 1)),
+            gpus: 2,
+            jobId: "A",
+            institution: Institution,
+            utilPct: 50,
+            intervalS: 60
+        );
         sample["cluster"] = $"stmt-{_run}";
         await IngestAsync("gpu", sample.ToJsonString(), "{\"schema\": \"gpu-telemetry/1\"}");
         await Azurite.RunOkAsync(Time, "rollup");
@@ -99,18 +111,19 @@ internal sealed class StatementScenario : IDisposable
         return Assert.IsType<ContentResult>(result);
     }
 
-    public Task<string> CsvAsync(BillingMonth month, string? institution = null) => institution is null
-        ? Azurite.RunOkAsync(Time, "usage", "--month", month.ToString())
-        : Azurite.RunOkAsync(Time, "usage", "--month", month.ToString(), "--institution", institution);
+    public Task<string> CsvAsync(BillingMonth month, string? institution = null) =>
+        institution is null
+            ? Azurite.RunOkAsync(Time, "usage", "--month", month.ToString())
+            : Azurite.RunOkAsync(Time, "usage", "--month", month.ToString(), "--institution", institution);
 
     public static readonly XNamespace Xhtml = "http://www.w3.org/1999/xhtml";
 
     /// <summary>The page's lines table as CSV-like rows: column name to cell text.</summary>
-    public static List<Dictionary<string, string>> PageLines(XDocument page) => page
-        .Descendants(Xhtml + "tr")
-        .Where(tr => tr.Attribute("data-line-type") is not null)
-        .Select(tr => tr.Elements(Xhtml + "td").ToDictionary(td => (string)td.Attribute("data-col")!, td => td.Value))
-        .ToList();
+    public static List<Dictionary<string, string>> PageLines(XDocument page) =>
+        page.Descendants(Xhtml + "tr")
+            .Where(tr => tr.Attribute("data-line-type") is not null)
+            .Select(tr => tr.Elements(Xhtml + "td").ToDictionary(td => (string)td.Attribute("data-col")!, td => td.Value))
+            .ToList();
 
     /// <summary>Every figure of the CSV's lines, in the page's lines table, row for row.</summary>
     public static void AssertLinesEqualCsv(XDocument page, string csv)
@@ -118,7 +131,21 @@ internal sealed class StatementScenario : IDisposable
         List<Dictionary<string, string>> rows = CsvRows.Parse(csv);
         List<Dictionary<string, string>> shown = PageLines(page);
         Assert.Equal(rows.Count, shown.Count);
-        string[] columns = ["line_type", "gpu_model", "adjusts_month", "jobs", "gpu_hours", "active_gpu_hours", "observed_gpu_hours", "avg_gpu_util_pct", "cpu_core_hours", "gpu_rate", "amount", "currency"];
+        string[] columns =
+        [
+            "line_type",
+            "gpu_model",
+            "adjusts_month",
+            "jobs",
+            "gpu_hours",
+            "active_gpu_hours",
+            "observed_gpu_hours",
+            "avg_gpu_util_pct",
+            "cpu_core_hours",
+            "gpu_rate",
+            "amount",
+            "currency",
+        ];
         for (int i = 0; i < rows.Count; i++)
         {
             foreach (string column in columns)
@@ -129,11 +156,12 @@ internal sealed class StatementScenario : IDisposable
     }
 
     /// <summary>The figure a page shows in the totals table for a currency and column.</summary>
-    public static string Total(XDocument page, string currency, string column) => page
-        .Descendants(Xhtml + "tr")
-        .Single(tr => (string?)tr.Attribute("data-currency") == currency)
-        .Elements(Xhtml + "td")
-        .Single(td => (string?)td.Attribute("data-col") == column).Value;
+    public static string Total(XDocument page, string currency, string column) =>
+        page.Descendants(Xhtml + "tr")
+            .Single(tr => (string?)tr.Attribute("data-currency") == currency)
+            .Elements(Xhtml + "td")
+            .Single(td => (string?)td.Attribute("data-col") == column)
+            .Value;
 
     public static string Field(XDocument page, string field) =>
         page.Descendants(Xhtml + "dd").Single(dd => (string?)dd.Attribute("data-field") == field).Value;
@@ -144,7 +172,14 @@ internal sealed class StatementScenario : IDisposable
     public static string[] Column(XElement scope, string column) =>
         scope.Descendants(Xhtml + "td").Where(td => (string?)td.Attribute("data-col") == column).Select(td => td.Value).ToArray();
 
-    /// <summary>Where the page says its daily figures come from (its daily chart's caption): frozen with the statement, or current.</summary>
+    /// <summary>
+    /// Where the page says its daily figures come from (its daily chart's caption): frozen with the statement, or current.
+    /// </summary>
     public static DailySource SourceOf(XDocument page) =>
-        Section(page, "daily").Descendants(Xhtml + "figcaption").Single().Value.Contains("Frozen with the statement", StringComparison.Ordinal) ? DailySource.Frozen : DailySource.Current;
+        Section(page, "daily")
+            .Descendants(Xhtml + "figcaption")
+            .Single()
+            .Value.Contains("Frozen with the statement", StringComparison.Ordinal)
+            ? DailySource.Frozen
+            : DailySource.Current;
 }

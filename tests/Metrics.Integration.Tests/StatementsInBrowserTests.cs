@@ -22,18 +22,23 @@ public sealed class StatementsInBrowserTests : IDisposable
     private static string Chromium =>
         Environment.GetEnvironmentVariable("METRICS_CHROMIUM") is { Length: > 0 } path ? path
         : File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium"
-        : throw new InvalidOperationException("Chromium is not installed: tools/test.sh installs Debian's (apt-get install chromium), or set METRICS_CHROMIUM to a Chrome or Chromium executable.");
+        : throw new InvalidOperationException(
+            "Chromium is not installed: tools/test.sh installs Debian's (apt-get install chromium), or set METRICS_CHROMIUM to a Chrome "
+                + "or Chromium executable."
+        );
 
     [Fact]
     public async Task BothPages_OpenAndClosed_RenderTheirCharts_ShowTheCsvTotals_FetchNothing_AndPrint()
     {
         await _s.SeedAsync();
-        await using IBrowser browser = await Puppeteer.LaunchAsync(new LaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-        });
+        await using IBrowser browser = await Puppeteer.LaunchAsync(
+            new LaunchOptions
+            {
+                ExecutablePath = Chromium,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            }
+        );
 
         await AssertPagesAsync(browser, "Open: provisional");
 
@@ -54,8 +59,13 @@ public sealed class StatementsInBrowserTests : IDisposable
         (IPage page, List<string> requests) = await OpenAsync(browser, statement);
         Assert.StartsWith(status, await TextAsync(page, "dd[data-field=status]"), StringComparison.Ordinal);
         await AssertChartsAsync(page, expected: 4);
-        Assert.Equal(CsvRows.Sum(csv, "amount").ToString("F2", CultureInfo.InvariantCulture), await TextAsync(page, "tr[data-currency=CNY] td[data-col=due]"));
-        string[] amounts = await page.EvaluateExpressionAsync<string[]>("Array.from(document.querySelectorAll('tr[data-line-type] td[data-col=amount]')).map(td => td.textContent)");
+        Assert.Equal(
+            CsvRows.Sum(csv, "amount").ToString("F2", CultureInfo.InvariantCulture),
+            await TextAsync(page, "tr[data-currency=CNY] td[data-col=due]")
+        );
+        string[] amounts = await page.EvaluateExpressionAsync<string[]>(
+            "Array.from(document.querySelectorAll('tr[data-line-type] td[data-col=amount]')).map(td => td.textContent)"
+        );
         Assert.Equal(csv.Select(r => r["amount"]), amounts);
         await AssertPrintsAsync(page);
         Assert.Empty(requests);
@@ -100,7 +110,9 @@ public sealed class StatementsInBrowserTests : IDisposable
         return (page, requests);
     }
 
-    /// <summary>Each chart is an SVG with a size on the page, and its screenshot is not blank (many non-white pixels, several shades).</summary>
+    /// <summary>
+    /// Each chart is an SVG with a size on the page, and its screenshot is not blank (many non-white pixels, several shades).
+    /// </summary>
     private static async Task AssertChartsAsync(IPage page, int expected)
     {
         IElementHandle[] charts = await page.QuerySelectorAllAsync("svg.chart");
@@ -123,7 +135,10 @@ public sealed class StatementsInBrowserTests : IDisposable
                 }
             }
 
-            Assert.True(ink > bitmap.Width * bitmap.Height / 4 / 100, $"a chart is blank: {ink} inked pixels of {bitmap.Width} x {bitmap.Height}");
+            Assert.True(
+                ink > bitmap.Width * bitmap.Height / 4 / 100,
+                $"a chart is blank: {ink} inked pixels of {bitmap.Width} x {bitmap.Height}"
+            );
             Assert.True(shades.Count > 8, $"a chart has {shades.Count} shades");
         }
     }

@@ -28,8 +28,18 @@ public sealed class StatementsOnAzuriteTests : IDisposable
         // Open: provisional; the lines are the CSV's (usage 130.48 and the voucher's credit -65.24), cell for cell.
         Assert.StartsWith("Open: provisional", StatementScenario.Field(page, "status"), StringComparison.Ordinal);
         StatementScenario.AssertLinesEqualCsv(page, csv);
-        Assert.Equal(("130.48", "-65.24", "65.24"), (StatementScenario.Total(page, "CNY", "usage"), StatementScenario.Total(page, "CNY", "credits"), StatementScenario.Total(page, "CNY", "due")));
-        Assert.Equal(CsvRows.Sum(CsvRows.Parse(csv), "amount").ToString("F2", System.Globalization.CultureInfo.InvariantCulture), StatementScenario.Total(page, "CNY", "due"));
+        Assert.Equal(
+            ("130.48", "-65.24", "65.24"),
+            (
+                StatementScenario.Total(page, "CNY", "usage"),
+                StatementScenario.Total(page, "CNY", "credits"),
+                StatementScenario.Total(page, "CNY", "due")
+            )
+        );
+        Assert.Equal(
+            CsvRows.Sum(CsvRows.Parse(csv), "amount").ToString("F2", System.Globalization.CultureInfo.InvariantCulture),
+            StatementScenario.Total(page, "CNY", "due")
+        );
 
         // Days: the 10th (2 GPU-h) and the 12th (3 GPU-h) in the billing time zone, adding up to the line's 5.0000.
         XElement daily = StatementScenario.Section(page, "daily");
@@ -44,7 +54,14 @@ public sealed class StatementsOnAzuriteTests : IDisposable
 
         // The voucher: 100.00 opening, -65.24 this month, 34.76 left, the projection's last day included.
         XElement vouchers = StatementScenario.Section(page, "vouchers");
-        Assert.Equal(("100.00", "-65.24", "34.76"), (StatementScenario.Column(vouchers, "opening")[0], StatementScenario.Column(vouchers, "credit")[0], StatementScenario.Column(vouchers, "closing")[0]));
+        Assert.Equal(
+            ("100.00", "-65.24", "34.76"),
+            (
+                StatementScenario.Column(vouchers, "opening")[0],
+                StatementScenario.Column(vouchers, "credit")[0],
+                StatementScenario.Column(vouchers, "closing")[0]
+            )
+        );
 
         // Over HTTP: the same page, byte for byte (the same store and clock).
         ContentResult http = await _s.StatementOverHttpAsync(_s.Month, _s.Institution);
@@ -62,7 +79,20 @@ public sealed class StatementsOnAzuriteTests : IDisposable
 
         XDocument closed = XDocument.Parse(closedHtml);
         Assert.Equal("Closed: final", StatementScenario.Field(closed, "status"));
-        using (var json = System.Text.Json.JsonDocument.Parse(await _s.Azurite.RunOkAsync(_s.Time, "usage", "--month", _s.Month.ToString(), "--institution", _s.Institution, "--format", "json")))
+        using (
+            var json = System.Text.Json.JsonDocument.Parse(
+                await _s.Azurite.RunOkAsync(
+                    _s.Time,
+                    "usage",
+                    "--month",
+                    _s.Month.ToString(),
+                    "--institution",
+                    _s.Institution,
+                    "--format",
+                    "json"
+                )
+            )
+        )
         {
             Assert.Equal(json.RootElement.GetProperty("statement_id").GetString(), StatementScenario.Field(closed, "statement-id"));
         }
@@ -73,12 +103,20 @@ public sealed class StatementsOnAzuriteTests : IDisposable
 
         XDocument next = XDocument.Parse(await _s.StatementAsync(_s.Month.Next(), _s.Institution));
         StatementScenario.AssertLinesEqualCsv(next, await _s.CsvAsync(_s.Month.Next(), _s.Institution));
-        Assert.Contains(StatementScenario.PageLines(next), l => l["line_type"] == "adjustment" && l["gpu_hours"] == "2.0000" && l["adjusts_month"] == _s.Month.ToString());
+        Assert.Contains(
+            StatementScenario.PageLines(next),
+            l => l["line_type"] == "adjustment" && l["gpu_hours"] == "2.0000" && l["adjusts_month"] == _s.Month.ToString()
+        );
 
         // An institution with no usage at all: 404 over HTTP, a one-line failure from the CLI.
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
-        var function = new Metrics.Functions.Billing.GetStatement(Metrics.Storage.BillingStorage.CreateStatementQuery(_s.Azurite.Clients, StatementScenario.Calendar, _s.Time), StatementScenario.Calendar);
-        Assert.IsType<NotFoundObjectResult>(await function.InstitutionAsync(context.Request, _s.Month.ToString(), "inst-nobody", CancellationToken.None));
+        var function = new Metrics.Functions.Billing.GetStatement(
+            Metrics.Storage.BillingStorage.CreateStatementQuery(_s.Azurite.Clients, StatementScenario.Calendar, _s.Time),
+            StatementScenario.Calendar
+        );
+        Assert.IsType<NotFoundObjectResult>(
+            await function.InstitutionAsync(context.Request, _s.Month.ToString(), "inst-nobody", CancellationToken.None)
+        );
         Assert.IsType<BadRequestObjectResult>(await function.OverviewAsync(context.Request, "2026-13", CancellationToken.None));
     }
 
@@ -90,7 +128,12 @@ public sealed class StatementsOnAzuriteTests : IDisposable
         XDocument page = XDocument.Parse(html);
         List<Dictionary<string, string>> csv = CsvRows.Parse(await _s.CsvAsync(_s.Month));
 
-        Assert.Equal(CsvRows.Sum(csv.Where(r => r["line_type"] == "usage"), "amount").ToString("F2", System.Globalization.CultureInfo.InvariantCulture), StatementScenario.Total(page, "CNY", "usage"));
+        Assert.Equal(
+            CsvRows
+                .Sum(csv.Where(r => r["line_type"] == "usage"), "amount")
+                .ToString("F2", System.Globalization.CultureInfo.InvariantCulture),
+            StatementScenario.Total(page, "CNY", "usage")
+        );
         Assert.Equal("130.48", StatementScenario.Total(page, "CNY", "usage"));
         XElement top = StatementScenario.Section(page, "top");
         Assert.Equal(new[] { _s.Institution }, StatementScenario.Column(top, "institution"));
@@ -117,7 +160,12 @@ public sealed class StatementsOnAzuriteTests : IDisposable
         Assert.Equal("Closed: final", StatementScenario.Field(closed, "status"));
         Assert.Equal(DailySource.Frozen, StatementScenario.SourceOf(closed));
         Assert.Equal("130.48", StatementScenario.Total(closed, "CNY", "usage"));
-        Assert.Equal(CsvRows.Sum(CsvRows.Parse(await _s.CsvAsync(_s.Month)).Where(r => r["line_type"] == "usage"), "amount").ToString("F2", System.Globalization.CultureInfo.InvariantCulture), StatementScenario.Total(closed, "CNY", "usage"));
+        Assert.Equal(
+            CsvRows
+                .Sum(CsvRows.Parse(await _s.CsvAsync(_s.Month)).Where(r => r["line_type"] == "usage"), "amount")
+                .ToString("F2", System.Globalization.CultureInfo.InvariantCulture),
+            StatementScenario.Total(closed, "CNY", "usage")
+        );
         Assert.Equal(new[] { "2.0000", "3.0000" }, StatementScenario.Column(StatementScenario.Section(closed, "daily"), "day_total"));
         ContentResult closedHttp = await _s.StatementOverHttpAsync(_s.Month, institution: null);
         Assert.Equal((200, closedHtml), (closedHttp.StatusCode, closedHttp.Content));

@@ -36,18 +36,36 @@ public sealed class StorageAdapterTests
         Metrics.Core.Billing.MonthlyUsage Line(Metrics.Core.Billing.BillingMonth month, string institution, string model) =>
             new(month, institution, model, 1, 3600m, 1800m, 3600m, 0m);
 
-        await store.ReplaceMonthAsync(october, new([Line(october, "inst-1", "A100-80GB"), Line(october, "inst-1", "H100-SXM5-80GB"), Line(october, "inst-10", "H100-SXM5-80GB")], []), CancellationToken.None);
+        await store.ReplaceMonthAsync(
+            october,
+            new(
+                [
+                    Line(october, "inst-1", "A100-80GB"),
+                    Line(october, "inst-1", "H100-SXM5-80GB"),
+                    Line(october, "inst-10", "H100-SXM5-80GB"),
+                ],
+                []
+            ),
+            CancellationToken.None
+        );
         await store.ReplaceMonthAsync(november, new([Line(november, "inst-2", "H100-SXM5-80GB")], []), CancellationToken.None);
 
-        Assert.Equal(["A100-80GB", "H100-SXM5-80GB"], (await store.ReadMonthAsync(october, "inst-1", CancellationToken.None)).Select(l => l.GpuModel));
+        Assert.Equal(
+            ["A100-80GB", "H100-SXM5-80GB"],
+            (await store.ReadMonthAsync(october, "inst-1", CancellationToken.None)).Select(l => l.GpuModel)
+        );
         Assert.Equal("inst-10", Assert.Single(await store.ReadMonthAsync(october, "inst-10", CancellationToken.None)).Institution);
         Assert.Empty(await store.ReadMonthAsync(november, "inst-1", CancellationToken.None));
         Assert.Equal(3, (await store.ReadMonthAsync(october, null, CancellationToken.None)).Count);
-        Assert.Equal((true, true, false, false), (
-            await store.InstitutionKnownAsync("inst-1", CancellationToken.None),
-            await store.InstitutionKnownAsync("inst-2", CancellationToken.None),
-            await store.InstitutionKnownAsync("inst-", CancellationToken.None),
-            await store.InstitutionKnownAsync("inst-3", CancellationToken.None)));
+        Assert.Equal(
+            (true, true, false, false),
+            (
+                await store.InstitutionKnownAsync("inst-1", CancellationToken.None),
+                await store.InstitutionKnownAsync("inst-2", CancellationToken.None),
+                await store.InstitutionKnownAsync("inst-", CancellationToken.None),
+                await store.InstitutionKnownAsync("inst-3", CancellationToken.None)
+            )
+        );
 
         // A recompute without inst-10's line removes it: it no longer has usage in any month.
         await store.ReplaceMonthAsync(october, new([Line(october, "inst-1", "A100-80GB")], []), CancellationToken.None);
@@ -62,9 +80,14 @@ public sealed class StorageAdapterTests
         string path = $"it/{s_run}/a.arrow";
         var metadata = new Dictionary<string, string> { ["row_count"] = "3", ["first_sequence"] = "7" };
 
-        await store.WriteAsync(new LandingFile("telemetry", path, new byte[] { 1, 2, 3 }, "application/vnd.apache.arrow.file", metadata), CancellationToken.None);
+        await store.WriteAsync(
+            new LandingFile("telemetry", path, new byte[] { 1, 2, 3 }, "application/vnd.apache.arrow.file", metadata),
+            CancellationToken.None
+        );
 
-        BlobProperties properties = (await _azurite.Clients.Blobs.GetBlobContainerClient("telemetry").GetBlobClient(path).GetPropertiesAsync()).Value;
+        BlobProperties properties = (
+            await _azurite.Clients.Blobs.GetBlobContainerClient("telemetry").GetBlobClient(path).GetPropertiesAsync()
+        ).Value;
         Assert.Equal("application/vnd.apache.arrow.file", properties.ContentType);
         Assert.Equal("3", properties.Metadata["row_count"]);
         Assert.Equal("7", properties.Metadata["first_sequence"]);
@@ -119,11 +142,19 @@ public sealed class StorageAdapterTests
         DateTimeOffset[] hours = Enumerable.Range(0, 150).Select(i => start.AddHours(i)).ToArray();
 
         // Eight invocations mark overlapping windows at once (150 hours in all: more than one transaction's 100).
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => log.MarkAsync(TelemetryStream.Jobs, hours.Skip(i * 10).Take(80).ToArray(), CancellationToken.None)));
+        await Task.WhenAll(
+            Enumerable
+                .Range(0, 8)
+                .Select(i => log.MarkAsync(TelemetryStream.Jobs, hours.Skip(i * 10).Take(80).ToArray(), CancellationToken.None))
+        );
 
         TableClient table = _azurite.Clients.Tables.GetTableClient(StorageTables.DirtyHours);
         var keys = new List<string>();
-        await foreach (TableEntity e in table.QueryAsync<TableEntity>(e => e.PartitionKey == "jobs" && e.RowKey.CompareTo("2032030100") >= 0 && e.RowKey.CompareTo("2032031000") < 0))
+        await foreach (
+            TableEntity e in table.QueryAsync<TableEntity>(e =>
+                e.PartitionKey == "jobs" && e.RowKey.CompareTo("2032030100") >= 0 && e.RowKey.CompareTo("2032031000") < 0
+            )
+        )
         {
             keys.Add(e.RowKey);
         }
@@ -137,12 +168,18 @@ public sealed class StorageAdapterTests
         var log = new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System);
         string key = $"2033{Random.Shared.Next(1, 12):D2}0100";
         await log.MarkAsync(Metrics.Core.Ports.MarkKind.Usage, [key], CancellationToken.None);
-        Metrics.Core.Ports.RollupMark listed = Assert.Single(await log.ListAsync(Metrics.Core.Ports.MarkKind.Usage, CancellationToken.None), m => m.Key == key);
+        Metrics.Core.Ports.RollupMark listed = Assert.Single(
+            await log.ListAsync(Metrics.Core.Ports.MarkKind.Usage, CancellationToken.None),
+            m => m.Key == key
+        );
 
         await log.MarkAsync(Metrics.Core.Ports.MarkKind.Usage, [key], CancellationToken.None);
 
         Assert.False(await log.ClearAsync(listed, CancellationToken.None));
-        Metrics.Core.Ports.RollupMark relisted = Assert.Single(await log.ListAsync(Metrics.Core.Ports.MarkKind.Usage, CancellationToken.None), m => m.Key == key);
+        Metrics.Core.Ports.RollupMark relisted = Assert.Single(
+            await log.ListAsync(Metrics.Core.Ports.MarkKind.Usage, CancellationToken.None),
+            m => m.Key == key
+        );
         Assert.True(await log.ClearAsync(relisted, CancellationToken.None));
         Assert.DoesNotContain(await log.ListAsync(Metrics.Core.Ports.MarkKind.Usage, CancellationToken.None), m => m.Key == key);
     }
@@ -154,7 +191,9 @@ public sealed class StorageAdapterTests
         await counter.EnsureTableAsync(CancellationToken.None);
         string partition = $"it{s_run}";
 
-        long[] firsts = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => counter.ReserveAsync(TelemetryStream.Gpu, partition, 7, CancellationToken.None)));
+        long[] firsts = await Task.WhenAll(
+            Enumerable.Range(0, 10).Select(_ => counter.ReserveAsync(TelemetryStream.Gpu, partition, 7, CancellationToken.None))
+        );
 
         Assert.Equal(Enumerable.Range(0, 10).Select(i => i * 7L), firsts.Order());
         Assert.Equal(70, await counter.ReserveAsync(TelemetryStream.Gpu, partition, 1, CancellationToken.None));

@@ -26,13 +26,18 @@ public sealed class StorageFaultTests
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
 
-    private StorageClients Through(FaultyProxy blobs, FaultyProxy tables) => new(new StorageSettings
-    {
-        NamePrefix = _azurite.Prefix,
-        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
-            $"BlobEndpoint=http://127.0.0.1:{blobs.Port}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{tables.Port}/devstoreaccount1;",
-        MaxRetries = 1,
-    });
+    private StorageClients Through(FaultyProxy blobs, FaultyProxy tables) =>
+        new(
+            new StorageSettings
+            {
+                NamePrefix = _azurite.Prefix,
+                ConnectionString =
+                    $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};"
+                    + $"BlobEndpoint=http://127.0.0.1:{blobs.Port}/devstoreaccount1;"
+                    + $"TableEndpoint=http://127.0.0.1:{tables.Port}/devstoreaccount1;",
+                MaxRetries = 1,
+            }
+        );
 
     private (FaultyProxy Blobs, FaultyProxy Tables) Proxies() =>
         (new FaultyProxy(_azurite.Clients.Blobs.Uri.Port), new FaultyProxy(_azurite.Clients.Tables.Uri.Port));
@@ -40,14 +45,25 @@ public sealed class StorageFaultTests
     /// <summary>One tenant's day: 3 hours of 5-minute samples from 4 nodes running one 8-GPU job, and the job's events.</summary>
     private (EventBatch Gpu, EventBatch Jobs) Batches(string tenant)
     {
-        string cluster = $"{tenant}-{_run}", institution = $"inst-{tenant}-{_run}";
+        string cluster = $"{tenant}-{_run}",
+            institution = $"inst-{tenant}-{_run}";
         var gpu = new List<byte[]>();
         for (int minute = 5; minute <= 180; minute += 5)
         {
-            string ts = new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero).AddMinutes(minute).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            string ts = new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero)
+                .AddMinutes(minute)
+                .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
             for (int node = 0; node < 4; node++)
             {
-                JsonObject e = EventJson.Gpu(node: $"{tenant}n{node}", ts: ts, gpus: 8, jobId: "J", institution: institution, utilPct: 40 + node, intervalS: 300);
+                JsonObject e = EventJson.Gpu(
+                    node: $"{tenant}n{node}",
+                    ts: ts,
+                    gpus: 8,
+                    jobId: "J",
+                    institution: institution,
+                    utilPct: 40 + node,
+                    intervalS: 300
+                );
                 e["cluster"] = cluster;
                 gpu.Add(EventJson.Bytes(e));
             }
@@ -57,7 +73,18 @@ public sealed class StorageFaultTests
         [
             EventJson.Bytes(EventJson.Job("J", "started", "2026-11-27T08:00:00Z", 32, institution, cluster, "2026-11-27T08:00:00Z")),
             EventJson.Bytes(EventJson.Job("J", "running", "2026-11-27T09:30:00Z", 32, institution, cluster, "2026-11-27T08:00:00Z")),
-            EventJson.Bytes(EventJson.Job("J", "ended", "2026-11-27T10:40:00Z", 32, institution, cluster, "2026-11-27T08:00:00Z", "2026-11-27T10:40:00Z")),
+            EventJson.Bytes(
+                EventJson.Job(
+                    "J",
+                    "ended",
+                    "2026-11-27T10:40:00Z",
+                    32,
+                    institution,
+                    cluster,
+                    "2026-11-27T08:00:00Z",
+                    "2026-11-27T10:40:00Z"
+                )
+            ),
         ];
         return (Batch(TelemetryStream.Gpu, $"{tenant}{_run}", gpu), Batch(TelemetryStream.Jobs, $"{tenant}{_run}", jobs));
     }
@@ -69,7 +96,11 @@ public sealed class StorageFaultTests
         new(new BlobLandingStore(clients.Blobs), new TableRollupMarks(clients.Tables, TimeProvider.System));
 
     private async Task<string> UsageAsync(string tenant) =>
-        (await _azurite.RunOkAsync(_time, "usage", "--month", "2026-11", "--institution", $"inst-{tenant}-{_run}")).Replace($"{tenant}-{_run}", "TENANT", StringComparison.Ordinal);
+        (await _azurite.RunOkAsync(_time, "usage", "--month", "2026-11", "--institution", $"inst-{tenant}-{_run}")).Replace(
+            $"{tenant}-{_run}",
+            "TENANT",
+            StringComparison.Ordinal
+        );
 
     [Fact]
     public async Task ConnectionsCutPartWayThroughABatch_ThenTheRetriedBatch_BillsExactlyLikeACleanDelivery()
@@ -106,7 +137,10 @@ public sealed class StorageFaultTests
             IngestResult retried = await Pipeline(proxied).IngestAsync(gpu, CancellationToken.None);
             await Pipeline(proxied).IngestAsync(jobs, CancellationToken.None);
 
-            Assert.Equal((clean.Events, clean.LandedEvents, clean.LandedRows, clean.DeadLettered), (retried.Events, retried.LandedEvents, retried.LandedRows, retried.DeadLettered));
+            Assert.Equal(
+                (clean.Events, clean.LandedEvents, clean.LandedRows, clean.DeadLettered),
+                (retried.Events, retried.LandedEvents, retried.LandedRows, retried.DeadLettered)
+            );
         }
 
         await _azurite.RunOkAsync(_time, "rollup");
@@ -127,7 +161,13 @@ public sealed class StorageFaultTests
         await using (tables)
         {
             // The shortest lease the service grants, renewed every 2 s, each renewal cut off after 1 s.
-            var timings = new LeaseTimings(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+            var timings = new LeaseTimings(
+                TimeSpan.FromSeconds(15),
+                TimeSpan.FromSeconds(2),
+                TimeSpan.FromSeconds(1),
+                TimeSpan.FromSeconds(1),
+                TimeSpan.FromSeconds(5)
+            );
             var rollupLock = new BlobRollupLock(Through(blobs, tables).Blobs, timings);
             lease = await rollupLock.AcquireAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
             LeaseState? stateWhenLost = null;
@@ -135,7 +175,11 @@ public sealed class StorageFaultTests
             using CancellationTokenRegistration registration = lease.Lost.Register(() =>
             {
                 // Straight to Azurite, bypassing the proxy: is the lease still ours at the moment we are told to stop?
-                stateWhenLost = _azurite.Clients.Blobs.GetBlobContainerClient(BlobRollupLock.Container).GetBlobClient(BlobRollupLock.BlobName).GetProperties().Value.LeaseState;
+                stateWhenLost = _azurite
+                    .Clients.Blobs.GetBlobContainerClient(BlobRollupLock.Container)
+                    .GetBlobClient(BlobRollupLock.BlobName)
+                    .GetProperties()
+                    .Value.LeaseState;
                 lost.TrySetResult();
             });
 

@@ -9,21 +9,23 @@ public sealed class StorageSettingsTests
         StorageSettings.FromEnvironment(name => variables.FirstOrDefault(v => v.Name == name).Value);
 
     [Fact]
-    public void FromEnvironment_Nothing_IsAzurite() =>
-        Assert.Equal("UseDevelopmentStorage=true", Resolve().ConnectionString);
+    public void FromEnvironment_Nothing_IsAzurite() => Assert.Equal("UseDevelopmentStorage=true", Resolve().ConnectionString);
 
     [Fact]
     public void FromEnvironment_MetricsStorageWinsOverTheHostsStorage() =>
         Assert.Equal("A", Resolve(("MetricsStorage", "A"), ("AzureWebJobsStorage", "B")).ConnectionString);
 
     [Fact]
-    public void FromEnvironment_HostStorage_IsTheFallback() =>
-        Assert.Equal("B", Resolve(("AzureWebJobsStorage", "B")).ConnectionString);
+    public void FromEnvironment_HostStorage_IsTheFallback() => Assert.Equal("B", Resolve(("AzureWebJobsStorage", "B")).ConnectionString);
 
     [Fact]
     public void FromEnvironment_IdentityBasedUris_UseNoConnectionString()
     {
-        StorageSettings settings = Resolve(("MetricsStorage__blobServiceUri", "https://stdata.blob.core.windows.net/"), ("MetricsStorage__tableServiceUri", "https://stdata.table.core.windows.net/"), ("AzureWebJobsStorage", "B"));
+        StorageSettings settings = Resolve(
+            ("MetricsStorage__blobServiceUri", "https://stdata.blob.core.windows.net/"),
+            ("MetricsStorage__tableServiceUri", "https://stdata.table.core.windows.net/"),
+            ("AzureWebJobsStorage", "B")
+        );
 
         Assert.Null(settings.ConnectionString);
         Assert.Equal(new Uri("https://stdata.table.core.windows.net/"), settings.TableServiceUri);
@@ -50,7 +52,10 @@ public sealed class StorageSettingsTests
 
         Assert.Equal(one.Prefix + "ratecards", one.Clients.Tables.GetTableClient("ratecards").Name);
         Assert.Equal(one.Prefix + "telemetry", one.Clients.Blobs.GetBlobContainerClient("telemetry").Name);
-        await new TableRateCardStore(one.Clients.Tables).ImportAsync([new Metrics.Core.Billing.RateEntry(Metrics.Core.Billing.RateKind.Cpu, null, new DateOnly(2026, 1, 1), 0.12m, "CNY")], CancellationToken.None);
+        await new TableRateCardStore(one.Clients.Tables).ImportAsync(
+            [new Metrics.Core.Billing.RateEntry(Metrics.Core.Billing.RateKind.Cpu, null, new DateOnly(2026, 1, 1), 0.12m, "CNY")],
+            CancellationToken.None
+        );
         Assert.Single((await new TableRateCardStore(one.Clients.Tables).ReadAsync(CancellationToken.None)).Entries);
         Assert.Empty((await new TableRateCardStore(two.Clients.Tables).ReadAsync(CancellationToken.None)).Entries);
     }

@@ -12,7 +12,9 @@ public sealed class TableTransactionsTests
     [Fact]
     public void Chunk_MoreThanOneHundredActions_SplitsIntoChunksOfAtMostOneHundred()
     {
-        var chunks = TableTransactions.Chunk(Enumerable.Range(0, 250).Select(i => Upsert("gpu", i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture))));
+        var chunks = TableTransactions.Chunk(
+            Enumerable.Range(0, 250).Select(i => Upsert("gpu", i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture)))
+        );
 
         Assert.Equal([100, 100, 50], chunks.Select(c => c.Count));
         Assert.Equal("0000", chunks[0][0].Entity.RowKey);

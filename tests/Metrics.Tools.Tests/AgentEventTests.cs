@@ -28,7 +28,18 @@ public sealed class AgentEventTests : IDisposable
     }
 
     private static GpuStatus Gpu(int index, double? util = 50) =>
-        new(new DateTimeOffset(2026, 11, 27, 1, 49, 16, TimeSpan.Zero).AddMilliseconds(index), index, $"GPU-16ad15a6-b480-cd47-2ba8-1e36f3db814{index}", "NVIDIA H100 80GB HBM3", util, 81559, 1011, 300, 700, 50);
+        new(
+            new DateTimeOffset(2026, 11, 27, 1, 49, 16, TimeSpan.Zero).AddMilliseconds(index),
+            index,
+            $"GPU-16ad15a6-b480-cd47-2ba8-1e36f3db814{index}",
+            "NVIDIA H100 80GB HBM3",
+            util,
+            81559,
+            1011,
+            300,
+            700,
+            50
+        );
 
     [Fact]
     public void Build_MappedAndIdleGpus_GivesAnEventTheIngestAccepts()
@@ -55,9 +66,25 @@ public sealed class AgentEventTests : IDisposable
     {
         string[] fields =
         [
-            "timestamp", "index", "uuid", "name", "serial", "pci.bus_id", "driver_version", "utilization.gpu", "utilization.memory",
-            "memory.total", "memory.used", "memory.free", "power.draw", "power.limit", "temperature.gpu", "clocks.sm", "clocks.mem",
-            "ecc.errors.uncorrected.volatile.total", "pstate",
+            "timestamp",
+            "index",
+            "uuid",
+            "name",
+            "serial",
+            "pci.bus_id",
+            "driver_version",
+            "utilization.gpu",
+            "utilization.memory",
+            "memory.total",
+            "memory.used",
+            "memory.free",
+            "power.draw",
+            "power.limit",
+            "temperature.gpu",
+            "clocks.sm",
+            "clocks.mem",
+            "ecc.errors.uncorrected.volatile.total",
+            "pstate",
         ];
         string csv = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "nvidia-smi", "query-gpu-loop.csv"))[14];
         GpuStatus gpu = Assert.Single(new NvidiaSmiCsvParser(fields, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).Parse(csv));
@@ -86,7 +113,22 @@ public sealed class AgentEventTests : IDisposable
         var output = new StringWriter();
         var log = new StringWriter();
 
-        int exit = await AgentCli.RunAsync(["--cluster", "hefei-aicc-1", "--node", "gn0412", "--dry-run", "--once", "--nvidia-smi", Path.Combine(_dir, "no-such-nvidia-smi")], output, log, _ => null, CancellationToken.None);
+        int exit = await AgentCli.RunAsync(
+            [
+                "--cluster",
+                "hefei-aicc-1",
+                "--node",
+                "gn0412",
+                "--dry-run",
+                "--once",
+                "--nvidia-smi",
+                Path.Combine(_dir, "no-such-nvidia-smi"),
+            ],
+            output,
+            log,
+            _ => null,
+            CancellationToken.None
+        );
 
         Assert.Equal(1, exit);
         string line = Assert.Single(log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -98,16 +140,38 @@ public sealed class AgentEventTests : IDisposable
     public async Task NodeAgent_DryRun_PrintsTheEventInsteadOfSending()
     {
         var output = new StringWriter();
-        var options = new AgentOptions { Cluster = "hefei-aicc-1", Node = "gn0412", DryRun = true, Once = true, NodeTimeZone = TimeZoneInfo.Utc };
+        var options = new AgentOptions
+        {
+            Cluster = "hefei-aicc-1",
+            Node = "gn0412",
+            DryRun = true,
+            Once = true,
+            NodeTimeZone = TimeZoneInfo.Utc,
+        };
         var builder = new TelemetryEventBuilder(options.Cluster, options.Node, 15, new JobMapping(null, null));
-        var smi = new FixedNvidiaSmi("2026/11/27 09:49:19.756, 0, GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8143, NVIDIA H100 80GB HBM3, 100, 81559, 1011, 718.61, 700.00, 58\n");
+        var smi = new FixedNvidiaSmi(
+            "2026/11/27 09:49:19.756, 0, GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8143, NVIDIA H100 80GB HBM3, 100, 81559, 1011, 718.61, "
+                + "700.00, 58\n"
+        );
 
-        var sampler = new GpuSampler(smi, new NvidiaSmiCsvParser(NvidiaSmiFields.Query, TimeZoneInfo.Utc), builder, TextWriter.Null, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 50, 0, TimeSpan.Zero)));
+        var sampler = new GpuSampler(
+            smi,
+            new NvidiaSmiCsvParser(NvidiaSmiFields.Query, TimeZoneInfo.Utc),
+            builder,
+            TextWriter.Null,
+            new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 50, 0, TimeSpan.Zero))
+        );
 
-        Assert.True(await new NodeAgent(options, sampler, spool: null, sender: null, output, TextWriter.Null, TimeProvider.System).RunAsync(CancellationToken.None));
+        Assert.True(
+            await new NodeAgent(options, sampler, spool: null, sender: null, output, TextWriter.Null, TimeProvider.System).RunAsync(
+                CancellationToken.None
+            )
+        );
 
         string printed = Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.True(GpuTelemetryDecoder.Decode(Encoding.UTF8.GetBytes(printed), new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero)).IsValid);
+        Assert.True(
+            GpuTelemetryDecoder.Decode(Encoding.UTF8.GetBytes(printed), new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero)).IsValid
+        );
     }
 
     /// <summary>A stand-in for the nvidia-smi process (our own interface, so a hand-written fake).</summary>

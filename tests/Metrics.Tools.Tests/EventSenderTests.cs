@@ -23,36 +23,51 @@ public sealed class EventSenderTests : IDisposable
     {
         _producer
             .Setup(p => p.CreateBatchAsync(It.IsAny<CreateBatchOptions>(), It.IsAny<CancellationToken>()))
-            .Returns((CreateBatchOptions options, CancellationToken _) =>
-            {
-                var store = new List<EventData>();
-                _partitionKeys.Add(options.PartitionKey);
-                // A small batch (3 events) so that sends span several batches.
-                EventDataBatch batch = EventHubsModelFactory.EventDataBatch(1024, store, options, e => store.Count < 3 && e.EventBody.ToArray().Length <= _maxEventBytes);
-                _stores[batch] = store;
-                return ValueTask.FromResult(batch);
-            });
+            .Returns(
+                (CreateBatchOptions options, CancellationToken _) =>
+                {
+                    var store = new List<EventData>();
+                    _partitionKeys.Add(options.PartitionKey);
+                    // A small batch (3 events) so that sends span several batches.
+                    EventDataBatch batch = EventHubsModelFactory.EventDataBatch(
+                        1024,
+                        store,
+                        options,
+                        e => store.Count < 3 && e.EventBody.ToArray().Length <= _maxEventBytes
+                    );
+                    _stores[batch] = store;
+                    return ValueTask.FromResult(batch);
+                }
+            );
         _producer
             .Setup(p => p.SendAsync(It.IsAny<EventDataBatch>(), It.IsAny<CancellationToken>()))
-            .Returns((EventDataBatch batch, CancellationToken _) =>
-            {
-                if (_down || Interlocked.Decrement(ref _failuresLeft) >= 0)
+            .Returns(
+                (EventDataBatch batch, CancellationToken _) =>
                 {
-                    throw new EventHubsException(isTransient: true, "gpu-telemetry", "connection refused", EventHubsException.FailureReason.ServiceCommunicationProblem);
-                }
+                    if (_down || Interlocked.Decrement(ref _failuresLeft) >= 0)
+                    {
+                        throw new EventHubsException(
+                            isTransient: true,
+                            "gpu-telemetry",
+                            "connection refused",
+                            EventHubsException.FailureReason.ServiceCommunicationProblem
+                        );
+                    }
 
-                lock (_delivered)
-                {
-                    _delivered.AddRange(_stores[batch].Select(e => e.EventBody.ToString()));
-                }
+                    lock (_delivered)
+                    {
+                        _delivered.AddRange(_stores[batch].Select(e => e.EventBody.ToString()));
+                    }
 
-                return Task.CompletedTask;
-            });
+                    return Task.CompletedTask;
+                }
+            );
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static byte[][] Events(int from, int to) => Enumerable.Range(from, to - from + 1).Select(i => Encoding.UTF8.GetBytes($"{{\"n\":{i}}}")).ToArray();
+    private static byte[][] Events(int from, int to) =>
+        Enumerable.Range(from, to - from + 1).Select(i => Encoding.UTF8.GetBytes($"{{\"n\":{i}}}")).ToArray();
 
     private static IEnumerable<string> Expected(int from, int to) => Enumerable.Range(from, to - from + 1).Select(i => $"{{\"n\":{i}}}");
 
@@ -98,13 +113,17 @@ public sealed class EventSenderTests : IDisposable
         using (EventSpool spool = Spool())
         {
             Append(spool, Events(1, 3));
-            await Assert.ThrowsAsync<EventHubsException>(() => new EventSender(_producer.Object, spool, "gn0412", TextWriter.Null, TimeProvider.System).DrainAsync(CancellationToken.None));
+            await Assert.ThrowsAsync<EventHubsException>(() =>
+                new EventSender(_producer.Object, spool, "gn0412", TextWriter.Null, TimeProvider.System).DrainAsync(CancellationToken.None)
+            );
         }
 
         _down = false;
         using EventSpool reopened = Spool();
         Append(reopened, Events(4, 4));
-        await new EventSender(_producer.Object, reopened, "gn0412", TextWriter.Null, TimeProvider.System).DrainAsync(CancellationToken.None);
+        await new EventSender(_producer.Object, reopened, "gn0412", TextWriter.Null, TimeProvider.System).DrainAsync(
+            CancellationToken.None
+        );
 
         Assert.Equal(Expected(1, 4), _delivered);
     }
@@ -131,7 +150,11 @@ public sealed class EventSenderTests : IDisposable
     {
         using EventSpool spool = Spool();
         var log = new StringWriter();
-        var sender = new EventSender(_producer.Object, spool, "gn0412", TextWriter.Synchronized(log), TimeProvider.System) { FirstBackoff = TimeSpan.FromMilliseconds(5), MaxBackoff = TimeSpan.FromMilliseconds(20) };
+        var sender = new EventSender(_producer.Object, spool, "gn0412", TextWriter.Synchronized(log), TimeProvider.System)
+        {
+            FirstBackoff = TimeSpan.FromMilliseconds(5),
+            MaxBackoff = TimeSpan.FromMilliseconds(20),
+        };
         _failuresLeft = 5;
         Append(spool, Events(1, 7));
         using var stop = new CancellationTokenSource();

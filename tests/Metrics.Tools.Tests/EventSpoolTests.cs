@@ -18,7 +18,8 @@ public sealed class EventSpoolTests : IDisposable
 
     private static string[] Expected(int from, int to) => Enumerable.Range(from, to - from + 1).Select(n => $"{{\"n\":{n}}}").ToArray();
 
-    private string[] Segments() => Directory.GetFiles(SpoolDir, "seg-*.jsonl").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+    private string[] Segments() =>
+        Directory.GetFiles(SpoolDir, "seg-*.jsonl").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
 
     [Fact]
     public void AppendPeekAcknowledge_AcrossSegments_KeepsOrderAndDeletesSentSegmentsWhole()
@@ -106,7 +107,10 @@ public sealed class EventSpoolTests : IDisposable
 
         SpoolAppend[] outcomes = Enumerable.Range(1, 4).Select(n => spool.Append(Event(n))).ToArray();
 
-        Assert.Equal([SpoolAppendKind.OnDisk, SpoolAppendKind.OnDisk, SpoolAppendKind.Refused, SpoolAppendKind.Refused], outcomes.Select(o => o.Kind));
+        Assert.Equal(
+            [SpoolAppendKind.OnDisk, SpoolAppendKind.OnDisk, SpoolAppendKind.Refused, SpoolAppendKind.Refused],
+            outcomes.Select(o => o.Kind)
+        );
         Assert.Contains("spool full (16 of 20 bytes)", outcomes[2].Reason, StringComparison.Ordinal);
         SpoolRead read = spool.Peek(100, 1 << 20);
         spool.Acknowledge(read, read.Events.Count);

@@ -19,17 +19,29 @@ namespace Metrics.Tools.Tests;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class NodeAgentTests : IDisposable
 {
-    private const string GoodLine = "2026/11/27 09:49:19.756, 0, GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8143, NVIDIA H100 80GB HBM3, 100, 81559, 1011, 718.61, 700.00, 58";
+    private const string GoodLine =
+        "2026/11/27 09:49:19.756, 0, GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8143, NVIDIA H100 80GB HBM3, 100, 81559, 1011, 718.61, 700.00, 58";
 
     private static readonly DateTimeOffset s_now = new(2026, 11, 27, 9, 50, 0, TimeSpan.Zero);
 
     private readonly string _dir = Directory.CreateTempSubdirectory("metrics-agent-").FullName;
-    private readonly AgentOptions _options = new() { Cluster = "hefei-aicc-1", Node = "gn0412", NodeTimeZone = TimeZoneInfo.Utc };
+    private readonly AgentOptions _options = new()
+    {
+        Cluster = "hefei-aicc-1",
+        Node = "gn0412",
+        NodeTimeZone = TimeZoneInfo.Utc,
+    };
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private GpuSampler Sampler(INvidiaSmi smi, TextWriter log) =>
-        new(smi, new NvidiaSmiCsvParser(NvidiaSmiFields.Query, TimeZoneInfo.Utc), new TelemetryEventBuilder("hefei-aicc-1", "gn0412", 15, new JobMapping(null, null)), log, new FakeTimeProvider(s_now));
+        new(
+            smi,
+            new NvidiaSmiCsvParser(NvidiaSmiFields.Query, TimeZoneInfo.Utc),
+            new TelemetryEventBuilder("hefei-aicc-1", "gn0412", 15, new JobMapping(null, null)),
+            log,
+            new FakeTimeProvider(s_now)
+        );
 
     /// <summary>A script that answers like a sick nvidia-smi on each call in turn, then like a healthy one.</summary>
     private string NvidiaSmiScript(params string[] behaviours)
@@ -58,7 +70,8 @@ public sealed class NodeAgentTests : IDisposable
             "echo \"NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\" >&2; exit 9",
             "echo 'Unable to determine the device handle for GPU0000:1B:00.0: Unknown Error'",
             "echo '2026/11/27 09:49:19.756, 0, GPU-x, NVIDIA H100, NaN, 81559, 1011, 718.61, 700.00, 58'",
-            "exec sleep 60");
+            "exec sleep 60"
+        );
         var log = new StringWriter();
         // 3 s: the hung call must cost its timeout, but a loaded CI machine can take over a second to start bash for
         // the calls that answer.
@@ -74,7 +87,11 @@ public sealed class NodeAgentTests : IDisposable
         Assert.Equal(4, sampler.Failed);
         string[] lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
-        Assert.Equal("metrics-agent: sample skipped: nvidia-smi exited 9: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. (1 in a row)", lines[0]);
+        Assert.Equal(
+            "metrics-agent: sample skipped: nvidia-smi exited 9: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA "
+                + "driver. (1 in a row)",
+            lines[0]
+        );
         Assert.Equal("metrics-agent: nvidia-smi answering again after 4 skipped sample(s)", lines[1]);
     }
 
@@ -107,31 +124,43 @@ public sealed class NodeAgentTests : IDisposable
         var producer = new Mock<EventHubProducerClient>();
         producer
             .Setup(p => p.CreateBatchAsync(It.IsAny<CreateBatchOptions>(), It.IsAny<CancellationToken>()))
-            .Returns((CreateBatchOptions options, CancellationToken _) =>
-            {
-                var store = new List<EventData>();
-                return ValueTask.FromResult(EventHubsModelFactory.EventDataBatch(1 << 20, store, options, _ => true));
-            });
+            .Returns(
+                (CreateBatchOptions options, CancellationToken _) =>
+                {
+                    var store = new List<EventData>();
+                    return ValueTask.FromResult(EventHubsModelFactory.EventDataBatch(1 << 20, store, options, _ => true));
+                }
+            );
         var sendCalls = 0;
         producer
             .Setup(p => p.SendAsync(It.IsAny<EventDataBatch>(), It.IsAny<CancellationToken>()))
-            .Returns(async (EventDataBatch batch, CancellationToken _) =>
-            {
-                // The first send hangs, as a half-open TCP connection does, until the test lets it go.
-                if (Interlocked.Increment(ref sendCalls) == 1)
+            .Returns(
+                async (EventDataBatch batch, CancellationToken _) =>
                 {
-                    await release.Task;
-                }
+                    // The first send hangs, as a half-open TCP connection does, until the test lets it go.
+                    if (Interlocked.Increment(ref sendCalls) == 1)
+                    {
+                        await release.Task;
+                    }
 
-                lock (delivered)
-                {
-                    delivered.Add($"batch of {batch.Count}");
+                    lock (delivered)
+                    {
+                        delivered.Add($"batch of {batch.Count}");
+                    }
                 }
-            });
+            );
         using var spool = new EventSpool(Path.Combine(_dir, "spool"), 1 << 20);
         var sender = new EventSender(producer.Object, spool, "gn0412", TextWriter.Null, TimeProvider.System);
         var smi = new CountingNvidiaSmi();
-        var agent = new NodeAgent(_options, Sampler(smi, TextWriter.Null), spool, sender, TextWriter.Null, TextWriter.Null, TimeProvider.System);
+        var agent = new NodeAgent(
+            _options,
+            Sampler(smi, TextWriter.Null),
+            spool,
+            sender,
+            TextWriter.Null,
+            TextWriter.Null,
+            TimeProvider.System
+        );
         using var stop = new CancellationTokenSource();
         Task sending = sender.RunAsync(stop.Token);
 
@@ -163,7 +192,10 @@ public sealed class NodeAgentTests : IDisposable
     public async Task AgentCli_BadOptionValue_ExitsTwoWithOneLineNamingTheOption(string option, string value, string message)
     {
         var log = new StringWriter();
-        string[] args = option == "--cluster" ? ["--dry-run", "--once", option, value] : ["--cluster", "hefei-aicc-1", "--dry-run", "--once", option, value];
+        string[] args =
+            option == "--cluster"
+                ? ["--dry-run", "--once", option, value]
+                : ["--cluster", "hefei-aicc-1", "--dry-run", "--once", option, value];
 
         int exit = await AgentCli.RunAsync(args, TextWriter.Null, log, _ => null, CancellationToken.None);
 
@@ -178,7 +210,13 @@ public sealed class NodeAgentTests : IDisposable
     {
         var log = new StringWriter();
 
-        int exit = await AgentCli.RunAsync(["--cluster", "hefei-aicc-1", "--connection-string", "Endpoint=sb://x/;SharedAccessKey=SECRET"], TextWriter.Null, log, _ => null, CancellationToken.None);
+        int exit = await AgentCli.RunAsync(
+            ["--cluster", "hefei-aicc-1", "--connection-string", "Endpoint=sb://x/;SharedAccessKey=SECRET"],
+            TextWriter.Null,
+            log,
+            _ => null,
+            CancellationToken.None
+        );
 
         Assert.Equal(2, exit);
         Assert.Contains("--connection-string is not accepted", log.ToString(), StringComparison.Ordinal);
@@ -192,7 +230,13 @@ public sealed class NodeAgentTests : IDisposable
         var log = new StringWriter();
         string missing = Path.Combine(_dir, "no-such-secret");
 
-        int exit = await AgentCli.RunAsync(["--cluster", "hefei-aicc-1", "--node", "gn0412", "--once", "--connection-string-file", missing], TextWriter.Null, log, _ => null, CancellationToken.None);
+        int exit = await AgentCli.RunAsync(
+            ["--cluster", "hefei-aicc-1", "--node", "gn0412", "--once", "--connection-string-file", missing],
+            TextWriter.Null,
+            log,
+            _ => null,
+            CancellationToken.None
+        );
 
         Assert.Equal(1, exit);
         string line = Assert.Single(log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -205,14 +249,29 @@ public sealed class NodeAgentTests : IDisposable
         var log = new StringWriter();
 
         int exit = await AgentCli.RunAsync(
-            ["--cluster", "hefei-aicc-1", "--node", "gn0412", "--dry-run", "--once", "--nvidia-smi", NvidiaSmiScript("exec sleep 60"), "--nvidia-smi-timeout-s", "1"],
+            [
+                "--cluster",
+                "hefei-aicc-1",
+                "--node",
+                "gn0412",
+                "--dry-run",
+                "--once",
+                "--nvidia-smi",
+                NvidiaSmiScript("exec sleep 60"),
+                "--nvidia-smi-timeout-s",
+                "1",
+            ],
             TextWriter.Null,
             log,
             _ => null,
-            CancellationToken.None);
+            CancellationToken.None
+        );
 
         Assert.Equal(1, exit);
-        Assert.Equal("metrics-agent: sample skipped: nvidia-smi gave no answer within 1 s and was killed (1 in a row)", log.ToString().Trim());
+        Assert.Equal(
+            "metrics-agent: sample skipped: nvidia-smi gave no answer within 1 s and was killed (1 in a row)",
+            log.ToString().Trim()
+        );
     }
 
     private sealed class CountingNvidiaSmi : INvidiaSmi

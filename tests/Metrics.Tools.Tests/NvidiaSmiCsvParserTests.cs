@@ -8,9 +8,25 @@ public sealed class NvidiaSmiCsvParserTests
     /// <summary>The field list the fixtures were captured with (Fixtures/nvidia-smi/README.md, <c>$F</c>).</summary>
     private static readonly string[] s_fixtureFields =
     [
-        "timestamp", "index", "uuid", "name", "serial", "pci.bus_id", "driver_version", "utilization.gpu", "utilization.memory",
-        "memory.total", "memory.used", "memory.free", "power.draw", "power.limit", "temperature.gpu", "clocks.sm", "clocks.mem",
-        "ecc.errors.uncorrected.volatile.total", "pstate",
+        "timestamp",
+        "index",
+        "uuid",
+        "name",
+        "serial",
+        "pci.bus_id",
+        "driver_version",
+        "utilization.gpu",
+        "utilization.memory",
+        "memory.total",
+        "memory.used",
+        "memory.free",
+        "power.draw",
+        "power.limit",
+        "temperature.gpu",
+        "clocks.sm",
+        "clocks.mem",
+        "ecc.errors.uncorrected.volatile.total",
+        "pstate",
     ];
 
     private static readonly TimeZoneInfo s_shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
@@ -25,7 +41,10 @@ public sealed class NvidiaSmiCsvParserTests
         Assert.Equal(20, samples.Count);
         Assert.All(samples, s => Assert.Equal("GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8143", s.Uuid));
         GpuStatus idle = samples[0];
-        Assert.Equal((0, "NVIDIA H100 80GB HBM3", 0d, 81559L, 0L, 76.28, 700.00, 46d), (idle.Index, idle.Name, idle.UtilPct, idle.MemTotalMiB, idle.MemUsedMiB, idle.PowerW, idle.PowerLimitW, idle.TempC));
+        Assert.Equal(
+            (0, "NVIDIA H100 80GB HBM3", 0d, 81559L, 0L, 76.28, 700.00, 46d),
+            (idle.Index, idle.Name, idle.UtilPct, idle.MemTotalMiB, idle.MemUsedMiB, idle.PowerW, idle.PowerLimitW, idle.TempC)
+        );
         Assert.Equal(100, samples[^1].UtilPct);
         Assert.Equal(1011, samples[^1].MemUsedMiB);
     }
@@ -61,7 +80,9 @@ public sealed class NvidiaSmiCsvParserTests
     [Fact]
     public void Parse_PlaceholdersLikeNotAvailable_BecomeNull()
     {
-        const string line = "2026/11/27 09:49:19.756, 3, GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8143, NVIDIA H100 80GB HBM3, [N/A], 81559, 1011, [Not Supported], 700.00, [Unknown Error]";
+        const string line =
+            "2026/11/27 09:49:19.756, 3, GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8143, NVIDIA H100 80GB HBM3, [N/A], 81559, 1011, [Not "
+            + "Supported], 700.00, [Unknown Error]";
 
         GpuStatus gpu = Assert.Single(new NvidiaSmiCsvParser(NvidiaSmiFields.Query, TimeZoneInfo.Utc).Parse(line));
 
@@ -74,7 +95,9 @@ public sealed class NvidiaSmiCsvParserTests
     [Fact]
     public void Parse_WrongNumberOfFields_SaysSo()
     {
-        var ex = Assert.Throws<FormatException>(() => new NvidiaSmiCsvParser(NvidiaSmiFields.Query, TimeZoneInfo.Utc).Parse("2026/11/27 09:49:19.756, 0"));
+        var ex = Assert.Throws<FormatException>(() =>
+            new NvidiaSmiCsvParser(NvidiaSmiFields.Query, TimeZoneInfo.Utc).Parse("2026/11/27 09:49:19.756, 0")
+        );
         Assert.Contains("expected 10", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -26,7 +26,9 @@ public sealed partial class NvidiaSmiFixtureTests
     public void Parse_CsvCapture_AgreesWithTheXmlReportOfTheSameGpu()
     {
         XElement gpu = XDocument.Load(Fixture("nvidia-smi-q.xml")).Root!.Element("gpu")!;
-        GpuStatus parsed = Assert.Single(new NvidiaSmiCsvParser(NvidiaSmiFields.Query, TimeZoneInfo.Utc).Parse(File.ReadAllText(Fixture("query-gpu.csv"))));
+        GpuStatus parsed = Assert.Single(
+            new NvidiaSmiCsvParser(NvidiaSmiFields.Query, TimeZoneInfo.Utc).Parse(File.ReadAllText(Fixture("query-gpu.csv")))
+        );
 
         Assert.Equal(gpu.Element("uuid")!.Value, parsed.Uuid);
         Assert.Equal(gpu.Element("product_name")!.Value, parsed.Name);
@@ -38,7 +40,9 @@ public sealed partial class NvidiaSmiFixtureTests
     [Fact]
     public void Captures_AllNameTheSameGpuUuid()
     {
-        GpuStatus parsed = Assert.Single(new NvidiaSmiCsvParser(NvidiaSmiFields.Query, TimeZoneInfo.Utc).Parse(File.ReadAllText(Fixture("query-gpu.csv"))));
+        GpuStatus parsed = Assert.Single(
+            new NvidiaSmiCsvParser(NvidiaSmiFields.Query, TimeZoneInfo.Utc).Parse(File.ReadAllText(Fixture("query-gpu.csv")))
+        );
 
         Assert.Contains(parsed.Uuid, File.ReadAllText(Fixture("query-compute-apps.csv")), StringComparison.Ordinal);
         Assert.Contains("NVIDIA H100 80GB HBM3", File.ReadAllText(Fixture("nvidia-smi.txt")), StringComparison.Ordinal);

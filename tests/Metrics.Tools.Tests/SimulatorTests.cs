@@ -11,24 +11,29 @@ public sealed class SimulatorTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static SimulationOptions Options(int seed = 7, double bad = 0.01, double dup = 0.01) => new()
-    {
-        Institutions = 50,
-        Nodes = 10,
-        GpusPerNode = 8,
-        Start = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero),
-        Hours = 8,
-        IntervalS = 60,
-        Seed = seed,
-        BadRate = bad,
-        DupRate = dup,
-        SilentRate = 0,
-    };
+    private static SimulationOptions Options(int seed = 7, double bad = 0.01, double dup = 0.01) =>
+        new()
+        {
+            Institutions = 50,
+            Nodes = 10,
+            GpusPerNode = 8,
+            Start = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero),
+            Hours = 8,
+            IntervalS = 60,
+            Seed = seed,
+            BadRate = bad,
+            DupRate = dup,
+            SilentRate = 0,
+        };
 
     private async Task<(SimulationSummary Summary, string Dir)> RunAsync(SimulationOptions options, string name)
     {
         string dir = Path.Combine(_dir, name);
-        SimulationSummary summary = await new ClusterSimulator(options, BillingCalendar.Create("Asia/Shanghai")).RunAsync(dir, null, CancellationToken.None);
+        SimulationSummary summary = await new ClusterSimulator(options, BillingCalendar.Create("Asia/Shanghai")).RunAsync(
+            dir,
+            null,
+            CancellationToken.None
+        );
         return (summary, dir);
     }
 
@@ -53,8 +58,11 @@ public sealed class SimulatorTests : IDisposable
         (SimulationSummary summary, string dir) = await RunAsync(Options(), "valid");
         var enqueued = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
 
-        int rejected = File.ReadLines(Path.Combine(dir, "gpu.jsonl")).Count(l => !GpuTelemetryDecoder.Decode(System.Text.Encoding.UTF8.GetBytes(l), enqueued).IsValid)
-            + File.ReadLines(Path.Combine(dir, "jobs.jsonl")).Count(l => !JobEventDecoder.Decode(System.Text.Encoding.UTF8.GetBytes(l), enqueued).IsValid);
+        int rejected =
+            File.ReadLines(Path.Combine(dir, "gpu.jsonl"))
+                .Count(l => !GpuTelemetryDecoder.Decode(System.Text.Encoding.UTF8.GetBytes(l), enqueued).IsValid)
+            + File.ReadLines(Path.Combine(dir, "jobs.jsonl"))
+                .Count(l => !JobEventDecoder.Decode(System.Text.Encoding.UTF8.GetBytes(l), enqueued).IsValid);
 
         Assert.True(summary.BadEvents > 0, "the test needs some bad events");
         Assert.Equal(summary.BadEvents, rejected);
@@ -79,7 +87,13 @@ public sealed class SimulatorTests : IDisposable
         string[] jobs = File.ReadAllLines(Path.Combine(dir, "jobs.jsonl"));
         string gpu = File.ReadAllText(Path.Combine(dir, "gpu.jsonl"));
 
-        Assert.Contains(jobs, l => l.Contains("\"gpus\":0.14285714285714285", StringComparison.Ordinal) || l.Contains("\"gpus\":0.2857142857142857", StringComparison.Ordinal) || l.Contains("\"gpus\":0.42857142857142855", StringComparison.Ordinal));
+        Assert.Contains(
+            jobs,
+            l =>
+                l.Contains("\"gpus\":0.14285714285714285", StringComparison.Ordinal)
+                || l.Contains("\"gpus\":0.2857142857142857", StringComparison.Ordinal)
+                || l.Contains("\"gpus\":0.42857142857142855", StringComparison.Ordinal)
+        );
         Assert.Contains("\"jobId\":null", gpu, StringComparison.Ordinal);
         Assert.True(new[] { "H100-SXM5-80GB", "A100-SXM4-40GB", "L40S-48GB" }.Count(m => gpu.Contains(m, StringComparison.Ordinal)) >= 2);
         Assert.Contains(jobs, l => l.Contains("\"state\":\"running\"", StringComparison.Ordinal));

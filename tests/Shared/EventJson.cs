@@ -15,9 +15,18 @@ public static class EventJson
 
     private static readonly DateTimeOffset Placeholder = new(2026, 11, 27, 0, 0, 0, TimeSpan.Zero);
 
-    public static JsonObject Gpu(string node = "gn0412", string ts = "2026-11-27T09:00:15Z", int gpus = 8, string? jobId = "1234567", string? institution = "inst-00042", double utilPct = 87.0, int intervalS = 15)
+    public static JsonObject Gpu(
+        string node = "gn0412",
+        string ts = "2026-11-27T09:00:15Z",
+        int gpus = 8,
+        string? jobId = "1234567",
+        string? institution = "inst-00042",
+        double utilPct = 87.0,
+        int intervalS = 15
+    )
     {
-        GpuReading[] readings = Enumerable.Range(0, gpus)
+        GpuReading[] readings = Enumerable
+            .Range(0, gpus)
             .Select(i => new GpuReading(GpuUuid(node, i), i, "H100-SXM5-80GB", jobId, institution, utilPct, 61234, 81559, 612.3, 64))
             .ToArray();
         JsonObject sample = Parse(ContractJson.Serialize(new GpuSample(Cluster, node, Placeholder, intervalS, readings)));
@@ -36,29 +45,34 @@ public static class EventJson
         string? end = null,
         string model = "H100-SXM5-80GB",
         int cpus = 64,
-        string? account = "proj-nlp")
+        string? account = "proj-nlp"
+    )
     {
         bool ended = state == "ended";
-        JsonObject job = Parse(ContractJson.Serialize(new JobEvent
-        {
-            EventId = $"{cluster}:{jobId}:{state}:{ts}",
-            Cluster = cluster,
-            JobId = jobId,
-            State = ended ? JobState.Ended : JobState.Running,
-            Ts = Placeholder,
-            Institution = institution,
-            Account = account,
-            User = "u1234",
-            Queue = "gpu-h100",
-            SubmitTime = new DateTimeOffset(2026, 11, 27, 7, 58, 0, TimeSpan.Zero),
-            StartTime = Placeholder,
-            EndTime = ended ? Placeholder : null,
-            ExitState = ended ? "COMPLETED" : null,
-            Gpus = gpus,
-            GpuModel = model,
-            Cpus = cpus,
-            MemGiB = 512,
-        }));
+        JsonObject job = Parse(
+            ContractJson.Serialize(
+                new JobEvent
+                {
+                    EventId = $"{cluster}:{jobId}:{state}:{ts}",
+                    Cluster = cluster,
+                    JobId = jobId,
+                    State = ended ? JobState.Ended : JobState.Running,
+                    Ts = Placeholder,
+                    Institution = institution,
+                    Account = account,
+                    User = "u1234",
+                    Queue = "gpu-h100",
+                    SubmitTime = new DateTimeOffset(2026, 11, 27, 7, 58, 0, TimeSpan.Zero),
+                    StartTime = Placeholder,
+                    EndTime = ended ? Placeholder : null,
+                    ExitState = ended ? "COMPLETED" : null,
+                    Gpus = gpus,
+                    GpuModel = model,
+                    Cpus = cpus,
+                    MemGiB = 512,
+                }
+            )
+        );
         job["state"] = state;
         job["ts"] = ts;
         job["startTime"] = start;

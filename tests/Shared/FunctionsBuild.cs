@@ -11,7 +11,8 @@ public static class FunctionsBuild
     public const string Configuration = "Release";
 #endif
 
-    public static string MetadataPath => RepoPaths.Combine("functions", "Metrics.Functions", "bin", Configuration, "net10.0", "functions.metadata");
+    public static string MetadataPath =>
+        RepoPaths.Combine("functions", "Metrics.Functions", "bin", Configuration, "net10.0", "functions.metadata");
 
     public static JsonElement LoadMetadata()
     {

@@ -17,11 +17,21 @@ public static class AgentCli
 {
     public const string ConnectionStringVariable = "EVENTHUB_CONNECTION_STRING";
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter log, Func<string, string?> environment, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(
+        string[] args,
+        TextWriter output,
+        TextWriter log,
+        Func<string, string?> environment,
+        CancellationToken cancellationToken
+    )
     {
         if (args.Any(a => a == "--connection-string" || a.StartsWith("--connection-string=", StringComparison.Ordinal)))
         {
-            await log.WriteLineAsync($"metrics-agent: --connection-string is not accepted: a secret on the command line is visible to every user in ps and stays in shell history; set {ConnectionStringVariable} or pass --connection-string-file").ConfigureAwait(false);
+            await log.WriteLineAsync(
+                    $"metrics-agent: --connection-string is not accepted: a secret on the command line is visible to every user in ps and "
+                        + $"stays in shell history; set {ConnectionStringVariable} or pass --connection-string-file"
+                )
+                .ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -29,7 +39,8 @@ public static class AgentCli
         ParseResult parsed = command.Root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            await log.WriteLineAsync($"metrics-agent: {string.Join("; ", parsed.Errors.Select(e => e.Message.ReplaceLineEndings(" ")))}").ConfigureAwait(false);
+            await log.WriteLineAsync($"metrics-agent: {string.Join("; ", parsed.Errors.Select(e => e.Message.ReplaceLineEndings(" ")))}")
+                .ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -40,7 +51,9 @@ public static class AgentCli
 
         try
         {
-            return await RunAgentAsync(command, parsed, output, log, environment, cancellationToken).ConfigureAwait(false) ? ExitCodes.Success : ExitCodes.Failure;
+            return await RunAgentAsync(command, parsed, output, log, environment, cancellationToken).ConfigureAwait(false)
+                ? ExitCodes.Success
+                : ExitCodes.Failure;
         }
         catch (AgentFailure failure)
         {
@@ -54,7 +67,14 @@ public static class AgentCli
     }
 
     /// <summary>Samples (and sends, unless a dry run) until stopped, or once; false if it could not do its work.</summary>
-    private static async Task<bool> RunAgentAsync(AgentCommand command, ParseResult parsed, TextWriter output, TextWriter log, Func<string, string?> environment, CancellationToken cancellationToken)
+    private static async Task<bool> RunAgentAsync(
+        AgentCommand command,
+        ParseResult parsed,
+        TextWriter output,
+        TextWriter log,
+        Func<string, string?> environment,
+        CancellationToken cancellationToken
+    )
     {
         var options = new AgentOptions
         {
@@ -68,28 +88,45 @@ public static class AgentCli
             DryRun = parsed.GetValue(command.DryRun),
             Once = parsed.GetValue(command.Once),
         };
-        var builder = new TelemetryEventBuilder(options.Cluster, options.Node, options.IntervalS, new JobMapping(options.JobMapDirectory, options.InstitutionsFile));
+        var builder = new TelemetryEventBuilder(
+            options.Cluster,
+            options.Node,
+            options.IntervalS,
+            new JobMapping(options.JobMapDirectory, options.InstitutionsFile)
+        );
         var sampler = new GpuSampler(
             new NvidiaSmiProcess(options.NvidiaSmi, TimeSpan.FromSeconds(parsed.GetValue(command.SmiTimeout)), TimeProvider.System),
             new NvidiaSmiCsvParser(NvidiaSmiFields.Query, options.NodeTimeZone),
             builder,
             log,
-            TimeProvider.System);
+            TimeProvider.System
+        );
         if (options.DryRun)
         {
-            return await new NodeAgent(options, sampler, spool: null, sender: null, output, log, TimeProvider.System).RunAsync(cancellationToken).ConfigureAwait(false);
+            return await new NodeAgent(options, sampler, spool: null, sender: null, output, log, TimeProvider.System)
+                .RunAsync(cancellationToken)
+                .ConfigureAwait(false);
         }
 
         string? connectionString = ReadConnectionString(parsed.GetValue(command.ConnectionFile), environment);
-        await using EventHubProducerClient producer = CreateProducer(connectionString, parsed.GetValue(command.Namespace), parsed.GetValue(command.Hub)!);
+        await using EventHubProducerClient producer = CreateProducer(
+            connectionString,
+            parsed.GetValue(command.Namespace),
+            parsed.GetValue(command.Hub)!
+        );
         using var eventSpool = new EventSpool(parsed.GetValue(command.Spool)!, parsed.GetValue(command.SpoolMax) * 1024L * 1024L);
         if (eventSpool.Count > 0)
         {
-            await log.WriteLineAsync($"metrics-agent: {eventSpool.Count} event(s) spooled in {eventSpool.Directory} from an earlier run; sending them first").ConfigureAwait(false);
+            await log.WriteLineAsync(
+                    $"metrics-agent: {eventSpool.Count} event(s) spooled in {eventSpool.Directory} from an earlier run; sending them first"
+                )
+                .ConfigureAwait(false);
         }
 
         var sender = new EventSender(producer, eventSpool, options.Node, log, TimeProvider.System);
-        return await new NodeAgent(options, sampler, eventSpool, sender, output, log, TimeProvider.System).RunAsync(cancellationToken).ConfigureAwait(false);
+        return await new NodeAgent(options, sampler, eventSpool, sender, output, log, TimeProvider.System)
+            .RunAsync(cancellationToken)
+            .ConfigureAwait(false);
     }
 
     private static TimeZoneInfo FindZone(string id)
@@ -134,6 +171,8 @@ public static class AgentCli
             return new EventHubProducerClient(fullyQualifiedNamespace, hub, new DefaultAzureCredential());
         }
 
-        throw new AgentFailure($"no Event Hubs connection: set {ConnectionStringVariable}, pass --connection-string-file or --namespace, or use --dry-run");
+        throw new AgentFailure(
+            $"no Event Hubs connection: set {ConnectionStringVariable}, pass --connection-string-file or --namespace, or use --dry-run"
+        );
     }
 }

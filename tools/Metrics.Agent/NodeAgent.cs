@@ -10,7 +10,15 @@ namespace Metrics.Agent;
 /// pace (<see cref="EventSender"/>). A dry run prints each event instead. Every way a sample or the spool can fail is
 /// logged here and survived; the agent stops only when asked to.
 /// </summary>
-public sealed class NodeAgent(AgentOptions options, GpuSampler sampler, EventSpool? spool, EventSender? sender, TextWriter output, TextWriter log, TimeProvider timeProvider)
+public sealed class NodeAgent(
+    AgentOptions options,
+    GpuSampler sampler,
+    EventSpool? spool,
+    EventSender? sender,
+    TextWriter output,
+    TextWriter log,
+    TimeProvider timeProvider
+)
 {
     private SpoolAppendKind _lastAppend = SpoolAppendKind.OnDisk;
 
@@ -32,7 +40,11 @@ public sealed class NodeAgent(AgentOptions options, GpuSampler sampler, EventSpo
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    await log.WriteLineAsync($"metrics-agent: send failed ({ex.GetType().Name}: {ex.Message.Split('\n')[0]}); the event stays spooled for the next run").ConfigureAwait(false);
+                    await log.WriteLineAsync(
+                            $"metrics-agent: send failed ({ex.GetType().Name}: {ex.Message.Split('\n')[0]}); the event stays spooled for "
+                                + $"the next run"
+                        )
+                        .ConfigureAwait(false);
                 }
             }
 
@@ -47,8 +59,7 @@ public sealed class NodeAgent(AgentOptions options, GpuSampler sampler, EventSpo
             do
             {
                 await SampleOnceAsync(cancellationToken).ConfigureAwait(false);
-            }
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+            } while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
         }
         finally
         {
@@ -97,10 +108,18 @@ public sealed class NodeAgent(AgentOptions options, GpuSampler sampler, EventSpo
             case SpoolAppendKind.Refused:
                 // Every refusal is logged: each one is a sample that will never be billed.
                 Dropped++;
-                await log.WriteLineAsync($"metrics-agent: SAMPLE DROPPED ({Dropped} since start): {outcome.Reason}; raise --spool-max-mb, free the spool disk or restore connectivity").ConfigureAwait(false);
+                await log.WriteLineAsync(
+                        $"metrics-agent: SAMPLE DROPPED ({Dropped} since start): {outcome.Reason}; raise --spool-max-mb, free the spool "
+                            + $"disk or restore connectivity"
+                    )
+                    .ConfigureAwait(false);
                 break;
             case SpoolAppendKind.InMemory when previous != SpoolAppendKind.InMemory:
-                await log.WriteLineAsync($"metrics-agent: SPOOL DISK UNWRITABLE ({outcome.Reason}); holding events in memory until Event Hubs takes them (lost if the agent stops)").ConfigureAwait(false);
+                await log.WriteLineAsync(
+                        $"metrics-agent: SPOOL DISK UNWRITABLE ({outcome.Reason}); holding events in memory until Event Hubs takes them "
+                            + $"(lost if the agent stops)"
+                    )
+                    .ConfigureAwait(false);
                 break;
             case SpoolAppendKind.DiskRecovered:
                 await log.WriteLineAsync($"metrics-agent: spool disk writable again ({spool!.Directory})").ConfigureAwait(false);

@@ -90,16 +90,31 @@ public class IngestBenchmarks
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
         DateTimeOffset ts = new DateTimeOffset(2026, 11, 27, 9, 0, 10, TimeSpan.Zero).AddSeconds(i / NodesPerPartition * 10);
         var json = new StringBuilder();
-        json.Append("{\"schema\":\"gpu-telemetry/1\",\"cluster\":\"hefei-aicc-1\",\"node\":\"gn").Append(node.ToString("D4", invariant))
-            .Append("\",\"ts\":\"").Append(ts.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", invariant)).Append("\",\"intervalS\":10,\"gpus\":[");
+        json.Append("{\"schema\":\"gpu-telemetry/1\",\"cluster\":\"hefei-aicc-1\",\"node\":\"gn")
+            .Append(node.ToString("D4", invariant))
+            .Append("\",\"ts\":\"")
+            .Append(ts.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", invariant))
+            .Append("\",\"intervalS\":10,\"gpus\":[");
         for (int g = 0; g < 8; g++)
         {
             json.Append(g == 0 ? string.Empty : ",")
-                .Append("{\"uuid\":\"GPU-16ad15a6-b480-cd47-2ba8-").Append(((node * 8) + g).ToString("D12", invariant))
-                .Append("\",\"index\":").Append(g)
-                .Append(",\"model\":\"H100-SXM5-80GB\",\"jobId\":\"").Append(1_000_000 + node).Append("\",\"institution\":\"inst-").Append((node % 5000).ToString("D5", invariant))
-                .Append("\",\"utilPct\":").Append(((i * 7) + (g * 13)) % 100).Append(".5,\"memUsedMiB\":").Append(40_000 + (i % 997)).Append(",\"memTotalMiB\":81559,\"powerW\":")
-                .Append(300 + (i % 400)).Append(".3,\"tempC\":").Append(40 + (g * 3)).Append('}');
+                .Append("{\"uuid\":\"GPU-16ad15a6-b480-cd47-2ba8-")
+                .Append(((node * 8) + g).ToString("D12", invariant))
+                .Append("\",\"index\":")
+                .Append(g)
+                .Append(",\"model\":\"H100-SXM5-80GB\",\"jobId\":\"")
+                .Append(1_000_000 + node)
+                .Append("\",\"institution\":\"inst-")
+                .Append((node % 5000).ToString("D5", invariant))
+                .Append("\",\"utilPct\":")
+                .Append(((i * 7) + (g * 13)) % 100)
+                .Append(".5,\"memUsedMiB\":")
+                .Append(40_000 + (i % 997))
+                .Append(",\"memTotalMiB\":81559,\"powerW\":")
+                .Append(300 + (i % 400))
+                .Append(".3,\"tempC\":")
+                .Append(40 + (g * 3))
+                .Append('}');
         }
 
         return Encoding.UTF8.GetBytes(json.Append("]}").ToString());
@@ -110,6 +125,7 @@ public class IngestBenchmarks
     {
         public Task WriteAsync(LandingFile file, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken) =>
+            Task.CompletedTask;
     }
 }

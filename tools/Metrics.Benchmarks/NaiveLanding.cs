@@ -33,7 +33,11 @@ internal static class NaiveLanding
                         continue;
                     }
 
-                    JsonSerializer.Serialize(writer, new NaiveRow(sample.Cluster, sample.Node, sample.Ts, sample.IntervalS, gpu), s_options);
+                    JsonSerializer.Serialize(
+                        writer,
+                        new NaiveRow(sample.Cluster, sample.Node, sample.Ts, sample.IntervalS, gpu),
+                        s_options
+                    );
                     writer.Flush();
                     writer.Reset();
                     gzip.WriteByte((byte)'\n');

@@ -43,7 +43,10 @@ public class RollupScanBenchmarks
             foreach (int[] batch in Enumerable.Range(0, hourOfEvents).Chunk(1000))
             {
                 RawEvent[] events = batch.Select(i => new RawEvent(IngestBenchmarks.Sample(i, partition: p), i, enqueued)).ToArray();
-                await pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, p.ToString(System.Globalization.CultureInfo.InvariantCulture), events), CancellationToken.None);
+                await pipeline.IngestAsync(
+                    new EventBatch(TelemetryStream.Gpu, p.ToString(System.Globalization.CultureInfo.InvariantCulture), events),
+                    CancellationToken.None
+                );
             }
         }
 
@@ -61,7 +64,9 @@ public class RollupScanBenchmarks
         double sum = 0;
         foreach (string path in await _files.ListHourAsync(TelemetryStream.Gpu, s_hour, CancellationToken.None))
         {
-            await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(await _files.OpenAsync(path, CancellationToken.None), CancellationToken.None))
+            await foreach (
+                RecordBatch batch in ArrowIpc.ReadBatchesAsync(await _files.OpenAsync(path, CancellationToken.None), CancellationToken.None)
+            )
             {
                 foreach (double util in ((DoubleArray)batch.Column(GpuRowSchema.Columns.UtilPct)).Values)
                 {
@@ -100,21 +105,40 @@ public class RollupScanBenchmarks
             return Task.CompletedTask;
         }
 
-        public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken) =>
+            Task.CompletedTask;
 
-        public async Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) =>
-            (await LandedHourView.ReadAsync(this, stream, hour, cancellationToken)).Visible.Select(b => b.Path).ToArray();
+        public async Task<IReadOnlyList<string>> ListHourAsync(
+            TelemetryStream stream,
+            DateTimeOffset hour,
+            CancellationToken cancellationToken
+        ) => (await LandedHourView.ReadAsync(this, stream, hour, cancellationToken)).Visible.Select(b => b.Path).ToArray();
 
-        public Task<IReadOnlyList<LandedBlob>> ListHourBlobsAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<LandedBlob>> ListHourBlobsAsync(
+            TelemetryStream stream,
+            DateTimeOffset hour,
+            CancellationToken cancellationToken
+        )
         {
             string prefix = LandingPaths.HourPrefix(stream, hour);
-            return Task.FromResult<IReadOnlyList<LandedBlob>>(_files.Where(f => f.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(f => f.Key, StringComparer.Ordinal)
-                .Select(f => new LandedBlob(f.Key, f.Value.Length, null)).ToArray());
+            return Task.FromResult<IReadOnlyList<LandedBlob>>(
+                _files
+                    .Where(f => f.Key.StartsWith(prefix, StringComparison.Ordinal))
+                    .OrderBy(f => f.Key, StringComparer.Ordinal)
+                    .Select(f => new LandedBlob(f.Key, f.Value.Length, null))
+                    .ToArray()
+            );
         }
 
-        public Task<Stream> OpenAsync(string path, CancellationToken cancellationToken) => Task.FromResult<Stream>(new MemoryStream(_files[path], writable: false));
+        public Task<Stream> OpenAsync(string path, CancellationToken cancellationToken) =>
+            Task.FromResult<Stream>(new MemoryStream(_files[path], writable: false));
 
-        public async Task WriteAsync(string path, string contentType, Func<Stream, CancellationToken, Task<IReadOnlyDictionary<string, string>>> write, CancellationToken cancellationToken)
+        public async Task WriteAsync(
+            string path,
+            string contentType,
+            Func<Stream, CancellationToken, Task<IReadOnlyDictionary<string, string>>> write,
+            CancellationToken cancellationToken
+        )
         {
             using var content = new MemoryStream();
             await write(content, cancellationToken);

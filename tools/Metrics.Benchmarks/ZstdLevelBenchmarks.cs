@@ -30,7 +30,10 @@ public class ZstdLevelBenchmarks
         await new IngestPipeline(store, store).IngestAsync(new EventBatch(TelemetryStream.Gpu, "0", events), CancellationToken.None);
         using ArrowFileReader reader = ArrowIpc.OpenFile(new MemoryStream(store.Landed!));
         _batch = (await reader.ReadNextRecordBatchAsync())!;
-        Console.WriteLine($"// landed file of {_batch.Length} rows: default level {Write(null).Length} bytes, level 1 {Write(1).Length} bytes, level 3 {Write(3).Length} bytes");
+        Console.WriteLine(
+            $"// landed file of {_batch.Length} rows: default level {Write(null).Length} bytes, level 1 {Write(1).Length} bytes, level 3 "
+                + $"{Write(3).Length} bytes"
+        );
     }
 
     [Benchmark(Baseline = true)]
@@ -45,7 +48,12 @@ public class ZstdLevelBenchmarks
     private byte[] Write(int? level)
     {
         using var stream = new MemoryStream();
-        var options = new IpcOptions { CompressionCodecFactory = s_codecs, CompressionCodec = CompressionCodecType.Zstd, CompressionLevel = level };
+        var options = new IpcOptions
+        {
+            CompressionCodecFactory = s_codecs,
+            CompressionCodec = CompressionCodecType.Zstd,
+            CompressionLevel = level,
+        };
         using (var writer = new ArrowFileWriter(stream, _batch.Schema, leaveOpen: true, options))
         {
             writer.WriteRecordBatch(_batch);
@@ -69,6 +77,7 @@ public class ZstdLevelBenchmarks
             return Task.CompletedTask;
         }
 
-        public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken) =>
+            Task.CompletedTask;
     }
 }

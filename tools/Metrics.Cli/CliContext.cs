@@ -11,15 +11,19 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, Func<string, s
     public bool Interactive { get; init; }
 
     public static CliContext FromProcess() =>
-        new(Console.Out, Console.Error, Environment.GetEnvironmentVariable, TimeProvider.System) { Interactive = !Console.IsErrorRedirected };
+        new(Console.Out, Console.Error, Environment.GetEnvironmentVariable, TimeProvider.System)
+        {
+            Interactive = !Console.IsErrorRedirected,
+        };
 
     /// <summary>Runs <paramref name="work"/> with a progress bar on stderr when interactive, silently otherwise.</summary>
     public Task<T> WithProgressAsync<T>(string description, Func<IProgress<double>?, Task<T>> work) =>
         Interactive ? ProgressBars.RunAsync(description, work) : work(null);
 
-    /// <summary>Storage from <c>MetricsStorage</c>, else <c>AzureWebJobsStorage</c>, else Azurite; few retries, so an unreachable store fails fast.</summary>
-    public StorageClients CreateStorage() =>
-        new(StorageSettings.FromEnvironment(GetEnvironmentVariable) with { MaxRetries = 2 });
+    /// <summary>
+    /// Storage from <c>MetricsStorage</c>, else <c>AzureWebJobsStorage</c>, else Azurite; few retries, so an unreachable store fails fast.
+    /// </summary>
+    public StorageClients CreateStorage() => new(StorageSettings.FromEnvironment(GetEnvironmentVariable) with { MaxRetries = 2 });
 
     /// <summary>
     /// Ingest limits from <c>IngestMaxEventAgeDays</c> and <c>IngestMaxJobAgeDays</c> (the functions' settings), with the
@@ -31,7 +35,8 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, Func<string, s
         {
             IngestLimits limits = IngestLimits.FromSettings(
                 GetEnvironmentVariable(IngestLimits.MaxEventAgeDaysSetting),
-                GetEnvironmentVariable(IngestLimits.MaxJobAgeDaysSetting));
+                GetEnvironmentVariable(IngestLimits.MaxJobAgeDaysSetting)
+            );
             return backfill ? limits.ForBackfill() : limits;
         }
         catch (InvalidOperationException ex)

@@ -4,7 +4,9 @@ using Metrics.Storage;
 
 namespace Metrics.Cli;
 
-/// <summary>Recognises failures a user can fix or must know of (storage down, file unreadable, stored data damaged) and words them in one line.</summary>
+/// <summary>
+/// Recognises failures a user can fix or must know of (storage down, file unreadable, stored data damaged) and words them in one line.
+/// </summary>
 internal static class ExpectedErrors
 {
     public static string? Describe(Exception exception, StorageSettings? storage)
@@ -27,7 +29,8 @@ internal static class ExpectedErrors
             if (e is HttpRequestException or SocketException || e is RequestFailedException { Status: 0 })
             {
                 string where = storage?.Describe() ?? "storage";
-                return $"storage unreachable at {where}: {e.Message} (start Azurite with tools/azurite/azurite.sh start, or set MetricsStorage)";
+                return $"storage unreachable at {where}: {e.Message} (start Azurite with tools/azurite/azurite.sh start, or set "
+                    + $"MetricsStorage)";
             }
 
             if (e is RequestFailedException failed)

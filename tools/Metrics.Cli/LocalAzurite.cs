@@ -20,9 +20,17 @@ internal sealed class LocalAzurite : IAsyncDisposable
 
     public bool Started => _script is not null;
 
-    public static async Task<LocalAzurite> EnsureAsync(string repoRoot, string dataDirectory, TextWriter log, CancellationToken cancellationToken)
+    public static async Task<LocalAzurite> EnsureAsync(
+        string repoRoot,
+        string dataDirectory,
+        TextWriter log,
+        CancellationToken cancellationToken
+    )
     {
-        if (await ListensAsync(10000, cancellationToken).ConfigureAwait(false) && await ListensAsync(10002, cancellationToken).ConfigureAwait(false))
+        if (
+            await ListensAsync(10000, cancellationToken).ConfigureAwait(false)
+            && await ListensAsync(10002, cancellationToken).ConfigureAwait(false)
+        )
         {
             await log.WriteLineAsync("demo: using the Azurite already listening on 127.0.0.1:10000").ConfigureAwait(false);
             return new LocalAzurite(null, []);
@@ -55,14 +63,19 @@ internal sealed class LocalAzurite : IAsyncDisposable
         {
             for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
             {
-                if (File.Exists(Path.Combine(dir.FullName, "Metrics.sln")) && File.Exists(Path.Combine(dir.FullName, "tools", "azurite", "azurite.sh")))
+                if (
+                    File.Exists(Path.Combine(dir.FullName, "Metrics.sln"))
+                    && File.Exists(Path.Combine(dir.FullName, "tools", "azurite", "azurite.sh"))
+                )
                 {
                     return dir.FullName;
                 }
             }
         }
 
-        throw new CliFailure("run the demo from the repository (Metrics.sln and tools/azurite/azurite.sh not found above the current directory)");
+        throw new CliFailure(
+            "run the demo from the repository (Metrics.sln and tools/azurite/azurite.sh not found above the current directory)"
+        );
     }
 
     private static async Task<bool> ListensAsync(int port, CancellationToken cancellationToken)
@@ -81,7 +94,12 @@ internal sealed class LocalAzurite : IAsyncDisposable
         }
     }
 
-    private static async Task<(int Exit, string Output)> RunAsync(string script, string verb, Dictionary<string, string> environment, CancellationToken cancellationToken)
+    private static async Task<(int Exit, string Output)> RunAsync(
+        string script,
+        string verb,
+        Dictionary<string, string> environment,
+        CancellationToken cancellationToken
+    )
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(script);

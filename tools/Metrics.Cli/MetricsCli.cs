@@ -10,7 +10,10 @@ public static class MetricsCli
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var root = new RootCommand("Usage metering for the AI computing centre: ingest, inspect, deadletters, rollup, compact, usage, close, vouchers, rates, simulate, demo.")
+        var root = new RootCommand(
+            "Usage metering for the AI computing centre: ingest, inspect, deadletters, rollup, compact, usage, close, vouchers, rates, "
+                + "simulate, demo."
+        )
         {
             IngestCommand.Create(context),
             InspectCommand.Create(context),
@@ -30,17 +33,28 @@ public static class MetricsCli
         if (parsed.Errors.Count > 0)
         {
             // Every error, on one line: a script reading stderr gets one message per failed invocation.
-            string message = string.Join("; ", parsed.Errors.Select(e => string.Join(' ', e.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()))));
+            string message = string.Join(
+                "; ",
+                parsed.Errors.Select(e =>
+                    string.Join(' ', e.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()))
+                )
+            );
             await context.Error.WriteLineAsync($"metrics: {message} (see metrics --help)").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
         try
         {
-            var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false };
+            var configuration = new InvocationConfiguration
+            {
+                Output = context.Out,
+                Error = context.Error,
+                EnableDefaultExceptionHandler = false,
+            };
             return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ExpectedErrors.Describe(ex, StorageSettings.FromEnvironment(context.GetEnvironmentVariable)) is { } message)
+        catch (Exception ex)
+            when (ExpectedErrors.Describe(ex, StorageSettings.FromEnvironment(context.GetEnvironmentVariable)) is { } message)
         {
             await context.Error.WriteLineAsync($"metrics: {message}").ConfigureAwait(false);
             return ExitCodes.Failure;

@@ -9,7 +9,8 @@ internal static class ProgressBars
     {
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         T result = default!;
-        await console.Progress()
+        await console
+            .Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async context =>
@@ -17,7 +18,8 @@ internal static class ProgressBars
                 ProgressTask task = context.AddTask(description, maxValue: 1.0);
                 result = await work(new Reporter(task)).ConfigureAwait(false);
                 task.Value = 1.0;
-            }).ConfigureAwait(false);
+            })
+            .ConfigureAwait(false);
         return result;
     }
 

@@ -14,7 +14,9 @@ public sealed class ClusterSimulator
 {
     private static readonly (string Model, double Share)[] s_models =
     [
-        ("H100-SXM5-80GB", 0.6), ("A100-SXM4-40GB", 0.3), ("L40S-48GB", 0.1),
+        ("H100-SXM5-80GB", 0.6),
+        ("A100-SXM4-40GB", 0.3),
+        ("L40S-48GB", 0.1),
     ];
 
     private static readonly int[] s_slotChoices = [8, 8, 8, 4, 4, 2, 1, 1];
@@ -94,7 +96,16 @@ public sealed class ClusterSimulator
         }
 
         await truth.WriteAsync(Path.Combine(directory, "truth.csv"), cancellationToken).ConfigureAwait(false);
-        return new SimulationSummary(gpu.Written, jobEvents.Written, _faults.Duplicates, _faults.Late, _faults.Bad, nodes.Count(n => n.SilentFrom is not null), jobs, truth.Lines);
+        return new SimulationSummary(
+            gpu.Written,
+            jobEvents.Written,
+            _faults.Duplicates,
+            _faults.Late,
+            _faults.Bad,
+            nodes.Count(n => n.SilentFrom is not null),
+            jobs,
+            truth.Lines
+        );
     }
 
     /// <summary>Moves a node's schedule forward to <paramref name="until"/>, emitting every job event due; returns jobs started.</summary>
@@ -173,7 +184,8 @@ public sealed class ClusterSimulator
         long window = (long)(end - start).TotalSeconds;
         for (int i = 0; i < nodes.Length; i++)
         {
-            double pick = _random.NextDouble(), acc = 0;
+            double pick = _random.NextDouble(),
+                acc = 0;
             string model = s_models[^1].Model;
             foreach ((string m, double share) in s_models)
             {
@@ -186,7 +198,8 @@ public sealed class ClusterSimulator
             }
 
             // Some jobs were already running when the window opened; their started event arrives now, late.
-            DateTimeOffset first = _random.NextDouble() < 0.6 ? start.AddSeconds(-_random.Next(0, 12 * 3600)) : start.AddSeconds(_random.Next(0, 1200));
+            DateTimeOffset first =
+                _random.NextDouble() < 0.6 ? start.AddSeconds(-_random.Next(0, 12 * 3600)) : start.AddSeconds(_random.Next(0, 1200));
             var node = new SimulatedNode($"gn{i:D5}", model, i % 10 == 9, first, _options.GpusPerNode);
             if (_random.NextDouble() < _options.SilentRate)
             {

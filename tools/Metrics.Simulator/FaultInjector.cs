@@ -42,11 +42,16 @@ internal sealed class FaultInjector(SimulationOptions options, Random random)
     }
 
     /// <summary>An invalid variant of a valid event: it must be dead-lettered, never billed.</summary>
-    private byte[] Corrupt(byte[] line) => _random.Next(4) switch
-    {
-        0 => line[..(line.Length / 2)],
-        1 => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(line).Replace("\"schema\":\"", "\"schema\":\"x-", StringComparison.Ordinal)),
-        2 => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(line).Replace("\"cluster\":\"", "\"cluster\":\"bad cluster ", StringComparison.Ordinal)),
-        _ => [.. "{\"schema\":"u8, .. line],
-    };
+    private byte[] Corrupt(byte[] line) =>
+        _random.Next(4) switch
+        {
+            0 => line[..(line.Length / 2)],
+            1 => Encoding.UTF8.GetBytes(
+                Encoding.UTF8.GetString(line).Replace("\"schema\":\"", "\"schema\":\"x-", StringComparison.Ordinal)
+            ),
+            2 => Encoding.UTF8.GetBytes(
+                Encoding.UTF8.GetString(line).Replace("\"cluster\":\"", "\"cluster\":\"bad cluster ", StringComparison.Ordinal)
+            ),
+            _ => [.. "{\"schema\":"u8, .. line],
+        };
 }

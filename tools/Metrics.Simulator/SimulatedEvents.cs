@@ -25,27 +25,31 @@ internal sealed class SimulatedEvents(SimulationOptions options, Random random)
                 busy ? 20000 + _random.Next(0, 20000) : 0,
                 40960,
                 Math.Round(busy ? 200 + (util * 5) : 60 + _random.NextDouble() * 20, 1),
-                busy ? 55 + _random.Next(0, 25) : 30 + _random.Next(0, 6));
+                busy ? 55 + _random.Next(0, 25) : 30 + _random.Next(0, 6)
+            );
         }
 
         return ContractJson.Serialize(new GpuSample(options.Cluster, node.Name, ts, options.IntervalS, gpus));
     }
 
-    public byte[] JobEvent(SimulatedJob job, JobState state, DateTimeOffset ts) => ContractJson.Serialize(new JobEvent
-    {
-        EventId = ContractJson.JobEventId(options.Cluster, job.JobId, state, ts),
-        Cluster = options.Cluster,
-        JobId = job.JobId,
-        State = state,
-        Ts = ts,
-        Institution = job.Institution,
-        Account = $"proj-{job.Institution}",
-        Queue = "gpu",
-        StartTime = job.StartTime,
-        EndTime = state == JobState.Ended ? ts : null,
-        ExitState = state == JobState.Ended ? "COMPLETED" : null,
-        Gpus = job.Gpus,
-        GpuModel = job.GpuModel,
-        Cpus = job.Cpus,
-    });
+    public byte[] JobEvent(SimulatedJob job, JobState state, DateTimeOffset ts) =>
+        ContractJson.Serialize(
+            new JobEvent
+            {
+                EventId = ContractJson.JobEventId(options.Cluster, job.JobId, state, ts),
+                Cluster = options.Cluster,
+                JobId = job.JobId,
+                State = state,
+                Ts = ts,
+                Institution = job.Institution,
+                Account = $"proj-{job.Institution}",
+                Queue = "gpu",
+                StartTime = job.StartTime,
+                EndTime = state == JobState.Ended ? ts : null,
+                ExitState = state == JobState.Ended ? "COMPLETED" : null,
+                Gpus = job.Gpus,
+                GpuModel = job.GpuModel,
+                Cpus = job.Cpus,
+            }
+        );
 }

@@ -53,7 +53,15 @@ public sealed record SimulationOptions
             return "--heartbeat-s must be at least --interval-s";
         }
 
-        foreach ((string name, double rate) in new[] { ("--dup-rate", DupRate), ("--late-rate", LateRate), ("--bad-rate", BadRate), ("--silent-rate", SilentRate) })
+        foreach (
+            (string name, double rate) in new[]
+            {
+                ("--dup-rate", DupRate),
+                ("--late-rate", LateRate),
+                ("--bad-rate", BadRate),
+                ("--silent-rate", SilentRate),
+            }
+        )
         {
             if (rate is < 0 or > 1 || double.IsNaN(rate))
             {
@@ -61,6 +69,8 @@ public sealed record SimulationOptions
             }
         }
 
-        return Start.Offset == TimeSpan.Zero && Start.Ticks % TimeSpan.TicksPerSecond == 0 ? null : "--start must be a UTC time in whole seconds";
+        return Start.Offset == TimeSpan.Zero && Start.Ticks % TimeSpan.TicksPerSecond == 0
+            ? null
+            : "--start must be a UTC time in whole seconds";
     }
 }

@@ -58,7 +58,9 @@ internal sealed class TruthLedger(TimeZoneInfo zone)
         {
             cancellationToken.ThrowIfCancellationRequested();
             decimal hours = Math.Round(seconds / 3600m, 4, MidpointRounding.AwayFromZero);
-            await writer.WriteAsync(string.Create(CultureInfo.InvariantCulture, $"{month},{institution},{model},{jobs},{hours:F4}\n")).ConfigureAwait(false);
+            await writer
+                .WriteAsync(string.Create(CultureInfo.InvariantCulture, $"{month},{institution},{model},{jobs},{hours:F4}\n"))
+                .ConfigureAwait(false);
         }
     }
 }

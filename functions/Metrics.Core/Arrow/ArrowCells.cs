@@ -18,7 +18,10 @@ public static class ArrowCells
         {
             DictionaryArray dictionary => Format(dictionary.Dictionary, IndexOf(dictionary.Indices, index)),
             StringArray strings => strings.GetString(index),
-            TimestampArray timestamps => timestamps.GetTimestamp(index)!.Value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture),
+            TimestampArray timestamps => timestamps
+                .GetTimestamp(index)!
+                .Value.ToUniversalTime()
+                .ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture),
             Int32Array ints => ints.GetValue(index)!.Value.ToString(CultureInfo.InvariantCulture),
             Int64Array longs => longs.GetValue(index)!.Value.ToString(CultureInfo.InvariantCulture),
             DoubleArray doubles => doubles.GetValue(index)!.Value.ToString("R", CultureInfo.InvariantCulture),
@@ -30,12 +33,13 @@ public static class ArrowCells
     public static DateTimeOffset? Timestamp(IArrowArray array, int index) =>
         array is TimestampArray timestamps && !timestamps.IsNull(index) ? timestamps.GetTimestamp(index)!.Value.ToUniversalTime() : null;
 
-    private static int IndexOf(IArrowArray indices, int index) => indices switch
-    {
-        Int32Array i32 => i32.GetValue(index)!.Value,
-        Int16Array i16 => i16.GetValue(index)!.Value,
-        Int8Array i8 => i8.GetValue(index)!.Value,
-        Int64Array i64 => checked((int)i64.GetValue(index)!.Value),
-        _ => throw new NotSupportedException($"Dictionary index type {indices.Data.DataType.Name} is not supported."),
-    };
+    private static int IndexOf(IArrowArray indices, int index) =>
+        indices switch
+        {
+            Int32Array i32 => i32.GetValue(index)!.Value,
+            Int16Array i16 => i16.GetValue(index)!.Value,
+            Int8Array i8 => i8.GetValue(index)!.Value,
+            Int64Array i64 => checked((int)i64.GetValue(index)!.Value),
+            _ => throw new NotSupportedException($"Dictionary index type {indices.Data.DataType.Name} is not supported."),
+        };
 }

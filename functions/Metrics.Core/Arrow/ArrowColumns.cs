@@ -22,8 +22,9 @@ internal static class ArrowColumns
     }
 
     /// <summary>Appends the three lineage columns every landed row carries, so billing can deduplicate and finance can trace.</summary>
-    public static Schema.Builder WithLineage(Schema.Builder builder) => builder
-        .Field(Field(LineageColumns.Partition, DictionaryStringColumn.Type, nullable: false))
-        .Field(Field(LineageColumns.Sequence, Int64Type.Default, nullable: false))
-        .Field(Field(LineageColumns.Enqueued, UtcTimestamp, nullable: false));
+    public static Schema.Builder WithLineage(Schema.Builder builder) =>
+        builder
+            .Field(Field(LineageColumns.Partition, DictionaryStringColumn.Type, nullable: false))
+            .Field(Field(LineageColumns.Sequence, Int64Type.Default, nullable: false))
+            .Field(Field(LineageColumns.Enqueued, UtcTimestamp, nullable: false));
 }

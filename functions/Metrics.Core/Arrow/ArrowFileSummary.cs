@@ -10,7 +10,8 @@ public sealed record ArrowFileSummary(
     long Rows,
     DateTimeOffset? MinTs,
     DateTimeOffset? MaxTs,
-    IReadOnlyList<IReadOnlyList<string>> FirstRows)
+    IReadOnlyList<IReadOnlyList<string>> FirstRows
+)
 {
     public static async Task<ArrowFileSummary> ReadAsync(Stream stream, int firstRows, CancellationToken cancellationToken)
     {
@@ -18,7 +19,8 @@ public sealed record ArrowFileSummary(
         Schema schema = reader.Schema;
         int tsColumn = schema.GetFieldIndex(GpuRowSchema.Columns.Ts);
         long rows = 0;
-        DateTimeOffset? min = null, max = null;
+        DateTimeOffset? min = null,
+            max = null;
         var samples = new List<IReadOnlyList<string>>();
         await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(reader, cancellationToken).ConfigureAwait(false))
         {
@@ -48,10 +50,11 @@ public sealed record ArrowFileSummary(
     }
 
     /// <summary>A readable type name: <c>dictionary&lt;int32, utf8&gt;</c>, <c>timestamp[us, UTC]</c>, <c>int64</c>...</summary>
-    public static string TypeName(IArrowType type) => type switch
-    {
-        DictionaryType d => $"dictionary<{TypeName(d.IndexType)}, {TypeName(d.ValueType)}>",
-        TimestampType t => $"timestamp[{(t.Unit == TimeUnit.Microsecond ? "us" : t.Unit.ToString().ToLowerInvariant())}, {t.Timezone}]",
-        _ => type.Name,
-    };
+    public static string TypeName(IArrowType type) =>
+        type switch
+        {
+            DictionaryType d => $"dictionary<{TypeName(d.IndexType)}, {TypeName(d.ValueType)}>",
+            TimestampType t => $"timestamp[{(t.Unit == TimeUnit.Microsecond ? "us" : t.Unit.ToString().ToLowerInvariant())}, {t.Timezone}]",
+            _ => type.Name,
+        };
 }

@@ -1,6 +1,6 @@
+using System.Runtime.CompilerServices;
 using Apache.Arrow;
 using Apache.Arrow.Compression;
-using System.Runtime.CompilerServices;
 using Apache.Arrow.Ipc;
 
 namespace Metrics.Core.Arrow;
@@ -11,7 +11,6 @@ public static class ArrowIpc
     public const string ContentType = "application/vnd.apache.arrow.file";
 
     private static readonly CompressionCodecFactory s_codecs = new();
-
 
     private static readonly IpcOptions s_writeOptions = new()
     {
@@ -34,7 +33,17 @@ public static class ArrowIpc
 
     /// <summary>A writer of a multi-batch Arrow IPC file at the given ZSTD level (compaction writes hours this way).</summary>
     public static ArrowFileWriter CreateFileWriter(Stream stream, Schema schema, int compressionLevel) =>
-        new(stream, schema, leaveOpen: true, new IpcOptions { CompressionCodecFactory = s_codecs, CompressionCodec = CompressionCodecType.Zstd, CompressionLevel = compressionLevel });
+        new(
+            stream,
+            schema,
+            leaveOpen: true,
+            new IpcOptions
+            {
+                CompressionCodecFactory = s_codecs,
+                CompressionCodec = CompressionCodecType.Zstd,
+                CompressionLevel = compressionLevel,
+            }
+        );
 
     /// <summary>
     /// The record batches of an Arrow IPC file, each released when the caller moves to the next. Every reader of landed
@@ -42,7 +51,11 @@ public static class ArrowIpc
     /// would free (back into the pool, for the next batch to read garbage), so a batch's own buffers are released and
     /// the dictionaries are left to the reader.
     /// </summary>
-    public static async IAsyncEnumerable<RecordBatch> ReadBatchesAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken, bool leaveOpen = false)
+    public static async IAsyncEnumerable<RecordBatch> ReadBatchesAsync(
+        Stream stream,
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        bool leaveOpen = false
+    )
     {
         using ArrowFileReader reader = OpenFile(stream, leaveOpen);
         await foreach (RecordBatch batch in ReadBatchesAsync(reader, cancellationToken).ConfigureAwait(false))
@@ -52,7 +65,10 @@ public static class ArrowIpc
     }
 
     /// <summary>The record batches of an open reader (whose schema the caller has looked at), released as above.</summary>
-    public static async IAsyncEnumerable<RecordBatch> ReadBatchesAsync(ArrowFileReader reader, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<RecordBatch> ReadBatchesAsync(
+        ArrowFileReader reader,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(reader);
         while (await reader.ReadNextRecordBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
@@ -88,5 +104,6 @@ public static class ArrowIpc
     }
 
     /// <summary>Opens an Arrow IPC file for reading. Compressed buffers need the codec factory, hence this helper.</summary>
-    public static ArrowFileReader OpenFile(Stream stream, bool leaveOpen = false) => new(stream, PooledArrowAllocator.Instance, s_codecs, leaveOpen);
+    public static ArrowFileReader OpenFile(Stream stream, bool leaveOpen = false) =>
+        new(stream, PooledArrowAllocator.Instance, s_codecs, leaveOpen);
 }

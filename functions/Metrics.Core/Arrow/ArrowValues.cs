@@ -5,13 +5,14 @@ namespace Metrics.Core.Arrow;
 /// <summary>Typed reads of one cell, handling the dictionary-encoded string columns of the landing schemas.</summary>
 internal static class ArrowValues
 {
-    public static string? String(IArrowArray array, int index) => array switch
-    {
-        _ when array.IsNull(index) => null,
-        DictionaryArray d => String(d.Dictionary, ((Int32Array)d.Indices).GetValue(index)!.Value),
-        StringArray s => s.GetString(index),
-        _ => throw new InvalidDataException($"Expected a string column, got {array.Data.DataType.Name}."),
-    };
+    public static string? String(IArrowArray array, int index) =>
+        array switch
+        {
+            _ when array.IsNull(index) => null,
+            DictionaryArray d => String(d.Dictionary, ((Int32Array)d.Indices).GetValue(index)!.Value),
+            StringArray s => s.GetString(index),
+            _ => throw new InvalidDataException($"Expected a string column, got {array.Data.DataType.Name}."),
+        };
 
     public static string RequiredString(IArrowArray array, int index) =>
         String(array, index) ?? throw new InvalidDataException("A required string cell is null.");

@@ -44,21 +44,24 @@ public static class GpuRowSchema
         public const string IntervalS = "interval_s";
     }
 
-    public static Schema Schema { get; } = WithLineage(new Schema.Builder()
-        .Field(Field(Columns.Ts, UtcTimestamp, nullable: false))
-        .Field(Field(Columns.Cluster, DictionaryStringColumn.Type, nullable: false))
-        .Field(Field(Columns.Node, DictionaryStringColumn.Type, nullable: false))
-        .Field(Field(Columns.GpuUuid, StringType.Default, nullable: false))
-        .Field(Field(Columns.GpuIndex, Int32Type.Default, nullable: false))
-        .Field(Field(Columns.GpuModel, DictionaryStringColumn.Type, nullable: false))
-        .Field(Field(Columns.Institution, DictionaryStringColumn.Type, nullable: true))
-        .Field(Field(Columns.JobId, DictionaryStringColumn.Type, nullable: true))
-        .Field(Field(Columns.UtilPct, DoubleType.Default, nullable: false))
-        .Field(Field(Columns.MemUsedMib, Int64Type.Default, nullable: false))
-        .Field(Field(Columns.MemTotalMib, Int64Type.Default, nullable: false))
-        .Field(Field(Columns.PowerW, DoubleType.Default, nullable: true))
-        .Field(Field(Columns.TempC, DoubleType.Default, nullable: true))
-        .Field(Field(Columns.IntervalS, Int32Type.Default, nullable: false)))
-        .Metadata(SchemaMetadata.SchemaKey, Version)
-        .Build();
+    public static Schema Schema { get; } =
+        WithLineage(
+                new Schema.Builder()
+                    .Field(Field(Columns.Ts, UtcTimestamp, nullable: false))
+                    .Field(Field(Columns.Cluster, DictionaryStringColumn.Type, nullable: false))
+                    .Field(Field(Columns.Node, DictionaryStringColumn.Type, nullable: false))
+                    .Field(Field(Columns.GpuUuid, StringType.Default, nullable: false))
+                    .Field(Field(Columns.GpuIndex, Int32Type.Default, nullable: false))
+                    .Field(Field(Columns.GpuModel, DictionaryStringColumn.Type, nullable: false))
+                    .Field(Field(Columns.Institution, DictionaryStringColumn.Type, nullable: true))
+                    .Field(Field(Columns.JobId, DictionaryStringColumn.Type, nullable: true))
+                    .Field(Field(Columns.UtilPct, DoubleType.Default, nullable: false))
+                    .Field(Field(Columns.MemUsedMib, Int64Type.Default, nullable: false))
+                    .Field(Field(Columns.MemTotalMib, Int64Type.Default, nullable: false))
+                    .Field(Field(Columns.PowerW, DoubleType.Default, nullable: true))
+                    .Field(Field(Columns.TempC, DoubleType.Default, nullable: true))
+                    .Field(Field(Columns.IntervalS, Int32Type.Default, nullable: false))
+            )
+            .Metadata(SchemaMetadata.SchemaKey, Version)
+            .Build();
 }

@@ -9,7 +9,8 @@ public static class GpuRowsEncoder
 {
     public static RecordBatch Encode(string partitionId, IReadOnlyList<(GpuSample Sample, RawEvent Raw)> samples)
     {
-        int rows = 0, uuidBytes = 0;
+        int rows = 0,
+            uuidBytes = 0;
         foreach ((GpuSample sample, _) in samples)
         {
             rows += sample.Gpus.Count;
@@ -36,9 +37,14 @@ public static class GpuRowsEncoder
         var tempValid = new ValidityBitmap(rows);
         var intervalColumn = new FixedColumn<int>(rows);
         var lineage = new LineageColumnBuilder(rows);
-        Span<long> ts = tsColumn.Values, memUsed = memUsedColumn.Values, memTotal = memTotalColumn.Values;
-        Span<int> index = indexColumn.Values, interval = intervalColumn.Values;
-        Span<double> util = utilColumn.Values, power = powerColumn.Values, temp = tempColumn.Values;
+        Span<long> ts = tsColumn.Values,
+            memUsed = memUsedColumn.Values,
+            memTotal = memTotalColumn.Values;
+        Span<int> index = indexColumn.Values,
+            interval = intervalColumn.Values;
+        Span<double> util = utilColumn.Values,
+            power = powerColumn.Values,
+            temp = tempColumn.Values;
 
         int row = 0;
         foreach ((GpuSample sample, RawEvent raw) in samples)
@@ -83,11 +89,20 @@ public static class GpuRowsEncoder
 
         IArrowArray[] columns =
         [
-            new TimestampArray(ArrowColumns.UtcTimestamp, tsColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0), cluster.Build(), node.Build(), uuid.Build(),
-            new Int32Array(indexColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0), model.Build(), institution.Build(), jobId.Build(),
-            new DoubleArray(utilColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0), new Int64Array(memUsedColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0),
-            new Int64Array(memTotalColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0), new DoubleArray(powerColumn.Buffer, powerValid.Buffer, rows, powerValid.NullCount, 0),
-            new DoubleArray(tempColumn.Buffer, tempValid.Buffer, rows, tempValid.NullCount, 0), new Int32Array(intervalColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0),
+            new TimestampArray(ArrowColumns.UtcTimestamp, tsColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0),
+            cluster.Build(),
+            node.Build(),
+            uuid.Build(),
+            new Int32Array(indexColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0),
+            model.Build(),
+            institution.Build(),
+            jobId.Build(),
+            new DoubleArray(utilColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0),
+            new Int64Array(memUsedColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0),
+            new Int64Array(memTotalColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0),
+            new DoubleArray(powerColumn.Buffer, powerValid.Buffer, rows, powerValid.NullCount, 0),
+            new DoubleArray(tempColumn.Buffer, tempValid.Buffer, rows, tempValid.NullCount, 0),
+            new Int32Array(intervalColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0),
             .. lineage.Build(),
         ];
         return new RecordBatch(GpuRowSchema.Schema, columns, rows);
@@ -97,6 +112,5 @@ public static class GpuRowsEncoder
     /// The readings as a span, without copying them: the decoder gives an array. Through IReadOnlyList, each reading
     /// would be an interface call (an indexer) or an enumerator allocated per sample, both measurably slower.
     /// </summary>
-    private static ReadOnlySpan<GpuReading> Readings(GpuSample sample) =>
-        sample.Gpus is GpuReading[] array ? array : sample.Gpus.ToArray();
+    private static ReadOnlySpan<GpuReading> Readings(GpuSample sample) => sample.Gpus is GpuReading[] array ? array : sample.Gpus.ToArray();
 }

@@ -47,24 +47,27 @@ public static class JobRowSchema
         public const string ExitState = "exit_state";
     }
 
-    public static Schema Schema { get; } = WithLineage(new Schema.Builder()
-        .Field(Field(Columns.EventId, StringType.Default, nullable: false))
-        .Field(Field(Columns.Cluster, DictionaryStringColumn.Type, nullable: false))
-        .Field(Field(Columns.JobId, StringType.Default, nullable: false))
-        .Field(Field(Columns.State, DictionaryStringColumn.Type, nullable: false))
-        .Field(Field(Columns.Ts, UtcTimestamp, nullable: false))
-        .Field(Field(Columns.Institution, DictionaryStringColumn.Type, nullable: false))
-        .Field(Field(Columns.Account, DictionaryStringColumn.Type, nullable: true))
-        .Field(Field(Columns.User, DictionaryStringColumn.Type, nullable: true))
-        .Field(Field(Columns.Queue, DictionaryStringColumn.Type, nullable: true))
-        .Field(Field(Columns.SubmitTime, UtcTimestamp, nullable: true))
-        .Field(Field(Columns.StartTime, UtcTimestamp, nullable: false))
-        .Field(Field(Columns.EndTime, UtcTimestamp, nullable: true))
-        .Field(Field(Columns.Gpus, DoubleType.Default, nullable: false))
-        .Field(Field(Columns.GpuModel, DictionaryStringColumn.Type, nullable: false))
-        .Field(Field(Columns.Cpus, Int32Type.Default, nullable: true))
-        .Field(Field(Columns.MemGib, DoubleType.Default, nullable: true))
-        .Field(Field(Columns.ExitState, DictionaryStringColumn.Type, nullable: true)))
-        .Metadata(SchemaMetadata.SchemaKey, Version)
-        .Build();
+    public static Schema Schema { get; } =
+        WithLineage(
+                new Schema.Builder()
+                    .Field(Field(Columns.EventId, StringType.Default, nullable: false))
+                    .Field(Field(Columns.Cluster, DictionaryStringColumn.Type, nullable: false))
+                    .Field(Field(Columns.JobId, StringType.Default, nullable: false))
+                    .Field(Field(Columns.State, DictionaryStringColumn.Type, nullable: false))
+                    .Field(Field(Columns.Ts, UtcTimestamp, nullable: false))
+                    .Field(Field(Columns.Institution, DictionaryStringColumn.Type, nullable: false))
+                    .Field(Field(Columns.Account, DictionaryStringColumn.Type, nullable: true))
+                    .Field(Field(Columns.User, DictionaryStringColumn.Type, nullable: true))
+                    .Field(Field(Columns.Queue, DictionaryStringColumn.Type, nullable: true))
+                    .Field(Field(Columns.SubmitTime, UtcTimestamp, nullable: true))
+                    .Field(Field(Columns.StartTime, UtcTimestamp, nullable: false))
+                    .Field(Field(Columns.EndTime, UtcTimestamp, nullable: true))
+                    .Field(Field(Columns.Gpus, DoubleType.Default, nullable: false))
+                    .Field(Field(Columns.GpuModel, DictionaryStringColumn.Type, nullable: false))
+                    .Field(Field(Columns.Cpus, Int32Type.Default, nullable: true))
+                    .Field(Field(Columns.MemGib, DoubleType.Default, nullable: true))
+                    .Field(Field(Columns.ExitState, DictionaryStringColumn.Type, nullable: true))
+            )
+            .Metadata(SchemaMetadata.SchemaKey, Version)
+            .Build();
 }

@@ -53,9 +53,23 @@ public static class JobRowsEncoder
 
         IArrowArray[] columns =
         [
-            eventId.Build(), cluster.Build(), jobId.Build(), state.Build(), ts.Build(), institution.Build(), account.Build(),
-            user.Build(), queue.Build(), submit.Build(), start.Build(), end.Build(), gpus.Build(), model.Build(),
-            cpus.Build(), mem.Build(), exit.Build(),
+            eventId.Build(),
+            cluster.Build(),
+            jobId.Build(),
+            state.Build(),
+            ts.Build(),
+            institution.Build(),
+            account.Build(),
+            user.Build(),
+            queue.Build(),
+            submit.Build(),
+            start.Build(),
+            end.Build(),
+            gpus.Build(),
+            model.Build(),
+            cpus.Build(),
+            mem.Build(),
+            exit.Build(),
             .. lineage.Build(),
         ];
         return new RecordBatch(JobRowSchema.Schema, columns, rows);

@@ -27,9 +27,9 @@ internal sealed class LineageColumnBuilder
     }
 
     public IEnumerable<IArrowArray> Build() =>
-    [
-        _partition.Build(),
-        new Int64Array(_sequence.Buffer, ArrowBuffer.Empty, _rows, 0, 0),
-        new TimestampArray(ArrowColumns.UtcTimestamp, _enqueued.Buffer, ArrowBuffer.Empty, _rows, 0, 0),
-    ];
+        [
+            _partition.Build(),
+            new Int64Array(_sequence.Buffer, ArrowBuffer.Empty, _rows, 0, 0),
+            new TimestampArray(ArrowColumns.UtcTimestamp, _enqueued.Buffer, ArrowBuffer.Empty, _rows, 0, 0),
+        ];
 }

@@ -15,7 +15,9 @@ namespace Metrics.Core.Billing;
 /// </summary>
 public static class AccountBreakdown
 {
-    /// <summary>The report with each usage line replaced by its account parts (<see cref="UsageLine.Account"/> set on every line).</summary>
+    /// <summary>
+    /// The report with each usage line replaced by its account parts (<see cref="UsageLine.Account"/> set on every line).
+    /// </summary>
     /// <param name="report">Institution lines, as billed.</param>
     /// <param name="accounts">The same month's usage by account (exact seconds), any number of institutions.</param>
     public static UsageReport Split(UsageReport report, IReadOnlyList<MonthlyUsage> accounts)
@@ -36,7 +38,11 @@ public static class AccountBreakdown
             lines.AddRange(parts.Length == 0 ? [line with { Account = string.Empty }] : SplitLine(line, parts));
         }
 
-        return report with { Lines = lines, ByAccount = true };
+        return report with
+        {
+            Lines = lines,
+            ByAccount = true,
+        };
     }
 
     private static IEnumerable<UsageLine> SplitLine(UsageLine line, MonthlyUsage[] parts)
@@ -52,7 +58,17 @@ public static class AccountBreakdown
         for (int i = 0; i < parts.Length; i++)
         {
             // Seconds that report back as exactly the allocated hours.
-            var usage = new MonthlyUsage(u.Month, u.Institution, u.GpuModel, parts[i].Jobs, gpu[i] * 3600m, active[i] * 3600m, observed[i] * 3600m, cpu[i] * 3600m, parts[i].Account);
+            var usage = new MonthlyUsage(
+                u.Month,
+                u.Institution,
+                u.GpuModel,
+                parts[i].Jobs,
+                gpu[i] * 3600m,
+                active[i] * 3600m,
+                observed[i] * 3600m,
+                cpu[i] * 3600m,
+                parts[i].Account
+            );
             yield return line with
             {
                 Usage = usage,

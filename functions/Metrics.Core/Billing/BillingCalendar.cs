@@ -17,7 +17,9 @@ public sealed class BillingCalendar
 
     public string TimeZoneId => Zone.Id;
 
-    /// <summary>Creates the calendar, or throws <see cref="ArgumentException"/> for an unknown zone or one whose offset is not a whole hour.</summary>
+    /// <summary>
+    /// Creates the calendar, or throws <see cref="ArgumentException"/> for an unknown zone or one whose offset is not a whole hour.
+    /// </summary>
     public static BillingCalendar Create(string? timeZoneId)
     {
         string id = string.IsNullOrWhiteSpace(timeZoneId) ? DefaultTimeZoneId : timeZoneId;
@@ -33,11 +35,18 @@ public sealed class BillingCalendar
 
         // Only the offsets of the billing era matter: most zones began on local mean time (Shanghai was +08:05:43
         // before 1901), which no bill will ever cover.
-        if (!IsWholeHour(zone.BaseUtcOffset)
-            || zone.GetAdjustmentRules().Any(r => r.DateEnd >= s_billingEra && (!IsWholeHour(r.DaylightDelta) || !IsWholeHour(zone.BaseUtcOffset + r.BaseUtcOffsetDelta))))
+        if (
+            !IsWholeHour(zone.BaseUtcOffset)
+            || zone.GetAdjustmentRules()
+                .Any(r =>
+                    r.DateEnd >= s_billingEra && (!IsWholeHour(r.DaylightDelta) || !IsWholeHour(zone.BaseUtcOffset + r.BaseUtcOffsetDelta))
+                )
+        )
         {
             throw new ArgumentException(
-                $"Billing time zone '{id}' has an offset that is not a whole hour; monthly bills are sums of UTC hours and need whole-hour offsets.");
+                $"Billing time zone '{id}' has an offset that is not a whole hour; monthly bills are sums of UTC hours and need "
+                    + $"whole-hour offsets."
+            );
         }
 
         return new BillingCalendar(zone);

@@ -13,7 +13,8 @@ public sealed record DailyUsage(
     decimal CpuCoreSeconds,
     decimal ActiveGpuSeconds,
     decimal ObservedGpuSeconds,
-    string Account = "")
+    string Account = ""
+)
 {
     public UsageKey Key => new(Institution, GpuModel, Account);
 }

@@ -16,18 +16,51 @@ public static class FocusCsvWriter
     /// <summary>The FOCUS version the columns follow.</summary>
     public const string FocusVersion = "1.2";
 
-    /// <summary>Who issues the invoices, provides and publishes the service (FOCUS InvoiceIssuerName, ProviderName, PublisherName).</summary>
+    /// <summary>
+    /// Who issues the invoices, provides and publishes the service (FOCUS InvoiceIssuerName, ProviderName, PublisherName).
+    /// </summary>
     public const string DefaultProviderName = "National AI Computing Centre";
 
-    /// <summary>FOCUS 1.2's mandatory columns, then the conditional and recommended ones that apply, then the centre's own (<c>x_</c>).</summary>
+    /// <summary>
+    /// FOCUS 1.2's mandatory columns, then the conditional and recommended ones that apply, then the centre's own (<c>x_</c>).
+    /// </summary>
     public static readonly IReadOnlyList<string> Columns =
     [
-        "BilledCost", "BillingAccountId", "BillingAccountName", "BillingCurrency", "BillingPeriodEnd", "BillingPeriodStart",
-        "ChargeCategory", "ChargeClass", "ChargeDescription", "ChargeFrequency", "ChargePeriodEnd", "ChargePeriodStart",
-        "ConsumedQuantity", "ConsumedUnit", "ContractedCost", "EffectiveCost", "InvoiceIssuerName", "ListCost",
-        "PricingCategory", "PricingQuantity", "PricingUnit", "ProviderName", "PublisherName", "ServiceCategory",
-        "ServiceName", "ServiceSubcategory", "SkuId", "SubAccountId", "SubAccountName",
-        "x_AdjustsMonth", "x_CpuCoreHours", "x_CpuRate", "x_GpuRate", "x_StatementId", "x_VoucherId",
+        "BilledCost",
+        "BillingAccountId",
+        "BillingAccountName",
+        "BillingCurrency",
+        "BillingPeriodEnd",
+        "BillingPeriodStart",
+        "ChargeCategory",
+        "ChargeClass",
+        "ChargeDescription",
+        "ChargeFrequency",
+        "ChargePeriodEnd",
+        "ChargePeriodStart",
+        "ConsumedQuantity",
+        "ConsumedUnit",
+        "ContractedCost",
+        "EffectiveCost",
+        "InvoiceIssuerName",
+        "ListCost",
+        "PricingCategory",
+        "PricingQuantity",
+        "PricingUnit",
+        "ProviderName",
+        "PublisherName",
+        "ServiceCategory",
+        "ServiceName",
+        "ServiceSubcategory",
+        "SkuId",
+        "SubAccountId",
+        "SubAccountName",
+        "x_AdjustsMonth",
+        "x_CpuCoreHours",
+        "x_CpuRate",
+        "x_GpuRate",
+        "x_StatementId",
+        "x_VoucherId",
     ];
 
     /// <summary>What the centre sells, in FOCUS's words.</summary>
@@ -40,11 +73,18 @@ public static class FocusCsvWriter
     public static string Write(UsageReport report, string providerName = DefaultProviderName)
     {
         ArgumentNullException.ThrowIfNull(report);
-        string[] unpriced = report.Lines.Where(l => !l.Priced).Select(l => l.Usage.GpuModel).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        string[] unpriced = report
+            .Lines.Where(l => !l.Priced)
+            .Select(l => l.Usage.GpuModel)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
         if (unpriced.Length > 0)
         {
             throw new InvalidOperationException(
-                $"{report.Month} has unpriced lines (models {string.Join(", ", unpriced.Select(m => $"'{m}'"))}): FOCUS costs cannot be null and are never billed at 0; import their rates first");
+                $"{report.Month} has unpriced lines (models {string.Join(", ", unpriced.Select(m => $"'{m}'"))}): FOCUS costs cannot be "
+                    + $"null and are never billed at 0; import their rates first"
+            );
         }
 
         BillingCalendar calendar = BillingCalendar.Create(report.TimeZoneId);
@@ -115,5 +155,6 @@ public static class FocusCsvWriter
     }
 
     /// <summary>FOCUS date-times: ISO 8601 in UTC with a Z.</summary>
-    private static string Utc(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static string Utc(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -11,4 +11,5 @@ public sealed record GpuSampleRow(
     string Partition,
     long Sequence,
     string? Cluster = null,
-    string? JobId = null);
+    string? JobId = null
+);

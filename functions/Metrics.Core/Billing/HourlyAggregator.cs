@@ -23,7 +23,11 @@ public static class HourlyAggregator
     }
 
     /// <summary>The lines of one hour from its jobs and the observed GPU time of its samples (see <see cref="ObservedHour"/>).</summary>
-    public static IReadOnlyList<HourlyUsage> Compute(DateTimeOffset hour, IEnumerable<JobUsage> jobs, IReadOnlyDictionary<UsageKey, ObservedSeconds> observed)
+    public static IReadOnlyList<HourlyUsage> Compute(
+        DateTimeOffset hour,
+        IEnumerable<JobUsage> jobs,
+        IReadOnlyDictionary<UsageKey, ObservedSeconds> observed
+    )
     {
         ArgumentNullException.ThrowIfNull(jobs);
         ArgumentNullException.ThrowIfNull(observed);
@@ -51,7 +55,19 @@ public static class HourlyAggregator
             line.ActiveGpuSeconds += seconds.Active;
         }
 
-        return lines.Select(l => new HourlyUsage(start, l.Key.Institution, l.Key.GpuModel, l.Value.JobIds.Count, l.Value.GpuSeconds, l.Value.CpuCoreSeconds, l.Value.ActiveGpuSeconds, l.Value.ObservedGpuSeconds, l.Key.Account)).ToArray();
+        return lines
+            .Select(l => new HourlyUsage(
+                start,
+                l.Key.Institution,
+                l.Key.GpuModel,
+                l.Value.JobIds.Count,
+                l.Value.GpuSeconds,
+                l.Value.CpuCoreSeconds,
+                l.Value.ActiveGpuSeconds,
+                l.Value.ObservedGpuSeconds,
+                l.Key.Account
+            ))
+            .ToArray();
     }
 
     private static Accumulator Line(SortedDictionary<UsageKey, Accumulator> lines, UsageKey key)

@@ -1,6 +1,9 @@
 namespace Metrics.Core.Billing;
 
-/// <summary>One UTC hour's usage for one (institution, GPU model, account). Figures are exact decimal seconds (GPU-seconds, core-seconds); reports divide by 3,600.</summary>
+/// <summary>
+/// One UTC hour's usage for one (institution, GPU model, account). Figures are exact decimal seconds (GPU-seconds, core-seconds); reports
+/// divide by 3,600.
+/// </summary>
 public sealed record HourlyUsage(
     DateTimeOffset Hour,
     string Institution,
@@ -10,7 +13,8 @@ public sealed record HourlyUsage(
     decimal CpuCoreSeconds,
     decimal ActiveGpuSeconds,
     decimal ObservedGpuSeconds,
-    string Account = "")
+    string Account = ""
+)
 {
     public UsageKey Key => new(Institution, GpuModel, Account);
 }

@@ -11,9 +11,7 @@ public sealed class JobAccounts
 {
     private readonly Dictionary<(string Cluster, string JobId), (DateTimeOffset RunStart, string Institution, string Account)> _runs = [];
 
-    private JobAccounts()
-    {
-    }
+    private JobAccounts() { }
 
     /// <summary>No jobs: every sample goes to the empty account.</summary>
     public static JobAccounts None { get; } = new();
@@ -36,9 +34,14 @@ public sealed class JobAccounts
         return accounts;
     }
 
-    /// <summary>The account a sample of <paramref name="institution"/> on job (<paramref name="cluster"/>, <paramref name="jobId"/>) counts under.</summary>
+    /// <summary>
+    /// The account a sample of <paramref name="institution"/> on job (<paramref name="cluster"/>, <paramref name="jobId"/>) counts under.
+    /// </summary>
     public string Of(string? cluster, string? jobId, string institution) =>
-        cluster is not null && jobId is not null && _runs.TryGetValue((cluster, jobId), out var run) && string.Equals(run.Institution, institution, StringComparison.Ordinal)
+        cluster is not null
+        && jobId is not null
+        && _runs.TryGetValue((cluster, jobId), out var run)
+        && string.Equals(run.Institution, institution, StringComparison.Ordinal)
             ? run.Account
             : string.Empty;
 }

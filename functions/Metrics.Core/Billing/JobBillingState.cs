@@ -68,7 +68,10 @@ public sealed record JobBillingState
         ArgumentNullException.ThrowIfNull(e);
         if (e.Cluster != Cluster || e.JobId != JobId || e.StartTime != StartTime)
         {
-            throw new ArgumentException($"Event {e.EventId} belongs to run {e.Cluster}/{e.JobId}@{e.StartTime:O}, not to {Cluster}/{JobId}@{StartTime:O}.", nameof(e));
+            throw new ArgumentException(
+                $"Event {e.EventId} belongs to run {e.Cluster}/{e.JobId}@{e.StartTime:O}, not to {Cluster}/{JobId}@{StartTime:O}.",
+                nameof(e)
+            );
         }
 
         JobBillingState merged = this;

@@ -2,7 +2,8 @@ namespace Metrics.Core.Billing;
 
 /// <summary>
 /// How a job's billed interval spreads over UTC hours and billing months: GPUs (and CPUs) times the overlap of
-/// <c>[start, billed end)</c> with each period, kept in GPU-seconds (exact) and reported in hours. Fractional GPUs (MIG slices) bill as fractions.
+/// <c>[start, billed end)</c> with each period, kept in GPU-seconds (exact) and reported in hours. Fractional GPUs (MIG slices) bill as
+/// fractions.
 /// </summary>
 public static class JobContributions
 {
@@ -40,7 +41,10 @@ public static class JobContributions
     /// The periods whose usage differs between two states of a job (including periods one of them does not reach):
     /// exactly what a state change must rewrite, and no more.
     /// </summary>
-    public static IReadOnlyList<(TPeriod Period, JobUsage? Usage)> Changes<TPeriod>(IReadOnlyDictionary<TPeriod, JobUsage> before, IReadOnlyDictionary<TPeriod, JobUsage> after)
+    public static IReadOnlyList<(TPeriod Period, JobUsage? Usage)> Changes<TPeriod>(
+        IReadOnlyDictionary<TPeriod, JobUsage> before,
+        IReadOnlyDictionary<TPeriod, JobUsage> after
+    )
         where TPeriod : notnull
     {
         ArgumentNullException.ThrowIfNull(before);
@@ -68,6 +72,16 @@ public static class JobContributions
     private static JobUsage Usage(JobBillingState job, TimeSpan billed)
     {
         decimal seconds = UtcHours.ToSeconds(billed);
-        return new JobUsage(job.Cluster, job.JobId, job.StartTime, job.Institution, job.GpuModel, billed, (decimal)job.Gpus * seconds, job.Cpus * seconds, job.Account);
+        return new JobUsage(
+            job.Cluster,
+            job.JobId,
+            job.StartTime,
+            job.Institution,
+            job.GpuModel,
+            billed,
+            (decimal)job.Gpus * seconds,
+            job.Cpus * seconds,
+            job.Account
+        );
     }
 }

@@ -19,7 +19,9 @@ internal sealed class KnownJobStates
     /// <summary>Whether the run is known; <paramref name="state"/> null means it was not stored when read.</summary>
     public bool TryGet(JobRunKey run, out StoredJobState? state) => _runs.TryGetValue(run, out state);
 
-    /// <summary>Reads the runs not known yet, in one <see cref="IJobStateStore.GetManyAsync"/>, and remembers them (absent ones too).</summary>
+    /// <summary>
+    /// Reads the runs not known yet, in one <see cref="IJobStateStore.GetManyAsync"/>, and remembers them (absent ones too).
+    /// </summary>
     public async Task LoadAsync(IJobStateStore store, IEnumerable<JobRunKey> runs, CancellationToken cancellationToken)
     {
         JobRunKey[] unknown = runs.Where(run => !_runs.ContainsKey(run)).Distinct().ToArray();

@@ -11,7 +11,12 @@ public static class LandedFileStreams
 {
     public const int DefaultAhead = 8;
 
-    public static async IAsyncEnumerable<Stream> OpenInOrderAsync(ILandedFiles files, IReadOnlyList<string> paths, [EnumeratorCancellation] CancellationToken cancellationToken, int ahead = DefaultAhead)
+    public static async IAsyncEnumerable<Stream> OpenInOrderAsync(
+        ILandedFiles files,
+        IReadOnlyList<string> paths,
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        int ahead = DefaultAhead
+    )
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(paths);

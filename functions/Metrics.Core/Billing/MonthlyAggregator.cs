@@ -1,4 +1,7 @@
-using LineSums = System.Collections.Generic.SortedDictionary<Metrics.Core.Billing.UsageKey, (decimal Gpu, decimal Active, decimal Observed, decimal Cpu)>;
+using LineSums = System.Collections.Generic.SortedDictionary<
+    Metrics.Core.Billing.UsageKey,
+    (decimal Gpu, decimal Active, decimal Observed, decimal Cpu)
+>;
 
 namespace Metrics.Core.Billing;
 
@@ -26,7 +29,12 @@ public static class MonthlyAggregator
     /// The same from the month's days (<see cref="DailyUsage"/>), streamed: what the rollup uses, so that a month's
     /// recompute reads at most 31 rows per line, whatever the day of the month.
     /// </summary>
-    public static async Task<MonthlyLines> ComputeFromDaysAsync(BillingMonth month, IAsyncEnumerable<DailyUsage> days, IEnumerable<JobUsage> jobMonths, CancellationToken cancellationToken)
+    public static async Task<MonthlyLines> ComputeFromDaysAsync(
+        BillingMonth month,
+        IAsyncEnumerable<DailyUsage> days,
+        IEnumerable<JobUsage> jobMonths,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(days);
         var sums = new LineSums();
@@ -39,7 +47,11 @@ public static class MonthlyAggregator
     }
 
     /// <summary>A billing day's lines, per account: the sums of its UTC hours, streamed.</summary>
-    public static async Task<IReadOnlyList<DailyUsage>> ComputeDayAsync(DateOnly day, IAsyncEnumerable<HourlyUsage> hours, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<DailyUsage>> ComputeDayAsync(
+        DateOnly day,
+        IAsyncEnumerable<HourlyUsage> hours,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(hours);
         var sums = new LineSums();
@@ -48,7 +60,17 @@ public static class MonthlyAggregator
             Add(sums, hour);
         }
 
-        return sums.Select(s => new DailyUsage(day, s.Key.Institution, s.Key.GpuModel, s.Value.Gpu, s.Value.Cpu, s.Value.Active, s.Value.Observed, s.Key.Account)).ToArray();
+        return sums.Select(s => new DailyUsage(
+                day,
+                s.Key.Institution,
+                s.Key.GpuModel,
+                s.Value.Gpu,
+                s.Value.Cpu,
+                s.Value.Active,
+                s.Value.Observed,
+                s.Key.Account
+            ))
+            .ToArray();
     }
 
     private static void Add(LineSums sums, HourlyUsage hour) =>
@@ -93,9 +115,19 @@ public static class MonthlyAggregator
         return new MonthlyLines(Lines(month, lineSums, lineJobs), Lines(month, accountSums, accountJobs));
     }
 
-    private static MonthlyUsage[] Lines(BillingMonth month, LineSums sums, Dictionary<UsageKey, HashSet<(string, string)>> jobs) => sums
-        .Select(s => new MonthlyUsage(month, s.Key.Institution, s.Key.GpuModel, jobs.TryGetValue(s.Key, out var set) ? set.Count : 0, s.Value.Gpu, s.Value.Active, s.Value.Observed, s.Value.Cpu, s.Key.Account))
-        .ToArray();
+    private static MonthlyUsage[] Lines(BillingMonth month, LineSums sums, Dictionary<UsageKey, HashSet<(string, string)>> jobs) =>
+        sums.Select(s => new MonthlyUsage(
+                month,
+                s.Key.Institution,
+                s.Key.GpuModel,
+                jobs.TryGetValue(s.Key, out var set) ? set.Count : 0,
+                s.Value.Gpu,
+                s.Value.Active,
+                s.Value.Observed,
+                s.Value.Cpu,
+                s.Key.Account
+            ))
+            .ToArray();
 
     private static void AddJob(Dictionary<UsageKey, HashSet<(string, string)>> jobs, UsageKey key, JobUsage job)
     {

@@ -11,7 +11,8 @@ public sealed record MonthlyUsage(
     decimal ActiveGpuSeconds,
     decimal ObservedGpuSeconds,
     decimal CpuCoreSeconds,
-    string Account = "")
+    string Account = ""
+)
 {
     public UsageKey Key => new(Institution, GpuModel, Account);
 }

@@ -87,8 +87,13 @@ public sealed class ObservedHour
             return;
         }
 
-        int line = sample.Institution is null ? -1 : LineId(new UsageKey(sample.Institution, sample.GpuModel, _accounts.Of(sample.Cluster, sample.JobId, sample.Institution)));
-        Offer(new GpuKey(uuid, mig), new Candidate(sample.Ts.UtcTicks, sample.Sequence, sample.UtilPct, PartitionId(sample.Partition), line, sample.IntervalS));
+        int line = sample.Institution is null
+            ? -1
+            : LineId(new UsageKey(sample.Institution, sample.GpuModel, _accounts.Of(sample.Cluster, sample.JobId, sample.Institution)));
+        Offer(
+            new GpuKey(uuid, mig),
+            new Candidate(sample.Ts.UtcTicks, sample.Sequence, sample.UtilPct, PartitionId(sample.Partition), line, sample.IntervalS)
+        );
     }
 
     /// <summary>Folds in one landed <c>gpu/v1</c> record batch, column by column.</summary>
@@ -115,7 +120,8 @@ public sealed class ObservedHour
             else
             {
                 UInt128 uuid = ParseUuid(uuidText, out bool mig);
-                samples = ShardOf(uuid) == _shard ? SamplesOf(new GpuKey(uuid, mig), new Candidate(ticks, 0, 0, 0, 0, rows.Interval[i])) : null;
+                samples =
+                    ShardOf(uuid) == _shard ? SamplesOf(new GpuKey(uuid, mig), new Candidate(ticks, 0, 0, 0, 0, rows.Interval[i])) : null;
                 if (slot >= 0)
                 {
                     uuidText.CopyTo(_cacheKeys.AsSpan(slot * 40, 40));
@@ -182,7 +188,9 @@ public sealed class ObservedHour
                 // Billing compares uuids ignoring case, the sort does not: an upper-case copy of a sample would not sit
                 // next to its lower-case twin. nvidia-smi prints the canonical lower-case form; anything else is read
                 // the general way. Checked once per GPU, where its rows begin.
-                throw new UnsortedInputException("A gpu_uuid is not in canonical lower case, so a byte-ordered read cannot pair its copies.");
+                throw new UnsortedInputException(
+                    "A gpu_uuid is not in canonical lower case, so a byte-ordered read cannot pair its copies."
+                );
             }
 
             uuid.CopyTo(_sortedUuid);
@@ -294,7 +302,11 @@ public sealed class ObservedHour
             return -1;
         }
 
-        ulong mixed = (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(uuid[4..]) ^ System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(uuid[32..])) * 0x9E3779B97F4A7C15UL;
+        ulong mixed =
+            (
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(uuid[4..])
+                ^ System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(uuid[32..])
+            ) * 0x9E3779B97F4A7C15UL;
         return (int)(mixed >> 52);
     }
 
@@ -304,7 +316,8 @@ public sealed class ObservedHour
 
     private static int BinarySearch(ReadOnlySpan<Candidate> samples, long ticks)
     {
-        int low = 0, high = samples.Length - 1;
+        int low = 0,
+            high = samples.Length - 1;
         while (low <= high)
         {
             int middle = low + ((high - low) >> 1);
@@ -349,7 +362,10 @@ public sealed class ObservedHour
     private static UInt128 ParseUuid(ReadOnlySpan<char> text, out bool mig)
     {
         Span<byte> ascii = stackalloc byte[40];
-        return text.Length == 40 && System.Text.Ascii.FromUtf16(text, ascii, out _) == System.Buffers.OperationStatus.Done && TryParseCanonical(ascii, out UInt128 value, out mig)
+        return
+            text.Length == 40
+            && System.Text.Ascii.FromUtf16(text, ascii, out _) == System.Buffers.OperationStatus.Done
+            && TryParseCanonical(ascii, out UInt128 value, out mig)
             ? value
             : HashOf(text.ToString(), out mig);
     }
@@ -359,21 +375,272 @@ public sealed class ObservedHour
         mig = false;
         Span<byte> hash = stackalloc byte[32];
         System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToUpperInvariant()), hash);
-        return new UInt128(System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash), System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash[8..]));
+        return new UInt128(
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash),
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash[8..])
+        );
     }
 
     /// <summary>The value of each byte as a hex digit, or -1.</summary>
     private static ReadOnlySpan<sbyte> HexDigits =>
-    [
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,
-        -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    ];
+        [
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            0,
+            1,
+            2,
+            3,
+            4,
+            5,
+            6,
+            7,
+            8,
+            9,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            10,
+            11,
+            12,
+            13,
+            14,
+            15,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            10,
+            11,
+            12,
+            13,
+            14,
+            15,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+            -1,
+        ];
 
     /// <summary>Parses <c>GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx</c> (or <c>MIG-</c>, any case): 4 + 36 bytes, 32 hex digits.</summary>
     private static bool TryParseCanonical(ReadOnlySpan<byte> text, out UInt128 value, out bool mig)
@@ -386,14 +653,17 @@ public sealed class ObservedHour
         }
 
         // ORing 0x20 lower-cases an ASCII letter and maps no other byte onto one.
-        int p0 = text[0] | 0x20, p1 = text[1] | 0x20, p2 = text[2] | 0x20;
+        int p0 = text[0] | 0x20,
+            p1 = text[1] | 0x20,
+            p2 = text[2] | 0x20;
         mig = p0 == 'm' && p1 == 'i' && p2 == 'g';
         if (!mig && !(p0 == 'g' && p1 == 'p' && p2 == 'u'))
         {
             return false;
         }
 
-        ulong high = 0, low = 0;
+        ulong high = 0,
+            low = 0;
         int digits = 0;
         for (int i = 4; i < 40; i++)
         {
@@ -541,14 +811,17 @@ public sealed class ObservedHour
         public int PartitionId(int row) => (_partitionIds ??= _partitions.Map(_hour.PartitionId))[_partitions.IndexAt(row)];
 
         /// <summary>The row's partition id as landed (a string of the batch's dictionary: no allocation per row).</summary>
-        public string PartitionName(int row) => (_partitionNames ??= _partitions.Values())[_partitions.IndexAt(row)]
+        public string PartitionName(int row) =>
+            (_partitionNames ??= _partitions.Values())[_partitions.IndexAt(row)]
             ?? throw new InvalidDataException("A landed GPU row has no eh_partition.");
 
         /// <summary>The row's line id, or -1 for a GPU no job's institution holds.</summary>
         public int LineAt(int row)
         {
-            int institution = _institutions.IndexAt(row), model = _models.IndexAt(row);
-            int cluster = _byAccount ? _clusters.IndexAt(row) : -1, job = _byAccount ? _jobs.IndexAt(row) : -1;
+            int institution = _institutions.IndexAt(row),
+                model = _models.IndexAt(row);
+            int cluster = _byAccount ? _clusters.IndexAt(row) : -1,
+                job = _byAccount ? _jobs.IndexAt(row) : -1;
             if (institution == _last.Institution && model == _last.Model && job == _last.Job && cluster == _last.Cluster)
             {
                 // A node's GPUs are consecutive rows and usually run one job: the line of the row before.
@@ -563,9 +836,15 @@ public sealed class ObservedHour
             if (!_lineOf.TryGetValue((institution, model, cluster, job), out int line))
             {
                 string account = _byAccount
-                    ? _hour._accounts.Of(cluster < 0 ? null : (_clusterNames ??= _clusters.Values())[cluster], job < 0 ? null : (_jobNames ??= _jobs.Values())[job], name)
+                    ? _hour._accounts.Of(
+                        cluster < 0 ? null : (_clusterNames ??= _clusters.Values())[cluster],
+                        job < 0 ? null : (_jobNames ??= _jobs.Values())[job],
+                        name
+                    )
                     : string.Empty;
-                line = _hour.LineId(new UsageKey(name, _modelNames[model] ?? throw new InvalidDataException("A landed GPU row has no gpu_model."), account));
+                line = _hour.LineId(
+                    new UsageKey(name, _modelNames[model] ?? throw new InvalidDataException("A landed GPU row has no gpu_model."), account)
+                );
                 _lineOf[(institution, model, cluster, job)] = line;
             }
 
@@ -603,9 +882,8 @@ public sealed class ObservedHour
         }
 
         /// <summary>The row's dictionary index, or -1 for null. The index span is taken once per batch, not per row.</summary>
-        public int IndexAt(int row) => _plain
-            ? (_values.IsNull(row) ? -1 : row)
-            : (_hasNulls && _indices!.IsNull(row) ? -1 : _indexValues[row]);
+        public int IndexAt(int row) =>
+            _plain ? (_values.IsNull(row) ? -1 : row) : (_hasNulls && _indices!.IsNull(row) ? -1 : _indexValues[row]);
 
         public string?[] Values()
         {

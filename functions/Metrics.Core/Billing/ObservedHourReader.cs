@@ -10,7 +10,8 @@ namespace Metrics.Core.Billing;
 /// <summary>
 /// Reads one UTC hour's GPU samples (its own files, and the next hour's, whose samples can reach back into it) into
 /// observed GPU time per line, record batch by record batch, in as many shards as keep each shard's deduplication table
-/// within <paramref name="maxSamplesInMemory"/> distinct samples (32 bytes each, plus a GPU's unused list room). The shard count comes from the
+/// within <paramref name="maxSamplesInMemory"/> distinct samples (32 bytes each, plus a GPU's unused list room). The shard count comes from
+/// the
 /// manifests' row counts; if a shard still outgrows the bound (counts unknown or wrong) the hour is read again in
 /// more shards. Memory is bounded by the setting (plus one file's rows), whatever the hour's size; a bigger hour costs
 /// more reads instead.
@@ -26,7 +27,9 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
     /// <summary>How many shards the last hour read took (each a pass over the files).</summary>
     public int LastShards { get; private set; }
 
-    /// <summary>How many files the last read opened (each once per shard): the hour's own, and those of the next hour that reach back.</summary>
+    /// <summary>
+    /// How many files the last read opened (each once per shard): the hour's own, and those of the next hour that reach back.
+    /// </summary>
     public int LastFilesRead { get; private set; }
 
     /// <summary>The next hour's files the last read left unopened, because their manifests say they start after this hour.</summary>
@@ -38,21 +41,36 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
     /// </summary>
     public int LastPeakSamples { get; private set; }
 
-    /// <summary>The hour's observed time per line (without accounts); read again from a new listing if compaction replaced a file meanwhile.</summary>
+    /// <summary>
+    /// The hour's observed time per line (without accounts); read again from a new listing if compaction replaced a file meanwhile.
+    /// </summary>
     public Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadAsync(DateTimeOffset hour, CancellationToken cancellationToken) =>
         ReadAsync(hour, JobAccounts.None, cancellationToken);
 
-    /// <summary>The hour's observed time per line and account, each sample under the account of its job in <paramref name="accounts"/>.</summary>
-    public Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadAsync(DateTimeOffset hour, JobAccounts accounts, CancellationToken cancellationToken) =>
-        CompactionRace.ListAgainIfGoneAsync(() => ReadListedAsync(hour, accounts, cancellationToken));
+    /// <summary>
+    /// The hour's observed time per line and account, each sample under the account of its job in <paramref name="accounts"/>.
+    /// </summary>
+    public Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadAsync(
+        DateTimeOffset hour,
+        JobAccounts accounts,
+        CancellationToken cancellationToken
+    ) => CompactionRace.ListAgainIfGoneAsync(() => ReadListedAsync(hour, accounts, cancellationToken));
 
-    private async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadListedAsync(DateTimeOffset hour, JobAccounts accounts, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadListedAsync(
+        DateTimeOffset hour,
+        JobAccounts accounts,
+        CancellationToken cancellationToken
+    )
     {
-        IReadOnlyList<LandedFileRef> own = await files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<LandedFileRef> own = await files
+            .ListHourWithRowsAsync(TelemetryStream.Gpu, hour, cancellationToken)
+            .ConfigureAwait(false);
         // Of the next hour's files, only those whose samples can reach back into this hour: most of them, as their
         // manifests tell, start well after it ends, and reading them would double the work of a run of hours.
         DateTimeOffset end = UtcHours.Floor(hour).AddHours(1);
-        IReadOnlyList<LandedFileRef> nextListed = await files.ListHourWithRowsAsync(TelemetryStream.Gpu, end, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<LandedFileRef> nextListed = await files
+            .ListHourWithRowsAsync(TelemetryStream.Gpu, end, cancellationToken)
+            .ConfigureAwait(false);
         LandedFileRef[] next = nextListed.Where(f => f.ReachesFrom is not { } reach || reach < end).ToArray();
         LandedFileRef[] all = [.. own, .. next];
         LastFilesRead = all.Length;
@@ -65,7 +83,8 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
             // spans the two; of theirs only the few samples that reach back into this hour are held.
             try
             {
-                return await ReadSortedAsync(hour, accounts, own[0].Path, next.Select(f => f.Path).ToArray(), cancellationToken).ConfigureAwait(false);
+                return await ReadSortedAsync(hour, accounts, own[0].Path, next.Select(f => f.Path).ToArray(), cancellationToken)
+                    .ConfigureAwait(false);
             }
             catch (UnsortedInputException)
             {
@@ -121,7 +140,13 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
         }
     }
 
-    private async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadSortedAsync(DateTimeOffset hour, JobAccounts accounts, string compacted, string[] next, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadSortedAsync(
+        DateTimeOffset hour,
+        JobAccounts accounts,
+        string compacted,
+        string[] next,
+        CancellationToken cancellationToken
+    )
     {
         var scan = new ObservedHour(hour, accounts: accounts);
         await using (Stream stream = await files.OpenAsync(compacted, cancellationToken).ConfigureAwait(false))

@@ -5,7 +5,11 @@ public sealed class RateCard(IEnumerable<RateEntry> entries)
 {
     public const string DefaultCurrency = "CNY";
 
-    private readonly RateEntry[] _entries = entries.OrderBy(e => e.Kind).ThenBy(e => e.GpuModel, StringComparer.Ordinal).ThenBy(e => e.EffectiveFrom).ToArray();
+    private readonly RateEntry[] _entries = entries
+        .OrderBy(e => e.Kind)
+        .ThenBy(e => e.GpuModel, StringComparer.Ordinal)
+        .ThenBy(e => e.EffectiveFrom)
+        .ToArray();
 
     public IReadOnlyList<RateEntry> Entries => _entries;
 

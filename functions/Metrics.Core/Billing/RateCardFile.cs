@@ -27,12 +27,18 @@ public static partial class RateCardFile
         using (document)
         {
             JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("rates", out JsonElement rates) || rates.ValueKind != JsonValueKind.Array)
+            if (
+                root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("rates", out JsonElement rates)
+                || rates.ValueKind != JsonValueKind.Array
+            )
             {
                 throw new FormatException("rate card must be an object with a \"rates\" array");
             }
 
-            string defaultCurrency = root.TryGetProperty("currency", out JsonElement c) ? Currency(c, "currency") : RateCard.DefaultCurrency;
+            string defaultCurrency = root.TryGetProperty("currency", out JsonElement c)
+                ? Currency(c, "currency")
+                : RateCard.DefaultCurrency;
             var entries = new List<RateEntry>();
             int i = 0;
             foreach (JsonElement rate in rates.EnumerateArray())
@@ -43,7 +49,10 @@ public static partial class RateCardFile
             var duplicate = entries.GroupBy(e => (e.Kind, e.GpuModel, e.EffectiveFrom)).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null)
             {
-                throw new FormatException($"rate card has two {duplicate.Key.Kind.ToString().ToLowerInvariant()} rates for {duplicate.Key.GpuModel ?? "CPU"} effective {duplicate.Key.EffectiveFrom:yyyy-MM-dd}");
+                throw new FormatException(
+                    $"rate card has two {duplicate.Key.Kind.ToString().ToLowerInvariant()} rates for {duplicate.Key.GpuModel ?? "CPU"} "
+                        + $"effective {duplicate.Key.EffectiveFrom:yyyy-MM-dd}"
+                );
             }
 
             return entries;
@@ -73,12 +82,25 @@ public static partial class RateCardFile
             }
         }
 
-        if (!DateOnly.TryParseExact(String(rate, "effectiveFrom", path), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly from))
+        if (
+            !DateOnly.TryParseExact(
+                String(rate, "effectiveFrom", path),
+                "yyyy-MM-dd",
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.None,
+                out DateOnly from
+            )
+        )
         {
             throw new FormatException($"{path}.effectiveFrom must be a date yyyy-MM-dd");
         }
 
-        if (!rate.TryGetProperty("rate", out JsonElement value) || value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out decimal amount) || amount < 0)
+        if (
+            !rate.TryGetProperty("rate", out JsonElement value)
+            || value.ValueKind != JsonValueKind.Number
+            || !value.TryGetDecimal(out decimal amount)
+            || amount < 0
+        )
         {
             throw new FormatException($"{path}.rate must be a non-negative JSON number");
         }

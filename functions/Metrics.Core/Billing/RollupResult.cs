@@ -17,8 +17,10 @@ public sealed record RollupResult(int JobHoursRead, int JobsChanged, int HoursRe
     /// <summary>Records compare by their counts and failures' content, not by list identity.</summary>
     public bool Equals(RollupResult? other) =>
         other is not null
-        && (JobHoursRead, JobsChanged, HoursRecomputed, MonthsRecomputed, MarksKeptForNextRun) == (other.JobHoursRead, other.JobsChanged, other.HoursRecomputed, other.MonthsRecomputed, other.MarksKeptForNextRun)
+        && (JobHoursRead, JobsChanged, HoursRecomputed, MonthsRecomputed, MarksKeptForNextRun)
+            == (other.JobHoursRead, other.JobsChanged, other.HoursRecomputed, other.MonthsRecomputed, other.MarksKeptForNextRun)
         && Failures.SequenceEqual(other.Failures);
 
-    public override int GetHashCode() => HashCode.Combine(JobHoursRead, JobsChanged, HoursRecomputed, MonthsRecomputed, MarksKeptForNextRun, Failures.Count);
+    public override int GetHashCode() =>
+        HashCode.Combine(JobHoursRead, JobsChanged, HoursRecomputed, MonthsRecomputed, MarksKeptForNextRun, Failures.Count);
 }

@@ -5,13 +5,16 @@ namespace Metrics.Core.Billing;
 
 /// <summary>
 /// The finance CSV contract (v2): RFC 4180 (CRLF, quoted where needed), a header row, one row per (institution, GPU model)
-/// and line type, sorted by institution, then usage before adjustments before credits, then adjusted month and model; hours with 4 decimals, amounts with 2. A cell starting with <c>= + - @</c> (or a
+/// and line type, sorted by institution, then usage before adjustments before credits, then adjusted month and model; hours with 4
+/// decimals, amounts with 2. A cell starting with <c>= + - @</c> (or a
 /// tab or carriage return) is prefixed with <c>'</c> so a spreadsheet never runs it as a formula.
 /// </summary>
 public static class UsageCsvWriter
 {
     /// <summary>Contract v2: v1's twelve columns unchanged, then <c>line_type</c> and <c>adjusts_month</c>.</summary>
-    public const string Header = "month,institution,gpu_model,jobs,gpu_hours,active_gpu_hours,observed_gpu_hours,avg_gpu_util_pct,cpu_core_hours,gpu_rate,amount,currency,line_type,adjusts_month";
+    public const string Header =
+        "month,institution,gpu_model,jobs,gpu_hours,active_gpu_hours,observed_gpu_hours,avg_gpu_util_pct,cpu_core_hours,gpu_rate,amount,"
+        + "currency,line_type,adjusts_month";
 
     /// <summary>A report by account has one more column at the end: the project each line is for.</summary>
     public const string AccountColumn = "account";
@@ -75,5 +78,6 @@ public static class UsageCsvWriter
     }
 
     /// <summary>A negative number is data, not a formula; figures are never escaped.</summary>
-    private static bool IsNumber(string value) => decimal.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _);
+    private static bool IsNumber(string value) =>
+        decimal.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _);
 }

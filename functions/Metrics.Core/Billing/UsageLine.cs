@@ -23,12 +23,13 @@ public sealed record UsageLine(MonthlyUsage Usage, decimal? GpuRate, decimal? Cp
     public string? Account { get; init; }
 
     /// <summary>The CSV and JSON name of <see cref="Type"/>.</summary>
-    public string TypeName => Type switch
-    {
-        UsageLineType.Adjustment => "adjustment",
-        UsageLineType.Credit => "credit",
-        _ => "usage",
-    };
+    public string TypeName =>
+        Type switch
+        {
+            UsageLineType.Adjustment => "adjustment",
+            UsageLineType.Credit => "credit",
+            _ => "usage",
+        };
 
     /// <summary>Seconds as reported hours: divided by 3,600 once, then 4 decimals, rounded half away from zero.</summary>
     public static decimal ReportedHours(decimal seconds) => Math.Round(seconds / 3600m, 4, MidpointRounding.AwayFromZero);
@@ -47,5 +48,7 @@ public sealed record UsageLine(MonthlyUsage Usage, decimal? GpuRate, decimal? Cp
 
     /// <summary>active / observed x 100 with 2 decimals, half away from zero; null when nothing was observed or not usage.</summary>
     public static decimal? UtilPct(decimal activeSeconds, decimal observedSeconds, UsageLineType type = UsageLineType.Usage) =>
-        observedSeconds == 0 || type != UsageLineType.Usage ? null : Math.Round(activeSeconds / observedSeconds * 100m, 2, MidpointRounding.AwayFromZero);
+        observedSeconds == 0 || type != UsageLineType.Usage
+            ? null
+            : Math.Round(activeSeconds / observedSeconds * 100m, 2, MidpointRounding.AwayFromZero);
 }

@@ -23,7 +23,8 @@ public static class UsagePricing
         foreach (MonthlyUsage line in usage.OrderBy(u => u.Key))
         {
             RateEntry? gpu = rates.GpuRate(line.GpuModel, month);
-            decimal gpuHours = UsageLine.ReportedHours(line.GpuSeconds), cpuHours = UsageLine.ReportedHours(line.CpuCoreSeconds);
+            decimal gpuHours = UsageLine.ReportedHours(line.GpuSeconds),
+                cpuHours = UsageLine.ReportedHours(line.CpuCoreSeconds);
             string currency = gpu?.Currency ?? cpu?.Currency ?? RateCard.DefaultCurrency;
             decimal? amount = null;
             if (gpu is null)
@@ -36,7 +37,9 @@ public static class UsagePricing
             }
             else if (cpuHours > 0 && cpu!.Currency != gpu.Currency)
             {
-                warnings.Add($"GPU rate for '{line.GpuModel}' is in {gpu.Currency} but the CPU rate is in {cpu.Currency}: those lines are unpriced");
+                warnings.Add(
+                    $"GPU rate for '{line.GpuModel}' is in {gpu.Currency} but the CPU rate is in {cpu.Currency}: those lines are unpriced"
+                );
             }
             else
             {

@@ -10,7 +10,13 @@ namespace Metrics.Core.Billing;
 /// the adjustments of the closed months just before it (<see cref="Adjustments"/>) and the credits of the vouchers
 /// that pay towards it (<see cref="VoucherCredits"/>), provisional until it closes.
 /// </summary>
-public sealed class UsageQuery(IUsageStore usage, IRateCardStore rates, IStatementStore statements, IVoucherStore vouchers, BillingCalendar calendar)
+public sealed class UsageQuery(
+    IUsageStore usage,
+    IRateCardStore rates,
+    IStatementStore statements,
+    IVoucherStore vouchers,
+    BillingCalendar calendar
+)
 {
     /// <summary>
     /// How far back an open month looks for closed months to adjust. Late data is bounded by ingest's age limits (14 days
@@ -30,10 +36,17 @@ public sealed class UsageQuery(IUsageStore usage, IRateCardStore rates, IStateme
     public async Task<UsageReport?> GetAsync(BillingMonth month, string? institution, bool byAccount, CancellationToken cancellationToken)
     {
         FrozenStatement? frozen = await statements.ReadAsync(month, cancellationToken).ConfigureAwait(false);
-        UsageReport? report = frozen is null ? null : byAccount ? frozen.ReportByAccountFor(institution) : frozen.ReportFor(institution);
+        UsageReport? report =
+            frozen is null ? null
+            : byAccount ? frozen.ReportByAccountFor(institution)
+            : frozen.ReportFor(institution);
 
         // An institution on the frozen statement is known whatever the billing tables say today.
-        if (institution is not null && report is not { Lines.Count: > 0 } && !await usage.InstitutionKnownAsync(institution, cancellationToken).ConfigureAwait(false))
+        if (
+            institution is not null
+            && report is not { Lines.Count: > 0 }
+            && !await usage.InstitutionKnownAsync(institution, cancellationToken).ConfigureAwait(false)
+        )
         {
             return null;
         }
@@ -44,10 +57,14 @@ public sealed class UsageQuery(IUsageStore usage, IRateCardStore rates, IStateme
         }
 
         UsageReport computed = await ComputeAsync(month, institution, cancellationToken).ConfigureAwait(false);
-        return byAccount ? AccountBreakdown.Split(computed, await AccountsAsync(month, institution, cancellationToken).ConfigureAwait(false)) : computed;
+        return byAccount
+            ? AccountBreakdown.Split(computed, await AccountsAsync(month, institution, cancellationToken).ConfigureAwait(false))
+            : computed;
     }
 
-    /// <summary>The month's usage by account as the billing tables give it now (exact seconds): what a close freezes with the lines.</summary>
+    /// <summary>
+    /// The month's usage by account as the billing tables give it now (exact seconds): what a close freezes with the lines.
+    /// </summary>
     public Task<IReadOnlyList<MonthlyUsage>> AccountsAsync(BillingMonth month, string? institution, CancellationToken cancellationToken) =>
         usage.ReadMonthAccountsAsync(month, institution, cancellationToken);
 
@@ -87,7 +104,11 @@ public sealed class UsageQuery(IUsageStore usage, IRateCardStore rates, IStateme
         }
 
         // Vouchers pay last, towards usage and adjustments alike, from what closed months have left of them.
-        VoucherBalance[] paying = (await new VoucherLedger(vouchers, read, calendar).BalancesAsync(institution, month, month.LastDay, cancellationToken).ConfigureAwait(false))
+        VoucherBalance[] paying = (
+            await new VoucherLedger(vouchers, read, calendar)
+                .BalancesAsync(institution, month, month.LastDay, cancellationToken)
+                .ConfigureAwait(false)
+        )
             .Where(b => b.Voucher.ValidOn(month.LastDay))
             .ToArray();
         lines.AddRange(VoucherCredits.Apply(month, lines, paying.Select(b => (b.Voucher, b.Balance)).ToArray(), warnings));

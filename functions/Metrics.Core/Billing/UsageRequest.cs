@@ -16,7 +16,14 @@ public sealed record UsageRequest(BillingMonth Month, string? Institution, Usage
         TryParse(month, institution, format, by: null, out request, out error);
 
     /// <summary>The same with <paramref name="by"/>: <c>institution</c> (the default) or <c>account</c>.</summary>
-    public static bool TryParse(string? month, string? institution, string? format, string? by, out UsageRequest? request, out string? error)
+    public static bool TryParse(
+        string? month,
+        string? institution,
+        string? format,
+        string? by,
+        out UsageRequest? request,
+        out string? error
+    )
     {
         request = null;
         if (!BillingMonth.TryParse(month, out BillingMonth m))
@@ -25,13 +32,15 @@ public sealed record UsageRequest(BillingMonth Month, string? Institution, Usage
             return false;
         }
 
-        UsageFormat? f = string.IsNullOrEmpty(format) ? UsageFormat.Csv : format.ToLowerInvariant() switch
-        {
-            "csv" => UsageFormat.Csv,
-            "json" => UsageFormat.Json,
-            "focus" => UsageFormat.Focus,
-            _ => null,
-        };
+        UsageFormat? f = string.IsNullOrEmpty(format)
+            ? UsageFormat.Csv
+            : format.ToLowerInvariant() switch
+            {
+                "csv" => UsageFormat.Csv,
+                "json" => UsageFormat.Json,
+                "focus" => UsageFormat.Focus,
+                _ => null,
+            };
         if (f is null)
         {
             error = $"format must be csv, json or focus, got '{Quote(format)}'";
@@ -44,12 +53,14 @@ public sealed record UsageRequest(BillingMonth Month, string? Institution, Usage
             return false;
         }
 
-        bool? byAccount = string.IsNullOrEmpty(by) ? false : by.ToLowerInvariant() switch
-        {
-            "institution" => false,
-            "account" => true,
-            _ => null,
-        };
+        bool? byAccount = string.IsNullOrEmpty(by)
+            ? false
+            : by.ToLowerInvariant() switch
+            {
+                "institution" => false,
+                "account" => true,
+                _ => null,
+            };
         if (byAccount is null)
         {
             error = $"by must be institution or account, got '{Quote(by)}'";
@@ -57,30 +68,37 @@ public sealed record UsageRequest(BillingMonth Month, string? Institution, Usage
         }
 
         // FOCUS rows carry the account as the sub-account, so a FOCUS dataset is always by account.
-        request = new UsageRequest(m, string.IsNullOrEmpty(institution) ? null : institution, f.Value) { ByAccount = byAccount.Value || f == UsageFormat.Focus };
+        request = new UsageRequest(m, string.IsNullOrEmpty(institution) ? null : institution, f.Value)
+        {
+            ByAccount = byAccount.Value || f == UsageFormat.Focus,
+        };
         error = null;
         return true;
     }
 
     /// <summary>What an HTTP caller is told of a month that does not parse (the usage and close APIs alike).</summary>
     public static string MonthError(string? month) =>
-        $"month must be yyyy-MM between {BillingMonth.MinYear}-01 and {BillingMonth.MaxYear}-12 (for example 2026-11), got '{Quote(month)}'";
+        $"month must be yyyy-MM between {BillingMonth.MinYear}-01 and {BillingMonth.MaxYear}-12 (for example 2026-11), got "
+        + $"'{Quote(month)}'";
 
     /// <summary>A caller's value as echoed in an error: at most 64 characters.</summary>
     private static string Quote(string? value) => EchoedText.Cut(value, 64);
 
     /// <summary>The report rendered in the requested format.</summary>
     /// <exception cref="InvalidOperationException">FOCUS, and the report has unpriced lines.</exception>
-    public string Render(UsageReport report) => Format switch
-    {
-        UsageFormat.Json => UsageJsonWriter.Write(report),
-        UsageFormat.Focus => FocusCsvWriter.Write(report),
-        _ => UsageCsvWriter.Write(report),
-    };
+    public string Render(UsageReport report) =>
+        Format switch
+        {
+            UsageFormat.Json => UsageJsonWriter.Write(report),
+            UsageFormat.Focus => FocusCsvWriter.Write(report),
+            _ => UsageCsvWriter.Write(report),
+        };
 
     public string ContentType => Format == UsageFormat.Json ? "application/json; charset=utf-8" : "text/csv; charset=utf-8";
 
-    public string FileName => Format == UsageFormat.Focus
-        ? $"focus-{Month}{(Institution is null ? string.Empty : "-" + Institution)}.csv"
-        : $"usage-{Month}{(Institution is null ? string.Empty : "-" + Institution)}{(ByAccount ? "-by-account" : string.Empty)}.{(Format == UsageFormat.Json ? "json" : "csv")}";
+    public string FileName =>
+        Format == UsageFormat.Focus
+            ? $"focus-{Month}{(Institution is null ? string.Empty : "-" + Institution)}.csv"
+            : $"usage-{Month}{(Institution is null ? string.Empty : "-" + Institution)}{(ByAccount ? "-by-account" : string.Empty)}"
+                + (Format == UsageFormat.Json ? ".json" : ".csv");
 }

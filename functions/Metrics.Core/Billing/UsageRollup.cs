@@ -27,7 +27,8 @@ public sealed class UsageRollup(
     IJobStateStore jobs,
     IUsageStore usage,
     IRollupLock rollupLock,
-    BillingCalendar calendar)
+    BillingCalendar calendar
+)
 {
     /// <summary>
     /// Bound on the distinct GPU samples an hour's recompute holds at once (see <see cref="ObservedHourReader"/>): the
@@ -45,11 +46,18 @@ public sealed class UsageRollup(
     public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(5);
 
     /// <summary>Processes every pending mark.</summary>
-    /// <param name="progress">Told of each unit written and cleared (<c>jobs 2026112710</c>, <c>usage ...</c>, <c>month 2026-11</c>).</param>
-    public Task<RollupResult> RunPendingAsync(CancellationToken cancellationToken, IProgress<string>? progress = null) => RunAsync(null, progress, cancellationToken);
+    /// <param name="progress">Told of each unit written and cleared (<c>jobs 2026112710</c>, <c>usage ...</c>, <c>month
+    /// 2026-11</c>).</param>
+    public Task<RollupResult> RunPendingAsync(CancellationToken cancellationToken, IProgress<string>? progress = null) =>
+        RunAsync(null, progress, cancellationToken);
 
     /// <summary>Re-reads and recomputes the UTC hours <c>[from, to]</c> (both inclusive), then everything else pending.</summary>
-    public Task<RollupResult> RunRangeAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken, IProgress<string>? progress = null)
+    public Task<RollupResult> RunRangeAsync(
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken,
+        IProgress<string>? progress = null
+    )
     {
         if (to < from)
         {
@@ -59,7 +67,11 @@ public sealed class UsageRollup(
         return RunAsync((UtcHours.Floor(from), UtcHours.Floor(to)), progress, cancellationToken);
     }
 
-    private async Task<RollupResult> RunAsync((DateTimeOffset From, DateTimeOffset To)? range, IProgress<string>? progress, CancellationToken callerToken)
+    private async Task<RollupResult> RunAsync(
+        (DateTimeOffset From, DateTimeOffset To)? range,
+        IProgress<string>? progress,
+        CancellationToken callerToken
+    )
     {
         await using IRollupLease lease = await rollupLock.AcquireAsync(LockWait, callerToken).ConfigureAwait(false);
 
@@ -89,9 +101,16 @@ public sealed class UsageRollup(
         await marks.MarkAsync(MarkKind.CompactGpu, gpuMarks.Select(m => m.Key).ToArray(), cancellationToken).ConfigureAwait(false);
 
         (int jobKept, int jobsChanged) = await FoldJobMarksAsync(jobMarks, failures, progress, cancellationToken).ConfigureAwait(false);
-        (int hoursKept, int hoursRecomputed) = await RecomputeHourMarksAsync(gpuMarks, failures, progress, cancellationToken).ConfigureAwait(false);
+        (int hoursKept, int hoursRecomputed) = await RecomputeHourMarksAsync(gpuMarks, failures, progress, cancellationToken)
+            .ConfigureAwait(false);
         (int monthsKept, int monthsListed) = await RecomputeMonthMarksAsync(failures, progress, cancellationToken).ConfigureAwait(false);
-        return new RollupResult(jobMarks.Count, jobsChanged, hoursRecomputed, monthsListed - failures.Count(f => f.Kind == MarkKind.Month), jobKept + hoursKept + monthsKept)
+        return new RollupResult(
+            jobMarks.Count,
+            jobsChanged,
+            hoursRecomputed,
+            monthsListed - failures.Count(f => f.Kind == MarkKind.Month),
+            jobKept + hoursKept + monthsKept
+        )
         {
             Failures = failures,
         };
@@ -102,7 +121,12 @@ public sealed class UsageRollup(
     /// their months marked, and only then the hour marks cleared. Returns the marks kept for the next run and how many
     /// hours were written with their days.
     /// </summary>
-    private async Task<(int Kept, int Recomputed)> RecomputeHourMarksAsync(IReadOnlyList<RollupMark> gpuMarks, List<RollupFailure> failures, IProgress<string>? progress, CancellationToken cancellationToken)
+    private async Task<(int Kept, int Recomputed)> RecomputeHourMarksAsync(
+        IReadOnlyList<RollupMark> gpuMarks,
+        List<RollupFailure> failures,
+        IProgress<string>? progress,
+        CancellationToken cancellationToken
+    )
     {
         var hourMarks = gpuMarks
             .Concat(await marks.ListAsync(MarkKind.Usage, cancellationToken).ConfigureAwait(false))
@@ -112,7 +136,16 @@ public sealed class UsageRollup(
         var recomputed = new List<IGrouping<string, RollupMark>>(hourMarks.Length);
         foreach (var hour in hourMarks)
         {
-            if (await IsolatedAsync(MarkKind.Usage, hour.Key, failures, () => RecomputeHourAsync(ParseHour(hour.First()), cancellationToken), cancellationToken).ConfigureAwait(false))
+            if (
+                await IsolatedAsync(
+                        MarkKind.Usage,
+                        hour.Key,
+                        failures,
+                        () => RecomputeHourAsync(ParseHour(hour.First()), cancellationToken),
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false)
+            )
             {
                 recomputed.Add(hour);
             }
@@ -125,7 +158,16 @@ public sealed class UsageRollup(
         foreach (var day in byDay)
         {
             string dayKey = day.Key.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            if (await IsolatedAsync(MarkKind.Usage, dayKey, failures, () => RecomputeDayAsync(day.Key, cancellationToken), cancellationToken).ConfigureAwait(false))
+            if (
+                await IsolatedAsync(
+                        MarkKind.Usage,
+                        dayKey,
+                        failures,
+                        () => RecomputeDayAsync(day.Key, cancellationToken),
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false)
+            )
             {
                 recomputed.AddRange(day);
             }
@@ -134,7 +176,10 @@ public sealed class UsageRollup(
         // The days' months are marked once, after every hour and day is written and before any hour mark is cleared: a
         // crash in between leaves the hour marks, and the next run recomputes them (and their days) and marks the months
         // again. A failed hour's month is marked when that hour finally succeeds.
-        string[] months = recomputed.Select(h => calendar.MonthOf(ParseHour(h.First())).ToString()).Distinct(StringComparer.Ordinal).ToArray();
+        string[] months = recomputed
+            .Select(h => calendar.MonthOf(ParseHour(h.First())).ToString())
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
         if (months.Length > 0)
         {
             await marks.MarkAsync(MarkKind.Month, months, cancellationToken).ConfigureAwait(false);
@@ -155,13 +200,26 @@ public sealed class UsageRollup(
     }
 
     /// <summary>The month phase: every marked month summed again from its days. Returns the marks kept and the months listed.</summary>
-    private async Task<(int Kept, int Listed)> RecomputeMonthMarksAsync(List<RollupFailure> failures, IProgress<string>? progress, CancellationToken cancellationToken)
+    private async Task<(int Kept, int Listed)> RecomputeMonthMarksAsync(
+        List<RollupFailure> failures,
+        IProgress<string>? progress,
+        CancellationToken cancellationToken
+    )
     {
         int kept = 0;
         IReadOnlyList<RollupMark> monthMarks = await marks.ListAsync(MarkKind.Month, cancellationToken).ConfigureAwait(false);
         foreach (RollupMark mark in monthMarks.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
-            if (await IsolatedAsync(MarkKind.Month, mark.Key, failures, () => RecomputeMonthAsync(ParseMonth(mark), cancellationToken), cancellationToken).ConfigureAwait(false))
+            if (
+                await IsolatedAsync(
+                        MarkKind.Month,
+                        mark.Key,
+                        failures,
+                        () => RecomputeMonthAsync(ParseMonth(mark), cancellationToken),
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false)
+            )
             {
                 kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
                 progress?.Report($"month {mark.Key}");
@@ -175,9 +233,15 @@ public sealed class UsageRollup(
     /// The job phase: the marked job hours, a chunk at a time. Returns the marks kept for the next run (re-marked while
     /// folded) and how many runs' billed usage changed.
     /// </summary>
-    private async Task<(int Kept, int Changed)> FoldJobMarksAsync(IReadOnlyList<RollupMark> jobMarks, List<RollupFailure> failures, IProgress<string>? progress, CancellationToken cancellationToken)
+    private async Task<(int Kept, int Changed)> FoldJobMarksAsync(
+        IReadOnlyList<RollupMark> jobMarks,
+        List<RollupFailure> failures,
+        IProgress<string>? progress,
+        CancellationToken cancellationToken
+    )
     {
-        int kept = 0, jobsChanged = 0;
+        int kept = 0,
+            jobsChanged = 0;
         var known = new KnownJobStates();
         foreach (RollupMark[] chunk in jobMarks.OrderBy(m => m.Key, StringComparer.Ordinal).Chunk(JobHoursReadTogether))
         {
@@ -186,10 +250,17 @@ public sealed class UsageRollup(
             var events = new Dictionary<string, List<JobEvent>>(StringComparer.Ordinal);
             foreach (RollupMark mark in chunk)
             {
-                await IsolatedAsync(MarkKind.Jobs, mark.Key, failures, async () =>
-                {
-                    events[mark.Key] = await ReadJobEventsAsync(ParseHour(mark), cancellationToken).ConfigureAwait(false);
-                }, cancellationToken).ConfigureAwait(false);
+                await IsolatedAsync(
+                        MarkKind.Jobs,
+                        mark.Key,
+                        failures,
+                        async () =>
+                        {
+                            events[mark.Key] = await ReadJobEventsAsync(ParseHour(mark), cancellationToken).ConfigureAwait(false);
+                        },
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false);
             }
 
             // The readable hours are folded as one unit: events merge in any order, so the chunk's states are the same as
@@ -202,12 +273,20 @@ public sealed class UsageRollup(
 
             try
             {
-                jobsChanged += await FoldJobEventsAsync(readable.Select(ParseHour).ToArray(), [.. readable.SelectMany(m => events[m.Key])], known, cancellationToken).ConfigureAwait(false);
+                jobsChanged += await FoldJobEventsAsync(
+                        readable.Select(ParseHour).ToArray(),
+                        [.. readable.SelectMany(m => events[m.Key])],
+                        known,
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false);
             }
             catch (JobStateConflictException ex) when (!cancellationToken.IsCancellationRequested)
             {
                 // Another rollup saved these runs meanwhile: every hour of the unit keeps its mark for the next run.
-                failures.AddRange(readable.Select(m => new RollupFailure(MarkKind.Jobs, m.Key, ex.GetType().FullName ?? ex.GetType().Name, ex.Message)));
+                failures.AddRange(
+                    readable.Select(m => new RollupFailure(MarkKind.Jobs, m.Key, ex.GetType().FullName ?? ex.GetType().Name, ex.Message))
+                );
                 known.Clear();
                 continue;
             }
@@ -219,10 +298,20 @@ public sealed class UsageRollup(
                 known.Clear();
                 foreach (RollupMark mark in readable)
                 {
-                    if (await IsolatedAsync(MarkKind.Jobs, mark.Key, failures, async () =>
-                        {
-                            jobsChanged += await FoldJobEventsAsync([ParseHour(mark)], events[mark.Key], known, cancellationToken).ConfigureAwait(false);
-                        }, cancellationToken).ConfigureAwait(false))
+                    if (
+                        await IsolatedAsync(
+                                MarkKind.Jobs,
+                                mark.Key,
+                                failures,
+                                async () =>
+                                {
+                                    jobsChanged += await FoldJobEventsAsync([ParseHour(mark)], events[mark.Key], known, cancellationToken)
+                                        .ConfigureAwait(false);
+                                },
+                                cancellationToken
+                            )
+                            .ConfigureAwait(false)
+                    )
                     {
                         kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
                         progress?.Report($"jobs {mark.Key}");
@@ -256,7 +345,13 @@ public sealed class UsageRollup(
     /// Runs one unit of work (a job hour, an hour, a month); on failure records it and returns false so its mark stays.
     /// Cancellation, including a lost lock, is not a failure of the unit: it stops the whole run.
     /// </summary>
-    private static async Task<bool> IsolatedAsync(MarkKind kind, string key, List<RollupFailure> failures, Func<Task> work, CancellationToken cancellationToken)
+    private static async Task<bool> IsolatedAsync(
+        MarkKind kind,
+        string key,
+        List<RollupFailure> failures,
+        Func<Task> work,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
@@ -271,26 +366,34 @@ public sealed class UsageRollup(
     }
 
     private static BillingMonth ParseMonth(RollupMark mark) =>
-        BillingMonth.TryParse(mark.Key, out BillingMonth month) ? month : throw new InvalidDataException($"Month mark '{mark.Key}' is not yyyy-MM.");
+        BillingMonth.TryParse(mark.Key, out BillingMonth month)
+            ? month
+            : throw new InvalidDataException($"Month mark '{mark.Key}' is not yyyy-MM.");
 
     /// <summary>One hour's landed job events, from every partition.</summary>
-    private Task<List<JobEvent>> ReadJobEventsAsync(DateTimeOffset hour, CancellationToken cancellationToken) => CompactionRace.ListAgainIfGoneAsync(async () =>
-    {
-        var events = new List<JobEvent>();
-        IReadOnlyList<string> paths = await files.ListHourAsync(TelemetryStream.Jobs, hour, cancellationToken).ConfigureAwait(false);
-        await foreach (Stream stream in LandedFileStreams.OpenInOrderAsync(files, paths, cancellationToken).ConfigureAwait(false))
+    private Task<List<JobEvent>> ReadJobEventsAsync(DateTimeOffset hour, CancellationToken cancellationToken) =>
+        CompactionRace.ListAgainIfGoneAsync(async () =>
         {
-            events.AddRange(await LandedRowReader.ReadJobEventsAsync(stream, cancellationToken).ConfigureAwait(false));
-        }
+            var events = new List<JobEvent>();
+            IReadOnlyList<string> paths = await files.ListHourAsync(TelemetryStream.Jobs, hour, cancellationToken).ConfigureAwait(false);
+            await foreach (Stream stream in LandedFileStreams.OpenInOrderAsync(files, paths, cancellationToken).ConfigureAwait(false))
+            {
+                events.AddRange(await LandedRowReader.ReadJobEventsAsync(stream, cancellationToken).ConfigureAwait(false));
+            }
 
-        return events;
-    });
+            return events;
+        });
 
     /// <summary>
     /// Folds the job events of <paramref name="hours"/> into job states; returns how many runs' billed usage changed. A
     /// run already read or saved by this rollup is taken from <paramref name="known"/> with the version it is at.
     /// </summary>
-    private async Task<int> FoldJobEventsAsync(IReadOnlyList<DateTimeOffset> hours, List<JobEvent> events, KnownJobStates known, CancellationToken cancellationToken)
+    private async Task<int> FoldJobEventsAsync(
+        IReadOnlyList<DateTimeOffset> hours,
+        List<JobEvent> events,
+        KnownJobStates known,
+        CancellationToken cancellationToken
+    )
     {
         var hourChanges = new List<JobUsageChange>();
         var monthChanges = new List<JobUsageChange>();
@@ -298,7 +401,9 @@ public sealed class UsageRollup(
         // One state per run: a requeued job (same id, a new start after an end) is a new run with its own interval.
         var runs = events
             .GroupBy(JobRunKey.Of)
-            .OrderBy(g => g.Key.Cluster, StringComparer.Ordinal).ThenBy(g => g.Key.JobId, StringComparer.Ordinal).ThenBy(g => g.Key.RunStart)
+            .OrderBy(g => g.Key.Cluster, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.JobId, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.RunStart)
             .ToArray();
         await known.LoadAsync(jobs, runs.Select(r => r.Key), cancellationToken).ConfigureAwait(false);
         foreach (var job in runs)
@@ -323,19 +428,49 @@ public sealed class UsageRollup(
                 JobBillingState rowsBasis = Widest(after, before!, unsettled);
                 IReadOnlyDictionary<DateTimeOffset, JobUsage> afterHours = JobContributions.ByHour(after);
                 IReadOnlyDictionary<BillingMonth, JobUsage> afterMonths = JobContributions.ByMonth(after, calendar);
-                hourChanges.AddRange(JobContributions.ByHour(rowsBasis).Keys.Select(h => new JobUsageChange(UtcHours.Key(h), after.Cluster, after.JobId, after.StartTime, afterHours.GetValueOrDefault(h))));
-                monthChanges.AddRange(JobContributions.ByMonth(rowsBasis, calendar).Keys.Select(m => new JobUsageChange(m.ToString(), after.Cluster, after.JobId, after.StartTime, afterMonths.GetValueOrDefault(m))));
+                hourChanges.AddRange(
+                    JobContributions
+                        .ByHour(rowsBasis)
+                        .Keys.Select(h => new JobUsageChange(
+                            UtcHours.Key(h),
+                            after.Cluster,
+                            after.JobId,
+                            after.StartTime,
+                            afterHours.GetValueOrDefault(h)
+                        ))
+                );
+                monthChanges.AddRange(
+                    JobContributions
+                        .ByMonth(rowsBasis, calendar)
+                        .Keys.Select(m => new JobUsageChange(
+                            m.ToString(),
+                            after.Cluster,
+                            after.JobId,
+                            after.StartTime,
+                            afterMonths.GetValueOrDefault(m)
+                        ))
+                );
             }
             else
             {
                 var emptyHours = new Dictionary<DateTimeOffset, JobUsage>();
                 var emptyMonths = new Dictionary<BillingMonth, JobUsage>();
-                foreach ((DateTimeOffset h, JobUsage? u) in JobContributions.Changes(before is null ? emptyHours : JobContributions.ByHour(before), JobContributions.ByHour(after)))
+                foreach (
+                    (DateTimeOffset h, JobUsage? u) in JobContributions.Changes(
+                        before is null ? emptyHours : JobContributions.ByHour(before),
+                        JobContributions.ByHour(after)
+                    )
+                )
                 {
                     hourChanges.Add(new JobUsageChange(UtcHours.Key(h), after.Cluster, after.JobId, after.StartTime, u));
                 }
 
-                foreach ((BillingMonth m, JobUsage? u) in JobContributions.Changes(before is null ? emptyMonths : JobContributions.ByMonth(before, calendar), JobContributions.ByMonth(after, calendar)))
+                foreach (
+                    (BillingMonth m, JobUsage? u) in JobContributions.Changes(
+                        before is null ? emptyMonths : JobContributions.ByMonth(before, calendar),
+                        JobContributions.ByMonth(after, calendar)
+                    )
+                )
                 {
                     monthChanges.Add(new JobUsageChange(m.ToString(), after.Cluster, after.JobId, after.StartTime, u));
                 }
@@ -386,7 +521,10 @@ public sealed class UsageRollup(
 
             await marks.MarkAsync(MarkKind.Jobs, hours.Select(UtcHours.Key).ToArray(), cancellationToken).ConfigureAwait(false);
             JobRunKey first = conflicts[0];
-            throw new JobStateConflictException($"{conflicts.Count} job run(s) of these hours were saved by another rollup meanwhile; flagged for a full rewrite and left for the next run. First: {first.Cluster}/{first.JobId}@{first.RunStart:O}");
+            throw new JobStateConflictException(
+                $"{conflicts.Count} job run(s) of these hours were saved by another rollup meanwhile; flagged for a full rewrite and left "
+                    + $"for the next run. First: {first.Cluster}/{first.JobId}@{first.RunStart:O}"
+            );
         }
 
         return changed.Count;
@@ -397,9 +535,17 @@ public sealed class UsageRollup(
     {
         for (int attempt = 0; ; attempt++)
         {
-            StoredJobState? current = await jobs.GetAsync(ours.Cluster, ours.JobId, ours.StartTime, cancellationToken).ConfigureAwait(false);
+            StoredJobState? current = await jobs.GetAsync(ours.Cluster, ours.JobId, ours.StartTime, cancellationToken)
+                .ConfigureAwait(false);
             JobBillingState state = current?.State ?? ours;
-            DateTimeOffset until = new[] { ours.BilledEnd, state.BilledEnd, read?.State.BilledEnd ?? ours.BilledEnd, current?.UnsettledUntil ?? ours.BilledEnd, read?.UnsettledUntil ?? ours.BilledEnd }.Max();
+            DateTimeOffset until = new[]
+            {
+                ours.BilledEnd,
+                state.BilledEnd,
+                read?.State.BilledEnd ?? ours.BilledEnd,
+                current?.UnsettledUntil ?? ours.BilledEnd,
+                read?.UnsettledUntil ?? ours.BilledEnd,
+            }.Max();
             try
             {
                 await jobs.SaveAsync(state, until, current?.Version, cancellationToken).ConfigureAwait(false);
@@ -424,7 +570,9 @@ public sealed class UsageRollup(
         IReadOnlyList<JobUsage> jobUsage = await usage.ReadJobHoursAsync(hour, cancellationToken).ConfigureAwait(false);
 
         // Streamed batch by batch in bounded memory; a sample in the next hour's files can reach back into this hour.
-        IReadOnlyDictionary<UsageKey, ObservedSeconds> observed = await new ObservedHourReader(files, MaxSamplesInMemory).ReadAsync(hour, JobAccounts.Of(jobUsage), cancellationToken).ConfigureAwait(false);
+        IReadOnlyDictionary<UsageKey, ObservedSeconds> observed = await new ObservedHourReader(files, MaxSamplesInMemory)
+            .ReadAsync(hour, JobAccounts.Of(jobUsage), cancellationToken)
+            .ConfigureAwait(false);
         IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(hour, jobUsage, observed);
         cancellationToken.ThrowIfCancellationRequested();
         await usage.ReplaceHourAsync(hour, lines, cancellationToken).ConfigureAwait(false);
@@ -432,7 +580,11 @@ public sealed class UsageRollup(
 
     private async Task RecomputeDayAsync(DateOnly day, CancellationToken cancellationToken)
     {
-        IAsyncEnumerable<HourlyUsage> hours = usage.ReadHoursAsync(calendar.StartUtc(day), calendar.StartUtc(day.AddDays(1)), cancellationToken);
+        IAsyncEnumerable<HourlyUsage> hours = usage.ReadHoursAsync(
+            calendar.StartUtc(day),
+            calendar.StartUtc(day.AddDays(1)),
+            cancellationToken
+        );
         IReadOnlyList<DailyUsage> lines = await MonthlyAggregator.ComputeDayAsync(day, hours, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         await usage.ReplaceDayAsync(day, lines, cancellationToken).ConfigureAwait(false);
@@ -456,5 +608,7 @@ public sealed class UsageRollup(
     }
 
     private static DateTimeOffset ParseHour(RollupMark mark) =>
-        UtcHours.TryParseKey(mark.Key, out DateTimeOffset hour) ? hour : throw new InvalidDataException($"Hour mark '{mark.Key}' is not yyyyMMddHH.");
+        UtcHours.TryParseKey(mark.Key, out DateTimeOffset hour)
+            ? hour
+            : throw new InvalidDataException($"Hour mark '{mark.Key}' is not yyyyMMddHH.");
 }

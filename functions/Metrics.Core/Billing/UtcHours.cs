@@ -40,5 +40,11 @@ public static class UtcHours
     public static string Key(DateTimeOffset hour) => Floor(hour).ToString(KeyFormat, CultureInfo.InvariantCulture);
 
     public static bool TryParseKey(string? key, out DateTimeOffset hour) =>
-        DateTimeOffset.TryParseExact(key, KeyFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out hour);
+        DateTimeOffset.TryParseExact(
+            key,
+            KeyFormat,
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+            out hour
+        );
 }

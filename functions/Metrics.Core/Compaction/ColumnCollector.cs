@@ -33,20 +33,33 @@ internal abstract class ColumnCollector
     /// <summary>Empties the collector and makes room for <paramref name="rows"/> rows: the compactor knows a shard's exact size.</summary>
     public abstract void Reset(int rows);
 
-    /// <param name="dictionary">For a dictionary column, the file's dictionary (every value of the column in every source, sorted ordinally).</param>
+    /// <param name="dictionary">For a dictionary column, the file's dictionary (every value of the column in every source, sorted
+    /// ordinally).</param>
     public static ColumnCollector For(Field field, IReadOnlyList<string>? dictionary)
     {
         ArgumentNullException.ThrowIfNull(field);
         return field.DataType switch
         {
-            TimestampType type => new FixedCollector<long>((values, validity, count, nulls) => new TimestampArray(type, values, validity, count, nulls, 0)),
+            TimestampType type => new FixedCollector<long>(
+                (values, validity, count, nulls) => new TimestampArray(type, values, validity, count, nulls, 0)
+            ),
             Int64Type => new FixedCollector<long>((values, validity, count, nulls) => new Int64Array(values, validity, count, nulls, 0)),
             Int32Type => new FixedCollector<int>((values, validity, count, nulls) => new Int32Array(values, validity, count, nulls, 0)),
-            DoubleType => new FixedCollector<double>((values, validity, count, nulls) => new DoubleArray(values, validity, count, nulls, 0)),
+            DoubleType => new FixedCollector<double>(
+                (values, validity, count, nulls) => new DoubleArray(values, validity, count, nulls, 0)
+            ),
             StringType => new Utf8Collector(),
-            DictionaryType { IndexType: Int32Type, ValueType: StringType } type => new DictionaryCollector(type, dictionary
-                ?? throw new ArgumentException($"Column '{field.Name}' is dictionary-encoded: its file dictionary is needed.", nameof(dictionary))),
-            _ => throw new NotSupportedException($"Column '{field.Name}' has type {field.DataType.Name}, which compaction does not know how to copy."),
+            DictionaryType { IndexType: Int32Type, ValueType: StringType } type => new DictionaryCollector(
+                type,
+                dictionary
+                    ?? throw new ArgumentException(
+                        $"Column '{field.Name}' is dictionary-encoded: its file dictionary is needed.",
+                        nameof(dictionary)
+                    )
+            ),
+            _ => throw new NotSupportedException(
+                $"Column '{field.Name}' has type {field.DataType.Name}, which compaction does not know how to copy."
+            ),
         };
     }
 

@@ -14,11 +14,19 @@ internal sealed record CompactionOrder(Schema Schema, string SchemaVersion, stri
 {
     /// <summary>GPU rows by (gpu_uuid, ts): each GPU's samples of the hour are one run, in time order.</summary>
     public static readonly CompactionOrder Gpu = new(
-        GpuRowSchema.Schema, GpuRowSchema.Version, GpuRowSchema.Columns.GpuUuid, [GpuRowSchema.Columns.Ts, LineageColumns.Partition, LineageColumns.Sequence]);
+        GpuRowSchema.Schema,
+        GpuRowSchema.Version,
+        GpuRowSchema.Columns.GpuUuid,
+        [GpuRowSchema.Columns.Ts, LineageColumns.Partition, LineageColumns.Sequence]
+    );
 
     /// <summary>Job events by (job_id, cluster, ts): each job's events of the hour together, in time order.</summary>
     public static readonly CompactionOrder Jobs = new(
-        JobRowSchema.Schema, JobRowSchema.Version, JobRowSchema.Columns.JobId, [JobRowSchema.Columns.Cluster, JobRowSchema.Columns.Ts, LineageColumns.Partition, LineageColumns.Sequence]);
+        JobRowSchema.Schema,
+        JobRowSchema.Version,
+        JobRowSchema.Columns.JobId,
+        [JobRowSchema.Columns.Cluster, JobRowSchema.Columns.Ts, LineageColumns.Partition, LineageColumns.Sequence]
+    );
 
     public static CompactionOrder For(TelemetryStream stream) => stream == TelemetryStream.Gpu ? Gpu : Jobs;
 }

@@ -17,6 +17,8 @@ public static class CompactionSettings
 
         return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int minutes) && minutes <= 7 * 24 * 60
             ? TimeSpan.FromMinutes(minutes)
-            : throw new InvalidOperationException($"{GraceMinutesSetting} must be a whole number of minutes from 0 to 10080, got '{value}'.");
+            : throw new InvalidOperationException(
+                $"{GraceMinutesSetting} must be a whole number of minutes from 0 to 10080, got '{value}'."
+            );
     }
 }

@@ -15,7 +15,9 @@ internal sealed class DictionaryCollector : ColumnCollector
     private readonly StringArray _dictionary;
 
     /// <summary>The rows' positions in the file dictionary: an int32 column like any other, wrapped at build time.</summary>
-    private readonly FixedCollector<int> _indices = new((values, validity, count, nulls) => new Int32Array(values, validity, count, nulls, 0));
+    private readonly FixedCollector<int> _indices = new(
+        (values, validity, count, nulls) => new Int32Array(values, validity, count, nulls, 0)
+    );
 
     public DictionaryCollector(DictionaryType type, IReadOnlyList<string> dictionary)
     {
@@ -46,7 +48,9 @@ internal sealed class DictionaryCollector : ColumnCollector
             string value = sourceValues.GetString(i);
             translate[i] = _positions.TryGetValue(value, out int position)
                 ? position
-                : throw new InvalidOperationException($"'{value}' is not in the file dictionary: the sources changed between the compactor's passes.");
+                : throw new InvalidOperationException(
+                    $"'{value}' is not in the file dictionary: the sources changed between the compactor's passes."
+                );
         }
 
         ReadOnlySpan<int> indices = sourceIndices.Values;

@@ -15,4 +15,5 @@ public sealed record HourCompaction(
     long RowsOut,
     long BytesIn,
     long BytesOut,
-    int Deleted);
+    int Deleted
+);

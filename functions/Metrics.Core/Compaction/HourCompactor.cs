@@ -64,27 +64,35 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
         HourPlan plan = await PlanAsync(order, sources, cancellationToken).ConfigureAwait(false);
         int generation = view.NextGeneration;
         string dataPath = LandingPaths.CompactedFile(stream, hour, generation);
-        long rowsOut = 0, bytesOut = 0;
-        await store.WriteAsync(dataPath, ArrowIpc.ContentType, async (output, token) =>
-        {
-            (rowsOut, bytesOut) = await WriteSortedAsync(order, plan, sources, output, token).ConfigureAwait(false);
-            var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                [ManifestKeys.Stream] = stream.Name(),
-                [ManifestKeys.Schema] = order.SchemaVersion,
-                [ManifestKeys.Rows] = rowsOut.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                [ManifestKeys.CompactionGeneration] = generation.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            };
+        long rowsOut = 0,
+            bytesOut = 0;
+        await store
+            .WriteAsync(
+                dataPath,
+                ArrowIpc.ContentType,
+                async (output, token) =>
+                {
+                    (rowsOut, bytesOut) = await WriteSortedAsync(order, plan, sources, output, token).ConfigureAwait(false);
+                    var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+                    {
+                        [ManifestKeys.Stream] = stream.Name(),
+                        [ManifestKeys.Schema] = order.SchemaVersion,
+                        [ManifestKeys.Rows] = rowsOut.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        [ManifestKeys.CompactionGeneration] = generation.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    };
 
-            // The compacted rows are the sources' rows, so they reach back no further than the earliest source does. Only
-            // known if every source said: one silent source could reach anywhere.
-            if (view.Visible.All(b => b.ReachesFrom is not null) && view.Visible.Count > 0)
-            {
-                metadata[ManifestKeys.ReachesFrom] = ManifestKeys.FormatInstant(view.Visible.Min(b => b.ReachesFrom!.Value));
-            }
+                    // The compacted rows are the sources' rows, so they reach back no further than the earliest source does. Only
+                    // known if every source said: one silent source could reach anywhere.
+                    if (view.Visible.All(b => b.ReachesFrom is not null) && view.Visible.Count > 0)
+                    {
+                        metadata[ManifestKeys.ReachesFrom] = ManifestKeys.FormatInstant(view.Visible.Min(b => b.ReachesFrom!.Value));
+                    }
 
-            return metadata;
-        }, cancellationToken).ConfigureAwait(false);
+                    return metadata;
+                },
+                cancellationToken
+            )
+            .ConfigureAwait(false);
 
         var manifest = new CompactionManifest
         {
@@ -98,7 +106,9 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
             CompactedAt = timeProvider.GetUtcNow(),
         };
         byte[] json = manifest.ToJson();
-        await store.PutAsync(LandingPaths.CompactionManifestFile(stream, hour, generation), "application/json", json, cancellationToken).ConfigureAwait(false);
+        await store
+            .PutAsync(LandingPaths.CompactionManifestFile(stream, hour, generation), "application/json", json, cancellationToken)
+            .ConfigureAwait(false);
 
         // Only now, with the manifest durable, is anything deleted: the sources, and whatever the hour's view before this
         // run already knew to be superseded (older generations, orphans, sources an interrupted run left).
@@ -109,7 +119,17 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
         }
 
         int deleted = await DeleteAsync(superseded, cancellationToken).ConfigureAwait(false);
-        return new HourCompaction(stream, hour, generation, sources.Length, plan.Rows, rowsOut, view.Visible.Sum(b => b.Bytes), bytesOut, deleted);
+        return new HourCompaction(
+            stream,
+            hour,
+            generation,
+            sources.Length,
+            plan.Rows,
+            rowsOut,
+            view.Visible.Sum(b => b.Bytes),
+            bytesOut,
+            deleted
+        );
     }
 
     private async Task<int> DeleteAsync(IEnumerable<string> paths, CancellationToken cancellationToken)
@@ -132,8 +152,8 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
     {
         int keyColumn = order.Schema.GetFieldIndex(order.FirstKey);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var values = order.Schema.FieldsList
-            .Where(f => f.DataType is Apache.Arrow.Types.DictionaryType)
+        var values = order
+            .Schema.FieldsList.Where(f => f.DataType is Apache.Arrow.Types.DictionaryType)
             .ToDictionary(f => f.Name, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
         long rows = 0;
         int source = 0;
@@ -179,14 +199,25 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
             ranks,
             shardOfRank,
             [.. shardRows],
-            values.ToDictionary(v => v.Key, v => (IReadOnlyList<string>)[.. v.Value.Order(StringComparer.Ordinal)], StringComparer.Ordinal));
+            values.ToDictionary(v => v.Key, v => (IReadOnlyList<string>)[.. v.Value.Order(StringComparer.Ordinal)], StringComparer.Ordinal)
+        );
     }
 
-    /// <summary>Each key range in turn: collect its rows from every source, sort, drop exact replays, write. Returns rows and bytes written.</summary>
-    private async Task<(long Rows, long Bytes)> WriteSortedAsync(CompactionOrder order, HourPlan plan, IReadOnlyList<string> sources, Stream output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each key range in turn: collect its rows from every source, sort, drop exact replays, write. Returns rows and bytes written.
+    /// </summary>
+    private async Task<(long Rows, long Bytes)> WriteSortedAsync(
+        CompactionOrder order,
+        HourPlan plan,
+        IReadOnlyList<string> sources,
+        Stream output,
+        CancellationToken cancellationToken
+    )
     {
         Schema schema = order.Schema;
-        ColumnCollector[] columns = schema.FieldsList.Select(f => ColumnCollector.For(f, plan.Dictionaries.GetValueOrDefault(f.Name))).ToArray();
+        ColumnCollector[] columns = schema
+            .FieldsList.Select(f => ColumnCollector.For(f, plan.Dictionaries.GetValueOrDefault(f.Name)))
+            .ToArray();
         int keyColumn = schema.GetFieldIndex(order.FirstKey);
         int[] thenBy = order.ThenBy.Select(name => schema.GetFieldIndex(name)).ToArray();
         long written = 0;
@@ -211,7 +242,9 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
             ranks.EnsureCapacity(largest);
             await foreach (Stream content in LandedFileStreams.OpenInOrderAsync(store, sources, cancellationToken).ConfigureAwait(false))
             {
-                await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(content, cancellationToken, leaveOpen: true).ConfigureAwait(false))
+                await foreach (
+                    RecordBatch batch in ArrowIpc.ReadBatchesAsync(content, cancellationToken, leaveOpen: true).ConfigureAwait(false)
+                )
                 {
                     SelectShard(plan, shard, (StringArray)batch.Column(keyColumn), selected, ranks);
                     for (int c = 0; c < columns.Length && selected.Count > 0; c++)
@@ -223,7 +256,10 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
 
             if (ranks.Count != expected)
             {
-                throw new InvalidOperationException($"Key range {shard} held {expected} rows when counted and {ranks.Count} when read: the sources changed during compaction.");
+                throw new InvalidOperationException(
+                    $"Key range {shard} held {expected} rows when counted and {ranks.Count} when read: the sources changed during "
+                        + $"compaction."
+                );
             }
 
             int kept = SortAndDropReplays(ranks, columns, thenBy, sort);
@@ -275,7 +311,9 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
         {
             if (!lookup.TryGetValue(Chars(keys.GetBytes(i), buffer), out int rank))
             {
-                throw new InvalidOperationException("A key appeared that the first pass did not count: the sources changed during compaction.");
+                throw new InvalidOperationException(
+                    "A key appeared that the first pass did not count: the sources changed during compaction."
+                );
             }
 
             if (plan.ShardOfRank[rank] == shard)
@@ -361,13 +399,20 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
     private static void CheckSchema(CompactionOrder order, Schema schema, string path)
     {
         string? version = schema.Metadata?.GetValueOrDefault(SchemaMetadata.SchemaKey);
-        bool same = version == order.SchemaVersion
+        bool same =
+            version == order.SchemaVersion
             && schema.FieldsList.Count == order.Schema.FieldsList.Count
-            && schema.FieldsList.Zip(order.Schema.FieldsList).All(p => p.First.Name == p.Second.Name
-                && ArrowFileSummary.TypeName(p.First.DataType) == ArrowFileSummary.TypeName(p.Second.DataType));
+            && schema
+                .FieldsList.Zip(order.Schema.FieldsList)
+                .All(p =>
+                    p.First.Name == p.Second.Name
+                    && ArrowFileSummary.TypeName(p.First.DataType) == ArrowFileSummary.TypeName(p.Second.DataType)
+                );
         if (!same)
         {
-            throw new InvalidDataException($"{path} has schema {version ?? "(none)"} with other columns than {order.SchemaVersion}: the hour is left as landed.");
+            throw new InvalidDataException(
+                $"{path} has schema {version ?? "(none)"} with other columns than {order.SchemaVersion}: the hour is left as landed."
+            );
         }
     }
 
@@ -380,5 +425,6 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
         Dictionary<string, int> Ranks,
         int[] ShardOfRank,
         int[] ShardRows,
-        IReadOnlyDictionary<string, IReadOnlyList<string>> Dictionaries);
+        IReadOnlyDictionary<string, IReadOnlyList<string>> Dictionaries
+    );
 }

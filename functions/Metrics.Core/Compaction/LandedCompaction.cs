@@ -29,13 +29,31 @@ public sealed class LandedCompaction(IRollupMarks marks, HourCompactor compactor
         var hours = new List<HourCompaction>();
         var failures = new List<RollupFailure>();
         int notDue = 0;
-        foreach ((MarkKind kind, TelemetryStream stream) in new[] { (MarkKind.CompactGpu, TelemetryStream.Gpu), (MarkKind.CompactJobs, TelemetryStream.Jobs) })
+        foreach (
+            (MarkKind kind, TelemetryStream stream) in new[]
+            {
+                (MarkKind.CompactGpu, TelemetryStream.Gpu),
+                (MarkKind.CompactJobs, TelemetryStream.Jobs),
+            }
+        )
         {
-            foreach (RollupMark mark in (await marks.ListAsync(kind, work.Token).ConfigureAwait(false)).OrderBy(m => m.Key, StringComparer.Ordinal))
+            foreach (
+                RollupMark mark in (await marks.ListAsync(kind, work.Token).ConfigureAwait(false)).OrderBy(
+                    m => m.Key,
+                    StringComparer.Ordinal
+                )
+            )
             {
                 if (!UtcHours.TryParseKey(mark.Key, out DateTimeOffset hour))
                 {
-                    failures.Add(new RollupFailure(kind, mark.Key, nameof(InvalidDataException), "A compaction mark's key is not a UTC hour (yyyyMMddHH)."));
+                    failures.Add(
+                        new RollupFailure(
+                            kind,
+                            mark.Key,
+                            nameof(InvalidDataException),
+                            "A compaction mark's key is not a UTC hour (yyyyMMddHH)."
+                        )
+                    );
                     continue;
                 }
 
@@ -57,7 +75,12 @@ public sealed class LandedCompaction(IRollupMarks marks, HourCompactor compactor
     }
 
     /// <summary>Compacts both streams of the UTC hours <c>[from, to]</c>, marked or not. Every hour must be due.</summary>
-    public async Task<CompactionResult> RunRangeAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken, IProgress<string>? progress = null)
+    public async Task<CompactionResult> RunRangeAsync(
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken,
+        IProgress<string>? progress = null
+    )
     {
         from = UtcHours.Floor(from);
         to = UtcHours.Floor(to);
@@ -69,8 +92,10 @@ public sealed class LandedCompaction(IRollupMarks marks, HourCompactor compactor
         if (!IsDue(to))
         {
             throw new ArgumentException(
-                $"Hour {to:yyyy-MM-dd'T'HH}Z is not due for compaction before {to.AddHours(1) + Grace:yyyy-MM-dd'T'HH:mm}Z (its end plus the {Grace.TotalMinutes:0}-minute grace period).",
-                nameof(to));
+                $"Hour {to:yyyy-MM-dd'T'HH}Z is not due for compaction before {to.AddHours(1) + Grace:yyyy-MM-dd'T'HH:mm}Z (its end plus "
+                    + $"the {Grace.TotalMinutes:0}-minute grace period).",
+                nameof(to)
+            );
         }
 
         await using IRollupLease lease = await compactionLock.AcquireAsync(UsageRollup.LockWait, cancellationToken).ConfigureAwait(false);
@@ -80,7 +105,8 @@ public sealed class LandedCompaction(IRollupMarks marks, HourCompactor compactor
         for (DateTimeOffset hour = from; hour <= to; hour = hour.AddHours(1))
         {
             await CompactAsync(TelemetryStream.Gpu, hour, MarkKind.CompactGpu, hours, failures, progress, work.Token).ConfigureAwait(false);
-            await CompactAsync(TelemetryStream.Jobs, hour, MarkKind.CompactJobs, hours, failures, progress, work.Token).ConfigureAwait(false);
+            await CompactAsync(TelemetryStream.Jobs, hour, MarkKind.CompactJobs, hours, failures, progress, work.Token)
+                .ConfigureAwait(false);
         }
 
         return new CompactionResult(hours, failures, 0);
@@ -89,7 +115,15 @@ public sealed class LandedCompaction(IRollupMarks marks, HourCompactor compactor
     /// <summary>An hour is due once it has ended and the grace period has passed.</summary>
     public bool IsDue(DateTimeOffset hour) => UtcHours.Floor(hour).AddHours(1) + Grace <= timeProvider.GetUtcNow();
 
-    private async Task<bool> CompactAsync(TelemetryStream stream, DateTimeOffset hour, MarkKind kind, List<HourCompaction> hours, List<RollupFailure> failures, IProgress<string>? progress, CancellationToken cancellationToken)
+    private async Task<bool> CompactAsync(
+        TelemetryStream stream,
+        DateTimeOffset hour,
+        MarkKind kind,
+        List<HourCompaction> hours,
+        List<RollupFailure> failures,
+        IProgress<string>? progress,
+        CancellationToken cancellationToken
+    )
     {
         try
         {

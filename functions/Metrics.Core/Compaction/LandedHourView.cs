@@ -12,7 +12,13 @@ namespace Metrics.Core.Compaction;
 /// </summary>
 public sealed class LandedHourView
 {
-    private LandedHourView(IReadOnlyList<LandedBlob> visible, IReadOnlyList<LandedBlob> landed, CompactionManifest? manifest, IReadOnlyList<LandedBlob> superseded, int nextGeneration)
+    private LandedHourView(
+        IReadOnlyList<LandedBlob> visible,
+        IReadOnlyList<LandedBlob> landed,
+        CompactionManifest? manifest,
+        IReadOnlyList<LandedBlob> superseded,
+        int nextGeneration
+    )
     {
         Visible = visible;
         Landed = landed;
@@ -36,14 +42,22 @@ public sealed class LandedHourView
     /// <summary>The generation a new compaction of the hour writes: above every generation present, orphans included.</summary>
     public int NextGeneration { get; }
 
-    public static async Task<LandedHourView> ReadAsync(ILandedHourStore store, TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken)
+    public static async Task<LandedHourView> ReadAsync(
+        ILandedHourStore store,
+        TelemetryStream stream,
+        DateTimeOffset hour,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(store);
         IReadOnlyList<LandedBlob> blobs = await store.ListHourBlobsAsync(stream, hour, cancellationToken).ConfigureAwait(false);
         string prefix = LandingPaths.HourPrefix(stream, hour);
         string? newestManifest = blobs
-            .Where(b => b.Path.EndsWith(".manifest.json", StringComparison.Ordinal) && LandingPaths.CompactionGeneration(b.Path) is not null)
-            .MaxBy(b => LandingPaths.CompactionGeneration(b.Path))?.Path;
+            .Where(b =>
+                b.Path.EndsWith(".manifest.json", StringComparison.Ordinal) && LandingPaths.CompactionGeneration(b.Path) is not null
+            )
+            .MaxBy(b => LandingPaths.CompactionGeneration(b.Path))
+            ?.Path;
         CompactionManifest? manifest = null;
         if (newestManifest is not null)
         {
@@ -56,7 +70,12 @@ public sealed class LandedHourView
         return Resolve(blobs, prefix, manifest, newestManifest);
     }
 
-    private static LandedHourView Resolve(IReadOnlyList<LandedBlob> blobs, string prefix, CompactionManifest? manifest, string? manifestPath)
+    private static LandedHourView Resolve(
+        IReadOnlyList<LandedBlob> blobs,
+        string prefix,
+        CompactionManifest? manifest,
+        string? manifestPath
+    )
     {
         var replaced = new HashSet<string>(manifest?.Sources ?? [], StringComparer.Ordinal);
         var visible = new List<LandedBlob>();

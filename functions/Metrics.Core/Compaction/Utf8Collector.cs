@@ -55,7 +55,14 @@ internal sealed class Utf8Collector : ColumnCollector
         }
 
         ArrowBuffer validity = Validity(_valid, _nulls, order, out int nullCount);
-        return new StringArray(order.Length, new ArrowBuffer(offsets.AsMemory(0, offsetLength)), new ArrowBuffer(bytes.AsMemory(0, (int)total)), validity, nullCount, 0);
+        return new StringArray(
+            order.Length,
+            new ArrowBuffer(offsets.AsMemory(0, offsetLength)),
+            new ArrowBuffer(bytes.AsMemory(0, (int)total)),
+            validity,
+            nullCount,
+            0
+        );
     }
 
     /// <summary>Plain strings are ordered by the compactor's own key ranks, not here.</summary>

@@ -107,9 +107,10 @@ public static class DeadLetterEncoder
             using JsonDocument letter = JsonDocument.Parse(line);
             JsonElement root = letter.RootElement;
             string reason = root.GetProperty("reason").GetString() ?? throw new InvalidDataException("A dead letter has no reason.");
-            byte[] body = root.GetProperty("bodyEncoding").GetString() == "base64"
-                ? root.GetProperty("body").GetBytesFromBase64()
-                : System.Text.Encoding.UTF8.GetBytes(root.GetProperty("body").GetString() ?? string.Empty);
+            byte[] body =
+                root.GetProperty("bodyEncoding").GetString() == "base64"
+                    ? root.GetProperty("body").GetBytesFromBase64()
+                    : System.Text.Encoding.UTF8.GetBytes(root.GetProperty("body").GetString() ?? string.Empty);
             yield return (reason, body);
         }
     }

@@ -21,9 +21,7 @@ namespace Metrics.Core.Ingest;
 public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dirtyHourLog, IngestLimits limits)
 {
     public IngestPipeline(ILandingStore landingStore, IDirtyHourLog dirtyHourLog)
-        : this(landingStore, dirtyHourLog, IngestLimits.Default)
-    {
-    }
+        : this(landingStore, dirtyHourLog, IngestLimits.Default) { }
 
     /// <summary>The GPU stream's codec; replaceable by tests only, to prove the last-resort barrier with a codec that throws.</summary>
     internal IStreamCodec<GpuSample> GpuCodec { get; init; } = GpuStreamCodec.Instance;
@@ -51,10 +49,13 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
             _ => throw new ArgumentOutOfRangeException(nameof(batch), batch.Stream, "Unknown stream."),
         };
 
-        await Parallel.ForEachAsync(
-            plan.Files,
-            new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentWrites, CancellationToken = cancellationToken },
-            async (file, token) => await landingStore.WriteAsync(file, token).ConfigureAwait(false)).ConfigureAwait(false);
+        await Parallel
+            .ForEachAsync(
+                plan.Files,
+                new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentWrites, CancellationToken = cancellationToken },
+                async (file, token) => await landingStore.WriteAsync(file, token).ConfigureAwait(false)
+            )
+            .ConfigureAwait(false);
 
         if (plan.DirtyHours.Count > 0)
         {
@@ -74,7 +75,8 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
             plan.DeadLetters.Count,
             plan.Files.Select(f => $"{f.Container}/{f.Path}").ToArray(),
             plan.DirtyHours.Count,
-            byReason)
+            byReason
+        )
         {
             InternalErrors = plan.InternalErrors,
             LandedBytes = plan.Files.Where(f => f.Container == LandingPaths.TelemetryContainer).Sum(f => (long)f.Content.Length),
@@ -154,7 +156,12 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
     /// its own to find the ones that fail; they become <c>internal-error</c> dead letters and the rest land. Null when no
     /// event of the hour could be encoded.
     /// </summary>
-    private static byte[]? EncodeIsolatingFailures<T>(string partitionId, IStreamCodec<T> codec, List<(T Value, RawEvent Raw)> items, BatchPlan plan)
+    private static byte[]? EncodeIsolatingFailures<T>(
+        string partitionId,
+        IStreamCodec<T> codec,
+        List<(T Value, RawEvent Raw)> items,
+        BatchPlan plan
+    )
         where T : class
     {
         try
@@ -198,9 +205,17 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
                 manifest.Add(letter.Event, ts: null, rows: 1);
             }
 
-            string path = LandingPaths.DeadLetterFile(batch.Stream, day.Key, batch.PartitionId, manifest.FirstSequence, manifest.LastSequence);
+            string path = LandingPaths.DeadLetterFile(
+                batch.Stream,
+                day.Key,
+                batch.PartitionId,
+                manifest.FirstSequence,
+                manifest.LastSequence
+            );
             byte[] content = DeadLetterEncoder.Encode(batch.Stream, batch.PartitionId, day);
-            plan.Files.Add(new LandingFile(LandingPaths.DeadLetterContainer, path, content, DeadLetterEncoder.ContentType, manifest.ToMetadata()));
+            plan.Files.Add(
+                new LandingFile(LandingPaths.DeadLetterContainer, path, content, DeadLetterEncoder.ContentType, manifest.ToMetadata())
+            );
         }
     }
 

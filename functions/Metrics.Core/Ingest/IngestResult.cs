@@ -10,9 +10,12 @@ public sealed record IngestResult(
     int DeadLettered,
     IReadOnlyList<string> Files,
     int DirtyHours,
-    IReadOnlyDictionary<RejectReason, int> RejectionsByReason)
+    IReadOnlyDictionary<RejectReason, int> RejectionsByReason
+)
 {
-    /// <summary>Events caught by the last-resort barrier (also counted in <see cref="DeadLettered"/>); each is a bug to log as an error.</summary>
+    /// <summary>
+    /// Events caught by the last-resort barrier (also counted in <see cref="DeadLettered"/>); each is a bug to log as an error.
+    /// </summary>
     public IReadOnlyList<InternalError> InternalErrors { get; init; } = [];
 
     /// <summary>Bytes of the Arrow files landed (dead-letter files not included): what storage and the rollup pay for.</summary>

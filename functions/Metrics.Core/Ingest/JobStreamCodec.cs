@@ -27,9 +27,7 @@ internal sealed class JobStreamCodec : IStreamCodec<JobEvent>
     /// Only the landing hour is marked. Which earlier hours a job event re-bills depends on the job's durable state,
     /// which the billing rollup owns; it expands the mark itself.
     /// </summary>
-    public void AddAffectedHours(JobEvent value, ICollection<DateTimeOffset> hours)
-    {
-    }
+    public void AddAffectedHours(JobEvent value, ICollection<DateTimeOffset> hours) { }
 
     public RecordBatch Encode(string partitionId, IReadOnlyList<(JobEvent Value, RawEvent Raw)> items) =>
         JobRowsEncoder.Encode(partitionId, items);

@@ -6,4 +6,5 @@ public sealed record LandingFile(
     string Path,
     ReadOnlyMemory<byte> Content,
     string ContentType,
-    IReadOnlyDictionary<string, string> Metadata);
+    IReadOnlyDictionary<string, string> Metadata
+);

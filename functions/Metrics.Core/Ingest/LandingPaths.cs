@@ -27,7 +27,9 @@ public static partial class LandingPaths
     {
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{HourPrefix(stream, hour)}p{partitionId}-{firstSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}-{lastSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}.arrow");
+            $"{HourPrefix(stream, hour)}p{partitionId}-{firstSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}-"
+                + $"{lastSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}.arrow"
+        );
     }
 
     /// <summary>The sub-folder of an hour's folder where its compacted files and their manifests live.</summary>
@@ -49,7 +51,9 @@ public static partial class LandingPaths
     {
         ArgumentNullException.ThrowIfNull(path);
         Match match = CompactedNamePattern().Match(path);
-        return match.Success && int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int generation) ? generation : null;
+        return match.Success && int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int generation)
+            ? generation
+            : null;
     }
 
     /// <summary>The folder of one UTC hour's files: <c>{stream}/v1/date=YYYY-MM-DD/hour=HH/</c>.</summary>
@@ -63,11 +67,23 @@ public static partial class LandingPaths
     public static string DeadLetterDatePrefix(TelemetryStream stream, DateOnly enqueuedDate) =>
         string.Create(CultureInfo.InvariantCulture, $"{stream.Name()}/date={enqueuedDate:yyyy-MM-dd}/");
 
-    /// <summary><c>{stream}/date=YYYY-MM-DD/p{partition}-{first}-{last}.jsonl</c> in <see cref="DeadLetterContainer"/>; the date is the UTC enqueued date.</summary>
-    public static string DeadLetterFile(TelemetryStream stream, DateOnly enqueuedDate, string partitionId, long firstSequence, long lastSequence) =>
+    /// <summary>
+    /// <c>{stream}/date=YYYY-MM-DD/p{partition}-{first}-{last}.jsonl</c> in <see cref="DeadLetterContainer"/>; the date is the UTC enqueued
+    /// date.
+    /// </summary>
+    public static string DeadLetterFile(
+        TelemetryStream stream,
+        DateOnly enqueuedDate,
+        string partitionId,
+        long firstSequence,
+        long lastSequence
+    ) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"{stream.Name()}/date={enqueuedDate:yyyy-MM-dd}/p{partitionId}-{firstSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}-{lastSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}.jsonl");
+            $"{stream.Name()}/date={enqueuedDate:yyyy-MM-dd}/p{partitionId}-"
+                + $"{firstSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}-"
+                + $"{lastSequence.ToString(SequenceFormat, CultureInfo.InvariantCulture)}.jsonl"
+        );
 
     /// <summary>Partition ids become part of a blob name, so they are held to a safe pattern.</summary>
     public static bool IsValidPartitionId(string partitionId) => PartitionIdPattern().IsMatch(partitionId);

@@ -26,7 +26,9 @@ public static class ManifestKeys
     /// </summary>
     public const string ReachesFrom = "reaches_from";
 
-    /// <summary>On a compacted file: the compaction generation it belongs to (its manifest is <c>g{generation}.manifest.json</c>).</summary>
+    /// <summary>
+    /// On a compacted file: the compaction generation it belongs to (its manifest is <c>g{generation}.manifest.json</c>).
+    /// </summary>
     public const string CompactionGeneration = "compaction_generation";
 
     /// <summary>"true" on files landed by <c>metrics ingest --backfill</c>; absent otherwise.</summary>
@@ -35,11 +37,18 @@ public static class ManifestKeys
     private const string InstantFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'";
 
     /// <summary>An instant as the manifest writes it: UTC, to the tick, so that it reads back exactly.</summary>
-    public static string FormatInstant(DateTimeOffset value) => value.ToUniversalTime().ToString(InstantFormat, CultureInfo.InvariantCulture);
+    public static string FormatInstant(DateTimeOffset value) =>
+        value.ToUniversalTime().ToString(InstantFormat, CultureInfo.InvariantCulture);
 
     /// <summary>An instant written by <see cref="FormatInstant"/>; null when absent or not in that form.</summary>
     public static DateTimeOffset? ParseInstant(string? value) =>
-        DateTimeOffset.TryParseExact(value, InstantFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset parsed)
+        DateTimeOffset.TryParseExact(
+            value,
+            InstantFormat,
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+            out DateTimeOffset parsed
+        )
             ? parsed
             : null;
 }

@@ -5,4 +5,5 @@ public sealed record RawEvent(
     ReadOnlyMemory<byte> Body,
     long SequenceNumber,
     DateTimeOffset EnqueuedTime,
-    IReadOnlyDictionary<string, string>? Properties = null);
+    IReadOnlyDictionary<string, string>? Properties = null
+);

@@ -19,13 +19,21 @@ public interface IJobStateStore
     /// </summary>
     /// <returns>The run's new version.</returns>
     /// <exception cref="JobStateConflictException">Someone else saved the run since <paramref name="expectedVersion"/>.</exception>
-    Task<string> SaveAsync(JobBillingState state, DateTimeOffset? unsettledUntil, string? expectedVersion, CancellationToken cancellationToken);
+    Task<string> SaveAsync(
+        JobBillingState state,
+        DateTimeOffset? unsettledUntil,
+        string? expectedVersion,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>
     /// The stored runs among <paramref name="runs"/> (absent ones are missing from the answer). A store may read them in
     /// parallel; a job hour of the national centre names thousands.
     /// </summary>
-    async Task<IReadOnlyDictionary<JobRunKey, StoredJobState>> GetManyAsync(IReadOnlyCollection<JobRunKey> runs, CancellationToken cancellationToken)
+    async Task<IReadOnlyDictionary<JobRunKey, StoredJobState>> GetManyAsync(
+        IReadOnlyCollection<JobRunKey> runs,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(runs);
         var found = new Dictionary<JobRunKey, StoredJobState>();
@@ -54,7 +62,8 @@ public interface IJobStateStore
         {
             try
             {
-                versions[save.Run] = await SaveAsync(save.State, save.UnsettledUntil, save.ExpectedVersion, cancellationToken).ConfigureAwait(false);
+                versions[save.Run] = await SaveAsync(save.State, save.UnsettledUntil, save.ExpectedVersion, cancellationToken)
+                    .ConfigureAwait(false);
             }
             catch (JobStateConflictException)
             {

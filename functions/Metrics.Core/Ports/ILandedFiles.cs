@@ -11,8 +11,11 @@ public interface ILandedFiles
     /// The hour's files with their row counts from the landing manifest (null where a store cannot tell), so that a
     /// reader can size its work before it opens a file.
     /// </summary>
-    async Task<IReadOnlyList<LandedFileRef>> ListHourWithRowsAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) =>
-        (await ListHourAsync(stream, hour, cancellationToken).ConfigureAwait(false)).Select(p => new LandedFileRef(p, null)).ToArray();
+    async Task<IReadOnlyList<LandedFileRef>> ListHourWithRowsAsync(
+        TelemetryStream stream,
+        DateTimeOffset hour,
+        CancellationToken cancellationToken
+    ) => (await ListHourAsync(stream, hour, cancellationToken).ConfigureAwait(false)).Select(p => new LandedFileRef(p, null)).ToArray();
 
     Task<Stream> OpenAsync(string path, CancellationToken cancellationToken);
 }

@@ -17,7 +17,12 @@ public interface ILandedHourStore : ILandedFiles
     /// completes. For files too large to hold in memory, so written in parts: a write that fails part-way can leave a
     /// part-written file, and callers use it only for files nothing reads until another write refers to them.
     /// </summary>
-    Task WriteAsync(string path, string contentType, Func<Stream, CancellationToken, Task<IReadOnlyDictionary<string, string>>> write, CancellationToken cancellationToken);
+    Task WriteAsync(
+        string path,
+        string contentType,
+        Func<Stream, CancellationToken, Task<IReadOnlyDictionary<string, string>>> write,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Writes a small file in one request: it appears whole or not at all.</summary>
     Task PutAsync(string path, string contentType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);

@@ -18,6 +18,8 @@ public interface IStatementStore
     /// </summary>
     Task WriteDaysAsync(StatementDays days, CancellationToken cancellationToken);
 
-    /// <summary>The daily usage a closed month's statement recorded (<see cref="FrozenStatement.DaysSha256"/>), checked against the hash.</summary>
+    /// <summary>
+    /// The daily usage a closed month's statement recorded (<see cref="FrozenStatement.DaysSha256"/>), checked against the hash.
+    /// </summary>
     Task<StatementDays> ReadDaysAsync(BillingMonth month, string sha256, CancellationToken cancellationToken);
 }

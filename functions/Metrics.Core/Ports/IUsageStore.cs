@@ -23,7 +23,11 @@ public interface IUsageStore
     /// Every hourly line in <c>[fromHour, toHourExclusive)</c>, streamed page by page: a month holds up to 744 hours of
     /// every institution's lines, far more than a reader should hold at once.
     /// </summary>
-    IAsyncEnumerable<HourlyUsage> ReadHoursAsync(DateTimeOffset fromHour, DateTimeOffset toHourExclusive, CancellationToken cancellationToken);
+    IAsyncEnumerable<HourlyUsage> ReadHoursAsync(
+        DateTimeOffset fromHour,
+        DateTimeOffset toHourExclusive,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Makes <paramref name="lines"/> the billing day's only lines.</summary>
     Task ReplaceDayAsync(DateOnly day, IReadOnlyList<DailyUsage> lines, CancellationToken cancellationToken);
@@ -32,7 +36,12 @@ public interface IUsageStore
     IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, CancellationToken cancellationToken);
 
     /// <summary>The same, for one institution's lines only when <paramref name="institution"/> is given.</summary>
-    IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, string? institution, CancellationToken cancellationToken);
+    IAsyncEnumerable<DailyUsage> ReadDaysAsync(
+        DateOnly fromDay,
+        DateOnly toDayExclusive,
+        string? institution,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Makes <paramref name="lines"/> the month's only lines, in the by-month, by-institution and by-account tables.</summary>
     Task ReplaceMonthAsync(BillingMonth month, MonthlyLines lines, CancellationToken cancellationToken);

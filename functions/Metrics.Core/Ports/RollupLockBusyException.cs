@@ -6,17 +6,11 @@ namespace Metrics.Core.Ports;
 /// </summary>
 public sealed class RollupLockBusyException : Exception
 {
-    public RollupLockBusyException()
-    {
-    }
+    public RollupLockBusyException() { }
 
     public RollupLockBusyException(string message)
-        : base(message)
-    {
-    }
+        : base(message) { }
 
     public RollupLockBusyException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
+        : base(message, innerException) { }
 }

@@ -24,7 +24,8 @@ public static class Adjustments
         IEnumerable<UsageLine> adjustedSince,
         UsageReport recomputed,
         string? institution,
-        ICollection<string> warnings)
+        ICollection<string> warnings
+    )
     {
         ArgumentNullException.ThrowIfNull(closed);
         ArgumentNullException.ThrowIfNull(adjustedSince);
@@ -59,7 +60,12 @@ public static class Adjustments
             decimal observed = Hours(now?.Usage.ObservedGpuSeconds) - before.ObservedHours;
             decimal cpu = Hours(now?.Usage.CpuCoreSeconds) - before.CpuHours;
             int jobs = (now?.Usage.Jobs ?? 0) - before.Jobs;
-            decimal? amountNow = UsagePricing.Amount(Hours(now?.Usage.GpuSeconds), Hours(now?.Usage.CpuCoreSeconds), priced.GpuRate, priced.CpuRate);
+            decimal? amountNow = UsagePricing.Amount(
+                Hours(now?.Usage.GpuSeconds),
+                Hours(now?.Usage.CpuCoreSeconds),
+                priced.GpuRate,
+                priced.CpuRate
+            );
             if (gpu == 0 && active == 0 && observed == 0 && cpu == 0 && jobs == 0 && (amountNow ?? 0) == before.Amount)
             {
                 continue;
@@ -71,8 +77,23 @@ public static class Adjustments
                 warnings.Add($"adjustment of {closed.Month} for '{key.GpuModel}' is unpriced: no rate in force for it in {closed.Month}");
             }
 
-            var usage = new MonthlyUsage(bookedIn, key.Institution, key.GpuModel, jobs, gpu * 3600m, active * 3600m, observed * 3600m, cpu * 3600m);
-            lines.Add(new UsageLine(usage, priced.GpuRate, priced.CpuRate, amount, priced.Currency) { Type = UsageLineType.Adjustment, AdjustsMonth = closed.Month });
+            var usage = new MonthlyUsage(
+                bookedIn,
+                key.Institution,
+                key.GpuModel,
+                jobs,
+                gpu * 3600m,
+                active * 3600m,
+                observed * 3600m,
+                cpu * 3600m
+            );
+            lines.Add(
+                new UsageLine(usage, priced.GpuRate, priced.CpuRate, amount, priced.Currency)
+                {
+                    Type = UsageLineType.Adjustment,
+                    AdjustsMonth = closed.Month,
+                }
+            );
         }
 
         return lines;

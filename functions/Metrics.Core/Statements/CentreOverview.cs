@@ -14,7 +14,8 @@ public sealed record CentreOverview(
     IReadOnlyDictionary<TelemetryStream, long> DeadLetters,
     DateOnly DeadLettersFrom,
     DateOnly DeadLettersTo,
-    DateTimeOffset GeneratedAt)
+    DateTimeOffset GeneratedAt
+)
 {
     public BillingMonth Month => Report.Month;
 }

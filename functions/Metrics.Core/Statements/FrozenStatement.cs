@@ -44,7 +44,12 @@ public sealed class FrozenStatement
     /// Freezes the month's report as it stands, with its usage by account and the hash of its daily usage: the seal's
     /// hash is over its CSV, its id derived from that hash.
     /// </summary>
-    public static FrozenStatement Freeze(UsageReport report, IReadOnlyList<MonthlyUsage> accounts, DateTimeOffset closedAt, string? daysSha256 = null)
+    public static FrozenStatement Freeze(
+        UsageReport report,
+        IReadOnlyList<MonthlyUsage> accounts,
+        DateTimeOffset closedAt,
+        string? daysSha256 = null
+    )
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(accounts);
@@ -56,7 +61,12 @@ public sealed class FrozenStatement
 
     /// <summary>The statement by account: every institution's, or one's, with the seal.</summary>
     public UsageReport ReportByAccountFor(string? institution) =>
-        AccountBreakdown.Split(ReportFor(institution), institution is null ? Accounts : Accounts.Where(a => string.Equals(a.Institution, institution, StringComparison.Ordinal)).ToArray());
+        AccountBreakdown.Split(
+            ReportFor(institution),
+            institution is null
+                ? Accounts
+                : Accounts.Where(a => string.Equals(a.Institution, institution, StringComparison.Ordinal)).ToArray()
+        );
 
     private static string AccountsCsvSha256(UsageReport report, IReadOnlyList<MonthlyUsage> accounts) =>
         Sha256(UsageCsvWriter.Write(AccountBreakdown.Split(report with { Seal = null }, accounts)));
@@ -73,9 +83,14 @@ public sealed class FrozenStatement
         string[] unpricedModels = lines.Where(l => !l.Priced).Select(l => $"'{l.Usage.GpuModel}'").ToArray();
         // A warning names the institution or the model it is about; the CPU-rate ones name neither and concern every
         // unpriced line.
-        string[] warnings = Report.Warnings
-            .Where(w => w.Contains(institution, StringComparison.Ordinal)
-                || (unpricedModels.Length > 0 && (unpricedModels.Any(m => w.Contains(m, StringComparison.Ordinal)) || !w.Contains('\'', StringComparison.Ordinal))))
+        string[] warnings = Report
+            .Warnings.Where(w =>
+                w.Contains(institution, StringComparison.Ordinal)
+                || (
+                    unpricedModels.Length > 0
+                    && (unpricedModels.Any(m => w.Contains(m, StringComparison.Ordinal)) || !w.Contains('\'', StringComparison.Ordinal))
+                )
+            )
             .ToArray();
         return Report with { Lines = lines, Warnings = warnings };
     }
@@ -87,55 +102,88 @@ public sealed class FrozenStatement
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(Document.From(this), s_json);
 
-    /// <summary>Reads a stored statement and checks it against its seal: a statement that no longer hashes to its seal is refused.</summary>
+    /// <summary>
+    /// Reads a stored statement and checks it against its seal: a statement that no longer hashes to its seal is refused.
+    /// </summary>
     public static FrozenStatement FromJson(ReadOnlySpan<byte> json)
     {
-        Document document = JsonSerializer.Deserialize<Document>(json, s_json) ?? throw new InvalidDataException("The statement document is empty.");
+        Document document =
+            JsonSerializer.Deserialize<Document>(json, s_json) ?? throw new InvalidDataException("The statement document is empty.");
         if (!BillingMonth.TryParse(document.Month, out BillingMonth month))
         {
             throw new InvalidDataException($"The statement's month '{document.Month}' is not yyyy-MM.");
         }
 
-        UsageLine[] lines = (document.Lines ?? []).Select(l => new UsageLine(
-            new MonthlyUsage(month, l.Institution, l.GpuModel, l.Jobs, l.GpuSeconds, l.ActiveGpuSeconds, l.ObservedGpuSeconds, l.CpuCoreSeconds),
-            l.GpuRate,
-            l.CpuRate,
-            l.Amount,
-            l.Currency)
-        {
-            Type = l.LineType switch
+        UsageLine[] lines = (document.Lines ?? [])
+            .Select(l => new UsageLine(
+                new MonthlyUsage(
+                    month,
+                    l.Institution,
+                    l.GpuModel,
+                    l.Jobs,
+                    l.GpuSeconds,
+                    l.ActiveGpuSeconds,
+                    l.ObservedGpuSeconds,
+                    l.CpuCoreSeconds
+                ),
+                l.GpuRate,
+                l.CpuRate,
+                l.Amount,
+                l.Currency
+            )
             {
-                null or "usage" => UsageLineType.Usage,
-                "adjustment" => UsageLineType.Adjustment,
-                "credit" => UsageLineType.Credit,
-                _ => throw new InvalidDataException($"Unknown line type '{l.LineType}' in the statement of {month}."),
-            },
-            VoucherId = l.VoucherId,
-            AdjustsMonth = l.AdjustsMonth is null ? null
-                : BillingMonth.TryParse(l.AdjustsMonth, out BillingMonth adjusts) ? adjusts
-                : throw new InvalidDataException($"Adjusted month '{l.AdjustsMonth}' in the statement of {month} is not yyyy-MM."),
-        }).ToArray();
+                Type = l.LineType switch
+                {
+                    null or "usage" => UsageLineType.Usage,
+                    "adjustment" => UsageLineType.Adjustment,
+                    "credit" => UsageLineType.Credit,
+                    _ => throw new InvalidDataException($"Unknown line type '{l.LineType}' in the statement of {month}."),
+                },
+                VoucherId = l.VoucherId,
+                AdjustsMonth =
+                    l.AdjustsMonth is null ? null
+                    : BillingMonth.TryParse(l.AdjustsMonth, out BillingMonth adjusts) ? adjusts
+                    : throw new InvalidDataException($"Adjusted month '{l.AdjustsMonth}' in the statement of {month} is not yyyy-MM."),
+            })
+            .ToArray();
         var seal = new StatementSeal(document.StatementId, document.ClosedAt, document.CsvSha256, document.DaysSha256);
         var report = new UsageReport(month, document.TimeZone, lines, document.Warnings ?? []) { Seal = seal };
         string actual = CsvSha256(report);
         if (!string.Equals(actual, seal.CsvSha256, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"Statement {seal.StatementId} no longer matches its seal: its CSV hashes to {actual}, sealed as {seal.CsvSha256}.");
+            throw new InvalidDataException(
+                $"Statement {seal.StatementId} no longer matches its seal: its CSV hashes to {actual}, sealed as {seal.CsvSha256}."
+            );
         }
 
         MonthlyUsage[] accounts = (document.Accounts ?? [])
-            .Select(a => new MonthlyUsage(month, a.Institution, a.GpuModel, a.Jobs, a.GpuSeconds, a.ActiveGpuSeconds, a.ObservedGpuSeconds, a.CpuCoreSeconds, a.Account))
+            .Select(a => new MonthlyUsage(
+                month,
+                a.Institution,
+                a.GpuModel,
+                a.Jobs,
+                a.GpuSeconds,
+                a.ActiveGpuSeconds,
+                a.ObservedGpuSeconds,
+                a.CpuCoreSeconds,
+                a.Account
+            ))
             .ToArray();
         string accountsActual = AccountsCsvSha256(report, accounts);
         // A statement closed before accounts were kept has neither; one that has parts must have their hash.
         if (document.AccountsSha256 is null && accounts.Length > 0)
         {
-            throw new InvalidDataException($"Statement {seal.StatementId} has account parts but no accounts_sha256: it was edited after the close.");
+            throw new InvalidDataException(
+                $"Statement {seal.StatementId} has account parts but no accounts_sha256: it was edited after the close."
+            );
         }
 
         if (document.AccountsSha256 is { } accountsSealed && !string.Equals(accountsActual, accountsSealed, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"Statement {seal.StatementId} no longer matches its seal: its CSV by account hashes to {accountsActual}, sealed as {accountsSealed}.");
+            throw new InvalidDataException(
+                $"Statement {seal.StatementId} no longer matches its seal: its CSV by account hashes to {accountsActual}, sealed as "
+                    + $"{accountsSealed}."
+            );
         }
 
         return new FrozenStatement(report, accounts, accountsActual, seal);
@@ -159,34 +207,51 @@ public sealed class FrozenStatement
         IReadOnlyList<string>? Warnings,
         IReadOnlyList<AccountPart>? Accounts = null,
         string? AccountsSha256 = null,
-        string? DaysSha256 = null)
+        string? DaysSha256 = null
+    )
     {
-        public static Document From(FrozenStatement statement) => new(
-            "statement/v1",
-            statement.Seal.StatementId,
-            statement.Month.ToString(),
-            statement.Report.TimeZoneId,
-            statement.Seal.ClosedAt,
-            statement.Seal.CsvSha256,
-            statement.Report.Lines.Select(l => new Line(
-                l.Usage.Institution,
-                l.Usage.GpuModel,
-                l.Usage.Jobs,
-                l.Usage.GpuSeconds,
-                l.Usage.ActiveGpuSeconds,
-                l.Usage.ObservedGpuSeconds,
-                l.Usage.CpuCoreSeconds,
-                l.GpuRate,
-                l.CpuRate,
-                l.Amount,
-                l.Currency,
-                l.TypeName,
-                l.AdjustsMonth?.ToString(),
-                l.VoucherId)).ToArray(),
-            statement.Report.Warnings,
-            statement.Accounts.Select(a => new AccountPart(a.Institution, a.GpuModel, a.Account, a.Jobs, a.GpuSeconds, a.ActiveGpuSeconds, a.ObservedGpuSeconds, a.CpuCoreSeconds)).ToArray(),
-            statement.AccountsSha256,
-            statement.DaysSha256);
+        public static Document From(FrozenStatement statement) =>
+            new(
+                "statement/v1",
+                statement.Seal.StatementId,
+                statement.Month.ToString(),
+                statement.Report.TimeZoneId,
+                statement.Seal.ClosedAt,
+                statement.Seal.CsvSha256,
+                statement
+                    .Report.Lines.Select(l => new Line(
+                        l.Usage.Institution,
+                        l.Usage.GpuModel,
+                        l.Usage.Jobs,
+                        l.Usage.GpuSeconds,
+                        l.Usage.ActiveGpuSeconds,
+                        l.Usage.ObservedGpuSeconds,
+                        l.Usage.CpuCoreSeconds,
+                        l.GpuRate,
+                        l.CpuRate,
+                        l.Amount,
+                        l.Currency,
+                        l.TypeName,
+                        l.AdjustsMonth?.ToString(),
+                        l.VoucherId
+                    ))
+                    .ToArray(),
+                statement.Report.Warnings,
+                statement
+                    .Accounts.Select(a => new AccountPart(
+                        a.Institution,
+                        a.GpuModel,
+                        a.Account,
+                        a.Jobs,
+                        a.GpuSeconds,
+                        a.ActiveGpuSeconds,
+                        a.ObservedGpuSeconds,
+                        a.CpuCoreSeconds
+                    ))
+                    .ToArray(),
+                statement.AccountsSha256,
+                statement.DaysSha256
+            );
     }
 
     /// <summary>One account's part of a line, exact (statements closed before accounts were kept have none).</summary>
@@ -198,7 +263,8 @@ public sealed class FrozenStatement
         decimal GpuSeconds,
         decimal ActiveGpuSeconds,
         decimal ObservedGpuSeconds,
-        decimal CpuCoreSeconds);
+        decimal CpuCoreSeconds
+    );
 
     private sealed record Line(
         string Institution,
@@ -214,5 +280,6 @@ public sealed class FrozenStatement
         string Currency,
         string? LineType,
         string? AdjustsMonth,
-        string? VoucherId = null);
+        string? VoucherId = null
+    );
 }

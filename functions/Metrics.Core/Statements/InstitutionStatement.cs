@@ -13,7 +13,8 @@ public sealed record InstitutionStatement(
     IReadOnlyList<DailyUsage> Days,
     DailySource DaysSource,
     IReadOnlyList<VoucherDrawdown> Vouchers,
-    DateTimeOffset GeneratedAt)
+    DateTimeOffset GeneratedAt
+)
 {
     public BillingMonth Month => Report.Month;
 }

@@ -16,7 +16,8 @@ public sealed class MonthClose(
     IStatementStore statements,
     IRollupLock rollupLock,
     BillingCalendar calendar,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider
+)
 {
     /// <summary>
     /// Three days: late job ends and resent samples of the month's last hours have arrived by then (the rollup runs every
@@ -64,13 +65,20 @@ public sealed class MonthClose(
         UsageReport report = await query.ComputeAsync(month, institution: null, work.Token).ConfigureAwait(false);
         IReadOnlyList<MonthlyUsage> accounts = await query.AccountsAsync(month, institution: null, work.Token).ConfigureAwait(false);
         // The days first, under their hash; then the statement that names them (see IStatementStore.WriteDaysAsync).
-        StatementDays days = StatementDays.Freeze(month, await usage.ReadDaysAsync(month.FirstDay, month.Next().FirstDay, institution: null, work.Token).ToListAsync(work.Token).ConfigureAwait(false));
+        StatementDays days = StatementDays.Freeze(
+            month,
+            await usage
+                .ReadDaysAsync(month.FirstDay, month.Next().FirstDay, institution: null, work.Token)
+                .ToListAsync(work.Token)
+                .ConfigureAwait(false)
+        );
         await statements.WriteDaysAsync(days, work.Token).ConfigureAwait(false);
         FrozenStatement statement = FrozenStatement.Freeze(report, accounts, timeProvider.GetUtcNow(), days.Sha256);
         if (!await statements.TryFreezeAsync(statement, work.Token).ConfigureAwait(false))
         {
             // Another close got there first: its statement stands.
-            FrozenStatement winner = await statements.ReadAsync(month, cancellationToken).ConfigureAwait(false)
+            FrozenStatement winner =
+                await statements.ReadAsync(month, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"The statement of {month} exists but cannot be read.");
             return new MonthCloseResult(MonthCloseOutcome.AlreadyClosed, month) { Statement = winner };
         }
@@ -94,7 +102,15 @@ public sealed class MonthClose(
             return calendar.MonthOf(hour) == month;
         }
 
-        if (DateOnly.TryParseExact(failure.Key, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out DateOnly day))
+        if (
+            DateOnly.TryParseExact(
+                failure.Key,
+                "yyyy-MM-dd",
+                System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None,
+                out DateOnly day
+            )
+        )
         {
             return new BillingMonth(day.Year, day.Month) == month;
         }

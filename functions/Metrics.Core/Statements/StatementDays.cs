@@ -34,14 +34,21 @@ public sealed class StatementDays
     public static StatementDays Freeze(BillingMonth month, IEnumerable<DailyUsage> days)
     {
         DailyUsage[] lines = ByInstitutionLine(days.Where(d => new BillingMonth(d.Day.Year, d.Day.Month) == month));
-        var document = new Document("statement-days/v1", month.ToString(), lines.Select(l => new Row(
-            l.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            l.Institution,
-            l.GpuModel,
-            l.GpuSeconds,
-            l.ActiveGpuSeconds,
-            l.ObservedGpuSeconds,
-            l.CpuCoreSeconds)).ToArray());
+        var document = new Document(
+            "statement-days/v1",
+            month.ToString(),
+            lines
+                .Select(l => new Row(
+                    l.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    l.Institution,
+                    l.GpuModel,
+                    l.GpuSeconds,
+                    l.ActiveGpuSeconds,
+                    l.ObservedGpuSeconds,
+                    l.CpuCoreSeconds
+                ))
+                .ToArray()
+        );
         return new StatementDays(month, lines, JsonSerializer.SerializeToUtf8Bytes(document, s_json));
     }
 
@@ -52,40 +59,49 @@ public sealed class StatementDays
         string actual = Convert.ToHexStringLower(SHA256.HashData(json));
         if (!string.Equals(actual, sha256, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"The daily usage of {month}'s statement hashes to {actual}, but the statement recorded {sha256}: it was edited after the close.");
+            throw new InvalidDataException(
+                $"The daily usage of {month}'s statement hashes to {actual}, but the statement recorded {sha256}: it was edited after the "
+                    + $"close."
+            );
         }
 
-        Document document = JsonSerializer.Deserialize<Document>(json, s_json) ?? throw new InvalidDataException($"The daily usage of {month}'s statement is empty.");
+        Document document =
+            JsonSerializer.Deserialize<Document>(json, s_json)
+            ?? throw new InvalidDataException($"The daily usage of {month}'s statement is empty.");
         if (document.Month != month.ToString())
         {
             throw new InvalidDataException($"The daily usage file of {month}'s statement is for {document.Month}.");
         }
 
-        DailyUsage[] days = (document.Days ?? []).Select(r => new DailyUsage(
-            DateOnly.ParseExact(r.Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            r.Institution,
-            r.GpuModel,
-            r.GpuSeconds,
-            r.CpuCoreSeconds,
-            r.ActiveGpuSeconds,
-            r.ObservedGpuSeconds)).ToArray();
+        DailyUsage[] days = (document.Days ?? [])
+            .Select(r => new DailyUsage(
+                DateOnly.ParseExact(r.Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                r.Institution,
+                r.GpuModel,
+                r.GpuSeconds,
+                r.CpuCoreSeconds,
+                r.ActiveGpuSeconds,
+                r.ObservedGpuSeconds
+            ))
+            .ToArray();
         return new StatementDays(month, days, json);
     }
 
     /// <summary>Sums the accounts of each (day, institution, model): a statement's charts are per institution line.</summary>
-    public static DailyUsage[] ByInstitutionLine(IEnumerable<DailyUsage> days) => days
-        .GroupBy(d => (d.Day, d.Institution, d.GpuModel))
-        .Select(g => new DailyUsage(
-            g.Key.Day,
-            g.Key.Institution,
-            g.Key.GpuModel,
-            g.Sum(d => d.GpuSeconds),
-            g.Sum(d => d.CpuCoreSeconds),
-            g.Sum(d => d.ActiveGpuSeconds),
-            g.Sum(d => d.ObservedGpuSeconds)))
-        .OrderBy(d => d.Day)
-        .ThenBy(d => d.Key)
-        .ToArray();
+    public static DailyUsage[] ByInstitutionLine(IEnumerable<DailyUsage> days) =>
+        days.GroupBy(d => (d.Day, d.Institution, d.GpuModel))
+            .Select(g => new DailyUsage(
+                g.Key.Day,
+                g.Key.Institution,
+                g.Key.GpuModel,
+                g.Sum(d => d.GpuSeconds),
+                g.Sum(d => d.CpuCoreSeconds),
+                g.Sum(d => d.ActiveGpuSeconds),
+                g.Sum(d => d.ObservedGpuSeconds)
+            ))
+            .OrderBy(d => d.Day)
+            .ThenBy(d => d.Key)
+            .ToArray();
 
     private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -98,5 +114,6 @@ public sealed class StatementDays
         decimal GpuSeconds,
         decimal ActiveGpuSeconds,
         decimal ObservedGpuSeconds,
-        decimal CpuCoreSeconds);
+        decimal CpuCoreSeconds
+    );
 }

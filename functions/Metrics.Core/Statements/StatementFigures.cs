@@ -15,16 +15,18 @@ public static class StatementFigures
     }
 
     /// <summary>Per currency, over the priced lines; unpriced lines count for nothing (they are listed as warnings).</summary>
-    public static IReadOnlyList<CurrencyTotals> Totals(IEnumerable<UsageLine> lines) => lines
-        .Where(l => l.Amount is not null)
-        .GroupBy(l => l.Currency, StringComparer.Ordinal)
-        .OrderBy(g => g.Key, StringComparer.Ordinal)
-        .Select(g => new CurrencyTotals(
-            g.Key,
-            g.Where(l => l.Type == UsageLineType.Usage).Sum(l => l.Amount!.Value),
-            g.Where(l => l.Type == UsageLineType.Adjustment).Sum(l => l.Amount!.Value),
-            g.Where(l => l.Type == UsageLineType.Credit).Sum(l => l.Amount!.Value)))
-        .ToArray();
+    public static IReadOnlyList<CurrencyTotals> Totals(IEnumerable<UsageLine> lines) =>
+        lines
+            .Where(l => l.Amount is not null)
+            .GroupBy(l => l.Currency, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new CurrencyTotals(
+                g.Key,
+                g.Where(l => l.Type == UsageLineType.Usage).Sum(l => l.Amount!.Value),
+                g.Where(l => l.Type == UsageLineType.Adjustment).Sum(l => l.Amount!.Value),
+                g.Where(l => l.Type == UsageLineType.Credit).Sum(l => l.Amount!.Value)
+            ))
+            .ToArray();
 
     /// <summary>GPU-hours as the CSV prints them, summed over usage lines.</summary>
     public static decimal GpuHours(IEnumerable<UsageLine> lines) =>
@@ -37,16 +39,18 @@ public static class StatementFigures
         public decimal? UtilPct => UsageLine.UtilPct(ActiveGpuHours, ObservedGpuHours);
     }
 
-    public static IReadOnlyList<ModelUse> ByModel(IEnumerable<UsageLine> lines) => lines
-        .Where(l => l.Type == UsageLineType.Usage)
-        .GroupBy(l => l.Usage.GpuModel, StringComparer.Ordinal)
-        .OrderBy(g => g.Key, StringComparer.Ordinal)
-        .Select(g => new ModelUse(
-            g.Key,
-            g.Sum(l => UsageLine.ReportedHours(l.Usage.GpuSeconds)),
-            g.Sum(l => UsageLine.ReportedHours(l.Usage.ObservedGpuSeconds)),
-            g.Sum(l => UsageLine.ReportedHours(l.Usage.ActiveGpuSeconds))))
-        .ToArray();
+    public static IReadOnlyList<ModelUse> ByModel(IEnumerable<UsageLine> lines) =>
+        lines
+            .Where(l => l.Type == UsageLineType.Usage)
+            .GroupBy(l => l.Usage.GpuModel, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new ModelUse(
+                g.Key,
+                g.Sum(l => UsageLine.ReportedHours(l.Usage.GpuSeconds)),
+                g.Sum(l => UsageLine.ReportedHours(l.Usage.ObservedGpuSeconds)),
+                g.Sum(l => UsageLine.ReportedHours(l.Usage.ActiveGpuSeconds))
+            ))
+            .ToArray();
 
     /// <summary>A name (institution or project) and its usage amount in one currency.</summary>
     public sealed record Ranked(string Name, string Currency, decimal Amount, decimal GpuHours);
@@ -64,11 +68,21 @@ public static class StatementFigures
             return [];
         }
 
-        string currency = charged.GroupBy(l => l.Currency, StringComparer.Ordinal).OrderByDescending(g => g.Sum(l => l.Amount!.Value)).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+        string currency = charged
+            .GroupBy(l => l.Currency, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Sum(l => l.Amount!.Value))
+            .ThenBy(g => g.Key, StringComparer.Ordinal)
+            .First()
+            .Key;
         return charged
             .Where(l => l.Currency == currency)
             .GroupBy(nameOf, StringComparer.Ordinal)
-            .Select(g => new Ranked(g.Key, currency, g.Sum(l => l.Amount!.Value), g.Where(l => l.Type == UsageLineType.Usage).Sum(l => UsageLine.ReportedHours(l.Usage.GpuSeconds))))
+            .Select(g => new Ranked(
+                g.Key,
+                currency,
+                g.Sum(l => l.Amount!.Value),
+                g.Where(l => l.Type == UsageLineType.Usage).Sum(l => UsageLine.ReportedHours(l.Usage.GpuSeconds))
+            ))
             .OrderByDescending(r => r.Amount)
             .ThenBy(r => r.Name, StringComparer.Ordinal)
             .Take(count)
@@ -88,9 +102,12 @@ public static class StatementFigures
     {
         int[] counts = new int[10];
         int notObserved = 0;
-        foreach (var institution in lines.Where(l => l.Type == UsageLineType.Usage).GroupBy(l => l.Usage.Institution, StringComparer.Ordinal))
+        foreach (
+            var institution in lines.Where(l => l.Type == UsageLineType.Usage).GroupBy(l => l.Usage.Institution, StringComparer.Ordinal)
+        )
         {
-            decimal observed = institution.Sum(l => l.Usage.ObservedGpuSeconds), active = institution.Sum(l => l.Usage.ActiveGpuSeconds);
+            decimal observed = institution.Sum(l => l.Usage.ObservedGpuSeconds),
+                active = institution.Sum(l => l.Usage.ActiveGpuSeconds);
             if (observed == 0)
             {
                 notObserved++;

@@ -18,7 +18,8 @@ public sealed class StatementQuery(
     IVoucherStore vouchers,
     IDeadLetterCounts deadLetters,
     BillingCalendar calendar,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider
+)
 {
     /// <summary>Reads of an open month's lines and days before its page is drawn from the last pair that was read.</summary>
     private const int ConsistentReadAttempts = 3;
@@ -32,9 +33,12 @@ public sealed class StatementQuery(
             return null;
         }
 
-        UsageReport byAccount = await usage.GetAsync(month, institution, byAccount: true, cancellationToken).ConfigureAwait(false) ?? report;
+        UsageReport byAccount =
+            await usage.GetAsync(month, institution, byAccount: true, cancellationToken).ConfigureAwait(false) ?? report;
         var ledger = new VoucherLedger(vouchers, statements, calendar);
-        (Voucher, decimal)[] openings = (await ledger.BalancesAsync(institution, month, month.LastDay, cancellationToken).ConfigureAwait(false))
+        (Voucher, decimal)[] openings = (
+            await ledger.BalancesAsync(institution, month, month.LastDay, cancellationToken).ConfigureAwait(false)
+        )
             .Where(b => b.Voucher.ValidOn(month.LastDay) || report.Lines.Any(l => l.VoucherId == b.Voucher.Id))
             .Select(b => (b.Voucher, b.Balance))
             .ToArray();
@@ -45,12 +49,21 @@ public sealed class StatementQuery(
     /// <summary>The centre's overview of the month.</summary>
     public async Task<CentreOverview> CentreAsync(BillingMonth month, CancellationToken cancellationToken)
     {
-        (UsageReport report, IReadOnlyList<DailyUsage> days, DailySource source) = (await LinesAndDaysAsync(month, institution: null, cancellationToken).ConfigureAwait(false))!.Value;
+        (UsageReport report, IReadOnlyList<DailyUsage> days, DailySource source) = (
+            await LinesAndDaysAsync(month, institution: null, cancellationToken).ConfigureAwait(false)
+        )!.Value;
 
         // The centre's days by model (a national month is some 300,000 daily rows, about 30 MB while they are summed).
-        DailyUsage[] byModel = days
-            .GroupBy(d => (d.Day, d.GpuModel))
-            .Select(g => new DailyUsage(g.Key.Day, string.Empty, g.Key.GpuModel, g.Sum(d => d.GpuSeconds), g.Sum(d => d.CpuCoreSeconds), g.Sum(d => d.ActiveGpuSeconds), g.Sum(d => d.ObservedGpuSeconds)))
+        DailyUsage[] byModel = days.GroupBy(d => (d.Day, d.GpuModel))
+            .Select(g => new DailyUsage(
+                g.Key.Day,
+                string.Empty,
+                g.Key.GpuModel,
+                g.Sum(d => d.GpuSeconds),
+                g.Sum(d => d.CpuCoreSeconds),
+                g.Sum(d => d.ActiveGpuSeconds),
+                g.Sum(d => d.ObservedGpuSeconds)
+            ))
             .OrderBy(d => d.Day)
             .ThenBy(d => d.GpuModel, StringComparer.Ordinal)
             .ToArray();
@@ -66,7 +79,11 @@ public sealed class StatementQuery(
     /// The month's lines (every institution's, or one's; null when that institution has no usage at all) and its days.
     /// An open month's are read again until the days add up to the lines: a rollup may write between the two reads.
     /// </summary>
-    private async Task<(UsageReport Report, IReadOnlyList<DailyUsage> Days, DailySource Source)?> LinesAndDaysAsync(BillingMonth month, string? institution, CancellationToken cancellationToken)
+    private async Task<(UsageReport Report, IReadOnlyList<DailyUsage> Days, DailySource Source)?> LinesAndDaysAsync(
+        BillingMonth month,
+        string? institution,
+        CancellationToken cancellationToken
+    )
     {
         (UsageReport, IReadOnlyList<DailyUsage>, DailySource)? read = null;
         for (int attempt = 0; attempt < ConsistentReadAttempts; attempt++)
@@ -76,7 +93,8 @@ public sealed class StatementQuery(
                 return null;
             }
 
-            (IReadOnlyList<DailyUsage> days, DailySource source) = await DaysAsync(month, institution, report, cancellationToken).ConfigureAwait(false);
+            (IReadOnlyList<DailyUsage> days, DailySource source) = await DaysAsync(month, institution, report, cancellationToken)
+                .ConfigureAwait(false);
             read = (report, days, source);
             if (source != DailySource.Current || AddUp(report, days))
             {
@@ -87,7 +105,12 @@ public sealed class StatementQuery(
         return read;
     }
 
-    private async Task<(IReadOnlyList<DailyUsage> Days, DailySource Source)> DaysAsync(BillingMonth month, string? institution, UsageReport report, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<DailyUsage> Days, DailySource Source)> DaysAsync(
+        BillingMonth month,
+        string? institution,
+        UsageReport report,
+        CancellationToken cancellationToken
+    )
     {
         if (report.Seal?.DaysSha256 is { } sha)
         {
@@ -96,7 +119,11 @@ public sealed class StatementQuery(
         }
 
         var read = new List<DailyUsage>();
-        await foreach (DailyUsage day in store.ReadDaysAsync(month.FirstDay, month.Next().FirstDay, institution, cancellationToken).ConfigureAwait(false))
+        await foreach (
+            DailyUsage day in store
+                .ReadDaysAsync(month.FirstDay, month.Next().FirstDay, institution, cancellationToken)
+                .ConfigureAwait(false)
+        )
         {
             read.Add(day);
         }
@@ -107,8 +134,11 @@ public sealed class StatementQuery(
     /// <summary>Whether the days add up to the month's usage lines, GPU and CPU seconds, line by line.</summary>
     internal static bool AddUp(UsageReport report, IReadOnlyList<DailyUsage> days)
     {
-        var lines = report.Lines.Where(l => l.Type == UsageLineType.Usage).ToDictionary(l => l.Usage.Key.Line(), l => (l.Usage.GpuSeconds, l.Usage.CpuCoreSeconds));
-        var summed = days.GroupBy(d => d.Key.Line()).ToDictionary(g => g.Key, g => (g.Sum(d => d.GpuSeconds), g.Sum(d => d.CpuCoreSeconds)));
+        var lines = report
+            .Lines.Where(l => l.Type == UsageLineType.Usage)
+            .ToDictionary(l => l.Usage.Key.Line(), l => (l.Usage.GpuSeconds, l.Usage.CpuCoreSeconds));
+        var summed = days.GroupBy(d => d.Key.Line())
+            .ToDictionary(g => g.Key, g => (g.Sum(d => d.GpuSeconds), g.Sum(d => d.CpuCoreSeconds)));
         return lines.Count == summed.Count && lines.All(l => summed.TryGetValue(l.Key, out var s) && s == l.Value);
     }
 }

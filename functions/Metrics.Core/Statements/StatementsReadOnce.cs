@@ -21,9 +21,11 @@ internal sealed class StatementsReadOnce(IStatementStore inner) : IStatementStor
         return statement;
     }
 
-    public Task<bool> TryFreezeAsync(FrozenStatement statement, CancellationToken cancellationToken) => inner.TryFreezeAsync(statement, cancellationToken);
+    public Task<bool> TryFreezeAsync(FrozenStatement statement, CancellationToken cancellationToken) =>
+        inner.TryFreezeAsync(statement, cancellationToken);
 
     public Task WriteDaysAsync(StatementDays days, CancellationToken cancellationToken) => inner.WriteDaysAsync(days, cancellationToken);
 
-    public Task<StatementDays> ReadDaysAsync(BillingMonth month, string sha256, CancellationToken cancellationToken) => inner.ReadDaysAsync(month, sha256, cancellationToken);
+    public Task<StatementDays> ReadDaysAsync(BillingMonth month, string sha256, CancellationToken cancellationToken) =>
+        inner.ReadDaysAsync(month, sha256, cancellationToken);
 }

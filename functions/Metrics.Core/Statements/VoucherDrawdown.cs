@@ -20,7 +20,12 @@ public sealed record VoucherDrawdown(Voucher Voucher, decimal Opening, IReadOnly
     /// <param name="lines">The institution's lines of the month (usage, adjustments; credits are ignored).</param>
     /// <param name="days">The institution's daily usage of the month, accounts summed.</param>
     /// <param name="openings">Each voucher with what was left of it before the month.</param>
-    public static IReadOnlyList<VoucherDrawdown> Project(BillingMonth month, IReadOnlyList<UsageLine> lines, IReadOnlyList<DailyUsage> days, IReadOnlyList<(Voucher Voucher, decimal Balance)> openings)
+    public static IReadOnlyList<VoucherDrawdown> Project(
+        BillingMonth month,
+        IReadOnlyList<UsageLine> lines,
+        IReadOnlyList<DailyUsage> days,
+        IReadOnlyList<(Voucher Voucher, decimal Balance)> openings
+    )
     {
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(days);
@@ -49,8 +54,16 @@ public sealed record VoucherDrawdown(Voucher Voucher, decimal Opening, IReadOnly
             foreach (UsageLine line in usage)
             {
                 UsageKey key = line.Usage.Key.Line();
-                decimal gpuSeconds = gpu.GetValueOrDefault(key), cpuSeconds = cpu.GetValueOrDefault(key);
-                decimal? amount = line.Amount is null ? null : UsagePricing.Amount(UsageLine.ReportedHours(gpuSeconds), UsageLine.ReportedHours(cpuSeconds), line.GpuRate, line.CpuRate);
+                decimal gpuSeconds = gpu.GetValueOrDefault(key),
+                    cpuSeconds = cpu.GetValueOrDefault(key);
+                decimal? amount = line.Amount is null
+                    ? null
+                    : UsagePricing.Amount(
+                        UsageLine.ReportedHours(gpuSeconds),
+                        UsageLine.ReportedHours(cpuSeconds),
+                        line.GpuRate,
+                        line.CpuRate
+                    );
                 charges.Add(line with { Amount = amount });
             }
 

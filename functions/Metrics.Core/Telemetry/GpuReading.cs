@@ -15,4 +15,5 @@ public readonly record struct GpuReading(
     long MemUsedMiB,
     long MemTotalMiB,
     double? PowerW,
-    double? TempC);
+    double? TempC
+);

@@ -3,13 +3,14 @@ namespace Metrics.Core.Telemetry;
 /// <summary>Wire names of <see cref="JobState"/> values, as in the contract and in landed Arrow files.</summary>
 public static class JobStates
 {
-    public static string Name(this JobState state) => state switch
-    {
-        JobState.Started => "started",
-        JobState.Running => "running",
-        JobState.Ended => "ended",
-        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown job state."),
-    };
+    public static string Name(this JobState state) =>
+        state switch
+        {
+            JobState.Started => "started",
+            JobState.Running => "running",
+            JobState.Ended => "ended",
+            _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown job state."),
+        };
 
     public static bool TryParse(string? name, out JobState state)
     {

@@ -17,7 +17,9 @@ public static class PartitionKeys
     /// <summary>Reads the key from a raw body without validating it; null when the body does not carry one.</summary>
     public static string? FromBody(TelemetryStream stream, ReadOnlySpan<byte> body)
     {
-        string? node = null, cluster = null, jobId = null;
+        string? node = null,
+            cluster = null,
+            jobId = null;
         try
         {
             var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
@@ -29,7 +31,11 @@ public static class PartitionKeys
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 // Compared as UTF-8, without a string per property: this runs for every event the local hub places.
-                int field = reader.ValueTextEquals("node"u8) ? 1 : reader.ValueTextEquals("cluster"u8) ? 2 : reader.ValueTextEquals("jobId"u8) ? 3 : 0;
+                int field =
+                    reader.ValueTextEquals("node"u8) ? 1
+                    : reader.ValueTextEquals("cluster"u8) ? 2
+                    : reader.ValueTextEquals("jobId"u8) ? 3
+                    : 0;
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String && field > 0)
                 {
@@ -48,7 +54,10 @@ public static class PartitionKeys
                     }
 
                     // The key is complete: the rest of the body (most of it: the GPUs) is validated later, not here.
-                    if ((stream == TelemetryStream.Gpu && node is not null) || (stream == TelemetryStream.Jobs && cluster is not null && jobId is not null))
+                    if (
+                        (stream == TelemetryStream.Gpu && node is not null)
+                        || (stream == TelemetryStream.Jobs && cluster is not null && jobId is not null)
+                    )
                     {
                         break;
                     }

@@ -13,7 +13,9 @@ namespace Metrics.Core.Validation;
 /// </remarks>
 public static partial class ContractPatterns
 {
-    /// <summary>cluster, node, institution, account, user, queue, exitState: 1-64 of <c>[A-Za-z0-9._-]</c>, starting alphanumeric.</summary>
+    /// <summary>
+    /// cluster, node, institution, account, user, queue, exitState: 1-64 of <c>[A-Za-z0-9._-]</c>, starting alphanumeric.
+    /// </summary>
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\\z", RegexOptions.CultureInvariant)]
     public static partial Regex Id();
 
@@ -26,7 +28,10 @@ public static partial class ContractPatterns
     public static partial Regex EventId();
 
     /// <summary>GPU or MIG UUID as nvidia-smi prints it: <c>GPU-</c> or <c>MIG-</c> then a canonical UUID.</summary>
-    [GeneratedRegex("^(GPU|MIG)-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        "^(GPU|MIG)-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\z",
+        RegexOptions.CultureInvariant
+    )]
     public static partial Regex GpuUuid();
 
     /// <summary>GPU model: 1-64 characters; spaces and parentheses allowed because nvidia-smi names contain them.</summary>
@@ -37,6 +42,9 @@ public static partial class ContractPatterns
     /// Timestamps: ISO-8601 / RFC 3339 date-time with seconds and an explicit zone (<c>Z</c> or <c>+hh:mm</c>),
     /// up to 7 fractional digits (100 ns, the resolution of <see cref="DateTimeOffset"/>).
     /// </summary>
-    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?(Z|[+-][0-9]{2}:[0-9]{2})\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?(Z|[+-][0-9]{2}:[0-9]{2})\z",
+        RegexOptions.CultureInvariant
+    )]
     public static partial Regex Timestamp();
 }

@@ -17,7 +17,10 @@ internal static class EventBody
     {
         if (body.Length > ContractLimits.MaxBodyBytes)
         {
-            throw new RejectedEventException(RejectReason.BodyTooLarge, $"body is {body.Length} bytes; the limit is {ContractLimits.MaxBodyBytes}");
+            throw new RejectedEventException(
+                RejectReason.BodyTooLarge,
+                $"body is {body.Length} bytes; the limit is {ContractLimits.MaxBodyBytes}"
+            );
         }
 
         if (!Utf8.IsValid(body.Span))
@@ -39,22 +42,32 @@ internal static class EventBody
         if (rootKind != JsonValueKind.Object)
         {
             document.Dispose();
-            throw new RejectedEventException(RejectReason.MalformedJson, $"body must be a JSON object, got {rootKind.ToString().ToLowerInvariant()}");
+            throw new RejectedEventException(
+                RejectReason.MalformedJson,
+                $"body must be a JSON object, got {rootKind.ToString().ToLowerInvariant()}"
+            );
         }
 
-        if (!document.RootElement.TryGetProperty("schema", out JsonElement schema)
+        if (
+            !document.RootElement.TryGetProperty("schema", out JsonElement schema)
             || schema.ValueKind != JsonValueKind.String
-            || !TagEquals(schema, schemaTag, document))
+            || !TagEquals(schema, schemaTag, document)
+        )
         {
             string found = document.RootElement.TryGetProperty("schema", out JsonElement s) ? s.GetRawText() : "nothing";
             document.Dispose();
-            throw new RejectedEventException(RejectReason.SchemaMismatch, $"schema must be \"{schemaTag}\", got {(found.Length > 80 ? found[..80] : found)}");
+            throw new RejectedEventException(
+                RejectReason.SchemaMismatch,
+                $"schema must be \"{schemaTag}\", got {(found.Length > 80 ? found[..80] : found)}"
+            );
         }
 
         return document;
     }
 
-    /// <summary>Compares the schema tag; one that holds an escape that is not valid UTF-16 is malformed (found by the fuzz suite).</summary>
+    /// <summary>
+    /// Compares the schema tag; one that holds an escape that is not valid UTF-16 is malformed (found by the fuzz suite).
+    /// </summary>
     private static bool TagEquals(JsonElement schema, string schemaTag, JsonDocument document)
     {
         try
@@ -64,7 +77,10 @@ internal static class EventBody
         catch (InvalidOperationException)
         {
             document.Dispose();
-            throw new RejectedEventException(RejectReason.MalformedJson, "schema holds an escape that is not valid UTF-16 (a lone surrogate)");
+            throw new RejectedEventException(
+                RejectReason.MalformedJson,
+                "schema holds an escape that is not valid UTF-16 (a lone surrogate)"
+            );
         }
     }
 
@@ -85,21 +101,26 @@ internal static class EventBody
         {
             throw new RejectedEventException(
                 RejectReason.TimestampInFuture,
-                $"{field} {value:O} is later than the enqueued time {enqueued.ToUniversalTime():O} plus the {limits.ClockSkew.TotalMinutes:0}-minute clock-skew allowance");
+                $"{field} {value:O} is later than the enqueued time {enqueued.ToUniversalTime():O} plus the "
+                    + $"{limits.ClockSkew.TotalMinutes:0}-minute clock-skew allowance"
+            );
         }
 
         if (value < IngestLimits.EarliestTimestamp)
         {
             throw new RejectedEventException(
                 RejectReason.TimestampTooOld,
-                $"{field} {value:O} is before {IngestLimits.EarliestTimestamp:yyyy-MM-dd}, the earliest timestamp the contract accepts");
+                $"{field} {value:O} is before {IngestLimits.EarliestTimestamp:yyyy-MM-dd}, the earliest timestamp the contract accepts"
+            );
         }
 
         if (ageBounded && limits.MaxEventAge is { } maxAge && value < SafeAdd(enqueued, -maxAge))
         {
             throw new RejectedEventException(
                 RejectReason.TimestampTooOld,
-                $"{field} {value:O} is more than {maxAge.TotalDays:0.##} days before the enqueued time {enqueued.ToUniversalTime():O}; replay historical data with metrics ingest --backfill");
+                $"{field} {value:O} is more than {maxAge.TotalDays:0.##} days before the enqueued time {enqueued.ToUniversalTime():O}; "
+                    + $"replay historical data with metrics ingest --backfill"
+            );
         }
     }
 

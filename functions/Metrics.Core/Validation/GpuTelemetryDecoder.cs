@@ -49,7 +49,8 @@ public static class GpuTelemetryDecoder
         {
             throw new RejectedEventException(
                 RejectReason.OutOfRange,
-                $"gpus must hold {ContractLimits.MinGpusPerSample}..{ContractLimits.MaxGpusPerSample} entries, got {count}");
+                $"gpus must hold {ContractLimits.MinGpusPerSample}..{ContractLimits.MaxGpusPerSample} entries, got {count}"
+            );
         }
 
         var gpus = new GpuReading[count];
@@ -90,7 +91,9 @@ public static class GpuTelemetryDecoder
         {
             throw new RejectedEventException(
                 RejectReason.Inconsistent,
-                $"{gpu.Path(jobId is null ? "institution" : "jobId")} is set but {gpu.Path(jobId is null ? "jobId" : "institution")} is not; both are null on an idle GPU");
+                $"{gpu.Path(jobId is null ? "institution" : "jobId")} is set but {gpu.Path(jobId is null ? "jobId" : "institution")} is "
+                    + $"not; both are null on an idle GPU"
+            );
         }
 
         double utilPct = gpu.RequiredNumber("utilPct", 0, 100);
@@ -100,7 +103,8 @@ public static class GpuTelemetryDecoder
         {
             throw new RejectedEventException(
                 RejectReason.Inconsistent,
-                $"{gpu.Path("memUsedMiB")} {memUsed} exceeds {gpu.Path("memTotalMiB")} {memTotal}");
+                $"{gpu.Path("memUsedMiB")} {memUsed} exceeds {gpu.Path("memTotalMiB")} {memTotal}"
+            );
         }
 
         double? powerW = gpu.OptionalNumber("powerW", 0, ContractLimits.MaxPowerW);

@@ -18,11 +18,18 @@ internal static class GpuTelemetryReader
     private static readonly JsonReaderOptions s_options = new() { MaxDepth = 16 };
 
     /// <summary>The sample's fields; a field's bit is 1 shifted by its place here.</summary>
-    private static readonly byte[][] s_sampleFields = [.. new[] { "schema", "cluster", "node", "ts", "intervalS", "gpus" }.Select(System.Text.Encoding.ASCII.GetBytes)];
+    private static readonly byte[][] s_sampleFields =
+    [
+        .. new[] { "schema", "cluster", "node", "ts", "intervalS", "gpus" }.Select(System.Text.Encoding.ASCII.GetBytes),
+    ];
 
     /// <summary>A GPU's fields: the six required ones first (bits 1 to 32), then the four optional ones.</summary>
     private static readonly byte[][] s_gpuFields =
-        [.. new[] { "uuid", "index", "model", "utilPct", "memUsedMiB", "memTotalMiB", "jobId", "institution", "powerW", "tempC" }.Select(System.Text.Encoding.ASCII.GetBytes)];
+    [
+        .. new[] { "uuid", "index", "model", "utilPct", "memUsedMiB", "memTotalMiB", "jobId", "institution", "powerW", "tempC" }.Select(
+            System.Text.Encoding.ASCII.GetBytes
+        ),
+    ];
 
     public static GpuSample? TryRead(ReadOnlySpan<byte> body, DateTimeOffset enqueuedTime, IngestLimits limits)
     {
@@ -49,7 +56,8 @@ internal static class GpuTelemetryReader
             return null;
         }
 
-        string? cluster = null, node = null;
+        string? cluster = null,
+            node = null;
         DateTimeOffset? ts = null;
         long intervalS = 0;
         GpuReading[]? gpus = null;
@@ -130,10 +138,16 @@ internal static class GpuTelemetryReader
             return null;
         }
 
-        string? uuid = null, model = null, jobId = null, institution = null;
-        long index = 0, memUsed = 0, memTotal = 0;
+        string? uuid = null,
+            model = null,
+            jobId = null,
+            institution = null;
+        long index = 0,
+            memUsed = 0,
+            memTotal = 0;
         double util = 0;
-        double? power = null, temp = null;
+        double? power = null,
+            temp = null;
         int seen = 0;
         UnknownKeys unknown = default;
         while (NextField(ref reader, s_gpuFields, ref seen, ref unknown) is { } field)
@@ -208,8 +222,7 @@ internal static class GpuTelemetryReader
     }
 
     /// <summary>A string whose bytes are its value: an escaped one goes to the reference decoder.</summary>
-    private static bool PlainString(ref Utf8JsonReader reader) =>
-        reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped;
+    private static bool PlainString(ref Utf8JsonReader reader) => reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped;
 
     private static bool Pooled(ref Utf8JsonReader reader, Utf8StringPool pool, out string value)
     {
@@ -235,7 +248,9 @@ internal static class GpuTelemetryReader
         value = 0;
         return reader.TokenType == JsonTokenType.Number
             && (TryParseShortDecimal(reader.ValueSpan, out value) || reader.TryGetDouble(out value))
-            && double.IsFinite(value) && value >= min && value <= max;
+            && double.IsFinite(value)
+            && value >= min
+            && value <= max;
     }
 
     /// <summary>
@@ -254,7 +269,8 @@ internal static class GpuTelemetryReader
         }
 
         long mantissa = 0;
-        int digits = 0, scale = -1;
+        int digits = 0,
+            scale = -1;
         for (int i = 0; i < text.Length; i++)
         {
             byte c = text[i];
@@ -308,10 +324,27 @@ internal static class GpuTelemetryReader
         }
 
         ReadOnlySpan<byte> s = reader.ValueSpan;
-        if (s.Length < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':'
-            || !Digits(s, 0, 4, out int year) || !Digits(s, 5, 2, out int month) || !Digits(s, 8, 2, out int day)
-            || !Digits(s, 11, 2, out int hour) || !Digits(s, 14, 2, out int minute) || !Digits(s, 17, 2, out int second)
-            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        if (
+            s.Length < 20
+            || s[4] != '-'
+            || s[7] != '-'
+            || s[10] != 'T'
+            || s[13] != ':'
+            || s[16] != ':'
+            || !Digits(s, 0, 4, out int year)
+            || !Digits(s, 5, 2, out int month)
+            || !Digits(s, 8, 2, out int day)
+            || !Digits(s, 11, 2, out int hour)
+            || !Digits(s, 14, 2, out int minute)
+            || !Digits(s, 17, 2, out int second)
+            || year < 1
+            || month is < 1 or > 12
+            || day < 1
+            || day > DateTime.DaysInMonth(year, month)
+            || hour > 23
+            || minute > 59
+            || second > 59
+        )
         {
             return false;
         }
@@ -343,9 +376,15 @@ internal static class GpuTelemetryReader
         {
             offsetTicks = 0;
         }
-        else if (zone.Length == 6 && zone[0] is (byte)'+' or (byte)'-' && zone[3] == ':'
-            && Digits(zone, 1, 2, out int offsetHours) && Digits(zone, 4, 2, out int offsetMinutes)
-            && offsetMinutes < 60 && (offsetHours * 60) + offsetMinutes <= 14 * 60)
+        else if (
+            zone.Length == 6
+            && zone[0] is (byte)'+' or (byte)'-'
+            && zone[3] == ':'
+            && Digits(zone, 1, 2, out int offsetHours)
+            && Digits(zone, 4, 2, out int offsetMinutes)
+            && offsetMinutes < 60
+            && (offsetHours * 60) + offsetMinutes <= 14 * 60
+        )
         {
             offsetTicks = ((offsetHours * 60L) + offsetMinutes) * TimeSpan.TicksPerMinute * (zone[0] == '-' ? -1 : 1);
         }

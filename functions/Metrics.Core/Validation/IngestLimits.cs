@@ -47,11 +47,12 @@ public sealed record IngestLimits
     public IngestLimits ForBackfill() => this with { MaxEventAge = null };
 
     /// <summary>Reads the two day settings; a missing value keeps its default, a bad one throws with the setting's name.</summary>
-    public static IngestLimits FromSettings(string? maxEventAgeDays, string? maxJobAgeDays) => new()
-    {
-        MaxEventAge = Days(maxEventAgeDays, MaxEventAgeDaysSetting, DefaultMaxEventAge),
-        MaxJobAge = Days(maxJobAgeDays, MaxJobAgeDaysSetting, DefaultMaxJobAge),
-    };
+    public static IngestLimits FromSettings(string? maxEventAgeDays, string? maxJobAgeDays) =>
+        new()
+        {
+            MaxEventAge = Days(maxEventAgeDays, MaxEventAgeDaysSetting, DefaultMaxEventAge),
+            MaxJobAge = Days(maxJobAgeDays, MaxJobAgeDaysSetting, DefaultMaxJobAge),
+        };
 
     public const string MaxEventAgeDaysSetting = "IngestMaxEventAgeDays";
     public const string MaxJobAgeDaysSetting = "IngestMaxJobAgeDays";
@@ -63,7 +64,11 @@ public sealed record IngestLimits
             return fallback;
         }
 
-        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int days) || days < 1 || days > 366)
+        if (
+            !int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int days)
+            || days < 1
+            || days > 366
+        )
         {
             throw new InvalidOperationException($"{name} must be a whole number of days between 1 and 366, got '{text}'.");
         }

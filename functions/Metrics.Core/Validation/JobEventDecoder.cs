@@ -85,7 +85,8 @@ public static class JobEventDecoder
         string? exitState,
         DateTimeOffset enqueuedTime,
         IngestLimits limits,
-        JsonFields fields)
+        JsonFields fields
+    )
     {
         EventBody.Plausible(ts, "ts", enqueuedTime, limits);
         EventBody.Plausible(startTime, "startTime", enqueuedTime, limits, ageBounded: false);
@@ -118,14 +119,19 @@ public static class JobEventDecoder
         }
         else if (endTime is not null || exitState is not null)
         {
-            throw new RejectedEventException(RejectReason.Inconsistent, $"endTime and exitState are only allowed on an ended job, not on '{state.Name()}'");
+            throw new RejectedEventException(
+                RejectReason.Inconsistent,
+                $"endTime and exitState are only allowed on an ended job, not on '{state.Name()}'"
+            );
         }
 
         if (runEnd - startTime > limits.MaxJobAge)
         {
             throw new RejectedEventException(
                 RejectReason.TimestampTooOld,
-                $"startTime {startTime:O} is more than the maximum job age of {limits.MaxJobAge.TotalDays:0.##} days before {(state == JobState.Ended ? "endTime" : "ts")} {runEnd:O}");
+                $"startTime {startTime:O} is more than the maximum job age of {limits.MaxJobAge.TotalDays:0.##} days before "
+                    + $"{(state == JobState.Ended ? "endTime" : "ts")} {runEnd:O}"
+            );
         }
     }
 
@@ -143,7 +149,10 @@ public static class JobEventDecoder
 
         if (!JobStates.TryParse(fields.Text("state", value), out JobState state))
         {
-            throw new RejectedEventException(RejectReason.OutOfRange, $"state must be started, running or ended, got {JsonFields.Truncate(value.GetRawText())}");
+            throw new RejectedEventException(
+                RejectReason.OutOfRange,
+                $"state must be started, running or ended, got {JsonFields.Truncate(value.GetRawText())}"
+            );
         }
 
         return state;

@@ -15,8 +15,7 @@ internal readonly struct JsonFields(JsonElement obj, string path)
 
     public string Path(string name) => path.Length == 0 ? name : $"{path}.{name}";
 
-    public string RequiredString(string name, Regex pattern) =>
-        OptionalString(name, pattern) ?? throw Missing(name);
+    public string RequiredString(string name, Regex pattern) => OptionalString(name, pattern) ?? throw Missing(name);
 
     public string? OptionalString(string name, Regex pattern)
     {
@@ -53,8 +52,7 @@ internal readonly struct JsonFields(JsonElement obj, string path)
         return text;
     }
 
-    public DateTimeOffset RequiredTimestamp(string name) =>
-        OptionalTimestamp(name) ?? throw Missing(name);
+    public DateTimeOffset RequiredTimestamp(string name) => OptionalTimestamp(name) ?? throw Missing(name);
 
     public DateTimeOffset? OptionalTimestamp(string name)
     {
@@ -69,19 +67,21 @@ internal readonly struct JsonFields(JsonElement obj, string path)
         }
 
         string text = Text(name, value);
-        if (!ContractPatterns.Timestamp().IsMatch(text)
-            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset parsed))
+        if (
+            !ContractPatterns.Timestamp().IsMatch(text)
+            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset parsed)
+        )
         {
             throw new RejectedEventException(
                 RejectReason.InvalidTimestamp,
-                $"{Path(name)} '{Truncate(text)}' is not an ISO-8601 date-time with seconds and a zone (Z or +hh:mm)");
+                $"{Path(name)} '{Truncate(text)}' is not an ISO-8601 date-time with seconds and a zone (Z or +hh:mm)"
+            );
         }
 
         return parsed.ToUniversalTime();
     }
 
-    public double RequiredNumber(string name, double min, double max) =>
-        OptionalNumber(name, min, max) ?? throw Missing(name);
+    public double RequiredNumber(string name, double min, double max) => OptionalNumber(name, min, max) ?? throw Missing(name);
 
     public double? OptionalNumber(string name, double min, double max)
     {
@@ -104,8 +104,7 @@ internal readonly struct JsonFields(JsonElement obj, string path)
         return number;
     }
 
-    public long RequiredInteger(string name, long min, long max) =>
-        OptionalInteger(name, min, max) ?? throw Missing(name);
+    public long RequiredInteger(string name, long min, long max) => OptionalInteger(name, min, max) ?? throw Missing(name);
 
     public long? OptionalInteger(string name, long min, long max)
     {
@@ -122,9 +121,18 @@ internal readonly struct JsonFields(JsonElement obj, string path)
         // 64 and 64.0 are the same number in JSON; accept both, refuse 64.5.
         if (!value.TryGetInt64(out long number))
         {
-            if (!value.TryGetDouble(out double asDouble) || !double.IsFinite(asDouble) || Math.Floor(asDouble) != asDouble || asDouble < long.MinValue || asDouble > long.MaxValue)
+            if (
+                !value.TryGetDouble(out double asDouble)
+                || !double.IsFinite(asDouble)
+                || Math.Floor(asDouble) != asDouble
+                || asDouble < long.MinValue
+                || asDouble > long.MaxValue
+            )
             {
-                throw new RejectedEventException(RejectReason.OutOfRange, $"{Path(name)} must be a whole number, got {Truncate(value.GetRawText())}");
+                throw new RejectedEventException(
+                    RejectReason.OutOfRange,
+                    $"{Path(name)} must be a whole number, got {Truncate(value.GetRawText())}"
+                );
             }
 
             number = (long)asDouble;
@@ -153,8 +161,7 @@ internal readonly struct JsonFields(JsonElement obj, string path)
         return value;
     }
 
-    public RejectedEventException Missing(string name) =>
-        new(RejectReason.MissingField, $"{Path(name)} is required");
+    public RejectedEventException Missing(string name) => new(RejectReason.MissingField, $"{Path(name)} is required");
 
     /// <summary>
     /// The string's text. JSON allows a <c>\\uD800</c> escape that is not valid UTF-16 (a lone surrogate); such a
@@ -168,19 +175,28 @@ internal readonly struct JsonFields(JsonElement obj, string path)
         }
         catch (InvalidOperationException)
         {
-            throw new RejectedEventException(RejectReason.MalformedJson, $"{Path(name)} holds an escape that is not valid UTF-16 (a lone surrogate)");
+            throw new RejectedEventException(
+                RejectReason.MalformedJson,
+                $"{Path(name)} holds an escape that is not valid UTF-16 (a lone surrogate)"
+            );
         }
     }
 
     /// <summary>Absent and explicit null both count as "not given": the contract never distinguishes them.</summary>
-    private bool TryGet(string name, out JsonElement value) =>
-        obj.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+    private bool TryGet(string name, out JsonElement value) => obj.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
 
     private RejectedEventException WrongType(string name, string expected, JsonElement value) =>
-        new(RejectReason.WrongType, $"{Path(name)} must be {expected}, got {value.ValueKind.ToString().ToLowerInvariant()} {Truncate(value.GetRawText())}");
+        new(
+            RejectReason.WrongType,
+            $"{Path(name)} must be {expected}, got {value.ValueKind.ToString().ToLowerInvariant()} {Truncate(value.GetRawText())}"
+        );
 
     private RejectedEventException OutOfRange(string name, string raw, double min, double max) =>
-        new(RejectReason.OutOfRange, $"{Path(name)} must be within {min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)}, got {Truncate(raw)}");
+        new(
+            RejectReason.OutOfRange,
+            $"{Path(name)} must be within {min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)}, got "
+                + $"{Truncate(raw)}"
+        );
 
     /// <summary>At most 80 characters of a value, as quoted in a rejection detail.</summary>
     internal static string Truncate(string text) => EchoedText.Cut(text, 80);

@@ -8,5 +8,8 @@ public sealed record VoucherBalance(Voucher Voucher, decimal Used, decimal Balan
 {
     public bool Expired => Voucher.ValidTo < AsOf;
 
-    public string Status => Expired ? "lapsed" : Voucher.ValidFrom > AsOf ? "not-yet-valid" : "active";
+    public string Status =>
+        Expired ? "lapsed"
+        : Voucher.ValidFrom > AsOf ? "not-yet-valid"
+        : "active";
 }

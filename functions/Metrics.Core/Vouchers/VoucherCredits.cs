@@ -21,25 +21,41 @@ public static class VoucherCredits
     /// <param name="charges">The month's lines (any institutions).</param>
     /// <param name="vouchers">Candidate vouchers with what is left of each (balance after credits of closed months).</param>
     /// <param name="warnings">Receives a note per voucher that could not pay (currency).</param>
-    public static IReadOnlyList<UsageLine> Apply(BillingMonth month, IReadOnlyList<UsageLine> charges, IReadOnlyList<(Voucher Voucher, decimal Balance)> vouchers, ICollection<string> warnings)
+    public static IReadOnlyList<UsageLine> Apply(
+        BillingMonth month,
+        IReadOnlyList<UsageLine> charges,
+        IReadOnlyList<(Voucher Voucher, decimal Balance)> vouchers,
+        ICollection<string> warnings
+    )
     {
         ArgumentNullException.ThrowIfNull(charges);
         ArgumentNullException.ThrowIfNull(vouchers);
         ArgumentNullException.ThrowIfNull(warnings);
         DateOnly lastDay = month.LastDay;
         var credits = new List<UsageLine>();
-        foreach (var institution in charges.Where(l => l.Type != UsageLineType.Credit && l.Amount is not null).GroupBy(l => l.Usage.Institution, StringComparer.Ordinal))
+        foreach (
+            var institution in charges
+                .Where(l => l.Type != UsageLineType.Credit && l.Amount is not null)
+                .GroupBy(l => l.Usage.Institution, StringComparer.Ordinal)
+        )
         {
-            Dictionary<string, decimal> byCurrency = institution.GroupBy(l => l.Currency, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(l => l.Amount!.Value), StringComparer.Ordinal);
+            Dictionary<string, decimal> byCurrency = institution
+                .GroupBy(l => l.Currency, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Sum(l => l.Amount!.Value), StringComparer.Ordinal);
             var left = new Dictionary<string, decimal>(byCurrency, StringComparer.Ordinal);
-            foreach ((Voucher voucher, decimal balance) in vouchers
-                .Where(v => v.Voucher.Institution == institution.Key && v.Voucher.ValidOn(lastDay) && v.Balance > 0)
-                .OrderBy(v => v.Voucher.ValidTo)
-                .ThenBy(v => v.Voucher.Id, StringComparer.Ordinal))
+            foreach (
+                (Voucher voucher, decimal balance) in vouchers
+                    .Where(v => v.Voucher.Institution == institution.Key && v.Voucher.ValidOn(lastDay) && v.Balance > 0)
+                    .OrderBy(v => v.Voucher.ValidTo)
+                    .ThenBy(v => v.Voucher.Id, StringComparer.Ordinal)
+            )
             {
                 if (!byCurrency.TryGetValue(voucher.Currency, out decimal total))
                 {
-                    warnings.Add($"voucher {voucher.Id} of {institution.Key} is in {voucher.Currency}, but its charges of {month} are not: it pays nothing");
+                    warnings.Add(
+                        $"voucher {voucher.Id} of {institution.Key} is in {voucher.Currency}, but its charges of {month} are not: it pays "
+                            + $"nothing"
+                    );
                     continue;
                 }
 
@@ -52,7 +68,9 @@ public static class VoucherCredits
 
                 left[voucher.Currency] -= pays;
                 var none = new MonthlyUsage(month, institution.Key, string.Empty, 0, 0m, 0m, 0m, 0m);
-                credits.Add(new UsageLine(none, null, null, -pays, voucher.Currency) { Type = UsageLineType.Credit, VoucherId = voucher.Id });
+                credits.Add(
+                    new UsageLine(none, null, null, -pays, voucher.Currency) { Type = UsageLineType.Credit, VoucherId = voucher.Id }
+                );
             }
         }
 

@@ -26,7 +26,8 @@ public static class VoucherFile
         using (document)
         {
             JsonElement root = document.RootElement;
-            JsonElement list = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("vouchers", out JsonElement inner) ? inner : root;
+            JsonElement list =
+                root.ValueKind == JsonValueKind.Object && root.TryGetProperty("vouchers", out JsonElement inner) ? inner : root;
             if (list.ValueKind != JsonValueKind.Array)
             {
                 throw new FormatException("voucher file must be a JSON array of vouchers, or an object with a \"vouchers\" array");
@@ -60,7 +61,9 @@ public static class VoucherFile
         decimal amount = Decimal(v, "amount", path);
         if (amount <= 0 || decimal.Round(amount, 2) != amount)
         {
-            throw new FormatException($"{path}.amount must be positive, in whole cents, got {amount.ToString(CultureInfo.InvariantCulture)}");
+            throw new FormatException(
+                $"{path}.amount must be positive, in whole cents, got {amount.ToString(CultureInfo.InvariantCulture)}"
+            );
         }
 
         string currency = String(v, "currency", path);
@@ -69,7 +72,8 @@ public static class VoucherFile
             throw new FormatException($"{path}.currency must be an ISO 4217 code such as CNY, got '{currency}'");
         }
 
-        DateOnly from = Date(v, "validFrom", path), to = Date(v, "validTo", path);
+        DateOnly from = Date(v, "validFrom", path),
+            to = Date(v, "validTo", path);
         if (to < from)
         {
             throw new FormatException($"{path}: validTo {to:yyyy-MM-dd} is before validFrom {from:yyyy-MM-dd}");
@@ -78,7 +82,10 @@ public static class VoucherFile
         decimal share = Decimal(v, "maxShare", path);
         if (share <= 0 || share > 1)
         {
-            throw new FormatException($"{path}.maxShare must be more than 0 and at most 1 (the share of a month's charges it may pay), got {share.ToString(CultureInfo.InvariantCulture)}");
+            throw new FormatException(
+                $"{path}.maxShare must be more than 0 and at most 1 (the share of a month's charges it may pay), got "
+                    + $"{share.ToString(CultureInfo.InvariantCulture)}"
+            );
         }
 
         return new Voucher(id, institution, amount, currency, from, to, share);
@@ -88,16 +95,25 @@ public static class VoucherFile
         v.TryGetProperty(name, out JsonElement value) ? value : throw new FormatException($"{path}.{name} is missing");
 
     private static string String(JsonElement v, string name, string path) =>
-        Property(v, name, path) is { ValueKind: JsonValueKind.String } s ? s.GetString()! : throw new FormatException($"{path}.{name} must be a string");
+        Property(v, name, path) is { ValueKind: JsonValueKind.String } s
+            ? s.GetString()!
+            : throw new FormatException($"{path}.{name} must be a string");
 
     private static string Id(JsonElement v, string name, string path)
     {
         string value = String(v, name, path);
-        return ContractPatterns.Id().IsMatch(value) ? value : throw new FormatException($"{path}.{name} '{EchoedText.Cut(value, 64)}' is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)");
+        return ContractPatterns.Id().IsMatch(value)
+            ? value
+            : throw new FormatException(
+                $"{path}.{name} '{EchoedText.Cut(value, 64)}' is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or "
+                    + $"digit)"
+            );
     }
 
     private static decimal Decimal(JsonElement v, string name, string path) =>
-        Property(v, name, path) is { ValueKind: JsonValueKind.Number } n && n.TryGetDecimal(out decimal d) ? d : throw new FormatException($"{path}.{name} must be a number");
+        Property(v, name, path) is { ValueKind: JsonValueKind.Number } n && n.TryGetDecimal(out decimal d)
+            ? d
+            : throw new FormatException($"{path}.{name} must be a number");
 
     private static DateOnly Date(JsonElement v, string name, string path) =>
         DateOnly.TryParseExact(String(v, name, path), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly d)

@@ -14,7 +14,9 @@ public static class VoucherImport
         string[] changed = incoming.Where(v => existing.TryGetValue(v.Id, out Voucher? known) && known != v).Select(v => v.Id).ToArray();
         if (changed.Length > 0)
         {
-            throw new InvalidOperationException($"voucher(s) {string.Join(", ", changed)} were imported before with other terms; a voucher never changes (issue a new one)");
+            throw new InvalidOperationException(
+                $"voucher(s) {string.Join(", ", changed)} were imported before with other terms; a voucher never changes (issue a new one)"
+            );
         }
 
         return incoming.Where(v => !existing.ContainsKey(v.Id)).ToArray();

@@ -20,7 +20,8 @@ public sealed class CloseMonth(MonthClose close)
     public async Task<IActionResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "months/{month}/close")] HttpRequest request,
         string month,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!BillingMonth.TryParse(month, out BillingMonth m))
@@ -36,22 +37,43 @@ public sealed class CloseMonth(MonthClose close)
         catch (RollupLockBusyException ex)
         {
             // A long rollup holds the lock: nothing was closed; the caller tries again.
-            return new ObjectResult(new { error = $"{m} was not closed: {ex.Message}; try again in a few minutes" }) { StatusCode = StatusCodes.Status503ServiceUnavailable };
+            return new ObjectResult(new { error = $"{m} was not closed: {ex.Message}; try again in a few minutes" })
+            {
+                StatusCode = StatusCodes.Status503ServiceUnavailable,
+            };
         }
 
         return result.Outcome switch
         {
-            MonthCloseOutcome.NotEnded => new ConflictObjectResult(new { error = $"{m} has not ended: it ends at {result.EndsAt!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}; a month can be closed only after it ends" }),
-            MonthCloseOutcome.RollupFailed => new ObjectResult(new { error = $"{m} stays open: the rollup failed for {result.Failures.Count} unit(s) of work that concern it", failures = result.Failures.Select(f => f.ToString()).ToArray() }) { StatusCode = StatusCodes.Status503ServiceUnavailable },
-            _ => new OkObjectResult(new
+            MonthCloseOutcome.NotEnded => new ConflictObjectResult(
+                new
+                {
+                    error = $"{m} has not ended: it ends at "
+                        + $"{result.EndsAt!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}; a month can be "
+                        + $"closed only after it ends",
+                }
+            ),
+            MonthCloseOutcome.RollupFailed => new ObjectResult(
+                new
+                {
+                    error = $"{m} stays open: the rollup failed for {result.Failures.Count} unit(s) of work that concern it",
+                    failures = result.Failures.Select(f => f.ToString()).ToArray(),
+                }
+            )
             {
-                month = m.ToString(),
-                already_closed = result.Outcome == MonthCloseOutcome.AlreadyClosed,
-                statement_id = result.Statement!.Seal.StatementId,
-                closed_at = result.Statement.Seal.ClosedAt,
-                statement_sha256 = result.Statement.Seal.CsvSha256,
-                lines = result.Statement.Report.Lines.Count,
-            }),
+                StatusCode = StatusCodes.Status503ServiceUnavailable,
+            },
+            _ => new OkObjectResult(
+                new
+                {
+                    month = m.ToString(),
+                    already_closed = result.Outcome == MonthCloseOutcome.AlreadyClosed,
+                    statement_id = result.Statement!.Seal.StatementId,
+                    closed_at = result.Statement.Seal.ClosedAt,
+                    statement_sha256 = result.Statement.Seal.CsvSha256,
+                    lines = result.Statement.Report.Lines.Count,
+                }
+            ),
         };
     }
 }

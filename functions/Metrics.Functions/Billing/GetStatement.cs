@@ -17,7 +17,8 @@ public sealed class GetStatement(StatementQuery query, BillingCalendar calendar)
     public async Task<IActionResult> OverviewAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "statements/{month}")] HttpRequest request,
         string month,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!UsageRequest.TryParse(month, institution: null, format: null, out UsageRequest? parsed, out string? error))
@@ -34,7 +35,8 @@ public sealed class GetStatement(StatementQuery query, BillingCalendar calendar)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "statements/{month}/{institution}")] HttpRequest request,
         string month,
         string institution,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!UsageRequest.TryParse(month, institution, format: null, out UsageRequest? parsed, out string? error))
@@ -42,12 +44,19 @@ public sealed class GetStatement(StatementQuery query, BillingCalendar calendar)
             return new BadRequestObjectResult(new { error });
         }
 
-        InstitutionStatement? statement = await query.InstitutionAsync(parsed!.Month, parsed.Institution!, cancellationToken).ConfigureAwait(false);
+        InstitutionStatement? statement = await query
+            .InstitutionAsync(parsed!.Month, parsed.Institution!, cancellationToken)
+            .ConfigureAwait(false);
         return statement is null
             ? new NotFoundObjectResult(new { error = $"unknown institution '{parsed.Institution}': it has no usage in any month" })
             : Html(InstitutionStatementPage.Render(statement, calendar));
     }
 
     private static ContentResult Html(string html) =>
-        new() { Content = html, ContentType = "text/html; charset=utf-8", StatusCode = StatusCodes.Status200OK };
+        new()
+        {
+            Content = html,
+            ContentType = "text/html; charset=utf-8",
+            StatusCode = StatusCodes.Status200OK,
+        };
 }

@@ -5,22 +5,36 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Metrics.Functions.Billing;
 
-/// <summary>Finance's API: <c>GET /api/usage/{month}?institution=&amp;format=csv|json|focus&amp;by=institution|account</c> (function key required).</summary>
+/// <summary>
+/// Finance's API: <c>GET /api/usage/{month}?institution=&amp;format=csv|json|focus&amp;by=institution|account</c> (function key required).
+/// </summary>
 public sealed class GetUsage(UsageQuery query)
 {
     [Function(FunctionNames.GetUsage)]
     public async Task<IActionResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "usage/{month}")] HttpRequest request,
         string month,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!UsageRequest.TryParse(month, request.Query["institution"], request.Query["format"], request.Query["by"], out UsageRequest? usage, out string? error))
+        if (
+            !UsageRequest.TryParse(
+                month,
+                request.Query["institution"],
+                request.Query["format"],
+                request.Query["by"],
+                out UsageRequest? usage,
+                out string? error
+            )
+        )
         {
             return new BadRequestObjectResult(new { error });
         }
 
-        UsageReport? report = await query.GetAsync(usage!.Month, usage.Institution, usage.ByAccount, cancellationToken).ConfigureAwait(false);
+        UsageReport? report = await query
+            .GetAsync(usage!.Month, usage.Institution, usage.ByAccount, cancellationToken)
+            .ConfigureAwait(false);
         if (report is null)
         {
             return new NotFoundObjectResult(new { error = $"unknown institution '{usage.Institution}': it has no usage in any month" });
@@ -38,6 +52,11 @@ public sealed class GetUsage(UsageQuery query)
         }
 
         request.HttpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"{usage.FileName}\"";
-        return new ContentResult { Content = content, ContentType = usage.ContentType, StatusCode = StatusCodes.Status200OK };
+        return new ContentResult
+        {
+            Content = content,
+            ContentType = usage.ContentType,
+            StatusCode = StatusCodes.Status200OK,
+        };
     }
 }

@@ -15,35 +15,45 @@ public sealed class Vouchers(IVoucherStore store, VoucherLedger ledger, TimeProv
     [Function(FunctionNames.ListVouchers)]
     public async Task<IActionResult> ListAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "vouchers")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(request);
         string? institution = request.Query["institution"];
         if (!string.IsNullOrEmpty(institution) && !Metrics.Core.Validation.ContractPatterns.Id().IsMatch(institution))
         {
-            return new BadRequestObjectResult(new { error = $"institution '{Metrics.Core.Validation.EchoedText.Cut(institution, 64)}' is not a valid institution id" });
+            return new BadRequestObjectResult(
+                new { error = $"institution '{Metrics.Core.Validation.EchoedText.Cut(institution, 64)}' is not a valid institution id" }
+            );
         }
 
-        IReadOnlyList<VoucherBalance> balances = await ledger.BalancesAsync(string.IsNullOrEmpty(institution) ? null : institution, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        return new OkObjectResult(balances.Select(b => new
-        {
-            id = b.Voucher.Id,
-            institution = b.Voucher.Institution,
-            currency = b.Voucher.Currency,
-            amount = b.Voucher.Amount,
-            used = b.Used,
-            balance = b.Balance,
-            valid_from = b.Voucher.ValidFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            valid_to = b.Voucher.ValidTo.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            max_share = b.Voucher.MaxShare,
-            status = b.Status,
-        }).ToArray());
+        IReadOnlyList<VoucherBalance> balances = await ledger
+            .BalancesAsync(string.IsNullOrEmpty(institution) ? null : institution, timeProvider.GetUtcNow(), cancellationToken)
+            .ConfigureAwait(false);
+        return new OkObjectResult(
+            balances
+                .Select(b => new
+                {
+                    id = b.Voucher.Id,
+                    institution = b.Voucher.Institution,
+                    currency = b.Voucher.Currency,
+                    amount = b.Voucher.Amount,
+                    used = b.Used,
+                    balance = b.Balance,
+                    valid_from = b.Voucher.ValidFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    valid_to = b.Voucher.ValidTo.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    max_share = b.Voucher.MaxShare,
+                    status = b.Status,
+                })
+                .ToArray()
+        );
     }
 
     [Function(FunctionNames.ImportVouchers)]
     public async Task<IActionResult> ImportAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "vouchers")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(request);
         using var body = new MemoryStream();

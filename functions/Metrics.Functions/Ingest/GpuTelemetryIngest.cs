@@ -13,9 +13,16 @@ public sealed class GpuTelemetryIngest(IngestPipeline pipeline, ILogger<GpuTelem
     [Function(FunctionNames.GpuTelemetryIngest)]
     [ExponentialBackoffRetry(IngestTrigger.MaxRetryCount, IngestTrigger.MinimumRetryInterval, IngestTrigger.MaximumRetryInterval)]
     public async Task RunAsync(
-        [EventHubTrigger(IngestTrigger.GpuTelemetryHub, Connection = IngestTrigger.Connection, ConsumerGroup = IngestTrigger.ConsumerGroup, IsBatched = true)] byte[][] events,
+        [EventHubTrigger(
+            IngestTrigger.GpuTelemetryHub,
+            Connection = IngestTrigger.Connection,
+            ConsumerGroup = IngestTrigger.ConsumerGroup,
+            IsBatched = true
+        )]
+            byte[][] events,
         FunctionContext context,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         EventBatch batch = EventHubBindingData.ToBatch(TelemetryStream.Gpu, events, context);
         IngestResult result = await pipeline.IngestAsync(batch, cancellationToken).ConfigureAwait(false);

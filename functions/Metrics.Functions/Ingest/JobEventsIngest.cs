@@ -13,9 +13,16 @@ public sealed class JobEventsIngest(IngestPipeline pipeline, ILogger<JobEventsIn
     [Function(FunctionNames.JobEventsIngest)]
     [ExponentialBackoffRetry(IngestTrigger.MaxRetryCount, IngestTrigger.MinimumRetryInterval, IngestTrigger.MaximumRetryInterval)]
     public async Task RunAsync(
-        [EventHubTrigger(IngestTrigger.JobEventsHub, Connection = IngestTrigger.Connection, ConsumerGroup = IngestTrigger.ConsumerGroup, IsBatched = true)] byte[][] events,
+        [EventHubTrigger(
+            IngestTrigger.JobEventsHub,
+            Connection = IngestTrigger.Connection,
+            ConsumerGroup = IngestTrigger.ConsumerGroup,
+            IsBatched = true
+        )]
+            byte[][] events,
         FunctionContext context,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         EventBatch batch = EventHubBindingData.ToBatch(TelemetryStream.Jobs, events, context);
         IngestResult result = await pipeline.IngestAsync(batch, cancellationToken).ConfigureAwait(false);

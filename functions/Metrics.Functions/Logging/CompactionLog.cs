@@ -10,21 +10,54 @@ internal static partial class CompactionLog
     public static void Completed(ILogger logger, CompactionResult result)
     {
         IReadOnlyList<HourCompaction> hours = result.Hours;
-        Completed(logger, hours.Count(h => h.Sources > 0), hours.Sum(h => h.Sources), hours.Sum(h => h.RowsIn - h.RowsOut), hours.Sum(h => h.BytesIn), hours.Sum(h => h.BytesOut), result.NotYetDue, result.Failures.Count);
+        Completed(
+            logger,
+            hours.Count(h => h.Sources > 0),
+            hours.Sum(h => h.Sources),
+            hours.Sum(h => h.RowsIn - h.RowsOut),
+            hours.Sum(h => h.BytesIn),
+            hours.Sum(h => h.BytesOut),
+            result.NotYetDue,
+            result.Failures.Count
+        );
         foreach (RollupFailure failure in result.Failures)
         {
             HourFailed(logger, failure.Kind.ToString().ToLowerInvariant(), failure.Key, failure.ExceptionType, failure.Message);
         }
     }
 
-    [LoggerMessage(EventId = 1200, EventName = "CompactionCompleted", Level = LogLevel.Information,
-        Message = "Compaction rewrote {StreamHours} stream-hours from {Sources} files, dropped {Replays} replayed rows, {BytesIn} bytes to {BytesOut}; {NotYetDue} hours not yet due; {Failed} failed")]
-    private static partial void Completed(ILogger logger, int streamHours, int sources, long replays, long bytesIn, long bytesOut, int notYetDue, int failed);
+    [LoggerMessage(
+        EventId = 1200,
+        EventName = "CompactionCompleted",
+        Level = LogLevel.Information,
+        Message = "Compaction rewrote {StreamHours} stream-hours from {Sources} files, dropped {Replays} replayed rows, {BytesIn} bytes "
+            + "to {BytesOut}; {NotYetDue} hours not yet due; {Failed} failed"
+    )]
+    private static partial void Completed(
+        ILogger logger,
+        int streamHours,
+        int sources,
+        long replays,
+        long bytesIn,
+        long bytesOut,
+        int notYetDue,
+        int failed
+    );
 
-    [LoggerMessage(EventId = 1201, EventName = "CompactionHourFailed", Level = LogLevel.Error,
-        Message = "Compaction could not complete {Kind} {Key}: {ExceptionType}: {ExceptionMessage}; its mark is kept, its files stay readable as landed, the next run retries it")]
+    [LoggerMessage(
+        EventId = 1201,
+        EventName = "CompactionHourFailed",
+        Level = LogLevel.Error,
+        Message = "Compaction could not complete {Kind} {Key}: {ExceptionType}: {ExceptionMessage}; its mark is kept, its files stay "
+            + "readable as landed, the next run retries it"
+    )]
     private static partial void HourFailed(ILogger logger, string kind, string key, string exceptionType, string exceptionMessage);
 
-    [LoggerMessage(EventId = 1202, EventName = "CompactionLockBusy", Level = LogLevel.Information, Message = "Compaction skipped: {Reason}")]
+    [LoggerMessage(
+        EventId = 1202,
+        EventName = "CompactionLockBusy",
+        Level = LogLevel.Information,
+        Message = "Compaction skipped: {Reason}"
+    )]
     public static partial void LockBusy(ILogger logger, string reason);
 }

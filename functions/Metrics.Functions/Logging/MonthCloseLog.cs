@@ -12,7 +12,13 @@ internal static partial class MonthCloseLog
         switch (result.Outcome)
         {
             case MonthCloseOutcome.Closed:
-                Closed(logger, result.Month.ToString(), result.Statement!.Seal.StatementId, result.Statement.Report.Lines.Count, result.Statement.Seal.CsvSha256);
+                Closed(
+                    logger,
+                    result.Month.ToString(),
+                    result.Statement!.Seal.StatementId,
+                    result.Statement.Report.Lines.Count,
+                    result.Statement.Seal.CsvSha256
+                );
                 break;
             case MonthCloseOutcome.AlreadyClosed:
                 AlreadyClosed(logger, result.Month.ToString(), result.Statement!.Seal.StatementId);
@@ -30,17 +36,35 @@ internal static partial class MonthCloseLog
         }
     }
 
-    [LoggerMessage(EventId = 1300, EventName = "MonthClosed", Level = LogLevel.Information,
-        Message = "Month {Month} closed: statement {StatementId}, {Lines} lines, CSV SHA-256 {Sha256}")]
+    [LoggerMessage(
+        EventId = 1300,
+        EventName = "MonthClosed",
+        Level = LogLevel.Information,
+        Message = "Month {Month} closed: statement {StatementId}, {Lines} lines, CSV SHA-256 {Sha256}"
+    )]
     private static partial void Closed(ILogger logger, string month, string statementId, int lines, string sha256);
 
-    [LoggerMessage(EventId = 1301, EventName = "MonthAlreadyClosed", Level = LogLevel.Debug, Message = "Month {Month} is already closed (statement {StatementId})")]
+    [LoggerMessage(
+        EventId = 1301,
+        EventName = "MonthAlreadyClosed",
+        Level = LogLevel.Debug,
+        Message = "Month {Month} is already closed (statement {StatementId})"
+    )]
     private static partial void AlreadyClosed(ILogger logger, string month, string statementId);
 
-    [LoggerMessage(EventId = 1302, EventName = "MonthKeptOpen", Level = LogLevel.Error,
-        Message = "Month {Month} stays open: the rollup failed for {Failure}; the next tick tries again")]
+    [LoggerMessage(
+        EventId = 1302,
+        EventName = "MonthKeptOpen",
+        Level = LogLevel.Error,
+        Message = "Month {Month} stays open: the rollup failed for {Failure}; the next tick tries again"
+    )]
     private static partial void KeptOpen(ILogger logger, string month, string failure);
 
-    [LoggerMessage(EventId = 1303, EventName = "MonthCloseLockBusy", Level = LogLevel.Information, Message = "Month close skipped: {Reason}")]
+    [LoggerMessage(
+        EventId = 1303,
+        EventName = "MonthCloseLockBusy",
+        Level = LogLevel.Information,
+        Message = "Month close skipped: {Reason}"
+    )]
     public static partial void LockBusy(ILogger logger, string reason);
 }

@@ -8,22 +8,55 @@ internal static partial class RollupLog
 {
     public static void Completed(ILogger logger, RollupResult result)
     {
-        Completed(logger, result.JobHoursRead, result.JobsChanged, result.HoursRecomputed, result.MonthsRecomputed, result.MarksKeptForNextRun, result.FailedHours, result.FailedMonths);
+        Completed(
+            logger,
+            result.JobHoursRead,
+            result.JobsChanged,
+            result.HoursRecomputed,
+            result.MonthsRecomputed,
+            result.MarksKeptForNextRun,
+            result.FailedHours,
+            result.FailedMonths
+        );
         foreach (RollupFailure failure in result.Failures)
         {
             UnitFailed(logger, failure.Kind.ToString().ToLowerInvariant(), failure.Key, failure.ExceptionType, failure.Message);
         }
     }
 
-    [LoggerMessage(EventId = 1100, EventName = "RollupCompleted", Level = LogLevel.Information,
-        Message = "Rollup read {JobHours} job hours, changed {Jobs} jobs, recomputed {Hours} hours and {Months} months; {Kept} marks kept for the next run; {FailedHours} hours and {FailedMonths} months failed")]
-    private static partial void Completed(ILogger logger, int jobHours, int jobs, int hours, int months, int kept, int failedHours, int failedMonths);
+    [LoggerMessage(
+        EventId = 1100,
+        EventName = "RollupCompleted",
+        Level = LogLevel.Information,
+        Message = "Rollup read {JobHours} job hours, changed {Jobs} jobs, recomputed {Hours} hours and {Months} months; {Kept} marks kept "
+            + "for the next run; {FailedHours} hours and {FailedMonths} months failed"
+    )]
+    private static partial void Completed(
+        ILogger logger,
+        int jobHours,
+        int jobs,
+        int hours,
+        int months,
+        int kept,
+        int failedHours,
+        int failedMonths
+    );
 
-    [LoggerMessage(EventId = 1103, EventName = "RollupUnitFailed", Level = LogLevel.Error,
-        Message = "Rollup could not complete {Kind} {Key}: {ExceptionType}: {ExceptionMessage}; its mark is kept and the next run retries it, every other unit completed")]
+    [LoggerMessage(
+        EventId = 1103,
+        EventName = "RollupUnitFailed",
+        Level = LogLevel.Error,
+        Message = "Rollup could not complete {Kind} {Key}: {ExceptionType}: {ExceptionMessage}; its mark is kept and the next run retries "
+            + "it, every other unit completed"
+    )]
     private static partial void UnitFailed(ILogger logger, string kind, string key, string exceptionType, string exceptionMessage);
 
-    [LoggerMessage(EventId = 1101, EventName = "RollupPastDue", Level = LogLevel.Warning, Message = "Rollup timer is past due; running now")]
+    [LoggerMessage(
+        EventId = 1101,
+        EventName = "RollupPastDue",
+        Level = LogLevel.Warning,
+        Message = "Rollup timer is past due; running now"
+    )]
     public static partial void PastDue(ILogger logger);
 
     [LoggerMessage(EventId = 1102, EventName = "RollupLockBusy", Level = LogLevel.Information, Message = "Rollup skipped: {Reason}")]

@@ -35,7 +35,9 @@ public static class EventHubBindingData
         if (sequences.Length != bodies.Length || enqueued.Length != bodies.Length || properties.Length != bodies.Length)
         {
             throw new InvalidOperationException(
-                $"Event Hubs binding data does not match the batch: {bodies.Length} bodies, {sequences.Length} sequence numbers, {enqueued.Length} enqueued times, {properties.Length} property sets.");
+                $"Event Hubs binding data does not match the batch: {bodies.Length} bodies, {sequences.Length} sequence numbers, "
+                    + $"{enqueued.Length} enqueued times, {properties.Length} property sets."
+            );
         }
 
         var events = new RawEvent[bodies.Length];
@@ -48,7 +50,8 @@ public static class EventHubBindingData
     }
 
     private static JsonElement Required(IReadOnlyDictionary<string, object?> data, string key) =>
-        Find(data, key) ?? throw new InvalidOperationException($"Event Hubs binding data has no '{key}'. Is the function bound with IsBatched = true?");
+        Find(data, key)
+        ?? throw new InvalidOperationException($"Event Hubs binding data has no '{key}'. Is the function bound with IsBatched = true?");
 
     /// <summary>Binding data keys arrive camel-cased from the host; match them without regard to case.</summary>
     private static JsonElement? Find(IReadOnlyDictionary<string, object?> data, string key)
@@ -77,7 +80,10 @@ public static class EventHubBindingData
         {
             foreach (JsonProperty property in context.EnumerateObject())
             {
-                if (string.Equals(property.Name, "PartitionId", StringComparison.OrdinalIgnoreCase) && property.Value.ValueKind == JsonValueKind.String)
+                if (
+                    string.Equals(property.Name, "PartitionId", StringComparison.OrdinalIgnoreCase)
+                    && property.Value.ValueKind == JsonValueKind.String
+                )
                 {
                     return property.Value.GetString()!;
                 }
@@ -106,7 +112,11 @@ public static class EventHubBindingData
 
     /// <summary>The host serialises enqueued times as UTC; a value without a zone is read as UTC, never as local time.</summary>
     private static DateTimeOffset ReadUtc(JsonElement element) =>
-        DateTimeOffset.Parse(element.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+        DateTimeOffset.Parse(
+            element.GetString()!,
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal
+        );
 
     private static IReadOnlyDictionary<string, string>? ReadProperties(JsonElement element)
     {
@@ -118,7 +128,8 @@ public static class EventHubBindingData
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (JsonProperty property in element.EnumerateObject())
         {
-            properties[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+            properties[property.Name] =
+                property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
         }
 
         return properties.Count == 0 ? null : properties;

@@ -23,25 +23,46 @@ public sealed class AccountBreakdownTests
     [Fact]
     public void Allocate_AnyWeights_PartsAddUpExactly_EachWithinOneUnitOfItsShare() =>
         Gen.Select(Gen.Long[0, 10_000_000_000], Gen.Decimal[0m, 1_000_000m].Array[1, 12], Gen.Int[0, 4])
-            .Sample((units, weights, decimals) =>
-            {
-                decimal unit = decimals switch { 0 => 1m, 1 => 0.1m, 2 => 0.01m, 3 => 0.001m, _ => 0.0001m };
-                decimal total = units * unit;
-                decimal[] parts = AccountBreakdown.Allocate(total, decimals, weights);
-                decimal sum = weights.Sum();
-                return parts.Sum() == total
-                    && parts.All(p => p % unit == 0)
-                    && (sum == 0
-                        ? parts[0] == total
-                        : parts.Select((p, i) => Math.Abs(p - (total * weights[i] / sum))).All(d => d < unit));
-            });
+            .Sample(
+                (units, weights, decimals) =>
+                {
+                    decimal unit = decimals switch
+                    {
+                        0 => 1m,
+                        1 => 0.1m,
+                        2 => 0.01m,
+                        3 => 0.001m,
+                        _ => 0.0001m,
+                    };
+                    decimal total = units * unit;
+                    decimal[] parts = AccountBreakdown.Allocate(total, decimals, weights);
+                    decimal sum = weights.Sum();
+                    return parts.Sum() == total
+                        && parts.All(p => p % unit == 0)
+                        && (
+                            sum == 0
+                                ? parts[0] == total
+                                : parts.Select((p, i) => Math.Abs(p - (total * weights[i] / sum))).All(d => d < unit)
+                        );
+                }
+            );
 
     [Fact]
     public void Split_KeepsEveryInstitutionFigure_AndLeavesAdjustmentsAndCreditsWhole()
     {
         // inst-a H100: 10 GPU-h, 3 core-h split 1:2 by seconds; rates 26.00 and 0.12: 260.36.
-        var line = new UsageLine(new MonthlyUsage(Month, "inst-a", "H100", 3, 36_000m, 18_000m, 30_000m, 10_800m), 26.00m, 0.12m, 260.36m, "CNY");
-        var adjustment = new UsageLine(new MonthlyUsage(Month, "inst-a", "H100", 0, -3_600m, 0, 0, 0), 26.00m, 0.12m, -26.00m, "CNY") { Type = UsageLineType.Adjustment, AdjustsMonth = Month.Previous() };
+        var line = new UsageLine(
+            new MonthlyUsage(Month, "inst-a", "H100", 3, 36_000m, 18_000m, 30_000m, 10_800m),
+            26.00m,
+            0.12m,
+            260.36m,
+            "CNY"
+        );
+        var adjustment = new UsageLine(new MonthlyUsage(Month, "inst-a", "H100", 0, -3_600m, 0, 0, 0), 26.00m, 0.12m, -26.00m, "CNY")
+        {
+            Type = UsageLineType.Adjustment,
+            AdjustsMonth = Month.Previous(),
+        };
         var report = new UsageReport(Month, "Asia/Shanghai", [line, adjustment], []);
         MonthlyUsage[] accounts =
         [
@@ -56,7 +77,18 @@ public sealed class AccountBreakdownTests
         // 10 h in thirds: 3.3333 + 6.6667 (the unit left goes to the larger remainder); amounts 86.79 + 173.57 = 260.36.
         Assert.Equal(
             [("proj-1", 3.3333m, 1.0000m, 86.79m, 1), ("proj-2", 6.6667m, 2.0000m, 173.57m, 2), (string.Empty, -1.0000m, 0m, -26.00m, 0)],
-            split.Lines.Select(l => (l.Account!, UsageLine.ReportedHours(l.Usage.GpuSeconds), UsageLine.ReportedHours(l.Usage.CpuCoreSeconds), l.Amount!.Value, l.Usage.Jobs)).ToArray());
+            split
+                .Lines.Select(l =>
+                    (
+                        l.Account!,
+                        UsageLine.ReportedHours(l.Usage.GpuSeconds),
+                        UsageLine.ReportedHours(l.Usage.CpuCoreSeconds),
+                        l.Amount!.Value,
+                        l.Usage.Jobs
+                    )
+                )
+                .ToArray()
+        );
         Assert.Equal(UsageLineType.Adjustment, split.Lines[2].Type);
         Assert.Equal([60.00m, 60.00m], split.Lines.Take(2).Select(l => l.AvgGpuUtilPct!.Value).ToArray());
     }

@@ -28,7 +28,10 @@ public sealed class BillingCalendarTests
     [InlineData("2026-12-31T16:00:00Z", "2027-01")]
     public void MonthOf_AroundTheShanghaiMonthBoundary_PicksTheLocalMonth(string instant, string month)
     {
-        Assert.Equal(month, s_shanghai.MonthOf(DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture)).ToString());
+        Assert.Equal(
+            month,
+            s_shanghai.MonthOf(DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture)).ToString()
+        );
     }
 
     [Theory]

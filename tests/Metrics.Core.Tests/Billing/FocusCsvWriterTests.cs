@@ -16,23 +16,61 @@ public sealed class FocusCsvWriterTests
     /// <summary>FOCUS 1.2's mandatory columns, written out here rather than taken from the writer.</summary>
     private static readonly string[] Mandatory =
     [
-        "BilledCost", "BillingAccountId", "BillingAccountName", "BillingCurrency", "BillingPeriodEnd", "BillingPeriodStart",
-        "ChargeCategory", "ChargeClass", "ChargeDescription", "ChargePeriodEnd", "ChargePeriodStart", "ContractedCost",
-        "EffectiveCost", "InvoiceIssuerName", "ListCost", "PricingQuantity", "PricingUnit", "ProviderName", "PublisherName",
-        "ServiceCategory", "ServiceName",
+        "BilledCost",
+        "BillingAccountId",
+        "BillingAccountName",
+        "BillingCurrency",
+        "BillingPeriodEnd",
+        "BillingPeriodStart",
+        "ChargeCategory",
+        "ChargeClass",
+        "ChargeDescription",
+        "ChargePeriodEnd",
+        "ChargePeriodStart",
+        "ContractedCost",
+        "EffectiveCost",
+        "InvoiceIssuerName",
+        "ListCost",
+        "PricingQuantity",
+        "PricingUnit",
+        "ProviderName",
+        "PublisherName",
+        "ServiceCategory",
+        "ServiceName",
     ];
 
     /// <summary>Columns that may never be null (ChargeClass, PricingQuantity and PricingUnit may).</summary>
     private static readonly string[] NeverNull =
     [
-        "BilledCost", "BillingAccountId", "BillingAccountName", "BillingCurrency", "BillingPeriodEnd", "BillingPeriodStart",
-        "ChargeCategory", "ChargeDescription", "ChargePeriodEnd", "ChargePeriodStart", "ContractedCost", "EffectiveCost",
-        "InvoiceIssuerName", "ListCost", "ProviderName", "PublisherName", "ServiceCategory", "ServiceName",
+        "BilledCost",
+        "BillingAccountId",
+        "BillingAccountName",
+        "BillingCurrency",
+        "BillingPeriodEnd",
+        "BillingPeriodStart",
+        "ChargeCategory",
+        "ChargeDescription",
+        "ChargePeriodEnd",
+        "ChargePeriodStart",
+        "ContractedCost",
+        "EffectiveCost",
+        "InvoiceIssuerName",
+        "ListCost",
+        "ProviderName",
+        "PublisherName",
+        "ServiceCategory",
+        "ServiceName",
     ];
 
     private static UsageReport Report()
     {
-        var usage = new UsageLine(new MonthlyUsage(November, "inst-1", "H100", 2, 36_000m, 18_000m, 36_000m, 7_200m), 26.00m, 0.12m, 260.24m, "CNY");
+        var usage = new UsageLine(
+            new MonthlyUsage(November, "inst-1", "H100", 2, 36_000m, 18_000m, 36_000m, 7_200m),
+            26.00m,
+            0.12m,
+            260.24m,
+            "CNY"
+        );
         var adjustment = new UsageLine(new MonthlyUsage(November, "inst-1", "H100", 0, -3_600m, 0, 0, 0), 25.00m, 0.12m, -25.00m, "CNY")
         {
             Type = UsageLineType.Adjustment,
@@ -67,12 +105,24 @@ public sealed class FocusCsvWriterTests
             Assert.All(NeverNull, column => Assert.NotEqual(string.Empty, row[column]));
             foreach (string cost in new[] { "BilledCost", "EffectiveCost", "ListCost", "ContractedCost" })
             {
-                Assert.True(decimal.TryParse(row[cost], NumberStyles.Number, CultureInfo.InvariantCulture, out _), $"{cost} '{row[cost]}' is not a decimal");
+                Assert.True(
+                    decimal.TryParse(row[cost], NumberStyles.Number, CultureInfo.InvariantCulture, out _),
+                    $"{cost} '{row[cost]}' is not a decimal"
+                );
             }
 
             foreach (string date in new[] { "BillingPeriodStart", "BillingPeriodEnd", "ChargePeriodStart", "ChargePeriodEnd" })
             {
-                Assert.True(DateTimeOffset.TryParseExact(row[date], "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _), $"{date} '{row[date]}' is not ISO 8601 UTC");
+                Assert.True(
+                    DateTimeOffset.TryParseExact(
+                        row[date],
+                        "yyyy-MM-dd'T'HH:mm:ss'Z'",
+                        CultureInfo.InvariantCulture,
+                        DateTimeStyles.AssumeUniversal,
+                        out _
+                    ),
+                    $"{date} '{row[date]}' is not ISO 8601 UTC"
+                );
             }
 
             Assert.Contains(row["ChargeCategory"], new[] { "Usage", "Purchase", "Tax", "Credit", "Adjustment" });
@@ -101,8 +151,19 @@ public sealed class FocusCsvWriterTests
                 ("Usage", "Correction", "", "H100", "-1.0000", "2026-09-30T16:00:00Z"),
                 ("Credit", "", "", "", "", "2026-10-31T16:00:00Z"),
             ],
-            rows.Select(r => (r["ChargeCategory"], r["ChargeClass"], r["SubAccountId"], r["SkuId"], r["PricingQuantity"], r["ChargePeriodStart"])).ToArray());
-        Assert.All(rows, r => Assert.Equal(("inst-1", "2026-10-31T16:00:00Z", "2026-11-30T16:00:00Z"), (r["BillingAccountId"], r["BillingPeriodStart"], r["BillingPeriodEnd"])));
+            rows.Select(r =>
+                    (r["ChargeCategory"], r["ChargeClass"], r["SubAccountId"], r["SkuId"], r["PricingQuantity"], r["ChargePeriodStart"])
+                )
+                .ToArray()
+        );
+        Assert.All(
+            rows,
+            r =>
+                Assert.Equal(
+                    ("inst-1", "2026-10-31T16:00:00Z", "2026-11-30T16:00:00Z"),
+                    (r["BillingAccountId"], r["BillingPeriodStart"], r["BillingPeriodEnd"])
+                )
+        );
         // 260.24 - 25.00 - 100.00 = 135.24, the statement's total.
         Assert.Equal(135.24m, rows.Sum(r => decimal.Parse(r["BilledCost"], CultureInfo.InvariantCulture)));
         Assert.Equal(report.Lines.Sum(l => l.Amount!.Value), rows.Sum(r => decimal.Parse(r["BilledCost"], CultureInfo.InvariantCulture)));
@@ -122,7 +183,9 @@ public sealed class FocusCsvWriterTests
     public void Write_UnpricedLine_IsRefusedNamingTheModel()
     {
         var unpriced = new UsageLine(new MonthlyUsage(November, "inst-1", "B300", 1, 3_600m, 0, 0, 0), null, 0.12m, null, "CNY");
-        InvalidOperationException refused = Assert.Throws<InvalidOperationException>(() => FocusCsvWriter.Write(new UsageReport(November, "Asia/Shanghai", [unpriced], [])));
+        InvalidOperationException refused = Assert.Throws<InvalidOperationException>(() =>
+            FocusCsvWriter.Write(new UsageReport(November, "Asia/Shanghai", [unpriced], []))
+        );
         Assert.Contains("'B300'", refused.Message, StringComparison.Ordinal);
     }
 }

@@ -7,8 +7,25 @@ public sealed class HourlyAggregatorTests
 {
     private static readonly DateTimeOffset s_hour = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
 
-    private static GpuSampleRow Sample(string ts, double util = 50, int interval = 60, string uuid = "GPU-a", string? institution = "inst-1", string partition = "0", long sequence = 1) =>
-        new(DateTimeOffset.Parse(ts, System.Globalization.CultureInfo.InvariantCulture), uuid, "H100", institution, util, interval, partition, sequence);
+    private static GpuSampleRow Sample(
+        string ts,
+        double util = 50,
+        int interval = 60,
+        string uuid = "GPU-a",
+        string? institution = "inst-1",
+        string partition = "0",
+        long sequence = 1
+    ) =>
+        new(
+            DateTimeOffset.Parse(ts, System.Globalization.CultureInfo.InvariantCulture),
+            uuid,
+            "H100",
+            institution,
+            util,
+            interval,
+            partition,
+            sequence
+        );
 
     [Fact]
     public void Compute_SampleInsideTheHour_CountsItsWholeInterval()
@@ -32,11 +49,21 @@ public sealed class HourlyAggregatorTests
         ];
         GpuSampleRow OnJob(string uuid, string? job) => Sample("2026-11-27T09:30:00Z", uuid: uuid) with { Cluster = "c1", JobId = job };
 
-        IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(s_hour, jobs, [OnJob("GPU-a", "7"), OnJob("GPU-b", "8"), OnJob("GPU-c", "9"), OnJob("GPU-d", null)]);
+        IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(
+            s_hour,
+            jobs,
+            [OnJob("GPU-a", "7"), OnJob("GPU-b", "8"), OnJob("GPU-c", "9"), OnJob("GPU-d", null)]
+        );
 
         Assert.Equal(
-            [("inst-1", string.Empty, 180m, 0m), ("inst-1", "proj-a", 60m, 3600m), ("inst-1", "proj-old", 0m, 3600m), ("inst-2", "proj-z", 0m, 3600m)],
-            lines.Select(l => (l.Institution, l.Account, l.ObservedGpuSeconds, l.GpuSeconds)).ToArray());
+            [
+                ("inst-1", string.Empty, 180m, 0m),
+                ("inst-1", "proj-a", 60m, 3600m),
+                ("inst-1", "proj-old", 0m, 3600m),
+                ("inst-2", "proj-z", 0m, 3600m),
+            ],
+            lines.Select(l => (l.Institution, l.Account, l.ObservedGpuSeconds, l.GpuSeconds)).ToArray()
+        );
     }
 
     [Fact]
@@ -62,13 +89,16 @@ public sealed class HourlyAggregatorTests
     [Fact]
     public void Compute_SameGpuAndTsResentWithNewSequenceNumbers_CountsOnce()
     {
-        IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(s_hour, [],
-        [
-            Sample("2026-11-27T09:30:00Z", partition: "2", sequence: 900),
-            Sample("2026-11-27T09:30:00Z", partition: "0", sequence: 5),
-            Sample("2026-11-27T09:30:00Z", uuid: "GPU-A", partition: "1", sequence: 7),
-            Sample("2026-11-27T09:31:00Z"),
-        ]);
+        IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(
+            s_hour,
+            [],
+            [
+                Sample("2026-11-27T09:30:00Z", partition: "2", sequence: 900),
+                Sample("2026-11-27T09:30:00Z", partition: "0", sequence: 5),
+                Sample("2026-11-27T09:30:00Z", uuid: "GPU-A", partition: "1", sequence: 7),
+                Sample("2026-11-27T09:31:00Z"),
+            ]
+        );
 
         Assert.Equal(120m, Assert.Single(lines).ObservedGpuSeconds);
     }
@@ -102,10 +132,17 @@ public sealed class HourlyAggregatorTests
             new(s_hour, "inst-1", "H100", 1, 2m, 16m, 0.5m, 1m),
             new(s_hour.AddHours(1), "inst-1", "H100", 1, 2m, 16m, 0.25m, 1m),
         ];
-        JobUsage[] jobs = [new("c1", "j1", DateTimeOffset.UnixEpoch, "inst-1", "H100", TimeSpan.FromHours(2), 4m, 32m), new("c1", "j9", DateTimeOffset.UnixEpoch, "inst-3", "H100", TimeSpan.Zero, 0m, 0m)];
+        JobUsage[] jobs =
+        [
+            new("c1", "j1", DateTimeOffset.UnixEpoch, "inst-1", "H100", TimeSpan.FromHours(2), 4m, 32m),
+            new("c1", "j9", DateTimeOffset.UnixEpoch, "inst-3", "H100", TimeSpan.Zero, 0m, 0m),
+        ];
 
         MonthlyUsage line = Assert.Single(MonthlyAggregator.Compute(month, hours, jobs));
 
-        Assert.Equal((1, 4m, 0.75m, 2m, 32m), (line.Jobs, line.GpuSeconds, line.ActiveGpuSeconds, line.ObservedGpuSeconds, line.CpuCoreSeconds));
+        Assert.Equal(
+            (1, 4m, 0.75m, 2m, 32m),
+            (line.Jobs, line.GpuSeconds, line.ActiveGpuSeconds, line.ObservedGpuSeconds, line.CpuCoreSeconds)
+        );
     }
 }

@@ -10,20 +10,29 @@ public sealed class JobBillingTests
 
     private static DateTimeOffset T(string text) => DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 
-    private static JobEvent Event(JobState state, string ts, string start, string? end = null, double gpus = 2, int cpus = 16, string id = "j1") => new()
-    {
-        EventId = $"c1:{id}:{state}:{ts}",
-        Cluster = "c1",
-        JobId = id,
-        State = state,
-        Ts = T(ts),
-        Institution = "inst-1",
-        StartTime = T(start),
-        EndTime = end is null ? null : T(end),
-        Gpus = gpus,
-        GpuModel = "H100",
-        Cpus = cpus,
-    };
+    private static JobEvent Event(
+        JobState state,
+        string ts,
+        string start,
+        string? end = null,
+        double gpus = 2,
+        int cpus = 16,
+        string id = "j1"
+    ) =>
+        new()
+        {
+            EventId = $"c1:{id}:{state}:{ts}",
+            Cluster = "c1",
+            JobId = id,
+            State = state,
+            Ts = T(ts),
+            Institution = "inst-1",
+            StartTime = T(start),
+            EndTime = end is null ? null : T(end),
+            Gpus = gpus,
+            GpuModel = "H100",
+            Cpus = cpus,
+        };
 
     private static JobBillingState Fold(params JobEvent[] events) =>
         events.Skip(1).Aggregate(JobBillingState.From(events[0]), (s, e) => s.Merge(e));
@@ -67,7 +76,9 @@ public sealed class JobBillingTests
     [Fact]
     public void ByHour_FractionalMigGpus_BillAsFractions()
     {
-        JobBillingState job = Fold(Event(JobState.Ended, "2026-11-27T15:00:00Z", "2026-11-27T08:00:00Z", "2026-11-27T15:00:00Z", gpus: 1.0 / 7, cpus: 0));
+        JobBillingState job = Fold(
+            Event(JobState.Ended, "2026-11-27T15:00:00Z", "2026-11-27T08:00:00Z", "2026-11-27T15:00:00Z", gpus: 1.0 / 7, cpus: 0)
+        );
 
         decimal total = JobContributions.ByHour(job).Values.Sum(u => u.GpuSeconds);
 
@@ -81,7 +92,8 @@ public sealed class JobBillingTests
         JobBillingState job = Fold(
             Event(JobState.Started, "2026-11-27T08:00:00Z", "2026-11-27T08:00:00Z"),
             Event(JobState.Running, "2026-11-27T09:30:00Z", "2026-11-27T08:00:00Z"),
-            Event(JobState.Running, "2026-11-27T09:00:00Z", "2026-11-27T08:00:00Z"));
+            Event(JobState.Running, "2026-11-27T09:00:00Z", "2026-11-27T08:00:00Z")
+        );
 
         Assert.Null(job.EndTime);
         Assert.Equal(T("2026-11-27T09:30:00Z"), job.BilledEnd);
@@ -93,14 +105,18 @@ public sealed class JobBillingTests
     {
         JobBillingState open = Fold(
             Event(JobState.Started, "2026-11-27T08:00:00Z", "2026-11-27T08:00:00Z"),
-            Event(JobState.Running, "2026-11-27T09:30:00Z", "2026-11-27T08:00:00Z"));
+            Event(JobState.Running, "2026-11-27T09:30:00Z", "2026-11-27T08:00:00Z")
+        );
         JobBillingState ended = open.Merge(Event(JobState.Ended, "2026-11-27T12:00:00Z", "2026-11-27T08:00:00Z", "2026-11-27T11:45:00Z"));
 
         var changes = JobContributions.Changes(JobContributions.ByHour(open), JobContributions.ByHour(ended));
 
         Assert.Equal(T("2026-11-27T11:45:00Z"), ended.BilledEnd);
         Assert.Equal(7.5m * 3600, JobContributions.ByHour(ended).Values.Sum(u => u.GpuSeconds));
-        Assert.Equal([T("2026-11-27T09:00:00Z"), T("2026-11-27T10:00:00Z"), T("2026-11-27T11:00:00Z")], changes.Select(c => c.Period).Order());
+        Assert.Equal(
+            [T("2026-11-27T09:00:00Z"), T("2026-11-27T10:00:00Z"), T("2026-11-27T11:00:00Z")],
+            changes.Select(c => c.Period).Order()
+        );
         Assert.All(changes, c => Assert.NotNull(c.Usage));
     }
 
@@ -109,7 +125,8 @@ public sealed class JobBillingTests
     {
         JobBillingState open = Fold(
             Event(JobState.Started, "2026-11-27T08:00:00Z", "2026-11-27T08:00:00Z"),
-            Event(JobState.Running, "2026-11-27T10:10:00Z", "2026-11-27T08:00:00Z"));
+            Event(JobState.Running, "2026-11-27T10:10:00Z", "2026-11-27T08:00:00Z")
+        );
         JobBillingState ended = open.Merge(Event(JobState.Ended, "2026-11-27T10:11:00Z", "2026-11-27T08:00:00Z", "2026-11-27T09:30:00Z"));
 
         var changes = JobContributions.Changes(JobContributions.ByHour(open), JobContributions.ByHour(ended));
@@ -137,6 +154,11 @@ public sealed class JobBillingTests
     {
         JobBillingState job = Fold(Event(JobState.Running, "2026-11-27T09:00:00Z", "2026-11-27T08:00:00Z"));
 
-        Assert.Empty(JobContributions.Changes(JobContributions.ByHour(job), JobContributions.ByHour(job.Merge(Event(JobState.Running, "2026-11-27T09:00:00Z", "2026-11-27T08:00:00Z")))));
+        Assert.Empty(
+            JobContributions.Changes(
+                JobContributions.ByHour(job),
+                JobContributions.ByHour(job.Merge(Event(JobState.Running, "2026-11-27T09:00:00Z", "2026-11-27T08:00:00Z")))
+            )
+        );
     }
 }

@@ -61,15 +61,14 @@ public sealed class ObservedHourTests
         return totals;
     }
 
-    private static readonly Gen<GpuSampleRow> s_sample =
-        Gen.Select(
-            Gen.Int[0, 11],
-            Gen.Bool,
-            Gen.Int[-400, 4000],
-            Gen.OneOf<string?>("inst-00001", "inst-00002", "inst-00003", null),
-            Gen.Int[0, 100],
-            Gen.OneOf("0", "1", "10", "2"),
-            (gpu, upper, second, institution, util, partition) =>
+    private static readonly Gen<GpuSampleRow> s_sample = Gen.Select(
+        Gen.Int[0, 11],
+        Gen.Bool,
+        Gen.Int[-400, 4000],
+        Gen.OneOf<string?>("inst-00001", "inst-00002", "inst-00003", null),
+        Gen.Int[0, 100],
+        Gen.OneOf("0", "1", "10", "2"),
+        (gpu, upper, second, institution, util, partition) =>
         {
             // A GPU's node samples at one interval, so every copy of a sample carries the same interval.
             int interval = new[] { 10, 15, 60, 3600 }[gpu % 4];
@@ -82,27 +81,54 @@ public sealed class ObservedHourTests
                 util + 0.25,
                 interval,
                 partition,
-                0);
-        });
+                0
+            );
+        }
+    );
 
     [Fact]
     public void AnyOrderCopiesAndShardCount_EqualTheDefinition()
     {
         // Copies of a sample share its (uuid, ts) and interval, as a resend does; everything else may differ.
         // (partition, sequence) names one event, and an event names a GPU once, so no two rows tie on it.
-        Gen<GpuSampleRow[]> batches = s_sample.Array[1, 120].Select(samples => samples.Select((s, i) => s with { Sequence = i }).ToArray()).SelectMany(samples =>
-            Gen.Int[0, samples.Length].Array[0, 60].Select(picks =>
-                samples.Concat(picks.Where(i => i < samples.Length).Select((i, n) => samples[i] with { Partition = n % 2 == 0 ? "1" : "0", Sequence = 1000 + n, UtilPct = 99, Institution = "inst-00009" })).ToArray()));
+        Gen<GpuSampleRow[]> batches = s_sample
+            .Array[1, 120]
+            .Select(samples => samples.Select((s, i) => s with { Sequence = i }).ToArray())
+            .SelectMany(samples =>
+                Gen.Int[0, samples.Length]
+                    .Array[0, 60]
+                    .Select(picks =>
+                        samples
+                            .Concat(
+                                picks
+                                    .Where(i => i < samples.Length)
+                                    .Select(
+                                        (i, n) =>
+                                            samples[i] with
+                                            {
+                                                Partition = n % 2 == 0 ? "1" : "0",
+                                                Sequence = 1000 + n,
+                                                UtilPct = 99,
+                                                Institution = "inst-00009",
+                                            }
+                                    )
+                            )
+                            .ToArray()
+                    )
+            );
 
-        batches.Sample(samples =>
-        {
-            Dictionary<UsageKey, ObservedSeconds> expected = Reference(samples);
-            foreach (int shards in new[] { 1, 2, 3, 7 })
+        batches.Sample(
+            samples =>
             {
-                Dictionary<UsageKey, ObservedSeconds> actual = Scan(samples.Reverse(), shards);
-                Assert.Equal(expected.OrderBy(p => p.Key).ToArray(), actual.OrderBy(p => p.Key).ToArray());
-            }
-        }, iter: 300);
+                Dictionary<UsageKey, ObservedSeconds> expected = Reference(samples);
+                foreach (int shards in new[] { 1, 2, 3, 7 })
+                {
+                    Dictionary<UsageKey, ObservedSeconds> actual = Scan(samples.Reverse(), shards);
+                    Assert.Equal(expected.OrderBy(p => p.Key).ToArray(), actual.OrderBy(p => p.Key).ToArray());
+                }
+            },
+            iter: 300
+        );
     }
 
     [Fact]
@@ -113,16 +139,39 @@ public sealed class ObservedHourTests
         var landing = new InMemoryLandingStore();
         var pipeline = new IngestPipeline(landing, new InMemoryDirtyHourLog());
         DateTimeOffset enqueued = s_hour.AddHours(2);
-        RawEvent[] events = Enumerable.Range(0, 2100)
-            .Select(i => new RawEvent(EventJson.Bytes(EventJson.Gpu(node: $"gn{i % 700:D4}", ts: s_hour.AddSeconds(60 * (1 + (i / 700))).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), gpus: 6, utilPct: i % 97, intervalS: 60)), i, enqueued))
+        RawEvent[] events = Enumerable
+            .Range(0, 2100)
+            .Select(i => new RawEvent(
+                EventJson.Bytes(
+                    EventJson.Gpu(
+                        node: $"gn{i % 700:D4}",
+                        ts: s_hour
+                            .AddSeconds(60 * (1 + (i / 700)))
+                            .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                        gpus: 6,
+                        utilPct: i % 97,
+                        intervalS: 60
+                    )
+                ),
+                i,
+                enqueued
+            ))
             .ToArray();
         await pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, "0", events), CancellationToken.None);
-        await pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, "1", events.Where((_, i) => i % 7 == 0).ToArray()), CancellationToken.None);
+        await pipeline.IngestAsync(
+            new EventBatch(TelemetryStream.Gpu, "1", events.Where((_, i) => i % 7 == 0).ToArray()),
+            CancellationToken.None
+        );
         var files = new InMemoryLandedFiles(landing);
         var rows = new List<GpuSampleRow>();
         foreach (string path in await files.ListHourAsync(TelemetryStream.Gpu, s_hour, CancellationToken.None))
         {
-            rows.AddRange(await Metrics.Core.Arrow.LandedRowReader.ReadGpuSamplesAsync(await files.OpenAsync(path, CancellationToken.None), CancellationToken.None));
+            rows.AddRange(
+                await Metrics.Core.Arrow.LandedRowReader.ReadGpuSamplesAsync(
+                    await files.OpenAsync(path, CancellationToken.None),
+                    CancellationToken.None
+                )
+            );
         }
 
         foreach (int shards in new[] { 1, 3 })
@@ -133,7 +182,12 @@ public sealed class ObservedHourTests
                 var scan = new ObservedHour(s_hour, shard, shards);
                 foreach (string path in await files.ListHourAsync(TelemetryStream.Gpu, s_hour, CancellationToken.None))
                 {
-                    await foreach (Apache.Arrow.RecordBatch batch in Metrics.Core.Arrow.ArrowIpc.ReadBatchesAsync(await files.OpenAsync(path, CancellationToken.None), CancellationToken.None))
+                    await foreach (
+                        Apache.Arrow.RecordBatch batch in Metrics.Core.Arrow.ArrowIpc.ReadBatchesAsync(
+                            await files.OpenAsync(path, CancellationToken.None),
+                            CancellationToken.None
+                        )
+                    )
                     {
                         scan.Add(batch);
                     }
@@ -160,15 +214,40 @@ public sealed class ObservedHourTests
         var landing = new InMemoryLandingStore();
         var pipeline = new IngestPipeline(landing, new InMemoryDirtyHourLog());
         DateTimeOffset enqueued = s_hour.AddHours(2);
-        RawEvent[] events = Enumerable.Range(0, 600)
-            .Select(i => new RawEvent(EventJson.Bytes(EventJson.Gpu(node: $"gn{i % 40:D4}", ts: s_hour.AddSeconds(6 * (i + 1)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), gpus: 2, utilPct: i % 97, intervalS: 240)), i, enqueued))
+        RawEvent[] events = Enumerable
+            .Range(0, 600)
+            .Select(i => new RawEvent(
+                EventJson.Bytes(
+                    EventJson.Gpu(
+                        node: $"gn{i % 40:D4}",
+                        ts: s_hour
+                            .AddSeconds(6 * (i + 1))
+                            .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                        gpus: 2,
+                        utilPct: i % 97,
+                        intervalS: 240
+                    )
+                ),
+                i,
+                enqueued
+            ))
             .ToArray();
         for (int b = 0; b < 12; b++)
         {
-            await pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, (b % 2).ToString(System.Globalization.CultureInfo.InvariantCulture), events[(b * 50)..((b + 1) * 50)]), CancellationToken.None);
+            await pipeline.IngestAsync(
+                new EventBatch(
+                    TelemetryStream.Gpu,
+                    (b % 2).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    events[(b * 50)..((b + 1) * 50)]
+                ),
+                CancellationToken.None
+            );
         }
 
-        await pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, "7", events.Where((_, i) => i % 10 == 3).ToArray()), CancellationToken.None);
+        await pipeline.IngestAsync(
+            new EventBatch(TelemetryStream.Gpu, "7", events.Where((_, i) => i % 10 == 3).ToArray()),
+            CancellationToken.None
+        );
         var files = new InMemoryLandedFiles(landing) { HideRowCounts = hideRowCounts };
 
         var whole = new ObservedHourReader(files, maxSamplesInMemory: 1_000_000);
@@ -179,7 +258,10 @@ public sealed class ObservedHourTests
         Assert.Equal(1, whole.LastShards);
         Assert.Equal(1200, whole.LastPeakSamples);
         Assert.True(bounded.LastShards >= 12, $"shards: {bounded.LastShards}");
-        Assert.True(bounded.LastPeakSamples <= 100 + 120, $"peak {bounded.LastPeakSamples}: at most the bound plus one file (120 rows at most)");
+        Assert.True(
+            bounded.LastPeakSamples <= 100 + 120,
+            $"peak {bounded.LastPeakSamples}: at most the bound plus one file (120 rows at most)"
+        );
         Assert.Equal(expected.OrderBy(p => p.Key).ToArray(), actual.OrderBy(p => p.Key).ToArray());
         Assert.Equal(1200 * 240m, expected.Values.Sum(v => v.Observed) + LostToTheHourStart());
     }
@@ -190,8 +272,23 @@ public sealed class ObservedHourTests
         // 40 nodes' samples in landing order: rows go node by node, so gpu_uuid is not sorted, and resends repeat samples.
         var landing = new InMemoryLandingStore();
         var pipeline = new IngestPipeline(landing, new InMemoryDirtyHourLog());
-        RawEvent[] events = Enumerable.Range(0, 120)
-            .Select(i => new RawEvent(EventJson.Bytes(EventJson.Gpu(node: $"gn{i % 40:D4}", ts: s_hour.AddSeconds(30 * ((i % 80) + 1)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), gpus: 2, utilPct: i % 7 * 10.5, intervalS: 30)), i, s_hour.AddHours(2)))
+        RawEvent[] events = Enumerable
+            .Range(0, 120)
+            .Select(i => new RawEvent(
+                EventJson.Bytes(
+                    EventJson.Gpu(
+                        node: $"gn{i % 40:D4}",
+                        ts: s_hour
+                            .AddSeconds(30 * ((i % 80) + 1))
+                            .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                        gpus: 2,
+                        utilPct: i % 7 * 10.5,
+                        intervalS: 30
+                    )
+                ),
+                i,
+                s_hour.AddHours(2)
+            ))
             .ToArray();
         await pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, "0", events), CancellationToken.None);
         var files = new InMemoryLandedFiles(landing);

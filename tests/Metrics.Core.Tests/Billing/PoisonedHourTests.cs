@@ -17,18 +17,22 @@ public sealed class PoisonedHourTests
     private readonly InMemoryUsageStore _usage = new();
     private readonly InMemoryRollupLock _lock = new();
 
-    private UsageRollup Rollup(ILandedFiles files) =>
-        new(_marks, files, _jobs, _usage, _lock, BillingCalendar.Create("Asia/Shanghai"));
+    private UsageRollup Rollup(ILandedFiles files) => new(_marks, files, _jobs, _usage, _lock, BillingCalendar.Create("Asia/Shanghai"));
 
     private Task IngestAsync(TelemetryStream stream, params byte[][] bodies) =>
-        new IngestPipeline(_landing, _marks).IngestAsync(new EventBatch(stream, "0", bodies.Select((b, i) => new RawEvent(b, i, s_enqueued)).ToArray()), CancellationToken.None);
+        new IngestPipeline(_landing, _marks).IngestAsync(
+            new EventBatch(stream, "0", bodies.Select((b, i) => new RawEvent(b, i, s_enqueued)).ToArray()),
+            CancellationToken.None
+        );
 
     [Fact]
     public async Task UnreadableGpuHour_KeepsItsMark_WhileOtherHoursAndTheMonthComplete()
     {
-        await IngestAsync(TelemetryStream.Gpu,
+        await IngestAsync(
+            TelemetryStream.Gpu,
             EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T09:30:00Z", gpus: 1, intervalS: 60)),
-            EventJson.Bytes(EventJson.Gpu(node: "gn0002", ts: "2026-11-27T11:30:00Z", gpus: 1, intervalS: 60)));
+            EventJson.Bytes(EventJson.Gpu(node: "gn0002", ts: "2026-11-27T11:30:00Z", gpus: 1, intervalS: 60))
+        );
         var poisoned = new PoisonedFiles(new InMemoryLandedFiles(_landing), "gpu/v1/date=2026-11-27/hour=09/");
 
         RollupResult first = await Rollup(poisoned).RunPendingAsync(CancellationToken.None);
@@ -55,9 +59,11 @@ public sealed class PoisonedHourTests
     public async Task JobHourWhoseFoldFails_FailsAlone_NotTheOtherHoursFoldedWithIt()
     {
         // Two jobs in two hours, folded as one unit; writing hour 08's rows fails.
-        await IngestAsync(TelemetryStream.Jobs,
+        await IngestAsync(
+            TelemetryStream.Jobs,
             EventJson.Bytes(EventJson.Job(jobId: "1", state: "ended", ts: "2026-11-27T08:30:00Z", start: "2026-11-27T08:00:00Z", gpus: 1)),
-            EventJson.Bytes(EventJson.Job(jobId: "2", state: "ended", ts: "2026-11-27T10:30:00Z", start: "2026-11-27T10:00:00Z", gpus: 1)));
+            EventJson.Bytes(EventJson.Job(jobId: "2", state: "ended", ts: "2026-11-27T10:30:00Z", start: "2026-11-27T10:00:00Z", gpus: 1))
+        );
         _usage.FailJobHoursOf = "2026112708";
 
         RollupResult first = await Rollup(new InMemoryLandedFiles(_landing)).RunPendingAsync(CancellationToken.None);
@@ -77,9 +83,11 @@ public sealed class PoisonedHourTests
     [Fact]
     public async Task UnreadableJobHour_KeepsItsMark_WhileOtherJobHoursAreBilled()
     {
-        await IngestAsync(TelemetryStream.Jobs,
+        await IngestAsync(
+            TelemetryStream.Jobs,
             EventJson.Bytes(EventJson.Job(jobId: "1", state: "ended", ts: "2026-11-27T09:00:00Z", start: "2026-11-27T08:00:00Z", gpus: 1)),
-            EventJson.Bytes(EventJson.Job(jobId: "2", state: "ended", ts: "2026-11-27T11:00:00Z", start: "2026-11-27T10:00:00Z", gpus: 1)));
+            EventJson.Bytes(EventJson.Job(jobId: "2", state: "ended", ts: "2026-11-27T11:00:00Z", start: "2026-11-27T10:00:00Z", gpus: 1))
+        );
         var poisoned = new PoisonedFiles(new InMemoryLandedFiles(_landing), "jobs/v1/date=2026-11-27/hour=09/");
 
         RollupResult first = await Rollup(poisoned).RunPendingAsync(CancellationToken.None);
@@ -112,8 +120,11 @@ public sealed class PoisonedHourTests
     {
         public bool Healed { get; set; }
 
-        public Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) =>
-            inner.ListHourAsync(stream, hour, cancellationToken);
+        public Task<IReadOnlyList<string>> ListHourAsync(
+            TelemetryStream stream,
+            DateTimeOffset hour,
+            CancellationToken cancellationToken
+        ) => inner.ListHourAsync(stream, hour, cancellationToken);
 
         public Task<Stream> OpenAsync(string path, CancellationToken cancellationToken)
         {

@@ -27,7 +27,10 @@ public sealed class RateCardFileTests
     [InlineData("""{"rates":[{"kind":"gpu","model":"H100","effectiveFrom":"2026-01-01","rate":-1}]}""", "rate")]
     [InlineData("""{"rates":[{"kind":"tpu","effectiveFrom":"2026-01-01","rate":1}]}""", "kind")]
     [InlineData("""{"currency":"yuan","rates":[]}""", "currency")]
-    [InlineData("""{"rates":[{"kind":"cpu","effectiveFrom":"2026-01-01","rate":1},{"kind":"cpu","effectiveFrom":"2026-01-01","rate":2}]}""", "two cpu rates")]
+    [InlineData(
+        """{"rates":[{"kind":"cpu","effectiveFrom":"2026-01-01","rate":1},{"kind":"cpu","effectiveFrom":"2026-01-01","rate":2}]}""",
+        "two cpu rates"
+    )]
     [InlineData("""[1,2]""", "rates")]
     public void Parse_Mistake_RefusesTheFileNamingTheProblem(string json, string fragment)
     {

@@ -15,15 +15,43 @@ public sealed class RedeliveryTests
     private static readonly DateTimeOffset s_enqueued = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
     private static readonly BillingMonth s_november = new(2026, 11);
 
-    private static readonly RawEvent[] s_gpu = Enumerable.Range(0, 60)
-        .Select(i => new RawEvent(EventJson.Bytes(EventJson.Gpu(node: $"gn{i % 6:D4}", ts: s_enqueued.AddSeconds(-30 * (i + 1)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), gpus: 2, utilPct: i % 100)), i, s_enqueued))
+    private static readonly RawEvent[] s_gpu = Enumerable
+        .Range(0, 60)
+        .Select(i => new RawEvent(
+            EventJson.Bytes(
+                EventJson.Gpu(
+                    node: $"gn{i % 6:D4}",
+                    ts: s_enqueued
+                        .AddSeconds(-30 * (i + 1))
+                        .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                    gpus: 2,
+                    utilPct: i % 100
+                )
+            ),
+            i,
+            s_enqueued
+        ))
         .ToArray();
 
     private static readonly RawEvent[] s_jobs =
     [
-        new(EventJson.Bytes(EventJson.Job(jobId: "1", state: "running", ts: "2026-11-27T11:00:00Z", start: "2026-11-27T10:00:00Z", gpus: 2)), 0, s_enqueued),
-        new(EventJson.Bytes(EventJson.Job(jobId: "1", state: "ended", ts: "2026-11-27T11:30:00Z", start: "2026-11-27T10:00:00Z", gpus: 2)), 1, s_enqueued),
-        new(EventJson.Bytes(EventJson.Job(jobId: "2", state: "ended", ts: "2026-11-27T11:45:00Z", start: "2026-11-27T09:15:00Z", gpus: 4)), 2, s_enqueued),
+        new(
+            EventJson.Bytes(
+                EventJson.Job(jobId: "1", state: "running", ts: "2026-11-27T11:00:00Z", start: "2026-11-27T10:00:00Z", gpus: 2)
+            ),
+            0,
+            s_enqueued
+        ),
+        new(
+            EventJson.Bytes(EventJson.Job(jobId: "1", state: "ended", ts: "2026-11-27T11:30:00Z", start: "2026-11-27T10:00:00Z", gpus: 2)),
+            1,
+            s_enqueued
+        ),
+        new(
+            EventJson.Bytes(EventJson.Job(jobId: "2", state: "ended", ts: "2026-11-27T11:45:00Z", start: "2026-11-27T09:15:00Z", gpus: 4)),
+            2,
+            s_enqueued
+        ),
     ];
 
     private sealed class World
@@ -38,8 +66,14 @@ public sealed class RedeliveryTests
 
         public async Task<IReadOnlyList<MonthlyUsage>> BillAsync()
         {
-            await new UsageRollup(Marks, new InMemoryLandedFiles(Landing), new InMemoryJobStateStore(), Usage, new InMemoryRollupLock(), BillingCalendar.Create("Asia/Shanghai"))
-                .RunPendingAsync(CancellationToken.None);
+            await new UsageRollup(
+                Marks,
+                new InMemoryLandedFiles(Landing),
+                new InMemoryJobStateStore(),
+                Usage,
+                new InMemoryRollupLock(),
+                BillingCalendar.Create("Asia/Shanghai")
+            ).RunPendingAsync(CancellationToken.None);
             return Usage.Months[s_november];
         }
     }

@@ -59,7 +59,10 @@ public sealed class RequeuedJobTests
         Assert.Equal(4m * 3600, line.GpuSeconds);
         Assert.Equal(1, line.Jobs);
         Assert.Equal(2, _jobs.States.Count);
-        Assert.DoesNotContain(_usage.Hours, h => h.Key == new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero) && h.Value.Any(l => l.GpuSeconds > 0));
+        Assert.DoesNotContain(
+            _usage.Hours,
+            h => h.Key == new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero) && h.Value.Any(l => l.GpuSeconds > 0)
+        );
     }
 
     [Fact]

@@ -8,8 +8,7 @@ public sealed class UsagePricingTests
     private static readonly BillingMonth s_november = new(2026, 11);
     private static readonly BillingMonth s_december = new(2026, 12);
 
-    private static readonly RateCard s_card = new(
-    [
+    private static readonly RateCard s_card = new([
         new RateEntry(RateKind.Gpu, "H100", new DateOnly(2026, 1, 1), 28.50m, "CNY"),
         new RateEntry(RateKind.Gpu, "H100", new DateOnly(2026, 12, 1), 26.00m, "CNY"),
         new RateEntry(RateKind.Gpu, "H100", new DateOnly(2026, 12, 15), 1.00m, "CNY"),
@@ -17,8 +16,13 @@ public sealed class UsagePricingTests
     ]);
 
     /// <summary>A line from figures in hours, stored as the exact seconds billing keeps.</summary>
-    private static MonthlyUsage Usage(BillingMonth month, decimal gpuHours, decimal cpuHours = 0, string model = "H100", string institution = "inst-1") =>
-        new(month, institution, model, 1, gpuHours * 3600, gpuHours * 3600 / 2, gpuHours * 3600, cpuHours * 3600);
+    private static MonthlyUsage Usage(
+        BillingMonth month,
+        decimal gpuHours,
+        decimal cpuHours = 0,
+        string model = "H100",
+        string institution = "inst-1"
+    ) => new(month, institution, model, 1, gpuHours * 3600, gpuHours * 3600 / 2, gpuHours * 3600, cpuHours * 3600);
 
     [Fact]
     public void Price_RateChangeBetweenMonths_EachMonthUsesTheRateInForceOnItsFirstDay()
@@ -92,18 +96,27 @@ public sealed class UsagePricingTests
     [Fact]
     public void Csv_Report_FollowsTheContract()
     {
-        UsageReport report = UsagePricing.Price(s_november, "Asia/Shanghai",
-            [Usage(s_november, 1.23456m, 10m, institution: "inst-2"), Usage(s_november, 2m, model: "B200", institution: "inst-1"), Usage(s_november, 0m, institution: "inst-1")],
-            s_card);
+        UsageReport report = UsagePricing.Price(
+            s_november,
+            "Asia/Shanghai",
+            [
+                Usage(s_november, 1.23456m, 10m, institution: "inst-2"),
+                Usage(s_november, 2m, model: "B200", institution: "inst-1"),
+                Usage(s_november, 0m, institution: "inst-1"),
+            ],
+            s_card
+        );
 
         string csv = UsageCsvWriter.Write(report);
 
         Assert.Equal(
-            "month,institution,gpu_model,jobs,gpu_hours,active_gpu_hours,observed_gpu_hours,avg_gpu_util_pct,cpu_core_hours,gpu_rate,amount,currency,line_type,adjusts_month\r\n"
-            + "2026-11,inst-1,B200,1,2.0000,1.0000,2.0000,50.00,0.0000,,,CNY,usage,\r\n"
-            + "2026-11,inst-1,H100,1,0.0000,0.0000,0.0000,,0.0000,28.50,0.00,CNY,usage,\r\n"
-            + "2026-11,inst-2,H100,1,1.2346,0.6173,1.2346,50.00,10.0000,28.50,36.39,CNY,usage,\r\n",
-            csv);
+            "month,institution,gpu_model,jobs,gpu_hours,active_gpu_hours,observed_gpu_hours,avg_gpu_util_pct,cpu_core_hours,gpu_rate,"
+                + "amount,currency,line_type,adjusts_month\r\n"
+                + "2026-11,inst-1,B200,1,2.0000,1.0000,2.0000,50.00,0.0000,,,CNY,usage,\r\n"
+                + "2026-11,inst-1,H100,1,0.0000,0.0000,0.0000,,0.0000,28.50,0.00,CNY,usage,\r\n"
+                + "2026-11,inst-2,H100,1,1.2346,0.6173,1.2346,50.00,10.0000,28.50,36.39,CNY,usage,\r\n",
+            csv
+        );
     }
 
     [Theory]

@@ -45,6 +45,5 @@ public sealed class UsageRequestTests
     }
 
     [Fact]
-    public void CsvHeader_IsContractV2_AsFinanceHasIt() =>
-        Assert.Equal(Metrics.Tests.Shared.FinanceCsv.Header, UsageCsvWriter.Header);
+    public void CsvHeader_IsContractV2_AsFinanceHasIt() => Assert.Equal(Metrics.Tests.Shared.FinanceCsv.Header, UsageCsvWriter.Header);
 }

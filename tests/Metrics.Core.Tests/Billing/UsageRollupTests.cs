@@ -22,13 +22,24 @@ public sealed class UsageRollupTests
         new(_marks, files ?? new InMemoryLandedFiles(_landing), _jobs, _usage, _lock, BillingCalendar.Create("Asia/Shanghai"));
 
     private Task IngestAsync(TelemetryStream stream, long firstSequence, params byte[][] bodies) =>
-        new IngestPipeline(_landing, _marks).IngestAsync(new EventBatch(stream, "0", bodies.Select((b, i) => new RawEvent(b, firstSequence + i, s_enqueued)).ToArray()), CancellationToken.None);
+        new IngestPipeline(_landing, _marks).IngestAsync(
+            new EventBatch(stream, "0", bodies.Select((b, i) => new RawEvent(b, firstSequence + i, s_enqueued)).ToArray()),
+            CancellationToken.None
+        );
 
     [Fact]
     public async Task RunPending_JobAndSamples_FillHoursAndMonthThenClearEveryMark()
     {
-        await IngestAsync(TelemetryStream.Jobs, 0, EventJson.Bytes(EventJson.Job(state: "ended", ts: "2026-11-27T10:00:00Z", gpus: 2, cpus: 4)));
-        await IngestAsync(TelemetryStream.Gpu, 0, EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 2, utilPct: 50, intervalS: 60)));
+        await IngestAsync(
+            TelemetryStream.Jobs,
+            0,
+            EventJson.Bytes(EventJson.Job(state: "ended", ts: "2026-11-27T10:00:00Z", gpus: 2, cpus: 4))
+        );
+        await IngestAsync(
+            TelemetryStream.Gpu,
+            0,
+            EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 2, utilPct: 50, intervalS: 60))
+        );
 
         RollupResult result = await Rollup().RunPendingAsync(CancellationToken.None);
 
@@ -40,9 +51,13 @@ public sealed class UsageRollupTests
         // The hours that received files wait for compaction, each in its stream.
         Assert.Equal(
             [(MarkKind.CompactGpu, "2026112709"), (MarkKind.CompactJobs, "2026112710")],
-            _marks.Pending.Keys.Where(k => k.Kind is MarkKind.CompactGpu or MarkKind.CompactJobs).Order().ToArray());
+            _marks.Pending.Keys.Where(k => k.Kind is MarkKind.CompactGpu or MarkKind.CompactJobs).Order().ToArray()
+        );
         MonthlyUsage line = Assert.Single(_usage.Months[new BillingMonth(2026, 11)]);
-        Assert.Equal((1, 2m * 2 * 3600, 4m * 2 * 3600, 120m, 60m), (line.Jobs, line.GpuSeconds, line.CpuCoreSeconds, line.ObservedGpuSeconds, line.ActiveGpuSeconds));
+        Assert.Equal(
+            (1, 2m * 2 * 3600, 4m * 2 * 3600, 120m, 60m),
+            (line.Jobs, line.GpuSeconds, line.CpuCoreSeconds, line.ObservedGpuSeconds, line.ActiveGpuSeconds)
+        );
     }
 
     [Fact]
@@ -53,7 +68,8 @@ public sealed class UsageRollupTests
             0,
             EventJson.Bytes(EventJson.Job(state: "started", ts: "2026-11-27T09:00:00Z", start: "2026-11-27T09:00:00Z", gpus: 2)),
             EventJson.Bytes(EventJson.Job(state: "running", ts: "2026-11-27T10:30:00Z", start: "2026-11-27T09:00:00Z", gpus: 2)),
-            EventJson.Bytes(EventJson.Job(state: "ended", ts: "2026-11-27T11:00:00Z", start: "2026-11-27T09:00:00Z", gpus: 2)));
+            EventJson.Bytes(EventJson.Job(state: "ended", ts: "2026-11-27T11:00:00Z", start: "2026-11-27T09:00:00Z", gpus: 2))
+        );
 
         RollupResult result = await Rollup().RunPendingAsync(CancellationToken.None);
 
@@ -70,7 +86,13 @@ public sealed class UsageRollupTests
         for (int job = 0; job < 3; job++)
         {
             string ts = $"2026-11-27T{8 + job:D2}:30:00Z";
-            await IngestAsync(TelemetryStream.Jobs, job, EventJson.Bytes(EventJson.Job(jobId: $"{700 + job}", state: "ended", ts: ts, start: $"2026-11-27T{8 + job:D2}:00:00Z", gpus: 1)));
+            await IngestAsync(
+                TelemetryStream.Jobs,
+                job,
+                EventJson.Bytes(
+                    EventJson.Job(jobId: $"{700 + job}", state: "ended", ts: ts, start: $"2026-11-27T{8 + job:D2}:00:00Z", gpus: 1)
+                )
+            );
         }
 
         RollupResult result = await Rollup().RunPendingAsync(CancellationToken.None);
@@ -84,16 +106,32 @@ public sealed class UsageRollupTests
     public async Task RunPending_AMonthIsTheSumOfItsDays_AndALateSampleRereadsOnlyItsOwnDaysHours()
     {
         // One 60 s sample on each of three billing days (02:00Z is 10:00 in Shanghai, the same date).
-        await IngestAsync(TelemetryStream.Gpu, 0, EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-14T02:00:00Z", gpus: 1, intervalS: 60)));
-        await IngestAsync(TelemetryStream.Gpu, 1, EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-20T02:00:00Z", gpus: 1, intervalS: 60)));
-        await IngestAsync(TelemetryStream.Gpu, 2, EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-26T02:00:00Z", gpus: 1, intervalS: 60)));
+        await IngestAsync(
+            TelemetryStream.Gpu,
+            0,
+            EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-14T02:00:00Z", gpus: 1, intervalS: 60))
+        );
+        await IngestAsync(
+            TelemetryStream.Gpu,
+            1,
+            EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-20T02:00:00Z", gpus: 1, intervalS: 60))
+        );
+        await IngestAsync(
+            TelemetryStream.Gpu,
+            2,
+            EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-26T02:00:00Z", gpus: 1, intervalS: 60))
+        );
         await Rollup().RunPendingAsync(CancellationToken.None);
         Assert.Equal(180m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
         Assert.Equal([new DateOnly(2026, 11, 14), new DateOnly(2026, 11, 20), new DateOnly(2026, 11, 26)], _usage.Days.Keys.Order());
 
         // A late sample in another hour of the last day: only that day's two hourly lines are read back, not the month's.
         int readBefore = _usage.HourlyLinesRead;
-        await IngestAsync(TelemetryStream.Gpu, 3, EventJson.Bytes(EventJson.Gpu(node: "gn0002", ts: "2026-11-26T03:00:00Z", gpus: 1, intervalS: 60)));
+        await IngestAsync(
+            TelemetryStream.Gpu,
+            3,
+            EventJson.Bytes(EventJson.Gpu(node: "gn0002", ts: "2026-11-26T03:00:00Z", gpus: 1, intervalS: 60))
+        );
         await Rollup().RunPendingAsync(CancellationToken.None);
 
         Assert.Equal(2, _usage.HourlyLinesRead - readBefore);
@@ -115,7 +153,10 @@ public sealed class UsageRollupTests
     {
         await IngestAsync(TelemetryStream.Gpu, 0, EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 1)));
         var hour = new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
-        var racing = new IngestDuringRead(new InMemoryLandedFiles(_landing), () => IngestAsync(TelemetryStream.Gpu, 100, EventJson.Bytes(EventJson.Gpu(node: "gn9999", ts: "2026-11-27T09:40:00Z", gpus: 1))));
+        var racing = new IngestDuringRead(
+            new InMemoryLandedFiles(_landing),
+            () => IngestAsync(TelemetryStream.Gpu, 100, EventJson.Bytes(EventJson.Gpu(node: "gn9999", ts: "2026-11-27T09:40:00Z", gpus: 1)))
+        );
 
         RollupResult first = await Rollup(racing).RunPendingAsync(CancellationToken.None);
 
@@ -137,7 +178,12 @@ public sealed class UsageRollupTests
         await Rollup().RunPendingAsync(CancellationToken.None);
         _usage.Hours.Clear();
 
-        RollupResult result = await Rollup().RunRangeAsync(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 27, 9, 59, 0, TimeSpan.Zero), CancellationToken.None);
+        RollupResult result = await Rollup()
+            .RunRangeAsync(
+                new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero),
+                new DateTimeOffset(2026, 11, 27, 9, 59, 0, TimeSpan.Zero),
+                CancellationToken.None
+            );
 
         Assert.Equal(1, result.HoursRecomputed);
         Assert.Single(_usage.Hours[new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)]);
@@ -160,8 +206,11 @@ public sealed class UsageRollupTests
     {
         private bool _done;
 
-        public Task<IReadOnlyList<string>> ListHourAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken) =>
-            inner.ListHourAsync(stream, hour, cancellationToken);
+        public Task<IReadOnlyList<string>> ListHourAsync(
+            TelemetryStream stream,
+            DateTimeOffset hour,
+            CancellationToken cancellationToken
+        ) => inner.ListHourAsync(stream, hour, cancellationToken);
 
         public async Task<Stream> OpenAsync(string path, CancellationToken cancellationToken)
         {

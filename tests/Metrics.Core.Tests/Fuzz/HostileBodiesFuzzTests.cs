@@ -29,14 +29,24 @@ public sealed class HostileBodiesFuzzTests(ITestOutputHelper output)
     private const int Iterations = 100;
     private const int BodiesPerStream = 50;
 
-    private static readonly Gen<(HostileBodies.Body[] Gpu, HostileBodies.Body[] Jobs)> s_batches =
-        Gen.Select(
-            HostileBodies.For(HostileBodies.ValidGpu, gpu: true).Array[BodiesPerStream],
-            HostileBodies.For(HostileBodies.ValidJob, gpu: false).Array[BodiesPerStream]);
+    private static readonly Gen<(HostileBodies.Body[] Gpu, HostileBodies.Body[] Jobs)> s_batches = Gen.Select(
+        HostileBodies.For(HostileBodies.ValidGpu, gpu: true).Array[BodiesPerStream],
+        HostileBodies.For(HostileBodies.ValidJob, gpu: false).Array[BodiesPerStream]
+    );
 
     /// <summary>Mutations that can never produce a valid event: each must be dead-lettered.</summary>
     private static readonly string[] s_alwaysInvalid =
-        ["random-bytes", "invalid-utf8", "nesting", "duplicate-key", "non-json-number", "huge-array", "huge-string", "control", "root"];
+    [
+        "random-bytes",
+        "invalid-utf8",
+        "nesting",
+        "duplicate-key",
+        "non-json-number",
+        "huge-array",
+        "huge-string",
+        "control",
+        "root",
+    ];
 
     [Fact]
     public void HostileBatches_AreLandedOrDeadLettered_NeverThrown_AndBillToBoundedWork()
@@ -48,7 +58,9 @@ public sealed class HostileBodiesFuzzTests(ITestOutputHelper output)
             "random" => (ulong)Random.Shared.NextInt64(1, long.MaxValue),
             _ => ulong.Parse(configured, System.Globalization.CultureInfo.InvariantCulture),
         };
-        long bodies = 0, landed = 0, deadLettered = 0;
+        long bodies = 0,
+            landed = 0,
+            deadLettered = 0;
 
         // One CsCheck sample per run, each from its own seed derived from the run's seed, so the whole run is
         // reproducible (CsCheck's own seed fixes only the first iteration), and a failing run prints its own seed.
@@ -65,10 +77,13 @@ public sealed class HostileBodiesFuzzTests(ITestOutputHelper output)
                 seed: new PCG(run, seed).ToString(),
                 iter: 1,
                 threads: 1,
-                print: b => $"run {run} of METRICS_FUZZ_SEED={seed}:\n" + string.Join("\n", b.Gpu.Concat(b.Jobs).Select(x => x.ToString())));
+                print: b => $"run {run} of METRICS_FUZZ_SEED={seed}:\n" + string.Join("\n", b.Gpu.Concat(b.Jobs).Select(x => x.ToString()))
+            );
         }
 
-        string summary = $"fuzz: {Iterations} runs, {bodies} bodies ({landed} landed, {deadLettered} dead-lettered, 0 internal errors), METRICS_FUZZ_SEED={seed}";
+        string summary =
+            $"fuzz: {Iterations} runs, {bodies} bodies ({landed} landed, {deadLettered} dead-lettered, 0 internal errors), "
+            + $"METRICS_FUZZ_SEED={seed}";
         output.WriteLine(summary);
         if (Environment.GetEnvironmentVariable("METRICS_FUZZ_REPORT") is { Length: > 0 } report)
         {
@@ -83,13 +98,18 @@ public sealed class HostileBodiesFuzzTests(ITestOutputHelper output)
         var landing = new InMemoryLandingStore();
         var marks = new InMemoryDirtyHourLog();
         var pipeline = new IngestPipeline(landing, marks);
-        long landedEvents = 0, dead = 0;
+        long landedEvents = 0,
+            dead = 0;
         foreach ((TelemetryStream stream, HostileBodies.Body[] sent) in new[] { (TelemetryStream.Gpu, gpu), (TelemetryStream.Jobs, jobs) })
         {
             var batch = new EventBatch(stream, "0", sent.Select((b, i) => new RawEvent(b.Bytes, i, HostileBodies.Enqueued)).ToArray());
             IngestResult result = pipeline.IngestAsync(batch, CancellationToken.None).GetAwaiter().GetResult();
 
-            Assert.True(result.InternalErrors.Count == 0, "the barrier caught: " + string.Join("\n", result.InternalErrors.Select(e => $"{e.ExceptionType}: {e.Message} for {sent[e.SequenceNumber]}")));
+            Assert.True(
+                result.InternalErrors.Count == 0,
+                "the barrier caught: "
+                    + string.Join("\n", result.InternalErrors.Select(e => $"{e.ExceptionType}: {e.Message} for {sent[e.SequenceNumber]}"))
+            );
             Assert.Equal(sent.Length, result.LandedEvents + result.DeadLettered);
             AssertLandedRowsAreTheAcceptedEvents(stream, sent, landing);
             AssertDeadLettersKeepEveryRejectedBody(stream, sent, landing, result.DeadLettered);
@@ -97,7 +117,14 @@ public sealed class HostileBodiesFuzzTests(ITestOutputHelper output)
             dead += result.DeadLettered;
         }
 
-        var rollup = new UsageRollup(marks, new InMemoryLandedFiles(landing), new InMemoryJobStateStore(), new InMemoryUsageStore(), new InMemoryRollupLock(), BillingCalendar.Create("Asia/Shanghai"));
+        var rollup = new UsageRollup(
+            marks,
+            new InMemoryLandedFiles(landing),
+            new InMemoryJobStateStore(),
+            new InMemoryUsageStore(),
+            new InMemoryRollupLock(),
+            BillingCalendar.Create("Asia/Shanghai")
+        );
 
         // A hang guard, not a timing assertion: the bound asserted is on work, below.
         using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
@@ -111,7 +138,11 @@ public sealed class HostileBodiesFuzzTests(ITestOutputHelper output)
         return (landedEvents, dead);
     }
 
-    private static void AssertLandedRowsAreTheAcceptedEvents(TelemetryStream stream, HostileBodies.Body[] sent, InMemoryLandingStore landing)
+    private static void AssertLandedRowsAreTheAcceptedEvents(
+        TelemetryStream stream,
+        HostileBodies.Body[] sent,
+        InMemoryLandingStore landing
+    )
     {
         var expected = new List<string>();
         for (int i = 0; i < sent.Length; i++)
@@ -124,7 +155,9 @@ public sealed class HostileBodiesFuzzTests(ITestOutputHelper output)
                 accepted = d.IsValid;
                 if (accepted)
                 {
-                    expected.AddRange(d.Value!.Gpus.Select(g => GpuKey(d.Value.Ts, g.Uuid, g.Model, g.Institution, g.UtilPct, d.Value.IntervalS, i)));
+                    expected.AddRange(
+                        d.Value!.Gpus.Select(g => GpuKey(d.Value.Ts, g.Uuid, g.Model, g.Institution, g.UtilPct, d.Value.IntervalS, i))
+                    );
                 }
             }
             else
@@ -138,7 +171,10 @@ public sealed class HostileBodiesFuzzTests(ITestOutputHelper output)
             }
 
             Assert.True(!body.IsPristine || accepted, $"a pristine event was refused: {body}");
-            Assert.False(accepted && s_alwaysInvalid.Any(m => body.Mutation.StartsWith(m, StringComparison.Ordinal)), $"an invalid event was accepted: {body}");
+            Assert.False(
+                accepted && s_alwaysInvalid.Any(m => body.Mutation.StartsWith(m, StringComparison.Ordinal)),
+                $"an invalid event was accepted: {body}"
+            );
         }
 
         var actual = new List<string>();
@@ -148,8 +184,13 @@ public sealed class HostileBodiesFuzzTests(ITestOutputHelper output)
             using var content = new MemoryStream(file.Content.ToArray());
             if (stream == TelemetryStream.Gpu)
             {
-                actual.AddRange(LandedRowReader.ReadGpuSamplesAsync(content, CancellationToken.None).GetAwaiter().GetResult()
-                    .Select(r => GpuKey(r.Ts, r.GpuUuid, r.GpuModel, r.Institution, r.UtilPct, r.IntervalS, r.Sequence)));
+                actual.AddRange(
+                    LandedRowReader
+                        .ReadGpuSamplesAsync(content, CancellationToken.None)
+                        .GetAwaiter()
+                        .GetResult()
+                        .Select(r => GpuKey(r.Ts, r.GpuUuid, r.GpuModel, r.Institution, r.UtilPct, r.IntervalS, r.Sequence))
+                );
             }
             else
             {
@@ -170,7 +211,12 @@ public sealed class HostileBodiesFuzzTests(ITestOutputHelper output)
         Assert.Equal(expected, actual);
     }
 
-    private static void AssertDeadLettersKeepEveryRejectedBody(TelemetryStream stream, HostileBodies.Body[] sent, InMemoryLandingStore landing, int deadLettered)
+    private static void AssertDeadLettersKeepEveryRejectedBody(
+        TelemetryStream stream,
+        HostileBodies.Body[] sent,
+        InMemoryLandingStore landing,
+        int deadLettered
+    )
     {
         var kept = new Dictionary<long, byte[]>();
         string prefix = $"{LandingPaths.DeadLetterContainer}/{stream.Name()}/";
@@ -180,9 +226,10 @@ public sealed class HostileBodiesFuzzTests(ITestOutputHelper output)
             {
                 using JsonDocument letter = JsonDocument.Parse(line);
                 JsonElement root = letter.RootElement;
-                byte[] body = root.GetProperty("bodyEncoding").GetString() == "base64"
-                    ? root.GetProperty("body").GetBytesFromBase64()
-                    : Encoding.UTF8.GetBytes(root.GetProperty("body").GetString()!);
+                byte[] body =
+                    root.GetProperty("bodyEncoding").GetString() == "base64"
+                        ? root.GetProperty("body").GetBytesFromBase64()
+                        : Encoding.UTF8.GetBytes(root.GetProperty("body").GetString()!);
                 Assert.NotEqual("internal-error", root.GetProperty("reason").GetString());
                 kept[root.GetProperty("sequence").GetInt64()] = body;
             }
@@ -191,14 +238,25 @@ public sealed class HostileBodiesFuzzTests(ITestOutputHelper output)
         Assert.Equal(deadLettered, kept.Count);
         foreach ((long sequence, byte[] body) in kept)
         {
-            Assert.True(body.AsSpan().SequenceEqual(sent[sequence].Bytes), $"dead letter {sequence} does not keep its body: {sent[sequence]}");
+            Assert.True(
+                body.AsSpan().SequenceEqual(sent[sequence].Bytes),
+                $"dead letter {sequence} does not keep its body: {sent[sequence]}"
+            );
         }
     }
 
     /// <summary>A landed GPU row's identity; <c>ts</c> at the microsecond precision of the Arrow column.</summary>
-    private static string GpuKey(DateTimeOffset ts, string uuid, string model, string? institution, double util, int interval, long sequence) =>
-        FormattableString.Invariant($"{ts.UtcTicks / 10}|{uuid}|{model}|{institution}|{util:R}|{interval}#{sequence}");
+    private static string GpuKey(
+        DateTimeOffset ts,
+        string uuid,
+        string model,
+        string? institution,
+        double util,
+        int interval,
+        long sequence
+    ) => FormattableString.Invariant($"{ts.UtcTicks / 10}|{uuid}|{model}|{institution}|{util:R}|{interval}#{sequence}");
 
     private static string JobKey(JobEvent e, long sequence) =>
-        FormattableString.Invariant($"{e.EventId}|{e.State}|{e.Ts.UtcTicks / 10}|{e.StartTime.UtcTicks / 10}|{e.EndTime?.UtcTicks / 10}|{e.Gpus:R}|{e.Institution}|{e.GpuModel}#{sequence}");
+        FormattableString.Invariant($"{e.EventId}|{e.State}|{e.Ts.UtcTicks / 10}|{e.StartTime.UtcTicks / 10}|{e.EndTime?.UtcTicks / 10}|")
+        + FormattableString.Invariant($"{e.Gpus:R}|{e.Institution}|{e.GpuModel}#{sequence}");
 }

@@ -25,18 +25,35 @@ public sealed class AdjustmentInvariantTests
 
     private MonthClose Close()
     {
-        var rollup = new UsageRollup(new InMemoryDirtyHourLog(), new InMemoryLandedFiles(new InMemoryLandingStore()), new InMemoryJobStateStore(), _usage, new InMemoryRollupLock(), s_calendar);
+        var rollup = new UsageRollup(
+            new InMemoryDirtyHourLog(),
+            new InMemoryLandedFiles(new InMemoryLandingStore()),
+            new InMemoryJobStateStore(),
+            _usage,
+            new InMemoryRollupLock(),
+            s_calendar
+        );
         return new MonthClose(rollup, Query(), _usage, _statements, new InMemoryRollupLock(), s_calendar, _time);
     }
 
     /// <summary>Random lines for a month: some (institution, model) pairs, odd seconds, sometimes CPU; B200 has no rate.</summary>
     private static MonthlyUsage[] RandomMonth(Random random, BillingMonth month) =>
-        s_institutions.SelectMany(i => s_models.Select(m => (i, m)))
+        s_institutions
+            .SelectMany(i => s_models.Select(m => (i, m)))
             .Where(_ => random.NextDouble() < 0.7)
             .Select(p =>
             {
                 decimal observed = random.Next(0, 3_600_000) / 7m;
-                return new MonthlyUsage(month, p.i, p.m, random.Next(1, 9), random.Next(1, 3_600_000) / 3m, observed * random.Next(0, 101) / 100m, observed, random.Next(0, 2) * random.Next(0, 7_200_000) / 11m);
+                return new MonthlyUsage(
+                    month,
+                    p.i,
+                    p.m,
+                    random.Next(1, 9),
+                    random.Next(1, 3_600_000) / 3m,
+                    observed * random.Next(0, 101) / 100m,
+                    observed,
+                    random.Next(0, 2) * random.Next(0, 7_200_000) / 11m
+                );
             })
             .ToArray();
 
@@ -50,11 +67,13 @@ public sealed class AdjustmentInvariantTests
     {
         var random = new Random(seed);
         await _rates.ImportAsync(
-        [
-            new RateEntry(RateKind.Gpu, "H100-SXM5-80GB", new DateOnly(2026, 1, 1), 28.50m, "CNY"),
-            new RateEntry(RateKind.Gpu, "A100-SXM4-40GB", new DateOnly(2026, 1, 1), 12.80m, "CNY"),
-            new RateEntry(RateKind.Cpu, null, new DateOnly(2026, 1, 1), 0.12m, "CNY"),
-        ], CancellationToken.None);
+            [
+                new RateEntry(RateKind.Gpu, "H100-SXM5-80GB", new DateOnly(2026, 1, 1), 28.50m, "CNY"),
+                new RateEntry(RateKind.Gpu, "A100-SXM4-40GB", new DateOnly(2026, 1, 1), 12.80m, "CNY"),
+                new RateEntry(RateKind.Cpu, null, new DateOnly(2026, 1, 1), 0.12m, "CNY"),
+            ],
+            CancellationToken.None
+        );
         BillingMonth[] months = [new(2026, 6), new(2026, 7), new(2026, 8), new(2026, 9)];
         foreach (BillingMonth month in months)
         {
@@ -76,15 +95,24 @@ public sealed class AdjustmentInvariantTests
         UsageReport open = await Query().ComputeAsync(months[3], null, CancellationToken.None);
         UsageLine[] booked =
         [
-            .. months[..3].SelectMany(m => _statements.Stored.ContainsKey(m) ? Metrics.Core.Statements.FrozenStatement.FromJson(_statements.Stored[m]).Report.Lines : []),
+            .. months[..3]
+                .SelectMany(m =>
+                    _statements.Stored.ContainsKey(m)
+                        ? Metrics.Core.Statements.FrozenStatement.FromJson(_statements.Stored[m]).Report.Lines
+                        : []
+                ),
             .. open.Lines,
         ];
         Assert.Contains(booked, l => l.Type == UsageLineType.Adjustment);
         foreach (BillingMonth closedMonth in months[..3])
         {
             RateCard card = await _rates.ReadAsync(CancellationToken.None);
-            Dictionary<UsageKey, UsageLine> today = UsagePricing.Price(closedMonth, s_calendar.TimeZoneId, _usage.Months[closedMonth], card).Lines.ToDictionary(l => l.Usage.Key);
-            var ofMonth = booked.Where(l => (l.Type == UsageLineType.Usage && l.Usage.Month == closedMonth) || l.AdjustsMonth == closedMonth).GroupBy(l => l.Usage.Key);
+            Dictionary<UsageKey, UsageLine> today = UsagePricing
+                .Price(closedMonth, s_calendar.TimeZoneId, _usage.Months[closedMonth], card)
+                .Lines.ToDictionary(l => l.Usage.Key);
+            var ofMonth = booked
+                .Where(l => (l.Type == UsageLineType.Usage && l.Usage.Month == closedMonth) || l.AdjustsMonth == closedMonth)
+                .GroupBy(l => l.Usage.Key);
             foreach (var key in ofMonth.Select(g => g.Key).Union(today.Keys))
             {
                 UsageLine[] lines = ofMonth.SingleOrDefault(g => g.Key == key)?.ToArray() ?? [];

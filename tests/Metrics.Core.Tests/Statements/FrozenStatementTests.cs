@@ -9,14 +9,22 @@ public sealed class FrozenStatementTests
     private static readonly BillingMonth s_october = new(2026, 10);
 
     /// <summary>Two institutions; one line unpriced (no rate for its model), with the warning pricing gave it.</summary>
-    private static UsageReport Report() => new(
-        s_october,
-        "Asia/Shanghai",
-        [
-            new UsageLine(new MonthlyUsage(s_october, "inst-00042", "H100-SXM5-80GB", 3, 36000.5m, 18000.25m, 36000.125m, 7200m), 28.50m, 0.12m, 285.24m, "CNY"),
-            new UsageLine(new MonthlyUsage(s_october, "inst-00107", "B200-180GB", 1, 3600m, 0m, 0m, 0m), null, 0.12m, null, "CNY"),
-        ],
-        ["no GPU rate in force on 2026-10-01 for model 'B200-180GB': its lines are unpriced"]);
+    private static UsageReport Report() =>
+        new(
+            s_october,
+            "Asia/Shanghai",
+            [
+                new UsageLine(
+                    new MonthlyUsage(s_october, "inst-00042", "H100-SXM5-80GB", 3, 36000.5m, 18000.25m, 36000.125m, 7200m),
+                    28.50m,
+                    0.12m,
+                    285.24m,
+                    "CNY"
+                ),
+                new UsageLine(new MonthlyUsage(s_october, "inst-00107", "B200-180GB", 1, 3600m, 0m, 0m, 0m), null, 0.12m, null, "CNY"),
+            ],
+            ["no GPU rate in force on 2026-10-01 for model 'B200-180GB': its lines are unpriced"]
+        );
 
     [Fact]
     public void FromJson_OfToJson_GivesTheSameCsvJsonAndSeal()
@@ -107,9 +115,17 @@ public sealed class FrozenStatementTests
         Assert.Contains("CSV by account", refused.Message, StringComparison.Ordinal);
 
         // Nor can the parts' hash simply be dropped.
-        string unhashed = System.Text.RegularExpressions.Regex.Replace(Encoding.UTF8.GetString(json), ",\\s*\"accounts_sha256\": \"[0-9a-f]{64}\"", string.Empty);
+        string unhashed = System.Text.RegularExpressions.Regex.Replace(
+            Encoding.UTF8.GetString(json),
+            ",\\s*\"accounts_sha256\": \"[0-9a-f]{64}\"",
+            string.Empty
+        );
         Assert.DoesNotContain("accounts_sha256", unhashed, StringComparison.Ordinal);
-        Assert.Contains("no accounts_sha256", Assert.Throws<InvalidDataException>(() => FrozenStatement.FromJson(Encoding.UTF8.GetBytes(unhashed))).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "no accounts_sha256",
+            Assert.Throws<InvalidDataException>(() => FrozenStatement.FromJson(Encoding.UTF8.GetBytes(unhashed))).Message,
+            StringComparison.Ordinal
+        );
     }
 
     [Theory]
@@ -118,7 +134,10 @@ public sealed class FrozenStatementTests
     [InlineData("2027-01-03T16:00:00Z", "2026-12")] // Across the year.
     public void DueMonth_IsTheLastMonthWhoseGraceHasPassed(string now, string due)
     {
-        var close = new MonthClose(null!, null!, null!, null!, null!, BillingCalendar.Create("Asia/Shanghai"), TimeProvider.System) { Grace = TimeSpan.FromDays(3) };
+        var close = new MonthClose(null!, null!, null!, null!, null!, BillingCalendar.Create("Asia/Shanghai"), TimeProvider.System)
+        {
+            Grace = TimeSpan.FromDays(3),
+        };
 
         Assert.Equal(due, close.DueMonth(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture)).ToString());
     }

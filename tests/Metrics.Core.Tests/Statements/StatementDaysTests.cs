@@ -25,7 +25,8 @@ public sealed class StatementDaysTests
 
         Assert.Equal(
             [(new DateOnly(2027, 3, 10), 7200.5m, 60m, 1800.25m, 3600.5m), (new DateOnly(2027, 3, 12), 10800m, 0m, 5400m, 10800m)],
-            frozen.Days.Select(d => (d.Day, d.GpuSeconds, d.CpuCoreSeconds, d.ActiveGpuSeconds, d.ObservedGpuSeconds)));
+            frozen.Days.Select(d => (d.Day, d.GpuSeconds, d.CpuCoreSeconds, d.ActiveGpuSeconds, d.ObservedGpuSeconds))
+        );
         Assert.All(frozen.Days, d => Assert.Equal(string.Empty, d.Account));
     }
 
@@ -53,7 +54,9 @@ public sealed class StatementDaysTests
         Assert.Contains("edited after the close", tampered.Message, StringComparison.Ordinal);
 
         StatementDays april = StatementDays.Freeze(new BillingMonth(2027, 4), s_days);
-        InvalidDataException misfiled = Assert.Throws<InvalidDataException>(() => StatementDays.FromJson(s_march, april.Json.ToArray(), april.Sha256));
+        InvalidDataException misfiled = Assert.Throws<InvalidDataException>(() =>
+            StatementDays.FromJson(s_march, april.Json.ToArray(), april.Sha256)
+        );
         Assert.Contains("is for 2027-04", misfiled.Message, StringComparison.Ordinal);
     }
 
@@ -66,6 +69,8 @@ public sealed class StatementDaysTests
 
         Assert.True(StatementQuery.AddUp(report, days));
         Assert.False(StatementQuery.AddUp(report, days[..1]));
-        Assert.False(StatementQuery.AddUp(report with { Lines = [line, line with { Usage = line.Usage with { GpuModel = "A100-80GB" } }] }, days));
+        Assert.False(
+            StatementQuery.AddUp(report with { Lines = [line, line with { Usage = line.Usage with { GpuModel = "A100-80GB" } }] }, days)
+        );
     }
 }

@@ -8,11 +8,38 @@ public sealed class StatementFiguresTests
 {
     private static readonly BillingMonth s_march = new(2027, 3);
 
-    private static UsageLine Usage(string institution, string model, decimal gpuSeconds, decimal? amount, string currency = "CNY", decimal active = 0m, decimal observed = 0m, string? account = null) =>
-        new(new MonthlyUsage(s_march, institution, model, 1, gpuSeconds, active, observed, 0m, account ?? string.Empty), 26.00m, null, amount, currency) { Account = account };
+    private static UsageLine Usage(
+        string institution,
+        string model,
+        decimal gpuSeconds,
+        decimal? amount,
+        string currency = "CNY",
+        decimal active = 0m,
+        decimal observed = 0m,
+        string? account = null
+    ) =>
+        new(
+            new MonthlyUsage(s_march, institution, model, 1, gpuSeconds, active, observed, 0m, account ?? string.Empty),
+            26.00m,
+            null,
+            amount,
+            currency
+        )
+        {
+            Account = account,
+        };
 
     private static UsageLine Line(UsageLineType type, string institution, decimal amount, string currency = "CNY") =>
-        new(new MonthlyUsage(s_march, institution, type == UsageLineType.Credit ? string.Empty : "H100-SXM5-80GB", 0, 0m, 0m, 0m, 0m), null, null, amount, currency) { Type = type };
+        new(
+            new MonthlyUsage(s_march, institution, type == UsageLineType.Credit ? string.Empty : "H100-SXM5-80GB", 0, 0m, 0m, 0m, 0m),
+            null,
+            null,
+            amount,
+            currency
+        )
+        {
+            Type = type,
+        };
 
     [Fact]
     public void Totals_PerCurrency_UsageAdjustmentsCreditsAndDue_UnpricedLinesLeftOut()
@@ -38,7 +65,13 @@ public sealed class StatementFiguresTests
     {
         // Three lines of 1 s each print 0.0003 h, so the page says 0.0009 h, as a reader adding up the CSV would (3 s
         // rounded once would be 0.0008 h); the adjustment is not usage.
-        UsageLine[] lines = [Usage("inst-a", "H100-SXM5-80GB", 1m, 0m), Usage("inst-b", "H100-SXM5-80GB", 1m, 0m), Usage("inst-c", "H100-SXM5-80GB", 1m, 0m), Line(UsageLineType.Adjustment, "inst-a", 1m)];
+        UsageLine[] lines =
+        [
+            Usage("inst-a", "H100-SXM5-80GB", 1m, 0m),
+            Usage("inst-b", "H100-SXM5-80GB", 1m, 0m),
+            Usage("inst-c", "H100-SXM5-80GB", 1m, 0m),
+            Line(UsageLineType.Adjustment, "inst-a", 1m),
+        ];
 
         Assert.Equal(0.0009m, StatementFigures.GpuHours(lines));
     }
@@ -57,7 +90,10 @@ public sealed class StatementFiguresTests
 
         Assert.Equal(["A100-80GB", "H100-SXM5-80GB"], models.Select(m => m.GpuModel));
         Assert.Null(models[0].UtilPct);
-        Assert.Equal((3.0000m, 3.0000m, 1.5000m, 50.00m), (models[1].GpuHours, models[1].ObservedGpuHours, models[1].ActiveGpuHours, models[1].UtilPct));
+        Assert.Equal(
+            (3.0000m, 3.0000m, 1.5000m, 50.00m),
+            (models[1].GpuHours, models[1].ObservedGpuHours, models[1].ActiveGpuHours, models[1].UtilPct)
+        );
     }
 
     [Fact]
@@ -76,7 +112,10 @@ public sealed class StatementFiguresTests
         IReadOnlyList<StatementFigures.Ranked> top = StatementFigures.Top(lines, l => l.Usage.Institution, count: 2);
 
         // CNY charged 82.00 beats EUR's 50.00; inst-a 30.00 (usage + adjustment), then inst-b before inst-c on the tie.
-        Assert.Equal([("inst-a", "CNY", 30.00m, 1.0000m), ("inst-b", "CNY", 26.00m, 1.0000m)], top.Select(r => (r.Name, r.Currency, r.Amount, r.GpuHours)));
+        Assert.Equal(
+            [("inst-a", "CNY", 30.00m, 1.0000m), ("inst-b", "CNY", 26.00m, 1.0000m)],
+            top.Select(r => (r.Name, r.Currency, r.Amount, r.GpuHours))
+        );
         Assert.Empty(StatementFigures.Top([Usage("inst-a", "B200-180GB", 3600m, null)], l => l.Usage.Institution, 20));
     }
 

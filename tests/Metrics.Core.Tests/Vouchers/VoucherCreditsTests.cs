@@ -8,11 +8,31 @@ public sealed class VoucherCreditsTests
 {
     private static readonly BillingMonth s_november = new(2026, 11);
 
-    private static UsageLine Charge(string institution, decimal? amount, string model = "H100-SXM5-80GB", UsageLineType type = UsageLineType.Usage) =>
-        new(new MonthlyUsage(s_november, institution, model, 1, 3600m, 0m, 0m, 0m), 28.50m, null, amount, "CNY") { Type = type };
+    private static UsageLine Charge(
+        string institution,
+        decimal? amount,
+        string model = "H100-SXM5-80GB",
+        UsageLineType type = UsageLineType.Usage
+    ) => new(new MonthlyUsage(s_november, institution, model, 1, 3600m, 0m, 0m, 0m), 28.50m, null, amount, "CNY") { Type = type };
 
-    private static Voucher V(string id, decimal amount, string to, decimal share, string institution = "inst-a", string from = "2026-01-01", string currency = "CNY") =>
-        new(id, institution, amount, currency, DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture), share);
+    private static Voucher V(
+        string id,
+        decimal amount,
+        string to,
+        decimal share,
+        string institution = "inst-a",
+        string from = "2026-01-01",
+        string currency = "CNY"
+    ) =>
+        new(
+            id,
+            institution,
+            amount,
+            currency,
+            DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture),
+            DateOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture),
+            share
+        );
 
     [Fact]
     public void Apply_EarliestExpiryFirst_EachWithinItsShareAndBalance_NeverBeyondTheCharges()
@@ -20,19 +40,32 @@ public sealed class VoucherCreditsTests
         // Charges 1,000.00 (usage 900.00 + adjustment 100.00). V1 expires first: share 0.5 -> 500.00, balance 300.00:
         // pays 300.00. V2: share 0.6 -> 600.00, 10,000 left, charges left 700.00: pays 600.00. V3: 100.00 left to pay.
         UsageLine[] charges = [Charge("inst-a", 900m), Charge("inst-a", 100m, type: UsageLineType.Adjustment), Charge("inst-b", 50m)];
-        (Voucher, decimal)[] vouchers = [(V("v3", 5000m, "2027-06-30", 1m), 5000m), (V("v2", 10000m, "2027-03-31", 0.6m), 10000m), (V("v1", 800m, "2026-12-31", 0.5m), 300m)];
+        (Voucher, decimal)[] vouchers =
+        [
+            (V("v3", 5000m, "2027-06-30", 1m), 5000m),
+            (V("v2", 10000m, "2027-03-31", 0.6m), 10000m),
+            (V("v1", 800m, "2026-12-31", 0.5m), 300m),
+        ];
 
         IReadOnlyList<UsageLine> credits = VoucherCredits.Apply(s_november, charges, vouchers, new List<string>());
 
         Assert.Equal([("v1", -300m), ("v2", -600m), ("v3", -100m)], credits.Select(c => (c.VoucherId!, c.Amount!.Value)).ToArray());
-        Assert.All(credits, c => Assert.Equal((UsageLineType.Credit, "inst-a", string.Empty), (c.Type, c.Usage.Institution, c.Usage.GpuModel)));
+        Assert.All(
+            credits,
+            c => Assert.Equal((UsageLineType.Credit, "inst-a", string.Empty), (c.Type, c.Usage.Institution, c.Usage.GpuModel))
+        );
     }
 
     [Fact]
     public void Apply_ShareIsRoundedDownToTheCent()
     {
         // 1/3 of 100.00 is 33.333...: the voucher pays 33.33, never 33.34.
-        IReadOnlyList<UsageLine> credits = VoucherCredits.Apply(s_november, [Charge("inst-a", 100m)], [(V("v", 1000m, "2026-12-31", 1m / 3m), 1000m)], new List<string>());
+        IReadOnlyList<UsageLine> credits = VoucherCredits.Apply(
+            s_november,
+            [Charge("inst-a", 100m)],
+            [(V("v", 1000m, "2026-12-31", 1m / 3m), 1000m)],
+            new List<string>()
+        );
 
         Assert.Equal(-33.33m, Assert.Single(credits).Amount);
     }
@@ -42,7 +75,9 @@ public sealed class VoucherCreditsTests
     [InlineData("2026-01-01", "2026-11-29")] // Expired before it: its balance lapsed.
     public void Apply_VoucherNotValidOnTheMonthsLastDay_PaysNothing(string from, string to)
     {
-        Assert.Empty(VoucherCredits.Apply(s_november, [Charge("inst-a", 100m)], [(V("v", 1000m, to, 1m, from: from), 1000m)], new List<string>()));
+        Assert.Empty(
+            VoucherCredits.Apply(s_november, [Charge("inst-a", 100m)], [(V("v", 1000m, to, 1m, from: from), 1000m)], new List<string>())
+        );
     }
 
     [Fact]
@@ -50,17 +85,61 @@ public sealed class VoucherCreditsTests
     {
         var warnings = new List<string>();
         Assert.Empty(VoucherCredits.Apply(s_november, [Charge("inst-a", null)], [(V("v", 1000m, "2026-12-31", 1m), 1000m)], warnings));
-        Assert.Empty(VoucherCredits.Apply(s_november, [Charge("inst-a", -40m, type: UsageLineType.Adjustment)], [(V("v", 1000m, "2026-12-31", 1m), 1000m)], warnings));
-        Assert.Empty(VoucherCredits.Apply(s_november, [Charge("inst-a", 100m)], [(V("v", 1000m, "2026-12-31", 1m, currency: "EUR"), 1000m)], warnings));
+        Assert.Empty(
+            VoucherCredits.Apply(
+                s_november,
+                [Charge("inst-a", -40m, type: UsageLineType.Adjustment)],
+                [(V("v", 1000m, "2026-12-31", 1m), 1000m)],
+                warnings
+            )
+        );
+        Assert.Empty(
+            VoucherCredits.Apply(
+                s_november,
+                [Charge("inst-a", 100m)],
+                [(V("v", 1000m, "2026-12-31", 1m, currency: "EUR"), 1000m)],
+                warnings
+            )
+        );
         Assert.Contains(warnings, w => w.Contains("voucher v of inst-a is in EUR", StringComparison.Ordinal));
     }
 
     [Theory]
-    [InlineData("""[{"id":"v1","institution":"inst-a","amount":100.001,"currency":"CNY","validFrom":"2026-01-01","validTo":"2026-12-31","maxShare":0.5}]""", "whole cents")]
-    [InlineData("""[{"id":"v1","institution":"inst-a","amount":100,"currency":"CNY","validFrom":"2026-01-01","validTo":"2026-12-31","maxShare":1.5}]""", "maxShare")]
-    [InlineData("""[{"id":"v1","institution":"inst-a","amount":100,"currency":"CNY","validFrom":"2026-12-31","validTo":"2026-01-01","maxShare":0.5}]""", "before validFrom")]
-    [InlineData("""[{"id":"v1","institution":"inst a","amount":100,"currency":"CNY","validFrom":"2026-01-01","validTo":"2026-12-31","maxShare":0.5}]""", "not a valid id")]
-    [InlineData("""[{"id":"v1","institution":"inst-a","amount":100,"currency":"yuan","validFrom":"2026-01-01","validTo":"2026-12-31","maxShare":0.5}]""", "ISO 4217")]
+    [InlineData(
+        """
+            [{"id":"v1","institution":"inst-a","amount":100.001,"currency":"CNY",
+              "validFrom":"2026-01-01","validTo":"2026-12-31","maxShare":0.5}]
+            """,
+        "whole cents"
+    )]
+    [InlineData(
+        """
+            [{"id":"v1","institution":"inst-a","amount":100,"currency":"CNY",
+              "validFrom":"2026-01-01","validTo":"2026-12-31","maxShare":1.5}]
+            """,
+        "maxShare"
+    )]
+    [InlineData(
+        """
+            [{"id":"v1","institution":"inst-a","amount":100,"currency":"CNY",
+              "validFrom":"2026-12-31","validTo":"2026-01-01","maxShare":0.5}]
+            """,
+        "before validFrom"
+    )]
+    [InlineData(
+        """
+            [{"id":"v1","institution":"inst a","amount":100,"currency":"CNY",
+              "validFrom":"2026-01-01","validTo":"2026-12-31","maxShare":0.5}]
+            """,
+        "not a valid id"
+    )]
+    [InlineData(
+        """
+            [{"id":"v1","institution":"inst-a","amount":100,"currency":"yuan",
+              "validFrom":"2026-01-01","validTo":"2026-12-31","maxShare":0.5}]
+            """,
+        "ISO 4217"
+    )]
     [InlineData("""{"vouchers": [{"id":"v1"}]}""", "vouchers[0].institution is missing")]
     public void VoucherFile_Mistakes_RefuseTheFileNamingTheEntry(string json, string expected)
     {

@@ -30,7 +30,11 @@ public sealed class InMemoryDirtyHourLog : IDirtyHourLog, IRollupMarks
             Marks.AddOrUpdate((stream, hour), 1, (_, n) => n + 1);
         }
 
-        return MarkAsync(stream == TelemetryStream.Gpu ? MarkKind.Gpu : MarkKind.Jobs, hours.Select(UtcHours.Key).ToArray(), cancellationToken);
+        return MarkAsync(
+            stream == TelemetryStream.Gpu ? MarkKind.Gpu : MarkKind.Jobs,
+            hours.Select(UtcHours.Key).ToArray(),
+            cancellationToken
+        );
     }
 
     public Task MarkAsync(MarkKind kind, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
@@ -44,7 +48,9 @@ public sealed class InMemoryDirtyHourLog : IDirtyHourLog, IRollupMarks
     }
 
     public Task<IReadOnlyList<RollupMark>> ListAsync(MarkKind kind, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<RollupMark>>(Pending.Where(p => p.Key.Kind == kind).Select(p => new RollupMark(kind, p.Key.Key, p.Value)).ToArray());
+        Task.FromResult<IReadOnlyList<RollupMark>>(
+            Pending.Where(p => p.Key.Kind == kind).Select(p => new RollupMark(kind, p.Key.Key, p.Value)).ToArray()
+        );
 
     public Task<bool> ClearAsync(RollupMark mark, CancellationToken cancellationToken) =>
         Task.FromResult(((ICollection<KeyValuePair<(MarkKind, string), string>>)Pending).Remove(new((mark.Kind, mark.Key), mark.Version)));

@@ -25,7 +25,10 @@ public sealed class InMemoryJobStateStore : IJobStateStore
 
     private int _manyReads;
 
-    public async Task<IReadOnlyDictionary<JobRunKey, StoredJobState>> GetManyAsync(IReadOnlyCollection<JobRunKey> runs, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<JobRunKey, StoredJobState>> GetManyAsync(
+        IReadOnlyCollection<JobRunKey> runs,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(runs);
         Interlocked.Increment(ref _manyReads);
@@ -47,7 +50,12 @@ public sealed class InMemoryJobStateStore : IJobStateStore
         return Task.FromResult(Stored.TryGetValue((cluster, jobId, runStart), out StoredJobState? state) ? state : null);
     }
 
-    public Task<string> SaveAsync(JobBillingState state, DateTimeOffset? unsettledUntil, string? expectedVersion, CancellationToken cancellationToken)
+    public Task<string> SaveAsync(
+        JobBillingState state,
+        DateTimeOffset? unsettledUntil,
+        string? expectedVersion,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(state);
         lock (_gate)

@@ -4,7 +4,9 @@ using Metrics.Core.Ports;
 
 namespace Metrics.Tests.Shared.Fakes;
 
-/// <summary>An in-memory <see cref="ILandingStore"/>: files by "container/path". Set <see cref="FailWith"/> to simulate a storage outage.</summary>
+/// <summary>
+/// An in-memory <see cref="ILandingStore"/>: files by "container/path". Set <see cref="FailWith"/> to simulate a storage outage.
+/// </summary>
 public sealed class InMemoryLandingStore : ILandingStore
 {
     public ConcurrentDictionary<string, LandingFile> Files { get; } = new(StringComparer.Ordinal);

@@ -9,7 +9,8 @@ public sealed class InMemoryUsageStore : IUsageStore
 {
     public ConcurrentDictionary<(string Period, string Cluster, string JobId, DateTimeOffset RunStart), JobUsage> JobHours { get; } = new();
 
-    public ConcurrentDictionary<(string Period, string Cluster, string JobId, DateTimeOffset RunStart), JobUsage> JobMonths { get; } = new();
+    public ConcurrentDictionary<(string Period, string Cluster, string JobId, DateTimeOffset RunStart), JobUsage> JobMonths { get; } =
+        new();
 
     public ConcurrentDictionary<DateTimeOffset, IReadOnlyList<HourlyUsage>> Hours { get; } = new();
 
@@ -33,7 +34,8 @@ public sealed class InMemoryUsageStore : IUsageStore
             ? Task.FromException(new InvalidOperationException($"writing job hour {period} failed"))
             : Apply(JobHours, changes);
 
-    public Task WriteJobMonthsAsync(IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken) => Apply(JobMonths, changes);
+    public Task WriteJobMonthsAsync(IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken) =>
+        Apply(JobMonths, changes);
 
     public Task<IReadOnlyList<JobUsage>> ReadJobHoursAsync(DateTimeOffset hour, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<JobUsage>>(JobHours.Where(j => j.Key.Period == UtcHours.Key(hour)).Select(j => j.Value).ToArray());
@@ -47,7 +49,11 @@ public sealed class InMemoryUsageStore : IUsageStore
         return Task.CompletedTask;
     }
 
-    public IAsyncEnumerable<HourlyUsage> ReadHoursAsync(DateTimeOffset fromHour, DateTimeOffset toHourExclusive, CancellationToken cancellationToken)
+    public IAsyncEnumerable<HourlyUsage> ReadHoursAsync(
+        DateTimeOffset fromHour,
+        DateTimeOffset toHourExclusive,
+        CancellationToken cancellationToken
+    )
     {
         HourlyUsage[] lines = Hours.Where(h => h.Key >= fromHour && h.Key < toHourExclusive).SelectMany(h => h.Value).ToArray();
         Interlocked.Add(ref _hourlyLinesRead, lines.Length);
@@ -63,7 +69,12 @@ public sealed class InMemoryUsageStore : IUsageStore
     public IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, CancellationToken cancellationToken) =>
         ReadDaysAsync(fromDay, toDayExclusive, institution: null, cancellationToken);
 
-    public IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, string? institution, CancellationToken cancellationToken) =>
+    public IAsyncEnumerable<DailyUsage> ReadDaysAsync(
+        DateOnly fromDay,
+        DateOnly toDayExclusive,
+        string? institution,
+        CancellationToken cancellationToken
+    ) =>
         Days.Where(d => d.Key >= fromDay && d.Key < toDayExclusive)
             .SelectMany(d => d.Value)
             .Where(d => institution is null || d.Institution == institution)
@@ -77,16 +88,35 @@ public sealed class InMemoryUsageStore : IUsageStore
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<MonthlyUsage>> ReadMonthAccountsAsync(BillingMonth month, string? institution, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<MonthlyUsage>>(AccountMonths.GetValueOrDefault(month, []).Where(l => institution is null || l.Institution == institution).OrderBy(l => l.Key).ToArray());
+    public Task<IReadOnlyList<MonthlyUsage>> ReadMonthAccountsAsync(
+        BillingMonth month,
+        string? institution,
+        CancellationToken cancellationToken
+    ) =>
+        Task.FromResult<IReadOnlyList<MonthlyUsage>>(
+            AccountMonths
+                .GetValueOrDefault(month, [])
+                .Where(l => institution is null || l.Institution == institution)
+                .OrderBy(l => l.Key)
+                .ToArray()
+        );
 
     public Task<IReadOnlyList<MonthlyUsage>> ReadMonthAsync(BillingMonth month, string? institution, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<MonthlyUsage>>(Months.GetValueOrDefault(month, []).Where(l => institution is null || l.Institution == institution).OrderBy(l => l.Key).ToArray());
+        Task.FromResult<IReadOnlyList<MonthlyUsage>>(
+            Months
+                .GetValueOrDefault(month, [])
+                .Where(l => institution is null || l.Institution == institution)
+                .OrderBy(l => l.Key)
+                .ToArray()
+        );
 
     public Task<bool> InstitutionKnownAsync(string institution, CancellationToken cancellationToken) =>
         Task.FromResult(Months.Values.Any(lines => lines.Any(l => l.Institution == institution)));
 
-    private static Task Apply(ConcurrentDictionary<(string, string, string, DateTimeOffset), JobUsage> table, IReadOnlyList<JobUsageChange> changes)
+    private static Task Apply(
+        ConcurrentDictionary<(string, string, string, DateTimeOffset), JobUsage> table,
+        IReadOnlyList<JobUsageChange> changes
+    )
     {
         foreach (JobUsageChange change in changes)
         {

@@ -20,9 +20,7 @@ public sealed class JobMapping(string? gpuJobDirectory, string? institutionsFile
         }
 
         string path = Path.Combine(gpuJobDirectory, gpuIndex.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        string? jobId = File.Exists(path)
-            ? File.ReadLines(path).Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0)
-            : null;
+        string? jobId = File.Exists(path) ? File.ReadLines(path).Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) : null;
         if (jobId is null)
         {
             return (null, null);

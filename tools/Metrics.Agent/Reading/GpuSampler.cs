@@ -10,7 +10,13 @@ namespace Metrics.Agent.Reading;
 /// the recovery) and the next interval samples again. A node's driver can be in trouble for hours; its log should say
 /// so without flooding, and the agent must never ship an event the pipeline would dead-letter.
 /// </summary>
-public sealed class GpuSampler(INvidiaSmi nvidiaSmi, NvidiaSmiCsvParser parser, TelemetryEventBuilder builder, TextWriter log, TimeProvider timeProvider)
+public sealed class GpuSampler(
+    INvidiaSmi nvidiaSmi,
+    NvidiaSmiCsvParser parser,
+    TelemetryEventBuilder builder,
+    TextWriter log,
+    TimeProvider timeProvider
+)
 {
     private int _failures;
 
@@ -57,7 +63,8 @@ public sealed class GpuSampler(INvidiaSmi nvidiaSmi, NvidiaSmiCsvParser parser, 
 
         if (_failures > 0)
         {
-            await log.WriteLineAsync($"metrics-agent: nvidia-smi answering again after {_failures} skipped sample(s)").ConfigureAwait(false);
+            await log.WriteLineAsync($"metrics-agent: nvidia-smi answering again after {_failures} skipped sample(s)")
+                .ConfigureAwait(false);
             _failures = 0;
         }
 

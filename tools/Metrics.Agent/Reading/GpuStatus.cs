@@ -11,4 +11,5 @@ public sealed record GpuStatus(
     long? MemUsedMiB,
     double? PowerW,
     double? PowerLimitW,
-    double? TempC);
+    double? TempC
+);

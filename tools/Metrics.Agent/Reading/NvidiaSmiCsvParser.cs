@@ -70,17 +70,25 @@ public sealed class NvidiaSmiCsvParser(IReadOnlyList<string> fields, TimeZoneInf
             Long(Cell("memory.used")),
             Double(Cell("power.draw")),
             Double(Cell("power.limit")),
-            Double(Cell("temperature.gpu")));
+            Double(Cell("temperature.gpu"))
+        );
     }
 
     /// <summary>nvidia-smi prints the node's local time without a zone; the agent is told the node's zone.</summary>
     public DateTimeOffset ParseTimestamp(string text)
     {
-        DateTime local = DateTime.ParseExact(text, ["yyyy/MM/dd HH:mm:ss.fff", "yyyy/MM/dd HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None);
+        DateTime local = DateTime.ParseExact(
+            text,
+            ["yyyy/MM/dd HH:mm:ss.fff", "yyyy/MM/dd HH:mm:ss"],
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.None
+        );
         return new DateTimeOffset(local, nodeTimeZone.GetUtcOffset(local)).ToUniversalTime();
     }
 
-    /// <summary>Placeholders such as <c>[N/A]</c>, <c>[Not Supported]</c> or <c>[Unknown Error]</c> become null; units are stripped.</summary>
+    /// <summary>
+    /// Placeholders such as <c>[N/A]</c>, <c>[Not Supported]</c> or <c>[Unknown Error]</c> become null; units are stripped.
+    /// </summary>
     private static string? Clean(string cell)
     {
         if (cell.Length == 0 || cell == "N/A" || (cell.StartsWith('[') && cell.EndsWith(']')))

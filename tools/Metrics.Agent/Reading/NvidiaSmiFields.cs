@@ -5,7 +5,16 @@ public static class NvidiaSmiFields
 {
     public static readonly IReadOnlyList<string> Query =
     [
-        "timestamp", "index", "uuid", "name", "utilization.gpu", "memory.total", "memory.used", "power.draw", "power.limit", "temperature.gpu",
+        "timestamp",
+        "index",
+        "uuid",
+        "name",
+        "utilization.gpu",
+        "memory.total",
+        "memory.used",
+        "power.draw",
+        "power.limit",
+        "temperature.gpu",
     ];
 
     public static string Arguments => $"--query-gpu={string.Join(',', Query)} --format=csv,noheader,nounits";

@@ -12,7 +12,12 @@ public sealed class NvidiaSmiProcess(string executable, TimeSpan timeout, TimePr
 {
     public async Task<string> QueryAsync(CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         foreach (string argument in NvidiaSmiFields.Arguments.Split(' '))
         {
             start.ArgumentList.Add(argument);
@@ -25,7 +30,10 @@ public sealed class NvidiaSmiProcess(string executable, TimeSpan timeout, TimePr
         }
         catch (Win32Exception ex)
         {
-            throw new AgentFailure($"nvidia-smi not found ({executable}): install the NVIDIA driver on this node or pass --nvidia-smi PATH", ex);
+            throw new AgentFailure(
+                $"nvidia-smi not found ({executable}): install the NVIDIA driver on this node or pass --nvidia-smi PATH",
+                ex
+            );
         }
 
         using (process)

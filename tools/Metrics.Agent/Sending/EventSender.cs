@@ -10,7 +10,13 @@ namespace Metrics.Agent.Sending;
 /// outage or a hung connection delays sending, never sampling. A failed send is retried with capped exponential
 /// backoff; the outage and the recovery are each logged, and a long outage is reminded of, not logged every attempt.
 /// </summary>
-public sealed class EventSender(EventHubProducerClient producer, EventSpool spool, string partitionKey, TextWriter log, TimeProvider timeProvider)
+public sealed class EventSender(
+    EventHubProducerClient producer,
+    EventSpool spool,
+    string partitionKey,
+    TextWriter log,
+    TimeProvider timeProvider
+)
 {
     /// <summary>At most this many events are read from the spool for one Event Hubs batch.</summary>
     private const int EventsPerRead = 500;
@@ -51,7 +57,9 @@ public sealed class EventSender(EventHubProducerClient producer, EventSpool spoo
                 return;
             }
 
-            using EventDataBatch batch = await producer.CreateBatchAsync(new CreateBatchOptions { PartitionKey = partitionKey }, cancellationToken).ConfigureAwait(false);
+            using EventDataBatch batch = await producer
+                .CreateBatchAsync(new CreateBatchOptions { PartitionKey = partitionKey }, cancellationToken)
+                .ConfigureAwait(false);
             int added = 0;
             while (added < read.Events.Count && batch.TryAdd(new EventData(read.Events[added].Body)))
             {
@@ -64,7 +72,11 @@ public sealed class EventSender(EventHubProducerClient producer, EventSpool spoo
                 byte[] body = read.Events[0].Body;
                 spool.Acknowledge(read, 1);
                 Unsendable++;
-                await log.WriteLineAsync($"metrics-agent: DROPPED an event of {body.Length} bytes that exceeds the Event Hubs batch limit of {batch.MaximumSizeInBytes} bytes ({Unsendable} since start): {Preview(body)}").ConfigureAwait(false);
+                await log.WriteLineAsync(
+                        $"metrics-agent: DROPPED an event of {body.Length} bytes that exceeds the Event Hubs batch limit of "
+                            + $"{batch.MaximumSizeInBytes} bytes ({Unsendable} since start): {Preview(body)}"
+                    )
+                    .ConfigureAwait(false);
                 continue;
             }
 
@@ -86,7 +98,10 @@ public sealed class EventSender(EventHubProducerClient producer, EventSpool spoo
                 await DrainAsync(cancellationToken).ConfigureAwait(false);
                 if (failures > 0)
                 {
-                    await log.WriteLineAsync($"metrics-agent: Event Hubs reachable again after {failures} failed attempt(s); the spool is sent").ConfigureAwait(false);
+                    await log.WriteLineAsync(
+                            $"metrics-agent: Event Hubs reachable again after {failures} failed attempt(s); the spool is sent"
+                        )
+                        .ConfigureAwait(false);
                 }
 
                 failures = 0;
@@ -98,7 +113,11 @@ public sealed class EventSender(EventHubProducerClient producer, EventSpool spoo
                 failures++;
                 if (failures <= 3 || failures % 30 == 0)
                 {
-                    await log.WriteLineAsync($"metrics-agent: send failed ({ex.GetType().Name}: {ex.Message.Split('\n')[0]}); {spool.Count} event(s) spooled in {spool.Directory}; attempt {failures}, next in {backoff.TotalSeconds:0.#} s").ConfigureAwait(false);
+                    await log.WriteLineAsync(
+                            $"metrics-agent: send failed ({ex.GetType().Name}: {ex.Message.Split('\n')[0]}); {spool.Count} event(s) "
+                                + $"spooled in {spool.Directory}; attempt {failures}, next in {backoff.TotalSeconds:0.#} s"
+                        )
+                        .ConfigureAwait(false);
                 }
 
                 await Task.Delay(backoff, timeProvider, cancellationToken).ConfigureAwait(false);

@@ -13,15 +13,17 @@ public sealed class TelemetryEventBuilder(string cluster, string node, int inter
         ArgumentNullException.ThrowIfNull(gpus);
         ArgumentNullException.ThrowIfNull(warnings);
         var usable = gpus.Where(g =>
-        {
-            if (g.MemTotalMiB is null || g.MemUsedMiB is null)
             {
-                warnings.Add($"GPU {g.Index} ({g.Uuid}) reported no memory figures; left out of this sample");
-                return false;
-            }
+                if (g.MemTotalMiB is null || g.MemUsedMiB is null)
+                {
+                    warnings.Add($"GPU {g.Index} ({g.Uuid}) reported no memory figures; left out of this sample");
+                    return false;
+                }
 
-            return true;
-        }).OrderBy(g => g.Index).ToArray();
+                return true;
+            })
+            .OrderBy(g => g.Index)
+            .ToArray();
         if (usable.Length == 0)
         {
             return null;
@@ -38,21 +40,30 @@ public sealed class TelemetryEventBuilder(string cluster, string node, int inter
                 warnings.Add($"GPU {gpu.Index} reported no utilisation (MIG mode reports [N/A]); sent as 0");
             }
 
-            readings.Add(new GpuReading(
-                gpu.Uuid,
-                gpu.Index,
-                gpu.Name,
-                jobId,
-                institution,
-                Math.Clamp(gpu.UtilPct ?? 0, 0, 100),
-                Math.Min(gpu.MemUsedMiB!.Value, gpu.MemTotalMiB!.Value),
-                gpu.MemTotalMiB.Value,
-                gpu.PowerW,
-                gpu.TempC));
+            readings.Add(
+                new GpuReading(
+                    gpu.Uuid,
+                    gpu.Index,
+                    gpu.Name,
+                    jobId,
+                    institution,
+                    Math.Clamp(gpu.UtilPct ?? 0, 0, 100),
+                    Math.Min(gpu.MemUsedMiB!.Value, gpu.MemTotalMiB!.Value),
+                    gpu.MemTotalMiB.Value,
+                    gpu.PowerW,
+                    gpu.TempC
+                )
+            );
         }
 
         // To the millisecond, as nvidia-smi reports it.
-        var sample = new GpuSample(cluster, node, new DateTimeOffset(ts.UtcTicks - (ts.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero), intervalS, readings);
+        var sample = new GpuSample(
+            cluster,
+            node,
+            new DateTimeOffset(ts.UtcTicks - (ts.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero),
+            intervalS,
+            readings
+        );
         return ContractJson.Serialize(sample);
     }
 }

@@ -110,7 +110,9 @@ public sealed class EventSpool : IDisposable
 
             if (_memoryBytes + body.Length > _maxMemoryBytes)
             {
-                return SpoolAppend.Refused($"spool disk unavailable ({_diskError}) and the in-memory tail is full ({_memory.Count} events)");
+                return SpoolAppend.Refused(
+                    $"spool disk unavailable ({_diskError}) and the in-memory tail is full ({_memory.Count} events)"
+                );
             }
 
             _memory.Enqueue(body);
@@ -435,8 +437,7 @@ public sealed class EventSpool : IDisposable
         return count;
     }
 
-    private long SegmentSizes() =>
-        _segments.Select(SegmentPath).Where(File.Exists).Sum(p => new FileInfo(p).Length);
+    private long SegmentSizes() => _segments.Select(SegmentPath).Where(File.Exists).Sum(p => new FileInfo(p).Length);
 
     private (long Segment, long Offset) LoadCursor()
     {
@@ -448,11 +449,13 @@ public sealed class EventSpool : IDisposable
         }
 
         string[] parts = File.ReadAllText(path).Trim().Split(' ');
-        if (parts.Length == 2
+        if (
+            parts.Length == 2
             && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long segment)
             && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long offset)
             && _segments.Contains(segment)
-            && offset <= new FileInfo(SegmentPath(segment)).Length)
+            && offset <= new FileInfo(SegmentPath(segment)).Length
+        )
         {
             return (segment, offset);
         }
@@ -484,6 +487,13 @@ public sealed class EventSpool : IDisposable
     private static long? SegmentNumber(string path)
     {
         string name = Path.GetFileName(path);
-        return long.TryParse(name.AsSpan(SegmentPrefix.Length, name.Length - SegmentPrefix.Length - SegmentSuffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : null;
+        return long.TryParse(
+            name.AsSpan(SegmentPrefix.Length, name.Length - SegmentPrefix.Length - SegmentSuffix.Length),
+            NumberStyles.None,
+            CultureInfo.InvariantCulture,
+            out long n
+        )
+            ? n
+            : null;
     }
 }

@@ -16,36 +16,66 @@ internal static class CloseCommand
     {
         Option<string> month = MonthOption.Create("Billing month to close, yyyy-MM, in the billing time zone.");
 
-        var command = new Command("close", "Close a billing month: bring its usage up to date, then freeze its statement for good.") { month };
-        command.SetAction(async (result, cancellationToken) =>
+        var command = new Command("close", "Close a billing month: bring its usage up to date, then freeze its statement for good.")
         {
-            BillingMonth m = MonthOption.Value(result, month);
-            BillingCalendar calendar = context.CreateCalendar();
-            MonthClose close = BillingStorage.CreateMonthClose(context.CreateStorage(), calendar, context.TimeProvider, MonthClose.DefaultGrace);
-            MonthCloseResult done = await close.CloseAsync(m, cancellationToken).ConfigureAwait(false);
-            switch (done.Outcome)
+            month,
+        };
+        command.SetAction(
+            async (result, cancellationToken) =>
             {
-                case MonthCloseOutcome.NotEnded:
-                    DateTimeOffset end = done.EndsAt!.Value;
-                    await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"metrics close: {m} has not ended in {calendar.TimeZoneId}: it ends at {TimeZoneInfo.ConvertTime(end, calendar.Zone):yyyy-MM-dd HH:mm} local ({end:yyyy-MM-ddTHH:mm}Z); a month can be closed only after it ends")).ConfigureAwait(false);
-                    return ExitCodes.Usage;
-                case MonthCloseOutcome.RollupFailed:
-                    foreach (RollupFailure failure in done.Failures)
-                    {
-                        await context.Error.WriteLineAsync($"failed: {failure}").ConfigureAwait(false);
-                    }
+                BillingMonth m = MonthOption.Value(result, month);
+                BillingCalendar calendar = context.CreateCalendar();
+                MonthClose close = BillingStorage.CreateMonthClose(
+                    context.CreateStorage(),
+                    calendar,
+                    context.TimeProvider,
+                    MonthClose.DefaultGrace
+                );
+                MonthCloseResult done = await close.CloseAsync(m, cancellationToken).ConfigureAwait(false);
+                switch (done.Outcome)
+                {
+                    case MonthCloseOutcome.NotEnded:
+                        DateTimeOffset end = done.EndsAt!.Value;
+                        await context
+                            .Error.WriteLineAsync(
+                                string.Create(
+                                    CultureInfo.InvariantCulture,
+                                    $"metrics close: {m} has not ended in {calendar.TimeZoneId}: it ends at "
+                                        + $"{TimeZoneInfo.ConvertTime(end, calendar.Zone):yyyy-MM-dd HH:mm} local "
+                                        + $"({end:yyyy-MM-ddTHH:mm}Z); a month can be closed only after it ends"
+                                )
+                            )
+                            .ConfigureAwait(false);
+                        return ExitCodes.Usage;
+                    case MonthCloseOutcome.RollupFailed:
+                        foreach (RollupFailure failure in done.Failures)
+                        {
+                            await context.Error.WriteLineAsync($"failed: {failure}").ConfigureAwait(false);
+                        }
 
-                    await context.Error.WriteLineAsync($"metrics close: {m} stays open: the rollup failed for {done.Failures.Count} unit(s) of work that concern it; fix them (metrics rollup) and close again").ConfigureAwait(false);
-                    return ExitCodes.Failure;
-                default:
-                    StatementSeal seal = done.Statement!.Seal;
-                    string verb = done.Outcome == MonthCloseOutcome.Closed ? "closed" : "already closed";
-                    await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"{m} {verb} at {seal.ClosedAt:yyyy-MM-ddTHH:mm:ss}Z: statement {seal.StatementId}, {done.Statement.Report.Lines.Count} line(s), csv sha256 {seal.CsvSha256}")).ConfigureAwait(false);
-                    return ExitCodes.Success;
+                        await context
+                            .Error.WriteLineAsync(
+                                $"metrics close: {m} stays open: the rollup failed for {done.Failures.Count} unit(s) of work that concern "
+                                    + $"it; fix them (metrics rollup) and close again"
+                            )
+                            .ConfigureAwait(false);
+                        return ExitCodes.Failure;
+                    default:
+                        StatementSeal seal = done.Statement!.Seal;
+                        string verb = done.Outcome == MonthCloseOutcome.Closed ? "closed" : "already closed";
+                        await context
+                            .Out.WriteLineAsync(
+                                string.Create(
+                                    CultureInfo.InvariantCulture,
+                                    $"{m} {verb} at {seal.ClosedAt:yyyy-MM-ddTHH:mm:ss}Z: statement {seal.StatementId}, "
+                                        + $"{done.Statement.Report.Lines.Count} line(s), csv sha256 {seal.CsvSha256}"
+                                )
+                            )
+                            .ConfigureAwait(false);
+                        return ExitCodes.Success;
+                }
             }
-        });
+        );
         return command;
     }
 }

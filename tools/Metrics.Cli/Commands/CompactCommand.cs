@@ -31,45 +31,78 @@ internal static class CompactCommand
         };
         maxRows.Validators.Add(r => OptionRanges.Check(r, maxRows, 1000, 100_000_000));
         var progress = new Option<bool>("--progress") { Description = "Print each stream-hour to stderr as it is compacted." };
-        var command = new Command("compact", "Rewrite closed hours' many landed files into one sorted file per stream and hour.") { from, to, grace, maxRows, progress };
-        command.Validators.Add(result => RollupCommand.ValidateRange(result, from, to));
-        command.SetAction(async (result, cancellationToken) =>
+        var command = new Command("compact", "Rewrite closed hours' many landed files into one sorted file per stream and hour.")
         {
-            StorageClients storage = context.CreateStorage();
-            LandedCompaction compaction = CompactionStorage.Create(storage, context.TimeProvider, TimeSpan.FromMinutes(result.GetValue(grace)), result.GetValue(maxRows));
-            IProgress<string>? report = result.GetValue(progress) ? new LineProgress(context.Error) : null;
-            string? f = result.GetValue(from), t = result.GetValue(to);
-            CompactionResult done;
-            if (f is null)
+            from,
+            to,
+            grace,
+            maxRows,
+            progress,
+        };
+        command.Validators.Add(result => RollupCommand.ValidateRange(result, from, to));
+        command.SetAction(
+            async (result, cancellationToken) =>
             {
-                done = await compaction.RunPendingAsync(cancellationToken, report).ConfigureAwait(false);
-            }
-            else
-            {
-                RollupCommand.TryParseHour(t!, out DateTimeOffset last);
-                if (!compaction.IsDue(last))
+                StorageClients storage = context.CreateStorage();
+                LandedCompaction compaction = CompactionStorage.Create(
+                    storage,
+                    context.TimeProvider,
+                    TimeSpan.FromMinutes(result.GetValue(grace)),
+                    result.GetValue(maxRows)
+                );
+                IProgress<string>? report = result.GetValue(progress) ? new LineProgress(context.Error) : null;
+                string? f = result.GetValue(from),
+                    t = result.GetValue(to);
+                CompactionResult done;
+                if (f is null)
                 {
-                    await context.Error.WriteLineAsync(string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"metrics: hour {last:yyyy-MM-dd'T'HH}Z is not due for compaction until {last.AddHours(1).AddMinutes(result.GetValue(grace)):yyyy-MM-dd'T'HH:mm}Z (its end plus --grace-minutes {result.GetValue(grace)})")).ConfigureAwait(false);
-                    return ExitCodes.Usage;
+                    done = await compaction.RunPendingAsync(cancellationToken, report).ConfigureAwait(false);
+                }
+                else
+                {
+                    RollupCommand.TryParseHour(t!, out DateTimeOffset last);
+                    if (!compaction.IsDue(last))
+                    {
+                        await context
+                            .Error.WriteLineAsync(
+                                string.Create(
+                                    CultureInfo.InvariantCulture,
+                                    $"metrics: hour {last:yyyy-MM-dd'T'HH}Z is not due for compaction until "
+                                        + $"{last.AddHours(1).AddMinutes(result.GetValue(grace)):yyyy-MM-dd'T'HH:mm}Z (its end plus "
+                                        + $"--grace-minutes {result.GetValue(grace)})"
+                                )
+                            )
+                            .ConfigureAwait(false);
+                        return ExitCodes.Usage;
+                    }
+
+                    RollupCommand.TryParseHour(f, out DateTimeOffset first);
+                    done = await compaction.RunRangeAsync(first, last, cancellationToken, report).ConfigureAwait(false);
                 }
 
-                RollupCommand.TryParseHour(f, out DateTimeOffset first);
-                done = await compaction.RunRangeAsync(first, last, cancellationToken, report).ConfigureAwait(false);
-            }
+                foreach (RollupFailure failure in done.Failures)
+                {
+                    await context.Error.WriteLineAsync($"failed (mark kept for the next run): {failure}").ConfigureAwait(false);
+                }
 
-            foreach (RollupFailure failure in done.Failures)
-            {
-                await context.Error.WriteLineAsync($"failed (mark kept for the next run): {failure}").ConfigureAwait(false);
+                IReadOnlyList<HourCompaction> hours = done.Hours;
+                await context
+                    .Out.WriteLineAsync(
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"stream_hours={hours.Count(h => h.Sources > 0)} sources={hours.Sum(h => h.Sources)} "
+                                + $"rows_in={hours.Sum(h => h.RowsIn)} rows_out={hours.Sum(h => h.RowsOut)} "
+                                + $"replays_dropped={hours.Sum(h => h.RowsIn - h.RowsOut)} bytes_in={hours.Sum(h => h.BytesIn)} "
+                                + $"bytes_out={hours.Sum(h => h.BytesOut)} "
+                                + $"gpu_bytes_out={hours.Where(h => h.Stream == TelemetryStream.Gpu).Sum(h => h.BytesOut)} "
+                                + $"deleted={hours.Sum(h => h.Deleted)} not_yet_due={done.NotYetDue} failed={done.Failures.Count} "
+                                + $"storage_requests={storage.Requests.Count}"
+                        )
+                    )
+                    .ConfigureAwait(false);
+                return done.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
             }
-
-            IReadOnlyList<HourCompaction> hours = done.Hours;
-            await context.Out.WriteLineAsync(string.Create(
-                CultureInfo.InvariantCulture,
-                $"stream_hours={hours.Count(h => h.Sources > 0)} sources={hours.Sum(h => h.Sources)} rows_in={hours.Sum(h => h.RowsIn)} rows_out={hours.Sum(h => h.RowsOut)} replays_dropped={hours.Sum(h => h.RowsIn - h.RowsOut)} bytes_in={hours.Sum(h => h.BytesIn)} bytes_out={hours.Sum(h => h.BytesOut)} gpu_bytes_out={hours.Where(h => h.Stream == TelemetryStream.Gpu).Sum(h => h.BytesOut)} deleted={hours.Sum(h => h.Deleted)} not_yet_due={done.NotYetDue} failed={done.Failures.Count} storage_requests={storage.Requests.Count}")).ConfigureAwait(false);
-            return done.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
-        });
+        );
         return command;
     }
 }

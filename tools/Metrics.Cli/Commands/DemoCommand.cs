@@ -23,14 +23,44 @@ internal static class DemoCommand
     {
         var institutions = new Option<int>("--institutions") { Description = "Institutions.", DefaultValueFactory = _ => 200 };
         var nodes = new Option<int>("--nodes") { Description = "GPU nodes (8 GPUs each).", DefaultValueFactory = _ => 40 };
-        var hours = new Option<int>("--hours") { Description = "Hours simulated, centred on the month boundary.", DefaultValueFactory = _ => 8 };
+        var hours = new Option<int>("--hours")
+        {
+            Description = "Hours simulated, centred on the month boundary.",
+            DefaultValueFactory = _ => 8,
+        };
         var seed = new Option<int>("--seed") { Description = "Simulation seed.", DefaultValueFactory = _ => 1 };
-        var command = new Command("demo", "Run the whole pipeline locally on Azurite: simulate, ingest, roll up, and print finance's month table.") { institutions, nodes, hours, seed };
-        command.SetAction((result, cancellationToken) => RunAsync(context, result.GetValue(institutions), result.GetValue(nodes), result.GetValue(hours), result.GetValue(seed), cancellationToken));
+        var command = new Command(
+            "demo",
+            "Run the whole pipeline locally on Azurite: simulate, ingest, roll up, and print finance's month table."
+        )
+        {
+            institutions,
+            nodes,
+            hours,
+            seed,
+        };
+        command.SetAction(
+            (result, cancellationToken) =>
+                RunAsync(
+                    context,
+                    result.GetValue(institutions),
+                    result.GetValue(nodes),
+                    result.GetValue(hours),
+                    result.GetValue(seed),
+                    cancellationToken
+                )
+        );
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, int institutionCount, int nodeCount, int hours, int seed, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        CliContext context,
+        int institutionCount,
+        int nodeCount,
+        int hours,
+        int seed,
+        CancellationToken cancellationToken
+    )
     {
         string repo = LocalAzurite.FindRepoRoot();
         BillingCalendar calendar = context.CreateCalendar();
@@ -43,7 +73,16 @@ internal static class DemoCommand
             boundary = calendar.StartUtc(calendar.MonthOf(now).Previous());
         }
 
-        var options = new SimulationOptions { Institutions = institutionCount, Nodes = nodeCount, GpusPerNode = 8, Start = boundary.AddHours(-(hours / 2)), Hours = hours, IntervalS = 60, Seed = seed };
+        var options = new SimulationOptions
+        {
+            Institutions = institutionCount,
+            Nodes = nodeCount,
+            GpusPerNode = 8,
+            Start = boundary.AddHours(-(hours / 2)),
+            Hours = hours,
+            IntervalS = 60,
+            Seed = seed,
+        };
         if (options.Validate() is { } problem)
         {
             await context.Error.WriteLineAsync($"metrics: {problem}").ConfigureAwait(false);
@@ -51,18 +90,69 @@ internal static class DemoCommand
         }
 
         string work = Directory.CreateTempSubdirectory("metrics-demo-").FullName;
-        await using LocalAzurite azurite = await LocalAzurite.EnsureAsync(repo, Path.Combine(repo, ".azurite-demo"), context.Error, cancellationToken).ConfigureAwait(false);
+        await using LocalAzurite azurite = await LocalAzurite
+            .EnsureAsync(repo, Path.Combine(repo, ".azurite-demo"), context.Error, cancellationToken)
+            .ConfigureAwait(false);
         StorageClients storage = context.CreateStorage();
 
-        await context.Error.WriteLineAsync($"demo: simulating {nodeCount} nodes x 8 GPUs for {institutionCount} institutions, {options.Start:yyyy-MM-dd HH:mm}Z to {options.End:yyyy-MM-dd HH:mm}Z (month boundary {boundary:yyyy-MM-dd HH:mm}Z = local midnight in {calendar.TimeZoneId})").ConfigureAwait(false);
-        SimulationSummary simulated = await context.WithProgressAsync("simulate", p => new ClusterSimulator(options, calendar).RunAsync(work, p, cancellationToken)).ConfigureAwait(false);
-        await new TableRateCardStore(storage.Tables).ImportAsync(RateCardFile.Parse(await File.ReadAllBytesAsync(Path.Combine(repo, "tools", "samples", "rates.json"), cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
-        LocalHubTotals jobs = await context.WithProgressAsync("ingest jobs", p => LocalIngest.RunAsync(context, storage, TelemetryStream.Jobs, Path.Combine(work, "jobs.jsonl"), 4, 500, true, p, cancellationToken)).ConfigureAwait(false);
-        LocalHubTotals gpu = await context.WithProgressAsync("ingest gpu", p => LocalIngest.RunAsync(context, storage, TelemetryStream.Gpu, Path.Combine(work, "gpu.jsonl"), 4, 500, true, p, cancellationToken)).ConfigureAwait(false);
+        await context
+            .Error.WriteLineAsync(
+                $"demo: simulating {nodeCount} nodes x 8 GPUs for {institutionCount} institutions, {options.Start:yyyy-MM-dd HH:mm}Z to "
+                    + $"{options.End:yyyy-MM-dd HH:mm}Z (month boundary {boundary:yyyy-MM-dd HH:mm}Z = local midnight in "
+                    + $"{calendar.TimeZoneId})"
+            )
+            .ConfigureAwait(false);
+        SimulationSummary simulated = await context
+            .WithProgressAsync("simulate", p => new ClusterSimulator(options, calendar).RunAsync(work, p, cancellationToken))
+            .ConfigureAwait(false);
+        await new TableRateCardStore(storage.Tables)
+            .ImportAsync(
+                RateCardFile.Parse(
+                    await File.ReadAllBytesAsync(Path.Combine(repo, "tools", "samples", "rates.json"), cancellationToken)
+                        .ConfigureAwait(false)
+                ),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        LocalHubTotals jobs = await context
+            .WithProgressAsync(
+                "ingest jobs",
+                p =>
+                    LocalIngest.RunAsync(
+                        context,
+                        storage,
+                        TelemetryStream.Jobs,
+                        Path.Combine(work, "jobs.jsonl"),
+                        4,
+                        500,
+                        true,
+                        p,
+                        cancellationToken
+                    )
+            )
+            .ConfigureAwait(false);
+        LocalHubTotals gpu = await context
+            .WithProgressAsync(
+                "ingest gpu",
+                p =>
+                    LocalIngest.RunAsync(
+                        context,
+                        storage,
+                        TelemetryStream.Gpu,
+                        Path.Combine(work, "gpu.jsonl"),
+                        4,
+                        500,
+                        true,
+                        p,
+                        cancellationToken
+                    )
+            )
+            .ConfigureAwait(false);
         UsageRollup rollup = BillingStorage.CreateRollup(storage, calendar, context.TimeProvider);
         RollupResult rolled = await rollup.RunPendingAsync(cancellationToken).ConfigureAwait(false);
 
-        BillingMonth before = calendar.MonthOf(boundary.AddHours(-1)), after = calendar.MonthOf(boundary);
+        BillingMonth before = calendar.MonthOf(boundary.AddHours(-1)),
+            after = calendar.MonthOf(boundary);
         UsageQuery query = BillingStorage.CreateQuery(storage, calendar);
         UsageReport first = (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!;
         UsageReport second = (await query.GetAsync(after, null, cancellationToken).ConfigureAwait(false))!;
@@ -70,27 +160,62 @@ internal static class DemoCommand
 
         // What the compaction timer does once hours close: one sorted file per stream-hour. Then the hours are billed
         // again from those files, and checked against the truth again.
-        CompactionResult compacted = await CompactionStorage.Create(storage, context.TimeProvider, LandedCompaction.DefaultGrace).RunPendingAsync(cancellationToken).ConfigureAwait(false);
+        CompactionResult compacted = await CompactionStorage
+            .Create(storage, context.TimeProvider, LandedCompaction.DefaultGrace)
+            .RunPendingAsync(cancellationToken)
+            .ConfigureAwait(false);
         await rollup.RunRangeAsync(options.Start, options.End, cancellationToken).ConfigureAwait(false);
         first = (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!;
         second = (await query.GetAsync(after, null, cancellationToken).ConfigureAwait(false))!;
         (int rematched, int recompared) = DemoTruthCheck.Compare(Path.Combine(work, "truth.csv"), [first, second]);
 
         // Month end: a voucher, the close, a late job booked as an adjustment of the closed month in the next one.
-        DemoMonthEndResult monthEnd = await DemoMonthEnd.RunAsync(context, storage, calendar, rollup, options.Cluster, work, first, after, cancellationToken).ConfigureAwait(false);
+        DemoMonthEndResult monthEnd = await DemoMonthEnd
+            .RunAsync(context, storage, calendar, rollup, options.Cluster, work, first, after, cancellationToken)
+            .ConfigureAwait(false);
         first = (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!;
         second = (await query.GetAsync(after, null, cancellationToken).ConfigureAwait(false))!;
 
-        await PrintAsync(context, new DemoRun(work, simulated, jobs, gpu, rolled, storage.Settings.Describe(), azurite.Started, (matched, compared), compacted, (rematched, recompared), monthEnd, first, second)).ConfigureAwait(false);
+        await PrintAsync(
+                context,
+                new DemoRun(
+                    work,
+                    simulated,
+                    jobs,
+                    gpu,
+                    rolled,
+                    storage.Settings.Describe(),
+                    azurite.Started,
+                    (matched, compared),
+                    compacted,
+                    (rematched, recompared),
+                    monthEnd,
+                    first,
+                    second
+                )
+            )
+            .ConfigureAwait(false);
 
         // The pages people look at: the centre's overview of the closed month, and the statement of the institution
         // whose voucher paid (its credit and the voucher's balance are on it).
         string overview = Path.Combine(work, $"overview-{before}.html");
         string statement = Path.Combine(work, $"statement-{before}-{monthEnd.Voucher.Institution}.html");
-        await File.WriteAllTextAsync(overview, await StatementCommand.RenderAsync(context, before, null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(statement, await StatementCommand.RenderAsync(context, before, monthEnd.Voucher.Institution, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(
+                overview,
+                await StatementCommand.RenderAsync(context, before, null, cancellationToken).ConfigureAwait(false),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        await File.WriteAllTextAsync(
+                statement,
+                await StatementCommand.RenderAsync(context, before, monthEnd.Voucher.Institution, cancellationToken).ConfigureAwait(false),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         await context.Out.WriteLineAsync($"pages: the centre's overview of {before}: {overview}").ConfigureAwait(false);
-        await context.Out.WriteLineAsync($"pages: the statement of {monthEnd.Voucher.Institution} for {before}: {statement}").ConfigureAwait(false);
+        await context
+            .Out.WriteLineAsync($"pages: the statement of {monthEnd.Voucher.Institution} for {before}: {statement}")
+            .ConfigureAwait(false);
         return ExitCodes.Success;
     }
 
@@ -98,22 +223,101 @@ internal static class DemoCommand
     private static async Task PrintAsync(CliContext context, DemoRun run)
     {
         TextWriter output = context.Out;
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"simulated: gpu_events={run.Simulated.GpuEvents} job_events={run.Simulated.JobEvents} duplicates={run.Simulated.Duplicates} late={run.Simulated.LateEvents} bad={run.Simulated.BadEvents} silent_nodes={run.Simulated.SilentNodes} (files in {run.WorkDirectory})"))
+        await output
+            .WriteLineAsync(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"simulated: gpu_events={run.Simulated.GpuEvents} job_events={run.Simulated.JobEvents} "
+                        + $"duplicates={run.Simulated.Duplicates} late={run.Simulated.LateEvents} bad={run.Simulated.BadEvents} "
+                        + $"silent_nodes={run.Simulated.SilentNodes} (files in {run.WorkDirectory})"
+                )
+            )
             .ConfigureAwait(false);
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ingested: jobs landed_rows={run.Jobs.LandedRows} deadlettered={run.Jobs.DeadLettered}; gpu landed_rows={run.Gpu.LandedRows} deadlettered={run.Gpu.DeadLettered}")).ConfigureAwait(false);
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"rolled up: {run.Rolled.HoursRecomputed} hours, {run.Rolled.MonthsRecomputed} months")).ConfigureAwait(false);
-        await output.WriteLineAsync($"landed Arrow files: blob container 'telemetry' (gpu/v1/..., jobs/v1/...); dead letters: container 'deadletter'; storage {run.Storage}").ConfigureAwait(false);
-        await output.WriteLineAsync($"  look at them with: dotnet run --project tools/Metrics.Cli -- inspect telemetry/gpu/v1/{(run.AzuriteStarted ? "   (after AZURITE_LOCATION=.azurite-demo tools/azurite/azurite.sh start)" : string.Empty)}").ConfigureAwait(false);
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"check: billed GPU-hours equal the simulator's truth (within 0.001 h) for {run.Check.Matched} of {run.Check.Compared} (month, institution, model) lines")).ConfigureAwait(false);
+        await output
+            .WriteLineAsync(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"ingested: jobs landed_rows={run.Jobs.LandedRows} deadlettered={run.Jobs.DeadLettered}; gpu "
+                        + $"landed_rows={run.Gpu.LandedRows} deadlettered={run.Gpu.DeadLettered}"
+                )
+            )
+            .ConfigureAwait(false);
+        await output
+            .WriteLineAsync(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"rolled up: {run.Rolled.HoursRecomputed} hours, {run.Rolled.MonthsRecomputed} months"
+                )
+            )
+            .ConfigureAwait(false);
+        await output
+            .WriteLineAsync(
+                $"landed Arrow files: blob container 'telemetry' (gpu/v1/..., jobs/v1/...); dead letters: container 'deadletter'; storage "
+                    + $"{run.Storage}"
+            )
+            .ConfigureAwait(false);
+        await output
+            .WriteLineAsync(
+                $"  look at them with: dotnet run --project tools/Metrics.Cli -- inspect "
+                    + "telemetry/gpu/v1/"
+                    + (run.AzuriteStarted ? "   (after AZURITE_LOCATION=.azurite-demo tools/azurite/azurite.sh start)" : string.Empty)
+            )
+            .ConfigureAwait(false);
+        await output
+            .WriteLineAsync(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"check: billed GPU-hours equal the simulator's truth (within 0.001 h) for {run.Check.Matched} of "
+                        + $"{run.Check.Compared} (month, institution, model) lines"
+                )
+            )
+            .ConfigureAwait(false);
         IReadOnlyList<HourCompaction> streamHours = run.Compacted.Hours;
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"compacted: {streamHours.Count(h => h.Sources > 0)} closed stream-hours, {streamHours.Sum(h => h.Sources)} files ({streamHours.Sum(h => h.BytesIn) / 1e6:F1} MB) into one sorted file each ({streamHours.Sum(h => h.BytesOut) / 1e6:F1} MB); {run.Compacted.NotYetDue} not due yet; billed again from them: {run.Recheck.Matched} of {run.Recheck.Compared} lines equal the truth")).ConfigureAwait(false);
+        await output
+            .WriteLineAsync(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"compacted: {streamHours.Count(h => h.Sources > 0)} closed stream-hours, {streamHours.Sum(h => h.Sources)} files "
+                        + $"({streamHours.Sum(h => h.BytesIn) / 1e6:F1} MB) into one sorted file each "
+                        + $"({streamHours.Sum(h => h.BytesOut) / 1e6:F1} MB); {run.Compacted.NotYetDue} not due yet; billed again from "
+                        + $"them: {run.Recheck.Matched} of {run.Recheck.Compared} lines equal the truth"
+                )
+            )
+            .ConfigureAwait(false);
 
         StatementSeal seal = run.MonthEnd.Closed.Statement!.Seal;
         JobEvent late = run.MonthEnd.LateJob;
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"closed: {run.First.Month} {(run.MonthEnd.Closed.Outcome == MonthCloseOutcome.Closed ? "closed" : "already closed")}: statement {seal.StatementId}, csv sha256 {seal.CsvSha256}; voucher {run.MonthEnd.Voucher.Id} ({run.MonthEnd.Voucher.Amount:F2} {run.MonthEnd.Voucher.Currency}, at most {run.MonthEnd.Voucher.MaxShare:P0} of a month) pays towards {run.MonthEnd.Voucher.Institution}")).ConfigureAwait(false);
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"late: job {late.JobId} of {late.Institution} ({late.Gpus} GPUs, {late.StartTime:yyyy-MM-dd HH:mm}Z-{late.EndTime:HH:mm}Z, in {run.First.Month}) reported after the close: {run.First.Month}'s statement is unchanged, {run.Second.Month} books the difference as an adjustment")).ConfigureAwait(false);
+        await output
+            .WriteLineAsync(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"closed: {run.First.Month} "
+                        + $"{(run.MonthEnd.Closed.Outcome == MonthCloseOutcome.Closed ? "closed" : "already closed")}: statement "
+                        + $"{seal.StatementId}, csv sha256 {seal.CsvSha256}; voucher {run.MonthEnd.Voucher.Id} "
+                        + $"({run.MonthEnd.Voucher.Amount:F2} {run.MonthEnd.Voucher.Currency}, at most {run.MonthEnd.Voucher.MaxShare:P0} "
+                        + $"of a month) pays towards {run.MonthEnd.Voucher.Institution}"
+                )
+            )
+            .ConfigureAwait(false);
+        await output
+            .WriteLineAsync(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"late: job {late.JobId} of {late.Institution} ({late.Gpus} GPUs, "
+                        + $"{late.StartTime:yyyy-MM-dd HH:mm}Z-{late.EndTime:HH:mm}Z, in {run.First.Month}) reported after the close: "
+                        + $"{run.First.Month}'s statement is unchanged, {run.Second.Month} books the difference as an adjustment"
+                )
+            )
+            .ConfigureAwait(false);
 
-        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = context.Interactive ? AnsiSupport.Detect : AnsiSupport.No, ColorSystem = context.Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors });
+        IAnsiConsole console = AnsiConsole.Create(
+            new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(output),
+                Ansi = context.Interactive ? AnsiSupport.Detect : AnsiSupport.No,
+                ColorSystem = context.Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            }
+        );
         if (!context.Interactive)
         {
             // Redirected output has no terminal width; give the table room instead of wrapping every cell.

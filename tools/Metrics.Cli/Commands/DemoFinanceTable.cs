@@ -9,10 +9,16 @@ internal static class DemoFinanceTable
 {
     public static Table Create(params UsageReport[] reports)
     {
-        var table = new Table().Title("finance: top institutions by amount, and every adjustment and credit").AddColumns("month", "line", "institution", "GPU model", "jobs", "GPU-hours", "avg util %", "amount", "currency");
+        var table = new Table()
+            .Title("finance: top institutions by amount, and every adjustment and credit")
+            .AddColumns("month", "line", "institution", "GPU model", "jobs", "GPU-hours", "avg util %", "amount", "currency");
         foreach (UsageReport report in reports)
         {
-            IEnumerable<UsageLine> top = report.Lines.Where(l => l.Type == UsageLineType.Usage).OrderByDescending(l => l.Amount ?? -1).ThenBy(l => l.Usage.Key).Take(8);
+            IEnumerable<UsageLine> top = report
+                .Lines.Where(l => l.Type == UsageLineType.Usage)
+                .OrderByDescending(l => l.Amount ?? -1)
+                .ThenBy(l => l.Usage.Key)
+                .Take(8);
             foreach (UsageLine line in top.Concat(report.Lines.Where(l => l.Type != UsageLineType.Usage)))
             {
                 table.AddRow(
@@ -24,12 +30,22 @@ internal static class DemoFinanceTable
                     UsageCsvWriter.Hours(line.Usage.GpuSeconds),
                     line.AvgGpuUtilPct?.ToString("F2", CultureInfo.InvariantCulture) ?? "-",
                     line.Amount?.ToString("N2", CultureInfo.InvariantCulture) ?? "unpriced",
-                    line.Currency);
+                    line.Currency
+                );
             }
 
             decimal total = report.Lines.Sum(l => l.Amount ?? 0);
-            table.AddRow(report.Month.ToString(), "total", $"all {report.Lines.Select(l => l.Usage.Institution).Distinct().Count()} institutions", string.Empty, string.Empty,
-                UsageCsvWriter.Hours(report.Lines.Sum(l => l.Usage.GpuSeconds)), string.Empty, total.ToString("N2", CultureInfo.InvariantCulture), RateCard.DefaultCurrency);
+            table.AddRow(
+                report.Month.ToString(),
+                "total",
+                $"all {report.Lines.Select(l => l.Usage.Institution).Distinct().Count()} institutions",
+                string.Empty,
+                string.Empty,
+                UsageCsvWriter.Hours(report.Lines.Sum(l => l.Usage.GpuSeconds)),
+                string.Empty,
+                total.ToString("N2", CultureInfo.InvariantCulture),
+                RateCard.DefaultCurrency
+            );
         }
 
         return table;

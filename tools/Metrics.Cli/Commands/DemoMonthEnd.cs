@@ -20,16 +20,36 @@ internal static class DemoMonthEnd
     private const decimal VoucherShare = 0.5m;
 
     public static async Task<DemoMonthEndResult> RunAsync(
-        CliContext context, StorageClients storage, BillingCalendar calendar, UsageRollup rollup, string cluster, string workDirectory, UsageReport first, BillingMonth next, CancellationToken cancellationToken)
+        CliContext context,
+        StorageClients storage,
+        BillingCalendar calendar,
+        UsageRollup rollup,
+        string cluster,
+        string workDirectory,
+        UsageReport first,
+        BillingMonth next,
+        CancellationToken cancellationToken
+    )
     {
-        UsageLine top = first.Lines.Where(l => l.Type == UsageLineType.Usage && l.Priced).MaxBy(l => l.Amount)
+        UsageLine top =
+            first.Lines.Where(l => l.Type == UsageLineType.Usage && l.Priced).MaxBy(l => l.Amount)
             ?? throw new CliFailure($"the demo's first month {first.Month} has no priced usage to close");
         string institution = top.Usage.Institution;
-        var voucher = new Voucher($"demo-{institution}-{first.Month}", institution, VoucherAmount, top.Currency, first.Month.FirstDay, next.Next().FirstDay.AddDays(-1), VoucherShare);
+        var voucher = new Voucher(
+            $"demo-{institution}-{first.Month}",
+            institution,
+            VoucherAmount,
+            top.Currency,
+            first.Month.FirstDay,
+            next.Next().FirstDay.AddDays(-1),
+            VoucherShare
+        );
         await new TableVoucherStore(storage.Tables).ImportAsync([voucher], cancellationToken).ConfigureAwait(false);
 
-        MonthCloseResult closed = await BillingStorage.CreateMonthClose(storage, calendar, context.TimeProvider, MonthClose.DefaultGrace)
-            .CloseAsync(first.Month, cancellationToken).ConfigureAwait(false);
+        MonthCloseResult closed = await BillingStorage
+            .CreateMonthClose(storage, calendar, context.TimeProvider, MonthClose.DefaultGrace)
+            .CloseAsync(first.Month, cancellationToken)
+            .ConfigureAwait(false);
         if (closed.Statement is null)
         {
             throw new CliFailure($"the demo could not close {first.Month}: {closed.Outcome} {string.Join("; ", closed.Failures)}");
@@ -57,7 +77,9 @@ internal static class DemoMonthEnd
         };
         string file = Path.Combine(workDirectory, "late-jobs.jsonl");
         await File.WriteAllBytesAsync(file, [.. ContractJson.Serialize(late), (byte)'\n'], cancellationToken).ConfigureAwait(false);
-        await LocalIngest.RunAsync(context, storage, TelemetryStream.Jobs, file, 1, 1, backfill: true, progress: null, cancellationToken).ConfigureAwait(false);
+        await LocalIngest
+            .RunAsync(context, storage, TelemetryStream.Jobs, file, 1, 1, backfill: true, progress: null, cancellationToken)
+            .ConfigureAwait(false);
         await rollup.RunPendingAsync(cancellationToken).ConfigureAwait(false);
         return new DemoMonthEndResult(closed, voucher, late);
     }

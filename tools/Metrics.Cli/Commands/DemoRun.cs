@@ -19,4 +19,5 @@ internal sealed record DemoRun(
     (int Matched, int Compared) Recheck,
     DemoMonthEndResult MonthEnd,
     UsageReport First,
-    UsageReport Second);
+    UsageReport Second
+);

@@ -21,10 +21,21 @@ internal static partial class InspectCommand
 {
     public static Command Create(CliContext context)
     {
-        var target = new Argument<string>("target") { Description = "A local .arrow file, or a blob path such as telemetry/gpu/v1/date=.../x.arrow (the container defaults to telemetry)." };
+        var target = new Argument<string>("target")
+        {
+            Description =
+                "A local .arrow file, or a blob path such as telemetry/gpu/v1/date=.../x.arrow (the container defaults to telemetry).",
+        };
         var rows = new Option<int>("--rows") { Description = "How many rows to show.", DefaultValueFactory = _ => 5 };
-        var command = new Command("inspect", "Show the schema, row count, min/max ts and first rows of a landed Arrow file.") { target, rows };
-        command.SetAction((result, cancellationToken) => RunAsync(context, result.GetValue(target)!, Math.Max(0, result.GetValue(rows)), cancellationToken));
+        var command = new Command("inspect", "Show the schema, row count, min/max ts and first rows of a landed Arrow file.")
+        {
+            target,
+            rows,
+        };
+        command.SetAction(
+            (result, cancellationToken) =>
+                RunAsync(context, result.GetValue(target)!, Math.Max(0, result.GetValue(rows)), cancellationToken)
+        );
         return command;
     }
 
@@ -87,11 +98,20 @@ internal static partial class InspectCommand
 
     private const int MaxListed = 100;
 
-    private static async Task<int> ListAsync(TextWriter output, BlobServiceClient blobs, string containerName, string prefix, string target, CancellationToken cancellationToken)
+    private static async Task<int> ListAsync(
+        TextWriter output,
+        BlobServiceClient blobs,
+        string containerName,
+        string prefix,
+        string target,
+        CancellationToken cancellationToken
+    )
     {
         BlobContainerClient container = blobs.GetBlobContainerClient(containerName);
         int listed = 0;
-        await foreach (BlobItem item in container.ListOrNoneAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
+        await foreach (
+            BlobItem item in container.ListOrNoneAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false)
+        )
         {
             if (listed == MaxListed)
             {
@@ -112,16 +132,36 @@ internal static partial class InspectCommand
         {
             // An hour's folder may hold files a compaction replaced: say which ones a reader (billing) takes.
             TelemetryStream stream = hour.Groups[1].Value == TelemetryStream.Gpu.Name() ? TelemetryStream.Gpu : TelemetryStream.Jobs;
-            DateTimeOffset start = DateTimeOffset.ParseExact($"{hour.Groups[2].Value}T{hour.Groups[3].Value}", "yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-            LandedHourView view = await LandedHourView.ReadAsync(new BlobLandedFiles(blobs), stream, start, cancellationToken).ConfigureAwait(false);
-            string compacted = view.Manifest is { } manifest ? $"compaction generation {manifest.Generation} ({manifest.Rows} rows) and " : string.Empty;
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"readers see: {compacted}{view.Landed.Count} landed file(s) not yet compacted; {view.Superseded.Count} file(s) replaced and awaiting deletion")).ConfigureAwait(false);
+            DateTimeOffset start = DateTimeOffset.ParseExact(
+                $"{hour.Groups[2].Value}T{hour.Groups[3].Value}",
+                "yyyy-MM-dd'T'HH",
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal
+            );
+            LandedHourView view = await LandedHourView
+                .ReadAsync(new BlobLandedFiles(blobs), stream, start, cancellationToken)
+                .ConfigureAwait(false);
+            string compacted = view.Manifest is { } manifest
+                ? $"compaction generation {manifest.Generation} ({manifest.Rows} rows) and "
+                : string.Empty;
+            await output
+                .WriteLineAsync(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"readers see: {compacted}{view.Landed.Count} landed file(s) not yet compacted; {view.Superseded.Count} file(s) "
+                            + $"replaced and awaiting deletion"
+                    )
+                )
+                .ConfigureAwait(false);
         }
 
         return ExitCodes.Success;
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(gpu|jobs)/v1/date=(\d{4}-\d{2}-\d{2})/hour=(\d{2})/$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    [System.Text.RegularExpressions.GeneratedRegex(
+        @"^(gpu|jobs)/v1/date=(\d{4}-\d{2}-\d{2})/hour=(\d{2})/$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant
+    )]
     private static partial System.Text.RegularExpressions.Regex HourFolder();
 
     private static (string Container, string Path) SplitBlobPath(string target)
@@ -143,7 +183,11 @@ internal static partial class InspectCommand
         await output.WriteLineAsync("schema:").ConfigureAwait(false);
         foreach (Field field in summary.Schema.FieldsList)
         {
-            await output.WriteLineAsync($"  {field.Name}: {ArrowFileSummary.TypeName(field.DataType)}{(field.IsNullable ? " (nullable)" : string.Empty)}").ConfigureAwait(false);
+            await output
+                .WriteLineAsync(
+                    $"  {field.Name}: {ArrowFileSummary.TypeName(field.DataType)}{(field.IsNullable ? " (nullable)" : string.Empty)}"
+                )
+                .ConfigureAwait(false);
         }
 
         if (summary.Schema.HasMetadata)

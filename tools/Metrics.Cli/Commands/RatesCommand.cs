@@ -13,27 +13,48 @@ internal static class RatesCommand
         var file = new Argument<FileInfo>("file") { Description = "Rate card JSON (see tools/samples/rates.json)." };
         file.AcceptExistingOnly();
         var import = new Command("import", "Add or replace effective-dated rates from a JSON file.") { file };
-        import.SetAction(async (result, cancellationToken) =>
-        {
-            IReadOnlyList<RateEntry> entries = await ImportFile.ParseAsync(result.GetValue(file)!, b => RateCardFile.Parse(b), cancellationToken).ConfigureAwait(false);
+        import.SetAction(
+            async (result, cancellationToken) =>
+            {
+                IReadOnlyList<RateEntry> entries = await ImportFile
+                    .ParseAsync(result.GetValue(file)!, b => RateCardFile.Parse(b), cancellationToken)
+                    .ConfigureAwait(false);
 
-            await new TableRateCardStore(context.CreateStorage().Tables).ImportAsync(entries, cancellationToken).ConfigureAwait(false);
-            await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported={entries.Count}")).ConfigureAwait(false);
-            return ExitCodes.Success;
-        });
+                await new TableRateCardStore(context.CreateStorage().Tables).ImportAsync(entries, cancellationToken).ConfigureAwait(false);
+                await context
+                    .Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported={entries.Count}"))
+                    .ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+        );
 
         var list = new Command("list", "Show the rate card.");
-        list.SetAction(async (result, cancellationToken) =>
-        {
-            RateCard card = await new TableRateCardStore(context.CreateStorage().Tables).ReadAsync(cancellationToken).ConfigureAwait(false);
-            await context.Out.WriteLineAsync("kind,gpu_model,effective_from,rate,currency").ConfigureAwait(false);
-            foreach (RateEntry e in card.Entries)
+        list.SetAction(
+            async (result, cancellationToken) =>
             {
-                await context.Out.WriteLineAsync(string.Join(',', e.Kind.ToString().ToLowerInvariant(), UsageCsvWriter.Cell(e.GpuModel ?? string.Empty), e.EffectiveFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), e.Rate.ToString(CultureInfo.InvariantCulture), e.Currency)).ConfigureAwait(false);
-            }
+                RateCard card = await new TableRateCardStore(context.CreateStorage().Tables)
+                    .ReadAsync(cancellationToken)
+                    .ConfigureAwait(false);
+                await context.Out.WriteLineAsync("kind,gpu_model,effective_from,rate,currency").ConfigureAwait(false);
+                foreach (RateEntry e in card.Entries)
+                {
+                    await context
+                        .Out.WriteLineAsync(
+                            string.Join(
+                                ',',
+                                e.Kind.ToString().ToLowerInvariant(),
+                                UsageCsvWriter.Cell(e.GpuModel ?? string.Empty),
+                                e.EffectiveFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                                e.Rate.ToString(CultureInfo.InvariantCulture),
+                                e.Currency
+                            )
+                        )
+                        .ConfigureAwait(false);
+                }
 
-            return ExitCodes.Success;
-        });
+                return ExitCodes.Success;
+            }
+        );
 
         return new Command("rates", "The effective-dated rate card.") { import, list };
     }

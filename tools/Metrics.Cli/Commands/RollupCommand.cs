@@ -14,45 +14,79 @@ internal static class RollupCommand
 {
     public static Command Create(CliContext context)
     {
-        var from = new Option<string?>("--from") { Description = "First UTC hour to recompute, e.g. 2026-11-30T16 or 2026-11-30T16:00Z (with --to)." };
+        var from = new Option<string?>("--from")
+        {
+            Description = "First UTC hour to recompute, e.g. 2026-11-30T16 or 2026-11-30T16:00Z (with --to).",
+        };
         var to = new Option<string?>("--to") { Description = "Last UTC hour to recompute, inclusive (with --from)." };
-        var progress = new Option<bool>("--progress") { Description = "Print each job hour, hour and month to stderr as it is written (a national hour's rollup takes minutes)." };
+        var progress = new Option<bool>("--progress")
+        {
+            Description = "Print each job hour, hour and month to stderr as it is written (a national hour's rollup takes minutes).",
+        };
         var maxSamples = new Option<int>("--max-samples-in-memory")
         {
-            Description = "Distinct GPU samples one hour's recompute may hold at once (about 64 bytes each); a larger hour is read in more passes.",
+            Description =
+                "Distinct GPU samples one hour's recompute may hold at once (about 64 bytes each); a larger hour is read in more passes.",
             DefaultValueFactory = _ => ObservedHourReader.DefaultMaxSamplesInMemory,
         };
         maxSamples.Validators.Add(r => OptionRanges.Check(r, maxSamples, 1000, 200_000_000));
-        var command = new Command("rollup", "Roll landed data up into hourly and monthly usage: what is pending, or a forced range of UTC hours.") { from, to, progress, maxSamples };
-        command.Validators.Add(result => ValidateRange(result, from, to));
-        command.SetAction(async (result, cancellationToken) =>
+        var command = new Command(
+            "rollup",
+            "Roll landed data up into hourly and monthly usage: what is pending, or a forced range of UTC hours."
+        )
         {
-            StorageClients storage = context.CreateStorage();
-            UsageRollup rollup = BillingStorage.CreateRollup(storage, context.CreateCalendar(), context.TimeProvider, result.GetValue(maxSamples));
-            string? f = result.GetValue(from), t = result.GetValue(to);
-            IProgress<string>? report = result.GetValue(progress) ? new LineProgress(context.Error) : null;
-            RollupResult done = f is null
-                ? await rollup.RunPendingAsync(cancellationToken, report).ConfigureAwait(false)
-                : await rollup.RunRangeAsync(Parse(f), Parse(t!), cancellationToken, report).ConfigureAwait(false);
-            foreach (RollupFailure failure in done.Failures)
+            from,
+            to,
+            progress,
+            maxSamples,
+        };
+        command.Validators.Add(result => ValidateRange(result, from, to));
+        command.SetAction(
+            async (result, cancellationToken) =>
             {
-                await context.Error.WriteLineAsync($"failed (mark kept for the next run): {failure}").ConfigureAwait(false);
+                StorageClients storage = context.CreateStorage();
+                UsageRollup rollup = BillingStorage.CreateRollup(
+                    storage,
+                    context.CreateCalendar(),
+                    context.TimeProvider,
+                    result.GetValue(maxSamples)
+                );
+                string? f = result.GetValue(from),
+                    t = result.GetValue(to);
+                IProgress<string>? report = result.GetValue(progress) ? new LineProgress(context.Error) : null;
+                RollupResult done = f is null
+                    ? await rollup.RunPendingAsync(cancellationToken, report).ConfigureAwait(false)
+                    : await rollup.RunRangeAsync(Parse(f), Parse(t!), cancellationToken, report).ConfigureAwait(false);
+                foreach (RollupFailure failure in done.Failures)
+                {
+                    await context.Error.WriteLineAsync($"failed (mark kept for the next run): {failure}").ConfigureAwait(false);
+                }
+
+                await context
+                    .Out.WriteLineAsync(
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"job_hours={done.JobHoursRead} jobs_changed={done.JobsChanged} hours={done.HoursRecomputed} "
+                                + $"months={done.MonthsRecomputed} marks_kept={done.MarksKeptForNextRun} failed_hours={done.FailedHours} "
+                                + $"failed_months={done.FailedMonths} storage_requests={storage.Requests.Count}"
+                        )
+                    )
+                    .ConfigureAwait(false);
+
+                // Everything else completed; a non-zero exit still tells a scheduler or an operator that something is stuck.
+                return done.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
             }
-
-            await context.Out.WriteLineAsync(string.Create(
-                CultureInfo.InvariantCulture,
-                $"job_hours={done.JobHoursRead} jobs_changed={done.JobsChanged} hours={done.HoursRecomputed} months={done.MonthsRecomputed} marks_kept={done.MarksKeptForNextRun} failed_hours={done.FailedHours} failed_months={done.FailedMonths} storage_requests={storage.Requests.Count}")).ConfigureAwait(false);
-
-            // Everything else completed; a non-zero exit still tells a scheduler or an operator that something is stuck.
-            return done.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
-        });
+        );
         return command;
     }
 
-    /// <summary>The <c>--from</c>/<c>--to</c> pair of UTC hours that <c>rollup</c> and <c>compact</c> share: both or neither, both hours.</summary>
+    /// <summary>
+    /// The <c>--from</c>/<c>--to</c> pair of UTC hours that <c>rollup</c> and <c>compact</c> share: both or neither, both hours.
+    /// </summary>
     internal static void ValidateRange(System.CommandLine.Parsing.CommandResult result, Option<string?> from, Option<string?> to)
     {
-        string? f = result.GetValue(from), t = result.GetValue(to);
+        string? f = result.GetValue(from),
+            t = result.GetValue(to);
         if ((f is null) != (t is null))
         {
             result.AddError("--from and --to go together.");
@@ -63,12 +97,21 @@ internal static class RollupCommand
         }
     }
 
-    private static DateTimeOffset Parse(string text) => TryParseHour(text, out DateTimeOffset hour) ? hour : throw new CliFailure($"not a UTC hour: {text}");
+    private static DateTimeOffset Parse(string text) =>
+        TryParseHour(text, out DateTimeOffset hour) ? hour : throw new CliFailure($"not a UTC hour: {text}");
 
     /// <summary>Accepts <c>yyyy-MM-ddTHH</c>, or any ISO-8601 instant with a zone (truncated to its UTC hour).</summary>
     internal static bool TryParseHour(string text, out DateTimeOffset hour)
     {
-        if (DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out hour))
+        if (
+            DateTimeOffset.TryParseExact(
+                text,
+                "yyyy-MM-dd'T'HH",
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+                out hour
+            )
+        )
         {
             return true;
         }

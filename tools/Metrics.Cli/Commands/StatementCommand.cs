@@ -15,29 +15,48 @@ internal static class StatementCommand
     public static Command Create(CliContext context)
     {
         Option<string> month = MonthOption.Create("Billing month, yyyy-MM, in the billing time zone.");
-        var institution = new Option<string?>("--institution") { Description = "This institution's statement; without it, the centre's overview." };
-        var output = new Option<FileInfo>("--out") { Description = "The HTML file to write.", Required = true };
-        var command = new Command("statement", "A monthly statement page with charts: one institution's, or the centre's overview.") { month, institution, output };
-        command.SetAction(async (result, cancellationToken) =>
+        var institution = new Option<string?>("--institution")
         {
-            BillingMonth m = MonthOption.Value(result, month);
-            string? only = result.GetValue(institution);
-            if (!UsageRequest.TryParse(m.ToString(), only, format: null, out _, out string? error))
+            Description = "This institution's statement; without it, the centre's overview.",
+        };
+        var output = new Option<FileInfo>("--out") { Description = "The HTML file to write.", Required = true };
+        var command = new Command("statement", "A monthly statement page with charts: one institution's, or the centre's overview.")
+        {
+            month,
+            institution,
+            output,
+        };
+        command.SetAction(
+            async (result, cancellationToken) =>
             {
-                throw new CliFailure(error!);
-            }
+                BillingMonth m = MonthOption.Value(result, month);
+                string? only = result.GetValue(institution);
+                if (!UsageRequest.TryParse(m.ToString(), only, format: null, out _, out string? error))
+                {
+                    throw new CliFailure(error!);
+                }
 
-            FileInfo file = result.GetValue(output)!;
-            string html = await RenderAsync(context, m, only, cancellationToken).ConfigureAwait(false);
-            await File.WriteAllTextAsync(file.FullName, html, cancellationToken).ConfigureAwait(false);
-            await context.Error.WriteLineAsync($"wrote {(only is null ? "the centre's overview" : $"the statement of {only}")} for {m} to {file.FullName}").ConfigureAwait(false);
-            return ExitCodes.Success;
-        });
+                FileInfo file = result.GetValue(output)!;
+                string html = await RenderAsync(context, m, only, cancellationToken).ConfigureAwait(false);
+                await File.WriteAllTextAsync(file.FullName, html, cancellationToken).ConfigureAwait(false);
+                await context
+                    .Error.WriteLineAsync(
+                        $"wrote {(only is null ? "the centre's overview" : $"the statement of {only}")} for {m} to {file.FullName}"
+                    )
+                    .ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+        );
         return command;
     }
 
     /// <summary>The page, as the demo writes it too.</summary>
-    public static async Task<string> RenderAsync(CliContext context, BillingMonth month, string? institution, CancellationToken cancellationToken)
+    public static async Task<string> RenderAsync(
+        CliContext context,
+        BillingMonth month,
+        string? institution,
+        CancellationToken cancellationToken
+    )
     {
         BillingCalendar calendar = context.CreateCalendar();
         StatementQuery query = BillingStorage.CreateStatementQuery(context.CreateStorage(), calendar, context.TimeProvider);
@@ -46,7 +65,8 @@ internal static class StatementCommand
             return CentreOverviewPage.Render(await query.CentreAsync(month, cancellationToken).ConfigureAwait(false), calendar);
         }
 
-        InstitutionStatement statement = await query.InstitutionAsync(month, institution, cancellationToken).ConfigureAwait(false)
+        InstitutionStatement statement =
+            await query.InstitutionAsync(month, institution, cancellationToken).ConfigureAwait(false)
             ?? throw new CliFailure($"unknown institution '{institution}': it has no usage in any month");
         return InstitutionStatementPage.Render(statement, calendar);
     }

@@ -4,59 +4,88 @@ using Metrics.Storage;
 
 namespace Metrics.Cli.Commands;
 
-/// <summary><c>metrics usage --month YYYY-MM [--institution ID] [--format csv|json|focus] [--by institution|account] [--out FILE]</c>.</summary>
+/// <summary>
+/// <c>metrics usage --month YYYY-MM [--institution ID] [--format csv|json|focus] [--by institution|account] [--out FILE]</c>.
+/// </summary>
 internal static class UsageCommand
 {
     public static Command Create(CliContext context)
     {
         Option<string> month = MonthOption.Create("Billing month, yyyy-MM, in the billing time zone.");
         var institution = new Option<string?>("--institution") { Description = "Only this institution." };
-        var format = new Option<string>("--format") { Description = "csv, json, or focus (a FinOps FOCUS 1.2 dataset, by account).", DefaultValueFactory = _ => "csv" };
+        var format = new Option<string>("--format")
+        {
+            Description = "csv, json, or focus (a FinOps FOCUS 1.2 dataset, by account).",
+            DefaultValueFactory = _ => "csv",
+        };
         format.AcceptOnlyFromAmong("csv", "json", "focus");
-        var by = new Option<string>("--by") { Description = "institution, or account to split each line by project.", DefaultValueFactory = _ => "institution" };
+        var by = new Option<string>("--by")
+        {
+            Description = "institution, or account to split each line by project.",
+            DefaultValueFactory = _ => "institution",
+        };
         by.AcceptOnlyFromAmong("institution", "account");
         var output = new Option<FileInfo?>("--out") { Description = "Write to this file instead of standard output." };
 
-        var command = new Command("usage", "Monthly usage per (institution, GPU model), priced with the rate card, as finance pulls it.") { month, institution, format, by, output };
-        command.SetAction(async (result, cancellationToken) =>
+        var command = new Command("usage", "Monthly usage per (institution, GPU model), priced with the rate card, as finance pulls it.")
         {
-            BillingMonth m = MonthOption.Value(result, month);
-            string? only = result.GetValue(institution);
-            UsageQuery query = BillingStorage.CreateQuery(context.CreateStorage(), context.CreateCalendar());
-            if (!UsageRequest.TryParse(m.ToString(), only, result.GetValue(format), result.GetValue(by), out UsageRequest? request, out string? error))
+            month,
+            institution,
+            format,
+            by,
+            output,
+        };
+        command.SetAction(
+            async (result, cancellationToken) =>
             {
-                throw new CliFailure(error!);
-            }
+                BillingMonth m = MonthOption.Value(result, month);
+                string? only = result.GetValue(institution);
+                UsageQuery query = BillingStorage.CreateQuery(context.CreateStorage(), context.CreateCalendar());
+                if (
+                    !UsageRequest.TryParse(
+                        m.ToString(),
+                        only,
+                        result.GetValue(format),
+                        result.GetValue(by),
+                        out UsageRequest? request,
+                        out string? error
+                    )
+                )
+                {
+                    throw new CliFailure(error!);
+                }
 
-            UsageReport report = await query.GetAsync(m, only, request!.ByAccount, cancellationToken).ConfigureAwait(false)
-                ?? throw new CliFailure($"unknown institution '{only}': it has no usage in any month");
-            string text;
-            try
-            {
-                text = request.Render(report);
-            }
-            catch (InvalidOperationException unpriced) when (request.Format == UsageFormat.Focus)
-            {
-                throw new CliFailure(unpriced.Message);
-            }
+                UsageReport report =
+                    await query.GetAsync(m, only, request!.ByAccount, cancellationToken).ConfigureAwait(false)
+                    ?? throw new CliFailure($"unknown institution '{only}': it has no usage in any month");
+                string text;
+                try
+                {
+                    text = request.Render(report);
+                }
+                catch (InvalidOperationException unpriced) when (request.Format == UsageFormat.Focus)
+                {
+                    throw new CliFailure(unpriced.Message);
+                }
 
-            foreach (string warning in report.Warnings)
-            {
-                await context.Error.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
-            }
+                foreach (string warning in report.Warnings)
+                {
+                    await context.Error.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+                }
 
-            if (result.GetValue(output) is { } file)
-            {
-                await File.WriteAllTextAsync(file.FullName, text, cancellationToken).ConfigureAwait(false);
-                await context.Error.WriteLineAsync($"wrote {report.Lines.Count} line(s) to {file.FullName}").ConfigureAwait(false);
-            }
-            else
-            {
-                await context.Out.WriteAsync(text).ConfigureAwait(false);
-            }
+                if (result.GetValue(output) is { } file)
+                {
+                    await File.WriteAllTextAsync(file.FullName, text, cancellationToken).ConfigureAwait(false);
+                    await context.Error.WriteLineAsync($"wrote {report.Lines.Count} line(s) to {file.FullName}").ConfigureAwait(false);
+                }
+                else
+                {
+                    await context.Out.WriteAsync(text).ConfigureAwait(false);
+                }
 
-            return ExitCodes.Success;
-        });
+                return ExitCodes.Success;
+            }
+        );
         return command;
     }
 }

@@ -10,55 +10,92 @@ internal static class VouchersCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<FileInfo>("file") { Description = "Voucher JSON: [{id, institution, amount, currency, validFrom, validTo, maxShare}, ...]." };
-        file.AcceptExistingOnly();
-        var import = new Command("import", "Add compute vouchers; one already imported with the same terms is left as it is, with other terms refused.") { file };
-        import.SetAction(async (result, cancellationToken) =>
+        var file = new Argument<FileInfo>("file")
         {
-            FileInfo path = result.GetValue(file)!;
-            IReadOnlyList<Voucher> vouchers = await ImportFile.ParseAsync(path, b => VoucherFile.Parse(b), cancellationToken).ConfigureAwait(false);
-
-            int added;
-            try
+            Description = "Voucher JSON: [{id, institution, amount, currency, validFrom, validTo, maxShare}, ...].",
+        };
+        file.AcceptExistingOnly();
+        var import = new Command(
+            "import",
+            "Add compute vouchers; one already imported with the same terms is left as it is, with other terms refused."
+        )
+        {
+            file,
+        };
+        import.SetAction(
+            async (result, cancellationToken) =>
             {
-                added = await new TableVoucherStore(context.CreateStorage().Tables).ImportAsync(vouchers, cancellationToken).ConfigureAwait(false);
-            }
-            catch (InvalidOperationException ex)
-            {
-                throw new CliFailure($"{path.Name}: {ex.Message}", ex);
-            }
+                FileInfo path = result.GetValue(file)!;
+                IReadOnlyList<Voucher> vouchers = await ImportFile
+                    .ParseAsync(path, b => VoucherFile.Parse(b), cancellationToken)
+                    .ConfigureAwait(false);
 
-            await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported={added} unchanged={vouchers.Count - added}")).ConfigureAwait(false);
-            return ExitCodes.Success;
-        });
+                int added;
+                try
+                {
+                    added = await new TableVoucherStore(context.CreateStorage().Tables)
+                        .ImportAsync(vouchers, cancellationToken)
+                        .ConfigureAwait(false);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    throw new CliFailure($"{path.Name}: {ex.Message}", ex);
+                }
+
+                await context
+                    .Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported={added} unchanged={vouchers.Count - added}"))
+                    .ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+        );
 
         var institution = new Option<string?>("--institution") { Description = "Only this institution's vouchers." };
         var list = new Command("list", "Vouchers with what closed months have drawn on them and what is left.") { institution };
-        list.SetAction(async (result, cancellationToken) =>
-        {
-            StorageClients storage = context.CreateStorage();
-            var ledger = new VoucherLedger(new TableVoucherStore(storage.Tables), new BlobStatementStore(storage.Blobs), context.CreateCalendar());
-            IReadOnlyList<VoucherBalance> balances = await ledger.BalancesAsync(result.GetValue(institution), context.TimeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            await context.Out.WriteLineAsync("id,institution,currency,amount,used,balance,valid_from,valid_to,max_share,status").ConfigureAwait(false);
-            foreach (VoucherBalance b in balances)
+        list.SetAction(
+            async (result, cancellationToken) =>
             {
-                Voucher v = b.Voucher;
-                await context.Out.WriteLineAsync(string.Join(',',
-                    v.Id,
-                    v.Institution,
-                    v.Currency,
-                    v.Amount.ToString("F2", CultureInfo.InvariantCulture),
-                    b.Used.ToString("F2", CultureInfo.InvariantCulture),
-                    b.Balance.ToString("F2", CultureInfo.InvariantCulture),
-                    v.ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    v.ValidTo.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    v.MaxShare.ToString(CultureInfo.InvariantCulture),
-                    b.Status)).ConfigureAwait(false);
+                StorageClients storage = context.CreateStorage();
+                var ledger = new VoucherLedger(
+                    new TableVoucherStore(storage.Tables),
+                    new BlobStatementStore(storage.Blobs),
+                    context.CreateCalendar()
+                );
+                IReadOnlyList<VoucherBalance> balances = await ledger
+                    .BalancesAsync(result.GetValue(institution), context.TimeProvider.GetUtcNow(), cancellationToken)
+                    .ConfigureAwait(false);
+                await context
+                    .Out.WriteLineAsync("id,institution,currency,amount,used,balance,valid_from,valid_to,max_share,status")
+                    .ConfigureAwait(false);
+                foreach (VoucherBalance b in balances)
+                {
+                    Voucher v = b.Voucher;
+                    await context
+                        .Out.WriteLineAsync(
+                            string.Join(
+                                ',',
+                                v.Id,
+                                v.Institution,
+                                v.Currency,
+                                v.Amount.ToString("F2", CultureInfo.InvariantCulture),
+                                b.Used.ToString("F2", CultureInfo.InvariantCulture),
+                                b.Balance.ToString("F2", CultureInfo.InvariantCulture),
+                                v.ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                                v.ValidTo.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                                v.MaxShare.ToString(CultureInfo.InvariantCulture),
+                                b.Status
+                            )
+                        )
+                        .ConfigureAwait(false);
+                }
+
+                return ExitCodes.Success;
             }
+        );
 
-            return ExitCodes.Success;
-        });
-
-        return new Command("vouchers", "Compute vouchers: government credits that pay part of an institution's monthly charges.") { import, list };
+        return new Command("vouchers", "Compute vouchers: government credits that pay part of an institution's monthly charges.")
+        {
+            import,
+            list,
+        };
     }
 }

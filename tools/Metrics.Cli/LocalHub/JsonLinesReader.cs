@@ -14,7 +14,10 @@ internal static class JsonLinesReader
 {
     private const int BufferBytes = 1 << 20;
 
-    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(string path, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(
+        string path,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, useAsync: true);
         byte[] buffer = new byte[BufferBytes];

@@ -14,7 +14,14 @@ namespace Metrics.Cli.LocalHub;
 /// a partition's next batch starts only when its previous one has landed, and at most <c>concurrency</c> batches are in
 /// flight at once, so the file is read while earlier batches decode and upload. The first failure stops the run.
 /// </remarks>
-internal sealed class LocalEventHub(IngestPipeline pipeline, TableSequenceCounter sequences, TimeProvider timeProvider, int partitionCount, int batchSize, int concurrency)
+internal sealed class LocalEventHub(
+    IngestPipeline pipeline,
+    TableSequenceCounter sequences,
+    TimeProvider timeProvider,
+    int partitionCount,
+    int batchSize,
+    int concurrency
+)
 {
     private readonly PendingBatch[] _pending = Enumerable.Range(0, partitionCount).Select(_ => new PendingBatch(batchSize, 0)).ToArray();
     private readonly Task[] _running = Enumerable.Repeat(Task.CompletedTask, partitionCount).ToArray();
@@ -69,7 +76,9 @@ internal sealed class LocalEventHub(IngestPipeline pipeline, TableSequenceCounte
         for (int partition = 0; partition < partitionCount; partition++)
         {
             string partitionId = PartitionId(partition);
-            await sequences.ReturnUnusedAsync(stream, partitionId, _end[partition], _next[partition], cancellationToken).ConfigureAwait(false);
+            await sequences
+                .ReturnUnusedAsync(stream, partitionId, _end[partition], _next[partition], cancellationToken)
+                .ConfigureAwait(false);
         }
     }
 
@@ -90,7 +99,9 @@ internal sealed class LocalEventHub(IngestPipeline pipeline, TableSequenceCounte
             if (previous.IsFaulted)
             {
                 // The other partitions' batches finish first, so that nothing is still writing once the failure surfaces.
-                await Task.WhenAll(_running).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+                await Task.WhenAll(_running)
+                    .ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)
+                    .ConfigureAwait(false);
                 await previous.ConfigureAwait(false);
             }
 
@@ -105,7 +116,13 @@ internal sealed class LocalEventHub(IngestPipeline pipeline, TableSequenceCounte
         _running[partition] = RunAfterAsync(previous, stream, partition, bodies, cancellationToken);
     }
 
-    private async Task RunAfterAsync(Task previous, TelemetryStream stream, int partition, PendingBatch bodies, CancellationToken cancellationToken)
+    private async Task RunAfterAsync(
+        Task previous,
+        TelemetryStream stream,
+        int partition,
+        PendingBatch bodies,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
@@ -132,7 +149,11 @@ internal sealed class LocalEventHub(IngestPipeline pipeline, TableSequenceCounte
         }
 
         // Off the reader's thread: decoding is CPU work that should run beside the next lines being read.
-        IngestResult result = await Task.Run(() => pipeline.IngestAsync(new EventBatch(stream, partitionId, events), cancellationToken), cancellationToken).ConfigureAwait(false);
+        IngestResult result = await Task.Run(
+                () => pipeline.IngestAsync(new EventBatch(stream, partitionId, events), cancellationToken),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         lock (_totalsLock)
         {
             Totals.Add(result);
@@ -146,7 +167,9 @@ internal sealed class LocalEventHub(IngestPipeline pipeline, TableSequenceCounte
         {
             // Full batches use a reservation up exactly; only a partial last batch could leave a few unused here.
             string partitionId = PartitionId(partition);
-            await sequences.ReturnUnusedAsync(stream, partitionId, _end[partition], _next[partition], cancellationToken).ConfigureAwait(false);
+            await sequences
+                .ReturnUnusedAsync(stream, partitionId, _end[partition], _next[partition], cancellationToken)
+                .ConfigureAwait(false);
             int batches = Math.Min(FirstBatchesPerReservation << Math.Min(_reservations[partition]++, 20), MaxBatchesPerReservation);
             int reserve = Math.Max(count, batches * batchSize);
             _next[partition] = await sequences.ReserveAsync(stream, partitionId, reserve, cancellationToken).ConfigureAwait(false);
