@@ -97,7 +97,7 @@ public sealed class TableUsageStore : IUsageStore
         string filter = TableClient.CreateQueryFilter($"PartitionKey ge {DayKey(fromDay)} and PartitionKey lt {DayKey(toDayExclusive)}");
         if (institution is not null)
         {
-            filter += " and " + TableClient.CreateQueryFilter($"RowKey ge {institution + "|"} and RowKey lt {institution + "}"}");
+            filter += " and " + InstitutionRows(institution);
         }
         await foreach (TableEntity e in _daily.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -137,35 +137,40 @@ public sealed class TableUsageStore : IUsageStore
             .ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<MonthlyUsage>> ReadMonthAccountsAsync(
+    public Task<IReadOnlyList<MonthlyUsage>> ReadMonthAccountsAsync(
+        BillingMonth month,
+        string? institution,
+        CancellationToken cancellationToken
+    ) => ReadMonthlyAsync(_accounts, month, institution, cancellationToken);
+
+    public Task<IReadOnlyList<MonthlyUsage>> ReadMonthAsync(BillingMonth month, string? institution, CancellationToken cancellationToken) =>
+        ReadMonthlyAsync(_monthly, month, institution, cancellationToken);
+
+    /// <summary>A monthly table's month: one partition, or one institution's RowKey range of it.</summary>
+    private async Task<IReadOnlyList<MonthlyUsage>> ReadMonthlyAsync(
+        TableClient table,
         BillingMonth month,
         string? institution,
         CancellationToken cancellationToken
     )
     {
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
-        string pk = month.ToString();
-        string filter = institution is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {pk}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {institution + "|"} and RowKey lt {institution + "}"}");
-        return await ReadMonthlyAsync(_accounts.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken), month)
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {month.ToString()}");
+        if (institution is not null)
+        {
+            filter += " and " + InstitutionRows(institution);
+        }
+
+        return await ReadMonthlyAsync(table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken), month)
             .ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<MonthlyUsage>> ReadMonthAsync(
-        BillingMonth month,
-        string? institution,
-        CancellationToken cancellationToken
-    )
-    {
-        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
-        string pk = month.ToString();
-        string filter = institution is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {pk}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {institution + "|"} and RowKey lt {institution + "}"}");
-        return await ReadMonthlyAsync(_monthly.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken), month)
-            .ConfigureAwait(false);
-    }
+    /// <summary>
+    /// One institution's rows in a partition keyed <c>institution|model[|account]</c>: ids never hold <c>|</c>, and
+    /// <c>}</c> sorts just after it, so the range holds that institution only, not one whose id it begins.
+    /// </summary>
+    private static string InstitutionRows(string institution) =>
+        TableClient.CreateQueryFilter($"RowKey ge {institution + "|"} and RowKey lt {institution + "}"}");
 
     private static async Task<IReadOnlyList<MonthlyUsage>> ReadMonthlyAsync(IAsyncEnumerable<TableEntity> query, BillingMonth month)
     {
@@ -186,7 +191,7 @@ public sealed class TableUsageStore : IUsageStore
     public async Task<bool> InstitutionKnownAsync(string institution, CancellationToken cancellationToken)
     {
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
-        string filter = TableClient.CreateQueryFilter($"RowKey ge {institution + "|"} and RowKey lt {institution + "}"}");
+        string filter = InstitutionRows(institution);
         await foreach (
             TableEntity _ in _monthly
                 .QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken)

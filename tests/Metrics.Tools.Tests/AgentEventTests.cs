@@ -64,28 +64,7 @@ public sealed class AgentEventTests : IDisposable
     [Fact]
     public void Build_FromTheRealFixture_IsValid()
     {
-        string[] fields =
-        [
-            "timestamp",
-            "index",
-            "uuid",
-            "name",
-            "serial",
-            "pci.bus_id",
-            "driver_version",
-            "utilization.gpu",
-            "utilization.memory",
-            "memory.total",
-            "memory.used",
-            "memory.free",
-            "power.draw",
-            "power.limit",
-            "temperature.gpu",
-            "clocks.sm",
-            "clocks.mem",
-            "ecc.errors.uncorrected.volatile.total",
-            "pstate",
-        ];
+        string[] fields = NvidiaSmiCsvParserTests.FixtureFields;
         string csv = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "nvidia-smi", "query-gpu-loop.csv"))[14];
         GpuStatus gpu = Assert.Single(new NvidiaSmiCsvParser(fields, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).Parse(csv));
 

@@ -6,7 +6,7 @@ namespace Metrics.Tools.Tests;
 public sealed class NvidiaSmiCsvParserTests
 {
     /// <summary>The field list the fixtures were captured with (Fixtures/nvidia-smi/README.md, <c>$F</c>).</summary>
-    private static readonly string[] s_fixtureFields =
+    internal static readonly string[] FixtureFields =
     [
         "timestamp",
         "index",
@@ -36,7 +36,7 @@ public sealed class NvidiaSmiCsvParserTests
     [Fact]
     public void Parse_LoopFixture_ReadsEverySampleIdleThenLoaded()
     {
-        IReadOnlyList<GpuStatus> samples = new NvidiaSmiCsvParser(s_fixtureFields, s_shanghai).Parse(Fixture("query-gpu-loop.csv"));
+        IReadOnlyList<GpuStatus> samples = new NvidiaSmiCsvParser(FixtureFields, s_shanghai).Parse(Fixture("query-gpu-loop.csv"));
 
         Assert.Equal(20, samples.Count);
         Assert.All(samples, s => Assert.Equal("GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8143", s.Uuid));
@@ -52,7 +52,7 @@ public sealed class NvidiaSmiCsvParserTests
     [Fact]
     public void Parse_PowerAboveTheLimit_IsKeptAsMeasured()
     {
-        IReadOnlyList<GpuStatus> samples = new NvidiaSmiCsvParser(s_fixtureFields, s_shanghai).Parse(Fixture("query-gpu-loop.csv"));
+        IReadOnlyList<GpuStatus> samples = new NvidiaSmiCsvParser(FixtureFields, s_shanghai).Parse(Fixture("query-gpu-loop.csv"));
 
         GpuStatus peak = samples.MaxBy(s => s.PowerW)!;
         Assert.Equal(718.61, peak.PowerW);
@@ -62,7 +62,7 @@ public sealed class NvidiaSmiCsvParserTests
     [Fact]
     public void Parse_LocalTimestampWithoutZone_IsConvertedWithTheNodesZone()
     {
-        IReadOnlyList<GpuStatus> samples = new NvidiaSmiCsvParser(s_fixtureFields, s_shanghai).Parse(Fixture("query-gpu-loop.csv"));
+        IReadOnlyList<GpuStatus> samples = new NvidiaSmiCsvParser(FixtureFields, s_shanghai).Parse(Fixture("query-gpu-loop.csv"));
 
         Assert.Equal(new DateTimeOffset(2026, 11, 27, 1, 49, 16, 210, TimeSpan.Zero), samples[0].Timestamp);
         Assert.True(samples.Zip(samples.Skip(1)).All(p => p.First.Timestamp < p.Second.Timestamp));

@@ -17,4 +17,23 @@ public sealed record DailyUsage(
 )
 {
     public UsageKey Key => new(Institution, GpuModel, Account);
+
+    /// <summary>The parts' figures summed under one day and line (accounts, or institutions, summed away).</summary>
+    public static DailyUsage Sum(DateOnly day, string institution, string gpuModel, IEnumerable<DailyUsage> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        decimal gpu = 0,
+            cpu = 0,
+            active = 0,
+            observed = 0;
+        foreach (DailyUsage part in parts)
+        {
+            gpu += part.GpuSeconds;
+            cpu += part.CpuCoreSeconds;
+            active += part.ActiveGpuSeconds;
+            observed += part.ObservedGpuSeconds;
+        }
+
+        return new DailyUsage(day, institution, gpuModel, gpu, cpu, active, observed);
+    }
 }

@@ -90,15 +90,7 @@ public sealed class StatementDays
     /// <summary>Sums the accounts of each (day, institution, model): a statement's charts are per institution line.</summary>
     public static DailyUsage[] ByInstitutionLine(IEnumerable<DailyUsage> days) =>
         days.GroupBy(d => (d.Day, d.Institution, d.GpuModel))
-            .Select(g => new DailyUsage(
-                g.Key.Day,
-                g.Key.Institution,
-                g.Key.GpuModel,
-                g.Sum(d => d.GpuSeconds),
-                g.Sum(d => d.CpuCoreSeconds),
-                g.Sum(d => d.ActiveGpuSeconds),
-                g.Sum(d => d.ObservedGpuSeconds)
-            ))
+            .Select(g => DailyUsage.Sum(g.Key.Day, g.Key.Institution, g.Key.GpuModel, g))
             .OrderBy(d => d.Day)
             .ThenBy(d => d.Key)
             .ToArray();

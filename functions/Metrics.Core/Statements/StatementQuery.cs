@@ -55,15 +55,7 @@ public sealed class StatementQuery(
 
         // The centre's days by model (a national month is some 300,000 daily rows, about 30 MB while they are summed).
         DailyUsage[] byModel = days.GroupBy(d => (d.Day, d.GpuModel))
-            .Select(g => new DailyUsage(
-                g.Key.Day,
-                string.Empty,
-                g.Key.GpuModel,
-                g.Sum(d => d.GpuSeconds),
-                g.Sum(d => d.CpuCoreSeconds),
-                g.Sum(d => d.ActiveGpuSeconds),
-                g.Sum(d => d.ObservedGpuSeconds)
-            ))
+            .Select(g => DailyUsage.Sum(g.Key.Day, string.Empty, g.Key.GpuModel, g))
             .OrderBy(d => d.Day)
             .ThenBy(d => d.GpuModel, StringComparer.Ordinal)
             .ToArray();
