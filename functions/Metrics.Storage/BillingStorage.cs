@@ -24,7 +24,21 @@ public static class BillingStorage
         )
         {
             MaxSamplesInMemory = maxSamplesInMemory,
+            Runs = new BlobRollupRuns(clients.Blobs, timeProvider),
         };
+    }
+
+    /// <summary>What <c>metrics status</c> shows: pending marks, the last rollup, recent dead letters, closed months.</summary>
+    public static Metrics.Core.Operations.StatusQuery CreateStatusQuery(StorageClients clients, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        return new Metrics.Core.Operations.StatusQuery(
+            new TableRollupMarks(clients.Tables, timeProvider),
+            new BlobRollupRuns(clients.Blobs, timeProvider),
+            new BlobDeadLetterCounts(clients.Blobs),
+            new BlobStatementStore(clients.Blobs),
+            timeProvider
+        );
     }
 
     public static UsageQuery CreateQuery(StorageClients clients, BillingCalendar calendar)

@@ -22,6 +22,23 @@ public sealed class BlobStatementStore(BlobServiceClient blobs) : IStatementStor
     /// <summary><c>{yyyy-MM}/days-{sha256}.json</c>: named by content, so two closes racing never overwrite each other's.</summary>
     public static string DaysPathOf(BillingMonth month, string sha256) => $"{month}/days-{sha256}.json";
 
+    public async IAsyncEnumerable<BillingMonth> ListClosedAsync(
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken
+    )
+    {
+        // Blob listings come in name order, and yyyy-MM sorts as the months do.
+        await foreach (BlobItem item in _container.ListOrNoneAsync(new GetBlobsOptions(), cancellationToken).ConfigureAwait(false))
+        {
+            if (
+                item.Name.EndsWith("/statement.json", StringComparison.Ordinal)
+                && BillingMonth.TryParse(item.Name[..^"/statement.json".Length], out BillingMonth month)
+            )
+            {
+                yield return month;
+            }
+        }
+    }
+
     public async Task WriteDaysAsync(StatementDays days, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(days);

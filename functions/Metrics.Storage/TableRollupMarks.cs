@@ -57,11 +57,11 @@ public sealed class TableRollupMarks(TableServiceClient tables, TimeProvider tim
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(kind)}");
         await foreach (
             TableEntity entity in Table
-                .QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken)
+                .QueryAsync<TableEntity>(filter, select: ["RowKey", "MarkedAt"], cancellationToken: cancellationToken)
                 .ConfigureAwait(false)
         )
         {
-            marks.Add(new RollupMark(kind, entity.RowKey, entity.ETag.ToString()));
+            marks.Add(new RollupMark(kind, entity.RowKey, entity.ETag.ToString(), entity.GetDateTimeOffset("MarkedAt")));
         }
 
         return marks;

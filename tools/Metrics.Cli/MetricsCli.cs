@@ -11,14 +11,15 @@ public static class MetricsCli
     {
         ArgumentNullException.ThrowIfNull(context);
         var root = new RootCommand(
-            "Usage metering for the AI computing centre: ingest, inspect, deadletters, rollup, compact, usage, close, vouchers, rates, "
-                + "simulate, demo."
+            "Usage metering for the AI computing centre: ingest, inspect, deadletters, rollup, status, compact, usage, statement, close, "
+                + "vouchers, rates, simulate, demo."
         )
         {
             IngestCommand.Create(context),
             InspectCommand.Create(context),
             DeadLettersCommand.Create(context),
             RollupCommand.Create(context),
+            StatusCommand.Create(context),
             CompactCommand.Create(context),
             UsageCommand.Create(context),
             StatementCommand.Create(context),

@@ -36,6 +36,9 @@ public sealed class UsageRollup(
     /// </summary>
     public int MaxSamplesInMemory { get; init; } = ObservedHourReader.DefaultMaxSamplesInMemory;
 
+    /// <summary>Where each run leaves word of what it did, for <c>metrics status</c>; none in tests that do not ask.</summary>
+    public IRollupRuns? Runs { get; init; }
+
     /// <summary>
     /// Job hours whose events are read before their runs' states are: a day's worth, some 60,000 events of the national
     /// centre (about 20 MB) held at once.
@@ -104,7 +107,7 @@ public sealed class UsageRollup(
         (int hoursKept, int hoursRecomputed) = await RecomputeHourMarksAsync(gpuMarks, failures, progress, cancellationToken)
             .ConfigureAwait(false);
         (int monthsKept, int monthsListed) = await RecomputeMonthMarksAsync(failures, progress, cancellationToken).ConfigureAwait(false);
-        return new RollupResult(
+        var result = new RollupResult(
             jobMarks.Count,
             jobsChanged,
             hoursRecomputed,
@@ -114,6 +117,12 @@ public sealed class UsageRollup(
         {
             Failures = failures,
         };
+        if (Runs is not null)
+        {
+            await Runs.RecordAsync(result, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
     }
 
     /// <summary>

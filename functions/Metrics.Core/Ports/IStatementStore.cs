@@ -22,4 +22,7 @@ public interface IStatementStore
     /// The daily usage a closed month's statement recorded (<see cref="FrozenStatement.DaysSha256"/>), checked against the hash.
     /// </summary>
     Task<StatementDays> ReadDaysAsync(BillingMonth month, string sha256, CancellationToken cancellationToken);
+
+    /// <summary>The months that have a statement, oldest first.</summary>
+    IAsyncEnumerable<BillingMonth> ListClosedAsync(CancellationToken cancellationToken);
 }

@@ -26,6 +26,8 @@ internal sealed class StatementsReadOnce(IStatementStore inner) : IStatementStor
 
     public Task WriteDaysAsync(StatementDays days, CancellationToken cancellationToken) => inner.WriteDaysAsync(days, cancellationToken);
 
+    public IAsyncEnumerable<BillingMonth> ListClosedAsync(CancellationToken cancellationToken) => inner.ListClosedAsync(cancellationToken);
+
     public Task<StatementDays> ReadDaysAsync(BillingMonth month, string sha256, CancellationToken cancellationToken) =>
         inner.ReadDaysAsync(month, sha256, cancellationToken);
 }

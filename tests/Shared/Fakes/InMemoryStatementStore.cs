@@ -10,6 +10,9 @@ public sealed class InMemoryStatementStore : IStatementStore
 {
     public ConcurrentDictionary<BillingMonth, byte[]> Stored { get; } = new();
 
+    public IAsyncEnumerable<BillingMonth> ListClosedAsync(CancellationToken cancellationToken) =>
+        Stored.Keys.OrderBy(m => m).ToAsyncEnumerable();
+
     public Task<FrozenStatement?> ReadAsync(BillingMonth month, CancellationToken cancellationToken) =>
         Task.FromResult(Stored.TryGetValue(month, out byte[]? json) ? FrozenStatement.FromJson(json) : null);
 

@@ -216,6 +216,17 @@ internal static class DemoCommand
         await context
             .Out.WriteLineAsync($"pages: the statement of {monthEnd.Voucher.Institution} for {before}: {statement}")
             .ConfigureAwait(false);
+
+        // What an operator sees of it all (metrics status): nothing left for billing, compaction's marks, the last rollup.
+        Metrics.Core.Operations.PipelineStatus status = await BillingStorage
+            .CreateStatusQuery(storage, context.TimeProvider)
+            .GetAsync(cancellationToken)
+            .ConfigureAwait(false);
+        foreach (string line in StatusCommand.Lines(status))
+        {
+            await context.Out.WriteLineAsync("status: " + line).ConfigureAwait(false);
+        }
+
         return ExitCodes.Success;
     }
 

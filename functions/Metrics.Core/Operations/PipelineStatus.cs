@@ -1,0 +1,42 @@
+using Metrics.Core.Billing;
+using Metrics.Core.Ports;
+using Metrics.Core.Telemetry;
+
+namespace Metrics.Core.Operations;
+
+/// <summary>
+/// The pipeline as an operator sees it, from storage alone: the rollup's pending work by kind, its last run, the events
+/// dead-lettered lately, and the months closed. <see cref="Staleness"/> says whether billing has fallen behind.
+/// </summary>
+public sealed record PipelineStatus(
+    DateTimeOffset At,
+    IReadOnlyDictionary<MarkKind, PendingMarks> Marks,
+    RollupRun? LastRollup,
+    IReadOnlyDictionary<TelemetryStream, long> DeadLetters,
+    DateOnly DeadLettersFrom,
+    IReadOnlyList<BillingMonth> ClosedMonths
+)
+{
+    /// <summary>The kinds that stand between landed data and finance's figures (compaction's marks do not).</summary>
+    public static IReadOnlyList<MarkKind> BillingKinds { get; } = [MarkKind.Gpu, MarkKind.Jobs, MarkKind.Usage, MarkKind.Month];
+
+    /// <summary>
+    /// How long the oldest pending billing work has waited since its mark was last set: what finance's figures may lack.
+    /// A rollup that fails a unit keeps its mark, so a failing rollup shows here as well as a stopped one. Null when
+    /// nothing is pending.
+    /// </summary>
+    public TimeSpan? BillingLag =>
+        BillingKinds.Select(k => Marks.TryGetValue(k, out PendingMarks? p) ? p.OldestMarkedAt : null).Min() is { } oldest
+            ? At - oldest
+            : null;
+
+    /// <summary>Why billing is stale against <paramref name="maxLag"/>, or null when it is fresh.</summary>
+    public string? Staleness(TimeSpan maxLag) =>
+        BillingLag is { } lag && lag > maxLag
+            ? $"billing work has waited {Minutes(lag)} min (limit {Minutes(maxLag)} min): the rollup is not keeping up, failing or not "
+                + $"running"
+            : null;
+
+    private static string Minutes(TimeSpan t) =>
+        ((long)Math.Floor(t.TotalMinutes)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,39 @@
+using Metrics.Core.Ports;
+using Metrics.Core.Telemetry;
+
+namespace Metrics.Core.Operations;
+
+/// <summary>Gathers <see cref="PipelineStatus"/> from the stores: a few listings, nothing proportional to the data.</summary>
+public sealed class StatusQuery(
+    IRollupMarks marks,
+    IRollupRuns runs,
+    IDeadLetterCounts deadLetters,
+    IStatementStore statements,
+    TimeProvider time
+)
+{
+    public async Task<PipelineStatus> GetAsync(CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        var pending = new Dictionary<MarkKind, PendingMarks>();
+        foreach (MarkKind kind in Enum.GetValues<MarkKind>())
+        {
+            IReadOnlyList<RollupMark> listed = await marks.ListAsync(kind, cancellationToken).ConfigureAwait(false);
+            pending[kind] = new PendingMarks(listed.Count, listed.Select(m => m.MarkedAt).Min());
+        }
+
+        // Dead letters are filed by UTC enqueued date: today's and yesterday's cover the last 24 hours.
+        DateOnly today = DateOnly.FromDateTime(now.UtcDateTime);
+        IReadOnlyDictionary<TelemetryStream, long> dead = await deadLetters
+            .CountAsync(today.AddDays(-1), today, cancellationToken)
+            .ConfigureAwait(false);
+        RollupRun? last = await runs.LastAsync(cancellationToken).ConfigureAwait(false);
+        var closed = new List<Billing.BillingMonth>();
+        await foreach (Billing.BillingMonth month in statements.ListClosedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            closed.Add(month);
+        }
+
+        return new PipelineStatus(now, pending, last, dead, today.AddDays(-1), closed);
+    }
+}

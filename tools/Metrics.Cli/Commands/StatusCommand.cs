@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Globalization;
+using Metrics.Core.Operations;
+using Metrics.Core.Ports;
+using Metrics.Core.Telemetry;
+using Metrics.Storage;
+
+namespace Metrics.Cli.Commands;
+
+/// <summary>
+/// <c>metrics status [--max-lag-minutes N]</c>: one screen for the operator, from storage alone. Exit 0 when billing is
+/// fresh, 1 when the oldest pending billing work has waited longer than the limit, so it serves as a health check.
+/// </summary>
+internal static class StatusCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var maxLag = new Option<int>("--max-lag-minutes")
+        {
+            Description = "How long billing work may wait before the status is stale (exit 1). The rollup runs every 5 minutes.",
+            DefaultValueFactory = _ => 60,
+        };
+        maxLag.Validators.Add(r => OptionRanges.Check(r, maxLag, 1, 7 * 24 * 60));
+        var command = new Command("status", "Show pending billing work, the last rollup, recent dead letters and closed months.")
+        {
+            maxLag,
+        };
+        command.SetAction(
+            async (result, cancellationToken) =>
+            {
+                PipelineStatus status = await BillingStorage
+                    .CreateStatusQuery(context.CreateStorage(), context.TimeProvider)
+                    .GetAsync(cancellationToken)
+                    .ConfigureAwait(false);
+                foreach (string line in Lines(status))
+                {
+                    await context.Out.WriteLineAsync(line).ConfigureAwait(false);
+                }
+
+                TimeSpan limit = TimeSpan.FromMinutes(result.GetValue(maxLag));
+                if (status.Staleness(limit) is { } stale)
+                {
+                    await context.Out.WriteLineAsync($"billing: STALE: {stale}").ConfigureAwait(false);
+                    return ExitCodes.Failure;
+                }
+
+                await context
+                    .Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"billing: fresh (limit {limit.TotalMinutes:0} min)"))
+                    .ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+        );
+        return command;
+    }
+
+    /// <summary>The screen, a line per subject, in key=value form where it can be.</summary>
+    internal static IEnumerable<string> Lines(PipelineStatus status)
+    {
+        IFormatProvider inv = CultureInfo.InvariantCulture;
+        yield return string.Create(inv, $"status at {status.At:yyyy-MM-ddTHH:mm:ss}Z");
+        foreach ((MarkKind kind, PendingMarks pending) in status.Marks.OrderBy(m => m.Key))
+        {
+            string oldest = pending.OldestMarkedAt is { } at ? string.Create(inv, $" oldest={Age(status.At - at)}") : string.Empty;
+            string role = PipelineStatus.BillingKinds.Contains(kind) ? "billing" : "compaction";
+            yield return string.Create(inv, $"marks: {Name(kind)} pending={pending.Count}{oldest} ({role})");
+        }
+
+        yield return status.LastRollup is { } run
+            ? string.Create(
+                inv,
+                $"last rollup: finished {run.FinishedAt:yyyy-MM-ddTHH:mm:ss}Z ({Age(status.At - run.FinishedAt)} ago), "
+                    + $"{(run.Succeeded ? "ok" : "FAILED")}: job_hours={run.JobHoursRead} hours={run.HoursRecomputed} "
+                    + $"months={run.MonthsRecomputed} marks_kept={run.MarksKept} failed_hours={run.FailedHours} "
+                    + $"failed_months={run.FailedMonths}{(run.FirstFailure is { } f ? "; first: " + f : string.Empty)}"
+            )
+            : "last rollup: none recorded";
+        foreach ((TelemetryStream stream, long count) in status.DeadLetters.OrderBy(d => d.Key))
+        {
+            yield return string.Create(inv, $"dead letters: {stream.Name()}={count} (UTC {status.DeadLettersFrom:yyyy-MM-dd} and after)");
+        }
+
+        yield return status.ClosedMonths.Count == 0
+            ? "closed months: none"
+            : $"closed months: {string.Join(' ', status.ClosedMonths)} (latest {status.ClosedMonths[^1]})";
+    }
+
+    private static string Name(MarkKind kind) =>
+        kind switch
+        {
+            MarkKind.CompactGpu => "compact-gpu",
+            MarkKind.CompactJobs => "compact-jobs",
+            _ => kind.ToString().ToLowerInvariant(),
+        };
+
+    private static string Age(TimeSpan age) =>
+        age.TotalMinutes < 120
+            ? string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, Math.Floor(age.TotalMinutes)):0}m")
+            : string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(age.TotalHours):0}h");
+}
