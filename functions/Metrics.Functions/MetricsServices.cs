@@ -1,3 +1,4 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Metrics.Core.Billing;
 using Metrics.Core.Compaction;
 using Metrics.Core.Ingest;
@@ -8,6 +9,7 @@ using Metrics.Core.Vouchers;
 using Metrics.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
 
 namespace Metrics.Functions;
 
@@ -18,6 +20,7 @@ public static class MetricsServices
     {
         StorageSettings settings = ReadStorageSettings(configuration);
         services.AddSingleton(TimeProvider.System);
+        AddPipelineMetrics(services, configuration);
         services.AddSingleton(new StorageClients(settings));
         services.AddSingleton<ILandingStore>(sp => new BlobLandingStore(sp.GetRequiredService<StorageClients>().Blobs));
         services.AddSingleton<IDirtyHourLog>(sp => new TableRollupMarks(
@@ -35,7 +38,10 @@ public static class MetricsServices
             sp.GetRequiredService<ILandingStore>(),
             sp.GetRequiredService<IDirtyHourLog>(),
             limits
-        ));
+        )
+        {
+            Time = sp.GetRequiredService<TimeProvider>(),
+        });
 
         // Created here, at start-up, so a bad BillingTimeZone stops the app before it bills anything.
         BillingCalendar calendar = BillingCalendar.Create(configuration[BillingSettings.TimeZoneVariable]);
@@ -87,5 +93,47 @@ public static class MetricsServices
                 $"No data storage configured: set {StorageSettings.ConnectionName} (connection string) or "
                     + $"{StorageSettings.ConnectionName}__blobServiceUri and __tableServiceUri."
             );
+    }
+
+    /// <summary>Application Insights' connection string, which Azure sets on the Function App (infra/modules/functionapp.bicep).</summary>
+    public const string ApplicationInsightsConnection = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    /// <summary>
+    /// <c>Authorization=AAD;ClientId=...</c> when the resource refuses keys: the exporter then signs in as that identity.
+    /// </summary>
+    public const string ApplicationInsightsAuthentication = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
+
+    /// <summary>
+    /// The pipeline's meter (<see cref="Core.Operations.PipelineMetrics"/>) exported to Application Insights when the app has
+    /// its connection string; without one (local runs, tests) the meter is still collected and simply not sent.
+    /// </summary>
+    private static void AddPipelineMetrics(IServiceCollection services, IConfiguration configuration)
+    {
+        string? connection = configuration[ApplicationInsightsConnection];
+        string? clientId = (configuration[ApplicationInsightsAuthentication] ?? string.Empty)
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => part.Split('=', 2))
+            .Where(kv => kv.Length == 2 && kv[0].Equals("ClientId", StringComparison.OrdinalIgnoreCase))
+            .Select(kv => kv[1])
+            .FirstOrDefault();
+        services
+            .AddOpenTelemetry()
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Core.Operations.PipelineMetrics.MeterName);
+                if (!string.IsNullOrWhiteSpace(connection))
+                {
+                    metrics.AddAzureMonitorMetricExporter(o =>
+                    {
+                        o.ConnectionString = connection;
+                        if (clientId is not null)
+                        {
+                            o.Credential = new Azure.Identity.ManagedIdentityCredential(
+                                Azure.Identity.ManagedIdentityId.FromUserAssignedClientId(clientId)
+                            );
+                        }
+                    });
+                }
+            });
     }
 }

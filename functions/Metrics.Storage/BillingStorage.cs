@@ -25,6 +25,7 @@ public static class BillingStorage
         {
             MaxSamplesInMemory = maxSamplesInMemory,
             Runs = new BlobRollupRuns(clients.Blobs, timeProvider),
+            Time = timeProvider,
         };
     }
 

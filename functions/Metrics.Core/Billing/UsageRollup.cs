@@ -39,6 +39,12 @@ public sealed class UsageRollup(
     /// <summary>Where each run leaves word of what it did, for <c>metrics status</c>; none in tests that do not ask.</summary>
     public IRollupRuns? Runs { get; init; }
 
+    /// <summary>Where each run is measured (see <see cref="Operations.PipelineMetrics"/>).</summary>
+    public Operations.PipelineMetrics Metrics { get; init; } = Operations.PipelineMetrics.Shared;
+
+    /// <summary>The clock the age of pending marks is measured against.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>
     /// Job hours whose events are read before their runs' states are: a day's worth, some 60,000 events of the national
     /// centre (about 20 MB) held at once.
@@ -77,6 +83,7 @@ public sealed class UsageRollup(
     )
     {
         await using IRollupLease lease = await rollupLock.AcquireAsync(LockWait, callerToken).ConfigureAwait(false);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
 
         // Stop at once if the lock is lost mid-run: another rollup may hold it now, and two must never interleave.
         using var work = CancellationTokenSource.CreateLinkedTokenSource(callerToken, lease.Lost);
@@ -96,6 +103,7 @@ public sealed class UsageRollup(
         var failures = new List<RollupFailure>();
         IReadOnlyList<RollupMark> jobMarks = await marks.ListAsync(MarkKind.Jobs, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<RollupMark> gpuMarks = await marks.ListAsync(MarkKind.Gpu, cancellationToken).ConfigureAwait(false);
+        Metrics.RollupStarted(jobMarks, gpuMarks, Time.GetUtcNow());
 
         // Hours that received files are hours to compact once they close. Marked before the ingest marks are cleared,
         // so no landed hour escapes compaction; one upsert per kind per run, where ingest marking them too would cost
@@ -117,6 +125,7 @@ public sealed class UsageRollup(
         {
             Failures = failures,
         };
+        Metrics.RollupFinished(result, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         if (Runs is not null)
         {
             await Runs.RecordAsync(result, cancellationToken).ConfigureAwait(false);

@@ -26,6 +26,12 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
     /// <summary>The GPU stream's codec; replaceable by tests only, to prove the last-resort barrier with a codec that throws.</summary>
     internal IStreamCodec<GpuSample> GpuCodec { get; init; } = GpuStreamCodec.Instance;
 
+    /// <summary>Where each landed batch is counted (see <see cref="Operations.PipelineMetrics"/>).</summary>
+    public Operations.PipelineMetrics Metrics { get; init; } = Operations.PipelineMetrics.Shared;
+
+    /// <summary>The clock an event's ingest lag is measured against.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>A batch touches few hours, so a handful of concurrent uploads is all the parallelism that pays.</summary>
     private const int MaxConcurrentWrites = 4;
 
@@ -42,6 +48,7 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
             return IngestResult.Empty;
         }
 
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         BatchPlan plan = batch.Stream switch
         {
             TelemetryStream.Gpu => Plan(batch, GpuCodec, limits),
@@ -68,7 +75,7 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
             byReason[letter.Rejection.Reason] = byReason.GetValueOrDefault(letter.Rejection.Reason) + 1;
         }
 
-        return new IngestResult(
+        var result = new IngestResult(
             batch.Events.Count,
             plan.LandedEvents,
             plan.LandedRows,
@@ -81,6 +88,8 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
             InternalErrors = plan.InternalErrors,
             LandedBytes = plan.Files.Where(f => f.Container == LandingPaths.TelemetryContainer).Sum(f => (long)f.Content.Length),
         };
+        Metrics.BatchLanded(batch, result, System.Diagnostics.Stopwatch.GetElapsedTime(started), Time.GetUtcNow());
+        return result;
     }
 
     private static BatchPlan Plan<T>(EventBatch batch, IStreamCodec<T> codec, IngestLimits limits)

@@ -47,9 +47,12 @@ public sealed class InMemoryDirtyHourLog : IDirtyHourLog, IRollupMarks
         return Task.CompletedTask;
     }
 
+    /// <summary>When every mark says it was last set (a fixed time: the fake has no clock).</summary>
+    public DateTimeOffset MarkedAt { get; set; } = new(2026, 11, 27, 11, 0, 0, TimeSpan.Zero);
+
     public Task<IReadOnlyList<RollupMark>> ListAsync(MarkKind kind, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<RollupMark>>(
-            Pending.Where(p => p.Key.Kind == kind).Select(p => new RollupMark(kind, p.Key.Key, p.Value)).ToArray()
+            Pending.Where(p => p.Key.Kind == kind).Select(p => new RollupMark(kind, p.Key.Key, p.Value, MarkedAt)).ToArray()
         );
 
     public Task<bool> ClearAsync(RollupMark mark, CancellationToken cancellationToken) =>

@@ -25,7 +25,10 @@ internal static class LocalIngest
             new BlobLandingStore(storage.Blobs),
             new TableRollupMarks(storage.Tables, context.TimeProvider),
             context.CreateIngestLimits(backfill)
-        );
+        )
+        {
+            Time = context.TimeProvider,
+        };
         var hub = new LocalEventHub(pipeline, sequences, context.TimeProvider, partitions, batchSize, LocalEventHub.DefaultConcurrency);
         double length = Math.Max(1, new FileInfo(file).Length);
         long read = 0,
