@@ -38,6 +38,7 @@ public static class BillingStorage
             new BlobRollupRuns(clients.Blobs, timeProvider),
             new BlobDeadLetterCounts(clients.Blobs),
             new BlobStatementStore(clients.Blobs),
+            new BlobLandedHours(clients.Blobs),
             timeProvider
         );
     }

@@ -26,7 +26,10 @@ public sealed class StatusOnAzuriteTests : IDisposable
         string fresh = await _azurite.RunOkAsync(_time, "status");
         Assert.Contains("marks: gpu pending=1 oldest=0m (billing)", fresh, StringComparison.Ordinal);
         Assert.Contains("last rollup: none recorded", fresh, StringComparison.Ordinal);
-        Assert.Contains("dead letters: gpu=1 (UTC 2026-11-26 and after)", fresh, StringComparison.Ordinal);
+        Assert.Contains("dead letters: gpu=1 (UTC 2026-11-26 and after): malformed-json=1", fresh, StringComparison.Ordinal);
+        Assert.Contains("dead letters: jobs=0 (UTC 2026-11-26 and after)\n", fresh, StringComparison.Ordinal);
+        Assert.Contains("landed: gpu newest hour 2026-11-27T09Z (5m since it began)", fresh, StringComparison.Ordinal);
+        Assert.Contains("landed: jobs nothing yet", fresh, StringComparison.Ordinal);
         Assert.Contains("billing: fresh (limit 60 min)", fresh, StringComparison.Ordinal);
 
         // 90 minutes on, the hour still waits: stale against the default hour, fresh against two.

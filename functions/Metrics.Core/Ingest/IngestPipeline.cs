@@ -222,9 +222,16 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
                 manifest.LastSequence
             );
             byte[] content = DeadLetterEncoder.Encode(batch.Stream, batch.PartitionId, day);
-            plan.Files.Add(
-                new LandingFile(LandingPaths.DeadLetterContainer, path, content, DeadLetterEncoder.ContentType, manifest.ToMetadata())
+            var metadata = new Dictionary<string, string>(manifest.ToMetadata());
+
+            // Counts per reason in the manifest, so that an operator's "why, lately" is a listing, not a download.
+            metadata[ManifestKeys.Reasons] = string.Join(
+                ',',
+                day.GroupBy(d => d.Rejection.Reason.Code())
+                    .OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .Select(g => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{g.Key}={g.Count()}"))
             );
+            plan.Files.Add(new LandingFile(LandingPaths.DeadLetterContainer, path, content, DeadLetterEncoder.ContentType, metadata));
         }
     }
 

@@ -34,6 +34,9 @@ public static class ManifestKeys
     /// <summary>"true" on files landed by <c>metrics ingest --backfill</c>; absent otherwise.</summary>
     public const string Backfill = "backfill";
 
+    /// <summary>On a dead-letter file: its events per rejection code, <c>code=count</c> comma-separated.</summary>
+    public const string Reasons = "reasons";
+
     private const string InstantFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'";
 
     /// <summary>An instant as the manifest writes it: UTC, to the tick, so that it reads back exactly.</summary>

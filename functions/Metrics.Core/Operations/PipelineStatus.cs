@@ -17,6 +17,14 @@ public sealed record PipelineStatus(
     IReadOnlyList<BillingMonth> ClosedMonths
 )
 {
+    /// <summary>The same dead letters per stream and rejection code.</summary>
+    public IReadOnlyDictionary<(TelemetryStream Stream, string Reason), long> DeadLettersByReason { get; init; } =
+        new Dictionary<(TelemetryStream, string), long>();
+
+    /// <summary>Per stream, the newest UTC hour with landed files (null: none): is telemetry arriving?</summary>
+    public IReadOnlyDictionary<TelemetryStream, DateTimeOffset?> NewestLandedHour { get; init; } =
+        new Dictionary<TelemetryStream, DateTimeOffset?>();
+
     /// <summary>The kinds that stand between landed data and finance's figures (compaction's marks do not).</summary>
     public static IReadOnlyList<MarkKind> BillingKinds { get; } = [MarkKind.Gpu, MarkKind.Jobs, MarkKind.Usage, MarkKind.Month];
 

@@ -9,6 +9,7 @@ public sealed class StatusQuery(
     IRollupRuns runs,
     IDeadLetterCounts deadLetters,
     IStatementStore statements,
+    ILandedHours landed,
     TimeProvider time
 )
 {
@@ -34,6 +35,19 @@ public sealed class StatusQuery(
             closed.Add(month);
         }
 
-        return new PipelineStatus(now, pending, last, dead, today.AddDays(-1), closed);
+        IReadOnlyDictionary<(TelemetryStream, string), long> byReason = await deadLetters
+            .CountByReasonAsync(today.AddDays(-1), today, cancellationToken)
+            .ConfigureAwait(false);
+        var newest = new Dictionary<TelemetryStream, DateTimeOffset?>();
+        foreach (TelemetryStream stream in Enum.GetValues<TelemetryStream>())
+        {
+            newest[stream] = await landed.NewestAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new PipelineStatus(now, pending, last, dead, today.AddDays(-1), closed)
+        {
+            DeadLettersByReason = byReason,
+            NewestLandedHour = newest,
+        };
     }
 }

@@ -7,4 +7,14 @@ public interface IDeadLetterCounts
 {
     /// <summary>Events dead-lettered on the UTC dates <c>[from, to]</c>, per stream (every stream, zero where none).</summary>
     Task<IReadOnlyDictionary<TelemetryStream, long>> CountAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The same events per stream and rejection code (files written before reasons were recorded count under
+    /// <c>unrecorded</c>).
+    /// </summary>
+    Task<IReadOnlyDictionary<(TelemetryStream Stream, string Reason), long>> CountByReasonAsync(
+        DateOnly from,
+        DateOnly to,
+        CancellationToken cancellationToken
+    );
 }

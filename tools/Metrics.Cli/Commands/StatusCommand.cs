@@ -74,9 +74,25 @@ internal static class StatusCommand
                     + $"failed_months={run.FailedMonths}{(run.FirstFailure is { } f ? "; first: " + f : string.Empty)}"
             )
             : "last rollup: none recorded";
+        foreach ((TelemetryStream stream, DateTimeOffset? hour) in status.NewestLandedHour.OrderBy(h => h.Key))
+        {
+            yield return hour is { } h
+                ? string.Create(inv, $"landed: {stream.Name()} newest hour {h:yyyy-MM-ddTHH}Z ({Age(status.At - h)} since it began)")
+                : $"landed: {stream.Name()} nothing yet";
+        }
+
         foreach ((TelemetryStream stream, long count) in status.DeadLetters.OrderBy(d => d.Key))
         {
-            yield return string.Create(inv, $"dead letters: {stream.Name()}={count} (UTC {status.DeadLettersFrom:yyyy-MM-dd} and after)");
+            string reasons = string.Join(
+                ' ',
+                status
+                    .DeadLettersByReason.Where(r => r.Key.Stream == stream)
+                    .OrderByDescending(r => r.Value)
+                    .ThenBy(r => r.Key.Reason, StringComparer.Ordinal)
+                    .Select(r => string.Create(inv, $"{r.Key.Reason}={r.Value}"))
+            );
+            string since = string.Create(inv, $"(UTC {status.DeadLettersFrom:yyyy-MM-dd} and after)");
+            yield return $"dead letters: {stream.Name()}={count} {since}{(reasons.Length > 0 ? ": " + reasons : string.Empty)}";
         }
 
         yield return status.ClosedMonths.Count == 0
