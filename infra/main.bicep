@@ -38,6 +38,9 @@ param eventHubsRetentionDays int = 7
 @minValue(1)
 param maximumInstanceCount int = 40
 
+@description('Who the alerts page: an e-mail address (empty: alerts fire, nobody is e-mailed).')
+param alertEmail string = ''
+
 @description('IANA time zone of billing months.')
 param billingTimeZone string = 'Asia/Shanghai'
 
@@ -56,6 +59,17 @@ module identity 'modules/identity.bicep' = {
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
   params: { name: name, location: location, tags: tags }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    name: name
+    location: location
+    tags: tags
+    appInsightsId: monitoring.outputs.appInsightsId
+    alertEmail: alertEmail
+  }
 }
 
 module eventHubs 'modules/eventhubs.bicep' = {

@@ -41,6 +41,8 @@ public sealed class DeploymentTemplateTests
     [InlineData("Microsoft.OperationalInsights/workspaces")]
     [InlineData("Microsoft.ManagedIdentity/userAssignedIdentities")]
     [InlineData("Microsoft.Authorization/roleAssignments")]
+    [InlineData("Microsoft.Insights/scheduledQueryRules")]
+    [InlineData("Microsoft.Insights/actionGroups")]
     public void Template_ProvisionsResourceType(string type)
     {
         Assert.NotEmpty(Main.OfType(type));
@@ -250,4 +252,56 @@ public sealed class DeploymentTemplateTests
         template.TryGetProperty("variables", out JsonElement variables)
             ? variables.EnumerateObject().Where(v => v.Value.ToString() == roleId).Select(v => $"variables('{v.Name}')").FirstOrDefault()
             : null;
+
+    [Fact]
+    public void Alerts_FourRules_WithTheirThresholds_PageTheActionGroup_OnMetricsThePipelineRecords()
+    {
+        JsonElement parameters = Main.Module("alerts").GetProperty("parameters");
+        Assert.Equal(60, parameters.GetProperty("billingFreshnessMinutes").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(5, parameters.GetProperty("deadLetterRatePercent").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(5, parameters.GetProperty("functionFailureCount").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(15, parameters.GetProperty("noTelemetryMinutes").GetProperty("defaultValue").GetInt32());
+
+        // The rules are one copy loop over a variable: their queries and thresholds, as compiled.
+        JsonElement rules = Main.Module("alerts").GetProperty("variables").GetProperty("rules");
+        var byKey = rules.EnumerateArray().ToDictionary(r => r.GetProperty("key").GetString()!, r => r);
+        Assert.Equal(["billing-freshness", "dead-letter-rate", "function-failures", "no-gpu-telemetry"], byKey.Keys.Order());
+        Assert.Equal("[mul(parameters('billingFreshnessMinutes'), 60)]", byKey["billing-freshness"].GetProperty("threshold").GetString());
+        Assert.Equal("GreaterThan", byKey["billing-freshness"].GetProperty("operator").GetString());
+        Assert.Equal("[parameters('deadLetterRatePercent')]", byKey["dead-letter-rate"].GetProperty("threshold").GetString());
+        Assert.Equal("LessThan", byKey["no-gpu-telemetry"].GetProperty("operator").GetString());
+        Assert.Equal(1, byKey["no-gpu-telemetry"].GetProperty("threshold").GetInt32());
+
+        // Every metric a rule reads is one the pipeline records (a renamed instrument would silence its alert).
+        using var metrics = new Metrics.Core.Operations.PipelineMetrics($"infra-test-{Guid.NewGuid():N}");
+        var instruments = new HashSet<string>(StringComparer.Ordinal);
+        using (var listener = new System.Diagnostics.Metrics.MeterListener())
+        {
+            listener.InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Name == metrics.Name)
+                {
+                    instruments.Add(instrument.Name);
+                }
+            };
+            listener.Start();
+        }
+
+        foreach (JsonElement rule in rules.EnumerateArray())
+        {
+            foreach (
+                System.Text.RegularExpressions.Match used in System.Text.RegularExpressions.Regex.Matches(
+                    rule.GetProperty("query").GetString()!,
+                    "name == \"([a-z._]+)\""
+                )
+            )
+            {
+                Assert.Contains(used.Groups[1].Value, instruments);
+            }
+        }
+
+        JsonElement alert = Main.OfType("Microsoft.Insights/scheduledQueryRules").First();
+        Assert.Contains("actionGroups", alert.GetProperty("properties").GetProperty("actions").ToString(), StringComparison.Ordinal);
+        Assert.Equal("PT5M", alert.GetProperty("properties").GetProperty("evaluationFrequency").GetString());
+    }
 }
