@@ -72,6 +72,16 @@ module alerts 'modules/alerts.bicep' = {
   }
 }
 
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  params: {
+    name: name
+    location: location
+    tags: tags
+    appInsightsId: monitoring.outputs.appInsightsId
+  }
+}
+
 module eventHubs 'modules/eventhubs.bicep' = {
   name: 'eventhubs'
   params: {

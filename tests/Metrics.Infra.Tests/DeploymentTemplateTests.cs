@@ -43,6 +43,7 @@ public sealed class DeploymentTemplateTests
     [InlineData("Microsoft.Authorization/roleAssignments")]
     [InlineData("Microsoft.Insights/scheduledQueryRules")]
     [InlineData("Microsoft.Insights/actionGroups")]
+    [InlineData("Microsoft.Insights/workbooks")]
     public void Template_ProvisionsResourceType(string type)
     {
         Assert.NotEmpty(Main.OfType(type));
@@ -303,5 +304,48 @@ public sealed class DeploymentTemplateTests
         JsonElement alert = Main.OfType("Microsoft.Insights/scheduledQueryRules").First();
         Assert.Contains("actionGroups", alert.GetProperty("properties").GetProperty("actions").ToString(), StringComparison.Ordinal);
         Assert.Equal("PT5M", alert.GetProperty("properties").GetProperty("evaluationFrequency").GetString());
+    }
+
+    [Fact]
+    public void Workbook_OnApplicationInsights_ChartsOnlyMetricsThePipelineRecords()
+    {
+        JsonElement workbook = Assert.Single(Main.OfType("Microsoft.Insights/workbooks"));
+        JsonElement properties = workbook.GetProperty("properties");
+        Assert.Contains("appInsightsId", properties.GetProperty("sourceId").GetString(), StringComparison.Ordinal);
+
+        // The serialized workbook is the JSON file beside the module, loaded at build time into a template variable.
+        string serialized = ArmTemplate.Resolve(Main.Module("workbook"), properties.GetProperty("serializedData").GetString()!);
+        using JsonDocument data = JsonDocument.Parse(serialized);
+        string[] queries = data
+            .RootElement.GetProperty("items")
+            .EnumerateArray()
+            .Where(item => item.GetProperty("type").GetInt32() == 3)
+            .Select(item => item.GetProperty("content").GetProperty("query").GetString()!)
+            .ToArray();
+        Assert.True(queries.Length >= 6, $"{queries.Length} charts");
+        using var metrics = new Metrics.Core.Operations.PipelineMetrics($"infra-test-{Guid.NewGuid():N}");
+        HashSet<string> instruments = Instruments(metrics.Name);
+        string[] used = queries
+            .SelectMany(q => System.Text.RegularExpressions.Regex.Matches(q, "\"(metrics\\.[a-z._]+)\"").Select(m => m.Groups[1].Value))
+            .Distinct()
+            .ToArray();
+        Assert.Contains("metrics.rollup.freshness", used);
+        Assert.Contains("metrics.ingest.lag", used);
+        Assert.All(used, name => Assert.Contains(name, instruments));
+    }
+
+    private static HashSet<string> Instruments(string meterName)
+    {
+        var instruments = new HashSet<string>(StringComparer.Ordinal);
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, _) =>
+        {
+            if (instrument.Meter.Name == meterName)
+            {
+                instruments.Add(instrument.Name);
+            }
+        };
+        listener.Start();
+        return instruments;
     }
 }
