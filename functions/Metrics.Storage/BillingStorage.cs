@@ -10,7 +10,8 @@ public static class BillingStorage
         StorageClients clients,
         BillingCalendar calendar,
         TimeProvider timeProvider,
-        int maxSamplesInMemory = ObservedHourReader.DefaultMaxSamplesInMemory
+        int maxSamplesInMemory = ObservedHourReader.DefaultMaxSamplesInMemory,
+        Metrics.Core.Operations.PipelineMetrics? metrics = null
     )
     {
         ArgumentNullException.ThrowIfNull(clients);
@@ -26,6 +27,7 @@ public static class BillingStorage
             MaxSamplesInMemory = maxSamplesInMemory,
             Runs = new BlobRollupRuns(clients.Blobs, timeProvider),
             Time = timeProvider,
+            Metrics = metrics ?? Metrics.Core.Operations.PipelineMetrics.Shared,
         };
     }
 

@@ -59,4 +59,38 @@ public sealed class StatusOnAzuriteTests : IDisposable
         Assert.Contains("closed months: 2026-10 (latest 2026-10)", await _azurite.RunOkAsync(_time, "status"), StringComparison.Ordinal);
         Assert.Contains("billing: fresh", after, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task MetricsConsole_PrintsTheRunsOwnPipelineMetrics_ToStderr()
+    {
+        string file = Path.Combine(_dir, "gpu-metrics.jsonl");
+        await File.WriteAllTextAsync(file, EventJson.Gpu(ts: "2026-11-27T09:00:15Z", gpus: 4).ToJsonString() + "\n{not json\n");
+
+        (int exit, string output, string error) = await _azurite.RunAsync(
+            _time,
+            null,
+            "--metrics",
+            "console",
+            "ingest",
+            "--stream",
+            "gpu",
+            "--file",
+            file
+        );
+
+        Assert.Equal(0, exit);
+        Assert.Contains("landed_events=1 landed_rows=4 deadlettered=1", output, StringComparison.Ordinal);
+        Assert.Contains(
+            "metric: metrics.ingest.events{messaging.destination.name=gpu,outcome=landed} = 1 {event}",
+            error,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "metric: metrics.ingest.dead_letters{messaging.destination.name=gpu,reason=malformed-json} = 1 {event}",
+            error,
+            StringComparison.Ordinal
+        );
+        Assert.Contains("metric: metrics.ingest.rows{messaging.destination.name=gpu} = 4 {row}", error, StringComparison.Ordinal);
+        Assert.Equal(2, (await _azurite.RunAsync(_time, null, "--metrics", "loud", "status")).Exit);
+    }
 }

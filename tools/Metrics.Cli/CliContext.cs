@@ -10,6 +10,9 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, Func<string, s
     /// <summary>True when a person watches stderr: progress bars are drawn only then.</summary>
     public bool Interactive { get; init; }
 
+    /// <summary>Where ingest and the rollup record their metrics: the app's meter, or this run's for <c>--metrics console</c>.</summary>
+    public Core.Operations.PipelineMetrics Metrics { get; init; } = Core.Operations.PipelineMetrics.Shared;
+
     public static CliContext FromProcess() =>
         new(Console.Out, Console.Error, Environment.GetEnvironmentVariable, TimeProvider.System)
         {

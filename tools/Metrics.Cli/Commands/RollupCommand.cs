@@ -49,7 +49,8 @@ internal static class RollupCommand
                     storage,
                     context.CreateCalendar(),
                     context.TimeProvider,
-                    result.GetValue(maxSamples)
+                    result.GetValue(maxSamples),
+                    context.Metrics
                 );
                 string? f = result.GetValue(from),
                     t = result.GetValue(to);

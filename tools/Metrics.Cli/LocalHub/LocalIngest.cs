@@ -28,6 +28,7 @@ internal static class LocalIngest
         )
         {
             Time = context.TimeProvider,
+            Metrics = context.Metrics,
         };
         var hub = new LocalEventHub(pipeline, sequences, context.TimeProvider, partitions, batchSize, LocalEventHub.DefaultConcurrency);
         double length = Math.Max(1, new FileInfo(file).Length);
