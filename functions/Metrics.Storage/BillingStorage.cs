@@ -32,7 +32,11 @@ public static class BillingStorage
     }
 
     /// <summary>What <c>metrics status</c> shows: pending marks, the last rollup, recent dead letters, closed months.</summary>
-    public static Metrics.Core.Operations.StatusQuery CreateStatusQuery(StorageClients clients, TimeProvider timeProvider)
+    public static Metrics.Core.Operations.StatusQuery CreateStatusQuery(
+        StorageClients clients,
+        BillingCalendar calendar,
+        TimeProvider timeProvider
+    )
     {
         ArgumentNullException.ThrowIfNull(clients);
         return new Metrics.Core.Operations.StatusQuery(
@@ -41,6 +45,7 @@ public static class BillingStorage
             new BlobDeadLetterCounts(clients.Blobs),
             new BlobStatementStore(clients.Blobs),
             new BlobLandedHours(clients.Blobs),
+            calendar,
             timeProvider
         );
     }

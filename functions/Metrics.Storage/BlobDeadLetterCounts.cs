@@ -33,16 +33,27 @@ public sealed class BlobDeadLetterCounts(BlobServiceClient blobs) : IDeadLetterC
     }
 
     public async Task<IReadOnlyDictionary<(TelemetryStream Stream, string Reason), long>> CountByReasonAsync(
-        DateOnly from,
-        DateOnly to,
+        DateTimeOffset since,
+        DateTimeOffset until,
         CancellationToken cancellationToken
     )
     {
         var counts = new Dictionary<(TelemetryStream, string), long>();
+        DateOnly from = DateOnly.FromDateTime(since.UtcDateTime),
+            to = DateOnly.FromDateTime(until.UtcDateTime);
         await foreach (
             (TelemetryStream stream, IDictionary<string, string> metadata) in ListAsync(from, to, cancellationToken).ConfigureAwait(false)
         )
         {
+            if (
+                metadata.TryGetValue(ManifestKeys.MaxEnqueued, out string? latest)
+                && DateTimeOffset.TryParse(latest, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset at)
+                && (at < since || at > until)
+            )
+            {
+                continue;
+            }
+
             if (!metadata.TryGetValue(ManifestKeys.Reasons, out string? reasons) || reasons.Length == 0)
             {
                 counts[(stream, "unrecorded")] = counts.GetValueOrDefault((stream, "unrecorded")) + EventCount(metadata);

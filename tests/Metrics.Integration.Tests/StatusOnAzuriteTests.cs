@@ -26,8 +26,8 @@ public sealed class StatusOnAzuriteTests : IDisposable
         string fresh = await _azurite.RunOkAsync(_time, "status");
         Assert.Contains("marks: gpu pending=1 oldest=0m (billing)", fresh, StringComparison.Ordinal);
         Assert.Contains("last rollup: none recorded", fresh, StringComparison.Ordinal);
-        Assert.Contains("dead letters: gpu=1 (UTC 2026-11-26 and after): malformed-json=1", fresh, StringComparison.Ordinal);
-        Assert.Contains("dead letters: jobs=0 (UTC 2026-11-26 and after)\n", fresh, StringComparison.Ordinal);
+        Assert.Contains("dead letters (24 h): gpu=1: malformed-json=1", fresh, StringComparison.Ordinal);
+        Assert.Contains("dead letters (24 h): jobs=0\n", fresh, StringComparison.Ordinal);
         Assert.Contains("landed: gpu newest hour 2026-11-27T09Z (5m since it began)", fresh, StringComparison.Ordinal);
         Assert.Contains("landed: jobs nothing yet", fresh, StringComparison.Ordinal);
         Assert.Contains("billing: fresh (limit 60 min)", fresh, StringComparison.Ordinal);
@@ -52,11 +52,11 @@ public sealed class StatusOnAzuriteTests : IDisposable
             after,
             StringComparison.Ordinal
         );
-        Assert.Contains("closed months: none", after, StringComparison.Ordinal);
+        Assert.Contains("months: closed none; open every month up to 2026-11", after, StringComparison.Ordinal);
 
         // A month close (which runs the rollup first) shows among the closed months.
         await _azurite.RunOkAsync(_time, "close", "--month", "2026-10");
-        Assert.Contains("closed months: 2026-10 (latest 2026-10)", await _azurite.RunOkAsync(_time, "status"), StringComparison.Ordinal);
+        Assert.Contains("months: closed 2026-10; open 2026-11", await _azurite.RunOkAsync(_time, "status"), StringComparison.Ordinal);
         Assert.Contains("billing: fresh", after, StringComparison.Ordinal);
     }
 

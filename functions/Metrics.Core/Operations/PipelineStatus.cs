@@ -12,18 +12,35 @@ public sealed record PipelineStatus(
     DateTimeOffset At,
     IReadOnlyDictionary<MarkKind, PendingMarks> Marks,
     RollupRun? LastRollup,
-    IReadOnlyDictionary<TelemetryStream, long> DeadLetters,
-    DateOnly DeadLettersFrom,
-    IReadOnlyList<BillingMonth> ClosedMonths
+    IReadOnlyList<BillingMonth> ClosedMonths,
+    BillingMonth CurrentMonth
 )
 {
-    /// <summary>The same dead letters per stream and rejection code.</summary>
+    /// <summary>Dead letters of the 24 hours before <see cref="At"/>, per stream and rejection code.</summary>
     public IReadOnlyDictionary<(TelemetryStream Stream, string Reason), long> DeadLettersByReason { get; init; } =
         new Dictionary<(TelemetryStream, string), long>();
 
     /// <summary>Per stream, the newest UTC hour with landed files (null: none): is telemetry arriving?</summary>
     public IReadOnlyDictionary<TelemetryStream, DateTimeOffset?> NewestLandedHour { get; init; } =
         new Dictionary<TelemetryStream, DateTimeOffset?>();
+
+    /// <summary>The months still open: those after the latest closed one, up to the current month.</summary>
+    public string OpenMonths
+    {
+        get
+        {
+            if (ClosedMonths.Count == 0)
+            {
+                return $"every month up to {CurrentMonth}";
+            }
+
+            BillingMonth first = ClosedMonths[^1].Next();
+            int order = first.CompareTo(CurrentMonth);
+            return order < 0 ? $"{first} to {CurrentMonth}"
+                : order == 0 ? CurrentMonth.ToString()
+                : "none";
+        }
+    }
 
     /// <summary>The kinds that stand between landed data and finance's figures (compaction's marks do not).</summary>
     public static IReadOnlyList<MarkKind> BillingKinds { get; } = [MarkKind.Gpu, MarkKind.Jobs, MarkKind.Usage, MarkKind.Month];

@@ -10,6 +10,7 @@ public sealed class StatusQuery(
     IDeadLetterCounts deadLetters,
     IStatementStore statements,
     ILandedHours landed,
+    Billing.BillingCalendar calendar,
     TimeProvider time
 )
 {
@@ -23,11 +24,6 @@ public sealed class StatusQuery(
             pending[kind] = new PendingMarks(listed.Count, listed.Select(m => m.MarkedAt).Min());
         }
 
-        // Dead letters are filed by UTC enqueued date: today's and yesterday's cover the last 24 hours.
-        DateOnly today = DateOnly.FromDateTime(now.UtcDateTime);
-        IReadOnlyDictionary<TelemetryStream, long> dead = await deadLetters
-            .CountAsync(today.AddDays(-1), today, cancellationToken)
-            .ConfigureAwait(false);
         RollupRun? last = await runs.LastAsync(cancellationToken).ConfigureAwait(false);
         var closed = new List<Billing.BillingMonth>();
         await foreach (Billing.BillingMonth month in statements.ListClosedAsync(cancellationToken).ConfigureAwait(false))
@@ -36,7 +32,7 @@ public sealed class StatusQuery(
         }
 
         IReadOnlyDictionary<(TelemetryStream, string), long> byReason = await deadLetters
-            .CountByReasonAsync(today.AddDays(-1), today, cancellationToken)
+            .CountByReasonAsync(now.AddHours(-24), now, cancellationToken)
             .ConfigureAwait(false);
         var newest = new Dictionary<TelemetryStream, DateTimeOffset?>();
         foreach (TelemetryStream stream in Enum.GetValues<TelemetryStream>())
@@ -44,7 +40,7 @@ public sealed class StatusQuery(
             newest[stream] = await landed.NewestAsync(stream, cancellationToken).ConfigureAwait(false);
         }
 
-        return new PipelineStatus(now, pending, last, dead, today.AddDays(-1), closed)
+        return new PipelineStatus(now, pending, last, closed, calendar.MonthOf(now))
         {
             DeadLettersByReason = byReason,
             NewestLandedHour = newest,

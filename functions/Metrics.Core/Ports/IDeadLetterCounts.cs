@@ -9,12 +9,12 @@ public interface IDeadLetterCounts
     Task<IReadOnlyDictionary<TelemetryStream, long>> CountAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The same events per stream and rejection code (files written before reasons were recorded count under
-    /// <c>unrecorded</c>).
+    /// Events dead-lettered in <c>[since, until]</c> by enqueued time (a file counts when its latest event does), per
+    /// stream and rejection code; files written before reasons were recorded count under <c>unrecorded</c>.
     /// </summary>
     Task<IReadOnlyDictionary<(TelemetryStream Stream, string Reason), long>> CountByReasonAsync(
-        DateOnly from,
-        DateOnly to,
+        DateTimeOffset since,
+        DateTimeOffset until,
         CancellationToken cancellationToken
     );
 }

@@ -219,7 +219,7 @@ internal static class DemoCommand
 
         // What an operator sees of it all (metrics status): nothing left for billing, compaction's marks, the last rollup.
         Metrics.Core.Operations.PipelineStatus status = await BillingStorage
-            .CreateStatusQuery(storage, context.TimeProvider)
+            .CreateStatusQuery(storage, calendar, context.TimeProvider)
             .GetAsync(cancellationToken)
             .ConfigureAwait(false);
         foreach (string line in StatusCommand.Lines(status))

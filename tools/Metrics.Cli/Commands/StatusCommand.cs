@@ -29,7 +29,7 @@ internal static class StatusCommand
             async (result, cancellationToken) =>
             {
                 PipelineStatus status = await BillingStorage
-                    .CreateStatusQuery(context.CreateStorage(), context.TimeProvider)
+                    .CreateStatusQuery(context.CreateStorage(), context.CreateCalendar(), context.TimeProvider)
                     .GetAsync(cancellationToken)
                     .ConfigureAwait(false);
                 foreach (string line in Lines(status))
@@ -81,23 +81,20 @@ internal static class StatusCommand
                 : $"landed: {stream.Name()} nothing yet";
         }
 
-        foreach ((TelemetryStream stream, long count) in status.DeadLetters.OrderBy(d => d.Key))
+        foreach (TelemetryStream stream in Enum.GetValues<TelemetryStream>())
         {
-            string reasons = string.Join(
-                ' ',
-                status
-                    .DeadLettersByReason.Where(r => r.Key.Stream == stream)
-                    .OrderByDescending(r => r.Value)
-                    .ThenBy(r => r.Key.Reason, StringComparer.Ordinal)
-                    .Select(r => string.Create(inv, $"{r.Key.Reason}={r.Value}"))
-            );
-            string since = string.Create(inv, $"(UTC {status.DeadLettersFrom:yyyy-MM-dd} and after)");
-            yield return $"dead letters: {stream.Name()}={count} {since}{(reasons.Length > 0 ? ": " + reasons : string.Empty)}";
+            var reasons = status
+                .DeadLettersByReason.Where(r => r.Key.Stream == stream)
+                .OrderByDescending(r => r.Value)
+                .ThenBy(r => r.Key.Reason, StringComparer.Ordinal)
+                .ToArray();
+            string byReason = string.Join(' ', reasons.Select(r => string.Create(inv, $"{r.Key.Reason}={r.Value}")));
+            yield return string.Create(inv, $"dead letters (24 h): {stream.Name()}={reasons.Sum(r => r.Value)}")
+                + (byReason.Length > 0 ? ": " + byReason : string.Empty);
         }
 
-        yield return status.ClosedMonths.Count == 0
-            ? "closed months: none"
-            : $"closed months: {string.Join(' ', status.ClosedMonths)} (latest {status.ClosedMonths[^1]})";
+        yield return (status.ClosedMonths.Count == 0 ? "months: closed none" : $"months: closed {string.Join(' ', status.ClosedMonths)}")
+            + $"; open {status.OpenMonths}";
     }
 
     private static string Name(MarkKind kind) =>
