@@ -39,7 +39,11 @@ public sealed class PipelineMetrics : IDisposable
         _rows = _meter.CreateCounter<long>("metrics.ingest.rows", "{row}", "Rows landed (one per GPU of a sample, one per job event).");
         _deadLetters = _meter.CreateCounter<long>("metrics.ingest.dead_letters", "{event}", "Events dead-lettered, by stream and reason.");
         _bytes = _meter.CreateCounter<long>("metrics.ingest.landed_bytes", "By", "Bytes of the Arrow files landed.");
-        _batchDuration = _meter.CreateHistogram<double>("metrics.ingest.batch.duration", "s", "Time to land one batch.");
+        _batchDuration = _meter.CreateHistogram<double>(
+            "messaging.process.duration",
+            "s",
+            "Time to land one batch (the messaging conventions' processing duration)."
+        );
         _lag = _meter.CreateHistogram<double>("metrics.ingest.lag", "s", "Processing time less the hub's enqueued time, per event.");
         _rollupDuration = _meter.CreateHistogram<double>("metrics.rollup.duration", "s", "Time of one rollup run.");
         _hours = _meter.CreateCounter<long>("metrics.rollup.hours", "{hour}", "Hours recomputed.");

@@ -95,7 +95,7 @@ public sealed class PipelineMetricsTests : IDisposable
             StringComparison.Ordinal
         );
         Assert.True(Points("metrics.ingest.landed_bytes")["messaging.destination.name=gpu"] > 0);
-        Assert.Equal(1, Points("metrics.ingest.batch.duration")["messaging.destination.name=gpu,messaging.system=eventhubs"]);
+        Assert.Equal(1, Points("messaging.process.duration")["messaging.destination.name=gpu,messaging.system=eventhubs"]);
 
         // Three events, each 30 s after the hub enqueued it: three lag measurements, all in the (25, 50] bucket.
         _exported.Clear();
