@@ -275,18 +275,7 @@ public sealed class DeploymentTemplateTests
 
         // Every metric a rule reads is one the pipeline records (a renamed instrument would silence its alert).
         using var metrics = new Metrics.Core.Operations.PipelineMetrics($"infra-test-{Guid.NewGuid():N}");
-        var instruments = new HashSet<string>(StringComparer.Ordinal);
-        using (var listener = new System.Diagnostics.Metrics.MeterListener())
-        {
-            listener.InstrumentPublished = (instrument, _) =>
-            {
-                if (instrument.Meter.Name == metrics.Name)
-                {
-                    instruments.Add(instrument.Name);
-                }
-            };
-            listener.Start();
-        }
+        HashSet<string> instruments = Instruments(metrics.Name);
 
         foreach (JsonElement rule in rules.EnumerateArray())
         {
