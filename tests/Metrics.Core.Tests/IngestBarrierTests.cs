@@ -111,6 +111,8 @@ public sealed class IngestBarrierTests
 
         public DateTimeOffset Timestamp(GpuSample value) => _real.Timestamp(value);
 
+        public DateTimeOffset FileHour(GpuSample value, RawEvent raw) => _real.FileHour(value, raw);
+
         public int RowCount(GpuSample value) => _real.RowCount(value);
 
         public DateTimeOffset? ReachesFrom(GpuSample value) => _real.ReachesFrom(value);

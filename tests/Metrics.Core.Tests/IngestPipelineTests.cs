@@ -189,8 +189,9 @@ public sealed class IngestPipelineTests
     }
 
     [Fact]
-    public async Task IngestAsync_JobEvents_LandUnderTheHourOfTheirTs()
+    public async Task IngestAsync_JobEvents_LandInOneFileUnderTheHourTheyArrived_WhateverTheirTs()
     {
+        // A start and an end hours apart, in one batch: one file in the enqueued hour, each row keeping its own ts.
         EventBatch batch = Batch(
             TelemetryStream.Jobs,
             EventJson.Bytes(EventJson.Job(jobId: "1", state: "started", ts: "2026-11-27T08:00:00Z")),
@@ -200,14 +201,33 @@ public sealed class IngestPipelineTests
         IngestResult result = await Pipeline.IngestAsync(batch, CancellationToken.None);
 
         Assert.Equal(2, result.LandedRows);
+        LandingFile file = Assert.Single(_store.Files.Values);
+        Assert.Equal("jobs/v1/date=2026-11-27/hour=11/p5-000000000100-000000000101.arrow", file.Path);
+        RecordBatch rows = ReadSingleBatch(file);
+        var ts = (TimestampArray)rows.Column(JobRowSchema.Columns.Ts);
+        Assert.Equal(
+            [new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero)],
+            Enumerable.Range(0, rows.Length).Select(i => ts.GetTimestamp(i)!.Value)
+        );
+        Assert.Equal([(TelemetryStream.Jobs, s_enqueued)], _dirty.Marks.Keys.Select(k => (k.Stream, k.Hour)));
+    }
+
+    [Fact]
+    public async Task IngestAsync_JobEventsEnqueuedEitherSideOfAnHour_LandInTwoFiles()
+    {
+        DateTimeOffset before = new(2026, 11, 27, 9, 59, 59, TimeSpan.Zero);
+        byte[] job = EventJson.Bytes(EventJson.Job(jobId: "1", state: "started", ts: "2026-11-27T09:59:00Z"));
+        var batch = new EventBatch(TelemetryStream.Jobs, "5", [new RawEvent(job, 7, before), new RawEvent(job, 8, before.AddSeconds(2))]);
+
+        await Pipeline.IngestAsync(batch, CancellationToken.None);
+
         Assert.Equal(
             [
-                "jobs/v1/date=2026-11-27/hour=08/p5-000000000100-000000000100.arrow",
-                "jobs/v1/date=2026-11-27/hour=10/p5-000000000101-000000000101.arrow",
+                "jobs/v1/date=2026-11-27/hour=09/p5-000000000007-000000000007.arrow",
+                "jobs/v1/date=2026-11-27/hour=10/p5-000000000008-000000000008.arrow",
             ],
             _store.Files.Values.Select(f => f.Path).Order(StringComparer.Ordinal)
         );
-        Assert.Equal(2, _dirty.Marks.Count);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class IngestFunctionTests
     }
 
     [Fact]
-    public async Task JobEventsIngest_Batch_LandsJobRows()
+    public async Task JobEventsIngest_Batch_LandsJobRowsUnderTheHourEventHubsEnqueuedThem()
     {
         var function = new JobEventsIngest(new IngestPipeline(_store, _dirty), new FakeLogger<JobEventsIngest>());
         byte[][] events = [EventJson.Bytes(EventJson.Job(state: "started", ts: "2026-11-27T08:00:00Z"))];
@@ -50,7 +50,8 @@ public sealed class IngestFunctionTests
 
         await function.RunAsync(events, context, CancellationToken.None);
 
-        Assert.Equal(["telemetry/jobs/v1/date=2026-11-27/hour=08/p0-000000000005-000000000005.arrow"], _store.Files.Keys);
+        // Filed by the enqueued time the binding reports (09:xx), not the event's ts (08:00).
+        Assert.Equal(["telemetry/jobs/v1/date=2026-11-27/hour=09/p0-000000000005-000000000005.arrow"], _store.Files.Keys);
     }
 
     /// <summary>The trigger checkpoints even after a failed invocation: only a throw (and the retry policy) holds the batch.</summary>

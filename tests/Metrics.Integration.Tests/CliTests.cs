@@ -311,7 +311,10 @@ public sealed partial class CliTests : IDisposable
             @"compacted: (\d+) closed stream-hours, .*; (\d+) not due yet; billed again from them: (\d+) of (\d+) lines"
         );
         Assert.True(again.Success, output);
-        Assert.True(int.Parse(again.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 8, output);
+        // The GPU hours (4 to 5 of them) are closed; the job events, filed under the hour they arrived in (the demo's
+        // clock), wait for that hour to close.
+        Assert.True(int.Parse(again.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 4, output);
+        Assert.True(int.Parse(again.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) >= 1, output);
         Assert.Equal((again.Groups[4].Value, again.Groups[4].Value), (again.Groups[3].Value, check.Groups[2].Value));
         Assert.Contains("finance: top institutions by amount", output, StringComparison.Ordinal);
 

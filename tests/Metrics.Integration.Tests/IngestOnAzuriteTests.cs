@@ -116,8 +116,9 @@ public sealed class IngestOnAzuriteTests
     }
 
     [Fact]
-    public async Task JobBatch_LandsRowsAndMarksTheirHoursDirty()
+    public async Task JobBatch_LandsAsOneFileInTheHourItArrived_AndMarksThatHour()
     {
+        // Events an hour apart, enqueued at 09:05: one file under hour 09, holding both rows.
         byte[][] bodies =
         [
             EventJson.Bytes(EventJson.Job(jobId: "j1", state: "started", ts: "2026-11-27T08:00:00Z")),
@@ -127,14 +128,12 @@ public sealed class IngestOnAzuriteTests
         IngestResult result = await Pipeline().IngestAsync(Batch(TelemetryStream.Jobs, bodies), CancellationToken.None);
 
         Assert.Equal(2, result.LandedRows);
-        Assert.Equal(
-            2,
-            (await _azurite.ListAsync("telemetry", "jobs/v1/date=2026-11-27/")).Keys.Count(k =>
-                k.Contains($"/p{_partition}-", StringComparison.Ordinal)
-            )
+        string file = Assert.Single(
+            (await _azurite.ListAsync("telemetry", "jobs/v1/date=2026-11-27/")).Keys,
+            k => k.Contains($"/p{_partition}-", StringComparison.Ordinal)
         );
+        Assert.StartsWith("jobs/v1/date=2026-11-27/hour=09/", file, StringComparison.Ordinal);
         var table = _azurite.Clients.Tables.GetTableClient(StorageTables.DirtyHours);
-        Assert.True((await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("jobs", "2026112708")).HasValue);
         Assert.True((await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("jobs", "2026112709")).HasValue);
     }
 }

@@ -100,7 +100,7 @@ public sealed class LostLeaseTests : IDisposable
         Task<RollupResult> a = Rollup(paused, new ExpiredLeaseLock()).RunPendingAsync(CancellationToken.None);
         await paused.HasRead.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
-        // Meanwhile the job ends, and B (which took the expired lock) folds both hours and saves the ended state.
+        // Meanwhile the job ends, and B (which took the expired lock) folds all its events and saves the ended state.
         await IngestAsync("hour11.jsonl", "ended");
         RollupResult b = await Rollup(store, new ExpiredLeaseLock()).RunPendingAsync(CancellationToken.None);
         Assert.Empty(b.Failures);
@@ -110,7 +110,8 @@ public sealed class LostLeaseTests : IDisposable
         paused.Resume.SetResult();
         RollupResult stale = await a;
 
-        RollupFailure failure = Assert.Single(stale.Failures, f => f.Key == "2026112710");
+        // Keyed by the job hour both files were filed under: the hour they arrived in (the clock's 12:00).
+        RollupFailure failure = Assert.Single(stale.Failures, f => f.Key == "2026112712");
         Assert.Equal(MarkKind.Jobs, failure.Kind);
         Assert.Equal(typeof(JobStateConflictException).FullName, failure.ExceptionType);
         StoredJobState flagged = (await store.GetAsync(Cluster, "J", ten, CancellationToken.None))!;

@@ -147,12 +147,13 @@ public sealed class RollupKillTests : IDisposable
         await IngestDayAsync("killed");
         using (Process rollup = StartRollup())
         {
-            // SIGKILL right after its third unit is written and cleared: mid-way, with dozens still to go.
+            // SIGKILL right after its third unit is written and cleared: the job hour (every job event arrived in the
+            // clock's hour), then two usage hours, with a day of hours and the month still to go.
             Task<string> output = rollup.StandardOutput.ReadToEndAsync();
             for (int unit = 0; unit < 3; unit++)
             {
                 string? done = await rollup.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(120));
-                Assert.StartsWith("done: jobs ", done, StringComparison.Ordinal);
+                Assert.StartsWith(unit == 0 ? "done: jobs " : "done: usage ", done, StringComparison.Ordinal);
             }
 
             rollup.Kill(entireProcessTree: true);

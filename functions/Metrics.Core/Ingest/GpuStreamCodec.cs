@@ -20,6 +20,9 @@ internal sealed class GpuStreamCodec : IStreamCodec<GpuSample>
 
     public DateTimeOffset Timestamp(GpuSample value) => value.Ts;
 
+    /// <summary>The hour of the sample's <c>ts</c>: an hour's billing reads its own folder (and the next one's first files).</summary>
+    public DateTimeOffset FileHour(GpuSample value, RawEvent raw) => UtcHours.Floor(value.Ts);
+
     public int RowCount(GpuSample value) => value.Gpus.Count;
 
     public DateTimeOffset? ReachesFrom(GpuSample value) => value.Ts.AddSeconds(-value.IntervalS);

@@ -14,8 +14,11 @@ internal interface IStreamCodec<T>
 
     DecodeResult<T> Decode(ReadOnlyMemory<byte> body, DateTimeOffset enqueuedTime, IngestLimits limits);
 
-    /// <summary>The timestamp that decides the file's UTC hour.</summary>
+    /// <summary>The event's own time, recorded in the file's manifest.</summary>
     DateTimeOffset Timestamp(T value);
+
+    /// <summary>The UTC hour whose folder the event is filed in.</summary>
+    DateTimeOffset FileHour(T value, RawEvent raw);
 
     int RowCount(T value);
 

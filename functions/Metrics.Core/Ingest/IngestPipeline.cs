@@ -113,7 +113,7 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
                 }
 
                 value = decoded.Value;
-                hour = UtcHours.Floor(codec.Timestamp(value));
+                hour = codec.FileHour(value, raw);
                 codec.AddAffectedHours(value, affected);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

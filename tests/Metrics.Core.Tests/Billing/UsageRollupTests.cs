@@ -22,8 +22,12 @@ public sealed class UsageRollupTests
         new(_marks, files ?? new InMemoryLandedFiles(_landing), _jobs, _usage, _lock, BillingCalendar.Create("Asia/Shanghai"));
 
     private Task IngestAsync(TelemetryStream stream, long firstSequence, params byte[][] bodies) =>
+        IngestAtAsync(s_enqueued, stream, firstSequence, bodies);
+
+    /// <summary>A batch enqueued at <paramref name="enqueued"/>: job events are filed under the hour they arrive in.</summary>
+    private Task IngestAtAsync(DateTimeOffset enqueued, TelemetryStream stream, long firstSequence, params byte[][] bodies) =>
         new IngestPipeline(_landing, _marks).IngestAsync(
-            new EventBatch(stream, "0", bodies.Select((b, i) => new RawEvent(b, firstSequence + i, s_enqueued)).ToArray()),
+            new EventBatch(stream, "0", bodies.Select((b, i) => new RawEvent(b, firstSequence + i, enqueued)).ToArray()),
             CancellationToken.None
         );
 
@@ -48,9 +52,10 @@ public sealed class UsageRollupTests
         Assert.Equal(0, result.MarksKeptForNextRun);
         Assert.Empty(_marks.RollupPending);
 
-        // The hours that received files wait for compaction, each in its stream.
+        // The hours that received files wait for compaction, each in its stream: the sample's hour, the hour the job's
+        // event arrived in.
         Assert.Equal(
-            [(MarkKind.CompactGpu, "2026112709"), (MarkKind.CompactJobs, "2026112710")],
+            [(MarkKind.CompactGpu, "2026112709"), (MarkKind.CompactJobs, "2026112712")],
             _marks.Pending.Keys.Where(k => k.Kind is MarkKind.CompactGpu or MarkKind.CompactJobs).Order().ToArray()
         );
         MonthlyUsage line = Assert.Single(_usage.Months[new BillingMonth(2026, 11)]);
@@ -63,13 +68,22 @@ public sealed class UsageRollupTests
     [Fact]
     public async Task RunPending_ARunWithEventsInThreeHours_IsReadOnce_AndBilledWhole()
     {
-        await IngestAsync(
-            TelemetryStream.Jobs,
-            0,
-            EventJson.Bytes(EventJson.Job(state: "started", ts: "2026-11-27T09:00:00Z", start: "2026-11-27T09:00:00Z", gpus: 2)),
-            EventJson.Bytes(EventJson.Job(state: "running", ts: "2026-11-27T10:30:00Z", start: "2026-11-27T09:00:00Z", gpus: 2)),
-            EventJson.Bytes(EventJson.Job(state: "ended", ts: "2026-11-27T11:00:00Z", start: "2026-11-27T09:00:00Z", gpus: 2))
-        );
+        // Reported live: each event arrives in the hour of its ts, so the run's events lie in three job hours.
+        (string State, string Ts)[] events =
+        [
+            ("started", "2026-11-27T09:00:00Z"),
+            ("running", "2026-11-27T10:30:00Z"),
+            ("ended", "2026-11-27T11:00:00Z"),
+        ];
+        for (int i = 0; i < events.Length; i++)
+        {
+            await IngestAtAsync(
+                DateTimeOffset.Parse(events[i].Ts, System.Globalization.CultureInfo.InvariantCulture).AddSeconds(1),
+                TelemetryStream.Jobs,
+                i,
+                EventJson.Bytes(EventJson.Job(state: events[i].State, ts: events[i].Ts, start: "2026-11-27T09:00:00Z", gpus: 2))
+            );
+        }
 
         RollupResult result = await Rollup().RunPendingAsync(CancellationToken.None);
 
@@ -82,11 +96,12 @@ public sealed class UsageRollupTests
     [Fact]
     public async Task RunPending_RunsOfManyJobHours_AreReadInOneRequestForManyRuns()
     {
-        // Three jobs, each with events in its own hour: their runs are read together, once, before any hour is folded.
+        // Three jobs, each reported in its own hour: their runs are read together, once, before any hour is folded.
         for (int job = 0; job < 3; job++)
         {
             string ts = $"2026-11-27T{8 + job:D2}:30:00Z";
-            await IngestAsync(
+            await IngestAtAsync(
+                DateTimeOffset.Parse(ts, System.Globalization.CultureInfo.InvariantCulture).AddSeconds(1),
                 TelemetryStream.Jobs,
                 job,
                 EventJson.Bytes(
@@ -97,7 +112,7 @@ public sealed class UsageRollupTests
 
         RollupResult result = await Rollup().RunPendingAsync(CancellationToken.None);
 
-        Assert.Equal(3, result.JobsChanged);
+        Assert.Equal((3, 3), (result.JobsChanged, result.JobHoursRead));
         Assert.Equal((1, 3), (_jobs.ManyReads, _jobs.Reads));
         Assert.Equal(3m * 1800, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
     }
