@@ -2,6 +2,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using Metrics.Core.Arrow;
 using Metrics.Core.Compaction;
 using Metrics.Core.Ingest;
 using Metrics.Core.Ports;
@@ -92,8 +93,23 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedHourStore
                 return new GoneAwareReadStream(lazy, path);
             }
 
-            BlobDownloadResult content = (await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
-            return content.Content.ToStream();
+            // Into pooled memory of the blob's size, returned when the reader disposes the stream: buffered by the SDK,
+            // each download grew a fresh array (on the large object heap past 85 KB), and the rollup's GC paid for it.
+            using BlobDownloadStreamingResult download = (
+                await blob.DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
+            ).Value;
+            Microsoft.IO.RecyclableMemoryStream content = PooledStreams.Get("landed-file", download.Details.ContentLength);
+            try
+            {
+                await download.Content.CopyToAsync(content, cancellationToken).ConfigureAwait(false);
+                content.Position = 0;
+                return content;
+            }
+            catch
+            {
+                await content.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {

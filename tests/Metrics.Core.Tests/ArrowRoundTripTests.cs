@@ -15,7 +15,12 @@ public sealed class ArrowRoundTripTests
 
     private static RecordBatch RoundTrip(RecordBatch batch)
     {
-        byte[] file = ArrowIpc.WriteFile(batch);
+        byte[] file;
+        using (Microsoft.IO.RecyclableMemoryStream written = ArrowIpc.WriteFile(batch))
+        {
+            file = written.ToArray();
+        }
+
         using var stream = new MemoryStream(file);
         using ArrowFileReader reader = ArrowIpc.OpenFile(stream, leaveOpen: true);
         Assert.Equal(1, reader.RecordBatchCountAsync().AsTask().GetAwaiter().GetResult());
@@ -258,7 +263,8 @@ public sealed class ArrowRoundTripTests
             .ToArray();
         using RecordBatch batch = GpuRowsEncoder.Encode("0", samples);
 
-        byte[] file = ArrowIpc.WriteFile(batch);
+        using Microsoft.IO.RecyclableMemoryStream written = ArrowIpc.WriteFile(batch);
+        byte[] file = written.ToArray();
 
         // Without a codec factory the reader must refuse the compressed buffers: proof that they are compressed.
         using var stream = new MemoryStream(file);

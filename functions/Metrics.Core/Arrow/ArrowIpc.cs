@@ -18,17 +18,29 @@ public static class ArrowIpc
         CompressionCodec = CompressionCodecType.Zstd,
     };
 
-    /// <summary>Serialises one record batch as a complete Arrow IPC file.</summary>
-    public static byte[] WriteFile(RecordBatch batch)
+    /// <summary>
+    /// Serialises one record batch as a complete Arrow IPC file, in pooled memory (<see cref="PooledStreams"/>): the
+    /// caller disposes the stream once the file is written out.
+    /// </summary>
+    public static Microsoft.IO.RecyclableMemoryStream WriteFile(RecordBatch batch)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new ArrowFileWriter(stream, batch.Schema, leaveOpen: true, s_writeOptions))
+        ArgumentNullException.ThrowIfNull(batch);
+        Microsoft.IO.RecyclableMemoryStream stream = PooledStreams.Get("arrow-file");
+        try
         {
-            writer.WriteRecordBatch(batch);
-            writer.WriteEnd();
-        }
+            using (var writer = new ArrowFileWriter(stream, batch.Schema, leaveOpen: true, s_writeOptions))
+            {
+                writer.WriteRecordBatch(batch);
+                writer.WriteEnd();
+            }
 
-        return stream.ToArray();
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A writer of a multi-batch Arrow IPC file at the given ZSTD level (compaction writes hours this way).</summary>

@@ -56,13 +56,16 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
             _ => throw new ArgumentOutOfRangeException(nameof(batch), batch.Stream, "Unknown stream."),
         };
 
-        await Parallel
-            .ForEachAsync(
-                plan.Files,
-                new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentWrites, CancellationToken = cancellationToken },
-                async (file, token) => await landingStore.WriteAsync(file, token).ConfigureAwait(false)
-            )
-            .ConfigureAwait(false);
+        using (plan)
+        {
+            await Parallel
+                .ForEachAsync(
+                    plan.Files,
+                    new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentWrites, CancellationToken = cancellationToken },
+                    async (file, token) => await landingStore.WriteAsync(file, token).ConfigureAwait(false)
+                )
+                .ConfigureAwait(false);
+        }
 
         if (plan.DirtyHours.Count > 0)
         {
@@ -138,10 +141,13 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
 
         foreach ((DateTimeOffset hour, var items) in hours)
         {
-            if (EncodeIsolatingFailures(batch.PartitionId, codec, items, plan) is not { } content)
+            if (EncodeIsolatingFailures(batch.PartitionId, codec, items, plan) is not { } encoded)
             {
                 continue;
             }
+
+            plan.Buffers.Add(encoded);
+            ReadOnlyMemory<byte> content = PooledStreams.Contents(encoded);
 
             var manifest = new FileManifest(codec.Stream, codec.SchemaVersion, batch.PartitionId) { Backfill = limits.Backfill };
             foreach ((T value, RawEvent raw) in items)
@@ -165,7 +171,7 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
     /// its own to find the ones that fail; they become <c>internal-error</c> dead letters and the rest land. Null when no
     /// event of the hour could be encoded.
     /// </summary>
-    private static byte[]? EncodeIsolatingFailures<T>(
+    private static Microsoft.IO.RecyclableMemoryStream? EncodeIsolatingFailures<T>(
         string partitionId,
         IStreamCodec<T> codec,
         List<(T Value, RawEvent Raw)> items,
@@ -183,7 +189,7 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
             {
                 try
                 {
-                    Encode(partitionId, codec, [item]);
+                    Encode(partitionId, codec, [item]).Dispose();
                     return false;
                 }
                 catch (Exception single) when (single is not OperationCanceledException)
@@ -196,7 +202,11 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
         }
     }
 
-    private static byte[] Encode<T>(string partitionId, IStreamCodec<T> codec, IReadOnlyList<(T Value, RawEvent Raw)> items)
+    private static Microsoft.IO.RecyclableMemoryStream Encode<T>(
+        string partitionId,
+        IStreamCodec<T> codec,
+        IReadOnlyList<(T Value, RawEvent Raw)> items
+    )
         where T : class
     {
         using RecordBatch records = codec.Encode(partitionId, items);
@@ -235,9 +245,22 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
         }
     }
 
-    private sealed class BatchPlan
+    private sealed class BatchPlan : IDisposable
     {
         public List<LandingFile> Files { get; } = [];
+
+        /// <summary>The pooled memory the landed files' contents live in, returned once the files are written.</summary>
+        public List<Microsoft.IO.RecyclableMemoryStream> Buffers { get; } = [];
+
+        public void Dispose()
+        {
+            foreach (Microsoft.IO.RecyclableMemoryStream buffer in Buffers)
+            {
+                buffer.Dispose();
+            }
+
+            Buffers.Clear();
+        }
 
         public List<DeadLetter> DeadLetters { get; } = [];
 

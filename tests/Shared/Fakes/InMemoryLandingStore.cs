@@ -25,7 +25,11 @@ public sealed class InMemoryLandingStore : ILandingStore
         }
 
         Interlocked.Increment(ref _writes);
-        Files[$"{file.Container}/{file.Path}"] = file;
+        // The content's memory goes back to a pool once the write returns (ILandingStore): keep a copy.
+        Files[$"{file.Container}/{file.Path}"] = file with
+        {
+            Content = file.Content.ToArray(),
+        };
         return Task.CompletedTask;
     }
 }
