@@ -10,10 +10,9 @@ namespace Metrics.Core.Billing;
 /// <summary>
 /// Reads one UTC hour's GPU samples (its own files, and the next hour's, whose samples can reach back into it) into
 /// observed GPU time per line, record batch by record batch, in as many shards as keep each shard's deduplication table
-/// within <paramref name="maxSamplesInMemory"/> distinct samples (32 bytes each, plus a GPU's unused list room). The shard count comes from
-/// the
-/// manifests' row counts; if a shard still outgrows the bound (counts unknown or wrong) the hour is read again in
-/// more shards. Memory is bounded by the setting (plus one file's rows), whatever the hour's size; a bigger hour costs
+/// within <paramref name="maxSamplesInMemory"/> distinct samples (32 bytes each; the GPUs' lists have room for at most
+/// twice that). The shard count comes from the manifests' row counts; if a shard still outgrows the bound (counts
+/// unknown or wrong) the hour is read again in more shards. Memory is bounded by the setting (plus one file's rows), whatever the hour's size; a bigger hour costs
 /// more reads instead.
 /// </summary>
 public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemory)
@@ -104,7 +103,7 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
             int? grown = null;
             for (int shard = 0; shard < shards && grown is null; shard++)
             {
-                var scan = new ObservedHour(hour, shard, shards, accounts);
+                var scan = new ObservedHour(hour, shard, shards, accounts, maxRoom: 2L * maxSamplesInMemory);
                 int read = 0;
                 await foreach (Stream stream in LandedFileStreams.OpenInOrderAsync(files, paths, cancellationToken).ConfigureAwait(false))
                 {

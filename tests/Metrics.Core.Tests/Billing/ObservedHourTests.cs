@@ -307,6 +307,54 @@ public sealed class ObservedHourTests
         Assert.True(reader.LastPeakSamples > 0, "The sorted read gave up, and the table read counted the samples.");
     }
 
+    /// <summary>Samples of GPUs reporting every 10 s from the hour's start: <paramref name="gpus"/> GPUs, <paramref name="steps"/> each.</summary>
+    private static IEnumerable<GpuSampleRow> EveryTenSeconds(int gpus, int steps) =>
+        Enumerable
+            .Range(1, steps)
+            .SelectMany(step =>
+                Enumerable
+                    .Range(0, gpus)
+                    .Select(g => new GpuSampleRow(
+                        s_hour.AddSeconds(10 * step),
+                        $"GPU-00000000-0000-0000-0000-{g:D12}",
+                        "H100",
+                        "inst-1",
+                        50,
+                        10,
+                        "0",
+                        (step * gpus) + g
+                    ))
+            );
+
+    [Fact]
+    public void GpusReportingAllHour_GetListsSizedForTheHourOnce_NoRoomLeftOver()
+    {
+        // 360 samples at 10 s: at the 17th (170 s) the list grows once, to the 16 held plus the 343 the hour still holds
+        // and two of slack: 361 slots, 360 used.
+        var scan = new ObservedHour(s_hour);
+        foreach (GpuSampleRow sample in EveryTenSeconds(gpus: 3, steps: 360))
+        {
+            scan.Add(sample);
+        }
+
+        Assert.Equal((3 * 360, 3 * 361L), (scan.Count, scan.Room));
+    }
+
+    [Theory]
+    [InlineData(100, 3 * 64)] // no room for any jump: every list doubles, 16 -> 32 -> 64
+    [InlineData(1000, 361 + 361 + 64)] // room for two lists sized for the hour; the third doubles
+    public void ListsRoom_StaysWithinItsBound_ListsDoublingOnceItIsReached(long maxRoom, long finalRoom)
+    {
+        var scan = new ObservedHour(s_hour, maxRoom: maxRoom);
+        foreach (GpuSampleRow sample in EveryTenSeconds(gpus: 3, steps: 40))
+        {
+            scan.Add(sample);
+            Assert.True(scan.Room <= Math.Max(maxRoom, 2L * scan.Count), $"room {scan.Room} for {scan.Count} samples");
+        }
+
+        Assert.Equal((120, finalRoom), (scan.Count, scan.Room));
+    }
+
     /// <summary>The first 40 samples' 240 s intervals reach back before the hour by 240 - 6 (i + 1) seconds each.</summary>
     private static decimal LostToTheHourStart() => 2 * Enumerable.Range(0, 40).Sum(i => Math.Max(0, 240 - (6 * (i + 1))));
 }
