@@ -12,8 +12,8 @@ namespace Metrics.Core.Billing;
 /// observed GPU time per line, record batch by record batch, in as many shards as keep each shard's deduplication table
 /// within <paramref name="maxSamplesInMemory"/> distinct samples (32 bytes each; the GPUs' lists have room for at most
 /// twice that). The shard count comes from the manifests' row counts; if a shard still outgrows the bound (counts
-/// unknown or wrong) the hour is read again in more shards. Memory is bounded by the setting (plus one file's rows), whatever the hour's size; a bigger hour costs
-/// more reads instead.
+/// unknown or wrong) the hour is read again in more shards. Memory is bounded by the setting (plus one file's rows),
+/// whatever the hour's size; a bigger hour costs more reads instead.
 /// </summary>
 public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemory)
 {

@@ -307,7 +307,9 @@ public sealed class ObservedHourTests
         Assert.True(reader.LastPeakSamples > 0, "The sorted read gave up, and the table read counted the samples.");
     }
 
-    /// <summary>Samples of GPUs reporting every 10 s from the hour's start: <paramref name="gpus"/> GPUs, <paramref name="steps"/> each.</summary>
+    /// <summary>
+    /// Samples of GPUs reporting every 10 s from the hour's start: <paramref name="gpus"/> GPUs, <paramref name="steps"/> each.
+    /// </summary>
     private static IEnumerable<GpuSampleRow> EveryTenSeconds(int gpus, int steps) =>
         Enumerable
             .Range(1, steps)
