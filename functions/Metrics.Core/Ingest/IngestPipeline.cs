@@ -9,7 +9,8 @@ namespace Metrics.Core.Ingest;
 
 /// <summary>
 /// The one ingest path, shared by the Event Hubs functions and the CLI: decode and validate every event of a batch,
-/// land valid rows as one Arrow file per UTC hour, dead-letter invalid events whole, then mark the touched hours dirty.
+/// land valid rows as one Arrow file per UTC hour (a GPU row's by its <c>ts</c>, a job row's by its arrival: see each
+/// codec's <c>FileHour</c>), dead-letter invalid events whole, then mark the touched hours dirty.
 /// </summary>
 /// <remarks>
 /// Order matters for at-least-once delivery: files are written first and marks last, and any storage failure
