@@ -8,18 +8,17 @@ namespace Metrics.Core.Billing;
 /// </summary>
 internal sealed class ObservedLineSums(long start, long end)
 {
-    private readonly List<long> _observedTicks = [];
-    private readonly List<Int128> _hundredthTicks = [];
-    private readonly List<decimal> _percentTicks = [];
+    private long[] _observedTicks = [];
+    private Int128[] _hundredthTicks = [];
+    private decimal[] _percentTicks = [];
+    private int _lines;
 
     /// <summary>Adds one winning sample: its time inside the hour, and that time weighted by its utilisation.</summary>
     public void Add(int line, long ticks, int intervalS, double utilPct)
     {
-        while (_observedTicks.Count <= line)
+        if (line >= _lines)
         {
-            _observedTicks.Add(0);
-            _hundredthTicks.Add(0);
-            _percentTicks.Add(0);
+            Grow(line + 1);
         }
 
         long inside = Math.Min(ticks, end) - Math.Max(ticks - (intervalS * TimeSpan.TicksPerSecond), start);
@@ -35,10 +34,22 @@ internal sealed class ObservedLineSums(long start, long end)
         }
     }
 
-    /// <summary>The line's seconds, or null if none of its samples reached into the hour.</summary>
+    private void Grow(int lines)
+    {
+        if (lines > _observedTicks.Length)
+        {
+            int size = Math.Max(lines, Math.Max(16, _observedTicks.Length * 2));
+            System.Array.Resize(ref _observedTicks, size);
+            System.Array.Resize(ref _hundredthTicks, size);
+            System.Array.Resize(ref _percentTicks, size);
+        }
+
+        _lines = lines;
+    }
+
     public ObservedSeconds? Seconds(int line)
     {
-        if (line >= _observedTicks.Count || _observedTicks[line] <= 0)
+        if (line >= _lines || _observedTicks[line] <= 0)
         {
             return null;
         }
@@ -48,12 +59,12 @@ internal sealed class ObservedLineSums(long start, long end)
         return new ObservedSeconds(percentTicks / (100m * TimeSpan.TicksPerSecond), observed);
     }
 
-    public ObservedLineSums Copy()
-    {
-        var copy = new ObservedLineSums(start, end);
-        copy._observedTicks.AddRange(_observedTicks);
-        copy._hundredthTicks.AddRange(_hundredthTicks);
-        copy._percentTicks.AddRange(_percentTicks);
-        return copy;
-    }
+    public ObservedLineSums Copy() =>
+        new(start, end)
+        {
+            _observedTicks = (long[])_observedTicks.Clone(),
+            _hundredthTicks = (Int128[])_hundredthTicks.Clone(),
+            _percentTicks = (decimal[])_percentTicks.Clone(),
+            _lines = _lines,
+        };
 }
