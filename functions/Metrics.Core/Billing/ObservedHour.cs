@@ -23,7 +23,7 @@ namespace Metrics.Core.Billing;
 /// hashes to <c>s</c>, so each GPU's copies meet in one shard and the shards' totals simply add up.
 /// </para>
 /// </summary>
-public sealed class ObservedHour
+public sealed class ObservedHour : IDisposable
 {
     private const long TicksPerMicrosecond = 10;
 
@@ -31,7 +31,7 @@ public sealed class ObservedHour
     private readonly long _end;
     private readonly int _shard;
     private readonly int _shards;
-    private readonly Dictionary<GpuKey, List<Candidate>> _gpus = [];
+    private readonly Dictionary<GpuKey, GpuSamples> _gpus = [];
 
     /// <summary>
     /// uuid bytes to the GPU's list (null: another shard's GPU), direct-mapped: a later GPU takes an earlier one's slot.
@@ -39,7 +39,7 @@ public sealed class ObservedHour
     /// </summary>
     private const int CacheSlots = 4096;
     private readonly byte[] _cacheKeys = new byte[CacheSlots * 40];
-    private readonly List<Candidate>?[] _cacheLists = new List<Candidate>?[CacheSlots];
+    private readonly GpuSamples?[] _cacheLists = new GpuSamples?[CacheSlots];
     private readonly bool[] _cacheFilled = new bool[CacheSlots];
     private readonly DenseIds<string> _partitions = new(StringComparer.Ordinal);
     private readonly DenseIds<UsageKey> _lines = new(EqualityComparer<UsageKey>.Default);
@@ -57,7 +57,7 @@ public sealed class ObservedHour
     /// <param name="shards">How many shards the hour is split into.</param>
     /// <param name="accounts">The accounts of the jobs billed in the hour, which samples' time goes to (none: the empty account).</param>
     /// <param name="maxRoom">
-    /// How many samples the GPUs' lists may have room for in all (<see cref="Offer(List{Candidate}, Candidate)"/>): the
+    /// How many samples the GPUs' lists may have room for in all : the
     /// reader passes twice its bound on samples held, so the lists' memory is bounded whatever the hour holds.
     /// </param>
     public ObservedHour(DateTimeOffset hour, int shard = 0, int shards = 1, JobAccounts? accounts = null, long maxRoom = long.MaxValue)
@@ -85,7 +85,7 @@ public sealed class ObservedHour
     /// <summary>
     /// Samples a GPU's list holds before it is sized for the rest of the hour: by then the GPU has shown it reports all
     /// through the hour (as every GPU of a national hour does), so its list is grown once, to what the hour can hold at
-    /// its interval, instead of doubling five times (16 to 362 slots at 10 s: 858 slots allocated and copied, not 378).
+    /// its interval, instead of doubling five times (16 to 512 slots at 10 s, for the hour's 360 samples).
     /// </summary>
     private const int SizedForTheHourAfter = 16;
 
@@ -129,7 +129,7 @@ public sealed class ObservedHour
             // A batch holds each GPU about 16 times: the uuid's bytes find its list in a small cache, parsed only on a miss.
             ReadOnlySpan<byte> uuidText = rows.Uuid(i);
             int slot = UuidSlot(uuidText);
-            List<Candidate>? samples;
+            GpuSamples? samples;
             if (slot >= 0 && _cacheFilled[slot] && uuidText.SequenceEqual(_cacheKeys.AsSpan(slot * 40, 40)))
             {
                 samples = _cacheLists[slot];
@@ -230,9 +230,9 @@ public sealed class ObservedHour
     public IReadOnlyDictionary<UsageKey, ObservedSeconds> Totals()
     {
         ObservedLineSums sums = _sums.Copy();
-        foreach (List<Candidate> samples in _gpus.Values)
+        foreach (GpuSamples samples in _gpus.Values)
         {
-            foreach (Candidate winner in CollectionsMarshal.AsSpan(samples))
+            foreach (Candidate winner in samples.Held)
             {
                 if (winner.Line >= 0)
                 {
@@ -273,44 +273,51 @@ public sealed class ObservedHour
     private void Offer(GpuKey gpu, Candidate copy) => Offer(SamplesOf(gpu, copy), copy);
 
     /// <summary>The GPU's sorted samples, made on its first sample with room for a first stretch of the hour.</summary>
-    private List<Candidate> SamplesOf(GpuKey gpu, in Candidate first)
+    private GpuSamples SamplesOf(GpuKey gpu, in Candidate first)
     {
-        ref List<Candidate>? samples = ref CollectionsMarshal.GetValueRefOrAddDefault(_gpus, gpu, out _);
+        ref GpuSamples? samples = ref CollectionsMarshal.GetValueRefOrAddDefault(_gpus, gpu, out _);
         if (samples is null)
         {
-            samples = new List<Candidate>(Math.Min(SizedForTheHourAfter, RoomToEndOfHour(first)));
-            Room += samples.Capacity;
+            samples = new GpuSamples(Arrays.Rent(Math.Min(SizedForTheHourAfter, RoomToEndOfHour(first))));
+            Room += samples.Items.Length;
         }
 
         return samples;
     }
 
-    private void Offer(List<Candidate> list, Candidate copy)
+    private static CandidateArrays<Candidate> Arrays => CandidateArrays<Candidate>.Shared;
+
+    private void Offer(GpuSamples list, Candidate copy)
     {
-        if (list.Count == list.Capacity)
+        if (list.Count == list.Items.Length)
         {
             // Grow to what the rest of the hour can hold at the GPU's interval: at once for a GPU that has reported all
-            // along, while the lists' room stays within its bound; otherwise never more than double, so that a partly
-            // landed hour wastes at most as much as it holds.
+            // along, while the lists' room stays within its bound; otherwise double, so that a partly landed hour
+            // wastes at most as much as it holds. Lists are powers of two (CandidateArrays), and the room counted
+            // is theirs.
             int rest = RoomToEndOfHour(copy);
-            int grown = list.Count + Math.Clamp(rest, 8, Math.Max(8, list.Count));
-            if (list.Count >= SizedForTheHourAfter && Room + rest <= _maxRoom)
+            int grown = list.Count * 2;
+            int sizedForTheHour = CandidateArrays<Candidate>.SizeFor(list.Count + rest);
+            if (list.Count >= SizedForTheHourAfter && sizedForTheHour > grown && Room + sizedForTheHour - list.Items.Length <= _maxRoom)
             {
-                grown = Math.Max(grown, list.Count + rest);
+                grown = sizedForTheHour;
             }
 
-            Room += grown - list.Capacity;
-            list.Capacity = grown;
+            Candidate[] bigger = Arrays.Rent(grown);
+            list.Held.CopyTo(bigger);
+            Arrays.Return(list.Items);
+            Room += bigger.Length - list.Items.Length;
+            list.Items = bigger;
         }
 
-        if (list.Count == 0 || copy.Ticks > list[^1].Ticks)
+        if (list.Count == 0 || copy.Ticks > list.Items[list.Count - 1].Ticks)
         {
-            list.Add(copy);
+            list.Items[list.Count++] = copy;
             Count++;
             return;
         }
 
-        Span<Candidate> held = CollectionsMarshal.AsSpan(list);
+        Span<Candidate> held = list.Held;
         int at = BinarySearch(held, copy.Ticks);
         if (at >= 0)
         {
@@ -322,8 +329,41 @@ public sealed class ObservedHour
             return;
         }
 
-        list.Insert(~at, copy);
+        int insert = ~at;
+        System.Array.Copy(list.Items, insert, list.Items, insert + 1, list.Count - insert);
+        list.Items[insert] = copy;
+        list.Count++;
         Count++;
+    }
+
+    /// <summary>
+    /// Gives the GPUs' lists back for the next hour's scan to reuse (<see cref="CandidateArrays{T}"/>). The scan is empty
+    /// afterwards; a scan never disposed simply leaves its lists to the GC.
+    /// </summary>
+    public void Dispose()
+    {
+        foreach (GpuSamples samples in _gpus.Values)
+        {
+            Arrays.Return(samples.Items);
+            samples.Items = [];
+            samples.Count = 0;
+        }
+
+        _gpus.Clear();
+        System.Array.Clear(_cacheLists);
+        System.Array.Clear(_cacheFilled);
+        Count = 0;
+        Room = 0;
+    }
+
+    /// <summary>One GPU's distinct samples, sorted by time, in the first <see cref="Count"/> slots of a pooled array.</summary>
+    private sealed class GpuSamples(Candidate[] items)
+    {
+        public Candidate[] Items = items;
+
+        public int Count;
+
+        public Span<Candidate> Held => Items.AsSpan(0, Count);
     }
 
     /// <summary>The cache slot of a 40-byte uuid, from its first and last 8 hex digits; -1 for any other length.</summary>

@@ -103,7 +103,7 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
             int? grown = null;
             for (int shard = 0; shard < shards && grown is null; shard++)
             {
-                var scan = new ObservedHour(hour, shard, shards, accounts, maxRoom: 2L * maxSamplesInMemory);
+                using var scan = new ObservedHour(hour, shard, shards, accounts, maxRoom: 2L * maxSamplesInMemory);
                 int read = 0;
                 await foreach (Stream stream in LandedFileStreams.OpenInOrderAsync(files, paths, cancellationToken).ConfigureAwait(false))
                 {
@@ -147,7 +147,7 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
         CancellationToken cancellationToken
     )
     {
-        var scan = new ObservedHour(hour, accounts: accounts);
+        using var scan = new ObservedHour(hour, accounts: accounts);
         await using (Stream stream = await files.OpenAsync(compacted, cancellationToken).ConfigureAwait(false))
         {
             await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(stream, cancellationToken).ConfigureAwait(false))

@@ -332,19 +332,19 @@ public sealed class ObservedHourTests
     public void GpusReportingAllHour_GetListsSizedForTheHourOnce_NoRoomLeftOver()
     {
         // 360 samples at 10 s: at the 17th (170 s) the list grows once, to the 16 held plus the 343 the hour still holds
-        // and two of slack: 361 slots, 360 used.
+        // and two of slack, 361, which the pool's power-of-two lists make 512.
         var scan = new ObservedHour(s_hour);
         foreach (GpuSampleRow sample in EveryTenSeconds(gpus: 3, steps: 360))
         {
             scan.Add(sample);
         }
 
-        Assert.Equal((3 * 360, 3 * 361L), (scan.Count, scan.Room));
+        Assert.Equal((3 * 360, 3 * 512L), (scan.Count, scan.Room));
     }
 
     [Theory]
     [InlineData(100, 3 * 64)] // no room for any jump: every list doubles, 16 -> 32 -> 64
-    [InlineData(1000, 361 + 361 + 64)] // room for two lists sized for the hour; the third doubles
+    [InlineData(1000, 512 + 64 + 64)] // room for one list sized for the hour; the others double
     public void ListsRoom_StaysWithinItsBound_ListsDoublingOnceItIsReached(long maxRoom, long finalRoom)
     {
         var scan = new ObservedHour(s_hour, maxRoom: maxRoom);
@@ -355,6 +355,34 @@ public sealed class ObservedHourTests
         }
 
         Assert.Equal((120, finalRoom), (scan.Count, scan.Room));
+    }
+
+    [Fact]
+    public void ADisposedScan_GivesItsListsBack_AndTheNextScanOfTheSameHourReusesThemWithTheSameTotals()
+    {
+        GpuSampleRow[] samples = EveryTenSeconds(gpus: 4, steps: 360).ToArray();
+        IReadOnlyDictionary<UsageKey, ObservedSeconds> first;
+        using (var scan = new ObservedHour(s_hour))
+        {
+            foreach (GpuSampleRow sample in samples)
+            {
+                scan.Add(sample);
+            }
+
+            first = scan.Totals();
+            scan.Dispose();
+            Assert.Equal((0, 0L), (scan.Count, scan.Room));
+        }
+
+        // Reused lists hold the last scan's values in their unused slots: the totals must not see them.
+        using var again = new ObservedHour(s_hour);
+        foreach (GpuSampleRow sample in samples.Take(100))
+        {
+            again.Add(sample);
+        }
+
+        Assert.Equal(100 * 10m, again.Totals().Single().Value.Observed);
+        Assert.Equal(4 * 360 * 10m, first.Single().Value.Observed);
     }
 
     /// <summary>The first 40 samples' 240 s intervals reach back before the hour by 240 - 6 (i + 1) seconds each.</summary>
