@@ -85,7 +85,7 @@ public sealed class ObservedHour : IDisposable
     /// <summary>
     /// Samples a GPU's list holds before it is sized for the rest of the hour: by then the GPU has shown it reports all
     /// through the hour (as every GPU of a national hour does), so its list is grown once, to what the hour can hold at
-    /// its interval, instead of doubling five times (16 to 512 slots at 10 s, for the hour's 360 samples).
+    /// its interval, instead of doubling five times (16 to 384 slots at 10 s, for the hour's 360 samples).
     /// </summary>
     private const int SizedForTheHourAfter = 16;
 
@@ -293,7 +293,7 @@ public sealed class ObservedHour : IDisposable
         {
             // Grow to what the rest of the hour can hold at the GPU's interval: at once for a GPU that has reported all
             // along, while the lists' room stays within its bound; otherwise double, so that a partly landed hour
-            // wastes at most as much as it holds. Lists are powers of two (CandidateArrays), and the room counted
+            // wastes at most as much as it holds. Lists come in size classes (CandidateArrays), and the room counted
             // is theirs.
             int rest = RoomToEndOfHour(copy);
             int grown = list.Count * 2;

@@ -332,19 +332,19 @@ public sealed class ObservedHourTests
     public void GpusReportingAllHour_GetListsSizedForTheHourOnce_NoRoomLeftOver()
     {
         // 360 samples at 10 s: at the 17th (170 s) the list grows once, to the 16 held plus the 343 the hour still holds
-        // and two of slack, 361, which the pool's power-of-two lists make 512.
+        // and two of slack, 361, which the lists' size classes (multiples of 64) make 384.
         var scan = new ObservedHour(s_hour);
         foreach (GpuSampleRow sample in EveryTenSeconds(gpus: 3, steps: 360))
         {
             scan.Add(sample);
         }
 
-        Assert.Equal((3 * 360, 3 * 512L), (scan.Count, scan.Room));
+        Assert.Equal((3 * 360, 3 * 384L), (scan.Count, scan.Room));
     }
 
     [Theory]
     [InlineData(100, 3 * 64)] // no room for any jump: every list doubles, 16 -> 32 -> 64
-    [InlineData(1000, 512 + 64 + 64)] // room for one list sized for the hour; the others double
+    [InlineData(1000, 384 + 384 + 64)] // room for two lists sized for the hour; the third doubles
     public void ListsRoom_StaysWithinItsBound_ListsDoublingOnceItIsReached(long maxRoom, long finalRoom)
     {
         var scan = new ObservedHour(s_hour, maxRoom: maxRoom);
