@@ -11,8 +11,11 @@ namespace Metrics.Core.Billing;
 /// </summary>
 internal sealed class CandidateArrays<T>
 {
-    /// <summary>Elements kept for reuse, in all sizes together: 2 M (64 MB of 32-byte samples).</summary>
-    public const long MaxKeptElements = 2L * 1024 * 1024;
+    /// <summary>
+    /// Elements kept for reuse, in all sizes together: 1 M (32 MB of 32-byte samples), what an hour of 2,600 GPUs takes.
+    /// A national hour's lists (16,000 GPUs) are reused in part; keeping them all would hold 200 MB between rollups.
+    /// </summary>
+    public const long MaxKeptElements = 1024 * 1024;
 
     /// <summary>
     /// The largest class kept: 8,192 elements (a GPU sampled every 0.5 s for an hour). Bigger arrays are made at their
