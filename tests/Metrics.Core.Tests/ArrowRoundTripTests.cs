@@ -13,15 +13,16 @@ public sealed class ArrowRoundTripTests
     private static readonly DateTimeOffset s_ts = new(2026, 11, 27, 9, 0, 15, TimeSpan.Zero);
     private static readonly DateTimeOffset s_enqueued = new(2026, 11, 27, 9, 0, 16, 123, TimeSpan.Zero);
 
+    /// <summary>The Arrow file of <paramref name="batch"/>, copied out of the pooled memory it is written into.</summary>
+    private static byte[] FileBytes(RecordBatch batch)
+    {
+        using Microsoft.IO.RecyclableMemoryStream written = ArrowIpc.WriteFile(batch);
+        return written.ToArray();
+    }
+
     private static RecordBatch RoundTrip(RecordBatch batch)
     {
-        byte[] file;
-        using (Microsoft.IO.RecyclableMemoryStream written = ArrowIpc.WriteFile(batch))
-        {
-            file = written.ToArray();
-        }
-
-        using var stream = new MemoryStream(file);
+        using var stream = new MemoryStream(FileBytes(batch));
         using ArrowFileReader reader = ArrowIpc.OpenFile(stream, leaveOpen: true);
         Assert.Equal(1, reader.RecordBatchCountAsync().AsTask().GetAwaiter().GetResult());
         return reader.ReadNextRecordBatch();
@@ -263,11 +264,8 @@ public sealed class ArrowRoundTripTests
             .ToArray();
         using RecordBatch batch = GpuRowsEncoder.Encode("0", samples);
 
-        using Microsoft.IO.RecyclableMemoryStream written = ArrowIpc.WriteFile(batch);
-        byte[] file = written.ToArray();
-
         // Without a codec factory the reader must refuse the compressed buffers: proof that they are compressed.
-        using var stream = new MemoryStream(file);
+        using var stream = new MemoryStream(FileBytes(batch));
         using var plainReader = new ArrowFileReader(stream);
         Assert.ThrowsAny<Exception>(() => plainReader.ReadNextRecordBatch());
     }

@@ -19,10 +19,10 @@ public sealed class PoisonedHourTests
 
     private UsageRollup Rollup(ILandedFiles files) => new(_marks, files, _jobs, _usage, _lock, BillingCalendar.Create("Asia/Shanghai"));
 
-    private Task IngestAsync(TelemetryStream stream, params byte[][] bodies) => IngestAtAsync(s_enqueued, 0, stream, bodies);
+    private Task IngestAsync(TelemetryStream stream, params byte[][] bodies) => IngestAtAsync(s_enqueued, stream, 0, bodies);
 
     /// <summary>A batch enqueued at <paramref name="enqueued"/>: job events are filed under the hour they arrive in.</summary>
-    private Task IngestAtAsync(DateTimeOffset enqueued, long firstSequence, TelemetryStream stream, params byte[][] bodies) =>
+    private Task IngestAtAsync(DateTimeOffset enqueued, TelemetryStream stream, long firstSequence, params byte[][] bodies) =>
         new IngestPipeline(_landing, _marks).IngestAsync(
             new EventBatch(stream, "0", bodies.Select((b, i) => new RawEvent(b, firstSequence + i, enqueued)).ToArray()),
             CancellationToken.None
@@ -64,14 +64,14 @@ public sealed class PoisonedHourTests
         // Two jobs reported in two hours, folded as one unit; writing hour 08's rows fails.
         await IngestAtAsync(
             new DateTimeOffset(2026, 11, 27, 8, 30, 1, TimeSpan.Zero),
-            0,
             TelemetryStream.Jobs,
+            0,
             EventJson.Bytes(EventJson.Job(jobId: "1", state: "ended", ts: "2026-11-27T08:30:00Z", start: "2026-11-27T08:00:00Z", gpus: 1))
         );
         await IngestAtAsync(
             new DateTimeOffset(2026, 11, 27, 10, 30, 1, TimeSpan.Zero),
-            1,
             TelemetryStream.Jobs,
+            1,
             EventJson.Bytes(EventJson.Job(jobId: "2", state: "ended", ts: "2026-11-27T10:30:00Z", start: "2026-11-27T10:00:00Z", gpus: 1))
         );
         _usage.FailJobHoursOf = "2026112708";
@@ -95,14 +95,14 @@ public sealed class PoisonedHourTests
     {
         await IngestAtAsync(
             new DateTimeOffset(2026, 11, 27, 9, 0, 1, TimeSpan.Zero),
-            0,
             TelemetryStream.Jobs,
+            0,
             EventJson.Bytes(EventJson.Job(jobId: "1", state: "ended", ts: "2026-11-27T09:00:00Z", start: "2026-11-27T08:00:00Z", gpus: 1))
         );
         await IngestAtAsync(
             new DateTimeOffset(2026, 11, 27, 11, 0, 1, TimeSpan.Zero),
-            1,
             TelemetryStream.Jobs,
+            1,
             EventJson.Bytes(EventJson.Job(jobId: "2", state: "ended", ts: "2026-11-27T11:00:00Z", start: "2026-11-27T10:00:00Z", gpus: 1))
         );
         var poisoned = new PoisonedFiles(new InMemoryLandedFiles(_landing), "jobs/v1/date=2026-11-27/hour=09/");
