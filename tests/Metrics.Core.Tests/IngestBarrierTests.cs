@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Metrics.Core.Arrow;
 using Metrics.Core.Ingest;
 using Metrics.Core.Telemetry;
 using Metrics.Core.Validation;
@@ -119,7 +120,9 @@ public sealed class IngestBarrierTests
 
         public void AddAffectedHours(GpuSample value, ICollection<DateTimeOffset> hours) => _real.AddAffectedHours(value, hours);
 
-        public RecordBatch Encode(string partitionId, IReadOnlyList<(GpuSample Value, RawEvent Raw)> items) =>
-            items.Any(i => i.Value.Node == encodeFailsOn) ? throw new ArgumentException("injected") : _real.Encode(partitionId, items);
+        public RecordBatch Encode(string partitionId, IReadOnlyList<(GpuSample Value, RawEvent Raw)> items, ColumnMemory memory) =>
+            items.Any(i => i.Value.Node == encodeFailsOn)
+                ? throw new ArgumentException("injected")
+                : _real.Encode(partitionId, items, memory);
     }
 }

@@ -250,6 +250,29 @@ public sealed class IngestPipelineTests
     }
 
     [Fact]
+    public async Task IngestAsync_SameBatchAfterAnother_LandsIdenticalContent_WhateverThePooledColumnsHeld()
+    {
+        // Idle GPUs without power or temperature: null cells, whose slots in the pooled columns are not written row by row.
+        JsonObject idle = EventJson.Gpu(node: "gn0001", ts: "2026-11-27T09:30:00Z", jobId: null, institution: null);
+        foreach (JsonNode? gpu in idle["gpus"]!.AsArray())
+        {
+            gpu!.AsObject().Remove("powerW");
+            gpu.AsObject().Remove("tempC");
+        }
+
+        EventBatch batch = Batch(TelemetryStream.Gpu, EventJson.Bytes(idle));
+        await Pipeline.IngestAsync(batch, CancellationToken.None);
+        Dictionary<string, byte[]> first = _store.Files.ToDictionary(f => f.Key, f => f.Value.Content.ToArray());
+
+        // A busy batch of the same size in between fills the same pooled arrays with other values.
+        byte[] busy = EventJson.Bytes(EventJson.Gpu(node: "gn0002", ts: "2026-11-27T09:40:00Z", utilPct: 99.5));
+        await Pipeline.IngestAsync(Batch(TelemetryStream.Gpu, busy), CancellationToken.None);
+        await Pipeline.IngestAsync(batch, CancellationToken.None);
+
+        Assert.All(first, f => Assert.Equal(f.Value, _store.Files[f.Key].Content.ToArray()));
+    }
+
+    [Fact]
     public async Task IngestAsync_StorageFails_ThrowsAndMarksNoHour()
     {
         _store.FailWith = new IOException("storage is down");

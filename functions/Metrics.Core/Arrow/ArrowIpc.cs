@@ -28,7 +28,8 @@ public static class ArrowIpc
         Microsoft.IO.RecyclableMemoryStream stream = PooledStreams.Get("arrow-file");
         try
         {
-            using (var writer = new ArrowFileWriter(stream, batch.Schema, leaveOpen: true, s_writeOptions))
+            using var buffers = new ScopedArrowAllocator();
+            using (var writer = new ArrowFileWriter(stream, batch.Schema, leaveOpen: true, s_writeOptions, buffers))
             {
                 writer.WriteRecordBatch(batch);
                 writer.WriteEnd();

@@ -21,11 +21,12 @@ internal sealed class DictionaryStringColumn
     private int _lastPosition;
 
     /// <param name="rows">The column's exact row count.</param>
-    public DictionaryStringColumn(int rows)
+    /// <param name="memory">Where the indices and validity live.</param>
+    public DictionaryStringColumn(int rows, ColumnMemory memory)
     {
-        _indices = new FixedColumn<int>(rows);
+        _indices = new FixedColumn<int>(rows, memory);
         _capacity = rows;
-        _validity = new ValidityBitmap(rows);
+        _validity = new ValidityBitmap(rows, memory);
     }
 
     public void Append(string? value)

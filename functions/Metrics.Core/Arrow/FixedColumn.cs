@@ -9,12 +9,14 @@ namespace Metrics.Core.Arrow;
 /// validity bit on every append, and grow their buffers by copying, which for a batch's 8,000 rows cost more than
 /// decoding them (IngestBenchmarks).
 /// </summary>
-internal sealed class FixedColumn<T>(int rows)
+internal sealed class FixedColumn<T>(int rows, ColumnMemory memory)
     where T : unmanaged
 {
-    private readonly byte[] _bytes = new byte[rows * System.Runtime.CompilerServices.Unsafe.SizeOf<T>()];
+    private readonly int _length = rows * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
 
-    public Span<T> Values => MemoryMarshal.Cast<byte, T>(_bytes.AsSpan());
+    private readonly byte[] _bytes = memory.Rent(rows * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
 
-    public ArrowBuffer Buffer => new(_bytes);
+    public Span<T> Values => MemoryMarshal.Cast<byte, T>(_bytes.AsSpan(0, _length));
+
+    public ArrowBuffer Buffer => new(_bytes.AsMemory(0, _length));
 }

@@ -7,7 +7,11 @@ namespace Metrics.Core.Arrow;
 /// <summary>Turns validated GPU samples into one <see cref="GpuRowSchema"/> record batch, filling each column in one pass.</summary>
 public static class GpuRowsEncoder
 {
-    public static RecordBatch Encode(string partitionId, IReadOnlyList<(GpuSample Sample, RawEvent Raw)> samples)
+    public static RecordBatch Encode(string partitionId, IReadOnlyList<(GpuSample Sample, RawEvent Raw)> samples) =>
+        Encode(partitionId, samples, ColumnMemory.Unpooled);
+
+    /// <summary>Encodes into <paramref name="memory"/>, which must outlive every use of the batch.</summary>
+    internal static RecordBatch Encode(string partitionId, IReadOnlyList<(GpuSample Sample, RawEvent Raw)> samples, ColumnMemory memory)
     {
         int rows = 0,
             uuidBytes = 0;
@@ -20,23 +24,23 @@ public static class GpuRowsEncoder
             }
         }
 
-        var tsColumn = new FixedColumn<long>(rows);
-        var cluster = new DictionaryStringColumn(rows);
-        var node = new DictionaryStringColumn(rows);
-        var uuid = new Utf8Column(rows, uuidBytes);
-        var indexColumn = new FixedColumn<int>(rows);
-        var model = new DictionaryStringColumn(rows);
-        var institution = new DictionaryStringColumn(rows);
-        var jobId = new DictionaryStringColumn(rows);
-        var utilColumn = new FixedColumn<double>(rows);
-        var memUsedColumn = new FixedColumn<long>(rows);
-        var memTotalColumn = new FixedColumn<long>(rows);
-        var powerColumn = new FixedColumn<double>(rows);
-        var powerValid = new ValidityBitmap(rows);
-        var tempColumn = new FixedColumn<double>(rows);
-        var tempValid = new ValidityBitmap(rows);
-        var intervalColumn = new FixedColumn<int>(rows);
-        var lineage = new LineageColumnBuilder(rows);
+        var tsColumn = new FixedColumn<long>(rows, memory);
+        var cluster = new DictionaryStringColumn(rows, memory);
+        var node = new DictionaryStringColumn(rows, memory);
+        var uuid = new Utf8Column(rows, uuidBytes, memory);
+        var indexColumn = new FixedColumn<int>(rows, memory);
+        var model = new DictionaryStringColumn(rows, memory);
+        var institution = new DictionaryStringColumn(rows, memory);
+        var jobId = new DictionaryStringColumn(rows, memory);
+        var utilColumn = new FixedColumn<double>(rows, memory);
+        var memUsedColumn = new FixedColumn<long>(rows, memory);
+        var memTotalColumn = new FixedColumn<long>(rows, memory);
+        var powerColumn = new FixedColumn<double>(rows, memory);
+        var powerValid = new ValidityBitmap(rows, memory);
+        var tempColumn = new FixedColumn<double>(rows, memory);
+        var tempValid = new ValidityBitmap(rows, memory);
+        var intervalColumn = new FixedColumn<int>(rows, memory);
+        var lineage = new LineageColumnBuilder(rows, memory);
         Span<long> ts = tsColumn.Values,
             memUsed = memUsedColumn.Values,
             memTotal = memTotalColumn.Values;

@@ -7,27 +7,31 @@ namespace Metrics.Core.Arrow;
 /// <summary>Turns validated job events into one <see cref="JobRowSchema"/> record batch.</summary>
 public static class JobRowsEncoder
 {
-    public static RecordBatch Encode(string partitionId, IReadOnlyList<(JobEvent Event, RawEvent Raw)> events)
+    public static RecordBatch Encode(string partitionId, IReadOnlyList<(JobEvent Event, RawEvent Raw)> events) =>
+        Encode(partitionId, events, ColumnMemory.Unpooled);
+
+    /// <summary>Encodes into <paramref name="memory"/>, which must outlive every use of the batch.</summary>
+    internal static RecordBatch Encode(string partitionId, IReadOnlyList<(JobEvent Event, RawEvent Raw)> events, ColumnMemory memory)
     {
         int rows = events.Count;
         var eventId = new StringArray.Builder().Reserve(rows);
-        var cluster = new DictionaryStringColumn(rows);
+        var cluster = new DictionaryStringColumn(rows, memory);
         var jobId = new StringArray.Builder().Reserve(rows);
-        var state = new DictionaryStringColumn(rows);
+        var state = new DictionaryStringColumn(rows, memory);
         var ts = ArrowColumns.TimestampBuilder(rows);
-        var institution = new DictionaryStringColumn(rows);
-        var account = new DictionaryStringColumn(rows);
-        var user = new DictionaryStringColumn(rows);
-        var queue = new DictionaryStringColumn(rows);
+        var institution = new DictionaryStringColumn(rows, memory);
+        var account = new DictionaryStringColumn(rows, memory);
+        var user = new DictionaryStringColumn(rows, memory);
+        var queue = new DictionaryStringColumn(rows, memory);
         var submit = ArrowColumns.TimestampBuilder(rows);
         var start = ArrowColumns.TimestampBuilder(rows);
         var end = ArrowColumns.TimestampBuilder(rows);
         var gpus = new DoubleArray.Builder().Reserve(rows);
-        var model = new DictionaryStringColumn(rows);
+        var model = new DictionaryStringColumn(rows, memory);
         var cpus = new Int32Array.Builder().Reserve(rows);
         var mem = new DoubleArray.Builder().Reserve(rows);
-        var exit = new DictionaryStringColumn(rows);
-        var lineage = new LineageColumnBuilder(rows);
+        var exit = new DictionaryStringColumn(rows, memory);
+        var lineage = new LineageColumnBuilder(rows, memory);
 
         foreach ((JobEvent job, RawEvent raw) in events)
         {

@@ -12,11 +12,12 @@ internal sealed class LineageColumnBuilder
     private int _rows;
 
     /// <param name="rows">The file's exact row count.</param>
-    public LineageColumnBuilder(int rows)
+    /// <param name="memory">Where the columns live.</param>
+    public LineageColumnBuilder(int rows, ColumnMemory memory)
     {
-        _partition = new DictionaryStringColumn(rows);
-        _sequence = new FixedColumn<long>(rows);
-        _enqueued = new FixedColumn<long>(rows);
+        _partition = new DictionaryStringColumn(rows, memory);
+        _sequence = new FixedColumn<long>(rows, memory);
+        _enqueued = new FixedColumn<long>(rows, memory);
     }
 
     public void Append(string partitionId, RawEvent raw)

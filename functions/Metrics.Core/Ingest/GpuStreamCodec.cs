@@ -37,6 +37,6 @@ internal sealed class GpuStreamCodec : IStreamCodec<GpuSample>
         hours.Add(UtcHours.Floor(value.Ts.AddTicks(-1)));
     }
 
-    public RecordBatch Encode(string partitionId, IReadOnlyList<(GpuSample Value, RawEvent Raw)> items) =>
-        GpuRowsEncoder.Encode(partitionId, items);
+    public RecordBatch Encode(string partitionId, IReadOnlyList<(GpuSample Value, RawEvent Raw)> items, ColumnMemory memory) =>
+        GpuRowsEncoder.Encode(partitionId, items, memory);
 }

@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Metrics.Core.Arrow;
 using Metrics.Core.Telemetry;
 using Metrics.Core.Validation;
 
@@ -28,5 +29,6 @@ internal interface IStreamCodec<T>
     /// <summary>Adds the UTC hours whose billing this value can change, beyond the hour it lands in.</summary>
     void AddAffectedHours(T value, ICollection<DateTimeOffset> hours);
 
-    RecordBatch Encode(string partitionId, IReadOnlyList<(T Value, RawEvent Raw)> items);
+    /// <summary>The items' rows as one record batch, its columns in <paramref name="memory"/>.</summary>
+    RecordBatch Encode(string partitionId, IReadOnlyList<(T Value, RawEvent Raw)> items, ColumnMemory memory);
 }

@@ -210,7 +210,9 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
     )
         where T : class
     {
-        using RecordBatch records = codec.Encode(partitionId, items);
+        // The columns are pooled memory, given back once the file holds their bytes.
+        using var memory = ColumnMemory.Pooled();
+        using RecordBatch records = codec.Encode(partitionId, items, memory);
         return ArrowIpc.WriteFile(records);
     }
 

@@ -40,6 +40,6 @@ internal sealed class JobStreamCodec : IStreamCodec<JobEvent>
     /// </summary>
     public void AddAffectedHours(JobEvent value, ICollection<DateTimeOffset> hours) { }
 
-    public RecordBatch Encode(string partitionId, IReadOnlyList<(JobEvent Value, RawEvent Raw)> items) =>
-        JobRowsEncoder.Encode(partitionId, items);
+    public RecordBatch Encode(string partitionId, IReadOnlyList<(JobEvent Value, RawEvent Raw)> items, ColumnMemory memory) =>
+        JobRowsEncoder.Encode(partitionId, items, memory);
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Metrics.Core.Validation;
 
 /// <summary>
@@ -9,9 +11,10 @@ namespace Metrics.Core.Validation;
 internal static class ContractAscii
 {
     /// <summary>What may follow the first character of each pattern; the first is always <c>[A-Za-z0-9]</c>.</summary>
-    private static readonly bool[] s_id = Table("._-");
-    private static readonly bool[] s_jobId = Table("._+-");
-    private static readonly bool[] s_model = Table(" ._()+-");
+    private static readonly SearchValues<byte> s_id = Allowed("._-");
+    private static readonly SearchValues<byte> s_jobId = Allowed("._+-");
+    private static readonly SearchValues<byte> s_model = Allowed(" ._()+-");
+    private static readonly SearchValues<byte> s_hexOrDash = SearchValues.Create("0123456789abcdefABCDEF-"u8);
 
     /// <summary><see cref="ContractPatterns.Id"/>: 1-64 of <c>[A-Za-z0-9._-]</c>, starting alphanumeric.</summary>
     public static bool IsId(ReadOnlySpan<byte> value) => Matches(value, s_id);
@@ -23,52 +26,34 @@ internal static class ContractAscii
     public static bool IsGpuModel(ReadOnlySpan<byte> value) => Matches(value, s_model);
 
     /// <summary><see cref="ContractPatterns.GpuUuid"/>: <c>GPU-</c> or <c>MIG-</c>, then 8-4-4-4-12 hex digits.</summary>
-    public static bool IsGpuUuid(ReadOnlySpan<byte> value)
+    /// <remarks>
+    /// Vectorised: every byte after the prefix a hex digit or a dash, the four dashes in their places, and no other.
+    /// </remarks>
+    public static bool IsGpuUuid(ReadOnlySpan<byte> value) =>
+        value.Length == 40
+        && (value.StartsWith("GPU-"u8) || value.StartsWith("MIG-"u8))
+        && value[12] == '-'
+        && value[17] == '-'
+        && value[22] == '-'
+        && value[27] == '-'
+        && value[4..].IndexOfAnyExcept(s_hexOrDash) < 0
+        && value[4..].Count((byte)'-') == 4;
+
+    /// <remarks>Runs on every identifier of every event: one vectorised search for a byte outside the pattern.</remarks>
+    private static bool Matches(ReadOnlySpan<byte> value, SearchValues<byte> rest) =>
+        value.Length is >= 1 and <= 64 && char.IsAsciiLetterOrDigit((char)value[0]) && value[1..].IndexOfAnyExcept(rest) < 0;
+
+    private static SearchValues<byte> Allowed(string extra)
     {
-        if (value.Length != 40 || !(value.StartsWith("GPU-"u8) || value.StartsWith("MIG-"u8)))
-        {
-            return false;
-        }
-
-        for (int i = 4; i < 40; i++)
-        {
-            bool ok = i is 12 or 17 or 22 or 27 ? value[i] == (byte)'-' : char.IsAsciiHexDigit((char)value[i]);
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool Matches(ReadOnlySpan<byte> value, bool[] rest)
-    {
-        if (value.Length is < 1 or > 64 || !char.IsAsciiLetterOrDigit((char)value[0]))
-        {
-            return false;
-        }
-
-        for (int i = 1; i < value.Length; i++)
-        {
-            byte b = value[i];
-            if (b >= rest.Length || !rest[b])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool[] Table(string extra)
-    {
-        var table = new bool[128];
+        var allowed = new List<byte>();
         for (int c = 0; c < 128; c++)
         {
-            table[c] = char.IsAsciiLetterOrDigit((char)c) || extra.Contains((char)c, StringComparison.Ordinal);
+            if (char.IsAsciiLetterOrDigit((char)c) || extra.Contains((char)c, StringComparison.Ordinal))
+            {
+                allowed.Add((byte)c);
+            }
         }
 
-        return table;
+        return SearchValues.Create(allowed.ToArray());
     }
 }
