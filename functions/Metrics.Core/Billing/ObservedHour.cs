@@ -33,14 +33,8 @@ public sealed class ObservedHour : IDisposable
     private readonly int _shards;
     private readonly Dictionary<GpuKey, GpuSamples> _gpus = [];
 
-    /// <summary>
-    /// uuid bytes to the GPU's list (null: another shard's GPU), direct-mapped: a later GPU takes an earlier one's slot.
-    /// Only 40-byte uuids (the contract's form) are cached; the bytes are compared in full, so a hit is never wrong.
-    /// </summary>
-    private const int CacheSlots = 4096;
-    private readonly byte[] _cacheKeys = new byte[CacheSlots * 40];
-    private readonly GpuSamples?[] _cacheLists = new GpuSamples?[CacheSlots];
-    private readonly bool[] _cacheFilled = new bool[CacheSlots];
+    /// <summary>uuid bytes to the GPU's list (null: another shard's GPU).</summary>
+    private readonly UuidCache<GpuSamples> _cache = new();
     private readonly DenseIds<string> _partitions = new(StringComparer.Ordinal);
     private readonly DenseIds<UsageKey> _lines = new(EqualityComparer<UsageKey>.Default);
     private readonly ObservedLineSums _sums;
@@ -128,23 +122,12 @@ public sealed class ObservedHour : IDisposable
 
             // A batch holds each GPU about 16 times: the uuid's bytes find its list in a small cache, parsed only on a miss.
             ReadOnlySpan<byte> uuidText = rows.Uuid(i);
-            int slot = UuidSlot(uuidText);
-            GpuSamples? samples;
-            if (slot >= 0 && _cacheFilled[slot] && uuidText.SequenceEqual(_cacheKeys.AsSpan(slot * 40, 40)))
-            {
-                samples = _cacheLists[slot];
-            }
-            else
+            if (!_cache.TryGet(uuidText, out GpuSamples? samples))
             {
                 UInt128 uuid = ParseUuid(uuidText, out bool mig);
                 samples =
                     ShardOf(uuid) == _shard ? SamplesOf(new GpuKey(uuid, mig), new Candidate(ticks, 0, 0, 0, 0, rows.Interval[i])) : null;
-                if (slot >= 0)
-                {
-                    uuidText.CopyTo(_cacheKeys.AsSpan(slot * 40, 40));
-                    _cacheLists[slot] = samples;
-                    _cacheFilled[slot] = true;
-                }
+                _cache.Add(uuidText, samples);
             }
 
             if (samples is not null)
@@ -350,8 +333,7 @@ public sealed class ObservedHour : IDisposable
         }
 
         _gpus.Clear();
-        System.Array.Clear(_cacheLists);
-        System.Array.Clear(_cacheFilled);
+        _cache.Clear();
         Count = 0;
         Room = 0;
     }
@@ -364,22 +346,6 @@ public sealed class ObservedHour : IDisposable
         public int Count;
 
         public Span<Candidate> Held => Items.AsSpan(0, Count);
-    }
-
-    /// <summary>The cache slot of a 40-byte uuid, from its first and last 8 hex digits; -1 for any other length.</summary>
-    private static int UuidSlot(ReadOnlySpan<byte> uuid)
-    {
-        if (uuid.Length != 40)
-        {
-            return -1;
-        }
-
-        ulong mixed =
-            (
-                System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(uuid[4..])
-                ^ System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(uuid[32..])
-            ) * 0x9E3779B97F4A7C15UL;
-        return (int)(mixed >> 52);
     }
 
     /// <summary>How many more samples at this copy's interval fit between it and the end of the hour, plus a spare.</summary>
