@@ -1,6 +1,3 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Compaction;
-using Metrics.Core.Statements;
 using Metrics.Core.Validation;
 using Metrics.Storage;
 

@@ -1,9 +1,4 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
-using Metrics.Core.Billing;
-using Metrics.Core.Compaction;
-using Metrics.Core.Ingest;
-using Metrics.Core.Ports;
-using Metrics.Core.Statements;
 using Metrics.Core.Validation;
 using Metrics.Core.Vouchers;
 using Metrics.Storage;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Metrics.Core.Billing;
-using Metrics.Core.Statements;
 using Metrics.Core.Telemetry;
 
 namespace Metrics.Statements;

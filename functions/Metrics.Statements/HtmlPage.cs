@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
-using Metrics.Core.Billing;
-using Metrics.Core.Statements;
 
 namespace Metrics.Statements;
 

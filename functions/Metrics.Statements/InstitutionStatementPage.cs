@@ -1,7 +1,3 @@
-using System.Globalization;
-using Metrics.Core.Billing;
-using Metrics.Core.Statements;
-
 namespace Metrics.Statements;
 
 /// <summary>

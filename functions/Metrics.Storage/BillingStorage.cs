@@ -1,4 +1,3 @@
-using Metrics.Core.Billing;
 using Metrics.Core.Statements;
 
 namespace Metrics.Storage;

@@ -1,12 +1,6 @@
-using Azure;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Metrics.Core.Arrow;
 using Metrics.Core.Compaction;
-using Metrics.Core.Ingest;
-using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
 
 namespace Metrics.Storage;
 

@@ -1,11 +1,3 @@
-using System.Globalization;
-using Azure;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
-using Metrics.Core.Ingest;
-using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Storage;
 
 /// <summary>

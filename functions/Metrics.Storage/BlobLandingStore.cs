@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
-using Metrics.Core.Ingest;
-using Metrics.Core.Ports;
 
 namespace Metrics.Storage;
 

@@ -1,7 +1,4 @@
 using System.Runtime.CompilerServices;
-using Azure;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 
 namespace Metrics.Storage;
 

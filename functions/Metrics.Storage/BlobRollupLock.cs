@@ -1,8 +1,4 @@
-using Azure;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using Metrics.Core.Ports;
 
 namespace Metrics.Storage;
 

@@ -1,10 +1,5 @@
 using System.Text.Json;
-using Azure;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
-using Metrics.Core.Billing;
 using Metrics.Core.Operations;
-using Metrics.Core.Ports;
 
 namespace Metrics.Storage;
 

@@ -1,8 +1,3 @@
-using Azure;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
-using Metrics.Core.Billing;
-using Metrics.Core.Ports;
 using Metrics.Core.Statements;
 
 namespace Metrics.Storage;

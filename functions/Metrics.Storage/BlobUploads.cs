@@ -1,7 +1,3 @@
-using Azure;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
-
 namespace Metrics.Storage;
 
 /// <summary>

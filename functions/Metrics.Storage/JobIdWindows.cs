@@ -1,6 +1,3 @@
-using System.Globalization;
-using Metrics.Core.Ports;
-
 namespace Metrics.Storage;
 
 /// <summary>A run of job ids of one cluster dense enough to read as one RowKey range of <c>jobstates</c>.</summary>

@@ -1,6 +1,3 @@
-using Azure.Core;
-using Azure.Storage.Blobs;
-
 namespace Metrics.Storage;
 
 /// <summary>

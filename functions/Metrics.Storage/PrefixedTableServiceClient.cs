@@ -1,6 +1,3 @@
-using Azure.Core;
-using Azure.Data.Tables;
-
 namespace Metrics.Storage;
 
 /// <summary>The table service with <see cref="StorageSettings.NamePrefix"/> put before every table name it hands out.</summary>

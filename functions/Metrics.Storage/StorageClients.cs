@@ -1,7 +1,4 @@
-using Azure.Core;
-using Azure.Data.Tables;
 using Azure.Identity;
-using Azure.Storage.Blobs;
 
 namespace Metrics.Storage;
 

@@ -1,8 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
-using Metrics.Core.Billing;
-using Metrics.Core.Ports;
-
 namespace Metrics.Storage;
 
 /// <summary>

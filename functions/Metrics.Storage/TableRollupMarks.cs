@@ -1,9 +1,4 @@
 using System.Net;
-using Azure;
-using Azure.Data.Tables;
-using Metrics.Core.Billing;
-using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
 
 namespace Metrics.Storage;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Azure.Data.Tables;
 using Metrics.Core.Validation;
 
 namespace Metrics.Storage;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Azure.Data.Tables;
-using Metrics.Core.Ports;
 using Metrics.Core.Vouchers;
 
 namespace Metrics.Storage;

@@ -1,9 +1,6 @@
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using Apache.Arrow.Types;
-using Metrics.Core.Arrow;
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
 
 namespace Metrics.Core.Tests;
 

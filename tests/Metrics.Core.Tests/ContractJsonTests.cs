@@ -1,7 +1,3 @@
-using CsCheck;
-using Metrics.Core.Telemetry;
-using Metrics.Core.Validation;
-
 namespace Metrics.Core.Tests;
 
 /// <summary>The one contract writer against the contract's readers: whatever it writes, the decoders give back.</summary>

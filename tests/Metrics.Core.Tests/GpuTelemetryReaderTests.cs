@@ -1,8 +1,4 @@
-using System.Text;
-using CsCheck;
-using Metrics.Core.Telemetry;
 using Metrics.Core.Tests.Fuzz;
-using Metrics.Core.Validation;
 
 namespace Metrics.Core.Tests;
 

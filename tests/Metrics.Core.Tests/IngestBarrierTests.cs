@@ -1,10 +1,4 @@
 using Apache.Arrow;
-using Metrics.Core.Arrow;
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
-using Metrics.Core.Validation;
-using Metrics.Tests.Shared;
-using Metrics.Tests.Shared.Fakes;
 
 namespace Metrics.Core.Tests;
 

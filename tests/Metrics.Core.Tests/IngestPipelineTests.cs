@@ -1,14 +1,6 @@
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
-using Metrics.Core.Arrow;
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
-using Metrics.Core.Validation;
-using Metrics.Tests.Shared;
-using Metrics.Tests.Shared.Fakes;
 
 namespace Metrics.Core.Tests;
 

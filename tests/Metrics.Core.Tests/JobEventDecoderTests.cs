@@ -1,9 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
-using Metrics.Core.Telemetry;
-using Metrics.Core.Validation;
-using Metrics.Tests.Shared;
-
 namespace Metrics.Core.Tests;
 
 public sealed class JobEventDecoderTests

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Metrics.Core.Validation;
-using Metrics.Tests.Shared;
 
 namespace Metrics.Core.Tests;
 

@@ -1,6 +1,3 @@
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Core.Tests;
 
 public sealed class LandingPathsTests

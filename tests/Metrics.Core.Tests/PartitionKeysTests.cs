@@ -1,7 +1,3 @@
-using System.Text;
-using Metrics.Core.Telemetry;
-using Metrics.Tests.Shared;
-
 namespace Metrics.Core.Tests;
 
 public sealed class PartitionKeysTests

@@ -1,5 +1,3 @@
-using Metrics.Core.Validation;
-
 namespace Metrics.Core.Tests;
 
 /// <summary>One assertion for every rejection test: the event is refused for this reason, and the detail names the field.</summary>

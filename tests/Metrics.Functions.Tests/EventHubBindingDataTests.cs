@@ -1,7 +1,4 @@
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
 using Metrics.Functions.Triggers;
-using Microsoft.Azure.Functions.Worker;
 
 namespace Metrics.Functions.Tests;
 

@@ -1,10 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Metrics.Core.Billing;
 using Metrics.Core.Statements;
 using Metrics.Core.Vouchers;
-using Metrics.Functions.Billing;
-using Metrics.Tests.Shared.Fakes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Time.Testing;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Azure.Functions.Worker;
 using Moq;
 
 namespace Metrics.Functions.Tests;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Metrics.Tests.Shared;
 
 namespace Metrics.Functions.Tests;
 

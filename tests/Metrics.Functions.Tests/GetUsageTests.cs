@@ -1,8 +1,4 @@
 using CsCheck;
-using Metrics.Core.Billing;
-using Metrics.Functions.Billing;
-using Metrics.Tests.Shared;
-using Metrics.Tests.Shared.Fakes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 

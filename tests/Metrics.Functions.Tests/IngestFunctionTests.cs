@@ -1,10 +1,5 @@
-using Metrics.Core.Ingest;
 using Metrics.Functions.Ingest;
-using Metrics.Tests.Shared;
-using Metrics.Tests.Shared.Fakes;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Testing;
 
 namespace Metrics.Functions.Tests;
 

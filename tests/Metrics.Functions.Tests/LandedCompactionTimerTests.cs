@@ -1,11 +1,6 @@
-using Metrics.Core.Billing;
 using Metrics.Core.Compaction;
 using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
 using Metrics.Functions.Compaction;
-using Metrics.Tests.Shared.Fakes;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Functions.Tests;

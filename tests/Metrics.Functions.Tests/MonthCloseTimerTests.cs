@@ -1,12 +1,4 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Ingest;
 using Metrics.Core.Statements;
-using Metrics.Core.Telemetry;
-using Metrics.Functions.Billing;
-using Metrics.Tests.Shared;
-using Metrics.Tests.Shared.Fakes;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Functions.Tests;
@@ -15,38 +7,27 @@ namespace Metrics.Functions.Tests;
 public sealed class MonthCloseTimerTests
 {
     private static readonly BillingMonth s_november = new(2026, 11);
-    private readonly InMemoryLandingStore _landing = new();
-    private readonly InMemoryDirtyHourLog _marks = new();
-    private readonly InMemoryUsageStore _usage = new();
-    private readonly InMemoryRollupLock _lock = new();
+    private readonly InMemoryPipeline _pipeline = new();
     private readonly InMemoryStatementStore _statements = new();
     private readonly FakeTimeProvider _time = new();
 
     private MonthCloseTimer Timer(FakeLogger<MonthCloseTimer> logger)
     {
-        var calendar = BillingCalendar.Create("Asia/Shanghai");
-        var rollup = new UsageRollup(_marks, new InMemoryLandedFiles(_landing), new InMemoryJobStateStore(), _usage, _lock, calendar);
-        var query = new UsageQuery(_usage, new InMemoryRateCardStore(), _statements, new InMemoryVoucherStore(), calendar);
+        BillingCalendar calendar = _pipeline.Calendar;
+        UsageRollup rollup = _pipeline.Rollup();
+        var query = new UsageQuery(_pipeline.Usage, new InMemoryRateCardStore(), _statements, new InMemoryVoucherStore(), calendar);
         return new MonthCloseTimer(
-            new MonthClose(rollup, query, _usage, _statements, _lock, calendar, _time) { Grace = TimeSpan.FromDays(3) },
+            new MonthClose(rollup, query, _pipeline.Usage, _statements, _pipeline.Lock, calendar, _time) { Grace = TimeSpan.FromDays(3) },
             logger
         );
     }
 
-    private async Task LandNovemberJobAsync() =>
-        await new IngestPipeline(_landing, _marks).IngestAsync(
-            new EventBatch(
-                TelemetryStream.Jobs,
-                "0",
-                [
-                    new RawEvent(
-                        EventJson.Bytes(EventJson.Job(state: "ended", ts: "2026-11-27T10:00:00Z", gpus: 8)),
-                        1,
-                        new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero)
-                    ),
-                ]
-            ),
-            CancellationToken.None
+    private Task LandNovemberJobAsync() =>
+        _pipeline.IngestAtAsync(
+            new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero),
+            TelemetryStream.Jobs,
+            1,
+            EventJson.Bytes(EventJson.Job(state: "ended", ts: "2026-11-27T10:00:00Z", gpus: 8))
         );
 
     [Fact]

@@ -1,4 +1,3 @@
-using Metrics.Core.Billing;
 using Metrics.Core.Operations;
 using Metrics.Functions;
 using Microsoft.Extensions.Configuration;

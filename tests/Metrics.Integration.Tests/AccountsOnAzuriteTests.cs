@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Metrics.Core.Billing;
-using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
-
 namespace Metrics.Integration.Tests;
 
 /// <summary>

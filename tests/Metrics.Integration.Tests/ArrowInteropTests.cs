@@ -1,12 +1,7 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using Metrics.Core.Arrow;
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
-using Metrics.Storage;
-using Metrics.Tests.Shared;
 
 namespace Metrics.Integration.Tests;
 

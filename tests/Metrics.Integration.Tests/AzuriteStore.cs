@@ -1,6 +1,5 @@
 using Azure.Storage.Blobs;
 using Metrics.Cli;
-using Metrics.Storage;
 
 namespace Metrics.Integration.Tests;
 

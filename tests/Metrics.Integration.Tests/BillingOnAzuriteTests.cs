@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
-
 namespace Metrics.Integration.Tests;
 
 /// <summary>

@@ -1,15 +1,7 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using Metrics.Core.Arrow;
-using Metrics.Core.Billing;
 using Metrics.Core.Compaction;
-using Metrics.Core.Ingest;
-using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
-using Metrics.Storage;
-using Metrics.Tests.Shared;
 
 namespace Metrics.Integration.Tests;
 

@@ -1,13 +1,6 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using Metrics.Core.Arrow;
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
-using Metrics.Storage;
-using Metrics.Tests.Shared;
 
 namespace Metrics.Integration.Tests;
 

@@ -1,7 +1,3 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Ports;
-using Metrics.Storage;
-
 namespace Metrics.Integration.Tests;
 
 /// <summary>The job state store's many-run reads and transactional, conditional saves, on Azurite's tables.</summary>

@@ -1,9 +1,3 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Ports;
-using Metrics.Storage;
-using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
-
 namespace Metrics.Integration.Tests;
 
 /// <summary>

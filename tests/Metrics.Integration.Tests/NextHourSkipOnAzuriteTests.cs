@@ -1,12 +1,4 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Metrics.Core.Billing;
 using Metrics.Core.Compaction;
-using Metrics.Core.Ingest;
-using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
-using Metrics.Storage;
-using Metrics.Tests.Shared;
 
 namespace Metrics.Integration.Tests;
 

@@ -1,10 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Metrics.Core.Billing;
-using Metrics.Storage;
-using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Integration.Tests;
 

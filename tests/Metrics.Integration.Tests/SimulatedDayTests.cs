@@ -1,6 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Time.Testing;
-
 namespace Metrics.Integration.Tests;
 
 /// <summary>

@@ -1,14 +1,8 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using System.Xml.Linq;
-using Metrics.Core.Billing;
 using Metrics.Core.Statements;
 using Metrics.Functions.Billing;
-using Metrics.Storage;
-using Metrics.Tests.Shared;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Integration.Tests;
 

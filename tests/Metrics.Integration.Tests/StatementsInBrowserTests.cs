@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Metrics.Tests.Shared;
 using PuppeteerSharp;
 using PuppeteerSharp.Media;
 using SkiaSharp;

@@ -1,7 +1,5 @@
 using System.Xml.Linq;
-using Metrics.Core.Billing;
 using Metrics.Core.Statements;
-using Metrics.Tests.Shared;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Metrics.Integration.Tests;

@@ -1,6 +1,3 @@
-using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
-
 namespace Metrics.Integration.Tests;
 
 /// <summary>

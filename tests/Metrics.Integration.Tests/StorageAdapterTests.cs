@@ -1,9 +1,5 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
-using Metrics.Storage;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Integration.Tests;
 

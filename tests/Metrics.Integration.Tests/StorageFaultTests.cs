@@ -1,11 +1,4 @@
-using System.Text.Json.Nodes;
 using Azure.Storage.Blobs.Models;
-using Metrics.Core.Ingest;
-using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
-using Metrics.Storage;
-using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Integration.Tests;
 

@@ -1,5 +1,3 @@
-using Metrics.Storage;
-
 namespace Metrics.Integration.Tests;
 
 /// <summary>How tools find storage: connection string, identity-based URIs (Azure, shared keys off), host storage, Azurite.</summary>

@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using Metrics.Storage;
 
 namespace Metrics.Integration.Tests;
 

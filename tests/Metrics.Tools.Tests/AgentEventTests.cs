@@ -1,7 +1,5 @@
-using System.Text;
 using Metrics.Agent;
 using Metrics.Agent.Mapping;
-using Metrics.Agent.Reading;
 using Metrics.Agent.Sending;
 using Metrics.Core.Telemetry;
 using Metrics.Core.Validation;

@@ -1,4 +1,3 @@
-using System.Text;
 using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
 using Metrics.Agent.Sending;

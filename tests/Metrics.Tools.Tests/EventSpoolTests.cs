@@ -1,4 +1,3 @@
-using System.Text;
 using Metrics.Agent.Spooling;
 
 namespace Metrics.Tools.Tests;

@@ -1,9 +1,7 @@
-using System.Text;
 using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
 using Metrics.Agent;
 using Metrics.Agent.Mapping;
-using Metrics.Agent.Reading;
 using Metrics.Agent.Sending;
 using Metrics.Agent.Spooling;
 using Microsoft.Extensions.Time.Testing;

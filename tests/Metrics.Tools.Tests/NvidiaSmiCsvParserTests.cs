@@ -1,5 +1,3 @@
-using Metrics.Agent.Reading;
-
 namespace Metrics.Tools.Tests;
 
 /// <summary>The agent's parser against real nvidia-smi output from an H100 node (Fixtures/nvidia-smi).</summary>

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using Metrics.Agent.Reading;
 
 namespace Metrics.Tools.Tests;
 

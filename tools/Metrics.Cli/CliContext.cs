@@ -1,6 +1,4 @@
-using Metrics.Core.Billing;
 using Metrics.Core.Validation;
-using Metrics.Storage;
 
 namespace Metrics.Cli;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Metrics.Cli;
 
 /// <summary>Reading instants from the command line: ISO-8601 with an explicit zone only, never the machine's local time.</summary>

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Azure;
-using Metrics.Storage;
 
 namespace Metrics.Cli;
 

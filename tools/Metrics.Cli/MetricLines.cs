@@ -1,4 +1,3 @@
-using System.Globalization;
 using OpenTelemetry.Metrics;
 
 namespace Metrics.Cli;

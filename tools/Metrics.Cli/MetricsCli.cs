@@ -1,6 +1,4 @@
-using System.CommandLine;
 using Metrics.Cli.Commands;
-using Metrics.Storage;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 

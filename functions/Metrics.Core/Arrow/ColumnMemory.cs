@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Metrics.Core.Arrow;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using Apache.Arrow;
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
 
 namespace Metrics.Core.Arrow;
 

@@ -1,7 +1,5 @@
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
-using Metrics.Core.Billing;
-using Metrics.Core.Telemetry;
 
 namespace Metrics.Core.Arrow;
 

@@ -1,5 +1,4 @@
 using Apache.Arrow;
-using Metrics.Core.Ingest;
 
 namespace Metrics.Core.Arrow;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-
 namespace Metrics.Core.Billing;
 
 /// <summary>A calendar month in the centre's time zone, written <c>yyyy-MM</c>.</summary>

@@ -1,5 +1,3 @@
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Core.Billing;
 
 /// <summary>

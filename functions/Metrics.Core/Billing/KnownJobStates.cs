@@ -1,5 +1,3 @@
-using Metrics.Core.Ports;
-
 namespace Metrics.Core.Billing;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Metrics.Core.Ports;
 
 namespace Metrics.Core.Billing;
 

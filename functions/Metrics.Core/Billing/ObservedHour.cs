@@ -1,6 +1,4 @@
-using System.Runtime.InteropServices;
 using Apache.Arrow;
-using Metrics.Core.Arrow;
 
 namespace Metrics.Core.Billing;
 

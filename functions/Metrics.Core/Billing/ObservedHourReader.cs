@@ -1,9 +1,5 @@
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
-using Metrics.Core.Arrow;
-using Metrics.Core.Ingest;
-using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
 
 namespace Metrics.Core.Billing;
 

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using Metrics.Core.Validation;
-
 namespace Metrics.Core.Billing;
 
 /// <summary>

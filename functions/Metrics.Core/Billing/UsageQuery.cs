@@ -1,7 +1,3 @@
-using Metrics.Core.Ports;
-using Metrics.Core.Statements;
-using Metrics.Core.Vouchers;
-
 namespace Metrics.Core.Billing;
 
 /// <summary>

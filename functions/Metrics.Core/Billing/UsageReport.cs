@@ -1,5 +1,3 @@
-using Metrics.Core.Statements;
-
 namespace Metrics.Core.Billing;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Metrics.Core.Validation;
-
 namespace Metrics.Core.Billing;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Metrics.Core.Arrow;
-using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Core.Billing;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Metrics.Core.Billing;
 
 /// <summary>Arithmetic on UTC hours and intervals, shared by every billing rule.</summary>

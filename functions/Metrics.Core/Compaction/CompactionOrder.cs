@@ -1,6 +1,4 @@
 using Apache.Arrow;
-using Metrics.Core.Arrow;
-using Metrics.Core.Telemetry;
 
 namespace Metrics.Core.Compaction;
 

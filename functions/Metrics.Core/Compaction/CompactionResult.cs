@@ -1,5 +1,3 @@
-using Metrics.Core.Billing;
-
 namespace Metrics.Core.Compaction;
 
 /// <summary>What one compaction run did: the hours compacted, those that failed (and keep their marks), those not yet due.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Metrics.Core.Compaction;
 
 /// <summary>The app setting that tunes compaction, read and checked at start-up.</summary>

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using Apache.Arrow;
 
 namespace Metrics.Core.Compaction;

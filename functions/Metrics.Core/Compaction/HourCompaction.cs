@@ -1,5 +1,3 @@
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Core.Compaction;
 
 /// <summary>What compacting one stream-hour did.</summary>

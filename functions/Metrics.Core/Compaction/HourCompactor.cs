@@ -1,12 +1,5 @@
-using System.Runtime.InteropServices;
-using System.Text;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
-using Metrics.Core.Arrow;
-using Metrics.Core.Billing;
-using Metrics.Core.Ingest;
-using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
 
 namespace Metrics.Core.Compaction;
 

@@ -1,7 +1,3 @@
-using Metrics.Core.Ingest;
-using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Core.Compaction;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Metrics.Core.Validation;
-
 namespace Metrics.Core.Ingest;
 
 /// <summary>An event refused by validation, kept whole with its reason and lineage.</summary>

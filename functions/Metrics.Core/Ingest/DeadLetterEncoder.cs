@@ -1,8 +1,5 @@
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Unicode;
-using Metrics.Core.Telemetry;
-using Metrics.Core.Validation;
 
 namespace Metrics.Core.Ingest;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Core.Ingest;
 
 /// <summary>Accumulates the manifest of one landed file as events are added to it.</summary>

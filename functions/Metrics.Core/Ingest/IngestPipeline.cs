@@ -1,9 +1,4 @@
 using Apache.Arrow;
-using Metrics.Core.Arrow;
-using Metrics.Core.Billing;
-using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
-using Metrics.Core.Validation;
 
 namespace Metrics.Core.Ingest;
 

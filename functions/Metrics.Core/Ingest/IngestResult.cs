@@ -1,5 +1,3 @@
-using Metrics.Core.Validation;
-
 namespace Metrics.Core.Ingest;
 
 /// <summary>What one batch produced. Every event is either in <see cref="LandedEvents"/> or in <see cref="DeadLettered"/>.</summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-using Metrics.Core.Billing;
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Core.Ingest;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Metrics.Core.Ingest;
 
 /// <summary>

@@ -1,9 +1,4 @@
 using System.Diagnostics.Metrics;
-using Metrics.Core.Billing;
-using Metrics.Core.Ingest;
-using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
-using Metrics.Core.Validation;
 
 namespace Metrics.Core.Operations;
 

@@ -1,5 +1,3 @@
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Core.Ports;
 
 /// <summary>How many events were dead-lettered, per stream, by UTC enqueued date (the dead-letter files' own grouping).</summary>

@@ -1,5 +1,3 @@
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Core.Ports;
 
 /// <summary>Read access to landed Arrow files, by stream and UTC hour.</summary>

@@ -1,5 +1,3 @@
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Core.Ports;
 
 /// <summary>Which UTC hours have landed files, as the landing folders say: for the operators' "is telemetry arriving?".</summary>

@@ -1,5 +1,3 @@
-using Metrics.Core.Ingest;
-
 namespace Metrics.Core.Ports;
 
 /// <summary>Durable file storage for landed Arrow files and dead letters (Blob storage in production).</summary>

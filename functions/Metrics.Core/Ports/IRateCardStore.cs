@@ -1,5 +1,3 @@
-using Metrics.Core.Billing;
-
 namespace Metrics.Core.Ports;
 
 /// <summary>The effective-dated rate card.</summary>

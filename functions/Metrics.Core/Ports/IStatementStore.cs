@@ -1,6 +1,3 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Statements;
-
 namespace Metrics.Core.Ports;
 
 /// <summary>Closed months' frozen statements: written once, never replaced.</summary>

@@ -1,5 +1,3 @@
-using Metrics.Core.Vouchers;
-
 namespace Metrics.Core.Ports;
 
 /// <summary>Compute vouchers as imported. A voucher never changes once imported: its balance is derived from the statements.</summary>

@@ -1,5 +1,3 @@
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Core.Ports;
 
 /// <summary>A job run: Slurm keeps the job id across a requeue, so the run is the id and its start time.</summary>

@@ -1,5 +1,3 @@
-using Metrics.Core.Billing;
-
 namespace Metrics.Core.Ports;
 
 /// <summary>A job run's new usage in one period (a UTC hour key or a month key); null removes it.</summary>

@@ -1,5 +1,3 @@
-using Metrics.Core.Billing;
-
 namespace Metrics.Core.Ports;
 
 /// <summary>A job run's state as stored, with the version a conditional save names.</summary>

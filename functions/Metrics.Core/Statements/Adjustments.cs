@@ -1,5 +1,3 @@
-using Metrics.Core.Billing;
-
 namespace Metrics.Core.Statements;
 
 /// <summary>

@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Metrics.Core.Billing;
 
 namespace Metrics.Core.Statements;
 

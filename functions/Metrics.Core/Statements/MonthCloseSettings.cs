@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Metrics.Core.Statements;
 
 /// <summary>The app setting that tunes the automatic month close, read and checked at start-up.</summary>

@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
-using Metrics.Core.Billing;
 
 namespace Metrics.Core.Statements;
 

@@ -1,8 +1,3 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
-using Metrics.Core.Vouchers;
-
 namespace Metrics.Core.Statements;
 
 /// <summary>

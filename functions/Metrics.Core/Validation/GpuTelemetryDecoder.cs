@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Core.Validation;
 
 /// <summary>

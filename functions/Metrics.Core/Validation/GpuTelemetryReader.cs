@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Unicode;
-using Metrics.Core.Telemetry;
 
 namespace Metrics.Core.Validation;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Core.Validation;
 
 /// <summary>Decodes and validates one <c>job-event/1</c> event body (docs/telemetry-contract.md).</summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Metrics.Core.Validation;
-
 namespace Metrics.Core.Vouchers;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Ports;
-using Metrics.Core.Statements;
-
 namespace Metrics.Core.Vouchers;
 
 /// <summary>

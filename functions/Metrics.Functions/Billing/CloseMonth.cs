@@ -1,10 +1,4 @@
 using System.Globalization;
-using Metrics.Core.Billing;
-using Metrics.Core.Ports;
-using Metrics.Core.Statements;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace Metrics.Functions.Billing;
 

@@ -1,9 +1,4 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Statements;
 using Metrics.Statements;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace Metrics.Functions.Billing;
 

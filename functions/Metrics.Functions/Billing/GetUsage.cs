@@ -1,8 +1,3 @@
-using Metrics.Core.Billing;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
-
 namespace Metrics.Functions.Billing;
 
 /// <summary>

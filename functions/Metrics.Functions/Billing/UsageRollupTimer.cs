@@ -1,9 +1,3 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Ports;
-using Metrics.Functions.Logging;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Logging;
-
 namespace Metrics.Functions.Billing;
 
 /// <summary>Every five minutes (<c>%RollupSchedule%</c>), rolls whatever landed since into hourly and monthly usage.</summary>

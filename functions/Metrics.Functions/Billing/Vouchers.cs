@@ -1,8 +1,4 @@
-using Metrics.Core.Ports;
 using Metrics.Core.Vouchers;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace Metrics.Functions.Billing;
 

@@ -1,9 +1,3 @@
-using Metrics.Core.Compaction;
-using Metrics.Core.Ports;
-using Metrics.Functions.Logging;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Logging;
-
 namespace Metrics.Functions.Compaction;
 
 /// <summary>

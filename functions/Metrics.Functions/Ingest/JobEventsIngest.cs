@@ -1,9 +1,4 @@
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
-using Metrics.Functions.Logging;
 using Metrics.Functions.Triggers;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Logging;
 
 namespace Metrics.Functions.Ingest;
 

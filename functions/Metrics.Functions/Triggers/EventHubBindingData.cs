@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
-using Microsoft.Azure.Functions.Worker;
 
 namespace Metrics.Functions.Triggers;
 

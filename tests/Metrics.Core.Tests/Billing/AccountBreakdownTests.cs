@@ -1,6 +1,3 @@
-using CsCheck;
-using Metrics.Core.Billing;
-
 namespace Metrics.Core.Tests.Billing;
 
 /// <summary>The split by account: parts that add up to the institution line exactly, each within one unit of its share.</summary>

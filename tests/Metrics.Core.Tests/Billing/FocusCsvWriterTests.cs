@@ -1,7 +1,4 @@
 using System.Globalization;
-using Metrics.Core.Billing;
-using Metrics.Core.Statements;
-using Metrics.Tests.Shared;
 
 namespace Metrics.Core.Tests.Billing;
 

@@ -1,5 +1,3 @@
-using Metrics.Core.Billing;
-
 namespace Metrics.Core.Tests.Billing;
 
 /// <summary>Active and observed GPU-hours from samples, and job lines, for one UTC hour.</summary>

@@ -1,6 +1,3 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Core.Tests.Billing;
 
 /// <summary>Allocation-based GPU-hours from job events: proration, fractions, open jobs, late ends, duplicates.</summary>

@@ -1,9 +1,4 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Ingest;
 using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
-using Metrics.Tests.Shared;
-using Metrics.Tests.Shared.Fakes;
 
 namespace Metrics.Core.Tests.Billing;
 
@@ -11,22 +6,9 @@ namespace Metrics.Core.Tests.Billing;
 public sealed class PoisonedHourTests
 {
     private static readonly DateTimeOffset s_enqueued = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
-    private readonly InMemoryLandingStore _landing = new();
-    private readonly InMemoryDirtyHourLog _marks = new();
-    private readonly InMemoryJobStateStore _jobs = new();
-    private readonly InMemoryUsageStore _usage = new();
-    private readonly InMemoryRollupLock _lock = new();
+    private readonly InMemoryPipeline _pipeline = new();
 
-    private UsageRollup Rollup(ILandedFiles files) => new(_marks, files, _jobs, _usage, _lock, BillingCalendar.Create("Asia/Shanghai"));
-
-    private Task IngestAsync(TelemetryStream stream, params byte[][] bodies) => IngestAtAsync(s_enqueued, stream, 0, bodies);
-
-    /// <summary>A batch enqueued at <paramref name="enqueued"/>: job events are filed under the hour they arrive in.</summary>
-    private Task IngestAtAsync(DateTimeOffset enqueued, TelemetryStream stream, long firstSequence, params byte[][] bodies) =>
-        new IngestPipeline(_landing, _marks).IngestAsync(
-            new EventBatch(stream, "0", bodies.Select((b, i) => new RawEvent(b, firstSequence + i, enqueued)).ToArray()),
-            CancellationToken.None
-        );
+    private Task IngestAsync(TelemetryStream stream, params byte[][] bodies) => _pipeline.IngestAtAsync(s_enqueued, stream, 0, bodies);
 
     [Fact]
     public async Task UnreadableGpuHour_KeepsItsMark_WhileOtherHoursAndTheMonthComplete()
@@ -36,88 +18,88 @@ public sealed class PoisonedHourTests
             EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T09:30:00Z", gpus: 1, intervalS: 60)),
             EventJson.Bytes(EventJson.Gpu(node: "gn0002", ts: "2026-11-27T11:30:00Z", gpus: 1, intervalS: 60))
         );
-        var poisoned = new PoisonedFiles(new InMemoryLandedFiles(_landing), "gpu/v1/date=2026-11-27/hour=09/");
+        var poisoned = new PoisonedFiles(new InMemoryLandedFiles(_pipeline.Landing), "gpu/v1/date=2026-11-27/hour=09/");
 
-        RollupResult first = await Rollup(poisoned).RunPendingAsync(CancellationToken.None);
+        RollupResult first = await _pipeline.Rollup(poisoned).RunPendingAsync(CancellationToken.None);
 
         RollupFailure failure = Assert.Single(first.Failures);
         Assert.Equal((MarkKind.Usage, "2026112709"), (failure.Kind, failure.Key));
         Assert.Contains("poisoned", failure.Message, StringComparison.Ordinal);
         Assert.Equal((1, 0, 1), (first.FailedHours, first.FailedMonths, first.HoursRecomputed));
-        Assert.True(_usage.Hours.ContainsKey(new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero)));
-        Assert.False(_usage.Hours.ContainsKey(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)));
-        MonthlyUsage partial = Assert.Single(_usage.Months[new BillingMonth(2026, 11)]);
+        Assert.True(_pipeline.Usage.Hours.ContainsKey(new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero)));
+        Assert.False(_pipeline.Usage.Hours.ContainsKey(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)));
+        MonthlyUsage partial = Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]);
         Assert.Equal(60m, partial.ObservedGpuSeconds);
-        Assert.Equal(["gpu:2026112709"], _marks.RollupPending.Select(m => $"{m.Kind.ToString().ToLowerInvariant()}:{m.Key}"));
+        Assert.Equal(["gpu:2026112709"], _pipeline.Marks.RollupPending.Select(m => $"{m.Kind.ToString().ToLowerInvariant()}:{m.Key}"));
 
         poisoned.Healed = true;
-        RollupResult second = await Rollup(poisoned).RunPendingAsync(CancellationToken.None);
+        RollupResult second = await _pipeline.Rollup(poisoned).RunPendingAsync(CancellationToken.None);
 
         Assert.Empty(second.Failures);
-        Assert.Empty(_marks.RollupPending);
-        Assert.Equal(120m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
+        Assert.Empty(_pipeline.Marks.RollupPending);
+        Assert.Equal(120m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
     }
 
     [Fact]
     public async Task JobHourWhoseFoldFails_FailsAlone_NotTheOtherHoursFoldedWithIt()
     {
         // Two jobs reported in two hours, folded as one unit; writing hour 08's rows fails.
-        await IngestAtAsync(
+        await _pipeline.IngestAtAsync(
             new DateTimeOffset(2026, 11, 27, 8, 30, 1, TimeSpan.Zero),
             TelemetryStream.Jobs,
             0,
             EventJson.Bytes(EventJson.Job(jobId: "1", state: "ended", ts: "2026-11-27T08:30:00Z", start: "2026-11-27T08:00:00Z", gpus: 1))
         );
-        await IngestAtAsync(
+        await _pipeline.IngestAtAsync(
             new DateTimeOffset(2026, 11, 27, 10, 30, 1, TimeSpan.Zero),
             TelemetryStream.Jobs,
             1,
             EventJson.Bytes(EventJson.Job(jobId: "2", state: "ended", ts: "2026-11-27T10:30:00Z", start: "2026-11-27T10:00:00Z", gpus: 1))
         );
-        _usage.FailJobHoursOf = "2026112708";
+        _pipeline.Usage.FailJobHoursOf = "2026112708";
 
-        RollupResult first = await Rollup(new InMemoryLandedFiles(_landing)).RunPendingAsync(CancellationToken.None);
+        RollupResult first = await _pipeline.Rollup(new InMemoryLandedFiles(_pipeline.Landing)).RunPendingAsync(CancellationToken.None);
 
         RollupFailure failure = Assert.Single(first.Failures);
         Assert.Equal((MarkKind.Jobs, "2026112708"), (failure.Kind, failure.Key));
-        Assert.Equal(1800m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
-        Assert.Contains(_marks.Pending.Keys, m => m.Kind == MarkKind.Jobs && m.Key == "2026112708");
+        Assert.Equal(1800m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
+        Assert.Contains(_pipeline.Marks.Pending.Keys, m => m.Kind == MarkKind.Jobs && m.Key == "2026112708");
 
-        _usage.FailJobHoursOf = null;
-        RollupResult second = await Rollup(new InMemoryLandedFiles(_landing)).RunPendingAsync(CancellationToken.None);
+        _pipeline.Usage.FailJobHoursOf = null;
+        RollupResult second = await _pipeline.Rollup(new InMemoryLandedFiles(_pipeline.Landing)).RunPendingAsync(CancellationToken.None);
 
         Assert.Empty(second.Failures);
-        Assert.Equal(3600m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
+        Assert.Equal(3600m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
     }
 
     [Fact]
     public async Task UnreadableJobHour_KeepsItsMark_WhileOtherJobHoursAreBilled()
     {
-        await IngestAtAsync(
+        await _pipeline.IngestAtAsync(
             new DateTimeOffset(2026, 11, 27, 9, 0, 1, TimeSpan.Zero),
             TelemetryStream.Jobs,
             0,
             EventJson.Bytes(EventJson.Job(jobId: "1", state: "ended", ts: "2026-11-27T09:00:00Z", start: "2026-11-27T08:00:00Z", gpus: 1))
         );
-        await IngestAtAsync(
+        await _pipeline.IngestAtAsync(
             new DateTimeOffset(2026, 11, 27, 11, 0, 1, TimeSpan.Zero),
             TelemetryStream.Jobs,
             1,
             EventJson.Bytes(EventJson.Job(jobId: "2", state: "ended", ts: "2026-11-27T11:00:00Z", start: "2026-11-27T10:00:00Z", gpus: 1))
         );
-        var poisoned = new PoisonedFiles(new InMemoryLandedFiles(_landing), "jobs/v1/date=2026-11-27/hour=09/");
+        var poisoned = new PoisonedFiles(new InMemoryLandedFiles(_pipeline.Landing), "jobs/v1/date=2026-11-27/hour=09/");
 
-        RollupResult first = await Rollup(poisoned).RunPendingAsync(CancellationToken.None);
+        RollupResult first = await _pipeline.Rollup(poisoned).RunPendingAsync(CancellationToken.None);
 
         RollupFailure failure = Assert.Single(first.Failures);
         Assert.Equal((MarkKind.Jobs, "2026112709"), (failure.Kind, failure.Key));
-        Assert.Equal(3600m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
+        Assert.Equal(3600m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
 
         poisoned.Healed = true;
-        await Rollup(poisoned).RunPendingAsync(CancellationToken.None);
+        await _pipeline.Rollup(poisoned).RunPendingAsync(CancellationToken.None);
 
-        Assert.Equal(7200m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
-        Assert.Empty(_marks.RollupPending);
+        Assert.Equal(7200m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
+        Assert.Empty(_pipeline.Marks.RollupPending);
     }
 
     [Fact]
@@ -125,11 +107,11 @@ public sealed class PoisonedHourTests
     {
         await IngestAsync(TelemetryStream.Gpu, EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 1)));
         using var cancelled = new CancellationTokenSource();
-        var cancelling = new PoisonedFiles(new InMemoryLandedFiles(_landing), "gpu/", onOpen: cancelled.Cancel);
+        var cancelling = new PoisonedFiles(new InMemoryLandedFiles(_pipeline.Landing), "gpu/", onOpen: cancelled.Cancel);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Rollup(cancelling).RunPendingAsync(cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _pipeline.Rollup(cancelling).RunPendingAsync(cancelled.Token));
 
-        Assert.NotEmpty(_marks.RollupPending);
+        Assert.NotEmpty(_pipeline.Marks.RollupPending);
     }
 
     /// <summary>Landed files where every file under a prefix throws on open, until healed.</summary>

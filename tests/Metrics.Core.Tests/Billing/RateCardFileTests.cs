@@ -1,7 +1,3 @@
-using System.Text;
-using Metrics.Core.Billing;
-using Metrics.Tests.Shared;
-
 namespace Metrics.Core.Tests.Billing;
 
 public sealed class RateCardFileTests

@@ -1,9 +1,3 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
-using Metrics.Tests.Shared;
-using Metrics.Tests.Shared.Fakes;
-
 namespace Metrics.Core.Tests.Billing;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using System.Text.Json.Nodes;
-using Metrics.Core.Billing;
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
-using Metrics.Tests.Shared;
-using Metrics.Tests.Shared.Fakes;
-
 namespace Metrics.Core.Tests.Billing;
 
 /// <summary>
@@ -14,13 +7,7 @@ namespace Metrics.Core.Tests.Billing;
 public sealed class RequeuedJobTests
 {
     private static readonly DateTimeOffset s_enqueued = new(2026, 11, 27, 14, 0, 0, TimeSpan.Zero);
-    private readonly InMemoryLandingStore _landing = new();
-    private readonly InMemoryDirtyHourLog _marks = new();
-    private readonly InMemoryJobStateStore _jobs = new();
-    private readonly InMemoryUsageStore _usage = new();
-
-    private UsageRollup Rollup() =>
-        new(_marks, new InMemoryLandedFiles(_landing), _jobs, _usage, new InMemoryRollupLock(), BillingCalendar.Create("Asia/Shanghai"));
+    private readonly InMemoryPipeline _pipeline = new();
 
     private static byte[] Event(string state, string ts, string start, string? end = null, string? exitState = null)
     {
@@ -42,25 +29,22 @@ public sealed class RequeuedJobTests
         Event("ended", "2026-11-27T13:00:00Z", "2026-11-27T12:00:00Z", "2026-11-27T13:00:00Z", "COMPLETED"),
     ];
 
-    private async Task IngestAsync(IEnumerable<byte[]> bodies, long firstSequence = 0)
-    {
-        RawEvent[] events = bodies.Select((b, i) => new RawEvent(b, firstSequence + i, s_enqueued)).ToArray();
-        await new IngestPipeline(_landing, _marks).IngestAsync(new EventBatch(TelemetryStream.Jobs, "0", events), CancellationToken.None);
-    }
+    private Task IngestAsync(IEnumerable<byte[]> bodies, long firstSequence = 0) =>
+        _pipeline.IngestAtAsync(s_enqueued, TelemetryStream.Jobs, firstSequence, [.. bodies]);
 
     [Fact]
     public async Task RequeuedJob_BillsEachRunsOwnInterval_FourGpuHoursNotSix_AndCountsAsOneJob()
     {
         await IngestAsync(s_slurmRequeue);
 
-        await Rollup().RunPendingAsync(CancellationToken.None);
+        await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
 
-        MonthlyUsage line = Assert.Single(_usage.Months[new BillingMonth(2026, 11)]);
+        MonthlyUsage line = Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]);
         Assert.Equal(4m * 3600, line.GpuSeconds);
         Assert.Equal(1, line.Jobs);
-        Assert.Equal(2, _jobs.States.Count);
+        Assert.Equal(2, _pipeline.Jobs.States.Count);
         Assert.DoesNotContain(
-            _usage.Hours,
+            _pipeline.Usage.Hours,
             h => h.Key == new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero) && h.Value.Any(l => l.GpuSeconds > 0)
         );
     }
@@ -72,10 +56,10 @@ public sealed class RequeuedJobTests
         foreach (int i in new[] { 2, 3, 0, 1 })
         {
             await IngestAsync([s_slurmRequeue[i]], firstSequence: i * 10);
-            await Rollup().RunPendingAsync(CancellationToken.None);
+            await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
         }
 
-        MonthlyUsage line = Assert.Single(_usage.Months[new BillingMonth(2026, 11)]);
+        MonthlyUsage line = Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]);
         Assert.Equal((4m * 3600, 1), (line.GpuSeconds, line.Jobs));
     }
 }

@@ -1,6 +1,3 @@
-using System.Text;
-using Metrics.Core.Billing;
-
 namespace Metrics.Core.Tests.Billing;
 
 public sealed class UsagePricingTests

@@ -1,5 +1,3 @@
-using Metrics.Core.Billing;
-
 namespace Metrics.Core.Tests.Billing;
 
 public sealed class UsageRequestTests

@@ -1,9 +1,4 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Ingest;
 using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
-using Metrics.Tests.Shared;
-using Metrics.Tests.Shared.Fakes;
 
 namespace Metrics.Core.Tests.Billing;
 
@@ -11,25 +6,10 @@ namespace Metrics.Core.Tests.Billing;
 public sealed class UsageRollupTests
 {
     private static readonly DateTimeOffset s_enqueued = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
-    private readonly InMemoryLandingStore _landing = new();
-    private readonly InMemoryDirtyHourLog _marks = new();
-    private readonly InMemoryJobStateStore _jobs = new();
-    private readonly InMemoryUsageStore _usage = new();
-
-    private readonly InMemoryRollupLock _lock = new();
-
-    private UsageRollup Rollup(ILandedFiles? files = null) =>
-        new(_marks, files ?? new InMemoryLandedFiles(_landing), _jobs, _usage, _lock, BillingCalendar.Create("Asia/Shanghai"));
+    private readonly InMemoryPipeline _pipeline = new();
 
     private Task IngestAsync(TelemetryStream stream, long firstSequence, params byte[][] bodies) =>
-        IngestAtAsync(s_enqueued, stream, firstSequence, bodies);
-
-    /// <summary>A batch enqueued at <paramref name="enqueued"/>: job events are filed under the hour they arrive in.</summary>
-    private Task IngestAtAsync(DateTimeOffset enqueued, TelemetryStream stream, long firstSequence, params byte[][] bodies) =>
-        new IngestPipeline(_landing, _marks).IngestAsync(
-            new EventBatch(stream, "0", bodies.Select((b, i) => new RawEvent(b, firstSequence + i, enqueued)).ToArray()),
-            CancellationToken.None
-        );
+        _pipeline.IngestAtAsync(s_enqueued, stream, firstSequence, bodies);
 
     [Fact]
     public async Task RunPending_JobAndSamples_FillHoursAndMonthThenClearEveryMark()
@@ -45,20 +25,20 @@ public sealed class UsageRollupTests
             EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 2, utilPct: 50, intervalS: 60))
         );
 
-        RollupResult result = await Rollup().RunPendingAsync(CancellationToken.None);
+        RollupResult result = await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
 
         Assert.Equal(1, result.JobsChanged);
         Assert.Equal(1, result.MonthsRecomputed);
         Assert.Equal(0, result.MarksKeptForNextRun);
-        Assert.Empty(_marks.RollupPending);
+        Assert.Empty(_pipeline.Marks.RollupPending);
 
         // The hours that received files wait for compaction, each in its stream: the sample's hour, the hour the job's
         // event arrived in.
         Assert.Equal(
             [(MarkKind.CompactGpu, "2026112709"), (MarkKind.CompactJobs, "2026112712")],
-            _marks.Pending.Keys.Where(k => k.Kind is MarkKind.CompactGpu or MarkKind.CompactJobs).Order().ToArray()
+            _pipeline.Marks.Pending.Keys.Where(k => k.Kind is MarkKind.CompactGpu or MarkKind.CompactJobs).Order().ToArray()
         );
-        MonthlyUsage line = Assert.Single(_usage.Months[new BillingMonth(2026, 11)]);
+        MonthlyUsage line = Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]);
         Assert.Equal(
             (1, 2m * 2 * 3600, 4m * 2 * 3600, 120m, 60m),
             (line.Jobs, line.GpuSeconds, line.CpuCoreSeconds, line.ObservedGpuSeconds, line.ActiveGpuSeconds)
@@ -77,7 +57,7 @@ public sealed class UsageRollupTests
         ];
         for (int i = 0; i < events.Length; i++)
         {
-            await IngestAtAsync(
+            await _pipeline.IngestAtAsync(
                 DateTimeOffset.Parse(events[i].Ts, System.Globalization.CultureInfo.InvariantCulture).AddSeconds(1),
                 TelemetryStream.Jobs,
                 i,
@@ -85,12 +65,12 @@ public sealed class UsageRollupTests
             );
         }
 
-        RollupResult result = await Rollup().RunPendingAsync(CancellationToken.None);
+        RollupResult result = await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
 
         Assert.Equal(3, result.JobHoursRead);
-        Assert.Equal(1, _jobs.Reads);
-        Assert.Equal(1, _jobs.ManyReads);
-        Assert.Equal(2m * 2 * 3600, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
+        Assert.Equal(1, _pipeline.Jobs.Reads);
+        Assert.Equal(1, _pipeline.Jobs.ManyReads);
+        Assert.Equal(2m * 2 * 3600, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
     }
 
     [Fact]
@@ -100,7 +80,7 @@ public sealed class UsageRollupTests
         for (int job = 0; job < 3; job++)
         {
             string ts = $"2026-11-27T{8 + job:D2}:30:00Z";
-            await IngestAtAsync(
+            await _pipeline.IngestAtAsync(
                 DateTimeOffset.Parse(ts, System.Globalization.CultureInfo.InvariantCulture).AddSeconds(1),
                 TelemetryStream.Jobs,
                 job,
@@ -110,11 +90,11 @@ public sealed class UsageRollupTests
             );
         }
 
-        RollupResult result = await Rollup().RunPendingAsync(CancellationToken.None);
+        RollupResult result = await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
 
         Assert.Equal((3, 3), (result.JobsChanged, result.JobHoursRead));
-        Assert.Equal((1, 3), (_jobs.ManyReads, _jobs.Reads));
-        Assert.Equal(3m * 1800, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
+        Assert.Equal((1, 3), (_pipeline.Jobs.ManyReads, _pipeline.Jobs.Reads));
+        Assert.Equal(3m * 1800, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
     }
 
     [Fact]
@@ -136,31 +116,34 @@ public sealed class UsageRollupTests
             2,
             EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-26T02:00:00Z", gpus: 1, intervalS: 60))
         );
-        await Rollup().RunPendingAsync(CancellationToken.None);
-        Assert.Equal(180m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
-        Assert.Equal([new DateOnly(2026, 11, 14), new DateOnly(2026, 11, 20), new DateOnly(2026, 11, 26)], _usage.Days.Keys.Order());
+        await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
+        Assert.Equal(180m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
+        Assert.Equal(
+            [new DateOnly(2026, 11, 14), new DateOnly(2026, 11, 20), new DateOnly(2026, 11, 26)],
+            _pipeline.Usage.Days.Keys.Order()
+        );
 
         // A late sample in another hour of the last day: only that day's two hourly lines are read back, not the month's.
-        int readBefore = _usage.HourlyLinesRead;
+        int readBefore = _pipeline.Usage.HourlyLinesRead;
         await IngestAsync(
             TelemetryStream.Gpu,
             3,
             EventJson.Bytes(EventJson.Gpu(node: "gn0002", ts: "2026-11-26T03:00:00Z", gpus: 1, intervalS: 60))
         );
-        await Rollup().RunPendingAsync(CancellationToken.None);
+        await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
 
-        Assert.Equal(2, _usage.HourlyLinesRead - readBefore);
-        Assert.Equal(120m, Assert.Single(_usage.Days[new DateOnly(2026, 11, 26)]).ObservedGpuSeconds);
-        Assert.Equal(240m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
+        Assert.Equal(2, _pipeline.Usage.HourlyLinesRead - readBefore);
+        Assert.Equal(120m, Assert.Single(_pipeline.Usage.Days[new DateOnly(2026, 11, 26)]).ObservedGpuSeconds);
+        Assert.Equal(240m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
     }
 
     [Fact]
     public async Task RunPending_NothingPending_ChangesNothing()
     {
-        RollupResult result = await Rollup().RunPendingAsync(CancellationToken.None);
+        RollupResult result = await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
 
         Assert.Equal(new RollupResult(0, 0, 0, 0, 0), result);
-        Assert.Empty(_usage.Months);
+        Assert.Empty(_pipeline.Usage.Months);
     }
 
     [Fact]
@@ -169,31 +152,32 @@ public sealed class UsageRollupTests
         await IngestAsync(TelemetryStream.Gpu, 0, EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 1)));
         var hour = new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
         var racing = new IngestDuringRead(
-            new InMemoryLandedFiles(_landing),
+            new InMemoryLandedFiles(_pipeline.Landing),
             () => IngestAsync(TelemetryStream.Gpu, 100, EventJson.Bytes(EventJson.Gpu(node: "gn9999", ts: "2026-11-27T09:40:00Z", gpus: 1)))
         );
 
-        RollupResult first = await Rollup(racing).RunPendingAsync(CancellationToken.None);
+        RollupResult first = await _pipeline.Rollup(racing).RunPendingAsync(CancellationToken.None);
 
         Assert.Equal(1, first.MarksKeptForNextRun);
-        Assert.Contains((MarkKind.Gpu, UtcHours.Key(hour)), _marks.Pending.Keys);
-        Assert.Equal(15m, Assert.Single(_usage.Hours[hour]).ObservedGpuSeconds);
+        Assert.Contains((MarkKind.Gpu, UtcHours.Key(hour)), _pipeline.Marks.Pending.Keys);
+        Assert.Equal(15m, Assert.Single(_pipeline.Usage.Hours[hour]).ObservedGpuSeconds);
 
-        RollupResult second = await Rollup().RunPendingAsync(CancellationToken.None);
+        RollupResult second = await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
 
         Assert.Equal(0, second.MarksKeptForNextRun);
-        Assert.Equal(30m, Assert.Single(_usage.Hours[hour]).ObservedGpuSeconds);
-        Assert.Equal(30m, Assert.Single(_usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
+        Assert.Equal(30m, Assert.Single(_pipeline.Usage.Hours[hour]).ObservedGpuSeconds);
+        Assert.Equal(30m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
     }
 
     [Fact]
     public async Task RunRange_RecomputesTheHoursEvenWithoutMarks()
     {
         await IngestAsync(TelemetryStream.Gpu, 0, EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 1)));
-        await Rollup().RunPendingAsync(CancellationToken.None);
-        _usage.Hours.Clear();
+        await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
+        _pipeline.Usage.Hours.Clear();
 
-        RollupResult result = await Rollup()
+        RollupResult result = await _pipeline
+            .Rollup()
             .RunRangeAsync(
                 new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero),
                 new DateTimeOffset(2026, 11, 27, 9, 59, 0, TimeSpan.Zero),
@@ -201,19 +185,19 @@ public sealed class UsageRollupTests
             );
 
         Assert.Equal(1, result.HoursRecomputed);
-        Assert.Single(_usage.Hours[new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)]);
+        Assert.Single(_pipeline.Usage.Hours[new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)]);
     }
 
     [Fact]
     public async Task RunPending_LockLostMidRun_StopsAndLeavesTheMarksForTheNextRun()
     {
         await IngestAsync(TelemetryStream.Gpu, 0, EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 1)));
-        var losing = new IngestDuringRead(new InMemoryLandedFiles(_landing), () => _lock.Lost.CancelAsync());
+        var losing = new IngestDuringRead(new InMemoryLandedFiles(_pipeline.Landing), () => _pipeline.Lock.Lost.CancelAsync());
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Rollup(losing).RunPendingAsync(CancellationToken.None));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _pipeline.Rollup(losing).RunPendingAsync(CancellationToken.None));
 
-        Assert.Contains(_marks.Pending.Keys, k => k.Kind == MarkKind.Gpu);
-        Assert.Empty(_usage.Months);
+        Assert.Contains(_pipeline.Marks.Pending.Keys, k => k.Kind == MarkKind.Gpu);
+        Assert.Empty(_pipeline.Usage.Months);
     }
 
     /// <summary>Simulates an ingest that lands while the rollup reads the hour's GPU files.</summary>

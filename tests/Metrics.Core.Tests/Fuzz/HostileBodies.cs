@@ -1,8 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
-using CsCheck;
-using Metrics.Tests.Shared;
-
 namespace Metrics.Core.Tests.Fuzz;
 
 /// <summary>

@@ -1,12 +1,4 @@
-using System.Text;
 using System.Text.Json;
-using CsCheck;
-using Metrics.Core.Arrow;
-using Metrics.Core.Billing;
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
-using Metrics.Core.Validation;
-using Metrics.Tests.Shared.Fakes;
 using Xunit.Abstractions;
 
 namespace Metrics.Core.Tests.Fuzz;

@@ -1,10 +1,4 @@
-using System.Text;
-using Metrics.Core.Billing;
-using Metrics.Core.Ingest;
 using Metrics.Core.Operations;
-using Metrics.Core.Telemetry;
-using Metrics.Tests.Shared;
-using Metrics.Tests.Shared.Fakes;
 using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;

@@ -1,6 +1,3 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Statements;
-using Metrics.Tests.Shared.Fakes;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Core.Tests.Statements;

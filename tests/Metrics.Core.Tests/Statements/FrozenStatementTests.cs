@@ -1,7 +1,3 @@
-using System.Text;
-using Metrics.Core.Billing;
-using Metrics.Core.Statements;
-
 namespace Metrics.Core.Tests.Statements;
 
 public sealed class FrozenStatementTests

@@ -1,7 +1,3 @@
-using System.Text;
-using Metrics.Core.Billing;
-using Metrics.Core.Statements;
-
 namespace Metrics.Core.Tests.Statements;
 
 /// <summary>A closed month's frozen daily usage: accounts summed, other months left out, the file refused once edited.</summary>

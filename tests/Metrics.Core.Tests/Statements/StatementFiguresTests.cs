@@ -1,6 +1,3 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Statements;
-
 namespace Metrics.Core.Tests.Statements;
 
 /// <summary>The figures the statement pages print, each from lines whose sums are worked out by hand.</summary>

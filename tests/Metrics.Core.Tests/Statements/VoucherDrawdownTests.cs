@@ -1,5 +1,3 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Statements;
 using Metrics.Core.Vouchers;
 
 namespace Metrics.Core.Tests.Statements;

@@ -1,5 +1,3 @@
-using System.Text;
-using Metrics.Core.Billing;
 using Metrics.Core.Vouchers;
 
 namespace Metrics.Core.Tests.Vouchers;

@@ -1,9 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using Metrics.Core.Billing;
-using Metrics.Core.Statements;
-using Metrics.Storage;
-
 namespace Metrics.Cli.Commands;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using Metrics.Core.Billing;
-using Metrics.Core.Compaction;
-using Metrics.Core.Telemetry;
-using Metrics.Storage;
-
 namespace Metrics.Cli.Commands;
 
 /// <summary>

@@ -1,10 +1,5 @@
-using System.CommandLine;
-using System.Globalization;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
-using Metrics.Storage;
 
 namespace Metrics.Cli.Commands;
 

@@ -1,12 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
-using Metrics.Cli.LocalHub;
-using Metrics.Core.Billing;
-using Metrics.Core.Compaction;
-using Metrics.Core.Statements;
-using Metrics.Core.Telemetry;
 using Metrics.Simulator;
-using Metrics.Storage;
 using Spectre.Console;
 
 namespace Metrics.Cli.Commands;

@@ -1,5 +1,3 @@
-using System.Globalization;
-using Metrics.Core.Billing;
 using Spectre.Console;
 
 namespace Metrics.Cli.Commands;

@@ -1,9 +1,4 @@
-using Metrics.Cli.LocalHub;
-using Metrics.Core.Billing;
-using Metrics.Core.Statements;
-using Metrics.Core.Telemetry;
 using Metrics.Core.Vouchers;
-using Metrics.Storage;
 
 namespace Metrics.Cli.Commands;
 

@@ -1,6 +1,3 @@
-using Metrics.Cli.LocalHub;
-using Metrics.Core.Billing;
-using Metrics.Core.Compaction;
 using Metrics.Simulator;
 
 namespace Metrics.Cli.Commands;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Metrics.Core.Billing;
-
 namespace Metrics.Cli.Commands;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using Metrics.Cli.LocalHub;
-using Metrics.Core.Telemetry;
-using Metrics.Storage;
-
 namespace Metrics.Cli.Commands;
 
 /// <summary>

@@ -1,15 +1,9 @@
-using System.CommandLine;
-using System.Globalization;
 using Apache.Arrow;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Metrics.Core.Arrow;
-using Metrics.Core.Compaction;
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
-using Metrics.Storage;
 
 namespace Metrics.Cli.Commands;
 

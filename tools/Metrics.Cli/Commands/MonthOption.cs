@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Metrics.Core.Billing;
-
 namespace Metrics.Cli.Commands;
 
 /// <summary>The required <c>--month yyyy-MM</c> option that <c>usage</c> and <c>close</c> share, checked at parse time.</summary>

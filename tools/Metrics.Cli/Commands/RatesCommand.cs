@@ -1,8 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using Metrics.Core.Billing;
-using Metrics.Storage;
-
 namespace Metrics.Cli.Commands;
 
 /// <summary><c>metrics rates import FILE</c> and <c>metrics rates list</c>.</summary>

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
 using Metrics.Simulator;
 
 namespace Metrics.Cli.Commands;

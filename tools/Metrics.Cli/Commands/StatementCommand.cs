@@ -1,8 +1,4 @@
-using System.CommandLine;
-using Metrics.Core.Billing;
-using Metrics.Core.Statements;
 using Metrics.Statements;
-using Metrics.Storage;
 
 namespace Metrics.Cli.Commands;
 

@@ -1,9 +1,5 @@
-using System.CommandLine;
-using System.Globalization;
 using Metrics.Core.Operations;
 using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
-using Metrics.Storage;
 
 namespace Metrics.Cli.Commands;
 

@@ -1,7 +1,3 @@
-using System.CommandLine;
-using Metrics.Core.Billing;
-using Metrics.Storage;
-
 namespace Metrics.Cli.Commands;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
 using Metrics.Core.Vouchers;
-using Metrics.Storage;
 
 namespace Metrics.Cli.Commands;
 

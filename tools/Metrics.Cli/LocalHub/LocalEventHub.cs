@@ -1,7 +1,3 @@
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
-using Metrics.Storage;
-
 namespace Metrics.Cli.LocalHub;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Metrics.Core.Ingest;
 using Metrics.Core.Validation;
 
 namespace Metrics.Cli.LocalHub;

@@ -1,7 +1,3 @@
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
-using Metrics.Storage;
-
 namespace Metrics.Cli.LocalHub;
 
 /// <summary>Feeds a JSON Lines file through the local event hub into the ingest pipeline: <c>metrics ingest</c> and the demo.</summary>
