@@ -1,7 +1,3 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Compaction;
-using Microsoft.Extensions.Logging;
-
 namespace Metrics.Functions.Logging;
 
 /// <summary>Structured compaction logs. EventIds 1200-1299 are stable and never reused.</summary>
@@ -27,11 +23,11 @@ internal static partial class CompactionLog
     }
 
     [LoggerMessage(
-        EventId = 1200,
-        EventName = "CompactionCompleted",
-        Level = LogLevel.Information,
-        Message = "Compaction rewrote {StreamHours} stream-hours from {Sources} files, dropped {Replays} replayed rows, {BytesIn} bytes "
-            + "to {BytesOut}; {NotYetDue} hours not yet due; {Failed} failed"
+        1200,
+        LogLevel.Information,
+        "Compaction rewrote {StreamHours} stream-hours from {Sources} files, dropped {Replays} replayed rows, {BytesIn} bytes to "
+            + "{BytesOut}; {NotYetDue} hours not yet due; {Failed} failed",
+        EventName = "CompactionCompleted"
     )]
     private static partial void Completed(
         ILogger logger,
@@ -45,19 +41,14 @@ internal static partial class CompactionLog
     );
 
     [LoggerMessage(
-        EventId = 1201,
-        EventName = "CompactionHourFailed",
-        Level = LogLevel.Error,
-        Message = "Compaction could not complete {Kind} {Key}: {ExceptionType}: {ExceptionMessage}; its mark is kept, its files stay "
-            + "readable as landed, the next run retries it"
+        1201,
+        LogLevel.Error,
+        "Compaction could not complete {Kind} {Key}: {ExceptionType}: {ExceptionMessage}; its mark is kept, its files stay readable "
+            + "as landed, the next run retries it",
+        EventName = "CompactionHourFailed"
     )]
     private static partial void HourFailed(ILogger logger, string kind, string key, string exceptionType, string exceptionMessage);
 
-    [LoggerMessage(
-        EventId = 1202,
-        EventName = "CompactionLockBusy",
-        Level = LogLevel.Information,
-        Message = "Compaction skipped: {Reason}"
-    )]
+    [LoggerMessage(1202, LogLevel.Information, "Compaction skipped: {Reason}", EventName = "CompactionLockBusy")]
     public static partial void LockBusy(ILogger logger, string reason);
 }

@@ -1,7 +1,4 @@
-using Metrics.Core.Ingest;
-using Metrics.Core.Telemetry;
 using Metrics.Core.Validation;
-using Microsoft.Extensions.Logging;
 
 namespace Metrics.Functions.Logging;
 
@@ -36,11 +33,11 @@ internal static partial class IngestLog
     }
 
     [LoggerMessage(
-        EventId = 1002,
-        EventName = "EventFailed",
-        Level = LogLevel.Error,
-        Message = "Internal error on {Stream} partition {Partition} sequence {Sequence}: {ExceptionType}: {ExceptionMessage}; the event "
-            + "was dead-lettered as internal-error and its batch landed"
+        1002,
+        LogLevel.Error,
+        "Internal error on {Stream} partition {Partition} sequence {Sequence}: {ExceptionType}: {ExceptionMessage}; the event was "
+            + "dead-lettered as internal-error and its batch landed",
+        EventName = "EventFailed"
     )]
     private static partial void EventFailed(
         ILogger logger,
@@ -52,11 +49,11 @@ internal static partial class IngestLog
     );
 
     [LoggerMessage(
-        EventId = 1000,
-        EventName = "BatchLanded",
-        Level = LogLevel.Information,
-        Message = "Landed {Stream} partition {Partition} sequences {FirstSequence}-{LastSequence}: {Events} events, {Rows} rows, "
-            + "{DeadLettered} dead-lettered, {Files} files, {DirtyHours} dirty hours"
+        1000,
+        LogLevel.Information,
+        "Landed {Stream} partition {Partition} sequences {FirstSequence}-{LastSequence}: {Events} events, {Rows} rows, {DeadLettered} "
+            + "dead-lettered, {Files} files, {DirtyHours} dirty hours",
+        EventName = "BatchLanded"
     )]
     private static partial void Landed(
         ILogger logger,
@@ -72,10 +69,10 @@ internal static partial class IngestLog
     );
 
     [LoggerMessage(
-        EventId = 1001,
-        EventName = "EventsDeadLettered",
-        Level = LogLevel.Warning,
-        Message = "Dead-lettered {Count} {Stream} events from partition {Partition} sequences {FirstSequence}-{LastSequence}: {Reason}"
+        1001,
+        LogLevel.Warning,
+        "Dead-lettered {Count} {Stream} events from partition {Partition} sequences {FirstSequence}-{LastSequence}: {Reason}",
+        EventName = "EventsDeadLettered"
     )]
     private static partial void DeadLettered(
         ILogger logger,

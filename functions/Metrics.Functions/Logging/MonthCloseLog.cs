@@ -1,7 +1,3 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Statements;
-using Microsoft.Extensions.Logging;
-
 namespace Metrics.Functions.Logging;
 
 /// <summary>Structured month-close logs. EventIds 1300-1399 are stable and never reused.</summary>
@@ -37,34 +33,24 @@ internal static partial class MonthCloseLog
     }
 
     [LoggerMessage(
-        EventId = 1300,
-        EventName = "MonthClosed",
-        Level = LogLevel.Information,
-        Message = "Month {Month} closed: statement {StatementId}, {Lines} lines, CSV SHA-256 {Sha256}"
+        1300,
+        LogLevel.Information,
+        "Month {Month} closed: statement {StatementId}, {Lines} lines, CSV SHA-256 {Sha256}",
+        EventName = "MonthClosed"
     )]
     private static partial void Closed(ILogger logger, string month, string statementId, int lines, string sha256);
 
-    [LoggerMessage(
-        EventId = 1301,
-        EventName = "MonthAlreadyClosed",
-        Level = LogLevel.Debug,
-        Message = "Month {Month} is already closed (statement {StatementId})"
-    )]
+    [LoggerMessage(1301, LogLevel.Debug, "Month {Month} is already closed (statement {StatementId})", EventName = "MonthAlreadyClosed")]
     private static partial void AlreadyClosed(ILogger logger, string month, string statementId);
 
     [LoggerMessage(
-        EventId = 1302,
-        EventName = "MonthKeptOpen",
-        Level = LogLevel.Error,
-        Message = "Month {Month} stays open: the rollup failed for {Failure}; the next tick tries again"
+        1302,
+        LogLevel.Error,
+        "Month {Month} stays open: the rollup failed for {Failure}; the next tick tries again",
+        EventName = "MonthKeptOpen"
     )]
     private static partial void KeptOpen(ILogger logger, string month, string failure);
 
-    [LoggerMessage(
-        EventId = 1303,
-        EventName = "MonthCloseLockBusy",
-        Level = LogLevel.Information,
-        Message = "Month close skipped: {Reason}"
-    )]
+    [LoggerMessage(1303, LogLevel.Information, "Month close skipped: {Reason}", EventName = "MonthCloseLockBusy")]
     public static partial void LockBusy(ILogger logger, string reason);
 }

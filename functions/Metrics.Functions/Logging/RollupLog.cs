@@ -1,6 +1,3 @@
-using Metrics.Core.Billing;
-using Microsoft.Extensions.Logging;
-
 namespace Metrics.Functions.Logging;
 
 /// <summary>Structured rollup logs. EventIds 1100-1199 are stable and never reused.</summary>
@@ -25,11 +22,11 @@ internal static partial class RollupLog
     }
 
     [LoggerMessage(
-        EventId = 1100,
-        EventName = "RollupCompleted",
-        Level = LogLevel.Information,
-        Message = "Rollup read {JobHours} job hours, changed {Jobs} jobs, recomputed {Hours} hours and {Months} months; {Kept} marks kept "
-            + "for the next run; {FailedHours} hours and {FailedMonths} months failed"
+        1100,
+        LogLevel.Information,
+        "Rollup read {JobHours} job hours, changed {Jobs} jobs, recomputed {Hours} hours and {Months} months; {Kept} marks kept for "
+            + "the next run; {FailedHours} hours and {FailedMonths} months failed",
+        EventName = "RollupCompleted"
     )]
     private static partial void Completed(
         ILogger logger,
@@ -43,22 +40,17 @@ internal static partial class RollupLog
     );
 
     [LoggerMessage(
-        EventId = 1103,
-        EventName = "RollupUnitFailed",
-        Level = LogLevel.Error,
-        Message = "Rollup could not complete {Kind} {Key}: {ExceptionType}: {ExceptionMessage}; its mark is kept and the next run retries "
-            + "it, every other unit completed"
+        1103,
+        LogLevel.Error,
+        "Rollup could not complete {Kind} {Key}: {ExceptionType}: {ExceptionMessage}; its mark is kept and the next run retries it, "
+            + "every other unit completed",
+        EventName = "RollupUnitFailed"
     )]
     private static partial void UnitFailed(ILogger logger, string kind, string key, string exceptionType, string exceptionMessage);
 
-    [LoggerMessage(
-        EventId = 1101,
-        EventName = "RollupPastDue",
-        Level = LogLevel.Warning,
-        Message = "Rollup timer is past due; running now"
-    )]
+    [LoggerMessage(1101, LogLevel.Warning, "Rollup timer is past due; running now", EventName = "RollupPastDue")]
     public static partial void PastDue(ILogger logger);
 
-    [LoggerMessage(EventId = 1102, EventName = "RollupLockBusy", Level = LogLevel.Information, Message = "Rollup skipped: {Reason}")]
+    [LoggerMessage(1102, LogLevel.Information, "Rollup skipped: {Reason}", EventName = "RollupLockBusy")]
     public static partial void LockBusy(ILogger logger, string reason);
 }
