@@ -28,33 +28,20 @@ internal static class UsageEntities
         return row;
     }
 
-    public static HourlyUsage Hour(TableEntity e, DateTimeOffset hour) =>
-        new(
-            hour,
-            TableProperties.Required(e, Institution),
-            TableProperties.Required(e, GpuModel),
-            e.GetInt32(Jobs) ?? 0,
-            TableProperties.Decimal(e, GpuSeconds),
-            TableProperties.Decimal(e, CpuCoreSeconds),
-            TableProperties.Decimal(e, ActiveGpuSeconds),
-            TableProperties.Decimal(e, ObservedGpuSeconds),
-            Account(e)
-        );
+    public static HourlyUsage Hour(TableEntity e, DateTimeOffset hour)
+    {
+        LineFields l = LineOf(e);
+        return new(hour, l.Institution, l.GpuModel, e.GetInt32(Jobs) ?? 0, l.Gpu, l.Cpu, l.Active, l.Observed, l.Account);
+    }
 
     public static TableEntity Day(string partitionKey, DailyUsage l) =>
         Line(partitionKey, l.Key, l.GpuSeconds, l.CpuCoreSeconds, l.ActiveGpuSeconds, l.ObservedGpuSeconds);
 
-    public static DailyUsage Day(TableEntity e, DateOnly day) =>
-        new(
-            day,
-            TableProperties.Required(e, Institution),
-            TableProperties.Required(e, GpuModel),
-            TableProperties.Decimal(e, GpuSeconds),
-            TableProperties.Decimal(e, CpuCoreSeconds),
-            TableProperties.Decimal(e, ActiveGpuSeconds),
-            TableProperties.Decimal(e, ObservedGpuSeconds),
-            Account(e)
-        );
+    public static DailyUsage Day(TableEntity e, DateOnly day)
+    {
+        LineFields l = LineOf(e);
+        return new(day, l.Institution, l.GpuModel, l.Gpu, l.Cpu, l.Active, l.Observed, l.Account);
+    }
 
     /// <summary>A month's line (or account part) under the given keys: the by-month, by-institution and by-account tables alike.</summary>
     public static TableEntity MonthLine(string partitionKey, string rowKey, MonthlyUsage l) =>
@@ -71,18 +58,11 @@ internal static class UsageEntities
             [CpuCoreSeconds] = TableProperties.Decimal(l.CpuCoreSeconds),
         };
 
-    public static MonthlyUsage MonthLine(TableEntity e, BillingMonth month) =>
-        new(
-            month,
-            TableProperties.Required(e, Institution),
-            TableProperties.Required(e, GpuModel),
-            e.GetInt32(Jobs) ?? 0,
-            TableProperties.Decimal(e, GpuSeconds),
-            TableProperties.Decimal(e, ActiveGpuSeconds),
-            TableProperties.Decimal(e, ObservedGpuSeconds),
-            TableProperties.Decimal(e, CpuCoreSeconds),
-            Account(e)
-        );
+    public static MonthlyUsage MonthLine(TableEntity e, BillingMonth month)
+    {
+        LineFields l = LineOf(e);
+        return new(month, l.Institution, l.GpuModel, e.GetInt32(Jobs) ?? 0, l.Gpu, l.Active, l.Observed, l.Cpu, l.Account);
+    }
 
     /// <summary>A run's usage in one period (<c>jobhours</c>, <c>jobmonths</c>).</summary>
     public static TableEntity Run(string partitionKey, string rowKey, JobUsageChange c, JobUsage usage) =>
@@ -110,7 +90,7 @@ internal static class UsageEntities
             TimeSpan.FromTicks(e.GetInt64(BilledTicks) ?? 0),
             TableProperties.Decimal(e, GpuSeconds),
             TableProperties.Decimal(e, CpuCoreSeconds),
-            Account(e)
+            e.GetString(AccountName) ?? string.Empty
         );
 
     /// <summary>An hourly or daily line's row: the same properties, so that the two tables read alike.</summary>
@@ -134,5 +114,25 @@ internal static class UsageEntities
         };
 
     /// <summary>The account (project) a row is about; rows written before accounts were kept have none.</summary>
-    private static string Account(TableEntity e) => e.GetString(AccountName) ?? string.Empty;
+    /// <summary>What every usage line stores under the same names, whatever its period.</summary>
+    private static LineFields LineOf(TableEntity e) =>
+        new(
+            TableProperties.Required(e, Institution),
+            TableProperties.Required(e, GpuModel),
+            e.GetString(AccountName) ?? string.Empty,
+            TableProperties.Decimal(e, GpuSeconds),
+            TableProperties.Decimal(e, CpuCoreSeconds),
+            TableProperties.Decimal(e, ActiveGpuSeconds),
+            TableProperties.Decimal(e, ObservedGpuSeconds)
+        );
+
+    private readonly record struct LineFields(
+        string Institution,
+        string GpuModel,
+        string Account,
+        decimal Gpu,
+        decimal Cpu,
+        decimal Active,
+        decimal Observed
+    );
 }

@@ -105,24 +105,17 @@ public sealed class ArrowRoundTripTests
         Assert.Equal("UTC", type.Timezone);
     }
 
+    /// <summary>GPUs 0 to <paramref name="gpus"/> - 1 of node gn0412, all on job 1234567 of inst-00042, without power or temperature.</summary>
+    private static GpuReading[] SameJob(int gpus) =>
+        Enumerable
+            .Range(0, gpus)
+            .Select(i => new GpuReading(EventJson.GpuUuid("gn0412", i), i, "H100-SXM5-80GB", "1234567", "inst-00042", 50, 1, 2, null, null))
+            .ToArray();
+
     [Fact]
     public void GpuRows_RepeatedStrings_AreDictionaryEncodedOncePerValue()
     {
-        var readings = Enumerable
-            .Range(0, 8)
-            .Select(i => new GpuReading(
-                Metrics.Tests.Shared.EventJson.GpuUuid("gn0412", i),
-                i,
-                "H100-SXM5-80GB",
-                "1234567",
-                "inst-00042",
-                50,
-                1,
-                2,
-                null,
-                null
-            ))
-            .ToArray();
+        GpuReading[] readings = SameJob(gpus: 8);
         var sample = new GpuSample("hefei-aicc-1", "gn0412", s_ts, 15, readings);
 
         using RecordBatch read = RoundTrip(GpuRowsEncoder.Encode("0", [(sample, new RawEvent(System.Array.Empty<byte>(), 1, s_enqueued))]));
@@ -235,21 +228,7 @@ public sealed class ArrowRoundTripTests
     [Fact]
     public void WriteFile_UsesZstdCompression()
     {
-        var readings = Enumerable
-            .Range(0, 64)
-            .Select(i => new GpuReading(
-                Metrics.Tests.Shared.EventJson.GpuUuid("gn0412", i),
-                i,
-                "H100-SXM5-80GB",
-                "1234567",
-                "inst-00042",
-                50,
-                1,
-                2,
-                null,
-                null
-            ))
-            .ToArray();
+        GpuReading[] readings = SameJob(gpus: 64);
         var samples = Enumerable
             .Range(0, 50)
             .Select(i =>

@@ -11,53 +11,19 @@ public sealed class FocusCsvWriterTests
     private static readonly BillingMonth November = new(2026, 11);
 
     /// <summary>FOCUS 1.2's mandatory columns, written out here rather than taken from the writer.</summary>
-    private static readonly string[] Mandatory =
-    [
-        "BilledCost",
-        "BillingAccountId",
-        "BillingAccountName",
-        "BillingCurrency",
-        "BillingPeriodEnd",
-        "BillingPeriodStart",
-        "ChargeCategory",
-        "ChargeClass",
-        "ChargeDescription",
-        "ChargePeriodEnd",
-        "ChargePeriodStart",
-        "ContractedCost",
-        "EffectiveCost",
-        "InvoiceIssuerName",
-        "ListCost",
-        "PricingQuantity",
-        "PricingUnit",
-        "ProviderName",
-        "PublisherName",
-        "ServiceCategory",
-        "ServiceName",
-    ];
+    private static readonly string[] Mandatory = (
+        "BilledCost BillingAccountId BillingAccountName BillingCurrency BillingPeriodEnd BillingPeriodStart "
+        + "ChargeCategory ChargeClass ChargeDescription ChargePeriodEnd ChargePeriodStart ContractedCost "
+        + "EffectiveCost InvoiceIssuerName ListCost PricingQuantity PricingUnit ProviderName PublisherName "
+        + "ServiceCategory ServiceName"
+    ).Split(' ');
 
     /// <summary>Columns that may never be null (ChargeClass, PricingQuantity and PricingUnit may).</summary>
-    private static readonly string[] NeverNull =
-    [
-        "BilledCost",
-        "BillingAccountId",
-        "BillingAccountName",
-        "BillingCurrency",
-        "BillingPeriodEnd",
-        "BillingPeriodStart",
-        "ChargeCategory",
-        "ChargeDescription",
-        "ChargePeriodEnd",
-        "ChargePeriodStart",
-        "ContractedCost",
-        "EffectiveCost",
-        "InvoiceIssuerName",
-        "ListCost",
-        "ProviderName",
-        "PublisherName",
-        "ServiceCategory",
-        "ServiceName",
-    ];
+    private static readonly string[] NeverNull = (
+        "BilledCost BillingAccountId BillingAccountName BillingCurrency BillingPeriodEnd BillingPeriodStart "
+        + "ChargeCategory ChargeDescription ChargePeriodEnd ChargePeriodStart ContractedCost EffectiveCost "
+        + "InvoiceIssuerName ListCost ProviderName PublisherName ServiceCategory ServiceName"
+    ).Split(' ');
 
     private static UsageReport Report()
     {
