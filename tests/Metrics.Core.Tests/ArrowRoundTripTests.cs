@@ -28,6 +28,10 @@ public sealed class ArrowRoundTripTests
     private static string Cell(RecordBatch batch, string column, int row) =>
         ArrowCells.Format(batch.Column(batch.Schema.GetFieldIndex(column)), row);
 
+    /// <summary>Every cell of one row, in column order, as <c>metrics inspect</c> prints them.</summary>
+    private static IEnumerable<string> Row(RecordBatch batch, int row) =>
+        Enumerable.Range(0, batch.ColumnCount).Select(c => ArrowCells.Format(batch.Column(c), row));
+
     [Fact]
     public void GpuRows_EveryColumn_SurvivesTheRoundTrip()
     {
@@ -92,8 +96,8 @@ public sealed class ArrowRoundTripTests
             "42",
             "2026-11-27T09:00:16.123Z",
         ];
-        Assert.Equal(expectedBusy, Enumerable.Range(0, read.ColumnCount).Select(c => ArrowCells.Format(read.Column(c), 0)));
-        Assert.Equal(expectedIdle, Enumerable.Range(0, read.ColumnCount).Select(c => ArrowCells.Format(read.Column(c), 1)));
+        Assert.Equal(expectedBusy, Row(read, 0));
+        Assert.Equal(expectedIdle, Row(read, 1));
     }
 
     [Fact]
@@ -105,7 +109,7 @@ public sealed class ArrowRoundTripTests
         Assert.Equal("UTC", type.Timezone);
     }
 
-    /// <summary>GPUs 0 to <paramref name="gpus"/> - 1 of node gn0412, all on job 1234567 of inst-00042, without power or temperature.</summary>
+    /// <summary>GPUs 0 to <paramref name="gpus"/> - 1 of node gn0412, all on job 1234567 of inst-00042, no power or temperature.</summary>
     private static GpuReading[] SameJob(int gpus) =>
         Enumerable
             .Range(0, gpus)
@@ -220,8 +224,8 @@ public sealed class ArrowRoundTripTests
             "6",
             "2026-11-27T09:00:16.123Z",
         ];
-        Assert.Equal(expectedEnded, Enumerable.Range(0, read.ColumnCount).Select(c => ArrowCells.Format(read.Column(c), 0)));
-        Assert.Equal(expectedRunning, Enumerable.Range(0, read.ColumnCount).Select(c => ArrowCells.Format(read.Column(c), 1)));
+        Assert.Equal(expectedEnded, Row(read, 0));
+        Assert.Equal(expectedRunning, Row(read, 1));
         Assert.Equal("6", Cell(read, "eh_sequence", 1));
     }
 

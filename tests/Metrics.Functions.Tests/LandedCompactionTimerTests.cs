@@ -1,5 +1,4 @@
 using Metrics.Core.Compaction;
-using Metrics.Core.Ports;
 using Metrics.Functions.Compaction;
 using Microsoft.Extensions.Time.Testing;
 

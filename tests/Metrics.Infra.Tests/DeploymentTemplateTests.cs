@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Metrics.Core.Ingest;
 using Metrics.Functions;
 using Metrics.Storage;
 using Metrics.Tests.Shared;

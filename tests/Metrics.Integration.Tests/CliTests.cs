@@ -60,15 +60,9 @@ public sealed partial class CliTests : IDisposable
         Dictionary<string, string> landedBefore = await _azurite.ListAsync("telemetry", "gpu/v1/");
 
         (int exit, string output, string error) = await RunAsync([
-            "ingest",
-            "--stream",
-            "gpu",
-            "--file",
+            .. "ingest --stream gpu --file".Split(' '),
             file,
-            "--partitions",
-            "4",
-            "--batch-size",
-            "50",
+            .. "--partitions 4 --batch-size 50".Split(' '),
         ]);
 
         Assert.True(exit == 0, error);
@@ -151,15 +145,9 @@ public sealed partial class CliTests : IDisposable
         {
             Dictionary<string, string> before = await _azurite.ListAsync("telemetry", "gpu/v1/");
             (int exit, _, string error) = await RunAsync([
-                "ingest",
-                "--stream",
-                "gpu",
-                "--file",
+                .. "ingest --stream gpu --file".Split(' '),
                 file,
-                "--partitions",
-                "1",
-                "--batch-size",
-                "5",
+                .. "--partitions 1 --batch-size 5".Split(' '),
             ]);
             Assert.True(exit == 0, error);
             runs.Add(

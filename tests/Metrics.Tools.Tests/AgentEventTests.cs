@@ -1,7 +1,5 @@
 using Metrics.Agent;
 using Metrics.Agent.Mapping;
-using Metrics.Agent.Sending;
-using Metrics.Core.Telemetry;
 using Metrics.Core.Validation;
 
 namespace Metrics.Tools.Tests;
@@ -91,16 +89,7 @@ public sealed class AgentEventTests : IDisposable
         var log = new StringWriter();
 
         int exit = await AgentCli.RunAsync(
-            [
-                "--cluster",
-                "hefei-aicc-1",
-                "--node",
-                "gn0412",
-                "--dry-run",
-                "--once",
-                "--nvidia-smi",
-                Path.Combine(_dir, "no-such-nvidia-smi"),
-            ],
+            [.. "--cluster hefei-aicc-1 --node gn0412 --dry-run --once --nvidia-smi".Split(' '), Path.Combine(_dir, "no-such-nvidia-smi")],
             output,
             log,
             _ => null,

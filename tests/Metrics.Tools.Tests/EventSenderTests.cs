@@ -1,7 +1,5 @@
 using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
-using Metrics.Agent.Sending;
-using Metrics.Agent.Spooling;
 using Moq;
 
 namespace Metrics.Tools.Tests;

@@ -1,5 +1,3 @@
-using Metrics.Agent.Spooling;
-
 namespace Metrics.Tools.Tests;
 
 /// <summary>The agent's spool on a real file system: append-only segments, a cursor, and every way a disk fails.</summary>

@@ -2,8 +2,6 @@ using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
 using Metrics.Agent;
 using Metrics.Agent.Mapping;
-using Metrics.Agent.Sending;
-using Metrics.Agent.Spooling;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 
@@ -248,16 +246,9 @@ public sealed class NodeAgentTests : IDisposable
 
         int exit = await AgentCli.RunAsync(
             [
-                "--cluster",
-                "hefei-aicc-1",
-                "--node",
-                "gn0412",
-                "--dry-run",
-                "--once",
-                "--nvidia-smi",
+                .. "--cluster hefei-aicc-1 --node gn0412 --dry-run --once --nvidia-smi".Split(' '),
                 NvidiaSmiScript("exec sleep 60"),
-                "--nvidia-smi-timeout-s",
-                "1",
+                .. "--nvidia-smi-timeout-s 1".Split(' '),
             ],
             TextWriter.Null,
             log,

@@ -1,5 +1,3 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Telemetry;
 using Metrics.Core.Validation;
 using Metrics.Simulator;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Metrics.Core.Telemetry;
 
 namespace Metrics.Tests.Shared;
 

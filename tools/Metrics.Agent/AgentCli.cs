@@ -2,9 +2,6 @@ using System.CommandLine;
 using Azure.Identity;
 using Azure.Messaging.EventHubs.Producer;
 using Metrics.Agent.Mapping;
-using Metrics.Agent.Reading;
-using Metrics.Agent.Sending;
-using Metrics.Agent.Spooling;
 using Metrics.Cli;
 
 namespace Metrics.Agent;

@@ -1,7 +1,3 @@
-using Metrics.Agent.Reading;
-using Metrics.Agent.Sending;
-using Metrics.Agent.Spooling;
-
 namespace Metrics.Agent;
 
 /// <summary>

@@ -1,9 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using BenchmarkDotNet.Attributes;
-using Metrics.Core.Ingest;
-using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
 using Metrics.Core.Validation;
 
 namespace Metrics.Benchmarks;

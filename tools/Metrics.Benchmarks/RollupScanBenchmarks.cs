@@ -1,12 +1,8 @@
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
-using BenchmarkDotNet.Attributes;
 using Metrics.Core.Arrow;
 using Metrics.Core.Billing;
 using Metrics.Core.Compaction;
-using Metrics.Core.Ingest;
-using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
 
 namespace Metrics.Benchmarks;
 

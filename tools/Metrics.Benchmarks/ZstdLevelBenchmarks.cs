@@ -1,11 +1,7 @@
 using Apache.Arrow;
 using Apache.Arrow.Compression;
 using Apache.Arrow.Ipc;
-using BenchmarkDotNet.Attributes;
 using Metrics.Core.Arrow;
-using Metrics.Core.Ingest;
-using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
 
 namespace Metrics.Benchmarks;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Metrics.Core.Billing;
-using Metrics.Core.Telemetry;
 
 namespace Metrics.Simulator;
 

@@ -1,5 +1,3 @@
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Simulator;
 
 /// <summary>The events a simulated node and the scheduler send, written with the contract's one writer.</summary>

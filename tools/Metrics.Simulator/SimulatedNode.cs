@@ -1,5 +1,3 @@
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Simulator;
 
 /// <summary>One node: its GPU model, whether its GPUs are MIG-partitioned (jobs take sevenths of a GPU), its schedule.</summary>

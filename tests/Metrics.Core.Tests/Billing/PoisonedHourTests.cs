@@ -1,5 +1,3 @@
-using Metrics.Core.Ports;
-
 namespace Metrics.Core.Tests.Billing;
 
 /// <summary>A unit of rollup work that throws keeps its own mark and is reported; every other hour and month completes.</summary>

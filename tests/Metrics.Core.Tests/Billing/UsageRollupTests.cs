@@ -1,5 +1,3 @@
-using Metrics.Core.Ports;
-
 namespace Metrics.Core.Tests.Billing;
 
 /// <summary>The rollup's orchestration over in-memory ports: marks, phases, and what happens when ingest runs alongside.</summary>

@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using Metrics.Core.Billing;
-using Metrics.Core.Ports;
-
 namespace Metrics.Tests.Shared.Fakes;
 
 /// <summary>A process-local job state store with the same conditional-save contract as the table store.</summary>

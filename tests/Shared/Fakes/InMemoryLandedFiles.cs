@@ -1,7 +1,3 @@
-using Metrics.Core.Ingest;
-using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Tests.Shared.Fakes;
 
 /// <summary>Reads back what an <see cref="InMemoryLandingStore"/> holds in the telemetry container.</summary>

@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using Metrics.Core.Ingest;
-using Metrics.Core.Ports;
-
 namespace Metrics.Tests.Shared.Fakes;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Ingest;
-using Metrics.Core.Ports;
-using Metrics.Core.Telemetry;
-
 namespace Metrics.Tests.Shared.Fakes;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Metrics.Core.Billing;
-using Metrics.Core.Ports;
-
 namespace Metrics.Tests.Shared.Fakes;
 
 public sealed class InMemoryRateCardStore : IRateCardStore

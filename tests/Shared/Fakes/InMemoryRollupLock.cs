@@ -1,5 +1,3 @@
-using Metrics.Core.Ports;
-
 namespace Metrics.Tests.Shared.Fakes;
 
 /// <summary>A process-local stand-in for the blob-lease lock.</summary>

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using Metrics.Core.Billing;
-using Metrics.Core.Ports;
 using Metrics.Core.Statements;
 
 namespace Metrics.Tests.Shared.Fakes;

@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using Metrics.Core.Billing;
-using Metrics.Core.Ports;
-
 namespace Metrics.Tests.Shared.Fakes;
 
 /// <summary>The billing tables as dictionaries, with the same replace semantics as the Table storage adapter.</summary>

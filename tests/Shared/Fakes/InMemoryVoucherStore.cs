@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using Metrics.Core.Ports;
 using Metrics.Core.Vouchers;
 
 namespace Metrics.Tests.Shared.Fakes;

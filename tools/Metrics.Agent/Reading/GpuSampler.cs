@@ -1,4 +1,3 @@
-using Metrics.Agent.Sending;
 using Metrics.Core.Telemetry;
 using Metrics.Core.Validation;
 

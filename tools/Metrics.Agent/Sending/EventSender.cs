@@ -1,6 +1,5 @@
 using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
-using Metrics.Agent.Spooling;
 
 namespace Metrics.Agent.Sending;
 

@@ -1,5 +1,4 @@
 using Metrics.Agent.Mapping;
-using Metrics.Agent.Reading;
 using Metrics.Core.Telemetry;
 
 namespace Metrics.Agent.Sending;
