@@ -9,49 +9,35 @@ public static partial class RateCardFile
 {
     public static IReadOnlyList<RateEntry> Parse(ReadOnlySpan<byte> json)
     {
-        JsonDocument document;
-        try
+        using JsonDocument document = ImportJson.Parse(json, "rate card");
+        JsonElement root = document.RootElement;
+        if (
+            root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("rates", out JsonElement rates)
+            || rates.ValueKind != JsonValueKind.Array
+        )
         {
-            document = JsonDocument.Parse(json.ToArray());
+            throw new FormatException("rate card must be an object with a \"rates\" array");
         }
-        catch (JsonException ex)
+
+        string defaultCurrency = root.TryGetProperty("currency", out JsonElement c) ? Currency(c, "currency") : RateCard.DefaultCurrency;
+        var entries = new List<RateEntry>();
+        int i = 0;
+        foreach (JsonElement rate in rates.EnumerateArray())
         {
-            throw new FormatException($"rate card is not valid JSON: {ex.Message}", ex);
+            entries.Add(Entry(rate, $"rates[{i++}]", defaultCurrency));
         }
 
-        using (document)
+        var duplicate = entries.GroupBy(e => (e.Kind, e.GpuModel, e.EffectiveFrom)).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
         {
-            JsonElement root = document.RootElement;
-            if (
-                root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("rates", out JsonElement rates)
-                || rates.ValueKind != JsonValueKind.Array
-            )
-            {
-                throw new FormatException("rate card must be an object with a \"rates\" array");
-            }
-
-            string defaultCurrency = root.TryGetProperty("currency", out JsonElement c)
-                ? Currency(c, "currency")
-                : RateCard.DefaultCurrency;
-            var entries = new List<RateEntry>();
-            int i = 0;
-            foreach (JsonElement rate in rates.EnumerateArray())
-            {
-                entries.Add(Entry(rate, $"rates[{i++}]", defaultCurrency));
-            }
-
-            var duplicate = entries.GroupBy(e => (e.Kind, e.GpuModel, e.EffectiveFrom)).FirstOrDefault(g => g.Count() > 1);
-            if (duplicate is not null)
-            {
-                throw new FormatException(
-                    $"rate card has two {duplicate.Key.Kind.ToString().ToLowerInvariant()} rates for {duplicate.Key.GpuModel ?? "CPU"} "
-                        + $"effective {duplicate.Key.EffectiveFrom:yyyy-MM-dd}"
-                );
-            }
-
-            return entries;
+            throw new FormatException(
+                $"rate card has two {duplicate.Key.Kind.ToString().ToLowerInvariant()} rates for {duplicate.Key.GpuModel ?? "CPU"} "
+                    + $"effective {duplicate.Key.EffectiveFrom:yyyy-MM-dd}"
+            );
         }
+
+        return entries;
     }
 
     private static RateEntry Entry(JsonElement rate, string path, string defaultCurrency)

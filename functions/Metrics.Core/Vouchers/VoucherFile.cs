@@ -9,40 +9,27 @@ public static class VoucherFile
 {
     public static IReadOnlyList<Voucher> Parse(ReadOnlySpan<byte> json)
     {
-        JsonDocument document;
-        try
+        using JsonDocument document = ImportJson.Parse(json, "voucher file");
+        JsonElement root = document.RootElement;
+        JsonElement list = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("vouchers", out JsonElement inner) ? inner : root;
+        if (list.ValueKind != JsonValueKind.Array)
         {
-            document = JsonDocument.Parse(json.ToArray());
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"voucher file is not valid JSON: {ex.Message}", ex);
+            throw new FormatException("voucher file must be a JSON array of vouchers, or an object with a \"vouchers\" array");
         }
 
-        using (document)
+        var vouchers = new List<Voucher>();
+        int i = 0;
+        foreach (JsonElement element in list.EnumerateArray())
         {
-            JsonElement root = document.RootElement;
-            JsonElement list =
-                root.ValueKind == JsonValueKind.Object && root.TryGetProperty("vouchers", out JsonElement inner) ? inner : root;
-            if (list.ValueKind != JsonValueKind.Array)
-            {
-                throw new FormatException("voucher file must be a JSON array of vouchers, or an object with a \"vouchers\" array");
-            }
-
-            var vouchers = new List<Voucher>();
-            int i = 0;
-            foreach (JsonElement element in list.EnumerateArray())
-            {
-                vouchers.Add(Read(element, $"vouchers[{i++}]"));
-            }
-
-            if (vouchers.GroupBy(v => v.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            {
-                throw new FormatException($"voucher file has voucher '{twice.Key}' twice");
-            }
-
-            return vouchers;
+            vouchers.Add(Read(element, $"vouchers[{i++}]"));
         }
+
+        if (vouchers.GroupBy(v => v.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new FormatException($"voucher file has voucher '{twice.Key}' twice");
+        }
+
+        return vouchers;
     }
 
     private static Voucher Read(JsonElement v, string path)
