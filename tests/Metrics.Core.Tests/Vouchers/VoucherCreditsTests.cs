@@ -102,47 +102,35 @@ public sealed class VoucherCreditsTests
         Assert.Contains(warnings, w => w.Contains("voucher v of inst-a is in EUR", StringComparison.Ordinal));
     }
 
+    /// <summary>A valid voucher entry, as JSON, for the mistakes below to change one field of.</summary>
+    private const string ValidEntry = """
+        {"id":"v1","institution":"inst-a","amount":100,"currency":"CNY",
+         "validFrom":"2026-01-01","validTo":"2026-12-31","maxShare":0.5}
+        """;
+
     [Theory]
-    [InlineData(
-        """
-            [{"id":"v1","institution":"inst-a","amount":100.001,"currency":"CNY",
-              "validFrom":"2026-01-01","validTo":"2026-12-31","maxShare":0.5}]
-            """,
-        "whole cents"
-    )]
-    [InlineData(
-        """
-            [{"id":"v1","institution":"inst-a","amount":100,"currency":"CNY",
-              "validFrom":"2026-01-01","validTo":"2026-12-31","maxShare":1.5}]
-            """,
-        "maxShare"
-    )]
-    [InlineData(
-        """
-            [{"id":"v1","institution":"inst-a","amount":100,"currency":"CNY",
-              "validFrom":"2026-12-31","validTo":"2026-01-01","maxShare":0.5}]
-            """,
-        "before validFrom"
-    )]
-    [InlineData(
-        """
-            [{"id":"v1","institution":"inst a","amount":100,"currency":"CNY",
-              "validFrom":"2026-01-01","validTo":"2026-12-31","maxShare":0.5}]
-            """,
-        "not a valid id"
-    )]
-    [InlineData(
-        """
-            [{"id":"v1","institution":"inst-a","amount":100,"currency":"yuan",
-              "validFrom":"2026-01-01","validTo":"2026-12-31","maxShare":0.5}]
-            """,
-        "ISO 4217"
-    )]
-    [InlineData("""{"vouchers": [{"id":"v1"}]}""", "vouchers[0].institution is missing")]
-    public void VoucherFile_Mistakes_RefuseTheFileNamingTheEntry(string json, string expected)
+    [InlineData("amount", "100.001", "whole cents")]
+    [InlineData("maxShare", "1.5", "maxShare")]
+    [InlineData("validTo", "\"2025-12-31\"", "before validFrom")]
+    [InlineData("institution", "\"inst a\"", "not a valid id")]
+    [InlineData("currency", "\"yuan\"", "ISO 4217")]
+    public void VoucherFile_MistakeInOneField_RefusesTheFileNamingTheEntry(string field, string value, string expected)
     {
-        FormatException refused = Assert.Throws<FormatException>(() => VoucherFile.Parse(Encoding.UTF8.GetBytes(json)));
+        JsonObject entry = JsonNode.Parse(ValidEntry)!.AsObject();
+        entry[field] = JsonNode.Parse(value);
+
+        FormatException refused = Assert.Throws<FormatException>(() =>
+            VoucherFile.Parse(Encoding.UTF8.GetBytes($"[{entry.ToJsonString()}]"))
+        );
 
         Assert.Contains(expected, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VoucherFile_EntryMissingAField_RefusesTheFileNamingIt()
+    {
+        FormatException refused = Assert.Throws<FormatException>(() => VoucherFile.Parse("""{"vouchers": [{"id":"v1"}]}"""u8));
+
+        Assert.Contains("vouchers[0].institution is missing", refused.Message, StringComparison.Ordinal);
     }
 }
