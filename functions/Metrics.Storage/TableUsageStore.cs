@@ -117,20 +117,11 @@ public sealed class TableUsageStore : IUsageStore
         // leaves the month's mark for the next run, which rewrites both. One institution's lines are a RowKey range of
         // the month's partition (institution|model), so no copy keyed by institution is kept: that copy cost one
         // transaction per institution on every recompute of a month (some thousands for a national month).
-        await ReplacePartitionAsync(
-                _accounts,
-                pk,
-                lines.Accounts.Select(l => UsageEntities.MonthLine(pk, l.Key.RowKey, l)).ToList(),
-                cancellationToken
-            )
-            .ConfigureAwait(false);
-        await ReplacePartitionAsync(
-                _monthly,
-                pk,
-                lines.Lines.Select(l => UsageEntities.MonthLine(pk, l.Key.RowKey, l)).ToList(),
-                cancellationToken
-            )
-            .ConfigureAwait(false);
+        foreach ((TableClient table, IReadOnlyList<MonthlyUsage> rows) in new[] { (_accounts, lines.Accounts), (_monthly, lines.Lines) })
+        {
+            List<TableEntity> entities = rows.Select(l => UsageEntities.MonthLine(pk, l.Key.RowKey, l)).ToList();
+            await ReplacePartitionAsync(table, pk, entities, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public Task<IReadOnlyList<MonthlyUsage>> ReadMonthAccountsAsync(

@@ -88,23 +88,17 @@ public sealed class InMemoryUsageStore : IUsageStore
         BillingMonth month,
         string? institution,
         CancellationToken cancellationToken
-    ) =>
-        Task.FromResult<IReadOnlyList<MonthlyUsage>>(
-            AccountMonths
-                .GetValueOrDefault(month, [])
-                .Where(l => institution is null || l.Institution == institution)
-                .OrderBy(l => l.Key)
-                .ToArray()
-        );
+    ) => Task.FromResult(LinesOf(AccountMonths, month, institution));
 
     public Task<IReadOnlyList<MonthlyUsage>> ReadMonthAsync(BillingMonth month, string? institution, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<MonthlyUsage>>(
-            Months
-                .GetValueOrDefault(month, [])
-                .Where(l => institution is null || l.Institution == institution)
-                .OrderBy(l => l.Key)
-                .ToArray()
-        );
+        Task.FromResult(LinesOf(Months, month, institution));
+
+    /// <summary>A month's lines from one of the two tables, one institution's or all, in key order as the store gives them.</summary>
+    private static IReadOnlyList<MonthlyUsage> LinesOf(
+        ConcurrentDictionary<BillingMonth, IReadOnlyList<MonthlyUsage>> table,
+        BillingMonth month,
+        string? institution
+    ) => table.GetValueOrDefault(month, []).Where(l => institution is null || l.Institution == institution).OrderBy(l => l.Key).ToArray();
 
     public Task<bool> InstitutionKnownAsync(string institution, CancellationToken cancellationToken) =>
         Task.FromResult(Months.Values.Any(lines => lines.Any(l => l.Institution == institution)));
