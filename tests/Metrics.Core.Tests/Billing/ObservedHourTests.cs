@@ -124,6 +124,32 @@ public sealed class ObservedHourTests
         );
     }
 
+    /// <summary>
+    /// <paramref name="count"/> node samples taking turns over <paramref name="nodes"/> nodes, sample i stamped
+    /// <paramref name="secondsIntoHour"/>(i) after the hour, with utilisation i % 97, numbered i.
+    /// </summary>
+    private static RawEvent[] Samples(
+        int count,
+        int nodes,
+        int gpus,
+        int intervalS,
+        Func<int, int> secondsIntoHour,
+        DateTimeOffset enqueued
+    ) =>
+        Enumerable
+            .Range(0, count)
+            .Select(i =>
+            {
+                string ts = s_hour
+                    .AddSeconds(secondsIntoHour(i))
+                    .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                byte[] body = EventJson.Bytes(
+                    EventJson.Gpu(node: $"gn{i % nodes:D4}", ts: ts, gpus: gpus, utilPct: i % 97, intervalS: intervalS)
+                );
+                return new RawEvent(body, i, enqueued);
+            })
+            .ToArray();
+
     [Fact]
     public async Task LandedBatches_ReadColumnByColumn_EqualTheSameRowsAsRecords_InAnyShardCount()
     {
@@ -132,24 +158,7 @@ public sealed class ObservedHourTests
         var landing = new InMemoryLandingStore();
         var pipeline = new IngestPipeline(landing, new InMemoryDirtyHourLog());
         DateTimeOffset enqueued = s_hour.AddHours(2);
-        RawEvent[] events = Enumerable
-            .Range(0, 2100)
-            .Select(i => new RawEvent(
-                EventJson.Bytes(
-                    EventJson.Gpu(
-                        node: $"gn{i % 700:D4}",
-                        ts: s_hour
-                            .AddSeconds(60 * (1 + (i / 700)))
-                            .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
-                        gpus: 6,
-                        utilPct: i % 97,
-                        intervalS: 60
-                    )
-                ),
-                i,
-                enqueued
-            ))
-            .ToArray();
+        RawEvent[] events = Samples(2100, nodes: 700, gpus: 6, intervalS: 60, secondsIntoHour: i => 60 * (1 + (i / 700)), enqueued);
         await pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, "0", events), CancellationToken.None);
         await pipeline.IngestAsync(
             new EventBatch(TelemetryStream.Gpu, "1", events.Where((_, i) => i % 7 == 0).ToArray()),
@@ -207,24 +216,7 @@ public sealed class ObservedHourTests
         var landing = new InMemoryLandingStore();
         var pipeline = new IngestPipeline(landing, new InMemoryDirtyHourLog());
         DateTimeOffset enqueued = s_hour.AddHours(2);
-        RawEvent[] events = Enumerable
-            .Range(0, 600)
-            .Select(i => new RawEvent(
-                EventJson.Bytes(
-                    EventJson.Gpu(
-                        node: $"gn{i % 40:D4}",
-                        ts: s_hour
-                            .AddSeconds(6 * (i + 1))
-                            .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
-                        gpus: 2,
-                        utilPct: i % 97,
-                        intervalS: 240
-                    )
-                ),
-                i,
-                enqueued
-            ))
-            .ToArray();
+        RawEvent[] events = Samples(600, nodes: 40, gpus: 2, intervalS: 240, secondsIntoHour: i => 6 * (i + 1), enqueued);
         for (int b = 0; b < 12; b++)
         {
             await pipeline.IngestAsync(

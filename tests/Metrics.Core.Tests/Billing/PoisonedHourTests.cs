@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Metrics.Core.Tests.Billing;
 
 /// <summary>A unit of rollup work that throws keeps its own mark and is reported; every other hour and month completes.</summary>
@@ -7,6 +9,18 @@ public sealed class PoisonedHourTests
     private readonly InMemoryPipeline _pipeline = new();
 
     private Task IngestAsync(TelemetryStream stream, params byte[][] bodies) => _pipeline.IngestAtAsync(s_enqueued, stream, 0, bodies);
+
+    /// <summary>A one-GPU job's ended event, arriving a second after it ended (so filed under that hour).</summary>
+    private Task LandEndedJobAsync(string jobId, long sequence, string start, string end) =>
+        _pipeline.IngestAtAsync(
+            DateTimeOffset.Parse(end, CultureInfo.InvariantCulture).AddSeconds(1),
+            TelemetryStream.Jobs,
+            sequence,
+            EventJson.Bytes(EventJson.Job(jobId: jobId, state: "ended", ts: end, start: start, gpus: 1))
+        );
+
+    /// <summary>November's one usage line.</summary>
+    private MonthlyUsage NovemberLine() => Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]);
 
     [Fact]
     public async Task UnreadableGpuHour_KeepsItsMark_WhileOtherHoursAndTheMonthComplete()
@@ -26,7 +40,7 @@ public sealed class PoisonedHourTests
         Assert.Equal((1, 0, 1), (first.FailedHours, first.FailedMonths, first.HoursRecomputed));
         Assert.True(_pipeline.Usage.Hours.ContainsKey(new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero)));
         Assert.False(_pipeline.Usage.Hours.ContainsKey(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)));
-        MonthlyUsage partial = Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]);
+        MonthlyUsage partial = NovemberLine();
         Assert.Equal(60m, partial.ObservedGpuSeconds);
         Assert.Equal(["gpu:2026112709"], _pipeline.Marks.RollupPending.Select(m => $"{m.Kind.ToString().ToLowerInvariant()}:{m.Key}"));
 
@@ -35,68 +49,48 @@ public sealed class PoisonedHourTests
 
         Assert.Empty(second.Failures);
         Assert.Empty(_pipeline.Marks.RollupPending);
-        Assert.Equal(120m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
+        Assert.Equal(120m, NovemberLine().ObservedGpuSeconds);
     }
 
     [Fact]
     public async Task JobHourWhoseFoldFails_FailsAlone_NotTheOtherHoursFoldedWithIt()
     {
         // Two jobs reported in two hours, folded as one unit; writing hour 08's rows fails.
-        await _pipeline.IngestAtAsync(
-            new DateTimeOffset(2026, 11, 27, 8, 30, 1, TimeSpan.Zero),
-            TelemetryStream.Jobs,
-            0,
-            EventJson.Bytes(EventJson.Job(jobId: "1", state: "ended", ts: "2026-11-27T08:30:00Z", start: "2026-11-27T08:00:00Z", gpus: 1))
-        );
-        await _pipeline.IngestAtAsync(
-            new DateTimeOffset(2026, 11, 27, 10, 30, 1, TimeSpan.Zero),
-            TelemetryStream.Jobs,
-            1,
-            EventJson.Bytes(EventJson.Job(jobId: "2", state: "ended", ts: "2026-11-27T10:30:00Z", start: "2026-11-27T10:00:00Z", gpus: 1))
-        );
+        await LandEndedJobAsync("1", 0, "2026-11-27T08:00:00Z", "2026-11-27T08:30:00Z");
+        await LandEndedJobAsync("2", 1, "2026-11-27T10:00:00Z", "2026-11-27T10:30:00Z");
         _pipeline.Usage.FailJobHoursOf = "2026112708";
 
-        RollupResult first = await _pipeline.Rollup(new InMemoryLandedFiles(_pipeline.Landing)).RunPendingAsync(CancellationToken.None);
+        RollupResult first = await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
 
         RollupFailure failure = Assert.Single(first.Failures);
         Assert.Equal((MarkKind.Jobs, "2026112708"), (failure.Kind, failure.Key));
-        Assert.Equal(1800m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
+        Assert.Equal(1800m, NovemberLine().GpuSeconds);
         Assert.Contains(_pipeline.Marks.Pending.Keys, m => m.Kind == MarkKind.Jobs && m.Key == "2026112708");
 
         _pipeline.Usage.FailJobHoursOf = null;
-        RollupResult second = await _pipeline.Rollup(new InMemoryLandedFiles(_pipeline.Landing)).RunPendingAsync(CancellationToken.None);
+        RollupResult second = await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
 
         Assert.Empty(second.Failures);
-        Assert.Equal(3600m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
+        Assert.Equal(3600m, NovemberLine().GpuSeconds);
     }
 
     [Fact]
     public async Task UnreadableJobHour_KeepsItsMark_WhileOtherJobHoursAreBilled()
     {
-        await _pipeline.IngestAtAsync(
-            new DateTimeOffset(2026, 11, 27, 9, 0, 1, TimeSpan.Zero),
-            TelemetryStream.Jobs,
-            0,
-            EventJson.Bytes(EventJson.Job(jobId: "1", state: "ended", ts: "2026-11-27T09:00:00Z", start: "2026-11-27T08:00:00Z", gpus: 1))
-        );
-        await _pipeline.IngestAtAsync(
-            new DateTimeOffset(2026, 11, 27, 11, 0, 1, TimeSpan.Zero),
-            TelemetryStream.Jobs,
-            1,
-            EventJson.Bytes(EventJson.Job(jobId: "2", state: "ended", ts: "2026-11-27T11:00:00Z", start: "2026-11-27T10:00:00Z", gpus: 1))
-        );
+        await LandEndedJobAsync("1", 0, "2026-11-27T08:00:00Z", "2026-11-27T09:00:00Z");
+        await LandEndedJobAsync("2", 1, "2026-11-27T10:00:00Z", "2026-11-27T11:00:00Z");
         var poisoned = new PoisonedFiles(new InMemoryLandedFiles(_pipeline.Landing), "jobs/v1/date=2026-11-27/hour=09/");
 
         RollupResult first = await _pipeline.Rollup(poisoned).RunPendingAsync(CancellationToken.None);
 
         RollupFailure failure = Assert.Single(first.Failures);
         Assert.Equal((MarkKind.Jobs, "2026112709"), (failure.Kind, failure.Key));
-        Assert.Equal(3600m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
+        Assert.Equal(3600m, NovemberLine().GpuSeconds);
 
         poisoned.Healed = true;
         await _pipeline.Rollup(poisoned).RunPendingAsync(CancellationToken.None);
 
-        Assert.Equal(7200m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
+        Assert.Equal(7200m, NovemberLine().GpuSeconds);
         Assert.Empty(_pipeline.Marks.RollupPending);
     }
 
