@@ -90,7 +90,7 @@ internal static class UsageEntities
             TimeSpan.FromTicks(e.GetInt64(BilledTicks) ?? 0),
             TableProperties.Decimal(e, GpuSeconds),
             TableProperties.Decimal(e, CpuCoreSeconds),
-            e.GetString(AccountName) ?? string.Empty
+            Account(e)
         );
 
     /// <summary>An hourly or daily line's row: the same properties, so that the two tables read alike.</summary>
@@ -113,18 +113,20 @@ internal static class UsageEntities
             [ObservedGpuSeconds] = TableProperties.Decimal(observedGpuSeconds),
         };
 
-    /// <summary>The account (project) a row is about; rows written before accounts were kept have none.</summary>
     /// <summary>What every usage line stores under the same names, whatever its period.</summary>
     private static LineFields LineOf(TableEntity e) =>
         new(
             TableProperties.Required(e, Institution),
             TableProperties.Required(e, GpuModel),
-            e.GetString(AccountName) ?? string.Empty,
+            Account(e),
             TableProperties.Decimal(e, GpuSeconds),
             TableProperties.Decimal(e, CpuCoreSeconds),
             TableProperties.Decimal(e, ActiveGpuSeconds),
             TableProperties.Decimal(e, ObservedGpuSeconds)
         );
+
+    /// <summary>The account (project) a row is about; rows written before accounts were kept have none.</summary>
+    private static string Account(TableEntity e) => e.GetString(AccountName) ?? string.Empty;
 
     private readonly record struct LineFields(
         string Institution,

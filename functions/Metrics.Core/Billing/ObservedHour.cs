@@ -36,6 +36,7 @@ public sealed class ObservedHour : IDisposable
     private readonly DenseIds<string> _partitions = new(StringComparer.Ordinal);
     private readonly DenseIds<UsageKey> _lines = new(EqualityComparer<UsageKey>.Default);
     private readonly ObservedLineSums _sums;
+    private readonly long _maxRoom;
     private readonly JobAccounts _accounts;
 
     /// <summary>The last row folded by <see cref="AddSorted"/>: its uuid's bytes, time, and lineage.</summary>
@@ -49,8 +50,8 @@ public sealed class ObservedHour : IDisposable
     /// <param name="shards">How many shards the hour is split into.</param>
     /// <param name="accounts">The accounts of the jobs billed in the hour, which samples' time goes to (none: the empty account).</param>
     /// <param name="maxRoom">
-    /// How many samples the GPUs' lists may have room for in all : the
-    /// reader passes twice its bound on samples held, so the lists' memory is bounded whatever the hour holds.
+    /// How many samples the GPUs' lists may have room for in all: the reader passes twice its bound on samples held, so
+    /// the lists' memory is bounded whatever the hour holds.
     /// </param>
     public ObservedHour(DateTimeOffset hour, int shard = 0, int shards = 1, JobAccounts? accounts = null, long maxRoom = long.MaxValue)
     {
@@ -71,8 +72,6 @@ public sealed class ObservedHour : IDisposable
 
     /// <summary>The room of every GPU's list, held samples included: what the lists' memory is, at 32 bytes a sample.</summary>
     public long Room { get; private set; }
-
-    private readonly long _maxRoom;
 
     /// <summary>
     /// Samples a GPU's list holds before it is sized for the rest of the hour: by then the GPU has shown it reports all

@@ -47,6 +47,7 @@ internal sealed class ObservedLineSums(long start, long end)
         _lines = lines;
     }
 
+    /// <summary>The line's seconds, or null if none of its samples reached into the hour.</summary>
     public ObservedSeconds? Seconds(int line)
     {
         if (line >= _lines || _observedTicks[line] <= 0)

@@ -5,8 +5,8 @@ namespace Metrics.Core.Validation;
 /// <summary>
 /// Turns short UTF-8 values into strings, returning the same string for the same bytes while it is in the pool. A batch
 /// repeats its clusters, nodes, models, institutions, jobs and GPU uuids thousands of times; pooling makes a repeat cost
-/// a few multiplications and a compare instead of a string. Fixed size (a later value evicts an earlier one in its slot), so memory is
-/// bounded whatever the stream holds; one pool per thread, so no locks.
+/// a few multiplications and a compare instead of a string. Fixed size (a later value evicts an earlier one in its
+/// slot), so memory is bounded whatever the stream holds; one pool per thread, so no locks.
 /// </summary>
 internal sealed class Utf8StringPool
 {
