@@ -336,7 +336,7 @@ public sealed class CompactionOnAzuriteTests
         await LandHourAsync(hour, "r");
         string billing = await BillingInputAsync(Files, hour);
         int compactions = 0;
-        var racing = new CompactOnFirstOpen(
+        var racing = new ActBeforeFirstOpen(
             Files,
             async () =>
             {
@@ -427,35 +427,6 @@ public sealed class CompactionOnAzuriteTests
         {
             Step();
             return inner.DeleteAsync(path, cancellationToken);
-        }
-    }
-
-    /// <summary>A reader's storage that, on its first open of a file, lets a whole compaction run first.</summary>
-    private sealed class CompactOnFirstOpen(ILandedFiles inner, Func<Task> compact) : ILandedFiles
-    {
-        private bool _compacted;
-
-        public Task<IReadOnlyList<string>> ListHourAsync(
-            TelemetryStream stream,
-            DateTimeOffset hour,
-            CancellationToken cancellationToken
-        ) => inner.ListHourAsync(stream, hour, cancellationToken);
-
-        public Task<IReadOnlyList<LandedFileRef>> ListHourWithRowsAsync(
-            TelemetryStream stream,
-            DateTimeOffset hour,
-            CancellationToken cancellationToken
-        ) => inner.ListHourWithRowsAsync(stream, hour, cancellationToken);
-
-        public async Task<Stream> OpenAsync(string path, CancellationToken cancellationToken)
-        {
-            if (!_compacted)
-            {
-                _compacted = true;
-                await compact();
-            }
-
-            return await inner.OpenAsync(path, cancellationToken);
         }
     }
 }

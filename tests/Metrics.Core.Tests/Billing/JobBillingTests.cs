@@ -34,6 +34,21 @@ public sealed class JobBillingTests
     private static JobBillingState Fold(params JobEvent[] events) =>
         events.Skip(1).Aggregate(JobBillingState.From(events[0]), (s, e) => s.Merge(e));
 
+    /// <summary>A job started at 08:00Z and last heard from at <paramref name="heartbeat"/>, then ended by a late event.</summary>
+    private static (JobBillingState Ended, IReadOnlyList<(DateTimeOffset Period, JobUsage? Usage)> Changes) EndLate(
+        string heartbeat,
+        string endSentAt,
+        string end
+    )
+    {
+        JobBillingState open = Fold(
+            Event(JobState.Started, "2026-11-27T08:00:00Z", "2026-11-27T08:00:00Z"),
+            Event(JobState.Running, heartbeat, "2026-11-27T08:00:00Z")
+        );
+        JobBillingState ended = open.Merge(Event(JobState.Ended, endSentAt, "2026-11-27T08:00:00Z", end));
+        return (ended, JobContributions.Changes(JobContributions.ByHour(open), JobContributions.ByHour(ended)));
+    }
+
     [Fact]
     public void ByHour_JobAcrossHourBoundaries_IsProratedPerHour()
     {
@@ -100,13 +115,7 @@ public sealed class JobBillingTests
     [Fact]
     public void Merge_LateEndEvent_AddsTheRemainderAndChangesOnlyTheHoursItReaches()
     {
-        JobBillingState open = Fold(
-            Event(JobState.Started, "2026-11-27T08:00:00Z", "2026-11-27T08:00:00Z"),
-            Event(JobState.Running, "2026-11-27T09:30:00Z", "2026-11-27T08:00:00Z")
-        );
-        JobBillingState ended = open.Merge(Event(JobState.Ended, "2026-11-27T12:00:00Z", "2026-11-27T08:00:00Z", "2026-11-27T11:45:00Z"));
-
-        var changes = JobContributions.Changes(JobContributions.ByHour(open), JobContributions.ByHour(ended));
+        var (ended, changes) = EndLate("2026-11-27T09:30:00Z", endSentAt: "2026-11-27T12:00:00Z", end: "2026-11-27T11:45:00Z");
 
         Assert.Equal(T("2026-11-27T11:45:00Z"), ended.BilledEnd);
         Assert.Equal(7.5m * 3600, JobContributions.ByHour(ended).Values.Sum(u => u.GpuSeconds));
@@ -120,13 +129,7 @@ public sealed class JobBillingTests
     [Fact]
     public void Merge_EndBeforeTheLastHeartbeat_TrimsAndRemovesTheHoursNoLongerBilled()
     {
-        JobBillingState open = Fold(
-            Event(JobState.Started, "2026-11-27T08:00:00Z", "2026-11-27T08:00:00Z"),
-            Event(JobState.Running, "2026-11-27T10:10:00Z", "2026-11-27T08:00:00Z")
-        );
-        JobBillingState ended = open.Merge(Event(JobState.Ended, "2026-11-27T10:11:00Z", "2026-11-27T08:00:00Z", "2026-11-27T09:30:00Z"));
-
-        var changes = JobContributions.Changes(JobContributions.ByHour(open), JobContributions.ByHour(ended));
+        var (_, changes) = EndLate("2026-11-27T10:10:00Z", endSentAt: "2026-11-27T10:11:00Z", end: "2026-11-27T09:30:00Z");
 
         Assert.Contains(changes, c => c.Period == T("2026-11-27T10:00:00Z") && c.Usage is null);
         Assert.Contains(changes, c => c.Period == T("2026-11-27T09:00:00Z") && c.Usage!.GpuSeconds == 3600m);

@@ -6,22 +6,17 @@ public sealed class UsageRollupTests
     private static readonly DateTimeOffset s_enqueued = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
     private readonly InMemoryPipeline _pipeline = new();
 
-    private Task IngestAsync(TelemetryStream stream, long firstSequence, params byte[][] bodies) =>
-        _pipeline.IngestAtAsync(s_enqueued, stream, firstSequence, bodies);
+    private Task IngestGpuAsync(long firstSequence, JsonObject sample) =>
+        _pipeline.IngestAtAsync(s_enqueued, TelemetryStream.Gpu, firstSequence, EventJson.Bytes(sample));
+
+    private Task IngestJobAsync(long firstSequence, JsonObject jobEvent) =>
+        _pipeline.IngestAtAsync(s_enqueued, TelemetryStream.Jobs, firstSequence, EventJson.Bytes(jobEvent));
 
     [Fact]
     public async Task RunPending_JobAndSamples_FillHoursAndMonthThenClearEveryMark()
     {
-        await IngestAsync(
-            TelemetryStream.Jobs,
-            0,
-            EventJson.Bytes(EventJson.Job(state: "ended", ts: "2026-11-27T10:00:00Z", gpus: 2, cpus: 4))
-        );
-        await IngestAsync(
-            TelemetryStream.Gpu,
-            0,
-            EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 2, utilPct: 50, intervalS: 60))
-        );
+        await IngestJobAsync(0, EventJson.Job(state: "ended", ts: "2026-11-27T10:00:00Z", gpus: 2, cpus: 4));
+        await IngestGpuAsync(0, EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 2, utilPct: 50, intervalS: 60));
 
         RollupResult result = await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
 
@@ -99,21 +94,9 @@ public sealed class UsageRollupTests
     public async Task RunPending_AMonthIsTheSumOfItsDays_AndALateSampleRereadsOnlyItsOwnDaysHours()
     {
         // One 60 s sample on each of three billing days (02:00Z is 10:00 in Shanghai, the same date).
-        await IngestAsync(
-            TelemetryStream.Gpu,
-            0,
-            EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-14T02:00:00Z", gpus: 1, intervalS: 60))
-        );
-        await IngestAsync(
-            TelemetryStream.Gpu,
-            1,
-            EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-20T02:00:00Z", gpus: 1, intervalS: 60))
-        );
-        await IngestAsync(
-            TelemetryStream.Gpu,
-            2,
-            EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-26T02:00:00Z", gpus: 1, intervalS: 60))
-        );
+        await IngestGpuAsync(0, EventJson.Gpu(node: "gn0001", ts: "2026-11-14T02:00:00Z", gpus: 1, intervalS: 60));
+        await IngestGpuAsync(1, EventJson.Gpu(node: "gn0001", ts: "2026-11-20T02:00:00Z", gpus: 1, intervalS: 60));
+        await IngestGpuAsync(2, EventJson.Gpu(node: "gn0001", ts: "2026-11-26T02:00:00Z", gpus: 1, intervalS: 60));
         await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
         Assert.Equal(180m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
         Assert.Equal(
@@ -123,11 +106,7 @@ public sealed class UsageRollupTests
 
         // A late sample in another hour of the last day: only that day's two hourly lines are read back, not the month's.
         int readBefore = _pipeline.Usage.HourlyLinesRead;
-        await IngestAsync(
-            TelemetryStream.Gpu,
-            3,
-            EventJson.Bytes(EventJson.Gpu(node: "gn0002", ts: "2026-11-26T03:00:00Z", gpus: 1, intervalS: 60))
-        );
+        await IngestGpuAsync(3, EventJson.Gpu(node: "gn0002", ts: "2026-11-26T03:00:00Z", gpus: 1, intervalS: 60));
         await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
 
         Assert.Equal(2, _pipeline.Usage.HourlyLinesRead - readBefore);
@@ -147,11 +126,11 @@ public sealed class UsageRollupTests
     [Fact]
     public async Task RunPending_IngestLandsWhileTheHourIsComputed_KeepsTheMarkForTheNextRun()
     {
-        await IngestAsync(TelemetryStream.Gpu, 0, EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 1)));
+        await IngestGpuAsync(0, EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 1));
         var hour = new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
-        var racing = new IngestDuringRead(
+        var racing = new ActBeforeFirstOpen(
             new InMemoryLandedFiles(_pipeline.Landing),
-            () => IngestAsync(TelemetryStream.Gpu, 100, EventJson.Bytes(EventJson.Gpu(node: "gn9999", ts: "2026-11-27T09:40:00Z", gpus: 1)))
+            () => IngestGpuAsync(100, EventJson.Gpu(node: "gn9999", ts: "2026-11-27T09:40:00Z", gpus: 1))
         );
 
         RollupResult first = await _pipeline.Rollup(racing).RunPendingAsync(CancellationToken.None);
@@ -170,7 +149,7 @@ public sealed class UsageRollupTests
     [Fact]
     public async Task RunRange_RecomputesTheHoursEvenWithoutMarks()
     {
-        await IngestAsync(TelemetryStream.Gpu, 0, EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 1)));
+        await IngestGpuAsync(0, EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 1));
         await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
         _pipeline.Usage.Hours.Clear();
 
@@ -189,36 +168,12 @@ public sealed class UsageRollupTests
     [Fact]
     public async Task RunPending_LockLostMidRun_StopsAndLeavesTheMarksForTheNextRun()
     {
-        await IngestAsync(TelemetryStream.Gpu, 0, EventJson.Bytes(EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 1)));
-        var losing = new IngestDuringRead(new InMemoryLandedFiles(_pipeline.Landing), () => _pipeline.Lock.Lost.CancelAsync());
+        await IngestGpuAsync(0, EventJson.Gpu(ts: "2026-11-27T09:30:00Z", gpus: 1));
+        var losing = new ActBeforeFirstOpen(new InMemoryLandedFiles(_pipeline.Landing), () => _pipeline.Lock.Lost.CancelAsync());
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _pipeline.Rollup(losing).RunPendingAsync(CancellationToken.None));
 
         Assert.Contains(_pipeline.Marks.Pending.Keys, k => k.Kind == MarkKind.Gpu);
         Assert.Empty(_pipeline.Usage.Months);
-    }
-
-    /// <summary>Simulates an ingest that lands while the rollup reads the hour's GPU files.</summary>
-    private sealed class IngestDuringRead(ILandedFiles inner, Func<Task> ingest) : ILandedFiles
-    {
-        private bool _done;
-
-        public Task<IReadOnlyList<string>> ListHourAsync(
-            TelemetryStream stream,
-            DateTimeOffset hour,
-            CancellationToken cancellationToken
-        ) => inner.ListHourAsync(stream, hour, cancellationToken);
-
-        public async Task<Stream> OpenAsync(string path, CancellationToken cancellationToken)
-        {
-            Stream stream = await inner.OpenAsync(path, cancellationToken);
-            if (!_done)
-            {
-                _done = true;
-                await ingest();
-            }
-
-            return stream;
-        }
     }
 }
