@@ -23,7 +23,7 @@ internal static class UsageEntities
 
     public static TableEntity Hour(string partitionKey, HourlyUsage l)
     {
-        TableEntity row = Line(partitionKey, l.Key, l.GpuSeconds, l.CpuCoreSeconds, l.ActiveGpuSeconds, l.ObservedGpuSeconds);
+        TableEntity row = Line(partitionKey, l.Key.RowKey, l.Key, l.Seconds);
         row[Jobs] = l.Jobs;
         return row;
     }
@@ -31,37 +31,30 @@ internal static class UsageEntities
     public static HourlyUsage Hour(TableEntity e, DateTimeOffset hour)
     {
         LineFields l = LineOf(e);
-        return new(hour, l.Institution, l.GpuModel, e.GetInt32(Jobs) ?? 0, l.Gpu, l.Cpu, l.Active, l.Observed, l.Account);
+        return new(hour, l.Institution, l.GpuModel, l.Account, e.GetInt32(Jobs) ?? 0, l.Seconds);
     }
 
-    public static TableEntity Day(string partitionKey, DailyUsage l) =>
-        Line(partitionKey, l.Key, l.GpuSeconds, l.CpuCoreSeconds, l.ActiveGpuSeconds, l.ObservedGpuSeconds);
+    public static TableEntity Day(string partitionKey, DailyUsage l) => Line(partitionKey, l.Key.RowKey, l.Key, l.Seconds);
 
     public static DailyUsage Day(TableEntity e, DateOnly day)
     {
         LineFields l = LineOf(e);
-        return new(day, l.Institution, l.GpuModel, l.Gpu, l.Cpu, l.Active, l.Observed, l.Account);
+        return new(day, l.Institution, l.GpuModel, l.Account, l.Seconds);
     }
 
     /// <summary>A month's line (or account part) under the given keys: the by-month, by-institution and by-account tables alike.</summary>
-    public static TableEntity MonthLine(string partitionKey, string rowKey, MonthlyUsage l) =>
-        new(partitionKey, rowKey)
-        {
-            [Month] = l.Month.ToString(),
-            [Institution] = l.Institution,
-            [GpuModel] = l.GpuModel,
-            [AccountName] = l.Account,
-            [Jobs] = l.Jobs,
-            [GpuSeconds] = TableProperties.Decimal(l.GpuSeconds),
-            [ActiveGpuSeconds] = TableProperties.Decimal(l.ActiveGpuSeconds),
-            [ObservedGpuSeconds] = TableProperties.Decimal(l.ObservedGpuSeconds),
-            [CpuCoreSeconds] = TableProperties.Decimal(l.CpuCoreSeconds),
-        };
+    public static TableEntity MonthLine(string partitionKey, string rowKey, MonthlyUsage l)
+    {
+        TableEntity row = Line(partitionKey, rowKey, l.Key, l.Seconds);
+        row[Month] = l.Month.ToString();
+        row[Jobs] = l.Jobs;
+        return row;
+    }
 
     public static MonthlyUsage MonthLine(TableEntity e, BillingMonth month)
     {
         LineFields l = LineOf(e);
-        return new(month, l.Institution, l.GpuModel, e.GetInt32(Jobs) ?? 0, l.Gpu, l.Active, l.Observed, l.Cpu, l.Account);
+        return new(month, l.Institution, l.GpuModel, l.Account, e.GetInt32(Jobs) ?? 0, l.Seconds);
     }
 
     /// <summary>A run's usage in one period (<c>jobhours</c>, <c>jobmonths</c>).</summary>
@@ -93,24 +86,17 @@ internal static class UsageEntities
             Account(e)
         );
 
-    /// <summary>An hourly or daily line's row: the same properties, so that the two tables read alike.</summary>
-    private static TableEntity Line(
-        string partitionKey,
-        UsageKey key,
-        decimal gpuSeconds,
-        decimal cpuCoreSeconds,
-        decimal activeGpuSeconds,
-        decimal observedGpuSeconds
-    ) =>
-        new(partitionKey, key.RowKey)
+    /// <summary>A usage line's row, whatever its period: the same properties, so that the tables read alike.</summary>
+    private static TableEntity Line(string partitionKey, string rowKey, UsageKey key, UsageSeconds seconds) =>
+        new(partitionKey, rowKey)
         {
             [Institution] = key.Institution,
             [GpuModel] = key.GpuModel,
             [AccountName] = key.Account,
-            [GpuSeconds] = TableProperties.Decimal(gpuSeconds),
-            [CpuCoreSeconds] = TableProperties.Decimal(cpuCoreSeconds),
-            [ActiveGpuSeconds] = TableProperties.Decimal(activeGpuSeconds),
-            [ObservedGpuSeconds] = TableProperties.Decimal(observedGpuSeconds),
+            [GpuSeconds] = TableProperties.Decimal(seconds.Gpu),
+            [CpuCoreSeconds] = TableProperties.Decimal(seconds.CpuCore),
+            [ActiveGpuSeconds] = TableProperties.Decimal(seconds.ActiveGpu),
+            [ObservedGpuSeconds] = TableProperties.Decimal(seconds.ObservedGpu),
         };
 
     /// <summary>What every usage line stores under the same names, whatever its period.</summary>
@@ -119,22 +105,16 @@ internal static class UsageEntities
             TableProperties.Required(e, Institution),
             TableProperties.Required(e, GpuModel),
             Account(e),
-            TableProperties.Decimal(e, GpuSeconds),
-            TableProperties.Decimal(e, CpuCoreSeconds),
-            TableProperties.Decimal(e, ActiveGpuSeconds),
-            TableProperties.Decimal(e, ObservedGpuSeconds)
+            new UsageSeconds(
+                TableProperties.Decimal(e, GpuSeconds),
+                TableProperties.Decimal(e, CpuCoreSeconds),
+                TableProperties.Decimal(e, ActiveGpuSeconds),
+                TableProperties.Decimal(e, ObservedGpuSeconds)
+            )
         );
 
     /// <summary>The account (project) a row is about; rows written before accounts were kept have none.</summary>
     private static string Account(TableEntity e) => e.GetString(AccountName) ?? string.Empty;
 
-    private readonly record struct LineFields(
-        string Institution,
-        string GpuModel,
-        string Account,
-        decimal Gpu,
-        decimal Cpu,
-        decimal Active,
-        decimal Observed
-    );
+    private readonly record struct LineFields(string Institution, string GpuModel, string Account, UsageSeconds Seconds);
 }

@@ -50,7 +50,7 @@ public sealed class FinanceHttpTests
     public async Task Close_BeforeTheMonthEnds_Is409_ThenClosesOnce_ThenSaysAlreadyClosed()
     {
         var november = new BillingMonth(2026, 11);
-        _usage.Months[november] = [new MonthlyUsage(november, "inst-00042", "H100-SXM5-80GB", 1, 3600m, 0m, 0m, 0m)];
+        _usage.Months[november] = [new MonthlyUsage(november, "inst-00042", "H100-SXM5-80GB", "", 1, new UsageSeconds(3600m, 0m, 0m, 0m))];
 
         Assert.IsType<ConflictObjectResult>(await Close().RunAsync(Request("POST"), "2026-11", CancellationToken.None));
         Assert.IsType<BadRequestObjectResult>(await Close().RunAsync(Request("POST"), "2026-13", CancellationToken.None));

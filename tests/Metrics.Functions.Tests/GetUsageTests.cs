@@ -16,8 +16,8 @@ public sealed class GetUsageTests
     {
         _usage.Months[s_november] =
         [
-            new MonthlyUsage(s_november, "inst-00042", "H100-SXM5-80GB", 3, 36000m, 18000m, 36000m, 7200m),
-            new MonthlyUsage(s_november, "inst-00107", "H100-SXM5-80GB", 1, 3600m, 0m, 0m, 0m),
+            new MonthlyUsage(s_november, "inst-00042", "H100-SXM5-80GB", "", 3, new UsageSeconds(36000m, 7200m, 18000m, 36000m)),
+            new MonthlyUsage(s_november, "inst-00107", "H100-SXM5-80GB", "", 1, new UsageSeconds(3600m, 0m, 0m, 0m)),
         ];
         _rates
             .ImportAsync(
@@ -60,8 +60,8 @@ public sealed class GetUsageTests
     {
         _usage.AccountMonths[s_november] =
         [
-            new MonthlyUsage(s_november, "inst-00042", "H100-SXM5-80GB", 2, 27000m, 18000m, 27000m, 7200m, "proj-a"),
-            new MonthlyUsage(s_november, "inst-00042", "H100-SXM5-80GB", 0, 9000m, 0m, 9000m, 0m),
+            new MonthlyUsage(s_november, "inst-00042", "H100-SXM5-80GB", "proj-a", 2, new UsageSeconds(27000m, 7200m, 18000m, 27000m)),
+            new MonthlyUsage(s_november, "inst-00042", "H100-SXM5-80GB", "", 0, new UsageSeconds(9000m, 0m, 0m, 9000m)),
         ];
 
         var result = Assert.IsType<ContentResult>(await GetAsync("2026-11", "?institution=inst-00042&by=account"));
@@ -92,7 +92,7 @@ public sealed class GetUsageTests
         _usage.Months[s_november] =
         [
             .. _usage.Months[s_november],
-            new MonthlyUsage(s_november, "inst-00107", "B300", 1, 3600m, 0m, 0m, 0m),
+            new MonthlyUsage(s_november, "inst-00107", "B300", "", 1, new UsageSeconds(3600m, 0m, 0m, 0m)),
         ];
         var conflict = Assert.IsType<ConflictObjectResult>(await GetAsync("2026-11", "?format=focus"));
         Assert.Contains("'B300'", conflict.Value!.ToString(), StringComparison.Ordinal);
@@ -127,7 +127,10 @@ public sealed class GetUsageTests
         string csvAtClose = Assert.IsType<ContentResult>(await GetAsync("2026-11")).Content!;
 
         // Late data and a new rate after the close change the billing tables, not the closed month.
-        _usage.Months[s_november] = [new MonthlyUsage(s_november, "inst-00042", "H100-SXM5-80GB", 9, 99000m, 0m, 0m, 0m)];
+        _usage.Months[s_november] =
+        [
+            new MonthlyUsage(s_november, "inst-00042", "H100-SXM5-80GB", "", 9, new UsageSeconds(99000m, 0m, 0m, 0m)),
+        ];
         await _rates.ImportAsync(
             [new RateEntry(RateKind.Gpu, "H100-SXM5-80GB", new DateOnly(2026, 1, 1), 99m, "CNY")],
             CancellationToken.None

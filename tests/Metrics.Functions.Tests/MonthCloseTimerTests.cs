@@ -56,7 +56,7 @@ public sealed class MonthCloseTimerTests
 
         // The pending job (08:00-10:00, 8 GPUs) was rolled up before the freeze: 16 GPU-hours on the statement.
         FrozenStatement statement = FrozenStatement.FromJson(frozen);
-        Assert.Equal(16m * 3600m, Assert.Single(statement.Report.Lines).Usage.GpuSeconds);
+        Assert.Equal(16m * 3600m, Assert.Single(statement.Report.Lines).Usage.Seconds.Gpu);
         Assert.Equal(new DateTimeOffset(2026, 12, 3, 16, 0, 0, TimeSpan.Zero), statement.Seal.ClosedAt);
         Assert.Equal(frozen, _statements.Stored[s_november]);
         Assert.Equal([1300, 1301], logger.Collector.GetSnapshot().Select(r => r.Id.Id).Where(id => id >= 1300).ToArray());

@@ -20,7 +20,7 @@ public sealed class UsageRollupTimerTests
 
         // Job 08:00-10:00 with 8 GPUs: 16 GPU-hours in November (Shanghai).
         MonthlyUsage line = Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]);
-        Assert.Equal(16m, line.GpuSeconds / 3600);
+        Assert.Equal(16m, line.Seconds.Gpu / 3600);
         Assert.Empty(_pipeline.Marks.RollupPending);
         Assert.Contains(logger.Collector.GetSnapshot(), r => r.Id.Id == 1101);
         Assert.Contains(logger.Collector.GetSnapshot(), r => r.Id.Id == 1100);

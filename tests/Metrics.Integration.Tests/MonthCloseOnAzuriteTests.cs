@@ -106,7 +106,7 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         UsageReport live = await BillingStorage
             .CreateQuery(_azurite.Clients, BillingCalendar.Create("Asia/Shanghai"))
             .ComputeAsync(_month, Institution, CancellationToken.None);
-        Assert.Equal(33m * 3600m, Assert.Single(live.Lines).Usage.GpuSeconds);
+        Assert.Equal(33m * 3600m, Assert.Single(live.Lines).Usage.Seconds.Gpu);
 
         Assert.Equal(all, await UsageAsync());
         Assert.Equal(csv, await UsageAsync("--institution", Institution));

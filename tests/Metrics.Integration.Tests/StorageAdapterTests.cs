@@ -30,7 +30,7 @@ public sealed class StorageAdapterTests
         var october = new Metrics.Core.Billing.BillingMonth(2026, 10);
         var november = october.Next();
         Metrics.Core.Billing.MonthlyUsage Line(Metrics.Core.Billing.BillingMonth month, string institution, string model) =>
-            new(month, institution, model, 1, 3600m, 1800m, 3600m, 0m);
+            new(month, institution, model, "", 1, new UsageSeconds(3600m, 0m, 1800m, 3600m));
 
         await store.ReplaceMonthAsync(
             october,

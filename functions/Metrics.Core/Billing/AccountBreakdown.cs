@@ -48,10 +48,10 @@ public static class AccountBreakdown
     private static IEnumerable<UsageLine> SplitLine(UsageLine line, MonthlyUsage[] parts)
     {
         MonthlyUsage u = line.Usage;
-        decimal[] gpu = Hours(u.GpuSeconds, parts.Select(p => p.GpuSeconds));
-        decimal[] active = Hours(u.ActiveGpuSeconds, parts.Select(p => p.ActiveGpuSeconds));
-        decimal[] observed = Hours(u.ObservedGpuSeconds, parts.Select(p => p.ObservedGpuSeconds));
-        decimal[] cpu = Hours(u.CpuCoreSeconds, parts.Select(p => p.CpuCoreSeconds));
+        decimal[] gpu = Hours(u.Seconds.Gpu, parts.Select(p => p.Seconds.Gpu));
+        decimal[] active = Hours(u.Seconds.ActiveGpu, parts.Select(p => p.Seconds.ActiveGpu));
+        decimal[] observed = Hours(u.Seconds.ObservedGpu, parts.Select(p => p.Seconds.ObservedGpu));
+        decimal[] cpu = Hours(u.Seconds.CpuCore, parts.Select(p => p.Seconds.CpuCore));
         decimal[]? amounts = line.Amount is { } amount
             ? Allocate(amount, 2, parts.Select((_, i) => (gpu[i] * (line.GpuRate ?? 0)) + (cpu[i] * (line.CpuRate ?? 0))).ToArray())
             : null;
@@ -62,19 +62,16 @@ public static class AccountBreakdown
                 u.Month,
                 u.Institution,
                 u.GpuModel,
+                parts[i].Account,
                 parts[i].Jobs,
-                gpu[i] * 3600m,
-                active[i] * 3600m,
-                observed[i] * 3600m,
-                cpu[i] * 3600m,
-                parts[i].Account
+                new UsageSeconds(gpu[i] * 3600m, cpu[i] * 3600m, active[i] * 3600m, observed[i] * 3600m)
             );
             yield return line with
             {
                 Usage = usage,
                 Amount = amounts?[i],
                 Account = parts[i].Account,
-                AvgGpuUtilPct = UsageLine.UtilPct(parts[i].ActiveGpuSeconds, parts[i].ObservedGpuSeconds),
+                AvgGpuUtilPct = UsageLine.UtilPct(parts[i].Seconds.ActiveGpu, parts[i].Seconds.ObservedGpu),
             };
         }
     }

@@ -5,16 +5,7 @@ namespace Metrics.Core.Billing;
 /// billing time zone, whose midnights are whole UTC hours). A month's lines are the sums of its days, so a month's
 /// recompute reads at most 31 rows per line instead of up to 744.
 /// </summary>
-public sealed record DailyUsage(
-    DateOnly Day,
-    string Institution,
-    string GpuModel,
-    decimal GpuSeconds,
-    decimal CpuCoreSeconds,
-    decimal ActiveGpuSeconds,
-    decimal ObservedGpuSeconds,
-    string Account = ""
-)
+public sealed record DailyUsage(DateOnly Day, string Institution, string GpuModel, string Account, UsageSeconds Seconds)
 {
     public UsageKey Key => new(Institution, GpuModel, Account);
 
@@ -22,18 +13,12 @@ public sealed record DailyUsage(
     public static DailyUsage Sum(DateOnly day, string institution, string gpuModel, IEnumerable<DailyUsage> parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        decimal gpu = 0,
-            cpu = 0,
-            active = 0,
-            observed = 0;
+        UsageSeconds sum = default;
         foreach (DailyUsage part in parts)
         {
-            gpu += part.GpuSeconds;
-            cpu += part.CpuCoreSeconds;
-            active += part.ActiveGpuSeconds;
-            observed += part.ObservedGpuSeconds;
+            sum += part.Seconds;
         }
 
-        return new DailyUsage(day, institution, gpuModel, gpu, cpu, active, observed);
+        return new DailyUsage(day, institution, gpuModel, string.Empty, sum);
     }
 }

@@ -100,7 +100,7 @@ public static class FocusCsvWriter
         MonthlyUsage u = line.Usage;
         bool credit = line.Type == UsageLineType.Credit;
         string cost = line.Amount!.Value.ToString("F2", CultureInfo.InvariantCulture);
-        string? hours = credit ? null : UsageCsvWriter.Hours(u.GpuSeconds);
+        string? hours = credit ? null : UsageCsvWriter.Hours(u.Seconds.Gpu);
 
         // The charge period is the usage's: for a correction, the closed month it corrects. The billing period is the
         // month whose statement carries the row.
@@ -143,7 +143,7 @@ public static class FocusCsvWriter
             account ?? string.Empty,
             account ?? string.Empty,
             line.AdjustsMonth?.ToString() ?? string.Empty,
-            credit ? string.Empty : UsageCsvWriter.Hours(u.CpuCoreSeconds),
+            credit ? string.Empty : UsageCsvWriter.Hours(u.Seconds.CpuCore),
             line.CpuRate?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
             line.GpuRate?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
             report.Seal?.StatementId ?? string.Empty,

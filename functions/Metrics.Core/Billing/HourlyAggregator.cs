@@ -44,29 +44,17 @@ public static class HourlyAggregator
             // Runs of one requeued job count as one job.
             Accumulator line = Line(lines, job.Key);
             line.JobIds.Add((job.Cluster, job.JobId));
-            line.GpuSeconds += job.GpuSeconds;
-            line.CpuCoreSeconds += job.CpuCoreSeconds;
+            line.Seconds += new UsageSeconds(job.GpuSeconds, job.CpuCoreSeconds, 0m, 0m);
         }
 
         foreach ((UsageKey key, ObservedSeconds seconds) in observed)
         {
             Accumulator line = Line(lines, key);
-            line.ObservedGpuSeconds += seconds.Observed;
-            line.ActiveGpuSeconds += seconds.Active;
+            line.Seconds += new UsageSeconds(0m, 0m, seconds.Active, seconds.Observed);
         }
 
         return lines
-            .Select(l => new HourlyUsage(
-                start,
-                l.Key.Institution,
-                l.Key.GpuModel,
-                l.Value.JobIds.Count,
-                l.Value.GpuSeconds,
-                l.Value.CpuCoreSeconds,
-                l.Value.ActiveGpuSeconds,
-                l.Value.ObservedGpuSeconds,
-                l.Key.Account
-            ))
+            .Select(l => new HourlyUsage(start, l.Key.Institution, l.Key.GpuModel, l.Key.Account, l.Value.JobIds.Count, l.Value.Seconds))
             .ToArray();
     }
 
@@ -84,9 +72,6 @@ public static class HourlyAggregator
     private sealed class Accumulator
     {
         public HashSet<(string Cluster, string JobId)> JobIds { get; } = [];
-        public decimal GpuSeconds { get; set; }
-        public decimal CpuCoreSeconds { get; set; }
-        public decimal ActiveGpuSeconds { get; set; }
-        public decimal ObservedGpuSeconds { get; set; }
+        public UsageSeconds Seconds { get; set; }
     }
 }

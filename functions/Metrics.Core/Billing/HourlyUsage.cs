@@ -1,20 +1,10 @@
 namespace Metrics.Core.Billing;
 
 /// <summary>
-/// One UTC hour's usage for one (institution, GPU model, account). Figures are exact decimal seconds (GPU-seconds, core-seconds); reports
-/// divide by 3,600.
+/// One UTC hour's usage for one (institution, GPU model, account). Figures are exact decimal seconds (GPU-seconds,
+/// core-seconds); reports divide by 3,600.
 /// </summary>
-public sealed record HourlyUsage(
-    DateTimeOffset Hour,
-    string Institution,
-    string GpuModel,
-    int Jobs,
-    decimal GpuSeconds,
-    decimal CpuCoreSeconds,
-    decimal ActiveGpuSeconds,
-    decimal ObservedGpuSeconds,
-    string Account = ""
-)
+public sealed record HourlyUsage(DateTimeOffset Hour, string Institution, string GpuModel, string Account, int Jobs, UsageSeconds Seconds)
 {
     public UsageKey Key => new(Institution, GpuModel, Account);
 }

@@ -1,7 +1,4 @@
-using LineSums = System.Collections.Generic.SortedDictionary<
-    Metrics.Core.Billing.UsageKey,
-    (decimal Gpu, decimal Active, decimal Observed, decimal Cpu)
->;
+using LineSums = System.Collections.Generic.SortedDictionary<Metrics.Core.Billing.UsageKey, Metrics.Core.Billing.UsageSeconds>;
 
 namespace Metrics.Core.Billing;
 
@@ -40,7 +37,7 @@ public static class MonthlyAggregator
         var sums = new LineSums();
         await foreach (DailyUsage day in days.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            Add(sums, day.Key, day.GpuSeconds, day.ActiveGpuSeconds, day.ObservedGpuSeconds, day.CpuCoreSeconds);
+            Add(sums, day.Key, day.Seconds);
         }
 
         return Compute(month, sums, jobMonths);
@@ -60,26 +57,15 @@ public static class MonthlyAggregator
             Add(sums, hour);
         }
 
-        return sums.Select(s => new DailyUsage(
-                day,
-                s.Key.Institution,
-                s.Key.GpuModel,
-                s.Value.Gpu,
-                s.Value.Cpu,
-                s.Value.Active,
-                s.Value.Observed,
-                s.Key.Account
-            ))
-            .ToArray();
+        return sums.Select(s => new DailyUsage(day, s.Key.Institution, s.Key.GpuModel, s.Key.Account, s.Value)).ToArray();
     }
 
-    private static void Add(LineSums sums, HourlyUsage hour) =>
-        Add(sums, hour.Key, hour.GpuSeconds, hour.ActiveGpuSeconds, hour.ObservedGpuSeconds, hour.CpuCoreSeconds);
+    private static void Add(LineSums sums, HourlyUsage hour) => Add(sums, hour.Key, hour.Seconds);
 
-    private static void Add(LineSums sums, UsageKey key, decimal gpu, decimal active, decimal observed, decimal cpu)
+    private static void Add(LineSums sums, UsageKey key, UsageSeconds seconds)
     {
-        sums.TryGetValue(key, out var s);
-        sums[key] = (s.Gpu + gpu, s.Active + active, s.Observed + observed, s.Cpu + cpu);
+        sums.TryGetValue(key, out UsageSeconds sum);
+        sums[key] = sum + seconds;
     }
 
     /// <summary>The lines per account as summed, and per institution line (the accounts' sums added up).</summary>
@@ -107,9 +93,9 @@ public static class MonthlyAggregator
         }
 
         var lineSums = new LineSums();
-        foreach ((UsageKey key, var s) in accountSums)
+        foreach ((UsageKey key, UsageSeconds seconds) in accountSums)
         {
-            Add(lineSums, key.Line(), s.Gpu, s.Active, s.Observed, s.Cpu);
+            Add(lineSums, key.Line(), seconds);
         }
 
         return new MonthlyLines(Lines(month, lineSums, lineJobs), Lines(month, accountSums, accountJobs));
@@ -120,12 +106,9 @@ public static class MonthlyAggregator
                 month,
                 s.Key.Institution,
                 s.Key.GpuModel,
+                s.Key.Account,
                 jobs.TryGetValue(s.Key, out var set) ? set.Count : 0,
-                s.Value.Gpu,
-                s.Value.Active,
-                s.Value.Observed,
-                s.Value.Cpu,
-                s.Key.Account
+                s.Value
             ))
             .ToArray();
 

@@ -42,11 +42,11 @@ public static class UsageJsonWriter
                 json.WriteString("institution", u.Institution);
                 json.WriteString("gpu_model", u.GpuModel);
                 json.WriteNumber("jobs", u.Jobs);
-                Number(json, "gpu_hours", UsageCsvWriter.Hours(u.GpuSeconds));
-                Number(json, "active_gpu_hours", UsageCsvWriter.Hours(u.ActiveGpuSeconds));
-                Number(json, "observed_gpu_hours", UsageCsvWriter.Hours(u.ObservedGpuSeconds));
+                Number(json, "gpu_hours", UsageCsvWriter.Hours(u.Seconds.Gpu));
+                Number(json, "active_gpu_hours", UsageCsvWriter.Hours(u.Seconds.ActiveGpu));
+                Number(json, "observed_gpu_hours", UsageCsvWriter.Hours(u.Seconds.ObservedGpu));
                 Number(json, "avg_gpu_util_pct", line.AvgGpuUtilPct?.ToString("F2", CultureInfo.InvariantCulture));
-                Number(json, "cpu_core_hours", UsageCsvWriter.Hours(u.CpuCoreSeconds));
+                Number(json, "cpu_core_hours", UsageCsvWriter.Hours(u.Seconds.CpuCore));
                 Number(json, "gpu_rate", line.GpuRate?.ToString(CultureInfo.InvariantCulture));
                 Number(json, "cpu_rate", line.CpuRate?.ToString(CultureInfo.InvariantCulture));
                 Number(json, "amount", line.Amount?.ToString("F2", CultureInfo.InvariantCulture));

@@ -40,7 +40,7 @@ public sealed record UsageLine(MonthlyUsage Usage, decimal? GpuRate, decimal? Cp
     /// </summary>
     public decimal? AvgGpuUtilPct
     {
-        get => _avgGpuUtilPct ?? UtilPct(Usage.ActiveGpuSeconds, Usage.ObservedGpuSeconds, Type);
+        get => _avgGpuUtilPct ?? UtilPct(Usage.Seconds.ActiveGpu, Usage.Seconds.ObservedGpu, Type);
         init => _avgGpuUtilPct = value;
     }
 

@@ -23,8 +23,8 @@ public static class UsagePricing
         foreach (MonthlyUsage line in usage.OrderBy(u => u.Key))
         {
             RateEntry? gpu = rates.GpuRate(line.GpuModel, month);
-            decimal gpuHours = UsageLine.ReportedHours(line.GpuSeconds),
-                cpuHours = UsageLine.ReportedHours(line.CpuCoreSeconds);
+            decimal gpuHours = UsageLine.ReportedHours(line.Seconds.Gpu),
+                cpuHours = UsageLine.ReportedHours(line.Seconds.CpuCore);
             string currency = gpu?.Currency ?? cpu?.Currency ?? RateCard.DefaultCurrency;
             decimal? amount = null;
             if (gpu is null)

@@ -53,14 +53,14 @@ public static class Adjustments
             UsageLine? now = live.GetValueOrDefault(key);
             // The closed month's rates: frozen (or first booked) with the line; for a line new today, the card's for that month.
             UsageLine priced = rates.GetValueOrDefault(key) ?? now!;
-            decimal gpu = Hours(now?.Usage.GpuSeconds) - before.GpuHours;
-            decimal active = Hours(now?.Usage.ActiveGpuSeconds) - before.ActiveHours;
-            decimal observed = Hours(now?.Usage.ObservedGpuSeconds) - before.ObservedHours;
-            decimal cpu = Hours(now?.Usage.CpuCoreSeconds) - before.CpuHours;
+            decimal gpu = Hours(now?.Usage.Seconds.Gpu) - before.GpuHours;
+            decimal active = Hours(now?.Usage.Seconds.ActiveGpu) - before.ActiveHours;
+            decimal observed = Hours(now?.Usage.Seconds.ObservedGpu) - before.ObservedHours;
+            decimal cpu = Hours(now?.Usage.Seconds.CpuCore) - before.CpuHours;
             int jobs = (now?.Usage.Jobs ?? 0) - before.Jobs;
             decimal? amountNow = UsagePricing.Amount(
-                Hours(now?.Usage.GpuSeconds),
-                Hours(now?.Usage.CpuCoreSeconds),
+                Hours(now?.Usage.Seconds.Gpu),
+                Hours(now?.Usage.Seconds.CpuCore),
                 priced.GpuRate,
                 priced.CpuRate
             );
@@ -79,11 +79,9 @@ public static class Adjustments
                 bookedIn,
                 key.Institution,
                 key.GpuModel,
+                string.Empty,
                 jobs,
-                gpu * 3600m,
-                active * 3600m,
-                observed * 3600m,
-                cpu * 3600m
+                new UsageSeconds(gpu * 3600m, cpu * 3600m, active * 3600m, observed * 3600m)
             );
             lines.Add(
                 new UsageLine(usage, priced.GpuRate, priced.CpuRate, amount, priced.Currency)
@@ -111,10 +109,10 @@ public static class Adjustments
         }
 
         sum.Jobs += line.Usage.Jobs;
-        sum.GpuHours += Hours(line.Usage.GpuSeconds);
-        sum.ActiveHours += Hours(line.Usage.ActiveGpuSeconds);
-        sum.ObservedHours += Hours(line.Usage.ObservedGpuSeconds);
-        sum.CpuHours += Hours(line.Usage.CpuCoreSeconds);
+        sum.GpuHours += Hours(line.Usage.Seconds.Gpu);
+        sum.ActiveHours += Hours(line.Usage.Seconds.ActiveGpu);
+        sum.ObservedHours += Hours(line.Usage.Seconds.ObservedGpu);
+        sum.CpuHours += Hours(line.Usage.Seconds.CpuCore);
         sum.Amount += line.Amount ?? 0m;
         sum.Unpriced |= line.Amount is null;
     }

@@ -117,11 +117,9 @@ public sealed class FrozenStatement
                     month,
                     l.Institution,
                     l.GpuModel,
+                    string.Empty,
                     l.Jobs,
-                    l.GpuSeconds,
-                    l.ActiveGpuSeconds,
-                    l.ObservedGpuSeconds,
-                    l.CpuCoreSeconds
+                    new UsageSeconds(l.GpuSeconds, l.CpuCoreSeconds, l.ActiveGpuSeconds, l.ObservedGpuSeconds)
                 ),
                 l.GpuRate,
                 l.CpuRate,
@@ -158,12 +156,9 @@ public sealed class FrozenStatement
                 month,
                 a.Institution,
                 a.GpuModel,
+                a.Account,
                 a.Jobs,
-                a.GpuSeconds,
-                a.ActiveGpuSeconds,
-                a.ObservedGpuSeconds,
-                a.CpuCoreSeconds,
-                a.Account
+                new UsageSeconds(a.GpuSeconds, a.CpuCoreSeconds, a.ActiveGpuSeconds, a.ObservedGpuSeconds)
             ))
             .ToArray();
         string accountsActual = AccountsCsvSha256(report, accounts);
@@ -220,10 +215,10 @@ public sealed class FrozenStatement
                         l.Usage.Institution,
                         l.Usage.GpuModel,
                         l.Usage.Jobs,
-                        l.Usage.GpuSeconds,
-                        l.Usage.ActiveGpuSeconds,
-                        l.Usage.ObservedGpuSeconds,
-                        l.Usage.CpuCoreSeconds,
+                        l.Usage.Seconds.Gpu,
+                        l.Usage.Seconds.ActiveGpu,
+                        l.Usage.Seconds.ObservedGpu,
+                        l.Usage.Seconds.CpuCore,
                         l.GpuRate,
                         l.CpuRate,
                         l.Amount,
@@ -240,10 +235,10 @@ public sealed class FrozenStatement
                         a.GpuModel,
                         a.Account,
                         a.Jobs,
-                        a.GpuSeconds,
-                        a.ActiveGpuSeconds,
-                        a.ObservedGpuSeconds,
-                        a.CpuCoreSeconds
+                        a.Seconds.Gpu,
+                        a.Seconds.ActiveGpu,
+                        a.Seconds.ObservedGpu,
+                        a.Seconds.CpuCore
                     ))
                     .ToArray(),
                 statement.AccountsSha256,

@@ -40,10 +40,10 @@ public sealed class StatementDays
                     l.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                     l.Institution,
                     l.GpuModel,
-                    l.GpuSeconds,
-                    l.ActiveGpuSeconds,
-                    l.ObservedGpuSeconds,
-                    l.CpuCoreSeconds
+                    l.Seconds.Gpu,
+                    l.Seconds.ActiveGpu,
+                    l.Seconds.ObservedGpu,
+                    l.Seconds.CpuCore
                 ))
                 .ToArray()
         );
@@ -76,10 +76,8 @@ public sealed class StatementDays
                 DateOnly.ParseExact(r.Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 r.Institution,
                 r.GpuModel,
-                r.GpuSeconds,
-                r.CpuCoreSeconds,
-                r.ActiveGpuSeconds,
-                r.ObservedGpuSeconds
+                string.Empty,
+                new UsageSeconds(r.GpuSeconds, r.CpuCoreSeconds, r.ActiveGpuSeconds, r.ObservedGpuSeconds)
             ))
             .ToArray();
         return new StatementDays(month, days, json);

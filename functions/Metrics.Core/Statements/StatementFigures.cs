@@ -28,7 +28,7 @@ public static class StatementFigures
 
     /// <summary>GPU-hours as the CSV prints them, summed over usage lines.</summary>
     public static decimal GpuHours(IEnumerable<UsageLine> lines) =>
-        lines.Where(l => l.Type == UsageLineType.Usage).Sum(l => UsageLine.ReportedHours(l.Usage.GpuSeconds));
+        lines.Where(l => l.Type == UsageLineType.Usage).Sum(l => UsageLine.ReportedHours(l.Usage.Seconds.Gpu));
 
     /// <summary>A GPU model's month: billed, observed and active GPU-hours as the CSV prints them, and their ratio.</summary>
     public sealed record ModelUse(string GpuModel, decimal GpuHours, decimal ObservedGpuHours, decimal ActiveGpuHours)
@@ -44,9 +44,9 @@ public static class StatementFigures
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new ModelUse(
                 g.Key,
-                g.Sum(l => UsageLine.ReportedHours(l.Usage.GpuSeconds)),
-                g.Sum(l => UsageLine.ReportedHours(l.Usage.ObservedGpuSeconds)),
-                g.Sum(l => UsageLine.ReportedHours(l.Usage.ActiveGpuSeconds))
+                g.Sum(l => UsageLine.ReportedHours(l.Usage.Seconds.Gpu)),
+                g.Sum(l => UsageLine.ReportedHours(l.Usage.Seconds.ObservedGpu)),
+                g.Sum(l => UsageLine.ReportedHours(l.Usage.Seconds.ActiveGpu))
             ))
             .ToArray();
 
@@ -79,7 +79,7 @@ public static class StatementFigures
                 g.Key,
                 currency,
                 g.Sum(l => l.Amount!.Value),
-                g.Where(l => l.Type == UsageLineType.Usage).Sum(l => UsageLine.ReportedHours(l.Usage.GpuSeconds))
+                g.Where(l => l.Type == UsageLineType.Usage).Sum(l => UsageLine.ReportedHours(l.Usage.Seconds.Gpu))
             ))
             .OrderByDescending(r => r.Amount)
             .ThenBy(r => r.Name, StringComparer.Ordinal)
@@ -104,8 +104,8 @@ public static class StatementFigures
             var institution in lines.Where(l => l.Type == UsageLineType.Usage).GroupBy(l => l.Usage.Institution, StringComparer.Ordinal)
         )
         {
-            decimal observed = institution.Sum(l => l.Usage.ObservedGpuSeconds),
-                active = institution.Sum(l => l.Usage.ActiveGpuSeconds);
+            decimal observed = institution.Sum(l => l.Usage.Seconds.ObservedGpu),
+                active = institution.Sum(l => l.Usage.Seconds.ActiveGpu);
             if (observed == 0)
             {
                 notObserved++;
@@ -137,7 +137,7 @@ public static class StatementFigures
             int day = row.Day.DayNumber - month.FirstDay.DayNumber;
             if (day >= 0 && day < dates.Count)
             {
-                seconds[day, Array.IndexOf(models, row.GpuModel)] += row.GpuSeconds;
+                seconds[day, Array.IndexOf(models, row.GpuModel)] += row.Seconds.Gpu;
             }
         }
 

@@ -123,9 +123,9 @@ public sealed class StatementQuery(
     {
         var lines = report
             .Lines.Where(l => l.Type == UsageLineType.Usage)
-            .ToDictionary(l => l.Usage.Key.Line(), l => (l.Usage.GpuSeconds, l.Usage.CpuCoreSeconds));
+            .ToDictionary(l => l.Usage.Key.Line(), l => (l.Usage.Seconds.Gpu, l.Usage.Seconds.CpuCore));
         var summed = days.GroupBy(d => d.Key.Line())
-            .ToDictionary(g => g.Key, g => (g.Sum(d => d.GpuSeconds), g.Sum(d => d.CpuCoreSeconds)));
+            .ToDictionary(g => g.Key, g => (g.Sum(d => d.Seconds.Gpu), g.Sum(d => d.Seconds.CpuCore)));
         return lines.Count == summed.Count && lines.All(l => summed.TryGetValue(l.Key, out var s) && s == l.Value);
     }
 }

@@ -43,8 +43,8 @@ public sealed record VoucherDrawdown(Voucher Voucher, decimal Opening, IReadOnly
             foreach (DailyUsage d in byDay[day])
             {
                 UsageKey key = d.Key.Line();
-                gpu[key] = gpu.GetValueOrDefault(key) + d.GpuSeconds;
-                cpu[key] = cpu.GetValueOrDefault(key) + d.CpuCoreSeconds;
+                gpu[key] = gpu.GetValueOrDefault(key) + d.Seconds.Gpu;
+                cpu[key] = cpu.GetValueOrDefault(key) + d.Seconds.CpuCore;
             }
 
             var charges = new List<UsageLine>(adjustments);

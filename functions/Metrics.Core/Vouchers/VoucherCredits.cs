@@ -65,7 +65,7 @@ public static class VoucherCredits
                 }
 
                 left[voucher.Currency] -= pays;
-                var none = new MonthlyUsage(month, institution.Key, string.Empty, 0, 0m, 0m, 0m, 0m);
+                var none = new MonthlyUsage(month, institution.Key, string.Empty, string.Empty, 0, default);
                 credits.Add(
                     new UsageLine(none, null, null, -pays, voucher.Currency) { Type = UsageLineType.Credit, VoucherId = voucher.Id }
                 );

@@ -49,13 +49,19 @@ public sealed class AccountBreakdownTests
     {
         // inst-a H100: 10 GPU-h, 3 core-h split 1:2 by seconds; rates 26.00 and 0.12: 260.36.
         var line = new UsageLine(
-            new MonthlyUsage(Month, "inst-a", "H100", 3, 36_000m, 18_000m, 30_000m, 10_800m),
+            new MonthlyUsage(Month, "inst-a", "H100", "", 3, new UsageSeconds(36_000m, 10_800m, 18_000m, 30_000m)),
             26.00m,
             0.12m,
             260.36m,
             "CNY"
         );
-        var adjustment = new UsageLine(new MonthlyUsage(Month, "inst-a", "H100", 0, -3_600m, 0, 0, 0), 26.00m, 0.12m, -26.00m, "CNY")
+        var adjustment = new UsageLine(
+            new MonthlyUsage(Month, "inst-a", "H100", "", 0, new UsageSeconds(-3_600m, 0, 0, 0)),
+            26.00m,
+            0.12m,
+            -26.00m,
+            "CNY"
+        )
         {
             Type = UsageLineType.Adjustment,
             AdjustsMonth = Month.Previous(),
@@ -63,9 +69,9 @@ public sealed class AccountBreakdownTests
         var report = new UsageReport(Month, "Asia/Shanghai", [line, adjustment], []);
         MonthlyUsage[] accounts =
         [
-            new(Month, "inst-a", "H100", 1, 12_000m, 6_000m, 10_000m, 3_600m, "proj-1"),
-            new(Month, "inst-a", "H100", 2, 24_000m, 12_000m, 20_000m, 7_200m, "proj-2"),
-            new(Month, "inst-b", "H100", 9, 99m, 0, 0, 0, "proj-9"),
+            new(Month, "inst-a", "H100", "proj-1", 1, new UsageSeconds(12_000m, 3_600m, 6_000m, 10_000m)),
+            new(Month, "inst-a", "H100", "proj-2", 2, new UsageSeconds(24_000m, 7_200m, 12_000m, 20_000m)),
+            new(Month, "inst-b", "H100", "proj-9", 9, new UsageSeconds(99m, 0, 0, 0)),
         ];
 
         UsageReport split = AccountBreakdown.Split(report, accounts);
@@ -78,8 +84,8 @@ public sealed class AccountBreakdownTests
                 .Lines.Select(l =>
                     (
                         l.Account!,
-                        UsageLine.ReportedHours(l.Usage.GpuSeconds),
-                        UsageLine.ReportedHours(l.Usage.CpuCoreSeconds),
+                        UsageLine.ReportedHours(l.Usage.Seconds.Gpu),
+                        UsageLine.ReportedHours(l.Usage.Seconds.CpuCore),
                         l.Amount!.Value,
                         l.Usage.Jobs
                     )
@@ -93,11 +99,17 @@ public sealed class AccountBreakdownTests
     [Fact]
     public void Split_LineWithoutAccounts_StaysWholeUnderTheEmptyAccount_UnpricedStaysUnpriced()
     {
-        var line = new UsageLine(new MonthlyUsage(Month, "inst-a", "B300", 1, 3_600m, 0, 0, 0), null, null, null, "CNY");
+        var line = new UsageLine(
+            new MonthlyUsage(Month, "inst-a", "B300", "", 1, new UsageSeconds(3_600m, 0, 0, 0)),
+            null,
+            null,
+            null,
+            "CNY"
+        );
         UsageReport split = AccountBreakdown.Split(new UsageReport(Month, "Asia/Shanghai", [line], []), []);
         UsageLine only = Assert.Single(split.Lines);
         Assert.Equal(string.Empty, only.Account);
         Assert.Null(only.Amount);
-        Assert.Equal(3_600m, only.Usage.GpuSeconds);
+        Assert.Equal(3_600m, only.Usage.Seconds.Gpu);
     }
 }

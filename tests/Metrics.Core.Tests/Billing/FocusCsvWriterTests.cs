@@ -28,18 +28,30 @@ public sealed class FocusCsvWriterTests
     private static UsageReport Report()
     {
         var usage = new UsageLine(
-            new MonthlyUsage(November, "inst-1", "H100", 2, 36_000m, 18_000m, 36_000m, 7_200m),
+            new MonthlyUsage(November, "inst-1", "H100", "", 2, new UsageSeconds(36_000m, 7_200m, 18_000m, 36_000m)),
             26.00m,
             0.12m,
             260.24m,
             "CNY"
         );
-        var adjustment = new UsageLine(new MonthlyUsage(November, "inst-1", "H100", 0, -3_600m, 0, 0, 0), 25.00m, 0.12m, -25.00m, "CNY")
+        var adjustment = new UsageLine(
+            new MonthlyUsage(November, "inst-1", "H100", "", 0, new UsageSeconds(-3_600m, 0, 0, 0)),
+            25.00m,
+            0.12m,
+            -25.00m,
+            "CNY"
+        )
         {
             Type = UsageLineType.Adjustment,
             AdjustsMonth = November.Previous(),
         };
-        var credit = new UsageLine(new MonthlyUsage(November, "inst-1", string.Empty, 0, 0, 0, 0, 0), null, null, -100.00m, "CNY")
+        var credit = new UsageLine(
+            new MonthlyUsage(November, "inst-1", string.Empty, "", 0, new UsageSeconds(0, 0, 0, 0)),
+            null,
+            null,
+            -100.00m,
+            "CNY"
+        )
         {
             Type = UsageLineType.Credit,
             VoucherId = "V-1",
@@ -47,8 +59,8 @@ public sealed class FocusCsvWriterTests
         var report = new UsageReport(November, "Asia/Shanghai", [usage, adjustment, credit], []);
         MonthlyUsage[] accounts =
         [
-            new(November, "inst-1", "H100", 1, 12_000m, 6_000m, 12_000m, 7_200m, "proj-a"),
-            new(November, "inst-1", "H100", 1, 24_000m, 12_000m, 24_000m, 0m, "proj-b"),
+            new(November, "inst-1", "H100", "proj-a", 1, new UsageSeconds(12_000m, 7_200m, 6_000m, 12_000m)),
+            new(November, "inst-1", "H100", "proj-b", 1, new UsageSeconds(24_000m, 0m, 12_000m, 24_000m)),
         ];
         return AccountBreakdown.Split(report, accounts);
     }
@@ -145,7 +157,13 @@ public sealed class FocusCsvWriterTests
     [Fact]
     public void Write_UnpricedLine_IsRefusedNamingTheModel()
     {
-        var unpriced = new UsageLine(new MonthlyUsage(November, "inst-1", "B300", 1, 3_600m, 0, 0, 0), null, 0.12m, null, "CNY");
+        var unpriced = new UsageLine(
+            new MonthlyUsage(November, "inst-1", "B300", "", 1, new UsageSeconds(3_600m, 0, 0, 0)),
+            null,
+            0.12m,
+            null,
+            "CNY"
+        );
         InvalidOperationException refused = Assert.Throws<InvalidOperationException>(() =>
             FocusCsvWriter.Write(new UsageReport(November, "Asia/Shanghai", [unpriced], []))
         );

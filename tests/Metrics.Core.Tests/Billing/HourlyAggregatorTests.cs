@@ -30,8 +30,8 @@ public sealed class HourlyAggregatorTests
     {
         HourlyUsage line = Assert.Single(HourlyAggregator.Compute(s_hour, [], [Sample("2026-11-27T09:30:00Z", util: 75, interval: 360)]));
 
-        Assert.Equal(360m, line.ObservedGpuSeconds);
-        Assert.Equal(270m, line.ActiveGpuSeconds);
+        Assert.Equal(360m, line.Seconds.ObservedGpu);
+        Assert.Equal(270m, line.Seconds.ActiveGpu);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class HourlyAggregatorTests
                 ("inst-1", "proj-old", 0m, 3600m),
                 ("inst-2", "proj-z", 0m, 3600m),
             ],
-            lines.Select(l => (l.Institution, l.Account, l.ObservedGpuSeconds, l.GpuSeconds)).ToArray()
+            lines.Select(l => (l.Institution, l.Account, l.Seconds.ObservedGpu, l.Seconds.Gpu)).ToArray()
         );
     }
 
@@ -73,8 +73,8 @@ public sealed class HourlyAggregatorTests
         HourlyUsage nine = Assert.Single(HourlyAggregator.Compute(s_hour, [], [sample]));
         HourlyUsage eight = Assert.Single(HourlyAggregator.Compute(s_hour.AddHours(-1), [], [sample]));
 
-        Assert.Equal(30m, nine.ObservedGpuSeconds);
-        Assert.Equal(30m, eight.ObservedGpuSeconds);
+        Assert.Equal(30m, nine.Seconds.ObservedGpu);
+        Assert.Equal(30m, eight.Seconds.ObservedGpu);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class HourlyAggregatorTests
             ]
         );
 
-        Assert.Equal(120m, Assert.Single(lines).ObservedGpuSeconds);
+        Assert.Equal(120m, Assert.Single(lines).Seconds.ObservedGpu);
     }
 
     [Fact]
@@ -116,9 +116,9 @@ public sealed class HourlyAggregatorTests
         IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(s_hour, [other, job], [Sample("2026-11-27T09:30:00Z", util: 40)]);
 
         Assert.Equal(["inst-1", "inst-2"], lines.Select(l => l.Institution));
-        Assert.Equal((1, 4m, 32m), (lines[0].Jobs, lines[0].GpuSeconds, lines[0].CpuCoreSeconds));
-        Assert.Equal(60m, lines[0].ObservedGpuSeconds);
-        Assert.Equal(24m, lines[0].ActiveGpuSeconds);
+        Assert.Equal((1, 4m, 32m), (lines[0].Jobs, lines[0].Seconds.Gpu, lines[0].Seconds.CpuCore));
+        Assert.Equal(60m, lines[0].Seconds.ObservedGpu);
+        Assert.Equal(24m, lines[0].Seconds.ActiveGpu);
     }
 
     [Fact]
@@ -127,8 +127,8 @@ public sealed class HourlyAggregatorTests
         var month = new BillingMonth(2026, 11);
         HourlyUsage[] hours =
         [
-            new(s_hour, "inst-1", "H100", 1, 2m, 16m, 0.5m, 1m),
-            new(s_hour.AddHours(1), "inst-1", "H100", 1, 2m, 16m, 0.25m, 1m),
+            new(s_hour, "inst-1", "H100", "", 1, new UsageSeconds(2m, 16m, 0.5m, 1m)),
+            new(s_hour.AddHours(1), "inst-1", "H100", "", 1, new UsageSeconds(2m, 16m, 0.25m, 1m)),
         ];
         JobUsage[] jobs =
         [
@@ -140,7 +140,7 @@ public sealed class HourlyAggregatorTests
 
         Assert.Equal(
             (1, 4m, 0.75m, 2m, 32m),
-            (line.Jobs, line.GpuSeconds, line.ActiveGpuSeconds, line.ObservedGpuSeconds, line.CpuCoreSeconds)
+            (line.Jobs, line.Seconds.Gpu, line.Seconds.ActiveGpu, line.Seconds.ObservedGpu, line.Seconds.CpuCore)
         );
     }
 }

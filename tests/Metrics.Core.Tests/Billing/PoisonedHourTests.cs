@@ -41,7 +41,7 @@ public sealed class PoisonedHourTests
         Assert.True(_pipeline.Usage.Hours.ContainsKey(new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero)));
         Assert.False(_pipeline.Usage.Hours.ContainsKey(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)));
         MonthlyUsage partial = NovemberLine();
-        Assert.Equal(60m, partial.ObservedGpuSeconds);
+        Assert.Equal(60m, partial.Seconds.ObservedGpu);
         Assert.Equal(["gpu:2026112709"], _pipeline.Marks.RollupPending.Select(m => $"{m.Kind.ToString().ToLowerInvariant()}:{m.Key}"));
 
         poisoned.Healed = true;
@@ -49,7 +49,7 @@ public sealed class PoisonedHourTests
 
         Assert.Empty(second.Failures);
         Assert.Empty(_pipeline.Marks.RollupPending);
-        Assert.Equal(120m, NovemberLine().ObservedGpuSeconds);
+        Assert.Equal(120m, NovemberLine().Seconds.ObservedGpu);
     }
 
     [Fact]
@@ -64,14 +64,14 @@ public sealed class PoisonedHourTests
 
         RollupFailure failure = Assert.Single(first.Failures);
         Assert.Equal((MarkKind.Jobs, "2026112708"), (failure.Kind, failure.Key));
-        Assert.Equal(1800m, NovemberLine().GpuSeconds);
+        Assert.Equal(1800m, NovemberLine().Seconds.Gpu);
         Assert.Contains(_pipeline.Marks.Pending.Keys, m => m.Kind == MarkKind.Jobs && m.Key == "2026112708");
 
         _pipeline.Usage.FailJobHoursOf = null;
         RollupResult second = await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
 
         Assert.Empty(second.Failures);
-        Assert.Equal(3600m, NovemberLine().GpuSeconds);
+        Assert.Equal(3600m, NovemberLine().Seconds.Gpu);
     }
 
     [Fact]
@@ -85,12 +85,12 @@ public sealed class PoisonedHourTests
 
         RollupFailure failure = Assert.Single(first.Failures);
         Assert.Equal((MarkKind.Jobs, "2026112709"), (failure.Kind, failure.Key));
-        Assert.Equal(3600m, NovemberLine().GpuSeconds);
+        Assert.Equal(3600m, NovemberLine().Seconds.Gpu);
 
         poisoned.Healed = true;
         await _pipeline.Rollup(poisoned).RunPendingAsync(CancellationToken.None);
 
-        Assert.Equal(7200m, NovemberLine().GpuSeconds);
+        Assert.Equal(7200m, NovemberLine().Seconds.Gpu);
         Assert.Empty(_pipeline.Marks.RollupPending);
     }
 

@@ -115,6 +115,6 @@ public sealed class RedeliveryTests
         IReadOnlyList<MonthlyUsage> clean = await CleanAsync();
         Assert.True(world.Landing.Files.Count > 10);
         Assert.Equal(clean, await world.BillAsync());
-        Assert.Equal(((2 * 1.5m) + (4 * 2.5m)) * 3600, clean.Sum(l => l.GpuSeconds));
+        Assert.Equal(((2 * 1.5m) + (4 * 2.5m)) * 3600, clean.Sum(l => l.Seconds.Gpu));
     }
 }

@@ -40,12 +40,12 @@ public sealed class RequeuedJobTests
         await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
 
         MonthlyUsage line = Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]);
-        Assert.Equal(4m * 3600, line.GpuSeconds);
+        Assert.Equal(4m * 3600, line.Seconds.Gpu);
         Assert.Equal(1, line.Jobs);
         Assert.Equal(2, _pipeline.Jobs.States.Count);
         Assert.DoesNotContain(
             _pipeline.Usage.Hours,
-            h => h.Key == new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero) && h.Value.Any(l => l.GpuSeconds > 0)
+            h => h.Key == new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero) && h.Value.Any(l => l.Seconds.Gpu > 0)
         );
     }
 
@@ -60,6 +60,6 @@ public sealed class RequeuedJobTests
         }
 
         MonthlyUsage line = Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]);
-        Assert.Equal((4m * 3600, 1), (line.GpuSeconds, line.Jobs));
+        Assert.Equal((4m * 3600, 1), (line.Seconds.Gpu, line.Jobs));
     }
 }

@@ -19,7 +19,7 @@ public sealed class UsagePricingTests
         decimal cpuHours = 0,
         string model = "H100",
         string institution = "inst-1"
-    ) => new(month, institution, model, 1, gpuHours * 3600, gpuHours * 3600 / 2, gpuHours * 3600, cpuHours * 3600);
+    ) => new(month, institution, model, "", 1, new UsageSeconds(gpuHours * 3600, cpuHours * 3600, gpuHours * 3600 / 2, gpuHours * 3600));
 
     [Fact]
     public void Price_RateChangeBetweenMonths_EachMonthUsesTheRateInForceOnItsFirstDay()
@@ -67,7 +67,7 @@ public sealed class UsagePricingTests
         UsageLine line = Assert.Single(report.Lines);
         Assert.Null(line.Amount);
         Assert.False(line.Priced);
-        Assert.Equal(3m * 3600, line.Usage.GpuSeconds);
+        Assert.Equal(3m * 3600, line.Usage.Seconds.Gpu);
         Assert.Contains(report.Warnings, w => w.Contains("'B200'", StringComparison.Ordinal));
     }
 

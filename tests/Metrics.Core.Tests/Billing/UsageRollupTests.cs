@@ -34,7 +34,7 @@ public sealed class UsageRollupTests
         MonthlyUsage line = Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]);
         Assert.Equal(
             (1, 2m * 2 * 3600, 4m * 2 * 3600, 120m, 60m),
-            (line.Jobs, line.GpuSeconds, line.CpuCoreSeconds, line.ObservedGpuSeconds, line.ActiveGpuSeconds)
+            (line.Jobs, line.Seconds.Gpu, line.Seconds.CpuCore, line.Seconds.ObservedGpu, line.Seconds.ActiveGpu)
         );
     }
 
@@ -63,7 +63,7 @@ public sealed class UsageRollupTests
         Assert.Equal(3, result.JobHoursRead);
         Assert.Equal(1, _pipeline.Jobs.Reads);
         Assert.Equal(1, _pipeline.Jobs.ManyReads);
-        Assert.Equal(2m * 2 * 3600, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
+        Assert.Equal(2m * 2 * 3600, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).Seconds.Gpu);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class UsageRollupTests
 
         Assert.Equal((3, 3), (result.JobsChanged, result.JobHoursRead));
         Assert.Equal((1, 3), (_pipeline.Jobs.ManyReads, _pipeline.Jobs.Reads));
-        Assert.Equal(3m * 1800, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).GpuSeconds);
+        Assert.Equal(3m * 1800, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).Seconds.Gpu);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class UsageRollupTests
         await IngestGpuAsync(1, EventJson.Gpu(node: "gn0001", ts: "2026-11-20T02:00:00Z", gpus: 1, intervalS: 60));
         await IngestGpuAsync(2, EventJson.Gpu(node: "gn0001", ts: "2026-11-26T02:00:00Z", gpus: 1, intervalS: 60));
         await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
-        Assert.Equal(180m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
+        Assert.Equal(180m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).Seconds.ObservedGpu);
         Assert.Equal(
             [new DateOnly(2026, 11, 14), new DateOnly(2026, 11, 20), new DateOnly(2026, 11, 26)],
             _pipeline.Usage.Days.Keys.Order()
@@ -110,8 +110,8 @@ public sealed class UsageRollupTests
         await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
 
         Assert.Equal(2, _pipeline.Usage.HourlyLinesRead - readBefore);
-        Assert.Equal(120m, Assert.Single(_pipeline.Usage.Days[new DateOnly(2026, 11, 26)]).ObservedGpuSeconds);
-        Assert.Equal(240m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
+        Assert.Equal(120m, Assert.Single(_pipeline.Usage.Days[new DateOnly(2026, 11, 26)]).Seconds.ObservedGpu);
+        Assert.Equal(240m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).Seconds.ObservedGpu);
     }
 
     [Fact]
@@ -137,13 +137,13 @@ public sealed class UsageRollupTests
 
         Assert.Equal(1, first.MarksKeptForNextRun);
         Assert.Contains((MarkKind.Gpu, UtcHours.Key(hour)), _pipeline.Marks.Pending.Keys);
-        Assert.Equal(15m, Assert.Single(_pipeline.Usage.Hours[hour]).ObservedGpuSeconds);
+        Assert.Equal(15m, Assert.Single(_pipeline.Usage.Hours[hour]).Seconds.ObservedGpu);
 
         RollupResult second = await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
 
         Assert.Equal(0, second.MarksKeptForNextRun);
-        Assert.Equal(30m, Assert.Single(_pipeline.Usage.Hours[hour]).ObservedGpuSeconds);
-        Assert.Equal(30m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).ObservedGpuSeconds);
+        Assert.Equal(30m, Assert.Single(_pipeline.Usage.Hours[hour]).Seconds.ObservedGpu);
+        Assert.Equal(30m, Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]).Seconds.ObservedGpu);
     }
 
     [Fact]

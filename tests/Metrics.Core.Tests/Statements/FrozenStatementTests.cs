@@ -11,13 +11,26 @@ public sealed class FrozenStatementTests
             "Asia/Shanghai",
             [
                 new UsageLine(
-                    new MonthlyUsage(s_october, "inst-00042", "H100-SXM5-80GB", 3, 36000.5m, 18000.25m, 36000.125m, 7200m),
+                    new MonthlyUsage(
+                        s_october,
+                        "inst-00042",
+                        "H100-SXM5-80GB",
+                        "",
+                        3,
+                        new UsageSeconds(36000.5m, 7200m, 18000.25m, 36000.125m)
+                    ),
                     28.50m,
                     0.12m,
                     285.24m,
                     "CNY"
                 ),
-                new UsageLine(new MonthlyUsage(s_october, "inst-00107", "B200-180GB", 1, 3600m, 0m, 0m, 0m), null, 0.12m, null, "CNY"),
+                new UsageLine(
+                    new MonthlyUsage(s_october, "inst-00107", "B200-180GB", "", 1, new UsageSeconds(3600m, 0m, 0m, 0m)),
+                    null,
+                    0.12m,
+                    null,
+                    "CNY"
+                ),
             ],
             ["no GPU rate in force on 2026-10-01 for model 'B200-180GB': its lines are unpriced"]
         );
@@ -33,7 +46,7 @@ public sealed class FrozenStatementTests
         Assert.Equal(UsageJsonWriter.Write(frozen.Report), UsageJsonWriter.Write(read.Report));
         Assert.Equal(frozen.Seal, read.Seal);
         // Exact seconds survive, not only the 4-decimal hours the CSV shows.
-        Assert.Equal(36000.125m, read.Report.Lines[0].Usage.ObservedGpuSeconds);
+        Assert.Equal(36000.125m, read.Report.Lines[0].Usage.Seconds.ObservedGpu);
     }
 
     [Fact]
@@ -94,8 +107,8 @@ public sealed class FrozenStatementTests
     {
         MonthlyUsage[] accounts =
         [
-            new(s_october, "inst-00042", "H100-SXM5-80GB", 2, 24000.5m, 12000m, 24000m, 3600m, "proj-a"),
-            new(s_october, "inst-00042", "H100-SXM5-80GB", 1, 12000m, 6000.25m, 12000.125m, 3600m, "proj-b"),
+            new(s_october, "inst-00042", "H100-SXM5-80GB", "proj-a", 2, new UsageSeconds(24000.5m, 3600m, 12000m, 24000m)),
+            new(s_october, "inst-00042", "H100-SXM5-80GB", "proj-b", 1, new UsageSeconds(12000m, 3600m, 6000.25m, 12000.125m)),
         ];
         byte[] json = FrozenStatement.Freeze(Report(), accounts, DateTimeOffset.UnixEpoch).ToJson();
         FrozenStatement read = FrozenStatement.FromJson(json);

@@ -8,10 +8,10 @@ public sealed class StatementDaysTests
 
     private static readonly DailyUsage[] s_days =
     [
-        new(new DateOnly(2027, 3, 12), "inst-a", H100, 10800m, 0m, 5400m, 10800m, "proj-b"),
-        new(new DateOnly(2027, 3, 10), "inst-a", H100, 3600.5m, 60m, 1800.25m, 3600.5m, "proj-a"),
-        new(new DateOnly(2027, 3, 10), "inst-a", H100, 3600m, 0m, 0m, 0m, "proj-b"),
-        new(new DateOnly(2027, 4, 1), "inst-a", H100, 3600m, 0m, 0m, 0m, "proj-a"),
+        new(new DateOnly(2027, 3, 12), "inst-a", H100, "proj-b", new UsageSeconds(10800m, 0m, 5400m, 10800m)),
+        new(new DateOnly(2027, 3, 10), "inst-a", H100, "proj-a", new UsageSeconds(3600.5m, 60m, 1800.25m, 3600.5m)),
+        new(new DateOnly(2027, 3, 10), "inst-a", H100, "proj-b", new UsageSeconds(3600m, 0m, 0m, 0m)),
+        new(new DateOnly(2027, 4, 1), "inst-a", H100, "proj-a", new UsageSeconds(3600m, 0m, 0m, 0m)),
     ];
 
     [Fact]
@@ -21,7 +21,7 @@ public sealed class StatementDaysTests
 
         Assert.Equal(
             [(new DateOnly(2027, 3, 10), 7200.5m, 60m, 1800.25m, 3600.5m), (new DateOnly(2027, 3, 12), 10800m, 0m, 5400m, 10800m)],
-            frozen.Days.Select(d => (d.Day, d.GpuSeconds, d.CpuCoreSeconds, d.ActiveGpuSeconds, d.ObservedGpuSeconds))
+            frozen.Days.Select(d => (d.Day, d.Seconds.Gpu, d.Seconds.CpuCore, d.Seconds.ActiveGpu, d.Seconds.ObservedGpu))
         );
         Assert.All(frozen.Days, d => Assert.Equal(string.Empty, d.Account));
     }
@@ -59,7 +59,13 @@ public sealed class StatementDaysTests
     [Fact]
     public void AddUp_HoldsWhenTheDaysSumToEachUsageLine_AndNotWhenALineOrASecondIsMissing()
     {
-        var line = new UsageLine(new MonthlyUsage(s_march, "inst-a", H100, 2, 18000.5m, 0m, 0m, 60m), 26.00m, 0.12m, 130.00m, "CNY");
+        var line = new UsageLine(
+            new MonthlyUsage(s_march, "inst-a", H100, "", 2, new UsageSeconds(18000.5m, 60m, 0m, 0m)),
+            26.00m,
+            0.12m,
+            130.00m,
+            "CNY"
+        );
         UsageReport report = new(s_march, "Asia/Shanghai", [line], []);
         DailyUsage[] days = StatementDays.Freeze(s_march, s_days).Days.ToArray();
 

@@ -16,7 +16,7 @@ public sealed class StatementFiguresTests
         string? account = null
     ) =>
         new(
-            new MonthlyUsage(s_march, institution, model, 1, gpuSeconds, active, observed, 0m, account ?? string.Empty),
+            new MonthlyUsage(s_march, institution, model, account ?? string.Empty, 1, new UsageSeconds(gpuSeconds, 0m, active, observed)),
             26.00m,
             null,
             amount,
@@ -28,7 +28,14 @@ public sealed class StatementFiguresTests
 
     private static UsageLine Line(UsageLineType type, string institution, decimal amount, string currency = "CNY") =>
         new(
-            new MonthlyUsage(s_march, institution, type == UsageLineType.Credit ? string.Empty : "H100-SXM5-80GB", 0, 0m, 0m, 0m, 0m),
+            new MonthlyUsage(
+                s_march,
+                institution,
+                type == UsageLineType.Credit ? string.Empty : "H100-SXM5-80GB",
+                "",
+                0,
+                new UsageSeconds(0m, 0m, 0m, 0m)
+            ),
             null,
             null,
             amount,
@@ -142,11 +149,11 @@ public sealed class StatementFiguresTests
     {
         DailyUsage[] days =
         [
-            new(new DateOnly(2027, 3, 1), "inst-a", "H100-SXM5-80GB", 1m, 0m, 0m, 0m),
-            new(new DateOnly(2027, 3, 1), "inst-b", "H100-SXM5-80GB", 1m, 0m, 0m, 0m),
-            new(new DateOnly(2027, 3, 1), "inst-c", "H100-SXM5-80GB", 1m, 0m, 0m, 0m),
-            new(new DateOnly(2027, 3, 31), "inst-a", "A100-80GB", 5400m, 0m, 0m, 0m),
-            new(new DateOnly(2027, 4, 1), "inst-a", "A100-80GB", 3600m, 0m, 0m, 0m),
+            new(new DateOnly(2027, 3, 1), "inst-a", "H100-SXM5-80GB", "", new UsageSeconds(1m, 0m, 0m, 0m)),
+            new(new DateOnly(2027, 3, 1), "inst-b", "H100-SXM5-80GB", "", new UsageSeconds(1m, 0m, 0m, 0m)),
+            new(new DateOnly(2027, 3, 1), "inst-c", "H100-SXM5-80GB", "", new UsageSeconds(1m, 0m, 0m, 0m)),
+            new(new DateOnly(2027, 3, 31), "inst-a", "A100-80GB", "", new UsageSeconds(5400m, 0m, 0m, 0m)),
+            new(new DateOnly(2027, 4, 1), "inst-a", "A100-80GB", "", new UsageSeconds(3600m, 0m, 0m, 0m)),
         ];
 
         StatementFigures.DailyByModel daily = StatementFigures.Daily(s_march, days);

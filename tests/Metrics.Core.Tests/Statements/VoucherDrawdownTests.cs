@@ -10,12 +10,12 @@ public sealed class VoucherDrawdownTests
 
     /// <summary>5 GPU-hours at 26.00: 130.00 for the month.</summary>
     private static UsageLine MonthLine(decimal? amount = 130.00m) =>
-        new(new MonthlyUsage(s_march, "inst-a", H100, 2, 18000m, 0m, 0m, 0m), 26.00m, null, amount, "CNY");
+        new(new MonthlyUsage(s_march, "inst-a", H100, "", 2, new UsageSeconds(18000m, 0m, 0m, 0m)), 26.00m, null, amount, "CNY");
 
     private static readonly DailyUsage[] s_days =
     [
-        new(new DateOnly(2027, 3, 10), "inst-a", H100, 7200m, 0m, 0m, 0m),
-        new(new DateOnly(2027, 3, 12), "inst-a", H100, 10800m, 0m, 0m, 0m),
+        new(new DateOnly(2027, 3, 10), "inst-a", H100, "", new UsageSeconds(7200m, 0m, 0m, 0m)),
+        new(new DateOnly(2027, 3, 12), "inst-a", H100, "", new UsageSeconds(10800m, 0m, 0m, 0m)),
     ];
 
     private static Voucher V(string id, decimal share) =>
@@ -40,7 +40,13 @@ public sealed class VoucherDrawdownTests
     [Fact]
     public void Project_BooksAnAdjustmentFromTheFirstDay_AndALowBalanceRunsOut()
     {
-        UsageLine adjustment = new(new MonthlyUsage(s_march, "inst-a", H100, 0, 3600m, 0m, 0m, 0m), 26.00m, null, 26.00m, "CNY")
+        UsageLine adjustment = new(
+            new MonthlyUsage(s_march, "inst-a", H100, "", 0, new UsageSeconds(3600m, 0m, 0m, 0m)),
+            26.00m,
+            null,
+            26.00m,
+            "CNY"
+        )
         {
             Type = UsageLineType.Adjustment,
             AdjustsMonth = new BillingMonth(2027, 2),

@@ -11,7 +11,11 @@ public sealed class VoucherCreditsTests
         decimal? amount,
         string model = "H100-SXM5-80GB",
         UsageLineType type = UsageLineType.Usage
-    ) => new(new MonthlyUsage(s_november, institution, model, 1, 3600m, 0m, 0m, 0m), 28.50m, null, amount, "CNY") { Type = type };
+    ) =>
+        new(new MonthlyUsage(s_november, institution, model, "", 1, new UsageSeconds(3600m, 0m, 0m, 0m)), 28.50m, null, amount, "CNY")
+        {
+            Type = type,
+        };
 
     private static Voucher V(
         string id,

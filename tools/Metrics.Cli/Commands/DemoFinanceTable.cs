@@ -25,7 +25,7 @@ internal static class DemoFinanceTable
                     line.Usage.Institution,
                     line.Usage.GpuModel,
                     line.Usage.Jobs.ToString(CultureInfo.InvariantCulture),
-                    UsageCsvWriter.Hours(line.Usage.GpuSeconds),
+                    UsageCsvWriter.Hours(line.Usage.Seconds.Gpu),
                     line.AvgGpuUtilPct?.ToString("F2", CultureInfo.InvariantCulture) ?? "-",
                     line.Amount?.ToString("N2", CultureInfo.InvariantCulture) ?? "unpriced",
                     line.Currency
@@ -39,7 +39,7 @@ internal static class DemoFinanceTable
                 $"all {report.Lines.Select(l => l.Usage.Institution).Distinct().Count()} institutions",
                 string.Empty,
                 string.Empty,
-                UsageCsvWriter.Hours(report.Lines.Sum(l => l.Usage.GpuSeconds)),
+                UsageCsvWriter.Hours(report.Lines.Sum(l => l.Usage.Seconds.Gpu)),
                 string.Empty,
                 total.ToString("N2", CultureInfo.InvariantCulture),
                 RateCard.DefaultCurrency

@@ -14,7 +14,7 @@ internal static class DemoTruthCheck
             .Where(l => l.Type == UsageLineType.Usage)
             .ToDictionary(
                 l => (l.Usage.Month.ToString(), l.Usage.Institution, l.Usage.GpuModel),
-                l => UsageLine.ReportedHours(l.Usage.GpuSeconds)
+                l => UsageLine.ReportedHours(l.Usage.Seconds.Gpu)
             );
         int matched = 0,
             compared = 0;
