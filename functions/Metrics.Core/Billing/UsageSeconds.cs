@@ -10,6 +10,4 @@ public readonly record struct UsageSeconds(decimal Gpu, decimal CpuCore, decimal
     /// <summary>Exact: decimal addition of seconds never rounds at the centre's scale.</summary>
     public static UsageSeconds operator +(UsageSeconds left, UsageSeconds right) =>
         new(left.Gpu + right.Gpu, left.CpuCore + right.CpuCore, left.ActiveGpu + right.ActiveGpu, left.ObservedGpu + right.ObservedGpu);
-
-    public static UsageSeconds Add(UsageSeconds left, UsageSeconds right) => left + right;
 }
