@@ -76,22 +76,16 @@ public sealed class FinanceHttpTests
             new InMemoryLandedFiles(new InMemoryLandingStore()),
             new InMemoryJobStateStore(),
             _usage,
-            new Impatient(_lock),
+            _lock.Impatient(),
             s_calendar
         );
         var query = new UsageQuery(_usage, new InMemoryRateCardStore(), _statements, _vouchers, s_calendar);
-        var close = new CloseMonth(new MonthClose(rollup, query, _usage, _statements, new Impatient(_lock), s_calendar, _time));
+        var close = new CloseMonth(new MonthClose(rollup, query, _usage, _statements, _lock.Impatient(), s_calendar, _time));
 
         var result = Assert.IsType<ObjectResult>(await close.RunAsync(Request("POST"), "2026-11", CancellationToken.None));
 
         Assert.Equal(503, result.StatusCode);
         Assert.Empty(_statements.Stored);
-    }
-
-    private sealed class Impatient(Metrics.Core.Ports.IRollupLock inner) : Metrics.Core.Ports.IRollupLock
-    {
-        public Task<Metrics.Core.Ports.IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken) =>
-            inner.AcquireAsync(TimeSpan.Zero, cancellationToken);
     }
 
     [Fact]

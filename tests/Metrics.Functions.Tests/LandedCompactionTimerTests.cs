@@ -35,15 +35,9 @@ public sealed class LandedCompactionTimerTests
         var logger = new FakeLogger<LandedCompactionTimer>();
         await using IRollupLease held = await _lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None);
 
-        await new LandedCompactionTimer(Compaction(new Impatient(_lock)), logger).RunAsync(new TimerInfo(), CancellationToken.None);
+        await new LandedCompactionTimer(Compaction(_lock.Impatient()), logger).RunAsync(new TimerInfo(), CancellationToken.None);
 
         Assert.Contains(logger.Collector.GetSnapshot(), r => r.Id.Id == 1202);
-    }
-
-    private sealed class Impatient(IRollupLock inner) : IRollupLock
-    {
-        public Task<IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken) =>
-            inner.AcquireAsync(TimeSpan.Zero, cancellationToken);
     }
 
     /// <summary>Landed storage with empty hours: the timer's behaviour, not compaction's, is under test here.</summary>

@@ -11,13 +11,16 @@ public sealed class MonthCloseTimerTests
     private readonly InMemoryStatementStore _statements = new();
     private readonly FakeTimeProvider _time = new();
 
-    private MonthCloseTimer Timer(FakeLogger<MonthCloseTimer> logger)
+    private MonthCloseTimer Timer(FakeLogger<MonthCloseTimer> logger, IRollupLock? rollupLock = null)
     {
         BillingCalendar calendar = _pipeline.Calendar;
-        UsageRollup rollup = _pipeline.Rollup();
+        UsageRollup rollup = _pipeline.Rollup(rollupLock: rollupLock);
         var query = new UsageQuery(_pipeline.Usage, new InMemoryRateCardStore(), _statements, new InMemoryVoucherStore(), calendar);
         return new MonthCloseTimer(
-            new MonthClose(rollup, query, _pipeline.Usage, _statements, _pipeline.Lock, calendar, _time) { Grace = TimeSpan.FromDays(3) },
+            new MonthClose(rollup, query, _pipeline.Usage, _statements, rollupLock ?? _pipeline.Lock, calendar, _time)
+            {
+                Grace = TimeSpan.FromDays(3),
+            },
             logger
         );
     }
@@ -60,5 +63,24 @@ public sealed class MonthCloseTimerTests
         Assert.Equal(new DateTimeOffset(2026, 12, 3, 16, 0, 0, TimeSpan.Zero), statement.Seal.ClosedAt);
         Assert.Equal(frozen, _statements.Stored[s_november]);
         Assert.Equal([1300, 1301], logger.Collector.GetSnapshot().Select(r => r.Id.Id).Where(id => id >= 1300).ToArray());
+    }
+
+    [Fact]
+    public async Task Run_WhileARollupHoldsTheLock_LogsAndLeavesTheMonthOpenForTheNextTick()
+    {
+        await LandNovemberJobAsync();
+        _time.SetUtcNow(new DateTimeOffset(2026, 12, 3, 16, 0, 0, TimeSpan.Zero));
+        var logger = new FakeLogger<MonthCloseTimer>();
+        await using (IRollupLease held = await _pipeline.Lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None))
+        {
+            await Timer(logger, _pipeline.Lock.Impatient()).RunAsync(new TimerInfo(), CancellationToken.None);
+        }
+
+        Assert.False(_statements.Stored.ContainsKey(s_november));
+        Assert.Contains(logger.Collector.GetSnapshot(), r => r.Id.Id == 1303);
+
+        await Timer(logger).RunAsync(new TimerInfo(), CancellationToken.None);
+
+        Assert.True(_statements.Stored.ContainsKey(s_november));
     }
 }

@@ -31,17 +31,10 @@ public sealed class UsageRollupTimerTests
     {
         var logger = new FakeLogger<UsageRollupTimer>();
         await using Metrics.Core.Ports.IRollupLease held = await _pipeline.Lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None);
-        UsageRollup rollup = _pipeline.Rollup(rollupLock: new ImpatientLock(_pipeline.Lock));
+        UsageRollup rollup = _pipeline.Rollup(rollupLock: _pipeline.Lock.Impatient());
 
         await new UsageRollupTimer(rollup, logger).RunAsync(new TimerInfo(), CancellationToken.None);
 
         Assert.Contains(logger.Collector.GetSnapshot(), r => r.Id.Id == 1102);
-    }
-
-    /// <summary>The same lock, but giving up at once instead of after <see cref="UsageRollup.LockWait"/>.</summary>
-    private sealed class ImpatientLock(InMemoryRollupLock inner) : Metrics.Core.Ports.IRollupLock
-    {
-        public Task<Metrics.Core.Ports.IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken) =>
-            inner.AcquireAsync(TimeSpan.Zero, cancellationToken);
     }
 }

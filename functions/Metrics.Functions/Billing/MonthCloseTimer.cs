@@ -10,14 +10,14 @@ public sealed class MonthCloseTimer(MonthClose close, ILogger<MonthCloseTimer> l
     public async Task RunAsync([TimerTrigger("%MonthCloseSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(timer);
-        try
-        {
-            MonthCloseLog.Outcome(logger, await close.CloseDueAsync(cancellationToken).ConfigureAwait(false));
-        }
-        catch (RollupLockBusyException ex)
-        {
-            // A long rollup holds the lock; the month stays open until the next tick.
-            MonthCloseLog.LockBusy(logger, ex.Message);
-        }
+        // Under a long rollup's lock the month stays open until the next tick.
+        await LockedTick
+            .RunAsync(
+                close.CloseDueAsync,
+                outcome => MonthCloseLog.Outcome(logger, outcome),
+                busy => MonthCloseLog.LockBusy(logger, busy),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
     }
 }

@@ -12,15 +12,13 @@ public sealed class UsageRollupTimer(UsageRollup rollup, ILogger<UsageRollupTime
             RollupLog.PastDue(logger);
         }
 
-        try
-        {
-            RollupResult result = await rollup.RunPendingAsync(cancellationToken).ConfigureAwait(false);
-            RollupLog.Completed(logger, result);
-        }
-        catch (RollupLockBusyException ex)
-        {
-            // Another rollup (a CLI run, or a slow previous tick) still holds the lock; its work is the same work.
-            RollupLog.LockBusy(logger, ex.Message);
-        }
+        await LockedTick
+            .RunAsync(
+                ct => rollup.RunPendingAsync(ct),
+                result => RollupLog.Completed(logger, result),
+                busy => RollupLog.LockBusy(logger, busy),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
     }
 }

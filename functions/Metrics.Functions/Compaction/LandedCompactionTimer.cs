@@ -10,15 +10,13 @@ public sealed class LandedCompactionTimer(LandedCompaction compaction, ILogger<L
     public async Task RunAsync([TimerTrigger("%CompactionSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(timer);
-        try
-        {
-            CompactionResult result = await compaction.RunPendingAsync(cancellationToken).ConfigureAwait(false);
-            CompactionLog.Completed(logger, result);
-        }
-        catch (RollupLockBusyException ex)
-        {
-            // A CLI compaction (or a slow previous tick) holds the lock; the hours it leaves stay marked for the next tick.
-            CompactionLog.LockBusy(logger, ex.Message);
-        }
+        await LockedTick
+            .RunAsync(
+                ct => compaction.RunPendingAsync(ct),
+                result => CompactionLog.Completed(logger, result),
+                busy => CompactionLog.LockBusy(logger, busy),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
     }
 }
