@@ -15,14 +15,9 @@ internal readonly struct JsonFields(JsonElement obj, string path)
 
     public string? OptionalString(string name, Regex pattern)
     {
-        if (!TryGet(name, out JsonElement value))
+        if (!TryGet(name, JsonValueKind.String, "a string", out JsonElement value))
         {
             return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            throw WrongType(name, "a string", value);
         }
 
         string text = Text(name, value);
@@ -52,14 +47,9 @@ internal readonly struct JsonFields(JsonElement obj, string path)
 
     public DateTimeOffset? OptionalTimestamp(string name)
     {
-        if (!TryGet(name, out JsonElement value))
+        if (!TryGet(name, JsonValueKind.String, "an ISO-8601 timestamp string", out JsonElement value))
         {
             return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            throw WrongType(name, "an ISO-8601 timestamp string", value);
         }
 
         string text = Text(name, value);
@@ -81,14 +71,9 @@ internal readonly struct JsonFields(JsonElement obj, string path)
 
     public double? OptionalNumber(string name, double min, double max)
     {
-        if (!TryGet(name, out JsonElement value))
+        if (!TryGet(name, JsonValueKind.Number, "a JSON number", out JsonElement value))
         {
             return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Number)
-        {
-            throw WrongType(name, "a JSON number", value);
         }
 
         // TryGetDouble refuses a literal too large for a double (1e400): that is out of range, not a crash.
@@ -104,14 +89,9 @@ internal readonly struct JsonFields(JsonElement obj, string path)
 
     public long? OptionalInteger(string name, long min, long max)
     {
-        if (!TryGet(name, out JsonElement value))
+        if (!TryGet(name, JsonValueKind.Number, "a whole JSON number", out JsonElement value))
         {
             return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Number)
-        {
-            throw WrongType(name, "a whole JSON number", value);
         }
 
         // 64 and 64.0 are the same number in JSON; accept both, refuse 64.5.
@@ -144,17 +124,7 @@ internal readonly struct JsonFields(JsonElement obj, string path)
 
     public JsonElement RequiredArray(string name)
     {
-        if (!TryGet(name, out JsonElement value))
-        {
-            throw Missing(name);
-        }
-
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            throw WrongType(name, "an array", value);
-        }
-
-        return value;
+        return TryGet(name, JsonValueKind.Array, "an array", out JsonElement value) ? value : throw Missing(name);
     }
 
     public RejectedEventException Missing(string name) => new(RejectReason.MissingField, $"{Path(name)} is required");
@@ -180,6 +150,22 @@ internal readonly struct JsonFields(JsonElement obj, string path)
 
     /// <summary>Absent and explicit null both count as "not given": the contract never distinguishes them.</summary>
     private bool TryGet(string name, out JsonElement value) => obj.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+
+    /// <summary>A given field of the JSON kind the contract names (<paramref name="expected"/> in words); any other kind is refused.</summary>
+    private bool TryGet(string name, JsonValueKind kind, string expected, out JsonElement value)
+    {
+        if (!TryGet(name, out value))
+        {
+            return false;
+        }
+
+        if (value.ValueKind != kind)
+        {
+            throw WrongType(name, expected, value);
+        }
+
+        return true;
+    }
 
     private RejectedEventException WrongType(string name, string expected, JsonElement value) =>
         new(
