@@ -151,7 +151,9 @@ internal readonly struct JsonFields(JsonElement obj, string path)
     /// <summary>Absent and explicit null both count as "not given": the contract never distinguishes them.</summary>
     private bool TryGet(string name, out JsonElement value) => obj.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
 
-    /// <summary>A given field of the JSON kind the contract names (<paramref name="expected"/> in words); any other kind is refused.</summary>
+    /// <summary>
+    /// A given field of the JSON kind the contract names (<paramref name="expected"/> in words); any other kind is refused.
+    /// </summary>
     private bool TryGet(string name, JsonValueKind kind, string expected, out JsonElement value)
     {
         if (!TryGet(name, out value))
