@@ -89,20 +89,14 @@ public sealed class GpuTelemetryDecoderTests
     [Fact]
     public void Decode_TimestampExactlyAtSkewAllowance_IsAccepted()
     {
-        string ts = (s_enqueued + ContractLimits.ClockSkewAllowance).ToString(
-            "yyyy-MM-dd'T'HH:mm:ss'Z'",
-            System.Globalization.CultureInfo.InvariantCulture
-        );
+        string ts = EventJson.Ts(s_enqueued + ContractLimits.ClockSkewAllowance);
         Assert.True(Decode(EventJson.Gpu(ts: ts)).IsValid);
     }
 
     [Fact]
     public void Decode_TimestampBeyondSkewAllowance_IsTimestampInFuture()
     {
-        string ts = (s_enqueued + ContractLimits.ClockSkewAllowance + TimeSpan.FromSeconds(1)).ToString(
-            "yyyy-MM-dd'T'HH:mm:ss'Z'",
-            System.Globalization.CultureInfo.InvariantCulture
-        );
+        string ts = EventJson.Ts(s_enqueued + ContractLimits.ClockSkewAllowance + TimeSpan.FromSeconds(1));
         RejectionAssert.Rejected(Decode(EventJson.Gpu(ts: ts)), RejectReason.TimestampInFuture, "ts");
     }
 

@@ -30,18 +30,28 @@ public sealed class AccountsOnAzuriteTests : IDisposable
 
     private DateTimeOffset At(int day, int hour, int minute = 0) => new(_month.Year, _month.Month, day, hour, minute, 0, TimeSpan.Zero);
 
-    private static string Ts(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
     private string Job(string id, double gpus, int cpus, string? account) =>
         EventJson
-            .Job(id, "ended", Ts(At(10, 1)), gpus, Institution, Cluster, Ts(At(10, 0)), Ts(At(10, 1)), H100, cpus, account)
+            .Job(
+                id,
+                "ended",
+                EventJson.Ts(At(10, 1)),
+                gpus,
+                Institution,
+                Cluster,
+                EventJson.Ts(At(10, 0)),
+                EventJson.Ts(At(10, 1)),
+                H100,
+                cpus,
+                account
+            )
             .ToJsonString();
 
     private string Sample(string node, int gpus, string jobId, double utilPct)
     {
         JsonObject e = EventJson.Gpu(
             node: $"{node}-{_run}",
-            ts: Ts(At(10, 0, 1)),
+            ts: EventJson.Ts(At(10, 0, 1)),
             gpus: gpus,
             jobId: jobId,
             institution: Institution,

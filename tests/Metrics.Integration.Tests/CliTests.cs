@@ -235,15 +235,7 @@ public sealed partial class CliTests : IDisposable
             file,
             Enumerable
                 .Range(0, 40)
-                .Select(i =>
-                    EventJson
-                        .Gpu(
-                            node: $"cn{i % 4}",
-                            ts: hour.AddMinutes(i).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
-                            gpus: 2
-                        )
-                        .ToJsonString()
-                )
+                .Select(i => EventJson.Gpu(node: $"cn{i % 4}", ts: EventJson.Ts(hour.AddMinutes(i)), gpus: 2).ToJsonString())
         );
         await _azurite.RunOkAsync(time, "ingest", "--stream", "gpu", "--file", file, "--partitions", "2", "--batch-size", "5");
         string hourArg = hour.ToString("yyyy-MM-dd'T'HH", System.Globalization.CultureInfo.InvariantCulture);

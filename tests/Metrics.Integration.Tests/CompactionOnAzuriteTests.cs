@@ -27,8 +27,6 @@ public sealed class CompactionOnAzuriteTests
             new Metrics.Core.Validation.IngestLimits().ForBackfill()
         );
 
-    private static string Ts(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
     private async Task IngestAsync(
         TelemetryStream stream,
         string partition,
@@ -64,7 +62,7 @@ public sealed class CompactionOnAzuriteTests
                 samples.Add(
                     EventJson.Gpu(
                         node: $"{tag}n{node}{_run}",
-                        ts: Ts(hour.AddMinutes(minute)),
+                        ts: EventJson.Ts(hour.AddMinutes(minute)),
                         jobId: $"J{node % 3}",
                         institution: $"inst-{tag}{node % 2}",
                         utilPct: 10 * node,
@@ -103,12 +101,12 @@ public sealed class CompactionOnAzuriteTests
                 JsonObject job = EventJson.Job(
                     $"J{j}{_run}",
                     state,
-                    Ts(hour.AddMinutes(minute)),
+                    EventJson.Ts(hour.AddMinutes(minute)),
                     4,
                     $"inst-{tag}{j % 2}",
-                    start: Ts(hour.AddHours(-1))
+                    start: EventJson.Ts(hour.AddHours(-1))
                 );
-                job["submitTime"] = Ts(hour.AddHours(-2));
+                job["submitTime"] = EventJson.Ts(hour.AddHours(-2));
                 jobs.Add(job);
             }
         }
@@ -232,7 +230,7 @@ public sealed class CompactionOnAzuriteTests
             {
                 JsonObject e = EventJson.Gpu(
                     node: $"upper{i}{_run}",
-                    ts: Ts(hour.AddMinutes(10)),
+                    ts: EventJson.Ts(hour.AddMinutes(10)),
                     institution: "inst-upper",
                     intervalS: 60
                 );
@@ -266,7 +264,7 @@ public sealed class CompactionOnAzuriteTests
         var compactor = new HourCompactor(Files, TimeProvider.System);
         await compactor.CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
 
-        JsonObject late = EventJson.Gpu(node: $"ln9{_run}", ts: Ts(hour.AddMinutes(30)), institution: "inst-late", intervalS: 60);
+        JsonObject late = EventJson.Gpu(node: $"ln9{_run}", ts: EventJson.Ts(hour.AddMinutes(30)), institution: "inst-late", intervalS: 60);
         await IngestAsync(TelemetryStream.Gpu, "c", 0, [late], hour);
         string withLate = await BillingInputAsync(Files, hour);
         Assert.Contains("inst-late|", withLate, StringComparison.Ordinal);

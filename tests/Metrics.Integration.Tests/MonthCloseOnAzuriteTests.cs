@@ -32,8 +32,6 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
 
     private DateTimeOffset At(int day, int hour) => new(_month.Year, _month.Month, day, hour, 0, 0, TimeSpan.Zero);
 
-    private static string Ts(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
     private string Job(
         string id,
         string state,
@@ -44,7 +42,18 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         DateTimeOffset? end = null
     ) =>
         EventJson
-            .Job(id, state, Ts(ts), gpus, Institution, $"close-{_run}", Ts(start), end is null ? null : Ts(end.Value), H100, cpus)
+            .Job(
+                id,
+                state,
+                EventJson.Ts(ts),
+                gpus,
+                Institution,
+                $"close-{_run}",
+                EventJson.Ts(start),
+                end is null ? null : EventJson.Ts(end.Value),
+                H100,
+                cpus
+            )
             .ToJsonString();
 
     private async Task IngestJobsAsync(string name, params string[] lines)
@@ -133,7 +142,7 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
                 "Correction",
                 "419.84",
                 "16.0000",
-                BillingCalendar.Create("Asia/Shanghai").StartUtc(_month).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                EventJson.Ts(BillingCalendar.Create("Asia/Shanghai").StartUtc(_month)),
                 _month.ToString()
             ),
             (

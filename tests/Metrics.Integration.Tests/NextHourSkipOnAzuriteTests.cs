@@ -24,14 +24,12 @@ public sealed class NextHourSkipOnAzuriteTests
 
     private string Institution => $"inst-skip-{_run}";
 
-    private static string Ts(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
     /// <summary>One sample of one 2-GPU node, landed as a file of its own (its own sequence number, so its own name).</summary>
     private async Task LandAsync(DateTimeOffset ts, int intervalS, long sequence)
     {
         JsonObject sample = EventJson.Gpu(
             node: $"n-{_run}",
-            ts: Ts(ts),
+            ts: EventJson.Ts(ts),
             gpus: 2,
             institution: Institution,
             utilPct: 50,

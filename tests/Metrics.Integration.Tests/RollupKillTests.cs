@@ -19,8 +19,6 @@ public sealed class RollupKillTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string Ts(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
     /// <summary>
     /// A day of one tenant: 6 jobs of 4 GPUs starting every 4 hours with hourly heartbeats, and 10-minute samples of 3 nodes.
     /// </summary>
@@ -35,26 +33,26 @@ public sealed class RollupKillTests : IDisposable
             string id = $"J{j}";
             jobs.Add(
                 EventJson
-                    .Job(id, "started", Ts(start), 4, institution, cluster, Ts(start), cpus: 8)
+                    .Job(id, "started", EventJson.Ts(start), 4, institution, cluster, EventJson.Ts(start), cpus: 8)
                     .ToJsonString()
-                    .Replace("2026-11-27T07:58:00Z", Ts(start), StringComparison.Ordinal)
+                    .Replace("2026-11-27T07:58:00Z", EventJson.Ts(start), StringComparison.Ordinal)
             );
             for (int h = 1; h <= 5; h++)
             {
                 jobs.Add(
                     EventJson
-                        .Job(id, "running", Ts(start.AddHours(h)), 4, institution, cluster, Ts(start), cpus: 8)
+                        .Job(id, "running", EventJson.Ts(start.AddHours(h)), 4, institution, cluster, EventJson.Ts(start), cpus: 8)
                         .ToJsonString()
-                        .Replace("2026-11-27T07:58:00Z", Ts(start), StringComparison.Ordinal)
+                        .Replace("2026-11-27T07:58:00Z", EventJson.Ts(start), StringComparison.Ordinal)
                 );
             }
 
             DateTimeOffset end = start.AddHours(5).AddMinutes(17 * (j + 1));
             jobs.Add(
                 EventJson
-                    .Job(id, "ended", Ts(end), 4, institution, cluster, Ts(start), Ts(end), cpus: 8)
+                    .Job(id, "ended", EventJson.Ts(end), 4, institution, cluster, EventJson.Ts(start), EventJson.Ts(end), cpus: 8)
                     .ToJsonString()
-                    .Replace("2026-11-27T07:58:00Z", Ts(start), StringComparison.Ordinal)
+                    .Replace("2026-11-27T07:58:00Z", EventJson.Ts(start), StringComparison.Ordinal)
             );
         }
 
@@ -65,7 +63,7 @@ public sealed class RollupKillTests : IDisposable
             {
                 JsonObject e = EventJson.Gpu(
                     node: $"{tenant}n{node}",
-                    ts: Ts(t),
+                    ts: EventJson.Ts(t),
                     gpus: 4,
                     jobId: $"J{(int)((t - s_day).TotalHours / 4) % 6}",
                     institution: institution,

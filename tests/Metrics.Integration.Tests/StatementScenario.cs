@@ -42,10 +42,22 @@ internal sealed class StatementScenario : IDisposable
 
     public DateTimeOffset At(int day, int hour, int minute = 0) => new(Month.Year, Month.Month, day, hour, minute, 0, TimeSpan.Zero);
 
-    private static string Ts(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
     public string Job(string id, double gpus, int cpus, string account, DateTimeOffset start, DateTimeOffset end) =>
-        EventJson.Job(id, "ended", Ts(end), gpus, Institution, $"stmt-{_run}", Ts(start), Ts(end), H100, cpus, account).ToJsonString();
+        EventJson
+            .Job(
+                id,
+                "ended",
+                EventJson.Ts(end),
+                gpus,
+                Institution,
+                $"stmt-{_run}",
+                EventJson.Ts(start),
+                EventJson.Ts(end),
+                H100,
+                cpus,
+                account
+            )
+            .ToJsonString();
 
     public async Task IngestAsync(string stream, params string[] lines)
     {
@@ -70,7 +82,7 @@ internal sealed class StatementScenario : IDisposable
         await IngestAsync("jobs", Job("A", 2, 4, "proj-a", At(10, 0), At(10, 1)), Job("B", 1, 0, "proj-b", At(12, 2), At(12, 5)));
         JsonObject sample = EventJson.Gpu(
             node: $"n1-{_run}",
-            ts: Ts(At(10, 0, 1)),
+            ts: EventJson.Ts(At(10, 0, 1)),
             gpus: 2,
             jobId: "A",
             institution: Institution,

@@ -43,9 +43,7 @@ public sealed class StorageFaultTests
         var gpu = new List<byte[]>();
         for (int minute = 5; minute <= 180; minute += 5)
         {
-            string ts = new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero)
-                .AddMinutes(minute)
-                .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            string ts = EventJson.Ts(new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero).AddMinutes(minute));
             for (int node = 0; node < 4; node++)
             {
                 JsonObject e = EventJson.Gpu(

@@ -14,6 +14,10 @@ public static class EventJson
 
     private static readonly DateTimeOffset Placeholder = new(2026, 11, 27, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>An instant as the tests write it into events, to the second in UTC: <c>2026-11-27T09:00:15Z</c>.</summary>
+    public static string Ts(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
     public static JsonObject Gpu(
         string node = "gn0412",
         string ts = "2026-11-27T09:00:15Z",

@@ -140,9 +140,7 @@ public sealed class ObservedHourTests
             .Range(0, count)
             .Select(i =>
             {
-                string ts = s_hour
-                    .AddSeconds(secondsIntoHour(i))
-                    .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                string ts = EventJson.Ts(s_hour.AddSeconds(secondsIntoHour(i)));
                 byte[] body = EventJson.Bytes(
                     EventJson.Gpu(node: $"gn{i % nodes:D4}", ts: ts, gpus: gpus, utilPct: i % 97, intervalS: intervalS)
                 );
@@ -263,9 +261,7 @@ public sealed class ObservedHourTests
                 EventJson.Bytes(
                     EventJson.Gpu(
                         node: $"gn{i % 40:D4}",
-                        ts: s_hour
-                            .AddSeconds(30 * ((i % 80) + 1))
-                            .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                        ts: EventJson.Ts(s_hour.AddSeconds(30 * ((i % 80) + 1))),
                         gpus: 2,
                         utilPct: i % 7 * 10.5,
                         intervalS: 30

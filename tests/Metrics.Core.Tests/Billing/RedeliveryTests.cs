@@ -13,14 +13,7 @@ public sealed class RedeliveryTests
         .Range(0, 60)
         .Select(i => new RawEvent(
             EventJson.Bytes(
-                EventJson.Gpu(
-                    node: $"gn{i % 6:D4}",
-                    ts: s_enqueued
-                        .AddSeconds(-30 * (i + 1))
-                        .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
-                    gpus: 2,
-                    utilPct: i % 100
-                )
+                EventJson.Gpu(node: $"gn{i % 6:D4}", ts: EventJson.Ts(s_enqueued.AddSeconds(-30 * (i + 1))), gpus: 2, utilPct: i % 100)
             ),
             i,
             s_enqueued

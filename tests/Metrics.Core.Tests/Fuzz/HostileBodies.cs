@@ -160,9 +160,7 @@ internal static class HostileBodies
         (node, second, gpus, util, busy) =>
             EventJson.Gpu(
                 node: $"gn{node:D4}",
-                ts: Enqueued
-                    .AddSeconds(-1 - second)
-                    .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                ts: EventJson.Ts(Enqueued.AddSeconds(-1 - second)),
                 gpus: gpus,
                 jobId: busy ? $"{100000 + node}" : null,
                 institution: busy ? $"inst-{node % 50:D5}" : null,
@@ -181,7 +179,6 @@ internal static class HostileBodies
         (job, second, length, state, gpus) =>
         {
             DateTimeOffset ts = Enqueued.AddSeconds(-1 - second);
-            string Format(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
             string name = state switch
             {
                 0 => "started",
@@ -191,12 +188,12 @@ internal static class HostileBodies
             JsonObject e = EventJson.Job(
                 jobId: $"{500000 + job}",
                 state: name,
-                ts: Format(ts),
-                start: Format(ts.AddSeconds(-length)),
+                ts: EventJson.Ts(ts),
+                start: EventJson.Ts(ts.AddSeconds(-length)),
                 gpus: gpus,
                 institution: $"inst-{job % 50:D5}"
             );
-            e["submitTime"] = Format(ts.AddSeconds(-length - 60));
+            e["submitTime"] = EventJson.Ts(ts.AddSeconds(-length - 60));
             return e;
         }
     );
