@@ -227,8 +227,7 @@ public sealed partial class CliTests : IDisposable
     [Fact]
     public async Task Compact_ClosedHour_WritesOneFileThatInspectReads_AndSaysWhatItDid()
     {
-        // A day of its own (the container is shared, and a rerun on the same Azurite must find a fresh hour).
-        DateTimeOffset hour = new DateTimeOffset(2024, 1, 1, 9, 0, 0, TimeSpan.Zero).AddDays(Random.Shared.Next(0, 360));
+        DateTimeOffset hour = new(2024, 6, 3, 9, 0, 0, TimeSpan.Zero);
         var time = new FakeTimeProvider(hour.AddHours(3));
         string file = Path.Combine(_dir, "hour.jsonl");
         File.WriteAllLines(
@@ -269,8 +268,7 @@ public sealed partial class CliTests : IDisposable
     [Fact]
     public async Task Demo_BillsTheSimulatedMonthsExactly_BeforeAndAfterCompaction()
     {
-        // The README's first command, smaller, on a clock of its own: months no other test bills or closes (the store is
-        // shared), with the sample rates in force (from 2026).
+        // The README's first command, smaller, on a store of its own, with the sample rates in force (from 2026).
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 7, 20, 12, 0, 0, TimeSpan.Zero));
 
         string output = await _azurite.RunOkAsync(time, "demo", "--institutions", "30", "--nodes", "6", "--hours", "4", "--seed", "7");
@@ -338,7 +336,7 @@ public sealed partial class CliTests : IDisposable
             stream.WriteByte((byte)'\n');
         }
 
-        // Enqueued on a day no other test dead-letters on; counted before and after in case an Azurite kept older runs.
+        // Counted before and after: the count is of this store's dead letters that day, and must grow by exactly these.
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         string before = Path.Combine(_dir, "before.jsonl"),
             exported = Path.Combine(_dir, "rejected.jsonl");

@@ -16,9 +16,11 @@ public sealed class CompactionOnAzuriteTests
     private BlobLandedFiles Files => new(_azurite.Clients.Blobs);
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
-    /// <summary>An hour of its own per test and case: the telemetry container is shared, and hours are its folders.</summary>
-    private static DateTimeOffset FreshHour() =>
-        new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(Random.Shared.Next(0, 24 * 360));
+    /// <summary>
+    /// The hour a test lands and compacts. The store is the test's own (<see cref="AzuriteStore"/>), so a fixed hour is
+    /// safe and a failure replays as it ran.
+    /// </summary>
+    private static readonly DateTimeOffset s_hour = new(2025, 3, 14, 9, 0, 0, TimeSpan.Zero);
 
     private IngestPipeline Pipeline() =>
         new(
@@ -173,7 +175,7 @@ public sealed class CompactionOnAzuriteTests
     [Fact]
     public async Task Compact_WritesOneSortedFilePerStreamHour_DropsOnlyExactReplays_AndBillingReadsTheSame()
     {
-        DateTimeOffset hour = FreshHour();
+        DateTimeOffset hour = s_hour;
         int samples = await LandHourAsync(hour, "s");
         string before = await BillingInputAsync(Files, hour);
         var gpuBefore = await VisibleRowsAsync(TelemetryStream.Gpu, hour);
@@ -222,7 +224,7 @@ public sealed class CompactionOnAzuriteTests
     public async Task AResendWithUpperCaseUuids_CountsOnce_AfterCompactionAsBefore()
     {
         // Billing takes a uuid in either case as one GPU; a byte-ordered sort puts the two spellings far apart.
-        DateTimeOffset hour = FreshHour();
+        DateTimeOffset hour = s_hour;
         await LandHourAsync(hour, "u");
         var upper = Enumerable
             .Range(0, 3)
@@ -259,7 +261,7 @@ public sealed class CompactionOnAzuriteTests
     [Fact]
     public async Task LateFiles_AreReadBesideTheCompactedFile_AndTheNextCompactionFoldsThemIntoANewGeneration()
     {
-        DateTimeOffset hour = FreshHour();
+        DateTimeOffset hour = s_hour;
         await LandHourAsync(hour, "l");
         var compactor = new HourCompactor(Files, TimeProvider.System);
         await compactor.CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
@@ -288,7 +290,8 @@ public sealed class CompactionOnAzuriteTests
         // Steps of one stream-hour's compaction that change storage: the data file, the manifest, then each deletion.
         for (int killAt = 1; ; killAt++)
         {
-            DateTimeOffset hour = FreshHour();
+            // An hour per kill point: each case starts from files no earlier case compacted.
+            DateTimeOffset hour = s_hour.AddHours(killAt);
             await LandHourAsync(hour, $"k{killAt}");
             string billing = await BillingInputAsync(Files, hour);
             HashSet<(string, long, string)> events = Events(await VisibleRowsAsync(TelemetryStream.Gpu, hour));
@@ -330,7 +333,7 @@ public sealed class CompactionOnAzuriteTests
     [Fact]
     public async Task AReaderThatListedBeforeCompaction_ListsAgain_AndBillsTheSame()
     {
-        DateTimeOffset hour = FreshHour();
+        DateTimeOffset hour = s_hour;
         await LandHourAsync(hour, "r");
         string billing = await BillingInputAsync(Files, hour);
         int compactions = 0;
@@ -350,7 +353,7 @@ public sealed class CompactionOnAzuriteTests
     [Fact]
     public async Task ACompactedFileDeletedWhileOpen_ReadsAsGone_SoTheReaderListsAgain()
     {
-        DateTimeOffset hour = FreshHour();
+        DateTimeOffset hour = s_hour;
         await LandHourAsync(hour, "g");
         await new HourCompactor(Files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
         string compacted = LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 1);
@@ -358,18 +361,8 @@ public sealed class CompactionOnAzuriteTests
         // Opened (lazily: nothing read yet), then replaced by a newer generation, as a late file's compaction would.
         await using Stream open = await Files.OpenAsync(compacted, CancellationToken.None);
         await Files.DeleteAsync(compacted, CancellationToken.None);
-        try
-        {
-            FileNotFoundException gone = await Assert.ThrowsAsync<FileNotFoundException>(async () =>
-                await open.ReadExactlyAsync(new byte[16])
-            );
-            Assert.Equal(compacted, gone.FileName);
-        }
-        finally
-        {
-            // Leave no manifest naming a missing file: other tests' rollups take this hour's marks too (the store is shared).
-            await Files.DeleteAsync(LandingPaths.CompactionManifestFile(TelemetryStream.Gpu, hour, 1), CancellationToken.None);
-        }
+        FileNotFoundException gone = await Assert.ThrowsAsync<FileNotFoundException>(async () => await open.ReadExactlyAsync(new byte[16]));
+        Assert.Equal(compacted, gone.FileName);
     }
 
     private sealed class KilledException() : Exception("Killed by the test.");

@@ -17,10 +17,10 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>
-    /// A month of its own, far in the future: closing is global to a month, and no other test bills these years. Rates of
-    /// tools/samples/rates.json in force: H100 26.00, CPU 0.12 (CNY).
+    /// The month closed, on the test's own store: a December, so that the late data and the next month's close cross a
+    /// year. Rates of tools/samples/rates.json in force: H100 26.00, CPU 0.12 (CNY).
     /// </summary>
-    private readonly BillingMonth _month = new(Random.Shared.Next(2100, 2200), Random.Shared.Next(1, 13));
+    private readonly BillingMonth _month = new(2100, 12);
 
     private readonly FakeTimeProvider _time = new();
 

@@ -11,7 +11,6 @@ public sealed class SimulatedDayTests : IDisposable
 
     private readonly string _dir = Directory.CreateTempSubdirectory("metrics-sim-").FullName;
 
-    // September 2026 is used by no other test, so its usage lines are this test's alone.
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 9, 11, 1, 0, 0, TimeSpan.Zero));
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -29,8 +29,8 @@ internal sealed class StatementScenario : IDisposable
 
     public string Dir { get; } = Directory.CreateTempSubdirectory("metrics-statement-").FullName;
 
-    /// <summary>A month of its own, far in the future (closing is global to a month).</summary>
-    public BillingMonth Month { get; } = new(Random.Shared.Next(2100, 2190), Random.Shared.Next(1, 13));
+    /// <summary>The month billed and closed, on the scenario's own store: 31 days, the longest daily chart.</summary>
+    public BillingMonth Month { get; } = new(2101, 3);
 
     public string Institution => $"inst-stmt-{_run}";
 
