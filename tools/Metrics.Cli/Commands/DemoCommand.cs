@@ -56,15 +56,7 @@ internal static class DemoCommand
     {
         string repo = LocalAzurite.FindRepoRoot();
         BillingCalendar calendar = context.CreateCalendar();
-        DateTimeOffset now = context.TimeProvider.GetUtcNow();
-
-        // The latest month boundary whose whole window is already in the past (events from the future are refused).
-        DateTimeOffset boundary = calendar.StartUtc(calendar.MonthOf(now));
-        if (boundary.AddHours(hours - (hours / 2)) > now.AddMinutes(-1))
-        {
-            boundary = calendar.StartUtc(calendar.MonthOf(now).Previous());
-        }
-
+        DateTimeOffset boundary = Boundary(calendar, context.TimeProvider.GetUtcNow(), hours);
         var options = new SimulationOptions
         {
             Institutions = institutionCount,
@@ -97,58 +89,20 @@ internal static class DemoCommand
         SimulationSummary simulated = await context
             .WithProgressAsync("simulate", p => new ClusterSimulator(options, calendar).RunAsync(work, p, cancellationToken))
             .ConfigureAwait(false);
-        await new TableRateCardStore(storage.Tables)
-            .ImportAsync(
-                RateCardFile.Parse(
-                    await File.ReadAllBytesAsync(Path.Combine(repo, "tools", "samples", "rates.json"), cancellationToken)
-                        .ConfigureAwait(false)
-                ),
-                cancellationToken
-            )
-            .ConfigureAwait(false);
-        LocalHubTotals jobs = await context
-            .WithProgressAsync(
-                "ingest jobs",
-                p =>
-                    LocalIngest.RunAsync(
-                        context,
-                        storage,
-                        TelemetryStream.Jobs,
-                        Path.Combine(work, "jobs.jsonl"),
-                        4,
-                        500,
-                        true,
-                        p,
-                        cancellationToken
-                    )
-            )
-            .ConfigureAwait(false);
-        LocalHubTotals gpu = await context
-            .WithProgressAsync(
-                "ingest gpu",
-                p =>
-                    LocalIngest.RunAsync(
-                        context,
-                        storage,
-                        TelemetryStream.Gpu,
-                        Path.Combine(work, "gpu.jsonl"),
-                        4,
-                        500,
-                        true,
-                        p,
-                        cancellationToken
-                    )
-            )
-            .ConfigureAwait(false);
+        await ImportSampleRatesAsync(storage, repo, cancellationToken).ConfigureAwait(false);
+        LocalHubTotals jobs = await IngestAsync(context, storage, TelemetryStream.Jobs, work, cancellationToken).ConfigureAwait(false);
+        LocalHubTotals gpu = await IngestAsync(context, storage, TelemetryStream.Gpu, work, cancellationToken).ConfigureAwait(false);
         UsageRollup rollup = BillingStorage.CreateRollup(storage, calendar, context.TimeProvider);
         RollupResult rolled = await rollup.RunPendingAsync(cancellationToken).ConfigureAwait(false);
 
-        BillingMonth before = calendar.MonthOf(boundary.AddHours(-1)),
-            after = calendar.MonthOf(boundary);
-        UsageQuery query = BillingStorage.CreateQuery(storage, calendar);
-        UsageReport first = (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!;
-        UsageReport second = (await query.GetAsync(after, null, cancellationToken).ConfigureAwait(false))!;
-        (int matched, int compared) = DemoTruthCheck.Compare(Path.Combine(work, "truth.csv"), [first, second]);
+        var months = new DemoMonths(
+            BillingStorage.CreateQuery(storage, calendar),
+            calendar.MonthOf(boundary.AddHours(-1)),
+            calendar.MonthOf(boundary),
+            Path.Combine(work, "truth.csv")
+        );
+        (UsageReport first, UsageReport second) = await months.GetAsync(cancellationToken).ConfigureAwait(false);
+        (int Matched, int Compared) check = months.Check(first, second);
 
         // What the compaction timer does once hours close: one sorted file per stream-hour. Then the hours are billed
         // again from those files, and checked against the truth again.
@@ -157,59 +111,112 @@ internal static class DemoCommand
             .RunPendingAsync(cancellationToken)
             .ConfigureAwait(false);
         await rollup.RunRangeAsync(options.Start, options.End, cancellationToken).ConfigureAwait(false);
-        first = (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!;
-        second = (await query.GetAsync(after, null, cancellationToken).ConfigureAwait(false))!;
-        (int rematched, int recompared) = DemoTruthCheck.Compare(Path.Combine(work, "truth.csv"), [first, second]);
+        (first, second) = await months.GetAsync(cancellationToken).ConfigureAwait(false);
+        (int Matched, int Compared) recheck = months.Check(first, second);
 
         // Month end: a voucher, the close, a late job booked as an adjustment of the closed month in the next one.
         DemoMonthEndResult monthEnd = await DemoMonthEnd
-            .RunAsync(context, storage, calendar, rollup, options.Cluster, work, first, after, cancellationToken)
+            .RunAsync(context, storage, calendar, rollup, options.Cluster, work, first, months.After, cancellationToken)
             .ConfigureAwait(false);
-        first = (await query.GetAsync(before, null, cancellationToken).ConfigureAwait(false))!;
-        second = (await query.GetAsync(after, null, cancellationToken).ConfigureAwait(false))!;
+        (first, second) = await months.GetAsync(cancellationToken).ConfigureAwait(false);
 
-        await PrintAsync(
-                context,
-                new DemoRun(
-                    work,
-                    simulated,
-                    jobs,
-                    gpu,
-                    rolled,
-                    storage.Settings.Describe(),
-                    azurite.Started,
-                    (matched, compared),
-                    compacted,
-                    (rematched, recompared),
-                    monthEnd,
-                    first,
-                    second
+        string where = storage.Settings.Describe();
+        var run = new DemoRun(
+            work,
+            simulated,
+            jobs,
+            gpu,
+            rolled,
+            where,
+            azurite.Started,
+            check,
+            compacted,
+            recheck,
+            monthEnd,
+            first,
+            second
+        );
+        await PrintAsync(context, run).ConfigureAwait(false);
+        await WritePagesAsync(context, months.Before, monthEnd.Voucher.Institution, work, cancellationToken).ConfigureAwait(false);
+        await PrintStatusAsync(context, storage, calendar, cancellationToken).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The latest month boundary whose whole window is already in the past (events from the future are refused).</summary>
+    private static DateTimeOffset Boundary(BillingCalendar calendar, DateTimeOffset now, int hours)
+    {
+        DateTimeOffset boundary = calendar.StartUtc(calendar.MonthOf(now));
+        return boundary.AddHours(hours - (hours / 2)) > now.AddMinutes(-1) ? calendar.StartUtc(calendar.MonthOf(now).Previous()) : boundary;
+    }
+
+    private static async Task ImportSampleRatesAsync(StorageClients storage, string repo, CancellationToken cancellationToken)
+    {
+        byte[] rates = await File.ReadAllBytesAsync(Path.Combine(repo, "tools", "samples", "rates.json"), cancellationToken)
+            .ConfigureAwait(false);
+        await new TableRateCardStore(storage.Tables).ImportAsync(RateCardFile.Parse(rates), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One simulated stream through the local event hub: 4 partitions, batches of 500, as a backfill.</summary>
+    private static Task<LocalHubTotals> IngestAsync(
+        CliContext context,
+        StorageClients storage,
+        TelemetryStream stream,
+        string work,
+        CancellationToken cancellationToken
+    ) =>
+        context.WithProgressAsync(
+            $"ingest {stream.Name()}",
+            p =>
+                LocalIngest.RunAsync(
+                    context,
+                    storage,
+                    stream,
+                    Path.Combine(work, $"{stream.Name()}.jsonl"),
+                    4,
+                    500,
+                    true,
+                    p,
+                    cancellationToken
                 )
-            )
-            .ConfigureAwait(false);
+        );
 
-        // The pages people look at: the centre's overview of the closed month, and the statement of the institution
-        // whose voucher paid (its credit and the voucher's balance are on it).
-        string overview = Path.Combine(work, $"overview-{before}.html");
-        string statement = Path.Combine(work, $"statement-{before}-{monthEnd.Voucher.Institution}.html");
-        await File.WriteAllTextAsync(
-                overview,
-                await StatementCommand.RenderAsync(context, before, null, cancellationToken).ConfigureAwait(false),
-                cancellationToken
-            )
-            .ConfigureAwait(false);
-        await File.WriteAllTextAsync(
-                statement,
-                await StatementCommand.RenderAsync(context, before, monthEnd.Voucher.Institution, cancellationToken).ConfigureAwait(false),
-                cancellationToken
-            )
-            .ConfigureAwait(false);
-        await context.Out.WriteLineAsync($"pages: the centre's overview of {before}: {overview}").ConfigureAwait(false);
-        await context
-            .Out.WriteLineAsync($"pages: the statement of {monthEnd.Voucher.Institution} for {before}: {statement}")
-            .ConfigureAwait(false);
+    /// <summary>
+    /// The pages people look at: the centre's overview of the closed month, and the statement of the institution whose
+    /// voucher paid (its credit and the voucher's balance are on it).
+    /// </summary>
+    private static async Task WritePagesAsync(
+        CliContext context,
+        BillingMonth closed,
+        string institution,
+        string work,
+        CancellationToken cancellationToken
+    )
+    {
+        foreach (
+            (string? only, string file, string what) in new[]
+            {
+                ((string?)null, $"overview-{closed}.html", $"the centre's overview of {closed}"),
+                (institution, $"statement-{closed}-{institution}.html", $"the statement of {institution} for {closed}"),
+            }
+        )
+        {
+            string path = Path.Combine(work, file);
+            string html = await StatementCommand.RenderAsync(context, closed, only, cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(path, html, cancellationToken).ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"pages: {what}: {path}").ConfigureAwait(false);
+        }
+    }
 
-        // What an operator sees of it all (metrics status): nothing left for billing, compaction's marks, the last rollup.
+    /// <summary>
+    /// What an operator sees of it all (<c>metrics status</c>): nothing left for billing, compaction's marks, the last rollup.
+    /// </summary>
+    private static async Task PrintStatusAsync(
+        CliContext context,
+        StorageClients storage,
+        BillingCalendar calendar,
+        CancellationToken cancellationToken
+    )
+    {
         Metrics.Core.Operations.PipelineStatus status = await BillingStorage
             .CreateStatusQuery(storage, calendar, context.TimeProvider)
             .GetAsync(cancellationToken)
@@ -218,100 +225,16 @@ internal static class DemoCommand
         {
             await context.Out.WriteLineAsync("status: " + line).ConfigureAwait(false);
         }
-
-        return ExitCodes.Success;
     }
 
     /// <summary>What the demo did, for whoever runs it: one line per step, then finance's table.</summary>
     private static async Task PrintAsync(CliContext context, DemoRun run)
     {
         TextWriter output = context.Out;
-        await output
-            .WriteLineAsync(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"simulated: gpu_events={run.Simulated.GpuEvents} job_events={run.Simulated.JobEvents} "
-                        + $"duplicates={run.Simulated.Duplicates} late={run.Simulated.LateEvents} bad={run.Simulated.BadEvents} "
-                        + $"silent_nodes={run.Simulated.SilentNodes} (files in {run.WorkDirectory})"
-                )
-            )
-            .ConfigureAwait(false);
-        await output
-            .WriteLineAsync(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"ingested: jobs landed_rows={run.Jobs.LandedRows} deadlettered={run.Jobs.DeadLettered}; gpu "
-                        + $"landed_rows={run.Gpu.LandedRows} deadlettered={run.Gpu.DeadLettered}"
-                )
-            )
-            .ConfigureAwait(false);
-        await output
-            .WriteLineAsync(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"rolled up: {run.Rolled.HoursRecomputed} hours, {run.Rolled.MonthsRecomputed} months"
-                )
-            )
-            .ConfigureAwait(false);
-        await output
-            .WriteLineAsync(
-                $"landed Arrow files: blob container 'telemetry' (gpu/v1/..., jobs/v1/...); dead letters: container 'deadletter'; storage "
-                    + $"{run.Storage}"
-            )
-            .ConfigureAwait(false);
-        await output
-            .WriteLineAsync(
-                $"  look at them with: dotnet run --project tools/Metrics.Cli -- inspect "
-                    + "telemetry/gpu/v1/"
-                    + (run.AzuriteStarted ? "   (after AZURITE_LOCATION=.azurite-demo tools/azurite/azurite.sh start)" : string.Empty)
-            )
-            .ConfigureAwait(false);
-        await output
-            .WriteLineAsync(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"check: billed GPU-hours equal the simulator's truth (within 0.001 h) for {run.Check.Matched} of "
-                        + $"{run.Check.Compared} (month, institution, model) lines"
-                )
-            )
-            .ConfigureAwait(false);
-        IReadOnlyList<HourCompaction> streamHours = run.Compacted.Hours;
-        await output
-            .WriteLineAsync(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"compacted: {streamHours.Count(h => h.Sources > 0)} closed stream-hours, {streamHours.Sum(h => h.Sources)} files "
-                        + $"({streamHours.Sum(h => h.BytesIn) / 1e6:F1} MB) into one sorted file each "
-                        + $"({streamHours.Sum(h => h.BytesOut) / 1e6:F1} MB); {run.Compacted.NotYetDue} not due yet; billed again from "
-                        + $"them: {run.Recheck.Matched} of {run.Recheck.Compared} lines equal the truth"
-                )
-            )
-            .ConfigureAwait(false);
-
-        StatementSeal seal = run.MonthEnd.Closed.Statement!.Seal;
-        JobEvent late = run.MonthEnd.LateJob;
-        await output
-            .WriteLineAsync(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"closed: {run.First.Month} "
-                        + $"{(run.MonthEnd.Closed.Outcome == MonthCloseOutcome.Closed ? "closed" : "already closed")}: statement "
-                        + $"{seal.StatementId}, csv sha256 {seal.CsvSha256}; voucher {run.MonthEnd.Voucher.Id} "
-                        + $"({run.MonthEnd.Voucher.Amount:F2} {run.MonthEnd.Voucher.Currency}, at most {run.MonthEnd.Voucher.MaxShare:P0} "
-                        + $"of a month) pays towards {run.MonthEnd.Voucher.Institution}"
-                )
-            )
-            .ConfigureAwait(false);
-        await output
-            .WriteLineAsync(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"late: job {late.JobId} of {late.Institution} ({late.Gpus} GPUs, "
-                        + $"{late.StartTime:yyyy-MM-dd HH:mm}Z-{late.EndTime:HH:mm}Z, in {run.First.Month}) reported after the close: "
-                        + $"{run.First.Month}'s statement is unchanged, {run.Second.Month} books the difference as an adjustment"
-                )
-            )
-            .ConfigureAwait(false);
+        foreach (string line in Lines(run))
+        {
+            await output.WriteLineAsync(line).ConfigureAwait(false);
+        }
 
         IAnsiConsole console = AnsiConsole.Create(
             new AnsiConsoleSettings
@@ -328,5 +251,60 @@ internal static class DemoCommand
         }
 
         console.Write(DemoFinanceTable.Create(run.First, run.Second));
+    }
+
+    /// <summary>One line per step of the run.</summary>
+    private static IEnumerable<string> Lines(DemoRun run)
+    {
+        yield return string.Create(
+            CultureInfo.InvariantCulture,
+            $"simulated: gpu_events={run.Simulated.GpuEvents} job_events={run.Simulated.JobEvents} "
+                + $"duplicates={run.Simulated.Duplicates} late={run.Simulated.LateEvents} bad={run.Simulated.BadEvents} "
+                + $"silent_nodes={run.Simulated.SilentNodes} (files in {run.WorkDirectory})"
+        );
+        yield return string.Create(
+            CultureInfo.InvariantCulture,
+            $"ingested: jobs landed_rows={run.Jobs.LandedRows} deadlettered={run.Jobs.DeadLettered}; gpu "
+                + $"landed_rows={run.Gpu.LandedRows} deadlettered={run.Gpu.DeadLettered}"
+        );
+        yield return string.Create(
+            CultureInfo.InvariantCulture,
+            $"rolled up: {run.Rolled.HoursRecomputed} hours, {run.Rolled.MonthsRecomputed} months"
+        );
+        yield return "landed Arrow files: blob container 'telemetry' (gpu/v1/..., jobs/v1/...); dead letters: container 'deadletter'; "
+            + $"storage {run.Storage}";
+        yield return $"  look at them with: dotnet run --project tools/Metrics.Cli -- inspect "
+            + "telemetry/gpu/v1/"
+            + (run.AzuriteStarted ? "   (after AZURITE_LOCATION=.azurite-demo tools/azurite/azurite.sh start)" : string.Empty);
+        yield return string.Create(
+            CultureInfo.InvariantCulture,
+            $"check: billed GPU-hours equal the simulator's truth (within 0.001 h) for {run.Check.Matched} of "
+                + $"{run.Check.Compared} (month, institution, model) lines"
+        );
+        IReadOnlyList<HourCompaction> streamHours = run.Compacted.Hours;
+        yield return string.Create(
+            CultureInfo.InvariantCulture,
+            $"compacted: {streamHours.Count(h => h.Sources > 0)} closed stream-hours, {streamHours.Sum(h => h.Sources)} files "
+                + $"({streamHours.Sum(h => h.BytesIn) / 1e6:F1} MB) into one sorted file each "
+                + $"({streamHours.Sum(h => h.BytesOut) / 1e6:F1} MB); {run.Compacted.NotYetDue} not due yet; billed again from "
+                + $"them: {run.Recheck.Matched} of {run.Recheck.Compared} lines equal the truth"
+        );
+
+        StatementSeal seal = run.MonthEnd.Closed.Statement!.Seal;
+        JobEvent late = run.MonthEnd.LateJob;
+        yield return string.Create(
+            CultureInfo.InvariantCulture,
+            $"closed: {run.First.Month} "
+                + $"{(run.MonthEnd.Closed.Outcome == MonthCloseOutcome.Closed ? "closed" : "already closed")}: statement "
+                + $"{seal.StatementId}, csv sha256 {seal.CsvSha256}; voucher {run.MonthEnd.Voucher.Id} "
+                + $"({run.MonthEnd.Voucher.Amount:F2} {run.MonthEnd.Voucher.Currency}, at most {run.MonthEnd.Voucher.MaxShare:P0} "
+                + $"of a month) pays towards {run.MonthEnd.Voucher.Institution}"
+        );
+        yield return string.Create(
+            CultureInfo.InvariantCulture,
+            $"late: job {late.JobId} of {late.Institution} ({late.Gpus} GPUs, "
+                + $"{late.StartTime:yyyy-MM-dd HH:mm}Z-{late.EndTime:HH:mm}Z, in {run.First.Month}) reported after the close: "
+                + $"{run.First.Month}'s statement is unchanged, {run.Second.Month} books the difference as an adjustment"
+        );
     }
 }
