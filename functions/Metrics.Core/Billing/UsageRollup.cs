@@ -47,6 +47,11 @@ public sealed class UsageRollup(
     /// </summary>
     private const int JobHoursReadTogether = 24;
 
+    /// <summary>A new run's usage before its first fold: no periods.</summary>
+    private static readonly IReadOnlyDictionary<DateTimeOffset, JobUsage> s_noHours = new Dictionary<DateTimeOffset, JobUsage>();
+
+    private static readonly IReadOnlyDictionary<BillingMonth, JobUsage> s_noMonths = new Dictionary<BillingMonth, JobUsage>();
+
     /// <summary>How long a rollup waits for another to finish before giving up (the timer simply tries again later).</summary>
     public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(5);
 
@@ -261,21 +266,7 @@ public sealed class UsageRollup(
         {
             // The chunk's events first, then every run they name in one read: runs of many hours together are dense
             // enough in job ids to read as ranges (TableJobStateStore), where each hour alone names a scattered few.
-            var events = new Dictionary<string, List<JobEvent>>(StringComparer.Ordinal);
-            foreach (RollupMark mark in chunk)
-            {
-                await IsolatedAsync(
-                        MarkKind.Jobs,
-                        mark.Key,
-                        failures,
-                        async () =>
-                        {
-                            events[mark.Key] = await ReadJobEventsAsync(ParseHour(mark), cancellationToken).ConfigureAwait(false);
-                        },
-                        cancellationToken
-                    )
-                    .ConfigureAwait(false);
-            }
+            Dictionary<string, List<JobEvent>> events = await ReadChunkAsync(chunk, failures, cancellationToken).ConfigureAwait(false);
 
             // The readable hours are folded as one unit: events merge in any order, so the chunk's states are the same as
             // hour by hour, but each run's rows and state are written once, not once per hour it has events in.
@@ -310,32 +301,10 @@ public sealed class UsageRollup(
                 // the unit wrote or saved is unknown, so the runs are read again (rows first, states last keeps a
                 // repeated fold exact).
                 known.Clear();
-                foreach (RollupMark mark in readable)
-                {
-                    if (
-                        await IsolatedAsync(
-                                MarkKind.Jobs,
-                                mark.Key,
-                                failures,
-                                async () =>
-                                {
-                                    jobsChanged += await FoldJobEventsAsync([ParseHour(mark)], events[mark.Key], known, cancellationToken)
-                                        .ConfigureAwait(false);
-                                },
-                                cancellationToken
-                            )
-                            .ConfigureAwait(false)
-                    )
-                    {
-                        kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
-                        progress?.Report($"jobs {mark.Key}");
-                    }
-                    else
-                    {
-                        known.Clear();
-                    }
-                }
-
+                (int keptAlone, int changedAlone) = await FoldOneByOneAsync(readable, events, known, failures, progress, cancellationToken)
+                    .ConfigureAwait(false);
+                kept += keptAlone;
+                jobsChanged += changedAlone;
                 continue;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -353,6 +322,75 @@ public sealed class UsageRollup(
         }
 
         return (kept, jobsChanged);
+    }
+
+    /// <summary>The events of each job hour of a chunk; an hour that cannot be read is a failure and stays marked.</summary>
+    private async Task<Dictionary<string, List<JobEvent>>> ReadChunkAsync(
+        RollupMark[] chunk,
+        List<RollupFailure> failures,
+        CancellationToken cancellationToken
+    )
+    {
+        var events = new Dictionary<string, List<JobEvent>>(StringComparer.Ordinal);
+        foreach (RollupMark mark in chunk)
+        {
+            await IsolatedAsync(
+                    MarkKind.Jobs,
+                    mark.Key,
+                    failures,
+                    async () =>
+                    {
+                        events[mark.Key] = await ReadJobEventsAsync(ParseHour(mark), cancellationToken).ConfigureAwait(false);
+                    },
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+        }
+
+        return events;
+    }
+
+    /// <summary>
+    /// The hours of a unit that failed, folded alone: each that folds has its mark cleared; one that fails stays marked,
+    /// and the runs are read again after it (what it wrote or saved is unknown).
+    /// </summary>
+    private async Task<(int Kept, int Changed)> FoldOneByOneAsync(
+        RollupMark[] hours,
+        Dictionary<string, List<JobEvent>> events,
+        KnownJobStates known,
+        List<RollupFailure> failures,
+        IProgress<string>? progress,
+        CancellationToken cancellationToken
+    )
+    {
+        int kept = 0,
+            changed = 0;
+        foreach (RollupMark mark in hours)
+        {
+            bool folded = await IsolatedAsync(
+                    MarkKind.Jobs,
+                    mark.Key,
+                    failures,
+                    async () =>
+                    {
+                        changed += await FoldJobEventsAsync([ParseHour(mark)], events[mark.Key], known, cancellationToken)
+                            .ConfigureAwait(false);
+                    },
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+            if (folded)
+            {
+                kept += await ClearAsync(mark, cancellationToken).ConfigureAwait(false);
+                progress?.Report($"jobs {mark.Key}");
+            }
+            else
+            {
+                known.Clear();
+            }
+        }
+
+        return (kept, changed);
     }
 
     /// <summary>
@@ -435,61 +473,9 @@ public sealed class UsageRollup(
                 continue;
             }
 
-            // Normally only the periods whose usage changed are rewritten. After a lost race the rows up to
-            // UnsettledUntil may hold a stale writer's values, so every period of the run up to there is rewritten.
-            if (stored?.UnsettledUntil is { } unsettled)
-            {
-                JobBillingState rowsBasis = Widest(after, before!, unsettled);
-                IReadOnlyDictionary<DateTimeOffset, JobUsage> afterHours = JobContributions.ByHour(after);
-                IReadOnlyDictionary<BillingMonth, JobUsage> afterMonths = JobContributions.ByMonth(after, calendar);
-                hourChanges.AddRange(
-                    JobContributions
-                        .ByHour(rowsBasis)
-                        .Keys.Select(h => new JobUsageChange(
-                            UtcHours.Key(h),
-                            after.Cluster,
-                            after.JobId,
-                            after.StartTime,
-                            afterHours.GetValueOrDefault(h)
-                        ))
-                );
-                monthChanges.AddRange(
-                    JobContributions
-                        .ByMonth(rowsBasis, calendar)
-                        .Keys.Select(m => new JobUsageChange(
-                            m.ToString(),
-                            after.Cluster,
-                            after.JobId,
-                            after.StartTime,
-                            afterMonths.GetValueOrDefault(m)
-                        ))
-                );
-            }
-            else
-            {
-                var emptyHours = new Dictionary<DateTimeOffset, JobUsage>();
-                var emptyMonths = new Dictionary<BillingMonth, JobUsage>();
-                foreach (
-                    (DateTimeOffset h, JobUsage? u) in JobContributions.Changes(
-                        before is null ? emptyHours : JobContributions.ByHour(before),
-                        JobContributions.ByHour(after)
-                    )
-                )
-                {
-                    hourChanges.Add(new JobUsageChange(UtcHours.Key(h), after.Cluster, after.JobId, after.StartTime, u));
-                }
-
-                foreach (
-                    (BillingMonth m, JobUsage? u) in JobContributions.Changes(
-                        before is null ? emptyMonths : JobContributions.ByMonth(before, calendar),
-                        JobContributions.ByMonth(after, calendar)
-                    )
-                )
-                {
-                    monthChanges.Add(new JobUsageChange(m.ToString(), after.Cluster, after.JobId, after.StartTime, u));
-                }
-            }
-
+            (IEnumerable<JobUsageChange> runHours, IEnumerable<JobUsageChange> runMonths) = RowChanges(after, stored);
+            hourChanges.AddRange(runHours);
+            monthChanges.AddRange(runMonths);
             changed.Add((after, stored));
         }
 
@@ -504,6 +490,61 @@ public sealed class UsageRollup(
             await marks.MarkAsync(MarkKind.Usage, touched, cancellationToken).ConfigureAwait(false);
         }
 
+        await SaveStatesAsync(hours, changed, known, cancellationToken).ConfigureAwait(false);
+        return changed.Count;
+    }
+
+    /// <summary>
+    /// The rows of a run to write, each with the run's usage in its period (null: the row goes). Normally the periods
+    /// whose usage changed; after a lost race, every period up to <c>UnsettledUntil</c>, whose rows may hold a stale
+    /// writer's values.
+    /// </summary>
+    private (IEnumerable<JobUsageChange> Hours, IEnumerable<JobUsageChange> Months) RowChanges(
+        JobBillingState after,
+        StoredJobState? stored
+    )
+    {
+        JobBillingState? before = stored?.State;
+        IReadOnlyDictionary<DateTimeOffset, JobUsage> afterHours = JobContributions.ByHour(after);
+        IReadOnlyDictionary<BillingMonth, JobUsage> afterMonths = JobContributions.ByMonth(after, calendar);
+        if (stored?.UnsettledUntil is { } unsettled)
+        {
+            JobBillingState basis = Widest(after, before!, unsettled);
+            return (
+                Rows(after, JobContributions.ByHour(basis).Keys.Select(h => (h, afterHours.GetValueOrDefault(h))), UtcHours.Key),
+                Rows(
+                    after,
+                    JobContributions.ByMonth(basis, calendar).Keys.Select(m => (m, afterMonths.GetValueOrDefault(m))),
+                    m => m.ToString()
+                )
+            );
+        }
+
+        IReadOnlyDictionary<DateTimeOffset, JobUsage> beforeHours = before is null ? s_noHours : JobContributions.ByHour(before);
+        IReadOnlyDictionary<BillingMonth, JobUsage> beforeMonths = before is null ? s_noMonths : JobContributions.ByMonth(before, calendar);
+        return (
+            Rows(after, JobContributions.Changes(beforeHours, afterHours), UtcHours.Key),
+            Rows(after, JobContributions.Changes(beforeMonths, afterMonths), m => m.ToString())
+        );
+    }
+
+    private static IEnumerable<JobUsageChange> Rows<TPeriod>(
+        JobBillingState run,
+        IEnumerable<(TPeriod Period, JobUsage? Usage)> periods,
+        Func<TPeriod, string> key
+    ) => periods.Select(p => new JobUsageChange(key(p.Period), run.Cluster, run.JobId, run.StartTime, p.Usage));
+
+    /// <summary>
+    /// Saves the changed runs' states, last (after their rows and marks), and remembers the versions saved. A run another
+    /// rollup saved since we read it is flagged unsettled and the hours are marked again; then the unit fails.
+    /// </summary>
+    private async Task SaveStatesAsync(
+        IReadOnlyList<DateTimeOffset> hours,
+        List<(JobBillingState After, StoredJobState? Before)> changed,
+        KnownJobStates known,
+        CancellationToken cancellationToken
+    )
+    {
         JobStateSave[] saves = changed.Select(c => new JobStateSave(c.After, null, c.Before?.Version)).ToArray();
         JobStateSaveResult saved = await jobs.SaveManyAsync(saves, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<JobRunKey> conflicts = saved.Conflicts;
@@ -540,8 +581,6 @@ public sealed class UsageRollup(
                     + $"for the next run. First: {first.Cluster}/{first.JobId}@{first.RunStart:O}"
             );
         }
-
-        return changed.Count;
     }
 
     /// <summary>Marks a run whose save lost a race as unsettled, retrying on the winner's newer versions.</summary>
