@@ -69,14 +69,21 @@ public sealed class BillingOnAzuriteTests : IDisposable
         return (jobs, gpu);
     }
 
-    [Fact]
-    public async Task Rollup_AcrossTheMonthBoundary_MatchesHandComputedFiguresAndOnlyTheLateEndChangesThem()
+    /// <summary>The sample rates, then both streams' files through <c>metrics ingest</c>, then <c>metrics rollup</c>.</summary>
+    private async Task<(string Jobs, string Gpu)> ImportIngestAndRollUpAsync()
     {
         (string jobs, string gpu) = Files();
         await RunAsync("rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
         await RunAsync("ingest", "--stream", "jobs", "--file", jobs);
         await RunAsync("ingest", "--stream", "gpu", "--file", gpu);
         await RunAsync("rollup");
+        return (jobs, gpu);
+    }
+
+    [Fact]
+    public async Task Rollup_AcrossTheMonthBoundary_MatchesHandComputedFiguresAndOnlyTheLateEndChangesThem()
+    {
+        (string jobs, string gpu) = await ImportIngestAndRollUpAsync();
 
         // November (rates: H100 28.50, A100 12.80, CPU 0.12):
         //   A100: 0.5 GPU x 0.5 h = 0.25 GPU-h; 4 CPU x 0.5 h = 2 core-h; 0.25 x 12.80 + 2 x 0.12 = 3.44
@@ -132,11 +139,7 @@ public sealed class BillingOnAzuriteTests : IDisposable
     [Fact]
     public async Task Rollup_TwiceInARowOrTwoAtOnce_GivesByteIdenticalCsv()
     {
-        (string jobs, string gpu) = Files();
-        await RunAsync("rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
-        await RunAsync("ingest", "--stream", "jobs", "--file", jobs);
-        await RunAsync("ingest", "--stream", "gpu", "--file", gpu);
-        await RunAsync("rollup");
+        await ImportIngestAndRollUpAsync();
         string first = await UsageAsync("2026-12") + await UsageAsync("2026-11");
 
         await RunAsync("rollup");

@@ -76,6 +76,18 @@ public sealed class IngestOnAzuriteTests
         );
     }
 
+    /// <summary>This test partition's landed and dead-lettered GPU files, by name.</summary>
+    private async Task<string[]> PartitionFilesAsync()
+    {
+        Dictionary<string, string> landed = await _azurite.ListAsync("telemetry", "gpu/v1/");
+        Dictionary<string, string> dead = await _azurite.ListAsync("deadletter", "gpu/");
+        return landed
+            .Keys.Concat(dead.Keys)
+            .Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+    }
+
     [Fact]
     public async Task SameBatchTwice_LeavesExactlyTheSameBlobSet()
     {
@@ -88,21 +100,9 @@ public sealed class IngestOnAzuriteTests
         EventBatch batch = Batch(TelemetryStream.Gpu, bodies);
 
         await Pipeline().IngestAsync(batch, CancellationToken.None);
-        var first = (await _azurite.ListAsync("telemetry", "gpu/v1/"))
-            .Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal))
-            .Concat(
-                (await _azurite.ListAsync("deadletter", "gpu/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal))
-            )
-            .Order(StringComparer.Ordinal)
-            .ToArray();
+        string[] first = await PartitionFilesAsync();
         await Pipeline().IngestAsync(batch, CancellationToken.None);
-        var second = (await _azurite.ListAsync("telemetry", "gpu/v1/"))
-            .Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal))
-            .Concat(
-                (await _azurite.ListAsync("deadletter", "gpu/")).Keys.Where(k => k.Contains($"/p{_partition}-", StringComparison.Ordinal))
-            )
-            .Order(StringComparer.Ordinal)
-            .ToArray();
+        string[] second = await PartitionFilesAsync();
 
         Assert.Equal(3, first.Length);
         Assert.Equal(first, second);
