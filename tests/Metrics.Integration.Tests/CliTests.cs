@@ -349,13 +349,7 @@ public sealed partial class CliTests : IDisposable
         (int exit, _, string error) = await _azurite.RunAsync(
             time,
             null,
-            "deadletters",
-            "--stream",
-            "gpu",
-            "--date",
-            "2026-11-25",
-            "--out",
-            exported
+            [.. "deadletters --stream gpu --date 2026-11-25 --out".Split(' '), exported]
         );
 
         Assert.Equal(0, exit);

@@ -66,13 +66,7 @@ public sealed class StatusOnAzuriteTests : IDisposable
         (int exit, string output, string error) = await _azurite.RunAsync(
             _time,
             null,
-            "--metrics",
-            "console",
-            "ingest",
-            "--stream",
-            "gpu",
-            "--file",
-            file
+            [.. "--metrics console ingest --stream gpu --file".Split(' '), file]
         );
 
         Assert.Equal(0, exit);
