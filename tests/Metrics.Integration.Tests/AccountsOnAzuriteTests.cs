@@ -6,29 +6,14 @@ namespace Metrics.Integration.Tests;
 /// line to the 0.0001 h and the cent, and a closed month's breakdown is frozen with its statement; the HTTP API serves
 /// the same bytes as the CLI. Figures by hand below.
 /// </summary>
-public sealed class AccountsOnAzuriteTests : IDisposable
+/// <remarks>Rates in force in the month billed and closed: H100 26.00, CPU 0.12.</remarks>
+public sealed class AccountsOnAzuriteTests() : MonthOnAzurite(new BillingMonth(2061, 4), "accounts")
 {
-    private readonly AzuriteStore _azurite = new();
-
     private const string H100 = "H100-SXM5-80GB";
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("metrics-accounts-").FullName;
-    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    private string Institution => $"inst-acct-{Run}";
 
-    /// <summary>The month billed and closed, on the test's own store. Rates in force: H100 26.00, CPU 0.12.</summary>
-    private readonly BillingMonth _month = new(2061, 4);
-
-    private readonly FakeTimeProvider _time = new();
-
-    public AccountsOnAzuriteTests() => _time.SetUtcNow(At(20, 0));
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string Institution => $"inst-acct-{_run}";
-
-    private string Cluster => $"acct-{_run}";
-
-    private DateTimeOffset At(int day, int hour, int minute = 0) => new(_month.Year, _month.Month, day, hour, minute, 0, TimeSpan.Zero);
+    private string Cluster => $"acct-{Run}";
 
     private string Job(string id, double gpus, int cpus, string? account) =>
         EventJson
@@ -50,7 +35,7 @@ public sealed class AccountsOnAzuriteTests : IDisposable
     private string Sample(string node, int gpus, string jobId, double utilPct)
     {
         JsonObject e = EventJson.Gpu(
-            node: $"{node}-{_run}",
+            node: $"{node}-{Run}",
             ts: EventJson.Ts(At(10, 0, 1)),
             gpus: gpus,
             jobId: jobId,
@@ -64,27 +49,27 @@ public sealed class AccountsOnAzuriteTests : IDisposable
 
     private async Task IngestAsync(string stream, string name, params string[] lines)
     {
-        string path = Path.Combine(_dir, name);
+        string path = Path.Combine(Dir, name);
         await File.WriteAllTextAsync(path, string.Join('\n', lines) + "\n");
-        await _azurite.RunOkAsync(_time, "ingest", "--stream", stream, "--file", path, "--backfill");
+        await Azurite.RunOkAsync(Time, "ingest", "--stream", stream, "--file", path, "--backfill");
     }
 
     private Task<string> UsageAsync(params string[] more) =>
-        _azurite.RunOkAsync(_time, ["usage", "--month", _month.ToString(), "--institution", Institution, .. more]);
+        Azurite.RunOkAsync(Time, ["usage", "--month", Month.ToString(), "--institution", Institution, .. more]);
 
     [Fact]
     public async Task ByAccount_SplitsEachLineIntoItsProjects_PartsAddUpExactly_AndAClosedMonthKeepsItsSplit()
     {
-        await _azurite.RunOkAsync(_time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
+        await Azurite.RunOkAsync(Time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
         // The 10th, 00:00-01:00Z: job A (proj-a) 2 GPUs + 4 CPUs, job B (proj-b) 1 GPU + 2 CPUs. 3 GPU-h, 6 core-h:
         // 3 x 26.00 + 6 x 0.12 = 78.72, of which A's own 52.48 and B's 26.24.
         await IngestAsync("jobs", "jobs.jsonl", Job("A", 2, 4, "proj-a"), Job("B", 1, 2, "proj-b"));
         // One 60 s sample at 00:01Z per GPU: A's 2 GPUs at 50 % (120 s observed, 60 s active) and 1 GPU of job X, which
         // no job event names, at 100 % (60 s, 60 s): the line observes 180 s = 0.0500 h, 120 s active = 0.0333 h.
         await IngestAsync("gpu", "gpu.jsonl", Sample("n1", 2, "A", 50), Sample("n2", 1, "X", 100));
-        await _azurite.RunOkAsync(_time, "rollup");
+        await Azurite.RunOkAsync(Time, "rollup");
 
-        string line = $"{_month},{Institution},{H100}";
+        string line = $"{Month},{Institution},{H100}";
         string byInstitution = await UsageAsync();
         Assert.Equal(FinanceCsv.Header + "\r\n" + $"{line},2,3.0000,0.0333,0.0500,66.67,6.0000,26.00,78.72,CNY,usage,\r\n", byInstitution);
 
@@ -104,7 +89,7 @@ public sealed class AccountsOnAzuriteTests : IDisposable
 
         // Job X's events arrive, charged to proj-x: its sample moves to proj-x, the line is unchanged but for one more job.
         await IngestAsync("jobs", "late.jsonl", Job("X", 1, 0, "proj-x"));
-        await _azurite.RunOkAsync(_time, "rollup");
+        await Azurite.RunOkAsync(Time, "rollup");
         byInstitution = await UsageAsync();
         Assert.Equal(FinanceCsv.Header + "\r\n" + $"{line},3,4.0000,0.0333,0.0500,66.67,6.0000,26.00,104.72,CNY,usage,\r\n", byInstitution);
         byAccount = await UsageAsync("--by", "account");
@@ -117,13 +102,13 @@ public sealed class AccountsOnAzuriteTests : IDisposable
         AssertPartsAddUp(byInstitution, byAccount);
 
         // Closed: the split is frozen with the statement. A later job in the month changes neither view.
-        _time.SetUtcNow(new DateTimeOffset(_month.Next().Year, _month.Next().Month, 5, 0, 0, 0, TimeSpan.Zero));
+        Time.SetUtcNow(new DateTimeOffset(Month.Next().Year, Month.Next().Month, 5, 0, 0, 0, TimeSpan.Zero));
         // Closed over HTTP this time (POST /api/months/{month}/close), as finance's tooling would.
         string closedOnce = await CloseOverHttpAsync();
         Assert.Contains("\"already_closed\":false", closedOnce, StringComparison.Ordinal);
         Assert.Contains("\"already_closed\":true", await CloseOverHttpAsync(), StringComparison.Ordinal);
         await IngestAsync("jobs", "later.jsonl", Job("Y", 4, 0, "proj-a"));
-        await _azurite.RunOkAsync(_time, "rollup");
+        await Azurite.RunOkAsync(Time, "rollup");
         Assert.Equal(byInstitution, await UsageAsync());
         Assert.Equal(byAccount, await UsageAsync("--by", "account"));
 
@@ -163,29 +148,29 @@ public sealed class AccountsOnAzuriteTests : IDisposable
         context.Request.Method = "POST";
         var function = new Metrics.Functions.Billing.CloseMonth(
             Metrics.Storage.BillingStorage.CreateMonthClose(
-                _azurite.Clients,
+                Azurite.Clients,
                 BillingCalendar.Create("Asia/Shanghai"),
-                _time,
+                Time,
                 Metrics.Core.Statements.MonthClose.DefaultGrace
             )
         );
         var ok = Assert.IsType<Microsoft.AspNetCore.Mvc.OkObjectResult>(
-            await function.RunAsync(context.Request, _month.ToString(), CancellationToken.None)
+            await function.RunAsync(context.Request, Month.ToString(), CancellationToken.None)
         );
         return JsonSerializer.Serialize(ok.Value);
     }
 
-    /// <summary><c>GET /api/usage/{month}</c> as the host would call it, over _azurite.</summary>
+    /// <summary><c>GET /api/usage/{month}</c> as the host would call it, over Azurite.</summary>
     private async Task<string> HttpAsync(string query)
     {
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
         context.Request.Method = "GET";
         context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString(query);
         var function = new Metrics.Functions.Billing.GetUsage(
-            Metrics.Storage.BillingStorage.CreateQuery(_azurite.Clients, BillingCalendar.Create("Asia/Shanghai"))
+            Metrics.Storage.BillingStorage.CreateQuery(Azurite.Clients, BillingCalendar.Create("Asia/Shanghai"))
         );
         var result = Assert.IsType<Microsoft.AspNetCore.Mvc.ContentResult>(
-            await function.RunAsync(context.Request, _month.ToString(), CancellationToken.None)
+            await function.RunAsync(context.Request, Month.ToString(), CancellationToken.None)
         );
         Assert.Equal(200, result.StatusCode);
         return result.Content!;

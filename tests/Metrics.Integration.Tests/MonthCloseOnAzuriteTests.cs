@@ -7,30 +7,15 @@ namespace Metrics.Integration.Tests;
 /// pending, served byte for byte (its hash is the CSV's) after late data has changed the billing tables, and a second
 /// close that changes nothing. Every figure is worked out by hand below.
 /// </summary>
-public sealed class MonthCloseOnAzuriteTests : IDisposable
+/// <remarks>
+/// The month closed is a December, so that the late data and the next month's close cross a year. Rates of
+/// tools/samples/rates.json in force: H100 26.00, CPU 0.12 (CNY).
+/// </remarks>
+public sealed class MonthCloseOnAzuriteTests() : MonthOnAzurite(new BillingMonth(2100, 12), "close")
 {
-    private readonly AzuriteStore _azurite = new();
-
     private const string H100 = "H100-SXM5-80GB";
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("metrics-close-").FullName;
-    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
-
-    /// <summary>
-    /// The month closed, on the test's own store: a December, so that the late data and the next month's close cross a
-    /// year. Rates of tools/samples/rates.json in force: H100 26.00, CPU 0.12 (CNY).
-    /// </summary>
-    private readonly BillingMonth _month = new(2100, 12);
-
-    private readonly FakeTimeProvider _time = new();
-
-    public MonthCloseOnAzuriteTests() => _time.SetUtcNow(At(20, 0));
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string Institution => $"inst-close-{_run}";
-
-    private DateTimeOffset At(int day, int hour) => new(_month.Year, _month.Month, day, hour, 0, 0, TimeSpan.Zero);
+    private string Institution => $"inst-close-{Run}";
 
     private string Job(
         string id,
@@ -48,7 +33,7 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
                 EventJson.Ts(ts),
                 gpus,
                 Institution,
-                $"close-{_run}",
+                $"close-{Run}",
                 EventJson.Ts(start),
                 end is null ? null : EventJson.Ts(end.Value),
                 H100,
@@ -58,34 +43,33 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
 
     private async Task IngestJobsAsync(string name, params string[] lines)
     {
-        string path = Path.Combine(_dir, name);
+        string path = Path.Combine(Dir, name);
         await File.WriteAllTextAsync(path, string.Join('\n', lines) + "\n");
-        await _azurite.RunOkAsync(_time, "ingest", "--stream", "jobs", "--file", path, "--backfill");
+        await Azurite.RunOkAsync(Time, "ingest", "--stream", "jobs", "--file", path, "--backfill");
     }
 
-    private Task<(int Exit, string Out, string Error)> CloseAsync() =>
-        _azurite.RunAsync(_time, null, "close", "--month", _month.ToString());
+    private Task<(int Exit, string Out, string Error)> CloseAsync() => Azurite.RunAsync(Time, null, "close", "--month", Month.ToString());
 
-    private Task<string> UsageAsync(params string[] more) => _azurite.RunOkAsync(_time, ["usage", "--month", _month.ToString(), .. more]);
+    private Task<string> UsageAsync(params string[] more) => Azurite.RunOkAsync(Time, ["usage", "--month", Month.ToString(), .. more]);
 
     [Fact]
     public async Task Close_FreezesTheMonthWithWhatWasPending_AndLateDataNeverChangesIt()
     {
-        await _azurite.RunOkAsync(_time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
+        await Azurite.RunOkAsync(Time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
         // Job A: 8 GPUs, 16 CPUs from the 10th 00:00Z, last heartbeat 02:00Z: 16 GPU-h, 32 core-h so far.
         await IngestJobsAsync(
             "a.jsonl",
             Job("A", "started", At(10, 0), 8, 16, At(10, 0)),
             Job("A", "running", At(10, 2), 8, 16, At(10, 0))
         );
-        await _azurite.RunOkAsync(_time, "rollup");
+        await Azurite.RunOkAsync(Time, "rollup");
 
         (int exit, _, string error) = await CloseAsync();
         Assert.Equal(2, exit);
-        Assert.Contains($"{_month} has not ended in Asia/Shanghai", error, StringComparison.Ordinal);
+        Assert.Contains($"{Month} has not ended in Asia/Shanghai", error, StringComparison.Ordinal);
 
         // After the month: job B (1 GPU, 4 CPUs, 1 h on the 12th) lands but is not rolled up yet. The close rolls it up.
-        _time.SetUtcNow(new DateTimeOffset(_month.Next().Year, _month.Next().Month, 2, 0, 0, 0, TimeSpan.Zero));
+        Time.SetUtcNow(new DateTimeOffset(Month.Next().Year, Month.Next().Month, 2, 0, 0, 0, TimeSpan.Zero));
         await IngestJobsAsync("b.jsonl", Job("B", "ended", At(12, 1), 1, 4, At(12, 0), At(12, 1)));
         (exit, string closed, error) = await CloseAsync();
         Assert.True(exit == 0, error);
@@ -93,13 +77,13 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         // 17 GPU-h x 26.00 + 36 core-h x 0.12 = 442 + 4.32 = 446.32.
         string csv = await UsageAsync("--institution", Institution);
         Assert.Equal(
-            FinanceCsv.Header + "\r\n" + $"{_month},{Institution},{H100},2,17.0000,0.0000,0.0000,,36.0000,26.00,446.32,CNY,usage,\r\n",
+            FinanceCsv.Header + "\r\n" + $"{Month},{Institution},{H100},2,17.0000,0.0000,0.0000,,36.0000,26.00,446.32,CNY,usage,\r\n",
             csv
         );
         string all = await UsageAsync();
         string sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(all)));
         Assert.Matches(
-            $"^{_month} closed at .*Z: statement ST-{_month}-{sha[..8].ToUpperInvariant()}, 1 line\\(s\\), csv sha256 {sha}\n$",
+            $"^{Month} closed at .*Z: statement ST-{Month}-{sha[..8].ToUpperInvariant()}, 1 line\\(s\\), csv sha256 {sha}\n$",
             closed
         );
 
@@ -108,13 +92,13 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         await IngestJobsAsync("late.jsonl", Job("A", "ended", At(10, 4), 8, 16, At(10, 0), At(10, 4)));
         foreach (string resent in new[] { "a.jsonl", "b.jsonl", "late.jsonl" })
         {
-            await _azurite.RunOkAsync(_time, "ingest", "--stream", "jobs", "--file", Path.Combine(_dir, resent), "--backfill");
+            await Azurite.RunOkAsync(Time, "ingest", "--stream", "jobs", "--file", Path.Combine(Dir, resent), "--backfill");
         }
 
-        await _azurite.RunOkAsync(_time, "rollup");
+        await Azurite.RunOkAsync(Time, "rollup");
         UsageReport live = await BillingStorage
-            .CreateQuery(_azurite.Clients, BillingCalendar.Create("Asia/Shanghai"))
-            .ComputeAsync(_month, Institution, CancellationToken.None);
+            .CreateQuery(Azurite.Clients, BillingCalendar.Create("Asia/Shanghai"))
+            .ComputeAsync(Month, Institution, CancellationToken.None);
         Assert.Equal(33m * 3600m, Assert.Single(live.Lines).Usage.Seconds.Gpu);
 
         Assert.Equal(all, await UsageAsync());
@@ -122,18 +106,18 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
 
         // The difference is booked in the next month, still open, at the closed month's rates: +16 GPU-h, +32 core-h,
         // 16 x 26.00 + 32 x 0.12 = 419.84. The closed month's frozen 446.32 plus it is the 866.16 it would be today.
-        BillingMonth next = _month.Next();
+        BillingMonth next = Month.Next();
         Assert.Equal(
             FinanceCsv.Header
                 + "\r\n"
-                + $"{next},{Institution},{H100},0,16.0000,0.0000,0.0000,,32.0000,26.00,419.84,CNY,adjustment,{_month}\r\n",
-            await _azurite.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution)
+                + $"{next},{Institution},{H100},0,16.0000,0.0000,0.0000,,32.0000,26.00,419.84,CNY,adjustment,{Month}\r\n",
+            await Azurite.RunOkAsync(Time, "usage", "--month", next.ToString(), "--institution", Institution)
         );
 
         // The same adjustment in FOCUS: a Usage row of class Correction whose charge period is the closed month's.
         Dictionary<string, string> correction = Assert.Single(
             CsvRows.Parse(
-                await _azurite.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "focus")
+                await Azurite.RunOkAsync(Time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "focus")
             )
         );
         Assert.Equal(
@@ -142,8 +126,8 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
                 "Correction",
                 "419.84",
                 "16.0000",
-                EventJson.Ts(BillingCalendar.Create("Asia/Shanghai").StartUtc(_month)),
-                _month.ToString()
+                EventJson.Ts(BillingCalendar.Create("Asia/Shanghai").StartUtc(Month)),
+                Month.ToString()
             ),
             (
                 correction["ChargeCategory"],
@@ -162,72 +146,72 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
         // Closing again is harmless and says so.
         (exit, string again, error) = await CloseAsync();
         Assert.True(exit == 0, error);
-        Assert.Contains($"{_month} already closed", again, StringComparison.Ordinal);
+        Assert.Contains($"{Month} already closed", again, StringComparison.Ordinal);
         Assert.Contains(sha, again, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Vouchers_PayEarliestExpiryFirst_WithinShareAndBalance_AndBalancesMoveOnlyWhenAMonthCloses()
     {
-        BillingMonth next = _month.Next();
+        BillingMonth next = Month.Next();
         DateOnly nextEnd = next.Next().FirstDay.AddDays(-1);
-        await _azurite.RunOkAsync(_time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
-        string vouchers = Path.Combine(_dir, "vouchers.json");
+        await Azurite.RunOkAsync(Time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
+        string vouchers = Path.Combine(Dir, "vouchers.json");
         await File.WriteAllTextAsync(
             vouchers,
             $$"""
             [
-              {"id": "v1-{{_run}}", "institution": "{{Institution}}", "amount": 300.00, "currency": "CNY",
-                "validFrom": "{{_month.FirstDay:yyyy-MM-dd}}", "validTo": "{{nextEnd:yyyy-MM-dd}}", "maxShare": 0.5},
-              {"id": "v2-{{_run}}", "institution": "{{Institution}}", "amount": 1000.00, "currency": "CNY",
-                "validFrom": "{{_month.FirstDay:yyyy-MM-dd}}", "validTo": "{{nextEnd.AddMonths(
+              {"id": "v1-{{Run}}", "institution": "{{Institution}}", "amount": 300.00, "currency": "CNY",
+                "validFrom": "{{Month.FirstDay:yyyy-MM-dd}}", "validTo": "{{nextEnd:yyyy-MM-dd}}", "maxShare": 0.5},
+              {"id": "v2-{{Run}}", "institution": "{{Institution}}", "amount": 1000.00, "currency": "CNY",
+                "validFrom": "{{Month.FirstDay:yyyy-MM-dd}}", "validTo": "{{nextEnd.AddMonths(
                 6
             ):yyyy-MM-dd}}", "maxShare": 1}
             ]
             """
         );
-        Assert.Equal("imported=2 unchanged=0\n", await _azurite.RunOkAsync(_time, "vouchers", "import", vouchers));
-        Assert.Equal("imported=0 unchanged=2\n", await _azurite.RunOkAsync(_time, "vouchers", "import", vouchers));
+        Assert.Equal("imported=2 unchanged=0\n", await Azurite.RunOkAsync(Time, "vouchers", "import", vouchers));
+        Assert.Equal("imported=0 unchanged=2\n", await Azurite.RunOkAsync(Time, "vouchers", "import", vouchers));
 
         // Job A: 16 GPU-h, 32 core-h = 419.84. v1 (earliest expiry) pays its share, 0.5 x 419.84 = 209.92; v2 the rest.
         await IngestJobsAsync("a.jsonl", Job("A", "ended", At(10, 2), 8, 16, At(10, 0), At(10, 2)));
-        await _azurite.RunOkAsync(_time, "rollup");
-        string usage = $"{_month},{Institution},{H100},1,16.0000,0.0000,0.0000,,32.0000,26.00,419.84,CNY,usage,\r\n";
-        string credits = $"{_month},{Institution},,0,0.0000,0.0000,0.0000,,0.0000,,-209.92,CNY,credit,\r\n";
+        await Azurite.RunOkAsync(Time, "rollup");
+        string usage = $"{Month},{Institution},{H100},1,16.0000,0.0000,0.0000,,32.0000,26.00,419.84,CNY,usage,\r\n";
+        string credits = $"{Month},{Institution},,0,0.0000,0.0000,0.0000,,0.0000,,-209.92,CNY,credit,\r\n";
         Assert.Equal(FinanceCsv.Header + "\r\n" + usage + credits + credits, await UsageAsync("--institution", Institution));
 
         // Open month: provisional credits draw on nothing yet.
         Assert.Contains(
-            $"v1-{_run},{Institution},CNY,300.00,0.00,300.00,",
-            await _azurite.RunOkAsync(_time, "vouchers", "list", "--institution", Institution),
+            $"v1-{Run},{Institution},CNY,300.00,0.00,300.00,",
+            await Azurite.RunOkAsync(Time, "vouchers", "list", "--institution", Institution),
             StringComparison.Ordinal
         );
 
-        _time.SetUtcNow(new DateTimeOffset(next.Year, next.Month, 2, 0, 0, 0, TimeSpan.Zero));
+        Time.SetUtcNow(new DateTimeOffset(next.Year, next.Month, 2, 0, 0, 0, TimeSpan.Zero));
         (int exit, _, string error) = await CloseAsync();
         Assert.True(exit == 0, error);
-        string list = await _azurite.RunOkAsync(_time, "vouchers", "list", "--institution", Institution);
-        Assert.Contains($"v1-{_run},{Institution},CNY,300.00,209.92,90.08,", list, StringComparison.Ordinal);
-        Assert.Contains($"v2-{_run},{Institution},CNY,1000.00,209.92,790.08,", list, StringComparison.Ordinal);
+        string list = await Azurite.RunOkAsync(Time, "vouchers", "list", "--institution", Institution);
+        Assert.Contains($"v1-{Run},{Institution},CNY,300.00,209.92,90.08,", list, StringComparison.Ordinal);
+        Assert.Contains($"v2-{Run},{Institution},CNY,1000.00,209.92,790.08,", list, StringComparison.Ordinal);
 
         // GET /api/vouchers over the same store says the same.
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
         context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString($"?institution={Institution}");
-        var store = new TableVoucherStore(_azurite.Clients.Tables);
+        var store = new TableVoucherStore(Azurite.Clients.Tables);
         var api = new Metrics.Functions.Billing.Vouchers(
             store,
             new Metrics.Core.Vouchers.VoucherLedger(
                 store,
-                new BlobStatementStore(_azurite.Clients.Blobs),
+                new BlobStatementStore(Azurite.Clients.Blobs),
                 BillingCalendar.Create("Asia/Shanghai")
             ),
-            _time
+            Time
         );
         var ok = Assert.IsType<Microsoft.AspNetCore.Mvc.OkObjectResult>(await api.ListAsync(context.Request, CancellationToken.None));
         using (JsonDocument balances = JsonDocument.Parse(JsonSerializer.Serialize(ok.Value)))
         {
             Assert.Equal(
-                new[] { ($"v1-{_run}", "209.92", "90.08"), ($"v2-{_run}", "209.92", "790.08") },
+                new[] { ($"v1-{Run}", "209.92", "90.08"), ($"v2-{Run}", "209.92", "790.08") },
                 balances
                     .RootElement.EnumerateArray()
                     .Select(b =>
@@ -250,12 +234,12 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
                 new DateTimeOffset(next.Year, next.Month, 1, 10, 0, 0, TimeSpan.Zero)
             )
         );
-        await _azurite.RunOkAsync(_time, "rollup");
+        await Azurite.RunOkAsync(Time, "rollup");
         using JsonDocument json = JsonDocument.Parse(
-            await _azurite.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "json")
+            await Azurite.RunOkAsync(Time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "json")
         );
         Assert.Equal(
-            [("usage", null, "264.80"), ("credit", $"v1-{_run}", "-90.08"), ("credit", $"v2-{_run}", "-174.72")],
+            [("usage", null, "264.80"), ("credit", $"v1-{Run}", "-90.08"), ("credit", $"v2-{Run}", "-174.72")],
             json.RootElement.GetProperty("lines")
                 .EnumerateArray()
                 .Select(l =>
@@ -266,19 +250,19 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
 
         // FOCUS: the usage row and a Credit row per voucher; BilledCost adds up to what is left to pay, 0.00.
         List<Dictionary<string, string>> focus = CsvRows.Parse(
-            await _azurite.RunOkAsync(_time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "focus")
+            await Azurite.RunOkAsync(Time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "focus")
         );
         Assert.Equal(
-            new[] { ("Usage", "264.80", ""), ("Credit", "-90.08", $"v1-{_run}"), ("Credit", "-174.72", $"v2-{_run}") },
+            new[] { ("Usage", "264.80", ""), ("Credit", "-90.08", $"v1-{Run}"), ("Credit", "-174.72", $"v2-{Run}") },
             focus.Select(r => (r["ChargeCategory"], r["BilledCost"], r["x_VoucherId"])).ToArray()
         );
         Assert.Equal(0.00m, CsvRows.Sum(focus, "BilledCost"));
 
         // Once v1 has expired, what is left of it lapses.
-        _time.SetUtcNow(new DateTimeOffset(next.Next().Year, next.Next().Month, 5, 0, 0, 0, TimeSpan.Zero));
+        Time.SetUtcNow(new DateTimeOffset(next.Next().Year, next.Next().Month, 5, 0, 0, 0, TimeSpan.Zero));
         Assert.Contains(
-            $"v1-{_run},{Institution},CNY,300.00,209.92,90.08,{_month.FirstDay:yyyy-MM-dd},{nextEnd:yyyy-MM-dd},0.5,lapsed",
-            await _azurite.RunOkAsync(_time, "vouchers", "list", "--institution", Institution),
+            $"v1-{Run},{Institution},CNY,300.00,209.92,90.08,{Month.FirstDay:yyyy-MM-dd},{nextEnd:yyyy-MM-dd},0.5,lapsed",
+            await Azurite.RunOkAsync(Time, "vouchers", "list", "--institution", Institution),
             StringComparison.Ordinal
         );
     }
@@ -286,22 +270,22 @@ public sealed class MonthCloseOnAzuriteTests : IDisposable
     [Fact]
     public async Task Statement_EditedInStorage_IsRefusedRatherThanServed()
     {
-        _time.SetUtcNow(new DateTimeOffset(_month.Next().Year, _month.Next().Month, 2, 0, 0, 0, TimeSpan.Zero));
+        Time.SetUtcNow(new DateTimeOffset(Month.Next().Year, Month.Next().Month, 2, 0, 0, 0, TimeSpan.Zero));
         await IngestJobsAsync("b.jsonl", Job("B", "ended", At(12, 1), 1, 4, At(12, 0), At(12, 1)));
         (int exit, _, string error) = await CloseAsync();
         Assert.True(exit == 0, error);
 
         // Someone with write access to the container changes a figure: the seal no longer matches, and finance is told.
-        var blob = _azurite
+        var blob = Azurite
             .Clients.Blobs.GetBlobContainerClient(BlobStatementStore.Container)
-            .GetBlobClient(BlobStatementStore.PathOf(_month));
+            .GetBlobClient(BlobStatementStore.PathOf(Month));
         string stored = (await blob.DownloadContentAsync()).Value.Content.ToString();
         await blob.UploadAsync(
             BinaryData.FromString(stored.Replace("\"gpu_seconds\": 3600", "\"gpu_seconds\": 360", StringComparison.Ordinal)),
             overwrite: true
         );
 
-        (exit, _, error) = await _azurite.RunAsync(_time, null, "usage", "--month", _month.ToString());
+        (exit, _, error) = await Azurite.RunAsync(Time, null, "usage", "--month", Month.ToString());
         Assert.Equal(1, exit);
         Assert.Contains("no longer matches its seal", error, StringComparison.Ordinal);
     }

@@ -12,35 +12,16 @@ namespace Metrics.Integration.Tests;
 /// 10th, 2 x 26.00 + 4 x 0.12 = 52.48; job B (proj-b) 1 GPU for 3 hours on the 12th, 78.00; 130.48 in all. The voucher
 /// (100.00, share 0.5) pays 65.24 and leaves 34.76; had the month ended on the 10th it would have paid 26.24.
 /// </summary>
-internal sealed class StatementScenario : IDisposable
+/// <remarks>The month is of 31 days, the longest daily chart.</remarks>
+internal sealed class StatementScenario() : MonthOnAzurite(new BillingMonth(2101, 3), "statement")
 {
     public const string H100 = "H100-SXM5-80GB";
 
-    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    public string Institution => $"inst-stmt-{Run}";
 
-    public StatementScenario()
-    {
-        Time.SetUtcNow(At(20, 0));
-    }
-
-    public AzuriteStore Azurite { get; } = new();
-
-    public FakeTimeProvider Time { get; } = new();
-
-    public string Dir { get; } = Directory.CreateTempSubdirectory("metrics-statement-").FullName;
-
-    /// <summary>The month billed and closed, on the scenario's own store: 31 days, the longest daily chart.</summary>
-    public BillingMonth Month { get; } = new(2101, 3);
-
-    public string Institution => $"inst-stmt-{_run}";
-
-    public string Voucher => $"v-stmt-{_run}";
+    public string Voucher => $"v-stmt-{Run}";
 
     public static BillingCalendar Calendar { get; } = BillingCalendar.Create("Asia/Shanghai");
-
-    public void Dispose() => Directory.Delete(Dir, recursive: true);
-
-    public DateTimeOffset At(int day, int hour, int minute = 0) => new(Month.Year, Month.Month, day, hour, minute, 0, TimeSpan.Zero);
 
     public string Job(string id, double gpus, int cpus, string account, DateTimeOffset start, DateTimeOffset end) =>
         EventJson
@@ -50,7 +31,7 @@ internal sealed class StatementScenario : IDisposable
                 EventJson.Ts(end),
                 gpus,
                 Institution,
-                $"stmt-{_run}",
+                $"stmt-{Run}",
                 EventJson.Ts(start),
                 EventJson.Ts(end),
                 H100,
@@ -81,7 +62,7 @@ internal sealed class StatementScenario : IDisposable
         await Azurite.RunOkAsync(Time, "vouchers", "import", vouchers);
         await IngestAsync("jobs", Job("A", 2, 4, "proj-a", At(10, 0), At(10, 1)), Job("B", 1, 0, "proj-b", At(12, 2), At(12, 5)));
         JsonObject sample = EventJson.Gpu(
-            node: $"n1-{_run}",
+            node: $"n1-{Run}",
             ts: EventJson.Ts(At(10, 0, 1)),
             gpus: 2,
             jobId: "A",
@@ -89,7 +70,7 @@ internal sealed class StatementScenario : IDisposable
             utilPct: 50,
             intervalS: 60
         );
-        sample["cluster"] = $"stmt-{_run}";
+        sample["cluster"] = $"stmt-{Run}";
         await IngestAsync("gpu", sample.ToJsonString(), "{\"schema\": \"gpu-telemetry/1\"}");
         await Azurite.RunOkAsync(Time, "rollup");
     }
