@@ -111,36 +111,7 @@ public sealed class FrozenStatement
             throw new InvalidDataException($"The statement's month '{document.Month}' is not yyyy-MM.");
         }
 
-        UsageLine[] lines = (document.Lines ?? [])
-            .Select(l => new UsageLine(
-                new MonthlyUsage(
-                    month,
-                    l.Institution,
-                    l.GpuModel,
-                    string.Empty,
-                    l.Jobs,
-                    new UsageSeconds(l.GpuSeconds, l.CpuCoreSeconds, l.ActiveGpuSeconds, l.ObservedGpuSeconds)
-                ),
-                l.GpuRate,
-                l.CpuRate,
-                l.Amount,
-                l.Currency
-            )
-            {
-                Type = l.LineType switch
-                {
-                    null or "usage" => UsageLineType.Usage,
-                    "adjustment" => UsageLineType.Adjustment,
-                    "credit" => UsageLineType.Credit,
-                    _ => throw new InvalidDataException($"Unknown line type '{l.LineType}' in the statement of {month}."),
-                },
-                VoucherId = l.VoucherId,
-                AdjustsMonth =
-                    l.AdjustsMonth is null ? null
-                    : BillingMonth.TryParse(l.AdjustsMonth, out BillingMonth adjusts) ? adjusts
-                    : throw new InvalidDataException($"Adjusted month '{l.AdjustsMonth}' in the statement of {month} is not yyyy-MM."),
-            })
-            .ToArray();
+        UsageLine[] lines = (document.Lines ?? []).Select(l => l.ToUsageLine(month)).ToArray();
         var seal = new StatementSeal(document.StatementId, document.ClosedAt, document.CsvSha256, document.DaysSha256);
         var report = new UsageReport(month, document.TimeZone, lines, document.Warnings ?? []) { Seal = seal };
         string actual = CsvSha256(report);
@@ -151,16 +122,7 @@ public sealed class FrozenStatement
             );
         }
 
-        MonthlyUsage[] accounts = (document.Accounts ?? [])
-            .Select(a => new MonthlyUsage(
-                month,
-                a.Institution,
-                a.GpuModel,
-                a.Account,
-                a.Jobs,
-                new UsageSeconds(a.GpuSeconds, a.CpuCoreSeconds, a.ActiveGpuSeconds, a.ObservedGpuSeconds)
-            ))
-            .ToArray();
+        MonthlyUsage[] accounts = (document.Accounts ?? []).Select(a => a.ToUsage(month)).ToArray();
         string accountsActual = AccountsCsvSha256(report, accounts);
         // A statement closed before accounts were kept has neither; one that has parts must have their hash.
         if (document.AccountsSha256 is null && accounts.Length > 0)
@@ -210,37 +172,9 @@ public sealed class FrozenStatement
                 statement.Report.TimeZoneId,
                 statement.Seal.ClosedAt,
                 statement.Seal.CsvSha256,
-                statement
-                    .Report.Lines.Select(l => new Line(
-                        l.Usage.Institution,
-                        l.Usage.GpuModel,
-                        l.Usage.Jobs,
-                        l.Usage.Seconds.Gpu,
-                        l.Usage.Seconds.ActiveGpu,
-                        l.Usage.Seconds.ObservedGpu,
-                        l.Usage.Seconds.CpuCore,
-                        l.GpuRate,
-                        l.CpuRate,
-                        l.Amount,
-                        l.Currency,
-                        l.TypeName,
-                        l.AdjustsMonth?.ToString(),
-                        l.VoucherId
-                    ))
-                    .ToArray(),
+                statement.Report.Lines.Select(Line.From).ToArray(),
                 statement.Report.Warnings,
-                statement
-                    .Accounts.Select(a => new AccountPart(
-                        a.Institution,
-                        a.GpuModel,
-                        a.Account,
-                        a.Jobs,
-                        a.Seconds.Gpu,
-                        a.Seconds.ActiveGpu,
-                        a.Seconds.ObservedGpu,
-                        a.Seconds.CpuCore
-                    ))
-                    .ToArray(),
+                statement.Accounts.Select(AccountPart.From).ToArray(),
                 statement.AccountsSha256,
                 statement.DaysSha256
             );
@@ -256,8 +190,23 @@ public sealed class FrozenStatement
         decimal ActiveGpuSeconds,
         decimal ObservedGpuSeconds,
         decimal CpuCoreSeconds
-    );
+    )
+    {
+        public static AccountPart From(MonthlyUsage a) =>
+            new(a.Institution, a.GpuModel, a.Account, a.Jobs, a.Seconds.Gpu, a.Seconds.ActiveGpu, a.Seconds.ObservedGpu, a.Seconds.CpuCore);
 
+        public MonthlyUsage ToUsage(BillingMonth month) =>
+            new(
+                month,
+                Institution,
+                GpuModel,
+                Account,
+                Jobs,
+                new UsageSeconds(GpuSeconds, CpuCoreSeconds, ActiveGpuSeconds, ObservedGpuSeconds)
+            );
+    }
+
+    /// <summary>One line of the statement as stored; read back, it is the line that was frozen, figure for figure.</summary>
     private sealed record Line(
         string Institution,
         string GpuModel,
@@ -273,5 +222,54 @@ public sealed class FrozenStatement
         string? LineType,
         string? AdjustsMonth,
         string? VoucherId = null
-    );
+    )
+    {
+        public static Line From(UsageLine l) =>
+            new(
+                l.Usage.Institution,
+                l.Usage.GpuModel,
+                l.Usage.Jobs,
+                l.Usage.Seconds.Gpu,
+                l.Usage.Seconds.ActiveGpu,
+                l.Usage.Seconds.ObservedGpu,
+                l.Usage.Seconds.CpuCore,
+                l.GpuRate,
+                l.CpuRate,
+                l.Amount,
+                l.Currency,
+                l.TypeName,
+                l.AdjustsMonth?.ToString(),
+                l.VoucherId
+            );
+
+        public UsageLine ToUsageLine(BillingMonth month) =>
+            new(
+                new MonthlyUsage(
+                    month,
+                    Institution,
+                    GpuModel,
+                    string.Empty,
+                    Jobs,
+                    new UsageSeconds(GpuSeconds, CpuCoreSeconds, ActiveGpuSeconds, ObservedGpuSeconds)
+                ),
+                GpuRate,
+                CpuRate,
+                Amount,
+                Currency
+            )
+            {
+                Type = LineType switch
+                {
+                    null or "usage" => UsageLineType.Usage,
+                    "adjustment" => UsageLineType.Adjustment,
+                    "credit" => UsageLineType.Credit,
+                    _ => throw new InvalidDataException($"Unknown line type '{LineType}' in the statement of {month}."),
+                },
+                VoucherId = VoucherId,
+                AdjustsMonth =
+                    AdjustsMonth is null ? null
+                    : BillingMonth.TryParse(AdjustsMonth, out BillingMonth adjusts) ? adjusts
+                    : throw new InvalidDataException($"Adjusted month '{AdjustsMonth}' in the statement of {month} is not yyyy-MM."),
+            };
+    }
 }
