@@ -8,12 +8,19 @@ namespace Metrics.Core.Arrow;
 /// validity bit on every append, and grow their buffers by copying, which for a batch's 8,000 rows cost more than
 /// decoding them (IngestBenchmarks).
 /// </summary>
-internal sealed class FixedColumn<T>(int rows, ColumnMemory memory)
+internal sealed class FixedColumn<T>
     where T : unmanaged
 {
-    private readonly int _length = rows * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+    private readonly byte[] _bytes;
 
-    private readonly byte[] _bytes = memory.Rent(rows * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+    /// <summary>The column's bytes; a rented array may be longer.</summary>
+    private readonly int _length;
+
+    public FixedColumn(int rows, ColumnMemory memory)
+    {
+        _length = rows * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        _bytes = memory.Rent(_length);
+    }
 
     public Span<T> Values => MemoryMarshal.Cast<byte, T>(_bytes.AsSpan(0, _length));
 

@@ -3,24 +3,27 @@ using Apache.Arrow;
 namespace Metrics.Core.Arrow;
 
 /// <summary>A validity bitmap filled row by row; rows are valid until marked null.</summary>
-internal sealed class ValidityBitmap(int rows, ColumnMemory memory)
+internal sealed class ValidityBitmap
 {
-    private readonly byte[] _bits = CreateAllValid(rows, memory);
+    private readonly byte[] _bits;
+
+    /// <summary>The bitmap's bytes, one bit a row; a rented array may be longer.</summary>
+    private readonly int _length;
+
+    public ValidityBitmap(int rows, ColumnMemory memory)
+    {
+        _length = (rows + 7) / 8;
+        _bits = memory.Rent(_length);
+        _bits.AsSpan(0, _length).Fill(0xFF);
+    }
 
     public int NullCount { get; private set; }
 
-    public ArrowBuffer Buffer => NullCount == 0 ? ArrowBuffer.Empty : new ArrowBuffer(_bits.AsMemory(0, (rows + 7) / 8));
+    public ArrowBuffer Buffer => NullCount == 0 ? ArrowBuffer.Empty : new ArrowBuffer(_bits.AsMemory(0, _length));
 
     public void SetNull(int row)
     {
         _bits[row >> 3] &= (byte)~(1 << (row & 7));
         NullCount++;
-    }
-
-    private static byte[] CreateAllValid(int rows, ColumnMemory memory)
-    {
-        byte[] bits = memory.Rent((rows + 7) / 8);
-        bits.AsSpan(0, (rows + 7) / 8).Fill(0xFF);
-        return bits;
     }
 }
