@@ -119,7 +119,7 @@ public sealed class TableUsageStore : IUsageStore
         // transaction per institution on every recompute of a month (some thousands for a national month).
         foreach ((TableClient table, IReadOnlyList<MonthlyUsage> rows) in new[] { (_accounts, lines.Accounts), (_monthly, lines.Lines) })
         {
-            List<TableEntity> entities = rows.Select(l => UsageEntities.MonthLine(pk, l.Key.RowKey, l)).ToList();
+            List<TableEntity> entities = rows.Select(l => UsageEntities.MonthLine(pk, l)).ToList();
             await ReplacePartitionAsync(table, pk, entities, cancellationToken).ConfigureAwait(false);
         }
     }

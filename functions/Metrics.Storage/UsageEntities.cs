@@ -23,7 +23,7 @@ internal static class UsageEntities
 
     public static TableEntity Hour(string partitionKey, HourlyUsage l)
     {
-        TableEntity row = Line(partitionKey, l.Key.RowKey, l.Key, l.Seconds);
+        TableEntity row = Line(partitionKey, l.Key, l.Seconds);
         row[Jobs] = l.Jobs;
         return row;
     }
@@ -34,7 +34,7 @@ internal static class UsageEntities
         return new(hour, l.Institution, l.GpuModel, l.Account, e.GetInt32(Jobs) ?? 0, l.Seconds);
     }
 
-    public static TableEntity Day(string partitionKey, DailyUsage l) => Line(partitionKey, l.Key.RowKey, l.Key, l.Seconds);
+    public static TableEntity Day(string partitionKey, DailyUsage l) => Line(partitionKey, l.Key, l.Seconds);
 
     public static DailyUsage Day(TableEntity e, DateOnly day)
     {
@@ -42,10 +42,10 @@ internal static class UsageEntities
         return new(day, l.Institution, l.GpuModel, l.Account, l.Seconds);
     }
 
-    /// <summary>A month's line (or account part) under the given keys: the by-month, by-institution and by-account tables alike.</summary>
-    public static TableEntity MonthLine(string partitionKey, string rowKey, MonthlyUsage l)
+    /// <summary>A month's line, or an account's part of it, under its own key: the by-month and by-account tables alike.</summary>
+    public static TableEntity MonthLine(string partitionKey, MonthlyUsage l)
     {
-        TableEntity row = Line(partitionKey, rowKey, l.Key, l.Seconds);
+        TableEntity row = Line(partitionKey, l.Key, l.Seconds);
         row[Month] = l.Month.ToString();
         row[Jobs] = l.Jobs;
         return row;
@@ -87,8 +87,8 @@ internal static class UsageEntities
         );
 
     /// <summary>A usage line's row, whatever its period: the same properties, so that the tables read alike.</summary>
-    private static TableEntity Line(string partitionKey, string rowKey, UsageKey key, UsageSeconds seconds) =>
-        new(partitionKey, rowKey)
+    private static TableEntity Line(string partitionKey, UsageKey key, UsageSeconds seconds) =>
+        new(partitionKey, key.RowKey)
         {
             [Institution] = key.Institution,
             [GpuModel] = key.GpuModel,
