@@ -1,3 +1,5 @@
+using System.Collections.ObjectModel;
+
 namespace Metrics.Core.Billing;
 
 /// <summary>
@@ -46,11 +48,6 @@ public sealed class UsageRollup(
     /// centre (about 20 MB) held at once.
     /// </summary>
     private const int JobHoursReadTogether = 24;
-
-    /// <summary>A new run's usage before its first fold: no periods.</summary>
-    private static readonly IReadOnlyDictionary<DateTimeOffset, JobUsage> s_noHours = new Dictionary<DateTimeOffset, JobUsage>();
-
-    private static readonly IReadOnlyDictionary<BillingMonth, JobUsage> s_noMonths = new Dictionary<BillingMonth, JobUsage>();
 
     /// <summary>How long a rollup waits for another to finish before giving up (the timer simply tries again later).</summary>
     public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(5);
@@ -520,8 +517,12 @@ public sealed class UsageRollup(
             );
         }
 
-        IReadOnlyDictionary<DateTimeOffset, JobUsage> beforeHours = before is null ? s_noHours : JobContributions.ByHour(before);
-        IReadOnlyDictionary<BillingMonth, JobUsage> beforeMonths = before is null ? s_noMonths : JobContributions.ByMonth(before, calendar);
+        IReadOnlyDictionary<DateTimeOffset, JobUsage> beforeHours = before is null
+            ? ReadOnlyDictionary<DateTimeOffset, JobUsage>.Empty
+            : JobContributions.ByHour(before);
+        IReadOnlyDictionary<BillingMonth, JobUsage> beforeMonths = before is null
+            ? ReadOnlyDictionary<BillingMonth, JobUsage>.Empty
+            : JobContributions.ByMonth(before, calendar);
         return (
             Rows(after, JobContributions.Changes(beforeHours, afterHours), UtcHours.Key),
             Rows(after, JobContributions.Changes(beforeMonths, afterMonths), m => m.ToString())
