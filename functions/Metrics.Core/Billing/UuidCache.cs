@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace Metrics.Core.Billing;
 
 /// <summary>
@@ -70,13 +68,6 @@ internal sealed class UuidCache<T>
         Array.Clear(_filled);
     }
 
-    /// <summary>The set of a uuid, from three of its 8-byte stretches multiplied apart (hex digits differ anywhere).</summary>
-    private static int SetOf(ReadOnlySpan<byte> uuid)
-    {
-        ulong mixed =
-            (BinaryPrimitives.ReadUInt64LittleEndian(uuid[4..]) * 0x9E3779B97F4A7C15UL)
-            ^ (BinaryPrimitives.ReadUInt64LittleEndian(uuid[18..]) * 0xC2B2AE3D27D4EB4FUL)
-            ^ (BinaryPrimitives.ReadUInt64LittleEndian(uuid[32..]) * 0x165667B19E3779F9UL);
-        return (int)((mixed ^ (mixed >> 31)) * 0x9E3779B97F4A7C15UL >> (64 - SetBits));
-    }
+    /// <summary>The set of a uuid, from what follows its <c>GPU-</c>/<c>MIG-</c> prefix (the prefix repeats on every uuid).</summary>
+    private static int SetOf(ReadOnlySpan<byte> uuid) => (int)(ShortBytesHash.Of(uuid[4..]) >> (64 - SetBits));
 }

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace Metrics.Core.Validation;
 
 /// <summary>
@@ -10,7 +8,8 @@ namespace Metrics.Core.Validation;
 /// </summary>
 internal sealed class Utf8StringPool
 {
-    private const int Slots = 16384;
+    private const int SlotBits = 14;
+    private const int Slots = 1 << SlotBits;
     private const int MaxPooledBytes = 64;
 
     [ThreadStatic]
@@ -30,7 +29,7 @@ internal sealed class Utf8StringPool
             return Encoding.UTF8.GetString(utf8);
         }
 
-        int slot = SlotOf(utf8);
+        int slot = (int)(ShortBytesHash.Of(utf8) >> (64 - SlotBits));
         if (_bytes[slot] is { } pooled && utf8.SequenceEqual(pooled))
         {
             return _values[slot]!;
@@ -40,42 +39,5 @@ internal sealed class Utf8StringPool
         _values[slot] = value;
         _bytes[slot] = utf8.ToArray();
         return value;
-    }
-
-    /// <summary>
-    /// A slot from the length and up to 24 of the bytes (first, middle and last 8), multiplied apart: a tenth of the
-    /// cost of hashing every byte, on values that differ at one end (a node's uuids) or the other (institutions). Values
-    /// that share those bytes only share a slot; the comparison above decides.
-    /// </summary>
-    private static int SlotOf(ReadOnlySpan<byte> utf8)
-    {
-        ulong mixed;
-        if (utf8.Length >= 8)
-        {
-            mixed =
-                (BinaryPrimitives.ReadUInt64LittleEndian(utf8) * 0x9E3779B97F4A7C15UL)
-                ^ (BinaryPrimitives.ReadUInt64LittleEndian(utf8[((utf8.Length - 8) / 2)..]) * 0xC2B2AE3D27D4EB4FUL)
-                ^ (BinaryPrimitives.ReadUInt64LittleEndian(utf8[^8..]) * 0x165667B19E3779F9UL);
-        }
-        else if (utf8.Length >= 4)
-        {
-            // 4 to 7 bytes: the first and last four, overlapping.
-            mixed =
-                (((ulong)BinaryPrimitives.ReadUInt32LittleEndian(utf8) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(utf8[^4..]))
-                * 0x9E3779B97F4A7C15UL;
-        }
-        else
-        {
-            mixed = 0;
-            foreach (byte b in utf8)
-            {
-                mixed = (mixed << 8) | b;
-            }
-
-            mixed *= 0x9E3779B97F4A7C15UL;
-        }
-
-        mixed ^= (ulong)utf8.Length * 0xD6E8FEB86659FD93UL;
-        return (int)((mixed ^ (mixed >> 29)) * 0x9E3779B97F4A7C15UL >> 50);
     }
 }
