@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the pipeline locally on Azurite, end to end, with the sample events in tools/samples/:
 # starts Azurite (data kept in .azurite/), ingests both streams through the same code path as the Event Hubs
-# functions, lists what landed and dead-lettered, inspects one landed Arrow file, imports the sample rate card, runs
+# functions (GPU names mapped by the sample model catalogue, imported first), lists what landed and dead-lettered, inspects one landed Arrow file, imports the sample rate card, runs
 # the billing rollup (the timer function's code) and prints finance's usage for November 2026.
 # Stops Azurite at the end unless --keep is given (then stop it with tools/azurite/azurite.sh stop).
 # Needs only the .NET SDK, Node.js and npm.
@@ -21,6 +21,8 @@ fi
 dotnet build tools/Metrics.Cli -c Release -v quiet -nologo
 metrics() { dotnet run --project tools/Metrics.Cli -c Release --no-build -- "$@"; }
 
+echo "== metrics models import tools/samples/gpu-models.json"
+metrics models import tools/samples/gpu-models.json
 echo "== ingest GPU samples"
 metrics ingest --stream gpu --file tools/samples/gpu.jsonl
 echo "== ingest job events"

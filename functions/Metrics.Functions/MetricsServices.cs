@@ -17,11 +17,6 @@ public static class MetricsServices
         services.AddSingleton(TimeProvider.System);
         AddPipelineMetrics(services, configuration);
         services.AddSingleton(new StorageClients(settings));
-        services.AddSingleton<ILandingStore>(sp => new BlobLandingStore(sp.GetRequiredService<StorageClients>().Blobs));
-        services.AddSingleton<IDirtyHourLog>(sp => new TableRollupMarks(
-            sp.GetRequiredService<StorageClients>().Tables,
-            sp.GetRequiredService<TimeProvider>()
-        ));
 
         // Read at start-up too: a bad value stops the app instead of dead-lettering good events. The functions never
         // lift the maximum event age; only metrics ingest --backfill does.
@@ -29,14 +24,9 @@ public static class MetricsServices
             configuration[IngestLimits.MaxEventAgeDaysSetting],
             configuration[IngestLimits.MaxJobAgeDaysSetting]
         );
-        services.AddSingleton(sp => new IngestPipeline(
-            sp.GetRequiredService<ILandingStore>(),
-            sp.GetRequiredService<IDirtyHourLog>(),
-            limits
-        )
-        {
-            Time = sp.GetRequiredService<TimeProvider>(),
-        });
+        services.AddSingleton(sp =>
+            IngestStorage.CreatePipeline(sp.GetRequiredService<StorageClients>(), limits, sp.GetRequiredService<TimeProvider>())
+        );
 
         // Created here, at start-up, so a bad BillingTimeZone stops the app before it bills anything.
         BillingCalendar calendar = BillingCalendar.Create(configuration[BillingSettings.TimeZoneVariable]);

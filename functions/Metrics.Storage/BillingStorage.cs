@@ -46,7 +46,11 @@ public static class BillingStorage
             new BlobLandedHours(clients.Blobs),
             calendar,
             timeProvider
-        );
+        )
+        {
+            UnknownModels = new TableUnknownModelLog(clients.Tables),
+            Catalogue = new BlobGpuModelStore(clients.Blobs),
+        };
     }
 
     public static UsageQuery CreateQuery(StorageClients clients, BillingCalendar calendar)

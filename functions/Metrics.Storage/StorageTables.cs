@@ -52,6 +52,12 @@ public static class StorageTables
     /// <summary>Compute vouchers as imported: PartitionKey = institution, RowKey = voucher id.</summary>
     public const string Vouchers = "vouchers";
 
+    /// <summary>
+    /// GPU model names landed without a catalogue entry: PartitionKey = stream, RowKey = the name as sent; rows and when
+    /// first and last seen.
+    /// </summary>
+    public const string UnknownModels = "unknownmodels";
+
     public static readonly IReadOnlyList<string> All =
     [
         DirtyHours,
@@ -65,5 +71,6 @@ public static class StorageTables
         AccountUsage,
         RateCards,
         Vouchers,
+        UnknownModels,
     ];
 }

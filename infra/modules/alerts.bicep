@@ -79,6 +79,16 @@ var rules = [
     threshold: functionFailureCount
   }
   {
+    key: 'unknown-gpu-model'
+    description: 'Rows landed under a GPU model name the catalogue does not know: their usage is a line of its own, likely unpriced.'
+    severity: 2
+    window: 'PT15M'
+    query: 'customMetrics | where name == "metrics.ingest.unknown_model_rows" | summarize rows = sum(valueSum) | extend rows = coalesce(rows, 0.0)'
+    measure: 'rows'
+    operator: 'GreaterThan'
+    threshold: 0
+  }
+  {
     key: 'no-gpu-telemetry'
     description: 'No GPU telemetry landed for ${noTelemetryMinutes} minutes.'
     severity: 1

@@ -11,10 +11,10 @@ param location string
 param tags object
 
 @description('Containers the code writes (LandingPaths, BlobRollupLock, BlobStatementStore).')
-param containers array = ['telemetry', 'deadletter', 'locks', 'statements']
+param containers array = ['telemetry', 'deadletter', 'locks', 'statements', 'reference']
 
 @description('Tables the code uses (StorageTables.All).')
-param tables array = ['dirtyhours', 'ehsequences', 'jobstates', 'jobhours', 'jobmonths', 'hourlyusage', 'dailyusage', 'monthlyusage', 'accountusage', 'ratecards', 'vouchers']
+param tables array = ['dirtyhours', 'ehsequences', 'jobstates', 'jobhours', 'jobmonths', 'hourlyusage', 'dailyusage', 'monthlyusage', 'accountusage', 'ratecards', 'vouchers', 'unknownmodels']
 
 @description('Days after which landed Arrow files move to the cool tier (recent months are re-read by late data and disputes).')
 param landedCoolAfterDays int = 30

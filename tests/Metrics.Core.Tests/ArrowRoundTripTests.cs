@@ -1,6 +1,7 @@
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using Apache.Arrow.Types;
+using Metrics.Core.Catalogue;
 
 namespace Metrics.Core.Tests;
 
@@ -9,6 +10,8 @@ public sealed class ArrowRoundTripTests
 {
     private static readonly DateTimeOffset s_ts = new(2026, 11, 27, 9, 0, 15, TimeSpan.Zero);
     private static readonly DateTimeOffset s_enqueued = new(2026, 11, 27, 9, 0, 16, 123, TimeSpan.Zero);
+
+    private static readonly GpuModelCatalogue s_catalogue = new([new GpuModel("H100-SXM5-80GB", ["NVIDIA H100 80GB HBM3", "h100"])]);
 
     /// <summary>The Arrow file of <paramref name="batch"/>, copied out of the pooled memory it is written into.</summary>
     private static byte[] FileBytes(RecordBatch batch)
@@ -38,7 +41,7 @@ public sealed class ArrowRoundTripTests
         var busy = new GpuReading(
             "GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8143",
             0,
-            "H100-SXM5-80GB",
+            "NVIDIA H100 80GB HBM3",
             "1234567",
             "inst-00042",
             87.5,
@@ -47,11 +50,12 @@ public sealed class ArrowRoundTripTests
             612.3,
             64
         );
-        var idle = new GpuReading("GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8144", 1, "H100-SXM5-80GB", null, null, 0, 0, 81559, null, null);
+        var idle = new GpuReading("GPU-16ad15a6-b480-cd47-2ba8-1e36f3db8144", 1, "NVIDIA B200", null, null, 0, 0, 81559, null, null);
         var sample = new GpuSample("hefei-aicc-1", "gn0412", s_ts, 15, [busy, idle]);
         var raw = new RawEvent(System.Array.Empty<byte>(), 42, s_enqueued);
 
-        using RecordBatch read = RoundTrip(GpuRowsEncoder.Encode("7", [(sample, raw)]));
+        // The busy GPU's name is in the catalogue and lands as the canonical id; the idle one's is not and lands as sent.
+        using RecordBatch read = RoundTrip(GpuRowsEncoder.Encode("7", [(sample, raw)], s_catalogue));
 
         Assert.Equal(2, read.Length);
         Assert.Equal(GpuRowSchema.Schema.FieldsList.Select(f => f.Name), read.Schema.FieldsList.Select(f => f.Name));
@@ -72,6 +76,7 @@ public sealed class ArrowRoundTripTests
             "612.3",
             "64",
             "15",
+            "NVIDIA H100 80GB HBM3",
             "7",
             "42",
             "2026-11-27T09:00:16.123Z",
@@ -83,7 +88,7 @@ public sealed class ArrowRoundTripTests
             "gn0412",
             idle.Uuid,
             "1",
-            "H100-SXM5-80GB",
+            "NVIDIA B200",
             "null",
             "null",
             "0",
@@ -92,6 +97,7 @@ public sealed class ArrowRoundTripTests
             "null",
             "null",
             "15",
+            "NVIDIA B200",
             "7",
             "42",
             "2026-11-27T09:00:16.123Z",
@@ -148,13 +154,14 @@ public sealed class ArrowRoundTripTests
             StartTime = new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero),
             EndTime = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero),
             Gpus = 0.125,
-            GpuModel = "H100-SXM5-80GB",
+            GpuModel = "h100",
             Cpus = 64,
             MemGiB = 512,
             ExitState = "COMPLETED",
         };
         var running = ended with
         {
+            GpuModel = "H100-SXM5-80GB",
             EventId = "e2",
             State = JobState.Running,
             Account = null,
@@ -173,7 +180,8 @@ public sealed class ArrowRoundTripTests
                 [
                     (ended, new RawEvent(System.Array.Empty<byte>(), 5, s_enqueued)),
                     (running, new RawEvent(System.Array.Empty<byte>(), 6, s_enqueued)),
-                ]
+                ],
+                s_catalogue
             )
         );
 
@@ -197,6 +205,7 @@ public sealed class ArrowRoundTripTests
             "64",
             "512",
             "COMPLETED",
+            "h100",
             "3",
             "5",
             "2026-11-27T09:00:16.123Z",
@@ -220,6 +229,7 @@ public sealed class ArrowRoundTripTests
             "null",
             "null",
             "null",
+            "H100-SXM5-80GB",
             "3",
             "6",
             "2026-11-27T09:00:16.123Z",

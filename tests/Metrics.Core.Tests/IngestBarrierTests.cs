@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Metrics.Core.Catalogue;
 
 namespace Metrics.Core.Tests;
 
@@ -114,9 +115,17 @@ public sealed class IngestBarrierTests
 
         public void AddAffectedHours(GpuSample value, ICollection<DateTimeOffset> hours) => _real.AddAffectedHours(value, hours);
 
-        public RecordBatch Encode(string partitionId, IReadOnlyList<(GpuSample Value, RawEvent Raw)> items, ColumnMemory memory) =>
+        public void CountUnknownModels(GpuSample value, GpuModelCatalogue catalogue, Dictionary<string, long> rowsByName) =>
+            _real.CountUnknownModels(value, catalogue, rowsByName);
+
+        public RecordBatch Encode(
+            string partitionId,
+            IReadOnlyList<(GpuSample Value, RawEvent Raw)> items,
+            GpuModelCatalogue catalogue,
+            ColumnMemory memory
+        ) =>
             items.Any(i => i.Value.Node == encodeFailsOn)
                 ? throw new ArgumentException("injected")
-                : _real.Encode(partitionId, items, memory);
+                : _real.Encode(partitionId, items, catalogue, memory);
     }
 }

@@ -96,6 +96,7 @@ public sealed class DeploymentTemplateTests
                 LandingPaths.DeadLetterContainer,
                 BlobRollupLock.Container,
                 BlobStatementStore.Container,
+                BlobGpuModelStore.Container,
             }
         );
         Assert.Subset(tables.ToHashSet(), StorageTables.All.ToHashSet());
@@ -265,12 +266,21 @@ public sealed class DeploymentTemplateTests
         // The rules are one copy loop over a variable: their queries and thresholds, as compiled.
         JsonElement rules = Main.Module("alerts").GetProperty("variables").GetProperty("rules");
         var byKey = rules.EnumerateArray().ToDictionary(r => r.GetProperty("key").GetString()!, r => r);
-        Assert.Equal(["billing-freshness", "dead-letter-rate", "function-failures", "no-gpu-telemetry"], byKey.Keys.Order());
+        Assert.Equal(
+            ["billing-freshness", "dead-letter-rate", "function-failures", "no-gpu-telemetry", "unknown-gpu-model"],
+            byKey.Keys.Order()
+        );
         Assert.Equal("[mul(parameters('billingFreshnessMinutes'), 60)]", byKey["billing-freshness"].GetProperty("threshold").GetString());
         Assert.Equal("GreaterThan", byKey["billing-freshness"].GetProperty("operator").GetString());
         Assert.Equal("[parameters('deadLetterRatePercent')]", byKey["dead-letter-rate"].GetProperty("threshold").GetString());
         Assert.Equal("LessThan", byKey["no-gpu-telemetry"].GetProperty("operator").GetString());
         Assert.Equal(1, byKey["no-gpu-telemetry"].GetProperty("threshold").GetInt32());
+        Assert.Contains(
+            "metrics.ingest.unknown_model_rows",
+            byKey["unknown-gpu-model"].GetProperty("query").GetString(),
+            StringComparison.Ordinal
+        );
+        Assert.Equal("GreaterThan", byKey["unknown-gpu-model"].GetProperty("operator").GetString());
 
         // Every metric a rule reads is one the pipeline records (a renamed instrument would silence its alert).
         using var metrics = new Metrics.Core.Operations.PipelineMetrics($"infra-test-{Guid.NewGuid():N}");

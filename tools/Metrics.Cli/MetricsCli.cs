@@ -47,7 +47,7 @@ public static class MetricsCli
         metricsOption.AcceptOnlyFromAmong(s_metricsChoices);
         var root = new RootCommand(
             "Usage metering for the AI computing centre: ingest, inspect, deadletters, rollup, status, compact, usage, statement, close, "
-                + "vouchers, rates, simulate, demo."
+                + "vouchers, rates, models, simulate, demo."
         )
         {
             IngestCommand.Create(context),
@@ -61,6 +61,7 @@ public static class MetricsCli
             CloseCommand.Create(context),
             VouchersCommand.Create(context),
             RatesCommand.Create(context),
+            ModelsCommand.Create(context),
             SimulateCommand.Create(context),
             DemoCommand.Create(context),
             metricsOption,

@@ -16,7 +16,7 @@ internal sealed class SimulatedEvents(SimulationOptions options, Random random)
             gpus[i] = new GpuReading(
                 node.GpuUuids[i],
                 i,
-                node.Model,
+                options.RealNames ? ReportedNames.NvidiaSmi(node.Model) : node.Model,
                 busy ? job!.JobId : null,
                 busy ? job!.Institution : null,
                 Math.Round(util, 1),
@@ -46,7 +46,7 @@ internal sealed class SimulatedEvents(SimulationOptions options, Random random)
                 EndTime = state == JobState.Ended ? ts : null,
                 ExitState = state == JobState.Ended ? "COMPLETED" : null,
                 Gpus = job.Gpus,
-                GpuModel = job.GpuModel,
+                GpuModel = options.RealNames ? ReportedNames.GresType(job.GpuModel) : job.GpuModel,
                 Cpus = job.Cpus,
             }
         );

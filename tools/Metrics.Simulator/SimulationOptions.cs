@@ -28,6 +28,12 @@ public sealed record SimulationOptions
 
     public string Cluster { get; init; } = "hefei-aicc-1";
 
+    /// <summary>
+    /// GPU samples name their model as nvidia-smi does and job events as Slurm's gres type does (<see cref="ReportedNames"/>),
+    /// as real producers do; ingest needs the catalogue (tools/samples/gpu-models.json) to bill them under one name.
+    /// </summary>
+    public bool RealNames { get; init; }
+
     public DateTimeOffset End => Start.AddHours(Hours);
 
     /// <summary>Checks the options; returns an error message, or null when they are usable.</summary>

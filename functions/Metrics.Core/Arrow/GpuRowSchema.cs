@@ -25,7 +25,14 @@ public static class GpuRowSchema
 
         public const string GpuIndex = "gpu_index";
 
+        /// <summary>
+        /// The catalogue's canonical id of the model (the rate card's name), or the name as sent when the catalogue does not
+        /// know it.
+        /// </summary>
         public const string GpuModel = "gpu_model";
+
+        /// <summary>The model's name exactly as the producer sent it (nvidia-smi's <c>NVIDIA H100 80GB HBM3</c>).</summary>
+        public const string GpuModelReported = "gpu_model_reported";
 
         public const string Institution = "institution";
 
@@ -61,6 +68,7 @@ public static class GpuRowSchema
                     .Field(Field(Columns.PowerW, DoubleType.Default, nullable: true))
                     .Field(Field(Columns.TempC, DoubleType.Default, nullable: true))
                     .Field(Field(Columns.IntervalS, Int32Type.Default, nullable: false))
+                    .Field(Field(Columns.GpuModelReported, DictionaryStringColumn.Type, nullable: false))
             )
             .Metadata(SchemaMetadata.SchemaKey, Version)
             .Build();

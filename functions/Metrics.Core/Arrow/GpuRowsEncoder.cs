@@ -1,15 +1,27 @@
 using Apache.Arrow;
+using Metrics.Core.Catalogue;
 
 namespace Metrics.Core.Arrow;
 
 /// <summary>Turns validated GPU samples into one <see cref="GpuRowSchema"/> record batch, filling each column in one pass.</summary>
 public static class GpuRowsEncoder
 {
-    public static RecordBatch Encode(string partitionId, IReadOnlyList<(GpuSample Sample, RawEvent Raw)> samples) =>
-        Encode(partitionId, samples, ColumnMemory.Unpooled);
+    public static RecordBatch Encode(
+        string partitionId,
+        IReadOnlyList<(GpuSample Sample, RawEvent Raw)> samples,
+        GpuModelCatalogue? catalogue = null
+    ) => Encode(partitionId, samples, catalogue ?? GpuModelCatalogue.Empty, ColumnMemory.Unpooled);
 
-    /// <summary>Encodes into <paramref name="memory"/>, which must outlive every use of the batch.</summary>
-    internal static RecordBatch Encode(string partitionId, IReadOnlyList<(GpuSample Sample, RawEvent Raw)> samples, ColumnMemory memory)
+    /// <summary>
+    /// Encodes into <paramref name="memory"/>, which must outlive every use of the batch. Each GPU's model lands as the
+    /// catalogue's canonical id, and as sent in its own column.
+    /// </summary>
+    internal static RecordBatch Encode(
+        string partitionId,
+        IReadOnlyList<(GpuSample Sample, RawEvent Raw)> samples,
+        GpuModelCatalogue catalogue,
+        ColumnMemory memory
+    )
     {
         int rows = 0,
             uuidBytes = 0;
@@ -28,6 +40,7 @@ public static class GpuRowsEncoder
         var uuid = new Utf8Column(rows, uuidBytes, memory);
         var indexColumn = new FixedColumn<int>(rows, memory);
         var model = new DictionaryStringColumn(rows, memory);
+        var reported = new DictionaryStringColumn(rows, memory);
         var institution = new DictionaryStringColumn(rows, memory);
         var jobId = new DictionaryStringColumn(rows, memory);
         var utilColumn = new FixedColumn<double>(rows, memory);
@@ -59,7 +72,8 @@ public static class GpuRowsEncoder
                 node.Append(sample.Node);
                 uuid.Append(gpu.Uuid);
                 index[row] = gpu.Index;
-                model.Append(gpu.Model);
+                model.Append(catalogue.Canonical(gpu.Model));
+                reported.Append(gpu.Model);
                 institution.Append(gpu.Institution);
                 jobId.Append(gpu.JobId);
                 util[row] = gpu.UtilPct;
@@ -105,6 +119,7 @@ public static class GpuRowsEncoder
             new DoubleArray(powerColumn.Buffer, powerValid.Buffer, rows, powerValid.NullCount, 0),
             new DoubleArray(tempColumn.Buffer, tempValid.Buffer, rows, tempValid.NullCount, 0),
             new Int32Array(intervalColumn.Buffer, ArrowBuffer.Empty, rows, 0, 0),
+            reported.Build(),
             .. lineage.Build(),
         ];
         return new RecordBatch(GpuRowSchema.Schema, columns, rows);

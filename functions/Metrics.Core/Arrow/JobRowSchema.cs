@@ -38,7 +38,14 @@ public static class JobRowSchema
 
         public const string Gpus = "gpus";
 
+        /// <summary>
+        /// The catalogue's canonical id of the model (the rate card's name), or the name as sent when the catalogue does not
+        /// know it.
+        /// </summary>
         public const string GpuModel = "gpu_model";
+
+        /// <summary>The model's name exactly as the producer sent it (the scheduler's gres type, <c>h100</c>).</summary>
+        public const string GpuModelReported = "gpu_model_reported";
 
         public const string Cpus = "cpus";
 
@@ -67,6 +74,7 @@ public static class JobRowSchema
                     .Field(Field(Columns.Cpus, Int32Type.Default, nullable: true))
                     .Field(Field(Columns.MemGib, DoubleType.Default, nullable: true))
                     .Field(Field(Columns.ExitState, DictionaryStringColumn.Type, nullable: true))
+                    .Field(Field(Columns.GpuModelReported, DictionaryStringColumn.Type, nullable: false))
             )
             .Metadata(SchemaMetadata.SchemaKey, Version)
             .Build();

@@ -1,15 +1,27 @@
 using Apache.Arrow;
+using Metrics.Core.Catalogue;
 
 namespace Metrics.Core.Arrow;
 
 /// <summary>Turns validated job events into one <see cref="JobRowSchema"/> record batch.</summary>
 public static class JobRowsEncoder
 {
-    public static RecordBatch Encode(string partitionId, IReadOnlyList<(JobEvent Event, RawEvent Raw)> events) =>
-        Encode(partitionId, events, ColumnMemory.Unpooled);
+    public static RecordBatch Encode(
+        string partitionId,
+        IReadOnlyList<(JobEvent Event, RawEvent Raw)> events,
+        GpuModelCatalogue? catalogue = null
+    ) => Encode(partitionId, events, catalogue ?? GpuModelCatalogue.Empty, ColumnMemory.Unpooled);
 
-    /// <summary>Encodes into <paramref name="memory"/>, which must outlive every use of the batch.</summary>
-    internal static RecordBatch Encode(string partitionId, IReadOnlyList<(JobEvent Event, RawEvent Raw)> events, ColumnMemory memory)
+    /// <summary>
+    /// Encodes into <paramref name="memory"/>, which must outlive every use of the batch. The job's GPU model lands as
+    /// the catalogue's canonical id, and as sent in its own column.
+    /// </summary>
+    internal static RecordBatch Encode(
+        string partitionId,
+        IReadOnlyList<(JobEvent Event, RawEvent Raw)> events,
+        GpuModelCatalogue catalogue,
+        ColumnMemory memory
+    )
     {
         int rows = events.Count;
         var eventId = new StringArray.Builder().Reserve(rows);
@@ -26,6 +38,7 @@ public static class JobRowsEncoder
         var end = ArrowColumns.TimestampBuilder(rows);
         var gpus = new DoubleArray.Builder().Reserve(rows);
         var model = new DictionaryStringColumn(rows, memory);
+        var reported = new DictionaryStringColumn(rows, memory);
         var cpus = new Int32Array.Builder().Reserve(rows);
         var mem = new DoubleArray.Builder().Reserve(rows);
         var exit = new DictionaryStringColumn(rows, memory);
@@ -46,7 +59,8 @@ public static class JobRowsEncoder
             start.Append(job.StartTime);
             AppendNullable(end, job.EndTime);
             gpus.Append(job.Gpus);
-            model.Append(job.GpuModel);
+            model.Append(catalogue.Canonical(job.GpuModel));
+            reported.Append(job.GpuModel);
             cpus.Append(job.Cpus);
             mem.Append(job.MemGiB);
             exit.Append(job.ExitState);
@@ -72,6 +86,7 @@ public static class JobRowsEncoder
             cpus.Build(),
             mem.Build(),
             exit.Build(),
+            reported.Build(),
             .. lineage.Build(),
         ];
         return new RecordBatch(JobRowSchema.Schema, columns, rows);

@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Metrics.Core.Catalogue;
 
 namespace Metrics.Core.Ingest;
 
@@ -33,6 +34,21 @@ internal sealed class GpuStreamCodec : IStreamCodec<GpuSample>
         hours.Add(UtcHours.Floor(value.Ts.AddTicks(-1)));
     }
 
-    public RecordBatch Encode(string partitionId, IReadOnlyList<(GpuSample Value, RawEvent Raw)> items, ColumnMemory memory) =>
-        GpuRowsEncoder.Encode(partitionId, items, memory);
+    public void CountUnknownModels(GpuSample value, GpuModelCatalogue catalogue, Dictionary<string, long> rowsByName)
+    {
+        foreach (GpuReading gpu in value.Gpus)
+        {
+            if (!catalogue.Knows(gpu.Model))
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(rowsByName, gpu.Model, out _)++;
+            }
+        }
+    }
+
+    public RecordBatch Encode(
+        string partitionId,
+        IReadOnlyList<(GpuSample Value, RawEvent Raw)> items,
+        GpuModelCatalogue catalogue,
+        ColumnMemory memory
+    ) => GpuRowsEncoder.Encode(partitionId, items, catalogue, memory);
 }

@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Metrics.Core.Catalogue;
 
 namespace Metrics.Core.Ingest;
 
@@ -26,6 +27,11 @@ internal interface IStreamCodec<T>
     /// <summary>Adds the UTC hours whose billing this value can change, beyond the hour it lands in.</summary>
     void AddAffectedHours(T value, ICollection<DateTimeOffset> hours);
 
-    /// <summary>The items' rows as one record batch, its columns in <paramref name="memory"/>.</summary>
-    RecordBatch Encode(string partitionId, IReadOnlyList<(T Value, RawEvent Raw)> items, ColumnMemory memory);
+    /// <summary>Adds the value's rows whose GPU model name <paramref name="catalogue"/> does not know, by name.</summary>
+    void CountUnknownModels(T value, GpuModelCatalogue catalogue, Dictionary<string, long> rowsByName);
+
+    /// <summary>
+    /// The items' rows as one record batch, its columns in <paramref name="memory"/>, models mapped by <paramref name="catalogue"/>.
+    /// </summary>
+    RecordBatch Encode(string partitionId, IReadOnlyList<(T Value, RawEvent Raw)> items, GpuModelCatalogue catalogue, ColumnMemory memory);
 }

@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Metrics.Core.Catalogue;
 
 namespace Metrics.Core.Ingest;
 
@@ -13,6 +14,11 @@ namespace Metrics.Core.Ingest;
 /// never duplicates. An invalid event never throws: it is data, and it lands in <c>deadletter</c>. Whatever else goes
 /// wrong with one event (a bug) costs that event only: it is dead-lettered as <c>internal-error</c> with the exception's
 /// type, and the batch lands. A batch fails only when storage fails.
+/// <para>
+/// GPU models land as the catalogue's canonical id, with the name as sent in a column of its own; a name the catalogue
+/// does not know lands as sent, is counted in the result and the metrics, and is recorded for <c>metrics status</c>.
+/// An unknown name never refuses an event: the GPU-hours are real whatever the model is called.
+/// </para>
 /// </remarks>
 public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dirtyHourLog, IngestLimits limits)
 {
@@ -27,6 +33,14 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
 
     /// <summary>The clock an event's ingest lag is measured against.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Where the GPU-model catalogue comes from; null: no catalogue, so every model lands as sent and is counted unknown.
+    /// </summary>
+    public GpuModelCatalogueCache? Catalogue { get; init; }
+
+    /// <summary>Where names the catalogue did not know are recorded for <c>metrics status</c>; null: counted in the result only.</summary>
+    public IUnknownModelLog? UnknownModels { get; init; }
 
     /// <summary>A batch touches few hours, so a handful of concurrent uploads is all the parallelism that pays.</summary>
     private const int MaxConcurrentWrites = 4;
@@ -45,10 +59,13 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
         }
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        GpuModelCatalogue catalogue = Catalogue is null
+            ? GpuModelCatalogue.Empty
+            : await Catalogue.GetAsync(cancellationToken).ConfigureAwait(false);
         BatchPlan plan = batch.Stream switch
         {
-            TelemetryStream.Gpu => Plan(batch, GpuCodec, limits),
-            TelemetryStream.Jobs => Plan(batch, JobStreamCodec.Instance, limits),
+            TelemetryStream.Gpu => Plan(batch, GpuCodec, limits, catalogue),
+            TelemetryStream.Jobs => Plan(batch, JobStreamCodec.Instance, limits, catalogue),
             _ => throw new ArgumentOutOfRangeException(nameof(batch), batch.Stream, "Unknown stream."),
         };
 
@@ -66,6 +83,11 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
         if (plan.DirtyHours.Count > 0)
         {
             await dirtyHourLog.MarkAsync(batch.Stream, plan.DirtyHours, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (plan.UnknownModels.Count > 0 && UnknownModels is not null)
+        {
+            await UnknownModels.RecordAsync(batch.Stream, plan.UnknownModels, Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
 
         var byReason = new Dictionary<RejectReason, int>();
@@ -86,12 +108,13 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
         {
             InternalErrors = plan.InternalErrors,
             LandedBytes = plan.Files.Where(f => f.Container == LandingPaths.TelemetryContainer).Sum(f => (long)f.Content.Length),
+            UnknownModels = plan.UnknownModels,
         };
         Metrics.BatchLanded(batch, result, System.Diagnostics.Stopwatch.GetElapsedTime(started), Time.GetUtcNow());
         return result;
     }
 
-    private static BatchPlan Plan<T>(EventBatch batch, IStreamCodec<T> codec, IngestLimits limits)
+    private static BatchPlan Plan<T>(EventBatch batch, IStreamCodec<T> codec, IngestLimits limits, GpuModelCatalogue catalogue)
         where T : class
     {
         var plan = new BatchPlan();
@@ -137,7 +160,7 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
 
         foreach ((DateTimeOffset hour, var items) in hours)
         {
-            if (EncodeIsolatingFailures(batch.PartitionId, codec, items, plan) is not { } encoded)
+            if (EncodeIsolatingFailures(batch.PartitionId, codec, items, catalogue, plan) is not { } encoded)
             {
                 continue;
             }
@@ -150,6 +173,7 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
             {
                 int rows = codec.RowCount(value);
                 manifest.Add(raw, codec.Timestamp(value), rows, codec.ReachesFrom(value));
+                codec.CountUnknownModels(value, catalogue, plan.UnknownModels);
                 plan.LandedEvents++;
                 plan.LandedRows += rows;
             }
@@ -171,13 +195,14 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
         string partitionId,
         IStreamCodec<T> codec,
         List<(T Value, RawEvent Raw)> items,
+        GpuModelCatalogue catalogue,
         BatchPlan plan
     )
         where T : class
     {
         try
         {
-            return Encode(partitionId, codec, items);
+            return Encode(partitionId, codec, items, catalogue);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -185,7 +210,7 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
             {
                 try
                 {
-                    Encode(partitionId, codec, [item]).Dispose();
+                    Encode(partitionId, codec, [item], catalogue).Dispose();
                     return false;
                 }
                 catch (Exception single) when (single is not OperationCanceledException)
@@ -194,20 +219,21 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
                     return true;
                 }
             });
-            return items.Count == 0 ? null : Encode(partitionId, codec, items);
+            return items.Count == 0 ? null : Encode(partitionId, codec, items, catalogue);
         }
     }
 
     private static Microsoft.IO.RecyclableMemoryStream Encode<T>(
         string partitionId,
         IStreamCodec<T> codec,
-        IReadOnlyList<(T Value, RawEvent Raw)> items
+        IReadOnlyList<(T Value, RawEvent Raw)> items,
+        GpuModelCatalogue catalogue
     )
         where T : class
     {
         // The columns are pooled memory, given back once the file holds their bytes.
         using var memory = ColumnMemory.Pooled();
-        using RecordBatch records = codec.Encode(partitionId, items, memory);
+        using RecordBatch records = codec.Encode(partitionId, items, catalogue, memory);
         return ArrowIpc.WriteFile(records);
     }
 
@@ -265,6 +291,9 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
         public SortedSet<DateTimeOffset> DirtyHours { get; } = [];
 
         public List<InternalError> InternalErrors { get; } = [];
+
+        /// <summary>Landed rows whose GPU model name the catalogue did not know, by name.</summary>
+        public Dictionary<string, long> UnknownModels { get; } = new(StringComparer.Ordinal);
 
         /// <summary>The last-resort barrier: an unexpected exception costs this one event, which is kept as a dead letter.</summary>
         public void Fail(RawEvent raw, Exception ex)

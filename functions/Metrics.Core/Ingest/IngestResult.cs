@@ -19,5 +19,8 @@ public sealed record IngestResult(
     /// <summary>Bytes of the Arrow files landed (dead-letter files not included): what storage and the rollup pay for.</summary>
     public long LandedBytes { get; init; }
 
+    /// <summary>Landed rows whose GPU model name the catalogue did not know, by the name as sent.</summary>
+    public IReadOnlyDictionary<string, long> UnknownModels { get; init; } = new Dictionary<string, long>();
+
     public static IngestResult Empty { get; } = new(0, 0, 0, 0, [], 0, new Dictionary<RejectReason, int>());
 }

@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Metrics.Core.Catalogue;
 
 namespace Metrics.Core.Ingest;
 
@@ -36,6 +37,18 @@ internal sealed class JobStreamCodec : IStreamCodec<JobEvent>
     /// </summary>
     public void AddAffectedHours(JobEvent value, ICollection<DateTimeOffset> hours) { }
 
-    public RecordBatch Encode(string partitionId, IReadOnlyList<(JobEvent Value, RawEvent Raw)> items, ColumnMemory memory) =>
-        JobRowsEncoder.Encode(partitionId, items, memory);
+    public void CountUnknownModels(JobEvent value, GpuModelCatalogue catalogue, Dictionary<string, long> rowsByName)
+    {
+        if (!catalogue.Knows(value.GpuModel))
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(rowsByName, value.GpuModel, out _)++;
+        }
+    }
+
+    public RecordBatch Encode(
+        string partitionId,
+        IReadOnlyList<(JobEvent Value, RawEvent Raw)> items,
+        GpuModelCatalogue catalogue,
+        ColumnMemory memory
+    ) => JobRowsEncoder.Encode(partitionId, items, catalogue, memory);
 }

@@ -18,6 +18,7 @@ public sealed class PipelineMetrics : IDisposable
     private readonly Counter<long> _rows;
     private readonly Counter<long> _deadLetters;
     private readonly Counter<long> _bytes;
+    private readonly Counter<long> _unknownModels;
     private readonly Histogram<double> _batchDuration;
     private readonly Histogram<double> _lag;
     private readonly Histogram<double> _rollupDuration;
@@ -34,6 +35,11 @@ public sealed class PipelineMetrics : IDisposable
         _rows = _meter.CreateCounter<long>("metrics.ingest.rows", "{row}", "Rows landed (one per GPU of a sample, one per job event).");
         _deadLetters = _meter.CreateCounter<long>("metrics.ingest.dead_letters", "{event}", "Events dead-lettered, by stream and reason.");
         _bytes = _meter.CreateCounter<long>("metrics.ingest.landed_bytes", "By", "Bytes of the Arrow files landed.");
+        _unknownModels = _meter.CreateCounter<long>(
+            "metrics.ingest.unknown_model_rows",
+            "{row}",
+            "Rows landed under a GPU model name the catalogue does not know, by stream and name."
+        );
         _batchDuration = _meter.CreateHistogram<double>(
             "messaging.process.duration",
             "s",
@@ -78,6 +84,11 @@ public sealed class PipelineMetrics : IDisposable
         }
 
         _bytes.Add(result.LandedBytes, hub);
+        foreach ((string name, long rows) in result.UnknownModels)
+        {
+            _unknownModels.Add(rows, hub, new("gpu.model", name));
+        }
+
         _batchDuration.Record(duration.TotalSeconds, hub, new("messaging.system", "eventhubs"));
         // One measurement per event: skipped whole when nobody listens (the CLI without --metrics), as on a national
         // hour's 718,000 events the loop would be pure overhead.

@@ -20,6 +20,12 @@ public sealed record PipelineStatus(
     public IReadOnlyDictionary<TelemetryStream, DateTimeOffset?> NewestLandedHour { get; init; } =
         new Dictionary<TelemetryStream, DateTimeOffset?>();
 
+    /// <summary>
+    /// GPU model names that landed without a catalogue entry and that the catalogue still does not know: each is a usage
+    /// line under its own name, likely unpriced, until the catalogue names it.
+    /// </summary>
+    public IReadOnlyList<Catalogue.UnknownModelSighting> UnknownModels { get; init; } = [];
+
     /// <summary>The months still open: those after the latest closed one, up to the current month.</summary>
     public string OpenMonths
     {

@@ -1,3 +1,5 @@
+using Metrics.Core.Catalogue;
+
 namespace Metrics.Core.Operations;
 
 /// <summary>Gathers <see cref="PipelineStatus"/> from the stores: a few listings, nothing proportional to the data.</summary>
@@ -11,6 +13,12 @@ public sealed class StatusQuery(
     TimeProvider time
 )
 {
+    /// <summary>Where unknown GPU model names were recorded; null: not shown.</summary>
+    public IUnknownModelLog? UnknownModels { get; init; }
+
+    /// <summary>The catalogue now: a name it has learnt since it landed is no longer reported unknown.</summary>
+    public IGpuModelStore? Catalogue { get; init; }
+
     public async Task<PipelineStatus> GetAsync(CancellationToken cancellationToken)
     {
         DateTimeOffset now = time.GetUtcNow();
@@ -37,10 +45,24 @@ public sealed class StatusQuery(
             newest[stream] = await landed.NewestAsync(stream, cancellationToken).ConfigureAwait(false);
         }
 
+        IReadOnlyList<UnknownModelSighting> unknown = [];
+        if (UnknownModels is not null)
+        {
+            GpuModelCatalogue catalogue = Catalogue is null
+                ? GpuModelCatalogue.Empty
+                : await Catalogue.ReadAsync(cancellationToken).ConfigureAwait(false);
+            unknown = (await UnknownModels.ReadAsync(cancellationToken).ConfigureAwait(false))
+                .Where(s => !catalogue.Knows(s.Name))
+                .OrderBy(s => s.Stream)
+                .ThenBy(s => s.Name, StringComparer.Ordinal)
+                .ToArray();
+        }
+
         return new PipelineStatus(now, pending, last, closed, calendar.MonthOf(now))
         {
             DeadLettersByReason = byReason,
             NewestLandedHour = newest,
+            UnknownModels = unknown,
         };
     }
 }

@@ -26,6 +26,11 @@ internal static partial class IngestLog
             DeadLettered(logger, batch.Stream.Name(), batch.PartitionId, first, last, reason.Code(), count);
         }
 
+        foreach ((string model, long rows) in result.UnknownModels)
+        {
+            UnknownModel(logger, batch.Stream.Name(), batch.PartitionId, first, last, model, rows);
+        }
+
         foreach (InternalError error in result.InternalErrors)
         {
             EventFailed(logger, batch.Stream.Name(), batch.PartitionId, error.SequenceNumber, error.ExceptionType, error.Message);
@@ -82,5 +87,22 @@ internal static partial class IngestLog
         long lastSequence,
         string reason,
         int count
+    );
+
+    [LoggerMessage(
+        1003,
+        LogLevel.Warning,
+        "Landed {Rows} {Stream} rows from partition {Partition} sequences {FirstSequence}-{LastSequence} under GPU model '{Model}', "
+            + "which the catalogue does not know: add it (metrics models import) or its usage stays a line of its own",
+        EventName = "UnknownGpuModel"
+    )]
+    private static partial void UnknownModel(
+        ILogger logger,
+        string stream,
+        string partition,
+        long firstSequence,
+        long lastSequence,
+        string model,
+        long rows
     );
 }

@@ -66,6 +66,7 @@ internal static class DemoCommand
             Hours = hours,
             IntervalS = 60,
             Seed = seed,
+            RealNames = true,
         };
         if (options.Validate() is { } problem)
         {
@@ -89,7 +90,7 @@ internal static class DemoCommand
         SimulationSummary simulated = await context
             .WithProgressAsync("simulate", p => new ClusterSimulator(options, calendar).RunAsync(work, p, cancellationToken))
             .ConfigureAwait(false);
-        await ImportSampleRatesAsync(storage, repo, cancellationToken).ConfigureAwait(false);
+        await ImportSampleReferenceAsync(storage, repo, cancellationToken).ConfigureAwait(false);
         LocalHubTotals jobs = await IngestAsync(context, storage, TelemetryStream.Jobs, work, cancellationToken).ConfigureAwait(false);
         LocalHubTotals gpu = await IngestAsync(context, storage, TelemetryStream.Gpu, work, cancellationToken).ConfigureAwait(false);
         UsageRollup rollup = BillingStorage.CreateRollup(storage, calendar, context.TimeProvider);
@@ -149,11 +150,20 @@ internal static class DemoCommand
         return boundary.AddHours(hours - (hours / 2)) > now.AddMinutes(-1) ? calendar.StartUtc(calendar.MonthOf(now).Previous()) : boundary;
     }
 
-    private static async Task ImportSampleRatesAsync(StorageClients storage, string repo, CancellationToken cancellationToken)
+    /// <summary>
+    /// The sample rate card, and the sample GPU-model catalogue that maps the simulator's real-world names (nvidia-smi's,
+    /// Slurm's gres types) to the rate card's ids.
+    /// </summary>
+    private static async Task ImportSampleReferenceAsync(StorageClients storage, string repo, CancellationToken cancellationToken)
     {
         byte[] rates = await File.ReadAllBytesAsync(Path.Combine(repo, "tools", "samples", "rates.json"), cancellationToken)
             .ConfigureAwait(false);
         await new TableRateCardStore(storage.Tables).ImportAsync(RateCardFile.Parse(rates), cancellationToken).ConfigureAwait(false);
+        byte[] models = await File.ReadAllBytesAsync(Path.Combine(repo, "tools", "samples", "gpu-models.json"), cancellationToken)
+            .ConfigureAwait(false);
+        await new BlobGpuModelStore(storage.Blobs)
+            .ImportAsync(Core.Catalogue.GpuModelCatalogueFile.Parse(models), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>One simulated stream through the local event hub: 4 partitions, batches of 500, as a backfill.</summary>

@@ -92,6 +92,18 @@ internal static class IngestCommand
                 .ConfigureAwait(false);
         }
 
+        foreach ((string name, long rows) in totals.UnknownModels)
+        {
+            await context
+                .Error.WriteLineAsync(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"warning: {rows} row(s) landed under GPU model '{name}', which the catalogue does not know (metrics models import)"
+                    )
+                )
+                .ConfigureAwait(false);
+        }
+
         foreach (string error in totals.InternalErrors)
         {
             await context

@@ -56,6 +56,12 @@ internal static class SimulateCommand
             Description = "Seconds between job heartbeats.",
             DefaultValueFactory = _ => defaults.HeartbeatS,
         };
+        var realNames = new Option<bool>("--real-names")
+        {
+            Description =
+                "Name GPUs as real producers do: nvidia-smi's names in samples, Slurm gres types in job events (import "
+                + "tools/samples/gpu-models.json before ingesting).",
+        };
 
         var command = new Command(
             "simulate",
@@ -75,6 +81,7 @@ internal static class SimulateCommand
             bad,
             silent,
             heartbeat,
+            realNames,
         };
         command.Validators.Add(result =>
         {
@@ -101,6 +108,7 @@ internal static class SimulateCommand
                     BadRate = result.GetValue(bad),
                     SilentRate = result.GetValue(silent),
                     HeartbeatS = result.GetValue(heartbeat),
+                    RealNames = result.GetValue(realNames),
                 };
                 return await RunAsync(context, options, result.GetValue(output)!.FullName, cancellationToken).ConfigureAwait(false);
             }

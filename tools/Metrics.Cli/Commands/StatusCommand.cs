@@ -89,6 +89,17 @@ internal static class StatusCommand
                 + (byReason.Length > 0 ? ": " + byReason : string.Empty);
         }
 
+        yield return string.Create(inv, $"unknown GPU models: {status.UnknownModels.Count}")
+            + (status.UnknownModels.Count == 0 ? string.Empty : " (add them to the catalogue: metrics models import FILE)");
+        foreach (Core.Catalogue.UnknownModelSighting unknown in status.UnknownModels)
+        {
+            yield return string.Create(
+                inv,
+                $"  unknown model: {unknown.Stream.Name()} '{unknown.Name}' rows={unknown.Rows} "
+                    + $"last seen {unknown.LastSeen:yyyy-MM-ddTHH:mm}Z"
+            );
+        }
+
         yield return (status.ClosedMonths.Count == 0 ? "months: closed none" : $"months: closed {string.Join(' ', status.ClosedMonths)}")
             + $"; open {status.OpenMonths}";
     }

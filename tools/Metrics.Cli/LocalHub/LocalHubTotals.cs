@@ -24,6 +24,9 @@ internal sealed class LocalHubTotals
 
     public SortedDictionary<string, long> RejectionsByReason { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Rows landed under GPU model names the catalogue did not know, by name.</summary>
+    public SortedDictionary<string, long> UnknownModels { get; } = new(StringComparer.Ordinal);
+
     public void Add(IngestResult result)
     {
         Batches++;
@@ -36,6 +39,11 @@ internal sealed class LocalHubTotals
         foreach (InternalError error in result.InternalErrors)
         {
             InternalErrors.Add($"sequence {error.SequenceNumber}: {error.ExceptionType}: {error.Message}");
+        }
+
+        foreach ((string name, long rows) in result.UnknownModels)
+        {
+            UnknownModels[name] = UnknownModels.GetValueOrDefault(name) + rows;
         }
 
         foreach ((RejectReason reason, int count) in result.RejectionsByReason)

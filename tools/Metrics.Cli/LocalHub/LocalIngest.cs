@@ -17,15 +17,12 @@ internal static class LocalIngest
     {
         var sequences = new TableSequenceCounter(storage.Tables);
         await sequences.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        var pipeline = new IngestPipeline(
-            new BlobLandingStore(storage.Blobs),
-            new TableRollupMarks(storage.Tables, context.TimeProvider),
-            context.CreateIngestLimits(backfill)
-        )
-        {
-            Time = context.TimeProvider,
-            Metrics = context.Metrics,
-        };
+        IngestPipeline pipeline = IngestStorage.CreatePipeline(
+            storage,
+            context.CreateIngestLimits(backfill),
+            context.TimeProvider,
+            context.Metrics
+        );
         var hub = new LocalEventHub(pipeline, sequences, context.TimeProvider, partitions, batchSize, LocalEventHub.DefaultConcurrency);
         double length = Math.Max(1, new FileInfo(file).Length);
         long read = 0,
