@@ -82,7 +82,7 @@ public sealed class EventSenderTests : IDisposable
     public async Task Drain_FailureThenRecovery_SendsEveryEventExactlyOnceInOrder()
     {
         using EventSpool spool = Spool();
-        var sender = new EventSender(_producer.Object, spool, "gn0412", TextWriter.Null, TimeProvider.System);
+        var sender = new EventSender(_producer.Object, spool, _ => "gn0412", "metrics-agent", TextWriter.Null, TimeProvider.System);
 
         Append(spool, Events(1, 2));
         await sender.DrainAsync(CancellationToken.None);
@@ -103,6 +103,33 @@ public sealed class EventSenderTests : IDisposable
         Assert.All(_partitionKeys, k => Assert.Equal("gn0412", k));
     }
 
+    /// <summary>
+    /// Job events carry one partition key per job (<c>cluster:jobId</c>): each batch holds one key's events, in spool
+    /// order, so a job's events stay in order on its partition.
+    /// </summary>
+    [Fact]
+    public async Task Drain_PerEventPartitionKeys_BatchesEachRunOfOneKeyUnderThatKey()
+    {
+        using EventSpool spool = Spool();
+        var sender = new EventSender(
+            _producer.Object,
+            spool,
+            body => Encoding.UTF8.GetString(body).Contains("\"n\":2", StringComparison.Ordinal) ? "c:2" : "c:1",
+            "metrics-slurm",
+            TextWriter.Null,
+            TimeProvider.System
+        );
+
+        Append(spool, Events(1, 1));
+        Append(spool, Events(2, 2));
+        Append(spool, Events(1, 1));
+        await sender.DrainAsync(CancellationToken.None);
+
+        Assert.Equal(["c:1", "c:2", "c:1"], _partitionKeys);
+        Assert.Equal(["{\"n\":1}", "{\"n\":2}", "{\"n\":1}"], _delivered);
+        Assert.Equal(0, spool.Count);
+    }
+
     [Fact]
     public async Task Drain_SpoolSurvivesARestartOfTheAgent()
     {
@@ -111,14 +138,16 @@ public sealed class EventSenderTests : IDisposable
         {
             Append(spool, Events(1, 3));
             await Assert.ThrowsAsync<EventHubsException>(() =>
-                new EventSender(_producer.Object, spool, "gn0412", TextWriter.Null, TimeProvider.System).DrainAsync(CancellationToken.None)
+                new EventSender(_producer.Object, spool, _ => "gn0412", "metrics-agent", TextWriter.Null, TimeProvider.System).DrainAsync(
+                    CancellationToken.None
+                )
             );
         }
 
         _down = false;
         using EventSpool reopened = Spool();
         Append(reopened, Events(4, 4));
-        await new EventSender(_producer.Object, reopened, "gn0412", TextWriter.Null, TimeProvider.System).DrainAsync(
+        await new EventSender(_producer.Object, reopened, _ => "gn0412", "metrics-agent", TextWriter.Null, TimeProvider.System).DrainAsync(
             CancellationToken.None
         );
 
@@ -131,7 +160,7 @@ public sealed class EventSenderTests : IDisposable
         _maxEventBytes = 16;
         using EventSpool spool = Spool();
         var log = new StringWriter();
-        var sender = new EventSender(_producer.Object, spool, "gn0412", log, TimeProvider.System);
+        var sender = new EventSender(_producer.Object, spool, _ => "gn0412", "metrics-agent", log, TimeProvider.System);
         Append(spool, [Encoding.UTF8.GetBytes("{\"n\":\"" + new string('x', 40) + "\"}"), .. Events(1, 4)]);
 
         await sender.DrainAsync(CancellationToken.None);
@@ -147,7 +176,14 @@ public sealed class EventSenderTests : IDisposable
     {
         using EventSpool spool = Spool();
         var log = new StringWriter();
-        var sender = new EventSender(_producer.Object, spool, "gn0412", TextWriter.Synchronized(log), TimeProvider.System)
+        var sender = new EventSender(
+            _producer.Object,
+            spool,
+            _ => "gn0412",
+            "metrics-agent",
+            TextWriter.Synchronized(log),
+            TimeProvider.System
+        )
         {
             FirstBackoff = TimeSpan.FromMilliseconds(5),
             MaxBackoff = TimeSpan.FromMilliseconds(20),

@@ -146,7 +146,7 @@ public sealed class NodeAgentTests : IDisposable
                 }
             );
         using var spool = new EventSpool(Path.Combine(_dir, "spool"), 1 << 20);
-        var sender = new EventSender(producer.Object, spool, "gn0412", TextWriter.Null, TimeProvider.System);
+        var sender = new EventSender(producer.Object, spool, _ => "gn0412", "metrics-agent", TextWriter.Null, TimeProvider.System);
         var smi = new CountingNvidiaSmi();
         var agent = new NodeAgent(
             _options,

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Azure.Identity;
 using Azure.Messaging.EventHubs.Producer;
 using Metrics.Agent.Mapping;
 using Metrics.Cli;
@@ -12,7 +11,7 @@ namespace Metrics.Agent;
 /// </summary>
 public static class AgentCli
 {
-    public const string ConnectionStringVariable = "EVENTHUB_CONNECTION_STRING";
+    public const string ConnectionStringVariable = EventHubConnection.ConnectionStringVariable;
 
     public static async Task<int> RunAsync(
         string[] args,
@@ -22,13 +21,9 @@ public static class AgentCli
         CancellationToken cancellationToken
     )
     {
-        if (args.Any(a => a == "--connection-string" || a.StartsWith("--connection-string=", StringComparison.Ordinal)))
+        if (EventHubConnection.RefuseSecretOnCommandLine(args) is { } refusal)
         {
-            await log.WriteLineAsync(
-                    $"metrics-agent: --connection-string is not accepted: a secret on the command line is visible to every user in ps and "
-                        + $"stays in shell history; set {ConnectionStringVariable} or pass --connection-string-file"
-                )
-                .ConfigureAwait(false);
+            await log.WriteLineAsync($"metrics-agent: {refusal}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -52,7 +47,7 @@ public static class AgentCli
                 ? ExitCodes.Success
                 : ExitCodes.Failure;
         }
-        catch (AgentFailure failure)
+        catch (Exception failure) when (failure is AgentFailure or ProducerSetupException)
         {
             await log.WriteLineAsync($"metrics-agent: {failure.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
@@ -105,8 +100,8 @@ public static class AgentCli
                 .ConfigureAwait(false);
         }
 
-        string? connectionString = ReadConnectionString(parsed.GetValue(command.ConnectionFile), environment);
-        await using EventHubProducerClient producer = CreateProducer(
+        string? connectionString = EventHubConnection.ReadConnectionString(parsed.GetValue(command.ConnectionFile), environment);
+        await using EventHubProducerClient producer = EventHubConnection.CreateProducer(
             connectionString,
             parsed.GetValue(command.Namespace),
             parsed.GetValue(command.Hub)!
@@ -120,7 +115,9 @@ public static class AgentCli
                 .ConfigureAwait(false);
         }
 
-        var sender = new EventSender(producer, eventSpool, options.Node, log, TimeProvider.System);
+        // Every event of a node has the node as its partition key (the contract's), so a node's samples stay in order.
+        string node = options.Node;
+        var sender = new EventSender(producer, eventSpool, _ => node, "metrics-agent", log, TimeProvider.System);
         return await new NodeAgent(options, sampler, eventSpool, sender, output, log, TimeProvider.System)
             .RunAsync(cancellationToken)
             .ConfigureAwait(false);
@@ -136,40 +133,5 @@ public static class AgentCli
         {
             throw new AgentFailure($"--node-timezone '{id}' is not a known time zone", ex);
         }
-    }
-
-    /// <summary>The connection string from <c>--connection-string-file</c> or the environment; never from the command line.</summary>
-    private static string? ReadConnectionString(string? file, Func<string, string?> environment)
-    {
-        if (file is null)
-        {
-            return environment(ConnectionStringVariable);
-        }
-
-        try
-        {
-            return File.ReadAllText(file).Trim();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new AgentFailure($"--connection-string-file {file}: {ex.Message}", ex);
-        }
-    }
-
-    private static EventHubProducerClient CreateProducer(string? connectionString, string? fullyQualifiedNamespace, string hub)
-    {
-        if (!string.IsNullOrWhiteSpace(connectionString))
-        {
-            return new EventHubProducerClient(connectionString, hub);
-        }
-
-        if (!string.IsNullOrWhiteSpace(fullyQualifiedNamespace))
-        {
-            return new EventHubProducerClient(fullyQualifiedNamespace, hub, new DefaultAzureCredential());
-        }
-
-        throw new AgentFailure(
-            $"no Event Hubs connection: set {ConnectionStringVariable}, pass --connection-string-file or --namespace, or use --dry-run"
-        );
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Metrics.Agent.Spooling;
+namespace Metrics.Producer.Spooling;
 
 /// <summary>
 /// The agent's queue of events not yet sent: append-only segment files on disk (one JSON body per line), oldest first,

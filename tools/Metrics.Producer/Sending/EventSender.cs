@@ -1,18 +1,27 @@
 using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
+using Metrics.Producer.Spooling;
 
-namespace Metrics.Agent.Sending;
+namespace Metrics.Producer.Sending;
 
 /// <summary>
-/// Sends the spool's events to Event Hubs, oldest first, partition key = node, and removes from the spool only what
-/// Event Hubs took. Runs on its own loop: the sampler appends to the spool and wakes it, and never waits for it, so an
-/// outage or a hung connection delays sending, never sampling. A failed send is retried with capped exponential
-/// backoff; the outage and the recovery are each logged, and a long outage is reminded of, not logged every attempt.
+/// Sends the spool's events to Event Hubs, oldest first, each with the partition key the contract gives it (the node for
+/// GPU samples, <c>cluster:jobId</c> for job events), and removes from the spool only what Event Hubs took. Runs on its
+/// own loop: the producer appends to the spool and wakes it, and never waits for it, so an outage or a hung connection
+/// delays sending, never sampling or polling. A failed send is retried with capped exponential backoff; the outage and
+/// the recovery are each logged, and a long outage is reminded of, not logged every attempt.
 /// </summary>
+/// <param name="producer">The Event Hubs client.</param>
+/// <param name="spool">Where the events wait.</param>
+/// <param name="partitionKeyOf">An event body's partition key. Consecutive events with one key share a batch.</param>
+/// <param name="tool">The sending tool's name, which starts each line it logs.</param>
+/// <param name="log">Where outages, recoveries and dropped events are reported.</param>
+/// <param name="timeProvider">The clock the backoff waits on.</param>
 public sealed class EventSender(
     EventHubProducerClient producer,
     EventSpool spool,
-    string partitionKey,
+    Func<byte[], string> partitionKeyOf,
+    string tool,
     TextWriter log,
     TimeProvider timeProvider
 )
@@ -56,11 +65,16 @@ public sealed class EventSender(
                 return;
             }
 
+            string key = partitionKeyOf(read.Events[0].Body);
             using EventDataBatch batch = await producer
-                .CreateBatchAsync(new CreateBatchOptions { PartitionKey = partitionKey }, cancellationToken)
+                .CreateBatchAsync(new CreateBatchOptions { PartitionKey = key }, cancellationToken)
                 .ConfigureAwait(false);
             int added = 0;
-            while (added < read.Events.Count && batch.TryAdd(new EventData(read.Events[added].Body)))
+            while (
+                added < read.Events.Count
+                && (added == 0 || string.Equals(partitionKeyOf(read.Events[added].Body), key, StringComparison.Ordinal))
+                && batch.TryAdd(new EventData(read.Events[added].Body))
+            )
             {
                 added++;
             }
@@ -72,7 +86,7 @@ public sealed class EventSender(
                 spool.Acknowledge(read, 1);
                 Unsendable++;
                 await log.WriteLineAsync(
-                        $"metrics-agent: DROPPED an event of {body.Length} bytes that exceeds the Event Hubs batch limit of "
+                        $"{tool}: DROPPED an event of {body.Length} bytes that exceeds the Event Hubs batch limit of "
                             + $"{batch.MaximumSizeInBytes} bytes ({Unsendable} since start): {Preview(body)}"
                     )
                     .ConfigureAwait(false);
@@ -97,9 +111,7 @@ public sealed class EventSender(
                 await DrainAsync(cancellationToken).ConfigureAwait(false);
                 if (failures > 0)
                 {
-                    await log.WriteLineAsync(
-                            $"metrics-agent: Event Hubs reachable again after {failures} failed attempt(s); the spool is sent"
-                        )
+                    await log.WriteLineAsync($"{tool}: Event Hubs reachable again after {failures} failed attempt(s); the spool is sent")
                         .ConfigureAwait(false);
                 }
 
@@ -113,7 +125,7 @@ public sealed class EventSender(
                 if (failures <= 3 || failures % 30 == 0)
                 {
                     await log.WriteLineAsync(
-                            $"metrics-agent: send failed ({ex.GetType().Name}: {ex.Message.Split('\n')[0]}); {spool.Count} event(s) "
+                            $"{tool}: send failed ({ex.GetType().Name}: {ex.Message.Split('\n')[0]}); {spool.Count} event(s) "
                                 + $"spooled in {spool.Directory}; attempt {failures}, next in {backoff.TotalSeconds:0.#} s"
                         )
                         .ConfigureAwait(false);

@@ -1,4 +1,4 @@
-namespace Metrics.Agent.Spooling;
+namespace Metrics.Producer.Spooling;
 
 public enum SpoolAppendKind
 {

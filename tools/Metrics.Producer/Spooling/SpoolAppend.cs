@@ -1,4 +1,4 @@
-namespace Metrics.Agent.Spooling;
+namespace Metrics.Producer.Spooling;
 
 /// <summary>What became of one event given to the spool. Everything but <see cref="OnDisk"/> is worth a log line.</summary>
 public sealed record SpoolAppend(SpoolAppendKind Kind, string? Reason)
