@@ -2,7 +2,9 @@ using Metrics.Slurm.Controller;
 
 namespace Metrics.Tools.Tests.Slurm;
 
-/// <summary>An <see cref="ISqueue"/> that prints a fixture file, as the real squeue printed it; <see cref="File"/> is the next one.</summary>
+/// <summary>
+/// An <see cref="ISqueue"/> that prints a fixture file, as the real squeue printed it; <see cref="File"/> is the next one.
+/// </summary>
 internal sealed class FixtureSqueue : ISqueue
 {
     public string? File { get; set; }
