@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The test command (README, "Run the tests"; .ci/run runs exactly this):
 #   1. installs the pinned Node tools (Azurite, apache-arrow, fzstd) from tools/node/package-lock.json,
-#   2. starts Azurite in memory on 127.0.0.1:10000-10002 (or uses one already listening there), and installs Debian's
-#      Chromium when absent (apt-get, as root or with sudo) for the statement pages' browser tests,
+#   2. starts Azurite in memory on 127.0.0.1:10000-10002 (or uses one already listening there), installs Debian's
+#      Chromium when absent (apt-get, as root or with sudo) for the statement pages' browser tests, and starts a private
+#      single-node Slurm (tools/slurm/local-slurm.sh, which installs Debian's Slurm and munge the same way) for the
+#      Slurm collector's live test; where apt-get cannot install it, that test is skipped and says so,
 #   3. checks the C# formatting (CSharpier) and line length, builds the solution in Release (warnings are errors) and
 #      runs every test project,
-#   4. stops the Azurite it started, whatever happened.
+#   4. stops the Azurite and the Slurm it started, whatever happened.
 # Needs only the .NET SDK, Node.js and npm (and apt-get for Chromium, on Debian).
 set -euo pipefail
 
@@ -18,6 +20,7 @@ export AZURITE_LOCATION
 
 cleanup() {
   tools/azurite/azurite.sh stop || true
+  tools/slurm/local-slurm.sh stop "$AZURITE_LOCATION/slurm" >/dev/null 2>&1 || true
   rm -rf "$AZURITE_LOCATION"
 }
 trap cleanup EXIT
@@ -33,6 +36,14 @@ if [[ -z "${METRICS_CHROMIUM:-}" ]] && ! command -v chromium >/dev/null 2>&1; th
   $sudo apt-get update -qq >/dev/null && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 export METRICS_CHROMIUM="${METRICS_CHROMIUM:-$(command -v chromium)}"
+
+# The Slurm collector is tested against a real Slurm (Debian's slurmctld, slurmd and munge), private to this run.
+if tools/slurm/local-slurm.sh start "$AZURITE_LOCATION/slurm" >"$AZURITE_LOCATION/slurm.log" 2>&1; then
+  export METRICS_SLURM_DIR="$AZURITE_LOCATION/slurm"
+  echo "slurm: started a single-node Slurm for the collector's live test ($(slurmctld -V 2>/dev/null))"
+else
+  echo "slurm: could not install or start Slurm; the live Slurm test is skipped: $(tail -n 1 "$AZURITE_LOCATION/slurm.log")"
+fi
 
 # Formatting is CSharpier's (.config/dotnet-tools.json), at the style guide's 140 characters (.editorconfig); it cannot
 # wrap comments and string literals, so the line length is checked as well. Fix with: dotnet csharpier format .

@@ -77,4 +77,26 @@ public sealed class HookRecordTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>
+    /// While a requeue is carried out the controller shows the job COMPLETING with the new restart count and the requeue
+    /// instant as start time: that is the old run ending, not a new one starting.
+    /// </summary>
+    [Fact]
+    public void Tracker_ARequeueInProgress_IsNotANewRun_AndTheEpilogEndsTheOldOne()
+    {
+        var state = new Metrics.Slurm.Runs.CollectorState();
+        var tracker = new Metrics.Slurm.Runs.RunTracker(state, TextWriter.Null);
+        HookRecord prolog = Read("1796525596583253425-2-prolog_slurmctld.hook");
+        HookRecord epilog = Read("1796525609969569243-2-epilog_slurmctld.hook");
+        SlurmJob requeueing = epilog.Job! with { Nodes = "vm" };
+
+        tracker.Apply([prolog], [prolog.Job! with { State = "RUNNING" }], 1796525600);
+        tracker.Apply([], [requeueing], 1796525609);
+        Assert.Equal(["2#0"], state.Runs.Keys);
+
+        tracker.Apply([epilog], [requeueing with { State = "PENDING", Nodes = null }], 1796525610);
+        Metrics.Slurm.Runs.TrackedRun first = Assert.Single(state.Runs.Values);
+        Assert.Equal((1796525596L, 1796525609L, "REQUEUED", true), (first.Start, first.End!.Value, first.ExitState, first.EndExact));
+    }
 }

@@ -53,10 +53,13 @@ public sealed class SlurmFixtureTests : IDisposable
             await PollAsync("squeue-after-complete.json", 1796522496)
         );
 
-        // Job 6 was requeued and no epilog record says when: its run ends when it was last seen running, marked so.
+        // Job 6 was requeued and no epilog record says when: after waiting for one, its run ends when it was last seen
+        // running, marked so.
+        Assert.Empty(await PollAsync("squeue-after-requeue.json", 1796522505));
+        Assert.Empty(await PollAsync("squeue-after-requeue.json", 1796522505 + 299));
         Assert.Equal(
             ["hefei-aicc-1:6:0:ended ended 1796522496 inst-00031 1xh100 1796522487-1796522496 REQUEUED"],
-            await PollAsync("squeue-after-requeue.json", 1796522505)
+            await PollAsync("squeue-after-requeue.json", 1796522505 + 300)
         );
         Assert.Contains("job 6 run 0 was requeued and no epilog record gave its end", _rig.Log.ToString(), StringComparison.Ordinal);
         Assert.False(_rig.Collector.State.Runs[TrackedRun.KeyOf("6", 0)].EndExact);

@@ -10,6 +10,9 @@ namespace Metrics.Slurm.Controller;
 /// </summary>
 public sealed class SqueueProcess(string executable, TimeSpan timeout) : ISqueue
 {
+    /// <summary>Variables set for squeue beyond the collector's own environment (a test's private <c>SLURM_CONF</c>).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     public async Task<byte[]> ReadAsync(CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(executable)
@@ -18,6 +21,11 @@ public sealed class SqueueProcess(string executable, TimeSpan timeout) : ISqueue
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach ((string name, string value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add("--states=all");
         start.ArgumentList.Add("--json");
         Process process;

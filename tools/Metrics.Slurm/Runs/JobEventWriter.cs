@@ -60,8 +60,9 @@ public sealed class JobEventWriter(
                 due.Add(Event(run, JobState.Started, run.Start, institution!, model!, r => r.StartedSent = true));
             }
 
+            // A heartbeat says the run was running at its slot: only once a poll has seen it running at or after it.
             long slot = now - (now % heartbeatS);
-            if (!run.IsEnded && slot > run.Start && (run.LastHeartbeat is null || slot > run.LastHeartbeat))
+            if (!run.IsEnded && slot > run.Start && slot <= run.LastSeen && (run.LastHeartbeat is null || slot > run.LastHeartbeat))
             {
                 due.Add(Event(run, JobState.Running, slot, institution!, model!, r => r.LastHeartbeat = slot));
             }

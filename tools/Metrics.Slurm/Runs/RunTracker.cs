@@ -14,8 +14,9 @@ namespace Metrics.Slurm.Runs;
 /// <c>REQUEUED</c>). An epilog of a run the snapshot still shows as ending waits (up to <see cref="HookPatience"/>)
 /// for the snapshot's final state, which names how it ended.</item>
 /// <item>A run nothing will ever end (requeued while the hooks were not installed; gone from the controller because the
-/// collector was down longer than <c>MinJobAge</c>) ends at the last poll that saw it running, marked inexact and
-/// logged: it is billed up to when it was last seen, never for time nobody saw.</item>
+/// collector was down longer than <c>MinJobAge</c>) ends, once <see cref="HookPatience"/> has passed without an epilog
+/// record for it, at the last poll that saw it running, marked inexact and logged: it is billed up to when it was last
+/// seen, never for time nobody saw.</item>
 /// </list>
 /// </summary>
 public sealed class RunTracker(CollectorState state, TextWriter log)
@@ -52,7 +53,7 @@ public sealed class RunTracker(CollectorState state, TextWriter log)
             Observe(job, now);
         }
 
-        CloseUnendable(jobs);
+        CloseUnendable(jobs, now);
         Forget(now);
         return used;
     }
@@ -120,6 +121,13 @@ public sealed class RunTracker(CollectorState state, TextWriter log)
             return;
         }
 
+        if (job.State == "COMPLETING" && !state.Runs.ContainsKey(TrackedRun.KeyOf(job.JobId, job.RestartCount)))
+        {
+            // A requeue in progress: the restart count has moved on (and the start time to the requeue instant) while the
+            // run that is ending is still the previous one. The next run starts only when a prolog or RUNNING says so.
+            return;
+        }
+
         TrackedRun run = Track(job.JobId, job.RestartCount, job.StartTime!.Value, job);
         if (run.IsEnded)
         {
@@ -136,20 +144,31 @@ public sealed class RunTracker(CollectorState state, TextWriter log)
         }
     }
 
-    private void CloseUnendable(Dictionary<string, SlurmJob> jobs)
+    private void CloseUnendable(Dictionary<string, SlurmJob> jobs, long now)
     {
         foreach (TrackedRun run in state.Runs.Values.Where(r => !r.IsEnded).ToArray())
         {
-            if (jobs.TryGetValue(run.JobId, out SlurmJob? job))
+            bool superseded = jobs.TryGetValue(run.JobId, out SlurmJob? job) && job.RestartCount > run.Run;
+            if (job is not null && !superseded)
             {
-                if (job.RestartCount > run.Run)
-                {
-                    Close(run, run.LastSeen, "REQUEUED", exact: false);
-                    log.WriteLine(
-                        $"metrics-slurm: job {run.JobId} run {run.Run} was requeued and no epilog record gave its end (is EpilogSlurmctld "
-                            + $"installed?); reported as ended at {run.LastSeen}, when it was last seen running"
-                    );
-                }
+                run.UnendedSince = null;
+                continue;
+            }
+
+            run.UnendedSince ??= now;
+            if (now - run.UnendedSince < HookPatience.TotalSeconds)
+            {
+                // The epilog record of a requeue is written a moment after the controller shows the new run.
+                continue;
+            }
+
+            if (job is not null)
+            {
+                Close(run, run.LastSeen, "REQUEUED", exact: false);
+                log.WriteLine(
+                    $"metrics-slurm: job {run.JobId} run {run.Run} was requeued and no epilog record gave its end (is EpilogSlurmctld "
+                        + $"installed?); reported as ended at {run.LastSeen}, when it was last seen running"
+                );
             }
             else
             {

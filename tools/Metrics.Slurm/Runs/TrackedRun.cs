@@ -40,6 +40,12 @@ public sealed class TrackedRun
     /// <summary>False when the end is the last time the run was seen running, because nothing recorded the real end.</summary>
     public bool EndExact { get; set; } = true;
 
+    /// <summary>
+    /// The first poll that found the run over without an end (the job requeued, or gone from the controller): the epilog
+    /// record that has its end may still be on its way, so the run is not ended from its last sighting before a while.
+    /// </summary>
+    public long? UnendedSince { get; set; }
+
     public bool StartedSent { get; set; }
 
     public long? LastHeartbeat { get; set; }
