@@ -4,15 +4,25 @@ namespace Metrics.Storage;
 
 /// <summary>
 /// Table <c>unknownmodels</c>: PartitionKey = stream, RowKey = the GPU model name as sent (the contract's model pattern
-/// is a valid Table key), with the rows landed under it and when it was first and last seen. The row count is kept
-/// with optimistic concurrency; if ingest partitions keep colliding on one name, the last-seen time is still recorded
-/// and the count may fall short (the metric <c>metrics.ingest.unknown_model_rows</c> has every row).
+/// is a valid Table key), with the rows landed under it and when it was first and last seen.
+/// <para>
+/// A centre that has not imported its catalogue yet sends nothing but unknown names, in every batch of every partition:
+/// a read and a write per name per batch would more than double ingest's storage requests. So each instance writes a
+/// name when it first sees it and then at most once per <see cref="WriteInterval"/>, with the rows of the batches in
+/// between. The row count therefore says how much landed under the name, not an exact figure (rows an instance held
+/// when it stopped are not counted, a batch retried after a storage failure counts again); the metric
+/// <c>metrics.ingest.unknown_model_rows</c> counts each landed batch once. The count is kept with optimistic
+/// concurrency; if instances keep colliding on one name, only the last-seen time is recorded.
+/// </para>
 /// </summary>
 public sealed class TableUnknownModelLog(TableServiceClient tables) : IUnknownModelLog
 {
+    public static readonly TimeSpan WriteInterval = TimeSpan.FromMinutes(1);
+
     private const int MaxAttempts = 5;
 
     private readonly TableCreatedOnce _table = new(tables.GetTableClient(StorageTables.UnknownModels));
+    private readonly Dictionary<(TelemetryStream, string), (DateTimeOffset WrittenAt, long Pending)> _held = [];
 
     public async Task RecordAsync(
         TelemetryStream stream,
@@ -22,10 +32,31 @@ public sealed class TableUnknownModelLog(TableServiceClient tables) : IUnknownMo
     )
     {
         ArgumentNullException.ThrowIfNull(rowsByName);
-        TableClient table = await _table.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        foreach ((string name, long rows) in rowsByName)
+        var due = new List<(string Name, long Rows)>();
+        lock (_held)
         {
-            Metrics.Core.Validation.TableKeyRules.Require(name, "RowKey");
+            foreach ((string name, long rows) in rowsByName)
+            {
+                Metrics.Core.Validation.TableKeyRules.Require(name, "RowKey");
+                if (_held.TryGetValue((stream, name), out var held) && seenAt - held.WrittenAt < WriteInterval)
+                {
+                    _held[(stream, name)] = (held.WrittenAt, held.Pending + rows);
+                    continue;
+                }
+
+                due.Add((name, rows + held.Pending));
+                _held[(stream, name)] = (seenAt, 0);
+            }
+        }
+
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        TableClient table = await _table.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        foreach ((string name, long rows) in due)
+        {
             await AddAsync(table, stream.Name(), name, rows, seenAt, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -119,4 +119,43 @@ public sealed class ModelCatalogueOnAzuriteTests() : MonthOnAzurite(new BillingM
         Assert.Contains("'H100' names both", error, StringComparison.Ordinal);
         Assert.Equal(before, await Azurite.RunOkAsync(Time, "models", "list"));
     }
+
+    /// <summary>
+    /// Without a catalogue every batch names unknown models: an instance writes a name when it first sees it, then at most
+    /// once a minute with the rows in between, so a misconfigured centre does not double ingest's storage requests.
+    /// </summary>
+    [Fact]
+    public async Task UnknownModelLog_WritesANameOnceAMinute_WithTheRowsSeenMeanwhile()
+    {
+        var log = new TableUnknownModelLog(Azurite.Clients.Tables);
+        DateTimeOffset t0 = At(27, 9);
+        var rows = new Dictionary<string, long> { ["NVIDIA B200"] = 2 };
+
+        await log.RecordAsync(TelemetryStream.Gpu, rows, t0, CancellationToken.None);
+        long requests = Azurite.Clients.Requests.Count;
+        await log.RecordAsync(
+            TelemetryStream.Gpu,
+            new Dictionary<string, long> { ["NVIDIA B200"] = 3 },
+            t0.AddSeconds(30),
+            CancellationToken.None
+        );
+        await log.RecordAsync(
+            TelemetryStream.Gpu,
+            new Dictionary<string, long> { ["NVIDIA B200"] = 4 },
+            t0.AddSeconds(59),
+            CancellationToken.None
+        );
+        Assert.Equal(requests, Azurite.Clients.Requests.Count);
+        Assert.Equal(2, Assert.Single(await log.ReadAsync(CancellationToken.None)).Rows);
+
+        await log.RecordAsync(
+            TelemetryStream.Gpu,
+            new Dictionary<string, long> { ["NVIDIA B200"] = 5 },
+            t0.AddMinutes(1),
+            CancellationToken.None
+        );
+
+        Metrics.Core.Catalogue.UnknownModelSighting sighting = Assert.Single(await log.ReadAsync(CancellationToken.None));
+        Assert.Equal((14L, t0, t0.AddMinutes(1)), (sighting.Rows, sighting.FirstSeen, sighting.LastSeen));
+    }
 }

@@ -9,13 +9,18 @@ internal sealed class FixtureSqueue : ISqueue
 {
     public string? File { get; set; }
 
-    public int Calls { get; private set; }
+    /// <summary>Printed instead of <see cref="File"/> when set: a capture rewritten by a test.</summary>
+    public byte[]? Content { get; set; }
 
     public static string Path(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", "slurm", name);
 
     public Task<byte[]> ReadAsync(CancellationToken cancellationToken)
     {
-        Calls++;
+        if (Content is not null)
+        {
+            return Task.FromResult(Content);
+        }
+
         return File is null
             ? throw new SlurmUnavailableException("squeue is down")
             : System.IO.File.ReadAllBytesAsync(Path(File), cancellationToken);

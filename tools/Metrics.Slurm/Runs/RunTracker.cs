@@ -24,9 +24,11 @@ public sealed class RunTracker(CollectorState state, TextWriter log)
     public static readonly TimeSpan HookPatience = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Runs whose events are all sent are forgotten this long after they ended (squeue shows a job for <c>MinJobAge</c>).
+    /// Runs whose events are all sent are forgotten this long after they ended, which keeps the state file to the runs
+    /// of a few hours. A job the controller still shows after that (a <c>MinJobAge</c> longer than this) is reported
+    /// again with the same ids and bodies, which ingest counts once.
     /// </summary>
-    public static readonly TimeSpan Retention = TimeSpan.FromDays(2);
+    public static readonly TimeSpan Retention = TimeSpan.FromHours(6);
 
     /// <summary>Applies the poll at <paramref name="now"/> (Unix seconds); returns the hook records it used up.</summary>
     public IReadOnlyList<HookRecord> Apply(IReadOnlyList<HookRecord> hooks, IReadOnlyList<SlurmJob> snapshot, long now)
@@ -60,6 +62,12 @@ public sealed class RunTracker(CollectorState state, TextWriter log)
 
     private bool StartFromHook(HookRecord hook)
     {
+        if (hook.Job is { Gpus: null })
+        {
+            // A job without GPUs: nothing to bill by GPU-hours.
+            return true;
+        }
+
         int run = hook.RestartCount ?? hook.Job?.RestartCount ?? 0;
         long start = hook.Job?.StartTime ?? hook.Time;
         TrackedRun tracked = Track(hook.JobId, run, start, hook.Job);
@@ -73,7 +81,7 @@ public sealed class RunTracker(CollectorState state, TextWriter log)
         TrackedRun? open = state.Runs.Values.Where(r => r.JobId == hook.JobId && !r.IsEnded && r.Run <= restarts).MaxBy(r => r.Run);
         if (open is null)
         {
-            if (!state.Runs.Values.Any(r => r.JobId == hook.JobId))
+            if (hook.Job is not { Gpus: null } && !state.Runs.Values.Any(r => r.JobId == hook.JobId))
             {
                 log.WriteLine(
                     $"metrics-slurm: job {hook.JobId} ended a run at {hook.Time} whose start was never seen (is the prolog hook "
@@ -116,8 +124,9 @@ public sealed class RunTracker(CollectorState state, TextWriter log)
 
     private void Observe(SlurmJob job, long now)
     {
-        if (!job.HasRun)
+        if (!job.HasRun || job.Gpus is null)
         {
+            // Never started, or holds no GPU: nothing to bill by GPU-hours, nothing to track.
             return;
         }
 
