@@ -36,9 +36,18 @@ internal sealed class GpuStreamCodec : IStreamCodec<GpuSample>
 
     public void CountUnknownModels(GpuSample value, GpuModelCatalogue catalogue, Dictionary<string, long> rowsByName)
     {
+        // A sample's GPUs share one pooled name instance as a rule: one catalogue lookup per change of instance.
+        string? last = null;
+        bool known = true;
         foreach (GpuReading gpu in value.Gpus)
         {
-            if (!catalogue.Knows(gpu.Model))
+            if (!ReferenceEquals(gpu.Model, last))
+            {
+                last = gpu.Model;
+                known = catalogue.Knows(gpu.Model);
+            }
+
+            if (!known)
             {
                 CollectionsMarshal.GetValueRefOrAddDefault(rowsByName, gpu.Model, out _)++;
             }
