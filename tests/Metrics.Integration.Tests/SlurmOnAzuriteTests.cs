@@ -3,6 +3,7 @@ using Metrics.Slurm.Controller;
 using Metrics.Slurm.Hooks;
 using Metrics.Slurm.Mapping;
 using Metrics.Slurm.Runs;
+using Xunit.Abstractions;
 
 namespace Metrics.Integration.Tests;
 
@@ -13,7 +14,7 @@ namespace Metrics.Integration.Tests;
 /// its runs (GPUs x (end - start)), to the second. The node hooks' job map for the agent is checked on the way.
 /// </summary>
 [Collection(SerialCollection.Name)]
-public sealed class SlurmOnAzuriteTests : IDisposable
+public sealed class SlurmOnAzuriteTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(90);
 
@@ -209,6 +210,9 @@ public sealed class SlurmOnAzuriteTests : IDisposable
             );
             JsonElement line = Assert.Single(usage.RootElement.GetProperty("lines").EnumerateArray());
             Assert.Equal("H100-SXM5-80GB", line.GetProperty("gpu_model").GetString());
+            output.WriteLine(
+                $"{institution}: Slurm {gpuSeconds} GPU-s = {Math.Round(gpuSeconds / 3600m, 4)} h; billed {line.GetProperty("gpu_hours")} h"
+            );
             Assert.Equal(Math.Round(gpuSeconds / 3600m, 4), line.GetProperty("gpu_hours").GetDecimal());
             Assert.Equal(jobs.Length, line.GetProperty("jobs").GetInt32());
         }

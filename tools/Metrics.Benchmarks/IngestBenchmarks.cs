@@ -8,7 +8,8 @@ namespace Metrics.Benchmarks;
 /// What one trigger invocation costs: a batch of 1,000 node samples (8 GPUs each). Against, in the same run, the two
 /// limits of issue 9: one bare <see cref="Utf8JsonReader"/> pass over the same bytes (the baseline: no parser can do
 /// less) and the naive landing (<see cref="NaiveLanding"/>: JsonSerializer to objects, gzip JSON Lines).
-/// The product's paths: decode and validate alone, then the whole ingest to Arrow IPC with ZSTD, minus storage I/O.
+/// The product's paths: decode and validate alone, then the whole ingest to Arrow IPC with ZSTD, minus storage I/O,
+/// without a GPU-model catalogue (every name unknown, counted) and with one that knows the name (mapped).
 /// </summary>
 [MemoryDiagnoser]
 [ShortRunJob]
@@ -17,6 +18,7 @@ public class IngestBenchmarks
     private EventBatch _batch = null!;
     private byte[][] _bodies = null!;
     private IngestPipeline _pipeline = null!;
+    private IngestPipeline _catalogued = null!;
 
     [Params(1000)]
     public int Events { get; set; }
@@ -34,6 +36,10 @@ public class IngestBenchmarks
 
         _batch = new EventBatch(TelemetryStream.Gpu, "0", events);
         _pipeline = new IngestPipeline(new DiscardingStore(), new DiscardingStore());
+        _catalogued = new IngestPipeline(new DiscardingStore(), new DiscardingStore())
+        {
+            Catalogue = new Metrics.Core.Catalogue.GpuModelCatalogueCache(new DiscardingStore(), TimeProvider.System),
+        };
     }
 
     /// <summary>Every token of every body read once and nothing kept: the floor for any JSON ingest.</summary>
@@ -71,6 +77,9 @@ public class IngestBenchmarks
 
     [Benchmark]
     public async Task<int> IngestToArrow() => (await _pipeline.IngestAsync(_batch, CancellationToken.None)).LandedRows;
+
+    [Benchmark]
+    public async Task<int> IngestToArrowThroughCatalogue() => (await _catalogued.IngestAsync(_batch, CancellationToken.None)).LandedRows;
 
     /// <summary>Events of one partition in the national hour: 2,000 nodes over 32 partitions put 63 nodes on each.</summary>
     internal const int NodesPerPartition = 63;
@@ -116,9 +125,19 @@ public class IngestBenchmarks
         return Encoding.UTF8.GetBytes(json.Append("]}").ToString());
     }
 
-    /// <summary>Measures the pipeline, not storage: files and marks are dropped.</summary>
-    private sealed class DiscardingStore : ILandingStore, IDirtyHourLog
+    /// <summary>Measures the pipeline, not storage: files and marks are dropped; the catalogue names the samples' model.</summary>
+    private sealed class DiscardingStore : ILandingStore, IDirtyHourLog, IGpuModelStore
     {
+        private static readonly Metrics.Core.Catalogue.GpuModelCatalogue s_catalogue = new([
+            new Metrics.Core.Catalogue.GpuModel("H100-SXM5-80GB", ["NVIDIA H100 80GB HBM3", "h100"]),
+        ]);
+
+        public Task<Metrics.Core.Catalogue.GpuModelCatalogue> ReadAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(s_catalogue);
+
+        public Task ImportAsync(IReadOnlyList<Metrics.Core.Catalogue.GpuModel> models, CancellationToken cancellationToken) =>
+            Task.CompletedTask;
+
         public Task WriteAsync(LandingFile file, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken) =>
