@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Azure.Messaging.EventHubs.Producer;
 using Metrics.Agent.Mapping;
 using Metrics.Cli;
+using Metrics.Producer.Hosting;
 
 namespace Metrics.Agent;
 
@@ -13,7 +13,7 @@ public static class AgentCli
 {
     public const string ConnectionStringVariable = EventHubConnection.ConnectionStringVariable;
 
-    public static async Task<int> RunAsync(
+    public static Task<int> RunAsync(
         string[] args,
         TextWriter output,
         TextWriter log,
@@ -21,41 +21,17 @@ public static class AgentCli
         CancellationToken cancellationToken
     )
     {
-        if (EventHubConnection.RefuseSecretOnCommandLine(args) is { } refusal)
-        {
-            await log.WriteLineAsync($"metrics-agent: {refusal}").ConfigureAwait(false);
-            return ExitCodes.Usage;
-        }
-
         var command = new AgentCommand();
-        ParseResult parsed = command.Root.Parse(args);
-        if (parsed.Errors.Count > 0)
-        {
-            await log.WriteLineAsync($"metrics-agent: {string.Join("; ", parsed.Errors.Select(e => e.Message.ReplaceLineEndings(" ")))}")
-                .ConfigureAwait(false);
-            return ExitCodes.Usage;
-        }
-
-        if (parsed.Action is not null && parsed.CommandResult.Command == command.Root && args.Any(a => a is "--help" or "-h" or "-?"))
-        {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output }, cancellationToken).ConfigureAwait(false);
-        }
-
-        try
-        {
-            return await RunAgentAsync(command, parsed, output, log, environment, cancellationToken).ConfigureAwait(false)
-                ? ExitCodes.Success
-                : ExitCodes.Failure;
-        }
-        catch (Exception failure) when (failure is AgentFailure or ProducerSetupException)
-        {
-            await log.WriteLineAsync($"metrics-agent: {failure.Message}").ConfigureAwait(false);
-            return ExitCodes.Failure;
-        }
-        catch (OperationCanceledException)
-        {
-            return ExitCodes.Success;
-        }
+        return ProducerCommandLine.RunAsync(
+            "metrics-agent",
+            command.Root,
+            args,
+            output,
+            log,
+            parsed => RunAgentAsync(command, parsed, output, log, environment, cancellationToken),
+            failure => failure is AgentFailure,
+            cancellationToken
+        );
     }
 
     /// <summary>Samples (and sends, unless a dry run) until stopped, or once; false if it could not do its work.</summary>
@@ -77,8 +53,8 @@ public static class AgentCli
             JobMapDirectory = parsed.GetValue(command.JobMap),
             InstitutionsFile = parsed.GetValue(command.Institutions),
             NodeTimeZone = parsed.GetValue(command.Zone) is { } id ? FindZone(id) : TimeZoneInfo.Local,
-            DryRun = parsed.GetValue(command.DryRun),
-            Once = parsed.GetValue(command.Once),
+            DryRun = parsed.GetValue(command.Sending.DryRun),
+            Once = parsed.GetValue(command.Sending.Once),
         };
         var builder = new TelemetryEventBuilder(
             options.Cluster,
@@ -100,25 +76,12 @@ public static class AgentCli
                 .ConfigureAwait(false);
         }
 
-        string? connectionString = EventHubConnection.ReadConnectionString(parsed.GetValue(command.ConnectionFile), environment);
-        await using EventHubProducerClient producer = EventHubConnection.CreateProducer(
-            connectionString,
-            parsed.GetValue(command.Namespace),
-            parsed.GetValue(command.Hub)!
-        );
-        using var eventSpool = new EventSpool(parsed.GetValue(command.Spool)!, parsed.GetValue(command.SpoolMax) * 1024L * 1024L);
-        if (eventSpool.Count > 0)
-        {
-            await log.WriteLineAsync(
-                    $"metrics-agent: {eventSpool.Count} event(s) spooled in {eventSpool.Directory} from an earlier run; sending them first"
-                )
-                .ConfigureAwait(false);
-        }
-
         // Every event of a node has the node as its partition key (the contract's), so a node's samples stay in order.
         string node = options.Node;
-        var sender = new EventSender(producer, eventSpool, _ => node, "metrics-agent", log, TimeProvider.System);
-        return await new NodeAgent(options, sampler, eventSpool, sender, output, log, TimeProvider.System)
+        await using SendingChannel channel = await command
+            .Sending.OpenAsync(parsed, environment, "metrics-agent", _ => node, log, TimeProvider.System)
+            .ConfigureAwait(false);
+        return await new NodeAgent(options, sampler, channel.Spool, channel.Sender, output, log, TimeProvider.System)
             .RunAsync(cancellationToken)
             .ConfigureAwait(false);
     }

@@ -1,21 +1,21 @@
 using System.CommandLine;
 using Metrics.Core.Validation;
+using Metrics.Producer.Hosting;
 
 namespace Metrics.Agent;
 
 /// <summary>
 /// The agent's options, each with its own validator, so that a bad value is a parse error (exit 2, one line) like any
-/// other, named by the option.
+/// other, named by the option. How it sends is every producer's (<see cref="SendingOptions"/>).
 /// </summary>
 internal sealed class AgentCommand
 {
     public AgentCommand()
     {
-        Cluster.Validators.Add(r => MatchesId(r, Cluster.Name));
-        Node.Validators.Add(r => MatchesId(r, Node.Name));
-        Interval.Validators.Add(r => InRange(r, Interval.Name, ContractLimits.MinIntervalS, ContractLimits.MaxIntervalS));
-        SmiTimeout.Validators.Add(r => InRange(r, SmiTimeout.Name, 1, 3600));
-        SpoolMax.Validators.Add(r => InRange(r, SpoolMax.Name, 1, 1024 * 1024));
+        Cluster.ContractId();
+        Node.ContractId();
+        Interval.InRange(ContractLimits.MinIntervalS, ContractLimits.MaxIntervalS);
+        SmiTimeout.InRange(1, 3600);
         Root = new RootCommand("GPU node agent: nvidia-smi -> contract-v1 gpu-telemetry events -> Event Hubs.")
         {
             Cluster,
@@ -26,17 +26,23 @@ internal sealed class AgentCommand
             JobMap,
             Institutions,
             Zone,
-            ConnectionFile,
-            Namespace,
-            Hub,
-            Spool,
-            SpoolMax,
-            DryRun,
-            Once,
         };
+        foreach (Option option in Sending.All)
+        {
+            Root.Options.Add(option);
+        }
     }
 
     public RootCommand Root { get; }
+
+    public SendingOptions Sending { get; } =
+        new(
+            hub: "gpu-telemetry",
+            spoolDirectory: "/var/spool/metrics-agent",
+            spoolLimit: "256 MiB holds about 12 days of 10 s samples of an 8-GPU node",
+            dryRun: "Print events instead of sending them.",
+            once: "Take one sample and exit."
+        );
 
     public Option<string> Cluster { get; } = new("--cluster") { Description = "Cluster name, as in the contract.", Required = true };
 
@@ -67,53 +73,4 @@ internal sealed class AgentCommand
 
     public Option<string?> Zone { get; } =
         new("--node-timezone") { Description = "IANA zone of the node's clock (nvidia-smi prints local time); default: the system zone." };
-
-    public Option<string?> ConnectionFile { get; } =
-        new("--connection-string-file")
-        {
-            Description =
-                $"File holding the Event Hubs connection string (or env {AgentCli.ConnectionStringVariable}). Never on the command line: "
-                + $"ps and shell history would show it.",
-        };
-
-    public Option<string?> Namespace { get; } =
-        new("--namespace") { Description = "Event Hubs namespace host, for DefaultAzureCredential (managed identity)." };
-
-    public Option<string> Hub { get; } = new("--hub") { Description = "Event hub name.", DefaultValueFactory = _ => "gpu-telemetry" };
-
-    public Option<string> Spool { get; } =
-        new("--spool-dir")
-        {
-            Description = "Directory of spool segments: events not yet sent.",
-            DefaultValueFactory = _ => "/var/spool/metrics-agent",
-        };
-
-    public Option<int> SpoolMax { get; } =
-        new("--spool-max-mb")
-        {
-            Description = "Spool size limit in MiB (256 MiB holds about 12 days of 10 s samples of an 8-GPU node).",
-            DefaultValueFactory = _ => 256,
-        };
-
-    public Option<bool> DryRun { get; } = new("--dry-run") { Description = "Print events instead of sending them." };
-
-    public Option<bool> Once { get; } = new("--once") { Description = "Take one sample and exit." };
-
-    private static void MatchesId(System.CommandLine.Parsing.OptionResult result, string name)
-    {
-        string? value = result.GetValueOrDefault<string>();
-        if (value is not null && !ContractPatterns.Id().IsMatch(value))
-        {
-            result.AddError($"{name} '{value}' is not a valid id ({ContractPatterns.Id()})");
-        }
-    }
-
-    private static void InRange(System.CommandLine.Parsing.OptionResult result, string name, int min, int max)
-    {
-        int value = result.GetValueOrDefault<int>();
-        if (value < min || value > max)
-        {
-            result.AddError($"{name} must be {min}..{max}");
-        }
-    }
 }

@@ -1,3 +1,5 @@
+using Metrics.Producer.Hosting;
+
 namespace Metrics.Agent;
 
 /// <summary>
@@ -23,55 +25,17 @@ public sealed class NodeAgent(
 
     /// <summary>Runs until cancelled, or one sample (and one attempt to send it) with <see cref="AgentOptions.Once"/>.</summary>
     /// <returns>False when <see cref="AgentOptions.Once"/> was given and the sample failed.</returns>
-    public async Task<bool> RunAsync(CancellationToken cancellationToken)
-    {
-        if (options.Once)
-        {
-            bool sampled = await SampleOnceAsync(cancellationToken).ConfigureAwait(false);
-            if (sender is not null)
-            {
-                try
-                {
-                    await sender.DrainAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    await log.WriteLineAsync(
-                            $"metrics-agent: send failed ({ex.GetType().Name}: {ex.Message.Split('\n')[0]}); the event stays spooled for "
-                                + $"the next run"
-                        )
-                        .ConfigureAwait(false);
-                }
-            }
-
-            return sampled;
-        }
-
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task sending = sender is null ? Task.CompletedTask : Task.Run(() => sender.RunAsync(stop.Token), CancellationToken.None);
-        try
-        {
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.IntervalS), timeProvider);
-            do
-            {
-                await SampleOnceAsync(cancellationToken).ConfigureAwait(false);
-            } while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
-        }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await sending.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // The sender stops with the agent; what it had not sent stays spooled.
-            }
-        }
-
-        return true;
-    }
+    public Task<bool> RunAsync(CancellationToken cancellationToken) =>
+        ProducerLoop.RunAsync(
+            TimeSpan.FromSeconds(options.IntervalS),
+            options.Once,
+            SampleOnceAsync,
+            sender,
+            "metrics-agent",
+            log,
+            timeProvider,
+            cancellationToken
+        );
 
     /// <summary>Takes one sample and queues it (or prints it). Never waits for Event Hubs.</summary>
     /// <returns>False when the sample failed (already logged).</returns>

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Azure.Messaging.EventHubs.Producer;
 using Metrics.Cli;
-using Metrics.Producer.Sending;
+using Metrics.Core.Telemetry;
+using Metrics.Producer.Hosting;
 using Metrics.Producer.Spooling;
 using Metrics.Slurm.Controller;
 using Metrics.Slurm.Hooks;
@@ -16,7 +16,7 @@ namespace Metrics.Slurm;
 /// </summary>
 public static class SlurmCli
 {
-    public static async Task<int> RunAsync(
+    public static Task<int> RunAsync(
         string[] args,
         TextWriter output,
         TextWriter log,
@@ -24,41 +24,17 @@ public static class SlurmCli
         CancellationToken cancellationToken
     )
     {
-        if (EventHubConnection.RefuseSecretOnCommandLine(args) is { } refusal)
-        {
-            await log.WriteLineAsync($"metrics-slurm: {refusal}").ConfigureAwait(false);
-            return ExitCodes.Usage;
-        }
-
         var command = new SlurmCommand();
-        ParseResult parsed = command.Root.Parse(args);
-        if (args.Any(a => a is "--help" or "-h" or "-?"))
-        {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output }, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (parsed.Errors.Count > 0)
-        {
-            await log.WriteLineAsync($"metrics-slurm: {string.Join("; ", parsed.Errors.Select(e => e.Message.ReplaceLineEndings(" ")))}")
-                .ConfigureAwait(false);
-            return ExitCodes.Usage;
-        }
-
-        try
-        {
-            return await RunCollectorAsync(command, parsed, output, log, environment, cancellationToken).ConfigureAwait(false)
-                ? ExitCodes.Success
-                : ExitCodes.Failure;
-        }
-        catch (Exception failure) when (failure is ProducerSetupException or InvalidDataException)
-        {
-            await log.WriteLineAsync($"metrics-slurm: {failure.Message}").ConfigureAwait(false);
-            return ExitCodes.Failure;
-        }
-        catch (OperationCanceledException)
-        {
-            return ExitCodes.Success;
-        }
+        return ProducerCommandLine.RunAsync(
+            "metrics-slurm",
+            command.Root,
+            args,
+            output,
+            log,
+            parsed => RunCollectorAsync(command, parsed, output, log, environment, cancellationToken),
+            failure => failure is InvalidDataException,
+            cancellationToken
+        );
     }
 
     private static async Task<bool> RunCollectorAsync(
@@ -70,7 +46,6 @@ public static class SlurmCli
         CancellationToken cancellationToken
     )
     {
-        bool dryRun = parsed.GetValue(command.DryRun);
         string stateDirectory = parsed.GetValue(command.StateDir)!;
         var writer = new JobEventWriter(
             parsed.GetValue(command.Cluster)!,
@@ -81,8 +56,9 @@ public static class SlurmCli
         );
         var squeue = new SqueueProcess(parsed.GetValue(command.Squeue)!, TimeSpan.FromSeconds(parsed.GetValue(command.SqueueTimeout)));
         var hooks = new HookDirectory(parsed.GetValue(command.HookDir)!, log);
-        var options = new CollectorLoop.Options(TimeSpan.FromSeconds(parsed.GetValue(command.Interval)), parsed.GetValue(command.Once));
-        if (dryRun)
+        TimeSpan interval = TimeSpan.FromSeconds(parsed.GetValue(command.Interval));
+        bool once = parsed.GetValue(command.Sending.Once);
+        if (parsed.GetValue(command.Sending.DryRun))
         {
             var printing = new SlurmCollector(squeue, hooks, new CollectorState(), writer, log, TimeProvider.System)
             {
@@ -92,44 +68,35 @@ public static class SlurmCli
                     return true;
                 },
             };
-            return await new CollectorLoop(printing, sender: null, log, TimeProvider.System)
-                .RunAsync(options, cancellationToken)
-                .ConfigureAwait(false);
+            return await new CollectorLoop(printing, log).RunAsync(interval, once, sender: null, cancellationToken).ConfigureAwait(false);
         }
 
-        string? connectionString = EventHubConnection.ReadConnectionString(parsed.GetValue(command.ConnectionFile), environment);
-        await using EventHubProducerClient producer = EventHubConnection.CreateProducer(
-            connectionString,
-            parsed.GetValue(command.Namespace),
-            parsed.GetValue(command.Hub)!
-        );
-        using var spool = new EventSpool(parsed.GetValue(command.Spool)!, parsed.GetValue(command.SpoolMax) * 1024L * 1024L);
         // The contract's key, cluster:jobId, read back from each body: one job's events stay in order on one partition.
-        var sender = new EventSender(
-            producer,
-            spool,
-            body => Metrics.Core.Telemetry.PartitionKeys.FromBody(Metrics.Core.Telemetry.TelemetryStream.Jobs, body) ?? string.Empty,
-            "metrics-slurm",
-            log,
-            TimeProvider.System
-        );
+        await using SendingChannel channel = await command
+            .Sending.OpenAsync(
+                parsed,
+                environment,
+                "metrics-slurm",
+                body => PartitionKeys.FromBody(TelemetryStream.Jobs, body) ?? string.Empty,
+                log,
+                TimeProvider.System
+            )
+            .ConfigureAwait(false);
         var collector = new SlurmCollector(squeue, hooks, CollectorState.Load(stateDirectory), writer, log, TimeProvider.System)
         {
             StateDirectory = stateDirectory,
             Emit = body =>
             {
-                SpoolAppend appended = spool.Append(body);
+                SpoolAppend appended = channel.Spool.Append(body);
                 if (!appended.Queued)
                 {
                     log.WriteLine($"metrics-slurm: EVENT NOT SPOOLED ({appended.Reason}); it is offered again next poll");
                 }
 
-                sender.Wake();
+                channel.Sender.Wake();
                 return appended.Queued;
             },
         };
-        return await new CollectorLoop(collector, sender, log, TimeProvider.System)
-            .RunAsync(options, cancellationToken)
-            .ConfigureAwait(false);
+        return await new CollectorLoop(collector, log).RunAsync(interval, once, channel.Sender, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,37 +1,21 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
-using Metrics.Core.Validation;
-using Metrics.Producer.Sending;
+using Metrics.Producer.Hosting;
 
 namespace Metrics.Slurm;
 
 /// <summary>
-/// The collector's options, each with its own validator: a bad value is a parse error (exit 2, one line) naming the option.
+/// The collector's options, each with its own validator: a bad value is a parse error (exit 2, one line) naming the
+/// option. How it sends is every producer's (<see cref="SendingOptions"/>).
 /// </summary>
 internal sealed class SlurmCommand
 {
     public SlurmCommand()
     {
-        Cluster.Validators.Add(r =>
-        {
-            string? value = r.GetValueOrDefault<string>();
-            if (value is not null && !ContractPatterns.Id().IsMatch(value))
-            {
-                r.AddError($"--cluster '{value}' is not a valid id ({ContractPatterns.Id()})");
-            }
-        });
-        DefaultModel.Validators.Add(r =>
-        {
-            string? value = r.GetValueOrDefault<string>();
-            if (value is not null && !ContractPatterns.GpuModel().IsMatch(value))
-            {
-                r.AddError($"--default-gpu-model '{value}' is not a valid GPU model name");
-            }
-        });
-        Interval.Validators.Add(r => InRange(r, Interval.Name, 1, 3600));
-        Heartbeat.Validators.Add(r => InRange(r, Heartbeat.Name, 60, 86400));
-        SqueueTimeout.Validators.Add(r => InRange(r, SqueueTimeout.Name, 1, 3600));
-        SpoolMax.Validators.Add(r => InRange(r, SpoolMax.Name, 1, 1024 * 1024));
+        Cluster.ContractId();
+        DefaultModel.GpuModelName();
+        Interval.InRange(1, 3600);
+        Heartbeat.InRange(60, 86400);
+        SqueueTimeout.InRange(1, 3600);
         Root = new RootCommand("Slurm collector: the controller's jobs -> contract-v1 job events -> Event Hubs.")
         {
             Cluster,
@@ -43,17 +27,23 @@ internal sealed class SlurmCommand
             HookDir,
             StateDir,
             DefaultModel,
-            ConnectionFile,
-            Namespace,
-            Hub,
-            Spool,
-            SpoolMax,
-            DryRun,
-            Once,
         };
+        foreach (Option option in Sending.All)
+        {
+            Root.Options.Add(option);
+        }
     }
 
     public RootCommand Root { get; }
+
+    public SendingOptions Sending { get; } =
+        new(
+            hub: "job-events",
+            spoolDirectory: "/var/spool/metrics-slurm/events",
+            spoolLimit: "job events are small: 256 MiB holds millions",
+            dryRun: "Print events as JSON lines instead of sending them; keep no state, delete no hook record.",
+            once: "Poll once (and try once to send) and exit."
+        );
 
     public Option<string> Cluster { get; } =
         new("--cluster") { Description = "Cluster name, as in the contract: the controller's ClusterName.", Required = true };
@@ -103,41 +93,4 @@ internal sealed class SlurmCommand
         {
             Description = "GPU model for jobs whose gres names no type (--gres=gpu:2); without it they are held and logged.",
         };
-
-    public Option<string?> ConnectionFile { get; } =
-        new("--connection-string-file")
-        {
-            Description =
-                $"File holding the Event Hubs connection string (or env {EventHubConnection.ConnectionStringVariable}). Never on the "
-                + $"command line: ps and shell history would show it.",
-        };
-
-    public Option<string?> Namespace { get; } =
-        new("--namespace") { Description = "Event Hubs namespace host, for DefaultAzureCredential (managed identity)." };
-
-    public Option<string> Hub { get; } = new("--hub") { Description = "Event hub name.", DefaultValueFactory = _ => "job-events" };
-
-    public Option<string> Spool { get; } =
-        new("--spool-dir")
-        {
-            Description = "Directory of spool segments: events not yet sent.",
-            DefaultValueFactory = _ => "/var/spool/metrics-slurm/events",
-        };
-
-    public Option<int> SpoolMax { get; } =
-        new("--spool-max-mb") { Description = "Spool size limit in MiB.", DefaultValueFactory = _ => 256 };
-
-    public Option<bool> DryRun { get; } =
-        new("--dry-run") { Description = "Print events as JSON lines instead of sending them; keep no state, delete no hook record." };
-
-    public Option<bool> Once { get; } = new("--once") { Description = "Poll once (and try once to send) and exit." };
-
-    private static void InRange(OptionResult result, string name, int min, int max)
-    {
-        int value = result.GetValueOrDefault<int>();
-        if (value < min || value > max)
-        {
-            result.AddError($"{name} must be {min}..{max}");
-        }
-    }
 }

@@ -1,5 +1,4 @@
-using System.ComponentModel;
-using System.Diagnostics;
+using Metrics.Producer.Hosting;
 
 namespace Metrics.Slurm.Controller;
 
@@ -10,76 +9,36 @@ namespace Metrics.Slurm.Controller;
 /// </summary>
 public sealed class SqueueProcess(string executable, TimeSpan timeout) : ISqueue
 {
+    private static readonly string[] s_arguments = ["--states=all", "--json"];
+
     /// <summary>Variables set for squeue beyond the collector's own environment (a test's private <c>SLURM_CONF</c>).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     public async Task<byte[]> ReadAsync(CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach ((string name, string value) in Environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        start.ArgumentList.Add("--states=all");
-        start.ArgumentList.Add("--json");
-        Process process;
+        ToolProcess.Output output;
         try
         {
-            process = Process.Start(start) ?? throw new SlurmUnavailableException($"could not start {executable}");
+            output = await ToolProcess
+                .RunAsync(
+                    "squeue",
+                    executable,
+                    s_arguments,
+                    Environment,
+                    "install slurm-client on this host or pass --squeue PATH",
+                    timeout,
+                    TimeProvider.System,
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
         }
-        catch (Win32Exception ex)
+        catch (ToolProcessException ex)
         {
-            throw new SlurmUnavailableException($"{executable} not found: install slurm-client on this host or pass --squeue PATH", ex);
+            throw new SlurmUnavailableException(ex.Message, ex);
         }
 
-        using (process)
-        using (var deadline = new CancellationTokenSource(timeout))
-        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token))
-        {
-            try
-            {
-                using var stdout = new MemoryStream();
-                // Both pipes at once: a process blocked on a full stderr pipe would otherwise never close stdout.
-                Task output = process.StandardOutput.BaseStream.CopyToAsync(stdout, linked.Token);
-                Task<string> error = process.StandardError.ReadToEndAsync(linked.Token);
-                await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
-                await output.ConfigureAwait(false);
-                string stderr = await error.ConfigureAwait(false);
-                return process.ExitCode == 0
-                    ? stdout.ToArray()
-                    : throw new SlurmUnavailableException(
-                        $"{executable} exited {process.ExitCode}: "
-                            + stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()
-                    );
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                Kill(process);
-                throw new SlurmUnavailableException($"{executable} gave no answer within {timeout.TotalSeconds:0.#} s and was killed");
-            }
-            catch (OperationCanceledException)
-            {
-                Kill(process);
-                throw;
-            }
-        }
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited between the timeout and the kill.
-        }
+        return output.ExitCode == 0
+            ? output.Stdout
+            : throw new SlurmUnavailableException($"squeue exited {output.ExitCode}: {output.FirstLine}");
     }
 }
