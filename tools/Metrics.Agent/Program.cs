@@ -1,9 +1,5 @@
 using Metrics.Agent;
+using Metrics.Producer.Hosting;
 
-using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancellation.Cancel();
-};
-return await AgentCli.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable, cancellation.Token);
+using var stop = new StopSignals();
+return await AgentCli.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable, stop.Token);

@@ -1,9 +1,5 @@
+using Metrics.Producer.Hosting;
 using Metrics.Slurm;
 
-using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancellation.Cancel();
-};
-return await SlurmCli.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable, cancellation.Token);
+using var stop = new StopSignals();
+return await SlurmCli.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable, stop.Token);
