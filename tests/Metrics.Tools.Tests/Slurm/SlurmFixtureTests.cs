@@ -84,6 +84,30 @@ public sealed class SlurmFixtureTests : IDisposable
         Assert.Equal(first.Length, again.Length);
     }
 
+    /// <summary>
+    /// The collector is down from 484 to 496: jobs that failed, ran and were cancelled, and completed meanwhile are
+    /// reported at the next poll from what the controller keeps of finished jobs (MinJobAge), with their own times.
+    /// </summary>
+    [Fact]
+    public async Task CollectorDown_JobsThatEndedMeanwhile_AreReportedFromTheControllersFinishedJobs()
+    {
+        await _rig.PollAsync("squeue-running.json", 1796522484);
+        _rig.NewCollector(CollectorState.Load(_rig.StateDir));
+
+        string[] afterOutage = await PollAsync("squeue-after-complete.json", 1796522496);
+
+        Assert.Equal(
+            [
+                "hefei-aicc-1:3:0:ended ended 1796522494 inst-00007 2xh100 1796522482-1796522494 COMPLETED",
+                "hefei-aicc-1:4:0:ended ended 1796522485 inst-00112 4xh100 1796522482-1796522485 FAILED",
+                "hefei-aicc-1:5:0:started started 1796522486 inst-00007 1xh100 1796522486- ",
+                "hefei-aicc-1:5:0:ended ended 1796522487 inst-00007 1xh100 1796522486-1796522487 CANCELLED",
+                "hefei-aicc-1:6:0:started started 1796522487 inst-00031 1xh100 1796522487- ",
+            ],
+            afterOutage
+        );
+    }
+
     [Fact]
     public async Task HeldRun_IsSentOnceItsAccountIsMapped()
     {
