@@ -23,7 +23,7 @@ public sealed class ProducerStopTests : IDisposable
         return path;
     }
 
-    /// <summary>Starts the program, waits for its first line on <paramref name="stream"/>, sends SIGTERM, and returns its exit code.</summary>
+    /// <summary>Starts the program, waits for its first line, sends SIGTERM, and returns its exit code.</summary>
     private static async Task<int> TerminateAfterFirstLineAsync(string program, string[] args, bool stderr)
     {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, program))
