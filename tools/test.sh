@@ -24,6 +24,8 @@ cleanup() {
   rm -rf "$AZURITE_LOCATION"
 }
 trap cleanup EXIT
+# A stopped run (Ctrl-C, kill) cleans up too: the signal becomes an exit, which runs the EXIT trap.
+trap 'exit 130' INT TERM
 
 tools/azurite/azurite.sh start
 

@@ -133,6 +133,29 @@ public sealed class TableUsageStore : IUsageStore
     public Task<IReadOnlyList<MonthlyUsage>> ReadMonthAsync(BillingMonth month, string? institution, CancellationToken cancellationToken) =>
         ReadMonthlyAsync(_monthly, month, institution, cancellationToken);
 
+    public async Task<BillingMonth?> EarliestMonthWithUsageAsync(
+        BillingMonth? after,
+        BillingMonth before,
+        CancellationToken cancellationToken
+    )
+    {
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        // Partitions are months (yyyy-MM), which sort as the months do: the first entity of the range is in the earliest.
+        string filter = after is { } from
+            ? TableClient.CreateQueryFilter($"PartitionKey gt {from.ToString()} and PartitionKey lt {before.ToString()}")
+            : TableClient.CreateQueryFilter($"PartitionKey lt {before.ToString()}");
+        await foreach (
+            TableEntity e in _monthly
+                .QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken)
+                .ConfigureAwait(false)
+        )
+        {
+            return BillingMonth.TryParse(e.PartitionKey, out BillingMonth month) ? month : null;
+        }
+
+        return null;
+    }
+
     /// <summary>A monthly table's month: one partition, or one institution's RowKey range of it.</summary>
     private async Task<IReadOnlyList<MonthlyUsage>> ReadMonthlyAsync(
         TableClient table,

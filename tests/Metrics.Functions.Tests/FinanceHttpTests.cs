@@ -28,7 +28,7 @@ public sealed class FinanceHttpTests
             _lock,
             s_calendar
         );
-        var query = new UsageQuery(_usage, new InMemoryRateCardStore(), _statements, _vouchers, s_calendar);
+        var query = new UsageQuery(_usage, InMemoryRateCardStore.Standard(), _statements, _vouchers, s_calendar);
         return new CloseMonth(new MonthClose(rollup, query, _usage, _statements, _lock, s_calendar, _time));
     }
 
@@ -79,7 +79,7 @@ public sealed class FinanceHttpTests
             _lock.Impatient(),
             s_calendar
         );
-        var query = new UsageQuery(_usage, new InMemoryRateCardStore(), _statements, _vouchers, s_calendar);
+        var query = new UsageQuery(_usage, InMemoryRateCardStore.Standard(), _statements, _vouchers, s_calendar);
         var close = new CloseMonth(new MonthClose(rollup, query, _usage, _statements, _lock.Impatient(), s_calendar, _time));
 
         var result = Assert.IsType<ObjectResult>(await close.RunAsync(Request("POST"), "2026-11", CancellationToken.None));

@@ -15,7 +15,7 @@ public sealed class MonthCloseTimerTests
     {
         BillingCalendar calendar = _pipeline.Calendar;
         UsageRollup rollup = _pipeline.Rollup(rollupLock: rollupLock);
-        var query = new UsageQuery(_pipeline.Usage, new InMemoryRateCardStore(), _statements, new InMemoryVoucherStore(), calendar);
+        var query = new UsageQuery(_pipeline.Usage, InMemoryRateCardStore.Standard(), _statements, new InMemoryVoucherStore(), calendar);
         return new MonthCloseTimer(
             new MonthClose(rollup, query, _pipeline.Usage, _statements, rollupLock ?? _pipeline.Lock, calendar, _time)
             {

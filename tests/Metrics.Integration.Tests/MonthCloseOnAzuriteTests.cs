@@ -270,6 +270,7 @@ public sealed class MonthCloseOnAzuriteTests() : MonthOnAzurite(new BillingMonth
     [Fact]
     public async Task Statement_EditedInStorage_IsRefusedRatherThanServed()
     {
+        await Azurite.RunOkAsync(Time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
         Time.SetUtcNow(new DateTimeOffset(Month.Next().Year, Month.Next().Month, 2, 0, 0, 0, TimeSpan.Zero));
         await IngestJobsAsync("b.jsonl", Job("B", "ended", At(12, 1), 1, 4, At(12, 0), At(12, 1)));
         (int exit, _, string error) = await CloseAsync();

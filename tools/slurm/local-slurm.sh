@@ -126,18 +126,26 @@ done
 chmod +x "$dir/slurmctld-hook" "$dir/node-prolog" "$dir/node-epilog"
 
 stop
+for port in "${SLURMCTLD_PORT:-16817}" "${SLURMD_PORT:-16818}"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "local Slurm: something already listens on port $port (another local Slurm?); stop it or set SLURMCTLD_PORT/SLURMD_PORT" >&2
+    exit 1
+  fi
+done
 as_root munged --force --key-file="$dir/munge/munge.key" --socket="$dir/munge/munge.socket" \
   --pid-file="$dir/munged.pid" --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munged.seed"
 export SLURM_CONF="$dir/slurm.conf"
 as_root env SLURM_CONF="$SLURM_CONF" slurmctld
 as_root env SLURM_CONF="$SLURM_CONF" slurmd
-for _ in $(seq 1 100); do
-  if sinfo -h -o '%T' 2>/dev/null | grep -q '^idle'; then
+deadline=$((SECONDS + 20))
+while ((SECONDS < deadline)); do
+  if timeout 2 sinfo -h -o '%T' 2>/dev/null | grep -q '^idle'; then
     echo "SLURM_CONF=$SLURM_CONF"
     exit 0
   fi
   sleep 0.2
 done
+stop
 echo "local Slurm did not come up within 20 s; logs in $dir/log" >&2
 tail -n 20 "$dir/log/"*.log >&2 || true
 exit 1

@@ -50,6 +50,12 @@ public interface IUsageStore
     /// <summary>The month's lines split by account (project), sorted by key.</summary>
     Task<IReadOnlyList<MonthlyUsage>> ReadMonthAccountsAsync(BillingMonth month, string? institution, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The earliest month after <paramref name="after"/> (or from the first, when null) and before
+    /// <paramref name="before"/> that has monthly usage; null when none has. One request, however many months there are.
+    /// </summary>
+    Task<BillingMonth?> EarliestMonthWithUsageAsync(BillingMonth? after, BillingMonth before, CancellationToken cancellationToken);
+
     /// <summary>True if the institution has any monthly usage at all (its history is not empty).</summary>
     Task<bool> InstitutionKnownAsync(string institution, CancellationToken cancellationToken);
 }

@@ -3,7 +3,10 @@ namespace Metrics.Core.Statements;
 /// <summary>
 /// Closes billing months: brings the month's usage up to date (a rollup of everything pending), then freezes its priced
 /// lines as the month's statement, under the rollup's lock so that no recompute is half written while they are read.
-/// From then on the month is served from the statement, byte for byte, whatever arrives later. Used by
+/// From then on the month is served from the statement, byte for byte, whatever arrives later. A month with a line
+/// that has no price is not closed (<see cref="MonthCloseOutcome.Unpriced"/>): frozen, it could never be billed. Nor is a
+/// month while an earlier month with usage is open (<see cref="MonthCloseOutcome.EarlierMonthOpen"/>): a voucher's
+/// balance is its amount less the credits of the months closed before, so months close in order. Used by
 /// <c>metrics close</c> and by the timer that closes each month <see cref="Grace"/> after it ends.
 /// </summary>
 public sealed class MonthClose(
@@ -32,9 +35,43 @@ public sealed class MonthClose(
         return month.Previous();
     }
 
-    /// <summary>Closes the month that is due now, if it is still open.</summary>
-    public Task<MonthCloseResult> CloseDueAsync(CancellationToken cancellationToken) =>
-        CloseAsync(DueMonth(timeProvider.GetUtcNow()), cancellationToken);
+    /// <summary>
+    /// Closes every open month up to the one due now, oldest first, and stops at the first that stays open (its result is
+    /// returned): the timer never skips a month, and a month that cannot close holds back the later ones, as a person's
+    /// close would be held back.
+    /// </summary>
+    public async Task<MonthCloseResult> CloseDueAsync(CancellationToken cancellationToken)
+    {
+        BillingMonth due = DueMonth(timeProvider.GetUtcNow());
+        // Up to date first, so that a month whose usage is still pending is seen as open; its failures are each close's.
+        await rollup.RunPendingAsync(cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            BillingMonth? closed = await LatestClosedBeforeAsync(due.Next(), cancellationToken).ConfigureAwait(false);
+            BillingMonth next =
+                closed == due ? due : await usage.EarliestMonthWithUsageAsync(closed, due, cancellationToken).ConfigureAwait(false) ?? due;
+            MonthCloseResult result = await CloseAsync(next, cancellationToken).ConfigureAwait(false);
+            if (next == due || result.Outcome is not (MonthCloseOutcome.Closed or MonthCloseOutcome.AlreadyClosed))
+            {
+                return result;
+            }
+        }
+    }
+
+    /// <summary>The latest closed month before <paramref name="month"/>, if any.</summary>
+    private async Task<BillingMonth?> LatestClosedBeforeAsync(BillingMonth month, CancellationToken cancellationToken)
+    {
+        BillingMonth? latest = null;
+        await foreach (BillingMonth closed in statements.ListClosedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (closed.CompareTo(month) < 0 && (latest is null || closed.CompareTo(latest.Value) > 0))
+            {
+                latest = closed;
+            }
+        }
+
+        return latest;
+    }
 
     public async Task<MonthCloseResult> CloseAsync(BillingMonth month, CancellationToken cancellationToken)
     {
@@ -59,7 +96,20 @@ public sealed class MonthClose(
 
         await using IRollupLease lease = await rollupLock.AcquireAsync(UsageRollup.LockWait, cancellationToken).ConfigureAwait(false);
         using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        // Under the lease, which every close holds while it freezes: an earlier month cannot close between this check and
+        // this month's freeze, so the vouchers are priced against every earlier month's credits.
+        BillingMonth? closedBefore = await LatestClosedBeforeAsync(month, work.Token).ConfigureAwait(false);
+        if (await usage.EarliestMonthWithUsageAsync(closedBefore, month, work.Token).ConfigureAwait(false) is { } earlier)
+        {
+            return new MonthCloseResult(MonthCloseOutcome.EarlierMonthOpen, month) { EarlierOpen = earlier };
+        }
+
         UsageReport report = await query.ComputeAsync(month, institution: null, work.Token).ConfigureAwait(false);
+        if (UnpricedLines.Of(report) is { Count: > 0 } unpriced)
+        {
+            return new MonthCloseResult(MonthCloseOutcome.Unpriced, month) { Unpriced = unpriced };
+        }
+
         IReadOnlyList<MonthlyUsage> accounts = await query.AccountsAsync(month, institution: null, work.Token).ConfigureAwait(false);
         // The days first, under their hash; then the statement that names them (see IStatementStore.WriteDaysAsync).
         StatementDays days = StatementDays.Freeze(

@@ -14,4 +14,13 @@ public enum MonthCloseOutcome
 
     /// <summary>Refused: the rollup run that brings the month up to date failed for work that concerns it.</summary>
     RollupFailed,
+
+    /// <summary>
+    /// Refused: an earlier month with usage is still open (<see cref="MonthCloseResult.EarlierOpen"/>). Months close in
+    /// order, so that each close prices its vouchers against every earlier month's credits.
+    /// </summary>
+    EarlierMonthOpen,
+
+    /// <summary>Refused: lines of the month have no price (<see cref="MonthCloseResult.Unpriced"/> names the missing rates).</summary>
+    Unpriced,
 }

@@ -12,4 +12,10 @@ public sealed record MonthCloseResult(MonthCloseOutcome Outcome, BillingMonth Mo
     public DateTimeOffset? EndsAt { get; init; }
 
     public IReadOnlyList<RollupFailure> Failures { get; init; } = [];
+
+    /// <summary>For <see cref="MonthCloseOutcome.EarlierMonthOpen"/>: the earliest month with usage that is still open.</summary>
+    public BillingMonth? EarlierOpen { get; init; }
+
+    /// <summary>For <see cref="MonthCloseOutcome.Unpriced"/>: the rates the month's lines lack.</summary>
+    public IReadOnlyList<UnpricedLines> Unpriced { get; init; } = [];
 }

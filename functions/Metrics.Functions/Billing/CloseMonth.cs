@@ -47,6 +47,22 @@ public sealed class CloseMonth(MonthClose close)
                         + $"closed only after it ends",
                 }
             ),
+            MonthCloseOutcome.EarlierMonthOpen => new ConflictObjectResult(
+                new
+                {
+                    error = $"{m} stays open: {result.EarlierOpen} has usage and is not closed; months close in order, close "
+                        + $"{result.EarlierOpen} first",
+                    earliest_open = result.EarlierOpen.ToString(),
+                }
+            ),
+            MonthCloseOutcome.Unpriced => new ConflictObjectResult(
+                new
+                {
+                    error = $"{m} stays open: {result.Unpriced.Sum(u => u.Lines)} line(s) have no price; import the missing rates and "
+                        + "close again",
+                    unpriced = result.Unpriced.Select(u => u.ToString()).ToArray(),
+                }
+            ),
             MonthCloseOutcome.RollupFailed => new ObjectResult(
                 new
                 {

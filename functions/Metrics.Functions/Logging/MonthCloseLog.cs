@@ -26,6 +26,16 @@ internal static partial class MonthCloseLog
                 }
 
                 break;
+            case MonthCloseOutcome.EarlierMonthOpen:
+                EarlierOpen(logger, result.Month.ToString(), result.EarlierOpen.ToString()!);
+                break;
+            case MonthCloseOutcome.Unpriced:
+                foreach (UnpricedLines unpriced in result.Unpriced)
+                {
+                    Unpriced(logger, result.Month.ToString(), unpriced.ToString());
+                }
+
+                break;
             default:
                 // The timer only asks for months that have ended; nothing to say about one that has not.
                 break;
@@ -50,6 +60,22 @@ internal static partial class MonthCloseLog
         EventName = "MonthKeptOpen"
     )]
     private static partial void KeptOpen(ILogger logger, string month, string failure);
+
+    [LoggerMessage(
+        1304,
+        LogLevel.Error,
+        "Month {Month} stays open: {Unpriced}; import the rate and the next tick closes it",
+        EventName = "MonthUnpriced"
+    )]
+    private static partial void Unpriced(ILogger logger, string month, string unpriced);
+
+    [LoggerMessage(
+        1305,
+        LogLevel.Error,
+        "Month {Month} stays open: {EarlierMonth} has usage and is not closed; months close in order",
+        EventName = "MonthEarlierOpen"
+    )]
+    private static partial void EarlierOpen(ILogger logger, string month, string earlierMonth);
 
     [LoggerMessage(1303, LogLevel.Information, "Month close skipped: {Reason}", EventName = "MonthCloseLockBusy")]
     public static partial void LockBusy(ILogger logger, string reason);

@@ -33,7 +33,7 @@ public sealed class AdjustmentInvariantTests
         return new MonthClose(rollup, Query(), _usage, _statements, new InMemoryRollupLock(), s_calendar, _time);
     }
 
-    /// <summary>Random lines for a month: some (institution, model) pairs, odd seconds, sometimes CPU; B200 has no rate.</summary>
+    /// <summary>Random lines for a month: some (institution, model) pairs, odd seconds, sometimes CPU; B200 is free (rate 0).</summary>
     private static MonthlyUsage[] RandomMonth(Random random, BillingMonth month) =>
         s_institutions
             .SelectMany(i => s_models.Select(m => (i, m)))
@@ -64,6 +64,8 @@ public sealed class AdjustmentInvariantTests
                 new RateEntry(RateKind.Gpu, "H100-SXM5-80GB", new DateOnly(2026, 1, 1), 28.50m, "CNY"),
                 new RateEntry(RateKind.Gpu, "A100-SXM4-40GB", new DateOnly(2026, 1, 1), 12.80m, "CNY"),
                 new RateEntry(RateKind.Cpu, null, new DateOnly(2026, 1, 1), 0.12m, "CNY"),
+                // Free, and priced so: a month with a line without a rate does not close.
+                new RateEntry(RateKind.Gpu, "B200-180GB", new DateOnly(2026, 1, 1), 0m, "CNY"),
             ],
             CancellationToken.None
         );

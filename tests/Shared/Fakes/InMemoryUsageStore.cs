@@ -122,4 +122,12 @@ public sealed class InMemoryUsageStore : IUsageStore
 
         return Task.CompletedTask;
     }
+
+    public Task<BillingMonth?> EarliestMonthWithUsageAsync(BillingMonth? after, BillingMonth before, CancellationToken cancellationToken) =>
+        Task.FromResult<BillingMonth?>(
+            Months
+                .Where(m => m.Value.Count > 0 && (after is null || m.Key.CompareTo(after.Value) > 0) && m.Key.CompareTo(before) < 0)
+                .Select(m => (BillingMonth?)m.Key)
+                .Min()
+        );
 }

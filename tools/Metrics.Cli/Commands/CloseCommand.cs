@@ -41,6 +41,27 @@ internal static class CloseCommand
                             )
                             .ConfigureAwait(false);
                         return ExitCodes.Usage;
+                    case MonthCloseOutcome.EarlierMonthOpen:
+                        await context
+                            .Error.WriteLineAsync(
+                                $"metrics close: {m} stays open: {done.EarlierOpen} has usage and is not closed; months close in order, "
+                                    + $"close {done.EarlierOpen} first"
+                            )
+                            .ConfigureAwait(false);
+                        return ExitCodes.Failure;
+                    case MonthCloseOutcome.Unpriced:
+                        foreach (UnpricedLines unpriced in done.Unpriced)
+                        {
+                            await context.Error.WriteLineAsync($"unpriced: {unpriced}").ConfigureAwait(false);
+                        }
+
+                        await context
+                            .Error.WriteLineAsync(
+                                $"metrics close: {m} stays open: {done.Unpriced.Sum(u => u.Lines)} line(s) have no price; import the "
+                                    + $"missing rates (metrics rates import; a free model at rate 0) and close again"
+                            )
+                            .ConfigureAwait(false);
+                        return ExitCodes.Failure;
                     case MonthCloseOutcome.RollupFailed:
                         foreach (RollupFailure failure in done.Failures)
                         {

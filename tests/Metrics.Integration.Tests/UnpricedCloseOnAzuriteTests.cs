@@ -1,0 +1,103 @@
+using Metrics.Core.Statements;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Metrics.Integration.Tests;
+
+/// <summary>
+/// Nothing closes unpriced, on Azurite, by the CLI and by HTTP as the host calls it: a month with a line whose model
+/// has no rate stays open, the refusal naming the model, its lines and GPU-hours; once the rate is imported the month
+/// closes with the line priced, and its FOCUS export answers 200.
+/// </summary>
+/// <remarks>Rates of tools/samples/rates.json in force: H100 26.00, CPU 0.12; B200 has none until the test imports 40.00.</remarks>
+public sealed class UnpricedCloseOnAzuriteTests() : MonthOnAzurite(new BillingMonth(2099, 3), "unpriced")
+{
+    private const string B200 = "B200-SXM6-180GB";
+
+    private string Institution => $"inst-unpriced-{Run}";
+
+    private string Job(string id, string model, double gpus, int day, int hours) =>
+        EventJson
+            .Job(
+                id,
+                "ended",
+                EventJson.Ts(At(day, hours)),
+                gpus,
+                Institution,
+                $"unpriced-{Run}",
+                EventJson.Ts(At(day, 0)),
+                EventJson.Ts(At(day, hours)),
+                model,
+                0
+            )
+            .ToJsonString();
+
+    private MonthClose NewClose() =>
+        BillingStorage.CreateMonthClose(Azurite.Clients, BillingCalendar.Create("Asia/Shanghai"), Time, MonthClose.DefaultGrace);
+
+    private async Task<IActionResult> CloseOverHttpAsync()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        return await new Metrics.Functions.Billing.CloseMonth(NewClose()).RunAsync(
+            context.Request,
+            Month.ToString(),
+            CancellationToken.None
+        );
+    }
+
+    private async Task<IActionResult> FocusOverHttpAsync()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.Request.QueryString = new QueryString($"?institution={Institution}&format=focus");
+        return await new Metrics.Functions.Billing.GetUsage(
+            BillingStorage.CreateQuery(Azurite.Clients, BillingCalendar.Create("Asia/Shanghai"))
+        ).RunAsync(context.Request, Month.ToString(), CancellationToken.None);
+    }
+
+    private static int? Status(IActionResult result) =>
+        result switch
+        {
+            ObjectResult o => o.StatusCode ?? 200,
+            ContentResult c => c.StatusCode,
+            _ => null,
+        };
+
+    [Fact]
+    public async Task Close_WithALineWithoutRate_IsRefusedNamingTheModel_AndClosesPricedOnceTheRateIsImported()
+    {
+        await Azurite.RunOkAsync(Time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
+        string jobs = Path.Combine(Dir, "jobs.jsonl");
+        // H100: 2 GPUs for 1 h on the 10th (2 GPU-h, 52.00); B200: 1 GPU for 2 h on the 11th (2 GPU-h, no rate).
+        await File.WriteAllLinesAsync(jobs, [Job("A", "H100-SXM5-80GB", 2, 10, 1), Job("B", B200, 1, 11, 2)]);
+        await Azurite.RunOkAsync(Time, "ingest", "--stream", "jobs", "--file", jobs, "--backfill");
+        Time.SetUtcNow(new DateTimeOffset(Month.Next().Year, Month.Next().Month, 5, 0, 0, 0, TimeSpan.Zero));
+
+        (int exit, _, string error) = await Azurite.RunAsync(Time, null, "close", "--month", Month.ToString());
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"unpriced: {B200}: 1 line(s), 2.0000 GPU-hours without a GPU rate", error, StringComparison.Ordinal);
+        Assert.Contains($"metrics close: {Month} stays open: 1 line(s) have no price", error, StringComparison.Ordinal);
+        IActionResult overHttp = await CloseOverHttpAsync();
+        Assert.Equal(409, Status(overHttp));
+        Assert.Contains(B200, JsonSerializer.Serialize(((ObjectResult)overHttp).Value), StringComparison.Ordinal);
+        Assert.Contains("months: closed none", await Azurite.RunOkAsync(Time, "status"), StringComparison.Ordinal);
+        Assert.Equal(409, Status(await FocusOverHttpAsync()));
+
+        string rate = Path.Combine(Dir, "b200.json");
+        await File.WriteAllTextAsync(rate, $$"""{"rates":[{"kind":"gpu","model":"{{B200}}","effectiveFrom":"2099-03-01","rate":40.00}]}""");
+        await Azurite.RunOkAsync(Time, "rates", "import", rate);
+        (exit, string closed, error) = await Azurite.RunAsync(Time, null, "close", "--month", Month.ToString());
+
+        Assert.True(exit == 0, error);
+        Assert.Contains($"{Month} closed at", closed, StringComparison.Ordinal);
+        string csv = await Azurite.RunOkAsync(Time, "usage", "--month", Month.ToString(), "--institution", Institution);
+        Assert.Contains(
+            $"{Month},{Institution},{B200},1,2.0000,0.0000,0.0000,,0.0000,40.00,80.00,CNY,usage,",
+            csv,
+            StringComparison.Ordinal
+        );
+        Assert.Equal(200, Status(await FocusOverHttpAsync()));
+    }
+}
