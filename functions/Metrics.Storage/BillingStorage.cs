@@ -50,6 +50,7 @@ public static class BillingStorage
         {
             UnknownModels = new TableUnknownModelLog(clients.Tables),
             Catalogue = new BlobGpuModelStore(clients.Blobs),
+            Usage = new TableUsageStore(clients.Tables),
         };
     }
 

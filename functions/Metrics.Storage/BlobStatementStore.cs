@@ -17,6 +17,35 @@ public sealed class BlobStatementStore(BlobServiceClient blobs) : IStatementStor
     /// <summary><c>{yyyy-MM}/days-{sha256}.json</c>: named by content, so two closes racing never overwrite each other's.</summary>
     public static string DaysPathOf(BillingMonth month, string sha256) => $"{month}/days-{sha256}.json";
 
+    /// <summary><c>{yyyy-MM}/close-refusal.json</c>: why the month's last close left it open.</summary>
+    public static string RefusalPathOf(BillingMonth month) => $"{month}/close-refusal.json";
+
+    public async Task RecordRefusalAsync(CloseRefusal refusal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        BlobClient blob = _container.GetBlobClient(RefusalPathOf(refusal.Month));
+        var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } };
+        await BlobUploads
+            .UploadCreatingContainerAsync(_container, blob, new BinaryData(refusal.ToJson()), options, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    public async Task<CloseRefusal?> ReadRefusalAsync(BillingMonth month, CancellationToken cancellationToken)
+    {
+        try
+        {
+            BlobDownloadResult content = (
+                await _container.GetBlobClient(RefusalPathOf(month)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)
+            ).Value;
+            return CloseRefusal.FromJson(month, content.Content.ToMemory().Span);
+        }
+        catch (RequestFailedException ex)
+            when (ex.ErrorCode == BlobErrorCode.BlobNotFound || ex.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            return null;
+        }
+    }
+
     public async IAsyncEnumerable<BillingMonth> ListClosedAsync(
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken
     )

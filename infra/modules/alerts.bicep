@@ -79,6 +79,16 @@ var rules = [
     threshold: functionFailureCount
   }
   {
+    key: 'month-close-overdue'
+    description: 'A billing month past its close grace is still open: its statements are not sent (metrics status says why).'
+    severity: 1
+    window: 'P1D'
+    query: 'customMetrics | where name == "metrics.months.overdue" | summarize overdue = max(valueMax) | extend overdue = coalesce(overdue, 0.0)'
+    measure: 'overdue'
+    operator: 'GreaterThan'
+    threshold: 0
+  }
+  {
     key: 'unknown-gpu-model'
     description: 'Rows landed under a GPU model name the catalogue does not know: their usage is a line of its own, likely unpriced.'
     severity: 2

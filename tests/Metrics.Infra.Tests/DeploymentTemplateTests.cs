@@ -267,7 +267,7 @@ public sealed class DeploymentTemplateTests
         JsonElement rules = Main.Module("alerts").GetProperty("variables").GetProperty("rules");
         var byKey = rules.EnumerateArray().ToDictionary(r => r.GetProperty("key").GetString()!, r => r);
         Assert.Equal(
-            ["billing-freshness", "dead-letter-rate", "function-failures", "no-gpu-telemetry", "unknown-gpu-model"],
+            ["billing-freshness", "dead-letter-rate", "function-failures", "month-close-overdue", "no-gpu-telemetry", "unknown-gpu-model"],
             byKey.Keys.Order()
         );
         Assert.Equal("[mul(parameters('billingFreshnessMinutes'), 60)]", byKey["billing-freshness"].GetProperty("threshold").GetString());
@@ -281,6 +281,7 @@ public sealed class DeploymentTemplateTests
             StringComparison.Ordinal
         );
         Assert.Equal("GreaterThan", byKey["unknown-gpu-model"].GetProperty("operator").GetString());
+        Assert.Contains("metrics.months.overdue", byKey["month-close-overdue"].GetProperty("query").GetString(), StringComparison.Ordinal);
 
         // Every metric a rule reads is one the pipeline records (a renamed instrument would silence its alert).
         using var metrics = new Metrics.Core.Operations.PipelineMetrics($"infra-test-{Guid.NewGuid():N}");

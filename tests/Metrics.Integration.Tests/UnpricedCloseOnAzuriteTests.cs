@@ -82,8 +82,22 @@ public sealed class UnpricedCloseOnAzuriteTests() : MonthOnAzurite(new BillingMo
         IActionResult overHttp = await CloseOverHttpAsync();
         Assert.Equal(409, Status(overHttp));
         Assert.Contains(B200, JsonSerializer.Serialize(((ObjectResult)overHttp).Value), StringComparison.Ordinal);
-        Assert.Contains("months: closed none", await Azurite.RunOkAsync(Time, "status"), StringComparison.Ordinal);
         Assert.Equal(409, Status(await FocusOverHttpAsync()));
+
+        // Past its grace and open: the status names it with its last refusal and exits 1; the timer's tick says 1 overdue.
+        Time.SetUtcNow(new DateTimeOffset(Month.Next().Year, Month.Next().Month, 10, 0, 0, 0, TimeSpan.Zero));
+        MonthClose timer = NewClose();
+        MonthCloseResult tick = await timer.CloseDueAsync(CancellationToken.None);
+        Assert.Equal((MonthCloseOutcome.Unpriced, 1), (tick.Outcome, timer.MonthsOverdue(tick)));
+        (exit, string status, _) = await Azurite.RunAsync(Time, null, "status");
+        Assert.Equal(1, exit);
+        Assert.Contains(
+            $"months: overdue {Month}: last close {Time.GetUtcNow():yyyy-MM-ddTHH:mm}Z left it open: unpriced: {B200}: 1 line(s), 2.0000 "
+                + "GPU-hours without a GPU rate",
+            status,
+            StringComparison.Ordinal
+        );
+        Assert.Contains($"billing: OVERDUE: {Month} past the close grace and not closed", status, StringComparison.Ordinal);
 
         string rate = Path.Combine(Dir, "b200.json");
         await File.WriteAllTextAsync(rate, $$"""{"rates":[{"kind":"gpu","model":"{{B200}}","effectiveFrom":"2099-03-01","rate":40.00}]}""");
@@ -99,5 +113,7 @@ public sealed class UnpricedCloseOnAzuriteTests() : MonthOnAzurite(new BillingMo
             StringComparison.Ordinal
         );
         Assert.Equal(200, Status(await FocusOverHttpAsync()));
+        Assert.DoesNotContain("overdue", await Azurite.RunOkAsync(Time, "status"), StringComparison.Ordinal);
+        Assert.Equal(0, timer.MonthsOverdue(await timer.CloseDueAsync(CancellationToken.None)));
     }
 }

@@ -146,7 +146,7 @@ public sealed class VoucherOrderOnAzuriteTests() : MonthOnAzurite(new BillingMon
 
         MonthCloseResult result = await NewClose().CloseDueAsync(CancellationToken.None);
 
-        Assert.Equal((MonthCloseOutcome.Closed, Second), (result.Outcome, result.Month));
+        Assert.Equal((MonthCloseOutcome.Closed, Second, 0), (result.Outcome, result.Month, NewClose().MonthsOverdue(result)));
         Assert.Contains($"months: closed {Month} {Second}", await Azurite.RunOkAsync(Time, "status"), StringComparison.Ordinal);
         await AssertPaidOnceAsync();
     }

@@ -27,6 +27,7 @@ public sealed class PipelineMetrics : IDisposable
     private readonly Counter<long> _failedUnits;
     private readonly Gauge<long> _pendingMarks;
     private readonly Gauge<double> _oldestPending;
+    private readonly Gauge<long> _monthsOverdue;
 
     public PipelineMetrics(string meterName = MeterName)
     {
@@ -55,12 +56,20 @@ public sealed class PipelineMetrics : IDisposable
             "Units that failed and kept their mark, by kind."
         );
         _pendingMarks = _meter.CreateGauge<long>("metrics.rollup.marks.pending", "{mark}", "Marks pending when a run starts, by kind.");
+        _monthsOverdue = _meter.CreateGauge<long>(
+            "metrics.months.overdue",
+            "{month}",
+            "Months past their close grace that the month-close timer's last tick left open."
+        );
         _oldestPending = _meter.CreateGauge<double>(
             "metrics.rollup.freshness",
             "s",
             "Age of the oldest pending ingest mark when a run starts: how far billing lags behind landed data."
         );
     }
+
+    /// <summary>Months past their close grace still open after the month-close timer's tick (0 when all are closed).</summary>
+    public void MonthsOverdue(int months) => _monthsOverdue.Record(months);
 
     /// <summary>The app's instance.</summary>
     public static PipelineMetrics Shared { get; } = new();

@@ -26,6 +26,9 @@ public sealed record PipelineStatus(
     /// </summary>
     public IReadOnlyList<Catalogue.UnknownModelSighting> UnknownModels { get; init; } = [];
 
+    /// <summary>Months with usage past their close grace that are still open: each is a bill not sent.</summary>
+    public IReadOnlyList<OverdueMonth> OverdueMonths { get; init; } = [];
+
     /// <summary>The months still open: those after the latest closed one, up to the current month.</summary>
     public string OpenMonths
     {

@@ -19,6 +19,15 @@ public sealed class StatusQuery(
     /// <summary>The catalogue now: a name it has learnt since it landed is no longer reported unknown.</summary>
     public IGpuModelStore? Catalogue { get; init; }
 
+    /// <summary>Where months with usage are found, for the overdue months; null: not shown.</summary>
+    public IUsageStore? Usage { get; init; }
+
+    /// <summary>How long after its end a month is due to close (the month-close timer's grace).</summary>
+    public TimeSpan CloseGrace { get; init; } = MonthClose.DefaultGrace;
+
+    /// <summary>At most this many overdue months are listed (each costs one query); more means the close has long stopped.</summary>
+    public const int MaxOverdueListed = 24;
+
     public async Task<PipelineStatus> GetAsync(CancellationToken cancellationToken)
     {
         DateTimeOffset now = time.GetUtcNow();
@@ -58,11 +67,44 @@ public sealed class StatusQuery(
                 .ToArray();
         }
 
+        IReadOnlyList<OverdueMonth> overdue = Usage is null
+            ? []
+            : await OverdueAsync(Usage, closed, now, cancellationToken).ConfigureAwait(false);
+
         return new PipelineStatus(now, pending, last, closed, calendar.MonthOf(now))
         {
+            OverdueMonths = overdue,
             DeadLettersByReason = byReason,
             NewestLandedHour = newest,
             UnknownModels = unknown,
         };
+    }
+
+    /// <summary>
+    /// The months with usage, after the latest closed one, whose close is due (ended at least <see cref="CloseGrace"/>
+    /// ago) and that are still open, each with why its last close was refused.
+    /// </summary>
+    private async Task<IReadOnlyList<OverdueMonth>> OverdueAsync(
+        IUsageStore usage,
+        IReadOnlyList<Billing.BillingMonth> closed,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
+    {
+        Billing.BillingMonth due = calendar.MonthOf(now - CloseGrace).Previous();
+        Billing.BillingMonth? after = closed.Where(m => m.CompareTo(due) <= 0).Select(m => (Billing.BillingMonth?)m).Max();
+        var overdue = new List<OverdueMonth>();
+        while (overdue.Count < MaxOverdueListed)
+        {
+            if (await usage.EarliestMonthWithUsageAsync(after, due.Next(), cancellationToken).ConfigureAwait(false) is not { } month)
+            {
+                break;
+            }
+
+            overdue.Add(new OverdueMonth(month, await statements.ReadRefusalAsync(month, cancellationToken).ConfigureAwait(false)));
+            after = month;
+        }
+
+        return overdue;
     }
 }

@@ -20,6 +20,12 @@ public interface IStatementStore
     /// </summary>
     Task<StatementDays> ReadDaysAsync(BillingMonth month, string sha256, CancellationToken cancellationToken);
 
+    /// <summary>Records why the month's last close left it open (replacing the record of an earlier refusal).</summary>
+    Task RecordRefusalAsync(CloseRefusal refusal, CancellationToken cancellationToken);
+
+    /// <summary>Why the month's last close left it open, or null when none did.</summary>
+    Task<CloseRefusal?> ReadRefusalAsync(BillingMonth month, CancellationToken cancellationToken);
+
     /// <summary>The months that have a statement, oldest first.</summary>
     IAsyncEnumerable<BillingMonth> ListClosedAsync(CancellationToken cancellationToken);
 }

@@ -58,6 +58,22 @@ public sealed class MonthClose(
         }
     }
 
+    /// <summary>
+    /// How many months up to the one due now <paramref name="result"/> of <see cref="CloseDueAsync"/> leaves open: 0 when
+    /// it closed the due month (or found it closed), else every month from the one that stayed open to the due one.
+    /// </summary>
+    public int MonthsOverdue(MonthCloseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        BillingMonth due = DueMonth(timeProvider.GetUtcNow());
+        if (result.Outcome is MonthCloseOutcome.Closed or MonthCloseOutcome.AlreadyClosed && result.Month.CompareTo(due) >= 0)
+        {
+            return 0;
+        }
+
+        return Math.Max(1, ((due.Year - result.Month.Year) * 12) + due.Month - result.Month.Month + 1);
+    }
+
     /// <summary>The latest closed month before <paramref name="month"/>, if any.</summary>
     private async Task<BillingMonth?> LatestClosedBeforeAsync(BillingMonth month, CancellationToken cancellationToken)
     {
@@ -73,7 +89,22 @@ public sealed class MonthClose(
         return latest;
     }
 
+    /// <summary>
+    /// Closes the month, or says why not; a refusal (an earlier month open, unpriced lines, a failed rollup) is recorded
+    /// for <c>metrics status</c>, which lists every month past its grace that is still open with its last refusal.
+    /// </summary>
     public async Task<MonthCloseResult> CloseAsync(BillingMonth month, CancellationToken cancellationToken)
+    {
+        MonthCloseResult result = await TryCloseAsync(month, cancellationToken).ConfigureAwait(false);
+        if (CloseRefusal.Of(result, timeProvider.GetUtcNow()) is { } refusal)
+        {
+            await statements.RecordRefusalAsync(refusal, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    private async Task<MonthCloseResult> TryCloseAsync(BillingMonth month, CancellationToken cancellationToken)
     {
         DateTimeOffset end = calendar.EndUtc(month);
         if (timeProvider.GetUtcNow() < end)

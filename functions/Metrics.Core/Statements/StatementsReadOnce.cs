@@ -27,4 +27,10 @@ internal sealed class StatementsReadOnce(IStatementStore inner) : IStatementStor
 
     public Task<StatementDays> ReadDaysAsync(BillingMonth month, string sha256, CancellationToken cancellationToken) =>
         inner.ReadDaysAsync(month, sha256, cancellationToken);
+
+    public Task RecordRefusalAsync(CloseRefusal refusal, CancellationToken cancellationToken) =>
+        inner.RecordRefusalAsync(refusal, cancellationToken);
+
+    public Task<CloseRefusal?> ReadRefusalAsync(BillingMonth month, CancellationToken cancellationToken) =>
+        inner.ReadRefusalAsync(month, cancellationToken);
 }

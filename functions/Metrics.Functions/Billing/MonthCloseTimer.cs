@@ -1,10 +1,11 @@
 namespace Metrics.Functions.Billing;
 
 /// <summary>
-/// Daily (<c>%MonthCloseSchedule%</c>): closes the last billing month once <c>MonthCloseGraceDays</c> have passed since
-/// it ended in the billing time zone. Closing is idempotent, so every tick after that is a no-op.
+/// Daily (<c>%MonthCloseSchedule%</c>): closes every open month, oldest first, up to the last one whose
+/// <c>MonthCloseGraceDays</c> have passed since it ended in the billing time zone (<see cref="MonthClose.CloseDueAsync"/>).
+/// Closing is idempotent, so every tick after that is a no-op. Each tick records how many months it left overdue.
 /// </summary>
-public sealed class MonthCloseTimer(MonthClose close, ILogger<MonthCloseTimer> logger)
+public sealed class MonthCloseTimer(MonthClose close, ILogger<MonthCloseTimer> logger, Core.Operations.PipelineMetrics? metrics = null)
 {
     [Function(FunctionNames.MonthClose)]
     public async Task RunAsync([TimerTrigger("%MonthCloseSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
@@ -14,7 +15,12 @@ public sealed class MonthCloseTimer(MonthClose close, ILogger<MonthCloseTimer> l
         await LockedTick
             .RunAsync(
                 close.CloseDueAsync,
-                outcome => MonthCloseLog.Outcome(logger, outcome),
+                outcome =>
+                {
+                    MonthCloseLog.Outcome(logger, outcome);
+                    // What the alert month-close-overdue watches.
+                    (metrics ?? Core.Operations.PipelineMetrics.Shared).MonthsOverdue(close.MonthsOverdue(outcome));
+                },
                 busy => MonthCloseLog.LockBusy(logger, busy),
                 cancellationToken
             )

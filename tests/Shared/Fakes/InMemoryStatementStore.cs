@@ -33,4 +33,15 @@ public sealed class InMemoryStatementStore : IStatementStore
         StoredDays.TryGetValue((month, sha256), out byte[]? json)
             ? Task.FromResult(StatementDays.FromJson(month, json, sha256))
             : throw new InvalidDataException($"The daily usage {sha256} of {month}'s statement is missing.");
+
+    public ConcurrentDictionary<BillingMonth, CloseRefusal> Refusals { get; } = new();
+
+    public Task RecordRefusalAsync(CloseRefusal refusal, CancellationToken cancellationToken)
+    {
+        Refusals[refusal.Month] = refusal;
+        return Task.CompletedTask;
+    }
+
+    public Task<CloseRefusal?> ReadRefusalAsync(BillingMonth month, CancellationToken cancellationToken) =>
+        Task.FromResult(Refusals.GetValueOrDefault(month));
 }

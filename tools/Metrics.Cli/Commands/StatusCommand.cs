@@ -40,6 +40,17 @@ internal static class StatusCommand
                     return ExitCodes.Failure;
                 }
 
+                if (status.OverdueMonths.Count > 0)
+                {
+                    await context
+                        .Out.WriteLineAsync(
+                            $"billing: OVERDUE: {string.Join(' ', status.OverdueMonths.Select(o => o.Month))} past the close grace and not "
+                                + "closed"
+                        )
+                        .ConfigureAwait(false);
+                    return ExitCodes.Failure;
+                }
+
                 await context
                     .Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"billing: fresh (limit {limit.TotalMinutes:0} min)"))
                     .ConfigureAwait(false);
@@ -98,6 +109,16 @@ internal static class StatusCommand
                 $"  unknown model: {unknown.Stream.Name()} '{unknown.Name}' rows={unknown.Rows} "
                     + $"last seen {unknown.LastSeen:yyyy-MM-ddTHH:mm}Z"
             );
+        }
+
+        foreach (OverdueMonth overdue in status.OverdueMonths)
+        {
+            yield return overdue.LastRefusal is { } refusal
+                ? string.Create(
+                    inv,
+                    $"months: overdue {overdue.Month}: last close {refusal.At:yyyy-MM-ddTHH:mm}Z left it open: {refusal.Reason}"
+                )
+                : $"months: overdue {overdue.Month}: no close has been tried (is the MonthClose timer running?)";
         }
 
         yield return (status.ClosedMonths.Count == 0 ? "months: closed none" : $"months: closed {string.Join(' ', status.ClosedMonths)}")
