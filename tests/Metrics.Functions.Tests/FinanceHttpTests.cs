@@ -120,4 +120,23 @@ public sealed class FinanceHttpTests
             )
         );
     }
+
+    /// <summary>A voucher import body over 1 MiB is refused with 413, by its declared length or as it is read.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ImportVouchers_BodyOverTheLimit_Is413AndImportsNothing(bool declared)
+    {
+        string body = "[" + new string(' ', Core.Validation.FinanceLimits.MaxRequestBytes) + "]";
+        HttpRequest request = Request("POST", body);
+        if (declared)
+        {
+            request.ContentLength = body.Length;
+        }
+
+        var result = Assert.IsAssignableFrom<ObjectResult>(await VouchersFunction().ImportAsync(request, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, result.StatusCode);
+        Assert.Empty(await _vouchers.ListAsync(null, CancellationToken.None));
+    }
 }

@@ -76,14 +76,22 @@ public static partial class RateCardFile
             throw new FormatException($"{path}.effectiveFrom must be a date yyyy-MM-dd");
         }
 
+        if (FinanceLimits.OutsideWindow(from) is { } outside)
+        {
+            throw new FormatException($"{path}.effectiveFrom {outside}");
+        }
+
         if (
             !rate.TryGetProperty("rate", out JsonElement value)
             || value.ValueKind != JsonValueKind.Number
             || !value.TryGetDecimal(out decimal amount)
             || amount < 0
+            || amount > FinanceLimits.MaxRate
         )
         {
-            throw new FormatException($"{path}.rate must be a non-negative JSON number");
+            throw new FormatException(
+                $"{path}.rate must be a JSON number from 0 to {FinanceLimits.MaxRate.ToString("N0", CultureInfo.InvariantCulture)}"
+            );
         }
 
         string currency = rate.TryGetProperty("currency", out JsonElement c) ? Currency(c, $"{path}.currency") : defaultCurrency;

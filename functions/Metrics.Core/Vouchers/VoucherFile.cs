@@ -42,10 +42,12 @@ public static class VoucherFile
         string id = Id(v, "id", path);
         string institution = Id(v, "institution", path);
         decimal amount = Decimal(v, "amount", path);
-        if (amount <= 0 || decimal.Round(amount, 2) != amount)
+        if (amount <= 0 || decimal.Round(amount, 2) != amount || amount > FinanceLimits.MaxVoucherAmount)
         {
             throw new FormatException(
-                $"{path}.amount must be positive, in whole cents, got {amount.ToString(CultureInfo.InvariantCulture)}"
+                $"{path}.amount must be positive, in whole cents, at most "
+                    + $"{FinanceLimits.MaxVoucherAmount.ToString("N0", CultureInfo.InvariantCulture)}, got "
+                    + amount.ToString(CultureInfo.InvariantCulture)
             );
         }
 
@@ -60,6 +62,13 @@ public static class VoucherFile
         if (to < from)
         {
             throw new FormatException($"{path}: validTo {to:yyyy-MM-dd} is before validFrom {from:yyyy-MM-dd}");
+        }
+
+        if (to > from.AddMonths(FinanceLimits.MaxVoucherMonths).AddDays(-1))
+        {
+            throw new FormatException(
+                $"{path}: valid from {from:yyyy-MM-dd} to {to:yyyy-MM-dd} is longer than {FinanceLimits.MaxVoucherMonths} months"
+            );
         }
 
         decimal share = Decimal(v, "maxShare", path);
@@ -98,8 +107,13 @@ public static class VoucherFile
             ? d
             : throw new FormatException($"{path}.{name} must be a number");
 
-    private static DateOnly Date(JsonElement v, string name, string path) =>
-        DateOnly.TryParseExact(String(v, name, path), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly d)
-            ? d
-            : throw new FormatException($"{path}.{name} must be a local date yyyy-MM-dd");
+    private static DateOnly Date(JsonElement v, string name, string path)
+    {
+        if (!DateOnly.TryParseExact(String(v, name, path), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly d))
+        {
+            throw new FormatException($"{path}.{name} must be a local date yyyy-MM-dd");
+        }
+
+        return FinanceLimits.OutsideWindow(d) is { } outside ? throw new FormatException($"{path}.{name} {outside}") : d;
+    }
 }

@@ -11,6 +11,14 @@ public static class VoucherImport
     {
         ArgumentNullException.ThrowIfNull(incoming);
         ArgumentNullException.ThrowIfNull(existing);
+        if (incoming.FirstOrDefault(v => existing.TryGetValue(v.Id, out Voucher? known) && known.Institution != v.Institution) is { } taken)
+        {
+            throw new InvalidOperationException(
+                $"voucher id {taken.Id} is already used by another institution; voucher ids are unique across institutions "
+                    + "(issue a new one)"
+            );
+        }
+
         string[] changed = incoming.Where(v => existing.TryGetValue(v.Id, out Voucher? known) && known != v).Select(v => v.Id).ToArray();
         if (changed.Length > 0)
         {

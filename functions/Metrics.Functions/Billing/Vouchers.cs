@@ -52,8 +52,25 @@ public sealed class Vouchers(IVoucherStore store, VoucherLedger ledger, TimeProv
     )
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength > Core.Validation.FinanceLimits.MaxRequestBytes)
+        {
+            return TooLarge();
+        }
+
+        // Read no further than the limit, whatever the request claims (chunked bodies carry no length).
         using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, cancellationToken).ConfigureAwait(false);
+        byte[] buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (body.Length + read > Core.Validation.FinanceLimits.MaxRequestBytes)
+            {
+                return TooLarge();
+            }
+
+            body.Write(buffer, 0, read);
+        }
+
         IReadOnlyList<Voucher> vouchers;
         try
         {
@@ -74,4 +91,12 @@ public sealed class Vouchers(IVoucherStore store, VoucherLedger ledger, TimeProv
             return new ConflictObjectResult(new { error = ex.Message });
         }
     }
+
+    private static ObjectResult TooLarge() =>
+        new(
+            new { error = $"the request body is over {Core.Validation.FinanceLimits.MaxRequestBytes} bytes, the limit of a finance import" }
+        )
+        {
+            StatusCode = StatusCodes.Status413PayloadTooLarge,
+        };
 }

@@ -22,6 +22,14 @@ public sealed class RateCardFileTests
     [InlineData("""{"rates":[{"kind":"gpu","model":"H100","effectiveFrom":"2026-01-01","rate":"1"}]}""", "rate")]
     [InlineData("""{"rates":[{"kind":"gpu","model":"H100","effectiveFrom":"2026-01-01","rate":-1}]}""", "rate")]
     [InlineData("""{"rates":[{"kind":"tpu","effectiveFrom":"2026-01-01","rate":1}]}""", "kind")]
+    [InlineData(
+        """{"rates":[{"kind":"gpu","model":"H100","effectiveFrom":"2026-01-01","rate":1e25}]}""",
+        "rates[0].rate must be a JSON number from 0 to 1,000,000"
+    )]
+    [InlineData(
+        """{"rates":[{"kind":"gpu","model":"H100","effectiveFrom":"0026-01-01","rate":1}]}""",
+        "rates[0].effectiveFrom 0026-01-01 is outside"
+    )]
     [InlineData("""{"currency":"yuan","rates":[]}""", "currency")]
     [InlineData(
         """{"rates":[{"kind":"cpu","effectiveFrom":"2026-01-01","rate":1},{"kind":"cpu","effectiveFrom":"2026-01-01","rate":2}]}""",

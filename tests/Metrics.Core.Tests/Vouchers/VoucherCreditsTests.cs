@@ -118,6 +118,11 @@ public sealed class VoucherCreditsTests
     [InlineData("validTo", "\"2025-12-31\"", "before validFrom")]
     [InlineData("institution", "\"inst a\"", "not a valid id")]
     [InlineData("currency", "\"yuan\"", "ISO 4217")]
+    [InlineData("validFrom", "\"0026-01-01\"", "vouchers[0].validFrom 0026-01-01 is outside 2000-01-01 to 2199-12-31")]
+    [InlineData("validTo", "\"2200-01-01\"", "vouchers[0].validTo 2200-01-01 is outside 2000-01-01 to 2199-12-31")]
+    [InlineData("validTo", "\"2036-01-01\"", "valid from 2026-01-01 to 2036-01-01 is longer than 120 months")]
+    [InlineData("amount", "100000000000.01", "at most 100,000,000,000")]
+    [InlineData("amount", "1e25", "at most 100,000,000,000")]
     public void VoucherFile_MistakeInOneField_RefusesTheFileNamingTheEntry(string field, string value, string expected)
     {
         JsonObject entry = JsonNode.Parse(ValidEntry)!.AsObject();
