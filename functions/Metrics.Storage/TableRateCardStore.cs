@@ -2,6 +2,7 @@ namespace Metrics.Storage;
 
 /// <summary>
 /// The rate card in table <c>ratecards</c>: PartitionKey = gpu or cpu, RowKey = <c>model|yyyy-MM-dd</c> (<c>cpu|...</c>).
+/// Entries are only ever added (<see cref="RateCardImport"/> decides which).
 /// </summary>
 public sealed class TableRateCardStore(TableServiceClient tables) : IRateCardStore
 {
@@ -48,9 +49,21 @@ public sealed class TableRateCardStore(TableServiceClient tables) : IRateCardSto
                     entity["GpuModel"] = e.GpuModel;
                 }
 
-                return new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity);
+                // Added, never replaced: the rate card is append-only (RateCardImport), and an import racing another that
+                // adds the same entry fails rather than overwrite it.
+                return new TableTransactionAction(TableTransactionActionType.Add, entity);
             });
-            await TableTransactions.SubmitAsync(table, actions, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await TableTransactions.SubmitAsync(table, actions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                throw new InvalidOperationException(
+                    "another import added the same rate at the same time; import again to see which stands",
+                    ex
+                );
+            }
         }
     }
 }

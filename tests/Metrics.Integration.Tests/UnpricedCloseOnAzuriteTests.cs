@@ -114,6 +114,13 @@ public sealed class UnpricedCloseOnAzuriteTests() : MonthOnAzurite(new BillingMo
         );
         Assert.Equal(200, Status(await FocusOverHttpAsync()));
         Assert.DoesNotContain("overdue", await Azurite.RunOkAsync(Time, "status"), StringComparison.Ordinal);
+
+        // The rate that priced the closed month never changes; a correction takes effect after it.
+        Assert.Equal("imported=0 unchanged=1\n", await Azurite.RunOkAsync(Time, "rates", "import", rate));
+        await File.WriteAllTextAsync(rate, $$"""{"rates":[{"kind":"gpu","model":"{{B200}}","effectiveFrom":"2099-03-15","rate":50.00}]}""");
+        (exit, _, error) = await Azurite.RunAsync(Time, null, "rates", "import", rate);
+        Assert.Equal(1, exit);
+        Assert.Contains($"would reprice {Month} or an earlier month, which is closed", error, StringComparison.Ordinal);
         Assert.Equal(0, timer.MonthsOverdue(await timer.CloseDueAsync(CancellationToken.None)));
     }
 }

@@ -158,7 +158,14 @@ internal static class DemoCommand
     {
         byte[] rates = await File.ReadAllBytesAsync(Path.Combine(repo, "tools", "samples", "rates.json"), cancellationToken)
             .ConfigureAwait(false);
-        await new TableRateCardStore(storage.Tables).ImportAsync(RateCardFile.Parse(rates), cancellationToken).ConfigureAwait(false);
+        await RateCardImport
+            .ImportAsync(
+                new TableRateCardStore(storage.Tables),
+                new BlobStatementStore(storage.Blobs),
+                RateCardFile.Parse(rates),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         byte[] models = await File.ReadAllBytesAsync(Path.Combine(repo, "tools", "samples", "gpu-models.json"), cancellationToken)
             .ConfigureAwait(false);
         await new BlobGpuModelStore(storage.Blobs)

@@ -7,7 +7,13 @@ internal static class RatesCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "Rate card JSON (see tools/samples/rates.json)." };
         file.AcceptExistingOnly();
-        var import = new Command("import", "Add or replace effective-dated rates from a JSON file.") { file };
+        var import = new Command(
+            "import",
+            "Add effective-dated rates from a JSON file; a rate never changes, and none may reprice a closed month."
+        )
+        {
+            file,
+        };
         import.SetAction(
             async (result, cancellationToken) =>
             {
@@ -15,11 +21,26 @@ internal static class RatesCommand
                     .ParseAsync(result.GetValue(file)!, b => RateCardFile.Parse(b), cancellationToken)
                     .ConfigureAwait(false);
 
-                await new TableRateCardStore(context.CreateStorage().Tables).ImportAsync(entries, cancellationToken).ConfigureAwait(false);
-                await context
-                    .Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported={entries.Count}"))
-                    .ConfigureAwait(false);
-                return ExitCodes.Success;
+                StorageClients storage = context.CreateStorage();
+                try
+                {
+                    (int added, int unchanged) = await RateCardImport
+                        .ImportAsync(
+                            new TableRateCardStore(storage.Tables),
+                            new BlobStatementStore(storage.Blobs),
+                            entries,
+                            cancellationToken
+                        )
+                        .ConfigureAwait(false);
+                    await context
+                        .Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported={added} unchanged={unchanged}"))
+                        .ConfigureAwait(false);
+                    return ExitCodes.Success;
+                }
+                catch (InvalidOperationException ex)
+                {
+                    throw new CliFailure($"{result.GetValue(file)!.Name}: {ex.Message}", ex);
+                }
             }
         );
 
