@@ -125,18 +125,38 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedHourStore
 
         // Blocks are staged as the stream fills and committed when it is disposed. A process killed mid-write commits
         // nothing; an exception still disposes (and so commits) the stream, so the part-written blob is then deleted.
-        Stream output = await blob.OpenWriteAsync(
-                overwrite: true,
-                new BlockBlobOpenWriteOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } },
-                cancellationToken
-            )
-            .ConfigureAwait(false);
+        // Created, never replaced (If-None-Match: *): a compactor that lost its lease and wakes to write a generation another
+        // has written fails here instead of pairing its file with the other's manifest.
+        Stream output;
+        try
+        {
+            output = await blob.OpenWriteAsync(
+                    overwrite: true,
+                    new BlockBlobOpenWriteOptions
+                    {
+                        HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                        OpenConditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                    },
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            throw Exists(path, ex);
+        }
+
         try
         {
             await using (output.ConfigureAwait(false))
             {
                 metadata = await write(output, cancellationToken).ConfigureAwait(false);
             }
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            // The other writer's file: not ours to delete.
+            throw Exists(path, ex);
         }
         catch
         {
@@ -154,15 +174,31 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedHourStore
         }
     }
 
-    public async Task PutAsync(string path, string contentType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
-        await _container
-            .GetBlobClient(path)
-            .UploadAsync(
-                new BinaryData(content),
-                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } },
-                cancellationToken
-            )
-            .ConfigureAwait(false);
+    public async Task PutAsync(string path, string contentType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _container
+                .GetBlobClient(path)
+                .UploadAsync(
+                    new BinaryData(content),
+                    new BlobUploadOptions
+                    {
+                        HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                        Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                    },
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            throw Exists(path, ex);
+        }
+    }
+
+    private static IOException Exists(string path, RequestFailedException inner) =>
+        new($"{path} exists already: another compaction wrote this generation; this one stops and the next run starts a new one", inner);
 
     public async Task DeleteAsync(string path, CancellationToken cancellationToken) =>
         await _container.GetBlobClient(path).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -258,6 +258,48 @@ public sealed class CompactionOnAzuriteTests
         Assert.True(_lastReader!.LastPeakSamples > 0, "An upper-case uuid sends the hour to the deduplication table.");
     }
 
+    /// <summary>
+    /// A compactor that read the hour, stalled past its lease while another compacted it and a late file landed, then woke
+    /// to write the same generation: its write is refused (files are created, never replaced), nothing of it lands, and
+    /// readers see exactly what the other's single clean run and the late file make, the late file's rows included.
+    /// </summary>
+    [Fact]
+    public async Task StaleCompactor_WakingToWriteAGenerationAnotherWrote_FailsAndLeavesTheStoreAsTheCleanRunDid()
+    {
+        DateTimeOffset hour = s_hour;
+        await LandHourAsync(hour, "f");
+        JsonObject late = EventJson.Gpu(node: $"fn9{_run}", ts: EventJson.Ts(hour.AddMinutes(30)), institution: "inst-late", intervalS: 60);
+        string? expected = null;
+        var stale = new HourCompactor(
+            new ActBeforeFirstWrite(
+                Files,
+                async () =>
+                {
+                    await new HourCompactor(Files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
+                    await IngestAsync(TelemetryStream.Gpu, "c", 0, [late], hour);
+                    expected = await BillingInputAsync(Files, hour);
+                }
+            ),
+            TimeProvider.System
+        );
+
+        var refused = await Assert.ThrowsAsync<IOException>(() => stale.CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None));
+
+        Assert.Contains("exists already", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("inst-late|", expected, StringComparison.Ordinal);
+        Assert.Equal(expected, await BillingInputAsync(Files, hour));
+        Assert.Equal(2, (await Files.ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Count);
+
+        // The next run folds the late file into a new generation, as after any compaction.
+        HourCompaction next = await new HourCompactor(Files, TimeProvider.System).CompactAsync(
+            TelemetryStream.Gpu,
+            hour,
+            CancellationToken.None
+        );
+        Assert.Equal(2, next.Generation);
+        Assert.Equal(expected, await BillingInputAsync(Files, hour));
+    }
+
     [Fact]
     public async Task LateFiles_AreReadBesideTheCompactedFile_AndTheNextCompactionFoldsThemIntoANewGeneration()
     {

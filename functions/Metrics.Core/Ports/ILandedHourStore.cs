@@ -10,9 +10,10 @@ public interface ILandedHourStore : ILandedFiles
     Task<IReadOnlyList<LandedBlob>> ListHourBlobsAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes <paramref name="path"/> from what <paramref name="write"/> puts into the (forward-only) stream it is given,
-    /// replacing a file of the same name, then sets the metadata <paramref name="write"/> returns; durable once the task
-    /// completes. For files too large to hold in memory, so written in parts: a write that fails part-way can leave a
+    /// Creates <paramref name="path"/> from what <paramref name="write"/> puts into the (forward-only) stream it is given,
+    /// then sets the metadata <paramref name="write"/> returns; durable once the task completes. Never replaces a file:
+    /// when <paramref name="path"/> exists (another writer got there first) it throws <see cref="IOException"/> and leaves
+    /// that file alone. For files too large to hold in memory, so written in parts: a write that fails part-way can leave a
     /// part-written file, and callers use it only for files nothing reads until another write refers to them.
     /// </summary>
     Task WriteAsync(
@@ -22,7 +23,9 @@ public interface ILandedHourStore : ILandedFiles
         CancellationToken cancellationToken
     );
 
-    /// <summary>Writes a small file in one request: it appears whole or not at all.</summary>
+    /// <summary>
+    /// Creates a small file in one request: it appears whole or not at all; <see cref="IOException"/> when it exists.
+    /// </summary>
     Task PutAsync(string path, string contentType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
 
     /// <summary>Deletes <paramref name="path"/>; a file already gone is not an error.</summary>

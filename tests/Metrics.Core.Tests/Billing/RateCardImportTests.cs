@@ -35,7 +35,13 @@ public sealed class RateCardImportTests
     [InlineData("2025-01-01")]
     public void ANewEntryOnOrBeforeTheLatestClosedMonthsLastDay_IsRefused(string from)
     {
-        var entry = new RateEntry(RateKind.Cpu, null, DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture), 0.10m, "CNY");
+        var entry = new RateEntry(
+            RateKind.Cpu,
+            null,
+            DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture),
+            0.10m,
+            "CNY"
+        );
 
         var ex = Assert.Throws<InvalidOperationException>(() => RateCardImport.NewOnes([entry], s_card, s_closed));
 
