@@ -56,6 +56,7 @@ public static class MetricsServices
             )
         );
         services.AddSingleton<IVoucherStore>(sp => new TableVoucherStore(sp.GetRequiredService<StorageClients>().Tables));
+        services.AddSingleton<IAuditLog>(sp => new BlobAuditLog(sp.GetRequiredService<StorageClients>().Blobs));
         services.AddSingleton(sp => new VoucherLedger(
             sp.GetRequiredService<IVoucherStore>(),
             new BlobStatementStore(sp.GetRequiredService<StorageClients>().Blobs),

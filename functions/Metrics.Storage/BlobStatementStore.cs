@@ -17,16 +17,24 @@ public sealed class BlobStatementStore(BlobServiceClient blobs) : IStatementStor
     /// <summary><c>{yyyy-MM}/days-{sha256}.json</c>: named by content, so two closes racing never overwrite each other's.</summary>
     public static string DaysPathOf(BillingMonth month, string sha256) => $"{month}/days-{sha256}.json";
 
-    /// <summary><c>{yyyy-MM}/close-refusal.json</c>: why the month's last close left it open.</summary>
-    public static string RefusalPathOf(BillingMonth month) => $"{month}/close-refusal.json";
+    /// <summary>
+    /// Where each month's last close refusal is kept: a container of its own, since a refusal is replaced by the next and
+    /// <see cref="Container"/> is write-once (WORM) in Azure.
+    /// </summary>
+    public const string RefusalContainer = "monthclose";
+
+    /// <summary><c>monthclose/{yyyy-MM}/last-refusal.json</c>: why the month's last close left it open.</summary>
+    public static string RefusalPathOf(BillingMonth month) => $"{month}/last-refusal.json";
+
+    private readonly BlobContainerClient _refusals = blobs.GetBlobContainerClient(RefusalContainer);
 
     public async Task RecordRefusalAsync(CloseRefusal refusal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(refusal);
-        BlobClient blob = _container.GetBlobClient(RefusalPathOf(refusal.Month));
+        BlobClient blob = _refusals.GetBlobClient(RefusalPathOf(refusal.Month));
         var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } };
         await BlobUploads
-            .UploadCreatingContainerAsync(_container, blob, new BinaryData(refusal.ToJson()), options, cancellationToken)
+            .UploadCreatingContainerAsync(_refusals, blob, new BinaryData(refusal.ToJson()), options, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -35,7 +43,7 @@ public sealed class BlobStatementStore(BlobServiceClient blobs) : IStatementStor
         try
         {
             BlobDownloadResult content = (
-                await _container.GetBlobClient(RefusalPathOf(month)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)
+                await _refusals.GetBlobClient(RefusalPathOf(month)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)
             ).Value;
             return CloseRefusal.FromJson(month, content.Content.ToMemory().Span);
         }

@@ -10,8 +10,15 @@ param location string
 @description('Tags applied to every resource.')
 param tags object
 
-@description('Containers the code writes (LandingPaths, BlobRollupLock, BlobStatementStore).')
-param containers array = ['telemetry', 'deadletter', 'locks', 'statements', 'reference']
+@description('Containers the code writes (LandingPaths, BlobRollupLock, BlobStatementStore, BlobGpuModelStore, BlobAuditLog).')
+param containers array = ['telemetry', 'deadletter', 'locks', 'statements', 'reference', 'audit', 'monthclose']
+
+@description('Containers of the finance record: frozen statements and the audit trail, write-once (WORM) for financeRetentionDays.')
+param wormContainers array = ['statements', 'audit']
+
+@description('Days the statements and the audit trail cannot be changed or deleted, even with the account keys (ten years).')
+@minValue(1)
+param financeRetentionDays int = 3650
 
 @description('Tables the code uses (StorageTables.All).')
 param tables array = ['dirtyhours', 'ehsequences', 'jobstates', 'jobhours', 'jobmonths', 'hourlyusage', 'dailyusage', 'monthlyusage', 'accountusage', 'ratecards', 'vouchers', 'unknownmodels']
@@ -49,6 +56,24 @@ resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containe
   parent: blobService
   name: container
   properties: { publicAccess: 'None' }
+}]
+
+// Time-based immutability: a statement or an audit record, once written, cannot be changed or deleted until the
+// retention has passed; protected appends let the audit trail's append blobs grow. The policy is left unlocked, so an
+// administrator can lengthen it (and lock it once the auditors agree the period); no one can shorten a locked one.
+resource finalContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = [for container in wormContainers: {
+  parent: blobService
+  name: container
+}]
+
+resource worm 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = [for (container, i) in wormContainers: {
+  parent: finalContainers[i]
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: financeRetentionDays
+    allowProtectedAppendWrites: true
+  }
+  dependsOn: [blobContainers]
 }]
 
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {

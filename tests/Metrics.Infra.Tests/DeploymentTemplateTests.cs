@@ -97,9 +97,34 @@ public sealed class DeploymentTemplateTests
                 BlobRollupLock.Container,
                 BlobStatementStore.Container,
                 BlobGpuModelStore.Container,
+                BlobAuditLog.Container,
+                BlobStatementStore.RefusalContainer,
             }
         );
         Assert.Subset(tables.ToHashSet(), StorageTables.All.ToHashSet());
+    }
+
+    /// <summary>
+    /// The finance record is write-once in Azure: the statements and the audit trail carry a time-based immutability
+    /// policy (ten years by default), with protected appends for the audit trail's append blobs.
+    /// </summary>
+    [Fact]
+    public void Storage_StatementsAndAuditTrail_AreWriteOnce()
+    {
+        JsonElement data = Main.Module("storage-data");
+        string[] worm = data.GetProperty("parameters")
+            .GetProperty("wormContainers")
+            .GetProperty("defaultValue")
+            .EnumerateArray()
+            .Select(c => c.GetString()!)
+            .ToArray();
+        Assert.Equal([BlobStatementStore.Container, BlobAuditLog.Container], worm);
+        Assert.Equal(3650, data.GetProperty("parameters").GetProperty("financeRetentionDays").GetProperty("defaultValue").GetInt32());
+        string policy = Assert
+            .Single(Main.OfType("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies"))
+            .ToString();
+        Assert.Contains("\"allowProtectedAppendWrites\": true", policy, StringComparison.Ordinal);
+        Assert.Contains("immutabilityPeriodSinceCreationInDays", policy, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Metrics.Core.Audit;
 using Metrics.Core.Statements;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -39,7 +40,9 @@ public sealed class UnpricedCloseOnAzuriteTests() : MonthOnAzurite(new BillingMo
     {
         var context = new DefaultHttpContext();
         context.Request.Method = "POST";
-        return await new Metrics.Functions.Billing.CloseMonth(NewClose()).RunAsync(
+        // As the platform's sign-in passes the caller on.
+        context.Request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"] = "finance-admin@centre";
+        return await new Metrics.Functions.Billing.CloseMonth(NewClose(), new BlobAuditLog(Azurite.Clients.Blobs), Time).RunAsync(
             context.Request,
             Month.ToString(),
             CancellationToken.None
@@ -121,6 +124,37 @@ public sealed class UnpricedCloseOnAzuriteTests() : MonthOnAzurite(new BillingMo
         (exit, _, error) = await Azurite.RunAsync(Time, null, "rates", "import", rate);
         Assert.Equal(1, exit);
         Assert.Contains($"would reprice {Month} or an earlier month, which is closed", error, StringComparison.Ordinal);
+
+        // Every finance action above is on the record, refusals included, in order: who, what (the file's SHA-256), how.
+        AuditRecord[] audit = (await Azurite.RunOkAsync(Time, "audit"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(AuditRecord.FromJsonLine)
+            .ToArray();
+        string unpriced = $"refused: unpriced: {B200}: 1 line(s), 2.0000 GPU-hours without a GPU rate";
+        (string Action, string Who, string Outcome)[] expected =
+        [
+            ("rates.import", "(metrics CLI)", "ok: imported=5 unchanged=0"),
+            ("month.close", "(metrics CLI)", unpriced),
+            ("month.close", "finance-admin@centre (HTTP)", unpriced),
+            ("rates.import", "(metrics CLI)", "ok: imported=1 unchanged=0"),
+            ("month.close", "(metrics CLI)", "ok: statement ST-2099-03-"),
+            ("rates.import", "(metrics CLI)", "ok: imported=0 unchanged=1"),
+            ("rates.import", "(metrics CLI)", $"refused: the {B200} rate effective 2099-03-15 would reprice {Month}"),
+        ];
+        Assert.Equal(expected.Length, audit.Length);
+        foreach (((string action, string who, string outcome), AuditRecord record) in expected.Zip(audit))
+        {
+            Assert.Equal(action, record.Action);
+            Assert.EndsWith(who, record.Who, StringComparison.Ordinal);
+            Assert.StartsWith(outcome, record.Outcome, StringComparison.Ordinal);
+        }
+
+        Assert.StartsWith(
+            "b200.json sha256 "
+                + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(rate))),
+            audit[^1].Subject,
+            StringComparison.Ordinal
+        );
         Assert.Equal(0, timer.MonthsOverdue(await timer.CloseDueAsync(CancellationToken.None)));
     }
 }

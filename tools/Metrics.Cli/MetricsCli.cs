@@ -47,7 +47,7 @@ public static class MetricsCli
         metricsOption.AcceptOnlyFromAmong(s_metricsChoices);
         var root = new RootCommand(
             "Usage metering for the AI computing centre: ingest, inspect, deadletters, rollup, status, compact, usage, statement, close, "
-                + "vouchers, rates, models, simulate, demo."
+                + "vouchers, rates, models, audit, simulate, demo."
         )
         {
             IngestCommand.Create(context),
@@ -62,6 +62,7 @@ public static class MetricsCli
             VouchersCommand.Create(context),
             RatesCommand.Create(context),
             ModelsCommand.Create(context),
+            AuditCommand.Create(context),
             SimulateCommand.Create(context),
             DemoCommand.Create(context),
             metricsOption,

@@ -8,7 +8,7 @@ namespace Metrics.Functions.Billing;
 /// has not ended; 503 when the rollup failed for work that concerns it, or another rollup held the lock too long (the
 /// month stays open; try again).
 /// </summary>
-public sealed class CloseMonth(MonthClose close)
+public sealed class CloseMonth(MonthClose close, IAuditLog? audit = null, TimeProvider? time = null)
 {
     [Function(FunctionNames.CloseMonth)]
     public async Task<IActionResult> RunAsync(
@@ -27,6 +27,13 @@ public sealed class CloseMonth(MonthClose close)
         try
         {
             result = await close.CloseAsync(m, cancellationToken).ConfigureAwait(false);
+            await HttpAudit
+                .RecordAsync(
+                    audit,
+                    Core.Audit.AuditRecord.ForClose((time ?? TimeProvider.System).GetUtcNow(), HttpAudit.Who(request), result),
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
         }
         catch (RollupLockBusyException ex)
         {

@@ -5,7 +5,13 @@ namespace Metrics.Functions.Billing;
 /// <c>MonthCloseGraceDays</c> have passed since it ended in the billing time zone (<see cref="MonthClose.CloseDueAsync"/>).
 /// Closing is idempotent, so every tick after that is a no-op. Each tick records how many months it left overdue.
 /// </summary>
-public sealed class MonthCloseTimer(MonthClose close, ILogger<MonthCloseTimer> logger, Core.Operations.PipelineMetrics? metrics = null)
+public sealed class MonthCloseTimer(
+    MonthClose close,
+    ILogger<MonthCloseTimer> logger,
+    Core.Operations.PipelineMetrics? metrics = null,
+    IAuditLog? audit = null,
+    TimeProvider? time = null
+)
 {
     [Function(FunctionNames.MonthClose)]
     public async Task RunAsync([TimerTrigger("%MonthCloseSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
@@ -14,7 +20,18 @@ public sealed class MonthCloseTimer(MonthClose close, ILogger<MonthCloseTimer> l
         // Under a long rollup's lock the month stays open until the next tick.
         await LockedTick
             .RunAsync(
-                close.CloseDueAsync,
+                async token =>
+                {
+                    MonthCloseResult result = await close.CloseDueAsync(token).ConfigureAwait(false);
+                    await HttpAudit
+                        .RecordAsync(
+                            audit,
+                            Core.Audit.AuditRecord.ForClose((time ?? TimeProvider.System).GetUtcNow(), "the MonthClose timer", result),
+                            token
+                        )
+                        .ConfigureAwait(false);
+                    return result;
+                },
                 outcome =>
                 {
                     MonthCloseLog.Outcome(logger, outcome);

@@ -6,7 +6,7 @@ namespace Metrics.Functions.Billing;
 /// Compute vouchers over HTTP (function key), as <c>metrics vouchers</c>: <c>GET /api/vouchers?institution=</c> lists
 /// them with what closed months drew and what is left; <c>POST /api/vouchers</c> imports the body (the import file's JSON).
 /// </summary>
-public sealed class Vouchers(IVoucherStore store, VoucherLedger ledger, TimeProvider timeProvider)
+public sealed class Vouchers(IVoucherStore store, VoucherLedger ledger, TimeProvider timeProvider, IAuditLog? audit = null)
 {
     [Function(FunctionNames.ListVouchers)]
     public async Task<IActionResult> ListAsync(
@@ -72,25 +72,44 @@ public sealed class Vouchers(IVoucherStore store, VoucherLedger ledger, TimeProv
         }
 
         IReadOnlyList<Voucher> vouchers;
+        byte[] content = body.ToArray();
         try
         {
-            vouchers = VoucherFile.Parse(body.ToArray());
+            vouchers = VoucherFile.Parse(content);
         }
         catch (FormatException ex)
         {
+            await RecordAsync(request, content, "unread", "refused: " + ex.Message, cancellationToken).ConfigureAwait(false);
             return new BadRequestObjectResult(new { error = ex.Message });
         }
 
+        string counts = $"{vouchers.Count} voucher(s)";
         try
         {
             int added = await store.ImportAsync(vouchers, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(request, content, counts, $"ok: imported={added} unchanged={vouchers.Count - added}", cancellationToken)
+                .ConfigureAwait(false);
             return new OkObjectResult(new { imported = added, unchanged = vouchers.Count - added });
         }
         catch (InvalidOperationException ex)
         {
+            await RecordAsync(request, content, counts, "refused: " + ex.Message, cancellationToken).ConfigureAwait(false);
             return new ConflictObjectResult(new { error = ex.Message });
         }
     }
+
+    private Task RecordAsync(HttpRequest request, byte[] content, string counts, string outcome, CancellationToken cancellationToken) =>
+        HttpAudit.RecordAsync(
+            audit,
+            new Core.Audit.AuditRecord(
+                timeProvider.GetUtcNow(),
+                HttpAudit.Who(request),
+                "vouchers.import",
+                Core.Audit.AuditRecord.FileSubject("request body", content, counts),
+                outcome
+            ),
+            cancellationToken
+        );
 
     private static ObjectResult TooLarge() =>
         new(

@@ -26,6 +26,9 @@ internal static class CloseCommand
                     MonthClose.DefaultGrace
                 );
                 MonthCloseResult done = await close.CloseAsync(m, cancellationToken).ConfigureAwait(false);
+                await new BlobAuditLog(context.CreateStorage().Blobs)
+                    .AppendAsync(Core.Audit.AuditRecord.ForClose(context.TimeProvider.GetUtcNow(), CliAudit.Who, done), cancellationToken)
+                    .ConfigureAwait(false);
                 switch (done.Outcome)
                 {
                     case MonthCloseOutcome.NotEnded:

@@ -17,8 +17,15 @@ internal static class RatesCommand
         import.SetAction(
             async (result, cancellationToken) =>
             {
-                IReadOnlyList<RateEntry> entries = await ImportFile
-                    .ParseAsync(result.GetValue(file)!, b => RateCardFile.Parse(b), cancellationToken)
+                (IReadOnlyList<RateEntry> entries, string subject) = await CliAudit
+                    .ParseAsync(
+                        result.GetValue(file)!,
+                        b => RateCardFile.Parse(b),
+                        e => $"{e.Count} rate(s)",
+                        context,
+                        "rates.import",
+                        cancellationToken
+                    )
                     .ConfigureAwait(false);
 
                 StorageClients storage = context.CreateStorage();
@@ -32,6 +39,9 @@ internal static class RatesCommand
                             cancellationToken
                         )
                         .ConfigureAwait(false);
+                    await CliAudit
+                        .RecordAsync(context, "rates.import", subject, $"ok: imported={added} unchanged={unchanged}", cancellationToken)
+                        .ConfigureAwait(false);
                     await context
                         .Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported={added} unchanged={unchanged}"))
                         .ConfigureAwait(false);
@@ -39,6 +49,9 @@ internal static class RatesCommand
                 }
                 catch (InvalidOperationException ex)
                 {
+                    await CliAudit
+                        .RecordAsync(context, "rates.import", subject, "refused: " + ex.Message, cancellationToken)
+                        .ConfigureAwait(false);
                     throw new CliFailure($"{result.GetValue(file)!.Name}: {ex.Message}", ex);
                 }
             }

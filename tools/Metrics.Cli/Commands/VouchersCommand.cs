@@ -23,8 +23,15 @@ internal static class VouchersCommand
             async (result, cancellationToken) =>
             {
                 FileInfo path = result.GetValue(file)!;
-                IReadOnlyList<Voucher> vouchers = await ImportFile
-                    .ParseAsync(path, b => VoucherFile.Parse(b), cancellationToken)
+                (IReadOnlyList<Voucher> vouchers, string subject) = await CliAudit
+                    .ParseAsync(
+                        path,
+                        b => VoucherFile.Parse(b),
+                        v => $"{v.Count} voucher(s)",
+                        context,
+                        "vouchers.import",
+                        cancellationToken
+                    )
                     .ConfigureAwait(false);
 
                 int added;
@@ -36,8 +43,21 @@ internal static class VouchersCommand
                 }
                 catch (InvalidOperationException ex)
                 {
+                    await CliAudit
+                        .RecordAsync(context, "vouchers.import", subject, "refused: " + ex.Message, cancellationToken)
+                        .ConfigureAwait(false);
                     throw new CliFailure($"{path.Name}: {ex.Message}", ex);
                 }
+
+                await CliAudit
+                    .RecordAsync(
+                        context,
+                        "vouchers.import",
+                        subject,
+                        $"ok: imported={added} unchanged={vouchers.Count - added}",
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false);
 
                 await context
                     .Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported={added} unchanged={vouchers.Count - added}"))
