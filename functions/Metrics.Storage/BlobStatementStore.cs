@@ -75,10 +75,23 @@ public sealed class BlobStatementStore(BlobServiceClient blobs) : IStatementStor
     {
         ArgumentNullException.ThrowIfNull(days);
         BlobClient blob = _container.GetBlobClient(DaysPathOf(days.Month, days.Sha256));
-        var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } };
-        await BlobUploads
-            .UploadCreatingContainerAsync(_container, blob, new BinaryData(days.Json), options, cancellationToken)
-            .ConfigureAwait(false);
+        // Created, never replaced: the container is write-once in Azure (WORM), and a file named by its content's hash
+        // that exists already (a close retried, or two at once) holds these very bytes.
+        var options = new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+        };
+        try
+        {
+            await BlobUploads
+                .UploadCreatingContainerAsync(_container, blob, new BinaryData(days.Json), options, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            // Already there, under its hash.
+        }
     }
 
     public async Task<StatementDays> ReadDaysAsync(BillingMonth month, string sha256, CancellationToken cancellationToken)

@@ -194,4 +194,26 @@ public sealed class StorageAdapterTests
         Assert.Equal(Enumerable.Range(0, 10).Select(i => i * 7L), firsts.Order());
         Assert.Equal(70, await counter.ReserveAsync(TelemetryStream.Gpu, partition, 1, CancellationToken.None));
     }
+
+    /// <summary>
+    /// The statements container is write-once in Azure: a month's daily usage, named by its hash, is created once; writing
+    /// it again (a close retried) leaves the blob untouched (its ETag unchanged) instead of replacing it.
+    /// </summary>
+    [Fact]
+    public async Task BlobStatementStore_DaysWrittenTwice_AreCreatedOnceAndNeverReplaced()
+    {
+        var store = new BlobStatementStore(_azurite.Clients.Blobs);
+        var month = new Metrics.Core.Billing.BillingMonth(2096, 2);
+        Metrics.Core.Statements.StatementDays days = Metrics.Core.Statements.StatementDays.Freeze(month, []);
+
+        await store.WriteDaysAsync(days, CancellationToken.None);
+        var blob = _azurite
+            .Clients.Blobs.GetBlobContainerClient(BlobStatementStore.Container)
+            .GetBlobClient(BlobStatementStore.DaysPathOf(month, days.Sha256));
+        Azure.ETag first = (await blob.GetPropertiesAsync()).Value.ETag;
+        await store.WriteDaysAsync(days, CancellationToken.None);
+
+        Assert.Equal(first, (await blob.GetPropertiesAsync()).Value.ETag);
+        Assert.Equal(days.Sha256, (await store.ReadDaysAsync(month, days.Sha256, CancellationToken.None)).Sha256);
+    }
 }
