@@ -14,4 +14,5 @@ public static class FunctionNames
     public const string CloseMonth = nameof(CloseMonth);
     public const string ListVouchers = nameof(ListVouchers);
     public const string ImportVouchers = nameof(ImportVouchers);
+    public const string GetAudit = nameof(GetAudit);
 }

@@ -59,6 +59,21 @@ public sealed class UnpricedCloseOnAzuriteTests() : MonthOnAzurite(new BillingMo
         ).RunAsync(context.Request, Month.ToString(), CancellationToken.None);
     }
 
+    /// <summary><c>GET /api/audit</c> as the host calls it: the body, or null for a 400.</summary>
+    private async Task<string?> AuditOverHttpAsync(string query)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.Request.QueryString = new QueryString(query);
+        IActionResult result = await new Metrics.Functions.Billing.GetAudit(new BlobAuditLog(Azurite.Clients.Blobs)).RunAsync(
+            context.Request,
+            CancellationToken.None
+        );
+        return result is ContentResult { StatusCode: 200 } ok ? ok.Content
+            : result is BadRequestObjectResult ? null
+            : throw new InvalidOperationException();
+    }
+
     private static int? Status(IActionResult result) =>
         result switch
         {
@@ -126,10 +141,8 @@ public sealed class UnpricedCloseOnAzuriteTests() : MonthOnAzurite(new BillingMo
         Assert.Contains($"would reprice {Month} or an earlier month, which is closed", error, StringComparison.Ordinal);
 
         // Every finance action above is on the record, refusals included, in order: who, what (the file's SHA-256), how.
-        AuditRecord[] audit = (await Azurite.RunOkAsync(Time, "audit"))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(AuditRecord.FromJsonLine)
-            .ToArray();
+        string cliAudit = await Azurite.RunOkAsync(Time, "audit");
+        AuditRecord[] audit = cliAudit.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(AuditRecord.FromJsonLine).ToArray();
         string unpriced = $"refused: unpriced: {B200}: 1 line(s), 2.0000 GPU-hours without a GPU rate";
         (string Action, string Who, string Outcome)[] expected =
         [
@@ -155,6 +168,21 @@ public sealed class UnpricedCloseOnAzuriteTests() : MonthOnAzurite(new BillingMo
             audit[^1].Subject,
             StringComparison.Ordinal
         );
+
+        // GET /api/audit serves the same lines; this month's actions, or a 400 for a month that is not one.
+        Assert.Equal(cliAudit, await AuditOverHttpAsync(""));
+        string thisMonth = $"\"at\":\"{Time.GetUtcNow():yyyy-MM}-";
+        Assert.Equal(
+            string.Concat(
+                cliAudit
+                    .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                    .Where(l => l.Contains(thisMonth, StringComparison.Ordinal))
+                    .Select(l => l + "\n")
+            ),
+            await AuditOverHttpAsync($"?month={Time.GetUtcNow():yyyy-MM}")
+        );
+        Assert.Equal("", await AuditOverHttpAsync("?month=2001-01"));
+        Assert.Null(await AuditOverHttpAsync("?month=2026-13"));
         Assert.Equal(0, timer.MonthsOverdue(await timer.CloseDueAsync(CancellationToken.None)));
     }
 }

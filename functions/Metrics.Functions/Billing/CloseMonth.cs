@@ -27,10 +27,10 @@ public sealed class CloseMonth(MonthClose close, IAuditLog? audit = null, TimePr
         try
         {
             result = await close.CloseAsync(m, cancellationToken).ConfigureAwait(false);
-            await HttpAudit
+            await AuditTrail
                 .RecordAsync(
                     audit,
-                    Core.Audit.AuditRecord.ForClose((time ?? TimeProvider.System).GetUtcNow(), HttpAudit.Who(request), result),
+                    Core.Audit.AuditRecord.ForClose((time ?? TimeProvider.System).GetUtcNow(), AuditTrail.Who(request), result),
                     cancellationToken
                 )
                 .ConfigureAwait(false);

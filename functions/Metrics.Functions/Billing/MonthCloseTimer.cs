@@ -23,7 +23,7 @@ public sealed class MonthCloseTimer(
                 async token =>
                 {
                     MonthCloseResult result = await close.CloseDueAsync(token).ConfigureAwait(false);
-                    await HttpAudit
+                    await AuditTrail
                         .RecordAsync(
                             audit,
                             Core.Audit.AuditRecord.ForClose((time ?? TimeProvider.System).GetUtcNow(), "the MonthClose timer", result),

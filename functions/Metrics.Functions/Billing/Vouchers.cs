@@ -99,11 +99,11 @@ public sealed class Vouchers(IVoucherStore store, VoucherLedger ledger, TimeProv
     }
 
     private Task RecordAsync(HttpRequest request, byte[] content, string counts, string outcome, CancellationToken cancellationToken) =>
-        HttpAudit.RecordAsync(
+        AuditTrail.RecordAsync(
             audit,
             new Core.Audit.AuditRecord(
                 timeProvider.GetUtcNow(),
-                HttpAudit.Who(request),
+                AuditTrail.Who(request),
                 "vouchers.import",
                 Core.Audit.AuditRecord.FileSubject("request body", content, counts),
                 outcome

@@ -3,11 +3,11 @@ using Metrics.Core.Audit;
 namespace Metrics.Functions.Billing;
 
 /// <summary>
-/// Who made a finance request over HTTP, for the audit trail: the principal the platform's sign-in put in
-/// <c>X-MS-CLIENT-PRINCIPAL-NAME</c> (the platform strips it from clients' requests), else the function key that
-/// admitted the request, which has no name the app can see.
+/// How the functions put finance actions on the audit trail, and who made one over HTTP: the principal the platform's
+/// sign-in put in <c>X-MS-CLIENT-PRINCIPAL-NAME</c> (the platform strips it from clients' requests), else the function key
+/// that admitted the request, which has no name the app can see.
 /// </summary>
-internal static class HttpAudit
+internal static class AuditTrail
 {
     public const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL-NAME";
 
