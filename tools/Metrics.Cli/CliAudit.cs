@@ -31,23 +31,21 @@ internal static class CliAudit
         CancellationToken cancellationToken
     )
     {
-        byte[] content = await File.ReadAllBytesAsync(path.FullName, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            T parsed = parse(content);
-            return (parsed, AuditRecord.FileSubject(path.Name, content, counts(parsed)));
-        }
-        catch (FormatException ex)
-        {
-            await RecordAsync(
-                    context,
-                    action,
-                    AuditRecord.FileSubject(path.Name, content, "unread"),
-                    "refused: " + ex.Message,
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-            throw new CliFailure($"{path.Name}: {ex.Message}", ex);
-        }
+        (T parsed, byte[] content) = await Commands
+            .ImportFile.ReadAsync(
+                path,
+                parse,
+                (bytes, ex) =>
+                    RecordAsync(
+                        context,
+                        action,
+                        AuditRecord.FileSubject(path.Name, bytes, "unread"),
+                        "refused: " + ex.Message,
+                        cancellationToken
+                    ),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        return (parsed, AuditRecord.FileSubject(path.Name, content, counts(parsed)));
     }
 }
