@@ -91,7 +91,7 @@ public sealed class StatusQuery(
         CancellationToken cancellationToken
     )
     {
-        Billing.BillingMonth due = calendar.MonthOf(now - CloseGrace).Previous();
+        Billing.BillingMonth due = MonthClose.DueMonth(calendar, now, CloseGrace);
         Billing.BillingMonth? after = closed.Where(m => m.CompareTo(due) <= 0).Select(m => (Billing.BillingMonth?)m).Max();
         var overdue = new List<OverdueMonth>();
         while (overdue.Count < MaxOverdueListed)

@@ -29,10 +29,16 @@ public sealed class MonthClose(
     public TimeSpan Grace { get; init; } = DefaultGrace;
 
     /// <summary>The month the timer closes at <paramref name="now"/>: the latest whose end is at least <see cref="Grace"/> ago.</summary>
-    public BillingMonth DueMonth(DateTimeOffset now)
+    public BillingMonth DueMonth(DateTimeOffset now) => DueMonth(calendar, now, Grace);
+
+    /// <summary>
+    /// The latest month whose end, in <paramref name="calendar"/>'s zone, is at least <paramref name="grace"/> before
+    /// <paramref name="now"/>: the timer's due month, and where <c>metrics status</c> counts overdue months up to.
+    /// </summary>
+    public static BillingMonth DueMonth(BillingCalendar calendar, DateTimeOffset now, TimeSpan grace)
     {
-        BillingMonth month = calendar.MonthOf(now - Grace);
-        return month.Previous();
+        ArgumentNullException.ThrowIfNull(calendar);
+        return calendar.MonthOf(now - grace).Previous();
     }
 
     /// <summary>
