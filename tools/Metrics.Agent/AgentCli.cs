@@ -11,8 +11,6 @@ namespace Metrics.Agent;
 /// </summary>
 public static class AgentCli
 {
-    public const string ConnectionStringVariable = EventHubConnection.ConnectionStringVariable;
-
     public static Task<int> RunAsync(
         string[] args,
         TextWriter output,

@@ -102,7 +102,7 @@ public sealed class JobEventWriter(
             MemGiB = run.MemGiB is { } mem ? Math.Round(mem, 3) : null,
             ExitState = state == JobState.Ended ? IdOrNull(run.ExitState) : null,
         };
-        return new PendingEvent(run, id, ContractJson.Serialize(job), markSent);
+        return new PendingEvent(run, ContractJson.Serialize(job), markSent);
     }
 
     /// <summary>
