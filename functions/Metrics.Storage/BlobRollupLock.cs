@@ -12,11 +12,18 @@ namespace Metrics.Storage;
 /// surely still runs, and <see cref="IRollupLease.Lost"/> fires once a safety margin before the lease can expire
 /// unless a renewal got through: never after.
 /// </para>
+/// <para>
+/// Each holding also takes the next fencing token (<see cref="IRollupLease.Generation"/>), counted in the lock blob's
+/// metadata and written under the new lease, so only the holder can advance it and no two holdings share one.
+/// </para>
 /// </summary>
 public sealed class BlobRollupLock(BlobServiceClient blobs, LeaseTimings timings) : IRollupLock
 {
     public const string Container = "locks";
     public const string BlobName = "rollup";
+
+    /// <summary>The lock blob's metadata key that counts holdings: the last fencing token handed out.</summary>
+    public const string GenerationKey = "generation";
 
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(500);
 
@@ -51,7 +58,17 @@ public sealed class BlobRollupLock(BlobServiceClient blobs, LeaseTimings timings
             {
                 DateTimeOffset asked = timeProvider.GetUtcNow();
                 await lease.AcquireAsync(timings.Duration, cancellationToken: cancellationToken).ConfigureAwait(false);
-                return new Held(lease, timings, asked, timeProvider);
+                var held = new Held(lease, timings, asked, timeProvider);
+                try
+                {
+                    held.Generation = await NextGenerationAsync(blob, lease.LeaseId, cancellationToken).ConfigureAwait(false);
+                    return held;
+                }
+                catch
+                {
+                    await held.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
@@ -68,6 +85,26 @@ public sealed class BlobRollupLock(BlobServiceClient blobs, LeaseTimings timings
         }
     }
 
+    /// <summary>
+    /// Advances the lock's generation by one and returns it. The write names the lease, so it lands only while this
+    /// holding has the lock: two holdings never take the same token.
+    /// </summary>
+    private static async Task<long> NextGenerationAsync(BlobClient blob, string leaseId, CancellationToken cancellationToken)
+    {
+        var conditions = new BlobRequestConditions { LeaseId = leaseId };
+        BlobProperties properties = (await blob.GetPropertiesAsync(conditions, cancellationToken).ConfigureAwait(false)).Value;
+        var metadata = new Dictionary<string, string>(properties.Metadata, StringComparer.Ordinal);
+        long last =
+            metadata.TryGetValue(GenerationKey, out string? text)
+            && long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long n)
+                ? n
+                : 0;
+        long next = last + 1;
+        metadata[GenerationKey] = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await blob.SetMetadataAsync(metadata, conditions, cancellationToken).ConfigureAwait(false);
+        return next;
+    }
+
     private sealed class Held : IRollupLease
     {
         private readonly BlobLeaseClient _lease;
@@ -82,6 +119,8 @@ public sealed class BlobRollupLock(BlobServiceClient blobs, LeaseTimings timings
         }
 
         public CancellationToken Lost => _lost.Token;
+
+        public long Generation { get; set; }
 
         public async ValueTask DisposeAsync()
         {

@@ -1,3 +1,4 @@
+using Azure.Core.Pipeline;
 using Azure.Identity;
 
 namespace Metrics.Storage;
@@ -6,8 +7,16 @@ namespace Metrics.Storage;
 public sealed class StorageClients
 {
     public StorageClients(StorageSettings settings)
+        : this(settings, []) { }
+
+    /// <summary>
+    /// The same, with <paramref name="policies"/> on every request's path (once per call): how a test holds one request
+    /// back to interleave two writers at a chosen point.
+    /// </summary>
+    public StorageClients(StorageSettings settings, IReadOnlyList<HttpPipelinePolicy> policies)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(policies);
         Settings = settings;
         var blobOptions = new BlobClientOptions();
         Configure(blobOptions.Retry, settings.MaxRetries);
@@ -17,6 +26,11 @@ public sealed class StorageClients
         // Per retry: every attempt is a billed transaction.
         blobOptions.AddPolicy(Requests, HttpPipelinePosition.PerRetry);
         tableOptions.AddPolicy(Requests, HttpPipelinePosition.PerRetry);
+        foreach (HttpPipelinePolicy policy in policies)
+        {
+            blobOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
+            tableOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
+        }
 
         string prefix = settings.NamePrefix;
         if (settings.ConnectionString is { } connectionString)

@@ -18,9 +18,18 @@ public static class TableTransactions
     private const int ActionOverheadBytes = 1024;
 
     /// <summary>Groups actions into valid transactions, in order. Throws if the actions name more than one PartitionKey.</summary>
-    public static IReadOnlyList<IReadOnlyList<TableTransactionAction>> Chunk(IEnumerable<TableTransactionAction> actions)
+    public static IReadOnlyList<IReadOnlyList<TableTransactionAction>> Chunk(IEnumerable<TableTransactionAction> actions) =>
+        Chunk(actions, MaxActions);
+
+    /// <summary>
+    /// The same, with at most <paramref name="maxActions"/> actions a transaction: room for the caller to add its own
+    /// (a fence) to each.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<TableTransactionAction>> Chunk(IEnumerable<TableTransactionAction> actions, int maxActions)
     {
         ArgumentNullException.ThrowIfNull(actions);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxActions);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxActions, MaxActions);
         var chunks = new List<IReadOnlyList<TableTransactionAction>>();
         var current = new List<TableTransactionAction>();
         string? partitionKey = null;
@@ -48,7 +57,7 @@ public static class TableTransactions
                 );
             }
 
-            if (current.Count == MaxActions || currentBytes + bytes > MaxPayloadBytes)
+            if (current.Count == maxActions || currentBytes + bytes > MaxPayloadBytes)
             {
                 chunks.Add(current);
                 current = [];

@@ -2,7 +2,9 @@ namespace Metrics.Storage;
 
 /// <summary>
 /// The billing tables (keys in docs/billing.md). Every write replaces: upsert the new rows and delete rows that are no
-/// longer there, in transactions that respect Table storage's limits.
+/// longer there, in transactions that respect Table storage's limits. Hours, days and months are replaced fenced by the
+/// writer's lock generation (<see cref="FencedPartition"/>), so each of their partitions also holds one fence row,
+/// which every read leaves out.
 /// </summary>
 public sealed class TableUsageStore : IUsageStore
 {
@@ -43,13 +45,18 @@ public sealed class TableUsageStore : IUsageStore
     public Task<IReadOnlyList<JobUsage>> ReadJobMonthsAsync(BillingMonth month, CancellationToken cancellationToken) =>
         ReadJobUsageAsync(_jobMonths, month.ToString(), cancellationToken);
 
-    public async Task ReplaceHourAsync(DateTimeOffset hour, IReadOnlyList<HourlyUsage> lines, CancellationToken cancellationToken)
+    public async Task ReplaceHourAsync(
+        DateTimeOffset hour,
+        IReadOnlyList<HourlyUsage> lines,
+        long generation,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(lines);
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         string pk = UtcHours.Key(hour);
         var rows = lines.Select(l => UsageEntities.Hour(pk, l)).ToList();
-        await ReplacePartitionAsync(_hourly, pk, rows, cancellationToken).ConfigureAwait(false);
+        await FencedPartition.ReplaceAsync(_hourly, pk, rows, generation, cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<HourlyUsage> ReadHoursAsync(
@@ -59,9 +66,10 @@ public sealed class TableUsageStore : IUsageStore
     )
     {
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
-        string filter = TableClient.CreateQueryFilter(
-            $"PartitionKey ge {UtcHours.Key(fromHour)} and PartitionKey lt {UtcHours.Key(toHourExclusive)}"
-        );
+        string filter =
+            TableClient.CreateQueryFilter($"PartitionKey ge {UtcHours.Key(fromHour)} and PartitionKey lt {UtcHours.Key(toHourExclusive)}")
+            + " and "
+            + FencedPartition.UsageRowsOnly;
         await foreach (TableEntity e in _hourly.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             UtcHours.TryParseKey(e.PartitionKey, out DateTimeOffset hour);
@@ -69,13 +77,13 @@ public sealed class TableUsageStore : IUsageStore
         }
     }
 
-    public async Task ReplaceDayAsync(DateOnly day, IReadOnlyList<DailyUsage> lines, CancellationToken cancellationToken)
+    public async Task ReplaceDayAsync(DateOnly day, IReadOnlyList<DailyUsage> lines, long generation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lines);
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         string pk = DayKey(day);
         var rows = lines.Select(l => UsageEntities.Day(pk, l)).ToList();
-        await ReplacePartitionAsync(_daily, pk, rows, cancellationToken).ConfigureAwait(false);
+        await FencedPartition.ReplaceAsync(_daily, pk, rows, generation, cancellationToken).ConfigureAwait(false);
     }
 
     public IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, CancellationToken cancellationToken) =>
@@ -91,10 +99,7 @@ public sealed class TableUsageStore : IUsageStore
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         // One institution's rows are one RowKey range in each day's partition (institution|model[|account]).
         string filter = TableClient.CreateQueryFilter($"PartitionKey ge {DayKey(fromDay)} and PartitionKey lt {DayKey(toDayExclusive)}");
-        if (institution is not null)
-        {
-            filter += " and " + InstitutionRows(institution);
-        }
+        filter += " and " + (institution is null ? FencedPartition.UsageRowsOnly : InstitutionRows(institution));
         await foreach (TableEntity e in _daily.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             yield return UsageEntities.Day(
@@ -107,7 +112,7 @@ public sealed class TableUsageStore : IUsageStore
     /// <summary><c>yyyy-MM-dd</c>: sorts as the days do, so a month is one key range.</summary>
     private static string DayKey(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    public async Task ReplaceMonthAsync(BillingMonth month, MonthlyLines lines, CancellationToken cancellationToken)
+    public async Task ReplaceMonthAsync(BillingMonth month, MonthlyLines lines, long generation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lines);
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
@@ -120,7 +125,7 @@ public sealed class TableUsageStore : IUsageStore
         foreach ((TableClient table, IReadOnlyList<MonthlyUsage> rows) in new[] { (_accounts, lines.Accounts), (_monthly, lines.Lines) })
         {
             List<TableEntity> entities = rows.Select(l => UsageEntities.MonthLine(pk, l)).ToList();
-            await ReplacePartitionAsync(table, pk, entities, cancellationToken).ConfigureAwait(false);
+            await FencedPartition.ReplaceAsync(table, pk, entities, generation, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -141,9 +146,14 @@ public sealed class TableUsageStore : IUsageStore
     {
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         // Partitions are months (yyyy-MM), which sort as the months do: the first entity of the range is in the earliest.
-        string filter = after is { } from
-            ? TableClient.CreateQueryFilter($"PartitionKey gt {from.ToString()} and PartitionKey lt {before.ToString()}")
-            : TableClient.CreateQueryFilter($"PartitionKey lt {before.ToString()}");
+        string filter =
+            (
+                after is { } from
+                    ? TableClient.CreateQueryFilter($"PartitionKey gt {from.ToString()} and PartitionKey lt {before.ToString()}")
+                    : TableClient.CreateQueryFilter($"PartitionKey lt {before.ToString()}")
+            )
+            + " and "
+            + FencedPartition.UsageRowsOnly;
         await foreach (
             TableEntity e in _monthly
                 .QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken)
@@ -166,10 +176,7 @@ public sealed class TableUsageStore : IUsageStore
     {
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {month.ToString()}");
-        if (institution is not null)
-        {
-            filter += " and " + InstitutionRows(institution);
-        }
+        filter += " and " + (institution is null ? FencedPartition.UsageRowsOnly : InstitutionRows(institution));
 
         return await ReadMonthlyAsync(table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken), month)
             .ConfigureAwait(false);
@@ -258,43 +265,6 @@ public sealed class TableUsageStore : IUsageStore
         }
 
         return usage;
-    }
-
-    /// <summary>Makes <paramref name="rows"/> the partition's only rows: upsert them, delete the rest.</summary>
-    private static async Task ReplacePartitionAsync(
-        TableClient table,
-        string pk,
-        IReadOnlyList<TableEntity> rows,
-        CancellationToken cancellationToken
-    )
-    {
-        var keep = rows.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
-        var stale = new List<string>();
-        await foreach (
-            TableEntity e in table
-                .QueryAsync<TableEntity>(
-                    TableClient.CreateQueryFilter($"PartitionKey eq {pk}"),
-                    select: ["RowKey"],
-                    cancellationToken: cancellationToken
-                )
-                .ConfigureAwait(false)
-        )
-        {
-            if (!keep.Contains(e.RowKey))
-            {
-                stale.Add(e.RowKey);
-            }
-        }
-
-        // The upserts and the deletes name distinct rows, so the transactions can go several at a time.
-        IEnumerable<TableTransactionAction> actions = rows.Select(r => new TableTransactionAction(
-                TableTransactionActionType.UpsertReplace,
-                r
-            ))
-            .Concat(
-                stale.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rk), Azure.ETag.All))
-            );
-        await SubmitConcurrentlyAsync(table, TableTransactions.Chunk(actions), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Transactions that touch distinct rows, <see cref="WriteParallelism"/> in flight at once.</summary>

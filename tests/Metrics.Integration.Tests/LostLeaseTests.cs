@@ -91,23 +91,20 @@ public sealed class LostLeaseTests : IDisposable
 
         // A reads run J (started 10:00, running 10:45) and then stalls past its lease.
         await IngestAsync("hour10.jsonl", "started", "running");
-        Task<RollupResult> a = Rollup(paused, new ExpiredLeaseLock()).RunPendingAsync(CancellationToken.None);
+        Task<RollupResult> a = Rollup(paused, new ExpiredLeaseLock(_azurite)).RunPendingAsync(CancellationToken.None);
         await paused.HasRead.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
         // Meanwhile the job ends, and B (which took the expired lock) folds all its events and saves the ended state.
         await IngestAsync("hour11.jsonl", "ended");
-        RollupResult b = await Rollup(store, new ExpiredLeaseLock()).RunPendingAsync(CancellationToken.None);
+        RollupResult b = await Rollup(store, new ExpiredLeaseLock(_azurite)).RunPendingAsync(CancellationToken.None);
         Assert.Empty(b.Failures);
         Assert.Equal(3600m, await JobGpuSecondsAsync(ten));
 
-        // A wakes up: its rows for hour 10 are stale (45 minutes), and its save must fail rather than win.
+        // A wakes up: its rows for hour 10 are stale (45 minutes), and its save must fail rather than win. Its job
+        // hour stays marked; then its first hour replacement meets B's generation, and the run stops there.
         paused.Resume.SetResult();
-        RollupResult stale = await a;
-
-        // Keyed by the job hour both files were filed under: the hour they arrived in (the clock's 12:00).
-        RollupFailure failure = Assert.Single(stale.Failures, f => f.Key == "2026112712");
-        Assert.Equal(MarkKind.Jobs, failure.Kind);
-        Assert.Equal(typeof(JobStateConflictException).FullName, failure.ExceptionType);
+        FencedWriteException fenced = await Assert.ThrowsAsync<FencedWriteException>(() => a);
+        Assert.True(fenced.Newer > fenced.Generation);
         StoredJobState flagged = (await store.GetAsync(Cluster, "J", ten, CancellationToken.None))!;
         Assert.Equal(new DateTimeOffset(2026, 11, 27, 11, 20, 0, TimeSpan.Zero), flagged.State.EndTime);
         Assert.Equal(new DateTimeOffset(2026, 11, 27, 11, 20, 0, TimeSpan.Zero), flagged.UnsettledUntil);
@@ -127,17 +124,101 @@ public sealed class LostLeaseTests : IDisposable
         Assert.Contains($"2026-11,{Institution},H100-SXM5-80GB,1,1.3333,", csv, StringComparison.Ordinal);
     }
 
-    /// <summary>A lock every caller gets at once: what two rollups see when one's lease expired unnoticed.</summary>
-    private sealed class ExpiredLeaseLock : IRollupLock
+    /// <summary>
+    /// A rollup that computed an hour from what had landed, then stalled past its lease (held after it read the hour's
+    /// fence, before its first transaction) while a late file landed and another rollup billed everything: the stale one's
+    /// write is fenced out, and finance's usage CSV is byte for byte what one clean rollup of the same files gives.
+    /// </summary>
+    [Fact]
+    public async Task AStaleRollupWakingToWriteAnHour_IsFencedOut_AndTheUsageIsByteForByteACleanRunOfTheSameFiles()
     {
-        public Task<IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken) =>
-            Task.FromResult<IRollupLease>(new Lease());
+        DateTimeOffset ten = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+        await IngestAsync("jobs.jsonl", "started", "ended");
+        string jobs = Path.Combine(_dir, "jobs.jsonl");
+        string first = await GpuFileAsync("gpu-first.jsonl", "n1", ten);
+        string late = await GpuFileAsync("gpu-late.jsonl", "n2", ten.AddMinutes(30));
 
-        private sealed class Lease : IRollupLease
+        // The clean run: the same files, then one rollup, on a store of its own.
+        var clean = new AzuriteStore();
+        await clean.RunOkAsync(_time, "ingest", "--stream", "jobs", "--file", jobs);
+        await clean.RunOkAsync(_time, "ingest", "--stream", "gpu", "--file", first);
+        await clean.RunOkAsync(_time, "ingest", "--stream", "gpu", "--file", late);
+        await clean.RunOkAsync(_time, "rollup");
+        string expected = await clean.RunOkAsync(_time, "usage", "--month", "2026-11");
+
+        await _azurite.RunOkAsync(_time, "ingest", "--stream", "gpu", "--file", first);
+        var hold = new HoldBatchAfterHourRead();
+        var held = new StorageClients(_azurite.Settings, [hold]);
+        var stale = new UsageRollup(
+            new TableRollupMarks(held.Tables, _time),
+            new BlobLandedFiles(held.Blobs),
+            new TableJobStateStore(held.Tables),
+            new TableUsageStore(held.Tables),
+            new ExpiredLeaseLock(_azurite),
+            BillingCalendar.Create("Asia/Shanghai")
+        );
+        Task<RollupResult> a = stale.RunPendingAsync(CancellationToken.None);
+        await hold.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        await _azurite.RunOkAsync(_time, "ingest", "--stream", "gpu", "--file", late);
+        await _azurite.RunOkAsync(_time, "rollup");
+        hold.Release.SetResult();
+
+        FencedWriteException fenced = await Assert.ThrowsAsync<FencedWriteException>(() => a);
+        Assert.Contains("hourlyusage/20261127", fenced.Target, StringComparison.Ordinal);
+        Assert.Contains($"{Institution},H100-SXM5-80GB,1,1.3333,0.8700,1.0000,", expected, StringComparison.Ordinal);
+        Assert.Equal(expected, await _azurite.RunOkAsync(_time, "usage", "--month", "2026-11"));
+    }
+
+    /// <summary>A file of one GPU's samples of job J, a minute apart for half an hour from <paramref name="from"/>.</summary>
+    private async Task<string> GpuFileAsync(string name, string node, DateTimeOffset from)
+    {
+        string path = Path.Combine(_dir, name);
+        await File.WriteAllLinesAsync(
+            path,
+            Enumerable
+                .Range(0, 30)
+                .Select(i =>
+                    EventJson
+                        .Gpu(node: node, ts: EventJson.Ts(from.AddMinutes(i)), gpus: 1, jobId: "J", institution: Institution, intervalS: 60)
+                        .ToJsonString()
+                )
+        );
+        return path;
+    }
+
+    /// <summary>
+    /// Holds the first table transaction sent after a request to the hourly usage table (the fence read of an hour's
+    /// replacement) until released.
+    /// </summary>
+    private sealed class HoldBatchAfterHourRead : Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        private int _armed;
+
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Process(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(
+            Azure.Core.HttpMessage message,
+            ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline
+        )
         {
-            public CancellationToken Lost => CancellationToken.None;
+            string path = message.Request.Uri.Path;
+            if (path.Contains(StorageTables.HourlyUsage, StringComparison.Ordinal))
+            {
+                Interlocked.CompareExchange(ref _armed, 1, 0);
+            }
+            else if (path.EndsWith("$batch", StringComparison.Ordinal) && Interlocked.CompareExchange(ref _armed, 2, 1) == 1)
+            {
+                Reached.SetResult();
+                await Release.Task.ConfigureAwait(false);
+            }
 
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
         }
     }
 

@@ -42,9 +42,15 @@ public sealed class StorageAdapterTests
                 ],
                 []
             ),
+            generation: 1,
             CancellationToken.None
         );
-        await store.ReplaceMonthAsync(november, new([Line(november, "inst-2", "H100-SXM5-80GB")], []), CancellationToken.None);
+        await store.ReplaceMonthAsync(
+            november,
+            new([Line(november, "inst-2", "H100-SXM5-80GB")], []),
+            generation: 1,
+            CancellationToken.None
+        );
 
         Assert.Equal(
             ["A100-80GB", "H100-SXM5-80GB"],
@@ -64,7 +70,7 @@ public sealed class StorageAdapterTests
         );
 
         // A recompute without inst-10's line removes it: it no longer has usage in any month.
-        await store.ReplaceMonthAsync(october, new([Line(october, "inst-1", "A100-80GB")], []), CancellationToken.None);
+        await store.ReplaceMonthAsync(october, new([Line(october, "inst-1", "A100-80GB")], []), generation: 1, CancellationToken.None);
         Assert.Empty(await store.ReadMonthAsync(october, "inst-10", CancellationToken.None));
         Assert.False(await store.InstitutionKnownAsync("inst-10", CancellationToken.None));
     }

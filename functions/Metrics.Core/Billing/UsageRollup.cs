@@ -18,6 +18,11 @@ namespace Metrics.Core.Billing;
 /// that one keeps its mark, is reported in <see cref="RollupResult.Failures"/> with its key and the error, and the run
 /// goes on. Only a lost lock or a cancellation stops the run.
 /// </para>
+/// <para>
+/// A rollup that stalls past its lease without noticing cannot overwrite a later holder's work: job states are saved on
+/// condition of the version read, and hours, days and months are replaced fenced by the lease's generation. A fenced-out
+/// write (<see cref="FencedWriteException"/>) stops the run like a lost lock.
+/// </para>
 /// </summary>
 public sealed class UsageRollup(
     IRollupMarks marks,
@@ -110,9 +115,16 @@ public sealed class UsageRollup(
         await marks.MarkAsync(MarkKind.CompactGpu, gpuMarks.Select(m => m.Key).ToArray(), cancellationToken).ConfigureAwait(false);
 
         (int jobKept, int jobsChanged) = await FoldJobMarksAsync(jobMarks, failures, progress, cancellationToken).ConfigureAwait(false);
-        (int hoursKept, int hoursRecomputed) = await RecomputeHourMarksAsync(gpuMarks, failures, progress, cancellationToken)
+        (int hoursKept, int hoursRecomputed) = await RecomputeHourMarksAsync(
+                gpuMarks,
+                failures,
+                progress,
+                lease.Generation,
+                cancellationToken
+            )
             .ConfigureAwait(false);
-        (int monthsKept, int monthsListed) = await RecomputeMonthMarksAsync(failures, progress, cancellationToken).ConfigureAwait(false);
+        (int monthsKept, int monthsListed) = await RecomputeMonthMarksAsync(failures, progress, lease.Generation, cancellationToken)
+            .ConfigureAwait(false);
         var result = new RollupResult(
             jobMarks.Count,
             jobsChanged,
@@ -141,6 +153,7 @@ public sealed class UsageRollup(
         IReadOnlyList<RollupMark> gpuMarks,
         List<RollupFailure> failures,
         IProgress<string>? progress,
+        long generation,
         CancellationToken cancellationToken
     )
     {
@@ -157,7 +170,7 @@ public sealed class UsageRollup(
                         MarkKind.Usage,
                         hour.Key,
                         failures,
-                        () => RecomputeHourAsync(ParseHour(hour.First()), cancellationToken),
+                        () => RecomputeHourAsync(ParseHour(hour.First()), generation, cancellationToken),
                         cancellationToken
                     )
                     .ConfigureAwait(false)
@@ -179,7 +192,7 @@ public sealed class UsageRollup(
                         MarkKind.Usage,
                         dayKey,
                         failures,
-                        () => RecomputeDayAsync(day.Key, cancellationToken),
+                        () => RecomputeDayAsync(day.Key, generation, cancellationToken),
                         cancellationToken
                     )
                     .ConfigureAwait(false)
@@ -219,6 +232,7 @@ public sealed class UsageRollup(
     private async Task<(int Kept, int Listed)> RecomputeMonthMarksAsync(
         List<RollupFailure> failures,
         IProgress<string>? progress,
+        long generation,
         CancellationToken cancellationToken
     )
     {
@@ -231,7 +245,7 @@ public sealed class UsageRollup(
                         MarkKind.Month,
                         mark.Key,
                         failures,
-                        () => RecomputeMonthAsync(ParseMonth(mark), cancellationToken),
+                        () => RecomputeMonthAsync(ParseMonth(mark), generation, cancellationToken),
                         cancellationToken
                     )
                     .ConfigureAwait(false)
@@ -392,7 +406,8 @@ public sealed class UsageRollup(
 
     /// <summary>
     /// Runs one unit of work (a job hour, an hour, a month); on failure records it and returns false so its mark stays.
-    /// Cancellation, including a lost lock, is not a failure of the unit: it stops the whole run.
+    /// Cancellation, including a lost lock, is not a failure of the unit: it stops the whole run, as does a write fenced
+    /// out by a later holder of the lock (the lock was lost unnoticed).
     /// </summary>
     private static async Task<bool> IsolatedAsync(
         MarkKind kind,
@@ -407,7 +422,7 @@ public sealed class UsageRollup(
             await work().ConfigureAwait(false);
             return true;
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not FencedWriteException)
         {
             failures.Add(new RollupFailure(kind, key, ex.GetType().FullName ?? ex.GetType().Name, ex.Message));
             return false;
@@ -619,7 +634,7 @@ public sealed class UsageRollup(
         return after with { EndTime = end, BilledThrough = end };
     }
 
-    private async Task RecomputeHourAsync(DateTimeOffset hour, CancellationToken cancellationToken)
+    private async Task RecomputeHourAsync(DateTimeOffset hour, long generation, CancellationToken cancellationToken)
     {
         IReadOnlyList<JobUsage> jobUsage = await usage.ReadJobHoursAsync(hour, cancellationToken).ConfigureAwait(false);
 
@@ -629,10 +644,10 @@ public sealed class UsageRollup(
             .ConfigureAwait(false);
         IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(hour, jobUsage, observed);
         cancellationToken.ThrowIfCancellationRequested();
-        await usage.ReplaceHourAsync(hour, lines, cancellationToken).ConfigureAwait(false);
+        await usage.ReplaceHourAsync(hour, lines, generation, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RecomputeDayAsync(DateOnly day, CancellationToken cancellationToken)
+    private async Task RecomputeDayAsync(DateOnly day, long generation, CancellationToken cancellationToken)
     {
         IAsyncEnumerable<HourlyUsage> hours = usage.ReadHoursAsync(
             calendar.StartUtc(day),
@@ -641,17 +656,17 @@ public sealed class UsageRollup(
         );
         IReadOnlyList<DailyUsage> lines = await MonthlyAggregator.ComputeDayAsync(day, hours, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        await usage.ReplaceDayAsync(day, lines, cancellationToken).ConfigureAwait(false);
+        await usage.ReplaceDayAsync(day, lines, generation, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A month from its days' partial sums: its cost does not grow with the day of the month.</summary>
-    private async Task RecomputeMonthAsync(BillingMonth month, CancellationToken cancellationToken)
+    private async Task RecomputeMonthAsync(BillingMonth month, long generation, CancellationToken cancellationToken)
     {
         IReadOnlyList<JobUsage> jobMonths = await usage.ReadJobMonthsAsync(month, cancellationToken).ConfigureAwait(false);
         IAsyncEnumerable<DailyUsage> days = usage.ReadDaysAsync(month.FirstDay, month.Next().FirstDay, cancellationToken);
         MonthlyLines lines = await MonthlyAggregator.ComputeFromDaysAsync(month, days, jobMonths, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        await usage.ReplaceMonthAsync(month, lines, cancellationToken).ConfigureAwait(false);
+        await usage.ReplaceMonthAsync(month, lines, generation, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Clears a mark whose work is written; returns 1 if it was re-marked meanwhile (kept for the next run).</summary>

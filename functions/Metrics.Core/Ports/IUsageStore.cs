@@ -3,6 +3,12 @@ namespace Metrics.Core.Ports;
 /// <summary>
 /// Billing tables: each job's usage per UTC hour and per month, hourly usage lines and monthly usage lines. Every
 /// write replaces (upsert or delete); nothing is ever incremented, so a repeated rollup cannot double count.
+/// <para>
+/// The hour, day and month replacements are fenced: each carries the writer's lock generation
+/// (<see cref="IRollupLease.Generation"/>), and a replacement whose generation is below the last one that wrote that
+/// hour, day or month throws <see cref="FencedWriteException"/> and leaves the later writer's lines whole. Job usage
+/// rows need no fence: the job state saved after them is conditional on the version read (<see cref="IJobStateStore"/>).
+/// </para>
 /// </summary>
 public interface IUsageStore
 {
@@ -14,8 +20,9 @@ public interface IUsageStore
 
     Task<IReadOnlyList<JobUsage>> ReadJobMonthsAsync(BillingMonth month, CancellationToken cancellationToken);
 
-    /// <summary>Makes <paramref name="lines"/> the hour's only lines.</summary>
-    Task ReplaceHourAsync(DateTimeOffset hour, IReadOnlyList<HourlyUsage> lines, CancellationToken cancellationToken);
+    /// <summary>Makes <paramref name="lines"/> the hour's only lines, unless a later generation wrote the hour.</summary>
+    /// <exception cref="FencedWriteException">A writer of a later generation wrote the hour.</exception>
+    Task ReplaceHourAsync(DateTimeOffset hour, IReadOnlyList<HourlyUsage> lines, long generation, CancellationToken cancellationToken);
 
     /// <summary>
     /// Every hourly line in <c>[fromHour, toHourExclusive)</c>, streamed page by page: a month holds up to 744 hours of
@@ -27,8 +34,9 @@ public interface IUsageStore
         CancellationToken cancellationToken
     );
 
-    /// <summary>Makes <paramref name="lines"/> the billing day's only lines.</summary>
-    Task ReplaceDayAsync(DateOnly day, IReadOnlyList<DailyUsage> lines, CancellationToken cancellationToken);
+    /// <summary>Makes <paramref name="lines"/> the billing day's only lines, unless a later generation wrote the day.</summary>
+    /// <exception cref="FencedWriteException">A writer of a later generation wrote the day.</exception>
+    Task ReplaceDayAsync(DateOnly day, IReadOnlyList<DailyUsage> lines, long generation, CancellationToken cancellationToken);
 
     /// <summary>Every daily line in <c>[fromDay, toDayExclusive)</c>, streamed: a month is at most 31 days of lines.</summary>
     IAsyncEnumerable<DailyUsage> ReadDaysAsync(DateOnly fromDay, DateOnly toDayExclusive, CancellationToken cancellationToken);
@@ -41,8 +49,12 @@ public interface IUsageStore
         CancellationToken cancellationToken
     );
 
-    /// <summary>Makes <paramref name="lines"/> the month's only lines, in the by-month, by-institution and by-account tables.</summary>
-    Task ReplaceMonthAsync(BillingMonth month, MonthlyLines lines, CancellationToken cancellationToken);
+    /// <summary>
+    /// Makes <paramref name="lines"/> the month's only lines, in the by-month and by-account tables, unless a later
+    /// generation wrote the month.
+    /// </summary>
+    /// <exception cref="FencedWriteException">A writer of a later generation wrote the month.</exception>
+    Task ReplaceMonthAsync(BillingMonth month, MonthlyLines lines, long generation, CancellationToken cancellationToken);
 
     /// <summary>The month's institution lines (every institution's, or one's), sorted by key.</summary>
     Task<IReadOnlyList<MonthlyUsage>> ReadMonthAsync(BillingMonth month, string? institution, CancellationToken cancellationToken);

@@ -5,6 +5,8 @@ public sealed class InMemoryRollupLock : IRollupLock
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
+    private long _generation;
+
     /// <summary>Cancel it to simulate a lock lost while held (a failed renewal).</summary>
     public CancellationTokenSource Lost { get; } = new();
 
@@ -15,7 +17,7 @@ public sealed class InMemoryRollupLock : IRollupLock
             throw new Metrics.Core.Ports.RollupLockBusyException("rollup lock busy");
         }
 
-        return new Lease(_gate, Lost.Token);
+        return new Lease(_gate, Lost.Token, Interlocked.Increment(ref _generation));
     }
 
     /// <summary>The same lock, giving up at once instead of after the caller's wait: a held lock fails fast in tests.</summary>
@@ -27,9 +29,11 @@ public sealed class InMemoryRollupLock : IRollupLock
             inner.AcquireAsync(TimeSpan.Zero, cancellationToken);
     }
 
-    private sealed class Lease(SemaphoreSlim gate, CancellationToken lost) : IRollupLease
+    private sealed class Lease(SemaphoreSlim gate, CancellationToken lost, long generation) : IRollupLease
     {
         public CancellationToken Lost => lost;
+
+        public long Generation => generation;
 
         public ValueTask DisposeAsync()
         {

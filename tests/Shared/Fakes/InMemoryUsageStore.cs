@@ -39,8 +39,14 @@ public sealed class InMemoryUsageStore : IUsageStore
     public Task<IReadOnlyList<JobUsage>> ReadJobMonthsAsync(BillingMonth month, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<JobUsage>>(JobMonths.Where(j => j.Key.Period == month.ToString()).Select(j => j.Value).ToArray());
 
-    public Task ReplaceHourAsync(DateTimeOffset hour, IReadOnlyList<HourlyUsage> lines, CancellationToken cancellationToken)
+    public Task ReplaceHourAsync(
+        DateTimeOffset hour,
+        IReadOnlyList<HourlyUsage> lines,
+        long generation,
+        CancellationToken cancellationToken
+    )
     {
+        Fence($"hour {UtcHours.Key(hour)}", generation);
         Hours[hour] = lines;
         return Task.CompletedTask;
     }
@@ -56,8 +62,9 @@ public sealed class InMemoryUsageStore : IUsageStore
         return lines.ToAsyncEnumerable();
     }
 
-    public Task ReplaceDayAsync(DateOnly day, IReadOnlyList<DailyUsage> lines, CancellationToken cancellationToken)
+    public Task ReplaceDayAsync(DateOnly day, IReadOnlyList<DailyUsage> lines, long generation, CancellationToken cancellationToken)
     {
+        Fence($"day {day:yyyy-MM-dd}", generation);
         Days[day] = lines;
         return Task.CompletedTask;
     }
@@ -77,8 +84,9 @@ public sealed class InMemoryUsageStore : IUsageStore
             .ToArray()
             .ToAsyncEnumerable();
 
-    public Task ReplaceMonthAsync(BillingMonth month, MonthlyLines lines, CancellationToken cancellationToken)
+    public Task ReplaceMonthAsync(BillingMonth month, MonthlyLines lines, long generation, CancellationToken cancellationToken)
     {
+        Fence($"month {month}", generation);
         AccountMonths[month] = lines.Accounts;
         Months[month] = lines.Lines;
         return Task.CompletedTask;
@@ -102,6 +110,21 @@ public sealed class InMemoryUsageStore : IUsageStore
 
     public Task<bool> InstitutionKnownAsync(string institution, CancellationToken cancellationToken) =>
         Task.FromResult(Months.Values.Any(lines => lines.Any(l => l.Institution == institution)));
+
+    /// <summary>The last generation that replaced each hour, day and month: the Table adapter's fence rows.</summary>
+    private readonly ConcurrentDictionary<string, long> _fences = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Refuses a writer of an earlier generation than the last that wrote <paramref name="target"/>, as the adapter does.
+    /// </summary>
+    private void Fence(string target, long generation)
+    {
+        long written = _fences.AddOrUpdate(target, generation, (_, last) => Math.Max(last, generation));
+        if (written > generation)
+        {
+            throw new FencedWriteException(target, generation, written);
+        }
+    }
 
     private static Task Apply(
         ConcurrentDictionary<(string, string, string, DateTimeOffset), JobUsage> table,
