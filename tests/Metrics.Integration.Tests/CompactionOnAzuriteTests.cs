@@ -11,7 +11,8 @@ namespace Metrics.Integration.Tests;
 /// </summary>
 public sealed class CompactionOnAzuriteTests
 {
-    private readonly AzuriteStore _azurite = new();
+    /// <summary>The test's store; a test that compares with a clean run of the same files swaps in a fresh one.</summary>
+    private AzuriteStore _azurite = new();
 
     private BlobLandedFiles Files => new(_azurite.Clients.Blobs);
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
@@ -298,6 +299,26 @@ public sealed class CompactionOnAzuriteTests
         );
         Assert.Equal(2, next.Generation);
         Assert.Equal(expected, await BillingInputAsync(Files, hour));
+
+        // Billed, it is byte for byte what a store that never compacted bills from the same files.
+        string billed = await UsageCsvAsync(hour);
+        Assert.Contains("inst-f0,H100-SXM5-80GB,", billed, StringComparison.Ordinal);
+        _azurite = new AzuriteStore();
+        await LandHourAsync(hour, "f");
+        await IngestAsync(TelemetryStream.Gpu, "c", 0, [late], hour);
+        Assert.Equal(billed, await UsageCsvAsync(hour));
+    }
+
+    /// <summary>The store rolled up, then finance's usage CSV of the hour's month.</summary>
+    private async Task<string> UsageCsvAsync(DateTimeOffset hour)
+    {
+        await _azurite.RunOkAsync(TimeProvider.System, "rollup");
+        return await _azurite.RunOkAsync(
+            TimeProvider.System,
+            "usage",
+            "--month",
+            BillingCalendar.Create("Asia/Shanghai").MonthOf(hour).ToString()
+        );
     }
 
     [Fact]
