@@ -66,8 +66,9 @@ public sealed class NextHourSkipOnAzuriteTests
         IReadOnlyDictionary<UsageKey, ObservedSeconds> observed = await reader.ReadAsync(hour, CancellationToken.None);
 
         Assert.Equal((3, 1), (reader.LastFilesRead, reader.LastFilesSkipped));
-        // 2 GPUs x (60 + 30 + 600) s at 50 %.
-        Assert.Equal(new ObservedSeconds(690m, 1380m), observed[new UsageKey(Institution, Model)]);
+        // 2 GPUs x (60 + 600) s at 50 %: the 30 s of the sample at next + 30 s lie within the 3600 s sample's 10 min, and
+        // a GPU's second counts once.
+        Assert.Equal(new ObservedSeconds(660m, 1320m), observed[new UsageKey(Institution, Model)]);
     }
 
     [Fact]
@@ -99,7 +100,7 @@ public sealed class NextHourSkipOnAzuriteTests
 
         observed = await reader.ReadAsync(next, CancellationToken.None);
         Assert.Equal((1, 1), (reader.LastFilesRead, reader.LastFilesSkipped));
-        // 60 s and 50 min of the 3600 s sample, on 2 GPUs at 50 %.
-        Assert.Equal(new ObservedSeconds(3060m, 6120m), observed[new UsageKey(Institution, Model)]);
+        // 50 min of the 3600 s sample, on 2 GPUs at 50 %: the 60 s sample at next + 20 min lies within it, and counts once.
+        Assert.Equal(new ObservedSeconds(3000m, 6000m), observed[new UsageKey(Institution, Model)]);
     }
 }

@@ -12,6 +12,12 @@ namespace Metrics.Core.Billing;
 /// deduplicated (this is what keeps the next hour's files from filling the table).
 /// </para>
 /// <para>
+/// A GPU's time counts once however its samples overlap: each distinct sample, in time order, is credited with the part
+/// of <c>[ts - interval, ts)</c> inside the hour that no earlier sample of the GPU covered (<see cref="GpuCoverage"/>).
+/// Samples a steady interval apart are untouched; after a node's clock is stepped back, the seconds a later sample
+/// covers again are credited to the earlier one only, never twice, in observed and active time alike.
+/// </para>
+/// <para>
 /// The deduplication state is the only thing that grows with the hour, and it is laid out for the way samples arrive:
 /// one entry per GPU (its uuid as 128 bits), holding that GPU's distinct samples sorted by time (32 bytes each: ts as
 /// ticks, the winner's lineage, line and figures; never a string or an object per row). A node's samples travel on one
@@ -45,6 +51,12 @@ public sealed class ObservedHour : IDisposable
     private long _sortedTicks;
     private (string Partition, long Sequence) _sortedLineage = (string.Empty, 0);
 
+    /// <summary>What of the hour the current GPU's samples have covered: the sorted pass's, or one GPU's list's in Totals.</summary>
+    private readonly GpuCoverage _coverage;
+
+    /// <summary>Whether <see cref="AddSorted"/> has begun: the general samples must all be in by then.</summary>
+    private bool _sortedBegun;
+
     /// <param name="hour">The UTC hour (floored).</param>
     /// <param name="shard">Which shard of the GPUs this scan keeps, 0-based.</param>
     /// <param name="shards">How many shards the hour is split into.</param>
@@ -64,7 +76,8 @@ public sealed class ObservedHour : IDisposable
         _end = _start + TimeSpan.TicksPerHour;
         _shard = shard;
         _shards = shards;
-        _sums = new ObservedLineSums(_start, _end);
+        _sums = new ObservedLineSums();
+        _coverage = new GpuCoverage(_start, _end);
     }
 
     /// <summary>Distinct samples held: what the memory bound is about.</summary>
@@ -84,6 +97,7 @@ public sealed class ObservedHour : IDisposable
     public void Add(GpuSampleRow sample)
     {
         ArgumentNullException.ThrowIfNull(sample);
+        ThrowIfSortedBegun();
         if (!Overlaps(sample.Ts.UtcTicks, sample.IntervalS))
         {
             return;
@@ -108,6 +122,7 @@ public sealed class ObservedHour : IDisposable
     public void Add(RecordBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        ThrowIfSortedBegun();
         var rows = new BatchRows(batch, this);
         for (int i = 0; i < batch.Length; i++)
         {
@@ -139,12 +154,14 @@ public sealed class ObservedHour : IDisposable
     /// copy of a sample follows the first, which is the winner, so each row is either counted at once or skipped, and
     /// nothing is held per sample. Call it for every batch of the file, in order. Copies of a sample are never in two
     /// files (a sample lands in its own hour's folder, and a folder read this way is one compacted file), so samples
-    /// folded in by <see cref="Add(RecordBatch)"/> (the next hour's) never meet these. Throws <see cref="UnsortedInputException"/> on a
+    /// folded in by <see cref="Add(RecordBatch)"/> (the next hour's) never meet these; those must be folded in first, so
+    /// that each GPU's are credited after its sorted rows, in time order. Throws <see cref="UnsortedInputException"/> on a
     /// row out of order, before anything of that row is counted: the caller reads the hour the general way instead.
     /// </summary>
     public void AddSorted(RecordBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        _sortedBegun = true;
         if (_shards != 1)
         {
             throw new InvalidOperationException("A sorted file is read whole, in one shard: it holds nothing per sample.");
@@ -175,6 +192,12 @@ public sealed class ObservedHour : IDisposable
                 throw new UnsortedInputException("A row comes before the row above it in (gpu_uuid, ts) order.");
             }
 
+            if (order > 0)
+            {
+                FinishSortedGpu();
+                _coverage.Clear();
+            }
+
             if (uuid.Length > _sortedUuid.Length)
             {
                 throw new UnsortedInputException("A gpu_uuid is longer than a sorted read keeps.");
@@ -194,9 +217,13 @@ public sealed class ObservedHour : IDisposable
             _sortedUuidLength = uuid.Length;
             _sortedTicks = ticks;
             _sortedLineage = lineage;
-            if (Overlaps(ticks, rows.Interval[i]) && rows.LineAt(i) is var line && line >= 0)
+            if (Overlaps(ticks, rows.Interval[i]))
             {
-                _sums.Add(line, ticks, rows.Interval[i], rows.Util[i]);
+                long inside = _coverage.Count(ticks, rows.Interval[i]);
+                if (rows.LineAt(i) is var line && line >= 0)
+                {
+                    _sums.Add(line, inside, rows.Util[i]);
+                }
             }
         }
     }
@@ -209,16 +236,13 @@ public sealed class ObservedHour : IDisposable
     /// </remarks>
     public IReadOnlyDictionary<UsageKey, ObservedSeconds> Totals()
     {
+        FinishSortedGpu();
         ObservedLineSums sums = _sums.Copy();
+        var coverage = new GpuCoverage(_start, _end);
         foreach (GpuSamples samples in _gpus.Values)
         {
-            foreach (Candidate winner in samples.Held)
-            {
-                if (winner.Line >= 0)
-                {
-                    sums.Add(winner.Line, winner.Ticks, winner.IntervalS, winner.UtilPct);
-                }
-            }
+            coverage.Clear();
+            Credit(samples, coverage, sums);
         }
 
         var totals = new Dictionary<UsageKey, ObservedSeconds>(_lines.Count);
@@ -242,6 +266,48 @@ public sealed class ObservedHour : IDisposable
     }
 
     private int ShardOf(UInt128 uuid) => _shards == 1 ? 0 : ShardOf(uuid, _shards);
+
+    /// <summary>Credits a GPU's held samples, in time order, with what of the hour each adds to <paramref name="coverage"/>.</summary>
+    private static void Credit(GpuSamples samples, GpuCoverage coverage, ObservedLineSums sums)
+    {
+        foreach (Candidate winner in samples.Held)
+        {
+            long inside = coverage.Count(winner.Ticks, winner.IntervalS);
+            if (winner.Line >= 0)
+            {
+                sums.Add(winner.Line, inside, winner.UtilPct);
+            }
+        }
+    }
+
+    /// <summary>
+    /// At the end of a GPU's rows in a sorted file: its samples of the next hour's files (held since they were folded in,
+    /// all later than its rows here) are credited now, after its rows, with the same coverage, and their list goes.
+    /// </summary>
+    private void FinishSortedGpu()
+    {
+        if (_sortedUuidLength < 0 || _gpus.Count == 0)
+        {
+            return;
+        }
+
+        UInt128 uuid = ParseUuid(_sortedUuid.AsSpan(0, _sortedUuidLength), out bool mig);
+        if (_gpus.Remove(new GpuKey(uuid, mig), out GpuSamples? samples))
+        {
+            Credit(samples, _coverage, _sums);
+            Count -= samples.Count;
+            Room -= samples.Items.Length;
+            Arrays.Return(samples.Items);
+        }
+    }
+
+    private void ThrowIfSortedBegun()
+    {
+        if (_sortedBegun)
+        {
+            throw new InvalidOperationException("A sorted file's rows are folded in last: the general samples must all come before.");
+        }
+    }
 
     /// <summary>Whether <c>[ts - interval, ts)</c> reaches into the hour: only such samples can count.</summary>
     private bool Overlaps(long ticks, int intervalS) => ticks > _start && ticks - (intervalS * TimeSpan.TicksPerSecond) < _end;
@@ -331,6 +397,7 @@ public sealed class ObservedHour : IDisposable
 
         _gpus.Clear();
         _cache.Clear();
+        _coverage.Clear();
         Count = 0;
         Room = 0;
     }

@@ -144,6 +144,15 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
     )
     {
         using var scan = new ObservedHour(hour, accounts: accounts);
+
+        // The next hour's samples first: each GPU's are held until its rows of the sorted file end, then credited after
+        // them, in time order, so that a second two samples cover counts once (ObservedHour).
+        await foreach (Stream stream in LandedFileStreams.OpenInOrderAsync(files, next, cancellationToken).ConfigureAwait(false))
+        {
+            await ReadFileAsync(stream, scan, cancellationToken).ConfigureAwait(false);
+        }
+
+        int held = scan.Count;
         await using (Stream stream = await files.OpenAsync(compacted, cancellationToken).ConfigureAwait(false))
         {
             await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(stream, cancellationToken).ConfigureAwait(false))
@@ -152,13 +161,8 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
             }
         }
 
-        await foreach (Stream stream in LandedFileStreams.OpenInOrderAsync(files, next, cancellationToken).ConfigureAwait(false))
-        {
-            await ReadFileAsync(stream, scan, cancellationToken).ConfigureAwait(false);
-        }
-
         LastShards = 1;
-        LastPeakSamples = scan.Count;
+        LastPeakSamples = held;
         return scan.Totals();
     }
 

@@ -6,22 +6,29 @@ namespace Metrics.Core.Billing;
 /// make is exactly hundredths / 100, and the sum is kept in integers, with no decimal multiplication per sample. Any
 /// other value is summed as decimal. Both paths give the same figure to the last digit.
 /// </summary>
-internal sealed class ObservedLineSums(long start, long end)
+internal sealed class ObservedLineSums
 {
     private long[] _observedTicks = [];
     private Int128[] _hundredthTicks = [];
     private decimal[] _percentTicks = [];
     private int _lines;
 
-    /// <summary>Adds one winning sample: its time inside the hour, and that time weighted by its utilisation.</summary>
-    public void Add(int line, long ticks, int intervalS, double utilPct)
+    /// <summary>
+    /// Adds one winning sample's counted time inside the hour (<paramref name="inside"/> ticks, see
+    /// <see cref="GpuCoverage"/>), and that time weighted by its utilisation.
+    /// </summary>
+    public void Add(int line, long inside, double utilPct)
     {
+        if (inside <= 0)
+        {
+            return;
+        }
+
         if (line >= _lines)
         {
             Grow(line + 1);
         }
 
-        long inside = Math.Min(ticks, end) - Math.Max(ticks - (intervalS * TimeSpan.TicksPerSecond), start);
         _observedTicks[line] += inside;
         double scaled = Math.Round(utilPct * 100);
         if (Math.Abs(scaled) <= 1_000_000 && scaled / 100 == utilPct)
@@ -61,7 +68,7 @@ internal sealed class ObservedLineSums(long start, long end)
     }
 
     public ObservedLineSums Copy() =>
-        new(start, end)
+        new()
         {
             _observedTicks = (long[])_observedTicks.Clone(),
             _hundredthTicks = (Int128[])_hundredthTicks.Clone(),

@@ -2,7 +2,8 @@ namespace Metrics.Core.Tests.Billing;
 
 /// <summary>
 /// The streaming, sharded observed-time scan against the plain definition: deduplicate by (uuid, ts) keeping the lowest
-/// (partition, sequence), then sum each winner's overlap with the hour. Whatever the order, copies and shard count.
+/// (partition, sequence), then sum what of each winner's interval inside the hour its GPU's earlier winners did not
+/// cover. Whatever the order, copies and shard count.
 /// </summary>
 public sealed class ObservedHourTests
 {
@@ -11,23 +12,45 @@ public sealed class ObservedHourTests
     /// <summary>The definition, written the slow and obvious way.</summary>
     private static Dictionary<UsageKey, ObservedSeconds> Reference(IEnumerable<GpuSampleRow> samples)
     {
+        long start = s_hour.UtcTicks,
+            end = s_hour.AddHours(1).UtcTicks;
         var totals = new Dictionary<UsageKey, ObservedSeconds>();
         var winners = samples
+            .Where(s => s.Ts.UtcTicks > start && s.Ts.UtcTicks - (s.IntervalS * TimeSpan.TicksPerSecond) < end)
             .GroupBy(s => (s.GpuUuid.ToUpperInvariant(), s.Ts))
             .Select(g => g.OrderBy(s => s.Partition, StringComparer.Ordinal).ThenBy(s => s.Sequence).First());
-        foreach (GpuSampleRow s in winners)
+        foreach (var gpu in winners.GroupBy(s => s.GpuUuid.ToUpperInvariant()))
         {
-            // The part of [ts - interval, ts) inside the hour, in ticks: not the production helper this checks.
-            long from = Math.Max(s.Ts.UtcTicks - (s.IntervalS * TimeSpan.TicksPerSecond), s_hour.UtcTicks);
-            long to = Math.Min(s.Ts.UtcTicks, s_hour.AddHours(1).UtcTicks);
-            if (s.Institution is null || to <= from)
+            var earlier = new List<(long From, long To)>();
+            foreach (GpuSampleRow s in gpu.OrderBy(s => s.Ts))
             {
-                continue;
-            }
+                // The part of [ts - interval, ts) inside the hour, in ticks, less what the GPU's earlier samples covered
+                // (a sweep over them in order of start): not the production helper this checks.
+                long from = Math.Max(s.Ts.UtcTicks - (s.IntervalS * TimeSpan.TicksPerSecond), start);
+                long to = Math.Min(s.Ts.UtcTicks, end);
+                long fresh = to - from,
+                    cursor = from;
+                foreach ((long coveredFrom, long coveredTo) in earlier.Where(c => c.To > from && c.From < to).OrderBy(c => c.From))
+                {
+                    long overlapFrom = Math.Max(coveredFrom, cursor),
+                        overlapTo = Math.Min(coveredTo, to);
+                    if (overlapTo > overlapFrom)
+                    {
+                        fresh -= overlapTo - overlapFrom;
+                        cursor = overlapTo;
+                    }
+                }
 
-            decimal seconds = (to - from) / (decimal)TimeSpan.TicksPerSecond;
-            var key = new UsageKey(s.Institution, s.GpuModel);
-            totals[key] = totals.GetValueOrDefault(key) + new ObservedSeconds((decimal)s.UtilPct / 100m * seconds, seconds);
+                earlier.Add((from, to));
+                if (s.Institution is null || fresh <= 0)
+                {
+                    continue;
+                }
+
+                decimal seconds = fresh / (decimal)TimeSpan.TicksPerSecond;
+                var key = new UsageKey(s.Institution, s.GpuModel);
+                totals[key] = totals.GetValueOrDefault(key) + new ObservedSeconds((decimal)s.UtilPct / 100m * seconds, seconds);
+            }
         }
 
         return totals;
@@ -286,6 +309,49 @@ public sealed class ObservedHourTests
         Assert.Equal(expected.OrderBy(p => p.Key).ToArray(), actual.OrderBy(p => p.Key).ToArray());
         Assert.Equal(general.LastPeakSamples, reader.LastPeakSamples);
         Assert.True(reader.LastPeakSamples > 0, "The sorted read gave up, and the table read counted the samples.");
+    }
+
+    /// <summary>
+    /// One GPU at 10 s whose node clock is stepped back 8 s after 30 s, and 1 s more across the hour's end: samples at
+    /// 10, 20, 30, then 32, 42 ... 3,592, then 3,601 and 3,611 (the next hour's folder). Each second of the hour is
+    /// covered, some twice; counted once, it is 3,600 s observed and 1,800 s active at 50 %, where summing the intervals
+    /// gives 3,609 s. The same whether the hour is read the general way or as a compacted (sorted) file.
+    /// </summary>
+    [Fact]
+    public async Task AClockSteppedBack_CountsEachSecondOnce_ReadTheGeneralWayOrSorted()
+    {
+        int[] seconds = [10, 20, 30, .. Enumerable.Range(0, 357).Select(j => 32 + (10 * j)), 3601, 3611];
+        var landing = new InMemoryLandingStore();
+        var pipeline = new IngestPipeline(landing, new InMemoryDirtyHourLog());
+        RawEvent[] events =
+        [
+            .. seconds.Select(
+                (second, i) =>
+                    new RawEvent(
+                        EventJson.Bytes(
+                            EventJson.Gpu(node: "gn0001", ts: EventJson.Ts(s_hour.AddSeconds(second)), gpus: 1, utilPct: 50, intervalS: 10)
+                        ),
+                        i,
+                        s_hour.AddHours(2)
+                    )
+            ),
+        ];
+        await pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, "0", events), CancellationToken.None);
+        var files = new InMemoryLandedFiles(landing);
+        var general = new ObservedHourReader(files, 1_000_000);
+        ObservedSeconds read = Assert.Single(await general.ReadAsync(s_hour, CancellationToken.None)).Value;
+
+        string own = Assert.Single(await files.ListHourAsync(TelemetryStream.Gpu, s_hour, CancellationToken.None));
+        string compacted = LandingPaths.CompactedFile(TelemetryStream.Gpu, s_hour, 1);
+        string key = Assert.Single(landing.Files.Keys, k => k.EndsWith(own, StringComparison.Ordinal));
+        Assert.True(landing.Files.TryRemove(key, out LandingFile? file));
+        landing.Files[$"{LandingPaths.TelemetryContainer}/{compacted}"] = file with { Path = compacted };
+        var sorted = new ObservedHourReader(files, 1_000_000);
+        ObservedSeconds readSorted = Assert.Single(await sorted.ReadAsync(s_hour, CancellationToken.None)).Value;
+
+        Assert.Equal(new ObservedSeconds(1800m, 3600m), read);
+        Assert.Equal(read, readSorted);
+        Assert.True(sorted.LastPeakSamples < general.LastPeakSamples, "The compacted file was read sorted, holding no sample of its own.");
     }
 
     /// <summary>
