@@ -44,6 +44,23 @@ param alertEmail string = ''
 @description('IANA time zone of billing months.')
 param billingTimeZone string = 'Asia/Shanghai'
 
+@description('Application (client) id of the API\'s Entra app registration (infra/entra/register-app.sh prints it).')
+param apiClientId string = ''
+
+@description('Object ids of the GPU nodes\' identities: each may send to gpu-telemetry only.')
+param gpuSenderPrincipalIds array = []
+
+@description('Object ids of the scheduler collectors\' identities: each may send to job-events only.')
+param jobSenderPrincipalIds array = []
+
+@description('Clusters whose events land, comma-separated; empty accepts any.')
+param allowedClusters string = ''
+
+// Refused at deployment rather than deployed open: without the app registration nobody could sign in.
+var signInClientId = empty(apiClientId)
+  ? fail('apiClientId is required: register the API with infra/entra/register-app.sh and pass its client id.')
+  : apiClientId
+
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName, location))
 var name = 'metrics-${environmentName}-${take(resourceToken, 6)}'
 var tags = {
@@ -119,6 +136,18 @@ module rbac 'modules/rbac.bicep' = {
   }
 }
 
+module producerRbac 'modules/producer-rbac.bicep' = {
+  name: 'producer-rbac'
+  params: {
+    eventHubsNamespaceName: eventHubs.outputs.namespaceName
+    gpuTelemetryHubName: eventHubs.outputs.gpuTelemetryHubName
+    jobEventsHubName: eventHubs.outputs.jobEventsHubName
+    gpuSenderPrincipalIds: gpuSenderPrincipalIds
+    jobSenderPrincipalIds: jobSenderPrincipalIds
+    appPrincipalId: identity.outputs.principalId
+  }
+}
+
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
   dependsOn: [rbac]
@@ -139,6 +168,8 @@ module functionApp 'modules/functionapp.bicep' = {
     appInsightsConnectionString: monitoring.outputs.connectionString
     maximumInstanceCount: maximumInstanceCount
     billingTimeZone: billingTimeZone
+    apiClientId: signInClientId
+    allowedClusters: allowedClusters
   }
 }
 

@@ -9,3 +9,10 @@ param gpuPartitionCount = 32
 param jobPartitionCount = 4
 param eventHubsRetentionDays = 7
 param maximumInstanceCount = 40
+
+// Sign-in and producers (docs/security.md): the app registration's client id, the identities that may send to each hub,
+// and the clusters whose events land, from the deploying shell's environment.
+param apiClientId = readEnvironmentVariable('METRICS_API_CLIENT_ID', '')
+param gpuSenderPrincipalIds = split(readEnvironmentVariable('METRICS_GPU_SENDERS', ''), ',')
+param jobSenderPrincipalIds = split(readEnvironmentVariable('METRICS_JOB_SENDERS', ''), ',')
+param allowedClusters = readEnvironmentVariable('METRICS_ALLOWED_CLUSTERS', '')

@@ -22,7 +22,9 @@ public static class AppSettingNames
         BillingSettings.TimeZoneVariable,
         IngestLimits.MaxEventAgeDaysSetting,
         IngestLimits.MaxJobAgeDaysSetting,
+        IngestLimits.AllowedClustersSetting,
         CompactionSettings.GraceMinutesSetting,
         MonthCloseSettings.GraceDaysSetting,
+        Access.AccessSettings.InstitutionClaimSetting,
     ];
 }

@@ -15,4 +15,6 @@ public static class FunctionNames
     public const string ListVouchers = nameof(ListVouchers);
     public const string ImportVouchers = nameof(ImportVouchers);
     public const string GetAudit = nameof(GetAudit);
+    public const string GetStatus = nameof(GetStatus);
+    public const string ExportUsage = nameof(ExportUsage);
 }

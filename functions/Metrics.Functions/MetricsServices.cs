@@ -1,6 +1,7 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Metrics.Core.Validation;
 using Metrics.Core.Vouchers;
+using Metrics.Functions.Access;
 using Metrics.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +23,8 @@ public static class MetricsServices
         // lift the maximum event age; only metrics ingest --backfill does.
         IngestLimits limits = IngestLimits.FromSettings(
             configuration[IngestLimits.MaxEventAgeDaysSetting],
-            configuration[IngestLimits.MaxJobAgeDaysSetting]
+            configuration[IngestLimits.MaxJobAgeDaysSetting],
+            configuration[IngestLimits.AllowedClustersSetting]
         );
         services.AddSingleton(sp =>
             IngestStorage.CreatePipeline(sp.GetRequiredService<StorageClients>(), limits, sp.GetRequiredService<TimeProvider>())
@@ -55,6 +57,18 @@ public static class MetricsServices
                 closeGrace
             )
         );
+        services.AddSingleton(sp =>
+            BillingStorage.CreateStatusQuery(
+                sp.GetRequiredService<StorageClients>(),
+                calendar,
+                sp.GetRequiredService<TimeProvider>(),
+                closeGrace
+            )
+        );
+
+        // Who may call what: one gate for every HTTP function, trusting the caller only behind the platform's sign-in.
+        services.AddSingleton(AccessSettings.FromSettings(name => configuration[name]));
+        services.AddSingleton<AccessGate>();
         services.AddSingleton<IVoucherStore>(sp => new TableVoucherStore(sp.GetRequiredService<StorageClients>().Tables));
         services.AddSingleton<IAuditLog>(sp => new BlobAuditLog(sp.GetRequiredService<StorageClients>().Blobs));
         services.AddSingleton(sp => new VoucherLedger(

@@ -30,11 +30,15 @@ public static class BillingStorage
         };
     }
 
-    /// <summary>What <c>metrics status</c> shows: pending marks, the last rollup, recent dead letters, closed months.</summary>
+    /// <summary>
+    /// What <c>metrics status</c> shows: pending marks, the last rollup, recent dead letters, closed months; months are
+    /// overdue <paramref name="closeGrace"/> after they end (default: the month close's default grace).
+    /// </summary>
     public static Metrics.Core.Operations.StatusQuery CreateStatusQuery(
         StorageClients clients,
         BillingCalendar calendar,
-        TimeProvider timeProvider
+        TimeProvider timeProvider,
+        TimeSpan? closeGrace = null
     )
     {
         ArgumentNullException.ThrowIfNull(clients);
@@ -51,6 +55,7 @@ public static class BillingStorage
             UnknownModels = new TableUnknownModelLog(clients.Tables),
             Catalogue = new BlobGpuModelStore(clients.Blobs),
             Usage = new TableUsageStore(clients.Tables),
+            CloseGrace = closeGrace ?? MonthClose.DefaultGrace,
         };
     }
 

@@ -83,6 +83,22 @@ param ingestMaxEventAgeDays int = 14
 @maxValue(366)
 param ingestMaxJobAgeDays int = 31
 
+@description('Application (client) id of the API\'s Entra app registration, whose app roles say who may do what (infra/entra/README.md).')
+param apiClientId string
+
+@description('Entra tenant of the app registration.')
+param tenantId string = tenant().tenantId
+
+@description('Claim type naming an institution reader\'s institutions (docs/security.md).')
+param institutionClaimType string = 'institutions'
+
+@description('Clusters whose events land, comma-separated; empty accepts any (docs/security.md).')
+param allowedClusters string = ''
+
+// The one path App Service authentication leaves to the Functions host's key check: read-only usage export for
+// automation (functions/Metrics.Functions/Billing/ExportUsage.cs).
+var keyOnlyPaths = ['/api/export/usage']
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-${name}'
   location: location
@@ -157,11 +173,48 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'BillingTimeZone', value: billingTimeZone }
         { name: 'IngestMaxEventAgeDays', value: string(ingestMaxEventAgeDays) }
         { name: 'IngestMaxJobAgeDays', value: string(ingestMaxJobAgeDays) }
+        { name: 'AllowedClusters', value: allowedClusters }
+        // Sign-in: the institutions claim the gate reads, and the identity App Service authentication signs in with
+        // (a federated credential on the app registration: no client secret anywhere).
+        { name: 'InstitutionClaimType', value: institutionClaimType }
+        { name: 'OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID', value: identityClientId }
         // Telemetry, authenticated with the identity (the component refuses key-only ingestion).
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
       ]
     }
+  }
+}
+
+// App Service authentication with Microsoft Entra ID: nothing reaches the app unsigned-in (browsers are sent to sign in,
+// other callers get 401), and the app reads the caller from X-MS-CLIENT-PRINCIPAL, which the platform sets and strips
+// from what clients send. The app roles in the caller's token decide the rest (docs/security.md).
+resource auth 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: app
+  name: 'authsettingsV2'
+  properties: {
+    platform: { enabled: true }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'RedirectToLoginPage'
+      redirectToProvider: 'azureactivedirectory'
+      excludedPaths: keyOnlyPaths
+    }
+    httpSettings: { requireHttps: true }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: apiClientId
+          clientSecretSettingName: 'OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID'
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: ['api://${apiClientId}', apiClientId]
+        }
+      }
+    }
+    login: { tokenStore: { enabled: false } }
   }
 }
 

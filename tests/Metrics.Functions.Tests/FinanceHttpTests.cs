@@ -29,10 +29,11 @@ public sealed class FinanceHttpTests
             s_calendar
         );
         var query = new UsageQuery(_usage, InMemoryRateCardStore.Standard(), _statements, _vouchers, s_calendar);
-        return new CloseMonth(new MonthClose(rollup, query, _usage, _statements, _lock, s_calendar, _time));
+        return new CloseMonth(new MonthClose(rollup, query, _usage, _statements, _lock, s_calendar, _time), SignedIn.Gate);
     }
 
-    private Billing.Vouchers VouchersFunction() => new(_vouchers, new VoucherLedger(_vouchers, _statements, s_calendar), _time);
+    private Billing.Vouchers VouchersFunction() =>
+        new(_vouchers, new VoucherLedger(_vouchers, _statements, s_calendar), _time, SignedIn.Gate);
 
     private static HttpRequest Request(string method, string body = "", string query = "")
     {
@@ -40,7 +41,7 @@ public sealed class FinanceHttpTests
         context.Request.Method = method;
         context.Request.QueryString = new QueryString(query);
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
-        return context.Request;
+        return context.Request.As(ClientPrincipals.FinanceAdmin);
     }
 
     private static JsonElement Json(IActionResult result) =>
@@ -80,7 +81,7 @@ public sealed class FinanceHttpTests
             s_calendar
         );
         var query = new UsageQuery(_usage, InMemoryRateCardStore.Standard(), _statements, _vouchers, s_calendar);
-        var close = new CloseMonth(new MonthClose(rollup, query, _usage, _statements, _lock.Impatient(), s_calendar, _time));
+        var close = new CloseMonth(new MonthClose(rollup, query, _usage, _statements, _lock.Impatient(), s_calendar, _time), SignedIn.Gate);
 
         var result = Assert.IsType<ObjectResult>(await close.RunAsync(Request("POST"), "2026-11", CancellationToken.None));
 

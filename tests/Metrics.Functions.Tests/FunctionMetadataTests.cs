@@ -31,7 +31,7 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
-    public void FunctionsMetadata_RollupAndFinanceApi_AreTimerAndFunctionKeyHttp()
+    public void FunctionsMetadata_RollupIsATimer_AndTheHttpRoutesLeaveSignInToThePlatform_ButTheExportRouteTakesAKey()
     {
         JsonElement[] functions = LoadMetadata().EnumerateArray().ToArray();
         JsonElement timer = functions.Single(f => f.GetProperty("name").GetString() == "UsageRollup").GetProperty("bindings")[0];
@@ -51,8 +51,17 @@ public sealed class FunctionMetadataTests
         );
         Assert.Equal("httpTrigger", http.GetProperty("type").GetString());
         Assert.Equal("usage/{month}", http.GetProperty("route").GetString());
-        Assert.Equal("Function", http.GetProperty("authLevel").GetString());
         Assert.Equal(["get"], http.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+
+        // Every route but one is anonymous to the host: the platform's sign-in and the gate decide. The export route is
+        // the one that takes a function key (and that the platform's sign-in leaves alone: infra).
+        var levels = functions
+            .Select(f => (Name: f.GetProperty("name").GetString()!, Binding: f.GetProperty("bindings")[0]))
+            .Where(f => f.Binding.GetProperty("type").GetString() == "httpTrigger")
+            .ToDictionary(f => f.Name, f => f.Binding.GetProperty("authLevel").GetString());
+        Assert.Equal("Function", levels[FunctionNames.ExportUsage]);
+        Assert.All(levels.Where(l => l.Key != FunctionNames.ExportUsage), l => Assert.Equal("Anonymous", l.Value));
+        Assert.Equal(9, levels.Count);
     }
 
     [Fact]

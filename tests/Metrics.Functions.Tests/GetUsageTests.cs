@@ -37,9 +37,10 @@ public sealed class GetUsageTests
         context.Request.Method = "GET";
         context.Request.QueryString = new QueryString(query);
         var function = new GetUsage(
-            new UsageQuery(_usage, _rates, _statements, new InMemoryVoucherStore(), BillingCalendar.Create("Asia/Shanghai"))
+            new UsageQuery(_usage, _rates, _statements, new InMemoryVoucherStore(), BillingCalendar.Create("Asia/Shanghai")),
+            SignedIn.Gate
         );
-        return await function.RunAsync(context.Request, month, CancellationToken.None);
+        return await function.RunAsync(context.Request.As(ClientPrincipals.FinanceReader), month, CancellationToken.None);
     }
 
     [Fact]

@@ -8,6 +8,20 @@ internal sealed partial class ArmTemplate
 {
     public ArmTemplate(JsonElement root) => Root = root;
 
+    private static readonly Lazy<ArmTemplate> s_main = new(() =>
+    {
+        (int exit, string output, string error) = BicepCli.Run(
+            "build",
+            Metrics.Tests.Shared.RepoPaths.Combine("infra", "main.bicep"),
+            "--stdout"
+        );
+        Assert.True(exit == 0, error);
+        return new ArmTemplate(JsonDocument.Parse(output).RootElement);
+    });
+
+    /// <summary>infra/main.bicep, compiled once for every test that reads it.</summary>
+    public static ArmTemplate Main => s_main.Value;
+
     public JsonElement Root { get; }
 
     /// <summary>Every resource, with the module (nested deployment) it is declared in; "main" for the top level.</summary>

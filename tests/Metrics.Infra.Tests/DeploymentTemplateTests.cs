@@ -8,14 +8,7 @@ namespace Metrics.Infra.Tests;
 /// <summary>Assertions on the ARM JSON compiled from infra/main.bicep: resources, roles, and identity-only settings.</summary>
 public sealed class DeploymentTemplateTests
 {
-    private static readonly Lazy<ArmTemplate> s_main = new(() =>
-    {
-        (int exit, string output, string error) = BicepCli.Run("build", RepoPaths.Combine("infra", "main.bicep"), "--stdout");
-        Assert.True(exit == 0, error);
-        return new ArmTemplate(JsonDocument.Parse(output).RootElement);
-    });
-
-    private static ArmTemplate Main => s_main.Value;
+    private static ArmTemplate Main => ArmTemplate.Main;
 
     private static JsonElement Site => Assert.Single(Main.OfType("Microsoft.Web/sites"));
 

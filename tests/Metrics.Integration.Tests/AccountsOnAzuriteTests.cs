@@ -144,18 +144,17 @@ public sealed class AccountsOnAzuriteTests() : MonthOnAzurite(new BillingMonth(2
     /// <summary><c>POST /api/months/{month}/close</c> as the host would call it, over Azurite: the response body.</summary>
     private async Task<string> CloseOverHttpAsync()
     {
-        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
-        context.Request.Method = "POST";
         var function = new Metrics.Functions.Billing.CloseMonth(
             Metrics.Storage.BillingStorage.CreateMonthClose(
                 Azurite.Clients,
                 BillingCalendar.Create("Asia/Shanghai"),
                 Time,
                 Metrics.Core.Statements.MonthClose.DefaultGrace
-            )
+            ),
+            SignedIn.Gate
         );
         var ok = Assert.IsType<Microsoft.AspNetCore.Mvc.OkObjectResult>(
-            await function.RunAsync(context.Request, Month.ToString(), CancellationToken.None)
+            await function.RunAsync(SignedIn.Request("POST", ClientPrincipals.FinanceAdmin), Month.ToString(), CancellationToken.None)
         );
         return JsonSerializer.Serialize(ok.Value);
     }
@@ -163,14 +162,16 @@ public sealed class AccountsOnAzuriteTests() : MonthOnAzurite(new BillingMonth(2
     /// <summary><c>GET /api/usage/{month}</c> as the host would call it, over Azurite.</summary>
     private async Task<string> HttpAsync(string query)
     {
-        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
-        context.Request.Method = "GET";
-        context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString(query);
         var function = new Metrics.Functions.Billing.GetUsage(
-            Metrics.Storage.BillingStorage.CreateQuery(Azurite.Clients, BillingCalendar.Create("Asia/Shanghai"))
+            Metrics.Storage.BillingStorage.CreateQuery(Azurite.Clients, BillingCalendar.Create("Asia/Shanghai")),
+            SignedIn.Gate
         );
         var result = Assert.IsType<Microsoft.AspNetCore.Mvc.ContentResult>(
-            await function.RunAsync(context.Request, Month.ToString(), CancellationToken.None)
+            await function.RunAsync(
+                SignedIn.Request("GET", ClientPrincipals.FinanceReader, query),
+                Month.ToString(),
+                CancellationToken.None
+            )
         );
         Assert.Equal(200, result.StatusCode);
         return result.Content!;

@@ -195,8 +195,11 @@ public sealed class MonthCloseOnAzuriteTests() : MonthOnAzurite(new BillingMonth
         Assert.Contains($"v2-{Run},{Institution},CNY,1000.00,209.92,790.08,", list, StringComparison.Ordinal);
 
         // GET /api/vouchers over the same store says the same.
-        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
-        context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString($"?institution={Institution}");
+        Microsoft.AspNetCore.Http.HttpRequest request = SignedIn.Request(
+            "GET",
+            ClientPrincipals.InstitutionReader(Institution),
+            $"?institution={Institution}"
+        );
         var store = new TableVoucherStore(Azurite.Clients.Tables);
         var api = new Metrics.Functions.Billing.Vouchers(
             store,
@@ -205,9 +208,10 @@ public sealed class MonthCloseOnAzuriteTests() : MonthOnAzurite(new BillingMonth
                 new BlobStatementStore(Azurite.Clients.Blobs),
                 BillingCalendar.Create("Asia/Shanghai")
             ),
-            Time
+            Time,
+            SignedIn.Gate
         );
-        var ok = Assert.IsType<Microsoft.AspNetCore.Mvc.OkObjectResult>(await api.ListAsync(context.Request, CancellationToken.None));
+        var ok = Assert.IsType<Microsoft.AspNetCore.Mvc.OkObjectResult>(await api.ListAsync(request, CancellationToken.None));
         using (JsonDocument balances = JsonDocument.Parse(JsonSerializer.Serialize(ok.Value)))
         {
             Assert.Equal(

@@ -89,12 +89,11 @@ internal sealed class StatementScenario() : MonthOnAzurite(new BillingMonth(2101
     /// <summary><c>GET /api/statements/{month}[/{institution}]</c> as the host would call it: status and body.</summary>
     public async Task<ContentResult> StatementOverHttpAsync(BillingMonth month, string? institution)
     {
-        var context = new DefaultHttpContext();
-        context.Request.Method = "GET";
-        var function = new GetStatement(BillingStorage.CreateStatementQuery(Azurite.Clients, Calendar, Time), Calendar);
+        HttpRequest request = SignedIn.Request("GET", ClientPrincipals.FinanceReader);
+        var function = new GetStatement(BillingStorage.CreateStatementQuery(Azurite.Clients, Calendar, Time), Calendar, SignedIn.Gate);
         IActionResult result = institution is null
-            ? await function.OverviewAsync(context.Request, month.ToString(), CancellationToken.None)
-            : await function.InstitutionAsync(context.Request, month.ToString(), institution, CancellationToken.None);
+            ? await function.OverviewAsync(request, month.ToString(), CancellationToken.None)
+            : await function.InstitutionAsync(request, month.ToString(), institution, CancellationToken.None);
         return Assert.IsType<ContentResult>(result);
     }
 

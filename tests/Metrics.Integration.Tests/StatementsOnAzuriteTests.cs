@@ -107,15 +107,16 @@ public sealed class StatementsOnAzuriteTests : IDisposable
         );
 
         // An institution with no usage at all: 404 over HTTP, a one-line failure from the CLI.
-        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        Microsoft.AspNetCore.Http.HttpRequest request = SignedIn.Request("GET", ClientPrincipals.FinanceReader);
         var function = new Metrics.Functions.Billing.GetStatement(
             Metrics.Storage.BillingStorage.CreateStatementQuery(_s.Azurite.Clients, StatementScenario.Calendar, _s.Time),
-            StatementScenario.Calendar
+            StatementScenario.Calendar,
+            SignedIn.Gate
         );
         Assert.IsType<NotFoundObjectResult>(
-            await function.InstitutionAsync(context.Request, _s.Month.ToString(), "inst-nobody", CancellationToken.None)
+            await function.InstitutionAsync(request, _s.Month.ToString(), "inst-nobody", CancellationToken.None)
         );
-        Assert.IsType<BadRequestObjectResult>(await function.OverviewAsync(context.Request, "2026-13", CancellationToken.None));
+        Assert.IsType<BadRequestObjectResult>(await function.OverviewAsync(request, "2026-13", CancellationToken.None));
     }
 
     [Fact]

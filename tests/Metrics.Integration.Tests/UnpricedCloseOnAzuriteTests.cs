@@ -38,12 +38,14 @@ public sealed class UnpricedCloseOnAzuriteTests() : MonthOnAzurite(new BillingMo
 
     private async Task<IActionResult> CloseOverHttpAsync()
     {
-        var context = new DefaultHttpContext();
-        context.Request.Method = "POST";
         // As the platform's sign-in passes the caller on.
-        context.Request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"] = "finance-admin@centre";
-        return await new Metrics.Functions.Billing.CloseMonth(NewClose(), new BlobAuditLog(Azurite.Clients.Blobs), Time).RunAsync(
-            context.Request,
+        return await new Metrics.Functions.Billing.CloseMonth(
+            NewClose(),
+            SignedIn.Gate,
+            new BlobAuditLog(Azurite.Clients.Blobs),
+            Time
+        ).RunAsync(
+            SignedIn.Request("POST", ClientPrincipals.Header("finance-admin@centre", [Metrics.Core.Access.RoleNames.FinanceAdmin])),
             Month.ToString(),
             CancellationToken.None
         );
@@ -51,24 +53,23 @@ public sealed class UnpricedCloseOnAzuriteTests() : MonthOnAzurite(new BillingMo
 
     private async Task<IActionResult> FocusOverHttpAsync()
     {
-        var context = new DefaultHttpContext();
-        context.Request.Method = "GET";
-        context.Request.QueryString = new QueryString($"?institution={Institution}&format=focus");
         return await new Metrics.Functions.Billing.GetUsage(
-            BillingStorage.CreateQuery(Azurite.Clients, BillingCalendar.Create("Asia/Shanghai"))
-        ).RunAsync(context.Request, Month.ToString(), CancellationToken.None);
+            BillingStorage.CreateQuery(Azurite.Clients, BillingCalendar.Create("Asia/Shanghai")),
+            SignedIn.Gate
+        ).RunAsync(
+            SignedIn.Request("GET", ClientPrincipals.FinanceReader, $"?institution={Institution}&format=focus"),
+            Month.ToString(),
+            CancellationToken.None
+        );
     }
 
     /// <summary><c>GET /api/audit</c> as the host calls it: the body, or null for a 400.</summary>
     private async Task<string?> AuditOverHttpAsync(string query)
     {
-        var context = new DefaultHttpContext();
-        context.Request.Method = "GET";
-        context.Request.QueryString = new QueryString(query);
-        IActionResult result = await new Metrics.Functions.Billing.GetAudit(new BlobAuditLog(Azurite.Clients.Blobs)).RunAsync(
-            context.Request,
-            CancellationToken.None
-        );
+        IActionResult result = await new Metrics.Functions.Billing.GetAudit(
+            new BlobAuditLog(Azurite.Clients.Blobs),
+            SignedIn.Gate
+        ).RunAsync(SignedIn.Request("GET", ClientPrincipals.FinanceAdmin, query), CancellationToken.None);
         return result is ContentResult { StatusCode: 200 } ok ? ok.Content
             : result is BadRequestObjectResult ? null
             : throw new InvalidOperationException();
@@ -148,7 +149,7 @@ public sealed class UnpricedCloseOnAzuriteTests() : MonthOnAzurite(new BillingMo
         [
             ("rates.import", "(metrics CLI)", "ok: imported=5 unchanged=0"),
             ("month.close", "(metrics CLI)", unpriced),
-            ("month.close", "finance-admin@centre (HTTP)", unpriced),
+            ("month.close", "finance-admin@centre (Metrics.FinanceAdmin) (HTTP)", unpriced),
             ("rates.import", "(metrics CLI)", "ok: imported=1 unchanged=0"),
             ("month.close", "(metrics CLI)", "ok: statement ST-2099-03-"),
             ("rates.import", "(metrics CLI)", "ok: imported=0 unchanged=1"),

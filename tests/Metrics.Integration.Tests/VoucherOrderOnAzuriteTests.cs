@@ -67,10 +67,8 @@ public sealed class VoucherOrderOnAzuriteTests() : MonthOnAzurite(new BillingMon
 
     private async Task<int> CloseByHttpAsync(BillingMonth month)
     {
-        var context = new DefaultHttpContext();
-        context.Request.Method = "POST";
-        IActionResult result = await new Metrics.Functions.Billing.CloseMonth(NewClose()).RunAsync(
-            context.Request,
+        IActionResult result = await new Metrics.Functions.Billing.CloseMonth(NewClose(), SignedIn.Gate).RunAsync(
+            SignedIn.Request("POST", ClientPrincipals.FinanceAdmin),
             month.ToString(),
             CancellationToken.None
         );

@@ -36,7 +36,8 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, Func<string, s
         {
             IngestLimits limits = IngestLimits.FromSettings(
                 GetEnvironmentVariable(IngestLimits.MaxEventAgeDaysSetting),
-                GetEnvironmentVariable(IngestLimits.MaxJobAgeDaysSetting)
+                GetEnvironmentVariable(IngestLimits.MaxJobAgeDaysSetting),
+                GetEnvironmentVariable(IngestLimits.AllowedClustersSetting)
             );
             return backfill ? limits.ForBackfill() : limits;
         }

@@ -35,6 +35,7 @@ public static class GpuTelemetryDecoder
     private static GpuSample Read(JsonFields fields, DateTimeOffset enqueuedTime, IngestLimits limits)
     {
         string cluster = fields.RequiredKey("cluster", ContractPatterns.Id());
+        limits.CheckCluster(cluster);
         string node = fields.RequiredKey("node", ContractPatterns.Id());
         DateTimeOffset ts = fields.RequiredTimestamp("ts");
         EventBody.Plausible(ts, "ts", enqueuedTime, limits);

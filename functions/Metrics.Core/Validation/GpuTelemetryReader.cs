@@ -90,6 +90,12 @@ internal static class GpuTelemetryReader
             return null;
         }
 
+        // Another cluster's sample: the reference decoder words the rejection.
+        if (limits.AllowedClusters is { } allowed && !allowed.Contains(cluster!))
+        {
+            return null;
+        }
+
         return new GpuSample(cluster!, node!, ts!.Value, (int)intervalS, gpus!);
     }
 

@@ -43,15 +43,62 @@ public sealed record IngestLimits
     /// <summary>True when the maximum event age is lifted: a deliberate replay of historical files.</summary>
     public bool Backfill => MaxEventAge is null;
 
+    /// <summary>
+    /// The clusters whose events land (<c>AllowedClusters</c>, comma-separated); null accepts any. Anything else is
+    /// dead-lettered as <see cref="RejectReason.UnknownCluster"/>, its neighbours in the batch landing as usual.
+    /// </summary>
+    public IReadOnlySet<string>? AllowedClusters { get; init; }
+
+    /// <summary>Refuses an event of a cluster that is not allowed.</summary>
+    /// <exception cref="RejectedEventException">The cluster is not in <see cref="AllowedClusters"/>.</exception>
+    public void CheckCluster(string cluster)
+    {
+        if (AllowedClusters is { } allowed && !allowed.Contains(cluster))
+        {
+            throw new RejectedEventException(
+                RejectReason.UnknownCluster,
+                $"cluster '{cluster}' is not one this deployment accepts ({AllowedClustersSetting})"
+            );
+        }
+    }
+
+    /// <summary>
+    /// <c>AllowedClusters</c> as a set: comma-separated cluster ids; empty or missing means any. A value that is no
+    /// cluster id throws, naming the setting, so a typo stops the app instead of dead-lettering every event.
+    /// </summary>
+    public static IReadOnlySet<string>? ParseAllowedClusters(string? text)
+    {
+        string[] ids = (text ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (ids.Length == 0)
+        {
+            return null;
+        }
+
+        foreach (string id in ids)
+        {
+            if (!ContractPatterns.Id().IsMatch(id))
+            {
+                throw new InvalidOperationException(
+                    $"{AllowedClustersSetting}: '{EchoedText.Cut(id, 64)}' is not a cluster id (letters, digits, '.', '_', '-')."
+                );
+            }
+        }
+
+        return ids.ToHashSet(StringComparer.Ordinal);
+    }
+
+    public const string AllowedClustersSetting = "AllowedClusters";
+
     /// <summary>The same limits with the maximum event age lifted (<c>metrics ingest --backfill</c>; never the functions).</summary>
     public IngestLimits ForBackfill() => this with { MaxEventAge = null };
 
     /// <summary>Reads the two day settings; a missing value keeps its default, a bad one throws with the setting's name.</summary>
-    public static IngestLimits FromSettings(string? maxEventAgeDays, string? maxJobAgeDays) =>
+    public static IngestLimits FromSettings(string? maxEventAgeDays, string? maxJobAgeDays, string? allowedClusters = null) =>
         new()
         {
             MaxEventAge = Days(maxEventAgeDays, MaxEventAgeDaysSetting, DefaultMaxEventAge),
             MaxJobAge = Days(maxJobAgeDays, MaxJobAgeDaysSetting, DefaultMaxJobAge),
+            AllowedClusters = ParseAllowedClusters(allowedClusters),
         };
 
     public const string MaxEventAgeDaysSetting = "IngestMaxEventAgeDays";

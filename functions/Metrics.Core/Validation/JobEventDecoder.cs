@@ -24,6 +24,7 @@ public static class JobEventDecoder
     {
         string eventId = fields.RequiredString("eventId", ContractPatterns.EventId());
         string cluster = fields.RequiredKey("cluster", ContractPatterns.Id());
+        limits.CheckCluster(cluster);
         string jobId = fields.RequiredKey("jobId", ContractPatterns.JobId());
         JobState state = ReadState(fields);
         DateTimeOffset ts = fields.RequiredTimestamp("ts");

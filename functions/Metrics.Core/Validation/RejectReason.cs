@@ -50,4 +50,10 @@ public enum RejectReason
     /// with its type). The event is kept whole so it can be replayed once the bug is fixed; its batch lands.
     /// </summary>
     InternalError,
+
+    /// <summary>
+    /// The event's <c>cluster</c> is not one this deployment accepts (<see cref="IngestLimits.AllowedClusters"/>): a
+    /// producer may bill only its own cluster's institutions.
+    /// </summary>
+    UnknownCluster,
 }

@@ -19,6 +19,7 @@ public static class RejectReasons
             RejectReason.Inconsistent => "inconsistent",
             RejectReason.TimestampTooOld => "timestamp-too-old",
             RejectReason.InternalError => "internal-error",
+            RejectReason.UnknownCluster => "unknown-cluster",
             _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Unknown reject reason."),
         };
 }

@@ -1,23 +1,42 @@
 using System.Globalization;
+using Metrics.Core.Access;
+using Metrics.Functions.Access;
 
 namespace Metrics.Functions.Billing;
 
 /// <summary>
-/// Finance closes a month over HTTP: <c>POST /api/months/{month}/close</c> (function key), as <c>metrics close</c>
+/// Finance admins close a month over HTTP: <c>POST /api/months/{month}/close</c>, as <c>metrics close</c>
 /// does. 200 with the statement's seal when closed now or before (<c>already_closed</c> says which); 409 when the month
 /// has not ended; 503 when the rollup failed for work that concerns it, or another rollup held the lock too long (the
 /// month stays open; try again).
 /// </summary>
-public sealed class CloseMonth(MonthClose close, IAuditLog? audit = null, TimeProvider? time = null)
+public sealed class CloseMonth(MonthClose close, AccessGate access, IAuditLog? audit = null, TimeProvider? time = null)
 {
     [Function(FunctionNames.CloseMonth)]
     public async Task<IActionResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "months/{month}/close")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "months/{month}/close")] HttpRequest request,
         string month,
         CancellationToken cancellationToken
     )
     {
         ArgumentNullException.ThrowIfNull(request);
+        GateCheck gate = access.Check(request, AccessAction.CloseMonth, institution: null);
+        if (gate.Refusal is { } refused)
+        {
+            // A refused close is a finance action refused: on the record, with who asked.
+            await AuditTrail
+                .RecordRefusalAsync(
+                    audit,
+                    (time ?? TimeProvider.System).GetUtcNow(),
+                    gate,
+                    "month.close",
+                    Core.Validation.EchoedText.Cut(month, 16),
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+            return refused;
+        }
+
         if (!BillingMonth.TryParse(month, out BillingMonth m))
         {
             return new BadRequestObjectResult(new { error = UsageRequest.MonthError(month) });
@@ -30,7 +49,7 @@ public sealed class CloseMonth(MonthClose close, IAuditLog? audit = null, TimePr
             await AuditTrail
                 .RecordAsync(
                     audit,
-                    Core.Audit.AuditRecord.ForClose((time ?? TimeProvider.System).GetUtcNow(), AuditTrail.Who(request), result),
+                    Core.Audit.AuditRecord.ForClose((time ?? TimeProvider.System).GetUtcNow(), gate.Who, result),
                     cancellationToken
                 )
                 .ConfigureAwait(false);

@@ -1,20 +1,26 @@
+using Metrics.Core.Access;
 using Metrics.Core.Audit;
+using Metrics.Functions.Access;
 
 namespace Metrics.Functions.Billing;
 
 /// <summary>
-/// The audit trail over HTTP: <c>GET /api/audit?month=yyyy-MM</c> (function key), as <c>metrics audit</c> prints it:
+/// The audit trail over HTTP: <c>GET /api/audit?month=yyyy-MM</c> (finance admins), as <c>metrics audit</c> prints it:
 /// every finance action and refusal, oldest first, as JSON lines (<c>application/x-ndjson</c>). 400 for a bad month.
 /// </summary>
-public sealed class GetAudit(IAuditLog audit)
+public sealed class GetAudit(IAuditLog audit, AccessGate access)
 {
     [Function(FunctionNames.GetAudit)]
     public async Task<IActionResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "audit")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "audit")] HttpRequest request,
         CancellationToken cancellationToken
     )
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (access.Check(request, AccessAction.ReadAudit, institution: null).Refusal is { } refused)
+        {
+            return refused;
+        }
         BillingMonth? month = null;
         if (request.Query["month"].ToString() is { Length: > 0 } text)
         {

@@ -1,21 +1,28 @@
+using Metrics.Core.Access;
+using Metrics.Functions.Access;
 using Metrics.Statements;
 
 namespace Metrics.Functions.Billing;
 
 /// <summary>
-/// The statement pages (function key required, like the usage API): <c>GET /api/statements/{month}</c>, the centre's
-/// overview, and <c>GET /api/statements/{month}/{institution}</c>, an institution's statement. Self-contained HTML.
+/// The statement pages: <c>GET /api/statements/{month}</c>, the centre's overview (finance), and
+/// <c>GET /api/statements/{month}/{institution}</c>, an institution's statement (finance, or a reader of that
+/// institution). Self-contained HTML.
 /// </summary>
-public sealed class GetStatement(StatementQuery query, BillingCalendar calendar)
+public sealed class GetStatement(StatementQuery query, BillingCalendar calendar, AccessGate access)
 {
     [Function(FunctionNames.GetCentreOverview)]
     public async Task<IActionResult> OverviewAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "statements/{month}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "statements/{month}")] HttpRequest request,
         string month,
         CancellationToken cancellationToken
     )
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (access.Check(request, AccessAction.ReadStatement, institution: null).Refusal is { } refused)
+        {
+            return refused;
+        }
         if (!UsageRequest.TryParse(month, institution: null, format: null, out UsageRequest? parsed, out string? error))
         {
             return new BadRequestObjectResult(new { error });
@@ -27,23 +34,29 @@ public sealed class GetStatement(StatementQuery query, BillingCalendar calendar)
 
     [Function(FunctionNames.GetInstitutionStatement)]
     public async Task<IActionResult> InstitutionAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "statements/{month}/{institution}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "statements/{month}/{institution}")] HttpRequest request,
         string month,
         string institution,
         CancellationToken cancellationToken
     )
     {
         ArgumentNullException.ThrowIfNull(request);
+        GateCheck gate = access.Check(request, AccessAction.ReadStatement, institution);
+        if (gate.Refusal is { } refused)
+        {
+            return refused;
+        }
+
         if (!UsageRequest.TryParse(month, institution, format: null, out UsageRequest? parsed, out string? error))
         {
             return new BadRequestObjectResult(new { error });
         }
 
-        InstitutionStatement? statement = await query
-            .InstitutionAsync(parsed!.Month, parsed.Institution!, cancellationToken)
-            .ConfigureAwait(false);
+        InstitutionStatement? statement = gate.Hidden
+            ? null
+            : await query.InstitutionAsync(parsed!.Month, parsed.Institution!, cancellationToken).ConfigureAwait(false);
         return statement is null
-            ? new NotFoundObjectResult(new { error = $"unknown institution '{parsed.Institution}': it has no usage in any month" })
+            ? UnknownInstitution.Answer(parsed!.Institution!)
             : Html(InstitutionStatementPage.Render(statement, calendar));
     }
 

@@ -1,21 +1,36 @@
+using Metrics.Core.Access;
 using Metrics.Core.Vouchers;
+using Metrics.Functions.Access;
 
 namespace Metrics.Functions.Billing;
 
 /// <summary>
-/// Compute vouchers over HTTP (function key), as <c>metrics vouchers</c>: <c>GET /api/vouchers?institution=</c> lists
-/// them with what closed months drew and what is left; <c>POST /api/vouchers</c> imports the body (the import file's JSON).
+/// Compute vouchers over HTTP, as <c>metrics vouchers</c>: <c>GET /api/vouchers?institution=</c> lists them with what
+/// closed months drew and what is left (finance, or a reader of that institution); <c>POST /api/vouchers</c> imports the
+/// body, the import file's JSON (finance admins).
 /// </summary>
-public sealed class Vouchers(IVoucherStore store, VoucherLedger ledger, TimeProvider timeProvider, IAuditLog? audit = null)
+public sealed class Vouchers(
+    IVoucherStore store,
+    VoucherLedger ledger,
+    TimeProvider timeProvider,
+    AccessGate access,
+    IAuditLog? audit = null
+)
 {
     [Function(FunctionNames.ListVouchers)]
     public async Task<IActionResult> ListAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "vouchers")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "vouchers")] HttpRequest request,
         CancellationToken cancellationToken
     )
     {
         ArgumentNullException.ThrowIfNull(request);
         string? institution = request.Query["institution"];
+        GateCheck gate = access.Check(request, AccessAction.ReadVouchers, institution);
+        if (gate.Refusal is { } refused)
+        {
+            return refused;
+        }
+
         if (!string.IsNullOrEmpty(institution) && !Metrics.Core.Validation.ContractPatterns.Id().IsMatch(institution))
         {
             return new BadRequestObjectResult(
@@ -23,9 +38,12 @@ public sealed class Vouchers(IVoucherStore store, VoucherLedger ledger, TimeProv
             );
         }
 
-        IReadOnlyList<VoucherBalance> balances = await ledger
-            .BalancesAsync(string.IsNullOrEmpty(institution) ? null : institution, timeProvider.GetUtcNow(), cancellationToken)
-            .ConfigureAwait(false);
+        // An institution the caller may not see lists as one with no vouchers: the same empty list.
+        IReadOnlyList<VoucherBalance> balances = gate.Hidden
+            ? []
+            : await ledger
+                .BalancesAsync(string.IsNullOrEmpty(institution) ? null : institution, timeProvider.GetUtcNow(), cancellationToken)
+                .ConfigureAwait(false);
         return new OkObjectResult(
             balances
                 .Select(b => new
@@ -47,11 +65,21 @@ public sealed class Vouchers(IVoucherStore store, VoucherLedger ledger, TimeProv
 
     [Function(FunctionNames.ImportVouchers)]
     public async Task<IActionResult> ImportAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "vouchers")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "vouchers")] HttpRequest request,
         CancellationToken cancellationToken
     )
     {
         ArgumentNullException.ThrowIfNull(request);
+        GateCheck gate = access.Check(request, AccessAction.ImportVouchers, institution: null);
+        if (gate.Refusal is { } refused)
+        {
+            // Refused before the body is read: on the record with who asked, not what they sent.
+            await AuditTrail
+                .RecordRefusalAsync(audit, timeProvider.GetUtcNow(), gate, "vouchers.import", "request body (unread)", cancellationToken)
+                .ConfigureAwait(false);
+            return refused;
+        }
+
         if (request.ContentLength > Core.Validation.FinanceLimits.MaxRequestBytes)
         {
             return TooLarge();
@@ -79,7 +107,7 @@ public sealed class Vouchers(IVoucherStore store, VoucherLedger ledger, TimeProv
         }
         catch (FormatException ex)
         {
-            await RecordAsync(request, content, "unread", "refused: " + ex.Message, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(gate, content, "unread", "refused: " + ex.Message, cancellationToken).ConfigureAwait(false);
             return new BadRequestObjectResult(new { error = ex.Message });
         }
 
@@ -87,23 +115,23 @@ public sealed class Vouchers(IVoucherStore store, VoucherLedger ledger, TimeProv
         try
         {
             int added = await store.ImportAsync(vouchers, cancellationToken).ConfigureAwait(false);
-            await RecordAsync(request, content, counts, $"ok: imported={added} unchanged={vouchers.Count - added}", cancellationToken)
+            await RecordAsync(gate, content, counts, $"ok: imported={added} unchanged={vouchers.Count - added}", cancellationToken)
                 .ConfigureAwait(false);
             return new OkObjectResult(new { imported = added, unchanged = vouchers.Count - added });
         }
         catch (InvalidOperationException ex)
         {
-            await RecordAsync(request, content, counts, "refused: " + ex.Message, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(gate, content, counts, "refused: " + ex.Message, cancellationToken).ConfigureAwait(false);
             return new ConflictObjectResult(new { error = ex.Message });
         }
     }
 
-    private Task RecordAsync(HttpRequest request, byte[] content, string counts, string outcome, CancellationToken cancellationToken) =>
+    private Task RecordAsync(GateCheck gate, byte[] content, string counts, string outcome, CancellationToken cancellationToken) =>
         AuditTrail.RecordAsync(
             audit,
             new Core.Audit.AuditRecord(
                 timeProvider.GetUtcNow(),
-                AuditTrail.Who(request),
+                gate.Who,
                 "vouchers.import",
                 Core.Audit.AuditRecord.FileSubject("request body", content, counts),
                 outcome

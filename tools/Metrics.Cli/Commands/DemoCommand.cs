@@ -238,7 +238,7 @@ internal static class DemoCommand
             .CreateStatusQuery(storage, calendar, context.TimeProvider)
             .GetAsync(cancellationToken)
             .ConfigureAwait(false);
-        foreach (string line in StatusCommand.Lines(status))
+        foreach (string line in Core.Operations.StatusScreen.Lines(status))
         {
             await context.Out.WriteLineAsync("status: " + line).ConfigureAwait(false);
         }
