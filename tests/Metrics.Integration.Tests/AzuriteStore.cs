@@ -66,6 +66,25 @@ public sealed class AzuriteStore
         return (exit, output.ToString(), error.ToString());
     }
 
+    /// <summary>The same, with more environment variables than the store's own (the CLI reads the app's settings there).</summary>
+    public async Task<(int Exit, string Out, string Error)> RunWithEnvironmentAsync(
+        TimeProvider time,
+        IReadOnlyDictionary<string, string> environment,
+        params string[] args
+    )
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var context = new CliContext(
+            output,
+            error,
+            name => environment.TryGetValue(name, out string? value) ? value : Variable(name),
+            time
+        );
+        int exit = await MetricsCli.RunAsync(args, context);
+        return (exit, output.ToString(), error.ToString());
+    }
+
     /// <summary>Runs a command that must succeed and returns its standard output.</summary>
     public async Task<string> RunOkAsync(TimeProvider time, params string[] args)
     {

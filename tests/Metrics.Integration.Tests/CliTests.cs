@@ -97,6 +97,33 @@ public sealed partial class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Ingest_WithAllowedClusters_DeadLettersAnotherClustersJobEvent_AsUnknownCluster_AndLandsTheRest()
+    {
+        string path = Path.Combine(_dir, "jobs.jsonl");
+        await File.WriteAllLinesAsync(
+            path,
+            [
+                EventJson.Job("1", "running", "2026-11-27T09:30:00Z", cluster: "hefei-aicc-1").ToJsonString(),
+                EventJson.Job("2", "running", "2026-11-27T09:30:00Z", cluster: "elsewhere").ToJsonString(),
+                EventJson.Job("3", "running", "2026-11-27T09:30:00Z", cluster: "hefei-aicc-1").ToJsonString(),
+            ]
+        );
+        var environment = new Dictionary<string, string> { ["AllowedClusters"] = "hefei-aicc-1" };
+
+        (int exit, string output, _) = await _azurite.RunWithEnvironmentAsync(
+            _time,
+            environment,
+            ["ingest", "--stream", "jobs", "--file", path, "--partitions", "1"]
+        );
+        (_, string status, _) = await _azurite.RunAsync(_time, null, "status");
+
+        Assert.Equal(0, exit);
+        Dictionary<string, long> summary = Summary(output);
+        Assert.Equal((3L, 2L, 1L), (summary["events"], summary["landed_events"], summary["deadlettered"]));
+        Assert.Contains("dead letters (24 h): jobs=1: unknown-cluster=1", status, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ingest_LinesOfEveryShape_EachNonBlankLineIsOneEvent()
     {
         // CRLF and LF endings, blank and whitespace-only lines, a 1.5 MiB line (longer than the reader's 1 MiB buffer,
