@@ -45,11 +45,11 @@ public sealed class ObservedHour : IDisposable
     private readonly long _maxRoom;
     private readonly JobAccounts _accounts;
 
-    /// <summary>The last row folded by <see cref="AddSorted"/>: its uuid's bytes, time, and lineage.</summary>
-    private readonly byte[] _sortedUuid = new byte[256];
-    private int _sortedUuidLength = -1;
-    private long _sortedTicks;
-    private (string Partition, long Sequence) _sortedLineage = (string.Empty, 0);
+    /// <summary>The accounts of the hour's jobs, which a sample's line names.</summary>
+    internal JobAccounts Accounts => _accounts;
+
+    /// <summary>Where <see cref="AddSorted"/> is in the sorted file: the last row's uuid, time and lineage.</summary>
+    private readonly SortedRowOrder _order = new();
 
     /// <summary>What of the hour the current GPU's samples have covered: the sorted pass's, or one GPU's list's in Totals.</summary>
     private readonly GpuCoverage _coverage;
@@ -103,7 +103,7 @@ public sealed class ObservedHour : IDisposable
             return;
         }
 
-        UInt128 uuid = ParseUuid(sample.GpuUuid.AsSpan(), out bool mig);
+        UInt128 uuid = GpuUuidBits.Parse(sample.GpuUuid.AsSpan(), out bool mig);
         if (ShardOf(uuid) != _shard)
         {
             return;
@@ -114,7 +114,7 @@ public sealed class ObservedHour : IDisposable
             : LineId(new UsageKey(sample.Institution, sample.GpuModel, _accounts.Of(sample.Cluster, sample.JobId, sample.Institution)));
         Offer(
             new GpuKey(uuid, mig),
-            new Candidate(sample.Ts.UtcTicks, sample.Sequence, sample.UtilPct, PartitionId(sample.Partition), line, sample.IntervalS)
+            new SampleCandidate(sample.Ts.UtcTicks, sample.Sequence, sample.UtilPct, PartitionId(sample.Partition), line, sample.IntervalS)
         );
     }
 
@@ -123,7 +123,7 @@ public sealed class ObservedHour : IDisposable
     {
         ArgumentNullException.ThrowIfNull(batch);
         ThrowIfSortedBegun();
-        var rows = new BatchRows(batch, this);
+        var rows = new GpuBatchRows(batch, this);
         for (int i = 0; i < batch.Length; i++)
         {
             long ticks = rows.Ticks(i);
@@ -136,15 +136,20 @@ public sealed class ObservedHour : IDisposable
             ReadOnlySpan<byte> uuidText = rows.Uuid(i);
             if (!_cache.TryGet(uuidText, out GpuSamples? samples))
             {
-                UInt128 uuid = ParseUuid(uuidText, out bool mig);
+                UInt128 uuid = GpuUuidBits.Parse(uuidText, out bool mig);
                 samples =
-                    ShardOf(uuid) == _shard ? SamplesOf(new GpuKey(uuid, mig), new Candidate(ticks, 0, 0, 0, 0, rows.Interval[i])) : null;
+                    ShardOf(uuid) == _shard
+                        ? SamplesOf(new GpuKey(uuid, mig), new SampleCandidate(ticks, 0, 0, 0, 0, rows.Interval[i]))
+                        : null;
                 _cache.Add(uuidText, samples);
             }
 
             if (samples is not null)
             {
-                Offer(samples, new Candidate(ticks, rows.Sequence[i], rows.Util[i], rows.PartitionId(i), rows.LineAt(i), rows.Interval[i]));
+                Offer(
+                    samples,
+                    new SampleCandidate(ticks, rows.Sequence[i], rows.Util[i], rows.PartitionId(i), rows.LineAt(i), rows.Interval[i])
+                );
             }
         }
     }
@@ -167,56 +172,22 @@ public sealed class ObservedHour : IDisposable
             throw new InvalidOperationException("A sorted file is read whole, in one shard: it holds nothing per sample.");
         }
 
-        var rows = new BatchRows(batch, this);
+        var rows = new GpuBatchRows(batch, this);
         for (int i = 0; i < batch.Length; i++)
         {
             long ticks = rows.Ticks(i);
-            ReadOnlySpan<byte> uuid = rows.Uuid(i);
-            ReadOnlySpan<byte> previous = _sortedUuidLength < 0 ? default : _sortedUuid.AsSpan(0, _sortedUuidLength);
-            int order = _sortedUuidLength < 0 ? 1 : uuid.SequenceCompareTo(previous);
-            (string Partition, long Sequence) lineage = (rows.PartitionName(i), rows.Sequence[i]);
-            if (order == 0 && ticks == _sortedTicks)
+            SortedStep step = _order.Next(rows.Uuid(i), ticks, (rows.PartitionName(i), rows.Sequence[i]));
+            if (step == SortedStep.Copy)
             {
-                // A copy of the sample before: the first copy won (lowest partition, then sequence), if the order holds.
-                int byPartition = string.CompareOrdinal(lineage.Partition, _sortedLineage.Partition);
-                if (byPartition < 0 || (byPartition == 0 && lineage.Sequence < _sortedLineage.Sequence))
-                {
-                    throw new UnsortedInputException("A copy of a sample comes before the copy it should follow (partition, sequence).");
-                }
-
                 continue;
             }
 
-            if (order < 0 || (order == 0 && ticks < _sortedTicks))
+            if (step == SortedStep.NextGpu)
             {
-                throw new UnsortedInputException("A row comes before the row above it in (gpu_uuid, ts) order.");
-            }
-
-            if (order > 0)
-            {
-                FinishSortedGpu();
+                FinishSortedGpu(_order.EndedGpu);
                 _coverage.Clear();
             }
 
-            if (uuid.Length > _sortedUuid.Length)
-            {
-                throw new UnsortedInputException("A gpu_uuid is longer than a sorted read keeps.");
-            }
-
-            if (order > 0 && !(Validation.ContractAscii.IsGpuUuid(uuid) && uuid[4..].IndexOfAnyInRange((byte)'A', (byte)'F') < 0))
-            {
-                // Billing compares uuids ignoring case, the sort does not: an upper-case copy of a sample would not sit
-                // next to its lower-case twin. nvidia-smi prints the canonical lower-case form; anything else is read
-                // the general way. Checked once per GPU, where its rows begin.
-                throw new UnsortedInputException(
-                    "A gpu_uuid is not in canonical lower case, so a byte-ordered read cannot pair its copies."
-                );
-            }
-
-            uuid.CopyTo(_sortedUuid);
-            _sortedUuidLength = uuid.Length;
-            _sortedTicks = ticks;
-            _sortedLineage = lineage;
             if (Overlaps(ticks, rows.Interval[i]))
             {
                 long inside = _coverage.Count(ticks, rows.Interval[i]);
@@ -236,7 +207,7 @@ public sealed class ObservedHour : IDisposable
     /// </remarks>
     public IReadOnlyDictionary<UsageKey, ObservedSeconds> Totals()
     {
-        FinishSortedGpu();
+        FinishSortedGpu(_order.Uuid);
         ObservedLineSums sums = _sums.Copy();
         var coverage = new GpuCoverage(_start, _end);
         foreach (GpuSamples samples in _gpus.Values)
@@ -270,7 +241,7 @@ public sealed class ObservedHour : IDisposable
     /// <summary>Credits a GPU's held samples, in time order, with what of the hour each adds to <paramref name="coverage"/>.</summary>
     private static void Credit(GpuSamples samples, GpuCoverage coverage, ObservedLineSums sums)
     {
-        foreach (Candidate winner in samples.Held)
+        foreach (SampleCandidate winner in samples.Held)
         {
             long inside = coverage.Count(winner.Ticks, winner.IntervalS);
             if (winner.Line >= 0)
@@ -284,14 +255,14 @@ public sealed class ObservedHour : IDisposable
     /// At the end of a GPU's rows in a sorted file: its samples of the next hour's files (held since they were folded in,
     /// all later than its rows here) are credited now, after its rows, with the same coverage, and their list goes.
     /// </summary>
-    private void FinishSortedGpu()
+    private void FinishSortedGpu(ReadOnlySpan<byte> gpu)
     {
-        if (_sortedUuidLength < 0 || _gpus.Count == 0)
+        if (gpu.IsEmpty || _gpus.Count == 0)
         {
             return;
         }
 
-        UInt128 uuid = ParseUuid(_sortedUuid.AsSpan(0, _sortedUuidLength), out bool mig);
+        UInt128 uuid = GpuUuidBits.Parse(gpu, out bool mig);
         if (_gpus.Remove(new GpuKey(uuid, mig), out GpuSamples? samples))
         {
             Credit(samples, _coverage, _sums);
@@ -316,10 +287,10 @@ public sealed class ObservedHour : IDisposable
     /// Keeps <paramref name="copy"/> if it is the GPU's first sample at its time, or beats the copy held. The GPU's
     /// samples stay sorted by time; the usual case, a sample later than the GPU's last, is an append.
     /// </summary>
-    private void Offer(GpuKey gpu, Candidate copy) => Offer(SamplesOf(gpu, copy), copy);
+    private void Offer(GpuKey gpu, SampleCandidate copy) => Offer(SamplesOf(gpu, copy), copy);
 
     /// <summary>The GPU's sorted samples, made on its first sample with room for a first stretch of the hour.</summary>
-    private GpuSamples SamplesOf(GpuKey gpu, in Candidate first)
+    private GpuSamples SamplesOf(GpuKey gpu, in SampleCandidate first)
     {
         ref GpuSamples? samples = ref CollectionsMarshal.GetValueRefOrAddDefault(_gpus, gpu, out _);
         if (samples is null)
@@ -331,9 +302,9 @@ public sealed class ObservedHour : IDisposable
         return samples;
     }
 
-    private static CandidateArrays<Candidate> Arrays => CandidateArrays<Candidate>.Shared;
+    private static CandidateArrays<SampleCandidate> Arrays => CandidateArrays<SampleCandidate>.Shared;
 
-    private void Offer(GpuSamples list, Candidate copy)
+    private void Offer(GpuSamples list, SampleCandidate copy)
     {
         if (list.Count == list.Items.Length)
         {
@@ -343,13 +314,13 @@ public sealed class ObservedHour : IDisposable
             // is theirs.
             int rest = RoomToEndOfHour(copy);
             int grown = list.Count * 2;
-            int sizedForTheHour = CandidateArrays<Candidate>.SizeFor(list.Count + rest);
+            int sizedForTheHour = CandidateArrays<SampleCandidate>.SizeFor(list.Count + rest);
             if (list.Count >= SizedForTheHourAfter && sizedForTheHour > grown && Room + sizedForTheHour - list.Items.Length <= _maxRoom)
             {
                 grown = sizedForTheHour;
             }
 
-            Candidate[] bigger = Arrays.Rent(grown);
+            SampleCandidate[] bigger = Arrays.Rent(grown);
             list.Held.CopyTo(bigger);
             Arrays.Return(list.Items);
             Room += bigger.Length - list.Items.Length;
@@ -363,8 +334,8 @@ public sealed class ObservedHour : IDisposable
             return;
         }
 
-        Span<Candidate> held = list.Held;
-        int at = BinarySearch(held, copy.Ticks);
+        Span<SampleCandidate> held = list.Held;
+        int at = GpuSamples.IndexOf(held, copy.Ticks);
         if (at >= 0)
         {
             if (Wins(copy, held[at]))
@@ -402,364 +373,17 @@ public sealed class ObservedHour : IDisposable
         Room = 0;
     }
 
-    /// <summary>One GPU's distinct samples, sorted by time, in the first <see cref="Count"/> slots of a pooled array.</summary>
-    private sealed class GpuSamples(Candidate[] items)
-    {
-        public Candidate[] Items = items;
-
-        public int Count;
-
-        public Span<Candidate> Held => Items.AsSpan(0, Count);
-    }
-
     /// <summary>How many more samples at this copy's interval fit between it and the end of the hour, plus a spare.</summary>
-    private int RoomToEndOfHour(in Candidate copy) =>
+    private int RoomToEndOfHour(in SampleCandidate copy) =>
         (int)(Math.Max(0, _end - copy.Ticks) / (Math.Max(1, copy.IntervalS) * TimeSpan.TicksPerSecond)) + 2;
 
-    private static int BinarySearch(ReadOnlySpan<Candidate> samples, long ticks)
-    {
-        int low = 0,
-            high = samples.Length - 1;
-        while (low <= high)
-        {
-            int middle = low + ((high - low) >> 1);
-            long at = samples[middle].Ticks;
-            if (at == ticks)
-            {
-                return middle;
-            }
-
-            if (at < ticks)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-
-        return ~low;
-    }
-
-    private bool Wins(in Candidate copy, in Candidate held)
+    private bool Wins(in SampleCandidate copy, in SampleCandidate held)
     {
         int order = copy.Partition == held.Partition ? 0 : string.CompareOrdinal(_partitions[copy.Partition], _partitions[held.Partition]);
         return order < 0 || (order == 0 && copy.Sequence < held.Sequence);
     }
 
-    private int PartitionId(string partition) => _partitions.IdOf(partition);
+    internal int PartitionId(string partition) => _partitions.IdOf(partition);
 
-    private int LineId(UsageKey key) => _lines.IdOf(key);
-
-    /// <summary>
-    /// The 128 bits of a <c>GPU-</c> or <c>MIG-</c> uuid (the contract-v1 form, what ingest lands), case-insensitively,
-    /// read straight from the column's UTF-8 bytes: this runs once per landed row. Any other identifier (older data,
-    /// hand-made tests) maps to a hash of its upper-cased text: deterministic, so every copy of a sample lands in the
-    /// same shard in every scan.
-    /// </summary>
-    private static UInt128 ParseUuid(ReadOnlySpan<byte> utf8, out bool mig) =>
-        TryParseCanonical(utf8, out UInt128 value, out mig) ? value : HashOf(System.Text.Encoding.UTF8.GetString(utf8), out mig);
-
-    private static UInt128 ParseUuid(ReadOnlySpan<char> text, out bool mig)
-    {
-        Span<byte> ascii = stackalloc byte[40];
-        return
-            text.Length == 40
-            && System.Text.Ascii.FromUtf16(text, ascii, out _) == System.Buffers.OperationStatus.Done
-            && TryParseCanonical(ascii, out UInt128 value, out mig)
-            ? value
-            : HashOf(text.ToString(), out mig);
-    }
-
-    private static UInt128 HashOf(string text, out bool mig)
-    {
-        mig = false;
-        Span<byte> hash = stackalloc byte[32];
-        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToUpperInvariant()), hash);
-        return new UInt128(
-            System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash),
-            System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash[8..])
-        );
-    }
-
-    /// <summary>The value of each byte as a hex digit, or -1.</summary>
-    // csharpier-ignore - a lookup table reads best as rows of 32 bytes
-    private static ReadOnlySpan<sbyte> HexDigits =>
-    [
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,
-        -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    ];
-
-    /// <summary>Parses <c>GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx</c> (or <c>MIG-</c>, any case): 4 + 36 bytes, 32 hex digits.</summary>
-    private static bool TryParseCanonical(ReadOnlySpan<byte> text, out UInt128 value, out bool mig)
-    {
-        value = 0;
-        mig = false;
-        if (text.Length != 40 || text[3] != '-')
-        {
-            return false;
-        }
-
-        // ORing 0x20 lower-cases an ASCII letter and maps no other byte onto one.
-        int p0 = text[0] | 0x20,
-            p1 = text[1] | 0x20,
-            p2 = text[2] | 0x20;
-        mig = p0 == 'm' && p1 == 'i' && p2 == 'g';
-        if (!mig && !(p0 == 'g' && p1 == 'p' && p2 == 'u'))
-        {
-            return false;
-        }
-
-        ulong high = 0,
-            low = 0;
-        int digits = 0;
-        for (int i = 4; i < 40; i++)
-        {
-            int c = text[i];
-            if (i is 12 or 17 or 22 or 27)
-            {
-                if (c != '-')
-                {
-                    return false;
-                }
-
-                continue;
-            }
-
-            int digit = HexDigits[c];
-            if (digit < 0)
-            {
-                return false;
-            }
-
-            if (digits++ < 16)
-            {
-                high = (high << 4) | (uint)digit;
-            }
-            else
-            {
-                low = (low << 4) | (uint)digit;
-            }
-        }
-
-        value = new UInt128(high, low);
-        return true;
-    }
-
-    /// <summary>Numbers values 0, 1, 2... in the order they are first seen, and back: partitions and lines.</summary>
-    private sealed class DenseIds<T>(IEqualityComparer<T> comparer)
-        where T : notnull
-    {
-        private readonly Dictionary<T, int> _ids = new(comparer);
-        private readonly List<T> _values = [];
-
-        public int Count => _values.Count;
-
-        public T this[int id] => _values[id];
-
-        public int IdOf(T value)
-        {
-            if (!_ids.TryGetValue(value, out int id))
-            {
-                id = _values.Count;
-                _values.Add(value);
-                _ids.Add(value, id);
-            }
-
-            return id;
-        }
-    }
-
-    /// <summary>One GPU: its uuid's 128 bits, and whether it is a MIG instance (whose uuid lives in another namespace).</summary>
-    private readonly record struct GpuKey(UInt128 Uuid, bool Mig);
-
-    /// <summary>
-    /// The copy of one sample that counts so far (its time, lineage and what it contributes): 32 bytes. The interval
-    /// is at most 3,600 s and an event hub has at most a few thousand partitions, so both fit 16 bits.
-    /// </summary>
-    [StructLayout(LayoutKind.Sequential, Pack = 4)]
-    private readonly struct Candidate(long ticks, long sequence, double utilPct, int partition, int line, int intervalS)
-    {
-        public long Ticks { get; } = ticks;
-
-        public long Sequence { get; } = sequence;
-
-        public double UtilPct { get; } = utilPct;
-
-        public int Line { get; } = line;
-
-        private readonly ushort _partition = checked((ushort)partition);
-
-        private readonly ushort _intervalS = checked((ushort)intervalS);
-
-        public int Partition => _partition;
-
-        public int IntervalS => _intervalS;
-    }
-
-    /// <summary>
-    /// One landed record batch's columns as the scan reads them: spans taken once per batch, and each dictionary entry
-    /// resolved once per batch (to a partition id, and (institution, model, cluster, job) to a line), not once per row.
-    /// </summary>
-    private ref struct BatchRows
-    {
-        public ReadOnlySpan<int> Interval;
-        public ReadOnlySpan<double> Util;
-        public ReadOnlySpan<long> Sequence;
-        private readonly ObservedHour _hour;
-        private readonly ReadOnlySpan<long> _ts;
-        private readonly ReadOnlySpan<int> _uuidOffsets;
-        private readonly ReadOnlySpan<byte> _uuidBytes;
-        private readonly DictionaryColumn _institutions;
-        private readonly DictionaryColumn _models;
-        private readonly DictionaryColumn _partitions;
-        private readonly DictionaryColumn _clusters;
-        private readonly DictionaryColumn _jobs;
-        private readonly bool _byAccount;
-        private readonly string?[] _institutionNames;
-        private readonly string?[] _modelNames;
-        private string?[]? _clusterNames;
-        private string?[]? _jobNames;
-        private readonly Dictionary<(int Institution, int Model, int Cluster, int Job), int> _lineOf = [];
-        private int[]? _partitionIds;
-        private string?[]? _partitionNames;
-        private (int Institution, int Model, int Cluster, int Job, int Line) _last = (-1, -1, -1, -1, -1);
-
-        public BatchRows(RecordBatch batch, ObservedHour hour)
-        {
-            _hour = hour;
-            var uuids = (StringArray)LandedRowReader.Column(batch, GpuRowSchema.Columns.GpuUuid);
-            if (uuids.NullCount > 0)
-            {
-                throw new InvalidDataException("A landed GPU row has no gpu_uuid.");
-            }
-
-            _ts = ((TimestampArray)LandedRowReader.Column(batch, GpuRowSchema.Columns.Ts)).Values;
-            Interval = ((Int32Array)LandedRowReader.Column(batch, GpuRowSchema.Columns.IntervalS)).Values;
-            Util = ((DoubleArray)LandedRowReader.Column(batch, GpuRowSchema.Columns.UtilPct)).Values;
-            Sequence = ((Int64Array)LandedRowReader.Column(batch, LineageColumns.Sequence)).Values;
-            _uuidOffsets = uuids.ValueOffsets;
-            _uuidBytes = uuids.ValueBuffer.Span;
-            _institutions = new DictionaryColumn(LandedRowReader.Column(batch, GpuRowSchema.Columns.Institution));
-            _models = new DictionaryColumn(LandedRowReader.Column(batch, GpuRowSchema.Columns.GpuModel));
-            _partitions = new DictionaryColumn(LandedRowReader.Column(batch, LineageColumns.Partition));
-            _institutionNames = _institutions.Values();
-            _modelNames = _models.Values();
-
-            // Without jobs in the hour every sample's account is empty: the job columns are not even looked at.
-            _byAccount = !hour._accounts.IsEmpty;
-            _clusters = _byAccount ? new DictionaryColumn(LandedRowReader.Column(batch, GpuRowSchema.Columns.Cluster)) : default;
-            _jobs = _byAccount ? new DictionaryColumn(LandedRowReader.Column(batch, GpuRowSchema.Columns.JobId)) : default;
-        }
-
-        public readonly long Ticks(int row) => DateTimeOffset.UnixEpoch.UtcTicks + (_ts[row] * TicksPerMicrosecond);
-
-        public readonly ReadOnlySpan<byte> Uuid(int row) => _uuidBytes[_uuidOffsets[row].._uuidOffsets[row + 1]];
-
-        public int PartitionId(int row) => (_partitionIds ??= _partitions.Map(_hour.PartitionId))[_partitions.IndexAt(row)];
-
-        /// <summary>The row's partition id as landed (a string of the batch's dictionary: no allocation per row).</summary>
-        public string PartitionName(int row) =>
-            (_partitionNames ??= _partitions.Values())[_partitions.IndexAt(row)]
-            ?? throw new InvalidDataException("A landed GPU row has no eh_partition.");
-
-        /// <summary>The row's line id, or -1 for a GPU no job's institution holds.</summary>
-        public int LineAt(int row)
-        {
-            int institution = _institutions.IndexAt(row),
-                model = _models.IndexAt(row);
-            int cluster = _byAccount ? _clusters.IndexAt(row) : -1,
-                job = _byAccount ? _jobs.IndexAt(row) : -1;
-            if (institution == _last.Institution && model == _last.Model && job == _last.Job && cluster == _last.Cluster)
-            {
-                // A node's GPUs are consecutive rows and usually run one job: the line of the row before.
-                return _last.Line;
-            }
-
-            if (institution < 0 || _institutionNames[institution] is not { } name)
-            {
-                return -1;
-            }
-
-            if (!_lineOf.TryGetValue((institution, model, cluster, job), out int line))
-            {
-                string account = _byAccount
-                    ? _hour._accounts.Of(
-                        cluster < 0 ? null : (_clusterNames ??= _clusters.Values())[cluster],
-                        job < 0 ? null : (_jobNames ??= _jobs.Values())[job],
-                        name
-                    )
-                    : string.Empty;
-                line = _hour.LineId(
-                    new UsageKey(name, _modelNames[model] ?? throw new InvalidDataException("A landed GPU row has no gpu_model."), account)
-                );
-                _lineOf[(institution, model, cluster, job)] = line;
-            }
-
-            _last = (institution, model, cluster, job, line);
-            return line;
-        }
-    }
-
-    /// <summary>A dictionary-encoded (or plain) string column, read by index without a string per row.</summary>
-    private readonly ref struct DictionaryColumn
-    {
-        private readonly Int32Array? _indices;
-        private readonly ReadOnlySpan<int> _indexValues;
-        private readonly bool _hasNulls;
-        private readonly StringArray _values;
-        private readonly bool _plain;
-
-        public DictionaryColumn(IArrowArray array)
-        {
-            switch (array)
-            {
-                case DictionaryArray { Indices: Int32Array indices, Dictionary: StringArray values }:
-                    _indices = indices;
-                    _indexValues = indices.Values;
-                    _hasNulls = indices.NullCount > 0;
-                    _values = values;
-                    break;
-                case StringArray plain:
-                    _values = plain;
-                    _plain = true;
-                    break;
-                default:
-                    throw new InvalidDataException($"Expected a dictionary string column, got {array.Data.DataType.Name}.");
-            }
-        }
-
-        /// <summary>The row's dictionary index, or -1 for null. The index span is taken once per batch, not per row.</summary>
-        public int IndexAt(int row) =>
-            _plain ? (_values.IsNull(row) ? -1 : row) : (_hasNulls && _indices!.IsNull(row) ? -1 : _indexValues[row]);
-
-        public string?[] Values()
-        {
-            var values = new string?[_values.Length];
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = _values.IsNull(i) ? null : _values.GetString(i);
-            }
-
-            return values;
-        }
-
-        public int[] Map(Func<string, int> id)
-        {
-            var ids = new int[_values.Length];
-            for (int i = 0; i < ids.Length; i++)
-            {
-                ids[i] = _values.IsNull(i) ? -1 : id(_values.GetString(i));
-            }
-
-            return ids;
-        }
-    }
+    internal int LineId(UsageKey key) => _lines.IdOf(key);
 }

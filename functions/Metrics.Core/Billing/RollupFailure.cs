@@ -6,5 +6,12 @@ namespace Metrics.Core.Billing;
 /// </summary>
 public sealed record RollupFailure(MarkKind Kind, string Key, string ExceptionType, string Message)
 {
+    /// <summary>The failure of the unit <paramref name="key"/> with what it threw.</summary>
+    public static RollupFailure Of(MarkKind kind, string key, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return new RollupFailure(kind, key, exception.GetType().FullName ?? exception.GetType().Name, exception.Message);
+    }
+
     public override string ToString() => $"{Kind.ToString().ToLowerInvariant()} {Key}: {ExceptionType}: {Message}";
 }

@@ -66,22 +66,7 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
                 async (output, token) =>
                 {
                     (rowsOut, bytesOut) = await WriteSortedAsync(order, plan, sources, output, token).ConfigureAwait(false);
-                    var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
-                    {
-                        [ManifestKeys.Stream] = stream.Name(),
-                        [ManifestKeys.Schema] = order.SchemaVersion,
-                        [ManifestKeys.Rows] = rowsOut.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        [ManifestKeys.CompactionGeneration] = generation.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    };
-
-                    // The compacted rows are the sources' rows, so they reach back no further than the earliest source does. Only
-                    // known if every source said: one silent source could reach anywhere.
-                    if (view.Visible.All(b => b.ReachesFrom is not null) && view.Visible.Count > 0)
-                    {
-                        metadata[ManifestKeys.ReachesFrom] = ManifestKeys.FormatInstant(view.Visible.Min(b => b.ReachesFrom!.Value));
-                    }
-
-                    return metadata;
+                    return DataFileMetadata(view, stream, order, generation, rowsOut);
                 },
                 cancellationToken
             )
@@ -103,15 +88,8 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
             .PutAsync(LandingPaths.CompactionManifestFile(stream, hour, generation), "application/json", json, cancellationToken)
             .ConfigureAwait(false);
 
-        // Only now, with the manifest durable, is anything deleted: the sources, and whatever the hour's view before this
-        // run already knew to be superseded (older generations, orphans, sources an interrupted run left).
-        IEnumerable<string> superseded = sources.Concat(view.Superseded.Select(b => b.Path));
-        if (view.Manifest is { } previous)
-        {
-            superseded = superseded.Append(LandingPaths.CompactionManifestFile(stream, hour, previous.Generation));
-        }
-
-        int deleted = await DeleteAsync(superseded, cancellationToken).ConfigureAwait(false);
+        // Only now, with the manifest durable, is anything deleted.
+        int deleted = await DeleteAsync(Superseded(view, sources, stream, hour), cancellationToken).ConfigureAwait(false);
         return new HourCompaction(
             stream,
             hour,
@@ -123,6 +101,45 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
             bytesOut,
             deleted
         );
+    }
+
+    /// <summary>The compacted file's manifest metadata: what it holds, and how far back its rows reach.</summary>
+    private static Dictionary<string, string> DataFileMetadata(
+        LandedHourView view,
+        TelemetryStream stream,
+        CompactionOrder order,
+        int generation,
+        long rows
+    )
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ManifestKeys.Stream] = stream.Name(),
+            [ManifestKeys.Schema] = order.SchemaVersion,
+            [ManifestKeys.Rows] = rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [ManifestKeys.CompactionGeneration] = generation.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        // The compacted rows are the sources' rows, so they reach back no further than the earliest source does. Only
+        // known if every source said: one silent source could reach anywhere.
+        if (view.Visible.All(b => b.ReachesFrom is not null) && view.Visible.Count > 0)
+        {
+            metadata[ManifestKeys.ReachesFrom] = ManifestKeys.FormatInstant(view.Visible.Min(b => b.ReachesFrom!.Value));
+        }
+
+        return metadata;
+    }
+
+    /// <summary>
+    /// What a finished compaction leaves to delete: its sources, whatever the hour's view before this run already knew to
+    /// be superseded (older generations, orphans, sources an interrupted run left), and the previous manifest.
+    /// </summary>
+    private static IEnumerable<string> Superseded(LandedHourView view, string[] sources, TelemetryStream stream, DateTimeOffset hour)
+    {
+        IEnumerable<string> superseded = sources.Concat(view.Superseded.Select(b => b.Path));
+        return view.Manifest is { } previous
+            ? superseded.Append(LandingPaths.CompactionManifestFile(stream, hour, previous.Generation))
+            : superseded;
     }
 
     private async Task<int> DeleteAsync(IEnumerable<string> paths, CancellationToken cancellationToken)
@@ -255,7 +272,7 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
                 );
             }
 
-            int kept = SortAndDropReplays(ranks, columns, thenBy, sort);
+            int kept = sort.SortAndDropReplays(ranks, columns, thenBy);
             for (int start = 0; start < kept; start += RowsPerBatch)
             {
                 // Not disposed: its buffers are the collectors' scratch, reused by the next batch once this one is written.
@@ -315,78 +332,6 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
                 ranks.Add(rank);
             }
         }
-    }
-
-    /// <summary>
-    /// Sorts the collected rows by (first key, then-by keys) into <see cref="SortWorkspace.Order"/> and leaves each exact
-    /// replay after its first copy out; returns how many rows are kept. The workspace's arrays are reused range after range.
-    /// </summary>
-    private static int SortAndDropReplays(List<int> ranks, ColumnCollector[] columns, int[] thenBy, SortWorkspace work)
-    {
-        int n = ranks.Count;
-        work.Ensure(n, thenBy.Length);
-        ranks.CopyTo(work.Rank);
-        for (int k = 0; k < thenBy.Length; k++)
-        {
-            long[] values = work.Keys[k];
-            ColumnCollector column = columns[thenBy[k]];
-            for (int i = 0; i < n; i++)
-            {
-                values[i] = column.SortKey(i);
-            }
-        }
-
-        int[] order = work.Order;
-        for (int i = 0; i < n; i++)
-        {
-            order[i] = i;
-        }
-
-        // Ties (exact replays) then fall in landing order, so the copy kept is the first one read: deterministic.
-        System.Array.Sort(order, 0, n, work);
-        int kept = 0;
-        for (int i = 0; i < n; i++)
-        {
-            if (kept == 0 || work.CompareKeys(order[kept - 1], order[i]) != 0)
-            {
-                order[kept++] = order[i];
-            }
-        }
-
-        return kept;
-    }
-
-    /// <summary>The sort's arrays, kept across key ranges, and its comparison.</summary>
-    private sealed class SortWorkspace : IComparer<int>
-    {
-        public int[] Order { get; private set; } = [];
-
-        public int[] Rank { get; private set; } = [];
-
-        public long[][] Keys { get; private set; } = [];
-
-        public void Ensure(int rows, int keys)
-        {
-            if (Order.Length < rows || Keys.Length != keys)
-            {
-                Order = new int[rows];
-                Rank = new int[rows];
-                Keys = Enumerable.Range(0, keys).Select(_ => new long[rows]).ToArray();
-            }
-        }
-
-        public int CompareKeys(int a, int b)
-        {
-            int result = Rank[a].CompareTo(Rank[b]);
-            for (int k = 0; result == 0 && k < Keys.Length; k++)
-            {
-                result = Keys[k][a].CompareTo(Keys[k][b]);
-            }
-
-            return result;
-        }
-
-        public int Compare(int a, int b) => CompareKeys(a, b) is var c && c != 0 ? c : a.CompareTo(b);
     }
 
     private static void CheckSchema(CompactionOrder order, Schema schema, string path)

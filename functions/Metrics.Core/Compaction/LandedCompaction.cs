@@ -130,7 +130,7 @@ public sealed class LandedCompaction(IRollupMarks marks, HourCompactor compactor
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            failures.Add(new RollupFailure(kind, UtcHours.Key(hour), ex.GetType().FullName ?? ex.GetType().Name, ex.Message));
+            failures.Add(RollupFailure.Of(kind, UtcHours.Key(hour), ex));
             return false;
         }
     }

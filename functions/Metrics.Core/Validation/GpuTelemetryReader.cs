@@ -316,112 +316,12 @@ internal static class GpuTelemetryReader
     }
 
     /// <summary>
-    /// <c>yyyy-MM-ddTHH:mm:ss[.f{1,7}](Z|±hh:mm)</c> exactly (<see cref="ContractPatterns.Timestamp"/>), with every part in
-    /// range, as UTC. Anything else, even what the reference might still accept, is left to it.
+    /// A timestamp exactly as the contract writes it (<see cref="Utf8Timestamps"/>); anything else is left to the reference.
     /// </summary>
     private static bool Timestamp(ref Utf8JsonReader reader, out DateTimeOffset? value)
     {
         value = null;
-        if (!PlainString(ref reader))
-        {
-            return false;
-        }
-
-        ReadOnlySpan<byte> s = reader.ValueSpan;
-        if (
-            s.Length < 20
-            || s[4] != '-'
-            || s[7] != '-'
-            || s[10] != 'T'
-            || s[13] != ':'
-            || s[16] != ':'
-            || !Digits(s, 0, 4, out int year)
-            || !Digits(s, 5, 2, out int month)
-            || !Digits(s, 8, 2, out int day)
-            || !Digits(s, 11, 2, out int hour)
-            || !Digits(s, 14, 2, out int minute)
-            || !Digits(s, 17, 2, out int second)
-            || year < 1
-            || month is < 1 or > 12
-            || day < 1
-            || day > DateTime.DaysInMonth(year, month)
-            || hour > 23
-            || minute > 59
-            || second > 59
-        )
-        {
-            return false;
-        }
-
-        int at = 19;
-        long fraction = 0;
-        if (s[at] == '.')
-        {
-            int digits = 0;
-            for (at++; at < s.Length && char.IsAsciiDigit((char)s[at]); at++, digits++)
-            {
-                fraction = (fraction * 10) + (s[at] - '0');
-            }
-
-            if (digits is < 1 or > 7)
-            {
-                return false;
-            }
-
-            for (; digits < 7; digits++)
-            {
-                fraction *= 10;
-            }
-        }
-
-        long offsetTicks;
-        ReadOnlySpan<byte> zone = s[at..];
-        if (zone.Length == 1 && zone[0] == 'Z')
-        {
-            offsetTicks = 0;
-        }
-        else if (
-            zone.Length == 6
-            && zone[0] is (byte)'+' or (byte)'-'
-            && zone[3] == ':'
-            && Digits(zone, 1, 2, out int offsetHours)
-            && Digits(zone, 4, 2, out int offsetMinutes)
-            && offsetMinutes < 60
-            && (offsetHours * 60) + offsetMinutes <= 14 * 60
-        )
-        {
-            offsetTicks = ((offsetHours * 60L) + offsetMinutes) * TimeSpan.TicksPerMinute * (zone[0] == '-' ? -1 : 1);
-        }
-        else
-        {
-            return false;
-        }
-
-        long local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).Ticks + fraction;
-        long utc = local - offsetTicks;
-        if (utc < DateTime.MinValue.Ticks || utc > DateTime.MaxValue.Ticks)
-        {
-            return false;
-        }
-
-        value = new DateTimeOffset(utc, TimeSpan.Zero);
-        return true;
-    }
-
-    private static bool Digits(ReadOnlySpan<byte> s, int start, int count, out int value)
-    {
-        value = 0;
-        for (int i = start; i < start + count; i++)
-        {
-            if (!char.IsAsciiDigit((char)s[i]))
-            {
-                return false;
-            }
-
-            value = (value * 10) + (s[i] - '0');
-        }
-
-        return true;
+        return PlainString(ref reader) && Utf8Timestamps.TryParse(reader.ValueSpan, out value);
     }
 
     /// <summary>
