@@ -1,4 +1,5 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
+using Metrics.Contract;
 using Metrics.Core.Validation;
 using Metrics.Core.Vouchers;
 using Metrics.Functions.Access;

@@ -1,4 +1,4 @@
-using Metrics.Core.Telemetry;
+using Metrics.Contract;
 
 namespace Metrics.Statements;
 

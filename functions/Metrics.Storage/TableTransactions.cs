@@ -1,4 +1,5 @@
 using System.Text;
+using Metrics.Contract;
 using Metrics.Core.Validation;
 
 namespace Metrics.Storage;

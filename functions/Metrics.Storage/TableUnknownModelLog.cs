@@ -37,7 +37,7 @@ public sealed class TableUnknownModelLog(TableServiceClient tables) : IUnknownMo
         {
             foreach ((string name, long rows) in rowsByName)
             {
-                Metrics.Core.Validation.TableKeyRules.Require(name, "RowKey");
+                Metrics.Contract.TableKeyRules.Require(name, "RowKey");
                 if (_held.TryGetValue((stream, name), out var held) && seenAt - held.WrittenAt < WriteInterval)
                 {
                     _held[(stream, name)] = (held.WrittenAt, held.Pending + rows);

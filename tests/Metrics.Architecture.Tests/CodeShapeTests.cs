@@ -38,7 +38,7 @@ public sealed class CodeShapeTests
         "functions/Metrics.Core/Ingest/IngestPipeline.cs Plan",
         "functions/Metrics.Core/Operations/StatusScreen.cs Lines",
         "functions/Metrics.Core/Statements/Adjustments.cs Book",
-        "functions/Metrics.Core/Telemetry/PartitionKeys.cs FromBody",
+        "functions/Metrics.Contract/PartitionKeys.cs FromBody",
         "functions/Metrics.Functions/Billing/CloseMonth.cs RunAsync",
         "functions/Metrics.Functions/Billing/Vouchers.cs ImportAsync",
         "functions/Metrics.Functions/MetricsServices.cs AddMetrics",

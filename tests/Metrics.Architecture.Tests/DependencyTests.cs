@@ -6,13 +6,19 @@ namespace Metrics.Architecture.Tests;
 /// <summary>
 /// Dependencies run one way (README, "Architecture"): Core knows no Azure SDK, no Functions and no web framework, so
 /// the rules run the same in the functions, the CLI and the tests; Storage adapts Core's ports to the Azure SDK and
-/// knows nothing of the Functions host; the statement pages draw what Core gathers and know no storage.
+/// knows nothing of the Functions host; the statement pages draw what Core gathers and know no storage. The contract
+/// stands alone, and the producers and the simulator carry only it, not the pipeline.
 /// </summary>
 public sealed class DependencyTests
 {
     private static readonly Assembly s_core = typeof(Metrics.Core.Billing.UsageRollup).Assembly;
     private static readonly Assembly s_storage = typeof(Metrics.Storage.TableUsageStore).Assembly;
     private static readonly Assembly s_statements = typeof(Metrics.Statements.InstitutionStatementPage).Assembly;
+    private static readonly Assembly s_contract = typeof(Metrics.Contract.ContractJson).Assembly;
+    private static readonly Assembly s_agent = typeof(Metrics.Agent.NodeAgent).Assembly;
+    private static readonly Assembly s_slurm = typeof(Metrics.Slurm.SlurmCollector).Assembly;
+    private static readonly Assembly s_producer = typeof(Metrics.Producer.Spooling.EventSpool).Assembly;
+    private static readonly Assembly s_simulator = typeof(Metrics.Simulator.ClusterSimulator).Assembly;
 
     public static TheoryData<string, string> Forbidden() =>
         new()
@@ -30,6 +36,13 @@ public sealed class DependencyTests
             { "Metrics.Statements", "Azure" },
             { "Metrics.Statements", "Metrics.Storage" },
             { "Metrics.Statements", "Metrics.Functions" },
+            { "Metrics.Contract", "Metrics.Core" },
+            { "Metrics.Contract", "Apache.Arrow" },
+            { "Metrics.Contract", "Azure" },
+            { "Metrics.Agent", "Metrics.Core" },
+            { "Metrics.Slurm", "Metrics.Core" },
+            { "Metrics.Producer", "Metrics.Core" },
+            { "Metrics.Simulator", "Metrics.Core" },
         };
 
     [Theory]
@@ -40,14 +53,16 @@ public sealed class DependencyTests
         {
             "Metrics.Core" => s_core,
             "Metrics.Storage" => s_storage,
-            _ => s_statements,
+            "Metrics.Statements" => s_statements,
+            "Metrics.Contract" => s_contract,
+            "Metrics.Agent" => s_agent,
+            "Metrics.Slurm" => s_slurm,
+            "Metrics.Producer" => s_producer,
+            _ => s_simulator,
         };
 
         TestResult result = Types.InAssembly(assembly).ShouldNot().HaveDependencyOn(forbidden).GetResult();
 
-        Assert.True(
-            result.IsSuccessful,
-            $"{project} depends on {forbidden}: " + string.Join(", ", result.FailingTypeNames ?? [])
-        );
+        Assert.True(result.IsSuccessful, $"{project} depends on {forbidden}: " + string.Join(", ", result.FailingTypeNames ?? []));
     }
 }

@@ -45,7 +45,7 @@ public sealed class FieldRejectionTests
     [InlineData(TelemetryStream.Gpu, "gpus[0].uuid", "\"16ad15a6-b480-cd47-2ba8-1e36f3db8143\"", RejectReason.InvalidId)]
     [InlineData(TelemetryStream.Gpu, "gpus[0].institution", "\"inst#42\"", RejectReason.InvalidId)]
     [InlineData(TelemetryStream.Gpu, "gpus[0].jobId", "\"12 34\"", RejectReason.InvalidId)]
-    // Ids with a newline or control character once passed (issue 6): they would split a CSV line or a log record.
+    // Ids with a newline or control character must never pass: they would split a CSV line or a log record.
     [InlineData(TelemetryStream.Gpu, "node", "\"gn0412\\n\"", RejectReason.InvalidId)]
     [InlineData(TelemetryStream.Gpu, "cluster", "\"hefei-aicc-1\\n\"", RejectReason.InvalidId)]
     [InlineData(TelemetryStream.Gpu, "node", "\"gn\\n0412\"", RejectReason.InvalidId)]

@@ -2,11 +2,14 @@ using System.Text.Json;
 
 namespace Metrics.Core.Tests;
 
-/// <summary>The JSON Schema files in docs/schemas are what producers validate against: they must not drift from the code.</summary>
+/// <summary>
+/// The JSON Schema files in functions/Metrics.Contract/Schemas are what producers validate against: they must not drift
+/// from the code.
+/// </summary>
 public sealed class JsonSchemaFilesTests
 {
     private static JsonElement Load(string file) =>
-        JsonDocument.Parse(File.ReadAllText(RepoPaths.Combine("docs", "schemas", file))).RootElement;
+        JsonDocument.Parse(File.ReadAllText(RepoPaths.Combine("functions", "Metrics.Contract", "Schemas", file))).RootElement;
 
     /// <summary>
     /// A schema pattern (ECMA-262, where <c>$</c> is the end of input) in .NET form, where only <c>\z</c> is: the

@@ -269,10 +269,10 @@ public sealed partial class CliTests : IDisposable
         Dictionary<string, long> done = Summary(await _azurite.RunOkAsync(time, "compact", "--from", hourArg, "--to", hourArg));
 
         Assert.Equal((1, 8, 80, 80, 0), (done["stream_hours"], done["sources"], done["rows_in"], done["rows_out"], done["failed"]));
-        string compacted = LandingPaths.CompactedFile(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour, 1);
+        string compacted = LandingPaths.CompactedFile(Metrics.Contract.TelemetryStream.Gpu, hour, 1);
         Assert.Equal(
-            [compacted, LandingPaths.CompactionManifestFile(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour, 1)],
-            (await _azurite.ListAsync("telemetry", LandingPaths.HourPrefix(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour))).Keys.Order(
+            [compacted, LandingPaths.CompactionManifestFile(Metrics.Contract.TelemetryStream.Gpu, hour, 1)],
+            (await _azurite.ListAsync("telemetry", LandingPaths.HourPrefix(Metrics.Contract.TelemetryStream.Gpu, hour))).Keys.Order(
                 StringComparer.Ordinal
             )
         );
@@ -283,7 +283,7 @@ public sealed partial class CliTests : IDisposable
         string folder = await _azurite.RunOkAsync(
             time,
             "inspect",
-            $"telemetry/{LandingPaths.HourPrefix(Metrics.Core.Telemetry.TelemetryStream.Gpu, hour)}"
+            $"telemetry/{LandingPaths.HourPrefix(Metrics.Contract.TelemetryStream.Gpu, hour)}"
         );
         Assert.Contains(
             "readers see: compaction generation 1 (80 rows) and 0 landed file(s) not yet compacted; 0 file(s) replaced",

@@ -27,7 +27,7 @@ public sealed class CompactionOnAzuriteTests
         new(
             new BlobLandingStore(_azurite.Clients.Blobs),
             new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System),
-            new Metrics.Core.Validation.IngestLimits().ForBackfill()
+            new Metrics.Contract.IngestLimits().ForBackfill()
         );
 
     private async Task IngestAsync(

@@ -40,7 +40,7 @@ public sealed class NextHourSkipOnAzuriteTests
         var pipeline = new IngestPipeline(
             new BlobLandingStore(_azurite.Clients.Blobs),
             new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System),
-            new Metrics.Core.Validation.IngestLimits().ForBackfill()
+            new Metrics.Contract.IngestLimits().ForBackfill()
         );
         IngestResult result = await pipeline.IngestAsync(batch, CancellationToken.None);
         Assert.Equal(1, result.LandedEvents);

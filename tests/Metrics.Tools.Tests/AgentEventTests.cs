@@ -1,5 +1,6 @@
 using Metrics.Agent;
 using Metrics.Agent.Mapping;
+using Metrics.Contract;
 using Metrics.Core.Validation;
 
 namespace Metrics.Tools.Tests;

@@ -1,3 +1,4 @@
+using Metrics.Contract;
 using Metrics.Core.Validation;
 using Metrics.Simulator;
 
@@ -27,7 +28,7 @@ public sealed class SimulatorTests : IDisposable
     private async Task<(SimulationSummary Summary, string Dir)> RunAsync(SimulationOptions options, string name)
     {
         string dir = Path.Combine(_dir, name);
-        SimulationSummary summary = await new ClusterSimulator(options, BillingCalendar.Create("Asia/Shanghai")).RunAsync(
+        SimulationSummary summary = await new ClusterSimulator(options, BillingCalendar.Create("Asia/Shanghai").Zone).RunAsync(
             dir,
             null,
             CancellationToken.None

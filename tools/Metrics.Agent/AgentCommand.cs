@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Metrics.Core.Validation;
+using Metrics.Contract;
 using Metrics.Producer.Hosting;
 
 namespace Metrics.Agent;

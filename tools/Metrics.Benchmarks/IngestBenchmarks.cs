@@ -1,12 +1,13 @@
 using System.Text;
 using System.Text.Json;
+using Metrics.Contract;
 using Metrics.Core.Validation;
 
 namespace Metrics.Benchmarks;
 
 /// <summary>
 /// What one trigger invocation costs: a batch of 1,000 node samples (8 GPUs each). Against, in the same run, the two
-/// limits of issue 9: one bare <see cref="Utf8JsonReader"/> pass over the same bytes (the baseline: no parser can do
+/// limits (docs/scale.md): one bare <see cref="Utf8JsonReader"/> pass over the same bytes (the baseline: no parser can do
 /// less) and the naive landing (<see cref="NaiveLanding"/>: JsonSerializer to objects, gzip JSON Lines).
 /// The product's paths: decode and validate alone, then the whole ingest to Arrow IPC with ZSTD, minus storage I/O,
 /// without a GPU-model catalogue (every name unknown, counted) and with one that knows the name (mapped).

@@ -4,7 +4,8 @@ using System.Globalization;
 namespace Metrics.Benchmarks;
 
 /// <summary>
-/// Issue 9's ratios, measured the way a noisy machine allows (<c>dotnet run -c Release -- paired</c>). BenchmarkDotNet
+/// The hot paths' ratios against their limits (docs/scale.md), measured the way a noisy machine allows
+/// (<c>dotnet run -c Release -- paired</c>). BenchmarkDotNet
 /// runs every iteration of one method before the next method's, so a slow spell of this VM (it lasts minutes and adds
 /// a third to everything) falls on one side of a ratio: the same code measured 2.9x to 4.7x its baseline in ShortRun.
 /// Here the baseline and the subject alternate in short rounds (baseline, subject, subject, baseline, so that a drift
@@ -35,7 +36,7 @@ internal static class PairedRatios
                 () => ingest.DecodeAndValidate(),
                 AtMost: null
             ),
-            // Goal 3's other half is a speed-up, so its ratio is the naive landing's time over the product's.
+            // The naive landing's limit is a speed-up, so its ratio is the naive landing's time over the product's.
             new(
                 "NaiveJsonSerializerGzip / IngestToArrow",
                 () => ingest.IngestToArrow(),

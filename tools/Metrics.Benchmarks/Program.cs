@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Running;
 
-// "paired": issue 9's ratios in alternating rounds (PairedRatios); anything else goes to BenchmarkDotNet.
+// "paired": the hot paths' ratios against their limits in alternating rounds (PairedRatios); anything else goes to BenchmarkDotNet.
 if (args is ["paired", .. var rest])
 {
     return await Metrics.Benchmarks.PairedRatios.RunAsync(rest);

@@ -7,13 +7,13 @@ using Metrics.Core.Compaction;
 namespace Metrics.Benchmarks;
 
 /// <summary>
-/// The rollup's read of one hour against its limit (issue 9, goal 4), over the same landed files in the same run: the
+/// The rollup's read of one hour against its limit (at most 3x a bare read; docs/scale.md), over the same landed files in the same run: the
 /// baseline opens every file with <see cref="ArrowFileReader"/> and sums <c>util_pct</c>, which is the least any reader
 /// of these files can do; the product reads the hour with <see cref="ObservedHourReader"/> (deduplicating every sample
 /// by GPU and time, summing observed and active seconds per line) and aggregates the hour's lines. The files are what
 /// ingest lands for whole hours of national-hour partitions (63 nodes x 8 GPUs every 10 s, batches of 1,000): two
 /// partitions make 45,360 events, 362,880 rows in 46 files. <see cref="Layout"/> <c>compacted</c> reads the same hour
-/// after <see cref="HourCompactor"/> has rewritten it into one file sorted by GPU and time (goal 5).
+/// after <see cref="HourCompactor"/> has rewritten it into one file sorted by GPU and time (docs/scale.md, "Compaction").
 /// </summary>
 [MemoryDiagnoser]
 [ShortRunJob]

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Metrics.Core.Billing;
 
 namespace Metrics.Simulator;
 
@@ -21,18 +20,20 @@ public sealed class ClusterSimulator
     private static readonly int[] s_slotChoices = [8, 8, 8, 4, 4, 2, 1, 1];
 
     private readonly SimulationOptions _options;
-    private readonly BillingCalendar _calendar;
+    private readonly TimeZoneInfo _zone;
     private readonly Random _random;
     private readonly FaultInjector _faults;
     private readonly SimulatedEvents _events;
     private long _nextJobId = 1_000_000;
 
-    public ClusterSimulator(SimulationOptions options, BillingCalendar calendar)
+    /// <param name="options">What to simulate.</param>
+    /// <param name="billingZone">The billing time zone, whose months the truth is kept in.</param>
+    public ClusterSimulator(SimulationOptions options, TimeZoneInfo billingZone)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentNullException.ThrowIfNull(billingZone);
         _options = options;
-        _calendar = calendar;
+        _zone = billingZone;
 
         // One random sequence for the schedule, the readings and the faults: the same seed, the same files.
         _random = new Random(options.Seed);
@@ -44,7 +45,7 @@ public sealed class ClusterSimulator
     {
         Directory.CreateDirectory(directory);
         var zipf = new ZipfSampler(_options.Institutions, 1.1);
-        var truth = new TruthLedger(_calendar.Zone);
+        var truth = new TruthLedger(_zone);
         SimulatedNode[] nodes = CreateNodes(_options.Start, _options.End);
         long steps = (long)_options.Hours * 3600 / _options.IntervalS;
         long jobs = 0;

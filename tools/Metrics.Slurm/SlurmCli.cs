@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Metrics.Cli;
-using Metrics.Core.Telemetry;
+using Metrics.Contract;
 using Metrics.Producer.Hosting;
 using Metrics.Producer.Spooling;
 using Metrics.Slurm.Controller;

@@ -56,17 +56,25 @@ step rollup "${metrics[@]}" rollup > "$work/rollup.out" 2> "$work/rollup.err"
 "${metrics[@]}" usage --month 2026-10 > "$work/oct.csv" 2>/dev/null
 "${metrics[@]}" usage --month 2026-11 > "$work/nov.csv" 2>/dev/null
 
-# Compaction of the closed hours (goal 5), then a forced recompute of them, which now reads one file per stream-hour,
+# Compaction of the closed hours (docs/scale.md, "Compaction"), then a forced recompute of them, which now reads one file per stream-hour,
 # billed against the truth again. Not in the ratio: compaction runs once per hour, off the ingest-to-bill path.
 step compact "${metrics[@]}" compact --from 2026-10-31T12 --to 2026-10-31T17 --grace-minutes 0 > "$work/compact.out" 2> "$work/compact.err"
 step recompute "${metrics[@]}" rollup --from 2026-10-31T12 --to 2026-10-31T17 > "$work/recompute.out" 2> "$work/recompute.err"
 "${metrics[@]}" usage --month 2026-10 > "$work/oct-compacted.csv" 2>/dev/null
 "${metrics[@]}" usage --month 2026-11 > "$work/nov-compacted.csv" 2>/dev/null
 
+# Finance's files of the hour, priced with the sample rate card: kept in the work directory so that two builds' outputs
+# can be compared byte for byte (a refactoring must not change a figure). Not timed.
+"${metrics[@]}" rates import tools/samples/rates.json > /dev/null 2>&1 || true
+for month in 2026-10 2026-11; do
+  "${metrics[@]}" usage --month "$month" > "$work/priced-$month.csv" 2>/dev/null || true
+  "${metrics[@]}" usage --month "$month" --format focus > "$work/focus-$month.csv" 2>/dev/null || true
+done
+
 field() { grep -o "$2=[0-9]*" "$1" | head -1 | cut -d= -f2; }
 samples=$(field "$work/gpu.out" landed_rows)
 files=$(( $(field "$work/gpu.out" files) + $(field "$work/jobs.out" files) ))
-# Landed Arrow bytes per GPU sample against the raw JSON's (issue 9, goal 6: at most 1/20 after compaction).
+# Landed Arrow bytes per GPU sample against the raw JSON's (at most 1/20 after compaction).
 landed_bytes=$(field "$work/gpu.out" landed_bytes)
 json_bytes=$(stat -c %s "$work/gpu.jsonl")
 failed=$(field "$work/rollup.out" failed_hours)

@@ -105,7 +105,7 @@ public static class ClientPrincipal
         {
             foreach (string id in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
-                if (Validation.ContractPatterns.Id().IsMatch(id))
+                if (Metrics.Contract.ContractPatterns.Id().IsMatch(id))
                 {
                     institutions.Add(id);
                 }
@@ -117,7 +117,7 @@ public static class ClientPrincipal
             ?? s_nameClaims.Select(t => byType.FirstOrDefault(c => c.Type == t).Value).FirstOrDefault(v => v is not null)
             ?? (string.IsNullOrWhiteSpace(nameHeader) ? null : nameHeader)
             ?? (byType.FirstOrDefault(c => c.Type is "appid" or "azp").Value is { } app ? $"application {app}" : "an unnamed principal");
-        return new Caller(Validation.EchoedText.Cut(name, 128), roles, institutions);
+        return new Caller(Metrics.Contract.EchoedText.Cut(name, 128), roles, institutions);
     }
 
     private static string? Text(JsonElement element, string property) =>

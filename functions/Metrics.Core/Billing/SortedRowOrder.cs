@@ -58,7 +58,7 @@ internal sealed class SortedRowOrder
             throw new UnsortedInputException("A gpu_uuid is longer than a sorted read keeps.");
         }
 
-        if (order > 0 && !(Validation.ContractAscii.IsGpuUuid(uuid) && uuid[4..].IndexOfAnyInRange((byte)'A', (byte)'F') < 0))
+        if (order > 0 && !(Metrics.Contract.ContractAscii.IsGpuUuid(uuid) && uuid[4..].IndexOfAnyInRange((byte)'A', (byte)'F') < 0))
         {
             // Billing compares uuids ignoring case, the sort does not: an upper-case copy of a sample would not sit next
             // to its lower-case twin. nvidia-smi prints the canonical lower-case form; anything else is read the general

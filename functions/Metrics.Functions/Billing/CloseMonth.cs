@@ -30,7 +30,7 @@ public sealed class CloseMonth(MonthClose close, AccessGate access, IAuditLog? a
                     (time ?? TimeProvider.System).GetUtcNow(),
                     gate,
                     "month.close",
-                    Core.Validation.EchoedText.Cut(month, 16),
+                    Metrics.Contract.EchoedText.Cut(month, 16),
                     cancellationToken
                 )
                 .ConfigureAwait(false);

@@ -7,5 +7,5 @@ namespace Metrics.Functions.Billing;
 internal static class UnknownInstitution
 {
     public static NotFoundObjectResult Answer(string institution) =>
-        new(new { error = $"unknown institution '{Core.Validation.EchoedText.Cut(institution, 64)}': it has no usage in any month" });
+        new(new { error = $"unknown institution '{Metrics.Contract.EchoedText.Cut(institution, 64)}': it has no usage in any month" });
 }

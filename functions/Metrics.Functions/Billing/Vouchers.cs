@@ -31,10 +31,10 @@ public sealed class Vouchers(
             return refused;
         }
 
-        if (!string.IsNullOrEmpty(institution) && !Metrics.Core.Validation.ContractPatterns.Id().IsMatch(institution))
+        if (!string.IsNullOrEmpty(institution) && !Metrics.Contract.ContractPatterns.Id().IsMatch(institution))
         {
             return new BadRequestObjectResult(
-                new { error = $"institution '{Metrics.Core.Validation.EchoedText.Cut(institution, 64)}' is not a valid institution id" }
+                new { error = $"institution '{Metrics.Contract.EchoedText.Cut(institution, 64)}' is not a valid institution id" }
             );
         }
 

@@ -1,3 +1,4 @@
+using Metrics.Contract;
 using Metrics.Core.Validation;
 
 namespace Metrics.Functions.Logging;

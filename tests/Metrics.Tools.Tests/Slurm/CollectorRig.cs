@@ -44,7 +44,7 @@ internal sealed class CollectorRig : IDisposable
         Bodies
             .Select(b =>
             {
-                DecodeResult<JobEvent> decoded = Metrics.Core.Validation.JobEventDecoder.Decode(b, Time.GetUtcNow());
+                DecodeResult<JobEvent> decoded = Metrics.Contract.JobEventDecoder.Decode(b, Time.GetUtcNow());
                 Assert.True(decoded.IsValid, decoded.Rejection?.ToString());
                 return decoded.Value!;
             })

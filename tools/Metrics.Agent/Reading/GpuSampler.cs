@@ -1,5 +1,4 @@
-using Metrics.Core.Telemetry;
-using Metrics.Core.Validation;
+using Metrics.Contract;
 
 namespace Metrics.Agent.Reading;
 

@@ -1,5 +1,5 @@
 using Metrics.Agent.Mapping;
-using Metrics.Core.Telemetry;
+using Metrics.Contract;
 
 namespace Metrics.Agent.Sending;
 

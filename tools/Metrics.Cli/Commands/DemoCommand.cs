@@ -88,7 +88,7 @@ internal static class DemoCommand
             )
             .ConfigureAwait(false);
         SimulationSummary simulated = await context
-            .WithProgressAsync("simulate", p => new ClusterSimulator(options, calendar).RunAsync(work, p, cancellationToken))
+            .WithProgressAsync("simulate", p => new ClusterSimulator(options, calendar.Zone).RunAsync(work, p, cancellationToken))
             .ConfigureAwait(false);
         await ImportSampleReferenceAsync(storage, repo, cancellationToken).ConfigureAwait(false);
         LocalHubTotals jobs = await IngestAsync(context, storage, TelemetryStream.Jobs, work, cancellationToken).ConfigureAwait(false);

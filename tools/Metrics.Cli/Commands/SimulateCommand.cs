@@ -129,7 +129,7 @@ internal static class SimulateCommand
             return ExitCodes.Usage;
         }
 
-        var simulator = new ClusterSimulator(options, context.CreateCalendar());
+        var simulator = new ClusterSimulator(options, context.CreateCalendar().Zone);
         SimulationSummary summary = await context
             .WithProgressAsync("simulating", progress => simulator.RunAsync(directory, progress, cancellationToken))
             .ConfigureAwait(false);

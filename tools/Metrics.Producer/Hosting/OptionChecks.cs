@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Metrics.Core.Validation;
+using Metrics.Contract;
 
 namespace Metrics.Producer.Hosting;
 

@@ -138,5 +138,5 @@ public sealed class EventSender(
     }
 
     private static string Preview(byte[] body) =>
-        Metrics.Core.Validation.EchoedText.Cut(System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 400)), 120);
+        Metrics.Contract.EchoedText.Cut(System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 400)), 120);
 }

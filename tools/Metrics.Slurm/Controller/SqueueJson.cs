@@ -29,9 +29,7 @@ public static class SqueueJson
             }
             else
             {
-                warnings.Add(
-                    $"a job without job_id or job_state was skipped: {Metrics.Core.Validation.EchoedText.Cut(job.GetRawText(), 120)}"
-                );
+                warnings.Add($"a job without job_id or job_state was skipped: {Metrics.Contract.EchoedText.Cut(job.GetRawText(), 120)}");
             }
         }
 

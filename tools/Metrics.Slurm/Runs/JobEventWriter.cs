@@ -1,5 +1,4 @@
-using Metrics.Core.Telemetry;
-using Metrics.Core.Validation;
+using Metrics.Contract;
 using Metrics.Slurm.Mapping;
 
 namespace Metrics.Slurm.Runs;

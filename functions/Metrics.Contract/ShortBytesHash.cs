@@ -1,15 +1,15 @@
 using System.Buffers.Binary;
 
-namespace Metrics.Core.Validation;
+namespace Metrics.Contract;
 
 /// <summary>
 /// A 64-bit hash of a short byte string (an id, a uuid) for the fixed-size caches on the ingest and rollup paths
-/// (<see cref="Utf8StringPool"/>, <see cref="Metrics.Core.Billing.UuidCache{T}"/>): the length and up to 24 of the bytes
+/// (<see cref="Utf8StringPool"/>, the observed-time scan's uuid cache): the length and up to 24 of the bytes
 /// (first, middle and last 8), multiplied apart. A tenth of the cost of hashing every byte, on values that differ at
 /// one end (a node's uuids) or the other (institutions). Values that share those bytes share a hash; every cache
 /// compares the bytes themselves. Take the high bits: they are the best mixed.
 /// </summary>
-internal static class ShortBytesHash
+public static class ShortBytesHash
 {
     public static ulong Of(ReadOnlySpan<byte> bytes)
     {

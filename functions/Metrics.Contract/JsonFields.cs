@@ -1,4 +1,4 @@
-namespace Metrics.Core.Validation;
+namespace Metrics.Contract;
 
 /// <summary>
 /// Typed, validating access to the fields of one JSON object. Every getter either returns a value that satisfies

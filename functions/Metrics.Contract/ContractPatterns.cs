@@ -1,4 +1,4 @@
-namespace Metrics.Core.Validation;
+namespace Metrics.Contract;
 
 /// <summary>
 /// Identifier patterns of contract v1. They keep every id safe as a blob path segment and a Table key

@@ -1,6 +1,6 @@
 using System.Text.Unicode;
 
-namespace Metrics.Core.Validation;
+namespace Metrics.Contract;
 
 /// <summary>Checks shared by both streams before any field is read: size, UTF-8, JSON object, exact schema tag.</summary>
 internal static class EventBody

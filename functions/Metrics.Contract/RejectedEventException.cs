@@ -1,4 +1,4 @@
-namespace Metrics.Core.Validation;
+namespace Metrics.Contract;
 
 /// <summary>
 /// Raised inside a decoder at the first rule an event breaks, and caught by the same decoder, which turns it into a

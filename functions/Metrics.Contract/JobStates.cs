@@ -1,4 +1,4 @@
-namespace Metrics.Core.Telemetry;
+namespace Metrics.Contract;
 
 /// <summary>Wire names of <see cref="JobState"/> values, as in the contract and in landed Arrow files.</summary>
 public static class JobStates

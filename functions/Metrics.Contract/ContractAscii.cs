@@ -1,4 +1,4 @@
-namespace Metrics.Core.Validation;
+namespace Metrics.Contract;
 
 /// <summary>
 /// The identifier patterns of <see cref="ContractPatterns"/>, checked on raw UTF-8 bytes without decoding them: the fast
@@ -6,7 +6,7 @@ namespace Metrics.Core.Validation;
 /// would cost a string per field. Each method accepts exactly what its pattern accepts (a property test compares them
 /// on random text); every pattern is ASCII-only, so any byte above 0x7F fails.
 /// </summary>
-internal static class ContractAscii
+public static class ContractAscii
 {
     /// <summary>What may follow the first character of each pattern; the first is always <c>[A-Za-z0-9]</c>.</summary>
     private static readonly SearchValues<byte> s_id = Allowed("._-");

@@ -1,4 +1,4 @@
-namespace Metrics.Core.Telemetry;
+namespace Metrics.Contract;
 
 /// <summary>The names each stream goes by: on the CLI, in blob paths, in event hubs and in schema tags.</summary>
 public static class TelemetryStreams

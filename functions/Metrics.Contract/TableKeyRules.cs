@@ -1,4 +1,4 @@
-namespace Metrics.Core.Validation;
+namespace Metrics.Contract;
 
 /// <summary>
 /// Azure Table storage's rules for PartitionKey and RowKey values. Azurite accepts keys that Azure refuses (control

@@ -1,4 +1,4 @@
-namespace Metrics.Core.Validation;
+namespace Metrics.Contract;
 
 /// <summary>
 /// Decodes and validates one <c>gpu-telemetry/1</c> event body (docs/telemetry-contract.md). Nearly every event takes the

@@ -1,4 +1,4 @@
-namespace Metrics.Core.Validation;
+namespace Metrics.Contract;
 
 /// <summary>Numeric limits of contract v1. docs/telemetry-contract.md documents each; change both together.</summary>
 public static class ContractLimits

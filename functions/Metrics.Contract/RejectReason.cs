@@ -1,4 +1,4 @@
-namespace Metrics.Core.Validation;
+namespace Metrics.Contract;
 
 /// <summary>
 /// Why an event was dead-lettered. The kebab-case codes (<see cref="RejectReasons.Code"/>) are a contract:

@@ -1,4 +1,4 @@
-namespace Metrics.Core.Telemetry;
+namespace Metrics.Contract;
 
 /// <summary>
 /// One GPU's reading inside a node sample. <see cref="JobId"/> and <see cref="Institution"/> are null on an idle GPU.

@@ -1,4 +1,4 @@
-namespace Metrics.Core.Validation;
+namespace Metrics.Contract;
 
 /// <summary>Stable wire codes for <see cref="RejectReason"/>.</summary>
 public static class RejectReasons

@@ -1,6 +1,6 @@
 using System.Text.Unicode;
 
-namespace Metrics.Core.Validation;
+namespace Metrics.Contract;
 
 /// <summary>
 /// The fast path of <see cref="GpuTelemetryDecoder"/>: one forward pass of <see cref="Utf8JsonReader"/> over the body

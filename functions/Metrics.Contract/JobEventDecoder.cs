@@ -1,4 +1,4 @@
-namespace Metrics.Core.Validation;
+namespace Metrics.Contract;
 
 /// <summary>Decodes and validates one <c>job-event/1</c> event body (docs/telemetry-contract.md).</summary>
 public static class JobEventDecoder

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Metrics.Core.Telemetry;
+namespace Metrics.Contract;
 
 /// <summary>
 /// A stable, well-formed <c>GPU-</c> uuid for a simulated GPU, from its node's name and index: the simulator and the

@@ -1,4 +1,4 @@
-namespace Metrics.Core.Validation;
+namespace Metrics.Contract;
 
 /// <summary>
 /// How plausible an event's times must be, relative to its enqueued time. These bounds are what make the rollup work

@@ -1,4 +1,4 @@
-namespace Metrics.Core.Validation;
+namespace Metrics.Contract;
 
 /// <summary>
 /// Turns short UTF-8 values into strings, returning the same string for the same bytes while it is in the pool. A batch

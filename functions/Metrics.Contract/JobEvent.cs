@@ -1,4 +1,4 @@
-namespace Metrics.Core.Telemetry;
+namespace Metrics.Contract;
 
 /// <summary>A validated <c>job-event/1</c> event. <see cref="EventId"/> is the deduplication key.</summary>
 public sealed record JobEvent

@@ -1,4 +1,4 @@
-namespace Metrics.Core.Validation;
+namespace Metrics.Contract;
 
 /// <summary>
 /// A caller's value as quoted back in a rejection detail or an error message, which people read in logs, terminals and

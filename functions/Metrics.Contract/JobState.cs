@@ -1,4 +1,4 @@
-namespace Metrics.Core.Telemetry;
+namespace Metrics.Contract;
 
 /// <summary>Lifecycle state carried by a job event.</summary>
 public enum JobState

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Metrics.Core.Validation;
+namespace Metrics.Contract;
 
 /// <summary>The outcome of decoding one event body: either a validated value or a <see cref="Rejection"/>.</summary>
 public readonly struct DecodeResult<T>

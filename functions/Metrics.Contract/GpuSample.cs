@@ -1,4 +1,4 @@
-namespace Metrics.Core.Telemetry;
+namespace Metrics.Contract;
 
 /// <summary>
 /// A validated <c>gpu-telemetry/1</c> event: one node's GPUs over the interval <c>[Ts - IntervalS, Ts)</c>.

@@ -1,4 +1,4 @@
-namespace Metrics.Core.Telemetry;
+namespace Metrics.Contract;
 
 /// <summary>
 /// The one writer of contract events (docs/telemetry-contract.md), beside their readers in <c>Validation/</c>: the node

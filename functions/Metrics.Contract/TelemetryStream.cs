@@ -1,4 +1,4 @@
-namespace Metrics.Core.Telemetry;
+namespace Metrics.Contract;
 
 /// <summary>The two event streams of contract v1. Each has its own event hub, schema tag and landing prefix.</summary>
 public enum TelemetryStream

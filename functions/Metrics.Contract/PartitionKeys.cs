@@ -1,4 +1,4 @@
-namespace Metrics.Core.Telemetry;
+namespace Metrics.Contract;
 
 /// <summary>
 /// The Event Hubs partition key of contract v1: the node for GPU samples (one node's samples stay in order on one

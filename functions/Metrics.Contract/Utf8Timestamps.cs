@@ -1,4 +1,4 @@
-namespace Metrics.Core.Validation;
+namespace Metrics.Contract;
 
 /// <summary>
 /// <c>yyyy-MM-ddTHH:mm:ss[.f{1,7}](Z|±hh:mm)</c> exactly (<see cref="ContractPatterns.Timestamp"/>), with every part in
