@@ -4,8 +4,8 @@ namespace Metrics.Core.Tests.Statements;
 
 /// <summary>
 /// The adjustments' invariant (docs/billing.md), after random late data: a closed month's frozen lines plus every
-/// adjustment that refers to it (frozen in later statements, or provisional in the open month) equal, to 0.0001 h and to the cent, what the month
-/// is when recomputed today.
+/// adjustment that refers to it (frozen in later statements, or provisional in the open month) equal, to 0.0001 h and
+/// to the cent, what the month is when recomputed today.
 /// </summary>
 public sealed class AdjustmentInvariantTests
 {
