@@ -15,7 +15,7 @@ public static class BillingStorage
     {
         ArgumentNullException.ThrowIfNull(clients);
         return new UsageRollup(
-            new TableRollupMarks(clients.Tables, timeProvider),
+            new TableWorkMarks(clients.Tables, timeProvider),
             new BlobLandedFiles(clients.Blobs),
             new TableJobStateStore(clients.Tables),
             new TableUsageStore(clients.Tables),
@@ -43,7 +43,7 @@ public static class BillingStorage
     {
         ArgumentNullException.ThrowIfNull(clients);
         return new Metrics.Core.Operations.StatusQuery(
-            new TableRollupMarks(clients.Tables, timeProvider),
+            new TableWorkMarks(clients.Tables, timeProvider),
             new BlobRollupRuns(clients.Blobs, timeProvider),
             new BlobDeadLetterCounts(clients.Blobs),
             new BlobStatementStore(clients.Blobs),

@@ -14,7 +14,7 @@ public static class CompactionStorage
     {
         ArgumentNullException.ThrowIfNull(clients);
         return new LandedCompaction(
-            new TableRollupMarks(clients.Tables, timeProvider),
+            new TableWorkMarks(clients.Tables, timeProvider),
             new HourCompactor(new BlobLandedFiles(clients.Blobs), timeProvider) { MaxRowsInMemory = maxRowsInMemory },
             // The rollup's lock: compaction holds up to a few hundred MB, the rollup as much again, and sharing the lock
             // keeps the two from ever adding up in one instance. A compaction's half minute delays a rollup, no more.

@@ -18,7 +18,7 @@ public static class IngestStorage
     )
     {
         ArgumentNullException.ThrowIfNull(clients);
-        return new IngestPipeline(new BlobLandingStore(clients.Blobs), new TableRollupMarks(clients.Tables, timeProvider), limits)
+        return new IngestPipeline(new BlobLandingStore(clients.Blobs), new TableWorkMarks(clients.Tables, timeProvider), limits)
         {
             Time = timeProvider,
             Metrics = metrics ?? Metrics.Core.Operations.PipelineMetrics.Shared,

@@ -6,9 +6,9 @@ namespace Metrics.Storage;
 public static class StorageTables
 {
     /// <summary>
-    /// Rollup marks: PartitionKey = kind (gpu, jobs, usage, month), RowKey = UTC hour <c>yyyyMMddHH</c> or month <c>yyyy-MM</c>.
+    /// The marks (<see cref="TableWorkMarks"/>): PartitionKey = kind, RowKey = UTC hour <c>yyyyMMddHH</c> or month <c>yyyy-MM</c>.
     /// </summary>
-    public const string DirtyHours = "dirtyhours";
+    public const string WorkMarks = "workmarks";
 
     /// <summary>The CLI's local event hub: next sequence number per (stream, partition).</summary>
     public const string Sequences = "ehsequences";
@@ -60,7 +60,7 @@ public static class StorageTables
 
     public static readonly IReadOnlyList<string> All =
     [
-        DirtyHours,
+        WorkMarks,
         Sequences,
         JobStates,
         JobHours,

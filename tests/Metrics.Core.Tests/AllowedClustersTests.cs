@@ -27,7 +27,7 @@ public sealed class AllowedClustersTests
             EventJson.Job("3", "running", "2026-11-27T10:00:00Z", cluster: EventJson.Cluster)
         );
 
-        IngestResult result = await new IngestPipeline(store, new InMemoryDirtyHourLog(), s_hefeiOnly).IngestAsync(
+        IngestResult result = await new IngestPipeline(store, new InMemoryWorkMarks(), s_hefeiOnly).IngestAsync(
             batch,
             CancellationToken.None
         );
@@ -47,7 +47,7 @@ public sealed class AllowedClustersTests
         JsonObject other = EventJson.Gpu(node: "gn0002");
         other["cluster"] = "someone-elses";
 
-        IngestResult result = await new IngestPipeline(store, new InMemoryDirtyHourLog(), s_hefeiOnly).IngestAsync(
+        IngestResult result = await new IngestPipeline(store, new InMemoryWorkMarks(), s_hefeiOnly).IngestAsync(
             Batch(TelemetryStream.Gpu, EventJson.Gpu(node: "gn0001"), other),
             CancellationToken.None
         );
@@ -61,7 +61,7 @@ public sealed class AllowedClustersTests
     {
         IngestResult result = await new IngestPipeline(
             new InMemoryLandingStore(),
-            new InMemoryDirtyHourLog(),
+            new InMemoryWorkMarks(),
             IngestLimits.FromSettings(null, null, "")
         ).IngestAsync(
             Batch(TelemetryStream.Jobs, EventJson.Job("2", "running", "2026-11-27T10:00:00Z", cluster: "someone-elses")),

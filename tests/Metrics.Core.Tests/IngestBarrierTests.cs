@@ -12,7 +12,7 @@ public sealed class IngestBarrierTests
     private static readonly DateTimeOffset s_enqueued = new(2026, 11, 27, 11, 0, 0, TimeSpan.Zero);
 
     private readonly InMemoryLandingStore _store = new();
-    private readonly InMemoryDirtyHourLog _dirty = new();
+    private readonly InMemoryWorkMarks _dirty = new();
 
     private static EventBatch Batch(params byte[][] bodies) =>
         new(TelemetryStream.Gpu, "0", bodies.Select((b, i) => new RawEvent(b, i, s_enqueued)).ToArray());

@@ -9,7 +9,7 @@ public sealed class IngestPipelineTests
     private static readonly DateTimeOffset s_enqueued = new(2026, 11, 27, 11, 0, 0, TimeSpan.Zero);
 
     private readonly InMemoryLandingStore _store = new();
-    private readonly InMemoryDirtyHourLog _dirty = new();
+    private readonly InMemoryWorkMarks _dirty = new();
 
     private IngestPipeline Pipeline => new(_store, _dirty);
 

@@ -21,7 +21,7 @@ public sealed class FinanceHttpTests
     private CloseMonth Close()
     {
         var rollup = new UsageRollup(
-            new InMemoryDirtyHourLog(),
+            new InMemoryWorkMarks(),
             new InMemoryLandedFiles(new InMemoryLandingStore()),
             new InMemoryJobStateStore(),
             _usage,
@@ -73,7 +73,7 @@ public sealed class FinanceHttpTests
         _time.SetUtcNow(new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero));
         await using Metrics.Core.Ports.IRollupLease held = await _lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None);
         var rollup = new UsageRollup(
-            new InMemoryDirtyHourLog(),
+            new InMemoryWorkMarks(),
             new InMemoryLandedFiles(new InMemoryLandingStore()),
             new InMemoryJobStateStore(),
             _usage,

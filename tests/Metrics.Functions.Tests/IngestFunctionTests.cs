@@ -8,7 +8,7 @@ public sealed class IngestFunctionTests
     private static readonly DateTime s_enqueued = new(2026, 11, 27, 9, 1, 0, DateTimeKind.Utc);
 
     private readonly InMemoryLandingStore _store = new();
-    private readonly InMemoryDirtyHourLog _dirty = new();
+    private readonly InMemoryWorkMarks _dirty = new();
 
     [Fact]
     public async Task GpuTelemetryIngest_BatchWithOneBadEvent_LandsTheRestAndLogsBothOutcomes()

@@ -7,7 +7,7 @@ namespace Metrics.Functions.Tests;
 /// <summary>The compaction timer as the host calls it. Compaction itself is tested on Azurite (CompactionOnAzuriteTests).</summary>
 public sealed class LandedCompactionTimerTests
 {
-    private readonly InMemoryDirtyHourLog _marks = new();
+    private readonly InMemoryWorkMarks _marks = new();
     private readonly InMemoryRollupLock _lock = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 12, 30, 0, TimeSpan.Zero));
 

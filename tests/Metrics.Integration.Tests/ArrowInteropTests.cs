@@ -41,7 +41,7 @@ public sealed class ArrowInteropTests : IDisposable
             .ToArray();
         var pipeline = new IngestPipeline(
             new BlobLandingStore(_azurite.Clients.Blobs),
-            new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System)
+            new TableWorkMarks(_azurite.Clients.Tables, TimeProvider.System)
         );
         IngestResult result = await pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, partition, events), CancellationToken.None);
         string blob = Assert.Single(result.Files)["telemetry/".Length..];

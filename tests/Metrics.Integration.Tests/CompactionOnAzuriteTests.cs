@@ -26,7 +26,7 @@ public sealed class CompactionOnAzuriteTests
     private IngestPipeline Pipeline() =>
         new(
             new BlobLandingStore(_azurite.Clients.Blobs),
-            new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System),
+            new TableWorkMarks(_azurite.Clients.Tables, TimeProvider.System),
             new Metrics.Contract.IngestLimits().ForBackfill()
         );
 

@@ -14,7 +14,7 @@ public sealed class IngestOnAzuriteTests
     private readonly string _partition = "it" + Guid.NewGuid().ToString("N")[..10];
 
     private IngestPipeline Pipeline() =>
-        new(new BlobLandingStore(_azurite.Clients.Blobs), new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System));
+        new(new BlobLandingStore(_azurite.Clients.Blobs), new TableWorkMarks(_azurite.Clients.Tables, TimeProvider.System));
 
     private EventBatch Batch(TelemetryStream stream, IEnumerable<byte[]> bodies) =>
         new(stream, _partition, bodies.Select((b, i) => new RawEvent(b, 1000 + i, s_enqueued)).ToArray());
@@ -126,7 +126,7 @@ public sealed class IngestOnAzuriteTests
             k => k.Contains($"/p{_partition}-", StringComparison.Ordinal)
         );
         Assert.StartsWith("jobs/v1/date=2026-11-27/hour=09/", file, StringComparison.Ordinal);
-        var table = _azurite.Clients.Tables.GetTableClient(StorageTables.DirtyHours);
+        var table = _azurite.Clients.Tables.GetTableClient(StorageTables.WorkMarks);
         Assert.True((await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("jobs", "2026112709")).HasValue);
     }
 }

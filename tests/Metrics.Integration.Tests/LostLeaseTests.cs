@@ -69,7 +69,7 @@ public sealed class LostLeaseTests : IDisposable
 
     private UsageRollup Rollup(IJobStateStore jobs, IRollupLock rollupLock) =>
         new(
-            new TableRollupMarks(_azurite.Clients.Tables, _time),
+            new TableWorkMarks(_azurite.Clients.Tables, _time),
             new BlobLandedFiles(_azurite.Clients.Blobs),
             jobs,
             new TableUsageStore(_azurite.Clients.Tables),
@@ -150,7 +150,7 @@ public sealed class LostLeaseTests : IDisposable
         var hold = new HoldBatchAfterHourRead();
         var held = new StorageClients(_azurite.Settings, [hold]);
         var stale = new UsageRollup(
-            new TableRollupMarks(held.Tables, _time),
+            new TableWorkMarks(held.Tables, _time),
             new BlobLandedFiles(held.Blobs),
             new TableJobStateStore(held.Tables),
             new TableUsageStore(held.Tables),

@@ -39,7 +39,7 @@ public sealed class NextHourSkipOnAzuriteTests
         var batch = new EventBatch(TelemetryStream.Gpu, $"p{_run}", [new RawEvent(EventJson.Bytes(sample), sequence, ts.AddMinutes(1))]);
         var pipeline = new IngestPipeline(
             new BlobLandingStore(_azurite.Clients.Blobs),
-            new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System),
+            new TableWorkMarks(_azurite.Clients.Tables, TimeProvider.System),
             new Metrics.Contract.IngestLimits().ForBackfill()
         );
         IngestResult result = await pipeline.IngestAsync(batch, CancellationToken.None);

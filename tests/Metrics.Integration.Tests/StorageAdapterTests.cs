@@ -16,8 +16,8 @@ public sealed class StorageAdapterTests
 
         await clients.Blobs.GetPropertiesAsync();
         long afterBlob = clients.Requests.Count;
-        await clients.Tables.GetTableClient(StorageTables.DirtyHours).CreateIfNotExistsAsync();
-        await clients.Tables.GetTableClient(StorageTables.DirtyHours).GetEntityIfExistsAsync<TableEntity>("none", "none");
+        await clients.Tables.GetTableClient(StorageTables.WorkMarks).CreateIfNotExistsAsync();
+        await clients.Tables.GetTableClient(StorageTables.WorkMarks).GetEntityIfExistsAsync<TableEntity>("none", "none");
 
         Assert.Equal(1, afterBlob);
         Assert.Equal(3, clients.Requests.Count);
@@ -114,14 +114,14 @@ public sealed class StorageAdapterTests
     public async Task TableRollupMarks_Mark_IsIdempotentAndChangesTheETagEachTime()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
-        var log = new TableRollupMarks(_azurite.Clients.Tables, time);
+        IWorkMarks log = new TableWorkMarks(_azurite.Clients.Tables, time);
         DateTimeOffset hour = new(2031, 1, 2, 3, 0, 0, TimeSpan.Zero);
-        TableClient table = _azurite.Clients.Tables.GetTableClient(StorageTables.DirtyHours);
+        TableClient table = _azurite.Clients.Tables.GetTableClient(StorageTables.WorkMarks);
 
-        await log.MarkAsync(TelemetryStream.Gpu, [hour], CancellationToken.None);
+        await log.MarkLandedAsync(TelemetryStream.Gpu, [hour], CancellationToken.None);
         TableEntity first = (await table.GetEntityAsync<TableEntity>("gpu", "2031010203")).Value;
         time.Advance(TimeSpan.FromMinutes(1));
-        await log.MarkAsync(TelemetryStream.Gpu, [hour, hour], CancellationToken.None);
+        await log.MarkLandedAsync(TelemetryStream.Gpu, [hour, hour], CancellationToken.None);
         TableEntity second = (await table.GetEntityAsync<TableEntity>("gpu", "2031010203")).Value;
 
         Assert.Equal(hour, first.GetDateTimeOffset("Hour"));
@@ -139,7 +139,7 @@ public sealed class StorageAdapterTests
     [Fact]
     public async Task TableRollupMarks_ConcurrentMarksOfOverlappingHours_AllSucceedAndEachHourIsMarkedOnce()
     {
-        var log = new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System);
+        IWorkMarks log = new TableWorkMarks(_azurite.Clients.Tables, TimeProvider.System);
         DateTimeOffset start = new(2032, 3, 1, 0, 0, 0, TimeSpan.Zero);
         DateTimeOffset[] hours = Enumerable.Range(0, 150).Select(i => start.AddHours(i)).ToArray();
 
@@ -147,10 +147,10 @@ public sealed class StorageAdapterTests
         await Task.WhenAll(
             Enumerable
                 .Range(0, 8)
-                .Select(i => log.MarkAsync(TelemetryStream.Jobs, hours.Skip(i * 10).Take(80).ToArray(), CancellationToken.None))
+                .Select(i => log.MarkLandedAsync(TelemetryStream.Jobs, hours.Skip(i * 10).Take(80).ToArray(), CancellationToken.None))
         );
 
-        TableClient table = _azurite.Clients.Tables.GetTableClient(StorageTables.DirtyHours);
+        TableClient table = _azurite.Clients.Tables.GetTableClient(StorageTables.WorkMarks);
         var keys = new List<string>();
         await foreach (
             TableEntity e in table.QueryAsync<TableEntity>(e =>
@@ -161,16 +161,16 @@ public sealed class StorageAdapterTests
             keys.Add(e.RowKey);
         }
 
-        Assert.Equal(hours.Take(150).Select(TableRollupMarks.RowKey).Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
+        Assert.Equal(hours.Take(150).Select(TableWorkMarks.RowKey).Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public async Task TableRollupMarks_ClearAfterARemark_FailsAndKeepsTheMark()
     {
-        var log = new TableRollupMarks(_azurite.Clients.Tables, TimeProvider.System);
+        IWorkMarks log = new TableWorkMarks(_azurite.Clients.Tables, TimeProvider.System);
         const string key = "2033050100";
         await log.MarkAsync(Metrics.Core.Ports.MarkKind.Usage, [key], CancellationToken.None);
-        Metrics.Core.Ports.RollupMark listed = Assert.Single(
+        Metrics.Core.Ports.WorkMark listed = Assert.Single(
             await log.ListAsync(Metrics.Core.Ports.MarkKind.Usage, CancellationToken.None),
             m => m.Key == key
         );
@@ -178,7 +178,7 @@ public sealed class StorageAdapterTests
         await log.MarkAsync(Metrics.Core.Ports.MarkKind.Usage, [key], CancellationToken.None);
 
         Assert.False(await log.ClearAsync(listed, CancellationToken.None));
-        Metrics.Core.Ports.RollupMark relisted = Assert.Single(
+        Metrics.Core.Ports.WorkMark relisted = Assert.Single(
             await log.ListAsync(Metrics.Core.Ports.MarkKind.Usage, CancellationToken.None),
             m => m.Key == key
         );

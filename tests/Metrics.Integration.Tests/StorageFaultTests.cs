@@ -84,7 +84,7 @@ public sealed class StorageFaultTests
         new(stream, partition, bodies.Select((b, i) => new RawEvent(b, 5000 + i, s_enqueued)).ToArray());
 
     private static IngestPipeline Pipeline(StorageClients clients) =>
-        new(new BlobLandingStore(clients.Blobs), new TableRollupMarks(clients.Tables, TimeProvider.System));
+        new(new BlobLandingStore(clients.Blobs), new TableWorkMarks(clients.Tables, TimeProvider.System));
 
     private async Task<string> UsageAsync(string tenant) =>
         (await _azurite.RunOkAsync(_time, "usage", "--month", "2026-11", "--institution", $"inst-{tenant}-{_run}")).Replace(

@@ -127,7 +127,7 @@ public class IngestBenchmarks
     }
 
     /// <summary>Measures the pipeline, not storage: files and marks are dropped; the catalogue names the samples' model.</summary>
-    private sealed class DiscardingStore : ILandingStore, IDirtyHourLog, IGpuModelStore
+    private sealed class DiscardingStore : ILandingStore, IWorkMarks, IGpuModelStore
     {
         private static readonly Metrics.Core.Catalogue.GpuModelCatalogue s_catalogue = new([
             new Metrics.Core.Catalogue.GpuModel("H100-SXM5-80GB", ["NVIDIA H100 80GB HBM3", "h100"]),
@@ -141,7 +141,12 @@ public class IngestBenchmarks
 
         public Task WriteAsync(LandingFile file, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken) =>
-            Task.CompletedTask;
+        // The marks a benchmark leaves are no part of what it measures: none is kept.
+        public Task MarkAsync(MarkKind kind, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<IReadOnlyList<WorkMark>> ListAsync(MarkKind kind, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<WorkMark>>([]);
+
+        public Task<bool> ClearAsync(WorkMark mark, CancellationToken cancellationToken) => Task.FromResult(true);
     }
 }

@@ -83,7 +83,7 @@ public class RollupScanBenchmarks
     }
 
     /// <summary>Landed files kept in memory: the benchmark measures reading, not storage.</summary>
-    private sealed class MemoryLandedFiles : ILandingStore, IDirtyHourLog, ILandedHourStore
+    private sealed class MemoryLandedFiles : ILandingStore, IWorkMarks, ILandedHourStore
     {
         private readonly Dictionary<string, byte[]> _files = new(StringComparer.Ordinal);
 
@@ -101,8 +101,13 @@ public class RollupScanBenchmarks
             return Task.CompletedTask;
         }
 
-        public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken) =>
-            Task.CompletedTask;
+        // The marks a benchmark leaves are no part of what it measures: none is kept.
+        public Task MarkAsync(MarkKind kind, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<IReadOnlyList<WorkMark>> ListAsync(MarkKind kind, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<WorkMark>>([]);
+
+        public Task<bool> ClearAsync(WorkMark mark, CancellationToken cancellationToken) => Task.FromResult(true);
 
         public async Task<IReadOnlyList<string>> ListHourAsync(
             TelemetryStream stream,

@@ -59,7 +59,7 @@ public class ZstdLevelBenchmarks
         return stream.ToArray();
     }
 
-    private sealed class CapturingStore : ILandingStore, IDirtyHourLog
+    private sealed class CapturingStore : ILandingStore, IWorkMarks
     {
         public byte[]? Landed { get; private set; }
 
@@ -73,7 +73,12 @@ public class ZstdLevelBenchmarks
             return Task.CompletedTask;
         }
 
-        public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken) =>
-            Task.CompletedTask;
+        // The marks a benchmark leaves are no part of what it measures: none is kept.
+        public Task MarkAsync(MarkKind kind, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<IReadOnlyList<WorkMark>> ListAsync(MarkKind kind, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<WorkMark>>([]);
+
+        public Task<bool> ClearAsync(WorkMark mark, CancellationToken cancellationToken) => Task.FromResult(true);
     }
 }

@@ -8,7 +8,7 @@ namespace Metrics.Core.Billing;
 /// rewritten (<c>jobhours</c>, <c>jobmonths</c>) and those hours marked <c>usage</c> for the hour phase. States are
 /// saved last and conditionally, so a crash or a rollup that lost its lease leaves nothing half counted.
 /// </summary>
-internal sealed class JobFold(IRollupMarks marks, ILandedFiles files, IJobStateStore jobs, IUsageStore usage, BillingCalendar calendar)
+internal sealed class JobFold(IWorkMarks marks, ILandedFiles files, IJobStateStore jobs, IUsageStore usage, BillingCalendar calendar)
 {
     /// <summary>
     /// Job hours whose events are read before their runs' states are: a day's worth, some 60,000 events of the national
@@ -21,7 +21,7 @@ internal sealed class JobFold(IRollupMarks marks, ILandedFiles files, IJobStateS
     /// folded) and how many runs' billed usage changed.
     /// </summary>
     public async Task<(int Kept, int Changed)> RunAsync(
-        IReadOnlyList<RollupMark> jobMarks,
+        IReadOnlyList<WorkMark> jobMarks,
         List<RollupFailure> failures,
         IProgress<string>? progress,
         CancellationToken cancellationToken
@@ -30,7 +30,7 @@ internal sealed class JobFold(IRollupMarks marks, ILandedFiles files, IJobStateS
         int kept = 0,
             jobsChanged = 0;
         var known = new KnownJobStates();
-        foreach (RollupMark[] chunk in jobMarks.OrderBy(m => m.Key, StringComparer.Ordinal).Chunk(JobHoursReadTogether))
+        foreach (WorkMark[] chunk in jobMarks.OrderBy(m => m.Key, StringComparer.Ordinal).Chunk(JobHoursReadTogether))
         {
             // The chunk's events first, then every run they name in one read: runs of many hours together are dense
             // enough in job ids to read as ranges (TableJobStateStore), where each hour alone names a scattered few.
@@ -38,7 +38,7 @@ internal sealed class JobFold(IRollupMarks marks, ILandedFiles files, IJobStateS
 
             // The readable hours are folded as one unit: events merge in any order, so the chunk's states are the same as
             // hour by hour, but each run's rows and state are written once, not once per hour it has events in.
-            RollupMark[] readable = chunk.Where(m => events.ContainsKey(m.Key)).ToArray();
+            WorkMark[] readable = chunk.Where(m => events.ContainsKey(m.Key)).ToArray();
             if (readable.Length > 0)
             {
                 (int k, int c) = await FoldUnitAsync(readable, events, known, failures, progress, cancellationToken).ConfigureAwait(false);
@@ -55,7 +55,7 @@ internal sealed class JobFold(IRollupMarks marks, ILandedFiles files, IJobStateS
     /// keeps every hour marked) or folds the hours one by one so that only the failing one waits.
     /// </summary>
     private async Task<(int Kept, int Changed)> FoldUnitAsync(
-        RollupMark[] readable,
+        WorkMark[] readable,
         Dictionary<string, List<JobEvent>> events,
         KnownJobStates known,
         List<RollupFailure> failures,
@@ -97,7 +97,7 @@ internal sealed class JobFold(IRollupMarks marks, ILandedFiles files, IJobStateS
         }
 
         int kept = 0;
-        foreach (RollupMark mark in readable)
+        foreach (WorkMark mark in readable)
         {
             kept += await MarkedUnits.ClearAsync(marks, mark, cancellationToken).ConfigureAwait(false);
             progress?.Report($"jobs {mark.Key}");
@@ -108,13 +108,13 @@ internal sealed class JobFold(IRollupMarks marks, ILandedFiles files, IJobStateS
 
     /// <summary>The events of each job hour of a chunk; an hour that cannot be read is a failure and stays marked.</summary>
     private async Task<Dictionary<string, List<JobEvent>>> ReadChunkAsync(
-        RollupMark[] chunk,
+        WorkMark[] chunk,
         List<RollupFailure> failures,
         CancellationToken cancellationToken
     )
     {
         var events = new Dictionary<string, List<JobEvent>>(StringComparer.Ordinal);
-        foreach (RollupMark mark in chunk)
+        foreach (WorkMark mark in chunk)
         {
             await MarkedUnits
                 .IsolatedAsync(
@@ -138,7 +138,7 @@ internal sealed class JobFold(IRollupMarks marks, ILandedFiles files, IJobStateS
     /// and the runs are read again after it (what it wrote or saved is unknown).
     /// </summary>
     private async Task<(int Kept, int Changed)> FoldOneByOneAsync(
-        RollupMark[] hours,
+        WorkMark[] hours,
         Dictionary<string, List<JobEvent>> events,
         KnownJobStates known,
         List<RollupFailure> failures,
@@ -148,7 +148,7 @@ internal sealed class JobFold(IRollupMarks marks, ILandedFiles files, IJobStateS
     {
         int kept = 0,
             changed = 0;
-        foreach (RollupMark mark in hours)
+        foreach (WorkMark mark in hours)
         {
             bool folded = await MarkedUnits
                 .IsolatedAsync(

@@ -33,7 +33,7 @@ internal static class MarkedUnits
     }
 
     /// <summary>The month a month mark names.</summary>
-    public static BillingMonth Month(RollupMark mark) =>
+    public static BillingMonth Month(WorkMark mark) =>
         BillingMonth.TryParse(mark.Key, out BillingMonth month)
             ? month
             : throw new InvalidDataException($"Month mark '{mark.Key}' is not yyyy-MM.");
@@ -42,7 +42,7 @@ internal static class MarkedUnits
     /// Clears a mark whose work is written, only if nobody re-marked it meanwhile; returns 1 if it was (the mark is kept
     /// for the next run), else 0.
     /// </summary>
-    public static async Task<int> ClearAsync(IRollupMarks marks, RollupMark mark, CancellationToken cancellationToken)
+    public static async Task<int> ClearAsync(IWorkMarks marks, WorkMark mark, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(marks);
         cancellationToken.ThrowIfCancellationRequested();
@@ -50,7 +50,7 @@ internal static class MarkedUnits
     }
 
     /// <summary>The UTC hour an hour mark names.</summary>
-    public static DateTimeOffset Hour(RollupMark mark) =>
+    public static DateTimeOffset Hour(WorkMark mark) =>
         UtcHours.TryParseKey(mark.Key, out DateTimeOffset hour)
             ? hour
             : throw new InvalidDataException($"Hour mark '{mark.Key}' is not yyyyMMddHH.");

@@ -23,7 +23,7 @@ namespace Metrics.Core.Billing;
 /// </para>
 /// </summary>
 public sealed class UsageRollup(
-    IRollupMarks marks,
+    IWorkMarks marks,
     ILandedFiles files,
     IJobStateStore jobs,
     IUsageStore usage,
@@ -89,7 +89,7 @@ public sealed class UsageRollup(
         }
 
         var failures = new List<RollupFailure>();
-        (IReadOnlyList<RollupMark> jobMarks, IReadOnlyList<RollupMark> gpuMarks) = await TakeIngestMarksAsync(cancellationToken)
+        (IReadOnlyList<WorkMark> jobMarks, IReadOnlyList<WorkMark> gpuMarks) = await TakeIngestMarksAsync(cancellationToken)
             .ConfigureAwait(false);
         (int jobKept, int jobsChanged) = await new JobFold(marks, files, jobs, usage, calendar)
             .RunAsync(jobMarks, failures, progress, cancellationToken)
@@ -141,12 +141,12 @@ public sealed class UsageRollup(
     /// marks are cleared, so no landed hour escapes compaction; one upsert per kind per run, where ingest marking them
     /// too would cost every batch a second write.
     /// </summary>
-    private async Task<(IReadOnlyList<RollupMark> Jobs, IReadOnlyList<RollupMark> Gpu)> TakeIngestMarksAsync(
+    private async Task<(IReadOnlyList<WorkMark> Jobs, IReadOnlyList<WorkMark> Gpu)> TakeIngestMarksAsync(
         CancellationToken cancellationToken
     )
     {
-        IReadOnlyList<RollupMark> jobMarks = await marks.ListAsync(MarkKind.Jobs, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<RollupMark> gpuMarks = await marks.ListAsync(MarkKind.Gpu, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<WorkMark> jobMarks = await marks.ListAsync(MarkKind.Jobs, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<WorkMark> gpuMarks = await marks.ListAsync(MarkKind.Gpu, cancellationToken).ConfigureAwait(false);
         Metrics.RollupStarted(jobMarks, gpuMarks, Time.GetUtcNow());
         await marks.MarkAsync(MarkKind.CompactJobs, jobMarks.Select(m => m.Key).ToArray(), cancellationToken).ConfigureAwait(false);
         await marks.MarkAsync(MarkKind.CompactGpu, gpuMarks.Select(m => m.Key).ToArray(), cancellationToken).ConfigureAwait(false);
@@ -159,7 +159,7 @@ public sealed class UsageRollup(
     /// hours were written with their days.
     /// </summary>
     private async Task<(int Kept, int Recomputed)> RecomputeHourMarksAsync(
-        IReadOnlyList<RollupMark> gpuMarks,
+        IReadOnlyList<WorkMark> gpuMarks,
         List<RollupFailure> failures,
         IProgress<string>? progress,
         long generation,
@@ -171,7 +171,7 @@ public sealed class UsageRollup(
             .GroupBy(m => m.Key, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToArray();
-        var recomputed = new List<IGrouping<string, RollupMark>>(hourMarks.Length);
+        var recomputed = new List<IGrouping<string, WorkMark>>(hourMarks.Length);
         foreach (var hour in hourMarks)
         {
             if (
@@ -190,7 +190,7 @@ public sealed class UsageRollup(
             }
         }
 
-        List<IGrouping<string, RollupMark>> written = await RecomputeDaysAsync(recomputed, failures, generation, cancellationToken)
+        List<IGrouping<string, WorkMark>> written = await RecomputeDaysAsync(recomputed, failures, generation, cancellationToken)
             .ConfigureAwait(false);
         return (await MarkMonthsThenClearAsync(written, progress, cancellationToken).ConfigureAwait(false), written.Count);
     }
@@ -199,14 +199,14 @@ public sealed class UsageRollup(
     /// Each recomputed hour's billing day summed again from its hours (at most 25), once per day. Returns the hours whose
     /// day is written too; an hour whose day failed keeps its mark, so the next run recomputes both.
     /// </summary>
-    private async Task<List<IGrouping<string, RollupMark>>> RecomputeDaysAsync(
-        List<IGrouping<string, RollupMark>> hours,
+    private async Task<List<IGrouping<string, WorkMark>>> RecomputeDaysAsync(
+        List<IGrouping<string, WorkMark>> hours,
         List<RollupFailure> failures,
         long generation,
         CancellationToken cancellationToken
     )
     {
-        var written = new List<IGrouping<string, RollupMark>>(hours.Count);
+        var written = new List<IGrouping<string, WorkMark>>(hours.Count);
         foreach (var day in hours.GroupBy(h => calendar.DayOf(MarkedUnits.Hour(h.First()))).OrderBy(d => d.Key))
         {
             string dayKey = day.Key.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
@@ -235,7 +235,7 @@ public sealed class UsageRollup(
     /// again. A failed hour's month is marked when that hour finally succeeds. Returns the marks kept for the next run.
     /// </summary>
     private async Task<int> MarkMonthsThenClearAsync(
-        List<IGrouping<string, RollupMark>> written,
+        List<IGrouping<string, WorkMark>> written,
         IProgress<string>? progress,
         CancellationToken cancellationToken
     )
@@ -252,7 +252,7 @@ public sealed class UsageRollup(
         int kept = 0;
         foreach (var hour in written)
         {
-            foreach (RollupMark mark in hour)
+            foreach (WorkMark mark in hour)
             {
                 kept += await MarkedUnits.ClearAsync(marks, mark, cancellationToken).ConfigureAwait(false);
             }
@@ -272,8 +272,8 @@ public sealed class UsageRollup(
     )
     {
         int kept = 0;
-        IReadOnlyList<RollupMark> monthMarks = await marks.ListAsync(MarkKind.Month, cancellationToken).ConfigureAwait(false);
-        foreach (RollupMark mark in monthMarks.OrderBy(m => m.Key, StringComparer.Ordinal))
+        IReadOnlyList<WorkMark> monthMarks = await marks.ListAsync(MarkKind.Month, cancellationToken).ConfigureAwait(false);
+        foreach (WorkMark mark in monthMarks.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
             if (
                 await MarkedUnits

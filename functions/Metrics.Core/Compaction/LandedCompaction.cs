@@ -6,7 +6,7 @@ namespace Metrics.Core.Compaction;
 /// that has closed and whose grace period has passed, and clears its mark unless more files landed meanwhile. Like the
 /// rollup, one failing hour keeps its mark and is reported, and the others go on.
 /// </summary>
-public sealed class LandedCompaction(IRollupMarks marks, HourCompactor compactor, IRollupLock compactionLock, TimeProvider timeProvider)
+public sealed class LandedCompaction(IWorkMarks marks, HourCompactor compactor, IRollupLock compactionLock, TimeProvider timeProvider)
 {
     /// <summary>
     /// How long after an hour ends before it is compacted: nodes' spooled resends and Event Hubs redeliveries land within
@@ -34,10 +34,7 @@ public sealed class LandedCompaction(IRollupMarks marks, HourCompactor compactor
         )
         {
             foreach (
-                RollupMark mark in (await marks.ListAsync(kind, work.Token).ConfigureAwait(false)).OrderBy(
-                    m => m.Key,
-                    StringComparer.Ordinal
-                )
+                WorkMark mark in (await marks.ListAsync(kind, work.Token).ConfigureAwait(false)).OrderBy(m => m.Key, StringComparer.Ordinal)
             )
             {
                 if (!UtcHours.TryParseKey(mark.Key, out DateTimeOffset hour))

@@ -20,10 +20,10 @@ namespace Metrics.Core.Ingest;
 /// An unknown name never refuses an event: the GPU-hours are real whatever the model is called.
 /// </para>
 /// </remarks>
-public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dirtyHourLog, IngestLimits limits)
+public sealed class IngestPipeline(ILandingStore landingStore, IWorkMarks marks, IngestLimits limits)
 {
-    public IngestPipeline(ILandingStore landingStore, IDirtyHourLog dirtyHourLog)
-        : this(landingStore, dirtyHourLog, IngestLimits.Default) { }
+    public IngestPipeline(ILandingStore landingStore, IWorkMarks marks)
+        : this(landingStore, marks, IngestLimits.Default) { }
 
     /// <summary>The GPU stream's codec; replaceable by tests only, to prove the last-resort barrier with a codec that throws.</summary>
     internal IStreamCodec<GpuSample> GpuCodec { get; init; } = GpuStreamCodec.Instance;
@@ -82,7 +82,7 @@ public sealed class IngestPipeline(ILandingStore landingStore, IDirtyHourLog dir
 
         if (plan.DirtyHours.Count > 0)
         {
-            await dirtyHourLog.MarkAsync(batch.Stream, plan.DirtyHours, cancellationToken).ConfigureAwait(false);
+            await marks.MarkLandedAsync(batch.Stream, plan.DirtyHours, cancellationToken).ConfigureAwait(false);
         }
 
         if (plan.UnknownModels.Count > 0 && UnknownModels is not null)

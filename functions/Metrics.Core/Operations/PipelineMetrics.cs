@@ -111,7 +111,7 @@ public sealed class PipelineMetrics : IDisposable
     }
 
     /// <summary>What a run found waiting when it started (ingest's marks, by kind), and how old the oldest was.</summary>
-    public void RollupStarted(IReadOnlyList<RollupMark> jobMarks, IReadOnlyList<RollupMark> gpuMarks, DateTimeOffset now)
+    public void RollupStarted(IReadOnlyList<WorkMark> jobMarks, IReadOnlyList<WorkMark> gpuMarks, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(jobMarks);
         ArgumentNullException.ThrowIfNull(gpuMarks);

@@ -4,7 +4,7 @@ namespace Metrics.Core.Operations;
 
 /// <summary>Gathers <see cref="PipelineStatus"/> from the stores: a few listings, nothing proportional to the data.</summary>
 public sealed class StatusQuery(
-    IRollupMarks marks,
+    IWorkMarks marks,
     IRollupRuns runs,
     IDeadLetterCounts deadLetters,
     IStatementStore statements,
@@ -34,7 +34,7 @@ public sealed class StatusQuery(
         var pending = new Dictionary<MarkKind, PendingMarks>();
         foreach (MarkKind kind in Enum.GetValues<MarkKind>())
         {
-            IReadOnlyList<RollupMark> listed = await marks.ListAsync(kind, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<WorkMark> listed = await marks.ListAsync(kind, cancellationToken).ConfigureAwait(false);
             pending[kind] = new PendingMarks(listed.Count, listed.Select(m => m.MarkedAt).Min());
         }
 

@@ -177,7 +177,7 @@ public sealed class ObservedHourTests
         // 4,200 GPUs (more than the uuid cache's 4,096 slots, so slots are shared and overwritten) and a seventh of the
         // events resent in another partition: the batch path must give what the record path gives, in 1 and 3 shards.
         var landing = new InMemoryLandingStore();
-        var pipeline = new IngestPipeline(landing, new InMemoryDirtyHourLog());
+        var pipeline = new IngestPipeline(landing, new InMemoryWorkMarks());
         DateTimeOffset enqueued = s_hour.AddHours(2);
         RawEvent[] events = Samples(2100, nodes: 700, gpus: 6, intervalS: 60, secondsIntoHour: i => 60 * (1 + (i / 700)), enqueued);
         await pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, "0", events), CancellationToken.None);
@@ -235,7 +235,7 @@ public sealed class ObservedHourTests
     {
         // 600 node samples of 2 GPUs at 6 s, 40 nodes, in 12 batches over two partitions; a tenth resent in a third.
         var landing = new InMemoryLandingStore();
-        var pipeline = new IngestPipeline(landing, new InMemoryDirtyHourLog());
+        var pipeline = new IngestPipeline(landing, new InMemoryWorkMarks());
         DateTimeOffset enqueued = s_hour.AddHours(2);
         RawEvent[] events = Samples(600, nodes: 40, gpus: 2, intervalS: 240, secondsIntoHour: i => 6 * (i + 1), enqueued);
         for (int b = 0; b < 12; b++)
@@ -277,7 +277,7 @@ public sealed class ObservedHourTests
     {
         // 40 nodes' samples in landing order: rows go node by node, so gpu_uuid is not sorted, and resends repeat samples.
         var landing = new InMemoryLandingStore();
-        var pipeline = new IngestPipeline(landing, new InMemoryDirtyHourLog());
+        var pipeline = new IngestPipeline(landing, new InMemoryWorkMarks());
         RawEvent[] events = Enumerable
             .Range(0, 120)
             .Select(i => new RawEvent(
@@ -322,7 +322,7 @@ public sealed class ObservedHourTests
     {
         int[] seconds = [10, 20, 30, .. Enumerable.Range(0, 357).Select(j => 32 + (10 * j)), 3601, 3611];
         var landing = new InMemoryLandingStore();
-        var pipeline = new IngestPipeline(landing, new InMemoryDirtyHourLog());
+        var pipeline = new IngestPipeline(landing, new InMemoryWorkMarks());
         RawEvent[] events =
         [
             .. seconds.Select(

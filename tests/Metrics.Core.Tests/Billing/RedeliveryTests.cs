@@ -44,7 +44,7 @@ public sealed class RedeliveryTests
     private sealed class World
     {
         public InMemoryLandingStore Landing { get; } = new();
-        public InMemoryDirtyHourLog Marks { get; } = new();
+        public InMemoryWorkMarks Marks { get; } = new();
         public InMemoryUsageStore Usage { get; } = new();
         public IngestPipeline Pipeline => new(Landing, Marks);
 

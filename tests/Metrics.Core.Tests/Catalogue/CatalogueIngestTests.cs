@@ -13,7 +13,7 @@ public sealed class CatalogueIngestTests
     private readonly FakeTimeProvider _time = new(s_enqueued);
 
     private IngestPipeline Pipeline(InMemoryLandingStore landing) =>
-        new(landing, new InMemoryDirtyHourLog()) { Catalogue = new GpuModelCatalogueCache(_models, _time), Time = _time };
+        new(landing, new InMemoryWorkMarks()) { Catalogue = new GpuModelCatalogueCache(_models, _time), Time = _time };
 
     private static EventBatch Batch(TelemetryStream stream, params JsonObject[] events) =>
         new(stream, "0", events.Select((e, i) => new RawEvent(Encoding.UTF8.GetBytes(e.ToJsonString()), i, s_enqueued)).ToArray());

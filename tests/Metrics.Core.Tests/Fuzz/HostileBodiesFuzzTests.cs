@@ -88,7 +88,7 @@ public sealed class HostileBodiesFuzzTests(ITestOutputHelper output)
     private static (long Landed, long DeadLettered) RunOne(HostileBodies.Body[] gpu, HostileBodies.Body[] jobs)
     {
         var landing = new InMemoryLandingStore();
-        var marks = new InMemoryDirtyHourLog();
+        var marks = new InMemoryWorkMarks();
         var pipeline = new IngestPipeline(landing, marks);
         long landedEvents = 0,
             dead = 0;

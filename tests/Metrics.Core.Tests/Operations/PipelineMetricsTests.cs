@@ -64,7 +64,7 @@ public sealed class PipelineMetricsTests : IDisposable
     public async Task Ingest_CountsEventsByOutcome_RowsDeadLettersByReason_AndEachEventsLag()
     {
         var time = new FakeTimeProvider(s_enqueued.AddSeconds(30));
-        var pipeline = new IngestPipeline(new InMemoryLandingStore(), new InMemoryDirtyHourLog()) { Metrics = _metrics, Time = time };
+        var pipeline = new IngestPipeline(new InMemoryLandingStore(), new InMemoryWorkMarks()) { Metrics = _metrics, Time = time };
         byte[][] bodies =
         [
             EventJson.Bytes(EventJson.Gpu(node: "gn0001", ts: "2026-11-27T10:59:50Z", gpus: 8)),
@@ -104,7 +104,7 @@ public sealed class PipelineMetricsTests : IDisposable
     [Fact]
     public async Task Rollup_CountsHoursAndMonths_AndHowLongTheOldestMarkWaited()
     {
-        var marks = new InMemoryDirtyHourLog();
+        var marks = new InMemoryWorkMarks();
         var landed = new InMemoryLandingStore();
         var files = new InMemoryLandedFiles(landed);
         var pipeline = new IngestPipeline(landed, marks) { Metrics = _metrics };

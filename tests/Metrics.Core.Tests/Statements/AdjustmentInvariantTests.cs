@@ -23,7 +23,7 @@ public sealed class AdjustmentInvariantTests
     private MonthClose Close()
     {
         var rollup = new UsageRollup(
-            new InMemoryDirtyHourLog(),
+            new InMemoryWorkMarks(),
             new InMemoryLandedFiles(new InMemoryLandingStore()),
             new InMemoryJobStateStore(),
             _usage,

@@ -28,7 +28,7 @@ public sealed class VoucherOrderInvariantTests
         vouchers.Vouchers["v"] = new Voucher("v", "inst-v", 250.00m, "CNY", new DateOnly(2026, 6, 1), new DateOnly(2026, 8, 31), 1m);
         var statements = new InMemoryStatementStore();
         var rollup = new UsageRollup(
-            new InMemoryDirtyHourLog(),
+            new InMemoryWorkMarks(),
             new InMemoryLandedFiles(new InMemoryLandingStore()),
             new InMemoryJobStateStore(),
             usage,

@@ -9,7 +9,7 @@ public sealed class InMemoryPipeline
 {
     public InMemoryLandingStore Landing { get; } = new();
 
-    public InMemoryDirtyHourLog Marks { get; } = new();
+    public InMemoryWorkMarks Marks { get; } = new();
 
     public InMemoryJobStateStore Jobs { get; } = new();
 

@@ -3,22 +3,15 @@ using System.Net;
 namespace Metrics.Storage;
 
 /// <summary>
-/// The rollup's marks: what is left to roll up or compact (table <c>dirtyhours</c>, named for the first kind of mark).
+/// The marks: what is left to roll up or compact (table <c>workmarks</c>; <see cref="IWorkMarks"/>).
 /// PartitionKey = kind (<c>gpu</c>, <c>jobs</c> from ingest; <c>usage</c>, <c>month</c>, <c>compact-gpu</c>,
 /// <c>compact-jobs</c> from the rollup), RowKey = UTC hour <c>yyyyMMddHH</c> or month <c>yyyy-MM</c>.
 /// Marking is an unconditional upsert, so it is idempotent and concurrent writers never conflict; every upsert also
 /// changes the entity's ETag, which is what lets the rollup clear a mark only if nobody re-marked it meanwhile.
 /// </summary>
-public sealed class TableRollupMarks(TableServiceClient tables, TimeProvider timeProvider) : IDirtyHourLog, IRollupMarks
+public sealed class TableWorkMarks(TableServiceClient tables, TimeProvider timeProvider) : IWorkMarks
 {
-    private readonly TableCreatedOnce _marks = new(tables.GetTableClient(StorageTables.DirtyHours));
-
-    public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(hours);
-        MarkKind kind = stream == TelemetryStream.Gpu ? MarkKind.Gpu : MarkKind.Jobs;
-        return MarkAsync(kind, hours.Select(UtcHours.Key).ToArray(), cancellationToken);
-    }
+    private readonly TableCreatedOnce _marks = new(tables.GetTableClient(StorageTables.WorkMarks));
 
     public async Task MarkAsync(MarkKind kind, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
@@ -45,10 +38,10 @@ public sealed class TableRollupMarks(TableServiceClient tables, TimeProvider tim
         await TableTransactions.SubmitAsync(Table, actions, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<RollupMark>> ListAsync(MarkKind kind, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WorkMark>> ListAsync(MarkKind kind, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        var marks = new List<RollupMark>();
+        var marks = new List<WorkMark>();
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(kind)}");
         await foreach (
             TableEntity entity in Table
@@ -56,13 +49,13 @@ public sealed class TableRollupMarks(TableServiceClient tables, TimeProvider tim
                 .ConfigureAwait(false)
         )
         {
-            marks.Add(new RollupMark(kind, entity.RowKey, entity.ETag.ToString(), entity.GetDateTimeOffset("MarkedAt")));
+            marks.Add(new WorkMark(kind, entity.RowKey, entity.ETag.ToString(), entity.GetDateTimeOffset("MarkedAt")));
         }
 
         return marks;
     }
 
-    public async Task<bool> ClearAsync(RollupMark mark, CancellationToken cancellationToken)
+    public async Task<bool> ClearAsync(WorkMark mark, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mark);
         try

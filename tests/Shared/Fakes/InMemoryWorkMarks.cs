@@ -1,10 +1,10 @@
 namespace Metrics.Tests.Shared.Fakes;
 
 /// <summary>
-/// In-memory marks: what ingest marks (<see cref="IDirtyHourLog"/>) and what the rollup lists and clears
-/// (<see cref="IRollupMarks"/>), with a version that changes on every mark, like an ETag.
+/// In-memory marks: what ingest marks (<see cref="IWorkMarks"/>) and what the rollup lists and clears
+/// (<see cref="IWorkMarks"/>), with a version that changes on every mark, like an ETag.
 /// </summary>
-public sealed class InMemoryDirtyHourLog : IDirtyHourLog, IRollupMarks
+public sealed class InMemoryWorkMarks : IWorkMarks
 {
     private int _version;
 
@@ -18,7 +18,7 @@ public sealed class InMemoryDirtyHourLog : IDirtyHourLog, IRollupMarks
     public IReadOnlyList<(MarkKind Kind, string Key)> RollupPending =>
         Pending.Keys.Where(k => k.Kind is not (MarkKind.CompactGpu or MarkKind.CompactJobs)).Order().ToArray();
 
-    public Task MarkAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken)
+    public Task MarkLandedAsync(TelemetryStream stream, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken)
     {
         foreach (DateTimeOffset hour in hours)
         {
@@ -45,11 +45,11 @@ public sealed class InMemoryDirtyHourLog : IDirtyHourLog, IRollupMarks
     /// <summary>When every mark says it was last set (a fixed time: the fake has no clock).</summary>
     public DateTimeOffset MarkedAt { get; set; } = new(2026, 11, 27, 11, 0, 0, TimeSpan.Zero);
 
-    public Task<IReadOnlyList<RollupMark>> ListAsync(MarkKind kind, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<RollupMark>>(
-            Pending.Where(p => p.Key.Kind == kind).Select(p => new RollupMark(kind, p.Key.Key, p.Value, MarkedAt)).ToArray()
+    public Task<IReadOnlyList<WorkMark>> ListAsync(MarkKind kind, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<WorkMark>>(
+            Pending.Where(p => p.Key.Kind == kind).Select(p => new WorkMark(kind, p.Key.Key, p.Value, MarkedAt)).ToArray()
         );
 
-    public Task<bool> ClearAsync(RollupMark mark, CancellationToken cancellationToken) =>
+    public Task<bool> ClearAsync(WorkMark mark, CancellationToken cancellationToken) =>
         Task.FromResult(((ICollection<KeyValuePair<(MarkKind, string), string>>)Pending).Remove(new((mark.Kind, mark.Key), mark.Version)));
 }
