@@ -19,7 +19,7 @@ public static class BillingStorage
             new BlobLandedFiles(clients.Blobs),
             new TableJobStateStore(clients.Tables),
             new TableUsageStore(clients.Tables),
-            new BlobRollupLock(clients.Blobs),
+            new BlobWorkLock(clients.Blobs),
             calendar
         )
         {
@@ -94,7 +94,7 @@ public static class BillingStorage
             CreateQuery(clients, calendar),
             new TableUsageStore(clients.Tables),
             new BlobStatementStore(clients.Blobs),
-            new BlobRollupLock(clients.Blobs),
+            new BlobWorkLock(clients.Blobs),
             calendar,
             timeProvider
         )

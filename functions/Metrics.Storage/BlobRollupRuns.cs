@@ -13,7 +13,7 @@ public sealed class BlobRollupRuns(BlobServiceClient blobs, TimeProvider time) :
 
     private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(BlobRollupLock.Container);
+    private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(BlobWorkLock.Container);
 
     public async Task RecordAsync(RollupResult result, CancellationToken cancellationToken)
     {

@@ -18,7 +18,7 @@ public static class CompactionStorage
             new HourCompactor(new BlobLandedFiles(clients.Blobs), timeProvider) { MaxRowsInMemory = maxRowsInMemory },
             // The rollup's lock: compaction holds up to a few hundred MB, the rollup as much again, and sharing the lock
             // keeps the two from ever adding up in one instance. A compaction's half minute delays a rollup, no more.
-            new BlobRollupLock(clients.Blobs),
+            new BlobWorkLock(clients.Blobs),
             timeProvider
         )
         {

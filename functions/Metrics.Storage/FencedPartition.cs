@@ -2,7 +2,7 @@ namespace Metrics.Storage;
 
 /// <summary>
 /// Replaces one table partition's rows as one fenced writer. The partition keeps a fence row naming the lock generation
-/// that last wrote it (<see cref="IRollupLease.Generation"/>). A writer reads the fence, refuses if a later generation
+/// that last wrote it (<see cref="IWorkLease.Generation"/>). A writer reads the fence, refuses if a later generation
 /// wrote there, then sends its rows in transactions that each also rewrite the fence on condition of its ETag, chaining
 /// each transaction's new ETag into the next. So once a later writer's first transaction lands, every further
 /// transaction of an earlier writer fails whole, and an earlier writer that reads the fence after it refuses at once:

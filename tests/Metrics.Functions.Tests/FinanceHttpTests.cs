@@ -15,7 +15,7 @@ public sealed class FinanceHttpTests
     private readonly InMemoryUsageStore _usage = new();
     private readonly InMemoryStatementStore _statements = new();
     private readonly InMemoryVoucherStore _vouchers = new();
-    private readonly InMemoryRollupLock _lock = new();
+    private readonly InMemoryWorkLock _lock = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero));
 
     private CloseMonth Close()
@@ -71,7 +71,7 @@ public sealed class FinanceHttpTests
     public async Task Close_WhileAnotherRollupHoldsTheLock_Is503AndClosesNothing()
     {
         _time.SetUtcNow(new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero));
-        await using Metrics.Core.Ports.IRollupLease held = await _lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None);
+        await using Metrics.Core.Ports.IWorkLease held = await _lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None);
         var rollup = new UsageRollup(
             new InMemoryWorkMarks(),
             new InMemoryLandedFiles(new InMemoryLandingStore()),

@@ -8,10 +8,10 @@ namespace Metrics.Functions.Tests;
 public sealed class LandedCompactionTimerTests
 {
     private readonly InMemoryWorkMarks _marks = new();
-    private readonly InMemoryRollupLock _lock = new();
+    private readonly InMemoryWorkLock _lock = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 12, 30, 0, TimeSpan.Zero));
 
-    private LandedCompaction Compaction(IRollupLock? rollupLock = null) =>
+    private LandedCompaction Compaction(IWorkLock? rollupLock = null) =>
         new(_marks, new HourCompactor(new NothingLanded(), _time), rollupLock ?? _lock, _time) { Grace = TimeSpan.FromMinutes(60) };
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class LandedCompactionTimerTests
     public async Task Run_LockHeld_SkipsWithoutFailing()
     {
         var logger = new FakeLogger<LandedCompactionTimer>();
-        await using IRollupLease held = await _lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None);
+        await using IWorkLease held = await _lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None);
 
         await new LandedCompactionTimer(Compaction(_lock.Impatient()), logger).RunAsync(new TimerInfo(), CancellationToken.None);
 

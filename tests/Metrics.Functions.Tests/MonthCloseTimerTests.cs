@@ -11,7 +11,7 @@ public sealed class MonthCloseTimerTests
     private readonly InMemoryStatementStore _statements = new();
     private readonly FakeTimeProvider _time = new();
 
-    private MonthCloseTimer Timer(FakeLogger<MonthCloseTimer> logger, IRollupLock? rollupLock = null)
+    private MonthCloseTimer Timer(FakeLogger<MonthCloseTimer> logger, IWorkLock? rollupLock = null)
     {
         BillingCalendar calendar = _pipeline.Calendar;
         UsageRollup rollup = _pipeline.Rollup(rollupLock: rollupLock);
@@ -71,7 +71,7 @@ public sealed class MonthCloseTimerTests
         await LandNovemberJobAsync();
         _time.SetUtcNow(new DateTimeOffset(2026, 12, 3, 16, 0, 0, TimeSpan.Zero));
         var logger = new FakeLogger<MonthCloseTimer>();
-        await using (IRollupLease held = await _pipeline.Lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None))
+        await using (IWorkLease held = await _pipeline.Lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None))
         {
             await Timer(logger, _pipeline.Lock.Impatient()).RunAsync(new TimerInfo(), CancellationToken.None);
         }

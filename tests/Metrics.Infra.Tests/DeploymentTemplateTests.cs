@@ -87,7 +87,7 @@ public sealed class DeploymentTemplateTests
             {
                 LandingPaths.TelemetryContainer,
                 LandingPaths.DeadLetterContainer,
-                BlobRollupLock.Container,
+                BlobWorkLock.Container,
                 BlobStatementStore.Container,
                 BlobGpuModelStore.Container,
                 BlobAuditLog.Container,

@@ -122,7 +122,7 @@ public sealed class AzuriteStore
     public async Task BreakRollupLeaseAsync() =>
         await Azure
             .Storage.Blobs.Specialized.SpecializedBlobExtensions.GetBlobLeaseClient(
-                Clients.Blobs.GetBlobContainerClient(BlobRollupLock.Container).GetBlobClient(BlobRollupLock.BlobName)
+                Clients.Blobs.GetBlobContainerClient(BlobWorkLock.Container).GetBlobClient(BlobWorkLock.BlobName)
             )
             .BreakAsync(TimeSpan.Zero);
 

@@ -5,15 +5,15 @@ namespace Metrics.Integration.Tests;
 /// once. Each holding still takes its generation from the store's real lock (acquired and released at once), so tokens
 /// rise across these holdings and the real lock's alike, as they do in production.
 /// </summary>
-internal sealed class ExpiredLeaseLock(AzuriteStore store) : IRollupLock
+internal sealed class ExpiredLeaseLock(AzuriteStore store) : IWorkLock
 {
-    public async Task<IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<IWorkLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
-        await using IRollupLease real = await new BlobRollupLock(store.Clients.Blobs).AcquireAsync(wait, cancellationToken);
+        await using IWorkLease real = await new BlobWorkLock(store.Clients.Blobs).AcquireAsync(wait, cancellationToken);
         return new Lease(real.Generation);
     }
 
-    private sealed class Lease(long generation) : IRollupLease
+    private sealed class Lease(long generation) : IWorkLease
     {
         public CancellationToken Lost => CancellationToken.None;
 

@@ -34,11 +34,11 @@ public sealed class FencedUsageOnAzuriteTests
     [Fact]
     public async Task HoldingsOfTheRollupLock_TakeRisingGenerations()
     {
-        var rollupLock = new BlobRollupLock(_azurite.Clients.Blobs);
+        var rollupLock = new BlobWorkLock(_azurite.Clients.Blobs);
         var generations = new List<long>();
         for (int i = 0; i < 3; i++)
         {
-            await using IRollupLease lease = await rollupLock.AcquireAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+            await using IWorkLease lease = await rollupLock.AcquireAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
             generations.Add(lease.Generation);
         }
 

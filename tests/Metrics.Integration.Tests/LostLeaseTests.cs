@@ -67,7 +67,7 @@ public sealed class LostLeaseTests : IDisposable
         await _azurite.RunOkAsync(_time, "ingest", "--stream", "jobs", "--file", path);
     }
 
-    private UsageRollup Rollup(IJobStateStore jobs, IRollupLock rollupLock) =>
+    private UsageRollup Rollup(IJobStateStore jobs, IWorkLock rollupLock) =>
         new(
             new TableWorkMarks(_azurite.Clients.Tables, _time),
             new BlobLandedFiles(_azurite.Clients.Blobs),

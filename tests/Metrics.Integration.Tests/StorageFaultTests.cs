@@ -147,7 +147,7 @@ public sealed class StorageFaultTests
     public async Task LeaseRenewalSwallowed_TheHolderIsToldItLostTheLockBeforeTheLeaseExpires()
     {
         (FaultyProxy blobs, FaultyProxy tables) = Proxies();
-        IRollupLease lease;
+        IWorkLease lease;
         await using (blobs)
         await using (tables)
         {
@@ -159,7 +159,7 @@ public sealed class StorageFaultTests
                 TimeSpan.FromSeconds(1),
                 TimeSpan.FromSeconds(5)
             );
-            var rollupLock = new BlobRollupLock(Through(blobs, tables).Blobs, timings);
+            var rollupLock = new BlobWorkLock(Through(blobs, tables).Blobs, timings);
             lease = await rollupLock.AcquireAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
             LeaseState? stateWhenLost = null;
             var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -167,8 +167,8 @@ public sealed class StorageFaultTests
             {
                 // Straight to Azurite, bypassing the proxy: is the lease still ours at the moment we are told to stop?
                 stateWhenLost = _azurite
-                    .Clients.Blobs.GetBlobContainerClient(BlobRollupLock.Container)
-                    .GetBlobClient(BlobRollupLock.BlobName)
+                    .Clients.Blobs.GetBlobContainerClient(BlobWorkLock.Container)
+                    .GetBlobClient(BlobWorkLock.BlobName)
                     .GetProperties()
                     .Value.LeaseState;
                 lost.TrySetResult();

@@ -20,13 +20,9 @@ internal sealed class JobFold(IWorkMarks marks, ILandedFiles files, IJobStateSto
     /// The job phase: the marked job hours, a chunk at a time. Returns the marks kept for the next run (re-marked while
     /// folded) and how many runs' billed usage changed.
     /// </summary>
-    public async Task<(int Kept, int Changed)> RunAsync(
-        IReadOnlyList<WorkMark> jobMarks,
-        List<RollupFailure> failures,
-        IProgress<string>? progress,
-        CancellationToken cancellationToken
-    )
+    public async Task<(int Kept, int Changed)> RunAsync(LeasedRun run, IReadOnlyList<WorkMark> jobMarks, IProgress<string>? progress)
     {
+        ArgumentNullException.ThrowIfNull(run);
         int kept = 0,
             jobsChanged = 0;
         var known = new KnownJobStates();
@@ -34,14 +30,14 @@ internal sealed class JobFold(IWorkMarks marks, ILandedFiles files, IJobStateSto
         {
             // The chunk's events first, then every run they name in one read: runs of many hours together are dense
             // enough in job ids to read as ranges (TableJobStateStore), where each hour alone names a scattered few.
-            Dictionary<string, List<JobEvent>> events = await ReadChunkAsync(chunk, failures, cancellationToken).ConfigureAwait(false);
+            Dictionary<string, List<JobEvent>> events = await ReadChunkAsync(run, chunk).ConfigureAwait(false);
 
             // The readable hours are folded as one unit: events merge in any order, so the chunk's states are the same as
             // hour by hour, but each run's rows and state are written once, not once per hour it has events in.
             WorkMark[] readable = chunk.Where(m => events.ContainsKey(m.Key)).ToArray();
             if (readable.Length > 0)
             {
-                (int k, int c) = await FoldUnitAsync(readable, events, known, failures, progress, cancellationToken).ConfigureAwait(false);
+                (int k, int c) = await FoldUnitAsync(run, readable, events, known, progress).ConfigureAwait(false);
                 kept += k;
                 jobsChanged += c;
             }
@@ -55,19 +51,19 @@ internal sealed class JobFold(IWorkMarks marks, ILandedFiles files, IJobStateSto
     /// keeps every hour marked) or folds the hours one by one so that only the failing one waits.
     /// </summary>
     private async Task<(int Kept, int Changed)> FoldUnitAsync(
+        LeasedRun run,
         WorkMark[] readable,
         Dictionary<string, List<JobEvent>> events,
         KnownJobStates known,
-        List<RollupFailure> failures,
-        IProgress<string>? progress,
-        CancellationToken cancellationToken
+        IProgress<string>? progress
     )
     {
+        CancellationToken cancellationToken = run.Token;
         int changed;
         try
         {
             changed = await FoldJobEventsAsync(
-                    readable.Select(MarkedUnits.Hour).ToArray(),
+                    readable.Select(MarkKeys.Hour).ToArray(),
                     [.. readable.SelectMany(m => events[m.Key])],
                     known,
                     cancellationToken
@@ -77,7 +73,11 @@ internal sealed class JobFold(IWorkMarks marks, ILandedFiles files, IJobStateSto
         catch (JobStateConflictException ex) when (!cancellationToken.IsCancellationRequested)
         {
             // Another rollup saved these runs meanwhile: every hour of the unit keeps its mark for the next run.
-            failures.AddRange(readable.Select(m => RollupFailure.Of(MarkKind.Jobs, m.Key, ex)));
+            foreach (WorkMark mark in readable)
+            {
+                run.Fail(UnitFailure.Of(MarkKind.Jobs, mark.Key, ex));
+            }
+
             known.Clear();
             return (0, 0);
         }
@@ -87,11 +87,11 @@ internal sealed class JobFold(IWorkMarks marks, ILandedFiles files, IJobStateSto
             // unit wrote or saved is unknown, so the runs are read again (rows first, states last keeps a repeated fold
             // exact).
             known.Clear();
-            return await FoldOneByOneAsync(readable, events, known, failures, progress, cancellationToken).ConfigureAwait(false);
+            return await FoldOneByOneAsync(run, readable, events, known, progress).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            failures.Add(RollupFailure.Of(MarkKind.Jobs, readable[0].Key, ex));
+            run.Fail(UnitFailure.Of(MarkKind.Jobs, readable[0].Key, ex));
             known.Clear();
             return (0, 0);
         }
@@ -99,7 +99,7 @@ internal sealed class JobFold(IWorkMarks marks, ILandedFiles files, IJobStateSto
         int kept = 0;
         foreach (WorkMark mark in readable)
         {
-            kept += await MarkedUnits.ClearAsync(marks, mark, cancellationToken).ConfigureAwait(false);
+            kept += await run.ClearAsync(marks, mark).ConfigureAwait(false);
             progress?.Report($"jobs {mark.Key}");
         }
 
@@ -107,25 +107,15 @@ internal sealed class JobFold(IWorkMarks marks, ILandedFiles files, IJobStateSto
     }
 
     /// <summary>The events of each job hour of a chunk; an hour that cannot be read is a failure and stays marked.</summary>
-    private async Task<Dictionary<string, List<JobEvent>>> ReadChunkAsync(
-        WorkMark[] chunk,
-        List<RollupFailure> failures,
-        CancellationToken cancellationToken
-    )
+    private async Task<Dictionary<string, List<JobEvent>>> ReadChunkAsync(LeasedRun run, WorkMark[] chunk)
     {
         var events = new Dictionary<string, List<JobEvent>>(StringComparer.Ordinal);
         foreach (WorkMark mark in chunk)
         {
-            await MarkedUnits
-                .IsolatedAsync(
+            await run.UnitAsync(
                     MarkKind.Jobs,
                     mark.Key,
-                    failures,
-                    async () =>
-                    {
-                        events[mark.Key] = await ReadJobEventsAsync(MarkedUnits.Hour(mark), cancellationToken).ConfigureAwait(false);
-                    },
-                    cancellationToken
+                    async token => events[mark.Key] = await ReadJobEventsAsync(MarkKeys.Hour(mark), token).ConfigureAwait(false)
                 )
                 .ConfigureAwait(false);
         }
@@ -138,34 +128,27 @@ internal sealed class JobFold(IWorkMarks marks, ILandedFiles files, IJobStateSto
     /// and the runs are read again after it (what it wrote or saved is unknown).
     /// </summary>
     private async Task<(int Kept, int Changed)> FoldOneByOneAsync(
+        LeasedRun run,
         WorkMark[] hours,
         Dictionary<string, List<JobEvent>> events,
         KnownJobStates known,
-        List<RollupFailure> failures,
-        IProgress<string>? progress,
-        CancellationToken cancellationToken
+        IProgress<string>? progress
     )
     {
         int kept = 0,
             changed = 0;
         foreach (WorkMark mark in hours)
         {
-            bool folded = await MarkedUnits
-                .IsolatedAsync(
+            bool folded = await run.UnitAsync(
                     MarkKind.Jobs,
                     mark.Key,
-                    failures,
-                    async () =>
-                    {
-                        changed += await FoldJobEventsAsync([MarkedUnits.Hour(mark)], events[mark.Key], known, cancellationToken)
-                            .ConfigureAwait(false);
-                    },
-                    cancellationToken
+                    async token =>
+                        changed += await FoldJobEventsAsync([MarkKeys.Hour(mark)], events[mark.Key], known, token).ConfigureAwait(false)
                 )
                 .ConfigureAwait(false);
             if (folded)
             {
-                kept += await MarkedUnits.ClearAsync(marks, mark, cancellationToken).ConfigureAwait(false);
+                kept += await run.ClearAsync(marks, mark).ConfigureAwait(false);
                 progress?.Report($"jobs {mark.Key}");
             }
             else

@@ -7,7 +7,7 @@ namespace Metrics.Core.Billing;
 public sealed record RollupResult(int JobHoursRead, int JobsChanged, int HoursRecomputed, int MonthsRecomputed, int MarksKeptForNextRun)
 {
     /// <summary>Units that failed this run; each kept its mark and is retried by the next run.</summary>
-    public IReadOnlyList<RollupFailure> Failures { get; init; } = [];
+    public IReadOnlyList<UnitFailure> Failures { get; init; } = [];
 
     /// <summary>Failed job hours and usage hours (months are reported separately).</summary>
     public int FailedHours => Failures.Count(f => f.Kind != Ports.MarkKind.Month);

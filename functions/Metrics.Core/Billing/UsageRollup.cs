@@ -27,7 +27,7 @@ public sealed class UsageRollup(
     ILandedFiles files,
     IJobStateStore jobs,
     IUsageStore usage,
-    IRollupLock rollupLock,
+    IWorkLock rollupLock,
     BillingCalendar calendar
 )
 {
@@ -45,9 +45,6 @@ public sealed class UsageRollup(
 
     /// <summary>The clock the age of pending marks is measured against.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
-
-    /// <summary>How long a rollup waits for another to finish before giving up (the timer simply tries again later).</summary>
-    public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(5);
 
     /// <summary>Processes every pending mark.</summary>
     /// <param name="progress">Told of each unit written and cleared (<c>jobs 2026112710</c>, <c>usage ...</c>, <c>month
@@ -77,42 +74,31 @@ public sealed class UsageRollup(
         CancellationToken callerToken
     )
     {
-        await using IRollupLease lease = await rollupLock.AcquireAsync(LockWait, callerToken).ConfigureAwait(false);
+        // Stops at once if the lock is lost mid-run: another rollup may hold it now, and two must never interleave.
+        await using LeasedRun run = await LeasedRun.StartAsync(rollupLock, callerToken).ConfigureAwait(false);
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-
-        // Stop at once if the lock is lost mid-run: another rollup may hold it now, and two must never interleave.
-        using var work = CancellationTokenSource.CreateLinkedTokenSource(callerToken, lease.Lost);
-        CancellationToken cancellationToken = work.Token;
+        CancellationToken cancellationToken = run.Token;
         if (range is { } r)
         {
             await MarkRangeAsync(r.From, r.To, cancellationToken).ConfigureAwait(false);
         }
 
-        var failures = new List<RollupFailure>();
         (IReadOnlyList<WorkMark> jobMarks, IReadOnlyList<WorkMark> gpuMarks) = await TakeIngestMarksAsync(cancellationToken)
             .ConfigureAwait(false);
         (int jobKept, int jobsChanged) = await new JobFold(marks, files, jobs, usage, calendar)
-            .RunAsync(jobMarks, failures, progress, cancellationToken)
+            .RunAsync(run, jobMarks, progress)
             .ConfigureAwait(false);
-        (int hoursKept, int hoursRecomputed) = await RecomputeHourMarksAsync(
-                gpuMarks,
-                failures,
-                progress,
-                lease.Generation,
-                cancellationToken
-            )
-            .ConfigureAwait(false);
-        (int monthsKept, int monthsListed) = await RecomputeMonthMarksAsync(failures, progress, lease.Generation, cancellationToken)
-            .ConfigureAwait(false);
+        (int hoursKept, int hoursRecomputed) = await RecomputeHourMarksAsync(run, gpuMarks, progress).ConfigureAwait(false);
+        (int monthsKept, int monthsListed) = await RecomputeMonthMarksAsync(run, progress).ConfigureAwait(false);
         var result = new RollupResult(
             jobMarks.Count,
             jobsChanged,
             hoursRecomputed,
-            monthsListed - failures.Count(f => f.Kind == MarkKind.Month),
+            monthsListed - run.Failures.Count(f => f.Kind == MarkKind.Month),
             jobKept + hoursKept + monthsKept
         )
         {
-            Failures = failures,
+            Failures = [.. run.Failures],
         };
         Metrics.RollupFinished(result, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         if (Runs is not null)
@@ -159,15 +145,13 @@ public sealed class UsageRollup(
     /// hours were written with their days.
     /// </summary>
     private async Task<(int Kept, int Recomputed)> RecomputeHourMarksAsync(
+        LeasedRun run,
         IReadOnlyList<WorkMark> gpuMarks,
-        List<RollupFailure> failures,
-        IProgress<string>? progress,
-        long generation,
-        CancellationToken cancellationToken
+        IProgress<string>? progress
     )
     {
         var hourMarks = gpuMarks
-            .Concat(await marks.ListAsync(MarkKind.Usage, cancellationToken).ConfigureAwait(false))
+            .Concat(await marks.ListAsync(MarkKind.Usage, run.Token).ConfigureAwait(false))
             .GroupBy(m => m.Key, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToArray();
@@ -175,13 +159,10 @@ public sealed class UsageRollup(
         foreach (var hour in hourMarks)
         {
             if (
-                await MarkedUnits
-                    .IsolatedAsync(
+                await run.UnitAsync(
                         MarkKind.Usage,
                         hour.Key,
-                        failures,
-                        () => RecomputeHourAsync(MarkedUnits.Hour(hour.First()), generation, cancellationToken),
-                        cancellationToken
+                        token => RecomputeHourAsync(MarkKeys.Hour(hour.First()), run.Generation, token)
                     )
                     .ConfigureAwait(false)
             )
@@ -190,35 +171,22 @@ public sealed class UsageRollup(
             }
         }
 
-        List<IGrouping<string, WorkMark>> written = await RecomputeDaysAsync(recomputed, failures, generation, cancellationToken)
-            .ConfigureAwait(false);
-        return (await MarkMonthsThenClearAsync(written, progress, cancellationToken).ConfigureAwait(false), written.Count);
+        List<IGrouping<string, WorkMark>> written = await RecomputeDaysAsync(run, recomputed).ConfigureAwait(false);
+        return (await MarkMonthsThenClearAsync(run, written, progress).ConfigureAwait(false), written.Count);
     }
 
     /// <summary>
     /// Each recomputed hour's billing day summed again from its hours (at most 25), once per day. Returns the hours whose
     /// day is written too; an hour whose day failed keeps its mark, so the next run recomputes both.
     /// </summary>
-    private async Task<List<IGrouping<string, WorkMark>>> RecomputeDaysAsync(
-        List<IGrouping<string, WorkMark>> hours,
-        List<RollupFailure> failures,
-        long generation,
-        CancellationToken cancellationToken
-    )
+    private async Task<List<IGrouping<string, WorkMark>>> RecomputeDaysAsync(LeasedRun run, List<IGrouping<string, WorkMark>> hours)
     {
         var written = new List<IGrouping<string, WorkMark>>(hours.Count);
-        foreach (var day in hours.GroupBy(h => calendar.DayOf(MarkedUnits.Hour(h.First()))).OrderBy(d => d.Key))
+        foreach (var day in hours.GroupBy(h => calendar.DayOf(MarkKeys.Hour(h.First()))).OrderBy(d => d.Key))
         {
             string dayKey = day.Key.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
             if (
-                await MarkedUnits
-                    .IsolatedAsync(
-                        MarkKind.Usage,
-                        dayKey,
-                        failures,
-                        () => RecomputeDayAsync(day.Key, generation, cancellationToken),
-                        cancellationToken
-                    )
+                await run.UnitAsync(MarkKind.Usage, dayKey, token => RecomputeDayAsync(day.Key, run.Generation, token))
                     .ConfigureAwait(false)
             )
             {
@@ -234,19 +202,15 @@ public sealed class UsageRollup(
     /// crash in between leaves the hour marks, and the next run recomputes them (and their days) and marks the months
     /// again. A failed hour's month is marked when that hour finally succeeds. Returns the marks kept for the next run.
     /// </summary>
-    private async Task<int> MarkMonthsThenClearAsync(
-        List<IGrouping<string, WorkMark>> written,
-        IProgress<string>? progress,
-        CancellationToken cancellationToken
-    )
+    private async Task<int> MarkMonthsThenClearAsync(LeasedRun run, List<IGrouping<string, WorkMark>> written, IProgress<string>? progress)
     {
         string[] months = written
-            .Select(h => calendar.MonthOf(MarkedUnits.Hour(h.First())).ToString())
+            .Select(h => calendar.MonthOf(MarkKeys.Hour(h.First())).ToString())
             .Distinct(StringComparer.Ordinal)
             .ToArray();
         if (months.Length > 0)
         {
-            await marks.MarkAsync(MarkKind.Month, months, cancellationToken).ConfigureAwait(false);
+            await marks.MarkAsync(MarkKind.Month, months, run.Token).ConfigureAwait(false);
         }
 
         int kept = 0;
@@ -254,7 +218,7 @@ public sealed class UsageRollup(
         {
             foreach (WorkMark mark in hour)
             {
-                kept += await MarkedUnits.ClearAsync(marks, mark, cancellationToken).ConfigureAwait(false);
+                kept += await run.ClearAsync(marks, mark).ConfigureAwait(false);
             }
 
             progress?.Report($"usage {hour.Key}");
@@ -264,30 +228,18 @@ public sealed class UsageRollup(
     }
 
     /// <summary>The month phase: every marked month summed again from its days. Returns the marks kept and the months listed.</summary>
-    private async Task<(int Kept, int Listed)> RecomputeMonthMarksAsync(
-        List<RollupFailure> failures,
-        IProgress<string>? progress,
-        long generation,
-        CancellationToken cancellationToken
-    )
+    private async Task<(int Kept, int Listed)> RecomputeMonthMarksAsync(LeasedRun run, IProgress<string>? progress)
     {
         int kept = 0;
-        IReadOnlyList<WorkMark> monthMarks = await marks.ListAsync(MarkKind.Month, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<WorkMark> monthMarks = await marks.ListAsync(MarkKind.Month, run.Token).ConfigureAwait(false);
         foreach (WorkMark mark in monthMarks.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
             if (
-                await MarkedUnits
-                    .IsolatedAsync(
-                        MarkKind.Month,
-                        mark.Key,
-                        failures,
-                        () => RecomputeMonthAsync(MarkedUnits.Month(mark), generation, cancellationToken),
-                        cancellationToken
-                    )
+                await run.UnitAsync(MarkKind.Month, mark.Key, token => RecomputeMonthAsync(MarkKeys.Month(mark), run.Generation, token))
                     .ConfigureAwait(false)
             )
             {
-                kept += await MarkedUnits.ClearAsync(marks, mark, cancellationToken).ConfigureAwait(false);
+                kept += await run.ClearAsync(marks, mark).ConfigureAwait(false);
                 progress?.Report($"month {mark.Key}");
             }
         }

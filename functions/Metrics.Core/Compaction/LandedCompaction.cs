@@ -6,7 +6,7 @@ namespace Metrics.Core.Compaction;
 /// that has closed and whose grace period has passed, and clears its mark unless more files landed meanwhile. Like the
 /// rollup, one failing hour keeps its mark and is reported, and the others go on.
 /// </summary>
-public sealed class LandedCompaction(IWorkMarks marks, HourCompactor compactor, IRollupLock compactionLock, TimeProvider timeProvider)
+public sealed class LandedCompaction(IWorkMarks marks, HourCompactor compactor, IWorkLock compactionLock, TimeProvider timeProvider)
 {
     /// <summary>
     /// How long after an hour ends before it is compacted: nodes' spooled resends and Event Hubs redeliveries land within
@@ -20,10 +20,8 @@ public sealed class LandedCompaction(IWorkMarks marks, HourCompactor compactor, 
     /// <summary>Compacts every marked hour that is due.</summary>
     public async Task<CompactionResult> RunPendingAsync(CancellationToken cancellationToken, IProgress<string>? progress = null)
     {
-        await using IRollupLease lease = await compactionLock.AcquireAsync(UsageRollup.LockWait, cancellationToken).ConfigureAwait(false);
-        using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        await using LeasedRun run = await LeasedRun.StartAsync(compactionLock, cancellationToken).ConfigureAwait(false);
         var hours = new List<HourCompaction>();
-        var failures = new List<RollupFailure>();
         int notDue = 0;
         foreach (
             (MarkKind kind, TelemetryStream stream) in new[]
@@ -33,14 +31,13 @@ public sealed class LandedCompaction(IWorkMarks marks, HourCompactor compactor, 
             }
         )
         {
-            foreach (
-                WorkMark mark in (await marks.ListAsync(kind, work.Token).ConfigureAwait(false)).OrderBy(m => m.Key, StringComparer.Ordinal)
-            )
+            IReadOnlyList<WorkMark> marked = await marks.ListAsync(kind, run.Token).ConfigureAwait(false);
+            foreach (WorkMark mark in marked.OrderBy(m => m.Key, StringComparer.Ordinal))
             {
                 if (!UtcHours.TryParseKey(mark.Key, out DateTimeOffset hour))
                 {
-                    failures.Add(
-                        new RollupFailure(
+                    run.Fail(
+                        new UnitFailure(
                             kind,
                             mark.Key,
                             nameof(InvalidDataException),
@@ -56,15 +53,16 @@ public sealed class LandedCompaction(IWorkMarks marks, HourCompactor compactor, 
                     continue;
                 }
 
-                if (await CompactAsync(stream, hour, kind, hours, failures, progress, work.Token).ConfigureAwait(false))
+                // Cleared only if no file landed meanwhile: else the mark stays, and the next run compacts them into a new
+                // generation.
+                if (await CompactAsync(run, stream, hour, kind, hours, progress).ConfigureAwait(false))
                 {
-                    // False if files landed meanwhile: the mark stays, and the next run compacts them into a new generation.
-                    await marks.ClearAsync(mark, work.Token).ConfigureAwait(false);
+                    await run.ClearAsync(marks, mark).ConfigureAwait(false);
                 }
             }
         }
 
-        return new CompactionResult(hours, failures, notDue);
+        return new CompactionResult(hours, [.. run.Failures], notDue);
     }
 
     /// <summary>Compacts both streams of the UTC hours <c>[from, to]</c>, marked or not. Every hour must be due.</summary>
@@ -91,44 +89,36 @@ public sealed class LandedCompaction(IWorkMarks marks, HourCompactor compactor, 
             );
         }
 
-        await using IRollupLease lease = await compactionLock.AcquireAsync(UsageRollup.LockWait, cancellationToken).ConfigureAwait(false);
-        using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        await using LeasedRun run = await LeasedRun.StartAsync(compactionLock, cancellationToken).ConfigureAwait(false);
         var hours = new List<HourCompaction>();
-        var failures = new List<RollupFailure>();
         for (DateTimeOffset hour = from; hour <= to; hour = hour.AddHours(1))
         {
-            await CompactAsync(TelemetryStream.Gpu, hour, MarkKind.CompactGpu, hours, failures, progress, work.Token).ConfigureAwait(false);
-            await CompactAsync(TelemetryStream.Jobs, hour, MarkKind.CompactJobs, hours, failures, progress, work.Token)
-                .ConfigureAwait(false);
+            await CompactAsync(run, TelemetryStream.Gpu, hour, MarkKind.CompactGpu, hours, progress).ConfigureAwait(false);
+            await CompactAsync(run, TelemetryStream.Jobs, hour, MarkKind.CompactJobs, hours, progress).ConfigureAwait(false);
         }
 
-        return new CompactionResult(hours, failures, 0);
+        return new CompactionResult(hours, [.. run.Failures], 0);
     }
 
     /// <summary>An hour is due once it has ended and the grace period has passed.</summary>
     public bool IsDue(DateTimeOffset hour) => UtcHours.Floor(hour).AddHours(1) + Grace <= timeProvider.GetUtcNow();
 
-    private async Task<bool> CompactAsync(
+    /// <summary>One stream-hour as a unit of the run: false if it failed (reported, its mark kept).</summary>
+    private Task<bool> CompactAsync(
+        LeasedRun run,
         TelemetryStream stream,
         DateTimeOffset hour,
         MarkKind kind,
         List<HourCompaction> hours,
-        List<RollupFailure> failures,
-        IProgress<string>? progress,
-        CancellationToken cancellationToken
-    )
-    {
-        try
-        {
-            HourCompaction done = await compactor.CompactAsync(stream, hour, cancellationToken).ConfigureAwait(false);
-            hours.Add(done);
-            progress?.Report($"{stream.Name()} {UtcHours.Key(hour)}");
-            return true;
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            failures.Add(RollupFailure.Of(kind, UtcHours.Key(hour), ex));
-            return false;
-        }
-    }
+        IProgress<string>? progress
+    ) =>
+        run.UnitAsync(
+            kind,
+            UtcHours.Key(hour),
+            async token =>
+            {
+                hours.Add(await compactor.CompactAsync(stream, hour, token).ConfigureAwait(false));
+                progress?.Report($"{stream.Name()} {UtcHours.Key(hour)}");
+            }
+        );
 }

@@ -5,7 +5,7 @@ namespace Metrics.Core.Ports;
 /// write replaces (upsert or delete); nothing is ever incremented, so a repeated rollup cannot double count.
 /// <para>
 /// The hour, day and month replacements are fenced: each carries the writer's lock generation
-/// (<see cref="IRollupLease.Generation"/>), and a replacement whose generation is below the last one that wrote that
+/// (<see cref="IWorkLease.Generation"/>), and a replacement whose generation is below the last one that wrote that
 /// hour, day or month throws <see cref="FencedWriteException"/> and leaves the later writer's lines whole. Job usage
 /// rows need no fence: the job state saved after them is conditional on the version read (<see cref="IJobStateStore"/>).
 /// </para>

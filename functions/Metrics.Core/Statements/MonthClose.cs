@@ -14,7 +14,7 @@ public sealed class MonthClose(
     UsageQuery query,
     IUsageStore usage,
     IStatementStore statements,
-    IRollupLock rollupLock,
+    IWorkLock rollupLock,
     BillingCalendar calendar,
     TimeProvider timeProvider
 )
@@ -125,14 +125,13 @@ public sealed class MonthClose(
 
         // Everything landed so far counts in the statement; what lands later is late data.
         RollupResult rolled = await rollup.RunPendingAsync(cancellationToken).ConfigureAwait(false);
-        RollupFailure[] blocking = rolled.Failures.Where(f => Concerns(f, month)).ToArray();
+        UnitFailure[] blocking = rolled.Failures.Where(f => Concerns(f, month)).ToArray();
         if (blocking.Length > 0)
         {
             return new MonthCloseResult(MonthCloseOutcome.RollupFailed, month) { Failures = blocking };
         }
 
-        await using IRollupLease lease = await rollupLock.AcquireAsync(UsageRollup.LockWait, cancellationToken).ConfigureAwait(false);
-        using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        await using LeasedRun work = await LeasedRun.StartAsync(rollupLock, cancellationToken).ConfigureAwait(false);
         // Under the lease, which every close holds while it freezes: an earlier month cannot close between this check and
         // this month's freeze, so the vouchers are priced against every earlier month's credits.
         BillingMonth? closedBefore = await LatestClosedBeforeAsync(month, work.Token).ConfigureAwait(false);
@@ -174,7 +173,7 @@ public sealed class MonthClose(
     /// Whether a failed unit of the rollup could leave the month's figures incomplete: a failed job hour always could (a
     /// job's events can change any month it ran in); an hour, day or month only if it lies in the month.
     /// </summary>
-    private bool Concerns(RollupFailure failure, BillingMonth month)
+    private bool Concerns(UnitFailure failure, BillingMonth month)
     {
         if (failure.Kind == MarkKind.Jobs)
         {

@@ -11,7 +11,7 @@ public sealed record MonthCloseResult(MonthCloseOutcome Outcome, BillingMonth Mo
     /// <summary>For <see cref="MonthCloseOutcome.NotEnded"/>: the instant the month ends (UTC).</summary>
     public DateTimeOffset? EndsAt { get; init; }
 
-    public IReadOnlyList<RollupFailure> Failures { get; init; } = [];
+    public IReadOnlyList<UnitFailure> Failures { get; init; } = [];
 
     /// <summary>For <see cref="MonthCloseOutcome.EarlierMonthOpen"/>: the earliest month with usage that is still open.</summary>
     public BillingMonth? EarlierOpen { get; init; }

@@ -54,7 +54,7 @@ public sealed class CloseMonth(MonthClose close, AccessGate access, IAuditLog? a
                 )
                 .ConfigureAwait(false);
         }
-        catch (RollupLockBusyException ex)
+        catch (WorkLockBusyException ex)
         {
             // A long rollup holds the lock: nothing was closed; the caller tries again.
             return new ObjectResult(new { error = $"{m} was not closed: {ex.Message}; try again in a few minutes" })

@@ -16,7 +16,7 @@ internal static partial class CompactionLog
             result.NotYetDue,
             result.Failures.Count
         );
-        foreach (RollupFailure failure in result.Failures)
+        foreach (UnitFailure failure in result.Failures)
         {
             HourFailed(logger, failure.Kind.ToString().ToLowerInvariant(), failure.Key, failure.ExceptionType, failure.Message);
         }

@@ -20,7 +20,7 @@ internal static partial class MonthCloseLog
                 AlreadyClosed(logger, result.Month.ToString(), result.Statement!.Seal.StatementId);
                 break;
             case MonthCloseOutcome.RollupFailed:
-                foreach (RollupFailure failure in result.Failures)
+                foreach (UnitFailure failure in result.Failures)
                 {
                     KeptOpen(logger, result.Month.ToString(), failure.ToString());
                 }

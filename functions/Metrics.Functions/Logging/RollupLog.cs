@@ -15,7 +15,7 @@ internal static partial class RollupLog
             result.FailedHours,
             result.FailedMonths
         );
-        foreach (RollupFailure failure in result.Failures)
+        foreach (UnitFailure failure in result.Failures)
         {
             UnitFailed(logger, failure.Kind.ToString().ToLowerInvariant(), failure.Key, failure.ExceptionType, failure.Message);
         }

@@ -19,7 +19,7 @@ internal static class LockedTick
         {
             result = await work(cancellationToken).ConfigureAwait(false);
         }
-        catch (RollupLockBusyException ex)
+        catch (WorkLockBusyException ex)
         {
             lockBusy(ex.Message);
             return;

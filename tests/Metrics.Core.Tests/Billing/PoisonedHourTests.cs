@@ -34,7 +34,7 @@ public sealed class PoisonedHourTests
 
         RollupResult first = await _pipeline.Rollup(poisoned).RunPendingAsync(CancellationToken.None);
 
-        RollupFailure failure = Assert.Single(first.Failures);
+        UnitFailure failure = Assert.Single(first.Failures);
         Assert.Equal((MarkKind.Usage, "2026112709"), (failure.Kind, failure.Key));
         Assert.Contains("poisoned", failure.Message, StringComparison.Ordinal);
         Assert.Equal((1, 0, 1), (first.FailedHours, first.FailedMonths, first.HoursRecomputed));
@@ -62,7 +62,7 @@ public sealed class PoisonedHourTests
 
         RollupResult first = await _pipeline.Rollup().RunPendingAsync(CancellationToken.None);
 
-        RollupFailure failure = Assert.Single(first.Failures);
+        UnitFailure failure = Assert.Single(first.Failures);
         Assert.Equal((MarkKind.Jobs, "2026112708"), (failure.Kind, failure.Key));
         Assert.Equal(1800m, NovemberLine().Seconds.Gpu);
         Assert.Contains(_pipeline.Marks.Pending.Keys, m => m.Kind == MarkKind.Jobs && m.Key == "2026112708");
@@ -83,7 +83,7 @@ public sealed class PoisonedHourTests
 
         RollupResult first = await _pipeline.Rollup(poisoned).RunPendingAsync(CancellationToken.None);
 
-        RollupFailure failure = Assert.Single(first.Failures);
+        UnitFailure failure = Assert.Single(first.Failures);
         Assert.Equal((MarkKind.Jobs, "2026112709"), (failure.Kind, failure.Key));
         Assert.Equal(3600m, NovemberLine().Seconds.Gpu);
 

@@ -58,7 +58,7 @@ public sealed class RedeliveryTests
                 new InMemoryLandedFiles(Landing),
                 new InMemoryJobStateStore(),
                 Usage,
-                new InMemoryRollupLock(),
+                new InMemoryWorkLock(),
                 BillingCalendar.Create("Asia/Shanghai")
             ).RunPendingAsync(CancellationToken.None);
             return Usage.Months[s_november];

@@ -114,7 +114,7 @@ public sealed class HostileBodiesFuzzTests(ITestOutputHelper output)
             new InMemoryLandedFiles(landing),
             new InMemoryJobStateStore(),
             new InMemoryUsageStore(),
-            new InMemoryRollupLock(),
+            new InMemoryWorkLock(),
             BillingCalendar.Create("Asia/Shanghai")
         );
 

@@ -124,7 +124,7 @@ public sealed class PipelineMetricsTests : IDisposable
             files,
             new InMemoryJobStateStore(),
             new InMemoryUsageStore(),
-            new InMemoryRollupLock(),
+            new InMemoryWorkLock(),
             BillingCalendar.Create("Asia/Shanghai")
         )
         {

@@ -27,10 +27,10 @@ public sealed class AdjustmentInvariantTests
             new InMemoryLandedFiles(new InMemoryLandingStore()),
             new InMemoryJobStateStore(),
             _usage,
-            new InMemoryRollupLock(),
+            new InMemoryWorkLock(),
             s_calendar
         );
-        return new MonthClose(rollup, Query(), _usage, _statements, new InMemoryRollupLock(), s_calendar, _time);
+        return new MonthClose(rollup, Query(), _usage, _statements, new InMemoryWorkLock(), s_calendar, _time);
     }
 
     /// <summary>Random lines for a month: some (institution, model) pairs, odd seconds, sometimes CPU; B200 is free (rate 0).</summary>

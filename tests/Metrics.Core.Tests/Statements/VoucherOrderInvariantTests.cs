@@ -32,12 +32,12 @@ public sealed class VoucherOrderInvariantTests
             new InMemoryLandedFiles(new InMemoryLandingStore()),
             new InMemoryJobStateStore(),
             usage,
-            new InMemoryRollupLock(),
+            new InMemoryWorkLock(),
             s_calendar
         );
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 9, 10, 0, 0, 0, TimeSpan.Zero));
         var query = new UsageQuery(usage, rates, statements, vouchers, s_calendar);
-        return (new MonthClose(rollup, query, usage, statements, new InMemoryRollupLock(), s_calendar, time), statements);
+        return (new MonthClose(rollup, query, usage, statements, new InMemoryWorkLock(), s_calendar, time), statements);
     }
 
     private static decimal Credits(InMemoryStatementStore statements, BillingMonth month) =>

@@ -15,7 +15,7 @@ public sealed class InMemoryPipeline
 
     public InMemoryUsageStore Usage { get; } = new();
 
-    public InMemoryRollupLock Lock { get; } = new();
+    public InMemoryWorkLock Lock { get; } = new();
 
     public BillingCalendar Calendar { get; } = BillingCalendar.Create("Asia/Shanghai");
 
@@ -23,7 +23,7 @@ public sealed class InMemoryPipeline
     /// A rollup over these stores; <paramref name="files"/> replaces the landed files' view (a faulty one, say), and
     /// <paramref name="rollupLock"/> the lock (one that gives up at once, say).
     /// </summary>
-    public UsageRollup Rollup(ILandedFiles? files = null, IRollupLock? rollupLock = null) =>
+    public UsageRollup Rollup(ILandedFiles? files = null, IWorkLock? rollupLock = null) =>
         new(Marks, files ?? new InMemoryLandedFiles(Landing), Jobs, Usage, rollupLock ?? Lock, Calendar);
 
     /// <summary>

@@ -66,7 +66,7 @@ internal static class CloseCommand
                             .ConfigureAwait(false);
                         return ExitCodes.Failure;
                     case MonthCloseOutcome.RollupFailed:
-                        foreach (RollupFailure failure in done.Failures)
+                        foreach (UnitFailure failure in done.Failures)
                         {
                             await context.Error.WriteLineAsync($"failed: {failure}").ConfigureAwait(false);
                         }

@@ -73,7 +73,7 @@ internal static class CompactCommand
                     done = await compaction.RunRangeAsync(first, last, cancellationToken, report).ConfigureAwait(false);
                 }
 
-                foreach (RollupFailure failure in done.Failures)
+                foreach (UnitFailure failure in done.Failures)
                 {
                     await context.Error.WriteLineAsync($"failed (mark kept for the next run): {failure}").ConfigureAwait(false);
                 }

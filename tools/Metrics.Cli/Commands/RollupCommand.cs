@@ -53,7 +53,7 @@ internal static class RollupCommand
                 RollupResult done = f is null
                     ? await rollup.RunPendingAsync(cancellationToken, report).ConfigureAwait(false)
                     : await rollup.RunRangeAsync(Parse(f), Parse(t!), cancellationToken, report).ConfigureAwait(false);
-                foreach (RollupFailure failure in done.Failures)
+                foreach (UnitFailure failure in done.Failures)
                 {
                     await context.Error.WriteLineAsync($"failed (mark kept for the next run): {failure}").ConfigureAwait(false);
                 }

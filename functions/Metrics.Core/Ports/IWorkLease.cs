@@ -1,7 +1,7 @@
 namespace Metrics.Core.Ports;
 
 /// <summary>A held rollup lock. Dispose to release it.</summary>
-public interface IRollupLease : IAsyncDisposable
+public interface IWorkLease : IAsyncDisposable
 {
     /// <summary>
     /// Cancelled if the lock is lost while held (its renewal failed, so another rollup may take it): the holder must

@@ -9,17 +9,19 @@ namespace Metrics.Storage;
 /// <para>
 /// The holder must know it lost the lease before anyone else can take it. Each renewal is cut off after a short
 /// timeout (the SDK's own retries could otherwise outlast the lease), a failed renewal is retried only while the lease
-/// surely still runs, and <see cref="IRollupLease.Lost"/> fires once a safety margin before the lease can expire
+/// surely still runs, and <see cref="IWorkLease.Lost"/> fires once a safety margin before the lease can expire
 /// unless a renewal got through: never after.
 /// </para>
 /// <para>
-/// Each holding also takes the next fencing token (<see cref="IRollupLease.Generation"/>), counted in the lock blob's
+/// Each holding also takes the next fencing token (<see cref="IWorkLease.Generation"/>), counted in the lock blob's
 /// metadata and written under the new lease, so only the holder can advance it and no two holdings share one.
 /// </para>
 /// </summary>
-public sealed class BlobRollupLock(BlobServiceClient blobs, LeaseTimings timings) : IRollupLock
+public sealed class BlobWorkLock(BlobServiceClient blobs, LeaseTimings timings) : IWorkLock
 {
     public const string Container = "locks";
+
+    /// <summary>The lock blob; named for its first user, and kept so, so that every version of the app takes the same lock.</summary>
     public const string BlobName = "rollup";
 
     /// <summary>The lock blob's metadata key that counts holdings: the last fencing token handed out.</summary>
@@ -27,10 +29,10 @@ public sealed class BlobRollupLock(BlobServiceClient blobs, LeaseTimings timings
 
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(500);
 
-    public BlobRollupLock(BlobServiceClient blobs)
+    public BlobWorkLock(BlobServiceClient blobs)
         : this(blobs, LeaseTimings.Default) { }
 
-    public async Task<IRollupLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<IWorkLease> AcquireAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
         TimeProvider timeProvider = TimeProvider.System;
         BlobContainerClient container = blobs.GetBlobContainerClient(Container);
@@ -74,7 +76,7 @@ public sealed class BlobRollupLock(BlobServiceClient blobs, LeaseTimings timings
             {
                 if (timeProvider.GetUtcNow() >= deadline)
                 {
-                    throw new RollupLockBusyException(
+                    throw new WorkLockBusyException(
                         $"Another rollup or compaction has held the lock for more than {wait.TotalSeconds:0} s; try again later.",
                         ex
                     );
@@ -105,7 +107,7 @@ public sealed class BlobRollupLock(BlobServiceClient blobs, LeaseTimings timings
         return next;
     }
 
-    private sealed class Held : IRollupLease
+    private sealed class Held : IWorkLease
     {
         private readonly BlobLeaseClient _lease;
         private readonly CancellationTokenSource _stop = new();
