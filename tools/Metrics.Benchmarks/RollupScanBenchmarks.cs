@@ -20,7 +20,7 @@ namespace Metrics.Benchmarks;
 public class RollupScanBenchmarks
 {
     private static readonly DateTimeOffset s_hour = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
-    private readonly MemoryLandedFiles _files = new();
+    private readonly Metrics.Tests.Shared.Fakes.InMemoryLandedHourStore _files = new();
 
     [Params(2)]
     public int Partitions { get; set; }
@@ -31,7 +31,7 @@ public class RollupScanBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        var pipeline = new IngestPipeline(_files, _files);
+        var pipeline = new IngestPipeline(_files, new NoMarks());
         var enqueued = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
         int hourOfEvents = IngestBenchmarks.NodesPerPartition * 360;
         for (int p = 0; p < Partitions; p++)
@@ -82,80 +82,14 @@ public class RollupScanBenchmarks
         return HourlyAggregator.Compute(s_hour, [], observed).Count;
     }
 
-    /// <summary>Landed files kept in memory: the benchmark measures reading, not storage.</summary>
-    private sealed class MemoryLandedFiles : ILandingStore, IWorkMarks, ILandedHourStore
+    /// <summary>The marks ingest leaves in the setup are no part of what is measured: none is kept.</summary>
+    private sealed class NoMarks : IWorkMarks
     {
-        private readonly Dictionary<string, byte[]> _files = new(StringComparer.Ordinal);
-
-        public int Count => _files.Count;
-
-        public long Bytes => _files.Values.Sum(f => (long)f.Length);
-
-        public Task WriteAsync(LandingFile file, CancellationToken cancellationToken)
-        {
-            if (file.Container == LandingPaths.TelemetryContainer)
-            {
-                _files[file.Path] = file.Content.ToArray();
-            }
-
-            return Task.CompletedTask;
-        }
-
-        // The marks a benchmark leaves are no part of what it measures: none is kept.
         public Task MarkAsync(MarkKind kind, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task<IReadOnlyList<WorkMark>> ListAsync(MarkKind kind, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<WorkMark>>([]);
 
         public Task<bool> ClearAsync(WorkMark mark, CancellationToken cancellationToken) => Task.FromResult(true);
-
-        public async Task<IReadOnlyList<string>> ListHourAsync(
-            TelemetryStream stream,
-            DateTimeOffset hour,
-            CancellationToken cancellationToken
-        ) => (await LandedHourView.ReadAsync(this, stream, hour, cancellationToken)).Visible.Select(b => b.Path).ToArray();
-
-        public Task<IReadOnlyList<LandedBlob>> ListHourBlobsAsync(
-            TelemetryStream stream,
-            DateTimeOffset hour,
-            CancellationToken cancellationToken
-        )
-        {
-            string prefix = LandingPaths.HourPrefix(stream, hour);
-            return Task.FromResult<IReadOnlyList<LandedBlob>>(
-                _files
-                    .Where(f => f.Key.StartsWith(prefix, StringComparison.Ordinal))
-                    .OrderBy(f => f.Key, StringComparer.Ordinal)
-                    .Select(f => new LandedBlob(f.Key, f.Value.Length, null))
-                    .ToArray()
-            );
-        }
-
-        public Task<Stream> OpenAsync(string path, CancellationToken cancellationToken) =>
-            Task.FromResult<Stream>(new MemoryStream(_files[path], writable: false));
-
-        public async Task WriteAsync(
-            string path,
-            string contentType,
-            Func<Stream, CancellationToken, Task<IReadOnlyDictionary<string, string>>> write,
-            CancellationToken cancellationToken
-        )
-        {
-            using var content = new MemoryStream();
-            await write(content, cancellationToken);
-            _files[path] = content.ToArray();
-        }
-
-        public Task PutAsync(string path, string contentType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
-        {
-            _files[path] = content.ToArray();
-            return Task.CompletedTask;
-        }
-
-        public Task DeleteAsync(string path, CancellationToken cancellationToken)
-        {
-            _files.Remove(path);
-            return Task.CompletedTask;
-        }
     }
 }

@@ -1,7 +1,7 @@
 using Apache.Arrow;
 using Metrics.Core.Catalogue;
 
-namespace Metrics.Core.Tests;
+namespace Metrics.Core.Tests.Ingest;
 
 /// <summary>
 /// The last-resort barrier: a bug that throws on one event costs that event (dead-lettered as <c>internal-error</c>),

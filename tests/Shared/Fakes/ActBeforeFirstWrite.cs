@@ -1,10 +1,10 @@
-namespace Metrics.Integration.Tests;
+namespace Metrics.Tests.Shared.Fakes;
 
 /// <summary>
 /// Landed storage for a compactor that stalls after it has read its hour: an action runs once, before its first write,
 /// as happens to a compactor that loses its lease (another compacts the hour meanwhile) and then wakes to write.
 /// </summary>
-internal sealed class ActBeforeFirstWrite(ILandedHourStore inner, Func<Task> act) : ILandedHourStore
+public sealed class ActBeforeFirstWrite(ILandedHourStore inner, Func<Task> act) : ILandedHourStore
 {
     private bool _acted;
 

@@ -1,7 +1,7 @@
 using Metrics.Contract;
 using Metrics.Core.Validation;
 
-namespace Metrics.Core.Tests;
+namespace Metrics.Core.Tests.Ingest;
 
 /// <summary>
 /// <c>AllowedClusters=hefei-aicc-1</c>: an event claiming another cluster is dead-lettered as <c>unknown-cluster</c>, and

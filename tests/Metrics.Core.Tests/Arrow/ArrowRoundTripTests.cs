@@ -3,7 +3,7 @@ using Apache.Arrow.Ipc;
 using Apache.Arrow.Types;
 using Metrics.Core.Catalogue;
 
-namespace Metrics.Core.Tests;
+namespace Metrics.Core.Tests.Arrow;
 
 /// <summary>Write a batch as an Arrow IPC file with ZSTD, read it back, and compare every column of every row.</summary>
 public sealed class ArrowRoundTripTests

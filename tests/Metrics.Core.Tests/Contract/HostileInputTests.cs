@@ -1,4 +1,4 @@
-namespace Metrics.Core.Tests;
+namespace Metrics.Core.Tests.Contract;
 
 /// <summary>
 /// Each case is a body that once passed validation or threw past the decoder (issue: reliability). Every one must now be

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
 
-namespace Metrics.Core.Tests;
+namespace Metrics.Core.Tests.Ingest;
 
 public sealed class IngestPipelineTests
 {

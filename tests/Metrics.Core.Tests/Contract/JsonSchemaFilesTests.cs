@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Metrics.Core.Tests;
+namespace Metrics.Core.Tests.Contract;
 
 /// <summary>
 /// The JSON Schema files in functions/Metrics.Contract/Schemas are what producers validate against: they must not drift

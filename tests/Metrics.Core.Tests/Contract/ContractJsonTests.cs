@@ -1,4 +1,4 @@
-namespace Metrics.Core.Tests;
+namespace Metrics.Core.Tests.Contract;
 
 /// <summary>The one contract writer against the contract's readers: whatever it writes, the decoders give back.</summary>
 public sealed class ContractJsonTests

@@ -1,4 +1,4 @@
-namespace Metrics.Core.Tests;
+namespace Metrics.Core.Tests.Ingest;
 
 public sealed class LandingPathsTests
 {

@@ -1,4 +1,4 @@
-namespace Metrics.Core.Tests;
+namespace Metrics.Core.Tests.Contract;
 
 /// <summary>One assertion for every rejection test: the event is refused for this reason, and the detail names the field.</summary>
 internal static class RejectionAssert

@@ -1,4 +1,4 @@
-namespace Metrics.Core.Tests;
+namespace Metrics.Core.Tests.Contract;
 
 public sealed class RejectReasonsTests
 {

@@ -1,4 +1,4 @@
-namespace Metrics.Core.Tests;
+namespace Metrics.Core.Tests.Contract;
 
 /// <summary>
 /// Both decoders refuse an event with one bad field for that field's own reason, and name it by its path. One table over

@@ -1,6 +1,6 @@
 using Metrics.Core.Tests.Fuzz;
 
-namespace Metrics.Core.Tests;
+namespace Metrics.Core.Tests.Contract;
 
 /// <summary>
 /// The fast path of GPU decoding against the reference decoder, on the fuzz suite's hostile bodies and on valid ones:
