@@ -1,7 +1,7 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Metrics.Contract;
+using Metrics.Core.Ledger;
 using Metrics.Core.Validation;
-using Metrics.Core.Vouchers;
 using Metrics.Functions.Access;
 using Metrics.Storage;
 using Microsoft.Extensions.Configuration;

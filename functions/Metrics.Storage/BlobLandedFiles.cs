@@ -1,6 +1,6 @@
 using Azure.Storage.Blobs.Specialized;
-using Metrics.Core.Arrow;
 using Metrics.Core.Compaction;
+using Metrics.Core.Landing;
 
 namespace Metrics.Storage;
 

@@ -1,4 +1,4 @@
-using Metrics.Core.Statements;
+using Metrics.Core.Ledger;
 
 namespace Metrics.Storage;
 

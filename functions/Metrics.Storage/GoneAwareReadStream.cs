@@ -3,7 +3,7 @@ namespace Metrics.Storage;
 /// <summary>
 /// A blob read lazily (a compacted file, through a buffer) whose reads report the blob's deletion as
 /// <see cref="FileNotFoundException"/>, as opening a deleted blob does: a newer compaction replaced it while it was being
-/// read, and the reader lists the hour again (<see cref="Core.Billing.CompactionRace"/>). Without this, the SDK's 404
+/// read, and the reader lists the hour again (<see cref="Core.Scan.CompactionRace"/>). Without this, the SDK's 404
 /// (or 412, as the read is pinned to the blob's ETag) failed the hour until the next run.
 /// </summary>
 internal sealed class GoneAwareReadStream(Stream inner, string path) : Stream

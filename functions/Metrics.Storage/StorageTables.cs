@@ -24,7 +24,7 @@ public static class StorageTables
 
     /// <summary>
     /// Hourly usage lines: PartitionKey = UTC hour, RowKey = <c>institution|model|account</c> (see <see
-    /// cref="Metrics.Core.Billing.UsageKey.RowKey"/>).
+    /// cref="Metrics.Core.Usage.UsageKey.RowKey"/>).
     /// </summary>
     public const string HourlyUsage = "hourlyusage";
 

@@ -27,17 +27,17 @@ public sealed class CodeShapeTests
     /// </summary>
     private static readonly HashSet<string> s_stillToSplit = new(StringComparer.Ordinal)
     {
-        "functions/Metrics.Core/Arrow/GpuRowsEncoder.cs Encode",
-        "functions/Metrics.Core/Arrow/JobRowsEncoder.cs Encode",
-        "functions/Metrics.Core/Billing/AccountBreakdown.cs Allocate",
-        "functions/Metrics.Core/Billing/ObservedHourReader.cs ReadListedAsync",
-        "functions/Metrics.Core/Billing/UsageJsonWriter.cs Write",
+        "functions/Metrics.Core/Landing/GpuRowsEncoder.cs Encode",
+        "functions/Metrics.Core/Landing/JobRowsEncoder.cs Encode",
+        "functions/Metrics.Core/Reports/AccountBreakdown.cs Allocate",
+        "functions/Metrics.Core/Scan/ObservedHourReader.cs ReadListedAsync",
+        "functions/Metrics.Core/Reports/UsageJsonWriter.cs Write",
         "functions/Metrics.Core/Compaction/HourCompactor.cs CompactAsync",
         "functions/Metrics.Core/Compaction/HourCompactor.cs WriteSortedAsync",
         "functions/Metrics.Core/Ingest/IngestPipeline.cs IngestAsync",
         "functions/Metrics.Core/Ingest/IngestPipeline.cs Plan",
         "functions/Metrics.Core/Operations/StatusScreen.cs Lines",
-        "functions/Metrics.Core/Statements/Adjustments.cs Book",
+        "functions/Metrics.Core/Ledger/Adjustments.cs Book",
         "functions/Metrics.Contract/PartitionKeys.cs FromBody",
         "functions/Metrics.Functions/Billing/CloseMonth.cs RunAsync",
         "functions/Metrics.Functions/Billing/Vouchers.cs ImportAsync",

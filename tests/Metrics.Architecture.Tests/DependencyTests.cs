@@ -11,7 +11,7 @@ namespace Metrics.Architecture.Tests;
 /// </summary>
 public sealed class DependencyTests
 {
-    private static readonly Assembly s_core = typeof(Metrics.Core.Billing.UsageRollup).Assembly;
+    private static readonly Assembly s_core = typeof(Metrics.Core.Rollup.UsageRollup).Assembly;
     private static readonly Assembly s_storage = typeof(Metrics.Storage.TableUsageStore).Assembly;
     private static readonly Assembly s_statements = typeof(Metrics.Statements.InstitutionStatementPage).Assembly;
     private static readonly Assembly s_contract = typeof(Metrics.Contract.ContractJson).Assembly;

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Metrics.Core.Statements;
-using Metrics.Core.Vouchers;
+using Metrics.Core.Ledger;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Time.Testing;

@@ -122,7 +122,7 @@ public sealed class GetUsageTests
         var query = new UsageQuery(_usage, _rates, _statements, new InMemoryVoucherStore(), BillingCalendar.Create("Asia/Shanghai"));
         UsageReport atClose = await query.ComputeAsync(s_november, null, CancellationToken.None);
         await _statements.TryFreezeAsync(
-            Metrics.Core.Statements.FrozenStatement.Freeze(atClose, [], new DateTimeOffset(2026, 12, 4, 1, 30, 0, TimeSpan.Zero)),
+            Metrics.Core.Ledger.FrozenStatement.Freeze(atClose, [], new DateTimeOffset(2026, 12, 4, 1, 30, 0, TimeSpan.Zero)),
             CancellationToken.None
         );
         string csvAtClose = Assert.IsType<ContentResult>(await GetAsync("2026-11")).Content!;

@@ -1,4 +1,4 @@
-using Metrics.Core.Statements;
+using Metrics.Core.Ledger;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Functions.Tests;

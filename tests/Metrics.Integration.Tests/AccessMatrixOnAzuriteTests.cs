@@ -1,7 +1,6 @@
 using System.Reflection;
 using Metrics.Core.Audit;
-using Metrics.Core.Statements;
-using Metrics.Core.Vouchers;
+using Metrics.Core.Ledger;
 using Metrics.Functions;
 using Metrics.Functions.Billing;
 using Metrics.Functions.Operations;

@@ -149,7 +149,7 @@ public sealed class AccountsOnAzuriteTests() : MonthOnAzurite(new BillingMonth(2
                 Azurite.Clients,
                 BillingCalendar.Create("Asia/Shanghai"),
                 Time,
-                Metrics.Core.Statements.MonthClose.DefaultGrace
+                Metrics.Core.Ledger.MonthClose.DefaultGrace
             ),
             SignedIn.Gate
         );

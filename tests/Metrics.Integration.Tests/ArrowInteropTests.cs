@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
-using Metrics.Core.Arrow;
+using Metrics.Core.Landing;
 
 namespace Metrics.Integration.Tests;
 

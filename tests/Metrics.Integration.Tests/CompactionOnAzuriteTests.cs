@@ -1,7 +1,7 @@
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
-using Metrics.Core.Arrow;
 using Metrics.Core.Compaction;
+using Metrics.Core.Landing;
 
 namespace Metrics.Integration.Tests;
 

@@ -1,6 +1,6 @@
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
-using Metrics.Core.Arrow;
+using Metrics.Core.Landing;
 
 namespace Metrics.Integration.Tests;
 

@@ -203,7 +203,7 @@ public sealed class MonthCloseOnAzuriteTests() : MonthOnAzurite(new BillingMonth
         var store = new TableVoucherStore(Azurite.Clients.Tables);
         var api = new Metrics.Functions.Billing.Vouchers(
             store,
-            new Metrics.Core.Vouchers.VoucherLedger(
+            new Metrics.Core.Ledger.VoucherLedger(
                 store,
                 new BlobStatementStore(Azurite.Clients.Blobs),
                 BillingCalendar.Create("Asia/Shanghai")

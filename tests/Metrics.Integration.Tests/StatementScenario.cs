@@ -1,5 +1,5 @@
 using System.Xml.Linq;
-using Metrics.Core.Statements;
+using Metrics.Core.Ledger;
 using Metrics.Functions.Billing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

@@ -1,5 +1,5 @@
 using System.Xml.Linq;
-using Metrics.Core.Statements;
+using Metrics.Core.Ledger;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Metrics.Integration.Tests;

@@ -27,9 +27,9 @@ public sealed class StorageAdapterTests
     public async Task TableUsageStore_OneInstitutionsMonth_IsItsRowKeyRange_NotAnInstitutionWhoseIdItPrefixes()
     {
         var store = new TableUsageStore(_azurite.Clients.Tables);
-        var october = new Metrics.Core.Billing.BillingMonth(2026, 10);
+        var october = new Metrics.Core.Usage.BillingMonth(2026, 10);
         var november = october.Next();
-        Metrics.Core.Billing.MonthlyUsage Line(Metrics.Core.Billing.BillingMonth month, string institution, string model) =>
+        Metrics.Core.Usage.MonthlyUsage Line(Metrics.Core.Usage.BillingMonth month, string institution, string model) =>
             new(month, institution, model, "", 1, new UsageSeconds(3600m, 0m, 1800m, 3600m));
 
         await store.ReplaceMonthAsync(
@@ -209,8 +209,8 @@ public sealed class StorageAdapterTests
     public async Task BlobStatementStore_DaysWrittenTwice_AreCreatedOnceAndNeverReplaced()
     {
         var store = new BlobStatementStore(_azurite.Clients.Blobs);
-        var month = new Metrics.Core.Billing.BillingMonth(2096, 2);
-        Metrics.Core.Statements.StatementDays days = Metrics.Core.Statements.StatementDays.Freeze(month, []);
+        var month = new Metrics.Core.Usage.BillingMonth(2096, 2);
+        Metrics.Core.Ledger.StatementDays days = Metrics.Core.Ledger.StatementDays.Freeze(month, []);
 
         await store.WriteDaysAsync(days, CancellationToken.None);
         var blob = _azurite

@@ -51,7 +51,7 @@ public sealed class StorageSettingsTests
         Assert.Equal(one.Prefix + "ratecards", one.Clients.Tables.GetTableClient("ratecards").Name);
         Assert.Equal(one.Prefix + "telemetry", one.Clients.Blobs.GetBlobContainerClient("telemetry").Name);
         await new TableRateCardStore(one.Clients.Tables).ImportAsync(
-            [new Metrics.Core.Billing.RateEntry(Metrics.Core.Billing.RateKind.Cpu, null, new DateOnly(2026, 1, 1), 0.12m, "CNY")],
+            [new Metrics.Core.Pricing.RateEntry(Metrics.Core.Pricing.RateKind.Cpu, null, new DateOnly(2026, 1, 1), 0.12m, "CNY")],
             CancellationToken.None
         );
         Assert.Single((await new TableRateCardStore(one.Clients.Tables).ReadAsync(CancellationToken.None)).Entries);

@@ -1,5 +1,5 @@
 using Metrics.Core.Audit;
-using Metrics.Core.Statements;
+using Metrics.Core.Ledger;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 

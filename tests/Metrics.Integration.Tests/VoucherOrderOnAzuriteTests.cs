@@ -1,4 +1,4 @@
-using Metrics.Core.Statements;
+using Metrics.Core.Ledger;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 

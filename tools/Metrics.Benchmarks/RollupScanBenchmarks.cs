@@ -1,8 +1,12 @@
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
-using Metrics.Core.Arrow;
-using Metrics.Core.Billing;
 using Metrics.Core.Compaction;
+using Metrics.Core.Landing;
+using Metrics.Core.Pricing;
+using Metrics.Core.Reports;
+using Metrics.Core.Rollup;
+using Metrics.Core.Scan;
+using Metrics.Core.Usage;
 
 namespace Metrics.Benchmarks;
 

@@ -9,7 +9,7 @@ public sealed class StatusQuery(
     IDeadLetterCounts deadLetters,
     IStatementStore statements,
     ILandedHours landed,
-    Billing.BillingCalendar calendar,
+    Usage.BillingCalendar calendar,
     TimeProvider time
 )
 {
@@ -39,8 +39,8 @@ public sealed class StatusQuery(
         }
 
         RollupRun? last = await runs.LastAsync(cancellationToken).ConfigureAwait(false);
-        var closed = new List<Billing.BillingMonth>();
-        await foreach (Billing.BillingMonth month in statements.ListClosedAsync(cancellationToken).ConfigureAwait(false))
+        var closed = new List<Usage.BillingMonth>();
+        await foreach (Usage.BillingMonth month in statements.ListClosedAsync(cancellationToken).ConfigureAwait(false))
         {
             closed.Add(month);
         }
@@ -86,13 +86,13 @@ public sealed class StatusQuery(
     /// </summary>
     private async Task<IReadOnlyList<OverdueMonth>> OverdueAsync(
         IUsageStore usage,
-        IReadOnlyList<Billing.BillingMonth> closed,
+        IReadOnlyList<Usage.BillingMonth> closed,
         DateTimeOffset now,
         CancellationToken cancellationToken
     )
     {
-        Billing.BillingMonth due = MonthClose.DueMonth(calendar, now, CloseGrace);
-        Billing.BillingMonth? after = closed.Where(m => m.CompareTo(due) <= 0).Select(m => (Billing.BillingMonth?)m).Max();
+        Usage.BillingMonth due = MonthClose.DueMonth(calendar, now, CloseGrace);
+        Usage.BillingMonth? after = closed.Where(m => m.CompareTo(due) <= 0).Select(m => (Usage.BillingMonth?)m).Max();
         var overdue = new List<OverdueMonth>();
         while (overdue.Count < MaxOverdueListed)
         {

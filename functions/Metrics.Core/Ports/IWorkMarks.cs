@@ -21,6 +21,6 @@ public interface IWorkMarks
     {
         ArgumentNullException.ThrowIfNull(hours);
         MarkKind kind = stream == TelemetryStream.Gpu ? MarkKind.Gpu : MarkKind.Jobs;
-        return MarkAsync(kind, hours.Select(Billing.UtcHours.Key).ToArray(), cancellationToken);
+        return MarkAsync(kind, hours.Select(Usage.UtcHours.Key).ToArray(), cancellationToken);
     }
 }

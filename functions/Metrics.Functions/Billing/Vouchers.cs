@@ -1,5 +1,5 @@
 using Metrics.Core.Access;
-using Metrics.Core.Vouchers;
+using Metrics.Core.Ledger;
 using Metrics.Functions.Access;
 
 namespace Metrics.Functions.Billing;

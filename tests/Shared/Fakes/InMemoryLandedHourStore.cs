@@ -25,7 +25,10 @@ public sealed class InMemoryLandedHourStore : ILandingStore, ILandedHourStore
     /// <summary>Every path, in order.</summary>
     public IReadOnlyList<string> Paths => [.. _files.Keys.Order(StringComparer.Ordinal)];
 
-X
+    /// <summary>
+    /// A landing file (ingest's write replaces, as a retried batch writes the same bytes again); other containers are
+    /// dropped.
+    /// </summary>
     public Task WriteAsync(LandingFile file, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);

@@ -1,4 +1,4 @@
-using Metrics.Core.Vouchers;
+using Metrics.Core.Ledger;
 
 namespace Metrics.Cli.Commands;
 

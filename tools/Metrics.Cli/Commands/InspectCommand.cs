@@ -3,7 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using Metrics.Core.Arrow;
+using Metrics.Core.Landing;
 
 namespace Metrics.Cli.Commands;
 

@@ -1,8 +1,0 @@
-namespace Metrics.Core.Billing;
-
-/// <summary>What a rate prices: GPU-hours of one model, or CPU core-hours.</summary>
-public enum RateKind
-{
-    Gpu,
-    Cpu,
-}

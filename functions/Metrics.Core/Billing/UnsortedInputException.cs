@@ -1,4 +1,0 @@
-namespace Metrics.Core.Billing;
-
-/// <summary>A file read as sorted was not: the hour is read again the general way (<see cref="ObservedHourReader"/>).</summary>
-public sealed class UnsortedInputException(string message) : Exception(message);

@@ -1,0 +1,102 @@
+namespace Metrics.Core.Reports;
+
+/// <summary>
+/// A validated request for monthly usage, as the HTTP API receives it (<c>/usage/{month}?institution=&amp;format=&amp;by=</c>)
+/// and the CLI's <c>metrics usage</c> options give it.
+/// </summary>
+public sealed record UsageRequest(BillingMonth Month, string? Institution, UsageFormat Format)
+{
+    /// <summary>Lines split by account (project) below each institution line (<c>by=account</c>).</summary>
+    public bool ByAccount { get; init; }
+
+    /// <summary>Validates raw request values; on failure <paramref name="error"/> is a message fit to return to the caller.</summary>
+    public static bool TryParse(string? month, string? institution, string? format, out UsageRequest? request, out string? error) =>
+        TryParse(month, institution, format, by: null, out request, out error);
+
+    /// <summary>The same with <paramref name="by"/>: <c>institution</c> (the default) or <c>account</c>.</summary>
+    public static bool TryParse(
+        string? month,
+        string? institution,
+        string? format,
+        string? by,
+        out UsageRequest? request,
+        out string? error
+    )
+    {
+        request = null;
+        if (!BillingMonth.TryParse(month, out BillingMonth m))
+        {
+            error = MonthError(month);
+            return false;
+        }
+
+        UsageFormat? f = string.IsNullOrEmpty(format)
+            ? UsageFormat.Csv
+            : format.ToLowerInvariant() switch
+            {
+                "csv" => UsageFormat.Csv,
+                "json" => UsageFormat.Json,
+                "focus" => UsageFormat.Focus,
+                _ => null,
+            };
+        if (f is null)
+        {
+            error = $"format must be csv, json or focus, got '{Quote(format)}'";
+            return false;
+        }
+
+        if (!string.IsNullOrEmpty(institution) && !ContractPatterns.Id().IsMatch(institution))
+        {
+            error = $"institution '{Quote(institution)}' is not a valid institution id";
+            return false;
+        }
+
+        bool? byAccount = string.IsNullOrEmpty(by)
+            ? false
+            : by.ToLowerInvariant() switch
+            {
+                "institution" => false,
+                "account" => true,
+                _ => null,
+            };
+        if (byAccount is null)
+        {
+            error = $"by must be institution or account, got '{Quote(by)}'";
+            return false;
+        }
+
+        // FOCUS rows carry the account as the sub-account, so a FOCUS dataset is always by account.
+        request = new UsageRequest(m, string.IsNullOrEmpty(institution) ? null : institution, f.Value)
+        {
+            ByAccount = byAccount.Value || f == UsageFormat.Focus,
+        };
+        error = null;
+        return true;
+    }
+
+    /// <summary>What an HTTP caller is told of a month that does not parse (the usage and close APIs alike).</summary>
+    public static string MonthError(string? month) =>
+        $"month must be yyyy-MM between {BillingMonth.MinYear}-01 and {BillingMonth.MaxYear}-12 (for example 2026-11), got "
+        + $"'{Quote(month)}'";
+
+    /// <summary>A caller's value as echoed in an error: at most 64 characters.</summary>
+    private static string Quote(string? value) => EchoedText.Cut(value, 64);
+
+    /// <summary>The report rendered in the requested format.</summary>
+    /// <exception cref="InvalidOperationException">FOCUS, and the report has unpriced lines.</exception>
+    public string Render(UsageReport report) =>
+        Format switch
+        {
+            UsageFormat.Json => UsageJsonWriter.Write(report),
+            UsageFormat.Focus => FocusCsvWriter.Write(report),
+            _ => UsageCsvWriter.Write(report),
+        };
+
+    public string ContentType => Format == UsageFormat.Json ? "application/json; charset=utf-8" : "text/csv; charset=utf-8";
+
+    public string FileName =>
+        Format == UsageFormat.Focus
+            ? $"focus-{Month}{(Institution is null ? string.Empty : "-" + Institution)}.csv"
+            : $"usage-{Month}{(Institution is null ? string.Empty : "-" + Institution)}{(ByAccount ? "-by-account" : string.Empty)}"
+                + (Format == UsageFormat.Json ? ".json" : ".csv");
+}
