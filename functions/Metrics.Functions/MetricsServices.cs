@@ -105,7 +105,7 @@ public static class MetricsServices
     public const string ApplicationInsightsAuthentication = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
 
     /// <summary>
-    /// The pipeline's meter (<see cref="Core.Operations.PipelineMetrics"/>) exported to Application Insights when the app has
+    /// The pipeline's meter (<see cref="Metrics.Core.Observability.PipelineMetrics"/>) exported to Application Insights when the app has
     /// its connection string; without one (local runs, tests) the meter is still collected and simply not sent.
     /// </summary>
     private static void AddPipelineMetrics(IServiceCollection services, IConfiguration configuration)
@@ -121,7 +121,7 @@ public static class MetricsServices
             .AddOpenTelemetry()
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(Core.Operations.PipelineMetrics.MeterName);
+                metrics.AddMeter(Metrics.Core.Observability.PipelineMetrics.MeterName);
                 if (!string.IsNullOrWhiteSpace(connection))
                 {
                     metrics.AddAzureMonitorMetricExporter(o =>

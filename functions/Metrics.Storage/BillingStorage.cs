@@ -10,7 +10,7 @@ public static class BillingStorage
         BillingCalendar calendar,
         TimeProvider timeProvider,
         int maxSamplesInMemory = ObservedHourReader.DefaultMaxSamplesInMemory,
-        Metrics.Core.Operations.PipelineMetrics? metrics = null
+        Metrics.Core.Observability.PipelineMetrics? metrics = null
     )
     {
         ArgumentNullException.ThrowIfNull(clients);
@@ -26,7 +26,7 @@ public static class BillingStorage
             MaxSamplesInMemory = maxSamplesInMemory,
             Runs = new BlobRollupRuns(clients.Blobs, timeProvider),
             Time = timeProvider,
-            Metrics = metrics ?? Metrics.Core.Operations.PipelineMetrics.Shared,
+            Metrics = metrics ?? Metrics.Core.Observability.PipelineMetrics.Shared,
         };
     }
 

@@ -14,14 +14,14 @@ public static class IngestStorage
         StorageClients clients,
         IngestLimits limits,
         TimeProvider timeProvider,
-        Metrics.Core.Operations.PipelineMetrics? metrics = null
+        Metrics.Core.Observability.PipelineMetrics? metrics = null
     )
     {
         ArgumentNullException.ThrowIfNull(clients);
         return new IngestPipeline(new BlobLandingStore(clients.Blobs), new TableWorkMarks(clients.Tables, timeProvider), limits)
         {
             Time = timeProvider,
-            Metrics = metrics ?? Metrics.Core.Operations.PipelineMetrics.Shared,
+            Metrics = metrics ?? Metrics.Core.Observability.PipelineMetrics.Shared,
             Catalogue = new GpuModelCatalogueCache(new BlobGpuModelStore(clients.Blobs), timeProvider),
             UnknownModels = new TableUnknownModelLog(clients.Tables),
         };

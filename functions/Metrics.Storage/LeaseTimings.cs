@@ -2,7 +2,7 @@ namespace Metrics.Storage;
 
 /// <summary>
 /// How the rollup lock's blob lease is held. <see cref="Default"/> is what runs; tests shorten it (the service allows
-/// 15 to 60 s leases) to see a blocked renewal end in <see cref="Core.Ports.IWorkLease.Lost"/> within seconds.
+/// 15 to 60 s leases) to see a blocked renewal end in <see cref="Metrics.Core.Work.IWorkLease.Lost"/> within seconds.
 /// </summary>
 /// <param name="Duration">Lease length asked of the service.</param>
 /// <param name="RenewEvery">Time between renewals while they succeed.</param>

@@ -70,7 +70,7 @@ public sealed class FinanceHttpTests
     public async Task Close_WhileAnotherRollupHoldsTheLock_Is503AndClosesNothing()
     {
         _time.SetUtcNow(new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero));
-        await using Metrics.Core.Ports.IWorkLease held = await _lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None);
+        await using Metrics.Core.Work.IWorkLease held = await _lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None);
         var rollup = new UsageRollup(
             new InMemoryWorkMarks(),
             new InMemoryLandedFiles(new InMemoryLandingStore()),

@@ -1,3 +1,4 @@
+using Metrics.Core.Observability;
 using Metrics.Core.Operations;
 using Metrics.Functions;
 using Microsoft.Extensions.Configuration;

@@ -30,7 +30,7 @@ public sealed class UsageRollupTimerTests
     public async Task Run_LockHeldByAnotherRollup_SkipsWithoutFailing()
     {
         var logger = new FakeLogger<UsageRollupTimer>();
-        await using Metrics.Core.Ports.IWorkLease held = await _pipeline.Lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None);
+        await using Metrics.Core.Work.IWorkLease held = await _pipeline.Lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None);
         UsageRollup rollup = _pipeline.Rollup(rollupLock: _pipeline.Lock.Impatient());
 
         await new UsageRollupTimer(rollup, logger).RunAsync(new TimerInfo(), CancellationToken.None);

@@ -302,7 +302,7 @@ public sealed class DeploymentTemplateTests
         Assert.Contains("metrics.months.overdue", byKey["month-close-overdue"].GetProperty("query").GetString(), StringComparison.Ordinal);
 
         // Every metric a rule reads is one the pipeline records (a renamed instrument would silence its alert).
-        using var metrics = new Metrics.Core.Operations.PipelineMetrics($"infra-test-{Guid.NewGuid():N}");
+        using var metrics = new Metrics.Core.Observability.PipelineMetrics($"infra-test-{Guid.NewGuid():N}");
         HashSet<string> instruments = Instruments(metrics.Name);
 
         foreach (JsonElement rule in rules.EnumerateArray())
@@ -340,7 +340,7 @@ public sealed class DeploymentTemplateTests
             .Select(item => item.GetProperty("content").GetProperty("query").GetString()!)
             .ToArray();
         Assert.True(queries.Length >= 6, $"{queries.Length} charts");
-        using var metrics = new Metrics.Core.Operations.PipelineMetrics($"infra-test-{Guid.NewGuid():N}");
+        using var metrics = new Metrics.Core.Observability.PipelineMetrics($"infra-test-{Guid.NewGuid():N}");
         HashSet<string> instruments = Instruments(metrics.Name);
         string[] used = queries
             .SelectMany(q => System.Text.RegularExpressions.Regex.Matches(q, "\"(metrics\\.[a-z._]+)\"").Select(m => m.Groups[1].Value))

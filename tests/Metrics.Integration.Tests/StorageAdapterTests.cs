@@ -169,21 +169,21 @@ public sealed class StorageAdapterTests
     {
         IWorkMarks log = new TableWorkMarks(_azurite.Clients.Tables, TimeProvider.System);
         const string key = "2033050100";
-        await log.MarkAsync(Metrics.Core.Ports.MarkKind.Usage, [key], CancellationToken.None);
-        Metrics.Core.Ports.WorkMark listed = Assert.Single(
-            await log.ListAsync(Metrics.Core.Ports.MarkKind.Usage, CancellationToken.None),
+        await log.MarkAsync(Metrics.Core.Work.MarkKind.Usage, [key], CancellationToken.None);
+        Metrics.Core.Work.WorkMark listed = Assert.Single(
+            await log.ListAsync(Metrics.Core.Work.MarkKind.Usage, CancellationToken.None),
             m => m.Key == key
         );
 
-        await log.MarkAsync(Metrics.Core.Ports.MarkKind.Usage, [key], CancellationToken.None);
+        await log.MarkAsync(Metrics.Core.Work.MarkKind.Usage, [key], CancellationToken.None);
 
         Assert.False(await log.ClearAsync(listed, CancellationToken.None));
-        Metrics.Core.Ports.WorkMark relisted = Assert.Single(
-            await log.ListAsync(Metrics.Core.Ports.MarkKind.Usage, CancellationToken.None),
+        Metrics.Core.Work.WorkMark relisted = Assert.Single(
+            await log.ListAsync(Metrics.Core.Work.MarkKind.Usage, CancellationToken.None),
             m => m.Key == key
         );
         Assert.True(await log.ClearAsync(relisted, CancellationToken.None));
-        Assert.DoesNotContain(await log.ListAsync(Metrics.Core.Ports.MarkKind.Usage, CancellationToken.None), m => m.Key == key);
+        Assert.DoesNotContain(await log.ListAsync(Metrics.Core.Work.MarkKind.Usage, CancellationToken.None), m => m.Key == key);
     }
 
     [Fact]

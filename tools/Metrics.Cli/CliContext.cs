@@ -10,7 +10,8 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, Func<string, s
     public bool Interactive { get; init; }
 
     /// <summary>Where ingest and the rollup record their metrics: the app's meter, or this run's for <c>--metrics console</c>.</summary>
-    public Core.Operations.PipelineMetrics Metrics { get; init; } = Core.Operations.PipelineMetrics.Shared;
+    public global::Metrics.Core.Observability.PipelineMetrics Metrics { get; init; } =
+        global::Metrics.Core.Observability.PipelineMetrics.Shared;
 
     public static CliContext FromProcess() =>
         new(Console.Out, Console.Error, Environment.GetEnvironmentVariable, TimeProvider.System)

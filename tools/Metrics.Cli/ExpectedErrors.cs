@@ -14,7 +14,7 @@ internal static class ExpectedErrors
         {
             case CliFailure failure:
                 return failure.Message;
-            case TimeoutException or Metrics.Core.Ports.WorkLockBusyException:
+            case TimeoutException or Metrics.Core.Work.WorkLockBusyException:
                 return exception.Message;
             case IOException or UnauthorizedAccessException when exception is not SocketException:
                 return exception.Message;

@@ -17,7 +17,9 @@ public static class MetricsCli
         if (parsed.Errors.Count == 0 && parsed.GetValue<string>("--metrics") == "console")
         {
             // This run's own meter, read back in memory and printed at the end (to stderr: stdout stays the command's).
-            using var metrics = new Core.Operations.PipelineMetrics($"{Core.Operations.PipelineMetrics.MeterName}.cli.{Guid.NewGuid():N}");
+            using var metrics = new Metrics.Core.Observability.PipelineMetrics(
+                $"{Metrics.Core.Observability.PipelineMetrics.MeterName}.cli.{Guid.NewGuid():N}"
+            );
             var exported = new List<Metric>();
             using (MeterProvider provider = Sdk.CreateMeterProviderBuilder().AddMeter(metrics.Name).AddInMemoryExporter(exported).Build()!)
             {

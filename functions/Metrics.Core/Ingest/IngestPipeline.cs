@@ -28,8 +28,9 @@ public sealed class IngestPipeline(ILandingStore landingStore, IWorkMarks marks,
     /// <summary>The GPU stream's codec; replaceable by tests only, to prove the last-resort barrier with a codec that throws.</summary>
     internal IStreamCodec<GpuSample> GpuCodec { get; init; } = GpuStreamCodec.Instance;
 
-    /// <summary>Where each landed batch is counted (see <see cref="Operations.PipelineMetrics"/>).</summary>
-    public Operations.PipelineMetrics Metrics { get; init; } = Operations.PipelineMetrics.Shared;
+    /// <summary>Where each landed batch is counted (see <see cref="Metrics.Core.Observability.PipelineMetrics"/>).</summary>
+    public global::Metrics.Core.Observability.PipelineMetrics Metrics { get; init; } =
+        global::Metrics.Core.Observability.PipelineMetrics.Shared;
 
     /// <summary>The clock an event's ingest lag is measured against.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;

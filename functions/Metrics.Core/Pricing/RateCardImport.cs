@@ -8,20 +8,23 @@ namespace Metrics.Core.Pricing;
 /// </summary>
 public static class RateCardImport
 {
-    /// <summary>Imports what is new of <paramref name="entries"/>; returns how many were added and how many were there already.</summary>
+    /// <summary>
+    /// Imports what is new of <paramref name="entries"/>, against the closed months (<paramref name="closedMonths"/>, in
+    /// order, as the statements list them); returns how many were added and how many were there already.
+    /// </summary>
     /// <exception cref="InvalidOperationException">An entry would change an imported one, or reprice a closed month.</exception>
     public static async Task<(int Added, int Unchanged)> ImportAsync(
         IRateCardStore rates,
-        IStatementStore statements,
+        IAsyncEnumerable<BillingMonth> closedMonths,
         IReadOnlyList<RateEntry> entries,
         CancellationToken cancellationToken
     )
     {
         ArgumentNullException.ThrowIfNull(rates);
-        ArgumentNullException.ThrowIfNull(statements);
+        ArgumentNullException.ThrowIfNull(closedMonths);
         ArgumentNullException.ThrowIfNull(entries);
         BillingMonth? latestClosed = null;
-        await foreach (BillingMonth month in statements.ListClosedAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (BillingMonth month in closedMonths.ConfigureAwait(false))
         {
             latestClosed = month;
         }

@@ -10,9 +10,9 @@ public sealed record RollupResult(int JobHoursRead, int JobsChanged, int HoursRe
     public IReadOnlyList<UnitFailure> Failures { get; init; } = [];
 
     /// <summary>Failed job hours and usage hours (months are reported separately).</summary>
-    public int FailedHours => Failures.Count(f => f.Kind != Ports.MarkKind.Month);
+    public int FailedHours => Failures.Count(f => f.Kind != Metrics.Core.Work.MarkKind.Month);
 
-    public int FailedMonths => Failures.Count(f => f.Kind == Ports.MarkKind.Month);
+    public int FailedMonths => Failures.Count(f => f.Kind == Metrics.Core.Work.MarkKind.Month);
 
     /// <summary>Records compare by their counts and failures' content, not by list identity.</summary>
     public bool Equals(RollupResult? other) =>

@@ -40,8 +40,9 @@ public sealed class UsageRollup(
     /// <summary>Where each run leaves word of what it did, for <c>metrics status</c>; none in tests that do not ask.</summary>
     public IRollupRuns? Runs { get; init; }
 
-    /// <summary>Where each run is measured (see <see cref="Operations.PipelineMetrics"/>).</summary>
-    public Operations.PipelineMetrics Metrics { get; init; } = Operations.PipelineMetrics.Shared;
+    /// <summary>Where each run is measured (see <see cref="Metrics.Core.Observability.PipelineMetrics"/>).</summary>
+    public global::Metrics.Core.Observability.PipelineMetrics Metrics { get; init; } =
+        global::Metrics.Core.Observability.PipelineMetrics.Shared;
 
     /// <summary>The clock the age of pending marks is measured against.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;

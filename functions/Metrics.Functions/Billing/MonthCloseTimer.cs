@@ -8,7 +8,7 @@ namespace Metrics.Functions.Billing;
 public sealed class MonthCloseTimer(
     MonthClose close,
     ILogger<MonthCloseTimer> logger,
-    Core.Operations.PipelineMetrics? metrics = null,
+    Metrics.Core.Observability.PipelineMetrics? metrics = null,
     IAuditLog? audit = null,
     TimeProvider? time = null
 )
@@ -36,7 +36,7 @@ public sealed class MonthCloseTimer(
                 {
                     MonthCloseLog.Outcome(logger, outcome);
                     // What the alert month-close-overdue watches.
-                    (metrics ?? Core.Operations.PipelineMetrics.Shared).MonthsOverdue(close.MonthsOverdue(outcome));
+                    (metrics ?? Metrics.Core.Observability.PipelineMetrics.Shared).MonthsOverdue(close.MonthsOverdue(outcome));
                 },
                 busy => MonthCloseLog.LockBusy(logger, busy),
                 cancellationToken

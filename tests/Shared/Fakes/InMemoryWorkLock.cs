@@ -14,7 +14,7 @@ public sealed class InMemoryWorkLock : IWorkLock
     {
         if (!await _gate.WaitAsync(wait, cancellationToken).ConfigureAwait(false))
         {
-            throw new Metrics.Core.Ports.WorkLockBusyException("rollup lock busy");
+            throw new Metrics.Core.Work.WorkLockBusyException("rollup lock busy");
         }
 
         return new Lease(_gate, Lost.Token, Interlocked.Increment(ref _generation));

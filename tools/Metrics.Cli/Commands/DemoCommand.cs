@@ -161,7 +161,7 @@ internal static class DemoCommand
         await RateCardImport
             .ImportAsync(
                 new TableRateCardStore(storage.Tables),
-                new BlobStatementStore(storage.Blobs),
+                new BlobStatementStore(storage.Blobs).ListClosedAsync(cancellationToken),
                 RateCardFile.Parse(rates),
                 cancellationToken
             )

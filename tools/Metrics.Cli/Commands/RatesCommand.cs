@@ -34,7 +34,7 @@ internal static class RatesCommand
                     (int added, int unchanged) = await RateCardImport
                         .ImportAsync(
                             new TableRateCardStore(storage.Tables),
-                            new BlobStatementStore(storage.Blobs),
+                            new BlobStatementStore(storage.Blobs).ListClosedAsync(cancellationToken),
                             entries,
                             cancellationToken
                         )
