@@ -1,3 +1,6 @@
+using Metrics.Contract;
+using Metrics.Core.Ledger;
+
 namespace Metrics.Core.Audit;
 
 /// <summary>

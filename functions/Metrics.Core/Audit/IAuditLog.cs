@@ -1,4 +1,5 @@
 using Metrics.Core.Audit;
+using Metrics.Core.Usage;
 
 namespace Metrics.Core.Audit;
 

@@ -1,3 +1,4 @@
+using Metrics.Contract;
 using Metrics.Core.Catalogue;
 
 namespace Metrics.Core.Catalogue;

@@ -1,4 +1,6 @@
 using Apache.Arrow;
+using Metrics.Contract;
+using Metrics.Core.Landing;
 
 namespace Metrics.Core.Compaction;
 

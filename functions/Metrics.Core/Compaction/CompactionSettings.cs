@@ -1,4 +1,5 @@
 using Metrics.Core.Operations;
+using Metrics.Core.Usage;
 
 namespace Metrics.Core.Compaction;
 

@@ -1,3 +1,5 @@
+using Metrics.Contract;
+
 namespace Metrics.Core.Compaction;
 
 /// <summary>What compacting one stream-hour did.</summary>

@@ -1,5 +1,10 @@
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
+using Metrics.Contract;
+using Metrics.Core.Ingest;
+using Metrics.Core.Landing;
+using Metrics.Core.Scan;
+using Metrics.Core.Usage;
 
 namespace Metrics.Core.Compaction;
 

@@ -1,3 +1,7 @@
+using Metrics.Contract;
+using Metrics.Core.Usage;
+using Metrics.Core.Work;
+
 namespace Metrics.Core.Compaction;
 
 /// <summary>

@@ -1,3 +1,6 @@
+using Metrics.Contract;
+using Metrics.Core.Landing;
+
 namespace Metrics.Core.Ingest;
 
 /// <summary>An event refused by validation, kept whole with its reason and lineage.</summary>

@@ -1,5 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using Metrics.Contract;
+using Metrics.Core.Landing;
 
 namespace Metrics.Core.Ingest;
 

@@ -1,3 +1,6 @@
+using Metrics.Contract;
+using Metrics.Core.Landing;
+
 namespace Metrics.Core.Ingest;
 
 /// <summary>

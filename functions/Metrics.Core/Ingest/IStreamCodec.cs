@@ -1,5 +1,7 @@
 using Apache.Arrow;
+using Metrics.Contract;
 using Metrics.Core.Catalogue;
+using Metrics.Core.Landing;
 
 namespace Metrics.Core.Ingest;
 

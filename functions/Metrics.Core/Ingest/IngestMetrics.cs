@@ -1,3 +1,5 @@
+using Metrics.Contract;
+using Metrics.Core.Landing;
 using Metrics.Core.Observability;
 
 namespace Metrics.Core.Ingest;

@@ -1,5 +1,8 @@
 using Apache.Arrow;
+using Metrics.Contract;
 using Metrics.Core.Catalogue;
+using Metrics.Core.Landing;
+using Metrics.Core.Work;
 
 namespace Metrics.Core.Ingest;
 

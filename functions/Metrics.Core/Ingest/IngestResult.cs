@@ -1,3 +1,5 @@
+using Metrics.Contract;
+
 namespace Metrics.Core.Ingest;
 
 /// <summary>What one batch produced. Every event is either in <see cref="LandedEvents"/> or in <see cref="DeadLettered"/>.</summary>

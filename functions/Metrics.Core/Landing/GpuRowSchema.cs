@@ -1,5 +1,6 @@
 using Apache.Arrow;
 using Apache.Arrow.Types;
+using Metrics.Core.Catalogue;
 using static Metrics.Core.Landing.ArrowColumns;
 
 namespace Metrics.Core.Landing;

@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Metrics.Contract;
 using Metrics.Core.Catalogue;
 
 namespace Metrics.Core.Landing;

@@ -1,3 +1,5 @@
+using Metrics.Core.Catalogue;
+
 namespace Metrics.Core.Landing;
 
 /// <summary>The fields of a landed GPU row that billing reads, with its lineage for deterministic deduplication.</summary>

@@ -1,3 +1,5 @@
+using Metrics.Contract;
+
 namespace Metrics.Core.Landing;
 
 /// <summary>Read access to landed Arrow files, by stream and UTC hour.</summary>

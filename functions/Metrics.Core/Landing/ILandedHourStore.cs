@@ -1,3 +1,5 @@
+using Metrics.Contract;
+
 namespace Metrics.Core.Landing;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
+using Metrics.Contract;
+using Metrics.Core.Catalogue;
 
 namespace Metrics.Core.Landing;
 

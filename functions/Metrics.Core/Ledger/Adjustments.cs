@@ -1,3 +1,7 @@
+using Metrics.Core.Pricing;
+using Metrics.Core.Reports;
+using Metrics.Core.Usage;
+
 namespace Metrics.Core.Ledger;
 
 /// <summary>

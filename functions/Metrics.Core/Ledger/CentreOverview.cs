@@ -1,3 +1,7 @@
+using Metrics.Contract;
+using Metrics.Core.Reports;
+using Metrics.Core.Usage;
+
 namespace Metrics.Core.Ledger;
 
 /// <summary>

@@ -1,3 +1,6 @@
+using Metrics.Contract;
+using Metrics.Core.Usage;
+
 namespace Metrics.Core.Ledger;
 
 /// <summary>Why the last close of a month left it open, and when: what <c>metrics status</c> shows for an overdue month.</summary>

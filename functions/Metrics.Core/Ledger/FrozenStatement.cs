@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
+using Metrics.Core.Catalogue;
+using Metrics.Core.Reports;
+using Metrics.Core.Usage;
 
 namespace Metrics.Core.Ledger;
 

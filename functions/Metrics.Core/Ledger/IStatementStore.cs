@@ -1,3 +1,5 @@
+using Metrics.Core.Usage;
+
 namespace Metrics.Core.Ledger;
 
 /// <summary>Closed months' frozen statements: written once, never replaced.</summary>

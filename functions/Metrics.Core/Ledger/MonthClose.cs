@@ -1,3 +1,9 @@
+using Metrics.Core.Ports;
+using Metrics.Core.Reports;
+using Metrics.Core.Rollup;
+using Metrics.Core.Usage;
+using Metrics.Core.Work;
+
 namespace Metrics.Core.Ledger;
 
 /// <summary>

@@ -1,3 +1,6 @@
+using Metrics.Core.Usage;
+using Metrics.Core.Work;
+
 namespace Metrics.Core.Ledger;
 
 /// <summary>

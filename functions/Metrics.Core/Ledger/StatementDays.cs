@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Metrics.Core.Catalogue;
+using Metrics.Core.Usage;
 
 namespace Metrics.Core.Ledger;
 

@@ -1,3 +1,7 @@
+using Metrics.Core.Catalogue;
+using Metrics.Core.Reports;
+using Metrics.Core.Usage;
+
 namespace Metrics.Core.Ledger;
 
 /// <summary>

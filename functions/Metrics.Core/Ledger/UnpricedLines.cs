@@ -1,3 +1,5 @@
+using Metrics.Core.Reports;
+
 namespace Metrics.Core.Ledger;
 
 /// <summary>

@@ -1,3 +1,8 @@
+using Metrics.Core.Ports;
+using Metrics.Core.Pricing;
+using Metrics.Core.Reports;
+using Metrics.Core.Usage;
+
 namespace Metrics.Core.Ledger;
 
 /// <summary>

@@ -1,3 +1,6 @@
+using Metrics.Core.Reports;
+using Metrics.Core.Usage;
+
 namespace Metrics.Core.Ledger;
 
 /// <summary>

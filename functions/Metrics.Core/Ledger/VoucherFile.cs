@@ -1,3 +1,6 @@
+using Metrics.Contract;
+using Metrics.Core.Validation;
+
 namespace Metrics.Core.Ledger;
 
 /// <summary>

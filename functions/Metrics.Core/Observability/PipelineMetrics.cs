@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Metrics.Core.Work;
 
 namespace Metrics.Core.Observability;
 

@@ -1,3 +1,5 @@
+using Metrics.Core.Ledger;
+
 namespace Metrics.Core.Operations;
 
 /// <summary>A month with usage that is past its close grace and still open, with why its last close left it open.</summary>

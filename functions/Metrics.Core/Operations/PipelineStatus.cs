@@ -1,3 +1,8 @@
+using Metrics.Contract;
+using Metrics.Core.Rollup;
+using Metrics.Core.Usage;
+using Metrics.Core.Work;
+
 namespace Metrics.Core.Operations;
 
 /// <summary>

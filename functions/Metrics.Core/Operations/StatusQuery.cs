@@ -1,4 +1,9 @@
+using Metrics.Contract;
 using Metrics.Core.Catalogue;
+using Metrics.Core.Ledger;
+using Metrics.Core.Ports;
+using Metrics.Core.Rollup;
+using Metrics.Core.Work;
 
 namespace Metrics.Core.Operations;
 

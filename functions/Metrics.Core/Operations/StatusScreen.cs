@@ -1,4 +1,6 @@
 using System.Globalization;
+using Metrics.Contract;
+using Metrics.Core.Work;
 
 namespace Metrics.Core.Operations;
 

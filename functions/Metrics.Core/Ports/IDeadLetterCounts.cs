@@ -1,3 +1,5 @@
+using Metrics.Contract;
+
 namespace Metrics.Core.Ports;
 
 /// <summary>How many events were dead-lettered, per stream, by UTC enqueued date (the dead-letter files' own grouping).</summary>

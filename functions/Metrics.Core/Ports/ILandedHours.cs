@@ -1,3 +1,5 @@
+using Metrics.Contract;
+
 namespace Metrics.Core.Ports;
 
 /// <summary>Which UTC hours have landed files, as the landing folders say: for the operators' "is telemetry arriving?".</summary>

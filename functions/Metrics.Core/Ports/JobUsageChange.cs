@@ -1,3 +1,5 @@
+using Metrics.Core.Usage;
+
 namespace Metrics.Core.Ports;
 
 /// <summary>A job run's new usage in one period (a UTC hour key or a month key); null removes it.</summary>

@@ -1,3 +1,5 @@
+using Metrics.Core.Usage;
+
 namespace Metrics.Core.Pricing;
 
 /// <summary>The effective-dated rate card. A month is priced with the rates in force on its first day.</summary>

@@ -1,3 +1,5 @@
+using Metrics.Core.Catalogue;
+
 namespace Metrics.Core.Pricing;
 
 /// <summary>

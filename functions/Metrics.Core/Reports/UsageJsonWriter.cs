@@ -1,3 +1,5 @@
+using Metrics.Core.Usage;
+
 namespace Metrics.Core.Reports;
 
 /// <summary>

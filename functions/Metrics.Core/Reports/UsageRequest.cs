@@ -1,3 +1,6 @@
+using Metrics.Contract;
+using Metrics.Core.Usage;
+
 namespace Metrics.Core.Reports;
 
 /// <summary>

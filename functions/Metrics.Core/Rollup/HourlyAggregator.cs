@@ -1,3 +1,7 @@
+using Metrics.Core.Landing;
+using Metrics.Core.Scan;
+using Metrics.Core.Usage;
+
 namespace Metrics.Core.Rollup;
 
 /// <summary>

@@ -1,3 +1,6 @@
+using Metrics.Contract;
+using Metrics.Core.Catalogue;
+
 namespace Metrics.Core.Rollup;
 
 /// <summary>

@@ -1,4 +1,10 @@
 using System.Collections.ObjectModel;
+using Metrics.Contract;
+using Metrics.Core.Landing;
+using Metrics.Core.Ports;
+using Metrics.Core.Scan;
+using Metrics.Core.Usage;
+using Metrics.Core.Work;
 
 namespace Metrics.Core.Rollup;
 

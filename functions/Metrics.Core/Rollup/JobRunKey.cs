@@ -1,3 +1,5 @@
+using Metrics.Contract;
+
 namespace Metrics.Core.Rollup;
 
 /// <summary>A job run: Slurm keeps the job id across a requeue, so the run is the id and its start time.</summary>

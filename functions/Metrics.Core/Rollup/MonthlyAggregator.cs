@@ -1,3 +1,4 @@
+using Metrics.Core.Usage;
 using LineSums = System.Collections.Generic.SortedDictionary<Metrics.Core.Usage.UsageKey, Metrics.Core.Usage.UsageSeconds>;
 
 namespace Metrics.Core.Rollup;

@@ -1,3 +1,5 @@
+using Metrics.Core.Work;
+
 namespace Metrics.Core.Rollup;
 
 /// <summary>

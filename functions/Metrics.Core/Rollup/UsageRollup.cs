@@ -1,3 +1,9 @@
+using Metrics.Core.Landing;
+using Metrics.Core.Ports;
+using Metrics.Core.Scan;
+using Metrics.Core.Usage;
+using Metrics.Core.Work;
+
 namespace Metrics.Core.Rollup;
 
 /// <summary>

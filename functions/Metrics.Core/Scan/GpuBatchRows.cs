@@ -1,4 +1,6 @@
 using Apache.Arrow;
+using Metrics.Core.Landing;
+using Metrics.Core.Usage;
 
 namespace Metrics.Core.Scan;
 

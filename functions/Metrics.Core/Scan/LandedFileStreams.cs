@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Metrics.Core.Landing;
 
 namespace Metrics.Core.Scan;
 

@@ -1,5 +1,8 @@
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
+using Metrics.Contract;
+using Metrics.Core.Landing;
+using Metrics.Core.Usage;
 
 namespace Metrics.Core.Scan;
 

@@ -1,3 +1,5 @@
+using Metrics.Core.Catalogue;
+
 namespace Metrics.Core.Usage;
 
 /// <summary>One billing month's usage for one (institution, GPU model), before pricing, in exact

@@ -1,3 +1,5 @@
+using Metrics.Core.Usage;
+
 namespace Metrics.Core.Work;
 
 /// <summary>What a mark's key names: a UTC hour (<c>yyyyMMddHH</c>) or a billing month (<c>yyyy-MM</c>).</summary>
