@@ -5,42 +5,9 @@ using Metrics.Core.Catalogue;
 
 namespace Metrics.Core.Landing;
 
-/// <summary>Reads landed Arrow files back into the records billing works on.</summary>
+/// <summary>Reads landed Arrow files back into the records billing works on (job events; GPU samples are scanned column by column).</summary>
 public static class LandedRowReader
 {
-    public static async Task<IReadOnlyList<GpuSampleRow>> ReadGpuSamplesAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        var rows = new List<GpuSampleRow>();
-        await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(stream, cancellationToken).ConfigureAwait(false))
-        {
-            IArrowArray ts = Column(batch, GpuRowSchema.Columns.Ts),
-                uuid = Column(batch, GpuRowSchema.Columns.GpuUuid),
-                model = Column(batch, GpuRowSchema.Columns.GpuModel),
-                institution = Column(batch, GpuRowSchema.Columns.Institution),
-                util = Column(batch, GpuRowSchema.Columns.UtilPct),
-                interval = Column(batch, GpuRowSchema.Columns.IntervalS),
-                partition = Column(batch, LineageColumns.Partition),
-                sequence = Column(batch, LineageColumns.Sequence);
-            for (int i = 0; i < batch.Length; i++)
-            {
-                rows.Add(
-                    new GpuSampleRow(
-                        ArrowValues.RequiredTimestamp(ts, i),
-                        ArrowValues.RequiredString(uuid, i),
-                        ArrowValues.RequiredString(model, i),
-                        ArrowValues.String(institution, i),
-                        ArrowValues.Double(util, i) ?? 0,
-                        ArrowValues.Int32(interval, i) ?? 0,
-                        ArrowValues.RequiredString(partition, i),
-                        ArrowValues.Int64(sequence, i) ?? 0
-                    )
-                );
-            }
-        }
-
-        return rows;
-    }
-
     public static async Task<IReadOnlyList<JobEvent>> ReadJobEventsAsync(Stream stream, CancellationToken cancellationToken)
     {
         var rows = new List<JobEvent>();

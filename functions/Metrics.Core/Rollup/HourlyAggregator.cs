@@ -12,20 +12,6 @@ namespace Metrics.Core.Rollup;
 /// </summary>
 public static class HourlyAggregator
 {
-    /// <summary>The lines of one hour from its jobs and its samples given as records (small inputs and tests).</summary>
-    public static IReadOnlyList<HourlyUsage> Compute(DateTimeOffset hour, IEnumerable<JobUsage> jobs, IEnumerable<GpuSampleRow> samples)
-    {
-        ArgumentNullException.ThrowIfNull(samples);
-        jobs = jobs.ToArray();
-        var observed = new ObservedHour(hour, accounts: JobAccounts.Of(jobs));
-        foreach (GpuSampleRow sample in samples)
-        {
-            observed.Add(sample);
-        }
-
-        return Compute(hour, jobs, observed.Totals());
-    }
-
     /// <summary>The lines of one hour from its jobs and the observed GPU time of its samples (see <see cref="ObservedHour"/>).</summary>
     public static IReadOnlyList<HourlyUsage> Compute(
         DateTimeOffset hour,

@@ -52,7 +52,10 @@ public sealed class HourCompactorTests
         await new ObservedHourReader(store, 1_000_000).ReadAsync(s_hour, CancellationToken.None);
 
     private static async Task<IReadOnlyList<GpuSampleRow>> RowsAsync(InMemoryLandedHourStore store, string path) =>
-        await LandedRowReader.ReadGpuSamplesAsync(await store.OpenAsync(path, CancellationToken.None), CancellationToken.None);
+        await Metrics.Core.Tests.Landing.LandedGpuRows.ReadAsync(
+            await store.OpenAsync(path, CancellationToken.None),
+            CancellationToken.None
+        );
 
     [Fact]
     public async Task AClosedHour_BecomesOneSortedFile_WithEachReplayOnce_AndBillsTheSame()

@@ -177,8 +177,8 @@ public sealed class HostileBodiesFuzzTests(ITestOutputHelper output)
             if (stream == TelemetryStream.Gpu)
             {
                 actual.AddRange(
-                    LandedRowReader
-                        .ReadGpuSamplesAsync(content, CancellationToken.None)
+                    Metrics
+                        .Core.Tests.Landing.LandedGpuRows.ReadAsync(content, CancellationToken.None)
                         .GetAwaiter()
                         .GetResult()
                         .Select(r => GpuKey(r.Ts, r.GpuUuid, r.GpuModel, r.Institution, r.UtilPct, r.IntervalS, r.Sequence))

@@ -28,7 +28,7 @@ public sealed class HourlyAggregatorTests
     [Fact]
     public void Compute_SampleInsideTheHour_CountsItsWholeInterval()
     {
-        HourlyUsage line = Assert.Single(HourlyAggregator.Compute(s_hour, [], [Sample("2026-11-27T09:30:00Z", util: 75, interval: 360)]));
+        HourlyUsage line = Assert.Single(HourFromSamples.Compute(s_hour, [], [Sample("2026-11-27T09:30:00Z", util: 75, interval: 360)]));
 
         Assert.Equal(360m, line.Seconds.ObservedGpu);
         Assert.Equal(270m, line.Seconds.ActiveGpu);
@@ -47,7 +47,7 @@ public sealed class HourlyAggregatorTests
         ];
         GpuSampleRow OnJob(string uuid, string? job) => Sample("2026-11-27T09:30:00Z", uuid: uuid) with { Cluster = "c1", JobId = job };
 
-        IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(
+        IReadOnlyList<HourlyUsage> lines = HourFromSamples.Compute(
             s_hour,
             jobs,
             [OnJob("GPU-a", "7"), OnJob("GPU-b", "8"), OnJob("GPU-c", "9"), OnJob("GPU-d", null)]
@@ -70,8 +70,8 @@ public sealed class HourlyAggregatorTests
         // [08:59:30, 09:00:30): 30 s belong to 08:00, 30 s to 09:00.
         GpuSampleRow sample = Sample("2026-11-27T09:00:30Z", util: 100, interval: 60);
 
-        HourlyUsage nine = Assert.Single(HourlyAggregator.Compute(s_hour, [], [sample]));
-        HourlyUsage eight = Assert.Single(HourlyAggregator.Compute(s_hour.AddHours(-1), [], [sample]));
+        HourlyUsage nine = Assert.Single(HourFromSamples.Compute(s_hour, [], [sample]));
+        HourlyUsage eight = Assert.Single(HourFromSamples.Compute(s_hour.AddHours(-1), [], [sample]));
 
         Assert.Equal(30m, nine.Seconds.ObservedGpu);
         Assert.Equal(30m, eight.Seconds.ObservedGpu);
@@ -80,14 +80,14 @@ public sealed class HourlyAggregatorTests
     [Fact]
     public void Compute_SampleStampedOnTheHour_BelongsToThePreviousHour()
     {
-        Assert.Empty(HourlyAggregator.Compute(s_hour, [], [Sample("2026-11-27T09:00:00Z")]));
-        Assert.Single(HourlyAggregator.Compute(s_hour.AddHours(-1), [], [Sample("2026-11-27T09:00:00Z")]));
+        Assert.Empty(HourFromSamples.Compute(s_hour, [], [Sample("2026-11-27T09:00:00Z")]));
+        Assert.Single(HourFromSamples.Compute(s_hour.AddHours(-1), [], [Sample("2026-11-27T09:00:00Z")]));
     }
 
     [Fact]
     public void Compute_SameGpuAndTsResentWithNewSequenceNumbers_CountsOnce()
     {
-        IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(
+        IReadOnlyList<HourlyUsage> lines = HourFromSamples.Compute(
             s_hour,
             [],
             [
@@ -104,7 +104,7 @@ public sealed class HourlyAggregatorTests
     [Fact]
     public void Compute_IdleSampleWithoutInstitution_IsNotBilledToAnyone()
     {
-        Assert.Empty(HourlyAggregator.Compute(s_hour, [], [Sample("2026-11-27T09:30:00Z", institution: null)]));
+        Assert.Empty(HourFromSamples.Compute(s_hour, [], [Sample("2026-11-27T09:30:00Z", institution: null)]));
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class HourlyAggregatorTests
         var job = new JobUsage("c1", "j1", DateTimeOffset.UnixEpoch, "inst-1", "H100", TimeSpan.FromMinutes(30), 4m, 32m);
         var other = new JobUsage("c1", "j2", DateTimeOffset.UnixEpoch, "inst-2", "A100", TimeSpan.FromMinutes(60), 1m, 0m);
 
-        IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(s_hour, [other, job], [Sample("2026-11-27T09:30:00Z", util: 40)]);
+        IReadOnlyList<HourlyUsage> lines = HourFromSamples.Compute(s_hour, [other, job], [Sample("2026-11-27T09:30:00Z", util: 40)]);
 
         Assert.Equal(["inst-1", "inst-2"], lines.Select(l => l.Institution));
         Assert.Equal((1, 4m, 32m), (lines[0].Jobs, lines[0].Seconds.Gpu, lines[0].Seconds.CpuCore));

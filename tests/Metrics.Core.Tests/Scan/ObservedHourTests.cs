@@ -190,7 +190,7 @@ public sealed class ObservedHourTests
         foreach (string path in await files.ListHourAsync(TelemetryStream.Gpu, s_hour, CancellationToken.None))
         {
             rows.AddRange(
-                await Metrics.Core.Landing.LandedRowReader.ReadGpuSamplesAsync(
+                await Metrics.Core.Tests.Landing.LandedGpuRows.ReadAsync(
                     await files.OpenAsync(path, CancellationToken.None),
                     CancellationToken.None
                 )
