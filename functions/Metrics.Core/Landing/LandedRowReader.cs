@@ -5,7 +5,10 @@ using Metrics.Core.Catalogue;
 
 namespace Metrics.Core.Landing;
 
-/// <summary>Reads landed Arrow files back into the records billing works on (job events; GPU samples are scanned column by column).</summary>
+/// <summary>
+/// Reads landed Arrow files back into the records billing works on: job events (GPU samples are scanned column by column,
+/// <see cref="Metrics.Core.Scan.ObservedHour"/>).
+/// </summary>
 public static class LandedRowReader
 {
     public static async Task<IReadOnlyList<JobEvent>> ReadJobEventsAsync(Stream stream, CancellationToken cancellationToken)
