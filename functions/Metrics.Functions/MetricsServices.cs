@@ -42,6 +42,27 @@ public static class MetricsServices
             BillingStorage.CreateStatementQuery(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>())
         );
 
+        AddTimedWork(services, configuration, calendar);
+
+        // Who may call what: one gate for every HTTP function, trusting the caller only behind the platform's sign-in.
+        services.AddSingleton(AccessSettings.FromSettings(name => configuration[name]));
+        services.AddSingleton<AccessGate>();
+        services.AddSingleton<IVoucherStore>(sp => new TableVoucherStore(sp.GetRequiredService<StorageClients>().Tables));
+        services.AddSingleton<IAuditLog>(sp => new BlobAuditLog(sp.GetRequiredService<StorageClients>().Blobs));
+        services.AddSingleton(sp => new VoucherLedger(
+            sp.GetRequiredService<IVoucherStore>(),
+            new BlobStatementStore(sp.GetRequiredService<StorageClients>().Blobs),
+            calendar
+        ));
+        return services;
+    }
+
+    /// <summary>
+    /// Compaction, the month close and the status, with their grace periods read at start-up too: a bad value stops the
+    /// app rather than compacting hours or closing months too early.
+    /// </summary>
+    private static void AddTimedWork(IServiceCollection services, IConfiguration configuration, BillingCalendar calendar)
+    {
         // Read at start-up too: a bad grace period stops the app rather than compacting hours too early.
         TimeSpan grace = CompactionSettings.GraceFromSetting(configuration[CompactionSettings.GraceMinutesSetting]);
         services.AddSingleton(sp =>
@@ -66,18 +87,6 @@ public static class MetricsServices
                 closeGrace
             )
         );
-
-        // Who may call what: one gate for every HTTP function, trusting the caller only behind the platform's sign-in.
-        services.AddSingleton(AccessSettings.FromSettings(name => configuration[name]));
-        services.AddSingleton<AccessGate>();
-        services.AddSingleton<IVoucherStore>(sp => new TableVoucherStore(sp.GetRequiredService<StorageClients>().Tables));
-        services.AddSingleton<IAuditLog>(sp => new BlobAuditLog(sp.GetRequiredService<StorageClients>().Blobs));
-        services.AddSingleton(sp => new VoucherLedger(
-            sp.GetRequiredService<IVoucherStore>(),
-            new BlobStatementStore(sp.GetRequiredService<StorageClients>().Blobs),
-            calendar
-        ));
-        return services;
     }
 
     /// <summary>

@@ -62,6 +62,16 @@ public static class StatusScreen
                 : $"landed: {stream.Name()} nothing yet";
         }
 
+        foreach (string line in Problems(status))
+        {
+            yield return line;
+        }
+    }
+
+    /// <summary>The lines about what went wrong or waits: dead letters, unknown GPU models, overdue and closed months.</summary>
+    private static IEnumerable<string> Problems(PipelineStatus status)
+    {
+        IFormatProvider inv = CultureInfo.InvariantCulture;
         foreach (TelemetryStream stream in Enum.GetValues<TelemetryStream>())
         {
             var reasons = status

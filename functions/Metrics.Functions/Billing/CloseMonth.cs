@@ -63,7 +63,12 @@ public sealed class CloseMonth(MonthClose close, AccessGate access, IAuditLog? a
             };
         }
 
-        return result.Outcome switch
+        return Answer(m, result);
+    }
+
+    /// <summary>What a close's outcome is over HTTP: 200 with the seal, 409 with why it stays open, 503 to try again.</summary>
+    private static IActionResult Answer(BillingMonth m, MonthCloseResult result) =>
+        result.Outcome switch
         {
             MonthCloseOutcome.NotEnded => new ConflictObjectResult(
                 new
@@ -111,5 +116,4 @@ public sealed class CloseMonth(MonthClose close, AccessGate access, IAuditLog? a
                 }
             ),
         };
-    }
 }

@@ -80,27 +80,12 @@ public sealed class Vouchers(
             return refused;
         }
 
-        if (request.ContentLength > Core.Validation.FinanceLimits.MaxRequestBytes)
+        if (await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false) is not { } content)
         {
             return TooLarge();
         }
 
-        // Read no further than the limit, whatever the request claims (chunked bodies carry no length).
-        using var body = new MemoryStream();
-        byte[] buffer = new byte[64 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (body.Length + read > Core.Validation.FinanceLimits.MaxRequestBytes)
-            {
-                return TooLarge();
-            }
-
-            body.Write(buffer, 0, read);
-        }
-
         IReadOnlyList<Voucher> vouchers;
-        byte[] content = body.ToArray();
         try
         {
             vouchers = VoucherFile.Parse(content);
@@ -138,6 +123,33 @@ public sealed class Vouchers(
             ),
             cancellationToken
         );
+
+    /// <summary>
+    /// The request body, read no further than the limit whatever the request claims (chunked bodies carry no length);
+    /// null when it is over.
+    /// </summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > Core.Validation.FinanceLimits.MaxRequestBytes)
+        {
+            return null;
+        }
+
+        using var body = new MemoryStream();
+        byte[] buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (body.Length + read > Core.Validation.FinanceLimits.MaxRequestBytes)
+            {
+                return null;
+            }
+
+            body.Write(buffer, 0, read);
+        }
+
+        return body.ToArray();
+    }
 
     private static ObjectResult TooLarge() =>
         new(
