@@ -49,6 +49,31 @@ public sealed class IngestPipeline(ILandingStore landingStore, IWorkMarks marks,
     /// <summary>A batch touches few hours, so a handful of concurrent uploads is all the parallelism that pays.</summary>
     private const int MaxConcurrentWrites = 4;
 
+    /// <summary>What a landed batch comes to: its events by outcome, its files, its dead letters by reason.</summary>
+    private static IngestResult ResultOf(EventBatch batch, BatchPlan plan)
+    {
+        var byReason = new Dictionary<RejectReason, int>();
+        foreach (DeadLetter letter in plan.DeadLetters)
+        {
+            byReason[letter.Rejection.Reason] = byReason.GetValueOrDefault(letter.Rejection.Reason) + 1;
+        }
+
+        return new IngestResult(
+            batch.Events.Count,
+            plan.LandedEvents,
+            plan.LandedRows,
+            plan.DeadLetters.Count,
+            plan.Files.Select(f => $"{f.Container}/{f.Path}").ToArray(),
+            plan.DirtyHours.Count,
+            byReason
+        )
+        {
+            InternalErrors = plan.InternalErrors,
+            LandedBytes = plan.Files.Where(f => f.Container == LandingPaths.TelemetryContainer).Sum(f => (long)f.Content.Length),
+            UnknownModels = plan.UnknownModels,
+        };
+    }
+
     public async Task<IngestResult> IngestAsync(EventBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -94,26 +119,7 @@ public sealed class IngestPipeline(ILandingStore landingStore, IWorkMarks marks,
             await UnknownModels.RecordAsync(batch.Stream, plan.UnknownModels, Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
 
-        var byReason = new Dictionary<RejectReason, int>();
-        foreach (DeadLetter letter in plan.DeadLetters)
-        {
-            byReason[letter.Rejection.Reason] = byReason.GetValueOrDefault(letter.Rejection.Reason) + 1;
-        }
-
-        var result = new IngestResult(
-            batch.Events.Count,
-            plan.LandedEvents,
-            plan.LandedRows,
-            plan.DeadLetters.Count,
-            plan.Files.Select(f => $"{f.Container}/{f.Path}").ToArray(),
-            plan.DirtyHours.Count,
-            byReason
-        )
-        {
-            InternalErrors = plan.InternalErrors,
-            LandedBytes = plan.Files.Where(f => f.Container == LandingPaths.TelemetryContainer).Sum(f => (long)f.Content.Length),
-            UnknownModels = plan.UnknownModels,
-        };
+        IngestResult result = ResultOf(batch, plan);
         Metrics.BatchLanded(batch, result, System.Diagnostics.Stopwatch.GetElapsedTime(started), Time.GetUtcNow());
         return result;
     }
@@ -164,30 +170,45 @@ public sealed class IngestPipeline(ILandingStore landingStore, IWorkMarks marks,
 
         foreach ((DateTimeOffset hour, var items) in hours)
         {
-            if (EncodeIsolatingFailures(batch.PartitionId, codec, items, catalogue, plan) is not { } encoded)
-            {
-                continue;
-            }
-
-            plan.Buffers.Add(encoded);
-            ReadOnlyMemory<byte> content = PooledStreams.Contents(encoded);
-
-            var manifest = new FileManifest(codec.Stream, codec.SchemaVersion, batch.PartitionId) { Backfill = limits.Backfill };
-            foreach ((T value, RawEvent raw) in items)
-            {
-                int rows = codec.RowCount(value);
-                manifest.Add(raw, codec.Timestamp(value), rows, codec.ReachesFrom(value));
-                codec.CountUnknownModels(value, catalogue, plan.UnknownModels);
-                plan.LandedEvents++;
-                plan.LandedRows += rows;
-            }
-
-            string path = LandingPaths.HourFile(codec.Stream, hour, batch.PartitionId, manifest.FirstSequence, manifest.LastSequence);
-            plan.Files.Add(new LandingFile(LandingPaths.TelemetryContainer, path, content, ArrowIpc.ContentType, manifest.ToMetadata()));
+            AddHourFile(batch, codec, limits, catalogue, plan, hour, items);
         }
 
         AddDeadLetterFiles(batch, plan);
         return plan;
+    }
+
+    /// <summary>The hour's file of the batch's valid events, with its manifest; a failure to encode isolates the events.</summary>
+    private static void AddHourFile<T>(
+        EventBatch batch,
+        IStreamCodec<T> codec,
+        IngestLimits limits,
+        GpuModelCatalogue catalogue,
+        BatchPlan plan,
+        DateTimeOffset hour,
+        List<(T Value, RawEvent Raw)> items
+    )
+        where T : class
+    {
+        if (EncodeIsolatingFailures(batch.PartitionId, codec, items, catalogue, plan) is not { } encoded)
+        {
+            return;
+        }
+
+        plan.Buffers.Add(encoded);
+        ReadOnlyMemory<byte> content = PooledStreams.Contents(encoded);
+
+        var manifest = new FileManifest(codec.Stream, codec.SchemaVersion, batch.PartitionId) { Backfill = limits.Backfill };
+        foreach ((T value, RawEvent raw) in items)
+        {
+            int rows = codec.RowCount(value);
+            manifest.Add(raw, codec.Timestamp(value), rows, codec.ReachesFrom(value));
+            codec.CountUnknownModels(value, catalogue, plan.UnknownModels);
+            plan.LandedEvents++;
+            plan.LandedRows += rows;
+        }
+
+        string path = LandingPaths.HourFile(codec.Stream, hour, batch.PartitionId, manifest.FirstSequence, manifest.LastSequence);
+        plan.Files.Add(new LandingFile(LandingPaths.TelemetryContainer, path, content, ArrowIpc.ContentType, manifest.ToMetadata()));
     }
 
     /// <summary>

@@ -53,50 +53,77 @@ public static class Adjustments
         var lines = new List<UsageLine>();
         foreach (UsageKey key in booked.Keys.Union(live.Keys).Order())
         {
-            Booked before = booked.GetValueOrDefault(key) ?? new Booked();
-            UsageLine? now = live.GetValueOrDefault(key);
             // The closed month's rates: frozen (or first booked) with the line; for a line new today, the card's for that month.
-            UsageLine priced = rates.GetValueOrDefault(key) ?? now!;
-            decimal gpu = Hours(now?.Usage.Seconds.Gpu) - before.GpuHours;
-            decimal active = Hours(now?.Usage.Seconds.ActiveGpu) - before.ActiveHours;
-            decimal observed = Hours(now?.Usage.Seconds.ObservedGpu) - before.ObservedHours;
-            decimal cpu = Hours(now?.Usage.Seconds.CpuCore) - before.CpuHours;
-            int jobs = (now?.Usage.Jobs ?? 0) - before.Jobs;
-            decimal? amountNow = UsagePricing.Amount(
-                Hours(now?.Usage.Seconds.Gpu),
-                Hours(now?.Usage.Seconds.CpuCore),
-                priced.GpuRate,
-                priced.CpuRate
-            );
-            if (gpu == 0 && active == 0 && observed == 0 && cpu == 0 && jobs == 0 && (amountNow ?? 0) == before.Amount)
+            UsageLine? now = live.GetValueOrDefault(key);
+            if (
+                Difference(
+                    bookedIn,
+                    closed.Month,
+                    key,
+                    booked.GetValueOrDefault(key) ?? new Booked(),
+                    now,
+                    rates.GetValueOrDefault(key) ?? now!,
+                    warnings
+                ) is
+                { } line
+            )
             {
-                continue;
+                lines.Add(line);
             }
-
-            decimal? amount = amountNow is null || before.Unpriced ? null : amountNow - before.Amount;
-            if (amount is null)
-            {
-                warnings.Add($"adjustment of {closed.Month} for '{key.GpuModel}' is unpriced: no rate in force for it in {closed.Month}");
-            }
-
-            var usage = new MonthlyUsage(
-                bookedIn,
-                key.Institution,
-                key.GpuModel,
-                string.Empty,
-                jobs,
-                new UsageSeconds(gpu * 3600m, cpu * 3600m, active * 3600m, observed * 3600m)
-            );
-            lines.Add(
-                new UsageLine(usage, priced.GpuRate, priced.CpuRate, amount, priced.Currency)
-                {
-                    Type = UsageLineType.Adjustment,
-                    AdjustsMonth = closed.Month,
-                }
-            );
         }
 
         return lines;
+    }
+
+    /// <summary>
+    /// One key's adjustment: the closed month as recomputed today (<paramref name="now"/>) less what is booked for it, at
+    /// the <paramref name="priced"/> line's rates; null when nothing differs.
+    /// </summary>
+    private static UsageLine? Difference(
+        BillingMonth bookedIn,
+        BillingMonth closedMonth,
+        UsageKey key,
+        Booked before,
+        UsageLine? now,
+        UsageLine priced,
+        ICollection<string> warnings
+    )
+    {
+        decimal gpu = Hours(now?.Usage.Seconds.Gpu) - before.GpuHours;
+        decimal active = Hours(now?.Usage.Seconds.ActiveGpu) - before.ActiveHours;
+        decimal observed = Hours(now?.Usage.Seconds.ObservedGpu) - before.ObservedHours;
+        decimal cpu = Hours(now?.Usage.Seconds.CpuCore) - before.CpuHours;
+        int jobs = (now?.Usage.Jobs ?? 0) - before.Jobs;
+        decimal? amountNow = UsagePricing.Amount(
+            Hours(now?.Usage.Seconds.Gpu),
+            Hours(now?.Usage.Seconds.CpuCore),
+            priced.GpuRate,
+            priced.CpuRate
+        );
+        if (gpu == 0 && active == 0 && observed == 0 && cpu == 0 && jobs == 0 && (amountNow ?? 0) == before.Amount)
+        {
+            return null;
+        }
+
+        decimal? amount = amountNow is null || before.Unpriced ? null : amountNow - before.Amount;
+        if (amount is null)
+        {
+            warnings.Add($"adjustment of {closedMonth} for '{key.GpuModel}' is unpriced: no rate in force for it in {closedMonth}");
+        }
+
+        var usage = new MonthlyUsage(
+            bookedIn,
+            key.Institution,
+            key.GpuModel,
+            string.Empty,
+            jobs,
+            new UsageSeconds(gpu * 3600m, cpu * 3600m, active * 3600m, observed * 3600m)
+        );
+        return new UsageLine(usage, priced.GpuRate, priced.CpuRate, amount, priced.Currency)
+        {
+            Type = UsageLineType.Adjustment,
+            AdjustsMonth = closedMonth,
+        };
     }
 
     private static bool Includes(UsageLine line, string? institution) =>
