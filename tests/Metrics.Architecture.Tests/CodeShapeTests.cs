@@ -30,7 +30,6 @@ public sealed class CodeShapeTests
         "functions/Metrics.Core/Landing/GpuRowsEncoder.cs Encode",
         "functions/Metrics.Core/Landing/JobRowsEncoder.cs Encode",
         "functions/Metrics.Core/Reports/AccountBreakdown.cs Allocate",
-        "functions/Metrics.Core/Scan/ObservedHourReader.cs ReadListedAsync",
         "functions/Metrics.Core/Reports/UsageJsonWriter.cs Write",
         "functions/Metrics.Core/Compaction/HourCompactor.cs CompactAsync",
         "functions/Metrics.Core/Compaction/HourCompactor.cs WriteSortedAsync",

@@ -94,6 +94,21 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
         // Nearly every row of the hour's own files overlaps it; of the next hour's, only those within an interval of its
         // start. A tenth is a generous guess for those; the bound below catches any guess that is wrong.
         long estimate = own.Sum(f => f.Rows ?? 0) + (next.Sum(f => f.Rows ?? 0) / 10);
+        return await ReadInShardsAsync(hour, accounts, paths, estimate, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The hour read the general way, in as many shards as keep each shard's table within the bound; read again in more
+    /// shards if one outgrows it (the estimate was wrong).
+    /// </summary>
+    private async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadInShardsAsync(
+        DateTimeOffset hour,
+        JobAccounts accounts,
+        string[] paths,
+        long estimate,
+        CancellationToken cancellationToken
+    )
+    {
         int shards = (int)Math.Max(1, Math.Ceiling(estimate * 1.1 / maxSamplesInMemory));
         LastPeakSamples = 0;
         while (true)
@@ -102,29 +117,7 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
             int? grown = null;
             for (int shard = 0; shard < shards && grown is null; shard++)
             {
-                using var scan = new ObservedHour(hour, shard, shards, accounts, maxRoom: 2L * maxSamplesInMemory);
-                int read = 0;
-                await foreach (Stream stream in LandedFileStreams.OpenInOrderAsync(files, paths, cancellationToken).ConfigureAwait(false))
-                {
-                    await ReadFileAsync(stream, scan, cancellationToken).ConfigureAwait(false);
-                    read++;
-                    LastPeakSamples = Math.Max(LastPeakSamples, scan.Count);
-                    if (scan.Count > maxSamplesInMemory)
-                    {
-                        // Projected over the files not yet read, with a margin: read the hour again in that many shards.
-                        double projected = (double)scan.Count * all.Length / read * 1.25;
-                        grown = Math.Max(shards * 2, (int)Math.Ceiling(shards * projected / maxSamplesInMemory));
-                        break;
-                    }
-                }
-
-                if (grown is null)
-                {
-                    foreach ((UsageKey key, ObservedSeconds seconds) in scan.Totals())
-                    {
-                        totals[key] = totals.TryGetValue(key, out ObservedSeconds sum) ? sum + seconds : seconds;
-                    }
-                }
+                grown = await ReadShardAsync(hour, accounts, paths, shard, shards, totals, cancellationToken).ConfigureAwait(false);
             }
 
             if (grown is null)
@@ -134,8 +127,44 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
             }
 
             shards = grown.Value;
-            estimate = Math.Max(estimate, (long)maxSamplesInMemory * shards / 2);
         }
+    }
+
+    /// <summary>
+    /// One shard of the hour, its totals added to <paramref name="totals"/>; or, if it outgrows the bound, how many
+    /// shards the hour needs instead (and nothing added).
+    /// </summary>
+    private async Task<int?> ReadShardAsync(
+        DateTimeOffset hour,
+        JobAccounts accounts,
+        string[] paths,
+        int shard,
+        int shards,
+        Dictionary<UsageKey, ObservedSeconds> totals,
+        CancellationToken cancellationToken
+    )
+    {
+        using var scan = new ObservedHour(hour, shard, shards, accounts, maxRoom: 2L * maxSamplesInMemory);
+        int read = 0;
+        await foreach (Stream stream in LandedFileStreams.OpenInOrderAsync(files, paths, cancellationToken).ConfigureAwait(false))
+        {
+            await ReadFileAsync(stream, scan, cancellationToken).ConfigureAwait(false);
+            read++;
+            LastPeakSamples = Math.Max(LastPeakSamples, scan.Count);
+            if (scan.Count > maxSamplesInMemory)
+            {
+                // Projected over the files not yet read, with a margin: read the hour again in that many shards.
+                double projected = (double)scan.Count * paths.Length / read * 1.25;
+                return Math.Max(shards * 2, (int)Math.Ceiling(shards * projected / maxSamplesInMemory));
+            }
+        }
+
+        foreach ((UsageKey key, ObservedSeconds seconds) in scan.Totals())
+        {
+            totals[key] = totals.TryGetValue(key, out ObservedSeconds sum) ? sum + seconds : seconds;
+        }
+
+        return null;
     }
 
     private async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadSortedAsync(
