@@ -31,8 +31,6 @@ public sealed class CodeShapeTests
         "functions/Metrics.Core/Landing/JobRowsEncoder.cs Encode",
         "functions/Metrics.Core/Reports/AccountBreakdown.cs Allocate",
         "functions/Metrics.Core/Reports/UsageJsonWriter.cs Write",
-        "functions/Metrics.Core/Compaction/HourCompactor.cs CompactAsync",
-        "functions/Metrics.Core/Compaction/HourCompactor.cs WriteSortedAsync",
         "functions/Metrics.Contract/PartitionKeys.cs FromBody",
         "functions/Metrics.Storage/BlobLandedFiles.cs WriteAsync",
         "tools/Metrics.Benchmarks/PairedRatios.cs RunAsync",

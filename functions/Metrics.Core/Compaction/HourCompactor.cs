@@ -62,17 +62,14 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
         HourPlan plan = await PlanAsync(order, sources, cancellationToken).ConfigureAwait(false);
         int generation = view.NextGeneration;
         string dataPath = LandingPaths.CompactedFile(stream, hour, generation);
-        long rowsOut = 0,
-            bytesOut = 0;
-        await store
-            .WriteAsync(
+        (long rowsOut, long bytesOut) = await WriteDataFileAsync(
+                view,
+                stream,
+                order,
+                plan,
+                sources,
+                generation,
                 dataPath,
-                ArrowIpc.ContentType,
-                async (output, token) =>
-                {
-                    (rowsOut, bytesOut) = await WriteSortedAsync(order, plan, sources, output, token).ConfigureAwait(false);
-                    return DataFileMetadata(view, stream, order, generation, rowsOut);
-                },
                 cancellationToken
             )
             .ConfigureAwait(false);
@@ -94,7 +91,7 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
             .ConfigureAwait(false);
 
         // Only now, with the manifest durable, is anything deleted.
-        int deleted = await DeleteAsync(Superseded(view, sources, stream, hour), cancellationToken).ConfigureAwait(false);
+        int deleted = await DeleteAsync(CompactedFile.Superseded(view, sources, stream, hour), cancellationToken).ConfigureAwait(false);
         return new HourCompaction(
             stream,
             hour,
@@ -108,43 +105,33 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
         );
     }
 
-    /// <summary>The compacted file's manifest metadata: what it holds, and how far back its rows reach.</summary>
-    private static Dictionary<string, string> DataFileMetadata(
+    /// <summary>The new generation's data file, under a name no reader looks at until the manifest names it.</summary>
+    private async Task<(long Rows, long Bytes)> WriteDataFileAsync(
         LandedHourView view,
         TelemetryStream stream,
         CompactionOrder order,
+        HourPlan plan,
+        string[] sources,
         int generation,
-        long rows
+        string dataPath,
+        CancellationToken cancellationToken
     )
     {
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [ManifestKeys.Stream] = stream.Name(),
-            [ManifestKeys.Schema] = order.SchemaVersion,
-            [ManifestKeys.Rows] = rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            [ManifestKeys.CompactionGeneration] = generation.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-
-        // The compacted rows are the sources' rows, so they reach back no further than the earliest source does. Only
-        // known if every source said: one silent source could reach anywhere.
-        if (view.Visible.All(b => b.ReachesFrom is not null) && view.Visible.Count > 0)
-        {
-            metadata[ManifestKeys.ReachesFrom] = ManifestKeys.FormatInstant(view.Visible.Min(b => b.ReachesFrom!.Value));
-        }
-
-        return metadata;
-    }
-
-    /// <summary>
-    /// What a finished compaction leaves to delete: its sources, whatever the hour's view before this run already knew to
-    /// be superseded (older generations, orphans, sources an interrupted run left), and the previous manifest.
-    /// </summary>
-    private static IEnumerable<string> Superseded(LandedHourView view, string[] sources, TelemetryStream stream, DateTimeOffset hour)
-    {
-        IEnumerable<string> superseded = sources.Concat(view.Superseded.Select(b => b.Path));
-        return view.Manifest is { } previous
-            ? superseded.Append(LandingPaths.CompactionManifestFile(stream, hour, previous.Generation))
-            : superseded;
+        long rows = 0,
+            bytes = 0;
+        await store
+            .WriteAsync(
+                dataPath,
+                ArrowIpc.ContentType,
+                async (output, token) =>
+                {
+                    (rows, bytes) = await WriteSortedAsync(order, plan, sources, output, token).ConfigureAwait(false);
+                    return CompactedFile.Metadata(view, stream, order, generation, rows);
+                },
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        return (rows, bytes);
     }
 
     private async Task<int> DeleteAsync(IEnumerable<string> paths, CancellationToken cancellationToken)
@@ -221,6 +208,33 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
     /// <summary>
     /// Each key range in turn: collect its rows from every source, sort, drop exact replays, write. Returns rows and bytes written.
     /// </summary>
+    /// <summary>Every source row of key range <paramref name="shard"/> into the collectors, with its rank in landing order.</summary>
+    private async Task CollectRangeAsync(
+        HourPlan plan,
+        IReadOnlyList<string> sources,
+        int shard,
+        int keyColumn,
+        ColumnCollector[] columns,
+        List<int> selected,
+        List<int> ranks,
+        CancellationToken cancellationToken
+    )
+    {
+        await foreach (Stream content in LandedFileStreams.OpenInOrderAsync(store, sources, cancellationToken).ConfigureAwait(false))
+        {
+            await foreach (
+                RecordBatch batch in ArrowIpc.ReadBatchesAsync(content, cancellationToken, leaveOpen: true).ConfigureAwait(false)
+            )
+            {
+                SelectShard(plan, shard, (StringArray)batch.Column(keyColumn), selected, ranks);
+                for (int c = 0; c < columns.Length && selected.Count > 0; c++)
+                {
+                    columns[c].Add(batch.Column(c), CollectionsMarshal.AsSpan(selected));
+                }
+            }
+        }
+    }
+
     private async Task<(long Rows, long Bytes)> WriteSortedAsync(
         CompactionOrder order,
         HourPlan plan,
@@ -255,20 +269,7 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
 
             ranks.Clear();
             ranks.EnsureCapacity(largest);
-            await foreach (Stream content in LandedFileStreams.OpenInOrderAsync(store, sources, cancellationToken).ConfigureAwait(false))
-            {
-                await foreach (
-                    RecordBatch batch in ArrowIpc.ReadBatchesAsync(content, cancellationToken, leaveOpen: true).ConfigureAwait(false)
-                )
-                {
-                    SelectShard(plan, shard, (StringArray)batch.Column(keyColumn), selected, ranks);
-                    for (int c = 0; c < columns.Length && selected.Count > 0; c++)
-                    {
-                        columns[c].Add(batch.Column(c), CollectionsMarshal.AsSpan(selected));
-                    }
-                }
-            }
-
+            await CollectRangeAsync(plan, sources, shard, keyColumn, columns, selected, ranks, cancellationToken).ConfigureAwait(false);
             if (ranks.Count != expected)
             {
                 throw new InvalidOperationException(
