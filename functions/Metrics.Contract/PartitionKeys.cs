@@ -34,34 +34,27 @@ public static class PartitionKeys
                     : reader.ValueTextEquals("jobId"u8) ? 3
                     : 0;
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.String && field > 0)
-                {
-                    string value = reader.GetString()!;
-                    if (field == 1)
-                    {
-                        node = value;
-                    }
-                    else if (field == 2)
-                    {
-                        cluster = value;
-                    }
-                    else
-                    {
-                        jobId = value;
-                    }
-
-                    // The key is complete: the rest of the body (most of it: the GPUs) is validated later, not here.
-                    if (
-                        (stream == TelemetryStream.Gpu && node is not null)
-                        || (stream == TelemetryStream.Jobs && cluster is not null && jobId is not null)
-                    )
-                    {
-                        break;
-                    }
-                }
-                else
+                if (reader.TokenType != JsonTokenType.String || field == 0)
                 {
                     reader.Skip();
+                    continue;
+                }
+
+                string value = reader.GetString()!;
+                _ = field switch
+                {
+                    1 => node = value,
+                    2 => cluster = value,
+                    _ => jobId = value,
+                };
+
+                // The key is complete: the rest of the body (most of it: the GPUs) is validated later, not here.
+                if (
+                    (stream == TelemetryStream.Gpu && node is not null)
+                    || (stream == TelemetryStream.Jobs && cluster is not null && jobId is not null)
+                )
+                {
+                    break;
                 }
             }
         }
@@ -74,13 +67,16 @@ public static class PartitionKeys
             // Raised by Utf8JsonReader for invalid UTF-8 in a string value: same fallback as above.
         }
 
-        return stream switch
+        return KeyOf(stream, node, cluster, jobId);
+    }
+
+    private static string? KeyOf(TelemetryStream stream, string? node, string? cluster, string? jobId) =>
+        stream switch
         {
             TelemetryStream.Gpu => node is null ? null : ForGpuSample(node),
             TelemetryStream.Jobs => cluster is null || jobId is null ? null : ForJob(cluster, jobId),
             _ => null,
         };
-    }
 
     /// <summary>
     /// Stable partition for a key: FNV-1a over the key's UTF-8 bytes, modulo the partition count. (Event Hubs uses

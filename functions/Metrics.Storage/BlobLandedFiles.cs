@@ -112,6 +112,33 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedHourStore
         }
     }
 
+    /// <summary>A write stream to a blob that does not exist yet; <see cref="IOException"/> when it does.</summary>
+    private static async Task<Stream> OpenNewAsync(
+        BlockBlobClient blob,
+        string path,
+        string contentType,
+        CancellationToken cancellationToken
+    )
+    {
+        try
+        {
+            return await blob.OpenWriteAsync(
+                    overwrite: true,
+                    new BlockBlobOpenWriteOptions
+                    {
+                        HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                        OpenConditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                    },
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            throw Exists(path, ex);
+        }
+    }
+
     public async Task WriteAsync(
         string path,
         string contentType,
@@ -127,25 +154,7 @@ public sealed class BlobLandedFiles(BlobServiceClient blobs) : ILandedHourStore
         // nothing; an exception still disposes (and so commits) the stream, so the part-written blob is then deleted.
         // Created, never replaced (If-None-Match: *): a compactor that lost its lease and wakes to write a generation another
         // has written fails here instead of pairing its file with the other's manifest.
-        Stream output;
-        try
-        {
-            output = await blob.OpenWriteAsync(
-                    overwrite: true,
-                    new BlockBlobOpenWriteOptions
-                    {
-                        HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
-                        OpenConditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                    },
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            throw Exists(path, ex);
-        }
-
+        Stream output = await OpenNewAsync(blob, path, contentType, cancellationToken).ConfigureAwait(false);
         try
         {
             await using (output.ConfigureAwait(false))

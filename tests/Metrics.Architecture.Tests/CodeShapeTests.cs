@@ -29,10 +29,6 @@ public sealed class CodeShapeTests
     {
         "functions/Metrics.Core/Landing/GpuRowsEncoder.cs Encode",
         "functions/Metrics.Core/Landing/JobRowsEncoder.cs Encode",
-        "functions/Metrics.Core/Reports/AccountBreakdown.cs Allocate",
-        "functions/Metrics.Core/Reports/UsageJsonWriter.cs Write",
-        "functions/Metrics.Contract/PartitionKeys.cs FromBody",
-        "functions/Metrics.Storage/BlobLandedFiles.cs WriteAsync",
         "tools/Metrics.Benchmarks/PairedRatios.cs RunAsync",
         "tools/Metrics.Cli/Commands/CloseCommand.cs Create",
         "tools/Metrics.Cli/Commands/CompactCommand.cs Create",

@@ -87,6 +87,31 @@ public static class AccountBreakdown
     /// <paramref name="weights"/> by the largest-remainder method: the parts are multiples of the same unit and add up to
     /// the total exactly. With no weight at all the first part takes everything.
     /// </summary>
+    /// <summary>10^-<paramref name="decimals"/>, exactly.</summary>
+    private static decimal Unit(int decimals)
+    {
+        decimal unit = 1m;
+        for (int d = 0; d < decimals; d++)
+        {
+            unit /= 10m;
+        }
+
+        return unit;
+    }
+
+    /// <summary>The weights' sum; a negative weight is refused.</summary>
+    private static decimal SumOf(IReadOnlyList<decimal> weights)
+    {
+        decimal sum = 0;
+        foreach (decimal w in weights)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(w, nameof(weights));
+            sum += w;
+        }
+
+        return sum;
+    }
+
     public static decimal[] Allocate(decimal total, int decimals, IReadOnlyList<decimal> weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
@@ -97,24 +122,14 @@ public static class AccountBreakdown
             return parts;
         }
 
-        decimal unit = 1m;
-        for (int d = 0; d < decimals; d++)
-        {
-            unit /= 10m;
-        }
-
+        decimal unit = Unit(decimals);
         decimal units = total / unit;
         if (units != decimal.Truncate(units))
         {
             throw new ArgumentException($"{total} is not a multiple of {unit}.", nameof(total));
         }
 
-        decimal weightSum = 0;
-        foreach (decimal w in weights)
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(w, nameof(weights));
-            weightSum += w;
-        }
+        decimal weightSum = SumOf(weights);
 
         if (weightSum == 0)
         {

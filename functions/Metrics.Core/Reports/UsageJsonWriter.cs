@@ -9,6 +9,44 @@ namespace Metrics.Core.Reports;
 /// </summary>
 public static class UsageJsonWriter
 {
+    /// <summary>One line as a JSON object: the CSV's columns with its figures as numbers (or null).</summary>
+    private static void WriteLine(Utf8JsonWriter json, UsageLine line, bool byAccount)
+    {
+        MonthlyUsage u = line.Usage;
+        json.WriteStartObject();
+        json.WriteString("month", u.Month.ToString());
+        json.WriteString("institution", u.Institution);
+        json.WriteString("gpu_model", u.GpuModel);
+        json.WriteNumber("jobs", u.Jobs);
+        Number(json, "gpu_hours", UsageCsvWriter.Hours(u.Seconds.Gpu));
+        Number(json, "active_gpu_hours", UsageCsvWriter.Hours(u.Seconds.ActiveGpu));
+        Number(json, "observed_gpu_hours", UsageCsvWriter.Hours(u.Seconds.ObservedGpu));
+        Number(json, "avg_gpu_util_pct", line.AvgGpuUtilPct?.ToString("F2", CultureInfo.InvariantCulture));
+        Number(json, "cpu_core_hours", UsageCsvWriter.Hours(u.Seconds.CpuCore));
+        Number(json, "gpu_rate", line.GpuRate?.ToString(CultureInfo.InvariantCulture));
+        Number(json, "cpu_rate", line.CpuRate?.ToString(CultureInfo.InvariantCulture));
+        Number(json, "amount", line.Amount?.ToString("F2", CultureInfo.InvariantCulture));
+        json.WriteString("currency", line.Currency);
+        json.WriteBoolean("priced", line.Priced);
+        json.WriteString("line_type", line.TypeName);
+        if (line.AdjustsMonth is { } adjusts)
+        {
+            json.WriteString("adjusts_month", adjusts.ToString());
+        }
+        else
+        {
+            json.WriteNull("adjusts_month");
+        }
+
+        json.WriteString("voucher_id", line.VoucherId);
+        if (byAccount)
+        {
+            json.WriteString("account", line.Account ?? string.Empty);
+        }
+
+        json.WriteEndObject();
+    }
+
     public static string Write(UsageReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -38,39 +76,7 @@ public static class UsageJsonWriter
             json.WriteStartArray("lines");
             foreach (UsageLine line in report.Lines)
             {
-                MonthlyUsage u = line.Usage;
-                json.WriteStartObject();
-                json.WriteString("month", u.Month.ToString());
-                json.WriteString("institution", u.Institution);
-                json.WriteString("gpu_model", u.GpuModel);
-                json.WriteNumber("jobs", u.Jobs);
-                Number(json, "gpu_hours", UsageCsvWriter.Hours(u.Seconds.Gpu));
-                Number(json, "active_gpu_hours", UsageCsvWriter.Hours(u.Seconds.ActiveGpu));
-                Number(json, "observed_gpu_hours", UsageCsvWriter.Hours(u.Seconds.ObservedGpu));
-                Number(json, "avg_gpu_util_pct", line.AvgGpuUtilPct?.ToString("F2", CultureInfo.InvariantCulture));
-                Number(json, "cpu_core_hours", UsageCsvWriter.Hours(u.Seconds.CpuCore));
-                Number(json, "gpu_rate", line.GpuRate?.ToString(CultureInfo.InvariantCulture));
-                Number(json, "cpu_rate", line.CpuRate?.ToString(CultureInfo.InvariantCulture));
-                Number(json, "amount", line.Amount?.ToString("F2", CultureInfo.InvariantCulture));
-                json.WriteString("currency", line.Currency);
-                json.WriteBoolean("priced", line.Priced);
-                json.WriteString("line_type", line.TypeName);
-                if (line.AdjustsMonth is { } adjusts)
-                {
-                    json.WriteString("adjusts_month", adjusts.ToString());
-                }
-                else
-                {
-                    json.WriteNull("adjusts_month");
-                }
-
-                json.WriteString("voucher_id", line.VoucherId);
-                if (report.ByAccount)
-                {
-                    json.WriteString("account", line.Account ?? string.Empty);
-                }
-
-                json.WriteEndObject();
+                WriteLine(json, line, report.ByAccount);
             }
 
             json.WriteEndArray();
