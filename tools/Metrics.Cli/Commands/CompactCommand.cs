@@ -33,69 +33,84 @@ internal static class CompactCommand
             progress,
         };
         command.Validators.Add(result => RollupCommand.ValidateRange(result, from, to));
-        command.SetAction(
-            async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) => RunAsync(context, result, from, to, grace, maxRows, progress, cancellationToken));
+        return command;
+    }
+
+    /// <summary>The failures on stderr, one summary line on stdout.</summary>
+    private static async Task ReportAsync(CliContext context, CompactionResult done, long requests)
+    {
+        foreach (UnitFailure failure in done.Failures)
+        {
+            await context.Error.WriteLineAsync($"failed (mark kept for the next run): {failure}").ConfigureAwait(false);
+        }
+
+        IReadOnlyList<HourCompaction> hours = done.Hours;
+        await context
+            .Out.WriteLineAsync(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"stream_hours={hours.Count(h => h.Sources > 0)} sources={hours.Sum(h => h.Sources)} "
+                        + $"rows_in={hours.Sum(h => h.RowsIn)} rows_out={hours.Sum(h => h.RowsOut)} "
+                        + $"replays_dropped={hours.Sum(h => h.RowsIn - h.RowsOut)} bytes_in={hours.Sum(h => h.BytesIn)} "
+                        + $"bytes_out={hours.Sum(h => h.BytesOut)} "
+                        + $"gpu_bytes_out={hours.Where(h => h.Stream == TelemetryStream.Gpu).Sum(h => h.BytesOut)} "
+                        + $"deleted={hours.Sum(h => h.Deleted)} not_yet_due={done.NotYetDue} failed={done.Failures.Count} "
+                        + $"storage_requests={requests}"
+                )
+            )
+            .ConfigureAwait(false);
+    }
+
+    private static async Task<int> RunAsync(
+        CliContext context,
+        ParseResult result,
+        Option<string?> from,
+        Option<string?> to,
+        Option<int> grace,
+        Option<int> maxRows,
+        Option<bool> progress,
+        CancellationToken cancellationToken
+    )
+    {
+        StorageClients storage = context.CreateStorage();
+        LandedCompaction compaction = CompactionStorage.Create(
+            storage,
+            context.TimeProvider,
+            TimeSpan.FromMinutes(result.GetValue(grace)),
+            result.GetValue(maxRows)
+        );
+        IProgress<string>? report = result.GetValue(progress) ? new LineProgress(context.Error) : null;
+        string? f = result.GetValue(from),
+            t = result.GetValue(to);
+        CompactionResult done;
+        if (f is null)
+        {
+            done = await compaction.RunPendingAsync(cancellationToken, report).ConfigureAwait(false);
+        }
+        else
+        {
+            RollupCommand.TryParseHour(t!, out DateTimeOffset last);
+            if (!compaction.IsDue(last))
             {
-                StorageClients storage = context.CreateStorage();
-                LandedCompaction compaction = CompactionStorage.Create(
-                    storage,
-                    context.TimeProvider,
-                    TimeSpan.FromMinutes(result.GetValue(grace)),
-                    result.GetValue(maxRows)
-                );
-                IProgress<string>? report = result.GetValue(progress) ? new LineProgress(context.Error) : null;
-                string? f = result.GetValue(from),
-                    t = result.GetValue(to);
-                CompactionResult done;
-                if (f is null)
-                {
-                    done = await compaction.RunPendingAsync(cancellationToken, report).ConfigureAwait(false);
-                }
-                else
-                {
-                    RollupCommand.TryParseHour(t!, out DateTimeOffset last);
-                    if (!compaction.IsDue(last))
-                    {
-                        await context
-                            .Error.WriteLineAsync(
-                                string.Create(
-                                    CultureInfo.InvariantCulture,
-                                    $"metrics: hour {last:yyyy-MM-dd'T'HH}Z is not due for compaction until "
-                                        + $"{last.AddHours(1).AddMinutes(result.GetValue(grace)):yyyy-MM-dd'T'HH:mm}Z (its end plus "
-                                        + $"--grace-minutes {result.GetValue(grace)})"
-                                )
-                            )
-                            .ConfigureAwait(false);
-                        return ExitCodes.Usage;
-                    }
-
-                    RollupCommand.TryParseHour(f, out DateTimeOffset first);
-                    done = await compaction.RunRangeAsync(first, last, cancellationToken, report).ConfigureAwait(false);
-                }
-
-                foreach (UnitFailure failure in done.Failures)
-                {
-                    await context.Error.WriteLineAsync($"failed (mark kept for the next run): {failure}").ConfigureAwait(false);
-                }
-
-                IReadOnlyList<HourCompaction> hours = done.Hours;
                 await context
-                    .Out.WriteLineAsync(
+                    .Error.WriteLineAsync(
                         string.Create(
                             CultureInfo.InvariantCulture,
-                            $"stream_hours={hours.Count(h => h.Sources > 0)} sources={hours.Sum(h => h.Sources)} "
-                                + $"rows_in={hours.Sum(h => h.RowsIn)} rows_out={hours.Sum(h => h.RowsOut)} "
-                                + $"replays_dropped={hours.Sum(h => h.RowsIn - h.RowsOut)} bytes_in={hours.Sum(h => h.BytesIn)} "
-                                + $"bytes_out={hours.Sum(h => h.BytesOut)} "
-                                + $"gpu_bytes_out={hours.Where(h => h.Stream == TelemetryStream.Gpu).Sum(h => h.BytesOut)} "
-                                + $"deleted={hours.Sum(h => h.Deleted)} not_yet_due={done.NotYetDue} failed={done.Failures.Count} "
-                                + $"storage_requests={storage.Requests.Count}"
+                            $"metrics: hour {last:yyyy-MM-dd'T'HH}Z is not due for compaction until "
+                                + $"{last.AddHours(1).AddMinutes(result.GetValue(grace)):yyyy-MM-dd'T'HH:mm}Z (its end plus "
+                                + $"--grace-minutes {result.GetValue(grace)})"
                         )
                     )
                     .ConfigureAwait(false);
-                return done.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
+                return ExitCodes.Usage;
             }
-        );
-        return command;
+
+            RollupCommand.TryParseHour(f, out DateTimeOffset first);
+            done = await compaction.RunRangeAsync(first, last, cancellationToken, report).ConfigureAwait(false);
+        }
+
+        await ReportAsync(context, done, storage.Requests.Count).ConfigureAwait(false);
+        return done.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
 }

@@ -30,52 +30,55 @@ internal static class DeadLettersCommand
             date,
             output,
         };
-        command.SetAction(
-            async (result, cancellationToken) =>
-            {
-                TelemetryStreams.TryParse(result.GetValue(stream), out TelemetryStream parsed);
-                string prefix = $"{parsed.Name()}/" + (result.GetValue(date) is { } d ? $"date={d}/" : string.Empty);
-                BlobContainerClient container = context.CreateStorage().Blobs.GetBlobContainerClient(LandingPaths.DeadLetterContainer);
-                FileInfo? file = result.GetValue(output);
-                await using Stream sink = file is null ? Console.OpenStandardOutput() : File.Create(file.FullName);
-                var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
-                await foreach (
-                    BlobItem blob in container
-                        .ListOrNoneAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken)
-                        .ConfigureAwait(false)
-                )
-                {
-                    BinaryData content = (
-                        await container.GetBlobClient(blob.Name).DownloadContentAsync(cancellationToken).ConfigureAwait(false)
-                    )
-                        .Value
-                        .Content;
-                    foreach ((string reason, byte[] body) in DeadLetterEncoder.Decode(content.ToString()))
-                    {
-                        reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
-                        await sink.WriteAsync(body, cancellationToken).ConfigureAwait(false);
-                        sink.WriteByte((byte)'\n');
-                    }
-                }
-
-                foreach ((string reason, int count) in reasons)
-                {
-                    await context
-                        .Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{count} event(s): {reason}"))
-                        .ConfigureAwait(false);
-                }
-
-                await context
-                    .Error.WriteLineAsync(
-                        string.Create(
-                            CultureInfo.InvariantCulture,
-                            $"exported={reasons.Values.Sum()}{(file is null ? string.Empty : $" to {file.FullName}")}"
-                        )
-                    )
-                    .ConfigureAwait(false);
-                return ExitCodes.Success;
-            }
-        );
+        command.SetAction((result, cancellationToken) => RunAsync(context, result, stream, date, output, cancellationToken));
         return command;
+    }
+
+    private static async Task<int> RunAsync(
+        CliContext context,
+        ParseResult result,
+        Option<string> stream,
+        Option<string?> date,
+        Option<FileInfo?> output,
+        CancellationToken cancellationToken
+    )
+    {
+        TelemetryStreams.TryParse(result.GetValue(stream), out TelemetryStream parsed);
+        string prefix = $"{parsed.Name()}/" + (result.GetValue(date) is { } d ? $"date={d}/" : string.Empty);
+        BlobContainerClient container = context.CreateStorage().Blobs.GetBlobContainerClient(LandingPaths.DeadLetterContainer);
+        FileInfo? file = result.GetValue(output);
+        await using Stream sink = file is null ? Console.OpenStandardOutput() : File.Create(file.FullName);
+        var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        await foreach (
+            BlobItem blob in container.ListOrNoneAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false)
+        )
+        {
+            BinaryData content = (await container.GetBlobClient(blob.Name).DownloadContentAsync(cancellationToken).ConfigureAwait(false))
+                .Value
+                .Content;
+            foreach ((string reason, byte[] body) in DeadLetterEncoder.Decode(content.ToString()))
+            {
+                reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+                await sink.WriteAsync(body, cancellationToken).ConfigureAwait(false);
+                sink.WriteByte((byte)'\n');
+            }
+        }
+
+        foreach ((string reason, int count) in reasons)
+        {
+            await context
+                .Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{count} event(s): {reason}"))
+                .ConfigureAwait(false);
+        }
+
+        await context
+            .Error.WriteLineAsync(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"exported={reasons.Values.Sum()}{(file is null ? string.Empty : $" to {file.FullName}")}"
+                )
+            )
+            .ConfigureAwait(false);
+        return ExitCodes.Success;
     }
 }

@@ -36,44 +36,52 @@ internal static class RollupCommand
             maxSamples,
         };
         command.Validators.Add(result => ValidateRange(result, from, to));
-        command.SetAction(
-            async (result, cancellationToken) =>
-            {
-                StorageClients storage = context.CreateStorage();
-                UsageRollup rollup = BillingStorage.CreateRollup(
-                    storage,
-                    context.CreateCalendar(),
-                    context.TimeProvider,
-                    result.GetValue(maxSamples),
-                    context.Metrics
-                );
-                string? f = result.GetValue(from),
-                    t = result.GetValue(to);
-                IProgress<string>? report = result.GetValue(progress) ? new LineProgress(context.Error) : null;
-                RollupResult done = f is null
-                    ? await rollup.RunPendingAsync(cancellationToken, report).ConfigureAwait(false)
-                    : await rollup.RunRangeAsync(Parse(f), Parse(t!), cancellationToken, report).ConfigureAwait(false);
-                foreach (UnitFailure failure in done.Failures)
-                {
-                    await context.Error.WriteLineAsync($"failed (mark kept for the next run): {failure}").ConfigureAwait(false);
-                }
-
-                await context
-                    .Out.WriteLineAsync(
-                        string.Create(
-                            CultureInfo.InvariantCulture,
-                            $"job_hours={done.JobHoursRead} jobs_changed={done.JobsChanged} hours={done.HoursRecomputed} "
-                                + $"months={done.MonthsRecomputed} marks_kept={done.MarksKeptForNextRun} failed_hours={done.FailedHours} "
-                                + $"failed_months={done.FailedMonths} storage_requests={storage.Requests.Count}"
-                        )
-                    )
-                    .ConfigureAwait(false);
-
-                // Everything else completed; a non-zero exit still tells a scheduler or an operator that something is stuck.
-                return done.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
-            }
-        );
+        command.SetAction((result, cancellationToken) => RunAsync(context, result, from, to, progress, maxSamples, cancellationToken));
         return command;
+    }
+
+    private static async Task<int> RunAsync(
+        CliContext context,
+        ParseResult result,
+        Option<string?> from,
+        Option<string?> to,
+        Option<bool> progress,
+        Option<int> maxSamples,
+        CancellationToken cancellationToken
+    )
+    {
+        StorageClients storage = context.CreateStorage();
+        UsageRollup rollup = BillingStorage.CreateRollup(
+            storage,
+            context.CreateCalendar(),
+            context.TimeProvider,
+            result.GetValue(maxSamples),
+            context.Metrics
+        );
+        string? f = result.GetValue(from),
+            t = result.GetValue(to);
+        IProgress<string>? report = result.GetValue(progress) ? new LineProgress(context.Error) : null;
+        RollupResult done = f is null
+            ? await rollup.RunPendingAsync(cancellationToken, report).ConfigureAwait(false)
+            : await rollup.RunRangeAsync(Parse(f), Parse(t!), cancellationToken, report).ConfigureAwait(false);
+        foreach (UnitFailure failure in done.Failures)
+        {
+            await context.Error.WriteLineAsync($"failed (mark kept for the next run): {failure}").ConfigureAwait(false);
+        }
+
+        await context
+            .Out.WriteLineAsync(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"job_hours={done.JobHoursRead} jobs_changed={done.JobsChanged} hours={done.HoursRecomputed} "
+                        + $"months={done.MonthsRecomputed} marks_kept={done.MarksKeptForNextRun} failed_hours={done.FailedHours} "
+                        + $"failed_months={done.FailedMonths} storage_requests={storage.Requests.Count}"
+                )
+            )
+            .ConfigureAwait(false);
+
+        // Everything else completed; a non-zero exit still tells a scheduler or an operator that something is stuck.
+        return done.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
 
     /// <summary>

@@ -91,29 +91,68 @@ internal static class SimulateCommand
             }
         });
         command.SetAction(
-            async (result, cancellationToken) =>
-            {
-                TryParseStart(result.GetValue(start), out DateTimeOffset from);
-                var options = new SimulationOptions
-                {
-                    Institutions = result.GetValue(institutions),
-                    Nodes = result.GetValue(nodes),
-                    GpusPerNode = result.GetValue(gpusPerNode),
-                    Start = from,
-                    Hours = result.GetValue(hours),
-                    IntervalS = result.GetValue(interval),
-                    Seed = result.GetValue(seed),
-                    DupRate = result.GetValue(dup),
-                    LateRate = result.GetValue(late),
-                    BadRate = result.GetValue(bad),
-                    SilentRate = result.GetValue(silent),
-                    HeartbeatS = result.GetValue(heartbeat),
-                    RealNames = result.GetValue(realNames),
-                };
-                return await RunAsync(context, options, result.GetValue(output)!.FullName, cancellationToken).ConfigureAwait(false);
-            }
+            (result, cancellationToken) =>
+                RunAsync(
+                    context,
+                    result,
+                    institutions,
+                    nodes,
+                    gpusPerNode,
+                    start,
+                    hours,
+                    interval,
+                    seed,
+                    output,
+                    dup,
+                    late,
+                    bad,
+                    silent,
+                    heartbeat,
+                    realNames,
+                    cancellationToken
+                )
         );
         return command;
+    }
+
+    private static async Task<int> RunAsync(
+        CliContext context,
+        ParseResult result,
+        Option<int> institutions,
+        Option<int> nodes,
+        Option<int> gpusPerNode,
+        Option<string> start,
+        Option<int> hours,
+        Option<int> interval,
+        Option<int> seed,
+        Option<DirectoryInfo> output,
+        Option<double> dup,
+        Option<double> late,
+        Option<double> bad,
+        Option<double> silent,
+        Option<int> heartbeat,
+        Option<bool> realNames,
+        CancellationToken cancellationToken
+    )
+    {
+        TryParseStart(result.GetValue(start), out DateTimeOffset from);
+        var options = new SimulationOptions
+        {
+            Institutions = result.GetValue(institutions),
+            Nodes = result.GetValue(nodes),
+            GpusPerNode = result.GetValue(gpusPerNode),
+            Start = from,
+            Hours = result.GetValue(hours),
+            IntervalS = result.GetValue(interval),
+            Seed = result.GetValue(seed),
+            DupRate = result.GetValue(dup),
+            LateRate = result.GetValue(late),
+            BadRate = result.GetValue(bad),
+            SilentRate = result.GetValue(silent),
+            HeartbeatS = result.GetValue(heartbeat),
+            RealNames = result.GetValue(realNames),
+        };
+        return await RunAsync(context, options, result.GetValue(output)!.FullName, cancellationToken).ConfigureAwait(false);
     }
 
     internal static async Task<int> RunAsync(

@@ -32,56 +32,67 @@ internal static class UsageCommand
             output,
         };
         command.SetAction(
-            async (result, cancellationToken) =>
-            {
-                BillingMonth m = MonthOption.Value(result, month);
-                string? only = result.GetValue(institution);
-                UsageQuery query = BillingStorage.CreateQuery(context.CreateStorage(), context.CreateCalendar());
-                if (
-                    !UsageRequest.TryParse(
-                        m.ToString(),
-                        only,
-                        result.GetValue(format),
-                        result.GetValue(by),
-                        out UsageRequest? request,
-                        out string? error
-                    )
-                )
-                {
-                    throw new CliFailure(error!);
-                }
-
-                UsageReport report =
-                    await query.GetAsync(m, only, request!.ByAccount, cancellationToken).ConfigureAwait(false)
-                    ?? throw new CliFailure($"unknown institution '{only}': it has no usage in any month");
-                string text;
-                try
-                {
-                    text = request.Render(report);
-                }
-                catch (InvalidOperationException unpriced) when (request.Format == UsageFormat.Focus)
-                {
-                    throw new CliFailure(unpriced.Message);
-                }
-
-                foreach (string warning in report.Warnings)
-                {
-                    await context.Error.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
-                }
-
-                if (result.GetValue(output) is { } file)
-                {
-                    await File.WriteAllTextAsync(file.FullName, text, cancellationToken).ConfigureAwait(false);
-                    await context.Error.WriteLineAsync($"wrote {report.Lines.Count} line(s) to {file.FullName}").ConfigureAwait(false);
-                }
-                else
-                {
-                    await context.Out.WriteAsync(text).ConfigureAwait(false);
-                }
-
-                return ExitCodes.Success;
-            }
+            (result, cancellationToken) => RunAsync(context, result, institution, format, by, output, month, cancellationToken)
         );
         return command;
+    }
+
+    private static async Task<int> RunAsync(
+        CliContext context,
+        ParseResult result,
+        Option<string?> institution,
+        Option<string> format,
+        Option<string> by,
+        Option<FileInfo?> output,
+        Option<string> month,
+        CancellationToken cancellationToken
+    )
+    {
+        BillingMonth m = MonthOption.Value(result, month);
+        string? only = result.GetValue(institution);
+        UsageQuery query = BillingStorage.CreateQuery(context.CreateStorage(), context.CreateCalendar());
+        if (
+            !UsageRequest.TryParse(
+                m.ToString(),
+                only,
+                result.GetValue(format),
+                result.GetValue(by),
+                out UsageRequest? request,
+                out string? error
+            )
+        )
+        {
+            throw new CliFailure(error!);
+        }
+
+        UsageReport report =
+            await query.GetAsync(m, only, request!.ByAccount, cancellationToken).ConfigureAwait(false)
+            ?? throw new CliFailure($"unknown institution '{only}': it has no usage in any month");
+        string text;
+        try
+        {
+            text = request.Render(report);
+        }
+        catch (InvalidOperationException unpriced) when (request.Format == UsageFormat.Focus)
+        {
+            throw new CliFailure(unpriced.Message);
+        }
+
+        foreach (string warning in report.Warnings)
+        {
+            await context.Error.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+        }
+
+        if (result.GetValue(output) is { } file)
+        {
+            await File.WriteAllTextAsync(file.FullName, text, cancellationToken).ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"wrote {report.Lines.Count} line(s) to {file.FullName}").ConfigureAwait(false);
+        }
+        else
+        {
+            await context.Out.WriteAsync(text).ConfigureAwait(false);
+        }
+
+        return ExitCodes.Success;
     }
 }

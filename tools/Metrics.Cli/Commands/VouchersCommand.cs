@@ -19,100 +19,97 @@ internal static class VouchersCommand
         {
             file,
         };
-        import.SetAction(
-            async (result, cancellationToken) =>
-            {
-                FileInfo path = result.GetValue(file)!;
-                (IReadOnlyList<Voucher> vouchers, string subject) = await CliAudit
-                    .ParseAsync(
-                        path,
-                        b => VoucherFile.Parse(b),
-                        v => $"{v.Count} voucher(s)",
-                        context,
-                        "vouchers.import",
-                        cancellationToken
-                    )
-                    .ConfigureAwait(false);
-
-                int added;
-                try
-                {
-                    added = await new TableVoucherStore(context.CreateStorage().Tables)
-                        .ImportAsync(vouchers, cancellationToken)
-                        .ConfigureAwait(false);
-                }
-                catch (InvalidOperationException ex)
-                {
-                    await CliAudit
-                        .RecordAsync(context, "vouchers.import", subject, "refused: " + ex.Message, cancellationToken)
-                        .ConfigureAwait(false);
-                    throw new CliFailure($"{path.Name}: {ex.Message}", ex);
-                }
-
-                await CliAudit
-                    .RecordAsync(
-                        context,
-                        "vouchers.import",
-                        subject,
-                        $"ok: imported={added} unchanged={vouchers.Count - added}",
-                        cancellationToken
-                    )
-                    .ConfigureAwait(false);
-
-                await context
-                    .Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported={added} unchanged={vouchers.Count - added}"))
-                    .ConfigureAwait(false);
-                return ExitCodes.Success;
-            }
-        );
+        import.SetAction((result, cancellationToken) => ImportAsync(context, result, file, cancellationToken));
 
         var institution = new Option<string?>("--institution") { Description = "Only this institution's vouchers." };
         var list = new Command("list", "Vouchers with what closed months have drawn on them and what is left.") { institution };
-        list.SetAction(
-            async (result, cancellationToken) =>
-            {
-                StorageClients storage = context.CreateStorage();
-                var ledger = new VoucherLedger(
-                    new TableVoucherStore(storage.Tables),
-                    new BlobStatementStore(storage.Blobs),
-                    context.CreateCalendar()
-                );
-                IReadOnlyList<VoucherBalance> balances = await ledger
-                    .BalancesAsync(result.GetValue(institution), context.TimeProvider.GetUtcNow(), cancellationToken)
-                    .ConfigureAwait(false);
-                await context
-                    .Out.WriteLineAsync("id,institution,currency,amount,used,balance,valid_from,valid_to,max_share,status")
-                    .ConfigureAwait(false);
-                foreach (VoucherBalance b in balances)
-                {
-                    Voucher v = b.Voucher;
-                    await context
-                        .Out.WriteLineAsync(
-                            string.Join(
-                                ',',
-                                v.Id,
-                                v.Institution,
-                                v.Currency,
-                                v.Amount.ToString("F2", CultureInfo.InvariantCulture),
-                                b.Used.ToString("F2", CultureInfo.InvariantCulture),
-                                b.Balance.ToString("F2", CultureInfo.InvariantCulture),
-                                v.ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                                v.ValidTo.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                                v.MaxShare.ToString(CultureInfo.InvariantCulture),
-                                b.Status
-                            )
-                        )
-                        .ConfigureAwait(false);
-                }
-
-                return ExitCodes.Success;
-            }
-        );
+        list.SetAction((result, cancellationToken) => ListAsync(context, result, institution, cancellationToken));
 
         return new Command("vouchers", "Compute vouchers: government credits that pay part of an institution's monthly charges.")
         {
             import,
             list,
         };
+    }
+
+    private static async Task<int> ImportAsync(
+        CliContext context,
+        ParseResult result,
+        Argument<FileInfo> file,
+        CancellationToken cancellationToken
+    )
+    {
+        FileInfo path = result.GetValue(file)!;
+        (IReadOnlyList<Voucher> vouchers, string subject) = await CliAudit
+            .ParseAsync(path, b => VoucherFile.Parse(b), v => $"{v.Count} voucher(s)", context, "vouchers.import", cancellationToken)
+            .ConfigureAwait(false);
+
+        int added;
+        try
+        {
+            added = await new TableVoucherStore(context.CreateStorage().Tables)
+                .ImportAsync(vouchers, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            await CliAudit
+                .RecordAsync(context, "vouchers.import", subject, "refused: " + ex.Message, cancellationToken)
+                .ConfigureAwait(false);
+            throw new CliFailure($"{path.Name}: {ex.Message}", ex);
+        }
+
+        await CliAudit
+            .RecordAsync(context, "vouchers.import", subject, $"ok: imported={added} unchanged={vouchers.Count - added}", cancellationToken)
+            .ConfigureAwait(false);
+
+        await context
+            .Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported={added} unchanged={vouchers.Count - added}"))
+            .ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    private static async Task<int> ListAsync(
+        CliContext context,
+        ParseResult result,
+        Option<string?> institution,
+        CancellationToken cancellationToken
+    )
+    {
+        StorageClients storage = context.CreateStorage();
+        var ledger = new VoucherLedger(
+            new TableVoucherStore(storage.Tables),
+            new BlobStatementStore(storage.Blobs),
+            context.CreateCalendar()
+        );
+        IReadOnlyList<VoucherBalance> balances = await ledger
+            .BalancesAsync(result.GetValue(institution), context.TimeProvider.GetUtcNow(), cancellationToken)
+            .ConfigureAwait(false);
+        await context
+            .Out.WriteLineAsync("id,institution,currency,amount,used,balance,valid_from,valid_to,max_share,status")
+            .ConfigureAwait(false);
+        foreach (VoucherBalance b in balances)
+        {
+            Voucher v = b.Voucher;
+            await context
+                .Out.WriteLineAsync(
+                    string.Join(
+                        ',',
+                        v.Id,
+                        v.Institution,
+                        v.Currency,
+                        v.Amount.ToString("F2", CultureInfo.InvariantCulture),
+                        b.Used.ToString("F2", CultureInfo.InvariantCulture),
+                        b.Balance.ToString("F2", CultureInfo.InvariantCulture),
+                        v.ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                        v.ValidTo.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                        v.MaxShare.ToString(CultureInfo.InvariantCulture),
+                        b.Status
+                    )
+                )
+                .ConfigureAwait(false);
+        }
+
+        return ExitCodes.Success;
     }
 }
