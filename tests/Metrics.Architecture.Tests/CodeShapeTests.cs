@@ -30,7 +30,6 @@ public sealed class CodeShapeTests
         "functions/Metrics.Core/Landing/GpuRowsEncoder.cs Encode",
         "functions/Metrics.Core/Landing/JobRowsEncoder.cs Encode",
         "tools/Metrics.Benchmarks/PairedRatios.cs RunAsync",
-        "tools/Metrics.Cli/Commands/DemoCommand.cs RunAsync",
         "tools/Metrics.Cli/Commands/DemoMonthEnd.cs RunAsync",
         "tools/Metrics.Cli/Commands/IngestCommand.cs RunAsync",
         "tools/Metrics.Cli/Commands/SimulateCommand.cs Create",

@@ -45,6 +45,20 @@ internal static class DemoCommand
         return command;
     }
 
+    /// <summary>The demo's simulation: 8-GPU nodes sampled every minute, half the hours on each side of the month boundary.</summary>
+    private static SimulationOptions Options(int institutionCount, int nodeCount, int hours, int seed, DateTimeOffset boundary) =>
+        new()
+        {
+            Institutions = institutionCount,
+            Nodes = nodeCount,
+            GpusPerNode = 8,
+            Start = boundary.AddHours(-(hours / 2)),
+            Hours = hours,
+            IntervalS = 60,
+            Seed = seed,
+            RealNames = true,
+        };
+
     private static async Task<int> RunAsync(
         CliContext context,
         int institutionCount,
@@ -57,17 +71,7 @@ internal static class DemoCommand
         string repo = LocalAzurite.FindRepoRoot();
         BillingCalendar calendar = context.CreateCalendar();
         DateTimeOffset boundary = Boundary(calendar, context.TimeProvider.GetUtcNow(), hours);
-        var options = new SimulationOptions
-        {
-            Institutions = institutionCount,
-            Nodes = nodeCount,
-            GpusPerNode = 8,
-            Start = boundary.AddHours(-(hours / 2)),
-            Hours = hours,
-            IntervalS = 60,
-            Seed = seed,
-            RealNames = true,
-        };
+        SimulationOptions options = Options(institutionCount, nodeCount, hours, seed, boundary);
         if (options.Validate() is { } problem)
         {
             await context.Error.WriteLineAsync($"metrics: {problem}").ConfigureAwait(false);
@@ -82,11 +86,39 @@ internal static class DemoCommand
 
         await context
             .Error.WriteLineAsync(
-                $"demo: simulating {nodeCount} nodes x 8 GPUs for {institutionCount} institutions, {options.Start:yyyy-MM-dd HH:mm}Z to "
-                    + $"{options.End:yyyy-MM-dd HH:mm}Z (month boundary {boundary:yyyy-MM-dd HH:mm}Z = local midnight in "
-                    + $"{calendar.TimeZoneId})"
+                $"demo: simulating {nodeCount} nodes x 8 GPUs for {institutionCount} institutions, {Window(options, boundary, calendar)}"
             )
             .ConfigureAwait(false);
+        var months = new DemoMonths(
+            BillingStorage.CreateQuery(storage, calendar),
+            calendar.MonthOf(boundary.AddHours(-1)),
+            calendar.MonthOf(boundary),
+            Path.Combine(work, "truth.csv")
+        );
+        DemoRun run = await BillAsync(context, storage, calendar, options, months, repo, work, azurite.Started, cancellationToken)
+            .ConfigureAwait(false);
+        await PrintAsync(context, run).ConfigureAwait(false);
+        await WritePagesAsync(context, months.Before, run.MonthEnd.Voucher.Institution, work, cancellationToken).ConfigureAwait(false);
+        await PrintStatusAsync(context, storage, calendar, cancellationToken).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The pipeline end to end: simulate, ingest both streams, roll up and check against the simulator's truth, compact
+    /// and check again, then the month end.
+    /// </summary>
+    private static async Task<DemoRun> BillAsync(
+        CliContext context,
+        StorageClients storage,
+        BillingCalendar calendar,
+        SimulationOptions options,
+        DemoMonths months,
+        string repo,
+        string work,
+        bool azuriteStarted,
+        CancellationToken cancellationToken
+    )
+    {
         SimulationSummary simulated = await context
             .WithProgressAsync("simulate", p => new ClusterSimulator(options, calendar.Zone).RunAsync(work, p, cancellationToken))
             .ConfigureAwait(false);
@@ -96,24 +128,18 @@ internal static class DemoCommand
         UsageRollup rollup = BillingStorage.CreateRollup(storage, calendar, context.TimeProvider);
         RollupResult rolled = await rollup.RunPendingAsync(cancellationToken).ConfigureAwait(false);
 
-        var months = new DemoMonths(
-            BillingStorage.CreateQuery(storage, calendar),
-            calendar.MonthOf(boundary.AddHours(-1)),
-            calendar.MonthOf(boundary),
-            Path.Combine(work, "truth.csv")
-        );
         (UsageReport first, UsageReport second) = await months.GetAsync(cancellationToken).ConfigureAwait(false);
         (int Matched, int Compared) check = months.Check(first, second);
 
-        // What the compaction timer does once hours close: one sorted file per stream-hour. Then the hours are billed
-        // again from those files, and checked against the truth again.
-        CompactionResult compacted = await CompactionStorage
-            .Create(storage, context.TimeProvider, LandedCompaction.DefaultGrace)
-            .RunPendingAsync(cancellationToken)
+        (CompactionResult compacted, (int Matched, int Compared) recheck) = await CompactAndRecheckAsync(
+                context,
+                storage,
+                rollup,
+                options,
+                months,
+                cancellationToken
+            )
             .ConfigureAwait(false);
-        await rollup.RunRangeAsync(options.Start, options.End, cancellationToken).ConfigureAwait(false);
-        (first, second) = await months.GetAsync(cancellationToken).ConfigureAwait(false);
-        (int Matched, int Compared) recheck = months.Check(first, second);
 
         // Month end: a voucher, the close, a late job booked as an adjustment of the closed month in the next one.
         DemoMonthEndResult monthEnd = await DemoMonthEnd
@@ -121,15 +147,14 @@ internal static class DemoCommand
             .ConfigureAwait(false);
         (first, second) = await months.GetAsync(cancellationToken).ConfigureAwait(false);
 
-        string where = storage.Settings.Describe();
-        var run = new DemoRun(
+        return new DemoRun(
             work,
             simulated,
             jobs,
             gpu,
             rolled,
-            where,
-            azurite.Started,
+            storage.Settings.Describe(),
+            azuriteStarted,
             check,
             compacted,
             recheck,
@@ -137,10 +162,32 @@ internal static class DemoCommand
             first,
             second
         );
-        await PrintAsync(context, run).ConfigureAwait(false);
-        await WritePagesAsync(context, months.Before, monthEnd.Voucher.Institution, work, cancellationToken).ConfigureAwait(false);
-        await PrintStatusAsync(context, storage, calendar, cancellationToken).ConfigureAwait(false);
-        return ExitCodes.Success;
+    }
+
+    private static string Window(SimulationOptions options, DateTimeOffset boundary, BillingCalendar calendar) =>
+        $"{options.Start:yyyy-MM-dd HH:mm}Z to {options.End:yyyy-MM-dd HH:mm}Z (month boundary {boundary:yyyy-MM-dd HH:mm}Z = "
+        + $"local midnight in {calendar.TimeZoneId})";
+
+    /// <summary>
+    /// What the compaction timer does once hours close: one sorted file per stream-hour. Then the hours are billed again
+    /// from those files, and checked against the truth again.
+    /// </summary>
+    private static async Task<(CompactionResult Compacted, (int Matched, int Compared) Recheck)> CompactAndRecheckAsync(
+        CliContext context,
+        StorageClients storage,
+        UsageRollup rollup,
+        SimulationOptions options,
+        DemoMonths months,
+        CancellationToken cancellationToken
+    )
+    {
+        CompactionResult compacted = await CompactionStorage
+            .Create(storage, context.TimeProvider, LandedCompaction.DefaultGrace)
+            .RunPendingAsync(cancellationToken)
+            .ConfigureAwait(false);
+        await rollup.RunRangeAsync(options.Start, options.End, cancellationToken).ConfigureAwait(false);
+        (UsageReport first, UsageReport second) = await months.GetAsync(cancellationToken).ConfigureAwait(false);
+        return (compacted, months.Check(first, second));
     }
 
     /// <summary>The latest month boundary whose whole window is already in the past (events from the future are refused).</summary>
