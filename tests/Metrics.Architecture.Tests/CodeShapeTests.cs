@@ -29,15 +29,8 @@ public sealed class CodeShapeTests
     {
         "functions/Metrics.Core/Landing/GpuRowsEncoder.cs Encode",
         "functions/Metrics.Core/Landing/JobRowsEncoder.cs Encode",
-        "tools/Metrics.Benchmarks/PairedRatios.cs RunAsync",
-        "tools/Metrics.Cli/Commands/DemoMonthEnd.cs RunAsync",
-        "tools/Metrics.Cli/Commands/IngestCommand.cs RunAsync",
-        "tools/Metrics.Cli/Commands/SimulateCommand.cs Create",
-        "tools/Metrics.Producer/Hosting/ToolProcess.cs RunAsync",
         "tools/Metrics.Producer/Spooling/EventSpool.cs TryAppendToDisk",
         "tools/Metrics.Producer/Spooling/EventSpool.cs ReadDisk",
-        "tools/Metrics.Simulator/ClusterSimulator.cs RunAsync",
-        "tools/Metrics.Slurm/SlurmCli.cs RunCollectorAsync",
     };
 
     private static IEnumerable<string> ProductFiles() =>

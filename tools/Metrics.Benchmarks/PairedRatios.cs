@@ -60,26 +60,31 @@ internal static class PairedRatios
         bool allMet = true;
         foreach (Pair pair in pairs)
         {
-            double[] ratios = await MeasureAsync(pair, rounds);
-            Array.Sort(ratios);
-            double median = Percentile(ratios, 0.5);
-            bool met = (pair.AtMost is not { } most || median <= most) && (pair.AtLeast is not { } least || median >= least);
-            allMet &= met;
-            CultureInfo invariant = CultureInfo.InvariantCulture;
-            string limit =
-                pair.AtMost is { } max ? string.Create(invariant, $"limit<={max:0.0} {(met ? "met" : "NOT MET")}")
-                : pair.AtLeast is { } min ? string.Create(invariant, $"limit>={min:0.0} {(met ? "met" : "NOT MET")}")
-                : "no limit";
-            Console.WriteLine(
-                string.Create(
-                    invariant,
-                    $"paired: {pair.Name}: median={median:0.00}x p10={Percentile(ratios, 0.1):0.00}x "
-                        + $"p90={Percentile(ratios, 0.9):0.00}x min={ratios[0]:0.00}x max={ratios[^1]:0.00}x rounds={rounds} {limit}"
-                )
-            );
+            allMet &= Report(pair, await MeasureAsync(pair, rounds), rounds);
         }
 
         return allMet ? 0 : 1;
+    }
+
+    /// <summary>Prints a pair's ratios (median, p10, p90, extremes) and whether the median meets the pair's limit.</summary>
+    private static bool Report(Pair pair, double[] ratios, int rounds)
+    {
+        Array.Sort(ratios);
+        double median = Percentile(ratios, 0.5);
+        bool met = (pair.AtMost is not { } most || median <= most) && (pair.AtLeast is not { } least || median >= least);
+        CultureInfo invariant = CultureInfo.InvariantCulture;
+        string limit =
+            pair.AtMost is { } max ? string.Create(invariant, $"limit<={max:0.0} {(met ? "met" : "NOT MET")}")
+            : pair.AtLeast is { } min ? string.Create(invariant, $"limit>={min:0.0} {(met ? "met" : "NOT MET")}")
+            : "no limit";
+        Console.WriteLine(
+            string.Create(
+                invariant,
+                $"paired: {pair.Name}: median={median:0.00}x p10={Percentile(ratios, 0.1):0.00}x "
+                    + $"p90={Percentile(ratios, 0.9):0.00}x min={ratios[0]:0.00}x max={ratios[^1]:0.00}x rounds={rounds} {limit}"
+            )
+        );
+        return met;
     }
 
     /// <summary>The subject's time over the baseline's, once per round, after a second of warm-up for each.</summary>

@@ -57,22 +57,7 @@ public sealed class ClusterSimulator
             for (long step = 1; step <= steps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                DateTimeOffset end = _options.Start.AddSeconds(step * _options.IntervalS);
-                DateTimeOffset middle = end.AddSeconds(-_options.IntervalS / 2.0);
-                foreach (SimulatedNode node in nodes)
-                {
-                    // A sample shows the job that held the GPUs in the middle of its interval.
-                    jobs += Advance(node, middle, zipf, jobEvents, truth, step);
-                    SimulatedJob? running = node.Job is { } j && j.StartTime <= middle ? j : null;
-                    jobs += Advance(node, end, zipf, jobEvents, truth, step);
-                    if (!node.IsSilentAt(end))
-                    {
-                        _faults.Emit(gpu, _events.Sample(node, end, running), step, late: false);
-                    }
-                }
-
-                gpu.Release(step);
-                jobEvents.Release(step);
+                jobs += Step(nodes, step, zipf, gpu, jobEvents, truth);
                 if (step % 16 == 0 || step == steps)
                 {
                     progress?.Report((double)step / steps);
@@ -106,6 +91,32 @@ public sealed class ClusterSimulator
             jobs,
             truth.Lines
         );
+    }
+
+    /// <summary>
+    /// One sampling interval on every node: jobs start and end, each node not silent sends its sample, and what was
+    /// written is released for its faults (resends, late delivery). Returns the jobs started.
+    /// </summary>
+    private long Step(SimulatedNode[] nodes, long step, ZipfSampler zipf, EventFileWriter gpu, EventFileWriter jobEvents, TruthLedger truth)
+    {
+        DateTimeOffset end = _options.Start.AddSeconds(step * _options.IntervalS);
+        DateTimeOffset middle = end.AddSeconds(-_options.IntervalS / 2.0);
+        long jobs = 0;
+        foreach (SimulatedNode node in nodes)
+        {
+            // A sample shows the job that held the GPUs in the middle of its interval.
+            jobs += Advance(node, middle, zipf, jobEvents, truth, step);
+            SimulatedJob? running = node.Job is { } j && j.StartTime <= middle ? j : null;
+            jobs += Advance(node, end, zipf, jobEvents, truth, step);
+            if (!node.IsSilentAt(end))
+            {
+                _faults.Emit(gpu, _events.Sample(node, end, running), step, late: false);
+            }
+        }
+
+        gpu.Release(step);
+        jobEvents.Release(step);
+        return jobs;
     }
 
     /// <summary>Moves a node's schedule forward to <paramref name="until"/>, emitting every job event due; returns jobs started.</summary>

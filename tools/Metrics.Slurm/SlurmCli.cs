@@ -60,15 +60,7 @@ public static class SlurmCli
         bool once = parsed.GetValue(command.Sending.Once);
         if (parsed.GetValue(command.Sending.DryRun))
         {
-            var printing = new SlurmCollector(squeue, hooks, new CollectorState(), writer, log, TimeProvider.System)
-            {
-                Emit = body =>
-                {
-                    output.WriteLine(Encoding.UTF8.GetString(body));
-                    return true;
-                },
-            };
-            return await new CollectorLoop(printing, log).RunAsync(interval, once, sender: null, cancellationToken).ConfigureAwait(false);
+            return await DryRunAsync(squeue, hooks, writer, output, log, interval, once, cancellationToken).ConfigureAwait(false);
         }
 
         // The contract's key, cluster:jobId, read back from each body: one job's events stay in order on one partition.
@@ -98,5 +90,28 @@ public static class SlurmCli
             },
         };
         return await new CollectorLoop(collector, log).RunAsync(interval, once, channel.Sender, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>--dry-run</c>: each event printed on its own line instead of spooled and sent; no state is kept.</summary>
+    private static Task<bool> DryRunAsync(
+        SqueueProcess squeue,
+        HookDirectory hooks,
+        JobEventWriter writer,
+        TextWriter output,
+        TextWriter log,
+        TimeSpan interval,
+        bool once,
+        CancellationToken cancellationToken
+    )
+    {
+        var printing = new SlurmCollector(squeue, hooks, new CollectorState(), writer, log, TimeProvider.System)
+        {
+            Emit = body =>
+            {
+                output.WriteLine(Encoding.UTF8.GetString(body));
+                return true;
+            },
+        };
+        return new CollectorLoop(printing, log).RunAsync(interval, once, sender: null, cancellationToken);
     }
 }

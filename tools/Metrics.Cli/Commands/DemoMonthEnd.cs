@@ -50,15 +50,29 @@ internal static class DemoMonthEnd
             throw new CliFailure($"the demo could not close {first.Month}: {closed.Outcome} {string.Join("; ", closed.Failures)}");
         }
 
-        // A job of the closed month's last hours (8 GPUs, 2 h, ending an hour before the month did) whose one event,
-        // its end, arrives after the close, as from a scheduler that was down.
-        DateTimeOffset monthEnd = calendar.EndUtc(first.Month);
+        JobEvent late = LateJob(calendar, cluster, first.Month, institution, top.Usage.GpuModel);
+        string file = Path.Combine(workDirectory, "late-jobs.jsonl");
+        await File.WriteAllBytesAsync(file, [.. ContractJson.Serialize(late), (byte)'\n'], cancellationToken).ConfigureAwait(false);
+        await LocalIngest
+            .RunAsync(context, storage, TelemetryStream.Jobs, file, 1, 1, backfill: true, progress: null, cancellationToken)
+            .ConfigureAwait(false);
+        await rollup.RunPendingAsync(cancellationToken).ConfigureAwait(false);
+        return new DemoMonthEndResult(closed, voucher, late);
+    }
+
+    /// <summary>
+    /// A job of the closed month's last hours (8 GPUs, 2 h, ending an hour before the month did) whose one event, its
+    /// end, arrives after the close, as from a scheduler that was down.
+    /// </summary>
+    private static JobEvent LateJob(BillingCalendar calendar, string cluster, BillingMonth month, string institution, string gpuModel)
+    {
+        DateTimeOffset monthEnd = calendar.EndUtc(month);
         DateTimeOffset ts = monthEnd.AddHours(-1);
-        var late = new JobEvent
+        return new JobEvent
         {
-            EventId = ContractJson.JobEventId(cluster, $"late-{first.Month}", JobState.Ended, ts),
+            EventId = ContractJson.JobEventId(cluster, $"late-{month}", JobState.Ended, ts),
             Cluster = cluster,
-            JobId = $"late-{first.Month}",
+            JobId = $"late-{month}",
             State = JobState.Ended,
             Ts = ts,
             Institution = institution,
@@ -67,16 +81,9 @@ internal static class DemoMonthEnd
             EndTime = ts,
             ExitState = "COMPLETED",
             Gpus = 8,
-            GpuModel = top.Usage.GpuModel,
+            GpuModel = gpuModel,
             Cpus = 32,
         };
-        string file = Path.Combine(workDirectory, "late-jobs.jsonl");
-        await File.WriteAllBytesAsync(file, [.. ContractJson.Serialize(late), (byte)'\n'], cancellationToken).ConfigureAwait(false);
-        await LocalIngest
-            .RunAsync(context, storage, TelemetryStream.Jobs, file, 1, 1, backfill: true, progress: null, cancellationToken)
-            .ConfigureAwait(false);
-        await rollup.RunPendingAsync(cancellationToken).ConfigureAwait(false);
-        return new DemoMonthEndResult(closed, voucher, late);
     }
 }
 

@@ -85,6 +85,24 @@ internal static class IngestCommand
                     )
             )
             .ConfigureAwait(false);
+        await PrintProblemsAsync(context, totals).ConfigureAwait(false);
+        await context
+            .Out.WriteLineAsync(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"stream={stream.Name()} events={totals.Events} landed_events={totals.LandedEvents} landed_rows={totals.LandedRows} "
+                        + $"deadlettered={totals.DeadLettered} internal_errors={totals.InternalErrors.Count} files={totals.Files} "
+                        + $"landed_bytes={totals.LandedBytes} batches={totals.Batches} "
+                        + $"partitions={partitions}{(backfill ? " backfill=true" : string.Empty)} storage_requests={storage.Requests.Count}"
+                )
+            )
+            .ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>What went wrong, on standard error: dead-letter reasons, unknown GPU models, internal errors.</summary>
+    private static async Task PrintProblemsAsync(CliContext context, LocalHubTotals totals)
+    {
         foreach ((string reason, long count) in totals.RejectionsByReason)
         {
             await context
@@ -110,18 +128,5 @@ internal static class IngestCommand
                 .Error.WriteLineAsync($"internal error (a bug; the event was dead-lettered, its batch landed): {error}")
                 .ConfigureAwait(false);
         }
-
-        await context
-            .Out.WriteLineAsync(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"stream={stream.Name()} events={totals.Events} landed_events={totals.LandedEvents} landed_rows={totals.LandedRows} "
-                        + $"deadlettered={totals.DeadLettered} internal_errors={totals.InternalErrors.Count} files={totals.Files} "
-                        + $"landed_bytes={totals.LandedBytes} batches={totals.Batches} "
-                        + $"partitions={partitions}{(backfill ? " backfill=true" : string.Empty)} storage_requests={storage.Requests.Count}"
-                )
-            )
-            .ConfigureAwait(false);
-        return ExitCodes.Success;
     }
 }

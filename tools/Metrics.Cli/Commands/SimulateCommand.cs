@@ -10,149 +10,31 @@ internal static class SimulateCommand
 {
     public static Command Create(CliContext context)
     {
-        var defaults = new SimulationOptions { Start = DateTimeOffset.UnixEpoch };
-        var institutions = new Option<int>("--institutions")
-        {
-            Description = "Institutions sharing the cluster (Zipf-distributed use).",
-            DefaultValueFactory = _ => defaults.Institutions,
-        };
-        var nodes = new Option<int>("--nodes") { Description = "GPU nodes.", DefaultValueFactory = _ => defaults.Nodes };
-        var gpusPerNode = new Option<int>("--gpus-per-node")
-        {
-            Description = "GPUs per node.",
-            DefaultValueFactory = _ => defaults.GpusPerNode,
-        };
-        var start = new Option<string>("--start") { Description = "Window start, UTC, e.g. 2026-11-30T12:00:00Z.", Required = true };
-        var hours = new Option<int>("--hours") { Description = "Window length in hours.", DefaultValueFactory = _ => defaults.Hours };
-        var interval = new Option<int>("--interval-s")
-        {
-            Description = "Sampling interval in seconds.",
-            DefaultValueFactory = _ => defaults.IntervalS,
-        };
-        var seed = new Option<int>("--seed")
-        {
-            Description = "Random seed: the same seed gives the same files.",
-            DefaultValueFactory = _ => defaults.Seed,
-        };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Output directory.", Required = true };
-        var dup = new Option<double>("--dup-rate") { Description = "Share of events resent.", DefaultValueFactory = _ => defaults.DupRate };
-        var late = new Option<double>("--late-rate")
-        {
-            Description = "Share of job events delivered late.",
-            DefaultValueFactory = _ => defaults.LateRate,
-        };
-        var bad = new Option<double>("--bad-rate")
-        {
-            Description = "Share of extra malformed events.",
-            DefaultValueFactory = _ => defaults.BadRate,
-        };
-        var silent = new Option<double>("--silent-rate")
-        {
-            Description = "Share of nodes going silent for a while.",
-            DefaultValueFactory = _ => defaults.SilentRate,
-        };
-        var heartbeat = new Option<int>("--heartbeat-s")
-        {
-            Description = "Seconds between job heartbeats.",
-            DefaultValueFactory = _ => defaults.HeartbeatS,
-        };
-        var realNames = new Option<bool>("--real-names")
-        {
-            Description =
-                "Name GPUs as real producers do: nvidia-smi's names in samples, Slurm gres types in job events (import "
-                + "tools/samples/gpu-models.json before ingesting).",
-        };
-
+        var options = new SimulateOptions();
         var command = new Command(
             "simulate",
             "Simulate the cluster: contract-v1 event files with realistic shape and faults, and the expected bill (truth.csv)."
-        )
+        );
+        foreach (Option option in options.All)
         {
-            institutions,
-            nodes,
-            gpusPerNode,
-            start,
-            hours,
-            interval,
-            seed,
-            output,
-            dup,
-            late,
-            bad,
-            silent,
-            heartbeat,
-            realNames,
-        };
+            command.Options.Add(option);
+        }
+
         command.Validators.Add(result =>
         {
-            if (!TryParseStart(result.GetValue(start), out _))
+            if (!TryParseStart(result.GetValue(options.Start), out _))
             {
-                result.AddError($"--start must be a UTC time such as 2026-11-30T12:00:00Z, got '{result.GetValue(start)}'.");
+                result.AddError($"--start must be a UTC time such as 2026-11-30T12:00:00Z, got '{result.GetValue(options.Start)}'.");
             }
         });
         command.SetAction(
             (result, cancellationToken) =>
-                RunAsync(
-                    context,
-                    result,
-                    institutions,
-                    nodes,
-                    gpusPerNode,
-                    start,
-                    hours,
-                    interval,
-                    seed,
-                    output,
-                    dup,
-                    late,
-                    bad,
-                    silent,
-                    heartbeat,
-                    realNames,
-                    cancellationToken
-                )
+            {
+                TryParseStart(result.GetValue(options.Start), out DateTimeOffset from);
+                return RunAsync(context, options.Bind(result, from), result.GetValue(options.Output)!.FullName, cancellationToken);
+            }
         );
         return command;
-    }
-
-    private static async Task<int> RunAsync(
-        CliContext context,
-        ParseResult result,
-        Option<int> institutions,
-        Option<int> nodes,
-        Option<int> gpusPerNode,
-        Option<string> start,
-        Option<int> hours,
-        Option<int> interval,
-        Option<int> seed,
-        Option<DirectoryInfo> output,
-        Option<double> dup,
-        Option<double> late,
-        Option<double> bad,
-        Option<double> silent,
-        Option<int> heartbeat,
-        Option<bool> realNames,
-        CancellationToken cancellationToken
-    )
-    {
-        TryParseStart(result.GetValue(start), out DateTimeOffset from);
-        var options = new SimulationOptions
-        {
-            Institutions = result.GetValue(institutions),
-            Nodes = result.GetValue(nodes),
-            GpusPerNode = result.GetValue(gpusPerNode),
-            Start = from,
-            Hours = result.GetValue(hours),
-            IntervalS = result.GetValue(interval),
-            Seed = result.GetValue(seed),
-            DupRate = result.GetValue(dup),
-            LateRate = result.GetValue(late),
-            BadRate = result.GetValue(bad),
-            SilentRate = result.GetValue(silent),
-            HeartbeatS = result.GetValue(heartbeat),
-            RealNames = result.GetValue(realNames),
-        };
-        return await RunAsync(context, options, result.GetValue(output)!.FullName, cancellationToken).ConfigureAwait(false);
     }
 
     internal static async Task<int> RunAsync(

@@ -44,32 +44,7 @@ public static class ToolProcess
     )
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        var start = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach ((string variable, string value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[variable] = value;
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new ToolProcessException($"could not start {executable}");
-        }
-        catch (Win32Exception ex)
-        {
-            throw new ToolProcessException($"{name} not found ({executable}): {notFoundHint}", ex);
-        }
-
+        Process process = Start(name, executable, arguments, environment, notFoundHint);
         using (process)
         using (var deadline = new CancellationTokenSource(timeout, time))
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token))
@@ -111,6 +86,41 @@ public static class ToolProcess
         catch (InvalidOperationException)
         {
             // It exited between the timeout and the kill.
+        }
+    }
+
+    /// <summary>Starts the tool with both pipes redirected; a missing executable is named with the hint.</summary>
+    private static Process Start(
+        string name,
+        string executable,
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string>? environment,
+        string notFoundHint
+    )
+    {
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach ((string variable, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[variable] = value;
+        }
+
+        try
+        {
+            return Process.Start(start) ?? throw new ToolProcessException($"could not start {executable}");
+        }
+        catch (Win32Exception ex)
+        {
+            throw new ToolProcessException($"{name} not found ({executable}): {notFoundHint}", ex);
         }
     }
 }
