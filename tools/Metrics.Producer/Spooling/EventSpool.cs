@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Metrics.Producer.Spooling;
 
 /// <summary>
@@ -19,22 +17,17 @@ public sealed class EventSpool : IDisposable
     /// <summary>Event Hubs Standard refuses an event above 1 MiB; a larger one could never leave the spool.</summary>
     public const int MaxEventBytes = 1024 * 1024;
 
-    private const string SegmentPrefix = "seg-";
-    private const string SegmentSuffix = ".jsonl";
-    private const string CursorName = "cursor";
-
     private readonly Lock _gate = new();
     private readonly string _directory;
+    private readonly SegmentFiles _files;
     private readonly long _maxBytes;
     private readonly long _segmentBytes;
-    private readonly long _maxMemoryBytes;
-    private readonly Queue<byte[]> _memory = new();
+    private readonly MemoryTail _memory;
     private readonly SortedSet<long> _segments = [];
     private readonly HashSet<long> _tornSegments = [];
 
     private long _count;
     private long _diskBytes;
-    private long _memoryBytes;
     private long _readSegment;
     private long _readOffset;
     private long _writeSegment;
@@ -50,37 +43,20 @@ public sealed class EventSpool : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(segmentBytes, 1);
         _directory = Path.GetFullPath(directory);
+        _files = new SegmentFiles(_directory);
         _maxBytes = maxBytes;
         _segmentBytes = segmentBytes;
-        _maxMemoryBytes = maxMemoryBytes;
+        _memory = new MemoryTail(maxMemoryBytes);
         Open();
     }
 
     public string Directory => _directory;
 
     /// <summary>Events waiting, on disk and in memory.</summary>
-    public long Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _count;
-            }
-        }
-    }
+    public long Count => Locked(() => _count);
 
     /// <summary>Bytes the segments take on disk.</summary>
-    public long DiskBytes
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _diskBytes;
-            }
-        }
-    }
+    public long DiskBytes => Locked(() => _diskBytes);
 
     /// <summary>Partial lines found at the end of segments (a crash or a full disk cut a write short); skipped.</summary>
     public long TornLines { get; private set; }
@@ -108,15 +84,13 @@ public sealed class EventSpool : IDisposable
                 return disk!;
             }
 
-            if (_memoryBytes + body.Length > _maxMemoryBytes)
+            if (!_memory.TryEnqueue(body))
             {
                 return SpoolAppend.Refused(
                     $"spool disk unavailable ({_diskError}) and the in-memory tail is full ({_memory.Count} events)"
                 );
             }
 
-            _memory.Enqueue(body);
-            _memoryBytes += body.Length;
             _count++;
             return SpoolAppend.InMemory(_diskError ?? "spool disk unavailable");
         }
@@ -136,19 +110,7 @@ public sealed class EventSpool : IDisposable
                 return new SpoolRead(events, FromDisk: true);
             }
 
-            long bytes = 0;
-            foreach (byte[] body in _memory)
-            {
-                if (events.Count == maxEvents || (events.Count > 0 && bytes + body.Length > maxBytes))
-                {
-                    break;
-                }
-
-                events.Add(new SpooledEvent(body, Segment: -1, End: -1));
-                bytes += body.Length;
-            }
-
-            return new SpoolRead(events, FromDisk: false);
+            return new SpoolRead(_memory.Peek(maxEvents, maxBytes), FromDisk: false);
         }
     }
 
@@ -168,16 +130,21 @@ public sealed class EventSpool : IDisposable
             if (!read.FromDisk)
             {
                 // Only the sender removes from the front, so these are the first `count` of the tail.
-                for (int i = 0; i < count; i++)
-                {
-                    _memoryBytes -= _memory.Dequeue().Length;
-                }
+                _memory.Remove(count);
 
                 return;
             }
 
             SpooledEvent last = read.Events[count - 1];
             MoveHead(last.Segment, last.End);
+        }
+    }
+
+    private T Locked<T>(Func<T> read)
+    {
+        lock (_gate)
+        {
+            return read();
         }
     }
 
@@ -195,18 +162,20 @@ public sealed class EventSpool : IDisposable
         try
         {
             System.IO.Directory.CreateDirectory(_directory);
-            foreach (string file in System.IO.Directory.EnumerateFiles(_directory, SegmentPrefix + "*" + SegmentSuffix))
+            foreach (long number in _files.Existing())
             {
-                if (SegmentNumber(file) is { } number)
-                {
-                    _segments.Add(number);
-                    _diskBytes += new FileInfo(file).Length;
-                }
+                _segments.Add(number);
+                _diskBytes += _files.Length(number);
             }
 
             // Always a fresh segment: the newest one may end in a line a crash cut short, and nothing may follow it.
             _writeSegment = (_segments.Count > 0 ? _segments.Max : 0) + 1;
-            (_readSegment, _readOffset) = LoadCursor();
+            (_readSegment, _readOffset) = SpoolCursor.Load(
+                _directory,
+                _files,
+                _segments,
+                _segments.Count > 0 ? _segments.Min : _writeSegment
+            );
             DropFinishedSegments();
             _count = CountDiskEvents();
         }
@@ -229,26 +198,13 @@ public sealed class EventSpool : IDisposable
 
         try
         {
-            if (_writer is null || _writer.Length >= _segmentBytes)
-            {
-                _writer?.Dispose();
-                _writer = null;
-                if (_writer is null && _segments.Contains(_writeSegment))
-                {
-                    _writeSegment++;
-                }
-
-                System.IO.Directory.CreateDirectory(_directory);
-                _writer = new FileStream(SegmentPath(_writeSegment), FileMode.Append, FileAccess.Write, FileShare.Read);
-                _segments.Add(_writeSegment);
-            }
-
+            FileStream writer = Writer();
             // One write of body and newline, flushed to the device: a crash leaves whole lines or one cut-short tail.
             byte[] line = new byte[body.Length + 1];
             body.CopyTo(line, 0);
             line[^1] = (byte)'\n';
-            _writer.Write(line);
-            _writer.Flush(flushToDisk: true);
+            writer.Write(line);
+            writer.Flush(flushToDisk: true);
             _diskBytes += line.Length;
             _count++;
             string? recovered = _diskError;
@@ -258,104 +214,134 @@ public sealed class EventSpool : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // The segment may now end in part of this line: never write to it again.
-            _diskError = ex.Message;
-            try
-            {
-                _writer?.Dispose();
-            }
-            catch (IOException)
-            {
-                // Disposing flushes; on a full disk that fails too. The handle is released either way.
-            }
-
-            _writer = null;
-            if (File.Exists(SegmentPath(_writeSegment)))
-            {
-                _diskBytes = SegmentSizes();
-                _writeSegment++;
-            }
-            else
-            {
-                _segments.Remove(_writeSegment);
-            }
-
+            AbandonWriteSegment(ex.Message);
             return false;
+        }
+    }
+
+    /// <summary>The newest segment, open for appending; a new one when none is open or the open one is full.</summary>
+    private FileStream Writer()
+    {
+        if (_writer is not null && _writer.Length < _segmentBytes)
+        {
+            return _writer;
+        }
+
+        _writer?.Dispose();
+        _writer = null;
+        if (_segments.Contains(_writeSegment))
+        {
+            _writeSegment++;
+        }
+
+        System.IO.Directory.CreateDirectory(_directory);
+        _writer = new FileStream(_files.PathOf(_writeSegment), FileMode.Append, FileAccess.Write, FileShare.Read);
+        _segments.Add(_writeSegment);
+        return _writer;
+    }
+
+    /// <summary>A write failed: the segment may now end in part of its line, so it is never written to again.</summary>
+    private void AbandonWriteSegment(string error)
+    {
+        _diskError = error;
+        try
+        {
+            _writer?.Dispose();
+        }
+        catch (IOException)
+        {
+            // Disposing flushes; on a full disk that fails too. The handle is released either way.
+        }
+
+        _writer = null;
+        if (File.Exists(_files.PathOf(_writeSegment)))
+        {
+            _diskBytes = _segments.Sum(_files.Length);
+            _writeSegment++;
+        }
+        else
+        {
+            _segments.Remove(_writeSegment);
         }
     }
 
     private List<SpooledEvent> ReadDisk(int maxEvents, long maxBytes)
     {
-        var events = new List<SpooledEvent>();
-        long bytes = 0;
-        long scannedSegment = _readSegment;
-        long scannedEnd = _readOffset;
+        var batch = new SpoolBatch(maxEvents, maxBytes, _readSegment, _readOffset);
         foreach (long number in _segments.GetViewBetween(_readSegment, long.MaxValue).ToArray())
         {
-            long position = number == _readSegment ? _readOffset : 0;
-            using (var file = OpenRead(number))
+            if (!ReadSegment(number, batch))
             {
-                if (file is null)
-                {
-                    continue;
-                }
-
-                // Up to the length seen now: appends wait for the lock, and a device file would never end.
-                long length = file.Length;
-                file.Position = Math.Min(position, length);
-                using var stream = new BufferedStream(file, 64 * 1024);
-                using var line = new MemoryStream();
-                int b;
-                while (position < length && (b = stream.ReadByte()) >= 0)
-                {
-                    position++;
-                    if (b != '\n')
-                    {
-                        // Lines we wrote are at most MaxEventBytes; anything longer is damage, skipped below.
-                        if (line.Length <= MaxEventBytes)
-                        {
-                            line.WriteByte((byte)b);
-                        }
-
-                        continue;
-                    }
-
-                    if (line.Length is > 0 and <= MaxEventBytes)
-                    {
-                        if (events.Count == maxEvents || (events.Count > 0 && bytes + line.Length > maxBytes))
-                        {
-                            return events;
-                        }
-
-                        events.Add(new SpooledEvent(line.ToArray(), number, position));
-                        bytes += line.Length;
-                    }
-
-                    line.SetLength(0);
-                    (scannedSegment, scannedEnd) = (number, position);
-                }
-
-                // Writes are whole lines under the lock, so a tail without a newline was cut short by a crash or a
-                // full disk. It is never completed (appends after a failure go to a new segment): skip it.
-                if (line.Length > 0 && number != _writeSegment && _tornSegments.Add(number))
-                {
-                    TornLines++;
-                }
-
-                if (number != _writeSegment)
-                {
-                    (scannedSegment, scannedEnd) = (number, position);
-                }
+                return batch.Events;
             }
         }
 
         // Nothing to send but blank or damaged lines: step over them so that their segments can go.
-        if (events.Count == 0 && (scannedSegment, scannedEnd) != (_readSegment, _readOffset))
+        if (batch.Events.Count == 0 && batch.Scanned != (_readSegment, _readOffset))
         {
-            MoveHead(scannedSegment, scannedEnd);
+            MoveHead(batch.Scanned.Segment, batch.Scanned.Offset);
         }
 
-        return events;
+        return batch.Events;
+    }
+
+    /// <summary>Reads one segment's whole lines from the head into the batch; false when the batch is full.</summary>
+    private bool ReadSegment(long number, SpoolBatch batch)
+    {
+        long position = number == _readSegment ? _readOffset : 0;
+        using FileStream? file = _files.OpenRead(number);
+        if (file is null)
+        {
+            return true;
+        }
+
+        // Up to the length seen now: appends wait for the lock, and a device file would never end.
+        long length = file.Length;
+        file.Position = Math.Min(position, length);
+        using var stream = new BufferedStream(file, 64 * 1024);
+        using var line = new MemoryStream();
+        int b;
+        while (position < length && (b = stream.ReadByte()) >= 0)
+        {
+            position++;
+            if (b != '\n')
+            {
+                // Lines we wrote are at most MaxEventBytes; anything longer is damage, skipped below.
+                if (line.Length <= MaxEventBytes)
+                {
+                    line.WriteByte((byte)b);
+                }
+
+                continue;
+            }
+
+            if (line.Length is > 0 and <= MaxEventBytes)
+            {
+                if (batch.IsFullFor(line.Length))
+                {
+                    return false;
+                }
+
+                batch.Add(new SpooledEvent(line.ToArray(), number, position));
+            }
+
+            line.SetLength(0);
+            batch.Scanned = (number, position);
+        }
+
+        // Writes are whole lines under the lock, so a tail without a newline was cut short by a crash or a full disk.
+        // It is never completed (appends after a failure go to a new segment): skip it.
+        if (line.Length > 0 && number != _writeSegment && _tornSegments.Add(number))
+        {
+            TornLines++;
+        }
+
+        if (number != _writeSegment)
+        {
+            batch.Scanned = (number, position);
+        }
+
+        return true;
     }
 
     /// <summary>Sets the head just after a sent line; deletes the segments wholly behind it and saves the cursor.</summary>
@@ -363,18 +349,9 @@ public sealed class EventSpool : IDisposable
     {
         (_readSegment, _readOffset) = (segment, offset);
         DropFinishedSegments();
-        SaveCursor();
-    }
-
-    private FileStream? OpenRead(long number)
-    {
-        try
+        if (SpoolCursor.Save(_directory, _readSegment, _readOffset) is { } error)
         {
-            return new FileStream(SegmentPath(number), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        }
-        catch (FileNotFoundException)
-        {
-            return null;
+            _diskError = error;
         }
     }
 
@@ -386,8 +363,8 @@ public sealed class EventSpool : IDisposable
         }
 
         // The head segment read to its end and no longer written: delete it and start the next one clean.
-        string head = SegmentPath(_readSegment);
-        if (_segments.Contains(_readSegment) && File.Exists(head) && _readOffset >= new FileInfo(head).Length)
+        string head = _files.PathOf(_readSegment);
+        if (_segments.Contains(_readSegment) && File.Exists(head) && _readOffset >= _files.Length(_readSegment))
         {
             if (_readSegment == _writeSegment)
             {
@@ -404,7 +381,7 @@ public sealed class EventSpool : IDisposable
 
     private void DeleteSegment(long number)
     {
-        string path = SegmentPath(number);
+        string path = _files.PathOf(number);
         if (File.Exists(path))
         {
             _diskBytes -= new FileInfo(path).Length;
@@ -414,86 +391,5 @@ public sealed class EventSpool : IDisposable
         _segments.Remove(number);
     }
 
-    private long CountDiskEvents()
-    {
-        long count = 0;
-        foreach (long number in _segments)
-        {
-            using FileStream? file = OpenRead(number);
-            if (file is null)
-            {
-                continue;
-            }
-
-            file.Position = number == _readSegment ? Math.Min(_readOffset, file.Length) : 0;
-            using var stream = new BufferedStream(file, 64 * 1024);
-            int b;
-            while ((b = stream.ReadByte()) >= 0)
-            {
-                count += b == '\n' ? 1 : 0;
-            }
-        }
-
-        return count;
-    }
-
-    private long SegmentSizes() => _segments.Select(SegmentPath).Where(File.Exists).Sum(p => new FileInfo(p).Length);
-
-    private (long Segment, long Offset) LoadCursor()
-    {
-        long first = _segments.Count > 0 ? _segments.Min : _writeSegment;
-        string path = Path.Combine(_directory, CursorName);
-        if (!File.Exists(path))
-        {
-            return (first, 0);
-        }
-
-        string[] parts = File.ReadAllText(path).Trim().Split(' ');
-        if (
-            parts.Length == 2
-            && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long segment)
-            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long offset)
-            && _segments.Contains(segment)
-            && offset <= new FileInfo(SegmentPath(segment)).Length
-        )
-        {
-            return (segment, offset);
-        }
-
-        // A cursor naming a deleted segment means that segment was sent whole; anything else, resend from the start
-        // (events are idempotent downstream: a resend is billed once).
-        return (first, 0);
-    }
-
-    private void SaveCursor()
-    {
-        string path = Path.Combine(_directory, CursorName);
-        string temporary = path + ".tmp";
-        try
-        {
-            File.WriteAllText(temporary, string.Create(CultureInfo.InvariantCulture, $"{_readSegment} {_readOffset}\n"));
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // A lost cursor resends some events after a restart; the pipeline counts them once.
-            _diskError = ex.Message;
-        }
-    }
-
-    private string SegmentPath(long number) =>
-        Path.Combine(_directory, string.Create(CultureInfo.InvariantCulture, $"{SegmentPrefix}{number:D12}{SegmentSuffix}"));
-
-    private static long? SegmentNumber(string path)
-    {
-        string name = Path.GetFileName(path);
-        return long.TryParse(
-            name.AsSpan(SegmentPrefix.Length, name.Length - SegmentPrefix.Length - SegmentSuffix.Length),
-            NumberStyles.None,
-            CultureInfo.InvariantCulture,
-            out long n
-        )
-            ? n
-            : null;
-    }
+    private long CountDiskEvents() => _segments.Sum(n => _files.CountLines(n, n == _readSegment ? _readOffset : 0));
 }
