@@ -26,4 +26,19 @@ internal sealed class ValidityBitmap
         _bits[row >> 3] &= (byte)~(1 << (row & 7));
         NullCount++;
     }
+
+    /// <summary>Writes the row's value into <paramref name="values"/>, or marks the row null when it has none.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Write<T>(Span<T> values, int row, T? value)
+        where T : unmanaged
+    {
+        if (value is { } present)
+        {
+            values[row] = present;
+        }
+        else
+        {
+            SetNull(row);
+        }
+    }
 }
