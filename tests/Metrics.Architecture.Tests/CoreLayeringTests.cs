@@ -19,6 +19,7 @@ public sealed class CoreLayeringTests
         "Audit",
         "Access",
         "Compaction",
+        "Allocations",
         "Ledger",
         "Rollup",
         "Ingest",

@@ -19,6 +19,18 @@ public static class FinanceLimits
     /// <summary>At most 100 billion (of the currency) per voucher.</summary>
     public const decimal MaxVoucherAmount = 100_000_000_000m;
 
+    /// <summary>One import file holds at most this many vouchers (two per institution of the centre).</summary>
+    public const int MaxVouchersPerFile = 10_000;
+
+    /// <summary>An allocation lasts at most ten years, like a voucher.</summary>
+    public const int MaxAllocationMonths = 120;
+
+    /// <summary>At most 100 billion GPU-hours or of the currency per allocation.</summary>
+    public const decimal MaxAllocationAmount = 100_000_000_000m;
+
+    /// <summary>One import file holds at most this many allocations (about two per institution of the centre).</summary>
+    public const int MaxAllocationsPerFile = 10_000;
+
     /// <summary>At most one million (of the currency) per GPU-hour or core-hour.</summary>
     public const decimal MaxRate = 1_000_000m;
 
