@@ -52,6 +52,9 @@ public static class StorageTables
     /// <summary>Compute vouchers as imported: PartitionKey = institution, RowKey = voucher id.</summary>
     public const string Vouchers = "vouchers";
 
+    /// <summary>Allocations as imported: PartitionKey = <c>a</c>, RowKey = allocation id.</summary>
+    public const string Allocations = "allocations";
+
     /// <summary>
     /// GPU model names landed without a catalogue entry: PartitionKey = stream, RowKey = the name as sent; rows and when
     /// first and last seen.
@@ -71,6 +74,7 @@ public static class StorageTables
         AccountUsage,
         RateCards,
         Vouchers,
+        Allocations,
         UnknownModels,
     ];
 }

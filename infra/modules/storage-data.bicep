@@ -21,7 +21,7 @@ param wormContainers array = ['statements', 'audit']
 param financeRetentionDays int = 3650
 
 @description('Tables the code uses (StorageTables.All).')
-param tables array = ['workmarks', 'ehsequences', 'jobstates', 'jobhours', 'jobmonths', 'hourlyusage', 'dailyusage', 'monthlyusage', 'accountusage', 'ratecards', 'vouchers', 'unknownmodels']
+param tables array = ['workmarks', 'ehsequences', 'jobstates', 'jobhours', 'jobmonths', 'hourlyusage', 'dailyusage', 'monthlyusage', 'accountusage', 'ratecards', 'vouchers', 'allocations', 'unknownmodels']
 
 @description('Days after which landed Arrow files move to the cool tier (recent months are re-read by late data and disputes).')
 param landedCoolAfterDays int = 30

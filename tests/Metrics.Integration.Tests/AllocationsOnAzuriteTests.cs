@@ -1,0 +1,55 @@
+using Metrics.Core.Allocations;
+
+namespace Metrics.Integration.Tests;
+
+/// <summary>
+/// Allocations on Azurite: their terms never change once imported, the same import twice adds nothing, an id is one
+/// allocation across institutions, and two imports of one id with other terms at once leave exactly one.
+/// </summary>
+public sealed class AllocationsOnAzuriteTests() : MonthOnAzurite(new BillingMonth(2097, 6), "allocations")
+{
+    private Allocation Grant(string id, string institution, decimal amount, string? account = null) =>
+        new($"{id}-{Run}", $"{institution}-{Run}", account, Allocation.GpuHours, amount, new(2097, 6, 15), new(2097, 7, 14));
+
+    [Fact]
+    public async Task Import_AddsNewOnes_LeavesTheSameTerms_RefusesOthersWritingNothing()
+    {
+        var store = new TableAllocationStore(Azurite.Clients.Tables);
+        Allocation hours = Grant("g1", "inst-a", 1000.5m, account: "proj-x");
+        var money = new Allocation($"m1-{Run}", $"inst-a-{Run}", null, "CNY", 250000.25m, new(2097, 1, 1), new(2097, 12, 31));
+        Allocation other = Grant("g2", "inst-b", 10m);
+
+        Assert.Equal(3, await store.ImportAsync([hours, money, other], CancellationToken.None));
+        Assert.Equal(0, await store.ImportAsync([hours, money], CancellationToken.None));
+
+        // One changed term among new ones: the whole import is refused, naming it, and the new one is not written.
+        Allocation fresh = Grant("g3", "inst-a", 5m);
+        InvalidOperationException refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            store.ImportAsync([fresh, hours with { Amount = 2000m }], CancellationToken.None)
+        );
+        Assert.Contains($"allocation(s) g1-{Run} were imported before with other terms", refused.Message, StringComparison.Ordinal);
+
+        IReadOnlyList<Allocation> instA = await store.ListAsync($"inst-a-{Run}", CancellationToken.None);
+        Assert.Equal([hours, money], instA.OrderBy(a => a.Id, StringComparer.Ordinal));
+        Assert.Equal([other], await store.ListAsync($"inst-b-{Run}", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task OneIdWithOtherTermsAtOnce_ExactlyOneLands()
+    {
+        var first = new TableAllocationStore(Azurite.Clients.Tables);
+        var second = new TableAllocationStore(Azurite.Clients.Tables);
+        Allocation a = Grant("race", "inst-a", 100m);
+        Allocation b = Grant("race", "inst-b", 200m);
+
+        Task<int>[] both = [first.ImportAsync([a], CancellationToken.None), second.ImportAsync([b], CancellationToken.None)];
+        await Task.WhenAll(both.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        Assert.Equal(1, both.Count(t => t.IsCompletedSuccessfully && t.Result == 1));
+        Exception lost = Assert.Single(both.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!));
+        Assert.IsType<InvalidOperationException>(lost);
+        IReadOnlyList<Allocation> stored = await first.ListAsync(null, CancellationToken.None);
+        Allocation kept = Assert.Single(stored, s => s.Id == a.Id);
+        Assert.True(kept == a || kept == b, $"stored {kept}");
+    }
+}
