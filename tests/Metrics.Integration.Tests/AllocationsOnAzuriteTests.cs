@@ -52,4 +52,38 @@ public sealed class AllocationsOnAzuriteTests() : MonthOnAzurite(new BillingMont
         Allocation kept = Assert.Single(stored, s => s.Id == a.Id);
         Assert.True(kept == a || kept == b, $"stored {kept}");
     }
+
+    [Fact]
+    public async Task TheCli_ImportsOnce_RefusesAChangedTerm_AndPutsEachOnTheRecord()
+    {
+        string file = Path.Combine(Dir, "allocations.json");
+        string Entry(decimal amount) =>
+            $$"""
+                {"allocations":[{"id":"cli-{{Run}}","institution":"inst-{{Run}}","unit":"gpu-hours","amount":{{amount}},
+                  "from":"2097-06-15","to":"2097-07-14"}]}
+                """;
+        await File.WriteAllTextAsync(file, Entry(100m));
+
+        Assert.Equal("imported=1 unchanged=0\n", await Azurite.RunOkAsync(Time, "allocations", "import", file));
+        Assert.Equal("imported=0 unchanged=1\n", await Azurite.RunOkAsync(Time, "allocations", "import", file));
+        await File.WriteAllTextAsync(file, Entry(150m));
+        (int exit, _, string error) = await Azurite.RunAsync(Time, null, "allocations", "import", file);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"allocation(s) cli-{Run} were imported before with other terms", error, StringComparison.Ordinal);
+        Allocation stored = Assert.Single(
+            await new TableAllocationStore(Azurite.Clients.Tables).ListAsync($"inst-{Run}", CancellationToken.None)
+        );
+        Assert.Equal(100m, stored.Amount);
+        string[] outcomes = (await Azurite.RunOkAsync(Time, "audit"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(AuditRecord.FromJsonLine)
+            .Where(r => r.Action == "allocations.import")
+            .Select(r => r.Outcome)
+            .ToArray();
+        Assert.Equal(3, outcomes.Length);
+        Assert.Equal("ok: imported=1 unchanged=0", outcomes[0]);
+        Assert.Equal("ok: imported=0 unchanged=1", outcomes[1]);
+        Assert.StartsWith($"refused: allocation(s) cli-{Run}", outcomes[2], StringComparison.Ordinal);
+    }
 }

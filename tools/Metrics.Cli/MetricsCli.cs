@@ -62,6 +62,7 @@ public static class MetricsCli
             StatementCommand.Create(context),
             CloseCommand.Create(context),
             VouchersCommand.Create(context),
+            AllocationsCommand.Create(context),
             RatesCommand.Create(context),
             ModelsCommand.Create(context),
             AuditCommand.Create(context),

@@ -32,42 +32,21 @@ internal static class VouchersCommand
         };
     }
 
-    private static async Task<int> ImportAsync(
+    private static Task<int> ImportAsync(
         CliContext context,
         ParseResult result,
         Argument<FileInfo> file,
         CancellationToken cancellationToken
-    )
-    {
-        FileInfo path = result.GetValue(file)!;
-        (IReadOnlyList<Voucher> vouchers, string subject) = await CliAudit
-            .ParseAsync(path, b => VoucherFile.Parse(b), v => $"{v.Count} voucher(s)", context, "vouchers.import", cancellationToken)
-            .ConfigureAwait(false);
-
-        int added;
-        try
-        {
-            added = await new TableVoucherStore(context.CreateStorage().Tables)
-                .ImportAsync(vouchers, cancellationToken)
-                .ConfigureAwait(false);
-        }
-        catch (InvalidOperationException ex)
-        {
-            await CliAudit
-                .RecordAsync(context, "vouchers.import", subject, "refused: " + ex.Message, cancellationToken)
-                .ConfigureAwait(false);
-            throw new CliFailure($"{path.Name}: {ex.Message}", ex);
-        }
-
-        await CliAudit
-            .RecordAsync(context, "vouchers.import", subject, $"ok: imported={added} unchanged={vouchers.Count - added}", cancellationToken)
-            .ConfigureAwait(false);
-
-        await context
-            .Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported={added} unchanged={vouchers.Count - added}"))
-            .ConfigureAwait(false);
-        return ExitCodes.Success;
-    }
+    ) =>
+        CliImport.RunAsync(
+            context,
+            result.GetValue(file)!,
+            "vouchers.import",
+            "voucher",
+            b => VoucherFile.Parse(b),
+            (vouchers, ct) => new TableVoucherStore(context.CreateStorage().Tables).ImportAsync(vouchers, ct),
+            cancellationToken
+        );
 
     private static async Task<int> ListAsync(
         CliContext context,
