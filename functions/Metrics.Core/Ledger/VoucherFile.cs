@@ -33,19 +33,7 @@ public static class VoucherFile
             throw new FormatException($"{path}.currency must be an ISO 4217 code such as CNY, got '{currency}'");
         }
 
-        DateOnly from = ImportFields.Date(v, "validFrom", path),
-            to = ImportFields.Date(v, "validTo", path);
-        if (to < from)
-        {
-            throw new FormatException($"{path}: validTo {to:yyyy-MM-dd} is before validFrom {from:yyyy-MM-dd}");
-        }
-
-        if (to > from.AddMonths(FinanceLimits.MaxVoucherMonths).AddDays(-1))
-        {
-            throw new FormatException(
-                $"{path}: valid from {from:yyyy-MM-dd} to {to:yyyy-MM-dd} is longer than {FinanceLimits.MaxVoucherMonths} months"
-            );
-        }
+        (DateOnly from, DateOnly to) = ImportFields.Period(v, "validFrom", "validTo", FinanceLimits.MaxVoucherMonths, path);
 
         decimal share = ImportFields.Decimal(v, "maxShare", path);
         if (share <= 0 || share > 1)

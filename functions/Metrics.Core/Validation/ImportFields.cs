@@ -112,7 +112,7 @@ internal static class ImportFields
         }
 
         return to > from.AddMonths(maxMonths).AddDays(-1)
-            ? throw new FormatException($"{path}: {fromName} {from:yyyy-MM-dd} to {to:yyyy-MM-dd} is longer than {maxMonths} months")
+            ? throw new FormatException($"{path}: valid from {from:yyyy-MM-dd} to {to:yyyy-MM-dd} is longer than {maxMonths} months")
             : (from, to);
     }
 
