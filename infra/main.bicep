@@ -53,6 +53,9 @@ param gpuSenderPrincipalIds array = []
 @description('Object ids of the scheduler collectors\' identities: each may send to job-events only.')
 param jobSenderPrincipalIds array = []
 
+@description('Object ids of the identities that consume allocation threshold events (queue allocation-events on the data account).')
+param allocationEventConsumerPrincipalIds array = []
+
 @description('Clusters whose events land, comma-separated; empty accepts any.')
 param allowedClusters string = ''
 
@@ -133,6 +136,7 @@ module rbac 'modules/rbac.bicep' = {
     dataStorageName: dataStorage.outputs.name
     hostStorageName: hostStorage.outputs.name
     appInsightsName: monitoring.outputs.appInsightsName
+    allocationEventConsumerPrincipalIds: allocationEventConsumerPrincipalIds
   }
 }
 
@@ -161,6 +165,7 @@ module functionApp 'modules/functionapp.bicep' = {
     deploymentContainerUri: hostStorage.outputs.deploymentContainerUri
     dataBlobServiceUri: dataStorage.outputs.blobServiceUri
     dataTableServiceUri: dataStorage.outputs.tableServiceUri
+    dataQueueServiceUri: dataStorage.outputs.queueServiceUri
     eventHubsNamespace: eventHubs.outputs.fullyQualifiedNamespace
     gpuTelemetryHubName: eventHubs.outputs.gpuTelemetryHubName
     jobEventsHubName: eventHubs.outputs.jobEventsHubName

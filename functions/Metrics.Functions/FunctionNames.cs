@@ -14,6 +14,8 @@ public static class FunctionNames
     public const string CloseMonth = nameof(CloseMonth);
     public const string ListVouchers = nameof(ListVouchers);
     public const string ImportVouchers = nameof(ImportVouchers);
+    public const string ListAllocations = nameof(ListAllocations);
+    public const string ImportAllocations = nameof(ImportAllocations);
     public const string GetAudit = nameof(GetAudit);
     public const string GetStatus = nameof(GetStatus);
     public const string ExportUsage = nameof(ExportUsage);

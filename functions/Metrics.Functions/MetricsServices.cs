@@ -49,6 +49,20 @@ public static class MetricsServices
         services.AddSingleton<AccessGate>();
         services.AddSingleton<IVoucherStore>(sp => new TableVoucherStore(sp.GetRequiredService<StorageClients>().Tables));
         services.AddSingleton<IAuditLog>(sp => new BlobAuditLog(sp.GetRequiredService<StorageClients>().Blobs));
+        services.AddSingleton<Billing.FinanceImport>();
+        services.AddSingleton<Metrics.Core.Allocations.IAllocationStore>(sp => new TableAllocationStore(
+            sp.GetRequiredService<StorageClients>().Tables
+        ));
+        services.AddSingleton(sp =>
+            BillingStorage.CreateAllocationStandings(
+                sp.GetRequiredService<StorageClients>(),
+                calendar,
+                sp.GetRequiredService<TimeProvider>()
+            )
+        );
+        services.AddSingleton(sp =>
+            BillingStorage.CreateAllocationWatch(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>())
+        );
         services.AddSingleton(sp => new VoucherLedger(
             sp.GetRequiredService<IVoucherStore>(),
             new BlobStatementStore(sp.GetRequiredService<StorageClients>().Blobs),

@@ -59,6 +59,40 @@ public static class BillingStorage
         };
     }
 
+    /// <summary>Allocations as they stand, from the billing tables, the rate card and the threshold events.</summary>
+    public static Metrics.Core.Allocations.AllocationStandings CreateAllocationStandings(
+        StorageClients clients,
+        BillingCalendar calendar,
+        TimeProvider timeProvider
+    )
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        return new Metrics.Core.Allocations.AllocationStandings(
+            new TableAllocationStore(clients.Tables),
+            new TableUsageStore(clients.Tables),
+            new TableRateCardStore(clients.Tables),
+            new TableAllocationEventLog(clients.Tables),
+            calendar,
+            timeProvider
+        );
+    }
+
+    /// <summary>The threshold watch the rollup runs after each pass: events recorded in the table, sent on the queue.</summary>
+    public static Metrics.Core.Allocations.AllocationWatch CreateAllocationWatch(
+        StorageClients clients,
+        BillingCalendar calendar,
+        TimeProvider timeProvider
+    )
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        return new Metrics.Core.Allocations.AllocationWatch(
+            CreateAllocationStandings(clients, calendar, timeProvider),
+            new TableAllocationEventLog(clients.Tables),
+            new QueueAllocationEvents(clients),
+            timeProvider
+        );
+    }
+
     public static UsageQuery CreateQuery(StorageClients clients, BillingCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(clients);

@@ -22,10 +22,14 @@ public sealed class StorageClients
         Configure(blobOptions.Retry, settings.MaxRetries);
         var tableOptions = new TableClientOptions();
         Configure(tableOptions.Retry, settings.MaxRetries);
+        // Base64, as the Functions queue trigger and most consumers read messages by default.
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        Configure(queueOptions.Retry, settings.MaxRetries);
 
         // Per retry: every attempt is a billed transaction.
         blobOptions.AddPolicy(Requests, HttpPipelinePosition.PerRetry);
         tableOptions.AddPolicy(Requests, HttpPipelinePosition.PerRetry);
+        queueOptions.AddPolicy(Requests, HttpPipelinePosition.PerRetry);
         foreach (HttpPipelinePolicy policy in policies)
         {
             blobOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
@@ -37,6 +41,7 @@ public sealed class StorageClients
         {
             Blobs = new PrefixedBlobServiceClient(prefix, connectionString, blobOptions);
             Tables = new PrefixedTableServiceClient(prefix, connectionString, tableOptions);
+            Queues = new QueueServiceClient(connectionString, queueOptions);
         }
         else if (settings.BlobServiceUri is { } blobUri && settings.TableServiceUri is { } tableUri)
         {
@@ -45,6 +50,7 @@ public sealed class StorageClients
             );
             Blobs = new PrefixedBlobServiceClient(prefix, blobUri, credential, blobOptions);
             Tables = new PrefixedTableServiceClient(prefix, tableUri, credential, tableOptions);
+            Queues = new QueueServiceClient(settings.QueueServiceUri ?? QueueUriOf(blobUri), credential, queueOptions);
         }
         else
         {
@@ -60,6 +66,15 @@ public sealed class StorageClients
     public BlobServiceClient Blobs { get; }
 
     public TableServiceClient Tables { get; }
+
+    /// <summary>The queue service; queue names get <see cref="StorageSettings.NamePrefix"/> through <see cref="Queue"/>.</summary>
+    public QueueServiceClient Queues { get; }
+
+    /// <summary>The named queue, with this account's name prefix.</summary>
+    public QueueClient Queue(string name) => Queues.GetQueueClient(Settings.NamePrefix + name);
+
+    /// <summary>An account's queue endpoint beside its blob endpoint (<c>.blob.</c> becomes <c>.queue.</c>).</summary>
+    private static Uri QueueUriOf(Uri blobUri) => new(blobUri.AbsoluteUri.Replace(".blob.", ".queue.", StringComparison.Ordinal));
 
     private static void Configure(RetryOptions retry, int maxRetries)
     {

@@ -36,6 +36,9 @@ public sealed record StorageSettings
 
     public Uri? TableServiceUri { get; init; }
 
+    /// <summary>The queue endpoint; when null, the blob endpoint's account with <c>.queue.</c> for <c>.blob.</c>.</summary>
+    public Uri? QueueServiceUri { get; init; }
+
     /// <summary>Client id of a user-assigned managed identity; null for the system identity or a developer login.</summary>
     public string? ClientId { get; init; }
 
@@ -91,6 +94,7 @@ public sealed record StorageSettings
             {
                 BlobServiceUri = new Uri(blob),
                 TableServiceUri = new Uri(table),
+                QueueServiceUri = NonEmpty(getVariable($"{ConnectionName}__queueServiceUri")) is { } queue ? new Uri(queue) : null,
                 ClientId = NonEmpty(getVariable($"{ConnectionName}__clientId")),
             };
         }

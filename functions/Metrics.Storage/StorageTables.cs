@@ -55,6 +55,9 @@ public static class StorageTables
     /// <summary>Allocations as imported: PartitionKey = <c>a</c>, RowKey = allocation id.</summary>
     public const string Allocations = "allocations";
 
+    /// <summary>Allocation threshold events, once each for ever: PartitionKey = <c>e</c>, RowKey = <c>allocation:basis:pct</c>.</summary>
+    public const string AllocationEvents = "allocationevents";
+
     /// <summary>
     /// GPU model names landed without a catalogue entry: PartitionKey = stream, RowKey = the name as sent; rows and when
     /// first and last seen.
@@ -75,6 +78,7 @@ public static class StorageTables
         RateCards,
         Vouchers,
         Allocations,
+        AllocationEvents,
         UnknownModels,
     ];
 }

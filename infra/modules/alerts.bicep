@@ -99,6 +99,16 @@ var rules = [
     threshold: 0
   }
   {
+    key: 'allocation-exhausted'
+    description: 'An allocation has used its whole amount: tell its institution and the allocations office (metrics allocations list).'
+    severity: 3
+    window: 'PT15M'
+    query: 'customMetrics | where name == "metrics.allocations" and tostring(customDimensions["status"]) == "exhausted" | summarize exhausted = max(valueMax) | extend exhausted = coalesce(exhausted, 0.0)'
+    measure: 'exhausted'
+    operator: 'GreaterThan'
+    threshold: 0
+  }
+  {
     key: 'no-gpu-telemetry'
     description: 'No GPU telemetry landed for ${noTelemetryMinutes} minutes.'
     severity: 1

@@ -28,6 +28,9 @@ param dataBlobServiceUri string
 @description('Table endpoint of the data storage account.')
 param dataTableServiceUri string
 
+@description('Queue endpoint of the data account (allocation threshold events).')
+param dataQueueServiceUri string
+
 @description('Event Hubs namespace host name.')
 param eventHubsNamespace string
 
@@ -163,6 +166,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         // The data account, read by MetricsServices.ReadStorageSettings.
         { name: 'MetricsStorage__blobServiceUri', value: dataBlobServiceUri }
         { name: 'MetricsStorage__tableServiceUri', value: dataTableServiceUri }
+        { name: 'MetricsStorage__queueServiceUri', value: dataQueueServiceUri }
         { name: 'MetricsStorage__clientId', value: identityClientId }
         // Billing.
         { name: 'RollupSchedule', value: rollupSchedule }

@@ -21,7 +21,10 @@ param wormContainers array = ['statements', 'audit']
 param financeRetentionDays int = 3650
 
 @description('Tables the code uses (StorageTables.All).')
-param tables array = ['workmarks', 'ehsequences', 'jobstates', 'jobhours', 'jobmonths', 'hourlyusage', 'dailyusage', 'monthlyusage', 'accountusage', 'ratecards', 'vouchers', 'allocations', 'unknownmodels']
+param tables array = ['workmarks', 'ehsequences', 'jobstates', 'jobhours', 'jobmonths', 'hourlyusage', 'dailyusage', 'monthlyusage', 'accountusage', 'ratecards', 'vouchers', 'allocations', 'allocationevents', 'unknownmodels']
+
+@description('Queues the code writes (QueueAllocationEvents): allocation threshold events for schedulers and notification flows.')
+param queues array = ['allocation-events']
 
 @description('Days after which landed Arrow files move to the cool tier (recent months are re-read by late data and disputes).')
 param landedCoolAfterDays int = 30
@@ -86,6 +89,16 @@ resource billingTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2
   name: table
 }]
 
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource eventQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for queue in queues: {
+  parent: queueService
+  name: queue
+}]
+
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
   parent: account
   name: 'default'
@@ -128,3 +141,4 @@ output id string = account.id
 output name string = account.name
 output blobServiceUri string = account.properties.primaryEndpoints.blob
 output tableServiceUri string = account.properties.primaryEndpoints.table
+output queueServiceUri string = account.properties.primaryEndpoints.queue

@@ -32,7 +32,7 @@ public sealed class FinanceHttpTests
     }
 
     private Billing.Vouchers VouchersFunction() =>
-        new(_vouchers, new VoucherLedger(_vouchers, _statements, s_calendar), _time, SignedIn.Gate);
+        new(_vouchers, new VoucherLedger(_vouchers, _statements, s_calendar), _time, SignedIn.Gate, new(SignedIn.Gate, _time));
 
     private static HttpRequest Request(string method, string body = "", string query = "")
     {

@@ -61,7 +61,7 @@ public sealed class FunctionMetadataTests
             .ToDictionary(f => f.Name, f => f.Binding.GetProperty("authLevel").GetString());
         Assert.Equal("Function", levels[FunctionNames.ExportUsage]);
         Assert.All(levels.Where(l => l.Key != FunctionNames.ExportUsage), l => Assert.Equal("Anonymous", l.Value));
-        Assert.Equal(9, levels.Count);
+        Assert.Equal(11, levels.Count);
     }
 
     [Fact]

@@ -16,7 +16,10 @@ public sealed class UsageRollupTimerTests
         );
         var logger = new FakeLogger<UsageRollupTimer>();
 
-        await new UsageRollupTimer(_pipeline.Rollup(), logger).RunAsync(new TimerInfo { IsPastDue = true }, CancellationToken.None);
+        await new UsageRollupTimer(_pipeline.Rollup(), _pipeline.Watch(TimeProvider.System), logger).RunAsync(
+            new TimerInfo { IsPastDue = true },
+            CancellationToken.None
+        );
 
         // Job 08:00-10:00 with 8 GPUs: 16 GPU-hours in November (Shanghai).
         MonthlyUsage line = Assert.Single(_pipeline.Usage.Months[new BillingMonth(2026, 11)]);
@@ -33,7 +36,7 @@ public sealed class UsageRollupTimerTests
         await using Metrics.Core.Work.IWorkLease held = await _pipeline.Lock.AcquireAsync(TimeSpan.Zero, CancellationToken.None);
         UsageRollup rollup = _pipeline.Rollup(rollupLock: _pipeline.Lock.Impatient());
 
-        await new UsageRollupTimer(rollup, logger).RunAsync(new TimerInfo(), CancellationToken.None);
+        await new UsageRollupTimer(rollup, _pipeline.Watch(TimeProvider.System), logger).RunAsync(new TimerInfo(), CancellationToken.None);
 
         Assert.Contains(logger.Collector.GetSnapshot(), r => r.Id.Id == 1102);
     }

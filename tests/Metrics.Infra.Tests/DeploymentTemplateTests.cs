@@ -285,7 +285,15 @@ public sealed class DeploymentTemplateTests
         JsonElement rules = Main.Module("alerts").GetProperty("variables").GetProperty("rules");
         var byKey = rules.EnumerateArray().ToDictionary(r => r.GetProperty("key").GetString()!, r => r);
         Assert.Equal(
-            ["billing-freshness", "dead-letter-rate", "function-failures", "month-close-overdue", "no-gpu-telemetry", "unknown-gpu-model"],
+            [
+                "allocation-exhausted",
+                "billing-freshness",
+                "dead-letter-rate",
+                "function-failures",
+                "month-close-overdue",
+                "no-gpu-telemetry",
+                "unknown-gpu-model",
+            ],
             byKey.Keys.Order()
         );
         Assert.Equal("[mul(parameters('billingFreshnessMinutes'), 60)]", byKey["billing-freshness"].GetProperty("threshold").GetString());
@@ -300,6 +308,10 @@ public sealed class DeploymentTemplateTests
         );
         Assert.Equal("GreaterThan", byKey["unknown-gpu-model"].GetProperty("operator").GetString());
         Assert.Contains("metrics.months.overdue", byKey["month-close-overdue"].GetProperty("query").GetString(), StringComparison.Ordinal);
+        string exhausted = byKey["allocation-exhausted"].GetProperty("query").GetString()!;
+        Assert.Contains("metrics.allocations", exhausted, StringComparison.Ordinal);
+        Assert.Contains("\"exhausted\"", exhausted, StringComparison.Ordinal);
+        Assert.Equal("GreaterThan", byKey["allocation-exhausted"].GetProperty("operator").GetString());
 
         // Every metric a rule reads is one the pipeline records (a renamed instrument would silence its alert).
         using var metrics = new Metrics.Core.Observability.PipelineMetrics($"infra-test-{Guid.NewGuid():N}");

@@ -90,7 +90,7 @@ public sealed class AccessMatrixOnAzuriteTests : IDisposable
             new VoucherLedger(vouchers, new BlobStatementStore(clients.Blobs), calendar),
             time,
             SignedIn.Gate,
-            audit
+            new FinanceImport(SignedIn.Gate, time, audit)
         );
         var close = new CloseMonth(
             BillingStorage.CreateMonthClose(clients, calendar, time, MonthClose.DefaultGrace),
@@ -261,7 +261,8 @@ public sealed class AccessMatrixOnAzuriteTests : IDisposable
             vouchers,
             new VoucherLedger(vouchers, new BlobStatementStore(_month.Azurite.Clients.Blobs), StatementScenario.Calendar),
             _month.Time,
-            SignedIn.Gate
+            SignedIn.Gate,
+            new FinanceImport(SignedIn.Gate, _month.Time)
         );
         string month = _month.Month.ToString();
         Func<string, string?, Task<IActionResult>>[] asks =

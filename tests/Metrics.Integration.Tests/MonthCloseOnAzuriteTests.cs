@@ -209,7 +209,8 @@ public sealed class MonthCloseOnAzuriteTests() : MonthOnAzurite(new BillingMonth
                 BillingCalendar.Create("Asia/Shanghai")
             ),
             Time,
-            SignedIn.Gate
+            SignedIn.Gate,
+            new Metrics.Functions.Billing.FinanceImport(SignedIn.Gate, Time)
         );
         var ok = Assert.IsType<Microsoft.AspNetCore.Mvc.OkObjectResult>(await api.ListAsync(request, CancellationToken.None));
         using (JsonDocument balances = JsonDocument.Parse(JsonSerializer.Serialize(ok.Value)))

@@ -15,6 +15,12 @@ public enum AccessAction
     /// <summary>Import vouchers.</summary>
     ImportVouchers,
 
+    /// <summary>Allocations and where they stand, of one institution or of all.</summary>
+    ReadAllocations,
+
+    /// <summary>Import allocations.</summary>
+    ImportAllocations,
+
     /// <summary>Close a month.</summary>
     CloseMonth,
 

@@ -24,7 +24,10 @@ public static class AccessPolicy
 
         return action switch
         {
-            AccessAction.ReadUsage or AccessAction.ReadStatement or AccessAction.ReadVouchers => ReadMoney(caller, institution),
+            AccessAction.ReadUsage or AccessAction.ReadStatement or AccessAction.ReadVouchers or AccessAction.ReadAllocations => ReadMoney(
+                caller,
+                institution
+            ),
             AccessAction.ReadStatus => caller.Has(Role.Operator) ? AccessDecision.Allowed : AccessDecision.Forbidden,
             _ => AccessDecision.Forbidden,
         };

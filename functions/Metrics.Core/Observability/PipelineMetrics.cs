@@ -30,6 +30,7 @@ public sealed class PipelineMetrics : IDisposable
     private readonly Gauge<long> _pendingMarks;
     private readonly Gauge<double> _oldestPending;
     private readonly Gauge<long> _monthsOverdue;
+    private readonly Gauge<long> _allocations;
 
     public PipelineMetrics(string meterName = MeterName)
     {
@@ -63,6 +64,11 @@ public sealed class PipelineMetrics : IDisposable
             "{month}",
             "Months past their close grace that the month-close timer's last tick left open."
         );
+        _allocations = _meter.CreateGauge<long>(
+            "metrics.allocations",
+            "{allocation}",
+            "Watched allocations by status (ok, at-risk, exhausted) after the rollup's last threshold pass."
+        );
         _oldestPending = _meter.CreateGauge<double>(
             "metrics.rollup.freshness",
             "s",
@@ -72,6 +78,9 @@ public sealed class PipelineMetrics : IDisposable
 
     /// <summary>Months past their close grace still open after the month-close timer's tick (0 when all are closed).</summary>
     public void MonthsOverdue(int months) => _monthsOverdue.Record(months);
+
+    /// <summary>Watched allocations of one status after a threshold pass (<c>status</c>: ok, at-risk, exhausted).</summary>
+    public void Allocations(string status, int count) => _allocations.Record(count, new KeyValuePair<string, object?>("status", status));
 
     /// <summary>The app's instance.</summary>
     public static PipelineMetrics Shared { get; } = new();

@@ -1,7 +1,13 @@
+using Metrics.Core.Allocations;
+
 namespace Metrics.Functions.Billing;
 
-/// <summary>Every five minutes (<c>%RollupSchedule%</c>), rolls whatever landed since into hourly and monthly usage.</summary>
-public sealed class UsageRollupTimer(UsageRollup rollup, ILogger<UsageRollupTimer> logger)
+/// <summary>
+/// Every five minutes (<c>%RollupSchedule%</c>), rolls whatever landed since into hourly and monthly usage, then
+/// watches the allocations' thresholds (<see cref="AllocationWatch"/>), so an event is on its queue within one run of
+/// the rollup that crossed it.
+/// </summary>
+public sealed class UsageRollupTimer(UsageRollup rollup, AllocationWatch watch, ILogger<UsageRollupTimer> logger)
 {
     [Function(FunctionNames.UsageRollup)]
     public async Task RunAsync([TimerTrigger("%RollupSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
@@ -14,7 +20,12 @@ public sealed class UsageRollupTimer(UsageRollup rollup, ILogger<UsageRollupTime
 
         await LockedTick
             .RunAsync(
-                ct => rollup.RunPendingAsync(ct),
+                async ct =>
+                {
+                    RollupResult done = await rollup.RunPendingAsync(ct).ConfigureAwait(false);
+                    RollupLog.AllocationsWatched(logger, await watch.RunAsync(ct).ConfigureAwait(false));
+                    return done;
+                },
                 result => RollupLog.Completed(logger, result),
                 busy => RollupLog.LockBusy(logger, busy),
                 cancellationToken

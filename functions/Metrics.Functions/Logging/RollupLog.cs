@@ -39,6 +39,17 @@ internal static partial class RollupLog
         int failedMonths
     );
 
+    public static void AllocationsWatched(ILogger logger, Metrics.Core.Allocations.AllocationWatchResult result) =>
+        AllocationsWatched(logger, result.Watched, result.Crossed, result.Sent, result.AtRisk, result.Exhausted);
+
+    [LoggerMessage(
+        1104,
+        LogLevel.Information,
+        "Allocations watched: {Watched}; {Crossed} thresholds crossed, {Sent} events sent; {AtRisk} at risk, {Exhausted} exhausted",
+        EventName = "AllocationsWatched"
+    )]
+    private static partial void AllocationsWatched(ILogger logger, int watched, int crossed, int sent, int atRisk, int exhausted);
+
     [LoggerMessage(
         1103,
         LogLevel.Error,

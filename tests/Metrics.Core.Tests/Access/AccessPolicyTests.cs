@@ -14,7 +14,8 @@ public sealed class AccessPolicyTests
         var data = new TheoryData<string, AccessAction, string?, AccessDecision>();
         foreach (AccessAction action in Enum.GetValues<AccessAction>())
         {
-            bool money = action is AccessAction.ReadUsage or AccessAction.ReadStatement or AccessAction.ReadVouchers;
+            bool money =
+                action is AccessAction.ReadUsage or AccessAction.ReadStatement or AccessAction.ReadVouchers or AccessAction.ReadAllocations;
             data.Add("admin", action, null, AccessDecision.Allowed);
             data.Add("admin", action, other, AccessDecision.Allowed);
             data.Add("reader", action, null, money ? AccessDecision.Allowed : AccessDecision.Forbidden);

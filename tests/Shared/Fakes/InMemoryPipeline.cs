@@ -19,6 +19,26 @@ public sealed class InMemoryPipeline
 
     public BillingCalendar Calendar { get; } = BillingCalendar.Create("Asia/Shanghai");
 
+    public InMemoryAllocationStore Allocations { get; } = new();
+
+    public InMemoryAllocationEvents AllocationEvents { get; } = new();
+
+    /// <summary>The threshold watch over these stores, with the standard rate card, at <paramref name="time"/>.</summary>
+    public Metrics.Core.Allocations.AllocationWatch Watch(TimeProvider time) =>
+        new(
+            new Metrics.Core.Allocations.AllocationStandings(
+                Allocations,
+                Usage,
+                InMemoryRateCardStore.Standard(),
+                AllocationEvents,
+                Calendar,
+                time
+            ),
+            AllocationEvents,
+            AllocationEvents,
+            time
+        );
+
     /// <summary>
     /// A rollup over these stores; <paramref name="files"/> replaces the landed files' view (a faulty one, say), and
     /// <paramref name="rollupLock"/> the lock (one that gives up at once, say).

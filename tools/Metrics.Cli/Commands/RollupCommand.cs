@@ -64,6 +64,11 @@ internal static class RollupCommand
         RollupResult done = f is null
             ? await rollup.RunPendingAsync(cancellationToken, report).ConfigureAwait(false)
             : await rollup.RunRangeAsync(Parse(f), Parse(t!), cancellationToken, report).ConfigureAwait(false);
+        // The allocations' thresholds are watched after every pass, as the timer function does (AllocationWatch).
+        AllocationWatchResult watched = await BillingStorage
+            .CreateAllocationWatch(storage, context.CreateCalendar(), context.TimeProvider)
+            .RunAsync(cancellationToken)
+            .ConfigureAwait(false);
         foreach (UnitFailure failure in done.Failures)
         {
             await context.Error.WriteLineAsync($"failed (mark kept for the next run): {failure}").ConfigureAwait(false);
@@ -75,7 +80,8 @@ internal static class RollupCommand
                     CultureInfo.InvariantCulture,
                     $"job_hours={done.JobHoursRead} jobs_changed={done.JobsChanged} hours={done.HoursRecomputed} "
                         + $"months={done.MonthsRecomputed} marks_kept={done.MarksKeptForNextRun} failed_hours={done.FailedHours} "
-                        + $"failed_months={done.FailedMonths} storage_requests={storage.Requests.Count}"
+                        + $"failed_months={done.FailedMonths} allocations_watched={watched.Watched} allocation_events={watched.Crossed} "
+                        + $"storage_requests={storage.Requests.Count}"
                 )
             )
             .ConfigureAwait(false);

@@ -1,0 +1,90 @@
+using Metrics.Core.Ports;
+using Metrics.Core.Pricing;
+using Metrics.Core.Usage;
+
+namespace Metrics.Core.Allocations;
+
+/// <summary>
+/// Every allocation (or one institution's) as it stands now: used from the billing tables
+/// (<see cref="AllocationUsageReader"/>), forecast and status (<see cref="AllocationForecast"/>). The one implementation
+/// behind <c>metrics allocations list</c>, <c>GET /api/allocations</c>, the pages and the rollup's threshold watch.
+/// </summary>
+public sealed class AllocationStandings(
+    IAllocationStore allocations,
+    IUsageStore usage,
+    IRateCardStore rates,
+    IAllocationEventLog events,
+    BillingCalendar calendar,
+    TimeProvider timeProvider
+)
+{
+    /// <summary>
+    /// Days after its period's end that an allocation is still watched for thresholds: late data reaches a day for about
+    /// two months (ingest's age limits are 14 days for an event and 31 for a job run).
+    /// </summary>
+    public const int WatchedDaysAfterEnd = 62;
+
+    public BillingCalendar Calendar => calendar;
+
+    /// <summary>The standings, sorted by institution then id.</summary>
+    public async Task<IReadOnlyList<AllocationStanding>> ListAsync(string? institution, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Allocation> all = await allocations.ListAsync(institution, cancellationToken).ConfigureAwait(false);
+        return await MeasureAsync(all, institution is null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The standings of the allocations the threshold watch looks at: begun, and not long over.</summary>
+    public async Task<IReadOnlyList<AllocationStanding>> WatchedAsync(CancellationToken cancellationToken)
+    {
+        DateOnly today = calendar.DayOf(timeProvider.GetUtcNow());
+        IReadOnlyList<Allocation> all = await allocations.ListAsync(null, cancellationToken).ConfigureAwait(false);
+        Allocation[] watched = all.Where(a => a.From <= today && a.To.AddDays(WatchedDaysAfterEnd) >= today).ToArray();
+        return await MeasureAsync(watched, everyInstitution: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A reader for one institution's days, priced with today's rate card: what the burn-down chart is drawn from.</summary>
+    public async Task<AllocationUsageReader> ReaderAsync(CancellationToken cancellationToken) =>
+        new(usage, await rates.ReadAsync(cancellationToken).ConfigureAwait(false), calendar, everyInstitution: false);
+
+    private async Task<IReadOnlyList<AllocationStanding>> MeasureAsync(
+        IReadOnlyList<Allocation> list,
+        bool everyInstitution,
+        CancellationToken cancellationToken
+    )
+    {
+        if (list.Count == 0)
+        {
+            return [];
+        }
+
+        DateTimeOffset now = timeProvider.GetUtcNow();
+        var reader = new AllocationUsageReader(
+            usage,
+            await rates.ReadAsync(cancellationToken).ConfigureAwait(false),
+            calendar,
+            everyInstitution
+        );
+        Dictionary<string, DateOnly> exhaustedOn = (await events.ListAsync(null, cancellationToken).ConfigureAwait(false))
+            .Where(e => e.Basis == AllocationEvent.Actual && e.ThresholdPct == 100)
+            .ToDictionary(e => e.AllocationId, e => calendar.DayOf(e.CrossedAt), StringComparer.Ordinal);
+        var standings = new List<AllocationStanding>(list.Count);
+        foreach (
+            Allocation allocation in list.OrderBy(a => a.Institution, StringComparer.Ordinal).ThenBy(a => a.Id, StringComparer.Ordinal)
+        )
+        {
+            (decimal used, decimal window) = await reader.MeasureAsync(allocation, now, cancellationToken).ConfigureAwait(false);
+            standings.Add(
+                AllocationForecast.Project(
+                    allocation,
+                    now,
+                    AllocationForecast.Round(used, allocation),
+                    window,
+                    calendar,
+                    exhaustedOn.TryGetValue(allocation.Id, out DateOnly day) ? day : calendar.DayOf(now)
+                )
+            );
+        }
+
+        return standings;
+    }
+}

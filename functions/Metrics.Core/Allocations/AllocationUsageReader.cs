@@ -1,0 +1,198 @@
+using Metrics.Core.Ports;
+using Metrics.Core.Pricing;
+using Metrics.Core.Reports;
+using Metrics.Core.Usage;
+
+namespace Metrics.Core.Allocations;
+
+/// <summary>
+/// What an allocation's period has used, from the figures billing reports: the monthly lines for each month the
+/// period covers whole (its month so far, while it is open), the daily lines for the days of a month it covers in part.
+/// GPU-hours are each line's billed hours (4 decimals); money is each line priced as the month's statement prices it
+/// (<see cref="UsagePricing"/>), counting lines in the allocation's currency, before voucher credits. Late usage of a
+/// closed month counts on its own day (the statement bills it as an adjustment of a later month).
+/// <para>
+/// One reader serves one pass: it keeps the months and the recent days it read, so that the allocations of every
+/// institution cost one read of each month and one of the recent days (<paramref name="everyInstitution"/>), and those
+/// of one institution only that institution's rows.
+/// </para>
+/// </summary>
+public sealed class AllocationUsageReader(IUsageStore usage, RateCard rates, BillingCalendar calendar, bool everyInstitution)
+{
+    private readonly Dictionary<(BillingMonth, bool), ILookup<string, MonthlyUsage>> _months = [];
+    private readonly Dictionary<(DateOnly, DateOnly, string), IReadOnlyList<DailyUsage>> _days = [];
+    private ILookup<string, DailyUsage>? _recent;
+
+    /// <summary>Used within the period up to <paramref name="now"/>, and used within the forecast's window.</summary>
+    public async Task<(decimal Used, decimal WindowUsed)> MeasureAsync(
+        Allocation allocation,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
+    {
+        ArgumentNullException.ThrowIfNull(allocation);
+        DateOnly today = calendar.DayOf(now);
+        DateOnly last = today < allocation.To ? today : allocation.To;
+        decimal used = 0m;
+        for (
+            BillingMonth month = Month(allocation.From);
+            last >= allocation.From && month.CompareTo(Month(last)) <= 0;
+            month = month.Next()
+        )
+        {
+            DateOnly from = Max(allocation.From, month.FirstDay),
+                to = Min(last, month.LastDay);
+            IEnumerable<MonthlyUsage> lines =
+                from == month.FirstDay && allocation.To >= month.LastDay
+                    ? await MonthLinesAsync(allocation, month, cancellationToken).ConfigureAwait(false)
+                    : AsMonthLines(
+                        month,
+                        Scope(allocation, await DaysAsync(from, to, allocation, cancellationToken).ConfigureAwait(false))
+                    );
+            used += Value(allocation, month, lines);
+        }
+
+        (DateTimeOffset start, DateTimeOffset end) = AllocationForecast.Window(allocation, now, calendar);
+        decimal window = 0m;
+        if (end > start)
+        {
+            DateOnly first = calendar.DayOf(start),
+                final = calendar.DayOf(end.AddTicks(-1));
+            foreach (
+                DailyUsage day in Scope(
+                    allocation,
+                    await WindowDaysAsync(first, final, today, allocation, cancellationToken).ConfigureAwait(false)
+                )
+            )
+            {
+                window += DayValue(allocation, day);
+            }
+        }
+
+        return (used, window);
+    }
+
+    /// <summary>The value of one day's line in the allocation's unit, unrounded: for the burn and the burn-down chart.</summary>
+    public decimal DayValue(Allocation allocation, DailyUsage day)
+    {
+        ArgumentNullException.ThrowIfNull(allocation);
+        ArgumentNullException.ThrowIfNull(day);
+        decimal gpuHours = day.Seconds.Gpu / 3600m;
+        if (allocation.IsGpuHours)
+        {
+            return gpuHours;
+        }
+
+        var month = new BillingMonth(day.Day.Year, day.Day.Month);
+        RateEntry? gpu = rates.GpuRate(day.GpuModel, month),
+            cpu = rates.CpuRate(month);
+        return gpu is null || gpu.Currency != allocation.Unit
+            ? 0m
+            : (gpuHours * gpu.Rate) + (cpu is not null && cpu.Currency == allocation.Unit ? day.Seconds.CpuCore / 3600m * cpu.Rate : 0m);
+    }
+
+    /// <summary>The allocation's days (its institution's or account's rows) in [from, to], accounts summed per model.</summary>
+    public async Task<IReadOnlyList<DailyUsage>> DaysAsync(
+        DateOnly from,
+        DateOnly to,
+        Allocation allocation,
+        CancellationToken cancellationToken
+    )
+    {
+        ArgumentNullException.ThrowIfNull(allocation);
+        if (!_days.TryGetValue((from, to, allocation.Institution), out IReadOnlyList<DailyUsage>? days))
+        {
+            var read = new List<DailyUsage>();
+            await foreach (
+                DailyUsage day in usage.ReadDaysAsync(from, to.AddDays(1), allocation.Institution, cancellationToken).ConfigureAwait(false)
+            )
+            {
+                read.Add(day);
+            }
+
+            _days[(from, to, allocation.Institution)] = days = read;
+        }
+
+        return days;
+    }
+
+    private decimal Value(Allocation allocation, BillingMonth month, IEnumerable<MonthlyUsage> lines)
+    {
+        if (allocation.IsGpuHours)
+        {
+            return lines.Sum(l => UsageLine.ReportedHours(l.Seconds.Gpu));
+        }
+
+        UsageReport priced = UsagePricing.Price(month, calendar.TimeZoneId, lines, rates);
+        return priced.Lines.Where(l => l.Priced && l.Currency == allocation.Unit).Sum(l => l.Amount!.Value);
+    }
+
+    private async Task<IEnumerable<MonthlyUsage>> MonthLinesAsync(
+        Allocation allocation,
+        BillingMonth month,
+        CancellationToken cancellationToken
+    )
+    {
+        bool accounts = allocation.Account is not null;
+        if (!_months.TryGetValue((month, accounts), out ILookup<string, MonthlyUsage>? lines))
+        {
+            string? institution = everyInstitution ? null : allocation.Institution;
+            IReadOnlyList<MonthlyUsage> read = accounts
+                ? await usage.ReadMonthAccountsAsync(month, institution, cancellationToken).ConfigureAwait(false)
+                : await usage.ReadMonthAsync(month, institution, cancellationToken).ConfigureAwait(false);
+            _months[(month, accounts)] = lines = read.ToLookup(l => l.Institution, StringComparer.Ordinal);
+        }
+
+        return lines[allocation.Institution].Where(l => allocation.Account is null || l.Account == allocation.Account);
+    }
+
+    /// <summary>
+    /// The window's days: for every institution, one read of the recent days that every allocation's window lies in.
+    /// </summary>
+    private async Task<IReadOnlyList<DailyUsage>> WindowDaysAsync(
+        DateOnly first,
+        DateOnly final,
+        DateOnly today,
+        Allocation allocation,
+        CancellationToken cancellationToken
+    )
+    {
+        if (!everyInstitution)
+        {
+            return await DaysAsync(first, final, allocation, cancellationToken).ConfigureAwait(false);
+        }
+
+        DateOnly recent = today.AddDays(-AllocationForecast.WindowDays);
+        if (first < recent || final > today)
+        {
+            return await DaysAsync(first, final, allocation, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_recent is null)
+        {
+            var read = new List<DailyUsage>();
+            await foreach (DailyUsage day in usage.ReadDaysAsync(recent, today.AddDays(1), null, cancellationToken).ConfigureAwait(false))
+            {
+                read.Add(day);
+            }
+
+            _recent = read.ToLookup(d => d.Institution, StringComparer.Ordinal);
+        }
+
+        return _recent[allocation.Institution].Where(d => d.Day >= first && d.Day <= final).ToArray();
+    }
+
+    private static IEnumerable<DailyUsage> Scope(Allocation allocation, IEnumerable<DailyUsage> days) =>
+        days.Where(d => d.Institution == allocation.Institution && (allocation.Account is null || d.Account == allocation.Account));
+
+    /// <summary>Days summed per model into the month's lines: the same sums the month's own lines are made of.</summary>
+    private static IEnumerable<MonthlyUsage> AsMonthLines(BillingMonth month, IEnumerable<DailyUsage> days) =>
+        days.GroupBy(d => (d.Institution, d.GpuModel), d => d.Seconds)
+            .Select(g => new MonthlyUsage(month, g.Key.Institution, g.Key.GpuModel, string.Empty, 0, g.Aggregate((a, b) => a + b)));
+
+    private static BillingMonth Month(DateOnly day) => new(day.Year, day.Month);
+
+    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
+
+    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
+}
