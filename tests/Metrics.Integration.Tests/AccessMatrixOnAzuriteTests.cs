@@ -70,6 +70,15 @@ public sealed class AccessMatrixOnAzuriteTests : IDisposable
             """
         );
         await _month.Azurite.RunOkAsync(_month.Time, "vouchers", "import", vouchers);
+        string allocations = Path.Combine(_month.Dir, "neighbour-allocations.json");
+        await File.WriteAllTextAsync(
+            allocations,
+            $$"""
+            [{"id": "a-nbr-{{_month.Run}}", "institution": "{{Neighbour}}", "unit": "gpu-hours", "amount": 10,
+              "from": "{{_month.Month.FirstDay:yyyy-MM-dd}}", "to": "{{_month.Month.LastDay:yyyy-MM-dd}}"}]
+            """
+        );
+        await _month.Azurite.RunOkAsync(_month.Time, "allocations", "import", allocations);
         await _month.Azurite.RunOkAsync(_month.Time, "rollup");
 
         // After the month's end and grace, so that a close that is let through closes it.
@@ -99,6 +108,16 @@ public sealed class AccessMatrixOnAzuriteTests : IDisposable
             time
         );
         var status = new GetStatus(BillingStorage.CreateStatusQuery(clients, calendar, time), SignedIn.Gate);
+        var allocationApi = new Allocations(
+            new TableAllocationStore(clients.Tables),
+            BillingStorage.CreateAllocationStandings(clients, calendar, time),
+            SignedIn.Gate,
+            new FinanceImport(SignedIn.Gate, time, audit)
+        );
+        string newAllocation = $$"""
+            [{"id": "a-new-{{_month.Run}}", "institution": "{{Own}}", "unit": "CNY", "amount": 10.00,
+              "from": "{{_month.Month.Next().FirstDay:yyyy-MM-dd}}", "to": "{{_month.Month.Next().LastDay:yyyy-MM-dd}}"}]
+            """;
         string month = _month.Month.ToString();
         string newVoucher = $$"""
             [{"id": "v-new-{{_month.Run}}", "institution": "{{Own}}", "amount": 10.00, "currency": "CNY",
@@ -171,6 +190,30 @@ public sealed class AccessMatrixOnAzuriteTests : IDisposable
                 [401, No, No, No, No, Through]
             ),
             new(
+                FunctionNames.ListAllocations,
+                "GET allocations (all)",
+                p => allocationApi.ListAsync(SignedIn.Request("GET", p), default),
+                [401, No, No, No, Through, Through]
+            ),
+            new(
+                FunctionNames.ListAllocations,
+                "GET allocations (own)",
+                p => allocationApi.ListAsync(SignedIn.Request("GET", p, $"?institution={Own}"), default),
+                [401, No, No, Through, Through, Through]
+            ),
+            new(
+                FunctionNames.ListAllocations,
+                "GET allocations (neighbour)",
+                p => allocationApi.ListAsync(SignedIn.Request("GET", p, $"?institution={Neighbour}"), default),
+                [401, No, No, Through, Through, Through]
+            ),
+            new(
+                FunctionNames.ImportAllocations,
+                "POST allocations",
+                p => allocationApi.ImportAsync(SignedIn.Request("POST", p, body: newAllocation), default),
+                [401, No, No, No, No, Through]
+            ),
+            new(
                 FunctionNames.CloseMonth,
                 "POST months/close",
                 p => close.RunAsync(SignedIn.Request("POST", p), month, default),
@@ -236,13 +279,17 @@ public sealed class AccessMatrixOnAzuriteTests : IDisposable
         IReadOnlyList<AuditRecord> records = await new BlobAuditLog(_month.Azurite.Clients.Blobs).ReadAsync(null, CancellationToken.None);
         Assert.Equal(5, records.Count(r => r.Action == "month.close" && r.Outcome.StartsWith("refused: ", StringComparison.Ordinal)));
         Assert.Equal(5, records.Count(r => r.Action == "vouchers.import" && r.Outcome.StartsWith("refused: ", StringComparison.Ordinal)));
+        Assert.Equal(
+            5,
+            records.Count(r => r.Action == "allocations.import" && r.Outcome.StartsWith("refused: ", StringComparison.Ordinal))
+        );
         Assert.Contains(records, r => r.Who == "an unauthenticated caller (HTTP)" && r.Outcome == "refused: unauthenticated");
         Assert.Contains(
             records,
             r => r.Action == "month.close" && r.Who.StartsWith("reader@institution.example", StringComparison.Ordinal)
         );
         Assert.Contains(records, r => r.Action == "month.close" && r.Outcome.StartsWith("ok: ", StringComparison.Ordinal));
-        Assert.Equal(13 * 6, seen.Count);
+        Assert.Equal(17 * 6, seen.Count);
     }
 
     [Fact]
@@ -264,17 +311,24 @@ public sealed class AccessMatrixOnAzuriteTests : IDisposable
             SignedIn.Gate,
             new FinanceImport(SignedIn.Gate, _month.Time)
         );
+        var allocationApi = new Allocations(
+            new TableAllocationStore(_month.Azurite.Clients.Tables),
+            BillingStorage.CreateAllocationStandings(_month.Azurite.Clients, StatementScenario.Calendar, _month.Time),
+            SignedIn.Gate,
+            new FinanceImport(SignedIn.Gate, _month.Time)
+        );
         string month = _month.Month.ToString();
         Func<string, string?, Task<IActionResult>>[] asks =
         [
             (id, p) => usage.RunAsync(SignedIn.Request("GET", p, $"?institution={id}"), month, default),
             (id, p) => statements.InstitutionAsync(SignedIn.Request("GET", p), month, id, default),
             (id, p) => voucherApi.ListAsync(SignedIn.Request("GET", p, $"?institution={id}"), default),
+            (id, p) => allocationApi.ListAsync(SignedIn.Request("GET", p, $"?institution={id}"), default),
         ];
 
         foreach (var ask in asks)
         {
-            // Finance sees the neighbour: it exists, with usage and a voucher.
+            // Finance sees the neighbour: it exists, with usage, a voucher and an allocation.
             IActionResult finance = await ask(Neighbour, ClientPrincipals.FinanceReader);
             Assert.Equal(200, StatusOf(finance));
             Assert.Contains(Neighbour, BodyOf(finance), StringComparison.Ordinal);
