@@ -41,12 +41,28 @@ public static class MetricsServices
         services.AddSingleton(sp =>
             BillingStorage.CreateStatementQuery(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>())
         );
+        services.AddSingleton(sp => new Metrics.Statements.StatementPages(
+            sp.GetRequiredService<StatementQuery>(),
+            sp.GetRequiredService<Metrics.Core.Allocations.AllocationStandings>(),
+            calendar
+        ));
 
         AddTimedWork(services, configuration, calendar);
 
         // Who may call what: one gate for every HTTP function, trusting the caller only behind the platform's sign-in.
         services.AddSingleton(AccessSettings.FromSettings(name => configuration[name]));
         services.AddSingleton<AccessGate>();
+        AddFinance(services, calendar);
+        return services;
+    }
+
+    /// <summary>
+    /// Compaction, the month close and the status, with their grace periods read at start-up too: a bad value stops the
+    /// app rather than compacting hours or closing months too early.
+    /// </summary>
+    /// <summary>Vouchers, allocations and their imports, and the audit trail every finance change is recorded on.</summary>
+    private static void AddFinance(IServiceCollection services, BillingCalendar calendar)
+    {
         services.AddSingleton<IVoucherStore>(sp => new TableVoucherStore(sp.GetRequiredService<StorageClients>().Tables));
         services.AddSingleton<IAuditLog>(sp => new BlobAuditLog(sp.GetRequiredService<StorageClients>().Blobs));
         services.AddSingleton<Billing.FinanceImport>();
@@ -68,13 +84,8 @@ public static class MetricsServices
             new BlobStatementStore(sp.GetRequiredService<StorageClients>().Blobs),
             calendar
         ));
-        return services;
     }
 
-    /// <summary>
-    /// Compaction, the month close and the status, with their grace periods read at start-up too: a bad value stops the
-    /// app rather than compacting hours or closing months too early.
-    /// </summary>
     private static void AddTimedWork(IServiceCollection services, IConfiguration configuration, BillingCalendar calendar)
     {
         // Read at start-up too: a bad grace period stops the app rather than compacting hours too early.

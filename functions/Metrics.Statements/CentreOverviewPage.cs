@@ -4,14 +4,19 @@ namespace Metrics.Statements;
 
 /// <summary>
 /// The centre's month for finance as one HTML page: totals, warnings (unpriced models, dead letters), GPU-hours per
-/// day by model, the top institutions by amount and how many institutions used their GPUs how well.
+/// day by model, the top institutions by amount, how many institutions used their GPUs how well, and the allocations at
+/// risk and exhausted.
 /// </summary>
 public static class CentreOverviewPage
 {
     public const int TopInstitutions = 20;
 
-    public static string Render(CentreOverview overview, BillingCalendar calendar)
+    public static string Render(CentreOverview overview, BillingCalendar calendar) => Render(overview, calendar, []);
+
+    /// <summary>The page, with the allocations of <paramref name="allocations"/> at risk and exhausted.</summary>
+    public static string Render(CentreOverview overview, BillingCalendar calendar, IReadOnlyList<AllocationStanding> allocations)
     {
+        ArgumentNullException.ThrowIfNull(allocations);
         ArgumentNullException.ThrowIfNull(overview);
         ArgumentNullException.ThrowIfNull(calendar);
         UsageReport report = overview.Report;
@@ -32,6 +37,7 @@ public static class CentreOverviewPage
         TopSection(page, report);
         BandsSection(page, report);
         InstitutionStatementPage.Utilisation(page, report);
+        AllocationSections.AtRisk(page, allocations);
         page.Raw(
             "<footer><p>Every institution's lines are in finance's CSV for the month (GET /api/usage/{month}); this page sums them as the "
                 + "CSV prints them. Dead letters are counted by the UTC date they were enqueued.</p></footer>"

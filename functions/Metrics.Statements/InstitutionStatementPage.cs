@@ -2,7 +2,7 @@ namespace Metrics.Statements;
 
 /// <summary>
 /// An institution's monthly statement as one HTML page: the header, the totals, the lines exactly as finance's CSV has
-/// them, then the charts (usage per day by GPU model, utilisation per model, projects by amount, voucher balances),
+/// them, then the charts (usage per day by GPU model, utilisation per model, projects by amount, voucher balances, allocations' burn-downs),
 /// each with its figures in a table beneath.
 /// </summary>
 public static class InstitutionStatementPage
@@ -10,8 +10,12 @@ public static class InstitutionStatementPage
     /// <summary>The projects shown by name; the rest are summed as one row.</summary>
     public const int TopAccounts = 10;
 
-    public static string Render(InstitutionStatement statement, BillingCalendar calendar)
+    public static string Render(InstitutionStatement statement, BillingCalendar calendar) => Render(statement, calendar, []);
+
+    /// <summary>The page, with a burn-down chart for each of <paramref name="allocations"/>.</summary>
+    public static string Render(InstitutionStatement statement, BillingCalendar calendar, IReadOnlyList<AllocationBurnDown> allocations)
     {
+        ArgumentNullException.ThrowIfNull(allocations);
         ArgumentNullException.ThrowIfNull(statement);
         ArgumentNullException.ThrowIfNull(calendar);
         UsageReport report = statement.Report;
@@ -24,6 +28,7 @@ public static class InstitutionStatementPage
         Utilisation(page, report);
         Accounts(page, statement.ByAccount);
         Vouchers(page, statement);
+        AllocationSections.BurnDowns(page, allocations, calendar);
         page.Raw(
             "<footer><p>GPU-hours are allocated GPU time (a job's GPUs for as long as it ran), to 4 decimals; observed and active "
                 + "GPU-hours come from the GPUs' own telemetry (active = observed x utilisation). Amounts are GPU-hours x the GPU rate "

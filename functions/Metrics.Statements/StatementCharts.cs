@@ -140,6 +140,40 @@ public static class StatementCharts
         return Svg(plot, "Voucher balance over the month");
     }
 
+    /// <summary>
+    /// An allocation's burn-down over its period: what was used by the end of each day so far (solid), the amount
+    /// (dashed) and the forecast from now to the period's end (dotted).
+    /// </summary>
+    public static string BurnDown(AllocationBurnDown burnDown, BillingCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(burnDown);
+        ArgumentNullException.ThrowIfNull(calendar);
+        AllocationStanding s = burnDown.Standing;
+        Allocation a = s.Allocation;
+        int periodDays = a.To.DayNumber - a.From.DayNumber + 1;
+        Plot plot = NewPlot("Day of the period (billing time zone)", $"Used ({a.Unit})");
+        double[] xs = [0, .. burnDown.Days.Select(d => (double)(d.Day.DayNumber - a.From.DayNumber + 1))];
+        double[] ys = [0, .. burnDown.Days.Select(d => (double)d.UsedToDate)];
+        Line(plot.Add.Scatter(xs, ys), 0, LinePattern.Solid, "used");
+        Line(
+            plot.Add.Scatter(new double[] { 0, periodDays }, new double[] { (double)a.Amount, (double)a.Amount }),
+            2,
+            LinePattern.Dashed,
+            "allocation"
+        );
+        double now = Math.Clamp((s.AsOf - calendar.StartUtc(a.From)).TotalDays, 0, periodDays);
+        Line(plot.Add.Scatter(new[] { now, periodDays }, new[] { (double)s.Used, (double)s.Forecast }), 1, LinePattern.Dotted, "forecast");
+        int step = Math.Max(1, periodDays / 8);
+        double[] ticks = Enumerable.Range(0, (periodDays / step) + 1).Select(i => (double)(i * step)).ToArray();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            ticks,
+            ticks.Select(t => a.From.AddDays((int)t).ToString("MM-dd", CultureInfo.InvariantCulture)).ToArray()
+        );
+        double top = (double)Math.Max(a.Amount, Math.Max(s.Forecast, s.Used));
+        plot.Axes.SetLimits(0, periodDays, 0, Math.Max(1, top * 1.08));
+        return Svg(plot, $"Allocation {a.Id}: used, the allocation and the forecast over {a.From:yyyy-MM-dd} to {a.To:yyyy-MM-dd}");
+    }
+
     /// <summary>How many institutions averaged each band of GPU utilisation.</summary>
     public static string UtilisationBands(StatementFigures.UtilisationBands bands)
     {
@@ -173,6 +207,15 @@ public static class StatementCharts
         plot.YLabel(yLabel, size: 13);
         plot.Legend.Alignment = Alignment.UpperLeft;
         return plot;
+    }
+
+    private static void Line(ScottPlot.Plottables.Scatter line, int series, LinePattern pattern, string legend)
+    {
+        line.Color = s_series[series % s_series.Length].Fill;
+        line.LinePattern = pattern;
+        line.LineWidth = 2;
+        line.MarkerSize = 0;
+        line.LegendText = legend;
     }
 
     private static Bar Styled(Bar bar, int series)

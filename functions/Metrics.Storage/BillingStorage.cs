@@ -56,6 +56,7 @@ public static class BillingStorage
             Catalogue = new BlobGpuModelStore(clients.Blobs),
             Usage = new TableUsageStore(clients.Tables),
             CloseGrace = closeGrace ?? MonthClose.DefaultGrace,
+            Allocations = CreateAllocationStandings(clients, calendar, timeProvider),
         };
     }
 

@@ -93,7 +93,7 @@ public sealed class AccessMatrixOnAzuriteTests : IDisposable
         var audit = new BlobAuditLog(clients.Blobs);
         var vouchers = new TableVoucherStore(clients.Tables);
         var usage = new GetUsage(BillingStorage.CreateQuery(clients, calendar), SignedIn.Gate);
-        var statements = new GetStatement(BillingStorage.CreateStatementQuery(clients, calendar, time), calendar, SignedIn.Gate);
+        var statements = new GetStatement(StatementScenario.Pages(clients, time), SignedIn.Gate);
         var voucherApi = new Vouchers(
             vouchers,
             new VoucherLedger(vouchers, new BlobStatementStore(clients.Blobs), calendar),
@@ -298,11 +298,7 @@ public sealed class AccessMatrixOnAzuriteTests : IDisposable
         await SeedAsync();
         string reader = ClientPrincipals.InstitutionReader(Own);
         var usage = new GetUsage(BillingStorage.CreateQuery(_month.Azurite.Clients, StatementScenario.Calendar), SignedIn.Gate);
-        var statements = new GetStatement(
-            BillingStorage.CreateStatementQuery(_month.Azurite.Clients, StatementScenario.Calendar, _month.Time),
-            StatementScenario.Calendar,
-            SignedIn.Gate
-        );
+        var statements = new GetStatement(StatementScenario.Pages(_month.Azurite.Clients, _month.Time), SignedIn.Gate);
         var vouchers = new TableVoucherStore(_month.Azurite.Clients.Tables);
         var voucherApi = new Vouchers(
             vouchers,

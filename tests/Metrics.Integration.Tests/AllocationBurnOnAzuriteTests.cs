@@ -131,5 +131,26 @@ public sealed class AllocationBurnOnAzuriteTests() : MonthOnAzurite(new BillingM
         string[] last = await CheckAsync("step 4", 96m);
         Assert.Equal(third, last);
         Assert.Single(last, e => e.StartsWith($"hours-{Run},{Institution},50,actual,", StringComparison.Ordinal));
+
+        // An allocation imported late that its institution has already used up: exhausted at the next rollup (on the day
+        // that rollup saw it), on the status screen and the centre's overview, its events on the queue like the others.
+        await File.WriteAllTextAsync(
+            grants,
+            $$"""
+            [{"id":"tiny-{{Run}}","institution":"{{Institution}}","unit":"gpu-hours","amount":10,"from":"2098-03-20","to":"2098-04-10"}]
+            """
+        );
+        await Azurite.RunOkAsync(Time, "allocations", "import", grants);
+        await Azurite.RunOkAsync(Time, "rollup");
+        string[] tiny = (await ListAsync())[$"tiny-{Run}"];
+        Assert.Equal(("84.0000", "840.0", "2098-04-03", "exhausted"), (tiny[5], tiny[6], tiny[9], tiny[10]));
+        (_, string status, _) = await Azurite.RunAsync(Time, null, "status");
+        Assert.Contains("allocations: watched=3 at-risk=0 exhausted=1 (which: metrics allocations list)", status, StringComparison.Ordinal);
+        string page = Path.Combine(Dir, "overview.html");
+        await Azurite.RunOkAsync(Time, "statement", "--month", "2098-04", "--out", page);
+        string html = await File.ReadAllTextAsync(page);
+        Assert.Contains("data-total=\"allocations-exhausted\">1<", html, StringComparison.Ordinal);
+        Assert.Contains($"data-allocation=\"tiny-{Run}\" data-status=\"exhausted\"", html, StringComparison.Ordinal);
+        Assert.Equal(4, (await CheckAsync("step 5", 96m)).Count(e => e.StartsWith($"tiny-{Run},", StringComparison.Ordinal)));
     }
 }

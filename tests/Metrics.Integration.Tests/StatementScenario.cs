@@ -10,7 +10,8 @@ namespace Metrics.Integration.Tests;
 /// One institution's month on a store of its own, for the statement tests: two projects' jobs on two days, a GPU
 /// sample, a voucher and one dead-lettered event. Figures by hand: job A (proj-a) 2 GPUs + 4 CPUs for an hour on the
 /// 10th, 2 x 26.00 + 4 x 0.12 = 52.48; job B (proj-b) 1 GPU for 3 hours on the 12th, 78.00; 130.48 in all. The voucher
-/// (100.00, share 0.5) pays 65.24 and leaves 34.76; had the month ended on the 10th it would have paid 26.24.
+/// (100.00, share 0.5) pays 65.24 and leaves 34.76; had the month ended on the 10th it would have paid 26.24. An
+/// allocation of 8 GPU-hours for the month and the next has used 5.
 /// </summary>
 /// <remarks>The month is of 31 days, the longest daily chart.</remarks>
 internal sealed class StatementScenario() : MonthOnAzurite(new BillingMonth(2101, 3), "statement")
@@ -20,6 +21,9 @@ internal sealed class StatementScenario() : MonthOnAzurite(new BillingMonth(2101
     public string Institution => $"inst-stmt-{Run}";
 
     public string Voucher => $"v-stmt-{Run}";
+
+    /// <summary>8 GPU-hours for the month and the next: the month's 5 h use 62.5 % of it.</summary>
+    public string Allocation => $"a-stmt-{Run}";
 
     public static BillingCalendar Calendar { get; } = BillingCalendar.Create("Asia/Shanghai");
 
@@ -60,6 +64,15 @@ internal sealed class StatementScenario() : MonthOnAzurite(new BillingMonth(2101
             """
         );
         await Azurite.RunOkAsync(Time, "vouchers", "import", vouchers);
+        string allocations = Path.Combine(Dir, "allocations.json");
+        await File.WriteAllTextAsync(
+            allocations,
+            $$"""
+            [{"id": "{{Allocation}}", "institution": "{{Institution}}", "unit": "gpu-hours", "amount": 8,
+              "from": "{{Month.FirstDay:yyyy-MM-dd}}", "to": "{{Month.Next().LastDay:yyyy-MM-dd}}"}]
+            """
+        );
+        await Azurite.RunOkAsync(Time, "allocations", "import", allocations);
         await IngestAsync("jobs", Job("A", 2, 4, "proj-a", At(10, 0), At(10, 1)), Job("B", 1, 0, "proj-b", At(12, 2), At(12, 5)));
         JsonObject sample = EventJson.Gpu(
             node: $"n1-{Run}",
@@ -90,12 +103,20 @@ internal sealed class StatementScenario() : MonthOnAzurite(new BillingMonth(2101
     public async Task<ContentResult> StatementOverHttpAsync(BillingMonth month, string? institution)
     {
         HttpRequest request = SignedIn.Request("GET", ClientPrincipals.FinanceReader);
-        var function = new GetStatement(BillingStorage.CreateStatementQuery(Azurite.Clients, Calendar, Time), Calendar, SignedIn.Gate);
+        var function = new GetStatement(Pages(Azurite.Clients, Time), SignedIn.Gate);
         IActionResult result = institution is null
             ? await function.OverviewAsync(request, month.ToString(), CancellationToken.None)
             : await function.InstitutionAsync(request, month.ToString(), institution, CancellationToken.None);
         return Assert.IsType<ContentResult>(result);
     }
+
+    /// <summary>The statement pages over <paramref name="clients"/>, in the centre's calendar, at <paramref name="time"/>.</summary>
+    public static Metrics.Statements.StatementPages Pages(StorageClients clients, TimeProvider time) =>
+        new(
+            BillingStorage.CreateStatementQuery(clients, Calendar, time),
+            BillingStorage.CreateAllocationStandings(clients, Calendar, time),
+            Calendar
+        );
 
     public Task<string> CsvAsync(BillingMonth month, string? institution = null) =>
         institution is null

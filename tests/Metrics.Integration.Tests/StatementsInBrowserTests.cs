@@ -52,10 +52,23 @@ public sealed class StatementsInBrowserTests : IDisposable
         string overview = await _s.StatementAsync(_s.Month, institution: null);
         List<Dictionary<string, string>> csv = CsvRows.Parse(await _s.CsvAsync(_s.Month, _s.Institution));
 
-        // The institution's statement: daily, utilisation, projects and voucher charts.
+        // The institution's statement: daily, utilisation, projects, voucher and allocation burn-down charts.
         (IPage page, List<string> requests) = await OpenAsync(browser, statement);
         Assert.StartsWith(status, await TextAsync(page, "dd[data-field=status]"), StringComparison.Ordinal);
-        await AssertChartsAsync(page, expected: 4);
+        bool open = status.StartsWith("Open", StringComparison.Ordinal);
+        await AssertChartsAsync(page, expected: open ? 5 : 4);
+        if (open)
+        {
+            // The allocation's burn-down (open months only: a closed month's page is final): 5 of its 8 GPU-hours used.
+            Assert.Contains(
+                _s.Allocation,
+                await page.EvaluateExpressionAsync<string>("document.querySelector('#allocations svg.chart').getAttribute('aria-label')"),
+                StringComparison.Ordinal
+            );
+            Assert.Equal("5.0000", await TextAsync(page, "tr[data-allocation] td[data-col=used]"));
+            Assert.Equal("62.5", await TextAsync(page, "tr[data-allocation] td[data-col=used_pct]"));
+        }
+
         Assert.Equal(
             CsvRows.Sum(csv, "amount").ToString("F2", CultureInfo.InvariantCulture),
             await TextAsync(page, "tr[data-currency=CNY] td[data-col=due]")

@@ -108,11 +108,7 @@ public sealed class StatementsOnAzuriteTests : IDisposable
 
         // An institution with no usage at all: 404 over HTTP, a one-line failure from the CLI.
         Microsoft.AspNetCore.Http.HttpRequest request = SignedIn.Request("GET", ClientPrincipals.FinanceReader);
-        var function = new Metrics.Functions.Billing.GetStatement(
-            Metrics.Storage.BillingStorage.CreateStatementQuery(_s.Azurite.Clients, StatementScenario.Calendar, _s.Time),
-            StatementScenario.Calendar,
-            SignedIn.Gate
-        );
+        var function = new Metrics.Functions.Billing.GetStatement(StatementScenario.Pages(_s.Azurite.Clients, _s.Time), SignedIn.Gate);
         Assert.IsType<NotFoundObjectResult>(
             await function.InstitutionAsync(request, _s.Month.ToString(), "inst-nobody", CancellationToken.None)
         );

@@ -42,9 +42,33 @@ public sealed class AllocationStandings(
         return await MeasureAsync(watched, everyInstitution: true, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A reader for one institution's days, priced with today's rate card: what the burn-down chart is drawn from.</summary>
-    public async Task<AllocationUsageReader> ReaderAsync(CancellationToken cancellationToken) =>
-        new(usage, await rates.ReadAsync(cancellationToken).ConfigureAwait(false), calendar, everyInstitution: false);
+    /// <summary>
+    /// The burn-downs of the institution's allocations whose period meets the month: each day of the period so far, and
+    /// where it stands now. What its statement page charts.
+    /// </summary>
+    public async Task<IReadOnlyList<AllocationBurnDown>> BurnDownsAsync(
+        string institution,
+        BillingMonth month,
+        CancellationToken cancellationToken
+    )
+    {
+        IReadOnlyList<AllocationStanding> standings = await ListAsync(institution, cancellationToken).ConfigureAwait(false);
+        var reader = new AllocationUsageReader(
+            usage,
+            await rates.ReadAsync(cancellationToken).ConfigureAwait(false),
+            calendar,
+            everyInstitution: false
+        );
+        DateOnly today = calendar.DayOf(timeProvider.GetUtcNow());
+        var burnDowns = new List<AllocationBurnDown>();
+        foreach (AllocationStanding s in standings.Where(s => s.Allocation.From <= month.LastDay && s.Allocation.To >= month.FirstDay))
+        {
+            DateOnly last = today < s.Allocation.To ? today : s.Allocation.To;
+            burnDowns.Add(new AllocationBurnDown(s, await reader.ByDayAsync(s.Allocation, last, cancellationToken).ConfigureAwait(false)));
+        }
+
+        return burnDowns;
+    }
 
     private async Task<IReadOnlyList<AllocationStanding>> MeasureAsync(
         IReadOnlyList<Allocation> list,

@@ -91,6 +91,25 @@ public sealed class AllocationUsageReader(IUsageStore usage, RateCard rates, Bil
             : (gpuHours * gpu.Rate) + (cpu is not null && cpu.Currency == allocation.Unit ? day.Seconds.CpuCore / 3600m * cpu.Rate : 0m);
     }
 
+    /// <summary>The period's use day by day, from its first day to <paramref name="last"/>, in the allocation's unit.</summary>
+    public async Task<IReadOnlyList<AllocationDay>> ByDayAsync(Allocation allocation, DateOnly last, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(allocation);
+        var byDay = Scope(allocation, await DaysAsync(allocation.From, last, allocation, cancellationToken).ConfigureAwait(false))
+            .GroupBy(d => d.Day)
+            .ToDictionary(g => g.Key, g => g.Sum(d => DayValue(allocation, d)));
+        var days = new List<AllocationDay>();
+        decimal toDate = 0m;
+        for (DateOnly day = allocation.From; day <= last; day = day.AddDays(1))
+        {
+            decimal used = byDay.GetValueOrDefault(day);
+            toDate += used;
+            days.Add(new AllocationDay(day, used, toDate));
+        }
+
+        return days;
+    }
+
     /// <summary>The allocation's days (its institution's or account's rows) in [from, to], accounts summed per model.</summary>
     public async Task<IReadOnlyList<DailyUsage>> DaysAsync(
         DateOnly from,

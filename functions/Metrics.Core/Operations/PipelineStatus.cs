@@ -31,6 +31,9 @@ public sealed record PipelineStatus(
     /// </summary>
     public IReadOnlyList<Catalogue.UnknownModelSighting> UnknownModels { get; init; } = [];
 
+    /// <summary>The watched allocations at risk and exhausted; null where the status is not given the allocations.</summary>
+    public AllocationCounts? Allocations { get; init; }
+
     /// <summary>Months with usage past their close grace that are still open: each is a bill not sent.</summary>
     public IReadOnlyList<OverdueMonth> OverdueMonths { get; init; } = [];
 

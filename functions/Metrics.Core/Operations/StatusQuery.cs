@@ -27,6 +27,9 @@ public sealed class StatusQuery(
     /// <summary>Where months with usage are found, for the overdue months; null: not shown.</summary>
     public IUsageStore? Usage { get; init; }
 
+    /// <summary>Where the allocations are counted from; none are counted when null.</summary>
+    public Allocations.AllocationStandings? Allocations { get; init; }
+
     /// <summary>How long after its end a month is due to close (the month-close timer's grace).</summary>
     public TimeSpan CloseGrace { get; init; } = MonthClose.DefaultGrace;
 
@@ -78,11 +81,27 @@ public sealed class StatusQuery(
 
         return new PipelineStatus(now, pending, last, closed, calendar.MonthOf(now))
         {
+            Allocations = await CountAllocationsAsync(cancellationToken).ConfigureAwait(false),
             OverdueMonths = overdue,
             DeadLettersByReason = byReason,
             NewestLandedHour = newest,
             UnknownModels = unknown,
         };
+    }
+
+    private async Task<AllocationCounts?> CountAllocationsAsync(CancellationToken cancellationToken)
+    {
+        if (Allocations is null)
+        {
+            return null;
+        }
+
+        IReadOnlyList<Allocations.AllocationStanding> watched = await Allocations.WatchedAsync(cancellationToken).ConfigureAwait(false);
+        return new AllocationCounts(
+            watched.Count,
+            watched.Count(s => s.Status == Metrics.Core.Allocations.AllocationStatus.AtRisk),
+            watched.Count(s => s.Status == Metrics.Core.Allocations.AllocationStatus.Exhausted)
+        );
     }
 
     /// <summary>

@@ -95,6 +95,14 @@ public static class StatusScreen
             );
         }
 
+        if (status.Allocations is { } allocations)
+        {
+            yield return string.Create(
+                inv,
+                $"allocations: watched={allocations.Watched} at-risk={allocations.AtRisk} exhausted={allocations.Exhausted}"
+            ) + (allocations.AtRisk + allocations.Exhausted == 0 ? string.Empty : " (which: metrics allocations list)");
+        }
+
         foreach (OverdueMonth overdue in status.OverdueMonths)
         {
             yield return overdue.LastRefusal is { } refusal

@@ -9,7 +9,7 @@ namespace Metrics.Functions.Billing;
 /// <c>GET /api/statements/{month}/{institution}</c>, an institution's statement (finance, or a reader of that
 /// institution). Self-contained HTML.
 /// </summary>
-public sealed class GetStatement(StatementQuery query, BillingCalendar calendar, AccessGate access)
+public sealed class GetStatement(StatementPages pages, AccessGate access)
 {
     [Function(FunctionNames.GetCentreOverview)]
     public async Task<IActionResult> OverviewAsync(
@@ -28,8 +28,7 @@ public sealed class GetStatement(StatementQuery query, BillingCalendar calendar,
             return new BadRequestObjectResult(new { error });
         }
 
-        CentreOverview overview = await query.CentreAsync(parsed!.Month, cancellationToken).ConfigureAwait(false);
-        return Html(CentreOverviewPage.Render(overview, calendar));
+        return Html(await pages.CentreAsync(parsed!.Month, cancellationToken).ConfigureAwait(false));
     }
 
     [Function(FunctionNames.GetInstitutionStatement)]
@@ -52,12 +51,10 @@ public sealed class GetStatement(StatementQuery query, BillingCalendar calendar,
             return new BadRequestObjectResult(new { error });
         }
 
-        InstitutionStatement? statement = gate.Hidden
+        string? page = gate.Hidden
             ? null
-            : await query.InstitutionAsync(parsed!.Month, parsed.Institution!, cancellationToken).ConfigureAwait(false);
-        return statement is null
-            ? UnknownInstitution.Answer(parsed!.Institution!)
-            : Html(InstitutionStatementPage.Render(statement, calendar));
+            : await pages.InstitutionAsync(parsed!.Month, parsed.Institution!, cancellationToken).ConfigureAwait(false);
+        return page is null ? UnknownInstitution.Answer(parsed!.Institution!) : Html(page);
     }
 
     private static ContentResult Html(string html) =>

@@ -55,15 +55,15 @@ internal static class StatementCommand
     )
     {
         BillingCalendar calendar = context.CreateCalendar();
-        StatementQuery query = BillingStorage.CreateStatementQuery(context.CreateStorage(), calendar, context.TimeProvider);
-        if (institution is null)
-        {
-            return CentreOverviewPage.Render(await query.CentreAsync(month, cancellationToken).ConfigureAwait(false), calendar);
-        }
-
-        InstitutionStatement statement =
-            await query.InstitutionAsync(month, institution, cancellationToken).ConfigureAwait(false)
-            ?? throw new CliFailure($"unknown institution '{institution}': it has no usage in any month");
-        return InstitutionStatementPage.Render(statement, calendar);
+        StorageClients storage = context.CreateStorage();
+        var pages = new StatementPages(
+            BillingStorage.CreateStatementQuery(storage, calendar, context.TimeProvider),
+            BillingStorage.CreateAllocationStandings(storage, calendar, context.TimeProvider),
+            calendar
+        );
+        return institution is null
+            ? await pages.CentreAsync(month, cancellationToken).ConfigureAwait(false)
+            : await pages.InstitutionAsync(month, institution, cancellationToken).ConfigureAwait(false)
+                ?? throw new CliFailure($"unknown institution '{institution}': it has no usage in any month");
     }
 }
