@@ -2,8 +2,8 @@ namespace Metrics.Statements;
 
 /// <summary>
 /// An institution's monthly statement as one HTML page: the header, the totals, the lines exactly as finance's CSV has
-/// them, then the charts (usage per day by GPU model, utilisation per model, projects by amount, voucher balances, allocations' burn-downs),
-/// each with its figures in a table beneath.
+/// them, then the charts (usage per day by GPU model, utilisation per model, projects by amount, voucher balances, and
+/// on an open month's page the allocations' burn-downs), each with its figures in a table beneath.
 /// </summary>
 public static class InstitutionStatementPage
 {

@@ -151,7 +151,7 @@ public static class StatementCharts
         AllocationStanding s = burnDown.Standing;
         Allocation a = s.Allocation;
         int periodDays = a.To.DayNumber - a.From.DayNumber + 1;
-        Plot plot = NewPlot("Day of the period (billing time zone)", $"Used ({a.Unit})");
+        Plot plot = NewPlot("Day of the period (billing time zone)", $"Used ({(a.IsGpuHours ? "GPU-hours" : a.Unit)})");
         double[] xs = [0, .. burnDown.Days.Select(d => (double)(d.Day.DayNumber - a.From.DayNumber + 1))];
         double[] ys = [0, .. burnDown.Days.Select(d => (double)d.UsedToDate)];
         Line(plot.Add.Scatter(xs, ys), 0, LinePattern.Solid, "used");

@@ -327,6 +327,20 @@ public sealed partial class CliTests : IDisposable
         Assert.Matches($@"{month} \(closed\) +│ credit +│", output);
         Assert.Matches($@"│ adjustment of {month} +│ inst-\d+ +│ \S+ +│ 1 +│ 16\.0000 ", output);
         Assert.Equal(2, Regex.Matches(output, @"│ credit +│").Count);
+
+        // The open month's biggest user, granted GPU-hours between what it used and its forecast: at risk, its forecast
+        // event on the queue.
+        Match allocation = Regex.Match(
+            output,
+            @"allocation: (\S+) grants (inst-\d+) (\d+) GPU-hours .* used ([\d.]+) \(([\d.]+) %\), forecast ([\d.]+) .*: at-risk; "
+                + @"queued on allocation-events: 100 % forecast"
+        );
+        Assert.True(allocation.Success, output);
+        decimal amount = decimal.Parse(allocation.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture),
+            used = decimal.Parse(allocation.Groups[4].Value, System.Globalization.CultureInfo.InvariantCulture),
+            forecast = decimal.Parse(allocation.Groups[6].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(used < amount && amount <= forecast, output);
+        Assert.Contains($"with its allocation's burn-down", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -98,7 +98,7 @@ internal static class DemoCommand
         DemoRun run = await BillAsync(context, storage, calendar, options, months, repo, work, azurite.Started, cancellationToken)
             .ConfigureAwait(false);
         await PrintAsync(context, run).ConfigureAwait(false);
-        await WritePagesAsync(context, months.Before, run.MonthEnd.Voucher.Institution, work, cancellationToken).ConfigureAwait(false);
+        await WritePagesAsync(context, months, run, work, cancellationToken).ConfigureAwait(false);
         await PrintStatusAsync(context, storage, calendar, cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
     }
@@ -147,6 +147,11 @@ internal static class DemoCommand
             .ConfigureAwait(false);
         (first, second) = await months.GetAsync(cancellationToken).ConfigureAwait(false);
 
+        // An allocation of the open month, at risk as of the end of the simulated window.
+        DemoAllocationResult allocation = await DemoAllocation
+            .RunAsync(storage, calendar, second, options.End, cancellationToken)
+            .ConfigureAwait(false);
+
         return new DemoRun(
             work,
             simulated,
@@ -159,6 +164,7 @@ internal static class DemoCommand
             compacted,
             recheck,
             monthEnd,
+            allocation,
             first,
             second
         );
@@ -245,27 +251,37 @@ internal static class DemoCommand
         );
 
     /// <summary>
-    /// The pages people look at: the centre's overview of the closed month, and the statement of the institution whose
-    /// voucher paid (its credit and the voucher's balance are on it).
+    /// The pages people look at: the centre's overview of the closed month, the statement of the institution whose
+    /// voucher paid (its credit and the voucher's balance are on it), and the open month's statement of the institution
+    /// granted the allocation (its burn-down, as it stands now).
     /// </summary>
     private static async Task WritePagesAsync(
         CliContext context,
-        BillingMonth closed,
-        string institution,
+        DemoMonths months,
+        DemoRun run,
         string work,
         CancellationToken cancellationToken
     )
     {
+        BillingMonth closed = months.Before;
+        string institution = run.MonthEnd.Voucher.Institution;
+        string granted = run.Allocation.Standing.Allocation.Institution;
         foreach (
-            (string? only, string file, string what) in new[]
+            (BillingMonth month, string? only, string file, string what) in new[]
             {
-                ((string?)null, $"overview-{closed}.html", $"the centre's overview of {closed}"),
-                (institution, $"statement-{closed}-{institution}.html", $"the statement of {institution} for {closed}"),
+                (closed, (string?)null, $"overview-{closed}.html", $"the centre's overview of {closed}"),
+                (closed, institution, $"statement-{closed}-{institution}.html", $"the statement of {institution} for {closed}"),
+                (
+                    months.After,
+                    granted,
+                    $"statement-{months.After}-{granted}.html",
+                    $"the statement of {granted} for {months.After}, with its allocation's burn-down"
+                ),
             }
         )
         {
             string path = Path.Combine(work, file);
-            string html = await StatementCommand.RenderAsync(context, closed, only, cancellationToken).ConfigureAwait(false);
+            string html = await StatementCommand.RenderAsync(context, month, only, cancellationToken).ConfigureAwait(false);
             await File.WriteAllTextAsync(path, html, cancellationToken).ConfigureAwait(false);
             await context.Out.WriteLineAsync($"pages: {what}: {path}").ConfigureAwait(false);
         }
@@ -369,6 +385,15 @@ internal static class DemoCommand
             $"late: job {late.JobId} of {late.Institution} ({late.Gpus} GPUs, "
                 + $"{late.StartTime:yyyy-MM-dd HH:mm}Z-{late.EndTime:HH:mm}Z, in {run.First.Month}) reported after the close: "
                 + $"{run.First.Month}'s statement is unchanged, {run.Second.Month} books the difference as an adjustment"
+        );
+        AllocationStanding s = run.Allocation.Standing;
+        Allocation a = s.Allocation;
+        string queued = string.Join(", ", run.Allocation.Events.Select(e => $"{e.ThresholdPct} % {e.Basis}"));
+        yield return string.Create(
+            CultureInfo.InvariantCulture,
+            $"allocation: {a.Id} grants {a.Institution} {a.Amount:F0} GPU-hours for {a.From:yyyy-MM-dd} to {a.To:yyyy-MM-dd}; as of "
+                + $"{s.AsOf:yyyy-MM-dd HH:mm}Z used {s.Used:F4} ({s.UsedPct:F1} %), forecast {s.Forecast:F4} ({s.ForecastPct:F1} %) at "
+                + $"{s.BurnPerDay:F1} h a day, runs out on {s.RunsOutOn:yyyy-MM-dd}: {s.Status}; queued on allocation-events: {queued}"
         );
     }
 }
