@@ -65,4 +65,19 @@ internal static class DemoAllocation
 }
 
 /// <summary>The demo's allocation as it stood, and the threshold events it emitted.</summary>
-internal sealed record DemoAllocationResult(AllocationStanding Standing, IReadOnlyList<AllocationEvent> Events);
+internal sealed record DemoAllocationResult(AllocationStanding Standing, IReadOnlyList<AllocationEvent> Events)
+{
+    /// <summary>The demo's line for it.</summary>
+    public string Line()
+    {
+        AllocationStanding s = Standing;
+        Allocation a = s.Allocation;
+        string queued = string.Join(", ", Events.Select(e => $"{e.ThresholdPct} % {e.Basis}"));
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"allocation: {a.Id} grants {a.Institution} {a.Amount:F0} GPU-hours for {a.From:yyyy-MM-dd} to {a.To:yyyy-MM-dd}; as of "
+                + $"{s.AsOf:yyyy-MM-dd HH:mm}Z used {s.Used:F4} ({s.UsedPct:F1} %), forecast {s.Forecast:F4} ({s.ForecastPct:F1} %) at "
+                + $"{s.BurnPerDay:F1} h a day, runs out on {s.RunsOutOn:yyyy-MM-dd}: {s.Status}; queued on allocation-events: {queued}"
+        );
+    }
+}

@@ -97,8 +97,12 @@ internal static class DemoCommand
         );
         DemoRun run = await BillAsync(context, storage, calendar, options, months, repo, work, azurite.Started, cancellationToken)
             .ConfigureAwait(false);
-        await PrintAsync(context, run).ConfigureAwait(false);
-        await WritePagesAsync(context, months, run, work, cancellationToken).ConfigureAwait(false);
+        // Last, an allocation of the open month, at risk as of the end of the simulated window.
+        DemoAllocationResult allocation = await DemoAllocation
+            .RunAsync(storage, calendar, run.Second, options.End, cancellationToken)
+            .ConfigureAwait(false);
+        await PrintAsync(context, run, allocation).ConfigureAwait(false);
+        await WritePagesAsync(context, months, run, allocation, work, cancellationToken).ConfigureAwait(false);
         await PrintStatusAsync(context, storage, calendar, cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
     }
@@ -147,11 +151,6 @@ internal static class DemoCommand
             .ConfigureAwait(false);
         (first, second) = await months.GetAsync(cancellationToken).ConfigureAwait(false);
 
-        // An allocation of the open month, at risk as of the end of the simulated window.
-        DemoAllocationResult allocation = await DemoAllocation
-            .RunAsync(storage, calendar, second, options.End, cancellationToken)
-            .ConfigureAwait(false);
-
         return new DemoRun(
             work,
             simulated,
@@ -164,7 +163,6 @@ internal static class DemoCommand
             compacted,
             recheck,
             monthEnd,
-            allocation,
             first,
             second
         );
@@ -259,13 +257,14 @@ internal static class DemoCommand
         CliContext context,
         DemoMonths months,
         DemoRun run,
+        DemoAllocationResult allocation,
         string work,
         CancellationToken cancellationToken
     )
     {
         BillingMonth closed = months.Before;
         string institution = run.MonthEnd.Voucher.Institution;
-        string granted = run.Allocation.Standing.Allocation.Institution;
+        string granted = allocation.Standing.Allocation.Institution;
         foreach (
             (BillingMonth month, string? only, string file, string what) in new[]
             {
@@ -308,10 +307,10 @@ internal static class DemoCommand
     }
 
     /// <summary>What the demo did, for whoever runs it: one line per step, then finance's table.</summary>
-    private static async Task PrintAsync(CliContext context, DemoRun run)
+    private static async Task PrintAsync(CliContext context, DemoRun run, DemoAllocationResult allocation)
     {
         TextWriter output = context.Out;
-        foreach (string line in Lines(run))
+        foreach (string line in Lines(run).Append(allocation.Line()))
         {
             await output.WriteLineAsync(line).ConfigureAwait(false);
         }
@@ -385,15 +384,6 @@ internal static class DemoCommand
             $"late: job {late.JobId} of {late.Institution} ({late.Gpus} GPUs, "
                 + $"{late.StartTime:yyyy-MM-dd HH:mm}Z-{late.EndTime:HH:mm}Z, in {run.First.Month}) reported after the close: "
                 + $"{run.First.Month}'s statement is unchanged, {run.Second.Month} books the difference as an adjustment"
-        );
-        AllocationStanding s = run.Allocation.Standing;
-        Allocation a = s.Allocation;
-        string queued = string.Join(", ", run.Allocation.Events.Select(e => $"{e.ThresholdPct} % {e.Basis}"));
-        yield return string.Create(
-            CultureInfo.InvariantCulture,
-            $"allocation: {a.Id} grants {a.Institution} {a.Amount:F0} GPU-hours for {a.From:yyyy-MM-dd} to {a.To:yyyy-MM-dd}; as of "
-                + $"{s.AsOf:yyyy-MM-dd HH:mm}Z used {s.Used:F4} ({s.UsedPct:F1} %), forecast {s.Forecast:F4} ({s.ForecastPct:F1} %) at "
-                + $"{s.BurnPerDay:F1} h a day, runs out on {s.RunsOutOn:yyyy-MM-dd}: {s.Status}; queued on allocation-events: {queued}"
         );
     }
 }

@@ -15,7 +15,6 @@ internal sealed record DemoRun(
     CompactionResult Compacted,
     (int Matched, int Compared) Recheck,
     DemoMonthEndResult MonthEnd,
-    DemoAllocationResult Allocation,
     UsageReport First,
     UsageReport Second
 );
