@@ -87,7 +87,10 @@ public sealed class AllocationStandings(
             await rates.ReadAsync(cancellationToken).ConfigureAwait(false),
             calendar,
             everyInstitution
-        );
+        )
+        {
+            Institutions = list.Select(a => a.Institution).ToHashSet(StringComparer.Ordinal),
+        };
         Dictionary<string, DateOnly> exhaustedOn = (await events.ListAsync(null, cancellationToken).ConfigureAwait(false))
             .Where(e => e.Basis == AllocationEvent.Actual && e.ThresholdPct == 100)
             .ToDictionary(e => e.AllocationId, e => calendar.DayOf(e.CrossedAt), StringComparer.Ordinal);

@@ -12,16 +12,24 @@ namespace Metrics.Core.Allocations;
 /// (<see cref="UsagePricing"/>), counting lines in the allocation's currency, before voucher credits. Late usage of a
 /// closed month counts on its own day (the statement bills it as an adjustment of a later month).
 /// <para>
-/// One reader serves one pass: it keeps the months and the recent days it read, so that the allocations of every
-/// institution cost one read of each month and one of the recent days (<paramref name="everyInstitution"/>), and those
-/// of one institution only that institution's rows.
+/// One reader serves one pass and keeps what it read. The allocations of every institution
+/// (<paramref name="everyInstitution"/>) cost one read of each month's lines, one of the days of each month a period
+/// covers in part, and one of the recent days, however many allocations there are; those of one institution cost only
+/// that institution's rows.
 /// </para>
 /// </summary>
 public sealed class AllocationUsageReader(IUsageStore usage, RateCard rates, BillingCalendar calendar, bool everyInstitution)
 {
     private readonly Dictionary<(BillingMonth, bool), ILookup<string, MonthlyUsage>> _months = [];
     private readonly Dictionary<(DateOnly, DateOnly, string), IReadOnlyList<DailyUsage>> _days = [];
+    private readonly Dictionary<BillingMonth, ILookup<string, DailyUsage>> _monthDays = [];
     private ILookup<string, DailyUsage>? _recent;
+
+    /// <summary>
+    /// The institutions whose rows a read of every institution's days keeps (all when null): those with an allocation
+    /// measured in this pass, so that what is held is bounded by the allocations, not by the centre.
+    /// </summary>
+    public IReadOnlySet<string>? Institutions { get; init; }
 
     /// <summary>Used within the period up to <paramref name="now"/>, and used within the forecast's window.</summary>
     public async Task<(decimal Used, decimal WindowUsed)> MeasureAsync(
@@ -110,7 +118,10 @@ public sealed class AllocationUsageReader(IUsageStore usage, RateCard rates, Bil
         return days;
     }
 
-    /// <summary>The allocation's days (its institution's or account's rows) in [from, to], accounts summed per model.</summary>
+    /// <summary>
+    /// The allocation's institution's rows (every account) in [from, to]: its own query for one institution's reader; for a
+    /// reader of every institution, the rows of one read of each month's days, kept for the pass.
+    /// </summary>
     public async Task<IReadOnlyList<DailyUsage>> DaysAsync(
         DateOnly from,
         DateOnly to,
@@ -119,20 +130,65 @@ public sealed class AllocationUsageReader(IUsageStore usage, RateCard rates, Bil
     )
     {
         ArgumentNullException.ThrowIfNull(allocation);
-        if (!_days.TryGetValue((from, to, allocation.Institution), out IReadOnlyList<DailyUsage>? days))
+        if (!everyInstitution)
+        {
+            return await InstitutionDaysAsync(from, to, allocation.Institution, cancellationToken).ConfigureAwait(false);
+        }
+
+        var days = new List<DailyUsage>();
+        for (BillingMonth month = Month(from); month.CompareTo(Month(to)) <= 0; month = month.Next())
+        {
+            ILookup<string, DailyUsage> all = await MonthDaysAsync(month, cancellationToken).ConfigureAwait(false);
+            days.AddRange(all[allocation.Institution].Where(d => d.Day >= from && d.Day <= to));
+        }
+
+        return days;
+    }
+
+    private async Task<IReadOnlyList<DailyUsage>> InstitutionDaysAsync(
+        DateOnly from,
+        DateOnly to,
+        string institution,
+        CancellationToken cancellationToken
+    )
+    {
+        if (!_days.TryGetValue((from, to, institution), out IReadOnlyList<DailyUsage>? days))
         {
             var read = new List<DailyUsage>();
-            await foreach (
-                DailyUsage day in usage.ReadDaysAsync(from, to.AddDays(1), allocation.Institution, cancellationToken).ConfigureAwait(false)
-            )
+            await foreach (DailyUsage day in usage.ReadDaysAsync(from, to.AddDays(1), institution, cancellationToken).ConfigureAwait(false))
             {
                 read.Add(day);
             }
 
-            _days[(from, to, allocation.Institution)] = days = read;
+            _days[(from, to, institution)] = days = read;
         }
 
         return days;
+    }
+
+    private async Task<ILookup<string, DailyUsage>> MonthDaysAsync(BillingMonth month, CancellationToken cancellationToken)
+    {
+        if (!_monthDays.TryGetValue(month, out ILookup<string, DailyUsage>? days))
+        {
+            _monthDays[month] = days = await EveryInstitutionAsync(month.FirstDay, month.LastDay, cancellationToken).ConfigureAwait(false);
+        }
+
+        return days;
+    }
+
+    /// <summary>Every institution's rows in [from, to] (those of <see cref="Institutions"/>), by institution.</summary>
+    private async Task<ILookup<string, DailyUsage>> EveryInstitutionAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var read = new List<DailyUsage>();
+        await foreach (DailyUsage day in usage.ReadDaysAsync(from, to.AddDays(1), null, cancellationToken).ConfigureAwait(false))
+        {
+            if (Institutions is null || Institutions.Contains(day.Institution))
+            {
+                read.Add(day);
+            }
+        }
+
+        return read.ToLookup(d => d.Institution, StringComparer.Ordinal);
     }
 
     private decimal Value(Allocation allocation, BillingMonth month, IEnumerable<MonthlyUsage> lines)
@@ -187,17 +243,7 @@ public sealed class AllocationUsageReader(IUsageStore usage, RateCard rates, Bil
             return await DaysAsync(first, final, allocation, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_recent is null)
-        {
-            var read = new List<DailyUsage>();
-            await foreach (DailyUsage day in usage.ReadDaysAsync(recent, today.AddDays(1), null, cancellationToken).ConfigureAwait(false))
-            {
-                read.Add(day);
-            }
-
-            _recent = read.ToLookup(d => d.Institution, StringComparer.Ordinal);
-        }
-
+        _recent ??= await EveryInstitutionAsync(recent, today, cancellationToken).ConfigureAwait(false);
         return _recent[allocation.Institution].Where(d => d.Day >= first && d.Day <= final).ToArray();
     }
 

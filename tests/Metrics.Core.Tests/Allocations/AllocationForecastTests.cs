@@ -105,6 +105,16 @@ public sealed class AllocationForecastTests
 
         Assert.Equal(220m, institution.Used);
         Assert.Equal(210m, account.Used);
+
+        // The threshold watch reads every institution's days at once (another institution's included): the same figures.
+        history.Usage.Days[new DateOnly(2026, 12, 1)] =
+        [
+            .. history.Usage.Days[new DateOnly(2026, 12, 1)],
+            new DailyUsage(new DateOnly(2026, 12, 1), "inst-b", SyntheticHistory.Model, string.Empty, new UsageSeconds(36000m, 0, 0, 0)),
+        ];
+        IReadOnlyList<AllocationStanding> watched = await history.Standings().WatchedAsync(CancellationToken.None);
+        Assert.Equal([("acct", 210m), ("inst", 220m)], watched.Select(w => (w.Allocation.Id, w.Used)));
+        Assert.Equal([account.Forecast, institution.Forecast], watched.Select(w => w.Forecast));
     }
 
     [Fact]
