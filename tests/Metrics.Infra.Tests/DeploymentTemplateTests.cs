@@ -95,6 +95,10 @@ public sealed class DeploymentTemplateTests
             }
         );
         Assert.Subset(tables.ToHashSet(), StorageTables.All.ToHashSet());
+        Assert.Contains(
+            QueueAllocationEvents.QueueName,
+            data.GetProperty("queues").GetProperty("defaultValue").EnumerateArray().Select(q => q.GetString())
+        );
     }
 
     /// <summary>
@@ -153,6 +157,8 @@ public sealed class DeploymentTemplateTests
     [InlineData("ba92f5b4-2d11-453d-a403-e96b0029c9fe", "dataStorage")]
     [InlineData("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "dataStorage")]
     [InlineData("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "hostStorage")]
+    [InlineData("c6a89b2d-59bc-44d0-9896-0f6e12d7b80a", "allocationEventsQueueName")]
+    [InlineData("8a0f0c08-91a1-4084-bc3d-661d67233fed", "allocationEventsQueueName")]
     public void Roles_EachDataRole_IsAssignedOnItsOwnScope(string roleId, string scope)
     {
         // Role ids are named variables in rbac.bicep; an assignment refers to one as variables('name').

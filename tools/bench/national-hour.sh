@@ -3,7 +3,7 @@
 # GPUs, 10 s samples, across the Shanghai month boundary) through ingest and rollup on an in-memory Azurite, billed
 # against the simulator's truth, and timed against gzip -1 of the same JSON in the same run. Prints one line.
 #
-#   tools/bench/national-hour.sh [work-dir]      # about 7 minutes and 3 GB of disk on a 2-core machine
+#   tools/bench/national-hour.sh [work-dir]      # about 8 minutes and 3 GB of disk on a 2-core machine
 #
 # Not part of tools/test.sh: it measures, it does not test. Needs what the tests need plus GNU time (/usr/bin/time)
 # for peak RSS; without it RSS prints as n/a.
@@ -71,6 +71,22 @@ for month in 2026-10 2026-11; do
   "${metrics[@]}" usage --month "$month" --format focus > "$work/focus-$month.csv" 2>/dev/null || true
 done
 
+# The allocations office's pass (docs/billing.md, "Allocations"): two allocations for each of the 5,000 institutions,
+# GPU-hours for both whole months and money for a period that cuts both months, small enough that those who used the
+# hour cross a threshold. A rollup with nothing pending is the threshold watch alone: its first pass records and queues
+# every crossing, its second is the pass every rollup repeats. Not in the ratio.
+awk 'BEGIN {
+  printf "["
+  for (i = 1; i <= 5000; i++) {
+    id = sprintf("inst-%05d", i)
+    printf "%s{\"id\":\"nh-h-%s\",\"institution\":\"%s\",\"unit\":\"gpu-hours\",\"amount\":10,\"from\":\"2026-10-01\",\"to\":\"2026-11-30\"}", (i > 1 ? "," : ""), id, id
+    printf ",{\"id\":\"nh-m-%s\",\"institution\":\"%s\",\"unit\":\"CNY\",\"amount\":200,\"from\":\"2026-10-15\",\"to\":\"2026-11-14\"}", id, id
+  }
+  printf "]\n" }' > "$work/allocations.json"
+"${metrics[@]}" allocations import "$work/allocations.json" > /dev/null
+step watch_first "${metrics[@]}" rollup > "$work/watch-first.out" 2> "$work/watch-first.err"
+step watch "${metrics[@]}" rollup > "$work/watch.out" 2> "$work/watch.err"
+
 field() { grep -o "$2=[0-9]*" "$1" | head -1 | cut -d= -f2; }
 samples=$(field "$work/gpu.out" landed_rows)
 files=$(( $(field "$work/gpu.out" files) + $(field "$work/jobs.out" files) ))
@@ -105,4 +121,5 @@ per_million=$(awk -v r="$requests" -v s="$samples" 'BEGIN { printf "%d", r * 100
 
 echo "national-hour: samples=$samples ingest_s=$ingest rollup_s=${wall[rollup]} total_s=$total gzip1_s=${wall[gzip]} ratio=$ratio rollup_peak_rss_mb=${rss[rollup]} ingest_peak_rss_mb=${rss[ingest_gpu]} landed_files=$files gpu_landed_bytes=$landed_bytes gpu_json_per_landed_byte=$json_per_landed storage_requests=$requests requests_per_million_samples=$per_million failed_hours=$failed truth_lines=$truth differ=$differ"
 echo "national-hour compaction: compact_s=${wall[compact]} compact_peak_rss_mb=${rss[compact]} replays_dropped=$(field "$work/compact.out" replays_dropped) gpu_compacted_bytes=$compacted_bytes gpu_json_per_compacted_byte=$json_per_compacted recompute_s=${wall[recompute]} recompute_peak_rss_mb=${rss[recompute]} failed=$failed_compacted differ=$differ_compacted"
+echo "national-hour allocations: allocations=$(field "$work/watch.out" allocations_watched) first_pass_s=${wall[watch_first]} first_pass_events=$(field "$work/watch-first.out" allocation_events) first_pass_requests=$(field "$work/watch-first.out" storage_requests) pass_s=${wall[watch]} pass_peak_rss_mb=${rss[watch]} pass_requests=$(field "$work/watch.out" storage_requests) pass_vs_hour_rollup=$(calc "${wall[watch]} / ${wall[rollup]}")"
 [[ "$differ" == 0 && "$failed" == 0 && "$differ_compacted" == 0 && "$failed_compacted" == 0 ]]
