@@ -132,6 +132,26 @@ public sealed class AllocationBurnOnAzuriteTests() : MonthOnAzurite(new BillingM
         Assert.Equal(third, last);
         Assert.Single(last, e => e.StartsWith($"hours-{Run},{Institution},50,actual,", StringComparison.Ordinal));
 
+        // The JSON and table forms say the same: list's used, and events' ids, one per CSV row.
+        using (JsonDocument json = JsonDocument.Parse(await Azurite.RunOkAsync(Time, "allocations", "list", "--format", "json")))
+        {
+            JsonElement hours = json.RootElement.EnumerateArray().Single(a => a.GetProperty("id").GetString() == $"hours-{Run}");
+            Assert.Equal((84m, "ok"), (hours.GetProperty("used").GetDecimal(), hours.GetProperty("status").GetString()));
+        }
+
+        using (JsonDocument json = JsonDocument.Parse(await Azurite.RunOkAsync(Time, "allocations", "events", "--format", "json")))
+        {
+            string[] ids = json
+                .RootElement.EnumerateArray()
+                .Where(e => e.GetProperty("institution").GetString() == Institution)
+                .Select(e => e.GetProperty("event_id").GetString()!)
+                .ToArray();
+            Assert.Equal(last.Length, ids.Length);
+            Assert.Contains($"hours-{Run}:actual:050", ids);
+        }
+
+        Assert.Contains($"│ hours-{Run} ", await Azurite.RunOkAsync(Time, "allocations", "list"), StringComparison.Ordinal);
+
         // An allocation imported late that its institution has already used up: exhausted at the next rollup (on the day
         // that rollup saw it), on the status screen and the centre's overview, its events on the queue like the others.
         await File.WriteAllTextAsync(

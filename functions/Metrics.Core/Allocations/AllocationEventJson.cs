@@ -11,14 +11,18 @@ public static class AllocationEventJson
     public static byte[] Serialize(AllocationEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return JsonSerializer.SerializeToUtf8Bytes(Body(e), s_json);
+        return JsonSerializer.SerializeToUtf8Bytes(MessageOf(e), s_json);
     }
 
-    /// <summary>The event's fields in the schema's order, for a writer that puts several in one document.</summary>
-    public static object Body(AllocationEvent e)
+    /// <summary>The event as a JSON value (the schema's names and order), for a writer that puts several in one document.</summary>
+    public static JsonElement Body(AllocationEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return new Message(
+        return JsonSerializer.SerializeToElement(MessageOf(e), s_json);
+    }
+
+    private static Message MessageOf(AllocationEvent e) =>
+        new(
             Schema,
             e.Id,
             e.AllocationId,
@@ -32,7 +36,6 @@ public static class AllocationEventJson
             e.Forecast,
             e.Amount
         );
-    }
 
     public static AllocationEvent Deserialize(ReadOnlySpan<byte> json)
     {

@@ -161,10 +161,16 @@ internal static class AllocationsCommand
             new AnsiConsoleSettings
             {
                 Out = new AnsiConsoleOutput(context.Out),
-                Ansi = AnsiSupport.No,
-                ColorSystem = ColorSystemSupport.NoColors,
+                Ansi = context.Interactive ? AnsiSupport.Detect : AnsiSupport.No,
+                ColorSystem = context.Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             }
         );
+        if (!context.Interactive)
+        {
+            // Redirected output has no terminal width; give the table room instead of wrapping every cell.
+            console.Profile.Width = 200;
+        }
+
         console.Write(table);
     }
 
