@@ -62,4 +62,25 @@ public sealed class AccessGateTests
         Assert.True(check.Hidden);
         Assert.Null(check.Refusal);
     }
+
+    [Theory]
+    [InlineData("", null, AccessDecision.Forbidden, 403)]
+    [InlineData("?institution=inst-00042", "inst-00042", AccessDecision.Allowed, null)]
+    [InlineData("?institution=inst-00107", "inst-00107", AccessDecision.Hidden, null)]
+    [InlineData("?institution=inst%7C42", "inst|42", AccessDecision.Hidden, 400)]
+    public void AListing_DecidesOnTheInstitutionNamed_AndRefusesOneThatIsNoId(
+        string query,
+        string? institution,
+        AccessDecision decision,
+        int? status
+    )
+    {
+        HttpRequest request = Request(ClientPrincipals.InstitutionReader("inst-00042"));
+        request.QueryString = new QueryString(query);
+
+        GateCheck check = SignedIn.Gate.CheckListing(request, AccessAction.ReadAllocations, out string? named);
+
+        Assert.Equal((institution, decision), (named, check.Decision));
+        Assert.Equal(status, check.Refusal is ObjectResult refused ? refused.StatusCode ?? StatusCodes.Status400BadRequest : null);
+    }
 }

@@ -154,13 +154,7 @@ public sealed class AllocationUsageReader(IUsageStore usage, RateCard rates, Bil
     {
         if (!_days.TryGetValue((from, to, institution), out IReadOnlyList<DailyUsage>? days))
         {
-            var read = new List<DailyUsage>();
-            await foreach (DailyUsage day in usage.ReadDaysAsync(from, to.AddDays(1), institution, cancellationToken).ConfigureAwait(false))
-            {
-                read.Add(day);
-            }
-
-            _days[(from, to, institution)] = days = read;
+            _days[(from, to, institution)] = days = await ReadAsync(from, to, institution, cancellationToken).ConfigureAwait(false);
         }
 
         return days;
@@ -177,18 +171,25 @@ public sealed class AllocationUsageReader(IUsageStore usage, RateCard rates, Bil
     }
 
     /// <summary>Every institution's rows in [from, to] (those of <see cref="Institutions"/>), by institution.</summary>
-    private async Task<ILookup<string, DailyUsage>> EveryInstitutionAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    private async Task<ILookup<string, DailyUsage>> EveryInstitutionAsync(
+        DateOnly from,
+        DateOnly to,
+        CancellationToken cancellationToken
+    ) => (await ReadAsync(from, to, null, cancellationToken).ConfigureAwait(false)).ToLookup(d => d.Institution, StringComparer.Ordinal);
+
+    /// <summary>The rows in [from, to] of one institution, or of every institution of <see cref="Institutions"/>.</summary>
+    private async Task<List<DailyUsage>> ReadAsync(DateOnly from, DateOnly to, string? institution, CancellationToken cancellationToken)
     {
         var read = new List<DailyUsage>();
-        await foreach (DailyUsage day in usage.ReadDaysAsync(from, to.AddDays(1), null, cancellationToken).ConfigureAwait(false))
+        await foreach (DailyUsage day in usage.ReadDaysAsync(from, to.AddDays(1), institution, cancellationToken).ConfigureAwait(false))
         {
-            if (Institutions is null || Institutions.Contains(day.Institution))
+            if (institution is not null || Institutions is null || Institutions.Contains(day.Institution))
             {
                 read.Add(day);
             }
         }
 
-        return read.ToLookup(d => d.Institution, StringComparer.Ordinal);
+        return read;
     }
 
     private decimal Value(Allocation allocation, BillingMonth month, IEnumerable<MonthlyUsage> lines)

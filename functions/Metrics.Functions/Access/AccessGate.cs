@@ -67,6 +67,27 @@ public sealed class AccessGate(AccessSettings settings, ILogger<AccessGate> logg
     /// platform's sign-in leaves to the Functions host's key check): the key stands for a finance reader, whatever
     /// principal the request carries, so it can read every institution's usage and change nothing.
     /// </summary>
+    /// <summary>
+    /// A listing of one institution's entries or of all (<c>?institution=ID</c>, optional): the gate decides on the
+    /// institution named, then a named one that is not a valid id is refused with 400. <paramref name="institution"/> is
+    /// the one named, null for all.
+    /// </summary>
+    public GateCheck CheckListing(HttpRequest request, AccessAction action, out string? institution)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string? named = request.Query["institution"];
+        institution = string.IsNullOrEmpty(named) ? null : named;
+        GateCheck gate = Check(request, action, institution);
+        return gate.Refusal is null && institution is not null && !Metrics.Contract.ContractPatterns.Id().IsMatch(institution)
+            ? gate with
+            {
+                Refusal = new BadRequestObjectResult(
+                    new { error = $"institution '{Metrics.Contract.EchoedText.Cut(institution, 64)}' is not a valid institution id" }
+                ),
+            }
+            : gate;
+    }
+
     public GateCheck CheckExportKey(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -17,25 +17,16 @@ public sealed class Allocations(IAllocationStore store, AllocationStandings stan
         CancellationToken cancellationToken
     )
     {
-        ArgumentNullException.ThrowIfNull(request);
-        string? institution = request.Query["institution"];
-        GateCheck gate = access.Check(request, AccessAction.ReadAllocations, institution);
+        GateCheck gate = access.CheckListing(request, AccessAction.ReadAllocations, out string? institution);
         if (gate.Refusal is { } refused)
         {
             return refused;
         }
 
-        if (!string.IsNullOrEmpty(institution) && !ContractPatterns.Id().IsMatch(institution))
-        {
-            return new BadRequestObjectResult(
-                new { error = $"institution '{EchoedText.Cut(institution, 64)}' is not a valid institution id" }
-            );
-        }
-
         // An institution the caller may not see lists as one with no allocations: the same empty list.
         IReadOnlyList<AllocationStanding> list = gate.Hidden
             ? []
-            : await standings.ListAsync(string.IsNullOrEmpty(institution) ? null : institution, cancellationToken).ConfigureAwait(false);
+            : await standings.ListAsync(institution, cancellationToken).ConfigureAwait(false);
         return new OkObjectResult(list.Select(AllocationRows.StandingBody).ToArray());
     }
 

@@ -17,27 +17,16 @@ public sealed class Vouchers(IVoucherStore store, VoucherLedger ledger, TimeProv
         CancellationToken cancellationToken
     )
     {
-        ArgumentNullException.ThrowIfNull(request);
-        string? institution = request.Query["institution"];
-        GateCheck gate = access.Check(request, AccessAction.ReadVouchers, institution);
+        GateCheck gate = access.CheckListing(request, AccessAction.ReadVouchers, out string? institution);
         if (gate.Refusal is { } refused)
         {
             return refused;
         }
 
-        if (!string.IsNullOrEmpty(institution) && !Metrics.Contract.ContractPatterns.Id().IsMatch(institution))
-        {
-            return new BadRequestObjectResult(
-                new { error = $"institution '{Metrics.Contract.EchoedText.Cut(institution, 64)}' is not a valid institution id" }
-            );
-        }
-
         // An institution the caller may not see lists as one with no vouchers: the same empty list.
         IReadOnlyList<VoucherBalance> balances = gate.Hidden
             ? []
-            : await ledger
-                .BalancesAsync(string.IsNullOrEmpty(institution) ? null : institution, timeProvider.GetUtcNow(), cancellationToken)
-                .ConfigureAwait(false);
+            : await ledger.BalancesAsync(institution, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return new OkObjectResult(
             balances
                 .Select(b => new
