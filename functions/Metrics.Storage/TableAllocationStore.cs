@@ -50,23 +50,15 @@ public sealed class TableAllocationStore(TableServiceClient tables) : IAllocatio
     /// <summary>
     /// Creates the allocation; false when an import at the same time created it with the same terms; refused with others.
     /// </summary>
-    private static async Task<bool> CreateAsync(TableClient table, Allocation allocation, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await table.AddEntityAsync(Entity(allocation), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            TableEntity stored = (
-                await table
-                    .GetEntityAsync<TableEntity>(Partition, allocation.Id, cancellationToken: cancellationToken)
-                    .ConfigureAwait(false)
-            ).Value;
-            return FromEntity(stored) == allocation ? false : throw AllocationImport.Changed([allocation.Id]);
-        }
-    }
+    private static Task<bool> CreateAsync(TableClient table, Allocation allocation, CancellationToken cancellationToken) =>
+        TableImmutableRows.CreateAsync(
+            table,
+            Entity(allocation),
+            allocation,
+            FromEntity,
+            () => AllocationImport.Changed([allocation.Id]),
+            cancellationToken
+        );
 
     private static Allocation FromEntity(TableEntity e) =>
         new(

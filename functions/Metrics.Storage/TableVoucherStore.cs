@@ -78,25 +78,8 @@ public sealed class TableVoucherStore(TableServiceClient tables) : IVoucherStore
     }
 
     /// <summary>Creates the voucher; false when an import at the same time created it with the same terms; refused with others.</summary>
-    private static async Task<bool> CreateAsync(TableClient table, Voucher v, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await table.AddEntityAsync(Entity(v), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            TableEntity stored = (
-                await table.GetEntityAsync<TableEntity>(v.Institution, v.Id, cancellationToken: cancellationToken).ConfigureAwait(false)
-            ).Value;
-            return FromEntity(stored) == v
-                ? false
-                : throw new InvalidOperationException(
-                    $"voucher(s) {v.Id} were imported before with other terms; a voucher never changes (issue a new one)"
-                );
-        }
-    }
+    private static Task<bool> CreateAsync(TableClient table, Voucher v, CancellationToken cancellationToken) =>
+        TableImmutableRows.CreateAsync(table, Entity(v), v, FromEntity, () => VoucherImport.Changed([v.Id]), cancellationToken);
 
     private static Voucher FromEntity(TableEntity e) =>
         new(

@@ -47,13 +47,6 @@ public sealed class AccountsOnAzuriteTests() : MonthOnAzurite(new BillingMonth(2
         return e.ToJsonString();
     }
 
-    private async Task IngestAsync(string stream, string name, params string[] lines)
-    {
-        string path = Path.Combine(Dir, name);
-        await File.WriteAllTextAsync(path, string.Join('\n', lines) + "\n");
-        await Azurite.RunOkAsync(Time, "ingest", "--stream", stream, "--file", path, "--backfill");
-    }
-
     private Task<string> UsageAsync(params string[] more) =>
         Azurite.RunOkAsync(Time, ["usage", "--month", Month.ToString(), "--institution", Institution, .. more]);
 
@@ -63,10 +56,10 @@ public sealed class AccountsOnAzuriteTests() : MonthOnAzurite(new BillingMonth(2
         await Azurite.RunOkAsync(Time, "rates", "import", RepoPaths.Combine("tools", "samples", "rates.json"));
         // The 10th, 00:00-01:00Z: job A (proj-a) 2 GPUs + 4 CPUs, job B (proj-b) 1 GPU + 2 CPUs. 3 GPU-h, 6 core-h:
         // 3 x 26.00 + 6 x 0.12 = 78.72, of which A's own 52.48 and B's 26.24.
-        await IngestAsync("jobs", "jobs.jsonl", Job("A", 2, 4, "proj-a"), Job("B", 1, 2, "proj-b"));
+        await IngestAsync("jobs", Job("A", 2, 4, "proj-a"), Job("B", 1, 2, "proj-b"));
         // One 60 s sample at 00:01Z per GPU: A's 2 GPUs at 50 % (120 s observed, 60 s active) and 1 GPU of job X, which
         // no job event names, at 100 % (60 s, 60 s): the line observes 180 s = 0.0500 h, 120 s active = 0.0333 h.
-        await IngestAsync("gpu", "gpu.jsonl", Sample("n1", 2, "A", 50), Sample("n2", 1, "X", 100));
+        await IngestAsync("gpu", Sample("n1", 2, "A", 50), Sample("n2", 1, "X", 100));
         await Azurite.RunOkAsync(Time, "rollup");
 
         string line = $"{Month},{Institution},{H100}";
@@ -88,7 +81,7 @@ public sealed class AccountsOnAzuriteTests() : MonthOnAzurite(new BillingMonth(2
         AssertPartsAddUp(byInstitution, byAccount);
 
         // Job X's events arrive, charged to proj-x: its sample moves to proj-x, the line is unchanged but for one more job.
-        await IngestAsync("jobs", "late.jsonl", Job("X", 1, 0, "proj-x"));
+        await IngestAsync("jobs", Job("X", 1, 0, "proj-x"));
         await Azurite.RunOkAsync(Time, "rollup");
         byInstitution = await UsageAsync();
         Assert.Equal(FinanceCsv.Header + "\r\n" + $"{line},3,4.0000,0.0333,0.0500,66.67,6.0000,26.00,104.72,CNY,usage,\r\n", byInstitution);
@@ -107,7 +100,7 @@ public sealed class AccountsOnAzuriteTests() : MonthOnAzurite(new BillingMonth(2
         string closedOnce = await CloseOverHttpAsync();
         Assert.Contains("\"already_closed\":false", closedOnce, StringComparison.Ordinal);
         Assert.Contains("\"already_closed\":true", await CloseOverHttpAsync(), StringComparison.Ordinal);
-        await IngestAsync("jobs", "later.jsonl", Job("Y", 4, 0, "proj-a"));
+        await IngestAsync("jobs", Job("Y", 4, 0, "proj-a"));
         await Azurite.RunOkAsync(Time, "rollup");
         Assert.Equal(byInstitution, await UsageAsync());
         Assert.Equal(byAccount, await UsageAsync("--by", "account"));

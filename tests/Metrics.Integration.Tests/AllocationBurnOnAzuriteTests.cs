@@ -23,13 +23,6 @@ public sealed class AllocationBurnOnAzuriteTests() : MonthOnAzurite(new BillingM
     private string Job(string id, string state, string ts, double gpus, string start, string? end = null) =>
         EventJson.Job(id, state, ts, gpus, Institution, Cluster, start, end, H100, 0, "proj-a").ToJsonString();
 
-    private async Task IngestAsync(string name, params string[] lines)
-    {
-        string path = Path.Combine(Dir, name);
-        await File.WriteAllTextAsync(path, string.Join('\n', lines) + "\n");
-        await Azurite.RunOkAsync(Time, "ingest", "--stream", "jobs", "--file", path, "--backfill");
-    }
-
     private async Task<decimal> BilledAsync(string month, string field)
     {
         using JsonDocument usage = JsonDocument.Parse(
@@ -92,7 +85,7 @@ public sealed class AllocationBurnOnAzuriteTests() : MonthOnAzurite(new BillingM
         Time.SetUtcNow(new DateTimeOffset(2098, 3, 24, 0, 0, 0, TimeSpan.Zero));
         string before = Job("J0", "ended", Ts(3, 19, 0), 4, Ts(3, 18, 0), Ts(3, 19, 0));
         string heartbeat = Job("J1", "running", Ts(3, 22, 0), 2, Ts(3, 21, 0));
-        await IngestAsync("step1.jsonl", before, heartbeat);
+        await IngestAsync("jobs", before, heartbeat);
         await Azurite.RunOkAsync(Time, "rollup");
         Assert.Equal("48.0000", (await ListAsync())[$"hours-{Run}"][5]);
         // At 12 h a day since 20 March (48 h over 4 days), the forecast passes 100 h: the one event so far.
@@ -102,7 +95,7 @@ public sealed class AllocationBurnOnAzuriteTests() : MonthOnAzurite(new BillingM
         // Step 2, 25 March: J1's ended event arrives late (ended 22 March 12:00Z: 36 h x 2 = 72 h), with step 1's file
         // resent. 50 % is crossed.
         Time.SetUtcNow(new DateTimeOffset(2098, 3, 25, 0, 0, 0, TimeSpan.Zero));
-        await IngestAsync("step2.jsonl", before, heartbeat, Job("J1", "ended", Ts(3, 22, 12), 2, Ts(3, 21, 0), Ts(3, 22, 12)));
+        await IngestAsync("jobs", before, heartbeat, Job("J1", "ended", Ts(3, 22, 12), 2, Ts(3, 21, 0), Ts(3, 22, 12)));
         await Azurite.RunOkAsync(Time, "rollup");
         Assert.Equal("72.0000", (await ListAsync())[$"hours-{Run}"][5]);
         Assert.Contains(
@@ -114,7 +107,7 @@ public sealed class AllocationBurnOnAzuriteTests() : MonthOnAzurite(new BillingM
         // 2 April 00:00-04:00Z on 2 GPUs (8 h): 84 h, and 80 % is crossed.
         Time.SetUtcNow(new DateTimeOffset(2098, 4, 3, 0, 0, 0, TimeSpan.Zero));
         await IngestAsync(
-            "step3.jsonl",
+            "jobs",
             Job("J2", "ended", Ts(3, 31, 18), 1, Ts(3, 31, 14), Ts(3, 31, 18)),
             Job("J3", "ended", Ts(4, 2, 4), 2, Ts(4, 2, 0), Ts(4, 2, 4))
         );

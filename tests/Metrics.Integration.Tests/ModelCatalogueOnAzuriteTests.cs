@@ -31,13 +31,6 @@ public sealed class ModelCatalogueOnAzuriteTests() : MonthOnAzurite(new BillingM
         return Encoding.UTF8.GetString(body);
     }
 
-    private async Task IngestAsync(string stream, string name, params string[] lines)
-    {
-        string path = Path.Combine(Dir, name);
-        await File.WriteAllTextAsync(path, string.Join('\n', lines) + "\n");
-        await Azurite.RunOkAsync(Time, "ingest", "--stream", stream, "--file", path, "--backfill");
-    }
-
     [Fact]
     public async Task AgentAndSchedulerNames_WithTheCatalogue_BillOneLineWithBilledAndObservedHours()
     {
@@ -54,8 +47,8 @@ public sealed class ModelCatalogueOnAzuriteTests() : MonthOnAzurite(new BillingM
         string job = EventJson
             .Job("J1", "ended", "2026-11-27T10:00:00Z", 1, Institution, Cluster, "2026-11-27T09:00:00Z", "2026-11-27T10:00:00Z", "h100", 0)
             .ToJsonString();
-        await IngestAsync("jobs", "jobs.jsonl", job);
-        await IngestAsync("gpu", "gpu.jsonl", agentEvent);
+        await IngestAsync("jobs", job);
+        await IngestAsync("gpu", agentEvent);
         await Azurite.RunOkAsync(Time, "rollup");
 
         string usage = await Azurite.RunOkAsync(Time, "usage", "--month", "2026-11", "--institution", Institution);
@@ -87,8 +80,8 @@ public sealed class ModelCatalogueOnAzuriteTests() : MonthOnAzurite(new BillingM
             gpu!["model"] = "NVIDIA B200";
         }
 
-        await IngestAsync("gpu", "gpu.jsonl", sample.ToJsonString());
-        await IngestAsync("gpu", "again.jsonl", sample.ToJsonString());
+        await IngestAsync("gpu", sample.ToJsonString());
+        await IngestAsync("gpu", sample.ToJsonString());
 
         string status = await Azurite.RunOkAsync(Time, "status");
         Assert.Contains("unknown GPU models: 1 (add them to the catalogue", status, StringComparison.Ordinal);

@@ -28,6 +28,14 @@ public abstract class MonthOnAzurite : IDisposable
 
     public DateTimeOffset At(int day, int hour, int minute = 0) => new(Month.Year, Month.Month, day, hour, minute, 0, TimeSpan.Zero);
 
+    /// <summary>Ingests <paramref name="lines"/> (an event body each) into <paramref name="stream"/> with the CLI, as a backfill.</summary>
+    public async Task IngestAsync(string stream, params string[] lines)
+    {
+        string path = Path.Combine(Dir, $"{stream}-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllTextAsync(path, string.Join('\n', lines) + "\n");
+        await Azurite.RunOkAsync(Time, "ingest", "--stream", stream, "--file", path, "--backfill");
+    }
+
     public void Dispose()
     {
         Dispose(disposing: true);

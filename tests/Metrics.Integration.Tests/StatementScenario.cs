@@ -44,13 +44,6 @@ internal sealed class StatementScenario() : MonthOnAzurite(new BillingMonth(2101
             )
             .ToJsonString();
 
-    public async Task IngestAsync(string stream, params string[] lines)
-    {
-        string path = Path.Combine(Dir, $"{stream}-{Guid.NewGuid():N}.jsonl");
-        await File.WriteAllTextAsync(path, string.Join('\n', lines) + "\n");
-        await Azurite.RunOkAsync(Time, "ingest", "--stream", stream, "--file", path, "--backfill");
-    }
-
     /// <summary>The month as described above, rolled up and open.</summary>
     public async Task SeedAsync()
     {

@@ -1,3 +1,5 @@
+using Metrics.Core.Validation;
+
 namespace Metrics.Core.Ledger;
 
 /// <summary>The one rule of importing vouchers, whatever stores them: a voucher never changes once imported.</summary>
@@ -19,14 +21,9 @@ public static class VoucherImport
             );
         }
 
-        string[] changed = incoming.Where(v => existing.TryGetValue(v.Id, out Voucher? known) && known != v).Select(v => v.Id).ToArray();
-        if (changed.Length > 0)
-        {
-            throw new InvalidOperationException(
-                $"voucher(s) {string.Join(", ", changed)} were imported before with other terms; a voucher never changes (issue a new one)"
-            );
-        }
-
-        return incoming.Where(v => !existing.ContainsKey(v.Id)).ToArray();
+        return ImmutableTerms.NewOnes(incoming, existing, v => v.Id, Changed);
     }
+
+    /// <summary>The refusal of vouchers imported before with other terms.</summary>
+    public static InvalidOperationException Changed(IEnumerable<string> ids) => ImmutableTerms.Changed("voucher", ids, "issue a new one");
 }
