@@ -10,6 +10,7 @@ public static class FunctionNames
     public const string GetCentreOverview = nameof(GetCentreOverview);
     public const string GetInstitutionStatement = nameof(GetInstitutionStatement);
     public const string LandedCompaction = nameof(LandedCompaction);
+    public const string CompactHour = nameof(CompactHour);
     public const string MonthClose = nameof(MonthClose);
     public const string CloseMonth = nameof(CloseMonth);
     public const string ListVouchers = nameof(ListVouchers);

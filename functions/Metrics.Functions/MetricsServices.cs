@@ -93,6 +93,10 @@ public static class MetricsServices
         services.AddSingleton(sp =>
             CompactionStorage.Create(sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<TimeProvider>(), grace)
         );
+        services.AddSingleton<IWorkQueue>(sp => CompactionStorage.Queue(sp.GetRequiredService<StorageClients>()));
+        services.AddSingleton(sp =>
+            CompactionStorage.Runner(sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<TimeProvider>())
+        );
 
         // Likewise: a bad grace period stops the app rather than closing months too early.
         TimeSpan closeGrace = MonthCloseSettings.GraceFromSetting(configuration[MonthCloseSettings.GraceDaysSetting]);

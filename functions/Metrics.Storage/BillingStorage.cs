@@ -57,6 +57,7 @@ public static class BillingStorage
             Usage = new TableUsageStore(clients.Tables),
             CloseGrace = closeGrace ?? MonthClose.DefaultGrace,
             Allocations = CreateAllocationStandings(clients, calendar, timeProvider),
+            UnitFailures = new TableUnitFailures(clients.Tables),
         };
     }
 

@@ -16,13 +16,35 @@ public static class CompactionStorage
         return new LandedCompaction(
             new TableWorkMarks(clients.Tables, timeProvider),
             new HourCompactor(new BlobLandedFiles(clients.Blobs), timeProvider) { MaxRowsInMemory = maxRowsInMemory },
-            // The rollup's lock: compaction holds up to a few hundred MB, the rollup as much again, and sharing the lock
-            // keeps the two from ever adding up in one instance. A compaction's half minute delays a rollup, no more.
+            // A forced range (metrics compact --from --to) runs under the rollup's lock, as one run; queued units need none.
             new BlobWorkLock(clients.Blobs),
             timeProvider
         )
         {
             Grace = grace,
         };
+    }
+
+    /// <summary>Compaction's queue of units (<c>compaction-units</c>, with the account's name prefix).</summary>
+    public static QueueWorkQueue Queue(StorageClients clients) => new(clients, QueueWorkQueue.CompactionUnits);
+
+    /// <summary>How a queued unit is run, its failures recorded in table <c>unitfailures</c>.</summary>
+    public static QueuedUnitRunner Runner(StorageClients clients, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        return new QueuedUnitRunner(new TableUnitFailures(clients.Tables), timeProvider);
+    }
+
+    /// <summary>Plans, then works compaction's queue until it is empty, in this process (<c>metrics compact</c>, the demo).</summary>
+    public static Task<CompactionResult> RunPendingAsync(
+        StorageClients clients,
+        LandedCompaction compaction,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken,
+        IProgress<string>? progress = null
+    )
+    {
+        ArgumentNullException.ThrowIfNull(compaction);
+        return compaction.RunPendingAsync(Queue(clients), Runner(clients, timeProvider), cancellationToken, progress);
     }
 }

@@ -58,6 +58,9 @@ public static class StorageTables
     /// <summary>Allocation threshold events, once each for ever: PartitionKey = <c>e</c>, RowKey = <c>allocation:basis:pct</c>.</summary>
     public const string AllocationEvents = "allocationevents";
 
+    /// <summary>Queued units whose last attempt failed: PartitionKey = kind (<c>compact-gpu</c>, ...), RowKey = the unit's key.</summary>
+    public const string UnitFailures = "unitfailures";
+
     /// <summary>
     /// GPU model names landed without a catalogue entry: PartitionKey = stream, RowKey = the name as sent; rows and when
     /// first and last seen.
@@ -79,6 +82,7 @@ public static class StorageTables
         Vouchers,
         Allocations,
         AllocationEvents,
+        UnitFailures,
         UnknownModels,
     ];
 }

@@ -22,6 +22,9 @@ param appInsightsName string
 @description('The data account\'s queue of allocation threshold events, which the app sends to and consumers read.')
 param allocationEventsQueueName string = 'allocation-events'
 
+@description('The data account\'s queues of work units, each with its poison queue: the app takes units from them and moves failed ones to the poison queue.')
+param unitQueueNames array = ['compaction-units', 'compaction-units-poison']
+
 @description('Object ids of the identities that consume allocation threshold events (a scheduler hook, a Logic App): each may read and delete messages of that queue only.')
 param allocationEventConsumerPrincipalIds array = []
 
@@ -33,6 +36,9 @@ var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 // Storage Queue Data Message Sender: put allocation threshold events on their queue, nothing else of any queue.
 var storageQueueDataMessageSender = 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a'
+
+// Storage Queue Data Contributor: receive, delete and move work units (the queue trigger), on the unit queues only.
+var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 
 // Storage Queue Data Message Processor: peek, receive and delete messages; what a consumer of the events needs.
 var storageQueueDataMessageProcessor = '8a0f0c08-91a1-4084-bc3d-661d67233fed'
@@ -62,6 +68,10 @@ resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
 resource allocationEvents 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' existing = {
   name: '${dataStorageName}/default/${allocationEventsQueueName}'
 }
+
+resource unitQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' existing = [for queue in unitQueueNames: {
+  name: '${dataStorageName}/default/${queue}'
+}]
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
@@ -106,6 +116,16 @@ resource allocationEventSender 'Microsoft.Authorization/roleAssignments@2022-04-
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataMessageSender)
   }
 }
+
+resource unitQueueWorkers 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (queue, i) in unitQueueNames: {
+  name: guid(unitQueues[i].id, principalId, storageQueueDataContributor)
+  scope: unitQueues[i]
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataContributor)
+  }
+}]
 
 resource allocationEventConsumers 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for consumer in allocationEventConsumerPrincipalIds: {
   name: guid(allocationEvents.id, consumer, storageQueueDataMessageProcessor)

@@ -21,10 +21,10 @@ param wormContainers array = ['statements', 'audit']
 param financeRetentionDays int = 3650
 
 @description('Tables the code uses (StorageTables.All).')
-param tables array = ['workmarks', 'ehsequences', 'jobstates', 'jobhours', 'jobmonths', 'hourlyusage', 'dailyusage', 'monthlyusage', 'accountusage', 'ratecards', 'vouchers', 'allocations', 'allocationevents', 'unknownmodels']
+param tables array = ['workmarks', 'ehsequences', 'jobstates', 'jobhours', 'jobmonths', 'hourlyusage', 'dailyusage', 'monthlyusage', 'accountusage', 'ratecards', 'vouchers', 'allocations', 'allocationevents', 'unitfailures', 'unknownmodels']
 
-@description('Queues the code writes (QueueAllocationEvents): allocation threshold events for schedulers and notification flows.')
-param queues array = ['allocation-events']
+@description('Queues the code uses: allocation threshold events for schedulers and notification flows (QueueAllocationEvents); compaction units and the poison queue the Functions host moves a failed one to (QueueWorkQueue).')
+param queues array = ['allocation-events', 'compaction-units', 'compaction-units-poison']
 
 @description('Days after which landed Arrow files move to the cool tier (recent months are re-read by late data and disputes).')
 param landedCoolAfterDays int = 30

@@ -77,4 +77,17 @@ public sealed class FunctionMetadataTests
         Assert.InRange(eventHubs.GetProperty("prefetchCount").GetInt32(), batch, int.MaxValue);
         Assert.InRange(eventHubs.GetProperty("minEventBatchSize").GetInt32(), 1, batch);
     }
+
+    [Fact]
+    public void HostJson_QueueSettings_RunOneUnitAtATime_AndPoisonAfterTheAttemptsTheWorkerCounts()
+    {
+        JsonElement queues = JsonDocument
+            .Parse(File.ReadAllText(RepoPaths.Combine("host.json")))
+            .RootElement.GetProperty("extensions")
+            .GetProperty("queues");
+
+        // One unit per instance at a time bounds an instance's memory by one unit's (an hour's compaction: docs/scale.md).
+        Assert.Equal((1, 0), (queues.GetProperty("batchSize").GetInt32(), queues.GetProperty("newBatchThreshold").GetInt32()));
+        Assert.Equal(QueuedUnitRunner.MaxAttempts, queues.GetProperty("maxDequeueCount").GetInt32());
+    }
 }

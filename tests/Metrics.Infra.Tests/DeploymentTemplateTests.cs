@@ -95,9 +95,15 @@ public sealed class DeploymentTemplateTests
             }
         );
         Assert.Subset(tables.ToHashSet(), StorageTables.All.ToHashSet());
-        Assert.Contains(
-            QueueAllocationEvents.QueueName,
-            data.GetProperty("queues").GetProperty("defaultValue").EnumerateArray().Select(q => q.GetString())
+        string?[] queues = data.GetProperty("queues").GetProperty("defaultValue").EnumerateArray().Select(q => q.GetString()).ToArray();
+        Assert.Subset(
+            queues.ToHashSet(),
+            new HashSet<string?>
+            {
+                QueueAllocationEvents.QueueName,
+                QueueWorkQueue.CompactionUnits,
+                QueueWorkQueue.CompactionUnits + "-poison",
+            }
         );
     }
 
@@ -159,6 +165,7 @@ public sealed class DeploymentTemplateTests
     [InlineData("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "hostStorage")]
     [InlineData("c6a89b2d-59bc-44d0-9896-0f6e12d7b80a", "allocationEventsQueueName")]
     [InlineData("8a0f0c08-91a1-4084-bc3d-661d67233fed", "allocationEventsQueueName")]
+    [InlineData("974c5e8b-45b9-4653-ba55-5f855dd0fb88", "unitQueueNames")]
     public void Roles_EachDataRole_IsAssignedOnItsOwnScope(string roleId, string scope)
     {
         // Role ids are named variables in rbac.bicep; an assignment refers to one as variables('name').

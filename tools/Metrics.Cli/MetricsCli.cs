@@ -58,6 +58,7 @@ public static class MetricsCli
             RollupCommand.Create(context),
             StatusCommand.Create(context),
             CompactCommand.Create(context),
+            WorkerCommand.Create(context),
             UsageCommand.Create(context),
             StatementCommand.Create(context),
             CloseCommand.Create(context),

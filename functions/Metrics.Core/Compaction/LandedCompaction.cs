@@ -5,10 +5,13 @@ using Metrics.Core.Work;
 namespace Metrics.Core.Compaction;
 
 /// <summary>
-/// The compaction run (timer function and <c>metrics compact</c>): under the rollup's lock (the two never add their
-/// memory up in one instance), compacts each marked stream-hour
-/// that has closed and whose grace period has passed, and clears its mark unless more files landed meanwhile. Like the
-/// rollup, one failing hour keeps its mark and is reported, and the others go on.
+/// Compaction as queued units: <see cref="PlanAsync"/> (the timer function) puts a unit on the queue for each marked
+/// stream-hour that has closed and whose grace period has passed; <see cref="RunUnitAsync"/> (the queue-triggered
+/// function, or <c>metrics compact</c> after planning) compacts one and clears its mark unless more files landed
+/// meanwhile. A unit is idempotent: a duplicate, or a retry after a success, finds its mark gone and does nothing, and a
+/// compactor that lost a race to write a generation fails without changing what readers see (<see cref="HourCompactor"/>).
+/// Units run one at a time per instance (host.json's <c>queues.batchSize</c> 1), so an instance holds one hour's
+/// compaction at most; a unit that keeps failing ends on the poison queue and never holds the others back.
 /// </summary>
 public sealed class LandedCompaction(IWorkMarks marks, HourCompactor compactor, IWorkLock compactionLock, TimeProvider timeProvider)
 {
@@ -19,28 +22,33 @@ public sealed class LandedCompaction(IWorkMarks marks, HourCompactor compactor, 
     /// </summary>
     public static readonly TimeSpan DefaultGrace = TimeSpan.FromHours(1);
 
+    private static readonly (MarkKind Kind, TelemetryStream Stream)[] s_kinds =
+    [
+        (MarkKind.CompactGpu, TelemetryStream.Gpu),
+        (MarkKind.CompactJobs, TelemetryStream.Jobs),
+    ];
+
     public TimeSpan Grace { get; init; } = DefaultGrace;
 
-    /// <summary>Compacts every marked hour that is due.</summary>
-    public async Task<CompactionResult> RunPendingAsync(CancellationToken cancellationToken, IProgress<string>? progress = null)
+    /// <summary>Puts a unit on <paramref name="queue"/> for every marked stream-hour that is due.</summary>
+    public async Task<CompactionPlan> PlanAsync(IWorkQueue queue, CancellationToken cancellationToken)
     {
-        await using LeasedRun run = await LeasedRun.StartAsync(compactionLock, cancellationToken).ConfigureAwait(false);
-        var hours = new List<HourCompaction>();
+        ArgumentNullException.ThrowIfNull(queue);
+        var units = new List<WorkUnit>();
+        var invalid = new List<UnitFailure>();
         int notDue = 0;
-        foreach (
-            (MarkKind kind, TelemetryStream stream) in new[]
-            {
-                (MarkKind.CompactGpu, TelemetryStream.Gpu),
-                (MarkKind.CompactJobs, TelemetryStream.Jobs),
-            }
-        )
+        foreach ((MarkKind kind, _) in s_kinds)
         {
-            IReadOnlyList<WorkMark> marked = await marks.ListAsync(kind, run.Token).ConfigureAwait(false);
-            foreach (WorkMark mark in marked.OrderBy(m => m.Key, StringComparer.Ordinal))
+            foreach (
+                WorkMark mark in (await marks.ListAsync(kind, cancellationToken).ConfigureAwait(false)).OrderBy(
+                    m => m.Key,
+                    StringComparer.Ordinal
+                )
+            )
             {
                 if (!UtcHours.TryParseKey(mark.Key, out DateTimeOffset hour))
                 {
-                    run.Fail(
+                    invalid.Add(
                         new UnitFailure(
                             kind,
                             mark.Key,
@@ -48,25 +56,73 @@ public sealed class LandedCompaction(IWorkMarks marks, HourCompactor compactor, 
                             "A compaction mark's key is not a UTC hour (yyyyMMddHH)."
                         )
                     );
-                    continue;
                 }
-
-                if (!IsDue(hour))
+                else if (IsDue(hour))
+                {
+                    units.Add(new WorkUnit(kind, mark.Key));
+                }
+                else
                 {
                     notDue++;
-                    continue;
-                }
-
-                // Cleared only if no file landed meanwhile: else the mark stays, and the next run compacts them into a new
-                // generation.
-                if (await CompactAsync(run, stream, hour, kind, hours, progress).ConfigureAwait(false))
-                {
-                    await run.ClearAsync(marks, mark).ConfigureAwait(false);
                 }
             }
         }
 
-        return new CompactionResult(hours, [.. run.Failures], notDue);
+        await queue.EnqueueAsync(units, cancellationToken).ConfigureAwait(false);
+        return new CompactionPlan(units, notDue, invalid);
+    }
+
+    /// <summary>
+    /// Compacts the unit's stream-hour if its mark is still there, and clears the mark unless it was set again meanwhile;
+    /// null when there was nothing left to do.
+    /// </summary>
+    public async Task<HourCompaction?> RunUnitAsync(WorkUnit unit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        TelemetryStream stream =
+            s_kinds.Where(k => k.Kind == unit.Kind).Select(k => (TelemetryStream?)k.Stream).FirstOrDefault()
+            ?? throw new ArgumentException($"{unit} is not a compaction unit.", nameof(unit));
+        DateTimeOffset hour = UtcHours.TryParseKey(unit.Key, out DateTimeOffset parsed)
+            ? parsed
+            : throw new InvalidDataException($"{unit}: the key is not a UTC hour (yyyyMMddHH).");
+        WorkMark? mark = (await marks.ListAsync(unit.Kind, cancellationToken).ConfigureAwait(false)).FirstOrDefault(m => m.Key == unit.Key);
+        if (mark is null)
+        {
+            return null;
+        }
+
+        HourCompaction done = await compactor.CompactAsync(stream, hour, cancellationToken).ConfigureAwait(false);
+        await marks.ClearAsync(mark, cancellationToken).ConfigureAwait(false);
+        return done;
+    }
+
+    /// <summary>
+    /// Plans, then works the queue until it is empty, in this process: what <c>metrics compact</c> and the demo do, as one
+    /// instance would. Units that failed their last attempt are reported (and are on the poison queue).
+    /// </summary>
+    public async Task<CompactionResult> RunPendingAsync(
+        IWorkQueue queue,
+        QueuedUnitRunner runner,
+        CancellationToken cancellationToken,
+        IProgress<string>? progress = null
+    )
+    {
+        CompactionPlan plan = await PlanAsync(queue, cancellationToken).ConfigureAwait(false);
+        var hours = new List<HourCompaction>();
+        UnitWorkerResult worked = await new UnitWorker(queue, runner)
+            .RunUntilEmptyAsync(
+                async (unit, token) =>
+                {
+                    if (await RunUnitAsync(unit, token).ConfigureAwait(false) is { } done)
+                    {
+                        hours.Add(done);
+                        progress?.Report(unit.ToString());
+                    }
+                },
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        return new CompactionResult(hours, [.. plan.Invalid, .. worked.Failures], plan.NotYetDue);
     }
 
     /// <summary>Compacts both streams of the UTC hours <c>[from, to]</c>, marked or not. Every hour must be due.</summary>

@@ -31,6 +31,9 @@ public sealed record PipelineStatus(
     /// </summary>
     public IReadOnlyList<Catalogue.UnknownModelSighting> UnknownModels { get; init; } = [];
 
+    /// <summary>Queued units whose last attempt failed, poisoned ones included, oldest first.</summary>
+    public IReadOnlyList<FailedUnit> FailedUnits { get; init; } = [];
+
     /// <summary>The watched allocations at risk and exhausted; null where the status is not given the allocations.</summary>
     public AllocationCounts? Allocations { get; init; }
 

@@ -27,6 +27,9 @@ public sealed class StatusQuery(
     /// <summary>Where months with usage are found, for the overdue months; null: not shown.</summary>
     public IUsageStore? Usage { get; init; }
 
+    /// <summary>Where queued units' failures are recorded; none are listed when null.</summary>
+    public IUnitFailures? UnitFailures { get; init; }
+
     /// <summary>Where the allocations are counted from; none are counted when null.</summary>
     public Allocations.AllocationStandings? Allocations { get; init; }
 
@@ -82,6 +85,7 @@ public sealed class StatusQuery(
         return new PipelineStatus(now, pending, last, closed, calendar.MonthOf(now))
         {
             Allocations = await CountAllocationsAsync(cancellationToken).ConfigureAwait(false),
+            FailedUnits = UnitFailures is null ? [] : await UnitFailures.ListAsync(cancellationToken).ConfigureAwait(false),
             OverdueMonths = overdue,
             DeadLettersByReason = byReason,
             NewestLandedHour = newest,

@@ -95,6 +95,16 @@ public static class StatusScreen
             );
         }
 
+        foreach (FailedUnit failed in status.FailedUnits)
+        {
+            yield return string.Create(
+                inv,
+                $"units: {(failed.Poisoned ? "POISONED" : "failing")} {WorkUnit.NameOf(failed.Failure.Kind)} {failed.Failure.Key} "
+                    + $"after {failed.Attempts} attempt(s), last {failed.At:yyyy-MM-ddTHH:mm}Z: {failed.Failure.ExceptionType}: "
+                    + $"{failed.Failure.Message}"
+            );
+        }
+
         if (status.Allocations is { } allocations)
         {
             yield return string.Create(

@@ -1,22 +1,16 @@
 namespace Metrics.Functions.Compaction;
 
 /// <summary>
-/// Every 15 minutes (<c>%CompactionSchedule%</c>), compacts the stream-hours that received files, once they have closed
-/// and <c>CompactionGraceMinutes</c> have passed.
+/// Every 15 minutes (<c>%CompactionSchedule%</c>), plans compaction: a unit on queue <c>compaction-units</c> for each
+/// stream-hour that received files, once it has closed and <c>CompactionGraceMinutes</c> have passed. The units are run
+/// by <see cref="CompactHour"/>, on as many instances as the platform gives it.
 /// </summary>
-public sealed class LandedCompactionTimer(LandedCompaction compaction, ILogger<LandedCompactionTimer> logger)
+public sealed class LandedCompactionTimer(LandedCompaction compaction, IWorkQueue queue, ILogger<LandedCompactionTimer> logger)
 {
     [Function(FunctionNames.LandedCompaction)]
     public async Task RunAsync([TimerTrigger("%CompactionSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(timer);
-        await LockedTick
-            .RunAsync(
-                ct => compaction.RunPendingAsync(ct),
-                result => CompactionLog.Completed(logger, result),
-                busy => CompactionLog.LockBusy(logger, busy),
-                cancellationToken
-            )
-            .ConfigureAwait(false);
+        CompactionLog.Planned(logger, await compaction.PlanAsync(queue, cancellationToken).ConfigureAwait(false));
     }
 }

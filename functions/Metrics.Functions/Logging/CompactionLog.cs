@@ -51,4 +51,57 @@ internal static partial class CompactionLog
 
     [LoggerMessage(1202, LogLevel.Information, "Compaction skipped: {Reason}", EventName = "CompactionLockBusy")]
     public static partial void LockBusy(ILogger logger, string reason);
+
+    public static void Planned(ILogger logger, CompactionPlan plan)
+    {
+        Planned(logger, plan.Units.Count, plan.NotYetDue, plan.Invalid.Count);
+        foreach (UnitFailure failure in plan.Invalid)
+        {
+            HourFailed(logger, failure.Kind.ToString().ToLowerInvariant(), failure.Key, failure.ExceptionType, failure.Message);
+        }
+    }
+
+    [LoggerMessage(
+        1203,
+        LogLevel.Information,
+        "Compaction planned {Units} stream-hours on queue compaction-units; {NotYetDue} hours not yet due; {Invalid} marks name no hour",
+        EventName = "CompactionPlanned"
+    )]
+    private static partial void Planned(ILogger logger, int units, int notYetDue, int invalid);
+
+    public static void UnitDone(ILogger logger, string unit, HourCompaction? done)
+    {
+        if (done is null)
+        {
+            UnitNothingLeft(logger, unit);
+        }
+        else
+        {
+            UnitCompacted(logger, unit, done.Sources, done.RowsIn - done.RowsOut, done.BytesIn, done.BytesOut);
+        }
+    }
+
+    [LoggerMessage(
+        1204,
+        LogLevel.Information,
+        "Compaction unit {Unit} rewrote {Sources} files, dropped {Replays} replayed rows, {BytesIn} bytes to {BytesOut}",
+        EventName = "CompactionUnitDone"
+    )]
+    private static partial void UnitCompacted(ILogger logger, string unit, int sources, long replays, long bytesIn, long bytesOut);
+
+    [LoggerMessage(
+        1205,
+        LogLevel.Information,
+        "Compaction unit {Unit} had nothing left to do: its mark was cleared by an earlier run of it",
+        EventName = "CompactionUnitNothingLeft"
+    )]
+    private static partial void UnitNothingLeft(ILogger logger, string unit);
+
+    [LoggerMessage(
+        1206,
+        LogLevel.Error,
+        "Compaction queue message {MessageId} is no work unit and is dropped: {Reason}",
+        EventName = "CompactionUnitUnreadable"
+    )]
+    public static partial void UnitUnreadable(ILogger logger, string messageId, string reason);
 }

@@ -86,7 +86,9 @@ internal static class CompactCommand
         CompactionResult done;
         if (f is null)
         {
-            done = await compaction.RunPendingAsync(cancellationToken, report).ConfigureAwait(false);
+            done = await CompactionStorage
+                .RunPendingAsync(storage, compaction, context.TimeProvider, cancellationToken, report)
+                .ConfigureAwait(false);
         }
         else
         {

@@ -186,8 +186,12 @@ internal static class DemoCommand
     )
     {
         CompactionResult compacted = await CompactionStorage
-            .Create(storage, context.TimeProvider, LandedCompaction.DefaultGrace)
-            .RunPendingAsync(cancellationToken)
+            .RunPendingAsync(
+                storage,
+                CompactionStorage.Create(storage, context.TimeProvider, LandedCompaction.DefaultGrace),
+                context.TimeProvider,
+                cancellationToken
+            )
             .ConfigureAwait(false);
         await rollup.RunRangeAsync(options.Start, options.End, cancellationToken).ConfigureAwait(false);
         (UsageReport first, UsageReport second) = await months.GetAsync(cancellationToken).ConfigureAwait(false);
