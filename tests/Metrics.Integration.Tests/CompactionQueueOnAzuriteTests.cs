@@ -79,4 +79,83 @@ public sealed class CompactionQueueOnAzuriteTests : IDisposable
         (_, status, _) = await _azurite.RunAsync(_time, null, "status");
         Assert.DoesNotContain("units: ", status, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Four workers take one queue of stream-hours at once; one dies in the middle of its unit (after reading its hour,
+    /// before writing), and its unit is taken by another once its visibility lapses. Every hour ends compacted once, and
+    /// the month bills byte for byte as before compaction.
+    /// </summary>
+    [Fact]
+    public async Task FourWorkersAtOnce_OneKilledMidUnit_CompactEveryHourOnce_AndBillingIsUnchanged()
+    {
+        DateTimeOffset[] hours = Enumerable.Range(0, 6).Select(h => s_good.AddHours(h)).ToArray();
+        string file = Path.Combine(_dir, "gpu.jsonl");
+        await File.WriteAllLinesAsync(
+            file,
+            hours.SelectMany(h =>
+                Enumerable
+                    .Range(0, 6)
+                    .Select(m => EventJson.Gpu(node: $"w{m % 3}", ts: EventJson.Ts(h.AddMinutes(m * 10)), gpus: 2).ToJsonString())
+            )
+        );
+        await _azurite.RunOkAsync(_time, "ingest", "--stream", "gpu", "--file", file, "--backfill");
+        await _azurite.RunOkAsync(_time, "rollup");
+        string month = BillingCalendar.Create(null).MonthOf(s_good).ToString();
+        string before = await _azurite.RunOkAsync(_time, "usage", "--month", month);
+        var marks = new TableWorkMarks(_azurite.Clients.Tables, _time);
+        // The six hours, and the hour before the first, which its first samples' intervals reach into.
+        int marked = (await marks.ListAsync(MarkKind.CompactGpu, CancellationToken.None)).Count;
+        Assert.InRange(marked, hours.Length, hours.Length + 1);
+
+        QueueWorkQueue queue = CompactionStorage.Queue(_azurite.Clients);
+        LandedCompaction Compaction(ILandedHourStore landed) =>
+            new(marks, new HourCompactor(landed, _time), new BlobWorkLock(_azurite.Clients.Blobs), _time) { Grace = TimeSpan.Zero };
+        Assert.Equal(
+            marked,
+            (await Compaction(new BlobLandedFiles(_azurite.Clients.Blobs)).PlanAsync(queue, CancellationToken.None)).Units.Count
+        );
+        UnitWorker Worker() =>
+            new(CompactionStorage.Queue(_azurite.Clients), CompactionStorage.Runner(_azurite.Clients, _time))
+            {
+                Visibility = TimeSpan.FromSeconds(3),
+            };
+
+        using var killed = new CancellationTokenSource();
+        LandedCompaction dying = Compaction(
+            new ActBeforeFirstWrite(new BlobLandedFiles(_azurite.Clients.Blobs), () => killed.CancelAsync())
+        );
+        Task<UnitWorkerResult> victim = Worker().RunUntilEmptyAsync((u, ct) => dying.RunUnitAsync(u, ct), killed.Token);
+        Task<UnitWorkerResult>[] others = Enumerable
+            .Range(0, 3)
+            .Select(_ =>
+            {
+                LandedCompaction compaction = Compaction(new BlobLandedFiles(_azurite.Clients.Blobs));
+                return Worker().RunUntilEmptyAsync((u, ct) => compaction.RunUnitAsync(u, ct), CancellationToken.None);
+            })
+            .ToArray();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => victim);
+        UnitWorkerResult[] done = await Task.WhenAll(others);
+        Assert.All(done, d => Assert.Equal(0, d.FailedAttempts));
+
+        // The dead worker's unit comes back once its visibility lapses, and a worker finishes it (one of the three, if they
+        // were still at work by then). The victim may have finished a unit with nothing to write (the hour before the
+        // first) before it died on one that had.
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        LandedCompaction last = Compaction(new BlobLandedFiles(_azurite.Clients.Blobs));
+        UnitWorkerResult late = await Worker().RunUntilEmptyAsync((u, ct) => last.RunUnitAsync(u, ct), CancellationToken.None);
+        Assert.InRange(done.Sum(d => d.Done) + late.Done, marked - 1, marked);
+
+        Assert.Empty(await marks.ListAsync(MarkKind.CompactGpu, CancellationToken.None));
+        Assert.Empty(await new TableUnitFailures(_azurite.Clients.Tables).ListAsync(CancellationToken.None));
+        foreach (DateTimeOffset hour in hours)
+        {
+            Assert.Equal(
+                [LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 1)],
+                await new BlobLandedFiles(_azurite.Clients.Blobs).ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None)
+            );
+        }
+
+        await _azurite.RunOkAsync(_time, "rollup", "--from", $"{hours[0]:yyyy-MM-dd'T'HH}", "--to", $"{hours[^1]:yyyy-MM-dd'T'HH}");
+        Assert.Equal(before, await _azurite.RunOkAsync(_time, "usage", "--month", month));
+    }
 }

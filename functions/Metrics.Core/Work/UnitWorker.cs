@@ -8,8 +8,13 @@ namespace Metrics.Core.Work;
 /// </summary>
 public sealed class UnitWorker(IWorkQueue queue, QueuedUnitRunner runner)
 {
-    /// <summary>How long a received unit stays hidden from other workers: longer than a unit takes.</summary>
-    public static readonly TimeSpan Visibility = TimeSpan.FromMinutes(10);
+    /// <summary>How long a received unit stays hidden from other workers by default: longer than a unit takes.</summary>
+    public static readonly TimeSpan DefaultVisibility = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long a received unit stays hidden: a worker that dies mid-unit leaves it to another worker after this long.
+    /// </summary>
+    public TimeSpan Visibility { get; init; } = DefaultVisibility;
 
     public async Task<UnitWorkerResult> RunUntilEmptyAsync(Func<WorkUnit, CancellationToken, Task> run, CancellationToken cancellationToken)
     {
