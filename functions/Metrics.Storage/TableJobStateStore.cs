@@ -1,9 +1,11 @@
 namespace Metrics.Storage;
 
 /// <summary>
-/// Job run billing states in table <c>jobstates</c>: PartitionKey = cluster, RowKey = <c>{jobId}|{start ticks}</c>
-/// (one row per run; a requeued job has several). Saves are conditional on the ETag read (or insert-only for a new
-/// run), so a rollup whose lease expired under it cannot overwrite a newer state unseen.
+/// Job run billing states in table <c>jobstates</c>: PartitionKey = <c>{cluster}|{bucket}</c> (<see cref="PartitionBuckets"/>:
+/// a rollup's burst of runs spread over sixteen partitions; runs saved before the spread stay under PartitionKey
+/// <c>{cluster}</c> and are read and saved there), RowKey = <c>{jobId}|{start ticks}</c> (one row per run; a requeued
+/// job has several). Saves are conditional on the ETag read (or insert-only for a new run), so a rollup whose lease
+/// expired under it cannot overwrite a newer state unseen. A stored state's version names its partition and its ETag.
 /// </summary>
 public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateStore
 {
@@ -18,10 +20,18 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
     public async Task<StoredJobState?> GetAsync(string cluster, string jobId, DateTimeOffset runStart, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        NullableResponse<TableEntity> found = await Table
-            .GetEntityIfExistsAsync<TableEntity>(cluster, JobRunKeys.Run(jobId, runStart), cancellationToken: cancellationToken)
-            .ConfigureAwait(false);
-        return found.HasValue ? FromEntity(found.Value!) : null;
+        string rowKey = JobRunKeys.Run(jobId, runStart);
+        string filter = $"{PartitionBuckets.PartitionsOf(cluster)} and {TableClient.CreateQueryFilter($"RowKey eq {rowKey}")}";
+        await foreach (
+            TableEntity e in Table
+                .QueryAsync<TableEntity>(filter, maxPerPage: 1, cancellationToken: cancellationToken)
+                .ConfigureAwait(false)
+        )
+        {
+            return FromEntity(e);
+        }
+
+        return null;
     }
 
     public async Task<string> SaveAsync(
@@ -31,17 +41,20 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
         CancellationToken cancellationToken
     )
     {
-        TableEntity entity = ToEntity(state, unsettledUntil);
+        TableEntity entity = ToEntity(state, unsettledUntil, expectedVersion);
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             Response response = expectedVersion is null
                 ? await Table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false)
                 : await Table
-                    .UpdateEntityAsync(entity, new ETag(expectedVersion), TableUpdateMode.Replace, cancellationToken)
+                    .UpdateEntityAsync(entity, new ETag(Versions.ETagOf(expectedVersion)), TableUpdateMode.Replace, cancellationToken)
                     .ConfigureAwait(false);
-            return response.Headers.ETag?.ToString()
-                ?? throw new InvalidOperationException("The table service answered a save without an ETag.");
+            return Versions.Of(
+                entity.PartitionKey,
+                response.Headers.ETag?.ToString()
+                    ?? throw new InvalidOperationException("The table service answered a save without an ETag.")
+            );
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
         {
@@ -79,9 +92,9 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
                 async (window, token) =>
                 {
                     // '}' sorts right after '|', so "{last}}" bounds every run of the last id.
-                    string filter = TableClient.CreateQueryFilter(
-                        $"PartitionKey eq {window.Cluster} and RowKey ge {window.FirstJobId + "|"} and RowKey lt {window.LastJobId + "}"}"
-                    );
+                    string filter =
+                        $"{PartitionBuckets.PartitionsOf(window.Cluster)} and "
+                        + TableClient.CreateQueryFilter($"RowKey ge {window.FirstJobId + "|"} and RowKey lt {window.LastJobId + "}"}");
                     await foreach (TableEntity e in Table.QueryAsync<TableEntity>(filter, cancellationToken: token).ConfigureAwait(false))
                     {
                         StoredJobState state = FromEntity(e);
@@ -119,11 +132,12 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
     {
         ArgumentNullException.ThrowIfNull(saves);
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        var chunks = saves
-            .GroupBy(save => save.State.Cluster, StringComparer.Ordinal)
-            .SelectMany(cluster => TableTransactions.Chunk(cluster.Select(ToAction)))
+        var actions = saves.Select(save => (Save: save, Action: ToAction(save))).ToArray();
+        var chunks = actions
+            .GroupBy(a => a.Action.Entity.PartitionKey, StringComparer.Ordinal)
+            .SelectMany(partition => TableTransactions.Chunk(partition.Select(a => a.Action)))
             .ToArray();
-        var bySaveKey = saves.ToDictionary(s => (s.State.Cluster, JobRunKeys.Run(s.State.JobId, s.State.StartTime)));
+        var bySaveKey = actions.ToDictionary(a => (a.Action.Entity.PartitionKey, a.Action.Entity.RowKey), a => a.Save);
         var conflicts = new System.Collections.Concurrent.ConcurrentBag<JobRunKey>();
         var versions = new System.Collections.Concurrent.ConcurrentDictionary<JobRunKey, string>();
         await Parallel
@@ -140,7 +154,10 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
                             // Each action's answer carries the row's new ETag; where one does not, the run is simply read next time.
                             if (done.Value[i].Headers.ETag is { } etag)
                             {
-                                versions[bySaveKey[(chunk[i].Entity.PartitionKey, chunk[i].Entity.RowKey)].Run] = etag.ToString();
+                                versions[bySaveKey[(chunk[i].Entity.PartitionKey, chunk[i].Entity.RowKey)].Run] = Versions.Of(
+                                    chunk[i].Entity.PartitionKey,
+                                    etag.ToString()
+                                );
                             }
                         }
                     }
@@ -170,7 +187,7 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
     {
         var state = new JobBillingState
         {
-            Cluster = e.PartitionKey,
+            Cluster = PartitionBuckets.KeyOf(e.PartitionKey),
             JobId = TableProperties.Required(e, "JobId"),
             Institution = TableProperties.Required(e, "Institution"),
             GpuModel = TableProperties.Required(e, "GpuModel"),
@@ -185,7 +202,7 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
             EndEventTs = e.GetDateTimeOffset("EndEventTs"),
             EndEventId = e.GetString("EndEventId"),
         };
-        return new StoredJobState(state, e.ETag.ToString(), e.GetDateTimeOffset("UnsettledUntil"));
+        return new StoredJobState(state, Versions.Of(e.PartitionKey, e.ETag.ToString()), e.GetDateTimeOffset("UnsettledUntil"));
     }
 
     private TableClient Table => _states.Client;
@@ -194,16 +211,18 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
 
     private static TableTransactionAction ToAction(JobStateSave save)
     {
-        TableEntity entity = ToEntity(save.State, save.UnsettledUntil);
+        TableEntity entity = ToEntity(save.State, save.UnsettledUntil, save.ExpectedVersion);
         return save.ExpectedVersion is null
             ? new TableTransactionAction(TableTransactionActionType.Add, entity)
-            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(save.ExpectedVersion));
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(Versions.ETagOf(save.ExpectedVersion)));
     }
 
-    private static TableEntity ToEntity(JobBillingState state, DateTimeOffset? unsettledUntil)
+    /// <summary>The run's row: in the partition its version names when it was read, else in its bucket.</summary>
+    private static TableEntity ToEntity(JobBillingState state, DateTimeOffset? unsettledUntil, string? version)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var entity = new TableEntity(state.Cluster, JobRunKeys.Run(state.JobId, state.StartTime))
+        string rowKey = JobRunKeys.Run(state.JobId, state.StartTime);
+        var entity = new TableEntity(version is null ? PartitionBuckets.Of(state.Cluster, rowKey) : Versions.PartitionOf(version), rowKey)
         {
             ["JobId"] = state.JobId,
             ["Institution"] = state.Institution,
@@ -231,5 +250,17 @@ public sealed class TableJobStateStore(TableServiceClient tables) : IJobStateSto
         }
 
         return entity;
+    }
+
+    /// <summary>A stored state's version: the partition its row is in, and the row's ETag.</summary>
+    private static class Versions
+    {
+        private const char Separator = '\n';
+
+        public static string Of(string partitionKey, string etag) => partitionKey + Separator + etag;
+
+        public static string PartitionOf(string version) => version[..version.IndexOf(Separator, StringComparison.Ordinal)];
+
+        public static string ETagOf(string version) => version[(version.IndexOf(Separator, StringComparison.Ordinal) + 1)..];
     }
 }

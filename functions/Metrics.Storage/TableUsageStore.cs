@@ -18,6 +18,9 @@ public sealed class TableUsageStore : IUsageStore
     private readonly TableClient _monthly;
     private readonly TableClient _accounts;
 
+    /// <summary>(table, period) pairs whose unbucketed partition was found empty: it stays so.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), bool> _unbucketedEmpty = new();
+
     /// <summary>The same six tables, each made sure of once per store instance.</summary>
     private readonly TableCreatedOnce[] _ensured;
 
@@ -221,43 +224,91 @@ public sealed class TableUsageStore : IUsageStore
         return false;
     }
 
+    /// <summary>
+    /// Job usage rows, spread over their period's buckets (<see cref="PartitionBuckets"/>): the upserts as transactions per
+    /// partition, several in flight at once (a national job hour changes thousands of runs, and each row appears once,
+    /// so concurrent transactions never touch the same entity); then, where the period still holds rows written before
+    /// it was bucketed, the replaced runs' old rows go, so that a run is one row; then the removals.
+    /// </summary>
     private async Task WriteJobUsageAsync(TableClient table, IReadOnlyList<JobUsageChange> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
-        // Every period's upserts as transactions, several in flight at once: a national job hour changes thousands of
-        // runs, and each row appears once, so concurrent transactions never touch the same entity.
         var chunks = new List<IReadOnlyList<TableTransactionAction>>();
-        foreach (var period in changes.Where(c => c.Usage is not null).GroupBy(c => c.Period, StringComparer.Ordinal))
+        foreach (
+            var partition in changes
+                .Where(c => c.Usage is not null)
+                .GroupBy(c => PartitionBuckets.Of(c.Period, RunRowKey(c)), StringComparer.Ordinal)
+        )
         {
             chunks.AddRange(
                 TableTransactions.Chunk(
-                    period.Select(c => new TableTransactionAction(
+                    partition.Select(c => new TableTransactionAction(
                         TableTransactionActionType.UpsertReplace,
-                        UsageEntities.Run(c.Period, RunRowKey(c), c, c.Usage!)
+                        UsageEntities.Run(partition.Key, RunRowKey(c), c, c.Usage!)
                     ))
                 )
             );
         }
 
         await SubmitConcurrentlyAsync(table, chunks, cancellationToken).ConfigureAwait(false);
+        foreach (IGrouping<string, JobUsageChange> period in changes.GroupBy(c => c.Period, StringComparer.Ordinal))
+        {
+            if (await HasUnbucketedRowsAsync(table, period.Key, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (JobUsageChange change in period)
+                {
+                    await table
+                        .DeleteEntityAsync(period.Key, RunRowKey(change), cancellationToken: cancellationToken)
+                        .ConfigureAwait(false);
+                }
+            }
+        }
 
         // Removals are rare (an end event that trims a job); deleting one that is already gone is not an error.
         foreach (JobUsageChange removal in changes.Where(c => c.Usage is null))
         {
-            await table.DeleteEntityAsync(removal.Period, RunRowKey(removal), cancellationToken: cancellationToken).ConfigureAwait(false);
+            string rowKey = RunRowKey(removal);
+            await table
+                .DeleteEntityAsync(PartitionBuckets.Of(removal.Period, rowKey), rowKey, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Whether the period's own partition still holds rows (written before periods were bucketed). Nothing writes there
+    /// any more, so a period found empty is remembered as such.
+    /// </summary>
+    private async Task<bool> HasUnbucketedRowsAsync(TableClient table, string period, CancellationToken cancellationToken)
+    {
+        if (_unbucketedEmpty.ContainsKey((table.Name, period)))
+        {
+            return false;
+        }
+
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {period}");
+        await foreach (
+            TableEntity _ in table
+                .QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken)
+                .ConfigureAwait(false)
+        )
+        {
+            return true;
+        }
+
+        _unbucketedEmpty[(table.Name, period)] = true;
+        return false;
     }
 
     private static string RunRowKey(JobUsageChange change) => JobRunKeys.ClusterRun(change.Cluster, change.JobId, change.RunStart);
 
-    private async Task<IReadOnlyList<JobUsage>> ReadJobUsageAsync(TableClient table, string pk, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<JobUsage>> ReadJobUsageAsync(TableClient table, string period, CancellationToken cancellationToken)
     {
         await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
         var usage = new List<JobUsage>();
         await foreach (
             TableEntity e in table
-                .QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), cancellationToken: cancellationToken)
+                .QueryAsync<TableEntity>(PartitionBuckets.PartitionsOf(period), cancellationToken: cancellationToken)
                 .ConfigureAwait(false)
         )
         {

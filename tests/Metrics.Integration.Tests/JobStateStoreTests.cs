@@ -114,4 +114,71 @@ public sealed class JobStateStoreTests
         // One range query (a page) for the 200 dense runs, a point read for each of the five others (one is absent).
         Assert.True(requests <= 8, $"{requests} requests for {asked.Length} runs");
     }
+
+    /// <summary>
+    /// Runs spread over sixteen partitions of their cluster; runs saved before the spread (under PartitionKey = cluster)
+    /// are still read, and saved where they are, so a run is always one row; a cluster whose id starts with another's is
+    /// never read with it.
+    /// </summary>
+    [Fact]
+    public async Task RunsSpreadOverBuckets_WithRunsSavedBeforeTheSpread_AreEachOneRow_AndClustersNeverMix()
+    {
+        var store = new TableJobStateStore(_azurite.Clients.Tables);
+        Azure.Data.Tables.TableClient table = _azurite.Clients.Tables.GetTableClient(StorageTables.JobStates);
+        await table.CreateIfNotExistsAsync();
+        string rowKey = string.Create(CultureInfo.InvariantCulture, $"old|{s_start.UtcTicks:D19}");
+        JobBillingState old = State("old", 1);
+        await table.AddEntityAsync(
+            new Azure.Data.Tables.TableEntity(_cluster, rowKey)
+            {
+                ["JobId"] = old.JobId,
+                ["Institution"] = old.Institution,
+                ["GpuModel"] = old.GpuModel,
+                ["Account"] = old.Account,
+                ["Gpus"] = old.Gpus,
+                ["Cpus"] = old.Cpus,
+                ["StartTime"] = old.StartTime,
+                ["BilledThrough"] = old.BilledThrough,
+                ["AttributesTs"] = old.AttributesTs,
+                ["AttributesEventId"] = old.AttributesEventId,
+            }
+        );
+        // A cluster whose id starts with this one's, with a run of the same id: never read as this cluster's.
+        var neighbour = State("old", 9) with
+        {
+            Cluster = _cluster + "0",
+        };
+        await store.SaveManyAsync([new JobStateSave(neighbour, null, null)], CancellationToken.None);
+        await store.SaveManyAsync(
+            Enumerable.Range(0, 64).Select(j => new JobStateSave(State(j, 1), null, null)).ToArray(),
+            CancellationToken.None
+        );
+
+        StoredJobState? found = await store.GetAsync(_cluster, "old", s_start, CancellationToken.None);
+        Assert.Equal((_cluster, s_start.AddHours(1)), (found!.State.Cluster, found.State.BilledThrough));
+        await store.SaveAsync(State("old", 3), null, found.Version, CancellationToken.None);
+        IReadOnlyDictionary<JobRunKey, StoredJobState> read = await store.GetManyAsync(
+            [new JobRunKey(_cluster, "old", s_start), .. Enumerable.Range(0, 64).Select(j => new JobRunKey(_cluster, $"J{j}", s_start))],
+            CancellationToken.None
+        );
+
+        Assert.Equal(65, read.Count);
+        Assert.Equal(s_start.AddHours(3), read[new JobRunKey(_cluster, "old", s_start)].State.BilledThrough);
+        var partitions = new List<(string Partition, string Row)>();
+        await foreach (
+            Azure.Data.Tables.TableEntity e in table.QueryAsync<Azure.Data.Tables.TableEntity>(select: ["PartitionKey", "RowKey"])
+        )
+        {
+            partitions.Add((e.PartitionKey, e.RowKey));
+        }
+
+        // The old run is still one row, where it was; the neighbour's is in a bucket of its own cluster.
+        string[] oldRows = partitions.Where(p => p.Row == rowKey).Select(p => p.Partition).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(2, oldRows.Length);
+        Assert.Equal(_cluster, oldRows[0]);
+        Assert.StartsWith(_cluster + "0|", oldRows[1], StringComparison.Ordinal);
+        int buckets = partitions.Where(p => p.Row.StartsWith('J')).Select(p => p.Partition).Distinct().Count();
+        Assert.True(buckets > 8, $"64 runs in {buckets} partitions");
+        Assert.All(partitions.Where(p => p.Row.StartsWith('J')), p => Assert.Matches($"^{_cluster}\\|[0-9a-f]$", p.Partition));
+    }
 }

@@ -88,7 +88,7 @@ public sealed class RollupKillTests : IDisposable
             await _azurite.RunOkAsync(_time, "usage", "--month", "2026-11", "--institution", $"inst-{tenant}-{_run}", "--format", "csv")
         ).Replace($"{tenant}-{_run}", "TENANT", StringComparison.Ordinal);
 
-    /// <summary>Whether the rollup has written any job-hour row of this tenant yet (one cheap partition query).</summary>
+    /// <summary>Whether the rollup has written any job-hour row of this tenant yet (the hour's partitions, one query).</summary>
     private async Task<bool> AnyJobHourWrittenAsync(string tenant)
     {
         Azure.Data.Tables.TableClient table = _azurite.Clients.Tables.GetTableClient(StorageTables.JobHours);
@@ -96,7 +96,7 @@ public sealed class RollupKillTests : IDisposable
         string prefix = $"{tenant}-{_run}|";
         await foreach (
             Azure.Data.Tables.TableEntity row in table.QueryAsync<Azure.Data.Tables.TableEntity>(
-                e => e.PartitionKey == pk,
+                Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey ge {pk} and PartitionKey lt {pk + "}"}"),
                 select: ["RowKey"]
             )
         )
