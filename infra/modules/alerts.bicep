@@ -109,6 +109,16 @@ var rules = [
     threshold: 0
   }
   {
+    key: 'unit-poisoned'
+    description: 'A queued unit of work failed its last attempt and is on its poison queue (metrics status names it and why).'
+    severity: 2
+    window: 'PT15M'
+    query: 'customMetrics | where name == "metrics.units.poisoned" | summarize poisoned = sum(valueSum) | extend poisoned = coalesce(poisoned, 0.0)'
+    measure: 'poisoned'
+    operator: 'GreaterThan'
+    threshold: 0
+  }
+  {
     key: 'no-gpu-telemetry'
     description: 'No GPU telemetry landed for ${noTelemetryMinutes} minutes.'
     severity: 1

@@ -66,9 +66,12 @@ public sealed class LandedCompactionTimerTests
 
         await Assert.ThrowsAsync<InvalidDataException>(() => failing.RunAsync(Message(unit, 1), CancellationToken.None));
         Assert.False(_failures.Failed[unit].Poisoned);
+        var logger = new FakeLogger<CompactHour>();
         await Assert.ThrowsAsync<InvalidDataException>(() =>
-            failing.RunAsync(Message(unit, QueuedUnitRunner.MaxAttempts), CancellationToken.None)
+            Unit(new UnreadableHour(), logger).RunAsync(Message(unit, QueuedUnitRunner.MaxAttempts), CancellationToken.None)
         );
+        FakeLogRecord poisoned = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 1207);
+        Assert.Contains("goes to compaction-units-poison", poisoned.Message, StringComparison.Ordinal);
 
         FailedUnit failed = _failures.Failed[unit];
         Assert.Equal((QueuedUnitRunner.MaxAttempts, true), (failed.Attempts, failed.Poisoned));

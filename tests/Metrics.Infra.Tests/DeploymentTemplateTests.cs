@@ -305,6 +305,7 @@ public sealed class DeploymentTemplateTests
                 "function-failures",
                 "month-close-overdue",
                 "no-gpu-telemetry",
+                "unit-poisoned",
                 "unknown-gpu-model",
             ],
             byKey.Keys.Order()

@@ -31,6 +31,7 @@ public sealed class PipelineMetrics : IDisposable
     private readonly Gauge<double> _oldestPending;
     private readonly Gauge<long> _monthsOverdue;
     private readonly Gauge<long> _allocations;
+    private readonly Counter<long> _poisonedUnits;
 
     public PipelineMetrics(string meterName = MeterName)
     {
@@ -64,6 +65,11 @@ public sealed class PipelineMetrics : IDisposable
             "{month}",
             "Months past their close grace that the month-close timer's last tick left open."
         );
+        _poisonedUnits = _meter.CreateCounter<long>(
+            "metrics.units.poisoned",
+            "{unit}",
+            "Queued units moved to their poison queue after their last attempt, by kind."
+        );
         _allocations = _meter.CreateGauge<long>(
             "metrics.allocations",
             "{allocation}",
@@ -81,6 +87,9 @@ public sealed class PipelineMetrics : IDisposable
 
     /// <summary>Watched allocations of one status after a threshold pass (<c>status</c>: ok, at-risk, exhausted).</summary>
     public void Allocations(string status, int count) => _allocations.Record(count, new KeyValuePair<string, object?>("status", status));
+
+    /// <summary>A queued unit of <paramref name="kind"/> (<c>compact-gpu</c>, ...) failed its last attempt.</summary>
+    public void UnitPoisoned(string kind) => _poisonedUnits.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     /// <summary>The app's instance.</summary>
     public static PipelineMetrics Shared { get; } = new();

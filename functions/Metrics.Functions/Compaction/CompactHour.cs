@@ -8,7 +8,12 @@ namespace Metrics.Functions.Compaction;
 /// retries it; after host.json's <c>maxDequeueCount</c> attempts the host moves it to <c>compaction-units-poison</c>, and
 /// <c>metrics status</c> lists it. A message that is no unit at all is logged and dropped: retrying cannot mend it.
 /// </summary>
-public sealed class CompactHour(LandedCompaction compaction, QueuedUnitRunner runner, ILogger<CompactHour> logger)
+public sealed class CompactHour(
+    LandedCompaction compaction,
+    QueuedUnitRunner runner,
+    ILogger<CompactHour> logger,
+    Metrics.Core.Observability.PipelineMetrics? metrics = null
+)
 {
     [Function(FunctionNames.CompactHour)]
     public async Task RunAsync(
@@ -28,13 +33,24 @@ public sealed class CompactHour(LandedCompaction compaction, QueuedUnitRunner ru
             return;
         }
 
-        await runner
-            .RunAsync(
-                unit,
-                message.DequeueCount,
-                async (u, ct) => CompactionLog.UnitDone(logger, u.ToString(), await compaction.RunUnitAsync(u, ct).ConfigureAwait(false)),
-                cancellationToken
-            )
-            .ConfigureAwait(false);
+        try
+        {
+            await runner
+                .RunAsync(
+                    unit,
+                    message.DequeueCount,
+                    async (u, ct) =>
+                        CompactionLog.UnitDone(logger, u.ToString(), await compaction.RunUnitAsync(u, ct).ConfigureAwait(false)),
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (message.DequeueCount >= QueuedUnitRunner.MaxAttempts && !cancellationToken.IsCancellationRequested)
+        {
+            // The host moves the message to compaction-units-poison after this: counted for the alert, logged with why.
+            (metrics ?? Metrics.Core.Observability.PipelineMetrics.Shared).UnitPoisoned(WorkUnit.NameOf(unit.Kind));
+            CompactionLog.UnitPoisoned(logger, unit.ToString(), message.DequeueCount, ex.GetType().Name, ex.Message);
+            throw;
+        }
     }
 }

@@ -104,4 +104,13 @@ internal static partial class CompactionLog
         EventName = "CompactionUnitUnreadable"
     )]
     public static partial void UnitUnreadable(ILogger logger, string messageId, string reason);
+
+    [LoggerMessage(
+        1207,
+        LogLevel.Error,
+        "Compaction unit {Unit} failed its last attempt ({Attempts}) and goes to compaction-units-poison: {ExceptionType}: "
+            + "{ExceptionMessage}; its mark is kept, metrics status lists it",
+        EventName = "CompactionUnitPoisoned"
+    )]
+    public static partial void UnitPoisoned(ILogger logger, string unit, long attempts, string exceptionType, string exceptionMessage);
 }

@@ -144,4 +144,15 @@ public sealed class PipelineMetricsTests : IDisposable
         Assert.Equal(1, Points("metrics.rollup.duration")["outcome=ok"]);
         Assert.DoesNotContain(Points("metrics.rollup.failed_units"), p => p.Value > 0);
     }
+
+    [Fact]
+    public void PoisonedUnitsAndAllocations_AreCountedByKindAndStatus()
+    {
+        _metrics.UnitPoisoned("compact-gpu");
+        _metrics.UnitPoisoned("compact-gpu");
+        _metrics.Allocations("exhausted", 3);
+
+        Assert.Equal(2, Points("metrics.units.poisoned")["kind=compact-gpu"]);
+        Assert.Equal(3, Points("metrics.allocations")["status=exhausted"]);
+    }
 }
