@@ -86,4 +86,65 @@ public sealed class AllocationsOnAzuriteTests() : MonthOnAzurite(new BillingMont
         Assert.Equal("ok: imported=0 unchanged=1", outcomes[1]);
         Assert.StartsWith($"refused: allocation(s) cli-{Run}", outcomes[2], StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// The queue unreachable after a good rollup: the rollup's work stands and says so, the crossed thresholds are
+    /// recorded unsent, and the next rollup with the queue back sends them.
+    /// </summary>
+    [Fact]
+    public async Task AWatchThatCannotReachTheQueue_LeavesTheRollupDone_AndTheNextRunSendsWhatItRecorded()
+    {
+        string grant = Path.Combine(Dir, "grant.json");
+        await File.WriteAllTextAsync(
+            grant,
+            $$"""
+            [{"id":"q-{{Run}}","institution":"inst-q-{{Run}}","unit":"gpu-hours","amount":1,"from":"2097-06-01","to":"2097-06-30"}]
+            """
+        );
+        await Azurite.RunOkAsync(Time, "allocations", "import", grant);
+        await IngestAsync(
+            "jobs",
+            EventJson
+                .Job(
+                    "Q1",
+                    "ended",
+                    EventJson.Ts(At(10, 2)),
+                    2,
+                    $"inst-q-{Run}",
+                    $"q-{Run}",
+                    EventJson.Ts(At(10, 0)),
+                    EventJson.Ts(At(10, 2))
+                )
+                .ToJsonString()
+        );
+        const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+        string noQueue =
+            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};"
+            + "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;"
+            + "QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+
+        (int exit, string output, string error) = await Azurite.RunAsync(Time, noQueue, "rollup");
+
+        Assert.True(exit == 1, error);
+        Assert.True(output.Contains("months=1 ", StringComparison.Ordinal), error);
+        Assert.Contains("allocations_watched=failed", output, StringComparison.Ordinal);
+        Assert.Contains("allocation watch failed (the rollup's work is done", error, StringComparison.Ordinal);
+        IReadOnlyList<AllocationEvent> recorded = await new TableAllocationEventLog(Azurite.Clients.Tables).ListAsync(
+            null,
+            CancellationToken.None
+        );
+        Assert.NotEmpty(recorded);
+        Assert.All(recorded, e => Assert.Null(e.SentAt));
+
+        Assert.Contains("allocation_events=0 ", await Azurite.RunOkAsync(Time, "rollup"), StringComparison.Ordinal);
+        var queued = (await Azurite.Clients.Queue("allocation-events").PeekMessagesAsync(32)).Value;
+        Assert.Equal(
+            recorded.Select(e => e.Id).Order(StringComparer.Ordinal),
+            queued.Select(m => AllocationEventJson.Deserialize(m.Body.ToArray()).Id).Order(StringComparer.Ordinal)
+        );
+        Assert.All(
+            await new TableAllocationEventLog(Azurite.Clients.Tables).ListAsync(null, CancellationToken.None),
+            e => Assert.NotNull(e.SentAt)
+        );
+    }
 }

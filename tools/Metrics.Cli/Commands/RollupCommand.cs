@@ -64,11 +64,9 @@ internal static class RollupCommand
         RollupResult done = f is null
             ? await rollup.RunPendingAsync(cancellationToken, report).ConfigureAwait(false)
             : await rollup.RunRangeAsync(Parse(f), Parse(t!), cancellationToken, report).ConfigureAwait(false);
-        // The allocations' thresholds are watched after every pass, as the timer function does (AllocationWatch).
-        AllocationWatchResult watched = await BillingStorage
-            .CreateAllocationWatch(storage, context.CreateCalendar(), context.TimeProvider)
-            .RunAsync(cancellationToken)
-            .ConfigureAwait(false);
+        AllocationWatchResult? watched = await WatchAsync(context, storage, cancellationToken).ConfigureAwait(false);
+        string allocations = watched is null ? "failed" : watched.Watched.ToString(CultureInfo.InvariantCulture);
+
         foreach (UnitFailure failure in done.Failures)
         {
             await context.Error.WriteLineAsync($"failed (mark kept for the next run): {failure}").ConfigureAwait(false);
@@ -80,14 +78,42 @@ internal static class RollupCommand
                     CultureInfo.InvariantCulture,
                     $"job_hours={done.JobHoursRead} jobs_changed={done.JobsChanged} hours={done.HoursRecomputed} "
                         + $"months={done.MonthsRecomputed} marks_kept={done.MarksKeptForNextRun} failed_hours={done.FailedHours} "
-                        + $"failed_months={done.FailedMonths} allocations_watched={watched.Watched} allocation_events={watched.Crossed} "
+                        + $"failed_months={done.FailedMonths} allocations_watched={allocations} "
+                        + $"allocation_events={watched?.Crossed ?? 0} "
                         + $"storage_requests={storage.Requests.Count}"
                 )
             )
             .ConfigureAwait(false);
 
         // Everything else completed; a non-zero exit still tells a scheduler or an operator that something is stuck.
-        return done.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
+        return done.Failures.Count == 0 && watched is not null ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    /// <summary>
+    /// The allocations' thresholds, watched after every pass as the timer function does (<see cref="AllocationWatch"/>).
+    /// A watch that fails (a queue unreachable) leaves the rollup's work done: said, and null; the next run watches again.
+    /// </summary>
+    private static async Task<AllocationWatchResult?> WatchAsync(
+        CliContext context,
+        StorageClients storage,
+        CancellationToken cancellationToken
+    )
+    {
+        try
+        {
+            return await BillingStorage
+                .CreateAllocationWatch(storage, context.CreateCalendar(), context.TimeProvider)
+                .RunAsync(cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or AggregateException or HttpRequestException or IOException)
+        {
+            // The SDK gives up on an unreachable endpoint with an AggregateException of its attempts.
+            await context
+                .Error.WriteLineAsync($"allocation watch failed (the rollup's work is done; the next run watches again): {ex.Message}")
+                .ConfigureAwait(false);
+            return null;
+        }
     }
 
     /// <summary>
