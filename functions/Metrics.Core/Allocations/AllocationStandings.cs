@@ -24,22 +24,37 @@ public sealed class AllocationStandings(
     /// </summary>
     public const int WatchedDaysAfterEnd = 62;
 
-    public BillingCalendar Calendar => calendar;
-
     /// <summary>The standings, sorted by institution then id.</summary>
     public async Task<IReadOnlyList<AllocationStanding>> ListAsync(string? institution, CancellationToken cancellationToken)
     {
         IReadOnlyList<Allocation> all = await allocations.ListAsync(institution, cancellationToken).ConfigureAwait(false);
-        return await MeasureAsync(all, institution is null, cancellationToken).ConfigureAwait(false);
+        AllocationUsageReader reader = await ReaderAsync(all, institution is null, cancellationToken).ConfigureAwait(false);
+        return await MeasureAsync(all, reader, known: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>How <paramref name="allocation"/> stands now, imported or not (a grant being weighed).</summary>
+    public async Task<AllocationStanding> MeasureAsync(Allocation allocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(allocation);
+        AllocationUsageReader reader = await ReaderAsync([allocation], everyInstitution: false, cancellationToken).ConfigureAwait(false);
+        return (await MeasureAsync([allocation], reader, known: null, cancellationToken).ConfigureAwait(false))[0];
     }
 
     /// <summary>The standings of the allocations the threshold watch looks at: begun, and not long over.</summary>
-    public async Task<IReadOnlyList<AllocationStanding>> WatchedAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AllocationStanding>> WatchedAsync(CancellationToken cancellationToken) =>
+        WatchedAsync(known: null, cancellationToken);
+
+    /// <summary>The same, given the threshold events already read by the caller (the watch reads them once a pass).</summary>
+    public async Task<IReadOnlyList<AllocationStanding>> WatchedAsync(
+        IReadOnlyList<AllocationEvent>? known,
+        CancellationToken cancellationToken
+    )
     {
         DateOnly today = calendar.DayOf(timeProvider.GetUtcNow());
         IReadOnlyList<Allocation> all = await allocations.ListAsync(null, cancellationToken).ConfigureAwait(false);
         Allocation[] watched = all.Where(a => a.From <= today && a.To.AddDays(WatchedDaysAfterEnd) >= today).ToArray();
-        return await MeasureAsync(watched, everyInstitution: true, cancellationToken).ConfigureAwait(false);
+        AllocationUsageReader reader = await ReaderAsync(watched, everyInstitution: true, cancellationToken).ConfigureAwait(false);
+        return await MeasureAsync(watched, reader, known, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -52,13 +67,9 @@ public sealed class AllocationStandings(
         CancellationToken cancellationToken
     )
     {
-        IReadOnlyList<AllocationStanding> standings = await ListAsync(institution, cancellationToken).ConfigureAwait(false);
-        var reader = new AllocationUsageReader(
-            usage,
-            await rates.ReadAsync(cancellationToken).ConfigureAwait(false),
-            calendar,
-            everyInstitution: false
-        );
+        IReadOnlyList<Allocation> all = await allocations.ListAsync(institution, cancellationToken).ConfigureAwait(false);
+        AllocationUsageReader reader = await ReaderAsync(all, everyInstitution: false, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<AllocationStanding> standings = await MeasureAsync(all, reader, known: null, cancellationToken).ConfigureAwait(false);
         DateOnly today = calendar.DayOf(timeProvider.GetUtcNow());
         var burnDowns = new List<AllocationBurnDown>();
         foreach (AllocationStanding s in standings.Where(s => s.Allocation.From <= month.LastDay && s.Allocation.To >= month.FirstDay))
@@ -70,9 +81,25 @@ public sealed class AllocationStandings(
         return burnDowns;
     }
 
-    private async Task<IReadOnlyList<AllocationStanding>> MeasureAsync(
+    /// <summary>One pass's reader, priced with today's rate card, keeping only the rows of these allocations' institutions.</summary>
+    private async Task<AllocationUsageReader> ReaderAsync(
         IReadOnlyList<Allocation> list,
         bool everyInstitution,
+        CancellationToken cancellationToken
+    ) =>
+        new(usage, await rates.ReadAsync(cancellationToken).ConfigureAwait(false), calendar, everyInstitution)
+        {
+            Institutions = list.Select(a => a.Institution).ToHashSet(StringComparer.Ordinal),
+        };
+
+    /// <summary>
+    /// The standings of <paramref name="list"/>; an exhausted one runs out on the day its 100 % event was recorded, from
+    /// <paramref name="known"/> (the events, read here when null).
+    /// </summary>
+    private async Task<IReadOnlyList<AllocationStanding>> MeasureAsync(
+        IReadOnlyList<Allocation> list,
+        AllocationUsageReader reader,
+        IReadOnlyList<AllocationEvent>? known,
         CancellationToken cancellationToken
     )
     {
@@ -82,16 +109,8 @@ public sealed class AllocationStandings(
         }
 
         DateTimeOffset now = timeProvider.GetUtcNow();
-        var reader = new AllocationUsageReader(
-            usage,
-            await rates.ReadAsync(cancellationToken).ConfigureAwait(false),
-            calendar,
-            everyInstitution
-        )
-        {
-            Institutions = list.Select(a => a.Institution).ToHashSet(StringComparer.Ordinal),
-        };
-        Dictionary<string, DateOnly> exhaustedOn = (await events.ListAsync(null, cancellationToken).ConfigureAwait(false))
+        known ??= await events.ListAsync(null, cancellationToken).ConfigureAwait(false);
+        Dictionary<string, DateOnly> exhaustedOn = known
             .Where(e => e.Basis == AllocationEvent.Actual && e.ThresholdPct == 100)
             .ToDictionary(e => e.AllocationId, e => calendar.DayOf(e.CrossedAt), StringComparer.Ordinal);
         var standings = new List<AllocationStanding>(list.Count);

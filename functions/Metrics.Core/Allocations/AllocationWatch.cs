@@ -19,8 +19,8 @@ public sealed class AllocationWatch(
 
     public async Task<AllocationWatchResult> RunAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<AllocationStanding> watched = await standings.WatchedAsync(cancellationToken).ConfigureAwait(false);
         IReadOnlyList<AllocationEvent> known = await log.ListAsync(null, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<AllocationStanding> watched = await standings.WatchedAsync(known, cancellationToken).ConfigureAwait(false);
         var recorded = known.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
         var toSend = known.Where(e => e.SentAt is null).ToList();
         int crossed = 0;

@@ -29,26 +29,15 @@ internal static class DemoAllocation
             open.Month.FirstDay,
             open.Month.Next().LastDay
         );
-        var reader = new AllocationUsageReader(
-            new TableUsageStore(storage.Tables),
-            await new TableRateCardStore(storage.Tables).ReadAsync(cancellationToken).ConfigureAwait(false),
-            calendar,
-            everyInstitution: false
-        );
-        (decimal used, decimal window) = await reader.MeasureAsync(probe, asOf, cancellationToken).ConfigureAwait(false);
-        AllocationStanding measured = AllocationForecast.Project(probe, asOf, AllocationForecast.Round(used, probe), window, calendar);
+        AllocationStandings standings = BillingStorage.CreateAllocationStandings(storage, calendar, time);
+        AllocationStanding measured = await standings.MeasureAsync(probe, cancellationToken).ConfigureAwait(false);
         // Four fifths of where the burn leads, in hundreds of hours: a grant the institution is on course to overrun.
         decimal amount = Math.Round(measured.Forecast * 0.8m / 100m, 0) * 100m;
         Allocation allocation = probe with { Amount = amount > measured.Used ? amount : Math.Ceiling(measured.Used) + 1m };
         await new TableAllocationStore(storage.Tables).ImportAsync([allocation], cancellationToken).ConfigureAwait(false);
 
         await BillingStorage.CreateAllocationWatch(storage, calendar, time).RunAsync(cancellationToken).ConfigureAwait(false);
-        AllocationStanding standing = (
-            await BillingStorage
-                .CreateAllocationStandings(storage, calendar, time)
-                .ListAsync(institution, cancellationToken)
-                .ConfigureAwait(false)
-        ).Single(s => s.Allocation.Id == allocation.Id);
+        AllocationStanding standing = await standings.MeasureAsync(allocation, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<AllocationEvent> events = (
             await new TableAllocationEventLog(storage.Tables).ListAsync(null, cancellationToken).ConfigureAwait(false)
         )
