@@ -11,20 +11,14 @@ public sealed class QueueAllocationEvents(StorageClients storage) : IAllocationE
 {
     public const string QueueName = "allocation-events";
 
-    private readonly QueueClient _queue = storage.Queue(QueueName);
-    private int _ready;
+    private readonly QueueCreatedOnce _queue = new(storage.Queue(QueueName));
 
-    public QueueClient Client => _queue;
+    public QueueClient Client => _queue.Client;
 
     public async Task SendAsync(AllocationEvent allocationEvent, CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _ready) == 0)
-        {
-            await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _ready, 1);
-        }
-
-        await _queue
+        QueueClient queue = await _queue.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await queue
             .SendMessageAsync(
                 BinaryData.FromBytes(AllocationEventJson.Serialize(allocationEvent)),
                 visibilityTimeout: null,

@@ -71,17 +71,8 @@ public sealed class TableWorkMarks(TableServiceClient tables, TimeProvider timeP
         }
     }
 
-    public static string PartitionKey(MarkKind kind) =>
-        kind switch
-        {
-            MarkKind.Gpu => "gpu",
-            MarkKind.Jobs => "jobs",
-            MarkKind.Usage => "usage",
-            MarkKind.Month => "month",
-            MarkKind.CompactGpu => "compact-gpu",
-            MarkKind.CompactJobs => "compact-jobs",
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown mark kind."),
-        };
+    /// <summary>A kind's partition: its name (<see cref="WorkUnit.NameOf"/>), as a unit's message names it too.</summary>
+    public static string PartitionKey(MarkKind kind) => WorkUnit.NameOf(kind);
 
     public static string RowKey(DateTimeOffset hour) => UtcHours.Key(hour);
 

@@ -12,12 +12,15 @@ public static class AllocationRows
 
     public const string EventHeader = "allocation_id,institution,threshold_pct,basis,crossed_at,used,amount";
 
-    public static string StandingCsv(AllocationStanding s)
+    public static string StandingCsv(AllocationStanding s) => string.Join(',', StandingCells(s));
+
+    /// <summary>A standing's cells in <see cref="StandingHeader"/>'s order, as the CSV and the CLI's table print them.</summary>
+    public static string[] StandingCells(AllocationStanding s)
     {
         ArgumentNullException.ThrowIfNull(s);
         Allocation a = s.Allocation;
-        return string.Join(
-            ',',
+        return
+        [
             a.Id,
             a.Institution,
             a.Account ?? string.Empty,
@@ -30,8 +33,8 @@ public static class AllocationRows
             Date(s.RunsOutOn),
             s.Status,
             Date(a.From),
-            Date(a.To)
-        );
+            Date(a.To),
+        ];
     }
 
     public static string EventCsv(AllocationEvent e)

@@ -91,7 +91,7 @@ public sealed class AllocationUsageReader(IUsageStore usage, RateCard rates, Bil
             return gpuHours;
         }
 
-        var month = new BillingMonth(day.Day.Year, day.Day.Month);
+        BillingMonth month = Month(day.Day);
         RateEntry? gpu = rates.GpuRate(day.GpuModel, month),
             cpu = rates.CpuRate(month);
         return gpu is null || gpu.Currency != allocation.Unit

@@ -43,7 +43,7 @@ public static class StatusScreen
         {
             string oldest = pending.OldestMarkedAt is { } at ? string.Create(inv, $" oldest={Age(status.At - at)}") : string.Empty;
             string role = PipelineStatus.BillingKinds.Contains(kind) ? "billing" : "compaction";
-            yield return string.Create(inv, $"marks: {Name(kind)} pending={pending.Count}{oldest} ({role})");
+            yield return string.Create(inv, $"marks: {WorkUnit.NameOf(kind)} pending={pending.Count}{oldest} ({role})");
         }
 
         yield return status.LastRollup is { } run
@@ -126,14 +126,6 @@ public static class StatusScreen
         yield return (status.ClosedMonths.Count == 0 ? "months: closed none" : $"months: closed {string.Join(' ', status.ClosedMonths)}")
             + $"; open {status.OpenMonths}";
     }
-
-    private static string Name(MarkKind kind) =>
-        kind switch
-        {
-            MarkKind.CompactGpu => "compact-gpu",
-            MarkKind.CompactJobs => "compact-jobs",
-            _ => kind.ToString().ToLowerInvariant(),
-        };
 
     private static string Age(TimeSpan age) =>
         age.TotalMinutes < 120

@@ -153,7 +153,7 @@ internal static class AllocationsCommand
         );
         foreach (AllocationStanding s in standings)
         {
-            string[] c = AllocationRows.StandingCsv(s).Split(',');
+            string[] c = AllocationRows.StandingCells(s);
             table.AddRow(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], $"{c[11]}..{c[12]}");
         }
 
