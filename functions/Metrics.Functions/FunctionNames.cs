@@ -6,6 +6,7 @@ public static class FunctionNames
     public const string GpuTelemetryIngest = nameof(GpuTelemetryIngest);
     public const string JobEventsIngest = nameof(JobEventsIngest);
     public const string UsageRollup = nameof(UsageRollup);
+    public const string RollupHourShard = nameof(RollupHourShard);
     public const string GetUsage = nameof(GetUsage);
     public const string GetCentreOverview = nameof(GetCentreOverview);
     public const string GetInstitutionStatement = nameof(GetInstitutionStatement);

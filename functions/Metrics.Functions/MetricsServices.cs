@@ -34,8 +34,17 @@ public static class MetricsServices
         // Created here, at start-up, so a bad BillingTimeZone stops the app before it bills anything.
         BillingCalendar calendar = BillingCalendar.Create(configuration[BillingSettings.TimeZoneVariable]);
         services.AddSingleton(calendar);
+        // The timer plans and writes hours; the units between run on RollupHourShard, on as many instances as there are.
         services.AddSingleton(sp =>
-            BillingStorage.CreateRollup(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>())
+            BillingStorage.CreateRollup(
+                sp.GetRequiredService<StorageClients>(),
+                calendar,
+                sp.GetRequiredService<TimeProvider>(),
+                drain: null
+            )
+        );
+        services.AddSingleton(sp =>
+            BillingStorage.CreateQueuedHours(sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<TimeProvider>())
         );
         services.AddSingleton(sp => BillingStorage.CreateQuery(sp.GetRequiredService<StorageClients>(), calendar));
         services.AddSingleton(sp =>

@@ -5,10 +5,16 @@ namespace Metrics.Storage;
 /// <summary>Wires the billing core to its Azure storage adapters; used by the Functions app and the CLI alike.</summary>
 public static class BillingStorage
 {
+    /// <summary>
+    /// The rollup, its hours read by units on queue <c>rollup-units</c>. <paramref name="drain"/> runs them to the end
+    /// before the hours are written (<see cref="DrainHere"/>; the CLI's <c>--workers</c>); without it, the
+    /// queue-triggered function runs them and a later run writes each hour (the timer function).
+    /// </summary>
     public static UsageRollup CreateRollup(
         StorageClients clients,
         BillingCalendar calendar,
         TimeProvider timeProvider,
+        Func<QueuedHours, CancellationToken, Task<UnitWorkerResult>>? drain,
         int maxSamplesInMemory = ObservedHourReader.DefaultMaxSamplesInMemory,
         Metrics.Core.Observability.PipelineMetrics? metrics = null
     )
@@ -24,11 +30,52 @@ public static class BillingStorage
         )
         {
             MaxSamplesInMemory = maxSamplesInMemory,
+            Queued = CreateQueuedHours(clients, timeProvider, maxSamplesInMemory),
+            Drain = drain,
             Runs = new BlobRollupRuns(clients.Blobs, timeProvider),
             Time = timeProvider,
             Metrics = metrics ?? Metrics.Core.Observability.PipelineMetrics.Shared,
         };
     }
+
+    /// <summary>The rollup that runs its own units to the end, in this process (<see cref="DrainHere"/>).</summary>
+    public static UsageRollup CreateRollupHere(StorageClients clients, BillingCalendar calendar, TimeProvider timeProvider) =>
+        CreateRollup(clients, calendar, timeProvider, DrainHere(clients, timeProvider));
+
+    /// <summary>The rollup's queued hour phase (<see cref="QueuedHours"/>): units on <c>rollup-units</c>, results in blobs.</summary>
+    public static QueuedHours CreateQueuedHours(
+        StorageClients clients,
+        TimeProvider timeProvider,
+        int maxSamplesInMemory = ObservedHourReader.DefaultMaxSamplesInMemory
+    )
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        return new QueuedHours(
+            new BlobLandedFiles(clients.Blobs),
+            new TableUsageStore(clients.Tables),
+            new BlobHourShardResults(clients.Blobs),
+            new QueueWorkQueue(clients, QueueWorkQueue.RollupUnits),
+            timeProvider
+        )
+        {
+            MaxSamplesInMemory = maxSamplesInMemory,
+        };
+    }
+
+    /// <summary>
+    /// Runs the rollup's units in this process until none is left, waiting for those other workers hold and taking
+    /// over any whose worker died: what <c>metrics rollup</c>, <c>metrics worker</c> and the month close do, as one
+    /// instance would. Failures are recorded in table <c>unitfailures</c>.
+    /// </summary>
+    public static Func<QueuedHours, CancellationToken, Task<UnitWorkerResult>> DrainHere(
+        StorageClients clients,
+        TimeProvider timeProvider
+    ) =>
+        (queued, cancellationToken) =>
+            new UnitWorker(queued.Queue, CompactionStorage.Runner(clients, timeProvider)).RunUntilDrainedAsync(
+                async (unit, token) => await queued.RunUnitAsync(unit, token).ConfigureAwait(false),
+                cancellationToken
+            );
 
     /// <summary>
     /// What <c>metrics status</c> shows: pending marks, the last rollup, recent dead letters, closed months; months are
@@ -126,7 +173,8 @@ public static class BillingStorage
     {
         ArgumentNullException.ThrowIfNull(clients);
         return new MonthClose(
-            CreateRollup(clients, calendar, timeProvider),
+            // A close runs the units to the end itself: every hour landed so far is written before the month is frozen.
+            CreateRollupHere(clients, calendar, timeProvider),
             CreateQuery(clients, calendar),
             new TableUsageStore(clients.Tables),
             new BlobStatementStore(clients.Blobs),

@@ -12,6 +12,9 @@ public sealed class QueueWorkQueue(StorageClients storage, string name) : IWorkQ
     /// <summary>Compaction's units: one stream-hour each.</summary>
     public const string CompactionUnits = "compaction-units";
 
+    /// <summary>The rollup's units: one shard of an hour's GPU samples each.</summary>
+    public const string RollupUnits = "rollup-units";
+
     private readonly QueueCreatedOnce _units = new(storage.Queue(name));
     private readonly QueueCreatedOnce _poison = new(storage.Queue(name + "-poison"));
 
@@ -34,6 +37,29 @@ public sealed class QueueWorkQueue(StorageClients storage, string name) : IWorkQ
         return message is null
             ? null
             : new QueuedUnit(WorkUnit.Parse(message.Body.ToMemory().Span), message.DequeueCount, message.MessageId, message.PopReceipt);
+    }
+
+    public async Task<QueuedUnit> ExtendAsync(QueuedUnit unit, TimeSpan visibility, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        UpdateReceipt receipt = (
+            await _units
+                .Client.UpdateMessageAsync(
+                    unit.MessageId,
+                    unit.PopReceipt,
+                    visibilityTimeout: visibility,
+                    cancellationToken: cancellationToken
+                )
+                .ConfigureAwait(false)
+        ).Value;
+        return unit with { PopReceipt = receipt.PopReceipt };
+    }
+
+    public async Task<bool> AnyLeftAsync(CancellationToken cancellationToken)
+    {
+        QueueClient queue = await _units.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        QueueProperties properties = (await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value;
+        return properties.ApproximateMessagesCount > 0;
     }
 
     public Task CompleteAsync(QueuedUnit unit, CancellationToken cancellationToken)

@@ -23,7 +23,7 @@ param appInsightsName string
 param allocationEventsQueueName string = 'allocation-events'
 
 @description('The data account\'s queues of work units, each with its poison queue: the app takes units from them and moves failed ones to the poison queue.')
-param unitQueueNames array = ['compaction-units', 'compaction-units-poison']
+param unitQueueNames array = ['compaction-units', 'compaction-units-poison', 'rollup-units', 'rollup-units-poison']
 
 @description('Object ids of the identities that consume allocation threshold events (a scheduler hook, a Logic App): each may read and delete messages of that queue only.')
 param allocationEventConsumerPrincipalIds array = []

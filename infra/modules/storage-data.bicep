@@ -11,7 +11,7 @@ param location string
 param tags object
 
 @description('Containers the code writes (LandingPaths, BlobRollupLock, BlobStatementStore, BlobGpuModelStore, BlobAuditLog).')
-param containers array = ['telemetry', 'deadletter', 'locks', 'statements', 'reference', 'audit', 'monthclose']
+param containers array = ['telemetry', 'deadletter', 'locks', 'statements', 'reference', 'audit', 'monthclose', 'rollupunits']
 
 @description('Containers of the finance record: frozen statements and the audit trail, write-once (WORM) for financeRetentionDays.')
 param wormContainers array = ['statements', 'audit']
@@ -24,7 +24,7 @@ param financeRetentionDays int = 3650
 param tables array = ['workmarks', 'ehsequences', 'jobstates', 'jobhours', 'jobmonths', 'hourlyusage', 'dailyusage', 'monthlyusage', 'accountusage', 'ratecards', 'vouchers', 'allocations', 'allocationevents', 'unitfailures', 'unknownmodels']
 
 @description('Queues the code uses: allocation threshold events for schedulers and notification flows (QueueAllocationEvents); compaction units and the poison queue the Functions host moves a failed one to (QueueWorkQueue).')
-param queues array = ['allocation-events', 'compaction-units', 'compaction-units-poison']
+param queues array = ['allocation-events', 'compaction-units', 'compaction-units-poison', 'rollup-units', 'rollup-units-poison']
 
 @description('Days after which landed Arrow files move to the cool tier (recent months are re-read by late data and disputes).')
 param landedCoolAfterDays int = 30
@@ -115,6 +115,21 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
               baseBlob: {
                 tierToCool: { daysAfterModificationGreaterThan: landedCoolAfterDays }
                 delete: { daysAfterModificationGreaterThan: landedRetentionDays }
+              }
+            }
+          }
+        }
+        {
+          // A rollup unit's result is deleted with its hour's plan once the hour is written; one that a stale duplicate
+          // wrote after that, of a plan already replaced, is read by nobody and goes here.
+          name: 'rollup-unit-leftovers'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: { blobTypes: ['blockBlob'], prefixMatch: ['rollupunits/'] }
+            actions: {
+              baseBlob: {
+                delete: { daysAfterModificationGreaterThan: 7 }
               }
             }
           }

@@ -92,6 +92,7 @@ public sealed class DeploymentTemplateTests
                 BlobGpuModelStore.Container,
                 BlobAuditLog.Container,
                 BlobStatementStore.RefusalContainer,
+                BlobHourShardResults.Container,
             }
         );
         Assert.Subset(tables.ToHashSet(), StorageTables.All.ToHashSet());
@@ -103,6 +104,8 @@ public sealed class DeploymentTemplateTests
                 QueueAllocationEvents.QueueName,
                 QueueWorkQueue.CompactionUnits,
                 QueueWorkQueue.CompactionUnits + "-poison",
+                QueueWorkQueue.RollupUnits,
+                QueueWorkQueue.RollupUnits + "-poison",
             }
         );
     }

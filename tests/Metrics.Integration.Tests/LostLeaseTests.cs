@@ -112,7 +112,7 @@ public sealed class LostLeaseTests : IDisposable
 
         // The next rollup, with the real lock, rewrites the flagged run's rows whole.
         RollupResult next = await BillingStorage
-            .CreateRollup(_azurite.Clients, BillingCalendar.Create("Asia/Shanghai"), _time)
+            .CreateRollupHere(_azurite.Clients, BillingCalendar.Create("Asia/Shanghai"), _time)
             .RunPendingAsync(CancellationToken.None);
 
         Assert.Empty(next.Failures);

@@ -110,7 +110,7 @@ public sealed class RollupKillTests : IDisposable
         return false;
     }
 
-    private Process StartRollup()
+    private Process StartRollup(params string[] options)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -118,7 +118,11 @@ public sealed class RollupKillTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "metrics.dll"), "rollup", "--progress" })
+        foreach (
+            string argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "metrics.dll"), "rollup", "--progress" }.Concat(
+                options
+            )
+        )
         {
             start.ArgumentList.Add(argument);
         }
@@ -172,5 +176,53 @@ public sealed class RollupKillTests : IDisposable
 
         Assert.Equal(clean, await UsageCsvAsync("killed"));
         Assert.Contains(",inst-TENANT,", clean, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// <c>metrics rollup --workers 4</c>: four worker processes share the hours' units; one is killed with SIGKILL as soon
+    /// as it starts a unit. Its unit stays hidden until its visibility lapses, then the rollup runs it itself, and the
+    /// month bills byte for byte as a rollup that ran every unit in one process.
+    /// </summary>
+    [Fact]
+    public async Task FourWorkers_OneKilledMidUnit_UsageCsvIsByteIdenticalToOneWorker()
+    {
+        await IngestDayAsync("alone");
+        await _azurite.RunOkAsync(_time, "rollup");
+        string alone = await UsageCsvAsync("alone");
+
+        await IngestDayAsync("four");
+        using Process rollup = StartRollup("--workers", "4", "--visibility-s", "3");
+        Task<string> output = rollup.StandardOutput.ReadToEndAsync();
+        var lines = new List<string>();
+        int? victim = null;
+        string? unit = null;
+        while (await rollup.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(120)) is { } line)
+        {
+            lines.Add(line);
+            // "worker 1234: started usage 2026112003.3f9c2a7d01be.0.1 at 0.2 s": the first worker to start a unit is
+            // killed at once.
+            string[] words = line.Split(' ');
+            if (victim is null && words is [_, _, "started", "usage", _, ..])
+            {
+                victim = int.Parse(words[1].TrimEnd(':'), System.Globalization.CultureInfo.InvariantCulture);
+                unit = words[4];
+                Process.GetProcessById(victim.Value).Kill();
+            }
+        }
+
+        await rollup.WaitForExitAsync();
+        string log = string.Join('\n', lines);
+        Assert.True(rollup.ExitCode == 0, log);
+        Assert.True(victim is not null, log);
+        Assert.DoesNotContain($"worker {victim}: done usage {unit}", log, StringComparison.Ordinal);
+        Assert.Contains("1 of 4 workers exited with failure", log, StringComparison.Ordinal);
+        // The other three shared the rest of the units.
+        Assert.True(
+            lines.Where(l => l.Contains(": done usage ", StringComparison.Ordinal)).Select(l => l.Split(' ')[1]).Distinct().Count() >= 2,
+            log
+        );
+        Assert.Contains("failed_hours=0 ", await output, StringComparison.Ordinal);
+        Assert.Equal(alone, await UsageCsvAsync("four"));
+        Assert.Contains(",inst-TENANT,", alone, StringComparison.Ordinal);
     }
 }

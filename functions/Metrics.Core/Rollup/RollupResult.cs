@@ -11,6 +11,12 @@ public sealed record RollupResult(int JobHoursRead, int JobsChanged, int HoursRe
     /// <summary>Units that failed this run; each kept its mark and is retried by the next run.</summary>
     public IReadOnlyList<UnitFailure> Failures { get; init; } = [];
 
+    /// <summary>
+    /// The queued units of the hours this run planned or found under way: one per shard of an hour's GPU samples (0
+    /// where the rollup reads each hour in its own process).
+    /// </summary>
+    public int HourUnits { get; init; }
+
     /// <summary>Failed job hours and usage hours (months are reported separately).</summary>
     public int FailedHours => Failures.Count(f => f.Kind != Metrics.Core.Work.MarkKind.Month);
 

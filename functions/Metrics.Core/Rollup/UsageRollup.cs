@@ -50,6 +50,19 @@ public sealed class UsageRollup(
     public global::Metrics.Core.Observability.PipelineMetrics Metrics { get; init; } =
         global::Metrics.Core.Observability.PipelineMetrics.Shared;
 
+    /// <summary>
+    /// Where the hour phase's reading is queued as units (<see cref="QueuedHours"/>), for as many instances as the
+    /// platform gives; none reads each hour in this process, as tests of the rules do.
+    /// </summary>
+    public QueuedHours? Queued { get; init; }
+
+    /// <summary>
+    /// Runs the queued units to the end before the hours are written (<c>metrics rollup</c>: in this process, or in
+    /// worker processes as instances would); none leaves them to the queue-triggered function, and each hour is written
+    /// by the first run that finds all its shards in.
+    /// </summary>
+    public Func<QueuedHours, CancellationToken, Task<UnitWorkerResult>>? Drain { get; init; }
+
     /// <summary>The clock the age of pending marks is measured against.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -95,7 +108,7 @@ public sealed class UsageRollup(
         (int jobKept, int jobsChanged) = await new JobFold(marks, files, jobs, usage, calendar)
             .RunAsync(run, jobMarks, progress)
             .ConfigureAwait(false);
-        (int hoursKept, int hoursRecomputed) = await RecomputeHourMarksAsync(run, gpuMarks, progress).ConfigureAwait(false);
+        (int hoursKept, int hoursRecomputed, int units) = await RecomputeHourMarksAsync(run, gpuMarks, progress).ConfigureAwait(false);
         (int monthsKept, int monthsListed) = await RecomputeMonthMarksAsync(run, progress).ConfigureAwait(false);
         var result = new RollupResult(
             jobMarks.Count,
@@ -106,6 +119,7 @@ public sealed class UsageRollup(
         )
         {
             Failures = [.. run.Failures],
+            HourUnits = units,
         };
         Metrics.RollupFinished(result, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         if (Runs is not null)
@@ -151,7 +165,7 @@ public sealed class UsageRollup(
     /// their months marked, and only then the hour marks cleared. Returns the marks kept for the next run and how many
     /// hours were written with their days.
     /// </summary>
-    private async Task<(int Kept, int Recomputed)> RecomputeHourMarksAsync(
+    private async Task<(int Kept, int Recomputed, int Units)> RecomputeHourMarksAsync(
         LeasedRun run,
         IReadOnlyList<WorkMark> gpuMarks,
         IProgress<string>? progress
@@ -162,6 +176,11 @@ public sealed class UsageRollup(
             .GroupBy(m => m.Key, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToArray();
+        if (Queued is not null)
+        {
+            return await RecomputeQueuedHoursAsync(run, Queued, hourMarks, progress).ConfigureAwait(false);
+        }
+
         var recomputed = new List<IGrouping<string, WorkMark>>(hourMarks.Length);
         foreach (var hour in hourMarks)
         {
@@ -179,7 +198,86 @@ public sealed class UsageRollup(
         }
 
         List<IGrouping<string, WorkMark>> written = await RecomputeDaysAsync(run, recomputed).ConfigureAwait(false);
-        return (await MarkMonthsThenClearAsync(run, written, progress).ConfigureAwait(false), written.Count);
+        return (await MarkMonthsThenClearAsync(run, written, progress).ConfigureAwait(false), written.Count, 0);
+    }
+
+    /// <summary>
+    /// The hour phase on queued units: each marked hour planned (or its plan under way found), the units run to the end
+    /// if this run drains them, then each hour whose shards are all in written from their sum, with its day; its months
+    /// marked, its plan forgotten, and then the marks it was planned from cleared unless set again since. An hour whose
+    /// shards are not all in yet keeps its marks and is written by a later run.
+    /// </summary>
+    private async Task<(int Kept, int Recomputed, int Units)> RecomputeQueuedHoursAsync(
+        LeasedRun run,
+        QueuedHours queued,
+        IGrouping<string, WorkMark>[] hourMarks,
+        IProgress<string>? progress
+    )
+    {
+        var plans = new List<HourPlan>(hourMarks.Length);
+        foreach (var hour in hourMarks)
+        {
+            await run.UnitAsync(
+                    MarkKind.Usage,
+                    hour.Key,
+                    async token => plans.Add(await queued.PlanAsync(MarkKeys.Hour(hour.First()), [.. hour], token).ConfigureAwait(false))
+                )
+                .ConfigureAwait(false);
+        }
+
+        // An hour no sample reaches has no units: its plan is complete as made.
+        if (Drain is not null && plans.Any(p => p.Shards > 0))
+        {
+            foreach (UnitFailure poisoned in (await Drain(queued, run.Token).ConfigureAwait(false)).Failures)
+            {
+                run.Fail(poisoned);
+            }
+        }
+
+        var recomputed = new List<IGrouping<string, WorkMark>>(plans.Count);
+        foreach (HourPlan plan in plans)
+        {
+            string key = UtcHours.Key(plan.Hour);
+            bool written = false;
+            await run.UnitAsync(
+                    MarkKind.Usage,
+                    key,
+                    async token => written = await WriteHourAsync(queued, plan, run.Generation, token).ConfigureAwait(false)
+                )
+                .ConfigureAwait(false);
+            if (written)
+            {
+                recomputed.AddRange(plan.Marks.GroupBy(m => key, StringComparer.Ordinal));
+            }
+        }
+
+        List<IGrouping<string, WorkMark>> withDays = await RecomputeDaysAsync(run, recomputed).ConfigureAwait(false);
+        foreach (HourPlan plan in plans.Where(p => withDays.Any(d => d.Key == UtcHours.Key(p.Hour))))
+        {
+            await queued.ForgetAsync(plan.Hour, run.Token).ConfigureAwait(false);
+        }
+
+        int waiting = hourMarks.Length - recomputed.Count;
+        return (
+            waiting + await MarkMonthsThenClearAsync(run, withDays, progress).ConfigureAwait(false),
+            withDays.Count,
+            plans.Sum(p => p.Shards)
+        );
+    }
+
+    /// <summary>The hour written from its plan's shards; false while any is missing.</summary>
+    private async Task<bool> WriteHourAsync(QueuedHours queued, HourPlan plan, long generation, CancellationToken cancellationToken)
+    {
+        if (await queued.CombineAsync(plan, cancellationToken).ConfigureAwait(false) is not { } observed)
+        {
+            return false;
+        }
+
+        IReadOnlyList<JobUsage> jobUsage = await usage.ReadJobHoursAsync(plan.Hour, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(plan.Hour, jobUsage, observed);
+        cancellationToken.ThrowIfCancellationRequested();
+        await usage.ReplaceHourAsync(plan.Hour, lines, generation, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>

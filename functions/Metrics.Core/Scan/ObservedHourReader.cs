@@ -52,11 +52,34 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
         DateTimeOffset hour,
         JobAccounts accounts,
         CancellationToken cancellationToken
-    ) => CompactionRace.ListAgainIfGoneAsync(() => ReadListedAsync(hour, accounts, cancellationToken));
+    ) => ReadShardAsync(hour, accounts, new HourShard(0, 1), cancellationToken);
 
-    private async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadListedAsync(
+    /// <summary>
+    /// One shard of the hour's observed time (the GPUs whose uuid hashes to <paramref name="shard"/>): what one queued
+    /// rollup unit reads. The shards' totals add up to the hour's. Within the shard, the bound holds as for a whole hour:
+    /// a shard that outgrows it is read in sub-shards.
+    /// </summary>
+    public Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadShardAsync(
         DateTimeOffset hour,
         JobAccounts accounts,
+        HourShard shard,
+        CancellationToken cancellationToken
+    ) => CompactionRace.ListAgainIfGoneAsync(() => ReadListedAsync(hour, accounts, shard, cancellationToken));
+
+    /// <summary>
+    /// How many shards keep each within the bound, from the manifests' row counts: 1 for a compacted hour (its sorted
+    /// pass holds nothing per sample), 0 for an hour no GPU sample can reach (only jobs billed in it).
+    /// </summary>
+    public async Task<int> ShardsForAsync(DateTimeOffset hour, CancellationToken cancellationToken)
+    {
+        (IReadOnlyList<LandedFileRef> own, LandedFileRef[] next) = await ListAsync(hour, cancellationToken).ConfigureAwait(false);
+        return own.Count + next.Length == 0 ? 0
+            : IsCompacted(own) ? 1
+            : ShardsFor(Estimate(own, next), 1);
+    }
+
+    private async Task<(IReadOnlyList<LandedFileRef> Own, LandedFileRef[] Next)> ListAsync(
+        DateTimeOffset hour,
         CancellationToken cancellationToken
     )
     {
@@ -70,18 +93,41 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
             .ListHourWithRowsAsync(TelemetryStream.Gpu, end, cancellationToken)
             .ConfigureAwait(false);
         LandedFileRef[] next = nextListed.Where(f => f.ReachesFrom is not { } reach || reach < end).ToArray();
+        LastFilesSkipped = nextListed.Count - next.Length;
+        return (own, next);
+    }
+
+    private static bool IsCompacted(IReadOnlyList<LandedFileRef> own) =>
+        own.Count == 1 && LandingPaths.CompactionGeneration(own[0].Path) is not null;
+
+    /// <summary>
+    /// Nearly every row of the hour's own files overlaps it; of the next hour's, only those within an interval of its
+    /// start. A tenth is a generous guess for those; the bound catches any guess that is wrong.
+    /// </summary>
+    private static long Estimate(IReadOnlyList<LandedFileRef> own, LandedFileRef[] next) =>
+        own.Sum(f => f.Rows ?? 0) + (next.Sum(f => f.Rows ?? 0) / 10);
+
+    private int ShardsFor(long estimate, int of) => (int)Math.Max(1, Math.Ceiling(estimate * 1.1 / of / maxSamplesInMemory));
+
+    private async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadListedAsync(
+        DateTimeOffset hour,
+        JobAccounts accounts,
+        HourShard shard,
+        CancellationToken cancellationToken
+    )
+    {
+        (IReadOnlyList<LandedFileRef> own, LandedFileRef[] next) = await ListAsync(hour, cancellationToken).ConfigureAwait(false);
         LandedFileRef[] all = [.. own, .. next];
         LastFilesRead = all.Length;
-        LastFilesSkipped = nextListed.Count - next.Length;
         string[] paths = all.Select(f => f.Path).ToArray();
-        if (own.Count == 1 && LandingPaths.CompactionGeneration(own[0].Path) is not null)
+        if (IsCompacted(own))
         {
             // A closed hour, compacted into one file sorted by GPU and time: one pass that holds nothing per sample.
             // The next hour's files hold other times (a folder holds its own hour's samples), so no copy of a sample
             // spans the two; of theirs only the few samples that reach back into this hour are held.
             try
             {
-                return await ReadSortedAsync(hour, accounts, own[0].Path, next.Select(f => f.Path).ToArray(), cancellationToken)
+                return await ReadSortedAsync(hour, accounts, shard, own[0].Path, next.Select(f => f.Path).ToArray(), cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (UnsortedInputException)
@@ -91,60 +137,60 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
             }
         }
 
-        // Nearly every row of the hour's own files overlaps it; of the next hour's, only those within an interval of its
-        // start. A tenth is a generous guess for those; the bound below catches any guess that is wrong.
-        long estimate = own.Sum(f => f.Rows ?? 0) + (next.Sum(f => f.Rows ?? 0) / 10);
-        return await ReadInShardsAsync(hour, accounts, paths, estimate, cancellationToken).ConfigureAwait(false);
+        return await ReadInShardsAsync(hour, accounts, paths, shard, ShardsFor(Estimate(own, next), shard.Of), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>
-    /// The hour read the general way, in as many shards as keep each shard's table within the bound; read again in more
-    /// shards if one outgrows it (the estimate was wrong).
+    /// The shard read the general way, in as many sub-shards as keep each one's table within the bound; read again in
+    /// more if one outgrows it (the estimate was wrong). Sub-shard <c>k</c> of <c>m</c> of shard <c>s</c> of <c>n</c> is
+    /// shard <c>s + k n</c> of <c>m n</c>: the uuids hashing to it are exactly the shard's that hash to <c>k</c>.
     /// </summary>
     private async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadInShardsAsync(
         DateTimeOffset hour,
         JobAccounts accounts,
         string[] paths,
-        long estimate,
+        HourShard shard,
+        int parts,
         CancellationToken cancellationToken
     )
     {
-        int shards = (int)Math.Max(1, Math.Ceiling(estimate * 1.1 / maxSamplesInMemory));
         LastPeakSamples = 0;
         while (true)
         {
             var totals = new Dictionary<UsageKey, ObservedSeconds>();
             int? grown = null;
-            for (int shard = 0; shard < shards && grown is null; shard++)
+            for (int part = 0; part < parts && grown is null; part++)
             {
-                grown = await ReadShardAsync(hour, accounts, paths, shard, shards, totals, cancellationToken).ConfigureAwait(false);
+                var sub = new HourShard(shard.Index + (part * shard.Of), parts * shard.Of);
+                grown = await ReadShardAsync(hour, accounts, paths, sub, parts, totals, cancellationToken).ConfigureAwait(false);
             }
 
             if (grown is null)
             {
-                LastShards = shards;
+                LastShards = parts;
                 return totals;
             }
 
-            shards = grown.Value;
+            parts = grown.Value;
         }
     }
 
     /// <summary>
-    /// One shard of the hour, its totals added to <paramref name="totals"/>; or, if it outgrows the bound, how many
-    /// shards the hour needs instead (and nothing added).
+    /// One sub-shard of the hour, its totals added to <paramref name="totals"/>; or, if it outgrows the bound, how many
+    /// parts its shard needs instead of <paramref name="parts"/> (and nothing added).
     /// </summary>
     private async Task<int?> ReadShardAsync(
         DateTimeOffset hour,
         JobAccounts accounts,
         string[] paths,
-        int shard,
-        int shards,
+        HourShard sub,
+        int parts,
         Dictionary<UsageKey, ObservedSeconds> totals,
         CancellationToken cancellationToken
     )
     {
-        using var scan = new ObservedHour(hour, shard, shards, accounts, maxRoom: 2L * maxSamplesInMemory);
+        using var scan = new ObservedHour(hour, sub.Index, sub.Of, accounts, maxRoom: 2L * maxSamplesInMemory);
         int read = 0;
         await foreach (Stream stream in LandedFileStreams.OpenInOrderAsync(files, paths, cancellationToken).ConfigureAwait(false))
         {
@@ -155,7 +201,7 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
             {
                 // Projected over the files not yet read, with a margin: read the hour again in that many shards.
                 double projected = (double)scan.Count * paths.Length / read * 1.25;
-                return Math.Max(shards * 2, (int)Math.Ceiling(shards * projected / maxSamplesInMemory));
+                return Math.Max(parts * 2, (int)Math.Ceiling(parts * projected / maxSamplesInMemory));
             }
         }
 
@@ -170,12 +216,13 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
     private async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>> ReadSortedAsync(
         DateTimeOffset hour,
         JobAccounts accounts,
+        HourShard shard,
         string compacted,
         string[] next,
         CancellationToken cancellationToken
     )
     {
-        using var scan = new ObservedHour(hour, accounts: accounts);
+        using var scan = new ObservedHour(hour, shard.Index, shard.Of, accounts);
 
         // The next hour's samples first: each GPU's are held until its rows of the sorted file end, then credited after
         // them, in time order, so that a second two samples cover counts once (ObservedHour).

@@ -14,6 +14,17 @@ public interface IWorkQueue
     /// <summary>The next visible unit, hidden for <paramref name="visibility"/>; null when none is visible.</summary>
     Task<QueuedUnit?> ReceiveAsync(TimeSpan visibility, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Keeps a unit that is still running hidden for <paramref name="visibility"/> more, as the Functions host does for a
+    /// long-running message; returns the unit with its new receipt, which the next call must use.
+    /// </summary>
+    Task<QueuedUnit> ExtendAsync(QueuedUnit unit, TimeSpan visibility, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether any unit is left, visible or hidden (being run, or left by a worker that died until its visibility lapses).
+    /// </summary>
+    Task<bool> AnyLeftAsync(CancellationToken cancellationToken);
+
     /// <summary>Deletes a unit that is done.</summary>
     Task CompleteAsync(QueuedUnit unit, CancellationToken cancellationToken);
 

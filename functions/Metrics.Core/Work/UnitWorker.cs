@@ -8,43 +8,93 @@ namespace Metrics.Core.Work;
 /// </summary>
 public sealed class UnitWorker(IWorkQueue queue, QueuedUnitRunner runner)
 {
-    /// <summary>How long a received unit stays hidden from other workers by default: longer than a unit takes.</summary>
-    public static readonly TimeSpan DefaultVisibility = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How long a received unit stays hidden from other workers by default. Renewed every half of it while the unit
+    /// runs, so it bounds how long a dead worker's unit waits, not how long a unit may take.
+    /// </summary>
+    public static readonly TimeSpan DefaultVisibility = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How long a received unit stays hidden: a worker that dies mid-unit leaves it to another worker after this long.
     /// </summary>
     public TimeSpan Visibility { get; init; } = DefaultVisibility;
 
-    public async Task<UnitWorkerResult> RunUntilEmptyAsync(Func<WorkUnit, CancellationToken, Task> run, CancellationToken cancellationToken)
+    /// <summary>
+    /// How often a waiting worker looks again for units hidden by a worker that died (<see cref="RunUntilDrainedAsync"/>).
+    /// </summary>
+    public TimeSpan Poll { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Runs units until none is visible; units hidden by other workers are theirs.</summary>
+    public Task<UnitWorkerResult> RunUntilEmptyAsync(Func<WorkUnit, CancellationToken, Task> run, CancellationToken cancellationToken) =>
+        RunAsync(run, untilDrained: false, cancellationToken);
+
+    /// <summary>
+    /// Runs units until none is left at all: it also waits for units other workers hold, and takes over any whose
+    /// worker died once its visibility lapses. What a planner does that must know every unit it planned has run.
+    /// </summary>
+    public Task<UnitWorkerResult> RunUntilDrainedAsync(Func<WorkUnit, CancellationToken, Task> run, CancellationToken cancellationToken) =>
+        RunAsync(run, untilDrained: true, cancellationToken);
+
+    private async Task<UnitWorkerResult> RunAsync(
+        Func<WorkUnit, CancellationToken, Task> run,
+        bool untilDrained,
+        CancellationToken cancellationToken
+    )
     {
         int done = 0,
             failed = 0;
         var poisoned = new List<UnitFailure>();
-        while (await queue.ReceiveAsync(Visibility, cancellationToken).ConfigureAwait(false) is { } received)
+        while (true)
         {
-            try
+            QueuedUnit? received = await queue.ReceiveAsync(Visibility, cancellationToken).ConfigureAwait(false);
+            if (received is null)
             {
-                await runner.RunAsync(received.Unit, received.DequeueCount, run, cancellationToken).ConfigureAwait(false);
-                await queue.CompleteAsync(received, cancellationToken).ConfigureAwait(false);
-                done++;
+                if (!untilDrained || !await queue.AnyLeftAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return new UnitWorkerResult(done, failed, poisoned);
+                }
+
+                await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
+                continue;
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+
+            UnitFailure? failure = await RunOneAsync(received, run, cancellationToken).ConfigureAwait(false);
+            (done, failed) = failure is null ? (done + 1, failed) : (done, failed + 1);
+            if (failure is not null && received.DequeueCount >= QueuedUnitRunner.MaxAttempts)
             {
-                failed++;
-                if (received.DequeueCount >= QueuedUnitRunner.MaxAttempts)
-                {
-                    await queue.PoisonAsync(received, cancellationToken).ConfigureAwait(false);
-                    poisoned.Add(UnitFailure.Of(received.Unit.Kind, received.Unit.Key, ex));
-                }
-                else
-                {
-                    await queue.RetryAsync(received, cancellationToken).ConfigureAwait(false);
-                }
+                poisoned.Add(failure);
             }
         }
+    }
 
-        return new UnitWorkerResult(done, failed, poisoned);
+    /// <summary>One unit, kept hidden while it runs; settled after. Returns its failure, if it failed.</summary>
+    private async Task<UnitFailure?> RunOneAsync(
+        QueuedUnit received,
+        Func<WorkUnit, CancellationToken, Task> run,
+        CancellationToken cancellationToken
+    )
+    {
+        await using var hidden = new HiddenWhileRunning(queue, received, Visibility);
+        try
+        {
+            await runner.RunAsync(received.Unit, received.DequeueCount, run, cancellationToken).ConfigureAwait(false);
+            await queue.CompleteAsync(await hidden.StopAsync().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            QueuedUnit latest = await hidden.StopAsync().ConfigureAwait(false);
+            if (received.DequeueCount >= QueuedUnitRunner.MaxAttempts)
+            {
+                await queue.PoisonAsync(latest, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await queue.RetryAsync(latest, cancellationToken).ConfigureAwait(false);
+            }
+
+            return UnitFailure.Of(received.Unit.Kind, received.Unit.Key, ex);
+        }
     }
 }
 

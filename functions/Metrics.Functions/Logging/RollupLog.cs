@@ -64,4 +64,24 @@ internal static partial class RollupLog
 
     [LoggerMessage(1102, LogLevel.Information, "Rollup skipped: {Reason}", EventName = "RollupLockBusy")]
     public static partial void LockBusy(ILogger logger, string reason);
+
+    [LoggerMessage(1105, LogLevel.Information, "Rollup unit {Unit} {Outcome}", EventName = "RollupUnitDone")]
+    public static partial void UnitDone(ILogger logger, string unit, string outcome);
+
+    [LoggerMessage(
+        1106,
+        LogLevel.Error,
+        "Rollup queue message {MessageId} is no rollup unit and is dropped: {Reason}",
+        EventName = "RollupUnitUnreadable"
+    )]
+    public static partial void UnitUnreadable(ILogger logger, string messageId, string reason);
+
+    [LoggerMessage(
+        1107,
+        LogLevel.Error,
+        "Rollup unit {Unit} failed its last attempt ({Attempts}) and goes to rollup-units-poison: {ExceptionType}: "
+            + "{ExceptionMessage}; its hour keeps its marks, metrics status lists it, and the plan queues it again later",
+        EventName = "RollupUnitPoisoned"
+    )]
+    public static partial void UnitPoisoned(ILogger logger, string unit, long attempts, string exceptionType, string exceptionMessage);
 }

@@ -36,6 +36,17 @@ public sealed class InMemoryWorkQueue(string name = "units") : IWorkQueue
         return Task.FromResult<QueuedUnit?>(new QueuedUnit(unit, count + 1, id, "receipt"));
     }
 
+    public Task<QueuedUnit> ExtendAsync(QueuedUnit unit, TimeSpan visibility, CancellationToken cancellationToken)
+    {
+        Extended++;
+        return Task.FromResult(unit);
+    }
+
+    public Task<bool> AnyLeftAsync(CancellationToken cancellationToken) => Task.FromResult(_visible.Count + _hidden.Count > 0);
+
+    /// <summary>How many times a running unit's visibility was extended.</summary>
+    public int Extended { get; private set; }
+
     public Task CompleteAsync(QueuedUnit unit, CancellationToken cancellationToken)
     {
         _hidden.Remove(unit.MessageId);

@@ -129,7 +129,7 @@ internal static class DemoCommand
         await ImportSampleReferenceAsync(storage, repo, cancellationToken).ConfigureAwait(false);
         LocalHubTotals jobs = await IngestAsync(context, storage, TelemetryStream.Jobs, work, cancellationToken).ConfigureAwait(false);
         LocalHubTotals gpu = await IngestAsync(context, storage, TelemetryStream.Gpu, work, cancellationToken).ConfigureAwait(false);
-        UsageRollup rollup = BillingStorage.CreateRollup(storage, calendar, context.TimeProvider);
+        UsageRollup rollup = BillingStorage.CreateRollupHere(storage, calendar, context.TimeProvider);
         RollupResult rolled = await rollup.RunPendingAsync(cancellationToken).ConfigureAwait(false);
 
         (UsageReport first, UsageReport second) = await months.GetAsync(cancellationToken).ConfigureAwait(false);

@@ -25,6 +25,18 @@ internal static class RollupCommand
             DefaultValueFactory = _ => ObservedHourReader.DefaultMaxSamplesInMemory,
         };
         maxSamples.Validators.Add(r => OptionRanges.Check(r, maxSamples, 1000, 200_000_000));
+        var workers = new Option<int>("--workers")
+        {
+            Description = "Worker processes that run the hours' units (as Function instances would); 0 runs them in this process.",
+            DefaultValueFactory = _ => 0,
+        };
+        workers.Validators.Add(r => OptionRanges.Check(r, workers, 0, 64));
+        var visibility = new Option<int>("--visibility-s")
+        {
+            Description = "Seconds a unit a worker holds stays hidden if the worker dies (renewed while it runs).",
+            DefaultValueFactory = _ => (int)UnitWorker.DefaultVisibility.TotalSeconds,
+        };
+        visibility.Validators.Add(r => OptionRanges.Check(r, visibility, 2, 3600));
         var command = new Command(
             "rollup",
             "Roll landed data up into hourly and monthly usage: what is pending, or a forced range of UTC hours."
@@ -34,9 +46,14 @@ internal static class RollupCommand
             to,
             progress,
             maxSamples,
+            workers,
+            visibility,
         };
         command.Validators.Add(result => ValidateRange(result, from, to));
-        command.SetAction((result, cancellationToken) => RunAsync(context, result, from, to, progress, maxSamples, cancellationToken));
+        command.SetAction(
+            (result, cancellationToken) =>
+                RunAsync(context, result, from, to, progress, (maxSamples, workers, visibility), cancellationToken)
+        );
         return command;
     }
 
@@ -46,16 +63,20 @@ internal static class RollupCommand
         Option<string?> from,
         Option<string?> to,
         Option<bool> progress,
-        Option<int> maxSamples,
+        (Option<int> MaxSamples, Option<int> Workers, Option<int> Visibility) units,
         CancellationToken cancellationToken
     )
     {
         StorageClients storage = context.CreateStorage();
+        int maxSamples = result.GetValue(units.MaxSamples),
+            workers = result.GetValue(units.Workers);
+        TimeSpan visibility = TimeSpan.FromSeconds(result.GetValue(units.Visibility));
         UsageRollup rollup = BillingStorage.CreateRollup(
             storage,
             context.CreateCalendar(),
             context.TimeProvider,
-            result.GetValue(maxSamples),
+            Drain(context, storage, (workers, maxSamples, visibility, result.GetValue(progress))),
+            maxSamples,
             context.Metrics
         );
         string? f = result.GetValue(from),
@@ -77,7 +98,7 @@ internal static class RollupCommand
                 string.Create(
                     CultureInfo.InvariantCulture,
                     $"job_hours={done.JobHoursRead} jobs_changed={done.JobsChanged} hours={done.HoursRecomputed} "
-                        + $"months={done.MonthsRecomputed} marks_kept={done.MarksKeptForNextRun} failed_hours={done.FailedHours} "
+                        + $"hour_units={done.HourUnits} months={done.MonthsRecomputed} marks_kept={done.MarksKeptForNextRun} failed_hours={done.FailedHours} "
                         + $"failed_months={done.FailedMonths} allocations_watched={allocations} "
                         + $"allocation_events={watched?.Crossed ?? 0} "
                         + $"storage_requests={storage.Requests.Count}"
@@ -87,6 +108,35 @@ internal static class RollupCommand
 
         // Everything else completed; a non-zero exit still tells a scheduler or an operator that something is stuck.
         return done.Failures.Count == 0 && watched is not null ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    /// <summary>
+    /// How the run's units are run to the end: by <paramref name="workers"/> worker processes first, as instances would;
+    /// then by this process, which also takes over the unit of any worker that died once its visibility lapses, and
+    /// returns only when every unit has run.
+    /// </summary>
+    private static Func<QueuedHours, CancellationToken, Task<UnitWorkerResult>> Drain(
+        CliContext context,
+        StorageClients storage,
+        (int Count, int MaxSamples, TimeSpan Visibility, bool Progress) workers
+    )
+    {
+        Func<QueuedHours, CancellationToken, Task<UnitWorkerResult>> here = BillingStorage.DrainHere(storage, context.TimeProvider);
+        return async (queued, token) =>
+        {
+            if (
+                workers.Count > 0
+                && await WorkerProcesses
+                    .RunAsync(context, workers.Count, workers.MaxSamples, workers.Visibility, workers.Progress, token)
+                    .ConfigureAwait(false)
+                    is { Count: > 0 } failed
+            )
+            {
+                await context.Error.WriteLineAsync($"{failed.Count} of {workers.Count} workers exited with failure").ConfigureAwait(false);
+            }
+
+            return await here(queued, token).ConfigureAwait(false);
+        };
     }
 
     /// <summary>

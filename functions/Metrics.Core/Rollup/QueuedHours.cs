@@ -1,0 +1,124 @@
+using Metrics.Core.Landing;
+using Metrics.Core.Ports;
+using Metrics.Core.Scan;
+using Metrics.Core.Usage;
+using Metrics.Core.Work;
+
+namespace Metrics.Core.Rollup;
+
+/// <summary>
+/// The rollup's hour phase as queued units, so that any number of instances share an hour's reading: an hour is planned
+/// as shards of its GPUs by uuid hash (<see cref="PlanAsync"/>, by the rollup under its lease), each shard is read by
+/// one unit on any instance (<see cref="RunUnitAsync"/>, the queue-triggered function or <c>metrics worker</c>), and
+/// once every shard's result is in, the rollup writes the hour from their sum (<see cref="CombineAsync"/>).
+/// <para>
+/// A unit is idempotent and fenced by its plan's epoch: a retry or a duplicate of a unit whose result is written does
+/// nothing, and a unit of a plan that was replaced reads nothing and writes nothing that is read. A unit holds one
+/// shard's deduplication table, within <see cref="MaxSamplesInMemory"/>: the shard count comes from the manifests' row
+/// counts, so an hour ten times the size is cut into ten times the units, not read in ten times the memory.
+/// </para>
+/// </summary>
+public sealed class QueuedHours(ILandedFiles files, IUsageStore usage, IHourShardResults results, IWorkQueue queue, TimeProvider time)
+{
+    /// <summary>
+    /// How long a plan may stay incomplete before its missing units are queued again: longer than units wait and run,
+    /// shorter than an operator's patience with a unit that was lost or poisoned and mended since.
+    /// </summary>
+    public static readonly TimeSpan DefaultReplanAfter = TimeSpan.FromMinutes(30);
+
+    /// <summary>Bound on the distinct samples one unit holds (see <see cref="ObservedHourReader"/>).</summary>
+    public int MaxSamplesInMemory { get; init; } = ObservedHourReader.DefaultMaxSamplesInMemory;
+
+    public TimeSpan ReplanAfter { get; init; } = DefaultReplanAfter;
+
+    /// <summary>The queue the units go on.</summary>
+    public IWorkQueue Queue => queue;
+
+    /// <summary>
+    /// The hour's plan under way; or, if there is none, a new one, its units queued; or, if it has waited past
+    /// <see cref="ReplanAfter"/>, the same plan with its missing units queued again.
+    /// </summary>
+    public async Task<HourPlan> PlanAsync(DateTimeOffset hour, IReadOnlyList<WorkMark> marks, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        HourPlan? current = await results.ReadPlanAsync(hour, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<HourShardUnit> units;
+        if (current is null)
+        {
+            int shards = await new ObservedHourReader(files, MaxSamplesInMemory)
+                .ShardsForAsync(hour, cancellationToken)
+                .ConfigureAwait(false);
+            current = new HourPlan(UtcHours.Floor(hour), HourPlan.NewEpoch(), shards, now, marks);
+            units = current.Units();
+        }
+        else if (now - current.PlannedAt >= ReplanAfter)
+        {
+            IReadOnlySet<int> done = await results.ListDoneAsync(hour, current.Epoch, cancellationToken).ConfigureAwait(false);
+            current = current with { PlannedAt = now };
+            units = current.Units(Enumerable.Range(0, current.Shards).Where(s => !done.Contains(s)));
+        }
+        else
+        {
+            return current;
+        }
+
+        // The plan before its units: a unit that finds no plan naming its epoch does nothing.
+        await results.WritePlanAsync(current, cancellationToken).ConfigureAwait(false);
+        if (units.Count > 0)
+        {
+            await queue.EnqueueAsync(units.Select(u => u.ToWorkUnit()).ToArray(), cancellationToken).ConfigureAwait(false);
+        }
+
+        return current;
+    }
+
+    /// <summary>
+    /// Reads one shard of an hour and writes its result, unless its plan was replaced or its result is written already;
+    /// false when there was nothing to do.
+    /// </summary>
+    public async Task<bool> RunUnitAsync(WorkUnit unit, CancellationToken cancellationToken)
+    {
+        HourShardUnit shard = HourShardUnit.Parse(unit);
+        HourPlan? plan = await results.ReadPlanAsync(shard.Hour, cancellationToken).ConfigureAwait(false);
+        if (plan?.Epoch != shard.Epoch || plan.Shards != shard.Shard.Of)
+        {
+            return false;
+        }
+
+        IReadOnlySet<int> done = await results.ListDoneAsync(shard.Hour, shard.Epoch, cancellationToken).ConfigureAwait(false);
+        if (done.Contains(shard.Shard.Index))
+        {
+            return false;
+        }
+
+        IReadOnlyList<JobUsage> jobUsage = await usage.ReadJobHoursAsync(shard.Hour, cancellationToken).ConfigureAwait(false);
+        IReadOnlyDictionary<UsageKey, ObservedSeconds> observed = await new ObservedHourReader(files, MaxSamplesInMemory)
+            .ReadShardAsync(shard.Hour, JobAccounts.Of(jobUsage), shard.Shard, cancellationToken)
+            .ConfigureAwait(false);
+        return await results.WriteAsync(shard, observed, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The hour's observed time per line, summed from the plan's shards; null while any is missing.</summary>
+    public async Task<IReadOnlyDictionary<UsageKey, ObservedSeconds>?> CombineAsync(HourPlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        IReadOnlyDictionary<int, IReadOnlyDictionary<UsageKey, ObservedSeconds>> parts = await results
+            .ReadAsync(plan.Hour, plan.Epoch, cancellationToken)
+            .ConfigureAwait(false);
+        if (Enumerable.Range(0, plan.Shards).Any(s => !parts.ContainsKey(s)))
+        {
+            return null;
+        }
+
+        var totals = new Dictionary<UsageKey, ObservedSeconds>();
+        foreach ((UsageKey key, ObservedSeconds seconds) in parts.Where(p => p.Key < plan.Shards).SelectMany(p => p.Value))
+        {
+            totals[key] = totals.TryGetValue(key, out ObservedSeconds sum) ? sum + seconds : seconds;
+        }
+
+        return totals;
+    }
+
+    /// <summary>Forgets the hour's plan and results, once the hour is written from them.</summary>
+    public Task ForgetAsync(DateTimeOffset hour, CancellationToken cancellationToken) => results.DeleteHourAsync(hour, cancellationToken);
+}

@@ -1,0 +1,62 @@
+using Azure.Storage.Queues.Models;
+
+namespace Metrics.Functions.Billing;
+
+/// <summary>
+/// One rollup unit from queue <c>rollup-units</c>: one shard of an hour's GPU samples read and its observed time written
+/// (see <see cref="QueuedHours.RunUnitAsync"/>), on as many instances as the platform gives; the timer writes the hour
+/// once every shard is in. A failure is recorded with what it threw and rethrown, so the host retries it; after
+/// host.json's <c>maxDequeueCount</c> attempts the host moves it to <c>rollup-units-poison</c>, <c>metrics status</c>
+/// lists it, and its hour keeps its marks. A message that is no unit at all is logged and dropped.
+/// </summary>
+public sealed class RollupHourShard(
+    QueuedHours hours,
+    QueuedUnitRunner runner,
+    ILogger<RollupHourShard> logger,
+    Metrics.Core.Observability.PipelineMetrics? metrics = null
+)
+{
+    [Function(FunctionNames.RollupHourShard)]
+    public async Task RunAsync(
+        [QueueTrigger(Metrics.Storage.QueueWorkQueue.RollupUnits, Connection = "MetricsStorage")] QueueMessage message,
+        CancellationToken cancellationToken
+    )
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        WorkUnit unit;
+        try
+        {
+            unit = HourShardUnit.Parse(WorkUnit.Parse(message.Body.ToMemory().Span)).ToWorkUnit();
+        }
+        catch (FormatException ex)
+        {
+            RollupLog.UnitUnreadable(logger, message.MessageId, ex.Message);
+            return;
+        }
+
+        try
+        {
+            await runner
+                .RunAsync(
+                    unit,
+                    message.DequeueCount,
+                    async (u, ct) =>
+                        RollupLog.UnitDone(
+                            logger,
+                            u.ToString(),
+                            await hours.RunUnitAsync(u, ct).ConfigureAwait(false)
+                                ? "read its shard and wrote its result"
+                                : "had nothing to do: its result is written, or its plan was replaced"
+                        ),
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (message.DequeueCount >= QueuedUnitRunner.MaxAttempts && !cancellationToken.IsCancellationRequested)
+        {
+            (metrics ?? Metrics.Core.Observability.PipelineMetrics.Shared).UnitPoisoned(WorkUnit.NameOf(unit.Kind));
+            RollupLog.UnitPoisoned(logger, unit.ToString(), message.DequeueCount, ex.GetType().Name, ex.Message);
+            throw;
+        }
+    }
+}
