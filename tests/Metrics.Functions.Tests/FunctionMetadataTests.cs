@@ -64,6 +64,52 @@ public sealed class FunctionMetadataTests
         Assert.Equal(11, levels.Count);
     }
 
+    /// <summary>Both kinds of queued unit are run by a queue trigger on their queue of the data account.</summary>
+    [Theory]
+    [InlineData(FunctionNames.CompactHour, "compaction-units")]
+    [InlineData(FunctionNames.RollupHourShard, "rollup-units")]
+    public void FunctionsMetadata_UnitFunction_IsAQueueTriggerOnItsQueue(string name, string queue)
+    {
+        JsonElement binding = LoadMetadata()
+            .EnumerateArray()
+            .Single(f => f.GetProperty("name").GetString() == name)
+            .GetProperty("bindings")[0];
+
+        Assert.Equal(
+            ("queueTrigger", queue, "MetricsStorage"),
+            (
+                binding.GetProperty("type").GetString(),
+                binding.GetProperty("queueName").GetString(),
+                binding.GetProperty("connection").GetString()
+            )
+        );
+    }
+
+    /// <summary>
+    /// The app and the CLI, whose workers run rollup units one after another, compact the large-object heap where it
+    /// fragments (docs/scale.md, "Growth": without it a worker's memory grew unit after unit past its bound).
+    /// </summary>
+    [Theory]
+    [InlineData("functions/Metrics.Functions", "Metrics.Functions")]
+    [InlineData("tools/Metrics.Cli", "metrics")]
+    public void RuntimeConfig_ConservesMemory(string project, string assembly)
+    {
+        string path = RepoPaths.Combine([
+            .. project.Split('/'),
+            "bin",
+            FunctionsBuild.Configuration,
+            "net10.0",
+            $"{assembly}.runtimeconfig.json",
+        ]);
+
+        JsonElement properties = JsonDocument
+            .Parse(File.ReadAllText(path))
+            .RootElement.GetProperty("runtimeOptions")
+            .GetProperty("configProperties");
+
+        Assert.Equal(9, properties.GetProperty("System.GC.ConserveMemory").GetInt32());
+    }
+
     [Fact]
     public void HostJson_EventHubsBatching_IsSetDeliberately()
     {

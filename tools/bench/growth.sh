@@ -40,7 +40,7 @@ step() {
   read -r "wall[$name]" kb < "$work/$name.time"
   rss[$name]=$((kb / 1024))
 }
-field() { grep -o "$2=[0-9]*" "$1" | head -1 | cut -d= -f2; }
+field() { grep -ow "$2=[0-9]*" "$1" | head -1 | cut -d= -f2; }
 # Billed (month, institution, model) lines against the truth: jobs equal, GPU-hours within 0.001 h. Prints "lines differ".
 compare() { awk -F, '
   FNR == 1 { next }

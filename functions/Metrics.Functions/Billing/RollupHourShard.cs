@@ -17,46 +17,27 @@ public sealed class RollupHourShard(
 )
 {
     [Function(FunctionNames.RollupHourShard)]
-    public async Task RunAsync(
+    public Task RunAsync(
         [QueueTrigger(Metrics.Storage.QueueWorkQueue.RollupUnits, Connection = "MetricsStorage")] QueueMessage message,
         CancellationToken cancellationToken
-    )
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        WorkUnit unit;
-        try
-        {
-            unit = HourShardUnit.Parse(WorkUnit.Parse(message.Body.ToMemory().Span)).ToWorkUnit();
-        }
-        catch (FormatException ex)
-        {
-            RollupLog.UnitUnreadable(logger, message.MessageId, ex.Message);
-            return;
-        }
-
-        try
-        {
-            await runner
-                .RunAsync(
-                    unit,
-                    message.DequeueCount,
-                    async (u, ct) =>
-                        RollupLog.UnitDone(
-                            logger,
-                            u.ToString(),
-                            await hours.RunUnitAsync(u, ct).ConfigureAwait(false)
-                                ? "read its shard and wrote its result"
-                                : "had nothing to do: its result is written, or its plan was replaced"
-                        ),
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-        }
-        catch (Exception ex) when (message.DequeueCount >= QueuedUnitRunner.MaxAttempts && !cancellationToken.IsCancellationRequested)
-        {
-            (metrics ?? Metrics.Core.Observability.PipelineMetrics.Shared).UnitPoisoned(WorkUnit.NameOf(unit.Kind));
-            RollupLog.UnitPoisoned(logger, unit.ToString(), message.DequeueCount, ex.GetType().Name, ex.Message);
-            throw;
-        }
-    }
+    ) =>
+        QueuedUnitMessage.RunAsync(
+            message,
+            runner,
+            body => HourShardUnit.Parse(WorkUnit.Parse(body.Span)).ToWorkUnit(),
+            async (u, ct) =>
+                RollupLog.UnitDone(
+                    logger,
+                    u.ToString(),
+                    await hours.RunUnitAsync(u, ct).ConfigureAwait(false)
+                        ? "read its shard and wrote its result"
+                        : "had nothing to do: its result is written, or its plan was replaced"
+                ),
+            new QueuedUnitLog(
+                (id, reason) => RollupLog.UnitUnreadable(logger, id, reason),
+                (unit, attempts, type, text) => RollupLog.UnitPoisoned(logger, unit, attempts, type, text)
+            ),
+            metrics,
+            cancellationToken
+        );
 }

@@ -16,41 +16,20 @@ public sealed class CompactHour(
 )
 {
     [Function(FunctionNames.CompactHour)]
-    public async Task RunAsync(
+    public Task RunAsync(
         [QueueTrigger(Metrics.Storage.QueueWorkQueue.CompactionUnits, Connection = "MetricsStorage")] QueueMessage message,
         CancellationToken cancellationToken
-    )
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        WorkUnit unit;
-        try
-        {
-            unit = WorkUnit.Parse(message.Body.ToMemory().Span);
-        }
-        catch (FormatException ex)
-        {
-            CompactionLog.UnitUnreadable(logger, message.MessageId, ex.Message);
-            return;
-        }
-
-        try
-        {
-            await runner
-                .RunAsync(
-                    unit,
-                    message.DequeueCount,
-                    async (u, ct) =>
-                        CompactionLog.UnitDone(logger, u.ToString(), await compaction.RunUnitAsync(u, ct).ConfigureAwait(false)),
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-        }
-        catch (Exception ex) when (message.DequeueCount >= QueuedUnitRunner.MaxAttempts && !cancellationToken.IsCancellationRequested)
-        {
-            // The host moves the message to compaction-units-poison after this: counted for the alert, logged with why.
-            (metrics ?? Metrics.Core.Observability.PipelineMetrics.Shared).UnitPoisoned(WorkUnit.NameOf(unit.Kind));
-            CompactionLog.UnitPoisoned(logger, unit.ToString(), message.DequeueCount, ex.GetType().Name, ex.Message);
-            throw;
-        }
-    }
+    ) =>
+        QueuedUnitMessage.RunAsync(
+            message,
+            runner,
+            body => WorkUnit.Parse(body.Span),
+            async (u, ct) => CompactionLog.UnitDone(logger, u.ToString(), await compaction.RunUnitAsync(u, ct).ConfigureAwait(false)),
+            new QueuedUnitLog(
+                (id, reason) => CompactionLog.UnitUnreadable(logger, id, reason),
+                (unit, attempts, type, text) => CompactionLog.UnitPoisoned(logger, unit, attempts, type, text)
+            ),
+            metrics,
+            cancellationToken
+        );
 }

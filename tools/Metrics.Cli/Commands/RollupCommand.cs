@@ -98,8 +98,8 @@ internal static class RollupCommand
                 string.Create(
                     CultureInfo.InvariantCulture,
                     $"job_hours={done.JobHoursRead} jobs_changed={done.JobsChanged} hours={done.HoursRecomputed} "
-                        + $"hour_units={done.HourUnits} months={done.MonthsRecomputed} marks_kept={done.MarksKeptForNextRun} failed_hours={done.FailedHours} "
-                        + $"failed_months={done.FailedMonths} allocations_watched={allocations} "
+                        + $"hour_units={done.HourUnits} months={done.MonthsRecomputed} marks_kept={done.MarksKeptForNextRun} "
+                        + $"failed_hours={done.FailedHours} failed_months={done.FailedMonths} allocations_watched={allocations} "
                         + $"allocation_events={watched?.Crossed ?? 0} "
                         + $"storage_requests={storage.Requests.Count}"
                 )
