@@ -142,12 +142,13 @@ public sealed class CompactionOnAzuriteTests
     /// <summary>Every visible row of a stream-hour as (partition, sequence, key column), duplicates included.</summary>
     private async Task<List<(string Partition, long Sequence, string Key, DateTimeOffset Ts)>> VisibleRowsAsync(
         TelemetryStream stream,
-        DateTimeOffset hour
+        DateTimeOffset hour,
+        string? only = null
     )
     {
         string keyColumn = stream == TelemetryStream.Gpu ? "gpu_uuid" : "job_id";
         var rows = new List<(string, long, string, DateTimeOffset)>();
-        foreach (string path in await Files.ListHourAsync(stream, hour, CancellationToken.None))
+        foreach (string path in only is null ? await Files.ListHourAsync(stream, hour, CancellationToken.None) : [only])
         {
             await using Stream content = await Files.OpenAsync(path, CancellationToken.None);
             await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(content, CancellationToken.None))
@@ -174,7 +175,7 @@ public sealed class CompactionOnAzuriteTests
     ) => rows.Select(r => (r.Partition, r.Sequence, r.Key)).ToHashSet();
 
     [Fact]
-    public async Task Compact_WritesOneSortedFilePerStreamHour_DropsOnlyExactReplays_AndBillingReadsTheSame()
+    public async Task Compact_WritesSortedFilesByUuidHash_DropsOnlyExactReplays_AndBillingReadsTheSame()
     {
         DateTimeOffset hour = s_hour;
         int samples = await LandHourAsync(hour, "s");
@@ -184,40 +185,53 @@ public sealed class CompactionOnAzuriteTests
         Assert.Contains($"inst-s-resent|", before, StringComparison.Ordinal);
         Assert.True(_lastReader!.LastPeakSamples > 0, "Landed files are read through the deduplication table.");
 
-        // Ranges of at most 100 rows: the 1,920 distinct rows of 32 GPUs are written in several passes.
+        // At most 100 rows in memory: the GPU rows are written as one file per 100 rows, by uuid hash; the job rows in one.
         var compactor = new HourCompactor(Files, TimeProvider.System) { MaxRowsInMemory = 100, RowsPerBatch = 64 };
         HourCompaction gpu = await compactor.CompactAsync(TelemetryStream.Gpu, hour, CancellationToken.None);
         HourCompaction jobs = await compactor.CompactAsync(TelemetryStream.Jobs, hour, CancellationToken.None);
 
         Assert.Equal((1, 15, (samples + 40) * 8L, (samples + 20) * 8L), (gpu.Generation, gpu.Sources, gpu.RowsIn, gpu.RowsOut));
         Assert.Equal((1, 2, 10L, 6L), (jobs.Generation, jobs.Sources, jobs.RowsIn, jobs.RowsOut));
+        int shards = (int)((gpu.RowsIn + 99) / 100);
+        string[] files = Enumerable
+            .Range(0, shards)
+            .Select(s => LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 1, s, shards))
+            .ToArray();
+        Assert.Equal(files, await Files.ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None));
         Assert.Equal(
-            [LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 1)],
-            await Files.ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None)
+            [.. files, LandingPaths.CompactionManifestFile(TelemetryStream.Gpu, hour, 1)],
+            (await Files.ListHourBlobsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Select(b => b.Path)
         );
         Assert.Equal(
-            [LandingPaths.CompactedFile(TelemetryStream.Gpu, hour, 1), LandingPaths.CompactionManifestFile(TelemetryStream.Gpu, hour, 1)],
-            (await Files.ListHourBlobsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Select(b => b.Path)
+            [LandingPaths.CompactedFile(TelemetryStream.Jobs, hour, 1)],
+            await Files.ListHourAsync(TelemetryStream.Jobs, hour, CancellationToken.None)
         );
 
         var gpuAfter = await VisibleRowsAsync(TelemetryStream.Gpu, hour);
         Assert.Equal(Events(gpuBefore), Events(gpuAfter));
         Assert.Equal(gpuAfter.Count, Events(gpuAfter).Count);
-        Assert.Equal(
-            gpuAfter
-                .OrderBy(r => r.Key, StringComparer.Ordinal)
-                .ThenBy(r => r.Ts)
-                .ThenBy(r => r.Partition, StringComparer.Ordinal)
-                .ThenBy(r => r.Sequence),
-            gpuAfter
-        );
+        // Each file sorted, and each GPU in one file only.
+        var gpus = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string path in files)
+        {
+            var rows = await VisibleRowsAsync(TelemetryStream.Gpu, hour, path);
+            Assert.Equal(
+                rows.OrderBy(r => r.Key, StringComparer.Ordinal)
+                    .ThenBy(r => r.Ts)
+                    .ThenBy(r => r.Partition, StringComparer.Ordinal)
+                    .ThenBy(r => r.Sequence),
+                rows
+            );
+            Assert.All(rows.Select(r => r.Key).Distinct(), gpu => Assert.True(gpus.Add(gpu), $"{gpu} is in two files"));
+        }
+
         Assert.Equal(before, await BillingInputAsync(Files, hour));
         Assert.Equal((1, 0), (_lastReader!.LastShards, _lastReader.LastPeakSamples));
 
-        // Every column survives, lineage included: the blob's manifest row count, and a row's cells, unchanged.
+        // Every column survives, lineage included: the blobs' manifest row counts, and a row's cells, unchanged.
         Assert.Equal(
             (samples + 20) * 8L,
-            (await Files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Single().Rows
+            (await Files.ListHourWithRowsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Sum(f => f.Rows)
         );
     }
 
@@ -382,7 +396,11 @@ public sealed class CompactionOnAzuriteTests
             Assert.Equal(events, Events(after));
             Assert.Equal(after.Count, events.Count);
             Assert.Equal(billing, await BillingInputAsync(Files, hour));
-            Assert.Equal(2, (await Files.ListHourBlobsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Count);
+            // Nothing left but the visible data files and their manifest.
+            Assert.Equal(
+                (await Files.ListHourAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Count + 1,
+                (await Files.ListHourBlobsAsync(TelemetryStream.Gpu, hour, CancellationToken.None)).Count
+            );
             Assert.NotNull(finished.Generation);
             if (!killing.Killed)
             {

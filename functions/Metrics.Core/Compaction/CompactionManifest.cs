@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Metrics.Core.Compaction;
 
 /// <summary>
@@ -15,8 +17,18 @@ public sealed record CompactionManifest
 
     public required int Generation { get; init; }
 
-    /// <summary>The compacted data file this manifest makes visible.</summary>
+    /// <summary>The compacted data file this manifest makes visible (the first, where there are several).</summary>
     public required string Data { get; init; }
+
+    /// <summary>
+    /// The data files by shard of GPU uuid hash, where the hour was written as several (each sorted, each GPU in one);
+    /// null where it is the one file <see cref="Data"/>.
+    /// </summary>
+    public IReadOnlyList<string>? Shards { get; init; }
+
+    /// <summary>Every data file this manifest makes visible.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> DataFiles => Shards ?? [Data];
 
     public required long Rows { get; init; }
 

@@ -16,4 +16,8 @@ public sealed record HourCompaction(
     long BytesIn,
     long BytesOut,
     int Deleted
-);
+)
+{
+    /// <summary>The data files the new generation was written as (GPU rows: one per shard of uuid hash); 0 if none was written.</summary>
+    public int Files { get; init; }
+}

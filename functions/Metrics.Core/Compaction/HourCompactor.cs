@@ -59,27 +59,23 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
 
         CompactionOrder order = CompactionOrder.For(stream);
         string[] sources = view.Visible.Select(b => b.Path).ToArray();
-        HourPlan plan = await PlanAsync(order, sources, cancellationToken).ConfigureAwait(false);
+        HourLayout plan = await PlanAsync(stream, order, sources, cancellationToken).ConfigureAwait(false);
         int generation = view.NextGeneration;
-        string dataPath = LandingPaths.CompactedFile(stream, hour, generation);
-        (long rowsOut, long bytesOut) = await WriteDataFileAsync(
+        (string[] dataPaths, long rowsOut, long bytesOut) = await WriteDataFilesAsync(
                 view,
-                stream,
-                order,
+                (stream, hour, order, generation),
                 plan,
                 sources,
-                generation,
-                dataPath,
                 cancellationToken
             )
             .ConfigureAwait(false);
-
         var manifest = new CompactionManifest
         {
             Stream = stream.Name(),
             Hour = hour,
             Generation = generation,
-            Data = dataPath,
+            Data = dataPaths[0],
+            Shards = plan.Files > 1 ? dataPaths : null,
             Rows = rowsOut,
             ReplaysDropped = plan.Rows - rowsOut,
             Sources = sources,
@@ -102,21 +98,59 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
             view.Visible.Sum(b => b.Bytes),
             bytesOut,
             deleted
-        );
+        )
+        {
+            Files = dataPaths.Length,
+        };
     }
 
-    /// <summary>The new generation's data file, under a name no reader looks at until the manifest names it.</summary>
+    /// <summary>The new generation's data files, one per file of the layout: their paths, rows and bytes written.</summary>
+    private async Task<(string[] Paths, long Rows, long Bytes)> WriteDataFilesAsync(
+        LandedHourView view,
+        (TelemetryStream Stream, DateTimeOffset Hour, CompactionOrder Order, int Generation) compaction,
+        HourLayout plan,
+        string[] sources,
+        CancellationToken cancellationToken
+    )
+    {
+        (TelemetryStream stream, DateTimeOffset hour, CompactionOrder order, int generation) = compaction;
+        string[] paths = Enumerable
+            .Range(0, plan.Files)
+            .Select(file => LandingPaths.CompactedFile(stream, hour, generation, file, plan.Files))
+            .ToArray();
+        long rowsOut = 0,
+            bytesOut = 0;
+        for (int file = 0; file < plan.Files; file++)
+        {
+            (long rows, long bytes) = await WriteDataFileAsync(
+                    view,
+                    (stream, order, generation),
+                    plan,
+                    sources,
+                    file,
+                    paths[file],
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+            rowsOut += rows;
+            bytesOut += bytes;
+        }
+
+        return (paths, rowsOut, bytesOut);
+    }
+
+    /// <summary>One of the new generation's data files, under a name no reader looks at until the manifest names it.</summary>
     private async Task<(long Rows, long Bytes)> WriteDataFileAsync(
         LandedHourView view,
-        TelemetryStream stream,
-        CompactionOrder order,
-        HourPlan plan,
+        (TelemetryStream Stream, CompactionOrder Order, int Generation) compaction,
+        HourLayout plan,
         string[] sources,
-        int generation,
+        int file,
         string dataPath,
         CancellationToken cancellationToken
     )
     {
+        (TelemetryStream stream, CompactionOrder order, int generation) = compaction;
         long rows = 0,
             bytes = 0;
         await store
@@ -125,7 +159,7 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
                 ArrowIpc.ContentType,
                 async (output, token) =>
                 {
-                    (rows, bytes) = await WriteSortedAsync(order, plan, sources, output, token).ConfigureAwait(false);
+                    (rows, bytes) = await WriteSortedAsync(order, plan, sources, file, output, token).ConfigureAwait(false);
                     return CompactedFile.Metadata(view, stream, order, generation, rows);
                 },
                 cancellationToken
@@ -148,9 +182,14 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
 
     /// <summary>
     /// The first pass: checks every source has the stream's schema, counts the rows of each first-key value, collects
-    /// every dictionary column's values, and cuts the sorted key values into ranges of at most <see cref="MaxRowsInMemory"/> rows.
+    /// every dictionary column's values; then lays the hour out in files and key ranges (<see cref="HourLayout"/>).
     /// </summary>
-    private async Task<HourPlan> PlanAsync(CompactionOrder order, IReadOnlyList<string> sources, CancellationToken cancellationToken)
+    private async Task<HourLayout> PlanAsync(
+        TelemetryStream stream,
+        CompactionOrder order,
+        IReadOnlyList<string> sources,
+        CancellationToken cancellationToken
+    )
     {
         int keyColumn = order.Schema.GetFieldIndex(order.FirstKey);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -166,7 +205,7 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
             await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(reader, cancellationToken).ConfigureAwait(false))
             {
                 rows += batch.Length;
-                CountKeys((StringArray)batch.Column(keyColumn), counts);
+                HourLayout.CountKeys((StringArray)batch.Column(keyColumn), counts);
 
                 foreach ((string column, HashSet<string> set) in values)
                 {
@@ -179,28 +218,13 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
             }
         }
 
-        string[] sorted = [.. counts.Keys.Order(StringComparer.Ordinal)];
-        var ranks = new Dictionary<string, int>(sorted.Length, StringComparer.Ordinal);
-        var shardOfRank = new int[sorted.Length];
-        var shardRows = new List<int> { 0 };
-        for (int rank = 0; rank < sorted.Length; rank++)
-        {
-            ranks.Add(sorted[rank], rank);
-            int keyRows = counts[sorted[rank]];
-            if (shardRows[^1] > 0 && shardRows[^1] + keyRows > MaxRowsInMemory)
-            {
-                shardRows.Add(0);
-            }
-
-            shardRows[^1] += keyRows;
-            shardOfRank[rank] = shardRows.Count - 1;
-        }
-
-        return new HourPlan(
+        // GPU rows in as many files as ranges of the bound, by uuid hash: each is one rollup unit's sorted pass.
+        int files = stream == TelemetryStream.Gpu ? (int)Math.Max(1, (rows + MaxRowsInMemory - 1) / MaxRowsInMemory) : 1;
+        return HourLayout.Cut(
             rows,
-            ranks,
-            shardOfRank,
-            [.. shardRows],
+            counts,
+            files,
+            MaxRowsInMemory,
             values.ToDictionary(v => v.Key, v => (IReadOnlyList<string>)[.. v.Value.Order(StringComparer.Ordinal)], StringComparer.Ordinal)
         );
     }
@@ -210,7 +234,7 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
     /// </summary>
     /// <summary>Every source row of key range <paramref name="shard"/> into the collectors, with its rank in landing order.</summary>
     private async Task CollectRangeAsync(
-        HourPlan plan,
+        HourLayout plan,
         IReadOnlyList<string> sources,
         int shard,
         int keyColumn,
@@ -226,19 +250,28 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
                 RecordBatch batch in ArrowIpc.ReadBatchesAsync(content, cancellationToken, leaveOpen: true).ConfigureAwait(false)
             )
             {
-                SelectShard(plan, shard, (StringArray)batch.Column(keyColumn), selected, ranks);
+                plan.Select(shard, (StringArray)batch.Column(keyColumn), selected, ranks);
                 for (int c = 0; c < columns.Length && selected.Count > 0; c++)
                 {
                     columns[c].Add(batch.Column(c), CollectionsMarshal.AsSpan(selected));
                 }
             }
         }
+
+        if (ranks.Count != plan.ShardRows[shard])
+        {
+            throw new InvalidOperationException(
+                $"Key range {shard} held {plan.ShardRows[shard]} rows when counted and {ranks.Count} when read: the sources changed "
+                    + "during compaction."
+            );
+        }
     }
 
     private async Task<(long Rows, long Bytes)> WriteSortedAsync(
         CompactionOrder order,
-        HourPlan plan,
+        HourLayout plan,
         IReadOnlyList<string> sources,
+        int file,
         Stream output,
         CancellationToken cancellationToken
     )
@@ -257,11 +290,10 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
         var sort = new SortWorkspace();
 
         // Everything sized once for the largest range, so later ranges reuse it instead of growing it.
-        int largest = plan.ShardRows.Max();
+        int largest = plan.ShardRows.DefaultIfEmpty(0).Max();
         sort.Ensure(largest, thenBy.Length);
-        for (int shard = 0; shard < plan.ShardRows.Length; shard++)
+        foreach (int shard in plan.RangesOf(file))
         {
-            int expected = plan.ShardRows[shard];
             foreach (ColumnCollector column in columns)
             {
                 column.Reset(largest);
@@ -270,14 +302,6 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
             ranks.Clear();
             ranks.EnsureCapacity(largest);
             await CollectRangeAsync(plan, sources, shard, keyColumn, columns, selected, ranks, cancellationToken).ConfigureAwait(false);
-            if (ranks.Count != expected)
-            {
-                throw new InvalidOperationException(
-                    $"Key range {shard} held {expected} rows when counted and {ranks.Count} when read: the sources changed during "
-                        + $"compaction."
-                );
-            }
-
             int kept = sort.SortAndDropReplays(ranks, columns, thenBy);
             for (int start = 0; start < kept; start += RowsPerBatch)
             {
@@ -286,6 +310,12 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
                 await writer.WriteRecordBatchAsync(batch, cancellationToken).ConfigureAwait(false);
                 written += batch.Length;
             }
+        }
+
+        if (written == 0)
+        {
+            // A shard no GPU hashed to: still a readable Arrow file (the writer writes its header with the first batch).
+            await writer.WriteRecordBatchAsync(Build(schema, columns, []), cancellationToken).ConfigureAwait(false);
         }
 
         await writer.WriteEndAsync(cancellationToken).ConfigureAwait(false);
@@ -301,43 +331,6 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
         }
 
         return new RecordBatch(schema, arrays, rows.Length);
-    }
-
-    private static void CountKeys(StringArray keys, Dictionary<string, int> counts)
-    {
-        var lookup = counts.GetAlternateLookup<ReadOnlySpan<char>>();
-        Span<char> buffer = stackalloc char[128];
-        for (int i = 0; i < keys.Length; i++)
-        {
-            if (keys.IsNull(i))
-            {
-                throw new InvalidDataException("A row's first sort key is null, which the landing schemas do not allow.");
-            }
-
-            CollectionsMarshal.GetValueRefOrAddDefault(lookup, Chars(keys.GetBytes(i), buffer), out _)++;
-        }
-    }
-
-    private static void SelectShard(HourPlan plan, int shard, StringArray keys, List<int> selected, List<int> ranks)
-    {
-        selected.Clear();
-        var lookup = plan.Ranks.GetAlternateLookup<ReadOnlySpan<char>>();
-        Span<char> buffer = stackalloc char[128];
-        for (int i = 0; i < keys.Length; i++)
-        {
-            if (!lookup.TryGetValue(Chars(keys.GetBytes(i), buffer), out int rank))
-            {
-                throw new InvalidOperationException(
-                    "A key appeared that the first pass did not count: the sources changed during compaction."
-                );
-            }
-
-            if (plan.ShardOfRank[rank] == shard)
-            {
-                selected.Add(i);
-                ranks.Add(rank);
-            }
-        }
     }
 
     private static void CheckSchema(CompactionOrder order, Schema schema, string path)
@@ -359,16 +352,4 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
             );
         }
     }
-
-    /// <summary>A key's UTF-8 bytes as chars, for a lookup without a string per row.</summary>
-    private static ReadOnlySpan<char> Chars(ReadOnlySpan<byte> utf8, Span<char> buffer) =>
-        utf8.Length <= buffer.Length ? buffer[..Encoding.UTF8.GetChars(utf8, buffer)] : Encoding.UTF8.GetString(utf8).AsSpan();
-
-    private sealed record HourPlan(
-        long Rows,
-        Dictionary<string, int> Ranks,
-        int[] ShardOfRank,
-        int[] ShardRows,
-        IReadOnlyDictionary<string, IReadOnlyList<string>> Dictionaries
-    );
 }

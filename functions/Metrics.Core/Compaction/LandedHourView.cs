@@ -77,6 +77,7 @@ public sealed class LandedHourView
     )
     {
         var replaced = new HashSet<string>(manifest?.Sources ?? [], StringComparer.Ordinal);
+        var data = new HashSet<string>(manifest?.DataFiles ?? [], StringComparer.Ordinal);
         var visible = new List<LandedBlob>();
         var landed = new List<LandedBlob>();
         var superseded = new List<LandedBlob>();
@@ -86,12 +87,13 @@ public sealed class LandedHourView
             if (LandingPaths.CompactionGeneration(blob.Path) is { } generation)
             {
                 maxGeneration = Math.Max(maxGeneration, generation);
-                if (manifest is not null && (blob.Path == manifest.Data || blob.Path == manifestPath))
+                if (data.Contains(blob.Path))
                 {
-                    if (blob.Path == manifest.Data)
-                    {
-                        visible.Add(blob);
-                    }
+                    visible.Add(blob);
+                }
+                else if (blob.Path == manifestPath)
+                {
+                    // The manifest itself: read, not a data file.
                 }
                 else
                 {
@@ -112,11 +114,11 @@ public sealed class LandedHourView
             }
         }
 
-        if (manifest is not null && !visible.Any(b => b.Path == manifest.Data))
+        if (data.FirstOrDefault(path => !visible.Any(b => b.Path == path)) is { } missing)
         {
-            // Written only after its data file was durable: either a newer compaction deleted it after this listing (a
+            // Written only after its data files were durable: either a newer compaction deleted one after this listing (a
             // reader lists again, see CompactionRace) or it is damage, and the hour fails loudly after the retries.
-            throw new FileNotFoundException($"Compaction manifest {manifestPath} names {manifest.Data}, which is missing.", manifest.Data);
+            throw new FileNotFoundException($"Compaction manifest {manifestPath} names {missing}, which is missing.", missing);
         }
 
         return new LandedHourView(visible, landed, manifest, superseded, maxGeneration + 1);

@@ -40,6 +40,16 @@ public static partial class LandingPaths
     public static string CompactedFile(TelemetryStream stream, DateTimeOffset hour, int generation) =>
         string.Create(CultureInfo.InvariantCulture, $"{HourPrefix(stream, hour)}{CompactedFolder}g{generation:D6}.arrow");
 
+    /// <summary>
+    /// <c>{hour folder}compacted/g{generation}-s{shard}.arrow</c> (shard 4 digits, so names sort as shards do): shard
+    /// <paramref name="shard"/> of a compaction written as <paramref name="shards"/> files by GPU uuid hash; with one
+    /// shard, the one file of <see cref="CompactedFile(TelemetryStream, DateTimeOffset, int)"/>.
+    /// </summary>
+    public static string CompactedFile(TelemetryStream stream, DateTimeOffset hour, int generation, int shard, int shards) =>
+        shards == 1
+            ? CompactedFile(stream, hour, generation)
+            : string.Create(CultureInfo.InvariantCulture, $"{HourPrefix(stream, hour)}{CompactedFolder}g{generation:D6}-s{shard:D4}.arrow");
+
     /// <summary><c>{hour folder}compacted/g{generation}.manifest.json</c>: written last, it is what makes a compaction visible.</summary>
     public static string CompactionManifestFile(TelemetryStream stream, DateTimeOffset hour, int generation) =>
         string.Create(CultureInfo.InvariantCulture, $"{HourPrefix(stream, hour)}{CompactedFolder}g{generation:D6}.manifest.json");
@@ -86,7 +96,7 @@ public static partial class LandingPaths
     /// <summary>Partition ids become part of a blob name, so they are held to a safe pattern.</summary>
     public static bool IsValidPartitionId(string partitionId) => PartitionIdPattern().IsMatch(partitionId);
 
-    [GeneratedRegex(@"/compacted/g([0-9]{6,9})\.(?:arrow|manifest\.json)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"/compacted/g([0-9]{6,9})(?:-s[0-9]{4})?\.(?:arrow|manifest\.json)$", RegexOptions.CultureInvariant)]
     private static partial Regex CompactedNamePattern();
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]

@@ -59,6 +59,9 @@ public sealed class ObservedHour : IDisposable
     /// <summary>Whether <see cref="AddSorted"/> has begun: the general samples must all be in by then.</summary>
     private bool _sortedBegun;
 
+    /// <summary>Whether the sorted pass's current GPU is of this scan's shard (a shard's file holds no other).</summary>
+    private bool _sortedInShard;
+
     /// <param name="hour">The UTC hour (floored).</param>
     /// <param name="shard">Which shard of the GPUs this scan keeps, 0-based.</param>
     /// <param name="shards">How many shards the hour is split into.</param>
@@ -160,20 +163,16 @@ public sealed class ObservedHour : IDisposable
     /// Folds in a record batch of a compacted file, whose rows are sorted by (gpu_uuid, ts, partition, sequence): every
     /// copy of a sample follows the first, which is the winner, so each row is either counted at once or skipped, and
     /// nothing is held per sample. Call it for every batch of the file, in order. Copies of a sample are never in two
-    /// files (a sample lands in its own hour's folder, and a folder read this way is one compacted file), so samples
+    /// files (a sample lands in its own hour's folder, and a compaction writes each GPU into one file), so samples
     /// folded in by <see cref="Add(RecordBatch)"/> (the next hour's) never meet these; those must be folded in first, so
-    /// that each GPU's are credited after its sorted rows, in time order. Throws <see cref="UnsortedInputException"/> on a
+    /// that each GPU's are credited after its sorted rows, in time order. Rows of GPUs of other shards are skipped (a file
+    /// of one shard holds none). Throws <see cref="UnsortedInputException"/> on a
     /// row out of order, before anything of that row is counted: the caller reads the hour the general way instead.
     /// </summary>
     public void AddSorted(RecordBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         _sortedBegun = true;
-        if (_shards != 1)
-        {
-            throw new InvalidOperationException("A sorted file is read whole, in one shard: it holds nothing per sample.");
-        }
-
         var rows = new GpuBatchRows(batch, this);
         for (int i = 0; i < batch.Length; i++)
         {
@@ -188,9 +187,10 @@ public sealed class ObservedHour : IDisposable
             {
                 FinishSortedGpu(_order.EndedGpu);
                 _coverage.Clear();
+                _sortedInShard = _shards == 1 || ShardOf(GpuUuidBits.Parse(rows.Uuid(i), out _)) == _shard;
             }
 
-            if (Overlaps(ticks, rows.Interval[i]))
+            if (_sortedInShard && Overlaps(ticks, rows.Interval[i]))
             {
                 long inside = _coverage.Count(ticks, rows.Interval[i]);
                 if (rows.LineAt(i) is var line && line >= 0)

@@ -67,14 +67,15 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
     ) => CompactionRace.ListAgainIfGoneAsync(() => ReadListedAsync(hour, accounts, shard, cancellationToken));
 
     /// <summary>
-    /// How many shards keep each within the bound, from the manifests' row counts: 1 for a compacted hour (its sorted
-    /// pass holds nothing per sample), 0 for an hour no GPU sample can reach (only jobs billed in it).
+    /// How many shards keep each within the bound, from the manifests' row counts; for a compacted hour, its files
+    /// (one per shard of uuid hash, each read in one sorted pass that holds nothing per sample); 0 for an hour no GPU
+    /// sample can reach (only jobs billed in it).
     /// </summary>
     public async Task<int> ShardsForAsync(DateTimeOffset hour, CancellationToken cancellationToken)
     {
         (IReadOnlyList<LandedFileRef> own, LandedFileRef[] next) = await ListAsync(hour, cancellationToken).ConfigureAwait(false);
         return own.Count + next.Length == 0 ? 0
-            : IsCompacted(own) ? 1
+            : IsCompacted(own) ? own.Count
             : ShardsFor(Estimate(own, next), 1);
     }
 
@@ -97,8 +98,11 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
         return (own, next);
     }
 
+    /// <summary>
+    /// Whether the hour is one compaction and nothing landed since: its files, in name order, are its shards in order.
+    /// </summary>
     private static bool IsCompacted(IReadOnlyList<LandedFileRef> own) =>
-        own.Count == 1 && LandingPaths.CompactionGeneration(own[0].Path) is not null;
+        own.Count > 0 && own.Select(f => LandingPaths.CompactionGeneration(f.Path)).Distinct().ToArray() is [not null];
 
     /// <summary>
     /// Nearly every row of the hour's own files overlaps it; of the next hour's, only those within an interval of its
@@ -120,14 +124,39 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
         LandedFileRef[] all = [.. own, .. next];
         LastFilesRead = all.Length;
         string[] paths = all.Select(f => f.Path).ToArray();
-        if (IsCompacted(own))
+        if (IsCompacted(own) && own.Count > 1 && shard.Of == 1)
+        {
+            // The whole of an hour compacted into shard files: each file its shard's sorted pass, the totals added up.
+            var totals = new Dictionary<UsageKey, ObservedSeconds>();
+            for (int s = 0; s < own.Count; s++)
+            {
+                foreach (
+                    (UsageKey key, ObservedSeconds seconds) in await ReadListedAsync(
+                            hour,
+                            accounts,
+                            new HourShard(s, own.Count),
+                            cancellationToken
+                        )
+                        .ConfigureAwait(false)
+                )
+                {
+                    totals[key] = totals.TryGetValue(key, out ObservedSeconds sum) ? sum + seconds : seconds;
+                }
+            }
+
+            return totals;
+        }
+
+        if (IsCompacted(own) && (own.Count == 1 || own.Count == shard.Of))
         {
             // A closed hour, compacted into one file sorted by GPU and time: one pass that holds nothing per sample.
             // The next hour's files hold other times (a folder holds its own hour's samples), so no copy of a sample
             // spans the two; of theirs only the few samples that reach back into this hour are held.
             try
             {
-                return await ReadSortedAsync(hour, accounts, shard, own[0].Path, next.Select(f => f.Path).ToArray(), cancellationToken)
+                // Shard s of the hour is file s (LandingPaths.CompactedFile): every GPU of the shard, and no other.
+                string file = own.Count == 1 ? own[0].Path : own.Select(f => f.Path).Order(StringComparer.Ordinal).ElementAt(shard.Index);
+                return await ReadSortedAsync(hour, accounts, shard, file, next.Select(f => f.Path).ToArray(), cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (UnsortedInputException)
@@ -241,6 +270,7 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
         }
 
         LastShards = 1;
+        LastFilesRead = 1 + next.Length;
         LastPeakSamples = held;
         return scan.Totals();
     }

@@ -86,23 +86,118 @@ public sealed class HourCompactorTests
             rows
         );
         Assert.Equal(before.OrderBy(p => p.Key), (await BillingInputAsync(store)).OrderBy(p => p.Key));
+
+        // A unit of a plan made before the compaction (3 shards) reads the one sorted file, keeping its shard's GPUs.
+        var reader = new ObservedHourReader(store, 1_000_000);
+        var summed = new Dictionary<UsageKey, ObservedSeconds>();
+        for (int shard = 0; shard < 3; shard++)
+        {
+            foreach (
+                (UsageKey key, ObservedSeconds seconds) in await reader.ReadShardAsync(
+                    s_hour,
+                    JobAccounts.None,
+                    new HourShard(shard, 3),
+                    CancellationToken.None
+                )
+            )
+            {
+                summed[key] = summed.GetValueOrDefault(key) + seconds;
+            }
+        }
+
+        Assert.Equal(before.OrderBy(p => p.Key), summed.OrderBy(p => p.Key));
     }
 
+    /// <summary>
+    /// Past the bound on rows in memory, a GPU hour is written as one file per bound's worth of rows, by shard of uuid
+    /// hash: each file sorted, each GPU in the file of its shard, together the rows of the one-file compaction; and the
+    /// hour bills the same read whole, or shard by shard as the rollup's units read it (each its one file).
+    /// </summary>
     [Fact]
-    public async Task ABoundOnRowsInMemory_WritesTheSameFile_InMoreKeyRanges()
+    public async Task ABoundOnRowsInMemory_WritesOneSortedFilePerShardOfUuidHash_WithTheSameRows_AndBillsTheSame()
     {
         InMemoryLandedHourStore whole = await LandAsync();
         InMemoryLandedHourStore bounded = await LandAsync();
+        IReadOnlyDictionary<UsageKey, ObservedSeconds> before = await BillingInputAsync(bounded);
 
         await new HourCompactor(whole, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, s_hour, CancellationToken.None);
-        await new HourCompactor(bounded, TimeProvider.System) { MaxRowsInMemory = 100, RowsPerBatch = 64 }.CompactAsync(
+        HourCompaction done = await new HourCompactor(bounded, TimeProvider.System)
+        {
+            MaxRowsInMemory = 100,
+            RowsPerBatch = 64,
+        }.CompactAsync(TelemetryStream.Gpu, s_hour, CancellationToken.None);
+
+        // 1,500 rows under a bound of 100: 15 files.
+        string[] files = Enumerable.Range(0, 15).Select(s => LandingPaths.CompactedFile(TelemetryStream.Gpu, s_hour, 1, s, 15)).ToArray();
+        Assert.Equal(files, await bounded.ListHourAsync(TelemetryStream.Gpu, s_hour, CancellationToken.None));
+        Assert.Equal(1460L, done.RowsOut);
+        var all = new List<GpuSampleRow>();
+        for (int shard = 0; shard < files.Length; shard++)
+        {
+            IReadOnlyList<GpuSampleRow> rows = await RowsAsync(bounded, files[shard]);
+            Assert.Equal(rows.OrderBy(r => r.GpuUuid, StringComparer.Ordinal).ThenBy(r => r.Ts), rows);
+            Assert.All(rows, r => Assert.Equal(shard, ObservedHour.ShardOf(GpuUuidBits.Parse(r.GpuUuid.AsSpan(), out _), files.Length)));
+            all.AddRange(rows);
+        }
+
+        IReadOnlyList<GpuSampleRow> one = await RowsAsync(whole, LandingPaths.CompactedFile(TelemetryStream.Gpu, s_hour, 1));
+        Assert.Equal(
+            one,
+            all.OrderBy(r => r.GpuUuid, StringComparer.Ordinal).ThenBy(r => r.Ts).ThenBy(r => r.Partition).ThenBy(r => r.Sequence)
+        );
+        Assert.Equal(before.OrderBy(p => p.Key), (await BillingInputAsync(bounded)).OrderBy(p => p.Key));
+
+        var reader = new ObservedHourReader(bounded, 1_000_000);
+        Assert.Equal(15, await reader.ShardsForAsync(s_hour, CancellationToken.None));
+        var summed = new Dictionary<UsageKey, ObservedSeconds>();
+        for (int shard = 0; shard < files.Length; shard++)
+        {
+            foreach (
+                (UsageKey key, ObservedSeconds seconds) in await reader.ReadShardAsync(
+                    s_hour,
+                    JobAccounts.None,
+                    new HourShard(shard, 15),
+                    CancellationToken.None
+                )
+            )
+            {
+                summed[key] = summed.GetValueOrDefault(key) + seconds;
+            }
+
+            Assert.Equal((1, 1), (reader.LastFilesRead, reader.LastShards));
+        }
+
+        Assert.Equal(before.OrderBy(p => p.Key), summed.OrderBy(p => p.Key));
+    }
+
+    /// <summary>More files than GPUs: the shards no GPU hashes to are still files, empty and readable.</summary>
+    [Fact]
+    public async Task MoreShardsThanGpus_LeavesEmptyButReadableFiles_AndBillsTheSame()
+    {
+        var store = new InMemoryLandedHourStore();
+        var pipeline = new IngestPipeline(store, new InMemoryWorkMarks(), new IngestLimits().ForBackfill());
+        RawEvent[] events = Enumerable
+            .Range(0, 60)
+            .Select(i => new RawEvent(
+                EventJson.Bytes(EventJson.Gpu(ts: EventJson.Ts(s_hour.AddMinutes(i).AddSeconds(30)), gpus: 2, intervalS: 60)),
+                i,
+                s_hour.AddHours(2)
+            ))
+            .ToArray();
+        await pipeline.IngestAsync(new EventBatch(TelemetryStream.Gpu, "0", events), CancellationToken.None);
+        IReadOnlyDictionary<UsageKey, ObservedSeconds> before = await BillingInputAsync(store);
+
+        await new HourCompactor(store, TimeProvider.System) { MaxRowsInMemory = 10 }.CompactAsync(
             TelemetryStream.Gpu,
             s_hour,
             CancellationToken.None
         );
 
-        string data = LandingPaths.CompactedFile(TelemetryStream.Gpu, s_hour, 1);
-        Assert.Equal(await RowsAsync(whole, data), await RowsAsync(bounded, data));
+        IReadOnlyList<string> files = await store.ListHourAsync(TelemetryStream.Gpu, s_hour, CancellationToken.None);
+        Assert.Equal(12, files.Count);
+        int[] rows = await Task.WhenAll(files.Select(async f => (await RowsAsync(store, f)).Count));
+        Assert.Equal((120, 10), (rows.Sum(), rows.Count(r => r == 0)));
+        Assert.Equal(before.OrderBy(p => p.Key), (await BillingInputAsync(store)).OrderBy(p => p.Key));
     }
 
     [Fact]

@@ -24,7 +24,10 @@ internal static class CompactCommand
         };
         maxRows.Validators.Add(r => OptionRanges.Check(r, maxRows, 1000, 100_000_000));
         var progress = new Option<bool>("--progress") { Description = "Print each stream-hour to stderr as it is compacted." };
-        var command = new Command("compact", "Rewrite closed hours' many landed files into one sorted file per stream and hour.")
+        var command = new Command(
+            "compact",
+            "Rewrite closed hours' many landed files into sorted files: GPU rows by uuid hash, 1,500,000 rows a file."
+        )
         {
             from,
             to,
@@ -53,7 +56,7 @@ internal static class CompactCommand
                     $"stream_hours={hours.Count(h => h.Sources > 0)} sources={hours.Sum(h => h.Sources)} "
                         + $"rows_in={hours.Sum(h => h.RowsIn)} rows_out={hours.Sum(h => h.RowsOut)} "
                         + $"replays_dropped={hours.Sum(h => h.RowsIn - h.RowsOut)} bytes_in={hours.Sum(h => h.BytesIn)} "
-                        + $"bytes_out={hours.Sum(h => h.BytesOut)} "
+                        + $"bytes_out={hours.Sum(h => h.BytesOut)} files_out={hours.Sum(h => h.Files)} "
                         + $"gpu_bytes_out={hours.Where(h => h.Stream == TelemetryStream.Gpu).Sum(h => h.BytesOut)} "
                         + $"deleted={hours.Sum(h => h.Deleted)} not_yet_due={done.NotYetDue} failed={done.Failures.Count} "
                         + $"storage_requests={requests}"

@@ -368,7 +368,7 @@ internal static class DemoCommand
         yield return string.Create(
             CultureInfo.InvariantCulture,
             $"compacted: {streamHours.Count(h => h.Sources > 0)} closed stream-hours, {streamHours.Sum(h => h.Sources)} files "
-                + $"({streamHours.Sum(h => h.BytesIn) / 1e6:F1} MB) into one sorted file each "
+                + $"({streamHours.Sum(h => h.BytesIn) / 1e6:F1} MB) into {streamHours.Sum(h => h.Files)} sorted files "
                 + $"({streamHours.Sum(h => h.BytesOut) / 1e6:F1} MB); {run.Compacted.NotYetDue} not due yet; billed again from "
                 + $"them: {run.Recheck.Matched} of {run.Recheck.Compared} lines equal the truth"
         );
