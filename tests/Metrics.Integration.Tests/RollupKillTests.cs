@@ -110,7 +110,7 @@ public sealed class RollupKillTests : IDisposable
         return false;
     }
 
-    private Process StartRollup(params string[] options)
+    private Process StartRollup()
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -118,11 +118,7 @@ public sealed class RollupKillTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (
-            string argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "metrics.dll"), "rollup", "--progress" }.Concat(
-                options
-            )
-        )
+        foreach (string argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "metrics.dll"), "rollup", "--progress" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -191,37 +187,8 @@ public sealed class RollupKillTests : IDisposable
         string alone = await UsageCsvAsync("alone");
 
         await IngestDayAsync("four");
-        using Process rollup = StartRollup("--workers", "4", "--visibility-s", "3");
-        Task<string> output = rollup.StandardOutput.ReadToEndAsync();
-        var lines = new List<string>();
-        int? victim = null;
-        string? unit = null;
-        while (await rollup.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(120)) is { } line)
-        {
-            lines.Add(line);
-            // "worker 1234: started usage 2026112003.3f9c2a7d01be.0.1 at 0.2 s": the first worker to start a unit is
-            // killed at once.
-            string[] words = line.Split(' ');
-            if (victim is null && words is [_, _, "started", "usage", _, ..])
-            {
-                victim = int.Parse(words[1].TrimEnd(':'), System.Globalization.CultureInfo.InvariantCulture);
-                unit = words[4];
-                Process.GetProcessById(victim.Value).Kill();
-            }
-        }
+        await KilledWorkerRollup.RunAsync(_azurite, "--progress");
 
-        await rollup.WaitForExitAsync();
-        string log = string.Join('\n', lines);
-        Assert.True(rollup.ExitCode == 0, log);
-        Assert.True(victim is not null, log);
-        Assert.DoesNotContain($"worker {victim}: done usage {unit}", log, StringComparison.Ordinal);
-        Assert.Contains("1 of 4 workers exited with failure", log, StringComparison.Ordinal);
-        // The other three shared the rest of the units.
-        Assert.True(
-            lines.Where(l => l.Contains(": done usage ", StringComparison.Ordinal)).Select(l => l.Split(' ')[1]).Distinct().Count() >= 2,
-            log
-        );
-        Assert.Contains("failed_hours=0 ", await output, StringComparison.Ordinal);
         Assert.Equal(alone, await UsageCsvAsync("four"));
         Assert.Contains(",inst-TENANT,", alone, StringComparison.Ordinal);
     }

@@ -82,5 +82,11 @@ public sealed class SimulatedDayTests : IDisposable
 
         // Lines with GPU samples but no billed job time may exist (jobs-only truth); none may bill hours truth lacks.
         Assert.All(billed.Where(b => !truth.ContainsKey(b.Key)), b => Assert.Equal(0m, b.Value));
+
+        // The day recomputed by four worker processes, one killed with SIGKILL in the middle of its unit: byte for byte
+        // the usage of the one-process rollup.
+        string recomputed = await KilledWorkerRollup.RunAsync(_azurite, "--progress", "--from", "2026-09-10T00", "--to", "2026-09-11T00");
+        Assert.Contains("hours=25 ", recomputed, StringComparison.Ordinal);
+        Assert.Equal(usage, await RunAsync("usage", "--month", "2026-09"));
     }
 }
