@@ -36,7 +36,7 @@ param eventHubsRetentionDays int = 7
 
 @description('Most Function App instances.')
 @minValue(1)
-param maximumInstanceCount int = 40
+param maximumInstanceCount int = 48
 
 @description('Who the alerts page: an e-mail address (empty: alerts fire, nobody is e-mailed).')
 param alertEmail string = ''

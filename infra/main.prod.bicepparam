@@ -8,7 +8,9 @@ param eventHubsMaximumThroughputUnits = 10
 param gpuPartitionCount = 32
 param jobPartitionCount = 4
 param eventHubsRetentionDays = 7
-param maximumInstanceCount = 40
+// One instance per gpu-telemetry partition (32), the 12 rollup units of a tenfold hour at once (docs/scale.md,
+// "Growth"), and headroom for HTTP, the timers and compaction units.
+param maximumInstanceCount = 48
 
 // Sign-in and producers (docs/security.md): the app registration's client id, the identities that may send to each hub,
 // and the clusters whose events land, from the deploying shell's environment.

@@ -48,7 +48,7 @@ param appInsightsConnectionString string
 
 @description('Most instances the app may scale to: at least the gpu-telemetry partition count, so every partition can have its own.')
 @minValue(1)
-param maximumInstanceCount int = 40
+param maximumInstanceCount int = 48
 
 @description('Memory per instance, MB.')
 @allowed([512, 2048, 4096])

@@ -74,4 +74,36 @@ public sealed class BicepBuildTests
         Assert.Contains("Error BCP", error, StringComparison.Ordinal);
         Assert.Contains("undefinedVariable", error, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// The Flex Consumption limits in production: every gpu-telemetry partition can have an instance of its own, and
+    /// beside them the rollup units of a tenfold hour (12, docs/scale.md "Growth") can run at once; an instance has
+    /// 2,048 MB, for one unit at a time (host.json batchSize 1: at most 512 MB measured) beside ingest.
+    /// </summary>
+    [Fact]
+    public void ProdParameters_LeaveAnInstanceForEveryPartitionAndTheUnitsOfATenfoldHour()
+    {
+        (int exit, string output, string error) = BicepCli.Run(
+            "build-params",
+            Metrics.Tests.Shared.RepoPaths.Combine("infra", "main.prod.bicepparam"),
+            "--stdout"
+        );
+        Assert.True(exit == 0, error);
+        using var built = System.Text.Json.JsonDocument.Parse(output);
+        using var parameters = System.Text.Json.JsonDocument.Parse(built.RootElement.GetProperty("parametersJson").GetString()!);
+        int Value(string name) => parameters.RootElement.GetProperty("parameters").GetProperty(name).GetProperty("value").GetInt32();
+
+        Assert.True(Value("maximumInstanceCount") >= Value("gpuPartitionCount") + 12, $"{Value("maximumInstanceCount")} instances");
+        (exit, output, error) = BicepCli.Run(
+            "build",
+            Metrics.Tests.Shared.RepoPaths.Combine("infra", "modules", "functionapp.bicep"),
+            "--stdout"
+        );
+        Assert.True(exit == 0, error);
+        using var app = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal(
+            2048,
+            app.RootElement.GetProperty("parameters").GetProperty("instanceMemoryMB").GetProperty("defaultValue").GetInt32()
+        );
+    }
 }
