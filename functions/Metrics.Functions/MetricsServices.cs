@@ -44,7 +44,7 @@ public static class MetricsServices
             )
         );
         services.AddSingleton(sp =>
-            BillingStorage.CreateQueuedHours(sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<TimeProvider>())
+            BillingStorage.CreateQueuedHours(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>())
         );
         services.AddSingleton(sp => BillingStorage.CreateQuery(sp.GetRequiredService<StorageClients>(), calendar));
         services.AddSingleton(sp =>

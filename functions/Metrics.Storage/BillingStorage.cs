@@ -30,7 +30,7 @@ public static class BillingStorage
         )
         {
             MaxSamplesInMemory = maxSamplesInMemory,
-            Queued = CreateQueuedHours(clients, timeProvider, maxSamplesInMemory),
+            Queued = CreateQueuedHours(clients, calendar, timeProvider, maxSamplesInMemory),
             Drain = drain,
             Runs = new BlobRollupRuns(clients.Blobs, timeProvider),
             Time = timeProvider,
@@ -45,6 +45,7 @@ public static class BillingStorage
     /// <summary>The rollup's queued hour phase (<see cref="QueuedHours"/>): units on <c>rollup-units</c>, results in blobs.</summary>
     public static QueuedHours CreateQueuedHours(
         StorageClients clients,
+        BillingCalendar calendar,
         TimeProvider timeProvider,
         int maxSamplesInMemory = ObservedHourReader.DefaultMaxSamplesInMemory
     )
@@ -55,6 +56,7 @@ public static class BillingStorage
             new TableUsageStore(clients.Tables),
             new BlobHourShardResults(clients.Blobs),
             new QueueWorkQueue(clients, QueueWorkQueue.RollupUnits),
+            (new TableWorkMarks(clients.Tables, timeProvider), calendar),
             timeProvider
         )
         {

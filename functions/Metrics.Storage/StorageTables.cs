@@ -6,7 +6,8 @@ namespace Metrics.Storage;
 public static class StorageTables
 {
     /// <summary>
-    /// The marks (<see cref="TableWorkMarks"/>): PartitionKey = kind, RowKey = UTC hour <c>yyyyMMddHH</c> or month <c>yyyy-MM</c>.
+    /// The marks (<see cref="TableWorkMarks"/>): PartitionKey = kind, RowKey = UTC hour <c>yyyyMMddHH</c>, billing day
+    /// <c>yyyy-MM-dd</c> or month <c>yyyy-MM</c>.
     /// </summary>
     public const string WorkMarks = "workmarks";
 

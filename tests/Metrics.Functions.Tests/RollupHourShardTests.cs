@@ -20,7 +20,14 @@ public sealed class RollupHourShardTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
 
     private QueuedHours Hours(ILandedFiles? files = null) =>
-        new(files ?? new InMemoryLandedFiles(_pipeline.Landing), _pipeline.Usage, _results, _queue, _time);
+        new(
+            files ?? new InMemoryLandedFiles(_pipeline.Landing),
+            _pipeline.Usage,
+            _results,
+            _queue,
+            (_pipeline.Marks, _pipeline.Calendar),
+            _time
+        );
 
     private RollupHourShard Function(QueuedHours hours, FakeLogger<RollupHourShard> logger) =>
         new(hours, new QueuedUnitRunner(_failures, _time), logger);
@@ -52,13 +59,26 @@ public sealed class RollupHourShardTests
 
         Assert.Equal(1, _results.Written);
         Assert.Equal(
-            ["read its shard and wrote its result", "had nothing to do"],
+            ["did its work", "had nothing to do"],
             logger.Collector.GetSnapshot().Select(r => r.Message.Split(' ', 5)[4].Split(':')[0])
         );
         IReadOnlyDictionary<UsageKey, ObservedSeconds> observed = (
             await _results.ReadAsync(s_hour, HourShardUnit.Parse(unit).Epoch, default)
         )[0];
         Assert.Equal(2 * 60m, observed.Values.Sum(s => s.Observed));
+    }
+
+    [Fact]
+    public async Task DayUnit_WritesItsDay_MarksItsMonth_AndClearsItsMark()
+    {
+        await _pipeline.Marks.MarkAsync(MarkKind.Day, ["2026-11-27"], CancellationToken.None);
+        var logger = new FakeLogger<RollupHourShard>();
+
+        await Function(Hours(), logger).RunAsync(Message(PeriodUnit.Of(MarkKind.Day, "2026-11-27", 1), 1), CancellationToken.None);
+
+        Assert.Equal([(MarkKind.Month, "2026-11")], _pipeline.Marks.RollupPending);
+        Assert.True(_pipeline.Usage.Days.ContainsKey(new DateOnly(2026, 11, 27)));
+        Assert.EndsWith("did its work", Assert.Single(logger.Collector.GetSnapshot()).Message, StringComparison.Ordinal);
     }
 
     [Fact]

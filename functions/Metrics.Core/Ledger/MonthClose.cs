@@ -186,14 +186,16 @@ public sealed class MonthClose(
             return true;
         }
 
-        if (UtcHours.TryParseKey(failure.Key, out DateTimeOffset hour))
+        // A queued unit's key names its hour, day or month first: 2026103115.{epoch}.{shard}.{shards}, 2026-10-31@{generation}.
+        string key = failure.Key.Split('.', '@')[0];
+        if (UtcHours.TryParseKey(key, out DateTimeOffset hour))
         {
             return calendar.MonthOf(hour) == month;
         }
 
         if (
             DateOnly.TryParseExact(
-                failure.Key,
+                key,
                 "yyyy-MM-dd",
                 System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.None,
@@ -204,6 +206,6 @@ public sealed class MonthClose(
             return new BillingMonth(day.Year, day.Month) == month;
         }
 
-        return !BillingMonth.TryParse(failure.Key, out BillingMonth failed) || failed == month;
+        return !BillingMonth.TryParse(key, out BillingMonth failed) || failed == month;
     }
 }

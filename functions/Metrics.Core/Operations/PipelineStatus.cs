@@ -59,7 +59,8 @@ public sealed record PipelineStatus(
     }
 
     /// <summary>The kinds that stand between landed data and finance's figures (compaction's marks do not).</summary>
-    public static IReadOnlyList<MarkKind> BillingKinds { get; } = [MarkKind.Gpu, MarkKind.Jobs, MarkKind.Usage, MarkKind.Month];
+    public static IReadOnlyList<MarkKind> BillingKinds { get; } =
+    [MarkKind.Gpu, MarkKind.Jobs, MarkKind.Usage, MarkKind.Day, MarkKind.Month];
 
     /// <summary>
     /// How long the oldest pending billing work has waited since its mark was last set: what finance's figures may lack.

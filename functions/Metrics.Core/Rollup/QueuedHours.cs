@@ -18,7 +18,14 @@ namespace Metrics.Core.Rollup;
 /// counts, so an hour ten times the size is cut into ten times the units, not read in ten times the memory.
 /// </para>
 /// </summary>
-public sealed class QueuedHours(ILandedFiles files, IUsageStore usage, IHourShardResults results, IWorkQueue queue, TimeProvider time)
+public sealed class QueuedHours(
+    ILandedFiles files,
+    IUsageStore usage,
+    IHourShardResults results,
+    IWorkQueue queue,
+    (IWorkMarks Marks, BillingCalendar Calendar) periods,
+    TimeProvider time
+)
 {
     /// <summary>
     /// How long a plan may stay incomplete before its missing units are queued again: longer than units wait and run,
@@ -73,12 +80,88 @@ public sealed class QueuedHours(ILandedFiles files, IUsageStore usage, IHourShar
     }
 
     /// <summary>
-    /// Reads one shard of an hour and writes its result, unless its plan was replaced or its result is written already;
-    /// false when there was nothing to do.
+    /// Puts a unit on the queue for every mark of <paramref name="kind"/> (<see cref="MarkKind.Day"/> or
+    /// <see cref="MarkKind.Month"/>), carrying <paramref name="generation"/>, the planning run's lease generation, which
+    /// fences the unit's write. A mark already queued by an earlier run is queued again: whichever unit runs first writes
+    /// and clears it, and the other finds nothing to do. Returns how many were queued.
     /// </summary>
-    public async Task<bool> RunUnitAsync(WorkUnit unit, CancellationToken cancellationToken)
+    public async Task<int> PlanPeriodsAsync(MarkKind kind, long generation, CancellationToken cancellationToken)
     {
-        HourShardUnit shard = HourShardUnit.Parse(unit);
+        IReadOnlyList<WorkMark> marked = await periods.Marks.ListAsync(kind, cancellationToken).ConfigureAwait(false);
+        WorkUnit[] units = marked.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => PeriodUnit.Of(kind, m.Key, generation)).ToArray();
+        if (units.Length > 0)
+        {
+            await queue.EnqueueAsync(units, cancellationToken).ConfigureAwait(false);
+        }
+
+        return units.Length;
+    }
+
+    /// <summary>A queued message read as a rollup unit; <see cref="FormatException"/> if it is none.</summary>
+    public static WorkUnit ParseUnit(ReadOnlySpan<byte> json)
+    {
+        WorkUnit unit = WorkUnit.Parse(json);
+        _ = unit.Kind == MarkKind.Usage ? HourShardUnit.Parse(unit).ToWorkUnit() : PeriodUnit.Of(unit.Kind, PeriodUnit.Parse(unit).Key, 0);
+        return unit;
+    }
+
+    /// <summary>
+    /// Runs one rollup unit: an hour's shard (<see cref="HourShardUnit"/>), a day or a month (<see cref="PeriodUnit"/>).
+    /// False when there was nothing to do (its result written, its plan replaced, its mark gone, or a later run's unit
+    /// wrote its period). <see cref="FormatException"/> for a unit of no rollup kind.
+    /// </summary>
+    public Task<bool> RunUnitAsync(WorkUnit unit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        return unit.Kind switch
+        {
+            MarkKind.Usage => RunShardAsync(HourShardUnit.Parse(unit), cancellationToken),
+            MarkKind.Day or MarkKind.Month => RunPeriodAsync(PeriodUnit.Parse(unit), cancellationToken),
+            _ => throw new FormatException($"'{unit}' is not a rollup unit"),
+        };
+    }
+
+    /// <summary>
+    /// A day (then its month marked) or a month written again, if its mark is still there, and its mark cleared unless set
+    /// again meanwhile. A write fenced out by a later run's generation leaves the mark to that run's unit.
+    /// </summary>
+    private async Task<bool> RunPeriodAsync(PeriodUnit unit, CancellationToken cancellationToken)
+    {
+        WorkMark? mark = (await periods.Marks.ListAsync(unit.Kind, cancellationToken).ConfigureAwait(false)).FirstOrDefault(m =>
+            m.Key == unit.Key
+        );
+        if (mark is null)
+        {
+            return false;
+        }
+
+        var recompute = new PeriodRecompute(usage, periods.Calendar);
+        try
+        {
+            if (unit.Kind == MarkKind.Day)
+            {
+                DateOnly day = MarkKeys.Day(mark);
+                await recompute.DayAsync(day, unit.Generation, cancellationToken).ConfigureAwait(false);
+                await periods
+                    .Marks.MarkAsync(MarkKind.Month, [new BillingMonth(day.Year, day.Month).ToString()], cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            else
+            {
+                await recompute.MonthAsync(MarkKeys.Month(mark), unit.Generation, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (FencedWriteException)
+        {
+            return false;
+        }
+
+        await periods.Marks.ClearAsync(mark, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<bool> RunShardAsync(HourShardUnit shard, CancellationToken cancellationToken)
+    {
         HourPlan? plan = await results.ReadPlanAsync(shard.Hour, cancellationToken).ConfigureAwait(false);
         if (plan?.Epoch != shard.Epoch || plan.Shards != shard.Shard.Of)
         {

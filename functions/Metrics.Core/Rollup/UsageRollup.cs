@@ -63,6 +63,10 @@ public sealed class UsageRollup(
     /// </summary>
     public Func<QueuedHours, CancellationToken, Task<UnitWorkerResult>>? Drain { get; init; }
 
+    private PeriodRecompute Periods => new(usage, calendar);
+
+    private QueuedPhases Phases(QueuedHours queued) => new(queued, marks, usage, calendar, Drain);
+
     /// <summary>The clock the age of pending marks is measured against.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -109,14 +113,10 @@ public sealed class UsageRollup(
             .RunAsync(run, jobMarks, progress)
             .ConfigureAwait(false);
         (int hoursKept, int hoursRecomputed, int units) = await RecomputeHourMarksAsync(run, gpuMarks, progress).ConfigureAwait(false);
-        (int monthsKept, int monthsListed) = await RecomputeMonthMarksAsync(run, progress).ConfigureAwait(false);
-        var result = new RollupResult(
-            jobMarks.Count,
-            jobsChanged,
-            hoursRecomputed,
-            monthsListed - run.Failures.Count(f => f.Kind == MarkKind.Month),
-            jobKept + hoursKept + monthsKept
-        )
+        (int monthsKept, int monthsRecomputed) = Queued is null
+            ? await RecomputeMonthMarksAsync(run, progress).ConfigureAwait(false)
+            : await Phases(Queued).DaysAndMonthsAsync(run, progress).ConfigureAwait(false);
+        var result = new RollupResult(jobMarks.Count, jobsChanged, hoursRecomputed, monthsRecomputed, jobKept + hoursKept + monthsKept)
         {
             Failures = [.. run.Failures],
             HourUnits = units,
@@ -178,7 +178,7 @@ public sealed class UsageRollup(
             .ToArray();
         if (Queued is not null)
         {
-            return await RecomputeQueuedHoursAsync(run, Queued, hourMarks, progress).ConfigureAwait(false);
+            return await Phases(Queued).HoursAsync(run, hourMarks, progress).ConfigureAwait(false);
         }
 
         var recomputed = new List<IGrouping<string, WorkMark>>(hourMarks.Length);
@@ -202,85 +202,6 @@ public sealed class UsageRollup(
     }
 
     /// <summary>
-    /// The hour phase on queued units: each marked hour planned (or its plan under way found), the units run to the end
-    /// if this run drains them, then each hour whose shards are all in written from their sum, with its day; its months
-    /// marked, its plan forgotten, and then the marks it was planned from cleared unless set again since. An hour whose
-    /// shards are not all in yet keeps its marks and is written by a later run.
-    /// </summary>
-    private async Task<(int Kept, int Recomputed, int Units)> RecomputeQueuedHoursAsync(
-        LeasedRun run,
-        QueuedHours queued,
-        IGrouping<string, WorkMark>[] hourMarks,
-        IProgress<string>? progress
-    )
-    {
-        var plans = new List<HourPlan>(hourMarks.Length);
-        foreach (var hour in hourMarks)
-        {
-            await run.UnitAsync(
-                    MarkKind.Usage,
-                    hour.Key,
-                    async token => plans.Add(await queued.PlanAsync(MarkKeys.Hour(hour.First()), [.. hour], token).ConfigureAwait(false))
-                )
-                .ConfigureAwait(false);
-        }
-
-        // An hour no sample reaches has no units: its plan is complete as made.
-        if (Drain is not null && plans.Any(p => p.Shards > 0))
-        {
-            foreach (UnitFailure poisoned in (await Drain(queued, run.Token).ConfigureAwait(false)).Failures)
-            {
-                run.Fail(poisoned);
-            }
-        }
-
-        var recomputed = new List<IGrouping<string, WorkMark>>(plans.Count);
-        foreach (HourPlan plan in plans)
-        {
-            string key = UtcHours.Key(plan.Hour);
-            bool written = false;
-            await run.UnitAsync(
-                    MarkKind.Usage,
-                    key,
-                    async token => written = await WriteHourAsync(queued, plan, run.Generation, token).ConfigureAwait(false)
-                )
-                .ConfigureAwait(false);
-            if (written)
-            {
-                recomputed.AddRange(plan.Marks.GroupBy(m => key, StringComparer.Ordinal));
-            }
-        }
-
-        List<IGrouping<string, WorkMark>> withDays = await RecomputeDaysAsync(run, recomputed).ConfigureAwait(false);
-        foreach (HourPlan plan in plans.Where(p => withDays.Any(d => d.Key == UtcHours.Key(p.Hour))))
-        {
-            await queued.ForgetAsync(plan.Hour, run.Token).ConfigureAwait(false);
-        }
-
-        int waiting = hourMarks.Length - recomputed.Count;
-        return (
-            waiting + await MarkMonthsThenClearAsync(run, withDays, progress).ConfigureAwait(false),
-            withDays.Count,
-            plans.Sum(p => p.Shards)
-        );
-    }
-
-    /// <summary>The hour written from its plan's shards; false while any is missing.</summary>
-    private async Task<bool> WriteHourAsync(QueuedHours queued, HourPlan plan, long generation, CancellationToken cancellationToken)
-    {
-        if (await queued.CombineAsync(plan, cancellationToken).ConfigureAwait(false) is not { } observed)
-        {
-            return false;
-        }
-
-        IReadOnlyList<JobUsage> jobUsage = await usage.ReadJobHoursAsync(plan.Hour, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(plan.Hour, jobUsage, observed);
-        cancellationToken.ThrowIfCancellationRequested();
-        await usage.ReplaceHourAsync(plan.Hour, lines, generation, cancellationToken).ConfigureAwait(false);
-        return true;
-    }
-
-    /// <summary>
     /// Each recomputed hour's billing day summed again from its hours (at most 25), once per day. Returns the hours whose
     /// day is written too; an hour whose day failed keeps its mark, so the next run recomputes both.
     /// </summary>
@@ -291,8 +212,7 @@ public sealed class UsageRollup(
         {
             string dayKey = day.Key.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
             if (
-                await run.UnitAsync(MarkKind.Usage, dayKey, token => RecomputeDayAsync(day.Key, run.Generation, token))
-                    .ConfigureAwait(false)
+                await run.UnitAsync(MarkKind.Usage, dayKey, token => Periods.DayAsync(day.Key, run.Generation, token)).ConfigureAwait(false)
             )
             {
                 written.AddRange(day);
@@ -332,7 +252,7 @@ public sealed class UsageRollup(
         return kept;
     }
 
-    /// <summary>The month phase: every marked month summed again from its days. Returns the marks kept and the months listed.</summary>
+    /// <summary>The month phase: every marked month summed again from its days. Returns the marks kept and the months written.</summary>
     private async Task<(int Kept, int Listed)> RecomputeMonthMarksAsync(LeasedRun run, IProgress<string>? progress)
     {
         int kept = 0;
@@ -340,7 +260,7 @@ public sealed class UsageRollup(
         foreach (WorkMark mark in monthMarks.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
             if (
-                await run.UnitAsync(MarkKind.Month, mark.Key, token => RecomputeMonthAsync(MarkKeys.Month(mark), run.Generation, token))
+                await run.UnitAsync(MarkKind.Month, mark.Key, token => Periods.MonthAsync(MarkKeys.Month(mark), run.Generation, token))
                     .ConfigureAwait(false)
             )
             {
@@ -349,7 +269,7 @@ public sealed class UsageRollup(
             }
         }
 
-        return (kept, monthMarks.Count);
+        return (kept, monthMarks.Count - run.Failures.Count(f => f.Kind == MarkKind.Month));
     }
 
     private async Task RecomputeHourAsync(DateTimeOffset hour, long generation, CancellationToken cancellationToken)
@@ -363,27 +283,5 @@ public sealed class UsageRollup(
         IReadOnlyList<HourlyUsage> lines = HourlyAggregator.Compute(hour, jobUsage, observed);
         cancellationToken.ThrowIfCancellationRequested();
         await usage.ReplaceHourAsync(hour, lines, generation, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task RecomputeDayAsync(DateOnly day, long generation, CancellationToken cancellationToken)
-    {
-        IAsyncEnumerable<HourlyUsage> hours = usage.ReadHoursAsync(
-            calendar.StartUtc(day),
-            calendar.StartUtc(day.AddDays(1)),
-            cancellationToken
-        );
-        IReadOnlyList<DailyUsage> lines = await MonthlyAggregator.ComputeDayAsync(day, hours, cancellationToken).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        await usage.ReplaceDayAsync(day, lines, generation, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>A month from its days' partial sums: its cost does not grow with the day of the month.</summary>
-    private async Task RecomputeMonthAsync(BillingMonth month, long generation, CancellationToken cancellationToken)
-    {
-        IReadOnlyList<JobUsage> jobMonths = await usage.ReadJobMonthsAsync(month, cancellationToken).ConfigureAwait(false);
-        IAsyncEnumerable<DailyUsage> days = usage.ReadDaysAsync(month.FirstDay, month.Next().FirstDay, cancellationToken);
-        MonthlyLines lines = await MonthlyAggregator.ComputeFromDaysAsync(month, days, jobMonths, cancellationToken).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        await usage.ReplaceMonthAsync(month, lines, generation, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -22,4 +22,18 @@ public static class MarkKeys
             ? month
             : throw new InvalidDataException($"Month mark '{mark.Key}' is not yyyy-MM.");
     }
+
+    /// <summary>The billing day a day mark names.</summary>
+    public static DateOnly Day(WorkMark mark)
+    {
+        ArgumentNullException.ThrowIfNull(mark);
+        return DateOnly.TryParseExact(mark.Key, DayFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day)
+            ? day
+            : throw new InvalidDataException($"Day mark '{mark.Key}' is not yyyy-MM-dd.");
+    }
+
+    /// <summary>A billing day's key.</summary>
+    public static string DayKey(DateOnly day) => day.ToString(DayFormat, CultureInfo.InvariantCulture);
+
+    private const string DayFormat = "yyyy-MM-dd";
 }

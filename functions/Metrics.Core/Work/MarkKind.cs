@@ -20,4 +20,10 @@ public enum MarkKind
 
     /// <summary>Job files landed for this UTC hour since it was last compacted (set by the rollup when it takes a jobs mark).</summary>
     CompactJobs,
+
+    /// <summary>
+    /// An hour of this billing day (<c>yyyy-MM-dd</c>) was written (set by the rollup's queued hour phase, cleared by the
+    /// day's unit, which marks its month). Last, so that the other kinds keep their numbers in stored plans.
+    /// </summary>
+    Day,
 }

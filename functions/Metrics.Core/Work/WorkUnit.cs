@@ -17,6 +17,7 @@ public sealed record WorkUnit(MarkKind Kind, string Key)
         (MarkKind.Month, "month"),
         (MarkKind.CompactGpu, "compact-gpu"),
         (MarkKind.CompactJobs, "compact-jobs"),
+        (MarkKind.Day, "day"),
     ];
 
     /// <summary>The kind's name, as the marks table and the messages write it.</summary>

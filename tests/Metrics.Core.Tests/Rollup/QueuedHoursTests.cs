@@ -52,7 +52,10 @@ public sealed class QueuedHoursTests
     }
 
     private QueuedHours Queued(InMemoryPipeline pipeline, InMemoryHourShardResults results, InMemoryWorkQueue queue, int maxSamples) =>
-        new(new InMemoryLandedFiles(pipeline.Landing), pipeline.Usage, results, queue, _time) { MaxSamplesInMemory = maxSamples };
+        new(new InMemoryLandedFiles(pipeline.Landing), pipeline.Usage, results, queue, (pipeline.Marks, pipeline.Calendar), _time)
+        {
+            MaxSamplesInMemory = maxSamples,
+        };
 
     private static Func<QueuedHours, CancellationToken, Task<UnitWorkerResult>> DrainHere(
         InMemoryUnitFailures failures,
@@ -116,8 +119,13 @@ public sealed class QueuedHoursTests
         Assert.Empty(queue.Visible);
     }
 
+    /// <summary>
+    /// The timer's way: a run plans and leaves the units to other instances; each later run takes up what the units
+    /// left (hours whose shards are in, days whose hours are written, months whose days are), so that after the units
+    /// and a few runs the bill is what one run that drains its units bills.
+    /// </summary>
     [Fact]
-    public async Task WithoutADrain_TheRunPlans_AndALaterRunWritesTheHoursOnceTheUnitsHaveRun()
+    public async Task WithoutADrain_EachRunTakesUpWhatTheUnitsLeft_UntilTheBillIsWhole()
     {
         var pipeline = new InMemoryPipeline();
         await LandAsync(pipeline);
@@ -125,28 +133,69 @@ public sealed class QueuedHoursTests
         var queue = new InMemoryWorkQueue();
         QueuedHours queued = Queued(pipeline, results, queue, 500);
 
-        RollupResult planned = await Rollup(pipeline, queued, drain: null).RunPendingAsync(CancellationToken.None);
-        // Hours the job alone is billed in have no units and are written at once; the three with samples to read wait.
-        Assert.Equal(3, planned.MarksKeptForNextRun);
-        Assert.DoesNotContain(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero), pipeline.Usage.Hours.Keys);
-        int units = queue.Visible.Count;
-        Assert.True(units > 2, $"{units} units");
+        RollupResult first = await Rollup(pipeline, queued, drain: null).RunPendingAsync(CancellationToken.None);
+        Assert.Equal((0, 3), (first.HoursRecomputed, first.MarksKeptForNextRun));
+        Assert.Empty(pipeline.Usage.Hours);
+        int shardUnits = queue.Visible.Count(u => u.Kind == MarkKind.Usage);
+        Assert.True(shardUnits > 3, $"{shardUnits} shard units");
 
-        // A second run before any unit ran plans nothing more: the plans are under way.
+        // A second run before any unit ran plans no hour again: the plans are under way.
         await Rollup(pipeline, queued, drain: null).RunPendingAsync(CancellationToken.None);
-        Assert.Equal(units, queue.Visible.Count);
+        Assert.Equal(shardUnits, queue.Visible.Count(u => u.Kind == MarkKind.Usage));
 
-        UnitWorkerResult worked = await DrainHere(new(), _time)(queued, CancellationToken.None);
-        Assert.Equal(units, worked.Done);
-        RollupResult written = await Rollup(pipeline, queued, drain: null).RunPendingAsync(CancellationToken.None);
-        Assert.Equal(3, written.HoursRecomputed);
+        var kinds = new List<MarkKind>();
+        for (int round = 0; round < 4 && pipeline.Marks.RollupPending.Count > 0; round++)
+        {
+            kinds.AddRange(queue.Visible.Select(u => u.Kind));
+            await DrainHere(new(), _time)(queued, CancellationToken.None);
+            await Rollup(pipeline, queued, drain: null).RunPendingAsync(CancellationToken.None);
+        }
+
         Assert.Empty(pipeline.Marks.RollupPending);
-
+        Assert.Equal([MarkKind.Usage, MarkKind.Month, MarkKind.Day], kinds.Distinct().Order());
         var whole = new InMemoryPipeline();
         await LandAsync(whole);
         await whole.Rollup().RunPendingAsync(CancellationToken.None);
         Assert.Equal(Billed(whole), Billed(pipeline));
     }
+
+    /// <summary>
+    /// Day and month units: one whose mark is gone does nothing; one planned by an earlier run whose period a later run's
+    /// unit wrote is fenced out and leaves the mark to it; a message of no rollup kind is refused.
+    /// </summary>
+    [Fact]
+    public async Task PeriodUnits_RunOnceTheirMarkIsThere_AndAnEarlierRunsUnitIsFencedOut()
+    {
+        var pipeline = new InMemoryPipeline();
+        await LandAsync(pipeline);
+        var queue = new InMemoryWorkQueue();
+        QueuedHours queued = Queued(pipeline, new InMemoryHourShardResults(), queue, 1_000_000);
+        await Rollup(pipeline, queued, DrainHere(new(), _time)).RunPendingAsync(CancellationToken.None);
+        var day = new DateOnly(2026, 11, 27);
+
+        await pipeline.Marks.MarkAsync(MarkKind.Day, ["2026-11-27"], CancellationToken.None);
+        await pipeline.Usage.ReplaceDayAsync(day, await DayLinesAsync(pipeline, day), generation: 9, CancellationToken.None);
+        Assert.False(await queued.RunUnitAsync(PeriodUnit.Of(MarkKind.Day, "2026-11-27", 8), CancellationToken.None));
+        Assert.Contains(pipeline.Marks.RollupPending, m => m.Kind == MarkKind.Day);
+        Assert.True(await queued.RunUnitAsync(PeriodUnit.Of(MarkKind.Day, "2026-11-27", 9), CancellationToken.None));
+        Assert.False(await queued.RunUnitAsync(PeriodUnit.Of(MarkKind.Day, "2026-11-27", 10), CancellationToken.None));
+        Assert.Equal([(MarkKind.Month, "2026-11")], pipeline.Marks.RollupPending);
+        Assert.True(await queued.RunUnitAsync(PeriodUnit.Of(MarkKind.Month, "2026-11", 10), CancellationToken.None));
+        Assert.Empty(pipeline.Marks.RollupPending);
+        Assert.Throws<FormatException>(() => QueuedHours.ParseUnit(new WorkUnit(MarkKind.Day, "2026-11-27").ToJson()));
+        Assert.Throws<FormatException>(() => QueuedHours.ParseUnit(new WorkUnit(MarkKind.CompactGpu, "2026112709").ToJson()));
+    }
+
+    private static async Task<IReadOnlyList<DailyUsage>> DayLinesAsync(InMemoryPipeline pipeline, DateOnly day) =>
+        await MonthlyAggregator.ComputeDayAsync(
+            day,
+            pipeline.Usage.ReadHoursAsync(
+                pipeline.Calendar.StartUtc(day),
+                pipeline.Calendar.StartUtc(day.AddDays(1)),
+                CancellationToken.None
+            ),
+            CancellationToken.None
+        );
 
     [Fact]
     public async Task AUnitRunTwice_OrOfAReplacedPlan_WritesNothing()
@@ -209,7 +258,7 @@ public sealed class QueuedHoursTests
         // Once the plan has waited past ReplanAfter, only the missing unit is queued again, and then the hour is written.
         _time.Advance(QueuedHours.DefaultReplanAfter);
         await Rollup(pipeline, queued, drain: null).RunPendingAsync(CancellationToken.None);
-        Assert.Equal([doomed], queue.Visible.Select(u => u.Key));
+        Assert.Equal([doomed], queue.Visible.Where(u => u.Kind == MarkKind.Usage).Select(u => u.Key));
         RollupResult written = await Rollup(pipeline, queued, DrainHere(failures, _time)).RunPendingAsync(CancellationToken.None);
         Assert.Empty(written.Failures);
         Assert.Empty(pipeline.Marks.RollupPending);

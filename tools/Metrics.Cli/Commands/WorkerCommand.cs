@@ -70,7 +70,7 @@ internal static class WorkerCommand
         int poisoned = 0;
         if (which is "all" or "rollup")
         {
-            QueuedHours hours = BillingStorage.CreateQueuedHours(storage, context.TimeProvider, maxSamples);
+            QueuedHours hours = BillingStorage.CreateQueuedHours(storage, context.CreateCalendar(), context.TimeProvider, maxSamples);
             UnitWorkerResult done = await new UnitWorker(hours.Queue, runner) { Visibility = visibility }
                 .RunUntilEmptyAsync(
                     Reported(progress, async (u, ct) => await hours.RunUnitAsync(u, ct).ConfigureAwait(false)),
