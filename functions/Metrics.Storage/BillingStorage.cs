@@ -61,6 +61,7 @@ public static class BillingStorage
         )
         {
             MaxSamplesInMemory = maxSamplesInMemory,
+            Jobs = (new TableJobStateStore(clients.Tables), new BlobJobPlans(clients.Blobs)),
         };
     }
 

@@ -166,8 +166,15 @@ internal sealed class JobFold(IWorkMarks marks, ILandedFiles files, IJobStateSto
         return (kept, changed);
     }
 
+    /// <summary>
+    /// Folds <paramref name="events"/> of <paramref name="hours"/> as one unit, its runs read afresh: what a queued job
+    /// unit does with its slice of runs. Returns how many runs' billed usage changed.
+    /// </summary>
+    internal Task<int> FoldAsync(IReadOnlyList<DateTimeOffset> hours, List<JobEvent> events, CancellationToken cancellationToken) =>
+        FoldJobEventsAsync(hours, events, new KnownJobStates(), cancellationToken);
+
     /// <summary>One hour's landed job events, from every partition.</summary>
-    private Task<List<JobEvent>> ReadJobEventsAsync(DateTimeOffset hour, CancellationToken cancellationToken) =>
+    internal Task<List<JobEvent>> ReadJobEventsAsync(DateTimeOffset hour, CancellationToken cancellationToken) =>
         CompactionRace.ListAgainIfGoneAsync(async () =>
         {
             var events = new List<JobEvent>();

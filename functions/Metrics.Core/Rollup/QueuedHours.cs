@@ -42,6 +42,24 @@ public sealed class QueuedHours(
     public IWorkQueue Queue => queue;
 
     /// <summary>
+    /// Where the job phase's units find the runs' states and leave their results: with both, the job phase runs as units
+    /// too (<see cref="QueuedJobs"/>); without, the rollup folds job hours itself.
+    /// </summary>
+    public (IJobStateStore States, IJobPlans Plans)? Jobs { get; init; }
+
+    /// <summary>Runs a job unit folds at most (see <see cref="QueuedJobs.RunsPerUnit"/>).</summary>
+    public int RunsPerJobUnit { get; init; } = 2_000;
+
+    internal QueuedJobs? JobUnits =>
+        Jobs is { } j
+            ? new QueuedJobs(new JobFold(periods.Marks, files, j.States, usage, periods.Calendar), j.Plans, queue, time)
+            {
+                RunsPerUnit = RunsPerJobUnit,
+                ReplanAfter = ReplanAfter,
+            }
+            : null;
+
+    /// <summary>
     /// The hour's plan under way; or, if there is none, a new one, its units queued; or, if it has waited past
     /// <see cref="ReplanAfter"/>, the same plan with its missing units queued again.
     /// </summary>
@@ -101,7 +119,12 @@ public sealed class QueuedHours(
     public static WorkUnit ParseUnit(ReadOnlySpan<byte> json)
     {
         WorkUnit unit = WorkUnit.Parse(json);
-        _ = unit.Kind == MarkKind.Usage ? HourShardUnit.Parse(unit).ToWorkUnit() : PeriodUnit.Of(unit.Kind, PeriodUnit.Parse(unit).Key, 0);
+        _ = unit.Kind switch
+        {
+            MarkKind.Usage => HourShardUnit.Parse(unit).ToWorkUnit(),
+            MarkKind.Jobs => new WorkUnit(unit.Kind, JobPlan.Parse(unit).Day),
+            _ => PeriodUnit.Of(unit.Kind, PeriodUnit.Parse(unit).Key, 0),
+        };
         return unit;
     }
 
@@ -116,6 +139,7 @@ public sealed class QueuedHours(
         return unit.Kind switch
         {
             MarkKind.Usage => RunShardAsync(HourShardUnit.Parse(unit), cancellationToken),
+            MarkKind.Jobs when JobUnits is { } jobs => jobs.RunUnitAsync(unit, cancellationToken),
             MarkKind.Day or MarkKind.Month => RunPeriodAsync(PeriodUnit.Parse(unit), cancellationToken),
             _ => throw new FormatException($"'{unit}' is not a rollup unit"),
         };

@@ -26,6 +26,58 @@ internal sealed class QueuedPhases(
     Func<QueuedHours, CancellationToken, Task<UnitWorkerResult>>? drain
 )
 {
+    /// <summary>
+    /// The job phase as units: the marked job hours of each UTC day planned as slices of their runs (or the day's plan
+    /// under way found); with a drain, the slices run here in turn; once every slice of a plan is done, its marks are
+    /// cleared unless set again since. Returns the marks kept for a later run and the runs whose billed usage changed.
+    /// </summary>
+    public async Task<(int Kept, int Changed)> JobsAsync(
+        LeasedRun run,
+        QueuedJobs jobs,
+        IReadOnlyList<WorkMark> jobMarks,
+        IProgress<string>? progress
+    )
+    {
+        var planned = new List<JobPlan>();
+        foreach (var day in jobMarks.GroupBy(m => m.Key[..8], StringComparer.Ordinal).OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            await run.UnitAsync(
+                    MarkKind.Jobs,
+                    day.Key,
+                    async token => planned.Add(await jobs.PlanAsync(day.Key, [.. day], enqueue: drain is null, token).ConfigureAwait(false))
+                )
+                .ConfigureAwait(false);
+        }
+
+        int kept = jobMarks.Count,
+            changed = 0;
+        foreach (JobPlan plan in planned)
+        {
+            if (drain is not null)
+            {
+                foreach (WorkUnit unit in plan.Units())
+                {
+                    await run.UnitAsync(MarkKind.Jobs, unit.Key, token => jobs.RunUnitAsync(unit, token)).ConfigureAwait(false);
+                }
+            }
+
+            if (await jobs.ChangedAsync(plan, run.Token).ConfigureAwait(false) is not { } runs)
+            {
+                continue;
+            }
+
+            changed += runs;
+            await jobs.ForgetAsync(plan.Day, run.Token).ConfigureAwait(false);
+            foreach (WorkMark mark in plan.Marks)
+            {
+                kept -= 1 - await run.ClearAsync(marks, mark).ConfigureAwait(false);
+                progress?.Report($"jobs {mark.Key}");
+            }
+        }
+
+        return (Math.Max(0, kept), changed);
+    }
+
     /// <summary>The hour phase. Returns the marks kept for a later run, the hours written, and the units of the plans.</summary>
     public async Task<(int Kept, int Recomputed, int Units)> HoursAsync(
         LeasedRun run,

@@ -109,9 +109,9 @@ public sealed class UsageRollup(
 
         (IReadOnlyList<WorkMark> jobMarks, IReadOnlyList<WorkMark> gpuMarks) = await TakeIngestMarksAsync(cancellationToken)
             .ConfigureAwait(false);
-        (int jobKept, int jobsChanged) = await new JobFold(marks, files, jobs, usage, calendar)
-            .RunAsync(run, jobMarks, progress)
-            .ConfigureAwait(false);
+        (int jobKept, int jobsChanged) = Queued?.JobUnits is { } jobUnits
+            ? await Phases(Queued).JobsAsync(run, jobUnits, jobMarks, progress).ConfigureAwait(false)
+            : await new JobFold(marks, files, jobs, usage, calendar).RunAsync(run, jobMarks, progress).ConfigureAwait(false);
         (int hoursKept, int hoursRecomputed, int units) = await RecomputeHourMarksAsync(run, gpuMarks, progress).ConfigureAwait(false);
         (int monthsKept, int monthsRecomputed) = Queued is null
             ? await RecomputeMonthMarksAsync(run, progress).ConfigureAwait(false)

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Metrics.Core.Rollup;
+
+namespace Metrics.Storage;
+
+/// <summary>
+/// The job phase's queued work in container <c>rollupunits</c>, beside the hours': per UTC day of job hours,
+/// <c>jobs/{yyyyMMdd}/plan.json</c> and <c>jobs/{yyyyMMdd}/{epoch}/{slice}.json</c> (the runs the slice changed),
+/// created with <c>If-None-Match: *</c> so that a slice is recorded done once; a day's blobs are deleted once its marks
+/// are cleared.
+/// </summary>
+public sealed class BlobJobPlans(BlobServiceClient blobs) : IJobPlans
+{
+    private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(BlobHourShardResults.Container);
+
+    public async Task<JobPlan?> ReadAsync(string day, CancellationToken cancellationToken)
+    {
+        try
+        {
+            BlobDownloadResult content = (
+                await _container.GetBlobClient($"jobs/{day}/plan.json").DownloadContentAsync(cancellationToken).ConfigureAwait(false)
+            ).Value;
+            return JsonSerializer.Deserialize<JobPlan>(content.Content.ToMemory().Span, s_json);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public Task WriteAsync(JobPlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return BlobUploads.UploadCreatingContainerAsync(
+            _container,
+            _container.GetBlobClient($"jobs/{plan.Day}/plan.json"),
+            new BinaryData(JsonSerializer.SerializeToUtf8Bytes(plan, s_json)),
+            new BlobUploadOptions(),
+            cancellationToken
+        );
+    }
+
+    public async Task<IReadOnlyDictionary<int, int>> ListDoneAsync(string day, string epoch, CancellationToken cancellationToken)
+    {
+        var done = new Dictionary<int, int>();
+        string prefix = $"jobs/{day}/{epoch}/";
+        await foreach (
+            BlobItem item in _container
+                .ListOrNoneAsync(new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Metadata }, cancellationToken)
+                .ConfigureAwait(false)
+        )
+        {
+            if (
+                int.TryParse(item.Name.AsSpan(prefix.Length).TrimEnd(".json"), CultureInfo.InvariantCulture, out int slice)
+                && item.Metadata.TryGetValue("changed", out string? changed)
+            )
+            {
+                done[slice] = int.Parse(changed, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return done;
+    }
+
+    public async Task<bool> DoneAsync(string day, string epoch, int slice, int changed, CancellationToken cancellationToken)
+    {
+        var options = new BlobUploadOptions
+        {
+            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            Metadata = new Dictionary<string, string> { ["changed"] = changed.ToString(CultureInfo.InvariantCulture) },
+        };
+        try
+        {
+            await BlobUploads
+                .UploadCreatingContainerAsync(
+                    _container,
+                    _container.GetBlobClient(string.Create(CultureInfo.InvariantCulture, $"jobs/{day}/{epoch}/{slice}.json")),
+                    BinaryData.FromString("{}"),
+                    options,
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409 || ex.ErrorCode == BlobErrorCode.BlobAlreadyExists)
+        {
+            return false;
+        }
+    }
+
+    public async Task DeleteAsync(string day, CancellationToken cancellationToken)
+    {
+        await foreach (
+            BlobItem item in _container
+                .ListOrNoneAsync(new GetBlobsOptions { Prefix = $"jobs/{day}/" }, cancellationToken)
+                .ConfigureAwait(false)
+        )
+        {
+            await _container.DeleteBlobIfExistsAsync(item.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
