@@ -20,31 +20,13 @@ public sealed class BlobHourShardResults(BlobServiceClient blobs) : IHourShardRe
 
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(Container);
 
-    public async Task<HourPlan?> ReadPlanAsync(DateTimeOffset hour, CancellationToken cancellationToken)
-    {
-        try
-        {
-            BlobDownloadResult content = (
-                await _container.GetBlobClient(PlanName(hour)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)
-            ).Value;
-            return JsonSerializer.Deserialize<HourPlan>(content.Content.ToMemory().Span, s_json);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return null;
-        }
-    }
+    public Task<HourPlan?> ReadPlanAsync(DateTimeOffset hour, CancellationToken cancellationToken) =>
+        BlobJson.ReadOrNullAsync<HourPlan>(_container.GetBlobClient(PlanName(hour)), s_json, cancellationToken);
 
     public Task WritePlanAsync(HourPlan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        return BlobUploads.UploadCreatingContainerAsync(
-            _container,
-            _container.GetBlobClient(PlanName(plan.Hour)),
-            new BinaryData(JsonSerializer.SerializeToUtf8Bytes(plan, s_json)),
-            new BlobUploadOptions(),
-            cancellationToken
-        );
+        return BlobJson.WriteAsync(_container, _container.GetBlobClient(PlanName(plan.Hour)), plan, s_json, cancellationToken);
     }
 
     public async Task<IReadOnlySet<int>> ListDoneAsync(DateTimeOffset hour, string epoch, CancellationToken cancellationToken)

@@ -15,31 +15,13 @@ public sealed class BlobJobPlans(BlobServiceClient blobs) : IJobPlans
 
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(BlobHourShardResults.Container);
 
-    public async Task<JobPlan?> ReadAsync(string day, CancellationToken cancellationToken)
-    {
-        try
-        {
-            BlobDownloadResult content = (
-                await _container.GetBlobClient($"jobs/{day}/plan.json").DownloadContentAsync(cancellationToken).ConfigureAwait(false)
-            ).Value;
-            return JsonSerializer.Deserialize<JobPlan>(content.Content.ToMemory().Span, s_json);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return null;
-        }
-    }
+    public Task<JobPlan?> ReadAsync(string day, CancellationToken cancellationToken) =>
+        BlobJson.ReadOrNullAsync<JobPlan>(_container.GetBlobClient($"jobs/{day}/plan.json"), s_json, cancellationToken);
 
     public Task WriteAsync(JobPlan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        return BlobUploads.UploadCreatingContainerAsync(
-            _container,
-            _container.GetBlobClient($"jobs/{plan.Day}/plan.json"),
-            new BinaryData(JsonSerializer.SerializeToUtf8Bytes(plan, s_json)),
-            new BlobUploadOptions(),
-            cancellationToken
-        );
+        return BlobJson.WriteAsync(_container, _container.GetBlobClient($"jobs/{plan.Day}/plan.json"), plan, s_json, cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<int, int>> ListDoneAsync(string day, string epoch, CancellationToken cancellationToken)

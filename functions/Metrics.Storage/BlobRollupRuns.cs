@@ -28,30 +28,9 @@ public sealed class BlobRollupRuns(BlobServiceClient blobs, TimeProvider time) :
             result.FailedMonths,
             result.Failures.Count > 0 ? result.Failures[0].ToString() : null
         );
-        var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } };
-        await BlobUploads
-            .UploadCreatingContainerAsync(
-                _container,
-                _container.GetBlobClient(BlobName),
-                new BinaryData(JsonSerializer.SerializeToUtf8Bytes(run, s_json)),
-                options,
-                cancellationToken
-            )
-            .ConfigureAwait(false);
+        await BlobJson.WriteAsync(_container, _container.GetBlobClient(BlobName), run, s_json, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<RollupRun?> LastAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            BlobDownloadResult content = (
-                await _container.GetBlobClient(BlobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false)
-            ).Value;
-            return JsonSerializer.Deserialize<RollupRun>(content.Content.ToMemory().Span, s_json);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return null;
-        }
-    }
+    public Task<RollupRun?> LastAsync(CancellationToken cancellationToken) =>
+        BlobJson.ReadOrNullAsync<RollupRun>(_container.GetBlobClient(BlobName), s_json, cancellationToken);
 }
