@@ -63,4 +63,55 @@ public sealed class RollupUnitsOnAzuriteTests : IDisposable
         (_, status, _) = await _azurite.RunAsync(_time, null, "status");
         Assert.DoesNotContain("units: ", status, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// The timer's way, on Azurite: each run plans and leaves its units on <c>rollup-units</c> (job slices, hour shards,
+    /// days, months), a worker runs them as the queue-triggered function would, and the next run takes up what they
+    /// left. After a few ticks the month bills byte for byte as one run that drains its own units.
+    /// </summary>
+    [Fact]
+    public async Task TheTimersWay_UnitsOnTheQueueAndLaterTicks_BillAsOneRunThatDrains()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2025, 7, 2, 6, 0, 0, TimeSpan.Zero));
+        string[] simulate = ["simulate", "--institutions", "12", "--nodes", "4", "--gpus-per-node", "4", "--start", "2025-07-01T00:00:00Z"];
+        await _azurite.RunOkAsync(time, [.. simulate, "--hours", "5", "--interval-s", "300", "--seed", "7", "--out", _dir]);
+        var timerStore = new AzuriteStore();
+        foreach (AzuriteStore store in new[] { _azurite, timerStore })
+        {
+            foreach (string stream in new[] { "jobs", "gpu" })
+            {
+                await store.RunOkAsync(time, "ingest", "--stream", stream, "--file", Path.Combine(_dir, $"{stream}.jsonl"), "--backfill");
+            }
+        }
+
+        await _azurite.RunOkAsync(time, "rollup");
+
+        var calendar = BillingCalendar.Create("Asia/Shanghai");
+        var marks = new TableWorkMarks(timerStore.Clients.Tables, time);
+        var kinds = new HashSet<string>(StringComparer.Ordinal);
+        for (int tick = 0; tick < 8 && await PendingAsync(marks) > 0; tick++)
+        {
+            await BillingStorage.CreateRollup(timerStore.Clients, calendar, time, drain: null).RunPendingAsync(CancellationToken.None);
+            var peeked = (await timerStore.Clients.Queue(QueueWorkQueue.RollupUnits).PeekMessagesAsync(32)).Value;
+            kinds.UnionWith(peeked.Select(m => WorkUnit.NameOf(WorkUnit.Parse(m.Body.ToArray()).Kind)));
+            await timerStore.RunOkAsync(time, "worker", "--queue", "rollup");
+        }
+
+        Assert.Equal(0, await PendingAsync(marks));
+        Assert.Superset(new HashSet<string> { "jobs", "usage", "day", "month" }, kinds);
+        string drained = await _azurite.RunOkAsync(time, "usage", "--month", "2025-07");
+        Assert.Contains(",inst-", drained, StringComparison.Ordinal);
+        Assert.Equal(drained, await timerStore.RunOkAsync(time, "usage", "--month", "2025-07"));
+    }
+
+    private static async Task<int> PendingAsync(TableWorkMarks marks)
+    {
+        int pending = 0;
+        foreach (MarkKind kind in new[] { MarkKind.Gpu, MarkKind.Jobs, MarkKind.Usage, MarkKind.Day, MarkKind.Month })
+        {
+            pending += (await marks.ListAsync(kind, CancellationToken.None)).Count;
+        }
+
+        return pending;
+    }
 }
