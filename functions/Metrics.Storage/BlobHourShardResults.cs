@@ -103,17 +103,8 @@ public sealed class BlobHourShardResults(BlobServiceClient blobs) : IHourShardRe
         return parts;
     }
 
-    public async Task DeleteHourAsync(DateTimeOffset hour, CancellationToken cancellationToken)
-    {
-        await foreach (
-            BlobItem item in _container
-                .ListOrNoneAsync(new GetBlobsOptions { Prefix = UtcHours.Key(hour) + "/" }, cancellationToken)
-                .ConfigureAwait(false)
-        )
-        {
-            await _container.DeleteBlobIfExistsAsync(item.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task DeleteHourAsync(DateTimeOffset hour, CancellationToken cancellationToken) =>
+        _container.DeleteAllAsync(UtcHours.Key(hour) + "/", cancellationToken);
 
     private static string PlanName(DateTimeOffset hour) => $"{UtcHours.Key(hour)}/plan.json";
 

@@ -72,15 +72,6 @@ public sealed class BlobJobPlans(BlobServiceClient blobs) : IJobPlans
         }
     }
 
-    public async Task DeleteAsync(string day, CancellationToken cancellationToken)
-    {
-        await foreach (
-            BlobItem item in _container
-                .ListOrNoneAsync(new GetBlobsOptions { Prefix = $"jobs/{day}/" }, cancellationToken)
-                .ConfigureAwait(false)
-        )
-        {
-            await _container.DeleteBlobIfExistsAsync(item.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task DeleteAsync(string day, CancellationToken cancellationToken) =>
+        _container.DeleteAllAsync($"jobs/{day}/", cancellationToken);
 }

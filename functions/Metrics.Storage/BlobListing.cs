@@ -36,4 +36,16 @@ public static class BlobListing
             }
         }
     }
+
+    /// <summary>Deletes every blob whose name starts with <paramref name="prefix"/> (none if the container does not exist).</summary>
+    public static async Task DeleteAllAsync(this BlobContainerClient container, string prefix, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        await foreach (
+            BlobItem item in container.ListOrNoneAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false)
+        )
+        {
+            await container.DeleteBlobIfExistsAsync(item.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
 }

@@ -119,12 +119,19 @@ public sealed class QueuedHours(
     public static WorkUnit ParseUnit(ReadOnlySpan<byte> json)
     {
         WorkUnit unit = WorkUnit.Parse(json);
-        _ = unit.Kind switch
+        if (unit.Kind == MarkKind.Usage)
         {
-            MarkKind.Usage => HourShardUnit.Parse(unit).ToWorkUnit(),
-            MarkKind.Jobs => new WorkUnit(unit.Kind, JobPlan.Parse(unit).Day),
-            _ => PeriodUnit.Of(unit.Kind, PeriodUnit.Parse(unit).Key, 0),
-        };
+            HourShardUnit.Parse(unit);
+        }
+        else if (unit.Kind == MarkKind.Jobs)
+        {
+            JobPlan.Parse(unit);
+        }
+        else
+        {
+            PeriodUnit.Parse(unit);
+        }
+
         return unit;
     }
 
@@ -218,11 +225,7 @@ public sealed class QueuedHours(
         }
 
         var totals = new Dictionary<UsageKey, ObservedSeconds>();
-        foreach ((UsageKey key, ObservedSeconds seconds) in parts.Where(p => p.Key < plan.Shards).SelectMany(p => p.Value))
-        {
-            totals[key] = totals.TryGetValue(key, out ObservedSeconds sum) ? sum + seconds : seconds;
-        }
-
+        ObservedTotals.Add(totals, parts.Where(p => p.Key < plan.Shards).SelectMany(p => p.Value));
         return totals;
     }
 

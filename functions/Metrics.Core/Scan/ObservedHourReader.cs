@@ -130,18 +130,10 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
             var totals = new Dictionary<UsageKey, ObservedSeconds>();
             for (int s = 0; s < own.Count; s++)
             {
-                foreach (
-                    (UsageKey key, ObservedSeconds seconds) in await ReadListedAsync(
-                            hour,
-                            accounts,
-                            new HourShard(s, own.Count),
-                            cancellationToken
-                        )
-                        .ConfigureAwait(false)
-                )
-                {
-                    totals[key] = totals.TryGetValue(key, out ObservedSeconds sum) ? sum + seconds : seconds;
-                }
+                ObservedTotals.Add(
+                    totals,
+                    await ReadListedAsync(hour, accounts, new HourShard(s, own.Count), cancellationToken).ConfigureAwait(false)
+                );
             }
 
             return totals;
@@ -234,10 +226,7 @@ public sealed class ObservedHourReader(ILandedFiles files, int maxSamplesInMemor
             }
         }
 
-        foreach ((UsageKey key, ObservedSeconds seconds) in scan.Totals())
-        {
-            totals[key] = totals.TryGetValue(key, out ObservedSeconds sum) ? sum + seconds : seconds;
-        }
+        ObservedTotals.Add(totals, scan.Totals());
 
         return null;
     }
