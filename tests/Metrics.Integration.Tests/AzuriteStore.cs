@@ -85,6 +85,28 @@ public sealed class AzuriteStore
         return (exit, output.ToString(), error.ToString());
     }
 
+    /// <summary>
+    /// Starts the CLI as a process of its own on this store (<c>dotnet exec metrics.dll ...</c>, its output redirected):
+    /// for tests that kill it, or that need its worker processes.
+    /// </summary>
+    public System.Diagnostics.Process StartProcess(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "metrics.dll") }.Concat(args))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment[StorageSettings.ConnectionName] = ConnectionString;
+        start.Environment[StorageSettings.NamePrefixName] = Prefix;
+        return System.Diagnostics.Process.Start(start)!;
+    }
+
     /// <summary>Runs a command that must succeed and returns its standard output.</summary>
     public async Task<string> RunOkAsync(TimeProvider time, params string[] args)
     {

@@ -12,30 +12,7 @@ internal static class KilledWorkerRollup
 {
     public static async Task<string> RunAsync(AzuriteStore azurite, params string[] options)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        string[] arguments =
-        [
-            "exec",
-            Path.Combine(AppContext.BaseDirectory, "metrics.dll"),
-            "rollup",
-            "--workers",
-            "4",
-            "--visibility-s",
-            "3",
-        ];
-        foreach (string argument in arguments.Concat(options))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["MetricsStorage"] = azurite.ConnectionString;
-        start.Environment["MetricsStoragePrefix"] = azurite.Prefix;
-        using Process rollup = Process.Start(start)!;
+        using Process rollup = azurite.StartProcess(["rollup", "--workers", "4", "--visibility-s", "3", .. options]);
         Task<string> output = rollup.StandardOutput.ReadToEndAsync();
         var lines = new List<string>();
         (int Pid, string Unit)? victim = null;

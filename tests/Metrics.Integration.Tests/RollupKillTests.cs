@@ -110,23 +110,7 @@ public sealed class RollupKillTests : IDisposable
         return false;
     }
 
-    private Process StartRollup()
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "metrics.dll"), "rollup", "--progress" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["MetricsStorage"] = _azurite.ConnectionString;
-        start.Environment["MetricsStoragePrefix"] = _azurite.Prefix;
-        return Process.Start(start)!;
-    }
+    private Process StartRollup() => _azurite.StartProcess("rollup", "--progress");
 
     [Fact]
     public async Task RollupKilledMidRun_ThenRunAgain_UsageCsvIsByteIdenticalToAnUninterruptedRun()

@@ -32,27 +32,8 @@ dotnet publish tools/Metrics.Cli -c Release -r linux-x64 -p:PublishProfile=BigJo
 tools/azurite/azurite.sh start >/dev/null
 metrics="$work/cli/metrics"
 
-# step NAME COMMAND...: wall seconds and peak RSS (MB) of the command and its children, into wall[NAME] and rss[NAME].
-declare -A wall rss
-step() {
-  local name="$1"; shift
-  /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@"
-  read -r "wall[$name]" kb < "$work/$name.time"
-  rss[$name]=$((kb / 1024))
-}
-field() { grep -ow "$2=[0-9]*" "$1" | head -1 | cut -d= -f2; }
-# Billed (month, institution, model) lines against the truth: jobs equal, GPU-hours within 0.001 h. Prints "lines differ".
-compare() { awk -F, '
-  FNR == 1 { next }
-  FILENAME ~ /truth/ { truth[$1","$2","$3] = $4","$5; next }
-  { billed[$1","$2","$3] = $4","$5 }
-  END {
-    for (k in truth) {
-      n++; split(truth[k], t, ","); split((k in billed) ? billed[k] : "x,-1", b, ",")
-      if (t[1] != b[1] || (t[2] - b[2]) > 0.001 || (b[2] - t[2]) > 0.001) d++
-    }
-    print n, d + 0
-  }' "$@"; }
+# step, field and compare (tools/bench/lib.sh).
+source "$repo/tools/bench/lib.sh"
 
 # One scale: its own storage names (MetricsStoragePrefix), simulated once, ingested, rolled up by one worker, then
 # recomputed by two.

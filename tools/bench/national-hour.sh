@@ -30,22 +30,8 @@ dotnet publish tools/Metrics.Cli -c Release -r linux-x64 -p:PublishProfile=BigJo
 tools/azurite/azurite.sh start >/dev/null
 metrics=("$work/cli/metrics")
 
-# Runs a step; records its wall seconds (and peak RSS in MB where GNU time exists) under a name.
-declare -A wall rss
-step() {
-  local name="$1"; shift
-  local timing="$work/$name.time"
-  if [[ -x /usr/bin/time ]]; then
-    /usr/bin/time -f "%e %M" -o "$timing" "$@"
-    read -r "wall[$name]" kb < "$timing"
-    rss[$name]=$((kb / 1024))
-  else
-    local start end
-    start=$(date +%s.%N); "$@"; end=$(date +%s.%N)
-    wall[$name]=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
-    rss[$name]="n/a"
-  fi
-}
+# step, field and compare (tools/bench/lib.sh).
+source "$repo/tools/bench/lib.sh"
 
 step simulate "${metrics[@]}" simulate --institutions 5000 --nodes 2000 --gpus-per-node 8 --start 2026-10-31T15:30:00Z \
   --hours 1 --interval-s 10 --out "$work" > "$work/simulate.out"
@@ -87,7 +73,6 @@ awk 'BEGIN {
 step watch_first "${metrics[@]}" rollup > "$work/watch-first.out" 2> "$work/watch-first.err"
 step watch "${metrics[@]}" rollup > "$work/watch.out" 2> "$work/watch.err"
 
-field() { grep -o "$2=[0-9]*" "$1" | head -1 | cut -d= -f2; }
 samples=$(field "$work/gpu.out" landed_rows)
 files=$(( $(field "$work/gpu.out" files) + $(field "$work/jobs.out" files) ))
 # Landed Arrow bytes per GPU sample against the raw JSON's (at most 1/20 after compaction).
@@ -95,20 +80,8 @@ landed_bytes=$(field "$work/gpu.out" landed_bytes)
 json_bytes=$(stat -c %s "$work/gpu.jsonl")
 failed=$(field "$work/rollup.out" failed_hours)
 requests=$(( $(field "$work/jobs.out" storage_requests) + $(field "$work/gpu.out" storage_requests) + $(field "$work/rollup.out" storage_requests) ))
-# Billed (month, institution, model) lines against the simulator's truth: jobs equal, GPU-hours within 0.001 h.
-compare() { awk -F, '
-  FNR == 1 { next }
-  FILENAME ~ /truth/ { truth[$1","$2","$3] = $4","$5; next }
-  { billed[$1","$2","$3] = $4","$5 }
-  END {
-    for (k in truth) {
-      n++; split(truth[k], t, ","); split((k in billed) ? billed[k] : "x,-1", b, ",")
-      if (t[1] != b[1] || (t[2] - b[2]) > 0.001 || (b[2] - t[2]) > 0.001) d++
-    }
-    print n, d + 0
-  }' "$work/truth.csv" "$@"; }
-read -r truth differ < <(compare "$work/oct.csv" "$work/nov.csv")
-read -r _ differ_compacted < <(compare "$work/oct-compacted.csv" "$work/nov-compacted.csv")
+read -r truth differ < <(compare "$work/truth.csv" "$work/oct.csv" "$work/nov.csv")
+read -r _ differ_compacted < <(compare "$work/truth.csv" "$work/oct-compacted.csv" "$work/nov-compacted.csv")
 compacted_bytes=$(field "$work/compact.out" gpu_bytes_out)
 json_per_compacted=$(awk -v j="$json_bytes" -v l="$compacted_bytes" 'BEGIN { printf "%.1f", j / l }')
 failed_compacted=$(( $(field "$work/compact.out" failed) + $(field "$work/recompute.out" failed_hours) ))
