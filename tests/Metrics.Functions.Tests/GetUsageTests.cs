@@ -84,11 +84,13 @@ public sealed class GetUsageTests
         string[] lines = result.Content!.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("BilledCost,BillingAccountId,BillingAccountName,BillingCurrency,", lines[0], StringComparison.Ordinal);
         Assert.StartsWith(
-            "285.24,inst-00042,inst-00042,CNY,2026-11-30T16:00:00Z,2026-10-31T16:00:00Z,Usage,,",
+            "285.00,inst-00042,inst-00042,CNY,2026-11-30T16:00:00Z,2026-10-31T16:00:00Z,Usage,,",
             lines[1],
             StringComparison.Ordinal
         );
-        Assert.Equal(3, lines.Length);
+        // The GPU-hours row, then the line's core-hours row (2 x 0.12), then the other institution's line.
+        Assert.StartsWith("0.24,inst-00042,", lines[2], StringComparison.Ordinal);
+        Assert.Equal(4, lines.Length);
 
         _usage.Months[s_november] =
         [

@@ -113,10 +113,11 @@ public sealed class AccountsOnAzuriteTests() : MonthOnAzurite(new BillingMonth(2
             json.RootElement.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("account").GetString() ?? "(null)").ToArray()
         );
 
-        // FOCUS: one Usage row per project, the institution as billing account; BilledCost adds up to the statement's 104.72.
+        // FOCUS: one Usage row per project and meter (GPU-hours, core-hours when it has any), the institution as billing
+        // account; BilledCost adds up to the statement's 104.72.
         List<Dictionary<string, string>> focus = CsvRows.Parse(await UsageAsync("--format", "focus"));
         Assert.Equal(
-            new[] { ("proj-a", "52.48"), ("proj-b", "26.24"), ("proj-x", "26.00") },
+            new[] { ("proj-a", "52.00"), ("proj-a", "0.48"), ("proj-b", "26.00"), ("proj-b", "0.24"), ("proj-x", "26.00") },
             focus.Select(r => (r["SubAccountId"], r["BilledCost"])).ToArray()
         );
         Assert.All(
@@ -124,10 +125,11 @@ public sealed class AccountsOnAzuriteTests() : MonthOnAzurite(new BillingMonth(2
             r =>
                 Assert.Equal(
                     (Institution, "Usage", H100, json.RootElement.GetProperty("statement_id").GetString()),
-                    (r["BillingAccountId"], r["ChargeCategory"], r["SkuId"], r["x_StatementId"])
+                    (r["BillingAccountId"], r["ChargeCategory"], r["x_GpuModel"], r["x_StatementId"])
                 )
         );
         Assert.Equal(104.72m, CsvRows.Sum(focus, "BilledCost"));
+        FocusConformance.AssertPasses(await UsageAsync("--format", "focus"));
 
         // Finance's API over the same store gives the same bytes as the CLI.
         Assert.Equal(byAccount, await HttpAsync($"?institution={Institution}&by=account"));

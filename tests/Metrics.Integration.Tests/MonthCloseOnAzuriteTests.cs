@@ -114,30 +114,69 @@ public sealed class MonthCloseOnAzuriteTests() : MonthOnAzurite(new BillingMonth
             await Azurite.RunOkAsync(Time, "usage", "--month", next.ToString(), "--institution", Institution)
         );
 
-        // The same adjustment in FOCUS: a Usage row of class Correction whose charge period is the closed month's.
-        Dictionary<string, string> correction = Assert.Single(
-            CsvRows.Parse(
-                await Azurite.RunOkAsync(Time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "focus")
+        // The same adjustment in FOCUS: a Usage row of class Correction per meter whose charge period is the closed
+        // month's, GPU-hours at 26.00 (416.00) and core-hours at 0.12 (3.84); both together bill the 419.84.
+        string nextFocus = await Azurite.RunOkAsync(
+            Time,
+            "usage",
+            "--month",
+            next.ToString(),
+            "--institution",
+            Institution,
+            "--format",
+            "focus"
+        );
+        List<Dictionary<string, string>> corrections = CsvRows.Parse(nextFocus);
+        string chargeStart = EventJson.Ts(BillingCalendar.Create("Asia/Shanghai").StartUtc(Month));
+        Assert.Equal(
+            [
+                ("Usage", "Correction", H100, "416.00", "16.0000", "26.00", chargeStart, Month.ToString()),
+                ("Usage", "Correction", "CPU-CORE", "3.84", "32.0000", "0.12", chargeStart, Month.ToString()),
+            ],
+            corrections.Select(c =>
+                (
+                    c["ChargeCategory"],
+                    c["ChargeClass"],
+                    c["SkuId"],
+                    c["BilledCost"],
+                    c["PricingQuantity"],
+                    c["ListUnitPrice"],
+                    c["ChargePeriodStart"],
+                    c["x_AdjustsMonth"]
+                )
             )
+        );
+        FocusConformance.AssertPasses(nextFocus);
+
+        // Closed with the adjustment and a voucher's credit, the month's export still passes every FOCUS rule.
+        string voucher = Path.Combine(Dir, "voucher.json");
+        await File.WriteAllTextAsync(
+            voucher,
+            $$"""
+            [{"id": "vc-{{Run}}", "institution": "{{Institution}}", "amount": 100.00, "currency": "CNY",
+              "validFrom": "{{next.FirstDay:yyyy-MM-dd}}", "validTo": "{{next.Next().FirstDay.AddDays(-1):yyyy-MM-dd}}", "maxShare": 1}]
+            """
+        );
+        await Azurite.RunOkAsync(Time, "vouchers", "import", voucher);
+        Time.SetUtcNow(new DateTimeOffset(next.Next().Year, next.Next().Month, 2, 0, 0, 0, TimeSpan.Zero));
+        Assert.Contains("statement ST-", await Azurite.RunOkAsync(Time, "close", "--month", next.ToString()), StringComparison.Ordinal);
+        string closedFocus = await Azurite.RunOkAsync(
+            Time,
+            "usage",
+            "--month",
+            next.ToString(),
+            "--institution",
+            Institution,
+            "--format",
+            "focus"
         );
         Assert.Equal(
-            (
-                "Usage",
-                "Correction",
-                "419.84",
-                "16.0000",
-                EventJson.Ts(BillingCalendar.Create("Asia/Shanghai").StartUtc(Month)),
-                Month.ToString()
-            ),
-            (
-                correction["ChargeCategory"],
-                correction["ChargeClass"],
-                correction["BilledCost"],
-                correction["PricingQuantity"],
-                correction["ChargePeriodStart"],
-                correction["x_AdjustsMonth"]
-            )
+            ["Correction", "Correction", "Credit"],
+            CsvRows.Parse(closedFocus).Select(r => r["ChargeClass"].Length > 0 ? r["ChargeClass"] : r["ChargeCategory"])
         );
+        Assert.Equal(319.84m, CsvRows.Sum(CsvRows.Parse(closedFocus), "BilledCost"));
+        FocusConformance.AssertPasses(closedFocus);
+
         using JsonDocument json = JsonDocument.Parse(await UsageAsync("--format", "json", "--institution", Institution));
         Assert.True(json.RootElement.GetProperty("closed").GetBoolean());
         Assert.Equal(sha, json.RootElement.GetProperty("statement_sha256").GetString());
@@ -253,12 +292,25 @@ public sealed class MonthCloseOnAzuriteTests() : MonthOnAzurite(new BillingMonth
                 .ToArray()
         );
 
-        // FOCUS: the usage row and a Credit row per voucher; BilledCost adds up to what is left to pay, 0.00.
-        List<Dictionary<string, string>> focus = CsvRows.Parse(
-            await Azurite.RunOkAsync(Time, "usage", "--month", next.ToString(), "--institution", Institution, "--format", "focus")
+        // FOCUS: a usage row per meter (GPU-hours 260.00, core-hours 4.80) and a Credit row per voucher; BilledCost adds
+        // up to what is left to pay, 0.00; and every FOCUS rule holds, as for the closed month before it.
+        string focusCsv = await Azurite.RunOkAsync(
+            Time,
+            "usage",
+            "--month",
+            next.ToString(),
+            "--institution",
+            Institution,
+            "--format",
+            "focus"
         );
+        FocusConformance.AssertPasses(focusCsv);
+        FocusConformance.AssertPasses(
+            await Azurite.RunOkAsync(Time, "usage", "--month", Month.ToString(), "--institution", Institution, "--format", "focus")
+        );
+        List<Dictionary<string, string>> focus = CsvRows.Parse(focusCsv);
         Assert.Equal(
-            new[] { ("Usage", "264.80", ""), ("Credit", "-90.08", $"v1-{Run}"), ("Credit", "-174.72", $"v2-{Run}") },
+            new[] { ("Usage", "260.00", ""), ("Usage", "4.80", ""), ("Credit", "-90.08", $"v1-{Run}"), ("Credit", "-174.72", $"v2-{Run}") },
             focus.Select(r => (r["ChargeCategory"], r["BilledCost"], r["x_VoucherId"])).ToArray()
         );
         Assert.Equal(0.00m, CsvRows.Sum(focus, "BilledCost"));
