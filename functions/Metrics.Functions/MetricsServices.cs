@@ -48,6 +48,9 @@ public static class MetricsServices
         );
         services.AddSingleton(sp => BillingStorage.CreateQuery(sp.GetRequiredService<StorageClients>(), calendar));
         services.AddSingleton(sp =>
+            BillingStorage.CreateUsageLakePublisher(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>())
+        );
+        services.AddSingleton(sp =>
             BillingStorage.CreateStatementQuery(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>())
         );
         services.AddSingleton(sp => new Metrics.Statements.StatementPages(

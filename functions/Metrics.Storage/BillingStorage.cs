@@ -187,6 +187,14 @@ public static class BillingStorage
         )
         {
             Grace = grace,
+            Lake = new BlobLakeStore(clients.Blobs),
         };
+    }
+
+    /// <summary>Publishes months' usage lines into the lake (container <c>lake</c>, <c>usage/month=YYYY-MM/</c>).</summary>
+    public static UsageLakePublisher CreateUsageLakePublisher(StorageClients clients, BillingCalendar calendar, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        return new UsageLakePublisher(CreateQuery(clients, calendar), new BlobLakeStore(clients.Blobs), calendar, timeProvider);
     }
 }

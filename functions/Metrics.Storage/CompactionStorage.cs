@@ -15,7 +15,11 @@ public static class CompactionStorage
         ArgumentNullException.ThrowIfNull(clients);
         return new LandedCompaction(
             new TableWorkMarks(clients.Tables, timeProvider),
-            new HourCompactor(new BlobLandedFiles(clients.Blobs), timeProvider) { MaxRowsInMemory = maxRowsInMemory },
+            new HourCompactor(new BlobLandedFiles(clients.Blobs), timeProvider)
+            {
+                MaxRowsInMemory = maxRowsInMemory,
+                Lake = new BlobLakeStore(clients.Blobs),
+            },
             // A forced range (metrics compact --from --to) runs under the rollup's lock, as one run; queued units need none.
             new BlobWorkLock(clients.Blobs),
             timeProvider

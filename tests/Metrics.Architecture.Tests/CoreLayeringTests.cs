@@ -22,6 +22,7 @@ public sealed class CoreLayeringTests
         "Allocations",
         "Ledger",
         "Rollup",
+        "Lake",
         "Ingest",
         "Pricing",
         "Scan",

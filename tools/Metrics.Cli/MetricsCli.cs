@@ -60,6 +60,8 @@ public static class MetricsCli
             CompactCommand.Create(context),
             WorkerCommand.Create(context),
             UsageCommand.Create(context),
+            LakeCommand.Create(context),
+            SqlCommand.Create(context),
             StatementCommand.Create(context),
             CloseCommand.Create(context),
             VouchersCommand.Create(context),

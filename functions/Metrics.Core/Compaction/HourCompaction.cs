@@ -1,4 +1,5 @@
 using Metrics.Contract;
+using Metrics.Core.Lake;
 
 namespace Metrics.Core.Compaction;
 
@@ -20,4 +21,7 @@ public sealed record HourCompaction(
 {
     /// <summary>The data files the new generation was written as (GPU rows: one per shard of uuid hash); 0 if none was written.</summary>
     public int Files { get; init; }
+
+    /// <summary>What the hour's Parquet copy in the lake took (nothing when it was already there, or there is no lake).</summary>
+    public LakeWrite Lake { get; init; } = LakeWrite.None;
 }

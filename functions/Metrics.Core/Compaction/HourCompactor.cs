@@ -2,6 +2,7 @@ using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using Metrics.Contract;
 using Metrics.Core.Ingest;
+using Metrics.Core.Lake;
 using Metrics.Core.Landing;
 using Metrics.Core.Scan;
 using Metrics.Core.Usage;
@@ -46,15 +47,19 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
 
     public int RowsPerBatch { get; init; } = DefaultRowsPerBatch;
 
+    /// <summary>Where each compacted hour is also written as Parquet (<see cref="HourLake"/>); null: nowhere.</summary>
+    public ILakeStore? Lake { get; init; }
+
     public async Task<HourCompaction> CompactAsync(TelemetryStream stream, DateTimeOffset hour, CancellationToken cancellationToken)
     {
         hour = UtcHours.Floor(hour);
         LandedHourView view = await LandedHourView.ReadAsync(store, stream, hour, cancellationToken).ConfigureAwait(false);
         if (view.Landed.Count == 0)
         {
-            // Nothing new since the last compaction: only finish what an interrupted run left to delete.
+            // Nothing new since the last compaction: only finish what an interrupted run left (its lake file, its deletes).
+            LakeWrite finished = await LakeAsync(stream, view.Manifest, cancellationToken).ConfigureAwait(false);
             int cleaned = await DeleteAsync(view.Superseded.Select(b => b.Path), cancellationToken).ConfigureAwait(false);
-            return new HourCompaction(stream, hour, view.Manifest?.Generation, 0, 0, 0, 0, 0, cleaned);
+            return new HourCompaction(stream, hour, view.Manifest?.Generation, 0, 0, 0, 0, 0, cleaned) { Lake = finished };
         }
 
         CompactionOrder order = CompactionOrder.For(stream);
@@ -86,6 +91,9 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
             .PutAsync(LandingPaths.CompactionManifestFile(stream, hour, generation), "application/json", json, cancellationToken)
             .ConfigureAwait(false);
 
+        // The lake's copy before anything is deleted: a run killed in between writes it next time (above).
+        LakeWrite lake = await LakeAsync(stream, manifest, cancellationToken).ConfigureAwait(false);
+
         // Only now, with the manifest durable, is anything deleted.
         int deleted = await DeleteAsync(CompactedFile.Superseded(view, sources, stream, hour), cancellationToken).ConfigureAwait(false);
         return new HourCompaction(
@@ -101,8 +109,14 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
         )
         {
             Files = dataPaths.Length,
+            Lake = lake,
         };
     }
+
+    private Task<LakeWrite> LakeAsync(TelemetryStream stream, CompactionManifest? manifest, CancellationToken cancellationToken) =>
+        Lake is null || manifest is null
+            ? Task.FromResult(LakeWrite.None)
+            : new HourLake(store, Lake).EnsureAsync(stream, manifest.Hour, manifest.Generation, manifest.DataFiles, cancellationToken);
 
     /// <summary>The new generation's data files, one per file of the layout: their paths, rows and bytes written.</summary>
     private async Task<(string[] Paths, long Rows, long Bytes)> WriteDataFilesAsync(

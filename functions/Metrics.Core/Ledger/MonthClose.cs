@@ -1,3 +1,4 @@
+using Metrics.Core.Lake;
 using Metrics.Core.Ports;
 using Metrics.Core.Reports;
 using Metrics.Core.Rollup;
@@ -52,6 +53,9 @@ public sealed class MonthClose(
     /// returned): the timer never skips a month, and a month that cannot close holds back the later ones, as a person's
     /// close would be held back.
     /// </summary>
+    /// <summary>Where a closed month's usage lines are published (<see cref="UsageLake"/>); null: nowhere.</summary>
+    public ILakeStore? Lake { get; init; }
+
     public async Task<MonthCloseResult> CloseDueAsync(CancellationToken cancellationToken)
     {
         BillingMonth due = DueMonth(timeProvider.GetUtcNow());
@@ -111,6 +115,12 @@ public sealed class MonthClose(
         if (CloseRefusal.Of(result, timeProvider.GetUtcNow()) is { } refusal)
         {
             await statements.RecordRefusalAsync(refusal, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The frozen lines into the lake; a close that stopped before this does it when the month is closed again.
+        if (Lake is not null && result.Statement is { } statement)
+        {
+            await UsageLake.PublishAsync(Lake, statement.ReportFor(null), UsageLake.Frozen, cancellationToken).ConfigureAwait(false);
         }
 
         return result;

@@ -26,7 +26,8 @@ internal static class CompactCommand
         var progress = new Option<bool>("--progress") { Description = "Print each stream-hour to stderr as it is compacted." };
         var command = new Command(
             "compact",
-            "Rewrite closed hours' many landed files into sorted files: GPU rows by uuid hash, 1,500,000 rows a file."
+            "Rewrite closed hours' many landed files into sorted files (GPU rows by uuid hash, 1,500,000 rows a file), and "
+                + "each hour into the lake as Parquet, one row per distinct sample or event."
         )
         {
             from,
@@ -58,6 +59,8 @@ internal static class CompactCommand
                         + $"replays_dropped={hours.Sum(h => h.RowsIn - h.RowsOut)} bytes_in={hours.Sum(h => h.BytesIn)} "
                         + $"bytes_out={hours.Sum(h => h.BytesOut)} files_out={hours.Sum(h => h.Files)} "
                         + $"gpu_bytes_out={hours.Where(h => h.Stream == TelemetryStream.Gpu).Sum(h => h.BytesOut)} "
+                        + $"lake_files={hours.Sum(h => h.Lake.Files)} lake_rows={hours.Sum(h => h.Lake.RowsOut)} "
+                        + $"lake_bytes={hours.Sum(h => h.Lake.Bytes)} "
                         + $"deleted={hours.Sum(h => h.Deleted)} not_yet_due={done.NotYetDue} failed={done.Failures.Count} "
                         + $"storage_requests={requests}"
                 )

@@ -1,0 +1,64 @@
+using Apache.Arrow;
+using Metrics.Contract;
+using Metrics.Core.Landing;
+
+namespace Metrics.Core.Lake;
+
+/// <summary>
+/// Keeps one row per distinct GPU sample (<c>gpu_uuid</c>, <c>ts</c>) or job event (<c>event_id</c>), as billing counts
+/// them. Fed a compacted hour's batches in file order: GPU rows come sorted by (uuid, ts, partition, sequence), so a
+/// sample's copies are adjacent and the first kept is the one of lowest (partition, sequence), the copy billing keeps;
+/// job events are kept at their first sight.
+/// </summary>
+internal sealed class DistinctRows(TelemetryStream stream)
+{
+    private readonly HashSet<string> _events = new(StringComparer.Ordinal);
+    private byte[] _lastUuid = [];
+    private long _lastTs = long.MinValue;
+
+    /// <summary>The kept rows of <paramref name="batch"/> as runs of (offset, length).</summary>
+    public List<(int Offset, int Length)> Runs(RecordBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var runs = new List<(int, int)>();
+        int start = -1;
+        StringArray keys = (StringArray)batch.Column(stream == TelemetryStream.Gpu ? GpuRowSchema.Columns.GpuUuid : JobRowSchema.Columns.EventId);
+        ReadOnlySpan<long> ts = stream == TelemetryStream.Gpu ? ((TimestampArray)batch.Column(GpuRowSchema.Columns.Ts)).Values : [];
+        for (int row = 0; row < batch.Length; row++)
+        {
+            bool keep = stream == TelemetryStream.Gpu ? KeepSample(keys.GetBytes(row), ts[row]) : _events.Add(keys.GetString(row));
+            if (keep && start < 0)
+            {
+                start = row;
+            }
+            else if (!keep && start >= 0)
+            {
+                runs.Add((start, row - start));
+                start = -1;
+            }
+        }
+
+        if (start >= 0)
+        {
+            runs.Add((start, batch.Length - start));
+        }
+
+        return runs;
+    }
+
+    private bool KeepSample(ReadOnlySpan<byte> uuid, long ts)
+    {
+        if (ts == _lastTs && uuid.SequenceEqual(_lastUuid))
+        {
+            return false;
+        }
+
+        if (!uuid.SequenceEqual(_lastUuid))
+        {
+            _lastUuid = uuid.ToArray();
+        }
+
+        _lastTs = ts;
+        return true;
+    }
+}
