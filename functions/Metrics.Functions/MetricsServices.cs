@@ -48,7 +48,11 @@ public static class MetricsServices
         );
         services.AddSingleton(sp => BillingStorage.CreateQuery(sp.GetRequiredService<StorageClients>(), calendar));
         services.AddSingleton(sp =>
-            BillingStorage.CreateUsageLakePublisher(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>())
+            BillingStorage.CreateUsageLakePublisher(
+                sp.GetRequiredService<StorageClients>(),
+                calendar,
+                sp.GetRequiredService<TimeProvider>()
+            )
         );
         services.AddSingleton(sp =>
             BillingStorage.CreateStatementQuery(sp.GetRequiredService<StorageClients>(), calendar, sp.GetRequiredService<TimeProvider>())

@@ -47,7 +47,9 @@ public sealed class BlobLakeStore(BlobServiceClient blobs) : ILakeStore
                     {
                         HttpHeaders = new BlobHttpHeaders { ContentType = LakePaths.ContentType },
                         Metadata = new Dictionary<string, string> { [GenerationKey] = generation.ToString(CultureInfo.InvariantCulture) },
-                        Conditions = existing is { } was ? new BlobRequestConditions { IfMatch = was.ETag } : new BlobRequestConditions { IfNoneMatch = ETag.All },
+                        Conditions = existing is { } was
+                            ? new BlobRequestConditions { IfMatch = was.ETag }
+                            : new BlobRequestConditions { IfNoneMatch = ETag.All },
                     },
                     cancellationToken
                 )

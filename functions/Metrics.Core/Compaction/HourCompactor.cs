@@ -56,10 +56,7 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
         LandedHourView view = await LandedHourView.ReadAsync(store, stream, hour, cancellationToken).ConfigureAwait(false);
         if (view.Landed.Count == 0)
         {
-            // Nothing new since the last compaction: only finish what an interrupted run left (its lake file, its deletes).
-            LakeWrite finished = await LakeAsync(stream, view.Manifest, cancellationToken).ConfigureAwait(false);
-            int cleaned = await DeleteAsync(view.Superseded.Select(b => b.Path), cancellationToken).ConfigureAwait(false);
-            return new HourCompaction(stream, hour, view.Manifest?.Generation, 0, 0, 0, 0, 0, cleaned) { Lake = finished };
+            return await FinishAsync(stream, hour, view, cancellationToken).ConfigureAwait(false);
         }
 
         CompactionOrder order = CompactionOrder.For(stream);
@@ -111,6 +108,19 @@ public sealed class HourCompactor(ILandedHourStore store, TimeProvider timeProvi
             Files = dataPaths.Length,
             Lake = lake,
         };
+    }
+
+    /// <summary>Nothing new since the last compaction: only finish what an interrupted run left (its lake files, its deletes).</summary>
+    private async Task<HourCompaction> FinishAsync(
+        TelemetryStream stream,
+        DateTimeOffset hour,
+        LandedHourView view,
+        CancellationToken cancellationToken
+    )
+    {
+        LakeWrite finished = await LakeAsync(stream, view.Manifest, cancellationToken).ConfigureAwait(false);
+        int cleaned = await DeleteAsync(view.Superseded.Select(b => b.Path), cancellationToken).ConfigureAwait(false);
+        return new HourCompaction(stream, hour, view.Manifest?.Generation, 0, 0, 0, 0, 0, cleaned) { Lake = finished };
     }
 
     private Task<LakeWrite> LakeAsync(TelemetryStream stream, CompactionManifest? manifest, CancellationToken cancellationToken) =>

@@ -16,17 +16,26 @@ internal sealed class DistinctRows(TelemetryStream stream)
     private byte[] _lastUuid = [];
     private long _lastTs = long.MinValue;
 
+    /// <summary>Job events only: keep only the events stamped in this UTC hour (null: every hour).</summary>
+    public DateTimeOffset? EventHour { get; init; }
+
+    /// <summary>The UTC hour of a landed timestamp (microseconds since the epoch).</summary>
+    public static DateTimeOffset HourOf(long micros) => DateTimeOffset.UnixEpoch.AddTicks(micros / 3_600_000_000L * 3_600_000_000L * 10);
+
     /// <summary>The kept rows of <paramref name="batch"/> as runs of (offset, length).</summary>
     public List<(int Offset, int Length)> Runs(RecordBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var runs = new List<(int, int)>();
         int start = -1;
-        StringArray keys = (StringArray)batch.Column(stream == TelemetryStream.Gpu ? GpuRowSchema.Columns.GpuUuid : JobRowSchema.Columns.EventId);
-        ReadOnlySpan<long> ts = stream == TelemetryStream.Gpu ? ((TimestampArray)batch.Column(GpuRowSchema.Columns.Ts)).Values : [];
+        StringArray keys = (StringArray)
+            batch.Column(stream == TelemetryStream.Gpu ? GpuRowSchema.Columns.GpuUuid : JobRowSchema.Columns.EventId);
+        ReadOnlySpan<long> ts = (
+            (TimestampArray)batch.Column(stream == TelemetryStream.Gpu ? GpuRowSchema.Columns.Ts : JobRowSchema.Columns.Ts)
+        ).Values;
         for (int row = 0; row < batch.Length; row++)
         {
-            bool keep = stream == TelemetryStream.Gpu ? KeepSample(keys.GetBytes(row), ts[row]) : _events.Add(keys.GetString(row));
+            bool keep = stream == TelemetryStream.Gpu ? KeepSample(keys.GetBytes(row), ts[row]) : KeepEvent(keys, row, ts[row]);
             if (keep && start < 0)
             {
                 start = row;
@@ -45,6 +54,9 @@ internal sealed class DistinctRows(TelemetryStream stream)
 
         return runs;
     }
+
+    private bool KeepEvent(StringArray ids, int row, long ts) =>
+        (EventHour is not { } hour || HourOf(ts) == hour) && _events.Add(ids.GetString(row));
 
     private bool KeepSample(ReadOnlySpan<byte> uuid, long ts)
     {

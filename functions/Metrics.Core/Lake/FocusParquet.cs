@@ -2,7 +2,9 @@ using Metrics.Core.Reports;
 
 namespace Metrics.Core.Lake;
 
-/// <summary>The FOCUS dataset (<see cref="FocusRows"/>, <see cref="FocusColumns"/>) as Parquet, its columns typed as FOCUS types them.</summary>
+/// <summary>
+/// The FOCUS dataset (<see cref="FocusRows"/>, <see cref="FocusColumns"/>) as Parquet, its columns typed as FOCUS types them.
+/// </summary>
 public static class FocusParquet
 {
     private static readonly IReadOnlyList<TableColumn<FocusRow>> s_columns = FocusColumns

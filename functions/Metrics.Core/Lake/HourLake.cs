@@ -7,15 +7,17 @@ namespace Metrics.Core.Lake;
 
 /// <summary>
 /// A compacted hour into the lake: its data files (in shard order, each sorted by GPU and time, or by job and time)
-/// read back and written as one Parquet file, one row per distinct sample or event, as the compaction's generation. A
-/// file already of that generation (or a later one) is left alone, so a retried compaction unit, or one that finds
-/// nothing new to compact, only writes what an interrupted run did not.
+/// read back and written as Parquet, one row per distinct sample or event, as the compaction's generation. GPU samples
+/// land in the hour they are stamped, so a GPU hour is one file of that hour. Job events land in the hour they arrive,
+/// so a landed jobs hour is cut by the hour each event is stamped: one file in each of those hours' folders. A file
+/// already of that generation (or a later one) is left alone, so a retried compaction unit, or one that finds nothing
+/// new to compact, only writes what an interrupted run did not.
 /// </summary>
 public sealed class HourLake(ILandedFiles landed, ILakeStore lake)
 {
     /// <summary>
-    /// Writes the hour's lake file from the compacted <paramref name="dataFiles"/> of <paramref name="generation"/>,
-    /// unless it is there.
+    /// Writes the lake's files of the landed <paramref name="hour"/> from its compacted <paramref name="dataFiles"/> of
+    /// <paramref name="generation"/>, where they are not there yet.
     /// </summary>
     public async Task<LakeWrite> EnsureAsync(
         TelemetryStream stream,
@@ -26,7 +28,33 @@ public sealed class HourLake(ILandedFiles landed, ILakeStore lake)
     )
     {
         ArgumentNullException.ThrowIfNull(dataFiles);
-        string path = LakePaths.Hour(stream, hour);
+        if (stream == TelemetryStream.Gpu)
+        {
+            return await WriteIfOlderAsync(LakePaths.GpuHour(hour), generation, stream, dataFiles, null, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        LakeWrite done = LakeWrite.None;
+        foreach (DateTimeOffset eventHour in await EventHoursAsync(dataFiles, cancellationToken).ConfigureAwait(false))
+        {
+            string path = LakePaths.JobsHour(eventHour, hour);
+            done = done.Add(
+                await WriteIfOlderAsync(path, generation, stream, dataFiles, eventHour, cancellationToken).ConfigureAwait(false)
+            );
+        }
+
+        return done;
+    }
+
+    private async Task<LakeWrite> WriteIfOlderAsync(
+        string path,
+        int generation,
+        TelemetryStream stream,
+        IReadOnlyList<string> dataFiles,
+        DateTimeOffset? eventHour,
+        CancellationToken cancellationToken
+    )
+    {
         if (await lake.GenerationAsync(path, cancellationToken).ConfigureAwait(false) >= generation)
         {
             return LakeWrite.None;
@@ -41,7 +69,8 @@ public sealed class HourLake(ILandedFiles landed, ILakeStore lake)
                 async (output, token) =>
                 {
                     var counted = new CountingWriteStream(output);
-                    (rowsIn, rowsOut) = await WriteAsync(stream, dataFiles, counted, token).ConfigureAwait(false);
+                    var distinct = new DistinctRows(stream) { EventHour = eventHour };
+                    (rowsIn, rowsOut) = await WriteAsync(stream, dataFiles, distinct, counted, token).ConfigureAwait(false);
                     bytes = counted.Position;
                 },
                 cancellationToken
@@ -50,14 +79,33 @@ public sealed class HourLake(ILandedFiles landed, ILakeStore lake)
         return written ? new LakeWrite(1, rowsIn, rowsOut, bytes) : LakeWrite.None;
     }
 
+    /// <summary>The UTC hours the job events of the data files are stamped in.</summary>
+    private async Task<SortedSet<DateTimeOffset>> EventHoursAsync(IReadOnlyList<string> dataFiles, CancellationToken cancellationToken)
+    {
+        var hours = new SortedSet<DateTimeOffset>();
+        foreach (string file in dataFiles)
+        {
+            Stream content = await landed.OpenAsync(file, cancellationToken).ConfigureAwait(false);
+            await foreach (RecordBatch batch in ArrowIpc.ReadBatchesAsync(content, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (long micros in ((TimestampArray)batch.Column(JobRowSchema.Columns.Ts)).Values)
+                {
+                    hours.Add(DistinctRows.HourOf(micros));
+                }
+            }
+        }
+
+        return hours;
+    }
+
     private async Task<(long In, long Out)> WriteAsync(
         TelemetryStream stream,
         IReadOnlyList<string> dataFiles,
+        DistinctRows distinct,
         Stream output,
         CancellationToken cancellationToken
     )
     {
-        var distinct = new DistinctRows(stream);
         Schema schema = stream == TelemetryStream.Gpu ? GpuRowSchema.Schema : JobRowSchema.Schema;
         long rowsIn = 0,
             rowsOut = 0;

@@ -14,11 +14,22 @@ public static class LakePaths
 
     public const string ContentType = "application/vnd.apache.parquet";
 
-    /// <summary><c>gpu/date=2026-09-10/hour=07/gpu-2026-09-10T07.parquet</c> (and the same under <c>jobs/</c>).</summary>
-    public static string Hour(TelemetryStream stream, DateTimeOffset hour) =>
+    /// <summary><c>gpu/date=2026-09-10/hour=07/gpu-2026-09-10T07.parquet</c>: the samples stamped in that hour.</summary>
+    public static string GpuHour(DateTimeOffset hour) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"{HourFolder(stream, hour)}/{stream.Name()}-{hour.UtcDateTime:yyyy-MM-dd'T'HH}.parquet"
+            $"{HourFolder(TelemetryStream.Gpu, hour)}/gpu-{hour.UtcDateTime:yyyy-MM-dd'T'HH}.parquet"
+        );
+
+    /// <summary>
+    /// <c>jobs/date=2026-09-10/hour=07/jobs-landed-2026-09-10T09.parquet</c>: the events stamped in hour 07 that landed
+    /// (were received) in hour 09. Job events land in the hour they arrive, so one event hour gathers a file from each
+    /// hour its events arrived in.
+    /// </summary>
+    public static string JobsHour(DateTimeOffset eventHour, DateTimeOffset landedHour) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"{HourFolder(TelemetryStream.Jobs, eventHour)}/jobs-landed-{landedHour.UtcDateTime:yyyy-MM-dd'T'HH}.parquet"
         );
 
     public static string HourFolder(TelemetryStream stream, DateTimeOffset hour) =>

@@ -68,7 +68,9 @@ public static class ParquetTable
                 var integers = new Int64Array.Builder();
                 foreach (T row in rows)
                 {
-                    _ = column.Value(row) is { } n ? integers.Append(Convert.ToInt64(n, CultureInfo.InvariantCulture)) : integers.AppendNull();
+                    _ = column.Value(row) is { } n
+                        ? integers.Append(Convert.ToInt64(n, CultureInfo.InvariantCulture))
+                        : integers.AppendNull();
                 }
 
                 return integers.Build();

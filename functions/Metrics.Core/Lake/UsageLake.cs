@@ -39,11 +39,7 @@ public static class UsageLake
     {
         ArgumentNullException.ThrowIfNull(lake);
         ArgumentNullException.ThrowIfNull(report);
-        TableColumn<UsageLine>[] columns =
-        [
-            .. Columns,
-            new("statement_id", ColumnKind.String, _ => report.Seal?.StatementId),
-        ];
+        TableColumn<UsageLine>[] columns = [.. Columns, new("statement_id", ColumnKind.String, _ => report.Seal?.StatementId)];
         return lake.WriteAsync(
             LakePaths.Usage(report.Month),
             report.Closed ? Frozen : generation,

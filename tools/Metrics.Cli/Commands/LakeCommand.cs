@@ -46,38 +46,22 @@ internal static class LakeCommand
         BillingCalendar calendar = context.CreateCalendar();
         var lake = new BlobLakeStore(storage.Blobs);
         string root = result.GetValue(output)!.FullName;
-        var copied = new Dictionary<string, int>(StringComparer.Ordinal) { ["gpu"] = 0, ["jobs"] = 0, ["usage"] = 0 };
-        long bytes = 0;
-        int missing = 0;
-        var months = new SortedSet<BillingMonth>();
-        for (DateTimeOffset hour = first; hour <= last; hour = hour.AddHours(1))
+        var copied = new Dictionary<string, int>(StringComparer.Ordinal)
         {
-            months.Add(calendar.MonthOf(hour));
-            foreach (TelemetryStream stream in new[] { TelemetryStream.Gpu, TelemetryStream.Jobs })
-            {
-                IReadOnlyList<LakeFile> files = await lake.ListAsync(LakePaths.HourFolder(stream, hour) + "/", cancellationToken)
-                    .ConfigureAwait(false);
-                missing += stream == TelemetryStream.Gpu && files.Count == 0 ? 1 : 0;
-                foreach (LakeFile file in files)
-                {
-                    bytes += await CopyAsync(lake, file.Path, root, cancellationToken).ConfigureAwait(false);
-                    copied[stream.Name()]++;
-                }
-            }
-        }
-
-        UsageLakePublisher publisher = BillingStorage.CreateUsageLakePublisher(storage, calendar, context.TimeProvider);
-        foreach (BillingMonth month in months)
-        {
-            await publisher.PublishAsync(month, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
-            bytes += await CopyAsync(lake, LakePaths.Usage(month), root, cancellationToken).ConfigureAwait(false);
-            copied["usage"]++;
-        }
-
+            ["gpu"] = 0,
+            ["jobs"] = 0,
+            ["usage"] = 0,
+        };
+        (long bytes, int missing) = await CopyHoursAsync(lake, first, last, root, copied, cancellationToken).ConfigureAwait(false);
+        bytes += await CopyMonthsAsync(storage, calendar, context.TimeProvider, (first, last), root, cancellationToken)
+            .ConfigureAwait(false);
+        copied["usage"] = MonthsOf(calendar, first, last).Count;
         if (missing > 0)
         {
             await context
-                .Error.WriteLineAsync($"warning: {missing} hour(s) of the range have no GPU file in the lake: not compacted yet (metrics compact)")
+                .Error.WriteLineAsync(
+                    $"warning: {missing} hour(s) of the range have no GPU file in the lake: not compacted yet (metrics compact)"
+                )
                 .ConfigureAwait(false);
         }
 
@@ -91,6 +75,69 @@ internal static class LakeCommand
             )
             .ConfigureAwait(false);
         return ExitCodes.Success;
+    }
+
+    private static SortedSet<BillingMonth> MonthsOf(BillingCalendar calendar, DateTimeOffset first, DateTimeOffset last)
+    {
+        var months = new SortedSet<BillingMonth>();
+        for (DateTimeOffset hour = first; hour <= last; hour = hour.AddHours(1))
+        {
+            months.Add(calendar.MonthOf(hour));
+        }
+
+        return months;
+    }
+
+    /// <summary>The usage of each billing month the range touches, an open month's published fresh first.</summary>
+    private static async Task<long> CopyMonthsAsync(
+        StorageClients storage,
+        BillingCalendar calendar,
+        TimeProvider time,
+        (DateTimeOffset First, DateTimeOffset Last) range,
+        string root,
+        CancellationToken cancellationToken
+    )
+    {
+        var lake = new BlobLakeStore(storage.Blobs);
+        UsageLakePublisher publisher = BillingStorage.CreateUsageLakePublisher(storage, calendar, time);
+        long bytes = 0;
+        foreach (BillingMonth month in MonthsOf(calendar, range.First, range.Last))
+        {
+            await publisher.PublishAsync(month, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            bytes += await CopyAsync(lake, LakePaths.Usage(month), root, cancellationToken).ConfigureAwait(false);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Every lake file of the range's hour folders into <paramref name="root"/>; bytes, and hours without a GPU file.</summary>
+    private static async Task<(long Bytes, int Missing)> CopyHoursAsync(
+        ILakeStore lake,
+        DateTimeOffset first,
+        DateTimeOffset last,
+        string root,
+        Dictionary<string, int> copied,
+        CancellationToken cancellationToken
+    )
+    {
+        long bytes = 0;
+        int missing = 0;
+        for (DateTimeOffset hour = first; hour <= last; hour = hour.AddHours(1))
+        {
+            foreach (TelemetryStream stream in new[] { TelemetryStream.Gpu, TelemetryStream.Jobs })
+            {
+                IReadOnlyList<LakeFile> files = await lake.ListAsync(LakePaths.HourFolder(stream, hour) + "/", cancellationToken)
+                    .ConfigureAwait(false);
+                missing += stream == TelemetryStream.Gpu && files.Count == 0 ? 1 : 0;
+                foreach (LakeFile file in files)
+                {
+                    bytes += await CopyAsync(lake, file.Path, root, cancellationToken).ConfigureAwait(false);
+                    copied[stream.Name()]++;
+                }
+            }
+        }
+
+        return (bytes, missing);
     }
 
     private static async Task<long> CopyAsync(ILakeStore lake, string path, string root, CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
 using System.Data.Common;
-using DuckDB.NET.Data;
 using System.Text;
+using DuckDB.NET.Data;
 using Spectre.Console;
 
 namespace Metrics.Cli.Commands;
@@ -30,13 +30,26 @@ internal static class SqlCommand
     /// <summary>The view statements over <paramref name="root"/>: one per folder that holds Parquet.</summary>
     public static IEnumerable<string> Views(string root)
     {
-        foreach ((string view, string glob) in new[] { ("gpu", "gpu/*/*/*.parquet"), ("jobs", "jobs/*/*/*.parquet"), ("usage", "usage/*/*.parquet") })
+        // A job event resent after its first copy was received lands in another hour, so an event hour's folder can hold
+        // it twice (in two files): the view keeps its first landed copy, as billing counts it once.
+        foreach (
+            (string view, string glob, string distinct) in new[]
+            {
+                ("gpu", "gpu/*/*/*.parquet", ""),
+                (
+                    "jobs",
+                    "jobs/*/*/*.parquet",
+                    " QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY eh_enqueued, eh_partition, eh_sequence) = 1"
+                ),
+                ("usage", "usage/*/*.parquet", ""),
+            }
+        )
         {
             string folder = Path.Combine(root, view);
             if (Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.parquet", SearchOption.AllDirectories).Any())
             {
                 string path = Path.Combine(root, glob).Replace("'", "''", StringComparison.Ordinal);
-                yield return $"CREATE VIEW {view} AS SELECT * FROM read_parquet('{path}', hive_partitioning = true)";
+                yield return $"CREATE VIEW {view} AS SELECT * FROM read_parquet('{path}', hive_partitioning = true){distinct}";
             }
         }
     }
@@ -85,31 +98,34 @@ internal static class SqlCommand
                 rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => Cell(reader.GetValue(i))).ToArray());
             }
 
-            if (result.GetValue(format) == "csv")
-            {
-                var csv = new StringBuilder();
-                foreach (string[] row in rows.Prepend(columns))
-                {
-                    csv.AppendJoin(',', row.Select(UsageCsvWriter.Cell)).Append("\r\n");
-                }
-
-                await context.Out.WriteAsync(csv.ToString()).ConfigureAwait(false);
-            }
-            else
-            {
-                var table = new Table().AddColumns(columns.Select(c => new TableColumn(Markup.Escape(c))).ToArray());
-                foreach (string[] row in rows)
-                {
-                    table.AddRow(row.Select(Markup.Escape).ToArray());
-                }
-
-                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Out) });
-                console.Write(table);
-                await context.Error.WriteLineAsync($"{rows.Count} row(s)").ConfigureAwait(false);
-            }
+            await WriteAsync(context, columns, rows, result.GetValue(format) == "csv").ConfigureAwait(false);
         }
 
         return ExitCodes.Success;
+    }
+
+    private static async Task WriteAsync(CliContext context, string[] columns, List<string[]> rows, bool csv)
+    {
+        if (csv)
+        {
+            var text = new StringBuilder();
+            foreach (string[] row in rows.Prepend(columns))
+            {
+                text.AppendJoin(',', row.Select(UsageCsvWriter.Cell)).Append("\r\n");
+            }
+
+            await context.Out.WriteAsync(text.ToString()).ConfigureAwait(false);
+            return;
+        }
+
+        var table = new Table().AddColumns(columns.Select(c => new TableColumn(Markup.Escape(c))).ToArray());
+        foreach (string[] row in rows)
+        {
+            table.AddRow(row.Select(Markup.Escape).ToArray());
+        }
+
+        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Out) }).Write(table);
+        await context.Error.WriteLineAsync($"{rows.Count} row(s)").ConfigureAwait(false);
     }
 
     /// <summary>A value as text: invariant numbers, instants in ISO 8601 UTC, null as empty.</summary>
