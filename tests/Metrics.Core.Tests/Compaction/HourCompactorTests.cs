@@ -9,14 +9,14 @@ namespace Metrics.Core.Tests.Compaction;
 /// </summary>
 public sealed class HourCompactorTests
 {
-    private static readonly DateTimeOffset s_hour = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset s_hour = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
 
     /// <summary>
     /// 12 nodes' samples of 2 GPUs every 60 s through the hour (1,440 rows), in batches of 40 on two partitions; then 20
     /// of them again with other batch bounds (a host redelivery: 40 rows of exact replays) and 10 samples resent by their
     /// nodes on a third partition (new sequence numbers: 20 rows kept, for billing to deduplicate).
     /// </summary>
-    private static async Task<InMemoryLandedHourStore> LandAsync()
+    internal static async Task<InMemoryLandedHourStore> LandAsync()
     {
         var store = new InMemoryLandedHourStore();
         var pipeline = new IngestPipeline(store, new InMemoryWorkMarks(), new IngestLimits().ForBackfill());
