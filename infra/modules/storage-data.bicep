@@ -10,8 +10,8 @@ param location string
 @description('Tags applied to every resource.')
 param tags object
 
-@description('Containers the code writes (LandingPaths, BlobRollupLock, BlobStatementStore, BlobGpuModelStore, BlobAuditLog).')
-param containers array = ['telemetry', 'deadletter', 'locks', 'statements', 'reference', 'audit', 'monthclose', 'rollupunits']
+@description('Containers the code writes (LandingPaths, BlobRollupLock, BlobStatementStore, BlobGpuModelStore, BlobAuditLog, BlobHourShardResults, LakePaths).')
+param containers array = ['telemetry', 'deadletter', 'locks', 'statements', 'reference', 'audit', 'monthclose', 'rollupunits', 'lake']
 
 @description('Containers of the finance record: frozen statements and the audit trail, write-once (WORM) for financeRetentionDays.')
 param wormContainers array = ['statements', 'audit']
@@ -28,6 +28,9 @@ param queues array = ['allocation-events', 'compaction-units', 'compaction-units
 
 @description('Days after which landed Arrow files move to the cool tier (recent months are re-read by late data and disputes).')
 param landedCoolAfterDays int = 30
+
+@description('Days after which the lake\'s Parquet (hours, and months\' usage) moves to the cool tier: by then a month is closed and its files are read by analysts now and then, not by billing.')
+param lakeCoolAfterDays int = 35
 
 @description('Days landed Arrow files are kept: they are the evidence behind every invoice.')
 param landedRetentionDays int = 2555
@@ -130,6 +133,21 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
             actions: {
               baseBlob: {
                 delete: { daysAfterModificationGreaterThan: 7 }
+              }
+            }
+          }
+        }
+        {
+          // The lake is rewritten only when an hour is compacted again or an open month republished: once a month has
+          // closed its files stop changing and are read rarely. Cool blobs read as usual, at a lower price per GB.
+          name: 'lake-cool'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: { blobTypes: ['blockBlob'], prefixMatch: ['lake/gpu/', 'lake/jobs/', 'lake/usage/'] }
+            actions: {
+              baseBlob: {
+                tierToCool: { daysAfterModificationGreaterThan: lakeCoolAfterDays }
               }
             }
           }

@@ -93,6 +93,7 @@ public sealed class DeploymentTemplateTests
                 BlobAuditLog.Container,
                 BlobStatementStore.RefusalContainer,
                 BlobHourShardResults.Container,
+                Metrics.Core.Lake.LakePaths.Container,
             }
         );
         Assert.Subset(tables.ToHashSet(), StorageTables.All.ToHashSet());
@@ -134,9 +135,15 @@ public sealed class DeploymentTemplateTests
     }
 
     [Fact]
-    public void Storage_LifecyclePolicy_CoolsLandedDataAndExpiresDeadLetters()
+    public void Storage_LifecyclePolicy_CoolsLandedDataAndTheLake_AndExpiresDeadLetters()
     {
         string policy = Assert.Single(Main.OfType("Microsoft.Storage/storageAccounts/managementPolicies")).ToString();
+        Assert.Contains($"{Metrics.Core.Lake.LakePaths.Container}/gpu/", policy, StringComparison.Ordinal);
+        Assert.Contains($"{Metrics.Core.Lake.LakePaths.Container}/usage/", policy, StringComparison.Ordinal);
+        Assert.Equal(
+            35,
+            Main.Module("storage-data").GetProperty("parameters").GetProperty("lakeCoolAfterDays").GetProperty("defaultValue").GetInt32()
+        );
 
         Assert.Contains("\"tierToCool\"", policy, StringComparison.Ordinal);
         Assert.Contains("telemetry/", policy, StringComparison.Ordinal);
