@@ -99,6 +99,23 @@ public sealed class GetUsageTests
         ];
         var conflict = Assert.IsType<ConflictObjectResult>(await GetAsync("2026-11", "?format=focus"));
         Assert.Contains("'B300'", conflict.Value!.ToString(), StringComparison.Ordinal);
+        var parquetConflict = Assert.IsType<ConflictObjectResult>(await GetAsync("2026-11", "?format=focus-parquet"));
+        Assert.Contains("'B300'", parquetConflict.Value!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_FocusParquet_IsAParquetFileOfTheSameRows()
+    {
+        var result = Assert.IsType<FileContentResult>(await GetAsync("2026-11", "?format=focus-parquet"));
+
+        Assert.Equal("application/vnd.apache.parquet", result.ContentType);
+        // A Parquet file begins and ends with its magic number.
+        Assert.Equal("PAR1"u8.ToArray(), result.FileContents[..4]);
+        Assert.Equal("PAR1"u8.ToArray(), result.FileContents[^4..]);
+        await using var content = new MemoryStream(result.FileContents);
+        using var reader = new ParquetSharp.Arrow.FileReader(content);
+        Assert.Equal(3, reader.ParquetReader.FileMetaData.NumRows);
+        Assert.Contains("ListUnitPrice", reader.Schema.FieldsList.Select(f => f.Name));
     }
 
     [Fact]

@@ -177,6 +177,18 @@ public sealed class MonthCloseOnAzuriteTests() : MonthOnAzurite(new BillingMonth
         Assert.Equal(319.84m, CsvRows.Sum(CsvRows.Parse(closedFocus), "BilledCost"));
         FocusConformance.AssertPasses(closedFocus);
 
+        // The same export as Parquet: its columns typed (decimals, UTC timestamps), the same rows, and every rule holds.
+        string parquet = Path.Combine(Dir, "focus.parquet");
+        await Azurite.RunOkAsync(
+            Time,
+            ["usage", "--month", next.ToString(), "--institution", Institution, "--format", "focus-parquet", "--out", parquet]
+        );
+        FocusTable typed = FocusParquetTable.Read(parquet);
+        FocusConformance.AssertPasses(typed);
+        Assert.Equal(3, typed.Rows.Count);
+        Assert.Equal(319.84m, typed.Rows.Sum(r => (decimal)r["BilledCost"]!));
+        Assert.IsType<DateTime>(typed.Rows[0]["ChargePeriodStart"]);
+
         using JsonDocument json = JsonDocument.Parse(await UsageAsync("--format", "json", "--institution", Institution));
         Assert.True(json.RootElement.GetProperty("closed").GetBoolean());
         Assert.Equal(sha, json.RootElement.GetProperty("statement_sha256").GetString());

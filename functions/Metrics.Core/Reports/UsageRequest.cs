@@ -40,11 +40,12 @@ public sealed record UsageRequest(BillingMonth Month, string? Institution, Usage
                 "csv" => UsageFormat.Csv,
                 "json" => UsageFormat.Json,
                 "focus" => UsageFormat.Focus,
+                "focus-parquet" => UsageFormat.FocusParquet,
                 _ => null,
             };
         if (f is null)
         {
-            error = $"format must be csv, json or focus, got '{Quote(format)}'";
+            error = $"format must be csv, json, focus or focus-parquet, got '{Quote(format)}'";
             return false;
         }
 
@@ -71,7 +72,7 @@ public sealed record UsageRequest(BillingMonth Month, string? Institution, Usage
         // FOCUS rows carry the account as the sub-account, so a FOCUS dataset is always by account.
         request = new UsageRequest(m, string.IsNullOrEmpty(institution) ? null : institution, f.Value)
         {
-            ByAccount = byAccount.Value || f == UsageFormat.Focus,
+            ByAccount = byAccount.Value || f is UsageFormat.Focus or UsageFormat.FocusParquet,
         };
         error = null;
         return true;
@@ -85,21 +86,31 @@ public sealed record UsageRequest(BillingMonth Month, string? Institution, Usage
     /// <summary>A caller's value as echoed in an error: at most 64 characters.</summary>
     private static string Quote(string? value) => EchoedText.Cut(value, 64);
 
-    /// <summary>The report rendered in the requested format.</summary>
+    /// <summary>Whether the format is a FOCUS dataset (CSV or Parquet), which refuses unpriced months.</summary>
+    public bool Focus => Format is UsageFormat.Focus or UsageFormat.FocusParquet;
+
+    /// <summary>The report rendered in the requested text format (FOCUS Parquet is written by its callers as bytes).</summary>
     /// <exception cref="InvalidOperationException">FOCUS, and the report has unpriced lines.</exception>
     public string Render(UsageReport report) =>
         Format switch
         {
+            UsageFormat.FocusParquet => throw new InvalidOperationException("FOCUS Parquet is binary: write it with FocusParquet"),
             UsageFormat.Json => UsageJsonWriter.Write(report),
             UsageFormat.Focus => FocusCsvWriter.Write(report),
             _ => UsageCsvWriter.Write(report),
         };
 
-    public string ContentType => Format == UsageFormat.Json ? "application/json; charset=utf-8" : "text/csv; charset=utf-8";
+    public string ContentType =>
+        Format switch
+        {
+            UsageFormat.Json => "application/json; charset=utf-8",
+            UsageFormat.FocusParquet => "application/vnd.apache.parquet",
+            _ => "text/csv; charset=utf-8",
+        };
 
     public string FileName =>
-        Format == UsageFormat.Focus
-            ? $"focus-{Month}{(Institution is null ? string.Empty : "-" + Institution)}.csv"
+        Focus
+            ? $"focus-{Month}{(Institution is null ? string.Empty : "-" + Institution)}{(Format == UsageFormat.FocusParquet ? ".parquet" : ".csv")}"
             : $"usage-{Month}{(Institution is null ? string.Empty : "-" + Institution)}{(ByAccount ? "-by-account" : string.Empty)}"
                 + (Format == UsageFormat.Json ? ".json" : ".csv");
 }

@@ -44,23 +44,33 @@ internal static class UsageAnswer
             return UnknownInstitution.Answer(usage.Institution!);
         }
 
-        string content;
+        IActionResult answer;
         try
         {
-            content = usage.Render(report);
+            answer =
+                usage.Format == UsageFormat.FocusParquet
+                    ? new FileContentResult(Parquet(report), usage.ContentType)
+                    : new ContentResult
+                    {
+                        Content = usage.Render(report),
+                        ContentType = usage.ContentType,
+                        StatusCode = StatusCodes.Status200OK,
+                    };
         }
-        catch (InvalidOperationException unpriced) when (usage.Format == UsageFormat.Focus)
+        catch (InvalidOperationException unpriced) when (usage.Focus)
         {
             // A FOCUS cost is never null and never a silent 0: the month cannot be exported until its rates exist.
             return new ConflictObjectResult(new { error = unpriced.Message });
         }
 
         request.HttpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"{usage.FileName}\"";
-        return new ContentResult
-        {
-            Content = content,
-            ContentType = usage.ContentType,
-            StatusCode = StatusCodes.Status200OK,
-        };
+        return answer;
+    }
+
+    private static byte[] Parquet(UsageReport report)
+    {
+        using var parquet = new MemoryStream();
+        Metrics.Core.Lake.FocusParquet.Write(parquet, report);
+        return parquet.ToArray();
     }
 }

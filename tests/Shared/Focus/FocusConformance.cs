@@ -9,9 +9,12 @@ public static class FocusConformance
         Model.Value.Evaluate(FocusTable.FromCsv(csv, Model.Value), FocusProvider.Criteria);
 
     /// <summary>Fails naming each rule that does not hold.</summary>
-    public static void AssertPasses(string csv)
+    public static void AssertPasses(string csv) => AssertPasses(FocusTable.FromCsv(csv, Model.Value));
+
+    /// <summary>Fails naming each rule that does not hold for <paramref name="table"/> (a CSV or Parquet export read back).</summary>
+    public static void AssertPasses(FocusTable table)
     {
-        FocusRulesResult result = Evaluate(csv);
+        FocusRulesResult result = Model.Value.Evaluate(table, FocusProvider.Criteria);
         Assert.True(result.Failed == 0, $"{result.Failed} of {result.Evaluated} FOCUS rules fail:\n" + string.Join("\n", result.Failures));
     }
 }

@@ -1,7 +1,8 @@
 namespace Metrics.Cli.Commands;
 
 /// <summary>
-/// <c>metrics usage --month YYYY-MM [--institution ID] [--format csv|json|focus] [--by institution|account] [--out FILE]</c>.
+/// <c>metrics usage --month YYYY-MM [--institution ID] [--format csv|json|focus|focus-parquet] [--by institution|account]
+/// [--out FILE]</c>; FOCUS as Parquet only into a file.
 /// </summary>
 internal static class UsageCommand
 {
@@ -11,10 +12,10 @@ internal static class UsageCommand
         var institution = new Option<string?>("--institution") { Description = "Only this institution." };
         var format = new Option<string>("--format")
         {
-            Description = "csv, json, or focus (a FinOps FOCUS 1.2 dataset, by account).",
+            Description = "csv, json, focus (a FinOps FOCUS 1.2 dataset, by account), or focus-parquet (the same as Parquet; with --out).",
             DefaultValueFactory = _ => "csv",
         };
-        format.AcceptOnlyFromAmong("csv", "json", "focus");
+        format.AcceptOnlyFromAmong("csv", "json", "focus", "focus-parquet");
         var by = new Option<string>("--by")
         {
             Description = "institution, or account to split each line by project.",
@@ -31,6 +32,13 @@ internal static class UsageCommand
             by,
             output,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(format) == "focus-parquet" && result.GetValue(output) is null)
+            {
+                result.AddError("--format focus-parquet writes Parquet (binary): give --out FILE.");
+            }
+        });
         command.SetAction(
             (result, cancellationToken) => RunAsync(context, result, institution, format, by, output, month, cancellationToken)
         );
@@ -68,12 +76,17 @@ internal static class UsageCommand
         UsageReport report =
             await query.GetAsync(m, only, request!.ByAccount, cancellationToken).ConfigureAwait(false)
             ?? throw new CliFailure($"unknown institution '{only}': it has no usage in any month");
+        if (request.Format == UsageFormat.FocusParquet)
+        {
+            return await WriteParquetAsync(context, report, result.GetValue(output)!).ConfigureAwait(false);
+        }
+
         string text;
         try
         {
             text = request.Render(report);
         }
-        catch (InvalidOperationException unpriced) when (request.Format == UsageFormat.Focus)
+        catch (InvalidOperationException unpriced) when (request.Focus)
         {
             throw new CliFailure(unpriced.Message);
         }
@@ -93,6 +106,25 @@ internal static class UsageCommand
             await context.Out.WriteAsync(text).ConfigureAwait(false);
         }
 
+        return ExitCodes.Success;
+    }
+
+    private static async Task<int> WriteParquetAsync(CliContext context, UsageReport report, FileInfo file)
+    {
+        try
+        {
+            using (FileStream output = File.Create(file.FullName))
+            {
+                Metrics.Core.Lake.FocusParquet.Write(output, report);
+            }
+        }
+        catch (InvalidOperationException unpriced)
+        {
+            File.Delete(file.FullName);
+            throw new CliFailure(unpriced.Message);
+        }
+
+        await context.Error.WriteLineAsync($"wrote FOCUS Parquet of {report.Month} to {file.FullName}").ConfigureAwait(false);
         return ExitCodes.Success;
     }
 }
