@@ -55,6 +55,13 @@ internal static class PairedRatios
                 () => compacted.ObservedHourAndLines(),
                 AtMost: 3.0
             ),
+            // Informational: whether the lake's Parquet could replace the compacted Arrow as billing's input.
+            new(
+                "ParquetSumUtil / BareArrowSumUtil, compacted",
+                () => compacted.BareArrowSumUtil(),
+                () => compacted.ParquetSumUtil(),
+                AtMost: null
+            ),
         ];
 
         bool allMet = true;

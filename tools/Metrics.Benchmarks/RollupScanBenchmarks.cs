@@ -25,6 +25,7 @@ public class RollupScanBenchmarks
 {
     private static readonly DateTimeOffset s_hour = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
     private readonly Metrics.Tests.Shared.Fakes.InMemoryLandedHourStore _files = new();
+    private readonly Metrics.Tests.Shared.Fakes.InMemoryLakeStore _lake = new();
 
     [Params(2)]
     public int Partitions { get; set; }
@@ -52,7 +53,11 @@ public class RollupScanBenchmarks
 
         if (Layout == "compacted")
         {
-            await new HourCompactor(_files, TimeProvider.System).CompactAsync(TelemetryStream.Gpu, s_hour, CancellationToken.None);
+            await new HourCompactor(_files, TimeProvider.System) { Lake = _lake }.CompactAsync(
+                TelemetryStream.Gpu,
+                s_hour,
+                CancellationToken.None
+            );
         }
 
         Console.WriteLine($"// {Layout}: {_files.Count} files, {_files.Bytes} bytes");
@@ -67,6 +72,32 @@ public class RollupScanBenchmarks
             await foreach (
                 RecordBatch batch in ArrowIpc.ReadBatchesAsync(await _files.OpenAsync(path, CancellationToken.None), CancellationToken.None)
             )
+            {
+                foreach (double util in ((DoubleArray)batch.Column(GpuRowSchema.Columns.UtilPct)).Values)
+                {
+                    sum += util;
+                }
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// The compacted hour's lake copy read the way a rollup would have to read it, through Apache Arrow's Parquet reader
+    /// into record batches, summing <c>util_pct</c>: against <see cref="BareArrowSumUtil"/> of the compacted Arrow file,
+    /// whether one compacted format could serve billing and the lake (docs/lake.md, "Which compacted format").
+    /// </summary>
+    [Benchmark]
+    public async Task<double> ParquetSumUtil()
+    {
+        double sum = 0;
+        await using Stream content = await _lake.OpenAsync(Metrics.Core.Lake.LakePaths.GpuHour(s_hour), CancellationToken.None);
+        using var reader = new ParquetSharp.Arrow.FileReader(content);
+        using Apache.Arrow.Ipc.IArrowArrayStream batches = reader.GetRecordBatchReader();
+        while (await batches.ReadNextRecordBatchAsync() is { } batch)
+        {
+            using (batch)
             {
                 foreach (double util in ((DoubleArray)batch.Column(GpuRowSchema.Columns.UtilPct)).Values)
                 {

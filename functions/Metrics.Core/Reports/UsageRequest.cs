@@ -110,7 +110,8 @@ public sealed record UsageRequest(BillingMonth Month, string? Institution, Usage
 
     public string FileName =>
         Focus
-            ? $"focus-{Month}{(Institution is null ? string.Empty : "-" + Institution)}{(Format == UsageFormat.FocusParquet ? ".parquet" : ".csv")}"
+            ? $"focus-{Month}{(Institution is null ? string.Empty : "-" + Institution)}"
+                + (Format == UsageFormat.FocusParquet ? ".parquet" : ".csv")
             : $"usage-{Month}{(Institution is null ? string.Empty : "-" + Institution)}{(ByAccount ? "-by-account" : string.Empty)}"
                 + (Format == UsageFormat.Json ? ".json" : ".csv");
 }
