@@ -6,7 +6,8 @@ namespace Metrics.Integration.Tests;
 
 /// <summary>
 /// The lake end to end on Azurite: a simulated scenario (resends, late and bad events, silent nodes, crossing the
-/// October boundary of Asia/Shanghai) ingested with every GPU event and job event sent twice, rolled up, compacted;
+/// October boundary of Asia/Shanghai) ingested with every GPU event and job event sent twice and some GPU events
+/// redelivered by the hub (exact replays), rolled up, compacted;
 /// <c>metrics lake pull</c> brings its Parquet, <c>metrics sql</c> counts each distinct sample and event once, and the
 /// bill-in-SQL query of docs/lake.md finds every line of the usage CSV (billed, active and observed GPU-hours, 0.001 h).
 /// DuckDB, a reader independent of the writer, reads the files' statistics.
@@ -63,10 +64,20 @@ public sealed class LakeOnAzuriteTests : IDisposable
             await RunAsync("ingest", "--stream", stream, "--file", Path.Combine(_dir, $"{stream}.jsonl"), "--partitions", "4");
         }
 
+        // And a hub redelivering a partition's events with other batch bounds: 100 exact replays (same sequence numbers).
+        IngestPipeline hub = IngestStorage.CreatePipeline(_azurite.Clients, new IngestLimits(), _time);
+        RawEvent[] redelivered = File.ReadLines(Path.Combine(_dir, "gpu.jsonl"))
+            .Take(300)
+            .Select((line, i) => new RawEvent(Encoding.UTF8.GetBytes(line), 1_000_000 + i, _time.GetUtcNow()))
+            .ToArray();
+        await hub.IngestAsync(new EventBatch(TelemetryStream.Gpu, "9", redelivered[..200]), CancellationToken.None);
+        await hub.IngestAsync(new EventBatch(TelemetryStream.Gpu, "9", redelivered[100..]), CancellationToken.None);
+
         await RunAsync("rollup");
         _time.SetUtcNow(new DateTimeOffset(2026, 10, 1, 3, 0, 0, TimeSpan.Zero));
         string compacted = await RunAsync("compact", "--from", "2026-09-30T11", "--to", "2026-10-01T01", "--grace-minutes", "0");
         Assert.Contains(" failed=0 ", compacted, StringComparison.Ordinal);
+        Assert.NotEqual("0", Field(compacted, "replays_dropped"));
         string pulled = await RunAsync("lake", "pull", "--from", "2026-09-30T00", "--to", "2026-10-01T01", "--out", Lake);
         Assert.Contains("usage_files=2 ", pulled, StringComparison.Ordinal);
         return compacted;
