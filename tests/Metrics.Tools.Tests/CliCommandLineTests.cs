@@ -29,6 +29,9 @@ public sealed class CliCommandLineTests
     [InlineData(new[] { "usage", "--month", "2026-13" }, "2026-13")]
     [InlineData(new[] { "usage", "--month", "2026-11", "--by", "user" }, "user")]
     [InlineData(new[] { "usage", "--month", "2026-11", "--format", "xlsx" }, "xlsx")]
+    [InlineData(new[] { "usage", "--month", "2026-11", "--format", "focus-parquet" }, "--out FILE")]
+    [InlineData(new[] { "lake", "pull", "--from", "2026-11-27T08", "--to", "yesterday", "--out", "x" }, "--from and --to")]
+    [InlineData(new[] { "sql", "SELECT 1", "--format", "xml" }, "xml")]
     [InlineData(new[] { "close", "--month", "november" }, "november")]
     public async Task BadCommandLine_ExitsTwoWithAOneLineMessage(string[] args, string mentioned)
     {

@@ -34,7 +34,8 @@ internal static class UsageCommand
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(format) == "focus-parquet" && result.GetValue(output) is null)
+            // The option's own token, not GetValue: a value outside the choices is already an error of its own.
+            if (result.GetResult(format)?.Tokens.FirstOrDefault()?.Value == "focus-parquet" && result.GetResult(output) is null)
             {
                 result.AddError("--format focus-parquet writes Parquet (binary): give --out FILE.");
             }
@@ -81,16 +82,7 @@ internal static class UsageCommand
             return await WriteParquetAsync(context, report, result.GetValue(output)!).ConfigureAwait(false);
         }
 
-        string text;
-        try
-        {
-            text = request.Render(report);
-        }
-        catch (InvalidOperationException unpriced) when (request.Focus)
-        {
-            throw new CliFailure(unpriced.Message);
-        }
-
+        string text = Render(request, report);
         foreach (string warning in report.Warnings)
         {
             await context.Error.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
@@ -107,6 +99,18 @@ internal static class UsageCommand
         }
 
         return ExitCodes.Success;
+    }
+
+    private static string Render(UsageRequest request, UsageReport report)
+    {
+        try
+        {
+            return request.Render(report);
+        }
+        catch (InvalidOperationException unpriced) when (request.Focus)
+        {
+            throw new CliFailure(unpriced.Message);
+        }
     }
 
     private static async Task<int> WriteParquetAsync(CliContext context, UsageReport report, FileInfo file)
