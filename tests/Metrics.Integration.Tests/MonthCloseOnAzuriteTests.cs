@@ -82,6 +82,11 @@ public sealed class MonthCloseOnAzuriteTests() : MonthOnAzurite(new BillingMonth
         );
         string all = await UsageAsync();
         string sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(all)));
+        // The close put the frozen lines into the lake, as the generation nothing replaces.
+        Assert.Equal(
+            Metrics.Core.Lake.UsageLake.Frozen,
+            await new BlobLakeStore(Azurite.Clients.Blobs).GenerationAsync(Metrics.Core.Lake.LakePaths.Usage(Month), CancellationToken.None)
+        );
         Assert.Matches(
             $"^{Month} closed at .*Z: statement ST-{Month}-{sha[..8].ToUpperInvariant()}, 1 line\\(s\\), csv sha256 {sha}\n$",
             closed
