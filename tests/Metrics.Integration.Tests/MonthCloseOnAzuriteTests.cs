@@ -50,6 +50,10 @@ public sealed class MonthCloseOnAzuriteTests() : MonthOnAzurite(new BillingMonth
 
     private Task<(int Exit, string Out, string Error)> CloseAsync() => Azurite.RunAsync(Time, null, "close", "--month", Month.ToString());
 
+    /// <summary>The institution's FOCUS export of <paramref name="month"/>, as CSV.</summary>
+    private Task<string> FocusAsync(BillingMonth month) =>
+        Azurite.RunOkAsync(Time, "usage", "--month", month.ToString(), "--institution", Institution, "--format", "focus");
+
     private Task<string> UsageAsync(params string[] more) => Azurite.RunOkAsync(Time, ["usage", "--month", Month.ToString(), .. more]);
 
     [Fact]
@@ -121,16 +125,7 @@ public sealed class MonthCloseOnAzuriteTests() : MonthOnAzurite(new BillingMonth
 
         // The same adjustment in FOCUS: a Usage row of class Correction per meter whose charge period is the closed
         // month's, GPU-hours at 26.00 (416.00) and core-hours at 0.12 (3.84); both together bill the 419.84.
-        string nextFocus = await Azurite.RunOkAsync(
-            Time,
-            "usage",
-            "--month",
-            next.ToString(),
-            "--institution",
-            Institution,
-            "--format",
-            "focus"
-        );
+        string nextFocus = await FocusAsync(next);
         List<Dictionary<string, string>> corrections = CsvRows.Parse(nextFocus);
         string chargeStart = EventJson.Ts(BillingCalendar.Create("Asia/Shanghai").StartUtc(Month));
         Assert.Equal(
@@ -165,16 +160,7 @@ public sealed class MonthCloseOnAzuriteTests() : MonthOnAzurite(new BillingMonth
         await Azurite.RunOkAsync(Time, "vouchers", "import", voucher);
         Time.SetUtcNow(new DateTimeOffset(next.Next().Year, next.Next().Month, 2, 0, 0, 0, TimeSpan.Zero));
         Assert.Contains("statement ST-", await Azurite.RunOkAsync(Time, "close", "--month", next.ToString()), StringComparison.Ordinal);
-        string closedFocus = await Azurite.RunOkAsync(
-            Time,
-            "usage",
-            "--month",
-            next.ToString(),
-            "--institution",
-            Institution,
-            "--format",
-            "focus"
-        );
+        string closedFocus = await FocusAsync(next);
         Assert.Equal(
             ["Correction", "Correction", "Credit"],
             CsvRows.Parse(closedFocus).Select(r => r["ChargeClass"].Length > 0 ? r["ChargeClass"] : r["ChargeCategory"])
@@ -311,20 +297,9 @@ public sealed class MonthCloseOnAzuriteTests() : MonthOnAzurite(new BillingMonth
 
         // FOCUS: a usage row per meter (GPU-hours 260.00, core-hours 4.80) and a Credit row per voucher; BilledCost adds
         // up to what is left to pay, 0.00; and every FOCUS rule holds, as for the closed month before it.
-        string focusCsv = await Azurite.RunOkAsync(
-            Time,
-            "usage",
-            "--month",
-            next.ToString(),
-            "--institution",
-            Institution,
-            "--format",
-            "focus"
-        );
+        string focusCsv = await FocusAsync(next);
         FocusConformance.AssertPasses(focusCsv);
-        FocusConformance.AssertPasses(
-            await Azurite.RunOkAsync(Time, "usage", "--month", Month.ToString(), "--institution", Institution, "--format", "focus")
-        );
+        FocusConformance.AssertPasses(await FocusAsync(Month));
         List<Dictionary<string, string>> focus = CsvRows.Parse(focusCsv);
         Assert.Equal(
             new[] { ("Usage", "260.00", ""), ("Usage", "4.80", ""), ("Credit", "-90.08", $"v1-{Run}"), ("Credit", "-174.72", $"v2-{Run}") },
