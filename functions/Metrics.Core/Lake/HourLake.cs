@@ -30,20 +30,81 @@ public sealed class HourLake(ILandedFiles landed, ILakeStore lake)
         ArgumentNullException.ThrowIfNull(dataFiles);
         if (stream == TelemetryStream.Gpu)
         {
-            return await WriteIfOlderAsync(LakePaths.GpuHour(hour), generation, stream, dataFiles, null, cancellationToken)
-                .ConfigureAwait(false);
+            return await WriteIfOlderAsync(LakePaths.GpuHour(hour), generation, stream, dataFiles, cancellationToken).ConfigureAwait(false);
         }
 
-        LakeWrite done = LakeWrite.None;
+        var due = new List<DateTimeOffset>();
         foreach (DateTimeOffset eventHour in await EventHoursAsync(dataFiles, cancellationToken).ConfigureAwait(false))
         {
-            string path = LakePaths.JobsHour(eventHour, hour);
-            done = done.Add(
-                await WriteIfOlderAsync(path, generation, stream, dataFiles, eventHour, cancellationToken).ConfigureAwait(false)
-            );
+            // Due unless a file of this generation or a later one is there (null, no file, compares as false).
+            if (!(await lake.GenerationAsync(LakePaths.JobsHour(eventHour, hour), cancellationToken).ConfigureAwait(false) >= generation))
+            {
+                due.Add(eventHour);
+            }
+        }
+
+        // Each pass over the landed hour writes up to HoursPerPass stamped hours' files at once: a live hour's events are
+        // stamped in one to three hours (one pass); a backfill landing a month of events in one hour takes 720 / 16.
+        LakeWrite done = LakeWrite.None;
+        foreach (DateTimeOffset[] group in due.Chunk(HoursPerPass))
+        {
+            var pass = new JobsPass(hour, generation, group, dataFiles);
+            await OpenAsync(pass, 0, cancellationToken).ConfigureAwait(false);
+            done = done.Add(pass.Written);
         }
 
         return done;
+    }
+
+    /// <summary>Stamped hours whose job-event files one pass over a landed hour writes together.</summary>
+    public const int HoursPerPass = 16;
+
+    /// <summary>
+    /// Opens the lake write of the pass's hour <paramref name="next"/>, and inside it the next one's, and so on; the
+    /// innermost reads the landed hour once into all of them. A write commits when its callback returns, so the
+    /// innermost commits first and a failure anywhere commits none of the pass's files.
+    /// </summary>
+    private async Task OpenAsync(JobsPass pass, int next, CancellationToken cancellationToken)
+    {
+        if (next == pass.Hours.Length)
+        {
+            await pass.ReadAsync(landed, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        DateTimeOffset eventHour = pass.Hours[next];
+        bool opened = false;
+        bool written = await lake.WriteAsync(
+                LakePaths.JobsHour(eventHour, pass.LandedHour),
+                pass.Generation,
+                async (output, token) =>
+                {
+                    opened = true;
+                    pass.Open(eventHour, output);
+                    try
+                    {
+                        await OpenAsync(pass, next + 1, token).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        pass.Abandon(eventHour);
+                        throw;
+                    }
+
+                    pass.Close(eventHour);
+                },
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        if (!opened)
+        {
+            // Another writer got this hour's file there first: the pass goes on without it.
+            await OpenAsync(pass, next + 1, cancellationToken).ConfigureAwait(false);
+        }
+        else if (written)
+        {
+            pass.Committed(eventHour);
+        }
     }
 
     private async Task<LakeWrite> WriteIfOlderAsync(
@@ -51,7 +112,6 @@ public sealed class HourLake(ILandedFiles landed, ILakeStore lake)
         int generation,
         TelemetryStream stream,
         IReadOnlyList<string> dataFiles,
-        DateTimeOffset? eventHour,
         CancellationToken cancellationToken
     )
     {
@@ -69,7 +129,7 @@ public sealed class HourLake(ILandedFiles landed, ILakeStore lake)
                 async (output, token) =>
                 {
                     var counted = new CountingWriteStream(output);
-                    var distinct = new DistinctRows(stream) { EventHour = eventHour };
+                    var distinct = new DistinctRows(stream);
                     (rowsIn, rowsOut) = await WriteAsync(stream, dataFiles, distinct, counted, token).ConfigureAwait(false);
                     bytes = counted.Position;
                 },

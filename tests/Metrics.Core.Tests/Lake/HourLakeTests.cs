@@ -102,4 +102,94 @@ public sealed class HourLakeTests
         Assert.Equal(rows.Select(r => r.Uuid).Distinct().Count(), runs);
         Assert.All(rows.Zip(rows.Skip(1)).Where(p => p.First.Uuid == p.Second.Uuid), p => Assert.True(p.First.Ts < p.Second.Ts));
     }
+
+    /// <summary>
+    /// A landed jobs hour holding events stamped in 40 hours (a backfill), each event sent twice: one file per stamped
+    /// hour, each with that hour's events once; read once to find the hours and once per 16 of them.
+    /// </summary>
+    [Fact]
+    public async Task JobsHourOfABackfill_IsOneFilePerStampedHour_InOneReadPerSixteenHours()
+    {
+        var landedHour = new DateTimeOffset(2026, 11, 29, 0, 0, 0, TimeSpan.Zero);
+        var store = new InMemoryLandedHourStore();
+        var pipeline = new IngestPipeline(store, new InMemoryWorkMarks(), new IngestLimits().ForBackfill());
+        RawEvent[] events = Enumerable
+            .Range(0, 40)
+            .SelectMany(h =>
+            {
+                DateTimeOffset at = landedHour.AddHours(-40 + h).AddMinutes(30);
+                return new[] { "started", "ended" }.Select(state =>
+                    EventJson.Job(
+                        $"{9000 + h}",
+                        state,
+                        EventJson.Ts(at),
+                        start: EventJson.Ts(at),
+                        end: state == "ended" ? EventJson.Ts(at) : null
+                    )
+                );
+            })
+            .Select((job, i) => new RawEvent(EventJson.Bytes(job), i, landedHour.AddMinutes(10)))
+            .ToArray();
+        await pipeline.IngestAsync(new EventBatch(TelemetryStream.Jobs, "0", events), CancellationToken.None);
+        RawEvent[] resent = [.. events.Select(e => e with { SequenceNumber = e.SequenceNumber + 1000 })];
+        await pipeline.IngestAsync(new EventBatch(TelemetryStream.Jobs, "1", resent), CancellationToken.None);
+        HourCompaction compacted = await new HourCompactor(store, TimeProvider.System).CompactAsync(
+            TelemetryStream.Jobs,
+            landedHour,
+            CancellationToken.None
+        );
+        Assert.Equal(160L, compacted.RowsOut);
+
+        var lake = new InMemoryLakeStore();
+        var counted = new CountingOpens(store);
+        LakeWrite written = await new HourLake(counted, lake).EnsureAsync(
+            TelemetryStream.Jobs,
+            landedHour,
+            compacted.Generation!.Value,
+            [LandingPaths.CompactedFile(TelemetryStream.Jobs, landedHour, compacted.Generation.Value)],
+            CancellationToken.None
+        );
+
+        // 40 files of 2 distinct events each, from 3 passes over the 160 compacted rows (the 80 events and their resends).
+        Assert.Equal((40, 480L, 80L), (written.Files, written.RowsIn, written.RowsOut));
+        Assert.Equal(1 + 3, counted.Opens);
+        IReadOnlyList<LakeFile> files = await lake.ListAsync("jobs/", CancellationToken.None);
+        Assert.Equal(40, files.Count);
+        foreach (LakeFile file in files)
+        {
+            await using Stream content = await lake.OpenAsync(file.Path, CancellationToken.None);
+            using var reader = new FileReader(content);
+            Assert.Equal(2, reader.ParquetReader.FileMetaData.NumRows);
+        }
+
+        Assert.Equal(LakePaths.JobsHour(landedHour.AddHours(-40), landedHour), files[0].Path);
+        Assert.Equal(
+            LakeWrite.None,
+            await new HourLake(counted, lake).EnsureAsync(
+                TelemetryStream.Jobs,
+                landedHour,
+                compacted.Generation.Value,
+                [LandingPaths.CompactedFile(TelemetryStream.Jobs, landedHour, compacted.Generation.Value)],
+                CancellationToken.None
+            )
+        );
+    }
+
+    /// <summary>The landed files, counting how often one is opened.</summary>
+    private sealed class CountingOpens(ILandedFiles inner) : ILandedFiles
+    {
+        public int Opens { get; private set; }
+
+        public Task<IReadOnlyList<string>> ListHourAsync(
+            TelemetryStream stream,
+            DateTimeOffset hour,
+            CancellationToken cancellationToken
+        ) => inner.ListHourAsync(stream, hour, cancellationToken);
+
+        public Task<Stream> OpenAsync(string path, CancellationToken cancellationToken)
+        {
+            Opens++;
+            return inner.OpenAsync(path, cancellationToken);
+        }
+    }
 }
