@@ -58,24 +58,15 @@ public sealed class BlobHourShardResults(BlobServiceClient blobs) : IHourShardRe
             .OrderBy(l => l.Key)
             .Select(l => new Line(l.Key.Institution, l.Key.GpuModel, l.Key.Account, l.Value.Active, l.Value.Observed))
             .ToArray();
-        var options = new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } };
-        try
-        {
-            await BlobUploads
-                .UploadCreatingContainerAsync(
-                    _container,
-                    _container.GetBlobClient(ResultName(unit)),
-                    new BinaryData(JsonSerializer.SerializeToUtf8Bytes(lines, s_json)),
-                    options,
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409 || ex.ErrorCode == BlobErrorCode.BlobAlreadyExists)
-        {
-            return false;
-        }
+        return await BlobUploads
+            .TryCreateAsync(
+                _container,
+                _container.GetBlobClient(ResultName(unit)),
+                new BinaryData(JsonSerializer.SerializeToUtf8Bytes(lines, s_json)),
+                new BlobUploadOptions(),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyDictionary<int, IReadOnlyDictionary<UsageKey, ObservedSeconds>>> ReadAsync(

@@ -46,31 +46,17 @@ public sealed class BlobJobPlans(BlobServiceClient blobs) : IJobPlans
         return done;
     }
 
-    public async Task<bool> DoneAsync(string day, string epoch, int slice, int changed, CancellationToken cancellationToken)
-    {
-        var options = new BlobUploadOptions
-        {
-            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-            Metadata = new Dictionary<string, string> { ["changed"] = changed.ToString(CultureInfo.InvariantCulture) },
-        };
-        try
-        {
-            await BlobUploads
-                .UploadCreatingContainerAsync(
-                    _container,
-                    _container.GetBlobClient(string.Create(CultureInfo.InvariantCulture, $"jobs/{day}/{epoch}/{slice}.json")),
-                    BinaryData.FromString("{}"),
-                    options,
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409 || ex.ErrorCode == BlobErrorCode.BlobAlreadyExists)
-        {
-            return false;
-        }
-    }
+    public Task<bool> DoneAsync(string day, string epoch, int slice, int changed, CancellationToken cancellationToken) =>
+        BlobUploads.TryCreateAsync(
+            _container,
+            _container.GetBlobClient(string.Create(CultureInfo.InvariantCulture, $"jobs/{day}/{epoch}/{slice}.json")),
+            BinaryData.FromString("{}"),
+            new BlobUploadOptions
+            {
+                Metadata = new Dictionary<string, string> { ["changed"] = changed.ToString(CultureInfo.InvariantCulture) },
+            },
+            cancellationToken
+        );
 
     public Task DeleteAsync(string day, CancellationToken cancellationToken) =>
         _container.DeleteAllAsync($"jobs/{day}/", cancellationToken);

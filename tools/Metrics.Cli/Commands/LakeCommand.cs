@@ -53,9 +53,9 @@ internal static class LakeCommand
             ["usage"] = 0,
         };
         (long bytes, int missing) = await CopyHoursAsync(lake, first, last, root, copied, cancellationToken).ConfigureAwait(false);
-        bytes += await CopyMonthsAsync(storage, calendar, context.TimeProvider, (first, last), root, cancellationToken)
+        UsageLakePublisher publisher = BillingStorage.CreateUsageLakePublisher(storage, calendar, context.TimeProvider);
+        bytes += await CopyMonthsAsync(lake, publisher, MonthsOf(calendar, first, last), root, copied, cancellationToken)
             .ConfigureAwait(false);
-        copied["usage"] = MonthsOf(calendar, first, last).Count;
         if (missing > 0)
         {
             await context
@@ -90,21 +90,20 @@ internal static class LakeCommand
 
     /// <summary>The usage of each billing month the range touches, an open month's published fresh first.</summary>
     private static async Task<long> CopyMonthsAsync(
-        StorageClients storage,
-        BillingCalendar calendar,
-        TimeProvider time,
-        (DateTimeOffset First, DateTimeOffset Last) range,
+        ILakeStore lake,
+        UsageLakePublisher publisher,
+        SortedSet<BillingMonth> months,
         string root,
+        Dictionary<string, int> copied,
         CancellationToken cancellationToken
     )
     {
-        var lake = new BlobLakeStore(storage.Blobs);
-        UsageLakePublisher publisher = BillingStorage.CreateUsageLakePublisher(storage, calendar, time);
         long bytes = 0;
-        foreach (BillingMonth month in MonthsOf(calendar, range.First, range.Last))
+        foreach (BillingMonth month in months)
         {
             await publisher.PublishAsync(month, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             bytes += await CopyAsync(lake, LakePaths.Usage(month), root, cancellationToken).ConfigureAwait(false);
+            copied["usage"]++;
         }
 
         return bytes;
