@@ -57,6 +57,37 @@ public sealed class HourCompactorTests
             CancellationToken.None
         );
 
+    /// <summary>
+    /// The hour read shard by shard, as the rollup's units read it (<paramref name="afterEach"/> after each), and their
+    /// observed seconds added up by line.
+    /// </summary>
+    private static async Task<Dictionary<UsageKey, ObservedSeconds>> SumShardsAsync(
+        ObservedHourReader reader,
+        int shards,
+        Action? afterEach = null
+    )
+    {
+        var summed = new Dictionary<UsageKey, ObservedSeconds>();
+        for (int shard = 0; shard < shards; shard++)
+        {
+            foreach (
+                (UsageKey key, ObservedSeconds seconds) in await reader.ReadShardAsync(
+                    s_hour,
+                    JobAccounts.None,
+                    new HourShard(shard, shards),
+                    CancellationToken.None
+                )
+            )
+            {
+                summed[key] = summed.GetValueOrDefault(key) + seconds;
+            }
+
+            afterEach?.Invoke();
+        }
+
+        return summed;
+    }
+
     [Fact]
     public async Task AClosedHour_BecomesOneSortedFile_WithEachReplayOnce_AndBillsTheSame()
     {
@@ -89,21 +120,7 @@ public sealed class HourCompactorTests
 
         // A unit of a plan made before the compaction (3 shards) reads the one sorted file, keeping its shard's GPUs.
         var reader = new ObservedHourReader(store, 1_000_000);
-        var summed = new Dictionary<UsageKey, ObservedSeconds>();
-        for (int shard = 0; shard < 3; shard++)
-        {
-            foreach (
-                (UsageKey key, ObservedSeconds seconds) in await reader.ReadShardAsync(
-                    s_hour,
-                    JobAccounts.None,
-                    new HourShard(shard, 3),
-                    CancellationToken.None
-                )
-            )
-            {
-                summed[key] = summed.GetValueOrDefault(key) + seconds;
-            }
-        }
+        Dictionary<UsageKey, ObservedSeconds> summed = await SumShardsAsync(reader, 3);
 
         Assert.Equal(before.OrderBy(p => p.Key), summed.OrderBy(p => p.Key));
     }
@@ -149,23 +166,12 @@ public sealed class HourCompactorTests
 
         var reader = new ObservedHourReader(bounded, 1_000_000);
         Assert.Equal(15, await reader.ShardsForAsync(s_hour, CancellationToken.None));
-        var summed = new Dictionary<UsageKey, ObservedSeconds>();
-        for (int shard = 0; shard < files.Length; shard++)
-        {
-            foreach (
-                (UsageKey key, ObservedSeconds seconds) in await reader.ReadShardAsync(
-                    s_hour,
-                    JobAccounts.None,
-                    new HourShard(shard, 15),
-                    CancellationToken.None
-                )
-            )
-            {
-                summed[key] = summed.GetValueOrDefault(key) + seconds;
-            }
-
-            Assert.Equal((1, 1), (reader.LastFilesRead, reader.LastShards));
-        }
+        // Each unit reads its one file.
+        Dictionary<UsageKey, ObservedSeconds> summed = await SumShardsAsync(
+            reader,
+            files.Length,
+            () => Assert.Equal((1, 1), (reader.LastFilesRead, reader.LastShards))
+        );
 
         Assert.Equal(before.OrderBy(p => p.Key), summed.OrderBy(p => p.Key));
     }
