@@ -78,6 +78,24 @@ public sealed class QueuedHoursTests
                 token
             );
 
+    /// <summary>The landed day, its hours planned as units of at most <paramref name="maxSamples"/> by one rollup run.</summary>
+    private async Task<(
+        InMemoryPipeline Pipeline,
+        InMemoryHourShardResults Results,
+        InMemoryWorkQueue Queue,
+        QueuedHours Queued,
+        RollupResult First
+    )> PlannedAsync(int maxSamples, bool jobUnits = true, Func<QueuedHours, CancellationToken, Task<UnitWorkerResult>>? drain = null)
+    {
+        var pipeline = new InMemoryPipeline();
+        await LandAsync(pipeline);
+        var results = new InMemoryHourShardResults();
+        var queue = new InMemoryWorkQueue();
+        QueuedHours queued = Queued(pipeline, results, queue, maxSamples, jobUnits);
+        RollupResult first = await Rollup(pipeline, queued, drain).RunPendingAsync(CancellationToken.None);
+        return (pipeline, results, queue, queued, first);
+    }
+
     private static UsageRollup Rollup(
         InMemoryPipeline pipeline,
         QueuedHours queued,
@@ -138,13 +156,8 @@ public sealed class QueuedHoursTests
     [Fact]
     public async Task WithoutADrain_EachRunTakesUpWhatTheUnitsLeft_UntilTheBillIsWhole()
     {
-        var pipeline = new InMemoryPipeline();
-        await LandAsync(pipeline);
-        var results = new InMemoryHourShardResults();
-        var queue = new InMemoryWorkQueue();
-        QueuedHours queued = Queued(pipeline, results, queue, 500);
-
-        RollupResult first = await Rollup(pipeline, queued, drain: null).RunPendingAsync(CancellationToken.None);
+        (InMemoryPipeline pipeline, InMemoryHourShardResults results, InMemoryWorkQueue queue, QueuedHours queued, RollupResult first) =
+            await PlannedAsync(500);
         Assert.Equal(0, first.HoursRecomputed);
         Assert.True(first.MarksKeptForNextRun >= 3, $"{first}");
         Assert.Empty(pipeline.Usage.Hours);
@@ -180,11 +193,10 @@ public sealed class QueuedHoursTests
     [Fact]
     public async Task PeriodUnits_RunOnceTheirMarkIsThere_AndAnEarlierRunsUnitIsFencedOut()
     {
-        var pipeline = new InMemoryPipeline();
-        await LandAsync(pipeline);
-        var queue = new InMemoryWorkQueue();
-        QueuedHours queued = Queued(pipeline, new InMemoryHourShardResults(), queue, 1_000_000);
-        await Rollup(pipeline, queued, DrainHere(new(), _time)).RunPendingAsync(CancellationToken.None);
+        (InMemoryPipeline pipeline, _, InMemoryWorkQueue queue, QueuedHours queued, _) = await PlannedAsync(
+            1_000_000,
+            drain: DrainHere(new(), _time)
+        );
         var day = new DateOnly(2026, 11, 27);
 
         await pipeline.Marks.MarkAsync(MarkKind.Day, ["2026-11-27"], CancellationToken.None);
@@ -204,11 +216,7 @@ public sealed class QueuedHoursTests
     [Fact]
     public async Task JobUnits_FoldTheirSliceOnce_AndAUnitOfAReplacedPlanDoesNothing()
     {
-        var pipeline = new InMemoryPipeline();
-        await LandAsync(pipeline);
-        var queue = new InMemoryWorkQueue();
-        QueuedHours queued = Queued(pipeline, new InMemoryHourShardResults(), queue, 1_000_000);
-        await Rollup(pipeline, queued, drain: null).RunPendingAsync(CancellationToken.None);
+        (InMemoryPipeline pipeline, _, InMemoryWorkQueue queue, QueuedHours queued, _) = await PlannedAsync(1_000_000);
         WorkUnit[] jobUnits = [.. queue.Visible.Where(u => u.Kind == MarkKind.Jobs)];
         Assert.Equal(3, jobUnits.Length);
 
@@ -239,12 +247,10 @@ public sealed class QueuedHoursTests
     [Fact]
     public async Task AUnitRunTwice_OrOfAReplacedPlan_WritesNothing()
     {
-        var pipeline = new InMemoryPipeline();
-        await LandAsync(pipeline);
-        var results = new InMemoryHourShardResults();
-        var queue = new InMemoryWorkQueue();
-        QueuedHours queued = Queued(pipeline, results, queue, 500, jobUnits: false);
-        await Rollup(pipeline, queued, drain: null).RunPendingAsync(CancellationToken.None);
+        (InMemoryPipeline pipeline, InMemoryHourShardResults results, InMemoryWorkQueue queue, QueuedHours queued, _) = await PlannedAsync(
+            500,
+            jobUnits: false
+        );
         WorkUnit first = queue.Visible[0];
 
         Assert.True(await queued.RunUnitAsync(first, CancellationToken.None));
@@ -264,12 +270,10 @@ public sealed class QueuedHoursTests
     [Fact]
     public async Task AUnitThatKeepsFailing_IsPoisonedAndReported_ItsHourKeepsItsMarks_AndOnlyItIsQueuedAgainLater()
     {
-        var pipeline = new InMemoryPipeline();
-        await LandAsync(pipeline);
-        var results = new InMemoryHourShardResults();
-        var queue = new InMemoryWorkQueue();
-        QueuedHours queued = Queued(pipeline, results, queue, 500, jobUnits: false);
-        await Rollup(pipeline, queued, drain: null).RunPendingAsync(CancellationToken.None);
+        (InMemoryPipeline pipeline, InMemoryHourShardResults results, InMemoryWorkQueue queue, QueuedHours queued, _) = await PlannedAsync(
+            500,
+            jobUnits: false
+        );
         string doomed = queue.Visible[0].Key;
         var failures = new InMemoryUnitFailures();
         UnitWorkerResult worked = await new UnitWorker(queue, new QueuedUnitRunner(failures, _time)).RunUntilDrainedAsync(
