@@ -48,14 +48,14 @@ public sealed class MonthClose(
         return calendar.MonthOf(now - grace).Previous();
     }
 
+    /// <summary>Where a closed month's usage lines are published (<see cref="UsageLake"/>); null: nowhere.</summary>
+    public ILakeStore? Lake { get; init; }
+
     /// <summary>
     /// Closes every open month up to the one due now, oldest first, and stops at the first that stays open (its result is
     /// returned): the timer never skips a month, and a month that cannot close holds back the later ones, as a person's
     /// close would be held back.
     /// </summary>
-    /// <summary>Where a closed month's usage lines are published (<see cref="UsageLake"/>); null: nowhere.</summary>
-    public ILakeStore? Lake { get; init; }
-
     public async Task<MonthCloseResult> CloseDueAsync(CancellationToken cancellationToken)
     {
         BillingMonth due = DueMonth(timeProvider.GetUtcNow());
